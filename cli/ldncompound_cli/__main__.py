@@ -1,0 +1,3 @@
+from ldncompound_cli import main
+
+main()

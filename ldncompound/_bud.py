@@ -1,0 +1,248 @@
+"""Beyond-use dates by USP <795> (2023), capped by every component's expiry.
+
+The category decides the longest date and the storage it allows; the earliest component
+expiry caps it; the day-counting convention is explicit (by default the compounding day is
+day 1, so a 14-day BUD from 1 January is 14 January). A longer, study-supported date is
+accepted only with its reference and the caller's confirmation that the study matches the
+formula, vehicle and container.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from ._errors import FormulationError, InputError
+from ._sources import Component
+from ._trace import Recorder
+from ._units import Quantity, Unit
+
+__all__ = ["BeyondUseDate", "BudCategory", "DayCount", "Storage", "StudyBud", "assign_bud"]
+
+USP_795 = "USP <795> (2023), BUD limits by type of preparation (domain.md §2.1) [S]"
+DAY_ONE_SOURCE = (
+    "compounding day counted as day 1 (University of Illinois SOP on <795>; the 2023 chapter's "
+    "own wording was not verified, domain.md §2.1) [U]"
+)
+
+
+class Storage(enum.Enum):
+    """Storage conditions (USP General Notices / <659>)."""
+
+    ROOM = "room"
+    REFRIGERATOR = "refrigerator"
+
+    @property
+    def described(self) -> str:
+        return {
+            Storage.ROOM: "controlled room temperature, 20-25 °C",
+            Storage.REFRIGERATOR: "refrigerator, 2-8 °C",
+        }[self]
+
+
+class BudCategory(enum.Enum):
+    """The USP <795> (2023) categories, decided by water activity and preservation."""
+
+    NONAQUEOUS_SOLID = "nonaqueous-solid"
+    NONAQUEOUS_ORAL_LIQUID = "nonaqueous-oral-liquid"
+    AQUEOUS_PRESERVED = "aqueous-preserved"
+    AQUEOUS_NONPRESERVED = "aqueous-nonpreserved"
+
+    @property
+    def days(self) -> int:
+        return _DAYS[self]
+
+    @property
+    def storages(self) -> tuple[Storage, ...]:
+        if self is BudCategory.AQUEOUS_NONPRESERVED:
+            return (Storage.REFRIGERATOR,)
+        return (Storage.ROOM, Storage.REFRIGERATOR)
+
+    @property
+    def described(self) -> str:
+        return _DESCRIBED[self]
+
+
+_DAYS = {
+    BudCategory.NONAQUEOUS_SOLID: 180,
+    BudCategory.NONAQUEOUS_ORAL_LIQUID: 90,
+    BudCategory.AQUEOUS_PRESERVED: 35,
+    BudCategory.AQUEOUS_NONPRESERVED: 14,
+}
+_DESCRIBED = {
+    BudCategory.NONAQUEOUS_SOLID: "nonaqueous dosage form (aw < 0.60), e.g. capsules, troches",
+    BudCategory.NONAQUEOUS_ORAL_LIQUID: "nonaqueous oral liquid (aw < 0.60)",
+    BudCategory.AQUEOUS_PRESERVED: "aqueous preparation (aw >= 0.60) with a preservative",
+    BudCategory.AQUEOUS_NONPRESERVED: "aqueous preparation (aw >= 0.60) without a preservative",
+}
+
+
+class DayCount(enum.Enum):
+    """Whether the compounding day is day 1 (default) or day 0 of the BUD period."""
+
+    COMPOUNDING_DAY_IS_DAY_1 = "day-1"
+    COMPOUNDING_DAY_IS_DAY_0 = "day-0"
+
+
+@attrs.frozen(kw_only=True)
+class StudyBud:
+    """A study-supported BUD: the reference, its days and storage, and the confirmation."""
+
+    reference: str
+    days: int
+    storage: Storage
+    matches_formula_vehicle_container: bool
+
+    def __attrs_post_init__(self) -> None:
+        if not self.reference.strip():
+            raise InputError.about(
+                "study.reference", self.reference, "is empty", "the study's citation"
+            )
+        if self.days < 1 or self.days > 3650:
+            raise InputError.about("study.days", self.days, "is out of range", "1 to 3650 days")
+        if not self.matches_formula_vehicle_container:
+            raise InputError.about(
+                "study.matches_formula_vehicle_container",
+                self.matches_formula_vehicle_container,
+                "is not confirmed",
+                "confirmation that the study used the same formula, vehicle and container",
+                code="study-not-confirmed",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class BeyondUseDate:
+    """The assigned BUD with everything needed to print and audit it."""
+
+    date: dt.date
+    days: int
+    category: BudCategory
+    category_days: int
+    storage: Storage
+    compounded_on: dt.date
+    day_count: DayCount
+    limited_by: str
+    rule: str
+    reference: str
+
+
+def _end(start: dt.date, days: int, day_count: DayCount) -> dt.date:
+    offset = days - 1 if day_count is DayCount.COMPOUNDING_DAY_IS_DAY_1 else days
+    return start + dt.timedelta(days=offset)
+
+
+def _length(start: dt.date, end: dt.date, day_count: DayCount) -> int:
+    extra = 1 if day_count is DayCount.COMPOUNDING_DAY_IS_DAY_1 else 0
+    return (end - start).days + extra
+
+
+def assign_bud(
+    *,
+    category: BudCategory,
+    compounded_on: dt.date,
+    storage: Storage,
+    components: tuple[Component, ...],
+    rec: Recorder,
+    day_count: DayCount = DayCount.COMPOUNDING_DAY_IS_DAY_1,
+    study: StudyBud | None = None,
+) -> BeyondUseDate:
+    """The BUD for ``category`` from ``compounded_on``, capped by the components' expiries.
+
+    Refuses a storage the category does not allow (a non-preserved aqueous preparation at
+    room temperature) and a component that has expired by the compounding day.
+    """
+    if storage not in category.storages:
+        raise FormulationError.about(
+            "storage",
+            storage.value,
+            f"is not allowed for a {category.described} under USP <795>",
+            " or ".join(s.described for s in category.storages),
+            code="storage-not-allowed",
+        )
+    for c in components:
+        if c.expiry is not None and c.expiry < compounded_on:
+            raise FormulationError.about(
+                f"{c.role}.expiry",
+                c.expiry.isoformat(),
+                f"is before the compounding date {compounded_on.isoformat()} ({c.name} has expired)",
+                "a component that is in date",
+                code="component-expired",
+            )
+    if study is not None:
+        if study.storage is not storage:
+            raise InputError.about(
+                "study.storage",
+                study.storage.value,
+                f"differs from the storage {storage.value}",
+                "the study's storage",
+            )
+        days = study.days
+        rule = f"study-supported BUD of {days} days ({storage.described})"
+        reference = study.reference
+        rec.warn(
+            "bud-from-study",
+            f"The BUD follows the cited study ({study.reference}), not the USP <795> default of "
+            f"{category.days} days; keep the study with the master formulation record.",
+            "study",
+        )
+    else:
+        days = category.days
+        rule = f"USP <795> (2023): {category.described}, at most {days} days, {storage.described}"
+        reference = USP_795
+    end = _end(compounded_on, days, day_count)
+    rec.step(
+        "bud-category",
+        "longest BUD for the category",
+        "BUD = compounding date + days (day-count convention applied)",
+        end.isoformat(),
+        compounded_on=compounded_on.isoformat(),
+        days=Quantity(days, Unit.DAY),
+        convention=day_count.value,
+    )
+    limited_by = "category"
+    dated = [c for c in components if c.expiry is not None]
+    if dated:
+        earliest = min(dated, key=lambda c: c.expiry or dt.date.max)
+        if earliest.expiry is not None and earliest.expiry < end:
+            end = earliest.expiry
+            limited_by = f"{earliest.role}: {earliest.name} expires {earliest.expiry.isoformat()}"
+            rec.warn(
+                "bud-limited-by-component",
+                f"The BUD is cut to {end.isoformat()} because {earliest.name} expires then.",
+                f"{earliest.role}.expiry",
+            )
+        rec.step(
+            "bud-expiry-cap",
+            "BUD capped by the earliest component expiry",
+            "BUD = min(category BUD, earliest expiry)",
+            end.isoformat(),
+            earliest=(earliest.expiry or end).isoformat(),
+        )
+    return BeyondUseDate(
+        date=end,
+        days=_length(compounded_on, end, day_count),
+        category=category,
+        category_days=days,
+        storage=storage,
+        compounded_on=compounded_on,
+        day_count=day_count,
+        limited_by=limited_by,
+        rule=rule,
+        reference=reference,
+    )
+
+
+def check_supply(bud: BeyondUseDate, days_supply: int, rec: Recorder, *, field: str) -> int:
+    """Warn when the BUD is shorter than the days' supply; return the number of fills needed."""
+    if days_supply <= bud.days:
+        return 1
+    fills = -(-days_supply // bud.days)
+    rec.warn(
+        "bud-shorter-than-supply",
+        f"The BUD allows {bud.days} days but the order covers {days_supply} days; dispense in "
+        f"{fills} fills of at most {bud.days} days each.",
+        field,
+    )
+    return fills

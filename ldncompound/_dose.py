@@ -1,0 +1,74 @@
+"""Dose-range guards from the drug's profile.
+
+A dose outside the profile is *blocked* unless the order acknowledges the guard's code (a
+warning alone is silence in a batch); an acknowledged dose proceeds with a warning in the
+result. A drug without a profile gets a "no dose-range check" warning, never a silent pass.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ._drug import Drug
+from ._errors import InputError
+from ._numbers import CONTEXT, plain
+from ._trace import Recorder
+from ._units import Quantity, Unit
+
+__all__ = ["check_dose"]
+
+
+def check_dose(
+    drug: Drug,
+    dose: Quantity,
+    basis: str,
+    *,
+    doses_per_day: Decimal | None,
+    acknowledge: frozenset[str],
+    rec: Recorder,
+    field: str = "dose",
+) -> None:
+    """Check a single dose (and the daily total, when the frequency is known)."""
+    profile = drug.profile
+    if profile is None:
+        rec.warn(
+            "no-dose-range-check",
+            f"{drug.name} has no dose profile, so no dose-range check was made.",
+            field,
+        )
+        return
+    ref = drug.default_basis
+    single = drug.convert(dose, basis, ref).to(Unit.MG)
+    unit_range = f"{profile.low}-{profile.high} of {drug.describe(ref)} per dose"
+    shown = f"{dose} as {drug.describe(basis)}"
+    checks: list[tuple[str, str, str]] = []
+    if single > profile.high:
+        checks.append(
+            ("dose-above-range", f"is above the usual low-dose range ({unit_range})", field)
+        )
+    elif single < profile.low:
+        checks.append(("dose-below-range", f"is in the microgram range, below {unit_range}", field))
+    if doses_per_day is not None:
+        daily = Quantity(CONTEXT.multiply(single.magnitude, doses_per_day), Unit.MG)
+        if daily > profile.daily_high:
+            checks.append(
+                (
+                    "daily-dose-above-range",
+                    (
+                        f"gives {plain(daily.magnitude)} mg a day ({plain(doses_per_day)} doses), above the daily "
+                        f"limit of {profile.daily_high}"
+                    ),
+                    "doses_per_day",
+                )
+            )
+    for code, problem, where in checks:
+        if code not in acknowledge:
+            raise InputError.about(
+                where,
+                shown,
+                problem,
+                f"a dose in range, or the acknowledgement {code!r} on the order if the prescriber "
+                "intends it",
+                code=code,
+            )
+        rec.warn(code, f"The dose {shown} {problem}; acknowledged on the order.", where)

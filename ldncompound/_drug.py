@@ -1,0 +1,199 @@
+"""Drugs, their salt and hydrate forms, and dose bases.
+
+The engine is drug-agnostic: a :class:`Drug` is a name, its forms (each with a molar mass, or
+a relative mass when only a salt factor is published), the form doses are stated in unless an
+order says otherwise, and an optional dose profile. :data:`NALTREXONE` is built in.
+
+Converting between forms is mass x M(to) / M(from): the same moles of the active moiety.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from ._errors import InputError
+from ._numbers import CONTEXT, plain
+from ._units import Quantity, Unit
+
+__all__ = ["BUILTIN_DRUGS", "NALTREXONE", "DoseProfile", "Drug", "SaltForm"]
+
+
+def _positive_decimal(_i: object, a: attrs.Attribute[Decimal], value: Decimal) -> None:
+    if type(value) is not Decimal or not value.is_finite() or value <= 0:
+        raise InputError.about(a.name, value, "is not a positive decimal", "a positive Decimal")
+
+
+@attrs.frozen(kw_only=True)
+class SaltForm:
+    """One chemical form of a drug.
+
+    ``molar_mass`` is in g/mol (or a relative mass when the drug was built from a salt
+    factor). ``anhydrous`` names the water-free form of a hydrate (``None`` for forms that
+    are themselves anhydrous); ``water`` is the number of molecules of water of crystallisation.
+    """
+
+    key: str
+    name: str
+    short_name: str
+    molar_mass: Decimal = attrs.field(validator=_positive_decimal)
+    anhydrous: str | None = None
+    water: int = 0
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DoseProfile:
+    """The dose range a drug is normally compounded in, per single dose and per day.
+
+    Doses outside it are blocked unless the order acknowledges them (see the safety docs).
+    ``low`` and ``high`` bound a single dose; ``daily_high`` bounds the daily total.
+    """
+
+    low: Quantity
+    high: Quantity
+    daily_high: Quantity
+    source: str
+
+
+@attrs.frozen(kw_only=True)
+class Drug:
+    """A drug: its forms, the default dose basis, and its dose profile (if documented)."""
+
+    name: str
+    forms: tuple[SaltForm, ...]
+    default_basis: str
+    profile: DoseProfile | None = None
+    water_solubility: Quantity | None = None
+    solubility_source: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        keys = [f.key for f in self.forms]
+        if len(set(keys)) != len(keys):
+            raise InputError.about("drug.forms", keys, "repeats a form key", "unique keys")
+        self.form(self.default_basis)
+        for f in self.forms:
+            if f.anhydrous is not None:
+                self.form(f.anhydrous)
+
+    def form(self, key: str) -> SaltForm:
+        """The form with ``key``; refuses unknown keys naming the known ones."""
+        for f in self.forms:
+            if f.key == key:
+                return f
+        known = ", ".join(f.key for f in self.forms)
+        raise InputError.about(
+            "form", key, f"is not a form of {self.name}", f"one of {known}", code="unknown-form"
+        )
+
+    def anhydrous_of(self, key: str) -> SaltForm:
+        """The water-free form of ``key`` (the form itself when it has no water)."""
+        f = self.form(key)
+        return self.form(f.anhydrous) if f.anhydrous is not None else f
+
+    def factor(self, from_key: str, to_key: str) -> Decimal:
+        """Mass of ``to_key`` that holds the same moles as 1 mass unit of ``from_key``."""
+        if from_key == to_key:
+            return Decimal(1)
+        return CONTEXT.divide(self.form(to_key).molar_mass, self.form(from_key).molar_mass)
+
+    def convert(self, amount: Quantity, from_key: str, to_key: str) -> Quantity:
+        """``amount`` of ``from_key`` expressed as the equivalent mass of ``to_key``."""
+        return Quantity(
+            CONTEXT.multiply(amount.magnitude, self.factor(from_key, to_key)), amount.unit
+        )
+
+    def describe(self, key: str) -> str:
+        """E.g. ``"naltrexone HCl"`` (used on worksheets and labels)."""
+        return self.form(key).short_name
+
+    @classmethod
+    def from_salt_factor(
+        cls,
+        name: str,
+        *,
+        base_name: str,
+        salt_name: str,
+        factor: Decimal,
+        default_basis: str = "salt",
+        source: str = "",
+    ) -> Drug:
+        """A drug known only by its salt factor (mg of salt per mg of base).
+
+        The forms are ``"base"`` (relative mass 1) and ``"salt"`` (relative mass ``factor``).
+        """
+        _positive_decimal(None, attrs.fields(SaltForm).molar_mass, factor)
+        return cls(
+            name=name,
+            forms=(
+                SaltForm(
+                    key="base",
+                    name=base_name,
+                    short_name=base_name,
+                    molar_mass=Decimal(1),
+                    source=source,
+                ),
+                SaltForm(
+                    key="salt",
+                    name=salt_name,
+                    short_name=salt_name,
+                    molar_mass=factor,
+                    source=source,
+                ),
+            ),
+            default_basis=default_basis,
+        )
+
+
+_MW_SOURCE = "USP 28 monograph; USP DI (domain.md §1.1) [V]"
+
+NALTREXONE = Drug(
+    name="naltrexone",
+    forms=(
+        SaltForm(
+            key="base",
+            name="naltrexone",
+            short_name="naltrexone (base)",
+            molar_mass=Decimal("341.41"),
+            source=_MW_SOURCE,
+        ),
+        SaltForm(
+            key="hcl",
+            name="naltrexone hydrochloride",
+            short_name="naltrexone HCl",
+            molar_mass=Decimal("377.86"),
+            source=_MW_SOURCE,
+        ),
+        SaltForm(
+            key="hcl-dihydrate",
+            name="naltrexone hydrochloride dihydrate",
+            short_name="naltrexone HCl dihydrate",
+            molar_mass=Decimal("413.89"),
+            anhydrous="hcl",
+            water=2,
+            source="377.86 + 2 x 18.015 (domain.md §1.1) [D]",
+        ),
+    ),
+    default_basis="hcl",
+    profile=DoseProfile(
+        low=Quantity(Decimal("0.1"), Unit.MG),
+        high=Quantity(Decimal(5), Unit.MG),
+        daily_high=Quantity(Decimal(5), Unit.MG),
+        source=(
+            "LDN 0.1-4.5 mg per day (Toljan & Vrooman 2018; Marcus et al. 2024; "
+            "domain.md §7) [V]; microgram doses are very-low-dose practice [S]"
+        ),
+    ),
+    water_solubility=Quantity(Decimal(100), Unit.MG_PER_ML),
+    solubility_source="naltrexone HCl in water, about 100 mg/mL (REVIA label; domain.md §1.3) [V]",
+)
+
+
+#: Drugs known by name in JSON documents (a built-in drug is written as its name).
+BUILTIN_DRUGS: dict[str, Drug] = {NALTREXONE.name: NALTREXONE}
+
+
+def forms_summary(drug: Drug) -> str:
+    """A one-line summary of a drug's forms and molar masses (for worksheets)."""
+    return "; ".join(f"{f.short_name} {plain(f.molar_mass)} g/mol" for f in drug.forms)

@@ -1,0 +1,105 @@
+"""Decimal arithmetic in a private context, explicit rounding, and display formatting.
+
+The caller's decimal context is never used or changed: every public entry point runs its
+arithmetic inside :func:`private_context`. Rounding happens only where a function below is
+called by name (balance readability, whole units), never implicitly.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: 34 significant digits (IEEE decimal128); traps turn silent NaN/infinity into errors.
+CONTEXT = decimal.Context(
+    prec=34,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+def private_context(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` with the library's decimal context (a copy), whatever the caller's is."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with decimal.localcontext(CONTEXT):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def round_up_to(value: Decimal, step: Decimal) -> Decimal:
+    """Smallest multiple of ``step`` that is >= ``value`` (used where less would under-dose)."""
+    return (value / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
+def round_down_to(value: Decimal, step: Decimal) -> Decimal:
+    """Largest multiple of ``step`` that is <= ``value``."""
+    return (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
+
+
+def round_to(value: Decimal, step: Decimal) -> Decimal:
+    """Nearest multiple of ``step``, halves away from zero (the usual reading of a scale)."""
+    return (value / step).to_integral_value(rounding=ROUND_HALF_UP) * step
+
+
+def ceil_int(value: Decimal) -> int:
+    """Whole units, rounded up (tablets, capsules, batch quantities)."""
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+def plain(value: Decimal) -> str:
+    """Shortest exact text: leading zero, no exponent, no trailing zero ("0.5", "150").
+
+    Exact: ``Decimal(plain(x)) == x`` for every finite ``x``.
+    """
+    if value.is_zero():
+        return "0"
+    return format(value.normalize(CONTEXT), "f")
+
+
+def fixed(value: Decimal, places: int) -> str:
+    """Text with exactly ``places`` decimals (worksheets keep the balance's figures)."""
+    quantum = Decimal(1).scaleb(-places) if places > 0 else Decimal(1)
+    return format(value.quantize(quantum, rounding=ROUND_HALF_UP, context=CONTEXT), "f")
+
+
+def significant(value: Decimal, digits: int = 6) -> str:
+    """Round to ``digits`` significant figures for reading (trace display, never for math)."""
+    if value.is_zero():
+        return "0"
+    exponent = value.adjusted() - digits + 1
+    quantum = Decimal(1).scaleb(exponent)
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP, context=CONTEXT)
+    return plain(rounded)
+
+
+def places_of(step: Decimal) -> int:
+    """Number of decimals a step such as Decimal('0.1') or Decimal('10') shows (0 if whole)."""
+    exponent = step.normalize(CONTEXT).as_tuple().exponent
+    if not isinstance(exponent, int):  # pragma: no cover - steps are finite
+        raise TypeError(step)
+    return max(0, -exponent)
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal:
+    """``part`` as a percentage of ``whole``."""
+    return part / whole * HUNDRED

@@ -1,0 +1,565 @@
+"""The input grammar: text to :class:`Quantity` and :class:`Strength`, by our own code.
+
+pint's expression parser is never given user text (it reads ``"250 mg/5 mL"`` as mg·mL and
+``"4,5 mg"`` as 45 mg). The grammar, in full::
+
+    quantity := number [spaces] unit
+    strength := number [spaces] mass-unit [spaces] "/" [spaces] [number [spaces]] volume-unit
+    number   := digits ["." digits]          ASCII 0-9 only; at most 7 digits before the
+                                             point and 6 after; no sign, comma or exponent
+    spaces   := one or more of U+0020, U+00A0, U+202F
+
+Spaces around the whole text are ignored. Units are case-sensitive and come from a short
+allow-list (mg, g, mcg/µg/μg/ug, mL/ml, L, %, and their ratios). Everything else is refused
+with an :class:`InputError` whose one-sentence message names the field, the value and what
+was expected; ``docs/units.md`` has the table of accepted and refused inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+
+import attrs
+
+from ._errors import DimensionError, InputError, UnitError
+from ._numbers import CONTEXT, plain
+from ._units import Dimension, Quantity, Unit
+
+__all__ = [
+    "MAX_INPUT_LENGTH",
+    "Strength",
+    "density",
+    "mass",
+    "parse_count",
+    "parse_date",
+    "parse_decimal",
+    "parse_exact_decimal",
+    "parse_quantity",
+    "parse_strength",
+    "percent",
+    "volume",
+]
+
+MAX_INPUT_LENGTH = 64
+MAX_INTEGER_DIGITS = 7
+MAX_FRACTION_DIGITS = 6
+
+_MASS = {
+    "mg": Unit.MG,
+    "g": Unit.G,
+    "mcg": Unit.MCG,
+    "µg": Unit.MCG,
+    "μg": Unit.MCG,
+    "ug": Unit.MCG,
+}
+_VOLUME = {"mL": Unit.ML, "ml": Unit.ML, "L": Unit.L}
+_PER_VOLUME = {Unit.MCG: Unit.MCG_PER_ML, Unit.MG: Unit.MG_PER_ML, Unit.G: Unit.G_PER_ML}
+_PER_DROP = {Unit.MCG: Unit.MCG_PER_DROP, Unit.MG: Unit.MG_PER_DROP}
+
+#: Every accepted unit spelling.
+UNIT_SPELLINGS: dict[str, Unit] = {**_MASS, **_VOLUME, "%": Unit.PERCENT, "g/mol": Unit.G_PER_MOL}
+for _m, _mu in _MASS.items():
+    if _mu in _PER_DROP:
+        UNIT_SPELLINGS[f"{_m}/drop"] = _PER_DROP[_mu]
+    for _v, _vu in _VOLUME.items():
+        if _vu is Unit.ML:
+            UNIT_SPELLINGS[f"{_m}/{_v}"] = _PER_VOLUME[_mu]
+for _d in ("drop", "drops"):
+    UNIT_SPELLINGS[_d] = Unit.DROP
+    UNIT_SPELLINGS[f"{_d}/mL"] = Unit.DROP_PER_ML
+    UNIT_SPELLINGS[f"{_d}/ml"] = Unit.DROP_PER_ML
+
+#: Spellings refused with a specific reason (why it is dangerous, what to write instead).
+REFUSED_UNITS: dict[str, tuple[str, str]] = {}
+
+
+def _refuse(spellings: str, problem: str, expected: str) -> None:
+    for s in spellings.split():
+        REFUSED_UNITS[s] = (problem, expected)
+
+
+_refuse("gr grain grains", "uses 'gr', which is ambiguous (grain, 64.8 mg, or gram)", "mg or g")
+_refuse("cc", "uses 'cc', a do-not-use abbreviation (misread as 'u' or '00')", "mL")
+_refuse(
+    "U u IU iu units unit",
+    "is in units of activity, which naltrexone compounding does not use",
+    "a mass such as mg",
+)
+_refuse(
+    "t T tsp tbsp Tbsp TBSP TSP teaspoon teaspoons tablespoon tablespoons",
+    "is a household measure (t and T are easily confused)",
+    "mL, measured with an oral syringe",
+)
+_refuse(
+    "MG Mg mG", "uses an unknown capitalisation (units are case-sensitive; 'Mg' is megagram)", "mg"
+)
+_refuse(
+    "ML Ml", "uses an unknown capitalisation (units are case-sensitive; 'ML' is megalitre)", "mL"
+)
+_refuse("MCG Mcg UG Ug µG μG", "uses an unknown capitalisation (units are case-sensitive)", "mcg")
+_refuse("l", "uses 'l', which is easily misread as the digit 1", "mL or L")
+_refuse("kg", "is in kilograms, far outside compounding amounts", "mg or g")
+_refuse("ng", "is in nanograms, which the library does not accept", "mcg")
+_refuse("mcl mcL µl µL μl μL ul uL", "is in microlitres, which are not accepted", "mL")
+_refuse("gtt gtts", "uses 'gtt', a Latin abbreviation", "'drops' where drops are meant")
+_refuse("dr dram drams oz lb minim minims", "is an apothecary or avoirdupois unit", "mg, g or mL")
+_refuse("mEq mmol mol", "is an amount of substance, which is not accepted", "a mass such as mg")
+_refuse(
+    "mg/kg mcg/kg mg/kg/day",
+    "is a weight-based dose, which the library does not compute",
+    "a dose in mg",
+)
+_refuse("mg/L mcg/L g/L mg/l", "is per litre", "a strength per mL, or written as '250 mg/5 mL'")
+_refuse(
+    "w/v w/w v/v %w/v %w/w",
+    "is a percentage strength with a qualifier",
+    "a strength such as 1 mg/mL, or '%' alone",
+)
+
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+_SPACE = "[ \u00a0\u202f]"
+_UNIT_TOKEN = r"[^\s0-9.,:;+\-\u2212][^\s]*"  # noqa: S105 - a pattern, not a password
+_QUANTITY_RE = re.compile(rf"({_NUMBER}){_SPACE}*({_UNIT_TOKEN})")
+_STRENGTH_RE = re.compile(
+    rf"({_NUMBER}){_SPACE}*([^\s/]+){_SPACE}*/{_SPACE}*(?:({_NUMBER}){_SPACE}*)?([^\s/]+)"
+)
+_DECIMAL_RE = re.compile(_NUMBER)
+
+#: A value larger than this in the canonical unit is absurd for compounding (per dimension).
+ABSURD: dict[Dimension, Decimal] = {
+    Dimension.MASS: Decimal(1_000_000),  # mg = 1 kg
+    Dimension.VOLUME: Decimal(10_000),  # mL = 10 L
+    Dimension.CONCENTRATION: Decimal(1000),  # mg/mL = 1 g/mL
+    Dimension.FRACTION: Decimal(1000),  # %
+    Dimension.DROPS: Decimal(10_000),
+    Dimension.DROPS_PER_VOLUME: Decimal(200),
+    Dimension.MASS_PER_DROP: Decimal(1000),  # mg per drop
+    Dimension.MOLAR_MASS: Decimal(100_000),
+    Dimension.CAPSULES: Decimal(100_000),
+    Dimension.TABLETS: Decimal(10_000),
+    Dimension.TIME: Decimal(3650),
+}
+
+
+@attrs.frozen(repr=False)
+class Strength:
+    """A strength as written on an order: ``amount`` per ``volume`` ("250 mg/5 mL").
+
+    :attr:`concentration` gives it per mL; the written form is kept for display and records.
+    """
+
+    amount: Quantity
+    volume: Quantity
+
+    def __attrs_post_init__(self) -> None:
+        self.amount.require(Dimension.MASS, "strength amount")
+        self.volume.require(Dimension.VOLUME, "strength volume")
+        if self.amount.magnitude <= 0 or self.volume.magnitude <= 0:
+            raise InputError.about(
+                "strength", str(self), "is not positive", "a positive amount per positive volume"
+            )
+
+    @property
+    def concentration(self) -> Quantity:
+        """Mass per mL in the amount's mass unit family (mg/mL for mg, mcg/mL for mcg)."""
+        per = _PER_VOLUME[self.amount.unit]
+        return Quantity(CONTEXT.divide(self.amount.magnitude, self.volume.m_as(Unit.ML)), per)
+
+    def __str__(self) -> str:
+        vol = self.volume
+        if vol.magnitude == 1:
+            return f"{plain(self.amount.magnitude)} {self.amount.unit.display}/{vol.unit.display}"
+        return f"{self.amount}/{vol}"
+
+    def __repr__(self) -> str:
+        return f"Strength({str(self)!r})"
+
+
+def _describe_char(ch: str) -> str:
+    name = unicodedata.name(ch, None)
+    code = f"U+{ord(ch):04X}"
+    return f"{code} {name}" if name else code
+
+
+def _screen(text: object, field: str) -> str:
+    """Common checks for every text input; returns it stripped of surrounding spaces."""
+    if not isinstance(text, str):
+        if isinstance(text, float):
+            raise InputError.about(
+                field,
+                text,
+                "is a binary float, which is inexact",
+                "text such as '4.5 mg' or a Decimal",
+                code="float",
+            )
+        raise InputError.about(
+            field, text, f"is a {type(text).__name__}", "text such as '4.5 mg'", code="not-text"
+        )
+    if len(text) > MAX_INPUT_LENGTH:
+        raise InputError.about(
+            field,
+            text,
+            f"is {len(text)} characters long",
+            f"at most {MAX_INPUT_LENGTH} characters",
+            code="too-long",
+        )
+    for ch in text:
+        if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}:
+            raise InputError.about(
+                field,
+                text,
+                f"contains the control or invisible character {_describe_char(ch)}",
+                "plain text such as '4.5 mg'",
+                code="control-character",
+            )
+    stripped = text.strip(" \u00a0\u202f\t")
+    if not stripped:
+        raise InputError.about(
+            field, text, "is empty", "an amount with a unit such as '4.5 mg'", code="empty"
+        )
+    return stripped
+
+
+def _diagnose_number(text: str, field: str, example: str) -> None:
+    """Raise the most specific error for text whose number part is not in the grammar."""
+    lowered = text.lower()
+    if text[0] == "-" or text[0] in "\u2212\u2013":
+        raise InputError.about(
+            field, text, "is negative", f"a positive amount such as {example}", code="negative"
+        )
+    if text[0] == "+":
+        raise InputError.about(
+            field, text, "has a sign", f"an unsigned amount such as {example}", code="sign"
+        )
+    if re.match(r"(s?nan|inf(inity)?)\b", lowered):
+        raise InputError.about(
+            field, text, "is not a number", f"an amount such as {example}", code="not-a-number"
+        )
+    for ch in text:
+        if (ch.isdigit() and not ("0" <= ch <= "9")) or unicodedata.category(ch) == "No":
+            raise InputError.about(
+                field,
+                text,
+                f"contains the character {_describe_char(ch)} where a digit 0-9 is expected",
+                f"ASCII digits, e.g. {example}",
+                code="non-ascii-digit",
+            )
+    if re.match(r"[0-9.]*,", text) or re.match(r"[0-9]+ [0-9]{3}\b", text):
+        raise InputError.about(
+            field,
+            text,
+            "uses a comma or a digit-group separator",
+            f"a point as the decimal separator and no thousands separator, e.g. {example} or '1000 mg'",
+            code="comma",
+        )
+    if re.match(r"[0-9.]+[eE][+-]?[0-9]", text):
+        raise InputError.about(
+            field,
+            text,
+            "uses exponent notation",
+            f"a plain number such as {example}",
+            code="exponent",
+        )
+    if ":" in text:
+        raise InputError.about(
+            field, text, "is a ratio", f"an amount with a unit such as {example}", code="ratio"
+        )
+    if text[0] == ".":
+        raise InputError.about(
+            field,
+            text,
+            "has no leading zero (a naked decimal point is misread)",
+            "a leading zero such as '0.5 mg'",
+            code="leading-point",
+        )
+    if re.match(r"[0-9]+\.[0-9]+\.", text):
+        raise InputError.about(
+            field,
+            text,
+            "has more than one decimal point",
+            f"a number such as {example}",
+            code="multiple-points",
+        )
+    if re.match(r"[0-9]+\.(?![0-9])", text):
+        raise InputError.about(
+            field,
+            text,
+            "ends its number with a point",
+            "digits after the point, or no point",
+            code="trailing-point",
+        )
+    if not text[0].isdigit():
+        raise InputError.about(
+            field,
+            text,
+            "does not start with a number",
+            f"an amount such as {example}",
+            code="no-number",
+        )
+
+
+def _check_digits(number: str, text: str, field: str) -> Decimal:
+    whole, _, frac = number.partition(".")
+    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise InputError.about(
+            field,
+            text,
+            "is absurdly large",
+            f"at most {MAX_INTEGER_DIGITS} digits before the point",
+            code="too-large",
+        )
+    if len(frac) > MAX_FRACTION_DIGITS:
+        raise InputError.about(
+            field,
+            text,
+            "has more decimals than any balance or syringe can measure",
+            f"at most {MAX_FRACTION_DIGITS} digits after the point (use a smaller unit)",
+            code="too-precise",
+        )
+    return Decimal(number)
+
+
+def _unit_for(token: str, text: str, field: str, dimensions: tuple[Dimension, ...]) -> Unit:
+    unit = UNIT_SPELLINGS.get(token)
+    wanted = " or ".join(d.described for d in dimensions)
+    if unit is None:
+        if token in REFUSED_UNITS:
+            problem, expected = REFUSED_UNITS[token]
+            raise UnitError.about(field, text, problem, expected, code="refused-unit")
+        raise UnitError.about(
+            field, text, f"has the unknown unit {token!r}", wanted, code="unknown-unit"
+        )
+    if unit.dimension not in dimensions:
+        raise DimensionError.about(field, text, f"is {unit.dimension.described}", wanted)
+    return unit
+
+
+def _check_range(
+    q: Quantity, text: str, field: str, *, allow_zero: bool, maximum: Quantity | None
+) -> Quantity:
+    if q.magnitude == 0 and not allow_zero:
+        raise InputError.about(field, text, "is zero", "an amount greater than zero", code="zero")
+    limit = maximum.canonical() if maximum is not None else ABSURD[q.dimension]
+    if q.canonical() > limit:
+        shown = (
+            str(maximum) if maximum is not None else f"{plain(limit)} {q.unit.canonical.display}"
+        )
+        raise InputError.about(field, text, "is too large", f"at most {shown}", code="too-large")
+    return q
+
+
+def parse_quantity(
+    text: object,
+    *,
+    field: str,
+    dimension: Dimension | tuple[Dimension, ...],
+    allow_zero: bool = False,
+    maximum: Quantity | None = None,
+) -> Quantity:
+    """Parse ``"4.5 mg"``-style text into a :class:`Quantity` of the given dimension(s).
+
+    Refuses (with :class:`InputError` naming ``field``): non-text, over-long or empty input,
+    control characters, signs, NaN and infinity, non-ASCII digits, commas, exponents,
+    ratios, naked or trailing decimal points, bare numbers, unknown or dangerous units, the
+    wrong dimension, zero (unless ``allow_zero``) and amounts above ``maximum`` or absurd.
+    """
+    dims = dimension if isinstance(dimension, tuple) else (dimension,)
+    s = _screen(text, field)
+    example = (
+        "'4.5 mg'"
+        if Dimension.MASS in dims
+        else "'1 mg/mL'"
+        if Dimension.CONCENTRATION in dims
+        else "'5 mL'"
+    )
+    if Dimension.FRACTION in dims and len(dims) == 1:
+        example = "'10 %'"
+    m = _QUANTITY_RE.fullmatch(s)
+    if m is None:
+        _diagnose_number(s, field, example)
+        number = _DECIMAL_RE.match(s)
+        if number is None:  # pragma: no cover - _diagnose_number refuses text without a number
+            raise AssertionError(s)
+        rest = s[number.end() :].strip(" \u00a0\u202f\t")
+        if not rest:
+            wanted = " or ".join(d.described for d in dims)
+            raise UnitError.about(
+                field, s, "has no unit", f"{wanted}, e.g. {example}", code="missing-unit"
+            )
+        _unit_for(rest.split()[0], s, field, dims)
+        raise InputError.about(
+            field,
+            s,
+            "has unexpected text after the unit",
+            f"only an amount and a unit, e.g. {example}",
+            code="trailing-text",
+        )
+    number_text, token = m.group(1), m.group(2)
+    if re.match(r"[eE][+-]?[0-9]", token):
+        _diagnose_number(s, field, example)
+    value = _check_digits(number_text, s, field)
+    unit = _unit_for(token, s, field, dims)
+    return _check_range(Quantity(value, unit), s, field, allow_zero=allow_zero, maximum=maximum)
+
+
+def parse_strength(text: object, *, field: str, maximum: Quantity | None = None) -> Strength:
+    """Parse ``"1 mg/mL"`` or ``"250 mg/5 mL"`` (= 50 mg/mL) into a :class:`Strength`.
+
+    The volume amount is optional; both amounts must be positive. Also refuses everything
+    :func:`parse_quantity` refuses.
+    """
+    s = _screen(text, field)
+    m = _STRENGTH_RE.fullmatch(s)
+    if m is None:
+        _diagnose_number(s, field, "'1 mg/mL'")
+        if "/" not in s:
+            raise UnitError.about(
+                field,
+                s,
+                "is not a strength per volume",
+                "an amount per volume such as '1 mg/mL' or '250 mg/5 mL'",
+                code="missing-unit",
+            )
+        raise InputError.about(
+            field,
+            s,
+            "is not in the form AMOUNT UNIT/VOLUME UNIT",
+            "e.g. '1 mg/mL' or '250 mg/5 mL'",
+            code="malformed-strength",
+        )
+    amount_text, mass_token, volume_text, volume_token = m.groups()
+    amount = _check_digits(amount_text, s, field)
+    mass_unit = _unit_for(mass_token, s, field, (Dimension.MASS,))
+    volume_unit = _unit_for(volume_token, s, field, (Dimension.VOLUME,))
+    volume = Decimal(1) if volume_text is None else _check_digits(volume_text, s, field)
+    if amount == 0:
+        raise InputError.about(field, s, "is zero", "a strength greater than zero", code="zero")
+    if volume == 0:
+        raise InputError.about(field, s, "is per zero volume", "a positive volume", code="zero")
+    strength = Strength(Quantity(amount, mass_unit), Quantity(volume, volume_unit))
+    _check_range(strength.concentration, s, field, allow_zero=False, maximum=maximum)
+    return strength
+
+
+def parse_decimal(
+    text: object,
+    *,
+    field: str,
+    allow_zero: bool = False,
+    maximum: Decimal | None = None,
+) -> Decimal:
+    """Parse a plain decimal number (no unit) with the same rules as amounts."""
+    if isinstance(text, Decimal) and text.is_finite():
+        value = text
+        s = str(text)
+    else:
+        s = _screen(text, field)
+        if _DECIMAL_RE.fullmatch(s) is None:
+            _diagnose_number(s, field, "'4.5'")
+            raise InputError.about(
+                field,
+                s,
+                "is not a plain number",
+                "digits with at most one point, e.g. '4.5'",
+                code="not-a-number",
+            )
+        value = _check_digits(s, s, field)
+    if value < 0:
+        raise InputError.about(field, s, "is negative", "a positive number", code="negative")
+    if value == 0 and not allow_zero:
+        raise InputError.about(field, s, "is zero", "a number greater than zero", code="zero")
+    if maximum is not None and value > maximum:
+        raise InputError.about(
+            field, s, "is too large", f"at most {plain(maximum)}", code="too-large"
+        )
+    return value
+
+
+_EXACT_RE = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?")
+
+
+def parse_exact_decimal(text: object, *, field: str) -> Decimal:
+    """Parse a decimal string written by the library (results, traces): sign allowed,
+    up to 40 digits each side of the point, no exponent. Not for user input."""
+    if not isinstance(text, str) or _EXACT_RE.fullmatch(text) is None:
+        raise InputError.about(
+            field,
+            text,
+            "is not an exact decimal string",
+            "digits with an optional sign and point, e.g. '-0.25'",
+            code="not-a-number",
+        )
+    return Decimal(text)
+
+
+def parse_count(
+    text: object, *, field: str, maximum: int = 100_000, allow_zero: bool = False
+) -> int:
+    """Parse a whole number of units (capsules, tablets, drops, days): digits only."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        value = text
+        shown: object = text
+    else:
+        s = _screen(text, field)
+        shown = s
+        if not re.fullmatch(r"[0-9]+", s):
+            _diagnose_number(s, field, "'30'")
+            raise InputError.about(
+                field, s, "is not a whole number", "a whole number such as '30'", code="not-whole"
+            )
+        if len(s.lstrip("0")) > 9:
+            raise InputError.about(
+                field, s, "is absurdly large", f"at most {maximum}", code="too-large"
+            )
+        value = int(s)
+    if value < 0:
+        raise InputError.about(
+            field, shown, "is negative", "a positive whole number", code="negative"
+        )
+    if value == 0 and not allow_zero:
+        raise InputError.about(
+            field, shown, "is zero", "a whole number greater than zero", code="zero"
+        )
+    if value > maximum:
+        raise InputError.about(field, shown, "is too large", f"at most {maximum}", code="too-large")
+    return value
+
+
+def parse_date(text: object, *, field: str) -> dt.date:
+    """Parse an ISO date ``YYYY-MM-DD`` (dates are never guessed from other layouts)."""
+    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
+        return text
+    s = _screen(text, field)
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s):
+        raise InputError.about(
+            field, s, "is not a date in the form YYYY-MM-DD", "e.g. '2027-03-31'", code="bad-date"
+        )
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise InputError.about(
+            field, s, "is not a calendar date", "a real date such as '2027-03-31'", code="bad-date"
+        ) from None
+
+
+def mass(text: object, *, field: str = "mass") -> Quantity:
+    """``mass("4.5 mg")``: a positive mass by the input grammar."""
+    return parse_quantity(text, field=field, dimension=Dimension.MASS)
+
+
+def volume(text: object, *, field: str = "volume") -> Quantity:
+    """``volume("5 mL")``: a positive volume by the input grammar."""
+    return parse_quantity(text, field=field, dimension=Dimension.VOLUME)
+
+
+def percent(text: object, *, field: str = "percent", allow_zero: bool = True) -> Quantity:
+    """``percent("99.5 %")``: a percentage by the input grammar (zero allowed by default)."""
+    return parse_quantity(text, field=field, dimension=Dimension.FRACTION, allow_zero=allow_zero)
+
+
+def density(text: object, *, field: str = "density") -> Quantity:
+    """``density("0.35 g/mL")``: a mass per volume by the input grammar."""
+    return parse_quantity(text, field=field, dimension=Dimension.CONCENTRATION)

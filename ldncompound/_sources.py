@@ -1,0 +1,564 @@
+"""Where the drug comes from: an API lot, commercial tablets, or a trituration stock.
+
+Each source answers one question with a trace: how much of *its material* (powder from the
+jar, crushed-tablet powder, stock mixture) holds a given mass of drug stated in a given
+basis. The API lot does it by exactly one correction path per form and assay basis:
+
+======================  ===============================================================
+assay basis             material = dose x M(assay form) / M(dose basis) / ...
+======================  ===============================================================
+as is                   ... / assay              (the assay already includes all water)
+anhydrous               ... / (assay x (1 - water content))   water by Karl Fischer
+dried                   ... / (assay x (1 - loss on drying))
+======================  ===============================================================
+
+For a hydrate on the anhydrous or dried basis, the assay form is the water-free salt and the
+water content removes the crystal water; the hydrate's molar mass is then *not* applied as
+well. Combinations that would correct for water twice or not at all are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from ._drug import NALTREXONE, Drug
+from ._errors import InputError
+from ._numbers import CONTEXT, HUNDRED, ONE, plain
+from ._trace import Recorder
+from ._units import Quantity, Unit
+from ._validate import density_field, mass_field, percent_field, text_field
+
+__all__ = [
+    "ApiLot",
+    "AssayBasis",
+    "Component",
+    "Source",
+    "TabletSource",
+    "TriturationStock",
+    "allergens_in",
+]
+
+#: Ingredient-name keywords that make an allergen to carry to the label.
+ALLERGEN_KEYWORDS = {"lactose": "lactose"}
+
+#: Default tablet strength when the caller does not give one (echoed).
+DEFAULT_TABLET_STRENGTH = Quantity(Decimal(50), Unit.MG)
+TABLET_STRENGTH_SOURCE = (
+    "commercial naltrexone HCl tablets are 50 mg of the hydrochloride "
+    "(openFDA NDC records; REVIA label; domain.md §1.5) [V]"
+)
+TABLET_ALLERGEN_SOURCE = (
+    "US and EU naltrexone 50 mg tablets list lactose monohydrate "
+    "(REVIA label, openFDA SPL, AOP SmPC; domain.md §1.5) [V]"
+)
+
+USP_ASSAY_RANGE = (Decimal(98), Decimal(102))
+
+
+def allergens_in(*names: str) -> tuple[str, ...]:
+    """Allergens named by keyword in any of ``names`` (e.g. ``lactose``), sorted, unique."""
+    found = {
+        allergen
+        for name in names
+        for key, allergen in ALLERGEN_KEYWORDS.items()
+        if key in name.lower()
+    }
+    return tuple(sorted(found))
+
+
+def _convert(
+    drug: Drug, amount: Decimal, basis: str, target: str, rec: Recorder, whose: str
+) -> Decimal:
+    """``amount`` mg stated as ``basis`` expressed as ``target`` (a traced step if they differ)."""
+    if basis == target:
+        return amount
+    return rec.step(
+        "salt-conversion",
+        f"dose as {drug.describe(basis)} expressed as {whose}{drug.describe(target)}",
+        "m_target = m_basis x M(target) / M(basis)",
+        Quantity(CONTEXT.multiply(amount, drug.factor(basis, target)), Unit.MG),
+        m_basis=Quantity(amount, Unit.MG),
+        M_target=Quantity(drug.form(target).molar_mass, Unit.G_PER_MOL),
+        M_basis=Quantity(drug.form(basis).molar_mass, Unit.G_PER_MOL),
+    ).magnitude
+
+
+class AssayBasis(enum.Enum):
+    """What the certificate's assay figure is calculated on."""
+
+    AS_IS = "as-is"
+    ANHYDROUS = "anhydrous"
+    DRIED = "dried"
+
+
+@attrs.frozen(kw_only=True)
+class Component:
+    """An ingredient or packaging component, for expiry caps and records."""
+
+    role: str
+    name: str
+    lot: str | None = None
+    expiry: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ApiLot:
+    """A lot of active pharmaceutical ingredient powder, as its certificate describes it.
+
+    ``form`` is a form key of ``drug`` (``"hcl"``, ``"hcl-dihydrate"``, ``"base"``).
+    ``assay`` is a percentage on ``assay_basis``; ``assay_as`` is the form the figure is
+    expressed as (default: the lot's form for an as-is assay, its water-free form otherwise).
+    ``water_content`` (Karl Fischer) is required on the anhydrous basis and
+    ``loss_on_drying`` on the dried basis; giving either with an as-is assay is refused.
+    """
+
+    kind: Literal["api"] = "api"
+    form: str
+    assay: Quantity = attrs.field(
+        validator=percent_field("api.assay", Decimal(0), Decimal(110), low_included=False)
+    )
+    assay_basis: AssayBasis = attrs.field(validator=attrs.validators.instance_of(AssayBasis))
+    expiry: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))
+    lot: str | None = attrs.field(default=None, validator=text_field("api.lot"))
+    assay_as: str | None = None
+    water_content: Quantity | None = attrs.field(
+        default=None,
+        validator=percent_field("api.water_content", Decimal(0), Decimal(50)),
+    )
+    loss_on_drying: Quantity | None = attrs.field(
+        default=None,
+        validator=percent_field("api.loss_on_drying", Decimal(0), Decimal(50)),
+    )
+    bulk_density: Quantity | None = attrs.field(
+        default=None, validator=density_field("api.bulk_density")
+    )
+    supplier: str | None = attrs.field(default=None, validator=text_field("api.supplier"))
+    drug: Drug = NALTREXONE
+
+    def __attrs_post_init__(self) -> None:
+        form = self.drug.form(self.form)
+        water_free = self.drug.anhydrous_of(self.form)
+        basis = self.assay_basis
+        if basis is AssayBasis.AS_IS:
+            for name, value in (
+                ("api.water_content", self.water_content),
+                ("api.loss_on_drying", self.loss_on_drying),
+            ):
+                if value is not None:
+                    raise InputError.about(
+                        name,
+                        str(value),
+                        "was given with an as-is assay, which already includes the water "
+                        "(correcting again would count it twice)",
+                        "no water figure for an as-is assay, or an assay on the anhydrous or dried basis",
+                        code="double-correction",
+                    )
+            if self.assay_as not in (None, form.key, water_free.key):
+                raise InputError.about(
+                    "api.assay_as",
+                    self.assay_as,
+                    "is neither the lot's form nor its water-free form",
+                    f"{form.key!r} or {water_free.key!r}",
+                    code="unknown-form",
+                )
+            expressed = self.drug.form(self.assay_as or form.key)
+            if expressed.key != form.key:
+                # an as-is content of the water-free salt cannot exceed its share of the hydrate
+                ceiling = CONTEXT.divide(expressed.molar_mass, form.molar_mass) * USP_ASSAY_RANGE[1]
+                if self.assay.m_as(Unit.PERCENT) > ceiling:
+                    raise InputError.about(
+                        "api.assay",
+                        str(self.assay),
+                        f"as is, expressed as {expressed.short_name}, is impossible for "
+                        f"{form.short_name} (at most {plain(ceiling.quantize(Decimal('0.1')))} %)",
+                        "the assay on the anhydrous basis with the water content, or the as-is assay of the hydrate",
+                        code="impossible-assay",
+                    )
+        else:
+            needed, other = (
+                ("api.water_content", "api.loss_on_drying")
+                if basis is AssayBasis.ANHYDROUS
+                else ("api.loss_on_drying", "api.water_content")
+            )
+            given = self.water_content if basis is AssayBasis.ANHYDROUS else self.loss_on_drying
+            wrong = self.loss_on_drying if basis is AssayBasis.ANHYDROUS else self.water_content
+            if wrong is not None:
+                raise InputError.about(
+                    other,
+                    str(wrong),
+                    f"does not match an assay on the {basis.value} basis",
+                    f"{needed.split('.')[1].replace('_', ' ')} for the {basis.value} basis",
+                    code="wrong-water-measure",
+                )
+            if given is None:
+                raise InputError.about(
+                    needed,
+                    None,
+                    f"is missing: an assay on the {basis.value} basis must be corrected for water "
+                    "(without it the water would not be counted at all)",
+                    f"the certificate's {needed.split('.')[1].replace('_', ' ')} in %",
+                    code="missing-water",
+                )
+            if self.assay_as not in (None, water_free.key):
+                raise InputError.about(
+                    "api.assay_as",
+                    self.assay_as,
+                    f"cannot express an assay on the {basis.value} basis",
+                    f"{water_free.key!r} (the water-free form)",
+                    code="unknown-form",
+                )
+            if form.water:
+                theory = (
+                    CONTEXT.divide(form.molar_mass - water_free.molar_mass, form.molar_mass)
+                    * HUNDRED
+                )
+                if given.m_as(Unit.PERCENT) < theory / 2:
+                    raise InputError.about(
+                        needed,
+                        str(given),
+                        f"is less than half the crystal water of {form.short_name} "
+                        f"({plain(theory.quantize(Decimal('0.01')))} %), so it looks like free water only",
+                        "the total water content from the certificate",
+                        code="implausible-water",
+                    )
+
+    @property
+    def assay_form(self) -> str:
+        """The form the assay figure is expressed as (after applying the default)."""
+        if self.assay_basis is AssayBasis.AS_IS:
+            return self.assay_as or self.form
+        return self.drug.anhydrous_of(self.form).key
+
+    @property
+    def material_name(self) -> str:
+        return f"{self.drug.form(self.form).short_name} powder (API)"
+
+    @property
+    def allergens(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def insoluble_excipients(self) -> bool:
+        return False
+
+    @property
+    def density(self) -> Quantity | None:
+        return self.bulk_density
+
+    def components(self) -> tuple[Component, ...]:
+        return (
+            Component(role="active", name=self.material_name, lot=self.lot, expiry=self.expiry),
+        )
+
+    def check(self, rec: Recorder) -> None:
+        """Record the defaults and warnings this lot implies."""
+        if self.assay_as is None:
+            rec.default(
+                "api.assay_as",
+                self.assay_form,
+                "an as-is assay is taken as the content of the lot's own form; a dried or "
+                "anhydrous one as the content of the water-free form",
+            )
+        pct = self.assay.m_as(Unit.PERCENT)
+        if self.assay_basis is not AssayBasis.AS_IS and not (
+            USP_ASSAY_RANGE[0] <= pct <= USP_ASSAY_RANGE[1]
+        ):
+            rec.warn(
+                "assay-outside-usp-range",
+                f"The assay {self.assay} is outside the USP range of 98.0-102.0 % on the "
+                "anhydrous basis; check the certificate.",
+                "api.assay",
+            )
+        form = self.drug.form(self.form)
+        given = (
+            self.water_content if self.assay_basis is AssayBasis.ANHYDROUS else self.loss_on_drying
+        )
+        if given is not None:
+            water_free = self.drug.anhydrous_of(self.form)
+            theory = (
+                CONTEXT.divide(form.molar_mass - water_free.molar_mass, form.molar_mass) * HUNDRED
+            )
+            if abs(given.m_as(Unit.PERCENT) - theory) > 2:
+                rec.warn(
+                    "water-inconsistent-with-form",
+                    f"The water figure {given} differs from the {plain(theory.quantize(Decimal('0.01')))} % "
+                    f"expected for {form.short_name} by more than 2 percentage points; check the "
+                    "certificate and the declared form.",
+                    "api.water_content"
+                    if self.assay_basis is AssayBasis.ANHYDROUS
+                    else "api.loss_on_drying",
+                )
+        if self.lot is None:
+            rec.warn(
+                "lot-missing",
+                "The API lot number is not given; the compounding record will be incomplete.",
+                "api.lot",
+            )
+
+    def material_for(self, amount: Decimal, basis: str, rec: Recorder) -> Decimal:
+        """mg of powder (as is) that holds ``amount`` mg of drug stated as ``basis``."""
+        in_target = _convert(self.drug, amount, basis, self.assay_form, rec, "")
+        assay = self.assay.m_as(Unit.ONE)
+        if self.assay_basis is AssayBasis.AS_IS:
+            return rec.step(
+                "assay-correction",
+                "powder as is that holds the drug, by the as-is assay",
+                "m_powder = m_form / assay",
+                Quantity(CONTEXT.divide(in_target, assay), Unit.MG),
+                m_form=Quantity(in_target, Unit.MG),
+                assay=self.assay,
+            ).magnitude
+        water = (
+            self.water_content if self.assay_basis is AssayBasis.ANHYDROUS else self.loss_on_drying
+        )
+        if water is None:  # pragma: no cover - refused at construction
+            raise AssertionError(self)
+        name = "water" if self.assay_basis is AssayBasis.ANHYDROUS else "loss_on_drying"
+        return rec.step(
+            "assay-correction",
+            f"powder as is that holds the drug, by the assay on the {self.assay_basis.value} basis",
+            f"m_powder = m_form / (assay x (1 - {name}))",
+            Quantity(CONTEXT.divide(in_target, assay * (ONE - water.m_as(Unit.ONE))), Unit.MG),
+            m_form=Quantity(in_target, Unit.MG),
+            assay=self.assay,
+            **{name: water},
+        ).magnitude
+
+
+@attrs.frozen(kw_only=True)
+class TabletSource:
+    """Commercial tablets to crush. The average tablet weight must be measured (no default).
+
+    ``strength`` defaults to 50 mg and ``strength_basis`` to the drug's default basis
+    (naltrexone HCl); ``allergens`` defaults to lactose. Each default is echoed in results.
+    """
+
+    kind: Literal["tablets"] = "tablets"
+    average_weight: Quantity = attrs.field(validator=mass_field("tablets.average_weight"))
+    expiry: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))
+    strength: Quantity | None = attrs.field(default=None, validator=mass_field("tablets.strength"))
+    strength_basis: str | None = None
+    tablets_weighed: int | None = None
+    lot: str | None = attrs.field(default=None, validator=text_field("tablets.lot"))
+    product: str | None = attrs.field(default=None, validator=text_field("tablets.product"))
+    allergens_declared: tuple[str, ...] | None = None
+    powder_density: Quantity | None = attrs.field(
+        default=None, validator=density_field("tablets.powder_density")
+    )
+    drug: Drug = NALTREXONE
+
+    def __attrs_post_init__(self) -> None:
+        basis = self.strength_basis or self.drug.default_basis
+        self.drug.form(basis)
+        strength = self.strength or DEFAULT_TABLET_STRENGTH
+        if self.average_weight <= strength:
+            raise InputError.about(
+                "tablets.average_weight",
+                str(self.average_weight),
+                f"is not more than the tablet's drug content ({strength})",
+                "the measured average weight of whole tablets, which includes the excipients",
+                code="out-of-range",
+            )
+        if self.tablets_weighed is not None and (
+            isinstance(self.tablets_weighed, bool)
+            or not isinstance(self.tablets_weighed, int)
+            or self.tablets_weighed < 1
+        ):
+            raise InputError.about(
+                "tablets.tablets_weighed",
+                self.tablets_weighed,
+                "is not a positive whole number",
+                "the number of tablets weighed",
+            )
+
+    @property
+    def resolved_strength(self) -> Quantity:
+        return self.strength or DEFAULT_TABLET_STRENGTH
+
+    @property
+    def resolved_basis(self) -> str:
+        return self.strength_basis or self.drug.default_basis
+
+    @property
+    def material_name(self) -> str:
+        s = self.resolved_strength
+        return f"crushed {self.drug.describe(self.resolved_basis)} {s} tablets"
+
+    @property
+    def allergens(self) -> tuple[str, ...]:
+        if self.allergens_declared is None:
+            return ("lactose",)
+        return tuple(sorted(set(self.allergens_declared)))
+
+    @property
+    def insoluble_excipients(self) -> bool:
+        return True
+
+    @property
+    def density(self) -> Quantity | None:
+        return self.powder_density
+
+    def components(self) -> tuple[Component, ...]:
+        return (
+            Component(
+                role="active",
+                name=self.product or self.material_name,
+                lot=self.lot,
+                expiry=self.expiry,
+            ),
+        )
+
+    def check(self, rec: Recorder) -> None:
+        if self.strength is None:
+            rec.default("tablets.strength", DEFAULT_TABLET_STRENGTH, TABLET_STRENGTH_SOURCE)
+        if self.strength_basis is None:
+            rec.default(
+                "tablets.strength_basis",
+                self.drug.default_basis,
+                f"{self.drug.name} tablets are labelled as the {self.drug.describe(self.drug.default_basis)}",
+            )
+        if self.allergens_declared is None:
+            rec.default("tablets.allergens", "lactose", TABLET_ALLERGEN_SOURCE)
+        if self.tablets_weighed is None:
+            rec.warn(
+                "tablet-weight-count-unknown",
+                "How many tablets were weighed for the average is not stated; weigh at least 10 "
+                "whole tablets and record the number.",
+                "tablets.tablets_weighed",
+            )
+        elif self.tablets_weighed < 10:
+            rec.warn(
+                "tablet-weight-few",
+                f"The average tablet weight comes from only {self.tablets_weighed} tablets; weigh at least 10.",
+                "tablets.tablets_weighed",
+            )
+        if self.lot is None:
+            rec.warn(
+                "lot-missing",
+                "The tablet lot number is not given; the compounding record will be incomplete.",
+                "tablets.lot",
+            )
+
+    def powder_per_drug(self) -> Decimal:
+        """mg of tablet powder per mg of drug in the tablet's strength basis."""
+        return CONTEXT.divide(
+            self.average_weight.m_as(Unit.MG), self.resolved_strength.m_as(Unit.MG)
+        )
+
+    def material_for(self, amount: Decimal, basis: str, rec: Recorder) -> Decimal:
+        """mg of crushed-tablet powder that holds ``amount`` mg of drug stated as ``basis``."""
+        in_label = _convert(self.drug, amount, basis, self.resolved_basis, rec, "the tablets' ")
+        return rec.step(
+            "tablet-powder",
+            "crushed-tablet powder that holds the drug",
+            "m_powder = m_drug x average tablet weight / tablet strength",
+            Quantity(CONTEXT.multiply(in_label, self.powder_per_drug()), Unit.MG),
+            m_drug=Quantity(in_label, Unit.MG),
+            average_weight=self.average_weight,
+            strength=self.resolved_strength,
+        ).magnitude
+
+
+@attrs.frozen(kw_only=True)
+class TriturationStock:
+    """A trituration made earlier (e.g. 1:10 in microcrystalline cellulose, i.e. 10 % w/w).
+
+    ``strength`` is the drug's share of the mixture by weight, stated as ``strength_basis``
+    (default: the drug's default basis, echoed). ``bud`` is the stock's own beyond-use date.
+    """
+
+    kind: Literal["stock"] = "stock"
+    strength: Quantity = attrs.field(
+        validator=percent_field("stock.strength", Decimal(0), Decimal(100), low_included=False)
+    )
+    diluent: str = attrs.field(validator=text_field("stock.diluent"))
+    bud: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))
+    lot: str | None = attrs.field(default=None, validator=text_field("stock.lot"))
+    strength_basis: str | None = None
+    made_on: dt.date | None = None
+    drug: Drug = NALTREXONE
+
+    def __attrs_post_init__(self) -> None:
+        self.drug.form(self.resolved_basis)
+        if self.made_on is not None and self.made_on > self.bud:
+            raise InputError.about(
+                "stock.made_on",
+                self.made_on.isoformat(),
+                "is after the stock's beyond-use date",
+                "a date on or before it",
+            )
+
+    @classmethod
+    def from_ratio(cls, parts: int, total: int, **kwargs: object) -> TriturationStock:
+        """A ``parts:total`` trituration: 1:10 is 1 g of drug in 10 g of mixture (10 %)."""
+        if parts <= 0 or total <= parts:
+            raise InputError.about(
+                "stock.ratio",
+                f"{parts}:{total}",
+                "is not a dilution",
+                "1 part in more than 1 part total, e.g. 1:10",
+            )
+        strength = Quantity(CONTEXT.divide(Decimal(parts) * HUNDRED, Decimal(total)), Unit.PERCENT)
+        return cls(strength=strength, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def resolved_basis(self) -> str:
+        return self.strength_basis or self.drug.default_basis
+
+    @property
+    def expiry(self) -> dt.date:
+        return self.bud
+
+    @property
+    def material_name(self) -> str:
+        name = self.drug.describe(self.resolved_basis)
+        return f"{name} {plain(self.strength.magnitude)} % trituration in {self.diluent}"
+
+    @property
+    def allergens(self) -> tuple[str, ...]:
+        return allergens_in(self.diluent)
+
+    @property
+    def insoluble_excipients(self) -> bool:
+        return True
+
+    @property
+    def density(self) -> Quantity | None:
+        return None
+
+    def components(self) -> tuple[Component, ...]:
+        return (Component(role="active", name=self.material_name, lot=self.lot, expiry=self.bud),)
+
+    def check(self, rec: Recorder) -> None:
+        if self.strength_basis is None:
+            rec.default(
+                "stock.strength_basis",
+                self.drug.default_basis,
+                "stock strength taken as stated in the drug's default basis",
+            )
+        if self.lot is None:
+            rec.warn(
+                "lot-missing",
+                "The stock's lot number is not given; the compounding record will be incomplete.",
+                "stock.lot",
+            )
+
+    def material_for(self, amount: Decimal, basis: str, rec: Recorder) -> Decimal:
+        """mg of stock mixture that holds ``amount`` mg of drug stated as ``basis``."""
+        in_label = _convert(self.drug, amount, basis, self.resolved_basis, rec, "the stock's ")
+        return rec.step(
+            "stock-amount",
+            "stock mixture that holds the drug",
+            "m_stock = m_drug / strength",
+            Quantity(CONTEXT.divide(in_label, self.strength.m_as(Unit.ONE)), Unit.MG),
+            m_drug=Quantity(in_label, Unit.MG),
+            strength=self.strength,
+        ).magnitude
+
+
+Source = ApiLot | TabletSource | TriturationStock

@@ -1,0 +1,405 @@
+"""Units: the allow-list, the pint registry behind it, and the public :class:`Quantity` type.
+
+pint is the unit engine, but it never leaves this module: the registry is built from the
+package's own ``units.txt`` (never pint's default or application registry), case-sensitive,
+with redefinition raising and Decimal magnitudes. It is built once, lazily, under a lock.
+Conversion factors between allow-listed units are read from it once and kept as exact
+Decimals, so arithmetic after the boundary runs on plain Decimal magnitudes.
+
+Public values are :class:`Quantity`: a Decimal magnitude and a :class:`Unit` from the
+allow-list. Quantities are immutable, hashable and picklable, and convert to and from pint.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from decimal import Decimal
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._errors import DimensionError, UnitError
+from ._numbers import CONTEXT, plain
+
+if TYPE_CHECKING:
+    import pint
+
+__all__ = ["Dimension", "Quantity", "Unit", "registry"]
+
+
+class Dimension(enum.Enum):
+    """What a quantity measures. Each unit on the allow-list has exactly one."""
+
+    MASS = "mass"
+    VOLUME = "volume"
+    CONCENTRATION = "mass per volume"
+    FRACTION = "fraction"
+    DROPS = "drops"
+    DROPS_PER_VOLUME = "drops per volume"
+    MASS_PER_DROP = "mass per drop"
+    MOLAR_MASS = "molar mass"
+    CAPSULES = "capsules"
+    TABLETS = "tablets"
+    TIME = "time"
+
+    @property
+    def described(self) -> str:
+        """Plain words with example units, for error messages."""
+        return _DESCRIBED[self]
+
+
+_DESCRIBED = {
+    Dimension.MASS: "a mass (mg, g or mcg)",
+    Dimension.VOLUME: "a volume (mL or L)",
+    Dimension.CONCENTRATION: "a concentration (mg/mL, mcg/mL or g/mL)",
+    Dimension.FRACTION: "a percentage (%)",
+    Dimension.DROPS: "a number of drops",
+    Dimension.DROPS_PER_VOLUME: "drops per mL",
+    Dimension.MASS_PER_DROP: "a mass per drop (mg/drop or mcg/drop)",
+    Dimension.MOLAR_MASS: "a molar mass (g/mol)",
+    Dimension.CAPSULES: "a number of capsules",
+    Dimension.TABLETS: "a number of tablets",
+    Dimension.TIME: "a number of days",
+}
+
+
+class Unit(enum.Enum):
+    """The allow-listed units. ``value`` is the code used in JSON; ``display`` is for labels."""
+
+    MCG = "mcg"
+    MG = "mg"
+    G = "g"
+    ML = "mL"
+    L = "L"
+    MCG_PER_ML = "mcg/mL"
+    MG_PER_ML = "mg/mL"
+    G_PER_ML = "g/mL"
+    PERCENT = "%"
+    ONE = "1"
+    DROP = "drop"
+    DROP_PER_ML = "drop/mL"
+    MCG_PER_DROP = "mcg/drop"
+    MG_PER_DROP = "mg/drop"
+    G_PER_MOL = "g/mol"
+    CAPSULE = "capsule"
+    TABLET = "tablet"
+    DAY = "day"
+
+    @property
+    def code(self) -> str:
+        """The stable code written in JSON documents (e.g. ``"mcg"``)."""
+        return self.value
+
+    @property
+    def display(self) -> str:
+        """The ready-to-print symbol ("mcg", never "ug" or "µg")."""
+        return _SPEC[self][2]
+
+    @property
+    def dimension(self) -> Dimension:
+        """The single dimension this unit measures."""
+        return _SPEC[self][0]
+
+    @property
+    def pint_name(self) -> str:
+        """The unit expression in the package's pint registry."""
+        return _SPEC[self][1]
+
+    @property
+    def canonical(self) -> Unit:
+        """The unit computations use for this dimension (mg, mL, mg/mL, ...)."""
+        return _CANONICAL[self.dimension]
+
+    @classmethod
+    def from_code(cls, code: str) -> Unit:
+        """The unit for a JSON code; refuses anything else with :class:`UnitError`."""
+        try:
+            return cls(code)
+        except ValueError:
+            expected = ", ".join(u.value for u in cls)
+            raise UnitError.about(
+                "unit", code, "is not a unit code", f"one of {expected}"
+            ) from None
+
+
+_SPEC: dict[Unit, tuple[Dimension, str, str]] = {
+    Unit.MCG: (Dimension.MASS, "microgram", "mcg"),
+    Unit.MG: (Dimension.MASS, "milligram", "mg"),
+    Unit.G: (Dimension.MASS, "gram", "g"),
+    Unit.ML: (Dimension.VOLUME, "milliliter", "mL"),
+    Unit.L: (Dimension.VOLUME, "liter", "L"),
+    Unit.MCG_PER_ML: (Dimension.CONCENTRATION, "microgram / milliliter", "mcg/mL"),
+    Unit.MG_PER_ML: (Dimension.CONCENTRATION, "milligram / milliliter", "mg/mL"),
+    Unit.G_PER_ML: (Dimension.CONCENTRATION, "gram / milliliter", "g/mL"),
+    Unit.PERCENT: (Dimension.FRACTION, "percent", "%"),
+    Unit.ONE: (Dimension.FRACTION, "dimensionless", ""),
+    Unit.DROP: (Dimension.DROPS, "drop", "drops"),
+    Unit.DROP_PER_ML: (Dimension.DROPS_PER_VOLUME, "drop / milliliter", "drops/mL"),
+    Unit.MCG_PER_DROP: (Dimension.MASS_PER_DROP, "microgram / drop", "mcg/drop"),
+    Unit.MG_PER_DROP: (Dimension.MASS_PER_DROP, "milligram / drop", "mg/drop"),
+    Unit.G_PER_MOL: (Dimension.MOLAR_MASS, "gram / mole", "g/mol"),
+    Unit.CAPSULE: (Dimension.CAPSULES, "capsule", "capsules"),
+    Unit.TABLET: (Dimension.TABLETS, "tablet", "tablets"),
+    Unit.DAY: (Dimension.TIME, "day", "days"),
+}
+
+_CANONICAL: dict[Dimension, Unit] = {
+    Dimension.MASS: Unit.MG,
+    Dimension.VOLUME: Unit.ML,
+    Dimension.CONCENTRATION: Unit.MG_PER_ML,
+    Dimension.FRACTION: Unit.PERCENT,
+    Dimension.DROPS: Unit.DROP,
+    Dimension.DROPS_PER_VOLUME: Unit.DROP_PER_ML,
+    Dimension.MASS_PER_DROP: Unit.MG_PER_DROP,
+    Dimension.MOLAR_MASS: Unit.G_PER_MOL,
+    Dimension.CAPSULES: Unit.CAPSULE,
+    Dimension.TABLETS: Unit.TABLET,
+    Dimension.TIME: Unit.DAY,
+}
+
+
+class _Registry:
+    """The package's pint registry with its prebuilt units and exact conversion factors."""
+
+    def __init__(self) -> None:
+        import decimal  # noqa: PLC0415 - imported where the registry is built
+
+        import pint  # noqa: PLC0415 - pint costs ~0.1 s to import; only pay it when needed
+
+        definitions = resources.files("ldncompound").joinpath("units.txt")
+        with resources.as_file(definitions) as path:
+            self.ureg: pint.UnitRegistry = pint.UnitRegistry(  # type: ignore[type-arg,unused-ignore]
+                str(path),
+                non_int_type=decimal.Decimal,
+                on_redefinition="raise",
+                case_sensitive=True,
+                autoconvert_offset_to_baseunit=False,
+            )
+        self.units: dict[Unit, pint.Unit] = {u: self.ureg.Unit(u.pint_name) for u in Unit}
+        with decimal.localcontext(CONTEXT):
+            self.factors: dict[Unit, Decimal] = {}
+            for u in Unit:
+                # pint 0.25 and 0.26 type the magnitude differently; it is a Decimal here
+                one: Any = self.ureg.Quantity(Decimal(1), self.units[u])
+                self.factors[u] = one.to(self.units[u.canonical]).magnitude
+        self.by_pint_name: dict[str, Unit] = {str(self.units[u]): u for u in Unit}
+
+
+_lock = threading.Lock()
+_registry: _Registry | None = None
+
+
+def _get() -> _Registry:
+    global _registry  # noqa: PLW0603 - a lazily built, process-wide, read-only singleton
+    built = _registry
+    if built is None:
+        with _lock:
+            if _registry is None:
+                _registry = _Registry()
+            built = _registry
+    return built
+
+
+def registry() -> pint.UnitRegistry:  # type: ignore[type-arg,unused-ignore]
+    """The package's own pint registry (built on first use, thread-safe).
+
+    Applications that pickle pint quantities made from it must call
+    ``pint.set_application_registry(ldncompound.registry())`` themselves; the library never
+    touches pint's application registry.
+    """
+    return _get().ureg
+
+
+def factor(unit: Unit) -> Decimal:
+    """Exact factor from ``unit`` to its canonical unit (1 mcg -> 0.001 mg), read from pint."""
+    return _get().factors[unit]
+
+
+def _check_magnitude(_instance: Any, _attribute: Any, value: Any) -> None:
+    if type(value) is not Decimal:
+        if isinstance(value, float):
+            raise TypeError(
+                f"Quantity magnitude {value!r} is a float; binary floats are inexact, "
+                "pass a Decimal or an int"
+            )
+        raise TypeError(f"Quantity magnitude must be a Decimal, got {type(value).__name__}")
+    if not value.is_finite():
+        raise UnitError.about("magnitude", str(value), "is not a finite number", "a number")
+
+
+def _to_decimal(value: Decimal | int) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError("Quantity magnitude must be a Decimal or int, not bool")
+    if isinstance(value, int):
+        return Decimal(value)
+    return value
+
+
+@attrs.frozen(eq=False, repr=False)
+class Quantity:
+    """An amount with a unit from the allow-list: ``Quantity(Decimal("4.5"), Unit.MG)``.
+
+    Equality and ordering compare the amounts (``1000 mg == 1 g``); comparing different
+    dimensions raises :class:`DimensionError`. ``str(q)`` is the display form ("4.5 mg"), and
+    ``ldncompound.parse_quantity(str(q), ...)`` gives back an equal quantity.
+    """
+
+    magnitude: Decimal = attrs.field(converter=_to_decimal, validator=_check_magnitude)
+    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+
+    @property
+    def dimension(self) -> Dimension:
+        """The dimension of the unit."""
+        return self.unit.dimension
+
+    def canonical(self) -> Decimal:
+        """The magnitude in the canonical unit of the dimension (mg, mL, mg/mL, ...)."""
+        if self.unit is self.unit.canonical:
+            return self.magnitude
+        return CONTEXT.multiply(self.magnitude, factor(self.unit))
+
+    def m_as(self, unit: Unit) -> Decimal:
+        """The magnitude expressed in ``unit`` (same dimension only)."""
+        self._same_dimension(unit.dimension, "convert")
+        if unit is self.unit:
+            return self.magnitude
+        return CONTEXT.divide(self.canonical(), factor(unit))
+
+    def to(self, unit: Unit) -> Quantity:
+        """The same amount in another unit of the same dimension (exact)."""
+        return Quantity(self.m_as(unit), unit)
+
+    def require(self, dimension: Dimension, field: str) -> Quantity:
+        """Return self, or raise :class:`DimensionError` naming ``field``."""
+        if self.unit.dimension is not dimension:
+            raise DimensionError.about(
+                field,
+                str(self),
+                f"is {self.unit.dimension.described}",
+                dimension.described,
+            )
+        return self
+
+    def _same_dimension(self, dimension: Dimension, verb: str) -> None:
+        if self.unit.dimension is not dimension:
+            raise DimensionError(
+                f"cannot {verb} {self} ({self.unit.dimension.value}) and "
+                f"{dimension.value}: the dimensions differ",
+                value=str(self),
+                expected=dimension.described,
+            )
+
+    def _other(self, other: object, verb: str) -> Quantity:
+        if not isinstance(other, Quantity):
+            raise TypeError(f"cannot {verb} a Quantity and {type(other).__name__}")
+        other._same_dimension(self.unit.dimension, verb)  # noqa: SLF001 - same class
+        return other
+
+    def __add__(self, other: Quantity) -> Quantity:
+        o = self._other(other, "add")
+        return Quantity(CONTEXT.add(self.magnitude, o.m_as(self.unit)), self.unit)
+
+    def __sub__(self, other: Quantity) -> Quantity:
+        o = self._other(other, "subtract")
+        return Quantity(CONTEXT.subtract(self.magnitude, o.m_as(self.unit)), self.unit)
+
+    def __mul__(self, scalar: Decimal | int) -> Quantity:
+        if not isinstance(scalar, (Decimal, int)) or isinstance(scalar, bool):
+            return NotImplemented
+        return Quantity(CONTEXT.multiply(self.magnitude, Decimal(scalar)), self.unit)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, scalar: Decimal | int) -> Quantity:
+        if not isinstance(scalar, (Decimal, int)) or isinstance(scalar, bool):
+            return NotImplemented
+        return Quantity(CONTEXT.divide(self.magnitude, Decimal(scalar)), self.unit)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        if other.unit.dimension is not self.unit.dimension:
+            return False
+        return self.canonical() == other.canonical()
+
+    def __hash__(self) -> int:
+        return hash((self.unit.dimension, self.canonical()))
+
+    def __lt__(self, other: Quantity) -> bool:
+        return self.canonical() < self._other(other, "compare").canonical()
+
+    def __le__(self, other: Quantity) -> bool:
+        return self.canonical() <= self._other(other, "compare").canonical()
+
+    def __gt__(self, other: Quantity) -> bool:
+        return self.canonical() > self._other(other, "compare").canonical()
+
+    def __ge__(self, other: Quantity) -> bool:
+        return self.canonical() >= self._other(other, "compare").canonical()
+
+    def __str__(self) -> str:
+        display = self.unit.display
+        return f"{plain(self.magnitude)} {display}" if display else plain(self.magnitude)
+
+    def __repr__(self) -> str:
+        return f"Quantity({plain(self.magnitude)!r}, {self.unit.code!r})"
+
+    def to_json(self) -> dict[str, str]:
+        """``{"value": "4.5", "unit": "mg"}``: an exact decimal string and a unit code."""
+        return {"value": plain(self.magnitude), "unit": self.unit.code}
+
+    @classmethod
+    def from_json(cls, data: Any, field: str = "quantity") -> Quantity:
+        """Inverse of :meth:`to_json`; refuses anything but a plain decimal and a unit code."""
+        from ._parse import parse_exact_decimal  # noqa: PLC0415 - avoids an import cycle
+
+        if not isinstance(data, dict) or set(data) != {"value", "unit"}:
+            raise UnitError.about(
+                field, data, "is not a quantity object", 'an object {"value": "4.5", "unit": "mg"}'
+            )
+        unit_code = data["unit"]
+        if not isinstance(unit_code, str):
+            raise UnitError.about(field, unit_code, "is not a unit code", "a string such as 'mg'")
+        try:
+            unit = Unit(unit_code)
+        except ValueError:
+            expected = ", ".join(u.value for u in Unit)
+            raise UnitError.about(
+                field, unit_code, "is not a unit code", f"one of {expected}"
+            ) from None
+        return cls(parse_exact_decimal(data["value"], field=field), unit)
+
+    def to_pint(self) -> pint.Quantity:  # type: ignore[type-arg,unused-ignore]
+        """This amount as a quantity of the package's pint registry."""
+        reg = _get()
+        return reg.ureg.Quantity(self.magnitude, reg.units[self.unit])
+
+    @classmethod
+    def from_pint(cls, quantity: Any, field: str = "quantity") -> Quantity:
+        """Rebuild a pint quantity (from any registry) on the allow-list.
+
+        The unit must be one of ours by name (``milligram``, ``milligram / milliliter``, ...).
+        A float magnitude is taken by its shortest repr (``0.1`` -> ``Decimal("0.1")``).
+        """
+        reg = _get()
+        try:
+            name = str(quantity.units)
+            magnitude = quantity.magnitude
+        except AttributeError:
+            raise UnitError.about(
+                field, quantity, "is not a pint quantity", "a pint Quantity"
+            ) from None
+        unit = reg.by_pint_name.get(name)
+        if unit is None:
+            expected = ", ".join(u.pint_name for u in Unit)
+            raise UnitError.about(field, name, "is not an allowed unit", f"one of {expected}")
+        if isinstance(magnitude, bool) or not isinstance(magnitude, (Decimal, int, float)):
+            raise UnitError.about(field, magnitude, "is not a real number", "a number")
+        if isinstance(magnitude, float):
+            magnitude = Decimal(repr(magnitude))
+        value = Decimal(magnitude)
+        if not value.is_finite():
+            raise UnitError.about(field, str(value), "is not a finite number", "a number")
+        return cls(value, unit)

@@ -1,0 +1,105 @@
+"""Field validators for the value objects: each names its field in the refusal sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from ._errors import InputError
+from ._numbers import plain
+from ._units import Dimension, Quantity, Unit
+
+__all__ = ["density_field", "mass_field", "percent_field", "text_field"]
+
+Validator = Callable[[Any, Any, Any], None]
+
+
+def mass_field(field: str) -> Validator:
+    """A positive mass, or ``None``."""
+
+    def check(_i: object, _a: object, value: Quantity | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, Quantity):
+            raise InputError.about(field, value, "is not a quantity", "a mass such as '200 mg'")
+        value.require(Dimension.MASS, field)
+        if value.magnitude <= 0:
+            raise InputError.about(
+                field, str(value), "is not positive", "a mass greater than zero", code="zero"
+            )
+
+    return check
+
+
+def percent_field(
+    field: str, low: Decimal, high: Decimal, *, low_included: bool = True
+) -> Validator:
+    """A percentage in ``[low, high]`` (or ``(low, high]``), or ``None``."""
+
+    def check(_i: object, _a: object, value: Quantity | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, Quantity):
+            raise InputError.about(field, value, "is not a quantity", "a percentage such as '10 %'")
+        value.require(Dimension.FRACTION, field)
+        pct = value.m_as(Unit.PERCENT)
+        if pct < low or pct > high or (pct == low and not low_included):
+            bracket = "[" if low_included else "("
+            raise InputError.about(
+                field,
+                str(value),
+                "is out of range",
+                f"a percentage in {bracket}{plain(low)}, {plain(high)}] %",
+                code="out-of-range",
+            )
+
+    return check
+
+
+def density_field(field: str, high: Decimal = Decimal(5)) -> Validator:
+    """A plausible powder or liquid density in g/mL, or ``None``."""
+
+    def check(_i: object, _a: object, value: Quantity | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, Quantity):
+            raise InputError.about(
+                field, value, "is not a quantity", "a density such as '0.35 g/mL'"
+            )
+        value.require(Dimension.CONCENTRATION, field)
+        g_ml = value.m_as(Unit.G_PER_ML)
+        if g_ml <= 0 or g_ml > high:
+            raise InputError.about(
+                field,
+                str(value),
+                "is not a plausible density",
+                f"more than 0 and at most {plain(high)} g/mL",
+                code="out-of-range",
+            )
+
+    return check
+
+
+def text_field(field: str, max_length: int = 200) -> Validator:
+    """Non-empty caller text without control characters, or ``None``."""
+
+    def check(_i: object, _a: object, value: str | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not value.strip():
+            raise InputError.about(field, value, "is empty", "text", code="empty")
+        if len(value) > max_length:
+            raise InputError.about(
+                field,
+                value,
+                f"is {len(value)} characters long",
+                f"at most {max_length} characters",
+                code="too-long",
+            )
+        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+            raise InputError.about(
+                field, value, "contains a control character", "plain text", code="control-character"
+            )
+
+    return check

@@ -1,0 +1,399 @@
+"""Balances, minimum weights, rounding to readability, and solid dilution (aliquot) plans.
+
+A balance's minimum weight comes from one named rule, never a mix of two:
+
+* ``documented``: the minimum weight from the balance's qualification or SOP (the main input);
+* ``sensitivity``: a torsion (Class III) balance, sensitivity x 100 / % error
+  (USP <1176>: 6 mg at 5 % gives 120 mg);
+* ``usp41``: the analytical rule of USP <41>, 820 x readability.
+
+Every planned weighing is rounded to the balance's readability and is at or above the
+minimum weight. When the drug material is below it, :func:`plan_solid` plans one or more
+trituration stages and an aliquot (A/B = C/D, domain.md §5.3). Weighed amounts of drug
+material are rounded *up*; the batch is then made for the amount actually weighed, so the
+strength of the mix is exact and the surplus is discarded.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+import attrs
+
+from ._errors import FormulationError, InputError
+from ._numbers import CONTEXT, ONE, plain, round_up_to
+from ._trace import Recorder
+from ._units import Dimension, Quantity, Unit
+from ._validate import mass_field
+
+__all__ = [
+    "CLASS_III_SENSITIVITY",
+    "Balance",
+    "DilutionStage",
+    "MinimumWeightRule",
+    "SolidPlan",
+    "geometric_portions",
+    "percent_error",
+    "plan_solid",
+    "sensitivity_from_test",
+]
+
+CLASS_III_SOURCE = (
+    "Class III prescription torsion balance, sensitivity requirement 6 mg at 5 % error = 120 mg "
+    "(USP <1176>; domain.md §5.2) [V]; readability 10 mg, the usual dial graduation [U]"
+)
+
+
+class MinimumWeightRule(enum.Enum):
+    """Where a balance's minimum weight comes from."""
+
+    DOCUMENTED = "documented"
+    SENSITIVITY = "sensitivity"
+    USP41 = "usp41"
+
+
+@attrs.frozen(kw_only=True)
+class Balance:
+    """A balance: its readability (scale interval d) and its minimum weight, with the rule."""
+
+    name: str
+    readability: Quantity = attrs.field(validator=mass_field("balance.readability"))
+    minimum_weight: Quantity = attrs.field(validator=mass_field("balance.minimum_weight"))
+    rule: MinimumWeightRule
+    sensitivity: Quantity | None = attrs.field(
+        default=None, validator=mass_field("balance.sensitivity")
+    )
+    max_error: Quantity | None = None
+    source: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.minimum_weight < self.readability:
+            raise InputError.about(
+                "balance.minimum_weight",
+                str(self.minimum_weight),
+                f"is below the readability {self.readability}",
+                "a minimum weight of at least one scale interval",
+                code="out-of-range",
+            )
+        if self.readability > Quantity(Decimal(100), Unit.MG):
+            raise InputError.about(
+                "balance.readability",
+                str(self.readability),
+                "is too coarse for compounding",
+                "at most 100 mg",
+            )
+
+    @classmethod
+    def documented(
+        cls,
+        *,
+        minimum_weight: Quantity,
+        readability: Quantity,
+        name: str = "balance",
+        source: str = "",
+    ) -> Balance:
+        """A balance whose minimum weight is documented by its qualification or SOP."""
+        return cls(
+            name=name,
+            readability=readability,
+            minimum_weight=minimum_weight,
+            rule=MinimumWeightRule.DOCUMENTED,
+            source=source or "minimum weight documented by the balance's qualification or SOP",
+        )
+
+    @classmethod
+    def torsion(
+        cls,
+        *,
+        sensitivity: Quantity,
+        max_error: Quantity,
+        readability: Quantity,
+        name: str = "torsion balance",
+    ) -> Balance:
+        """A torsion balance: minimum weight = sensitivity x 100 / % error (USP <1176>)."""
+        mass_field("balance.sensitivity")(None, None, sensitivity)
+        max_error.require(Dimension.FRACTION, "balance.max_error")
+        pct = max_error.m_as(Unit.PERCENT)
+        if pct <= 0 or pct > 10:
+            raise InputError.about(
+                "balance.max_error", str(max_error), "is out of range", "a percentage in (0, 10] %"
+            )
+        minimum = Quantity(CONTEXT.divide(sensitivity.m_as(Unit.MG) * 100, pct), Unit.MG)
+        return cls(
+            name=name,
+            readability=readability,
+            minimum_weight=minimum,
+            rule=MinimumWeightRule.SENSITIVITY,
+            sensitivity=sensitivity,
+            max_error=max_error,
+            source=f"sensitivity {sensitivity} x 100 / {max_error} (USP <1176>)",
+        )
+
+    @classmethod
+    def usp41(cls, *, readability: Quantity, name: str = "analytical balance") -> Balance:
+        """An analytical balance by USP <41>: minimum weight = 820 x readability."""
+        mass_field("balance.readability")(None, None, readability)
+        minimum = Quantity(readability.m_as(Unit.MG) * 820, Unit.MG)
+        return cls(
+            name=name,
+            readability=readability,
+            minimum_weight=minimum,
+            rule=MinimumWeightRule.USP41,
+            source=f"820 x readability {readability} (USP <41>)",
+        )
+
+    @classmethod
+    def class_iii(cls) -> Balance:
+        """The conservative preset: Class III torsion balance, 6 mg at 5 % = 120 mg, d = 10 mg."""
+        return cls.torsion(
+            sensitivity=Quantity(6, Unit.MG),
+            max_error=Quantity(5, Unit.PERCENT),
+            readability=Quantity(10, Unit.MG),
+            name="Class III prescription balance",
+        )
+
+    @property
+    def d(self) -> Decimal:
+        """Readability in mg."""
+        return self.readability.m_as(Unit.MG)
+
+    @property
+    def m(self) -> Decimal:
+        """Minimum weight in mg, rounded up to the readability (what can really be weighed)."""
+        return round_up_to(self.minimum_weight.m_as(Unit.MG), self.d)
+
+    def percent_error(self, weighed: Quantity) -> Quantity:
+        """Relative error of weighing ``weighed`` on a sensitivity-rated balance: SR x 100 / amount."""
+        if self.sensitivity is None:
+            raise InputError.about(
+                "balance.sensitivity",
+                None,
+                "is not known for this balance",
+                "a torsion balance built with its sensitivity",
+            )
+        return percent_error(intended=weighed, error=self.sensitivity)
+
+
+@attrs.frozen(kw_only=True)
+class DilutionStage:
+    """One trituration: take ``take`` of the previous material, add ``diluent`` to ``total``.
+
+    ``portions`` are the diluent additions for geometric dilution (each about equal to the
+    mix already present; measured by eye from the weighed diluent, not weighed again).
+    """
+
+    number: int
+    take: Quantity
+    take_from: str
+    diluent: Quantity
+    total: Quantity
+    ratio: int
+    source_fraction: Decimal
+    portions: tuple[Quantity, ...]
+
+
+@attrs.frozen(kw_only=True)
+class SolidPlan:
+    """How the drug material enters the batch.
+
+    ``stages`` is empty for a direct weighing. ``aliquot`` is what is weighed into the batch
+    (the material itself, or a portion of the last stage), ``material`` the drug material it
+    holds, ``needed`` the material the batch needed (``material >= needed``).
+    """
+
+    stages: tuple[DilutionStage, ...]
+    aliquot: Quantity
+    material: Quantity
+    needed: Quantity
+    dilution: Decimal
+
+    @property
+    def direct(self) -> bool:
+        return not self.stages
+
+    @property
+    def first_take(self) -> Quantity:
+        """The first weighing of source material (what tablets must supply)."""
+        return self.stages[0].take if self.stages else self.aliquot
+
+
+def geometric_portions(start: Decimal, diluent: Decimal) -> tuple[Quantity, ...]:
+    """Diluent additions for geometric dilution: each about equal to the mix so far (mg)."""
+    out: list[Quantity] = []
+    current, left = start, diluent
+    while left > 0:
+        add = min(current, left)
+        out.append(Quantity(add, Unit.MG))
+        current += add
+        left -= add
+    return tuple(out)
+
+
+def _min_stages(need_factor: Decimal, f_cap: int) -> int:
+    stages, reach = 1, Decimal(f_cap)
+    while reach < need_factor:
+        stages += 1
+        reach *= f_cap
+        if stages > 4:
+            break
+    return stages
+
+
+def plan_solid(
+    *,
+    needed: Decimal,
+    final_ratio: Decimal,
+    balance: Balance,
+    max_stage_mass: Decimal,
+    material_name: str,
+    diluent_name: str,
+    rec: Recorder,
+) -> SolidPlan:
+    """Plan how ``needed`` mg of drug material reaches the batch with every weighing >= minimum.
+
+    ``final_ratio`` is the batch's mix mass per mass of material: an aliquot may not be more
+    dilute than the finished mix. ``max_stage_mass`` caps each trituration (mg).
+    Raises :class:`FormulationError` when no plan fits within four stages.
+    """
+    d, m = balance.d, balance.m
+    if needed >= m:
+        aliquot = round_up_to(needed, d)
+        rec.step(
+            "weigh-direct",
+            "drug material is at or above the balance minimum: weigh it directly (rounded up)",
+            "A = ceil_d(material needed)",
+            Quantity(aliquot, Unit.MG),
+            needed=Quantity(needed, Unit.MG),
+            readability=balance.readability,
+            minimum=Quantity(m, Unit.MG),
+        )
+        q = Quantity(aliquot, Unit.MG)
+        return SolidPlan(
+            stages=(), aliquot=q, material=q, needed=Quantity(needed, Unit.MG), dilution=ONE
+        )
+    take = m
+    need_factor = CONTEXT.divide(m, needed)
+    if need_factor > final_ratio:
+        raise FormulationError(
+            f"the whole batch ({plain(needed * final_ratio)} mg of mix) is below the balance's "
+            f"minimum weight of {plain(m)} mg; make a larger batch or use a finer balance",
+            field="count",
+            code="batch-below-minimum-weight",
+        )
+    f_cap = int(CONTEXT.divide(max_stage_mass, take))
+    if f_cap < 2:
+        raise FormulationError(
+            f"a trituration stage of at most {plain(max_stage_mass)} mg cannot dilute {plain(take)} mg",
+            field="max_stage_mass",
+            code="stage-too-small",
+        )
+    stages_n = _min_stages(need_factor, f_cap)
+    if stages_n > 4:
+        raise FormulationError(
+            f"diluting {plain(needed)} mg needs more than four trituration stages",
+            field="dose",
+            code="dilution-too-deep",
+        )
+    # equal factors for the first stages; the last is searched so the rounded aliquot wastes least
+    common = 2
+    while Decimal(common) ** stages_n < need_factor:
+        common += 1
+    common = min(common, f_cap)
+    factors = [common] * (stages_n - 1)
+    prior = Decimal(1)
+    for f in factors:
+        prior *= f
+    last_min = max(
+        2, int((CONTEXT.divide(need_factor, prior)).to_integral_value(rounding="ROUND_CEILING"))
+    )
+    best: tuple[Decimal, int, Decimal] | None = None
+    for last in range(last_min, min(f_cap, last_min * 4) + 1):
+        total_factor = prior * last
+        if total_factor > final_ratio:
+            break
+        aliquot = round_up_to(needed * total_factor, d)
+        if aliquot > take * last:
+            continue
+        excess = CONTEXT.divide(aliquot, needed * total_factor) - ONE
+        if best is None or excess < best[0]:
+            best = (excess, last, aliquot)
+        if excess <= Decimal("0.01"):
+            break
+    if best is None:
+        raise FormulationError(
+            f"no aliquot plan keeps every weighing of {plain(needed)} mg at or above {plain(m)} mg",
+            field="dose",
+            code="no-aliquot-plan",
+        )
+    _excess, last, aliquot = best
+    factors.append(last)
+    stages: list[DilutionStage] = []
+    fraction = ONE
+    source = material_name
+    for i, f in enumerate(factors, start=1):
+        total = take * f
+        fraction = CONTEXT.divide(fraction, Decimal(f))
+        diluent = total - take
+        stage = DilutionStage(
+            number=i,
+            take=Quantity(take, Unit.MG),
+            take_from=source,
+            diluent=Quantity(diluent, Unit.MG),
+            total=Quantity(total, Unit.MG),
+            ratio=f,
+            source_fraction=fraction,
+            portions=geometric_portions(take, diluent),
+        )
+        stages.append(stage)
+        rec.step(
+            f"trituration-{i}",
+            f"stage {i}: {plain(take)} mg of {source} made up to {plain(total)} mg with {diluent_name} (1 in {f})",
+            "B = A x f; diluent = B - A",
+            stage.total,
+            A=stage.take,
+            f=Quantity(f, Unit.ONE),
+        )
+        source = f"stage {i} trituration"
+    total_factor = Decimal(1)
+    for f in factors:
+        total_factor *= f
+    material = CONTEXT.divide(aliquot, total_factor)
+    rec.step(
+        "aliquot",
+        f"aliquot of the last trituration that holds the material (rounded up to {balance.readability})",
+        "D = ceil_d(C x F); material in D = D / F",
+        Quantity(aliquot, Unit.MG),
+        C=Quantity(needed, Unit.MG),
+        F=Quantity(total_factor, Unit.ONE),
+    )
+    return SolidPlan(
+        stages=tuple(stages),
+        aliquot=Quantity(aliquot, Unit.MG),
+        material=Quantity(material, Unit.MG),
+        needed=Quantity(needed, Unit.MG),
+        dilution=total_factor,
+    )
+
+
+CLASS_III_SENSITIVITY = Quantity(6, Unit.MG)
+
+
+def sensitivity_from_test(*, test_weight: Quantity, divisions: Decimal) -> Quantity:
+    """Sensitivity requirement from a test: the weight that moves the pointer one division.
+
+    A Class III (formerly Class A) prescription balance must have SR <= 6 mg (USP <1176>).
+    """
+    mass_field("test_weight")(None, None, test_weight)
+    if divisions <= 0:
+        raise InputError.about(
+            "divisions", str(divisions), "is not positive", "the divisions the pointer moved"
+        )
+    return Quantity(CONTEXT.divide(test_weight.m_as(Unit.MG), divisions), Unit.MG)
+
+
+def percent_error(*, intended: Quantity, error: Quantity) -> Quantity:
+    """Relative error of a weighing: ``error`` / ``intended`` x 100 (e.g. SR / amount)."""
+    mass_field("intended")(None, None, intended)
+    error.require(Dimension.MASS, "error")
+    return Quantity(CONTEXT.divide(error.m_as(Unit.MG) * 100, intended.m_as(Unit.MG)), Unit.PERCENT)

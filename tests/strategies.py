@@ -1,0 +1,92 @@
+"""Hypothesis strategies shared by the test modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+import ldncompound as lc
+
+
+def decimals(low: str, high: str, places: int) -> st.SearchStrategy[Decimal]:
+    """Decimals in [low, high] with at most ``places`` decimals (as a person would type them)."""
+    return st.decimals(
+        min_value=Decimal(low),
+        max_value=Decimal(high),
+        places=places,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+
+
+def masses(
+    low: str = "0.001", high: str = "100000", places: int = 3
+) -> st.SearchStrategy[lc.Quantity]:
+    units = st.sampled_from([lc.Unit.MG, lc.Unit.G, lc.Unit.MCG])
+    return st.builds(
+        lc.Quantity,
+        decimals(low, high, places).filter(lambda d: d > 0),
+        units,
+    ).filter(
+        lambda q: (
+            lc.Quantity(Decimal("0.001"), lc.Unit.MCG) <= q <= lc.Quantity(Decimal(1000), lc.Unit.G)
+        )
+    )
+
+
+#: LDN doses as pharmacists write them, in mg.
+ldn_doses = decimals("0.1", "5", 2).filter(lambda d: d > 0)
+
+balances = st.one_of(
+    st.just(lc.Balance.class_iii()),
+    st.builds(
+        lambda m, d: lc.Balance.documented(
+            minimum_weight=lc.Quantity(m, lc.Unit.MG), readability=lc.Quantity(d, lc.Unit.MG)
+        ),
+        st.sampled_from([Decimal(10), Decimal(20), Decimal(50), Decimal(100), Decimal(120)]),
+        st.sampled_from([Decimal("0.1"), Decimal(1)]),
+    ),
+    st.builds(
+        lambda d: lc.Balance.usp41(readability=lc.Quantity(d, lc.Unit.MG)),
+        st.sampled_from([Decimal("0.01"), Decimal("0.1")]),
+    ),
+)
+
+api_lots = st.one_of(
+    st.builds(
+        lambda assay: lc.ApiLot(
+            form="hcl",
+            assay=lc.Quantity(assay, lc.Unit.PERCENT),
+            assay_basis=lc.AssayBasis.AS_IS,
+            expiry=dt.date(2030, 1, 1),
+            lot="A1",
+        ),
+        decimals("97", "101", 1),
+    ),
+    st.builds(
+        lambda assay, water: lc.ApiLot(
+            form="hcl-dihydrate",
+            assay=lc.Quantity(assay, lc.Unit.PERCENT),
+            assay_basis=lc.AssayBasis.ANHYDROUS,
+            water_content=lc.Quantity(water, lc.Unit.PERCENT),
+            expiry=dt.date(2030, 1, 1),
+            lot="A2",
+        ),
+        decimals("97", "101", 1),
+        decimals("7.5", "9.5", 2),
+    ),
+)
+
+tablet_sources = st.builds(
+    lambda w: lc.TabletSource(
+        average_weight=lc.Quantity(w, lc.Unit.MG),
+        expiry=dt.date(2030, 1, 1),
+        lot="T1",
+        tablets_weighed=20,
+    ),
+    decimals("150", "400", 1),
+)
+
+sources = st.one_of(api_lots, tablet_sources)

@@ -1,0 +1,110 @@
+"""The JSON form of results: plain data, decimal strings with unit codes, exact round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from test_capsules import orders
+
+import ldncompound as lc
+
+DAY = dt.date(2026, 11, 21)
+
+
+def _walk(value, path="$"):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            assert isinstance(k, str), path
+            yield from _walk(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+def _result() -> lc.CapsuleResult:
+    api = lc.ApiLot(
+        form="hcl-dihydrate",
+        assay=lc.percent("99.1 %"),
+        assay_basis=lc.AssayBasis.ANHYDROUS,
+        water_content=lc.percent("8.8 %"),
+        expiry=dt.date(2028, 1, 1),
+        lot="A",
+    )
+    return lc.formulate_capsules(
+        lc.CapsuleOrder(dose=lc.mass("0.5 mg"), count=30, source=api, compounded_on=DAY)
+    )
+
+
+def test_result_json_is_plain_data_with_unit_codes():
+    data = lc.to_json(_result())
+    assert data["schema"] == "ldncompound/capsules/1"
+    assert data["library_version"] == lc.__version__
+    assert data["dose"] == {"value": "0.5", "unit": "mg"}
+    assert data["bud"]["date"] == "2027-05-19"
+    assert data["order"]["source"]["kind"] == "api"
+    assert data["order"]["source"]["drug"] == "naltrexone"
+    for path, leaf in _walk(data):
+        assert leaf is None or isinstance(leaf, (str, int, bool)), path
+        assert not isinstance(leaf, float), path
+    for w in data["weighings"]:
+        assert set(w["amount"]) == {"value", "unit"}
+    assert {"key", "description", "formula", "inputs", "result"} == set(data["trace"][0])
+    assert all({"code", "message", "field"} == set(w) for w in data["warnings"])
+    assert all({"field", "value", "source"} == set(d) for d in data["defaults"])
+
+
+def test_round_trip_through_json_text_is_exact():
+    r = _result()
+    text = lc.dumps(r)
+    back = lc.from_json(json.loads(text))
+    assert back == r
+    assert lc.dumps(back) == text
+
+
+@given(orders)
+def test_every_result_round_trips(order):
+    r = lc.formulate_capsules(order)
+    assert lc.from_json(json.loads(lc.dumps(r, indent=None))) == r
+    assert pickle.loads(pickle.dumps(r)) == r
+
+
+def test_custom_drugs_are_written_in_full():
+    drug = lc.Drug.from_salt_factor("x", base_name="x", salt_name="x HCl", factor=Decimal("1.1"))
+    api = lc.ApiLot(
+        form="salt",
+        assay=lc.percent("100 %"),
+        assay_basis=lc.AssayBasis.AS_IS,
+        expiry=dt.date(2028, 1, 1),
+        lot="A",
+        drug=drug,
+    )
+    r = lc.formulate_capsules(
+        lc.CapsuleOrder(dose=lc.mass("10 mg"), count=30, source=api, compounded_on=DAY)
+    )
+    data = lc.to_json(r)
+    assert data["order"]["source"]["drug"]["name"] == "x"
+    assert lc.from_json(data) == r
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.update(schema="ldncompound/unknown/1"),
+        lambda d: d.pop("schema"),
+        lambda d: d["order"]["source"].update(drug="aspirin"),
+    ],
+)
+def test_unknown_schemas_and_drugs_refused(mutate):
+    data = lc.to_json(_result())
+    mutate(data)
+    with pytest.raises(Exception) as info:
+        lc.from_json(data)
+    text = repr(info.value) + "".join(repr(e) for e in getattr(info.value, "exceptions", ()))
+    assert "schema" in text or "drug" in text

@@ -1,0 +1,51 @@
+"""Static checks run as part of the suite: ruff (lint and format) and mypy --strict."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_PYTHON_DIRS = [d for d in ("ldncompound", "cli", "tests", "benchmarks") if (ROOT / d).is_dir()]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_ruff_lint():
+    res = _run("ruff", "check", *_PYTHON_DIRS)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_ruff_format():
+    res = _run("ruff", "format", "--check", *_PYTHON_DIRS)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing targets 3.11+")
+def test_mypy_strict():
+    res = _run("mypy")
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_no_top_level_cli_package_is_installed():
+    """The CLI distribution installs ``ldncompound_cli`` only, never a package named ``cli``."""
+    assert importlib.util.find_spec("ldncompound_cli") is not None
+    for dist in ("ldncompound", "ldncompound-cli"):
+        files = importlib.metadata.files(dist) or []
+        tops = {f.parts[0] for f in files if f.suffix == ".py" and len(f.parts) > 1}
+        assert "cli" not in tops, (dist, tops)
+
+
+def test_library_source_never_imports_click():
+    for path in (ROOT / "ldncompound").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "import click" not in text and "from click" not in text, path
