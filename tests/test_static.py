@@ -49,3 +49,16 @@ def test_library_source_never_imports_click():
     for path in (ROOT / "ldncompound").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import click" not in text and "from click" not in text, path
+
+
+def test_tests_run_against_the_installed_package():
+    """The suite imports the installed distribution, so packaging mistakes (a data file left
+    out of the wheel) fail here rather than in a pharmacy."""
+    import ldncompound  # noqa: PLC0415
+
+    origin = Path(ldncompound.__file__).resolve()
+    installed = "site-packages" in origin.parts
+    editable = origin.parent == ROOT / "ldncompound"
+    assert installed or editable
+    assert (origin.parent / "units.txt").is_file()
+    assert (origin.parent / "py.typed").is_file()
