@@ -56,7 +56,7 @@ from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
-from ._validate import mass_field, percent_field
+from ._validate import mass_field, percent_field, qfield
 from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
 
@@ -120,7 +120,7 @@ class PackStat:
     """A measured pack stat: mg of this filler lot that fills one capsule of ``size``."""
 
     size: str
-    filler_per_capsule: Quantity = attrs.field(validator=mass_field("filler.pack_stat"))
+    filler_per_capsule: Quantity = qfield(Dimension.MASS, mass_field("filler.pack_stat"))
     method: str | None = None
     capsules_measured: int | None = None
 
@@ -164,7 +164,7 @@ class FillerLot:
     lot: str | None = None
     expiry: dt.date | None = None
     pack_stat: PackStat | None = None
-    density: Quantity | None = None
+    density: Quantity | None = qfield(Dimension.CONCENTRATION, default=None)
 
     def __attrs_post_init__(self) -> None:
         filler(self.filler)
@@ -198,26 +198,26 @@ class ShellLot:
     material: str = "gelatin"
     lot: str | None = None
     expiry: dt.date | None = None
-    weight: Quantity | None = attrs.field(default=None, validator=mass_field("shells.weight"))
+    weight: Quantity | None = qfield(Dimension.MASS, mass_field("shells.weight"), default=None)
 
 
 @attrs.frozen(kw_only=True)
 class CapsuleOrder:
     """Everything a capsule calculation needs. ``None`` means "use the stated default"."""
 
-    dose: Quantity
+    dose: Quantity = qfield(Dimension.MASS)
     count: int
     source: Source
     filler: FillerLot | None = None
     dose_basis: str | None = None
     method: CapsuleMethod | None = None
     size: str | None = None
-    fill_weight: Quantity | None = attrs.field(default=None, validator=mass_field("fill_weight"))
-    overage: Quantity | None = attrs.field(
-        default=None, validator=percent_field("overage", ZERO, Decimal(100))
+    fill_weight: Quantity | None = qfield(Dimension.MASS, mass_field("fill_weight"), default=None)
+    overage: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None
     )
-    drug_loss_allowance: Quantity | None = attrs.field(
-        default=None, validator=percent_field("drug_loss_allowance", ZERO, Decimal(10))
+    drug_loss_allowance: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("drug_loss_allowance", ZERO, Decimal(10)), default=None
     )
     balance: Balance | None = None
     shells: ShellLot | None = None
@@ -227,14 +227,16 @@ class CapsuleOrder:
     study: StudyBud | None = None
     doses_per_day: Decimal | None = None
     qc_sample: int | None = None
-    max_stage_mass: Quantity | None = attrs.field(
-        default=None, validator=mass_field("max_stage_mass")
+    max_stage_mass: Quantity | None = qfield(
+        Dimension.MASS, mass_field("max_stage_mass"), default=None
     )
-    rounding_tolerance: Quantity | None = attrs.field(
-        default=None, validator=percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5))
+    rounding_tolerance: Quantity | None = qfield(
+        Dimension.FRACTION,
+        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
+        default=None,
     )
-    tablet_margin: Quantity | None = attrs.field(
-        default=None, validator=percent_field("tablet_margin", ZERO, Decimal(100))
+    tablet_margin: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
     acknowledge: tuple[str, ...] = ()
     reference: str | None = None

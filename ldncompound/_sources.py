@@ -30,8 +30,8 @@ from ._drug import NALTREXONE, Drug
 from ._errors import InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, plain
 from ._trace import Recorder
-from ._units import Quantity, Unit
-from ._validate import density_field, mass_field, percent_field, text_field
+from ._units import Dimension, Quantity, Unit
+from ._validate import density_field, mass_field, percent_field, qfield, text_field
 
 __all__ = [
     "ApiLot",
@@ -119,23 +119,25 @@ class ApiLot:
 
     kind: Literal["api"] = "api"
     form: str
-    assay: Quantity = attrs.field(
-        validator=percent_field("api.assay", Decimal(0), Decimal(110), low_included=False)
+    assay: Quantity = qfield(
+        Dimension.FRACTION, percent_field("api.assay", Decimal(0), Decimal(110), low_included=False)
     )
     assay_basis: AssayBasis = attrs.field(validator=attrs.validators.instance_of(AssayBasis))
     expiry: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))
     lot: str | None = attrs.field(default=None, validator=text_field("api.lot"))
     assay_as: str | None = None
-    water_content: Quantity | None = attrs.field(
+    water_content: Quantity | None = qfield(
+        Dimension.FRACTION,
+        percent_field("api.water_content", Decimal(0), Decimal(50)),
         default=None,
-        validator=percent_field("api.water_content", Decimal(0), Decimal(50)),
     )
-    loss_on_drying: Quantity | None = attrs.field(
+    loss_on_drying: Quantity | None = qfield(
+        Dimension.FRACTION,
+        percent_field("api.loss_on_drying", Decimal(0), Decimal(50)),
         default=None,
-        validator=percent_field("api.loss_on_drying", Decimal(0), Decimal(50)),
     )
-    bulk_density: Quantity | None = attrs.field(
-        default=None, validator=density_field("api.bulk_density")
+    bulk_density: Quantity | None = qfield(
+        Dimension.CONCENTRATION, density_field("api.bulk_density"), default=None
     )
     supplier: str | None = attrs.field(default=None, validator=text_field("api.supplier"))
     drug: Drug = NALTREXONE
@@ -339,16 +341,16 @@ class TabletSource:
     """
 
     kind: Literal["tablets"] = "tablets"
-    average_weight: Quantity = attrs.field(validator=mass_field("tablets.average_weight"))
+    average_weight: Quantity = qfield(Dimension.MASS, mass_field("tablets.average_weight"))
     expiry: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))
-    strength: Quantity | None = attrs.field(default=None, validator=mass_field("tablets.strength"))
+    strength: Quantity | None = qfield(Dimension.MASS, mass_field("tablets.strength"), default=None)
     strength_basis: str | None = None
     tablets_weighed: int | None = None
     lot: str | None = attrs.field(default=None, validator=text_field("tablets.lot"))
     product: str | None = attrs.field(default=None, validator=text_field("tablets.product"))
     allergens_declared: tuple[str, ...] | None = None
-    powder_density: Quantity | None = attrs.field(
-        default=None, validator=density_field("tablets.powder_density")
+    powder_density: Quantity | None = qfield(
+        Dimension.CONCENTRATION, density_field("tablets.powder_density"), default=None
     )
     drug: Drug = NALTREXONE
 
@@ -473,8 +475,9 @@ class TriturationStock:
     """
 
     kind: Literal["stock"] = "stock"
-    strength: Quantity = attrs.field(
-        validator=percent_field("stock.strength", Decimal(0), Decimal(100), low_included=False)
+    strength: Quantity = qfield(
+        Dimension.FRACTION,
+        percent_field("stock.strength", Decimal(0), Decimal(100), low_included=False),
     )
     diluent: str = attrs.field(validator=text_field("stock.diluent"))
     bud: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))

@@ -6,13 +6,25 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ._errors import InputError
 from ._numbers import plain
 from ._units import Dimension, Quantity, Unit
 
-__all__ = ["density_field", "mass_field", "percent_field", "text_field"]
+__all__ = ["DIMENSION", "density_field", "mass_field", "percent_field", "qfield", "text_field"]
 
 Validator = Callable[[Any, Any, Any], None]
+
+#: attrs metadata key: the dimension a Quantity field holds (read by the order-document loader).
+DIMENSION = "ldncompound.dimension"
+
+
+def qfield(
+    dimension: Dimension, validator: Validator | None = None, *, default: Any = attrs.NOTHING
+) -> Any:
+    """An attrs field holding a :class:`Quantity` of ``dimension`` (declared in its metadata)."""
+    return attrs.field(default=default, validator=validator, metadata={DIMENSION: dimension})
 
 
 def mass_field(field: str) -> Validator:

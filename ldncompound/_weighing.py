@@ -25,7 +25,7 @@ from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, ONE, plain, round_up_to
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import mass_field
+from ._validate import mass_field, qfield
 
 __all__ = [
     "CLASS_III_SENSITIVITY",
@@ -58,13 +58,13 @@ class Balance:
     """A balance: its readability (scale interval d) and its minimum weight, with the rule."""
 
     name: str
-    readability: Quantity = attrs.field(validator=mass_field("balance.readability"))
-    minimum_weight: Quantity = attrs.field(validator=mass_field("balance.minimum_weight"))
+    readability: Quantity = qfield(Dimension.MASS, mass_field("balance.readability"))
+    minimum_weight: Quantity = qfield(Dimension.MASS, mass_field("balance.minimum_weight"))
     rule: MinimumWeightRule
-    sensitivity: Quantity | None = attrs.field(
-        default=None, validator=mass_field("balance.sensitivity")
+    sensitivity: Quantity | None = qfield(
+        Dimension.MASS, mass_field("balance.sensitivity"), default=None
     )
-    max_error: Quantity | None = None
+    max_error: Quantity | None = qfield(Dimension.FRACTION, default=None)
     source: str = ""
 
     def __attrs_post_init__(self) -> None:

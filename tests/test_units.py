@@ -6,8 +6,10 @@ import decimal
 import pickle
 import subprocess
 import sys
+import typing
 from decimal import Decimal
 
+import attrs
 import pint
 import pytest
 from hypothesis import given
@@ -16,6 +18,7 @@ from strategies import masses
 
 import ldncompound as lc
 from ldncompound import Dimension, Quantity, Unit
+from ldncompound._validate import DIMENSION
 
 MG = Unit.MG
 
@@ -203,3 +206,22 @@ def test_importing_the_library_imports_neither_click_nor_pint():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_every_quantity_field_of_every_order_declares_its_dimension():
+    """The order-document loader relies on it: no Quantity field without a dimension."""
+    classes = [
+        lc.CapsuleOrder,
+        lc.FillerLot,
+        lc.PackStat,
+        lc.ShellLot,
+        lc.ApiLot,
+        lc.TabletSource,
+        lc.TriturationStock,
+        lc.Balance,
+    ]
+    for cls in classes:
+        hints = typing.get_type_hints(cls)
+        for f in attrs.fields(cls):
+            if "Quantity" in str(hints[f.name]):
+                assert isinstance(f.metadata.get(DIMENSION), Dimension), (cls.__name__, f.name)
