@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -90,3 +91,9 @@ tablet_sources = st.builds(
 )
 
 sources = st.one_of(api_lots, tablet_sources)
+
+
+def at_least(value: Decimal, bound: Decimal | int) -> bool:
+    """``value >= bound`` allowing for the last of the 34 digits the library computes with."""
+    with decimal.localcontext(decimal.Context(prec=80)):
+        return value >= Decimal(bound) * (1 - Decimal("1e-30"))
