@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import threading
 import types
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,13 +33,19 @@ __all__ = ["dumps", "from_json", "register_schema", "to_json"]
 T = TypeVar("T")
 
 _SCHEMAS: dict[str, type[Any]] = {}
+_LOADERS: dict[str, Callable[[Any], Any]] = {}
 _lock = threading.Lock()
 _converter: cattrs.Converter | None = None
 
 
-def register_schema(schema: str, cls: type[Any]) -> None:
-    """Map a schema id (``"ldncompound/capsules/1"``) to its result class."""
+def register_schema(
+    schema: str, cls: type[Any], loader: Callable[[Any], Any] | None = None
+) -> None:
+    """Map a schema id (``"ldncompound/capsules/1"``) to its class, and optionally to a loader
+    for documents that embed other documents (a record holds a result of any schema)."""
     _SCHEMAS[schema] = cls
+    if loader is not None:
+        _LOADERS[schema] = loader
 
 
 def _is_value_union(t: Any) -> bool:
@@ -114,6 +121,8 @@ def from_json(data: Any, cls: type[T] | None = None) -> T:
             raise InputError.about(
                 "schema", schema, "is not a known result schema", f"one of {known}"
             )
+        if schema in _LOADERS:
+            return _LOADERS[schema](data)  # type: ignore[no-any-return]
         cls = _SCHEMAS[schema]
     return converter().structure(data, cls)
 

@@ -52,16 +52,18 @@ class WeightCheck:
 
 
 @private_context
-def check_weights(window: WeightWindow, weights: tuple[Quantity, ...]) -> WeightCheck:
+def check_weights(
+    window: WeightWindow, weights: tuple[Quantity, ...], *, field: str = "weights"
+) -> WeightCheck:
     """Compare measured net unit weights with ``window`` (1-based indices of failures).
 
     Refuses an empty list, a non-mass weight, and fewer weights than the window's sample size.
     """
     if not weights:
-        raise InputError.about("weights", [], "is empty", "the measured unit weights")
+        raise InputError.about(field, [], "is empty", "the measured unit weights")
     if len(weights) < window.sample_size:
         raise InputError.about(
-            "weights",
+            field,
             len(weights),
             "is fewer than the sample size",
             f"at least {window.sample_size} weights",
@@ -69,7 +71,7 @@ def check_weights(window: WeightWindow, weights: tuple[Quantity, ...]) -> Weight
     unit = window.target.unit
     values = []
     for i, w in enumerate(weights, start=1):
-        w.require(Dimension.MASS, f"weights[{i}]")
+        w.require(Dimension.MASS, f"{field}[{i}]")
         values.append(w.m_as(unit))
     n = Decimal(len(values))
     mean = sum(values, Decimal(0)) / n

@@ -18,6 +18,8 @@ from ._units import Quantity
 if TYPE_CHECKING:
     from ._bud import BeyondUseDate
     from ._capsules import CapsuleResult
+    from ._records import CompoundingRecord, VerifyReport
+    from ._titration import TitrationResult
 
 __all__ = ["render_worksheet"]
 
@@ -247,3 +249,107 @@ def bud_section(b: BeyondUseDate, *, container: str) -> list[str]:
 
 
 _RENDERERS["ldncompound/capsules/1"] = _capsules
+
+
+def _titration(r: TitrationResult) -> list[str]:
+    head = f"LDN titration kit: {r.order.form.value}, {len(r.schedule)} days from {r.order.start.isoformat()}"
+    lines = [head, "=" * len(head)]
+    lines += title("Steps")
+    for p in r.steps:
+        kind = " (maintenance)" if p.maintenance else ""
+        lines.append(
+            f"  {p.number:>2}. {q(p.dose):>8} a dose  days {p.first_day}-{p.last_day}  "
+            f"{p.start.isoformat()} to {p.end.isoformat()}{kind}"
+        )
+    if r.containers:
+        lines += title("Containers (one labelled container per step)")
+        for c in r.containers:
+            lines += hanging(
+                f"  {c.step:>2}. ",
+                f"{c.label}: {c.units} x {q(c.strength)} capsules. {c.directions}",
+            )
+    if r.capsule_batches:
+        lines += title("Batches (each strength its own batch and compounding record)")
+        for b in r.capsule_batches:
+            lines.append(
+                f"  {q(b.dose):>8} capsules: dispense {b.count}, make {b.batch_count}, BUD {b.bud.date.isoformat()}"
+            )
+    lines += warnings_section(r.warnings)
+    lines += defaults_section(r.defaults)
+    lines += trace_section(r.trace)
+    for b in r.capsule_batches:
+        lines += ["", ""]
+        lines += _capsules(b)
+    lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
+    return lines
+
+
+def _record(r: CompoundingRecord) -> list[str]:
+    m = r.master
+    head = f"Compounding record {r.record_id}: {m.name}"
+    lines = [head, "=" * len(head)]
+    lines += field_lines(
+        [
+            ("Compounded", f"{r.compounded_on.isoformat()} by {r.compounded_by}"),
+            ("Verified by", r.verified_by or "NOT VERIFIED"),
+            ("Batch", m.batch_size),
+            ("Container", m.container),
+            ("Description", m.description),
+            ("BUD", f"{r.result.bud.date.isoformat()}; {m.bud}; {m.storage}"),
+            ("BUD reference", m.bud_reference),
+        ]
+    )
+    lines += title("Master formulation record: ingredients")
+    lines += [f"  - {i}" for i in m.ingredients]
+    lines += title("Weighings: planned and actual")
+    planned = {w.number: w for w in r.result.weighings}
+    actual = {c.number: c for c in r.actual_weighings}
+    for n, w in planned.items():
+        c = actual.get(n)
+        got = (
+            "not recorded"
+            if c is None
+            else f"{q(c.actual)} ({q(c.deviation, 3)}{'' if c.within_tolerance else ', OUT OF TOLERANCE'})"
+        )
+        lines += hanging(f"  {n:>2}. {q(w.amount):>12}  actual {got}  ", w.what)
+    lines += title("Quality control")
+    lines += [f"  - {t}" for t in m.quality_control]
+    if r.weight_check is not None:
+        wc = r.weight_check
+        lines.append(
+            f"  weights: n = {wc.count}, mean {q(wc.mean, 5)}, RSD {q(wc.rsd, 3)}, range {q(wc.minimum, 5)}-"
+            f"{q(wc.maximum, 5)}; {'all within the window' if wc.passed else f'outside: units {wc.outside}'}"
+        )
+    lines.append(f"  yield: {r.yield_units if r.yield_units is not None else 'not recorded'}")
+    lines += title("Deviations")
+    lines += [f"  - {d}" for d in r.deviations] or ["  none recorded"]
+    lines += title("Table values used")
+    lines += [
+        f"  {t.key} = {q(t.value) if isinstance(t.value, Quantity) else t.value}"
+        for t in r.table_values
+    ]
+    lines += warnings_section(r.warnings)
+    lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
+    return lines
+
+
+def _verify(r: VerifyReport) -> list[str]:
+    outcome = "no differences" if r.ok else f"{len(r.differences)} difference(s)"
+    head = f"Verification of record {r.record_id}: {outcome}"
+    lines = [head, "=" * len(head)]
+    if r.differences:
+        lines += title("Differences")
+        for d in r.differences:
+            lines += hanging(
+                "  - ", f"{d.field}: recorded {d.recorded}; found {d.found} ({d.reason})"
+            )
+    lines += title("Checked")
+    lines += [f"  - {c}" for c in r.checked]
+    lines += title("Cannot be checked from the record")
+    lines += [f"  - {c}" for c in r.cannot_check]
+    return lines
+
+
+_RENDERERS["ldncompound/titration/1"] = _titration
+_RENDERERS["ldncompound/record/1"] = _record
+_RENDERERS["ldncompound/verify-report/1"] = _verify

@@ -60,6 +60,24 @@ FLAGS: dict[str, str] = {
     "active.expiry": "--expiry",
     "filler.expiry": "--filler-expiry",
     "shells.expiry": "--shell-expiry",
+    "unit_weights": "--unit-weight",
+    "record_id": "--record-id",
+    "compounded_by": "--compounded-by",
+    "verified_by": "--verified-by",
+    "yield_units": "--yield",
+    "actual_weighings": "--weighed",
+    "patient": "--patient",
+    "prescriber": "--prescriber",
+    "rx_number": "--rx",
+    "directions": "--directions",
+    "timing": "--timing",
+    "pharmacy.name": "--pharmacy-name",
+    "pharmacy.address": "--pharmacy-address",
+    "pharmacy.phone": "--pharmacy-phone",
+    "width": "--width",
+    "protocol": "--protocol",
+    "maintenance": "--maintenance",
+    "maintenance_days": "--maintenance-days",
 }
 
 
@@ -352,6 +370,16 @@ FORMS = click.Choice(["hcl", "hcl-dihydrate", "base"])
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""
+    order = capsule_order(
+        o,
+        dose=lc.mass(o["dose"], field="--dose"),
+        count=lc.parse_count(o["count"], field="--count", maximum=10_000),
+    )
+    _emit(lc.formulate_capsules(order), o["fmt"])
+
+
+def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.CapsuleOrder:
+    """The capsule order the capsule options describe (also the template of a titration kit)."""
     source = _source(o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=o)
     pack_stat = None
     if o["pack_stat"] is not None:
@@ -390,9 +418,9 @@ def capsules(**o: Any) -> None:
             weight=_mass(o["shell_weight"], "--shell-weight"),
         )
     per_day = o["doses_per_day"]
-    order = lc.CapsuleOrder(
-        dose=lc.mass(o["dose"], field="--dose"),
-        count=lc.parse_count(o["count"], field="--count", maximum=10_000),
+    return lc.CapsuleOrder(
+        dose=dose,
+        count=count,
         source=source,
         filler=filler,
         dose_basis=o["dose_basis"],
@@ -425,4 +453,8 @@ def capsules(**o: Any) -> None:
         acknowledge=tuple(o["acknowledge"]),
         reference=o["reference"],
     )
-    _emit(lc.formulate_capsules(order), o["fmt"])
+
+
+from . import _kit  # noqa: E402 - registers the kit, label, record and verify commands on `cli`
+
+_kit.register(cli)

@@ -1,0 +1,230 @@
+"""Commands for what leaves the pharmacy: titration kits, labels, records, verification."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+import click
+
+import ldncompound as lc
+
+from ._app import FORMAT, _date, _emit, _mass, _percent, capsule_order, library_errors
+
+
+def _read_json(stream: IO[bytes], name: str) -> Any:
+    raw = stream.read()
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise lc.InputError(
+            f"{name}: the file is not UTF-8 text (byte {err.start}).", field=name
+        ) from None
+    except json.JSONDecodeError as err:
+        raise lc.InputError(
+            f"{name}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}).",
+            field=name,
+        ) from None
+
+
+def _load_result(stream: IO[bytes], name: str) -> Any:
+    data = _read_json(stream, name)
+    try:
+        return lc.from_json(data)
+    except lc.LdnCompoundError:
+        raise
+    except Exception as err:  # noqa: BLE001 - cattrs groups structure errors; report one sentence
+        raise lc.InputError(
+            f"{name}: not a result document this library wrote ({type(err).__name__}).", field=name
+        ) from None
+
+
+@click.command()
+@click.argument("result", type=click.File("rb"))
+@click.option("--patient", required=True, help="patient name as it should be printed")
+@click.option("--prescriber", required=True, help="prescriber name")
+@click.option("--pharmacy-name", required=True)
+@click.option("--pharmacy-address", required=True)
+@click.option("--pharmacy-phone", required=True)
+@click.option("--rx", "rx_number", required=True, help="Rx number")
+@click.option("--directions", help="full directions text (replaces the composed directions)")
+@click.option("--dose", help="dose per administration, if not one unit")
+@click.option("--doses-per-day", help="doses a day, for composed directions")
+@click.option(
+    "--timing", help='pharmacist-chosen timing, e.g. "at bedtime" (never added otherwise)'
+)
+@click.option("--step", help='kit step text, e.g. "Step 2 of 9: days 15-28"')
+@click.option(
+    "--width", default="48", show_default=True, help="label width in columns (text format)"
+)
+@FORMAT
+@library_errors
+def label(result: IO[bytes], **o: Any) -> None:
+    """A prescription label for a result (the JSON a preparation command wrote; - for stdin)."""
+    res = _load_result(result, "RESULT")
+    per_day = o["doses_per_day"]
+    order = lc.LabelOrder(
+        patient=o["patient"],
+        prescriber=o["prescriber"],
+        pharmacy=lc.Pharmacy(
+            name=o["pharmacy_name"], address=o["pharmacy_address"], phone=o["pharmacy_phone"]
+        ),
+        rx_number=o["rx_number"],
+        directions=o["directions"],
+        dose=_mass(o["dose"], "--dose"),
+        doses_per_day=None
+        if per_day is None
+        else lc.parse_decimal(per_day, field="--doses-per-day"),
+        timing=o["timing"],
+        step=o["step"],
+    )
+    built = lc.build_label(res, order)
+    if o["fmt"] == "json":
+        click.echo(lc.dumps(built))
+    else:
+        click.echo(
+            lc.render_label(built, width=lc.parse_count(o["width"], field="--width", maximum=200)),
+            nl=False,
+        )
+
+
+@click.command()
+@click.argument("result", type=click.File("rb"))
+@click.option("--record-id", required=True, help="Rx, order or lot number of the batch")
+@click.option("--compounded-by", required=True)
+@click.option("--verified-by")
+@click.option(
+    "--weighed",
+    multiple=True,
+    help='actual weight of a planned weighing: "NUMBER=AMOUNT", e.g. "1=601 mg"',
+)
+@click.option(
+    "--unit-weight", multiple=True, help="a measured unit (capsule) net weight; repeat for each"
+)
+@click.option("--yield", "yield_units", help="units actually made")
+@click.option("--deviation", multiple=True, help="a deviation from the master formulation record")
+@click.option("--container", default="tight, light-resistant container", show_default=True)
+@click.option("--description", help="physical description of the finished preparation")
+@click.option("--weighing-tolerance", help="tolerance for actual weighings [default: 5 %]")
+@FORMAT
+@library_errors
+def record(result: IO[bytes], **o: Any) -> None:
+    """A compounding record (with its master formulation record) for a result."""
+    res = _load_result(result, "RESULT")
+    actual = []
+    for text in o["weighed"]:
+        number, sep, amount = text.partition("=")
+        if not sep:
+            raise lc.InputError(
+                f"--weighed: {text!r} is not NUMBER=AMOUNT; expected e.g. '1=601 mg'.",
+                field="--weighed",
+            )
+        actual.append(
+            lc.ActualWeighing(
+                number=lc.parse_count(number.strip(), field="--weighed number", maximum=100),
+                amount=lc.mass(amount, field="--weighed amount"),
+            )
+        )
+    rec = lc.make_record(
+        res,
+        record_id=o["record_id"],
+        compounded_by=o["compounded_by"],
+        verified_by=o["verified_by"],
+        actual_weighings=tuple(actual),
+        unit_weights=tuple(lc.mass(w, field="--unit-weight") for w in o["unit_weight"]),
+        yield_units=None
+        if o["yield_units"] is None
+        else lc.parse_count(o["yield_units"], field="--yield", allow_zero=True),
+        deviations=tuple(o["deviation"]),
+        container=o["container"],
+        description=o["description"],
+        weighing_tolerance=_percent(o["weighing_tolerance"], "--weighing-tolerance"),
+    )
+    _emit(rec, o["fmt"])
+
+
+@click.command()
+@click.argument("record_file", metavar="RECORD", type=click.File("rb"))
+@FORMAT
+@library_errors
+def verify(record_file: IO[bytes], fmt: str) -> None:
+    """Recompute a compounding record and report every difference (exit 1 if any)."""
+    report = lc.verify_record(_read_json(record_file, "RECORD"))
+    _emit(report, fmt)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option(
+    "--step",
+    "steps",
+    multiple=True,
+    help='prescriber step "DOSE:DAYS", e.g. "0.5 mg:14"; repeat in order',
+)
+@click.option(
+    "--protocol", type=click.Choice(sorted(lc.PROTOCOLS)), help="a named template instead of --step"
+)
+@click.option(
+    "--confirm-protocol",
+    is_flag=True,
+    help="confirm that the prescriber ordered the template's steps",
+)
+@click.option("--maintenance", required=True, help='maintenance dose, e.g. "4.5 mg"')
+@click.option("--maintenance-days", required=True, help="days of maintenance to supply in this kit")
+@click.option("--start", "start_date", required=True, help="first day of the kit, YYYY-MM-DD")
+@click.option("--form", "kit_form", type=click.Choice([f.value for f in lc.KitForm]), required=True)
+@click.option(
+    "--strategy",
+    type=click.Choice([s.value for s in lc.KitStrategy]),
+    help="capsule strengths [default: fewest-batches]",
+)
+@click.option("--kit-doses-per-day", help="doses a day [default: 1]")
+@library_errors
+def titrate(**o: Any) -> None:
+    """A titration kit from explicit prescriber steps: schedule, containers and batches."""
+    if o["protocol"]:
+        if o["steps"]:
+            raise lc.InputError(
+                "--protocol and --step both give the steps; give one of them.", field="--protocol"
+            )
+        steps, _target = lc.protocol_steps(o["protocol"], confirmed=o["confirm_protocol"])
+    else:
+        if not o["steps"]:
+            raise lc.InputError(
+                "--step is required (or --protocol with --confirm-protocol).", field="--step"
+            )
+        steps = tuple(lc.parse_step(s, field="--step") for s in o["steps"])
+    form = lc.KitForm(o["kit_form"])
+    capsules = None
+    if form is lc.KitForm.CAPSULES:
+        o["doses_per_day"] = None  # each batch is for a container, not a daily regimen
+        template = capsule_order(o, dose=lc.mass(o["maintenance"], field="--maintenance"), count=1)
+        strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
+        capsules = lc.CapsuleKit(template=template, strategy=strategy)
+    per_day = o["kit_doses_per_day"]
+    order = lc.TitrationOrder(
+        steps=steps,
+        maintenance=lc.mass(o["maintenance"], field="--maintenance"),
+        maintenance_days=lc.parse_count(
+            o["maintenance_days"], field="--maintenance-days", allow_zero=True, maximum=730
+        ),
+        start=_date(o["start_date"], "--start"),  # type: ignore[arg-type]
+        form=form,
+        capsules=capsules,
+        doses_per_day=None
+        if per_day is None
+        else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
+        protocol=o["protocol"],
+    )
+    _emit(lc.plan_titration(order), o["fmt"])
+
+
+def register(group: click.Group) -> None:
+    """Add the commands to the CLI group; titrate takes the capsule options for its batches."""
+    from ._app import capsules  # noqa: PLC0415
+
+    shared = [p for p in capsules.params if p.name not in {"dose", "count", "doses_per_day"}]
+    titrate.params.extend(shared)
+    for command in (label, record, verify, titrate):
+        group.add_command(command)

@@ -1,0 +1,450 @@
+"""Prescription labels for every preparation: the facts, the rules, and two renderings.
+
+A label is built from a result (what was compounded) and a :class:`LabelOrder` (what only the
+caller knows: patient, prescriber, pharmacy, Rx number, and the pharmacist's choices such as
+the timing of the dose). Auxiliary warnings are added by rule, never by whim:
+
+==========================  ==============================================================
+code                        rule
+==========================  ==============================================================
+``opioid``                  every naltrexone label (do not take with opioids; carry a card)
+``keep-out-of-reach``       every label
+``shake-well``              a suspension (liquids and drops made from tablets)
+``refrigerate``             stored in a refrigerator
+``protect-from-light``      liquids and drops (AHS recipe 156; domain.md §1.4)
+``note-strength``           liquids and drops (strength per mL or per drop differs by product)
+``allergen-<name>``         an allergen in any ingredient (lactose from tablets or filler)
+``use-supplied-dropper``    drops (the dropper was calibrated with this preparation)
+==========================  ==============================================================
+
+Timing advice (bedtime, or morning if sleep is disturbed) appears only when the caller gives
+it. Patient-facing numbers have a leading zero and no trailing zero ("0.5 mg", "5 mg"); every
+amount is given as a unit code and a ready-to-print display string ("mcg", never "ug").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ._errors import InputError
+from ._numbers import CONTEXT, plain, private_context
+from ._units import Quantity, Unit
+from ._version import __version__
+
+__all__ = [
+    "LABEL_SCHEMA",
+    "AuxiliaryWarning",
+    "Label",
+    "LabelAmount",
+    "LabelFacts",
+    "LabelOrder",
+    "Pharmacy",
+    "build_label",
+    "check_caller_text",
+    "render_label",
+]
+
+LABEL_SCHEMA = "ldncompound/label/1"
+_COUNTED = {Unit.CAPSULE, Unit.TABLET, Unit.DROP, Unit.DAY}
+
+#: Bidirectional overrides and isolates can make text display differently from what it is.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def check_caller_text(
+    field: str, value: object, *, max_length: int = 200, required: bool = True
+) -> None:
+    """Refuse caller text with control characters (C0/C1, DEL, bidirectional overrides).
+
+    Any Unicode letters, marks, digits, punctuation and spaces are accepted, including the
+    zero-width joiners some scripts need.
+    """
+    if value is None:
+        if required:
+            raise InputError.about(field, value, "is missing", "text", code="missing")
+        return
+    if not isinstance(value, str):
+        raise InputError.about(
+            field, value, f"is a {type(value).__name__}", "text", code="not-text"
+        )
+    if not value.strip():
+        raise InputError.about(field, value, "is empty", "text", code="empty")
+    if len(value) > max_length:
+        raise InputError.about(
+            field,
+            value,
+            f"is {len(value)} characters long",
+            f"at most {max_length} characters",
+            code="too-long",
+        )
+    for ch in value:
+        if unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"} or ch in _BIDI_CONTROLS:
+            raise InputError.about(
+                field,
+                value,
+                f"contains the control character U+{ord(ch):04X}",
+                "printable text (control characters and terminal escapes are refused)",
+                code="control-character",
+            )
+
+
+def _text(
+    field: str, *, required: bool = True, max_length: int = 200
+) -> Callable[[Any, Any, Any], None]:
+    def check(_i: object, _a: object, value: object) -> None:
+        check_caller_text(field, value, max_length=max_length, required=required)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Pharmacy:
+    """The dispensing pharmacy as it appears on the label."""
+
+    name: str = attrs.field(validator=_text("pharmacy.name"))
+    address: str = attrs.field(validator=_text("pharmacy.address"))
+    phone: str = attrs.field(validator=_text("pharmacy.phone", max_length=40))
+
+
+@attrs.frozen(kw_only=True)
+class LabelOrder:
+    """What the caller supplies for a label.
+
+    ``directions`` replaces the composed directions entirely; otherwise they are composed from
+    ``dose`` (default: one unit's strength), ``doses_per_day`` (default: the order's) and the
+    pharmacist's ``timing`` (e.g. "at bedtime"), which is never added unless given.
+    """
+
+    patient: str = attrs.field(validator=_text("patient"))
+    prescriber: str = attrs.field(validator=_text("prescriber"))
+    pharmacy: Pharmacy
+    rx_number: str = attrs.field(validator=_text("rx_number", max_length=40))
+    directions: str | None = attrs.field(
+        default=None, validator=_text("directions", required=False, max_length=400)
+    )
+    dose: Quantity | None = None
+    doses_per_day: Decimal | None = None
+    timing: str | None = attrs.field(
+        default=None, validator=_text("timing", required=False, max_length=80)
+    )
+    step: str | None = attrs.field(
+        default=None, validator=_text("step", required=False, max_length=120)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class LabelAmount:
+    """An amount ready for print: exact value, unit code, and the display string."""
+
+    value: str
+    unit: str
+    display: str
+
+    @classmethod
+    def of(cls, q: Quantity, suffix: str = "") -> LabelAmount:
+        """Patient-facing form: leading zero, no trailing zero, ``mcg`` for micrograms."""
+        text = plain(q.magnitude)
+        unit = q.unit.display
+        if q.magnitude == 1 and q.unit in _COUNTED:
+            unit = unit.removesuffix("s")
+        display = f"{text} {unit}".rstrip() + suffix
+        return cls(value=text, unit=q.unit.code, display=display)
+
+
+@attrs.frozen(kw_only=True)
+class AuxiliaryWarning:
+    """An auxiliary label warning: a stable code and its printed text."""
+
+    code: str
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class LabelFacts:
+    """What a preparation contributes to its label (see the per-preparation adapters)."""
+
+    drug: str
+    strength: Quantity
+    per: str
+    dosage_form: str
+    route: str
+    verb: str
+    unit_noun: str
+    unit_noun_plural: str
+    quantity: Quantity
+    quantity_noun: str
+    bud: dt.date
+    refrigerated: bool
+    liquid: bool
+    suspension: bool
+    dropper: bool
+    allergens: tuple[str, ...]
+    doses_per_day: Decimal | None
+    lot: str | None
+    device: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Label:
+    """A complete prescription label, as data (JSON for label scripts) and as text."""
+
+    schema: str
+    library_version: str
+    result_schema: str
+    drug: str
+    strength: LabelAmount
+    strength_text: str
+    dosage_form: str
+    route: str
+    directions: str
+    quantity: LabelAmount
+    bud: dt.date
+    bud_text: str
+    storage: str | None
+    compounded_statement: str
+    rx_number: str
+    lot: str | None
+    pharmacy: Pharmacy
+    patient: str
+    prescriber: str
+    step: str | None
+    auxiliary: tuple[AuxiliaryWarning, ...]
+    allergens: tuple[str, ...]
+
+
+AUX_TEXT = {
+    "opioid": (
+        "Do not take opioid pain or cough medicines with this medicine. Carry a card saying you take naltrexone."
+    ),
+    "keep-out-of-reach": "Keep out of reach of children.",
+    "shake-well": "Shake well before each use.",
+    "refrigerate": "Keep in the refrigerator (2-8 °C). Do not freeze.",
+    "protect-from-light": "Protect from light.",
+    "note-strength": "Note the strength of this medicine before measuring a dose.",
+    "use-supplied-dropper": "Use only the dropper supplied with this medicine.",
+}
+
+_FREQUENCY = {1: "once daily", 2: "twice daily", 3: "three times daily", 4: "four times daily"}
+
+#: schema id of a result -> adapter giving its label facts
+_FACTS: dict[str, Callable[[Any], LabelFacts]] = {}
+
+
+def register_label_facts(schema: str, adapter: Callable[[Any], LabelFacts]) -> None:
+    """Register how a preparation's result becomes label facts."""
+    _FACTS[schema] = adapter
+
+
+def _frequency(per_day: Decimal) -> str:
+    if per_day == per_day.to_integral_value() and int(per_day) in _FREQUENCY:
+        return _FREQUENCY[int(per_day)]
+    return f"{plain(per_day)} times a day"
+
+
+def _count_text(n: Decimal, singular: str, plural: str) -> str:
+    return f"{plain(n)} {singular if n == 1 else plural}"
+
+
+def _directions(facts: LabelFacts, order: LabelOrder) -> str:
+    if order.directions is not None:
+        return order.directions
+    dose = order.dose or facts.strength
+    per_day = order.doses_per_day or facts.doses_per_day
+    if per_day is None:
+        raise InputError.about(
+            "doses_per_day",
+            None,
+            "is missing, so the directions cannot be composed",
+            "the number of doses a day, or the full directions text",
+            code="missing",
+        )
+    units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
+    amount = f"({LabelAmount.of(dose).display})"
+    if facts.liquid and not facts.dropper:
+        volume = Quantity(units, Unit.ML)
+        measure = f"{LabelAmount.of(volume).display} {amount}"
+        how = f" using the {facts.device or 'oral syringe'}"
+    else:
+        if units != units.to_integral_value():
+            raise InputError.about(
+                "dose",
+                str(dose),
+                f"is not a whole number of {facts.unit_noun_plural} of {LabelAmount.of(facts.strength).display}",
+                f"a dose that is 1, 2, ... {facts.unit_noun_plural}",
+                code="not-whole-units",
+            )
+        measure = f"{_count_text(units, facts.unit_noun, facts.unit_noun_plural)} {amount}"
+        how = ""
+    timing = f" {order.timing}" if order.timing else ""
+    return f"{facts.verb} {measure} {facts.route}{how} {_frequency(per_day)}{timing}."
+
+
+def _aux(facts: LabelFacts) -> tuple[AuxiliaryWarning, ...]:
+    codes = ["opioid"]
+    if facts.suspension:
+        codes.append("shake-well")
+    if facts.refrigerated:
+        codes.append("refrigerate")
+    if facts.liquid:
+        codes += ["protect-from-light", "note-strength"]
+    if facts.dropper:
+        codes.append("use-supplied-dropper")
+    return (
+        *(AuxiliaryWarning(code=c, text=AUX_TEXT[c]) for c in codes),
+        *(AuxiliaryWarning(code=f"allergen-{a}", text=f"Contains {a}.") for a in facts.allergens),
+        AuxiliaryWarning(code="keep-out-of-reach", text=AUX_TEXT["keep-out-of-reach"]),
+    )
+
+
+@private_context
+def build_label(result: Any, order: LabelOrder) -> Label:
+    """The label for ``result`` (any preparation's result) with the caller's ``order``."""
+    schema = getattr(result, "schema", None)
+    adapter = _FACTS.get(schema or "")
+    if adapter is None:
+        raise InputError.about(
+            "result", schema, "is not a result the library can label", "a preparation result"
+        )
+    facts = adapter(result)
+    strength = LabelAmount.of(facts.strength)
+    return Label(
+        schema=LABEL_SCHEMA,
+        library_version=__version__,
+        result_schema=schema or "",
+        drug=facts.drug,
+        strength=strength,
+        strength_text=f"{strength.display} {facts.per}",
+        dosage_form=facts.dosage_form,
+        route=facts.route,
+        directions=_directions(facts, order),
+        quantity=LabelAmount.of(
+            facts.quantity, f" {facts.quantity_noun}" if facts.quantity_noun else ""
+        ),
+        bud=facts.bud,
+        bud_text=f"Do not use after {facts.bud.isoformat()}",
+        storage="Store in the refrigerator (2-8 °C)" if facts.refrigerated else None,
+        compounded_statement="This medicine was compounded by the pharmacy.",
+        rx_number=order.rx_number,
+        lot=facts.lot,
+        pharmacy=order.pharmacy,
+        patient=order.patient,
+        prescriber=order.prescriber,
+        step=order.step,
+        auxiliary=_aux(facts),
+        allergens=facts.allergens,
+    )
+
+
+def _capsule_facts(r: Any) -> LabelFacts:
+    per_day = r.order.doses_per_day
+    return LabelFacts(
+        drug=r.dose_basis_name,
+        strength=r.dose,
+        per="per capsule",
+        dosage_form="capsule",
+        route="by mouth",
+        verb="Take",
+        unit_noun="capsule",
+        unit_noun_plural="capsules",
+        quantity=Quantity(r.count, Unit.CAPSULE),
+        quantity_noun="",
+        bud=r.bud.date,
+        refrigerated=r.bud.storage.value == "refrigerator",
+        liquid=False,
+        suspension=False,
+        dropper=False,
+        allergens=r.allergens,
+        doses_per_day=per_day,
+        lot=r.order.reference,
+    )
+
+
+register_label_facts("ldncompound/capsules/1", _capsule_facts)
+
+
+def _register() -> None:
+    from ._json import register_schema  # noqa: PLC0415
+
+    register_schema(LABEL_SCHEMA, Label)
+
+
+_register()
+
+
+# --- text rendering ---------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    import wcwidth  # noqa: PLC0415 - only label printing needs display widths
+
+    w = wcwidth.wcswidth(text)
+    if w < 0:  # pragma: no cover - control characters are refused before rendering
+        raise InputError.about(
+            "label", text, "has a character without a display width", "printable text"
+        )
+    return int(w)
+
+
+def _wrap(text: str, width: int, field: str) -> list[str]:
+    """Wrap at spaces by display width; a word wider than the line raises (never truncates)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        if _width(word) > width:
+            raise InputError.about(
+                field,
+                word,
+                f"is {_width(word)} columns wide, wider than the {width}-column label",
+                "a wider label, or shorter words",
+                code="label-too-narrow",
+            )
+        candidate = f"{current} {word}" if current else word
+        if _width(candidate) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    lines.append(current)
+    return lines
+
+
+def render_label(label: Label, *, width: int = 48) -> str:
+    """Fixed-width text of ``label``: wrapped by display width, nothing truncated.
+
+    Raises :class:`InputError` (``label-too-narrow``) when a single word cannot fit.
+    """
+    if width < 20 or width > 200:
+        raise InputError.about("width", width, "is out of range", "20 to 200 columns")
+    blocks: list[tuple[str, str]] = [
+        ("pharmacy", f"{label.pharmacy.name}, {label.pharmacy.address}, {label.pharmacy.phone}"),
+        ("rx_number", f"Rx {label.rx_number}" + (f"  Lot {label.lot}" if label.lot else "")),
+        ("patient", label.patient),
+        ("drug", f"{label.drug} {label.strength_text}"),
+        (
+            "dosage_form",
+            f"{label.dosage_form.capitalize()}, {label.route}. Quantity: {label.quantity.display}",
+        ),
+        ("directions", label.directions),
+    ]
+    if label.step:
+        blocks.append(("step", label.step))
+    blocks += [
+        ("prescriber", f"Prescriber: {label.prescriber}"),
+        ("bud", label.bud_text),
+    ]
+    if label.storage:
+        blocks.append(("storage", label.storage))
+    blocks.append(("compounded_statement", label.compounded_statement))
+    blocks += [(f"auxiliary.{w.code}", w.text) for w in label.auxiliary]
+    rule = "-" * width
+    out = [rule]
+    for field, text in blocks:
+        out.extend(_wrap(text, width, field))
+    out.append(rule)
+    return "\n".join(out) + "\n"

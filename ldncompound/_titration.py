@@ -1,0 +1,537 @@
+"""Titration kits: explicit prescriber steps to a day-by-day schedule and a dispensing plan.
+
+The prescriber's steps (dose and days; then the maintenance dose and how many days of it to
+supply) are the input. Named protocols exist only as templates that return steps, and only
+when the caller confirms them. The plan gives every day exactly its dose:
+
+* **capsules**: a set of strengths chosen so that each step's dose is one or two capsules of a
+  single strength, one labelled container per step with its dates, each strength its own
+  batch (and record); by default the fewest strengths, or one capsule per dose on request;
+* **liquid** and **drops**: one concentration for the whole kit with per-step directions in
+  mg and mL (or drops), split into fills that each lie within their beyond-use date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import itertools
+from decimal import Decimal
+
+import attrs
+
+from ._capsules import CapsuleOrder, CapsuleResult, formulate_capsules
+from ._errors import InputError
+from ._numbers import CONTEXT, ONE, plain, private_context
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._units import Dimension, Quantity, Unit
+from ._validate import mass_field, qfield
+from ._version import __version__
+
+__all__ = [
+    "PROTOCOLS",
+    "TITRATION_SCHEMA",
+    "CapsuleKit",
+    "KitContainer",
+    "KitForm",
+    "KitStrategy",
+    "Protocol",
+    "ScheduleDay",
+    "StepPlan",
+    "TitrationOrder",
+    "TitrationResult",
+    "TitrationStep",
+    "parse_step",
+    "plan_titration",
+    "protocol_steps",
+]
+
+TITRATION_SCHEMA = "ldncompound/titration/1"
+MAX_DAYS = 730
+
+
+class KitForm(enum.Enum):
+    """The dosage form the kit is dispensed in."""
+
+    CAPSULES = "capsules"
+    LIQUID = "liquid"
+    DROPS = "drops"
+
+
+class KitStrategy(enum.Enum):
+    """How capsule strengths are chosen."""
+
+    FEWEST_BATCHES = "fewest-batches"
+    ONE_CAPSULE_PER_DOSE = "one-capsule-per-dose"
+
+
+@attrs.frozen(kw_only=True)
+class TitrationStep:
+    """One prescriber step: a dose taken for a number of days."""
+
+    dose: Quantity = qfield(Dimension.MASS, mass_field("steps.dose"))
+    days: int
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            isinstance(self.days, bool)
+            or not isinstance(self.days, int)
+            or not 1 <= self.days <= MAX_DAYS
+        ):
+            raise InputError.about(
+                "steps.days", self.days, "is out of range", f"1 to {MAX_DAYS} days"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Protocol:
+    """A named titration template (never applied without the caller's confirmation)."""
+
+    name: str
+    description: str
+    source: str
+    start: Decimal
+    increment: Decimal
+    every_days: int
+    target: Decimal
+
+
+PROTOCOLS: dict[str, Protocol] = {
+    p.name: p
+    for p in (
+        Protocol(
+            name="ldnrt-0.5-every-14",
+            description="start 0.5 mg daily, +0.5 mg every 14 days to 4.5 mg",
+            source="LDN Research Trust prescriber dosing guide 2021 (domain.md §7) [S]",
+            start=Decimal("0.5"),
+            increment=Decimal("0.5"),
+            every_days=14,
+            target=Decimal("4.5"),
+        ),
+        Protocol(
+            name="ldnrt-1-every-7",
+            description="start 1 mg daily, +1 mg every 7 days; 4.5 mg by week 5",
+            source="LDN Research Trust, pharmacist guidance (domain.md §7) [S]",
+            start=Decimal(1),
+            increment=Decimal(1),
+            every_days=7,
+            target=Decimal("4.5"),
+        ),
+        Protocol(
+            name="ldnrt-1.5-every-7",
+            description="start 1.5 mg daily for 7 days, +1.5 mg weekly to 4.5 mg",
+            source="LDN Research Trust prescriber dosing guide 2021, cancer (domain.md §7) [S]",
+            start=Decimal("1.5"),
+            increment=Decimal("1.5"),
+            every_days=7,
+            target=Decimal("4.5"),
+        ),
+        Protocol(
+            name="ldnrt-0.5-every-7",
+            description="start 0.5 mg daily, +0.5 mg every 7 days to 4.5 mg",
+            source="LDN Research Trust, titrating LDN (domain.md §7) [S]",
+            start=Decimal("0.5"),
+            increment=Decimal("0.5"),
+            every_days=7,
+            target=Decimal("4.5"),
+        ),
+    )
+}
+
+
+def parse_step(text: object, *, field: str = "step") -> TitrationStep:
+    """Parse ``"0.5 mg:14"`` (a dose, a colon, whole days) into a :class:`TitrationStep`."""
+    from ._parse import mass, parse_count  # noqa: PLC0415
+
+    if not isinstance(text, str) or text.count(":") != 1:
+        raise InputError.about(
+            field, text, "is not a step", "DOSE:DAYS, e.g. '0.5 mg:14'", code="malformed-step"
+        )
+    dose_text, days_text = text.split(":")
+    return TitrationStep(
+        dose=mass(dose_text, field=f"{field} dose"),
+        days=parse_count(days_text, field=f"{field} days", maximum=MAX_DAYS),
+    )
+
+
+def protocol_steps(name: str, *, confirmed: bool) -> tuple[tuple[TitrationStep, ...], Quantity]:
+    """The steps and maintenance dose of a named protocol, once the caller confirms it.
+
+    A protocol is only a template: the prescriber's own steps are the order.
+    """
+    protocol = PROTOCOLS.get(name)
+    if protocol is None:
+        raise InputError.about(
+            "protocol", name, "is not a known protocol", f"one of {', '.join(PROTOCOLS)}"
+        )
+    if not confirmed:
+        raise InputError.about(
+            "protocol",
+            name,
+            "is a template and was not confirmed",
+            "confirmation that the prescriber ordered these steps, or the steps themselves",
+            code="protocol-not-confirmed",
+        )
+    steps = []
+    dose = protocol.start
+    while dose < protocol.target:
+        steps.append(TitrationStep(dose=Quantity(dose, Unit.MG), days=protocol.every_days))
+        dose += protocol.increment
+    return tuple(steps), Quantity(protocol.target, Unit.MG)
+
+
+@attrs.frozen(kw_only=True)
+class CapsuleKit:
+    """How the capsules of a kit are made: a capsule order used as the template for each
+    strength's batch (its dose, count and compounding date are replaced per batch)."""
+
+    template: CapsuleOrder
+    strategy: KitStrategy | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TitrationOrder:
+    """The prescriber's steps, the maintenance dose and the form to dispense them in."""
+
+    steps: tuple[TitrationStep, ...]
+    maintenance: Quantity = qfield(Dimension.MASS, mass_field("maintenance"))
+    maintenance_days: int
+    start: dt.date
+    form: KitForm
+    capsules: CapsuleKit | None = None
+    doses_per_day: Decimal | None = None
+    protocol: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.steps:
+            raise InputError.about(
+                "steps", [], "is empty", "at least one step before the maintenance dose"
+            )
+        if isinstance(self.maintenance_days, bool) or not 0 <= self.maintenance_days <= MAX_DAYS:
+            raise InputError.about(
+                "maintenance_days",
+                self.maintenance_days,
+                "is out of range",
+                f"0 to {MAX_DAYS} days",
+            )
+        total = sum(s.days for s in self.steps) + self.maintenance_days
+        if total > MAX_DAYS:
+            raise InputError.about(
+                "steps", total, "covers too many days", f"at most {MAX_DAYS} days in one kit"
+            )
+        if self.doses_per_day is not None and not (0 < self.doses_per_day <= 4):
+            raise InputError.about(
+                "doses_per_day", str(self.doses_per_day), "is out of range", "1 to 4 doses a day"
+            )
+        needed = {KitForm.CAPSULES: self.capsules}.get(self.form)
+        if needed is None:
+            raise InputError.about(
+                self.form.value,
+                None,
+                f"is missing for a {self.form.value} kit",
+                f"the {self.form.value} details",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class ScheduleDay:
+    """One day of the schedule: the day number (1 = start), the date, the dose per day."""
+
+    day: int
+    date: dt.date
+    step: int
+    dose: Quantity
+    daily_total: Quantity
+
+
+@attrs.frozen(kw_only=True)
+class StepPlan:
+    """One step of the kit with its dates (the last step is the maintenance dose)."""
+
+    number: int
+    dose: Quantity
+    first_day: int
+    last_day: int
+    start: dt.date
+    end: dt.date
+    maintenance: bool
+
+
+@attrs.frozen(kw_only=True)
+class KitContainer:
+    """One labelled container: a step's capsules, with its strength and directions."""
+
+    step: int
+    label: str
+    strength: Quantity
+    units_per_dose: int
+    units: int
+    start: dt.date
+    end: dt.date
+    directions: str
+
+
+@attrs.frozen(kw_only=True)
+class TitrationResult:
+    """A titration kit: schedule, steps, containers or fills, and the batches to make."""
+
+    schema: str
+    library_version: str
+    order: TitrationOrder
+    doses_per_day: Decimal
+    schedule: tuple[ScheduleDay, ...]
+    steps: tuple[StepPlan, ...]
+    containers: tuple[KitContainer, ...]
+    capsule_batches: tuple[CapsuleResult, ...]
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+    trace: tuple[Step, ...]
+
+
+def _step_plans(order: TitrationOrder) -> tuple[StepPlan, ...]:
+    plans = []
+    day = 1
+    all_steps = [*order.steps]
+    if order.maintenance_days:
+        all_steps.append(TitrationStep(dose=order.maintenance, days=order.maintenance_days))
+    for i, s in enumerate(all_steps, start=1):
+        first, last = day, day + s.days - 1
+        plans.append(
+            StepPlan(
+                number=i,
+                dose=s.dose,
+                first_day=first,
+                last_day=last,
+                start=order.start + dt.timedelta(days=first - 1),
+                end=order.start + dt.timedelta(days=last - 1),
+                maintenance=order.maintenance_days > 0 and i == len(all_steps),
+            )
+        )
+        day = last + 1
+    return tuple(plans)
+
+
+def _schedule(plans: tuple[StepPlan, ...], per_day: Decimal) -> tuple[ScheduleDay, ...]:
+    return tuple(
+        ScheduleDay(
+            day=day,
+            date=p.start + dt.timedelta(days=day - p.first_day),
+            step=p.number,
+            dose=p.dose,
+            daily_total=p.dose * per_day,
+        )
+        for p in plans
+        for day in range(p.first_day, p.last_day + 1)
+    )
+
+
+_Key = tuple[int, Decimal, tuple[Decimal, ...]]
+
+
+def choose_strengths(
+    doses: list[Decimal], strategy: KitStrategy
+) -> dict[Decimal, tuple[Decimal, int]]:
+    """For each dose (mg), the capsule strength and units per dose (1 or 2).
+
+    Fewest batches: the smallest set of strengths such that every dose is one or two capsules
+    of one strength; ties prefer fewer two-capsule doses, then larger strengths.
+    """
+    distinct = sorted(set(doses))
+    if strategy is KitStrategy.ONE_CAPSULE_PER_DOSE:
+        return {d: (d, 1) for d in distinct}
+    candidates = sorted({*distinct, *(CONTEXT.divide(d, 2) for d in distinct)})
+    best: tuple[_Key, dict[Decimal, tuple[Decimal, int]]] | None = None
+    for size in range(1, len(distinct) + 1):
+        for combo in itertools.combinations(candidates, size):
+            chosen = set(combo)
+            assign: dict[Decimal, tuple[Decimal, int]] = {}
+            for d in distinct:
+                if d in chosen:
+                    assign[d] = (d, 1)
+                elif CONTEXT.divide(d, 2) in chosen:
+                    assign[d] = (CONTEXT.divide(d, 2), 2)
+                else:
+                    break
+            else:
+                doubles = sum(1 for s, n in assign.values() if n == 2)
+                key = (doubles, -sum(combo, Decimal(0)), tuple(sorted(combo)))
+                if best is None or key < best[0]:
+                    best = (key, assign)
+        if best is not None:
+            return best[1]
+    raise AssertionError(distinct)  # pragma: no cover - one strength per dose always works
+
+
+def _count_text(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@private_context
+def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> TitrationResult:
+    """The day-by-day schedule and the dispensing plan for ``order``.
+
+    Capsule kits compute one capsule batch per strength through :func:`formulate_capsules`
+    (each with its own BUD, warnings and trace); liquid and drops kits are planned by the
+    liquid and drops preparations when they are available.
+    """
+    rec = Recorder()
+    per_day = order.doses_per_day
+    if per_day is None:
+        per_day = ONE
+        rec.default(
+            "doses_per_day",
+            "1",
+            "LDN is taken once daily unless the prescriber says otherwise (domain.md §7) [S]",
+        )
+    if order.protocol is not None:
+        if order.protocol not in PROTOCOLS:
+            raise InputError.about(
+                "protocol",
+                order.protocol,
+                "is not a known protocol",
+                f"one of {', '.join(PROTOCOLS)}",
+            )
+        rec.warn(
+            "protocol-template",
+            f"The steps come from the template {order.protocol!r}, confirmed by the caller as the prescriber's order.",
+            "protocol",
+        )
+    plans = _step_plans(order)
+    schedule = _schedule(plans, per_day)
+    rec.step(
+        "schedule",
+        "days in the kit: every step's days plus the maintenance days supplied",
+        "days = sum(step days) + maintenance days",
+        Quantity(len(schedule), Unit.DAY),
+        steps=Quantity(len(order.steps), Unit.ONE),
+        maintenance_days=Quantity(order.maintenance_days, Unit.DAY),
+    )
+    for a, b in itertools.pairwise(order.steps):
+        if b.dose < a.dose:
+            rec.warn(
+                "dose-decreases",
+                f"The dose goes down from {a.dose} to {b.dose}; check the steps.",
+                "steps",
+            )
+    if order.steps[-1].dose > order.maintenance:
+        rec.warn(
+            "maintenance-below-last-step",
+            "The maintenance dose is below the last step's dose; check the order.",
+            "maintenance",
+        )
+    containers: list[KitContainer] = []
+    batches: list[CapsuleResult] = []
+    if order.form is KitForm.CAPSULES:
+        containers, batches = _capsule_kit(order, plans, per_day, rec, today)
+    return TitrationResult(
+        schema=TITRATION_SCHEMA,
+        library_version=__version__,
+        order=order,
+        doses_per_day=per_day,
+        schedule=schedule,
+        steps=plans,
+        containers=tuple(containers),
+        capsule_batches=tuple(batches),
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
+
+
+def _capsule_kit(
+    order: TitrationOrder,
+    plans: tuple[StepPlan, ...],
+    per_day: Decimal,
+    rec: Recorder,
+    today: dt.date | None,
+) -> tuple[list[KitContainer], list[CapsuleResult]]:
+    kit = order.capsules
+    if kit is None:  # pragma: no cover - validated on the order
+        raise AssertionError(order)
+    strategy = kit.strategy
+    if strategy is None:
+        strategy = KitStrategy.FEWEST_BATCHES
+        rec.default(
+            "capsules.strategy",
+            strategy.value,
+            "fewest strengths, each dose one or two capsules of one strength [D]",
+        )
+    mg_doses = [p.dose.m_as(Unit.MG) for p in plans]
+    assignment = choose_strengths(mg_doses, strategy)
+    containers: list[KitContainer] = []
+    per_strength: dict[Decimal, int] = {}
+    last_use: dict[Decimal, dt.date] = {}
+    total_steps = len(plans)
+    for p in plans:
+        strength, n = assignment[p.dose.m_as(Unit.MG)]
+        days = p.last_day - p.first_day + 1
+        count = int(n * days * per_day.to_integral_value(rounding="ROUND_CEILING"))
+        if per_day != per_day.to_integral_value():
+            raise InputError.about(
+                "doses_per_day",
+                str(per_day),
+                "is not a whole number",
+                "whole doses a day for a capsule kit",
+            )
+        per_strength[strength] = per_strength.get(strength, 0) + count
+        last_use[strength] = max(last_use.get(strength, p.end), p.end)
+        shown = Quantity(strength, Unit.MG).to(p.dose.unit)
+        label = (
+            f"Step {p.number} of {total_steps}{' (maintenance)' if p.maintenance else ''}: days {p.first_day}-"
+            f"{p.last_day}, {p.start.isoformat()} to {p.end.isoformat()}"
+        )
+        directions = (
+            f"Take {_count_text(n, 'capsule')} ({plain(p.dose.magnitude)} {p.dose.unit.display}) by mouth "
+            f"{'once daily' if per_day == 1 else f'{plain(per_day)} times a day'}."
+        )
+        containers.append(
+            KitContainer(
+                step=p.number,
+                label=label,
+                strength=shown,
+                units_per_dose=n,
+                units=count,
+                start=p.start,
+                end=p.end,
+                directions=directions,
+            )
+        )
+        rec.step(
+            f"container-{p.number}",
+            f"step {p.number}: {n} x {plain(strength)} mg capsules per dose for {days} days",
+            "capsules = units per dose x days x doses per day",
+            Quantity(count, Unit.CAPSULE),
+            dose=p.dose,
+            strength=Quantity(strength, Unit.MG),
+        )
+    batches: list[CapsuleResult] = []
+    start = order.start
+    for strength in sorted(per_strength):
+        template = kit.template
+        batch_order = attrs.evolve(
+            template,
+            dose=Quantity(strength, Unit.MG).to(template.dose.unit),
+            count=per_strength[strength],
+            compounded_on=template.compounded_on or start,
+            doses_per_day=None,
+            acknowledge=tuple({*template.acknowledge}),
+        )
+        result = formulate_capsules(batch_order, today=today)
+        batches.append(result)
+        if result.bud.date < last_use[strength]:
+            rec.warn(
+                "kit-step-beyond-bud",
+                f"The {plain(strength)} mg capsules are used until {last_use[strength].isoformat()} but their BUD is "
+                f"{result.bud.date.isoformat()}; compound that strength later or in two batches.",
+                "capsules",
+            )
+    return containers, batches
+
+
+def _register() -> None:
+    from ._json import register_schema  # noqa: PLC0415
+
+    register_schema(TITRATION_SCHEMA, TitrationResult)
+
+
+_register()

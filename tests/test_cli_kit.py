@@ -1,0 +1,180 @@
+"""CLI for kits, labels, records and verification, through CliRunner."""
+
+from __future__ import annotations
+
+import functools
+import json
+import operator
+
+from click.testing import CliRunner
+from ldncompound_cli import cli
+
+CAPS = [
+    "capsules",
+    "--dose",
+    "4.5 mg",
+    "--count",
+    "30",
+    "--source",
+    "tablets",
+    "--tablet-weight",
+    "200 mg",
+    "--expiry",
+    "2028-01-01",
+    "--compounded-on",
+    "2026-11-21",
+    "--doses-per-day",
+    "1",
+    "--format",
+    "json",
+]
+LABEL = [
+    "--patient",
+    "Jane Doe",
+    "--prescriber",
+    "Dr Smith",
+    "--pharmacy-name",
+    "Main St Pharmacy",
+    "--pharmacy-address",
+    "1 Main St",
+    "--pharmacy-phone",
+    "555-0100",
+    "--rx",
+    "RX1",
+]
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=stdin)
+
+
+def result_json() -> str:
+    res = run(*CAPS)
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_label_from_stdin_text_and_json():
+    res = run("label", "-", *LABEL, "--timing", "at bedtime", stdin=result_json())
+    assert res.exit_code == 0, res.output
+    flowing = " ".join(res.output.split())
+    assert "Take 1 capsule (4.5 mg) by mouth once daily at bedtime." in flowing
+    assert "Contains lactose." in res.output
+    res = run("label", "-", *LABEL, "--format", "json", stdin=result_json())
+    data = json.loads(res.output)
+    assert next(a["code"] for a in data["auxiliary"]) == "opioid"
+
+
+def test_label_refusals():
+    res = run("label", "-", *LABEL[:-2], "--rx", "RX\x1b[2J", stdin=result_json())
+    assert res.exit_code == 2
+    assert "--rx:" in res.output and "control character" in res.output
+    res = run("label", "-", *LABEL, stdin="{not json")
+    assert res.exit_code == 2
+    assert "RESULT: not valid JSON" in res.output
+    res = run("label", "-", *LABEL, "--width", "10", stdin=result_json())
+    assert res.exit_code == 2
+
+
+def test_record_and_verify_round_trip(tmp_path):
+    rec = run(
+        "record",
+        "-",
+        "--record-id",
+        "RX1-1",
+        "--compounded-by",
+        "AB",
+        "--verified-by",
+        "CD",
+        "--weighed",
+        "1=600 mg",
+        "--weighed",
+        "2=4400 mg",
+        *functools.reduce(
+            operator.iadd,
+            (
+                ["--unit-weight", f"{w} mg"]
+                for w in (150, 151, 149, 150, 152, 148, 150, 151, 149, 150)
+            ),
+            [],
+        ),
+        "--yield",
+        "33",
+        "--format",
+        "json",
+        stdin=result_json(),
+    )
+    assert rec.exit_code == 0, rec.output
+    path = tmp_path / "record.json"
+    path.write_text(rec.output)
+    ok = run("verify", str(path))
+    assert ok.exit_code == 0, ok.output
+    assert "no differences" in ok.output
+    data = json.loads(rec.output)
+    data["result"]["weighings"][0]["amount"]["value"] = "610"
+    path.write_text(json.dumps(data))
+    bad = run("verify", str(path), "--format", "json")
+    assert bad.exit_code == 1
+    report = json.loads(bad.output)
+    assert [d["field"] for d in report["differences"]] == ["result.weighings[0].amount"]
+
+
+def test_record_refuses_a_malformed_weighing():
+    res = run(
+        "record",
+        "-",
+        "--record-id",
+        "X",
+        "--compounded-by",
+        "AB",
+        "--weighed",
+        "601 mg",
+        stdin=result_json(),
+    )
+    assert res.exit_code == 2
+    assert "--weighed" in res.output
+
+
+def test_titrate_capsules_with_steps_and_with_a_confirmed_protocol():
+    base = [
+        "titrate",
+        "--maintenance",
+        "4.5 mg",
+        "--maintenance-days",
+        "30",
+        "--start",
+        "2026-12-01",
+        "--form",
+        "capsules",
+        "--source",
+        "tablets",
+        "--tablet-weight",
+        "200 mg",
+        "--expiry",
+        "2028-01-01",
+        "--min-weight",
+        "50 mg",
+        "--readability",
+        "1 mg",
+        "--format",
+        "json",
+    ]
+    steps = functools.reduce(
+        operator.iadd,
+        (["--step", f"{x} mg:14"] for x in ("0.5", "1", "1.5", "2", "2.5", "3", "3.5", "4")),
+        [],
+    )
+    res = run(*base, *steps)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert len(data["containers"]) == 9
+    assert all(c["units_per_dose"] in (1, 2) for c in data["containers"])
+    proto = run(*base, "--protocol", "ldnrt-0.5-every-14", "--confirm-protocol")
+    assert proto.exit_code == 0, proto.output
+    assert json.loads(proto.output)["steps"] == data["steps"]
+    unconfirmed = run(*base, "--protocol", "ldnrt-0.5-every-14")
+    assert unconfirmed.exit_code == 2
+    assert "not confirmed" in unconfirmed.output
+    bad = run(*base, "--step", "0,5 mg:14")
+    assert bad.exit_code == 2
+    assert "comma" in bad.output

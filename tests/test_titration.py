@@ -1,0 +1,142 @@
+"""Titration kits: schedules, capsule kits, protocols."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ldncompound as lc
+
+START = dt.date(2026, 12, 1)
+TABLETS = lc.TabletSource(
+    average_weight=lc.mass("200 mg"), tablets_weighed=10, expiry=dt.date(2028, 1, 1), lot="T"
+)
+TEMPLATE = lc.CapsuleOrder(
+    dose=lc.mass("1 mg"),
+    count=1,
+    source=TABLETS,
+    balance=lc.Balance.documented(minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg")),
+    compounded_on=START,
+)
+
+
+def kit(steps, maintenance="4.5 mg", days=30, **kw) -> lc.TitrationResult:
+    order = lc.TitrationOrder(
+        steps=tuple(steps),
+        maintenance=lc.mass(maintenance),
+        maintenance_days=days,
+        start=START,
+        form=lc.KitForm.CAPSULES,
+        capsules=lc.CapsuleKit(template=TEMPLATE, **kw),
+    )
+    return lc.plan_titration(order)
+
+
+def half_mg_every_14_days():
+    return [lc.parse_step(f"{Decimal('0.5') * i} mg:14") for i in range(1, 9)]
+
+
+def test_capsule_plan_for_0_5_rising_every_14_days_to_4_5():
+    """0.5 mg rising by 0.5 mg every 14 days to 4.5 mg: 8 steps x 14 days, then 30 days of
+    4.5 mg = 142 days. Every dose is one or two capsules of one strength; 2.5, 3.5 and 4.5 mg
+    have no half in the kit, so the fewest strengths are 0.5 (0.5, 1), 1.5 (1.5, 3), 2 (2, 4),
+    2.5, 3.5 and 4.5 mg: six batches. One container per step."""
+    r = kit(half_mg_every_14_days())
+    assert len(r.schedule) == 142
+    assert len(r.containers) == 9
+    assert all(c.units_per_dose in (1, 2) for c in r.containers)
+    strengths = sorted(b.dose.magnitude for b in r.capsule_batches)
+    assert strengths == [Decimal(x) for x in ("0.5", "1.5", "2", "2.5", "3.5", "4.5")]
+    step2 = r.containers[1]
+    assert (step2.strength, step2.units_per_dose, step2.units) == (lc.mass("0.5 mg"), 2, 28)
+    assert step2.label.startswith("Step 2 of 9: days 15-28, 2026-12-15 to 2026-12-28")
+    assert step2.directions == "Take 2 capsules (1 mg) by mouth once daily."
+    counts = {b.dose.magnitude: b.count for b in r.capsule_batches}
+    assert counts[Decimal("0.5")] == 14 + 28
+    assert counts[Decimal("4.5")] == 30
+    for b in r.capsule_batches:
+        assert b.bud.date >= max(c.end for c in r.containers if c.strength == b.dose)
+    assert lc.from_json(json.loads(lc.dumps(r))) == r
+    text = lc.render_worksheet(r)
+    assert "Step 9 of 9 (maintenance)" in text
+
+
+def test_one_capsule_per_dose_strategy():
+    r = kit(half_mg_every_14_days(), strategy=lc.KitStrategy.ONE_CAPSULE_PER_DOSE)
+    assert len(r.capsule_batches) == 9
+    assert all(c.units_per_dose == 1 for c in r.containers)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["0.25", "0.5", "0.75", "1", "1.5", "2", "3", "4.5"]),
+            st.integers(1, 21),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 30),
+)
+def test_every_day_of_a_schedule_is_supplied_exactly_its_dose(steps, maintenance_days):
+    r = kit([lc.parse_step(f"{d} mg:{n}") for d, n in steps], days=maintenance_days)
+    expected = [Decimal(d) for d, n in steps for _ in range(n)] + [
+        Decimal("4.5")
+    ] * maintenance_days
+    assert [d.dose.m_as(lc.Unit.MG) for d in r.schedule] == expected
+    assert [d.day for d in r.schedule] == list(range(1, len(expected) + 1))
+    supplied = []
+    for c in r.containers:
+        per_dose = c.strength.m_as(lc.Unit.MG) * c.units_per_dose
+        days = (c.end - c.start).days + 1
+        assert c.units == c.units_per_dose * days
+        supplied += [per_dose] * days
+    assert supplied == expected
+    batch_units = {b.dose.m_as(lc.Unit.MG): b.count for b in r.capsule_batches}
+    for strength, total in batch_units.items():
+        assert total == sum(
+            c.units for c in r.containers if c.strength.m_as(lc.Unit.MG) == strength
+        )
+
+
+def test_protocols_are_templates_that_need_confirmation():
+    with pytest.raises(lc.InputError) as info:
+        lc.protocol_steps("ldnrt-0.5-every-14", confirmed=False)
+    assert info.value.code == "protocol-not-confirmed"
+    steps, target = lc.protocol_steps("ldnrt-0.5-every-14", confirmed=True)
+    assert [s.dose for s in steps] == [lc.mass(f"{Decimal('0.5') * i} mg") for i in range(1, 9)]
+    assert target == lc.mass("4.5 mg")
+    with pytest.raises(lc.InputError):
+        lc.protocol_steps("fastest", confirmed=True)
+
+
+@pytest.mark.parametrize(
+    "text", ["0.5 mg", "0.5 mg:0", "0.5:14", "0,5 mg:14", "0.5 mg:14:2", "0.5 mg:two"]
+)
+def test_bad_steps_refused(text):
+    with pytest.raises(lc.InputError):
+        lc.parse_step(text)
+
+
+def test_order_refusals():
+    with pytest.raises(lc.InputError):
+        lc.TitrationOrder(
+            steps=(),
+            maintenance=lc.mass("4.5 mg"),
+            maintenance_days=30,
+            start=START,
+            form=lc.KitForm.CAPSULES,
+        )
+    with pytest.raises(lc.InputError):
+        lc.TitrationOrder(
+            steps=(lc.parse_step("1 mg:7"),),
+            maintenance=lc.mass("4.5 mg"),
+            maintenance_days=30,
+            start=START,
+            form=lc.KitForm.CAPSULES,
+        )
