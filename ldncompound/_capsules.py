@@ -710,7 +710,8 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         aliquot = plan.aliquot.m_as(Unit.MG)
         filler_add = round_to(total - aliquot, d)
         if ZERO < filler_add < m:
-            need = CONTEXT.divide((m + aliquot) * need, total) * Decimal("1.02")
+            # the filler scales with the material: enlarge until it reaches the minimum
+            need = CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02")
             continue
         actual_total = aliquot + filler_add
         if abs(CONTEXT.divide(total, actual_total) - ONE) > tol:

@@ -746,3 +746,26 @@ def test_amounts_before_rounding_are_linear_in_the_capsule_count(order, k):
     with decimal.localcontext(decimal.Context(prec=80)):
         # equal to the 34 significant digits the library computes with
         assert abs(many - one * k) <= many * Decimal("1e-32")
+
+
+def test_small_batch_enlarged_until_the_filler_weighing_reaches_the_minimum():
+    """One 5 mg capsule from 329.9 mg tablets on a 0.01 mg USP <41> balance (minimum 8.2 mg):
+    p = 5 x 329.9 / 50 = 32.99 mg fills 84.6 % of a size 5 capsule (39 mg of MCC), so the
+    filler is only 6.01 mg per capsule, below the minimum. The batch is enlarged (surplus
+    discarded) until the filler weighing reaches 8.2 mg: material >= 8.2 / (6.01 / 32.99)."""
+    tabs = lc.TabletSource(
+        average_weight=lc.mass("329.9 mg"), tablets_weighed=20, expiry=EXP, lot="T"
+    )
+    r = lc.formulate_capsules(
+        lc.CapsuleOrder(
+            dose=lc.mass("5 mg"),
+            count=1,
+            source=tabs,
+            overage=pct(0),
+            compounded_on=DAY,
+            balance=lc.Balance.usp41(readability=mg("0.01")),
+        )
+    )
+    assert all(a >= mg("8.2") for a in amounts(r))
+    assert r.plan.material.m_as(Unit.MG) >= Decimal("8.2") * Decimal("32.99") / Decimal("6.01")
+    assert "material-enlarged" in [s.key for s in r.trace]
