@@ -21,6 +21,12 @@ from ._capsules import (
     Weighing,
     formulate_capsules,
 )
+from ._displacement import (
+    Displacement,
+    DisplacementMethod,
+    DisplacementTrial,
+    parse_displacement,
+)
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._json import dumps, from_json, to_json
@@ -75,6 +81,9 @@ __all__ = [
     "DilutionStage",
     "Dimension",
     "DimensionError",
+    "Displacement",
+    "DisplacementMethod",
+    "DisplacementTrial",
     "DoseProfile",
     "Drug",
     "Filler",
@@ -115,6 +124,7 @@ __all__ = [
     "parse_count",
     "parse_date",
     "parse_decimal",
+    "parse_displacement",
     "parse_quantity",
     "parse_strength",
     "percent",
