@@ -21,6 +21,12 @@ from ._capsules import (
     Weighing,
     formulate_capsules,
 )
+from ._displacement import (
+    Displacement,
+    DisplacementMethod,
+    DisplacementTrial,
+    parse_displacement,
+)
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._json import dumps, from_json, to_json
@@ -39,6 +45,22 @@ from ._parse import (
 from ._qc import WeightCheck, WeightWindow, check_weights
 from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
 from ._trace import DefaultUsed, ResultWarning, Step
+from ._troche_data import TROCHE_BASES, TROCHE_MOLDS, MoldSpec, TrocheBase, mold_spec, troche_base
+from ._troches import (
+    TROCHES_SCHEMA,
+    Additive,
+    BaseLot,
+    MoldCalibration,
+    Route,
+    TrocheDiluent,
+    TrocheForm,
+    TrocheIngredient,
+    TrocheOrder,
+    TrocheResult,
+    formulate_troches,
+    parse_diluent,
+    parse_ingredient,
+)
 from ._units import Dimension, Quantity, Unit, registry
 from ._version import __version__
 from ._weighing import (
@@ -60,9 +82,14 @@ __all__ = [
     "CLASS_III_SENSITIVITY",
     "FILLERS",
     "NALTREXONE",
+    "TROCHES_SCHEMA",
+    "TROCHE_BASES",
+    "TROCHE_MOLDS",
+    "Additive",
     "ApiLot",
     "AssayBasis",
     "Balance",
+    "BaseLot",
     "BeyondUseDate",
     "BudCategory",
     "CapsuleMethod",
@@ -75,6 +102,9 @@ __all__ = [
     "DilutionStage",
     "Dimension",
     "DimensionError",
+    "Displacement",
+    "DisplacementMethod",
+    "DisplacementTrial",
     "DoseProfile",
     "Drug",
     "Filler",
@@ -84,9 +114,12 @@ __all__ = [
     "InputError",
     "LdnCompoundError",
     "MinimumWeightRule",
+    "MoldCalibration",
+    "MoldSpec",
     "PackStat",
     "Quantity",
     "ResultWarning",
+    "Route",
     "SaltForm",
     "ShellLot",
     "SolidPlan",
@@ -97,6 +130,12 @@ __all__ = [
     "StudyBud",
     "TabletSource",
     "TriturationStock",
+    "TrocheBase",
+    "TrocheDiluent",
+    "TrocheForm",
+    "TrocheIngredient",
+    "TrocheOrder",
+    "TrocheResult",
     "Unit",
     "UnitError",
     "Weighing",
@@ -110,11 +149,16 @@ __all__ = [
     "dumps",
     "filler",
     "formulate_capsules",
+    "formulate_troches",
     "from_json",
     "mass",
+    "mold_spec",
     "parse_count",
     "parse_date",
     "parse_decimal",
+    "parse_diluent",
+    "parse_displacement",
+    "parse_ingredient",
     "parse_quantity",
     "parse_strength",
     "percent",
@@ -124,5 +168,6 @@ __all__ = [
     "render_worksheet",
     "sensitivity_from_test",
     "to_json",
+    "troche_base",
     "volume",
 ]
