@@ -21,6 +21,12 @@ from ._capsules import (
     Weighing,
     formulate_capsules,
 )
+from ._displacement import (
+    Displacement,
+    DisplacementMethod,
+    DisplacementTrial,
+    parse_displacement,
+)
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._json import dumps, from_json, to_json
@@ -78,6 +84,22 @@ from ._titration import (
     protocol_steps,
 )
 from ._trace import DefaultUsed, ResultWarning, Step
+from ._troche_data import TROCHE_BASES, TROCHE_MOLDS, MoldSpec, TrocheBase, mold_spec, troche_base
+from ._troches import (
+    TROCHES_SCHEMA,
+    Additive,
+    BaseLot,
+    MoldCalibration,
+    Route,
+    TrocheDiluent,
+    TrocheForm,
+    TrocheIngredient,
+    TrocheOrder,
+    TrocheResult,
+    formulate_troches,
+    parse_diluent,
+    parse_ingredient,
+)
 from ._units import Dimension, Quantity, Unit, registry
 from ._version import __version__
 from ._weighing import (
@@ -103,12 +125,17 @@ __all__ = [
     "PROTOCOLS",
     "RECORD_SCHEMA",
     "TITRATION_SCHEMA",
+    "TROCHES_SCHEMA",
+    "TROCHE_BASES",
+    "TROCHE_MOLDS",
     "VERIFY_SCHEMA",
     "ActualWeighing",
+    "Additive",
     "ApiLot",
     "AssayBasis",
     "AuxiliaryWarning",
     "Balance",
+    "BaseLot",
     "BeyondUseDate",
     "BudCategory",
     "CapsuleKit",
@@ -124,6 +151,9 @@ __all__ = [
     "DilutionStage",
     "Dimension",
     "DimensionError",
+    "Displacement",
+    "DisplacementMethod",
+    "DisplacementTrial",
     "DoseProfile",
     "Drug",
     "Filler",
@@ -140,10 +170,13 @@ __all__ = [
     "LdnCompoundError",
     "MasterFormulationRecord",
     "MinimumWeightRule",
+    "MoldCalibration",
+    "MoldSpec",
     "PackStat",
     "Pharmacy",
     "Quantity",
     "ResultWarning",
+    "Route",
     "SaltForm",
     "ScheduleDay",
     "ShellLot",
@@ -160,6 +193,12 @@ __all__ = [
     "TitrationResult",
     "TitrationStep",
     "TriturationStock",
+    "TrocheBase",
+    "TrocheDiluent",
+    "TrocheForm",
+    "TrocheIngredient",
+    "TrocheOrder",
+    "TrocheResult",
     "Unit",
     "UnitError",
     "VerifyReport",
@@ -176,12 +215,17 @@ __all__ = [
     "dumps",
     "filler",
     "formulate_capsules",
+    "formulate_troches",
     "from_json",
     "make_record",
     "mass",
+    "mold_spec",
     "parse_count",
     "parse_date",
     "parse_decimal",
+    "parse_diluent",
+    "parse_displacement",
+    "parse_ingredient",
     "parse_quantity",
     "parse_step",
     "parse_strength",
@@ -195,6 +239,7 @@ __all__ = [
     "render_worksheet",
     "sensitivity_from_test",
     "to_json",
+    "troche_base",
     "verify_record",
     "volume",
 ]

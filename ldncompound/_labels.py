@@ -367,6 +367,35 @@ def _capsule_facts(r: Any) -> LabelFacts:
 
 register_label_facts("ldncompound/capsules/1", _capsule_facts)
 
+_ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek and gum"}
+
+
+def _troche_facts(r: Any) -> LabelFacts:
+    form = r.dosage_form
+    return LabelFacts(
+        drug=r.dose_basis_name,
+        strength=r.dose,
+        per=f"per {form.described}",
+        dosage_form=form.described,
+        route=_ROUTE_TEXT[r.route.value],
+        verb="Dissolve",
+        unit_noun=form.described,
+        unit_noun_plural=form.plural,
+        quantity=Quantity(r.count, Unit.ONE),
+        quantity_noun=form.plural if r.count != 1 else form.described,
+        bud=r.bud.date,
+        refrigerated=r.bud.storage.value == "refrigerator",
+        liquid=False,
+        suspension=False,
+        dropper=False,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        lot=None,
+    )
+
+
+register_label_facts("ldncompound/troches/1", _troche_facts)
+
 
 def _register() -> None:
     from ._json import register_schema  # noqa: PLC0415

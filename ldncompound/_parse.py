@@ -560,6 +560,11 @@ def percent(text: object, *, field: str = "percent", allow_zero: bool = True) ->
     return parse_quantity(text, field=field, dimension=Dimension.FRACTION, allow_zero=allow_zero)
 
 
+#: Densities go up to 5 g/mL, as the density fields accept (the generic cap for a mass per
+#: volume is 1 g/mL, which would refuse every base, syrup and true powder density above water's).
+MAX_DENSITY = Quantity(Decimal(5), Unit.G_PER_ML)
+
+
 def density(text: object, *, field: str = "density") -> Quantity:
-    """``density("0.35 g/mL")``: a mass per volume by the input grammar."""
-    return parse_quantity(text, field=field, dimension=Dimension.CONCENTRATION)
+    """``density("0.35 g/mL")``: a mass per volume by the input grammar, at most 5 g/mL."""
+    return parse_quantity(text, field=field, dimension=Dimension.CONCENTRATION, maximum=MAX_DENSITY)

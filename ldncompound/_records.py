@@ -185,8 +185,12 @@ def _adapter(
     return found
 
 
-def _drug_tables(drug: Any) -> list[TableValue]:
-    return [
+def table_values(result: Any) -> tuple[TableValue, ...]:
+    """Every table value a result's calculation used: the drug's molar masses, the BUD
+    category's days, every value the library supplied (its defaults), and the
+    preparation's own table values (e.g. the capsule size's volume)."""
+    drug = result.order.source.drug
+    out = [
         TableValue(
             key=f"drug.{drug.name}.{f.key}.molar_mass",
             value=Quantity(f.molar_mass, Unit.G_PER_MOL),
@@ -194,109 +198,35 @@ def _drug_tables(drug: Any) -> list[TableValue]:
         )
         for f in drug.forms
     ]
-
-
-def current_table_value(key: str) -> Quantity | str | None:
-    """The library's current value for a table key, or ``None`` if the key is unknown."""
-    from ._bud import BudCategory  # noqa: PLC0415
-    from ._capsule_data import capsule_size, filler  # noqa: PLC0415
-    from ._drug import BUILTIN_DRUGS  # noqa: PLC0415
-
-    parts = key.split(".")
-    try:
-        if parts[0] == "drug" and len(parts) == 4 and parts[3] == "molar_mass":
-            drug = BUILTIN_DRUGS.get(parts[1])
-            return (
-                None if drug is None else Quantity(drug.form(parts[2]).molar_mass, Unit.G_PER_MOL)
-            )
-        if parts[0] == "bud" and len(parts) == 3 and parts[2] == "days":
-            return Quantity(BudCategory(parts[1]).days, Unit.DAY)
-        if parts[0] == "capsule_size" and len(parts) == 3:
-            size = capsule_size(parts[1])
-            return {"volume": size.volume, "shell_weight": size.shell_weight}.get(parts[2])
-        if parts[0] == "filler" and len(parts) == 3 and parts[2] == "density":
-            return filler(parts[1]).density
-    except (LdnCompoundError, ValueError):
-        return None
-    from ._capsules import WINDOW_PERCENT  # noqa: PLC0415
-    from ._sources import DEFAULT_TABLET_STRENGTH  # noqa: PLC0415
-    from ._weighing import Balance  # noqa: PLC0415
-
-    fixed: dict[str, Quantity] = {
-        "capsules.weight_window": Quantity(WINDOW_PERCENT, Unit.PERCENT),
-        "tablets.default_strength": DEFAULT_TABLET_STRENGTH,
-        "balance.class_iii.minimum_weight": Balance.class_iii().minimum_weight,
-        "balance.class_iii.readability": Balance.class_iii().readability,
-        "record.weighing_tolerance": WEIGHING_TOLERANCE,
-    }
-    return fixed.get(key)
+    out.append(
+        TableValue(
+            key=f"bud.{result.bud.category.value}.days",
+            value=Quantity(result.bud.category_days, Unit.DAY),
+            source=result.bud.reference,
+        )
+    )
+    out += [
+        TableValue(key=f"default.{d.field}", value=d.value, source=d.source)
+        for d in result.defaults
+    ]
+    _formulate, extra, _master = _adapter(result.schema)
+    out += extra(result)
+    return tuple(out)
 
 
 def _capsule_tables(r: Any) -> tuple[TableValue, ...]:
-    from ._capsule_data import SHELL_SOURCE, SIZE_SOURCE, capsule_size  # noqa: PLC0415
-    from ._capsules import WINDOW_SOURCE  # noqa: PLC0415
-    from ._sources import TABLET_STRENGTH_SOURCE  # noqa: PLC0415
-    from ._weighing import CLASS_III_SOURCE  # noqa: PLC0415
+    from ._capsule_data import SIZE_SOURCE, capsule_size  # noqa: PLC0415
+    from ._capsules import WINDOW_PERCENT, WINDOW_SOURCE  # noqa: PLC0415
 
     size = capsule_size(r.size)
-    out = _drug_tables(r.order.source.drug)
-    out.append(
-        TableValue(
-            key=f"bud.{r.bud.category.value}.days",
-            value=Quantity(r.bud.category_days, Unit.DAY),
-            source=r.bud.reference,
-        )
-    )
-    out.append(
-        TableValue(key=f"capsule_size.{size.code}.volume", value=size.volume, source=SIZE_SOURCE)
-    )
-    out.append(
+    return (
+        TableValue(key=f"capsule_size.{size.code}.volume", value=size.volume, source=SIZE_SOURCE),
         TableValue(
             key="capsules.weight_window",
-            value=Quantity(Decimal(10), Unit.PERCENT),
+            value=Quantity(WINDOW_PERCENT, Unit.PERCENT),
             source=WINDOW_SOURCE,
-        )
+        ),
     )
-    defaulted = {d.field for d in r.defaults}
-    if "shells.weight" in defaulted:
-        out.append(
-            TableValue(
-                key=f"capsule_size.{size.code}.shell_weight",
-                value=size.shell_weight,
-                source=SHELL_SOURCE,
-            )
-        )
-    if "filler.density" in defaulted:
-        lot = r.order.filler
-        key = lot.filler if lot is not None else "mcc"
-        spec_density = current_table_value(f"filler.{key}.density")
-        if isinstance(spec_density, Quantity):
-            src = next(d.source for d in r.defaults if d.field == "filler.density")
-            out.append(TableValue(key=f"filler.{key}.density", value=spec_density, source=src))
-    if "tablets.strength" in defaulted:
-        out.append(
-            TableValue(
-                key="tablets.default_strength",
-                value=Quantity(Decimal(50), Unit.MG),
-                source=TABLET_STRENGTH_SOURCE,
-            )
-        )
-    if "balance" in defaulted:
-        out.append(
-            TableValue(
-                key="balance.class_iii.minimum_weight",
-                value=r.balance.minimum_weight,
-                source=CLASS_III_SOURCE,
-            )
-        )
-        out.append(
-            TableValue(
-                key="balance.class_iii.readability",
-                value=r.balance.readability,
-                source=CLASS_III_SOURCE,
-            )
-        )
-    return tuple(out)
 
 
 def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
@@ -332,11 +262,52 @@ def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormul
     )
 
 
+def _troche_tables(_r: Any) -> tuple[TableValue, ...]:
+    # the troche tables (base, mold estimate, window, overage) reach the result as defaults
+    return ()
+
+
+def _troche_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
+    from ._labels import _aux, _troche_facts  # noqa: PLC0415
+
+    unit = r.dosage_form.described
+    ingredients = tuple(
+        f"{i.role}: {i.name} ({plain(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
+        + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+        + (f"; displacement {i.displacement}" if i.role != "base" else "")
+        + ")"
+        for i in r.ingredients
+    )
+    return MasterFormulationRecord(
+        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} {r.dosage_form.plural}",
+        strength=r.dose,
+        dosage_form=f"molded {unit}, {r.route.value}",
+        batch_size=f"{r.batch_count} units ({r.count} dispensed)",
+        ingredients=ingredients,
+        container=container,
+        instructions=r.process,
+        description=description,
+        bud=f"{r.bud.category_days} days ({r.bud.category.value})",
+        storage=r.bud.storage.described,
+        bud_reference=r.bud.reference,
+        labeling=tuple(w.text for w in _aux(_troche_facts(r))),
+        quality_control=(
+            f"weigh {r.qc.sample_size} units; each {plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg",
+            "visual inspection: units whole, uniform, no air pockets",
+        ),
+        calculations=r.trace,
+    )
+
+
 def _register_capsules() -> None:
     from ._capsules import formulate_capsules  # noqa: PLC0415
+    from ._troches import formulate_troches  # noqa: PLC0415
 
     register_record_adapter(
         "ldncompound/capsules/1", formulate_capsules, _capsule_tables, _capsule_master
+    )
+    register_record_adapter(
+        "ldncompound/troches/1", formulate_troches, _troche_tables, _troche_master
     )
 
 
@@ -370,8 +341,7 @@ def make_record(
     characters in caller text; warns about weighings outside tolerance, QC failures, low yield
     and a missing verifier.
     """
-    formulate, tables, master = _adapter(result.schema)
-    del formulate
+    _formulate, _tables, master = _adapter(result.schema)
     for field, value, required in (
         ("record_id", record_id, True),
         ("compounded_by", compounded_by, True),
@@ -471,7 +441,7 @@ def make_record(
             )
         )
     table = (
-        *tables(result),
+        *table_values(result),
         TableValue(
             key="record.weighing_tolerance", value=tolerance, source=WEIGHING_TOLERANCE_SOURCE
         ),
@@ -584,7 +554,7 @@ def verify_record(data: Any) -> VerifyReport:
     differences: list[Difference] = []
     checked: list[str] = []
     schema = result_data.get("schema", "")
-    formulate, tables, master = _adapter(schema)
+    formulate, _tables, master = _adapter(schema)
     stored: Any = from_json(result_data)
     recomputed = formulate(stored.order, today=stored.bud.compounded_on)
     differences += _diff(
@@ -605,35 +575,36 @@ def verify_record(data: Any) -> VerifyReport:
         "differs from the master record the library derives",
     )
     checked.append("the master formulation record")
+    expected_tables: dict[str, Any] = {
+        t.key: (t.value.to_json() if isinstance(t.value, Quantity) else t.value)
+        for t in table_values(recomputed)
+    }
+    expected_tables["record.weighing_tolerance"] = data.get("weighing_tolerance")
+    stored_keys: set[str] = set()
     for i, tv in enumerate(data.get("table_values", []) or []):
         key = tv.get("key") if isinstance(tv, dict) else None
-        current = current_table_value(key) if isinstance(key, str) else None
         field = f"table_values[{i}]"
-        if current is None:
+        if not isinstance(key, str) or key not in expected_tables:
             differences.append(
                 Difference(
                     field=field,
                     recorded=str(key),
-                    found="unknown",
-                    reason="is not a table value this library knows",
+                    found="-",
+                    reason="is not a table value this calculation uses",
                 )
             )
             continue
-        expected = current.to_json() if isinstance(current, Quantity) else current
-        if not _same(tv.get("value"), expected):
+        stored_keys.add(key)
+        if not _same(tv.get("value"), expected_tables[key]):
             differences.append(
                 Difference(
                     field=f"{field}.value ({key})",
                     recorded=_show(tv.get("value")),
-                    found=_show(expected),
+                    found=_show(expected_tables[key]),
                     reason="stored table value differs from the library's table",
                 )
             )
-    expected_keys = {t.key for t in tables(recomputed)} | {"record.weighing_tolerance"}
-    stored_keys = {
-        tv.get("key") for tv in data.get("table_values", []) or [] if isinstance(tv, dict)
-    }
-    for key in sorted(expected_keys - stored_keys):
+    for key in sorted(set(expected_tables) - stored_keys):
         differences.append(
             Difference(
                 field="table_values",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ._capsules import CapsuleResult
     from ._records import CompoundingRecord, VerifyReport
     from ._titration import TitrationResult
+    from ._troches import TrocheResult
 
 __all__ = ["render_worksheet"]
 
@@ -333,6 +334,134 @@ def _record(r: CompoundingRecord) -> list[str]:
     return lines
 
 
+def _troches(r: TrocheResult) -> list[str]:
+    order = r.order
+    source = order.source
+    bal = r.balance
+    mold = order.mold
+    head = f"LDN compounding worksheet: {r.dose_basis_name} {q(r.dose)} {r.dosage_form.plural}"
+    src = source.material_name
+    if source.lot:
+        src += f", lot {source.lot}"
+    src += f", expires {source.expiry.isoformat()}"
+    if r.tablets_to_crush is not None:
+        src += f"; crush {r.tablets_to_crush} tablets"
+    calibration = f"blank {q(r.blank_weight)} per cavity"
+    if mold.estimate is not None:
+        calibration += " (TYPICAL FIGURE, NOT A CALIBRATION)"
+    elif mold.blanks_weighed is not None:
+        calibration += f", average of {mold.blanks_weighed} blanks"
+    if mold.mold:
+        calibration = f"{mold.mold}: {calibration}"
+    if mold.base_lot:
+        calibration += f", base lot {mold.base_lot}"
+    mix = significant(r.mix_for, 4)
+    lines = [head, "=" * len(head)]
+    lines += field_lines(
+        [
+            (
+                "Order",
+                (
+                    f"{r.count} {r.dosage_form.plural} of {q(r.dose)} {r.dose_basis_name} "
+                    f"(dose basis: {r.dose_basis_name}), {r.route.value}"
+                ),
+            ),
+            ("Reference", order.reference or "not given"),
+            ("Mold", calibration),
+            (
+                "Batch",
+                (
+                    f"{r.batch_count} units ({r.count} + {q(r.overage)} overage); melt made for {mix} "
+                    "units, surplus discarded"
+                ),
+            ),
+            (
+                "Unit",
+                (
+                    f"{q(r.unit_weight, 5)} ({q(r.base_per_unit, 5)} base + "
+                    f"{q(r.unit_weight - r.base_per_unit, 4)} other ingredients, "
+                    f"{q(r.non_base_share, 3)} of the unit)"
+                ),
+            ),
+            (
+                "Dose",
+                (
+                    f"{q(r.dose)} prescribed; {q(r.dose_planned)} planned from the rounded weighings "
+                    f"({q(r.dose_deviation, 2)})"
+                ),
+            ),
+            ("Source", src),
+            (
+                "Balance",
+                f"{bal.name}: minimum weight {q(bal.minimum_weight)}, readability {q(bal.readability)} ({bal.source})",
+            ),
+            ("Allergens", ", ".join(r.allergens) or "none identified"),
+        ]
+    )
+    lines += title("Ingredients")
+    lines.append(
+        f"  {'role':<8} {'weighed':>12} {'per unit':>10}  {'lot':<12} {'expiry':<10}  name"
+    )
+    for ing in r.ingredients:
+        expiry = ing.expiry.isoformat() if ing.expiry else "-"
+        cols = (
+            f"  {ing.role:<8} {weighed(ing.weighed, bal.readability):>12} "
+            f"{q(ing.per_unit, 5):>10}  {ing.lot or '-':<12} {expiry:<10}  "
+        )
+        lines += hanging(cols, ing.name)
+    lines += title("Displacement of the base (per unit: m / DV)")
+    for ing in r.ingredients:
+        if ing.density_factor is None or ing.base_displaced is None:
+            continue
+        lines += hanging(
+            f"  {q(ing.base_displaced, 5):>10}  ",
+            f"by {q(ing.per_unit, 5)} of {ing.name}: DV {significant(ing.density_factor, 4)}, "
+            f"{ing.displacement}",
+        )
+    lines += hanging(
+        f"  {q(r.blank_weight - r.base_per_unit, 5):>10}  ",
+        f"in all: base per unit = blank {q(r.blank_weight)} - "
+        f"{q(r.blank_weight - r.base_per_unit, 5)} = {q(r.base_per_unit, 6)}",
+    )
+    least = weighed(bal.minimum_weight, bal.readability)
+    lines += title(f"Weighings (each at least {least}, to {q(bal.readability)})")
+    for w in r.weighings:
+        lines += hanging(
+            f"  {w.number:>2}. {weighed(w.amount, bal.readability):>12}   actual ________   ",
+            w.what,
+        )
+    lines += title("Procedure")
+    lines += numbered(r.process)
+    lines += title("Quality control (record after compounding)")
+    lines += field_lines(
+        [
+            (
+                "Unit window",
+                (
+                    f"{q(r.qc.low, 5)} to {q(r.qc.high, 5)} (target {q(r.qc.target, 5)}); "
+                    f"weigh {r.qc.sample_size} units"
+                ),
+            ),
+        ]
+    )
+    lines += [record_line(label) for label in r.qc_record]
+    lines += title("Label facts")
+    lines += field_lines(
+        [
+            ("Dosage form", f"{r.dosage_form_name}, {r.route.value}"),
+            ("Strength", f"{q(r.dose)} {r.dose_basis_name} per {r.dosage_form_name}"),
+            ("Quantity", f"{r.count} {r.dosage_form.plural}"),
+            ("Storage", r.bud.storage.described),
+        ]
+    )
+    lines += bud_section(r.bud, container="tight, light-resistant container")
+    lines += warnings_section(r.warnings)
+    lines += defaults_section(r.defaults)
+    lines += trace_section(r.trace)
+    lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
+    return lines
+
+
 def _verify(r: VerifyReport) -> list[str]:
     outcome = "no differences" if r.ok else f"{len(r.differences)} difference(s)"
     head = f"Verification of record {r.record_id}: {outcome}"
@@ -353,3 +482,4 @@ def _verify(r: VerifyReport) -> list[str]:
 _RENDERERS["ldncompound/titration/1"] = _titration
 _RENDERERS["ldncompound/record/1"] = _record
 _RENDERERS["ldncompound/verify-report/1"] = _verify
+_RENDERERS["ldncompound/troches/1"] = _troches

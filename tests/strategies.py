@@ -97,3 +97,78 @@ def at_least(value: Decimal, bound: Decimal | int) -> bool:
     """``value >= bound`` allowing for the last of the 34 digits the library computes with."""
     with decimal.localcontext(decimal.Context(prec=80)):
         return value >= Decimal(bound) * (1 - Decimal("1e-30"))
+
+
+#: Density factors as a pharmacist would state them, or None (1:1 by weight, echoed).
+displacements = st.one_of(
+    st.none(),
+    st.just(lc.Displacement.replacement()),
+    st.builds(lc.Displacement.of, decimals("0.8", "3", 2)),
+)
+
+additives = st.lists(
+    st.builds(
+        lambda i, amount, disp: lc.Additive(
+            name=f"ingredient {i}",
+            amount=lc.Quantity(amount, lc.Unit.MG),
+            displacement=disp,
+            lot=f"L{i}",
+            expiry=dt.date(2030, 1, 1),
+        ),
+        st.integers(min_value=0, max_value=10**6),
+        decimals("5", "60", 1),
+        displacements,
+    ),
+    max_size=3,
+    unique_by=lambda a: a.name,
+)
+
+
+def troche_orders(*, replacement_only: bool = False) -> st.SearchStrategy[lc.TrocheOrder]:
+    """Troche and RDT orders that can be made (counts of 10 or more keep every ingredient
+    within reach of the balance minimum without refusing the batch)."""
+    disp = st.just(lc.Displacement.replacement()) if replacement_only else displacements
+    adds = (
+        additives.map(
+            lambda items: tuple(
+                lc.Additive(
+                    name=a.name,
+                    amount=a.amount,
+                    displacement=lc.Displacement.replacement(),
+                    lot=a.lot,
+                    expiry=a.expiry,
+                )
+                for a in items
+            )
+        )
+        if replacement_only
+        else additives.map(tuple)
+    )
+    return st.builds(
+        lambda source, dose, count, overage, balance, blank, ingredients, drug_disp, form: (
+            lc.TrocheOrder(
+                dose=lc.Quantity(dose, lc.Unit.MG),
+                count=count,
+                source=source,
+                dosage_form=form,
+                mold=lc.MoldCalibration(
+                    blank_weight=lc.Quantity(blank, lc.Unit.MG), blanks_weighed=20
+                ),
+                base=lc.BaseLot(base="peg", lot="B1", expiry=dt.date(2030, 1, 1)),
+                ingredients=ingredients,
+                drug_displacement=drug_disp,
+                overage=lc.Quantity(overage, lc.Unit.PERCENT),
+                balance=balance,
+                compounded_on=dt.date(2026, 11, 21),
+            )
+        ),
+        sources,
+        ldn_doses,
+        st.integers(min_value=10, max_value=300),
+        decimals("0", "20", 0),
+        balances,
+        decimals("500", "2500", 0),
+        adds,
+        disp,
+        st.sampled_from(list(lc.TrocheForm)),
+    )

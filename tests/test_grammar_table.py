@@ -137,3 +137,16 @@ def test_float_refused_with_reason():
     with pytest.raises(lc.InputError, match="float") as info:
         lc.mass(4.5)
     assert info.value.code == "float"
+
+
+def test_densities_up_to_five_g_per_ml_parse():
+    """Bases, syrups and true powder densities are denser than water: ``density`` accepts up to
+    5 g/mL, as the density fields do, and still refuses more."""
+    assert lc.density("1.2 g/mL") == lc.Quantity(
+        lc.parse_decimal("1.2", field="x"), lc.Unit.G_PER_ML
+    )
+    assert lc.density("2200 mg/mL").m_as(lc.Unit.G_PER_ML) == lc.parse_decimal("2.2", field="x")
+    with pytest.raises(lc.InputError) as info:
+        lc.density("5.5 g/mL", field="--filler-density")
+    assert info.value.code == "too-large"
+    assert info.value.field == "--filler-density"

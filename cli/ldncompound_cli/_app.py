@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -78,13 +79,39 @@ FLAGS: dict[str, str] = {
     "protocol": "--protocol",
     "maintenance": "--maintenance",
     "maintenance_days": "--maintenance-days",
+    "route": "--route",
+    "mold.blank_weight": "--blank-weight",
+    "mold.total": "--blanks-total",
+    "mold.blanks_weighed": "--blanks-count",
+    "mold.cavities": "--cavities",
+    "mold.cavity_volume": "--cavity-volume",
+    "mold.base_lot": "--mold-base-lot",
+    "mold.mold": "--mold-name",
+    "base": "--base",
+    "base.base": "--base",
+    "base.name": "--base-name",
+    "base.contains_water": "--base-water",
+    "base.preservative": "--base-preservative",
+    "base.lot": "--base-lot",
+    "base.expiry": "--base-expiry",
+    "base.density": "--base-density",
+    "ingredients": "--ingredient",
+    "ingredients[].amount": "--ingredient",
+    "ingredients[].expiry": "--ingredient",
+    "ingredients[].displacement": "--ingredient",
+    "drug_displacement": "--drug-displacement",
+    "diluent": "--diluent",
+    "diluent.expiry": "--diluent",
+    "diluent.displacement": "--diluent",
+    "weight_window": "--weight-window",
 }
 
 
 def _flagged(err: lc.LdnCompoundError) -> str:
     message = err.message
-    flag = FLAGS.get(err.field or "")
     field = err.field or ""
+    # a repeated option's items are numbered (ingredients[2].amount): one flag for them all
+    flag = FLAGS.get(field) or FLAGS.get(re.sub(r"\[[0-9]+\]", "[]", field))
     if flag and (message.startswith((f"{field}:", f"{field} "))):
         return flag + message[len(field) :]
     return message
@@ -453,6 +480,294 @@ def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.Cap
         acknowledge=tuple(o["acknowledge"]),
         reference=o["reference"],
     )
+
+
+def source_options(fn: F) -> F:
+    """The drug-source options (the same as the capsules command's)."""
+    options = [
+        click.option(
+            "--source",
+            "source_kind",
+            type=click.Choice(["api", "tablets", "stock"]),
+            required=True,
+            help="where the drug comes from",
+        ),
+        click.option("--lot", help="lot number of the drug source"),
+        click.option(
+            "--expiry", help="expiry of the drug source (for a stock: its BUD), YYYY-MM-DD"
+        ),
+        click.option("--api-form", type=FORMS, help="API: form in the jar"),
+        click.option("--assay", help='API: assay, e.g. "99.5 %"'),
+        click.option(
+            "--assay-basis",
+            type=click.Choice(["as-is", "anhydrous", "dried"]),
+            help="API: basis of the assay",
+        ),
+        click.option("--assay-as", type=FORMS, help="API: form the assay is expressed as"),
+        click.option("--water", help="API: water content (Karl Fischer), anhydrous basis"),
+        click.option("--loss-on-drying", help="API: loss on drying, for a dried-basis assay"),
+        click.option("--tablet-weight", help='tablets: measured average weight, e.g. "201.4 mg"'),
+        click.option("--tablets-weighed", help="tablets: how many tablets the average comes from"),
+        click.option("--tablet-strength", help="tablets: labelled strength [default: 50 mg]"),
+        click.option(
+            "--tablet-basis",
+            type=FORMS,
+            help="tablets: form of the labelled strength [default: HCl]",
+        ),
+        click.option("--tablet-product", help="tablets: product name and maker"),
+        click.option(
+            "--tablet-allergen",
+            multiple=True,
+            help="tablets: declared allergen (repeatable) [default: lactose]",
+        ),
+        click.option(
+            "--no-tablet-allergens", is_flag=True, help="tablets: the product declares no allergens"
+        ),
+        click.option("--stock-strength", help='stock: drug share of the mixture, e.g. "10 %"'),
+        click.option("--stock-diluent", help="stock: the diluent it was made with"),
+        click.option("--stock-basis", type=FORMS, help="stock: form of the stated strength"),
+        click.option("--stock-made-on", help="stock: date it was made"),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def balance_options(fn: F) -> F:
+    """The balance options (the same as the capsules command's)."""
+    options = [
+        click.option(
+            "--min-weight", help="balance: documented minimum weight (with --readability)"
+        ),
+        click.option("--readability", help='balance: readability, e.g. "1 mg"'),
+        click.option("--sensitivity", help="torsion balance: sensitivity (with --max-error)"),
+        click.option("--max-error", help='torsion balance: largest error allowed, e.g. "5 %"'),
+        click.option("--usp41", is_flag=True, help="balance: minimum weight 820 x readability"),
+        click.option("--class-iii", is_flag=True, help="balance: Class III preset (120 mg, 10 mg)"),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _mold(o: dict[str, Any]) -> lc.MoldCalibration:
+    ways = [o[k] is not None for k in ("blank_weight", "blanks_total", "mold_estimate")]
+    if not any(ways):
+        raise lc.InputError(
+            "--blank-weight is required: the average weight of one perfect blank of this base lot "
+            "in this mold (or --blanks-total with --blanks-count; --mold-estimate only for a "
+            "typical figure).",
+            field="--blank-weight",
+        )
+    if sum(ways) > 1:
+        raise lc.InputError(
+            "--blank-weight, --blanks-total and --mold-estimate each give the mold calibration; "
+            "give only one.",
+            field="--blank-weight",
+        )
+    count = _count(o["blanks_count"], "--blanks-count", 10_000)
+    cavities = _count(o["cavities"], "--cavities", 1000)
+    volume = (
+        None
+        if o["cavity_volume"] is None
+        else lc.volume(o["cavity_volume"], field="--cavity-volume")
+    )
+    if o["mold_estimate"] is not None:
+        extra = [
+            f
+            for f, k in (
+                ("--blanks-count", count),
+                ("--cavities", cavities),
+                ("--cavity-volume", volume),
+            )
+            if k is not None
+        ]
+        if extra:
+            raise lc.InputError(
+                f"{extra[0]} cannot be combined with --mold-estimate, whose figures come from the "
+                "table; calibrate the mold and give --blank-weight instead.",
+                field=extra[0],
+            )
+        return lc.MoldCalibration.typical(o["mold_estimate"])
+    if o["blanks_total"] is not None:
+        return lc.MoldCalibration.from_weights(
+            total=lc.mass(o["blanks_total"], field="--blanks-total"),
+            blanks=_require(count, "--blanks-count", "with --blanks-total"),
+            mold=o["mold_name"],
+            cavities=cavities,
+            cavity_volume=volume,
+            base_lot=o["mold_base_lot"],
+        )
+    return lc.MoldCalibration(
+        blank_weight=lc.mass(o["blank_weight"], field="--blank-weight"),
+        blanks_weighed=count,
+        mold=o["mold_name"],
+        cavities=cavities,
+        cavity_volume=volume,
+        base_lot=o["mold_base_lot"],
+    )
+
+
+def _base(o: dict[str, Any]) -> lc.BaseLot:
+    if o["base_key"] is not None and o["base_name"] is not None:
+        raise lc.InputError(
+            "--base and --base-name each name the base; give only one.", field="--base"
+        )
+    if o["base_key"] is None and o["base_name"] is None:
+        raise lc.InputError(
+            "--base (a table base) or --base-name with --base-water is required.", field="--base"
+        )
+    water = None if o["base_water"] is None else o["base_water"] == "yes"
+    return lc.BaseLot(
+        base=o["base_key"],
+        name=o["base_name"],
+        contains_water=water,
+        preservative=o["base_preservative"],
+        lot=o["base_lot"],
+        expiry=_date(o["base_expiry"], "--base-expiry"),
+        density=_density(o["base_density"], "--base-density"),
+    )
+
+
+@cli.command()
+@click.option("--dose", required=True, help='dose per unit, e.g. "4.5 mg" or "500 mcg"')
+@click.option("--count", required=True, help="units to dispense")
+@click.option(
+    "--form",
+    "dosage_form",
+    type=click.Choice([f.value for f in lc.TrocheForm]),
+    required=True,
+    help="troche, or rdt (rapid-dissolve tablet)",
+)
+@click.option(
+    "--route",
+    type=click.Choice([r.value for r in lc.Route]),
+    help="route on the prescription [default: sublingual]",
+)
+@click.option(
+    "--dose-basis", type=FORMS, help="form the dose is stated in [default: naltrexone HCl]"
+)
+@click.option("--doses-per-day", help="doses a day, for the daily-dose and days'-supply checks")
+@source_options
+@click.option(
+    "--blank-weight", help='mold calibration: average weight of one blank unit, e.g. "754 mg"'
+)
+@click.option("--blanks-total", help='mold calibration: total weight of the blanks, e.g. "22.62 g"')
+@click.option("--blanks-count", help="mold calibration: how many perfect blanks were weighed")
+@click.option(
+    "--mold-estimate",
+    type=click.Choice([m.key for m in lc.TROCHE_MOLDS]),
+    help="use a mold's typical blank weight instead of a calibration (flagged as an estimate)",
+)
+@click.option("--mold-name", help="the mold (name or number)")
+@click.option("--cavities", help="cavities in one mold")
+@click.option("--cavity-volume", help='volume of one cavity, e.g. "0.93 mL"')
+@click.option("--mold-base-lot", help="the base lot the mold was calibrated with")
+@click.option(
+    "--base",
+    "base_key",
+    type=click.Choice([b.key for b in lc.TROCHE_BASES]),
+    help="a table base",
+)
+@click.option("--base-name", help="a base not in the table (with --base-water)")
+@click.option(
+    "--base-water",
+    type=click.Choice(["yes", "no"]),
+    help="whether the --base-name base contains water (decides the BUD)",
+)
+@click.option("--base-preservative", help="preservative in the base, by name")
+@click.option("--base-lot", help="base lot")
+@click.option("--base-expiry", help="base expiry, YYYY-MM-DD")
+@click.option("--base-density", help='true density of the base, e.g. "1.2 g/mL"')
+@click.option(
+    "--ingredient",
+    multiple=True,
+    help=(
+        'other ingredient per unit (repeatable): "NAME:AMOUNT[:OPTION]...", options dv=1.25, '
+        "density=2.2 g/mL, trial=UNITS,BLANKS,MEDICATED,INGREDIENT, replace, lot=, expiry=, "
+        'allergen=, water, preservative; e.g. "sucralose:10 mg:dv=1.25:lot=S1"'
+    ),
+)
+@click.option(
+    "--drug-displacement",
+    help="density factor of the drug material: dv=1.2, density=1.3 g/mL, trial=..., or replace",
+)
+@click.option(
+    "--diluent",
+    help='trituration diluent "NAME[:OPTION]..." [default: microcrystalline cellulose, 1:1]',
+)
+@click.option("--overage", help='extra of the whole batch, e.g. "7 %"')
+@balance_options
+@click.option("--compounded-on", help="compounding date [default: today]")
+@click.option(
+    "--storage", type=click.Choice(["room", "refrigerator"]), help="storage [default: by class]"
+)
+@click.option(
+    "--day-count", type=click.Choice(["day-1", "day-0"]), help="BUD day counting [default: day-1]"
+)
+@click.option("--qc-sample", help="units to weigh for QC [default: 10]")
+@click.option("--weight-window", help="each unit within +/- this of the target [default: 10 %]")
+@click.option("--max-stage-mass", help="largest trituration stage [default: 10 g]")
+@click.option(
+    "--rounding-tolerance", help="largest dose change from rounding weighings [default: 0.5 %]"
+)
+@click.option("--tablet-margin", help="extra tablet powder to crush [default: 5 %]")
+@click.option("--reference", help="Rx or internal reference number")
+@click.option(
+    "--acknowledge",
+    multiple=True,
+    help="acknowledge a blocked check by its code, e.g. dose-above-range",
+)
+@FORMAT
+@library_errors
+def troches(**o: Any) -> None:
+    """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
+    # a bulk density plays no part in a melt (displacement uses density factors instead)
+    opts = {**o, "source_density": None}
+    source = _source(
+        o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=opts
+    )
+    per_day = o["doses_per_day"]
+    order = lc.TrocheOrder(
+        dose=lc.mass(o["dose"], field="--dose"),
+        count=lc.parse_count(o["count"], field="--count", maximum=10_000),
+        source=source,
+        dosage_form=lc.TrocheForm(o["dosage_form"]),
+        mold=_mold(o),
+        base=_base(o),
+        ingredients=tuple(lc.parse_ingredient(t, field="--ingredient") for t in o["ingredient"]),
+        drug_displacement=None
+        if o["drug_displacement"] is None
+        else lc.parse_displacement(o["drug_displacement"], field="--drug-displacement"),
+        diluent=None if o["diluent"] is None else lc.parse_diluent(o["diluent"], field="--diluent"),
+        dose_basis=o["dose_basis"],
+        route=lc.Route(o["route"]) if o["route"] else None,
+        overage=_percent(o["overage"], "--overage"),
+        balance=_balance(
+            o["min_weight"],
+            o["readability"],
+            o["sensitivity"],
+            o["max_error"],
+            o["usp41"],
+            o["class_iii"],
+        ),
+        compounded_on=_date(o["compounded_on"], "--compounded-on"),
+        storage=lc.Storage(o["storage"]) if o["storage"] else None,
+        day_count=lc.DayCount(o["day_count"]) if o["day_count"] else None,
+        doses_per_day=None
+        if per_day is None
+        else lc.parse_decimal(
+            per_day, field="--doses-per-day", maximum=lc.parse_decimal("24", field="max")
+        ),
+        qc_sample=_count(o["qc_sample"], "--qc-sample", 100),
+        weight_window=_percent(o["weight_window"], "--weight-window"),
+        max_stage_mass=_mass(o["max_stage_mass"], "--max-stage-mass"),
+        rounding_tolerance=_percent(o["rounding_tolerance"], "--rounding-tolerance"),
+        tablet_margin=_percent(o["tablet_margin"], "--tablet-margin"),
+        acknowledge=tuple(o["acknowledge"]),
+        reference=o["reference"],
+    )
+    _emit(lc.formulate_troches(order), o["fmt"])
 
 
 from . import _kit  # noqa: E402 - registers the kit, label, record and verify commands on `cli`

@@ -1,0 +1,1514 @@
+"""LDN troches and rapid-dissolve tablets (RDTs) molded from a melted base.
+
+Method (amounts per unit unless stated; mg):
+
+1. **Mold calibration** ``B``: the average weight of one perfect blank unit of this base lot
+   in this mold (N blanks weighed; required, never defaulted).
+2. ``n_batch = ceil(count x (1 + overage))``: the overage is extra of the *whole batch*, every
+   ingredient at the same concentration; the surplus is discarded.
+3. ``p`` = drug material per unit for the dose (the source's correction path).
+4. **Displacement**: every non-base ingredient ``i`` of mass ``m_i`` (the drug material, any
+   trituration diluent, sweetener, flavour, silica, ...) displaces ``m_i / DV_i`` of base, where
+   ``DV_i`` is its density factor (trial batch, densities, a stated factor, or 1:1 by weight
+   as a stated assumption). Base per unit ``b = B - sum(m_i / DV_i)``; unit weight
+   ``W = b + sum(m_i)``. For the batch: base = ``N x B - sum(N x m_i / DV_i)``.
+5. **Weighing**: :func:`plan_solid` weighs the drug material directly or through triturations
+   and an aliquot (every weighing >= the balance minimum, rounded to its readability); the
+   batch is made for the material actually weighed (``n_eff`` units' worth, at least
+   ``n_batch``), enlarged if a small ingredient would otherwise weigh less than the minimum.
+   The other ingredients and the base round to the readability.
+6. **Planned dose**: a mold is filled by volume, so the dose follows the base-equivalent volume
+   of what is weighed: ``dose_planned = dose x n_eff x B / (base + sum(m_i / DV_i))`` over the
+   rounded batch amounts; the change is kept within a stated tolerance by enlarging the batch.
+7. **QC**: each unit within a weight window around ``W``; **BUD** by the derived USP <795>
+   class (a base or ingredient containing water makes the preparation aqueous).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+import attrs
+
+from ._bud import (
+    DAY_ONE_SOURCE,
+    BeyondUseDate,
+    BudCategory,
+    DayCount,
+    Storage,
+    StudyBud,
+    assign_bud,
+    check_supply,
+)
+from ._capsules import Weighing
+from ._displacement import Displacement, DisplacementMethod, parse_displacement
+from ._dose import check_dose
+from ._errors import FormulationError, InputError
+from ._numbers import (
+    CONTEXT,
+    HUNDRED,
+    ONE,
+    ZERO,
+    ceil_int,
+    fixed,
+    places_of,
+    plain,
+    private_context,
+    round_to,
+    significant,
+)
+from ._parse import parse_date, parse_quantity
+from ._qc import WeightWindow
+from ._sources import Component, Source, TabletSource, allergens_in
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._troche_data import TrocheBase, mold_spec, troche_base
+from ._units import Dimension, Quantity, Unit
+from ._validate import density_field, mass_field, percent_field, qfield, text_field
+from ._version import __version__
+from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
+
+__all__ = [
+    "TROCHES_SCHEMA",
+    "Additive",
+    "BaseLot",
+    "MoldCalibration",
+    "Route",
+    "TrocheDiluent",
+    "TrocheForm",
+    "TrocheIngredient",
+    "TrocheOrder",
+    "TrocheResult",
+    "formulate_troches",
+    "parse_diluent",
+    "parse_ingredient",
+]
+
+TROCHES_SCHEMA = "ldncompound/troches/1"
+
+OVERAGE = Quantity(Decimal(7), Unit.PERCENT)
+OVERAGE_SOURCE = (
+    "Medisca blank RDT formula: an excess of 5-9 % of every ingredient for processing losses "
+    "(domain.md §4.4, §6.4) [V]; 7 %, the middle of that range, chosen by the library [D]"
+)
+WINDOW = Quantity(Decimal(10), Unit.PERCENT)
+WINDOW_SOURCE = (
+    "each unit 90-110 % of the theoretical unit weight: the USP <795> weight-variation "
+    "criterion for capsules (domain.md §4.6) [V], applied to molded units by the library [D]"
+)
+QC_SAMPLE = 10
+QC_SAMPLE_SOURCE = "weigh 10 units individually, as in the USP weight-variation test [S]"
+MAX_STAGE_MASS = Quantity(Decimal(10), Unit.G)
+MAX_STAGE_SOURCE = "largest trituration per stage: 10 g, a mortar-sized batch (library policy) [D]"
+ROUNDING_TOLERANCE = Quantity(Decimal("0.5"), Unit.PERCENT)
+ROUNDING_SOURCE = (
+    "weighings rounded to readability may move the dose by at most 0.5 % (library policy) [D]"
+)
+TABLET_MARGIN = Quantity(Decimal(5), Unit.PERCENT)
+TABLET_MARGIN_SOURCE = (
+    "crush enough tablets to leave 5 % more powder than is weighed (library policy) [D]"
+)
+REPLACEMENT_SOURCE = (
+    "no density factor given: replaces base 1:1 by weight, an assumption (Medisca's RDT base "
+    "instructions add APIs by reducing base 1:1; domain.md §4.3) [V]"
+)
+DILUENT_NAME = "microcrystalline cellulose"
+DILUENT_SOURCE = (
+    "microcrystalline cellulose, the library's LDN trituration diluent (US Pharm. 2020;45(3) "
+    "triturates naltrexone HCl in Avicel; domain.md §1.6) [S]; a few mg per unit, insoluble [D]"
+)
+ROUTE_SOURCE = (
+    "LDN troches and RDTs are usually prescribed for sublingual use; put the prescriber's route "
+    "on the order [U]"
+)
+#: Above this share of the unit weight, ingredients assumed to replace base 1:1 are warned about.
+REPLACEMENT_LIMIT = Decimal(5)
+#: Blanks to weigh for a calibration (fewer is warned about).
+MIN_BLANKS = 10
+#: Largest enlargement of the batch to bring a small ingredient up to the balance minimum.
+MAX_ENLARGEMENT = Decimal(3)
+#: A trial's blanks and the mold calibration should agree within this (percent).
+TRIAL_AGREEMENT = Decimal(2)
+#: Density factors outside this range are unusual (most drugs and excipients are 0.5-5).
+USUAL_FACTORS = (Decimal("0.5"), Decimal(5))
+
+
+class TrocheForm(enum.Enum):
+    """The molded dosage form."""
+
+    TROCHE = "troche"
+    RDT = "rdt"
+
+    @property
+    def described(self) -> str:
+        return "troche" if self is TrocheForm.TROCHE else "rapid-dissolve tablet"
+
+    @property
+    def plural(self) -> str:
+        return "troches" if self is TrocheForm.TROCHE else "rapid-dissolve tablets"
+
+
+class Route(enum.Enum):
+    """Where the unit is held to dissolve."""
+
+    SUBLINGUAL = "sublingual"
+    BUCCAL = "buccal"
+
+
+def _blank_weight_field(_i: object, _a: object, value: Quantity) -> None:
+    mass_field("mold.blank_weight")(None, None, value)
+    mg = value.m_as(Unit.MG)
+    if mg < 50 or mg > 20_000:
+        raise InputError.about(
+            "mold.blank_weight",
+            str(value),
+            "is not a plausible blank unit weight",
+            "the average weight of one blank troche or RDT, 50 mg to 20 g",
+            code="out-of-range",
+        )
+
+
+def _positive_int(field: str, value: object, expected: str, maximum: int) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not (1 <= value <= maximum):
+        raise InputError.about(
+            field, value, "is not a whole number in range", f"{expected}, 1 to {maximum}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class MoldCalibration:
+    """The mold calibration for *this base lot in this mold*: the average weight of one
+    perfect blank unit, from ``blanks_weighed`` blanks (use :meth:`from_weights`).
+
+    ``cavity_volume`` (optional) lets the base's density be derived (B / volume).
+    ``estimate`` is set only by :meth:`typical`: the blank weight is then a cited typical
+    figure, not a calibration, and every result says so.
+    """
+
+    blank_weight: Quantity = qfield(Dimension.MASS, _blank_weight_field)
+    blanks_weighed: int | None = None
+    mold: str | None = attrs.field(default=None, validator=text_field("mold.mold"))
+    cavities: int | None = None
+    cavity_volume: Quantity | None = qfield(Dimension.VOLUME, default=None)
+    base_lot: str | None = attrs.field(default=None, validator=text_field("mold.base_lot"))
+    estimate: str | None = attrs.field(default=None, validator=text_field("mold.estimate", 400))
+
+    def __attrs_post_init__(self) -> None:
+        _positive_int("mold.blanks_weighed", self.blanks_weighed, "the blanks weighed", 10_000)
+        _positive_int("mold.cavities", self.cavities, "the cavities in one mold", 1000)
+        if self.cavity_volume is not None:
+            self.cavity_volume.require(Dimension.VOLUME, "mold.cavity_volume")
+            ml = self.cavity_volume.m_as(Unit.ML)
+            if ml <= 0 or ml > 50:
+                raise InputError.about(
+                    "mold.cavity_volume",
+                    str(self.cavity_volume),
+                    "is not a plausible cavity volume",
+                    "more than 0 and at most 50 mL",
+                    code="out-of-range",
+                )
+            implied = self.base_density
+            if implied is not None and not (
+                Decimal("0.3") <= implied.m_as(Unit.G_PER_ML) <= Decimal(3)
+            ):
+                raise InputError.about(
+                    "mold.cavity_volume",
+                    str(self.cavity_volume),
+                    f"with a {self.blank_weight} blank implies a base density of "
+                    f"{significant(implied.magnitude, 4)} g/mL",
+                    "a volume and blank weight that give 0.3-3 g/mL (check the units)",
+                    code="out-of-range",
+                )
+
+    @classmethod
+    def from_weights(
+        cls,
+        *,
+        total: Quantity,
+        blanks: int,
+        mold: str | None = None,
+        cavities: int | None = None,
+        cavity_volume: Quantity | None = None,
+        base_lot: str | None = None,
+    ) -> MoldCalibration:
+        """A calibration from ``blanks`` perfect blanks that weigh ``total`` together."""
+        mass_field("mold.total")(None, None, total)
+        _positive_int("mold.blanks_weighed", blanks, "the blanks weighed", 10_000)
+        return cls(
+            blank_weight=Quantity(CONTEXT.divide(total.m_as(Unit.MG), Decimal(blanks)), Unit.MG),
+            blanks_weighed=blanks,
+            mold=mold,
+            cavities=cavities,
+            cavity_volume=cavity_volume,
+            base_lot=base_lot,
+        )
+
+    @classmethod
+    def typical(cls, key: str) -> MoldCalibration:
+        """A cited typical blank weight for a commercial mold (e.g. ``"medisca-rdt"``): an
+        estimate, echoed and warned about in every result. Calibrate the mold instead."""
+        spec = mold_spec(key)
+        return cls(
+            blank_weight=spec.blank_weight,
+            mold=spec.name,
+            cavities=spec.cavities,
+            cavity_volume=spec.cavity_volume,
+            estimate=spec.source,
+        )
+
+    @property
+    def base_density(self) -> Quantity | None:
+        """The base's density as molded, B / cavity volume (g/mL), when the volume is known."""
+        if self.cavity_volume is None:
+            return None
+        return Quantity(
+            CONTEXT.divide(self.blank_weight.m_as(Unit.G), self.cavity_volume.m_as(Unit.ML)),
+            Unit.G_PER_ML,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class BaseLot:
+    """The base: a table key (``peg``, ``gelatin``) or a declared ``name`` with
+    ``contains_water`` (required then: water decides the BUD class). ``preservative`` names a
+    preservative in the base. ``density`` is its true density, needed only for density
+    factors computed from densities (else derived from the mold's cavity volume)."""
+
+    base: str | None = None
+    name: str | None = attrs.field(default=None, validator=text_field("base.name"))
+    contains_water: bool | None = None
+    preservative: str | None = attrs.field(default=None, validator=text_field("base.preservative"))
+    lot: str | None = attrs.field(default=None, validator=text_field("base.lot"))
+    expiry: dt.date | None = None
+    density: Quantity | None = qfield(
+        Dimension.CONCENTRATION, density_field("base.density"), default=None
+    )
+    allergens_declared: tuple[str, ...] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.base is None and self.name is None:
+            raise InputError.about(
+                "base",
+                None,
+                "is missing",
+                "a table base (peg, gelatin) or a declared base name with whether it contains water",
+            )
+        if self.base is not None and self.name is not None:
+            raise InputError.about(
+                "base.name",
+                self.name,
+                f"was given with the table base {self.base!r}",
+                "either a table base or a declared name",
+            )
+        if self.contains_water is not None and not isinstance(self.contains_water, bool):
+            raise InputError.about(
+                "base.contains_water", self.contains_water, "is not yes or no", "True or False"
+            )
+        spec = self.spec
+        if spec is None and self.contains_water is None:
+            raise InputError.about(
+                "base.contains_water",
+                None,
+                f"is not declared for the base {self.name!r}",
+                "whether the base contains water (a base with water is not nonaqueous and gets "
+                "the aqueous BUD)",
+                code="water-not-declared",
+            )
+        if spec is not None and self.contains_water not in (None, spec.contains_water):
+            raise InputError.about(
+                "base.contains_water",
+                self.contains_water,
+                f"contradicts the table for {spec.name}",
+                "no value (the table's) or a declared base name for a different base",
+            )
+        if self.expiry is not None and not isinstance(self.expiry, dt.date):
+            raise InputError.about("base.expiry", self.expiry, "is not a date", "a date")
+
+    @property
+    def spec(self) -> TrocheBase | None:
+        return None if self.base is None else troche_base(self.base)
+
+    @property
+    def resolved_name(self) -> str:
+        spec = self.spec
+        return spec.name if spec is not None else str(self.name)
+
+    @property
+    def water(self) -> bool:
+        spec = self.spec
+        return spec.contains_water if spec is not None else bool(self.contains_water)
+
+    @property
+    def resolved_preservative(self) -> str | None:
+        spec = self.spec
+        return self.preservative or (spec.preservative if spec is not None else None)
+
+    @property
+    def allergens(self) -> tuple[str, ...]:
+        if self.allergens_declared is not None:
+            return tuple(sorted(set(self.allergens_declared)))
+        spec = self.spec
+        own = spec.allergens if spec is not None else ()
+        return tuple(sorted({*own, *allergens_in(self.resolved_name)}))
+
+
+def _check_displacement(field: str, value: object) -> None:
+    if value is not None and not isinstance(value, Displacement):
+        raise InputError.about(
+            field,
+            value,
+            "is not a displacement",
+            "Displacement.of(...), .from_trial(...), .from_density(...) or .replacement()",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Additive:
+    """A non-base ingredient other than the drug (sweetener, flavour, silica, ...): its mass
+    per unit and how it displaces base (``None``: 1:1 by weight, echoed as an assumption).
+
+    ``contains_water`` makes the whole preparation aqueous (an aqueous flavour, say);
+    ``preservative`` marks a preservative (it decides preserved vs non-preserved).
+    """
+
+    name: str = attrs.field(validator=text_field("ingredient.name"))
+    amount: Quantity = qfield(Dimension.MASS)
+    displacement: Displacement | None = None
+    lot: str | None = attrs.field(default=None, validator=text_field("ingredient.lot"))
+    expiry: dt.date | None = None
+    allergens_declared: tuple[str, ...] = ()
+    contains_water: bool = False
+    preservative: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.amount, Quantity):
+            raise InputError.about(
+                "ingredient.amount",
+                self.amount,
+                f"of {self.name!r} is not a quantity",
+                "a mass per unit such as '10 mg'",
+            )
+        self.amount.require(Dimension.MASS, "ingredient.amount")
+        if self.amount.magnitude <= 0:
+            raise InputError.about(
+                "ingredient.amount",
+                str(self.amount),
+                f"of {self.name!r} is not positive",
+                "a mass per unit greater than zero",
+                code="zero",
+            )
+        if self.amount > Quantity(Decimal(10), Unit.G):
+            raise InputError.about(
+                "ingredient.amount",
+                str(self.amount),
+                f"of {self.name!r} is beyond a plausible amount per unit",
+                "at most 10 g per unit",
+                code="too-large",
+            )
+        _check_displacement("ingredient.displacement", self.displacement)
+        if self.expiry is not None and not isinstance(self.expiry, dt.date):
+            raise InputError.about("ingredient.expiry", self.expiry, "is not a date", "a date")
+
+    @property
+    def allergens(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.allergens_declared, *allergens_in(self.name)}))
+
+
+@attrs.frozen(kw_only=True)
+class TrocheDiluent:
+    """The powder the drug is triturated with when it is below the balance minimum. It ends
+    up in the units, so it displaces base too (``None``: 1:1 by weight, echoed)."""
+
+    name: str = attrs.field(validator=text_field("diluent.name"))
+    displacement: Displacement | None = None
+    lot: str | None = attrs.field(default=None, validator=text_field("diluent.lot"))
+    expiry: dt.date | None = None
+    allergens_declared: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        _check_displacement("diluent.displacement", self.displacement)
+
+    @property
+    def allergens(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.allergens_declared, *allergens_in(self.name)}))
+
+
+@attrs.frozen(kw_only=True)
+class TrocheOrder:
+    """Everything a troche or RDT calculation needs. ``None`` means "use the stated default".
+
+    ``mold`` (the calibration) and ``base`` are required: neither has a safe default.
+    """
+
+    dose: Quantity = qfield(Dimension.MASS)
+    count: int
+    source: Source
+    dosage_form: TrocheForm
+    mold: MoldCalibration
+    base: BaseLot
+    ingredients: tuple[Additive, ...] = ()
+    drug_displacement: Displacement | None = None
+    diluent: TrocheDiluent | None = None
+    dose_basis: str | None = None
+    route: Route | None = None
+    overage: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None
+    )
+    balance: Balance | None = None
+    compounded_on: dt.date | None = None
+    storage: Storage | None = None
+    day_count: DayCount | None = None
+    study: StudyBud | None = None
+    doses_per_day: Decimal | None = None
+    qc_sample: int | None = None
+    weight_window: Quantity | None = qfield(
+        Dimension.FRACTION,
+        percent_field("weight_window", ZERO, Decimal(20), low_included=False),
+        default=None,
+    )
+    max_stage_mass: Quantity | None = qfield(
+        Dimension.MASS, mass_field("max_stage_mass"), default=None
+    )
+    rounding_tolerance: Quantity | None = qfield(
+        Dimension.FRACTION,
+        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
+        default=None,
+    )
+    tablet_margin: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
+    )
+    acknowledge: tuple[str, ...] = ()
+    reference: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.dose, Quantity):
+            raise InputError.about(
+                "dose", self.dose, "is not a quantity", "a mass such as '4.5 mg'"
+            )
+        self.dose.require(Dimension.MASS, "dose")
+        if self.dose.magnitude <= 0:
+            raise InputError.about(
+                "dose", str(self.dose), "is not positive", "a dose greater than zero", code="zero"
+            )
+        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
+            raise InputError.about(
+                "count", self.count, "is not a positive whole number", "the number of units"
+            )
+        if self.count > 10_000:
+            raise InputError.about(
+                "count",
+                self.count,
+                "is beyond a plausible batch",
+                "at most 10000 units",
+                code="too-large",
+            )
+        for field, value, cls, expected in (
+            ("dosage_form", self.dosage_form, TrocheForm, "TrocheForm.TROCHE or TrocheForm.RDT"),
+            ("mold", self.mold, MoldCalibration, "a MoldCalibration of this base lot and mold"),
+            ("base", self.base, BaseLot, "a BaseLot"),
+        ):
+            if not isinstance(value, cls):
+                raise InputError.about(field, value, f"is not a {cls.__name__}", expected)
+        if self.route is not None and not isinstance(self.route, Route):
+            raise InputError.about("route", self.route, "is not a route", "sublingual or buccal")
+        if not isinstance(self.ingredients, tuple) or not all(
+            isinstance(i, Additive) for i in self.ingredients
+        ):
+            raise InputError.about(
+                "ingredients", self.ingredients, "is not a tuple of Additive", "Additive(...) items"
+            )
+        names = [i.name.strip().lower() for i in self.ingredients]
+        if len(set(names)) != len(names):
+            raise InputError.about(
+                "ingredients",
+                ", ".join(i.name for i in self.ingredients),
+                "names an ingredient twice",
+                "each ingredient once, with its total amount per unit",
+            )
+        _check_displacement("drug_displacement", self.drug_displacement)
+        if self.diluent is not None and not isinstance(self.diluent, TrocheDiluent):
+            raise InputError.about("diluent", self.diluent, "is not a TrocheDiluent", "one")
+        if self.dose_basis is not None:
+            self.source.drug.form(self.dose_basis)
+        if self.doses_per_day is not None and (self.doses_per_day <= 0 or self.doses_per_day > 24):
+            raise InputError.about(
+                "doses_per_day",
+                str(self.doses_per_day),
+                "is out of range",
+                "a number of doses a day from 0 to 24",
+            )
+        if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
+            raise InputError.about("qc_sample", self.qc_sample, "is out of range", "1 to 100 units")
+
+
+@attrs.frozen(kw_only=True)
+class TrocheIngredient:
+    """One ingredient of the batch: what is weighed, what ends up in the batch, per unit,
+    and (for non-base ingredients) its density factor and the base it displaces per unit."""
+
+    role: str
+    name: str
+    lot: str | None
+    expiry: dt.date | None
+    weighed: Quantity
+    in_batch: Quantity
+    per_unit: Quantity
+    density_factor: Decimal | None
+    displacement: str
+    base_displaced: Quantity | None
+    allergens: tuple[str, ...] = ()
+    contains_water: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class TrocheResult:
+    """A complete troche or RDT formulation: amounts, plan, QC, BUD, label facts, trace."""
+
+    schema: str
+    library_version: str
+    order: TrocheOrder
+    drug: str
+    dose_basis: str
+    dose_basis_name: str
+    dosage_form: TrocheForm
+    dosage_form_name: str
+    route: Route
+    dose: Quantity
+    dose_planned: Quantity
+    dose_deviation: Quantity
+    count: int
+    batch_count: int
+    mix_for: Decimal
+    overage: Quantity
+    blank_weight: Quantity
+    unit_weight: Quantity
+    base_per_unit: Quantity
+    active_per_unit: Quantity
+    non_base_share: Quantity
+    replaced_share: Quantity
+    tablets_to_crush: int | None
+    plan: SolidPlan
+    ingredients: tuple[TrocheIngredient, ...]
+    weighings: tuple[Weighing, ...]
+    total_mix: Quantity
+    process: tuple[str, ...]
+    qc: WeightWindow
+    qc_record: tuple[str, ...]
+    balance: Balance
+    bud: BeyondUseDate
+    allergens: tuple[str, ...]
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+    trace: tuple[Step, ...]
+
+
+QC_RECORD = (
+    "unit weights (mg)",
+    "mean / RSD / range (mg, %)",
+    "units made (yield) / cavities filled",
+    "appearance (uniform colour, no settled powder)",
+    "compounded by / verified by",
+)
+
+
+@attrs.frozen
+class _Part:
+    """A non-base ingredient as the calculation sees it (mg per unit, density factor)."""
+
+    role: str
+    name: str
+    field: str
+    per_unit: Decimal
+    factor: Decimal
+    described: str
+    assumed: bool
+
+
+def _factor(
+    rec: Recorder,
+    *,
+    name: str,
+    field: str,
+    displacement: Displacement | None,
+    base_density: Quantity | None,
+    blank_weight: Decimal,
+) -> tuple[Decimal, str, bool]:
+    """Resolve one ingredient's density factor, echoing the 1:1 default and warning about
+    unusual factors and trials whose blanks disagree with the mold calibration."""
+    if displacement is None:
+        rec.default(field, "1:1 replacement by weight", REPLACEMENT_SOURCE)
+        displacement = Displacement.replacement()
+    factor = displacement.resolve(base_density)
+    described = displacement.describe()
+    if displacement.method is DisplacementMethod.DENSITY and base_density is not None:
+        described = f"densities: {displacement.density} / base {base_density}" + (
+            f" ({displacement.source})" if displacement.source else ""
+        )
+    trial = displacement.trial
+    if trial is not None:
+        off = abs(CONTEXT.divide(trial.blank_weight.m_as(Unit.MG), blank_weight) - ONE) * HUNDRED
+        if off > TRIAL_AGREEMENT:
+            rec.warn(
+                "trial-blanks-differ",
+                f"The trial batch's blanks for {name} average {significant(trial.blank_weight.magnitude)} mg, "
+                f"{significant(off, 3)} % off the mold calibration ({significant(blank_weight)} mg): the "
+                "trial may have used another mold or base lot; repeat it with this one.",
+                field,
+            )
+    low, high = USUAL_FACTORS
+    if not (low <= factor <= high):
+        rec.warn(
+            "density-factor-unusual",
+            f"The density factor {significant(factor, 4)} of {name} is outside the usual "
+            f"{plain(low)}-{plain(high)}; check the trial weights or densities.",
+            field,
+        )
+    return factor, described, displacement.assumed
+
+
+@private_context
+def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> TrocheResult:
+    """Compute a molded troche or RDT batch for ``order``: what to weigh, how much base, how
+    to melt, mix and pour, QC, BUD, label facts, warnings and the trace.
+
+    ``today`` is the compounding date used when the order has none (echoed as a default).
+    Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
+    when the batch cannot be made as asked (no base left, an expired component, ...).
+    """
+    rec = Recorder()
+    source = order.source
+    drug = source.drug
+    source.check(rec)
+    form = order.dosage_form
+
+    basis = order.dose_basis
+    if basis is None:
+        basis = drug.default_basis
+        rec.default(
+            "dose_basis", basis, f"doses are {drug.describe(basis)} unless the order says otherwise"
+        )
+    route = order.route
+    if route is None:
+        route = Route.SUBLINGUAL
+        rec.default("route", route.value, ROUTE_SOURCE)
+    dose = order.dose
+    dose_mg = dose.m_as(Unit.MG)
+    check_dose(
+        drug,
+        dose,
+        basis,
+        doses_per_day=order.doses_per_day,
+        acknowledge=frozenset(order.acknowledge),
+        rec=rec,
+    )
+
+    balance = order.balance
+    if balance is None:
+        balance = Balance.class_iii()
+        rec.default(
+            "balance",
+            "Class III prescription balance, minimum 120 mg, readability 10 mg",
+            CLASS_III_SOURCE,
+        )
+        rec.warn(
+            "balance-assumed",
+            "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
+            "120 mg); give your balance's documented minimum weight and readability.",
+            "balance",
+        )
+    overage = order.overage
+    if overage is None:
+        overage = OVERAGE
+        rec.default("overage", overage, OVERAGE_SOURCE)
+    tolerance = order.rounding_tolerance or ROUNDING_TOLERANCE
+    if order.rounding_tolerance is None:
+        rec.default("rounding_tolerance", tolerance, ROUNDING_SOURCE)
+    max_stage = order.max_stage_mass or MAX_STAGE_MASS
+    if order.max_stage_mass is None:
+        rec.default("max_stage_mass", max_stage, MAX_STAGE_SOURCE)
+
+    # the mold calibration and the base
+    mold = order.mold
+    base = order.base
+    if mold.estimate is not None:
+        rec.default("mold.blank_weight", mold.blank_weight, mold.estimate)
+        rec.warn(
+            "blank-weight-estimated",
+            f"The blank weight {mold.blank_weight} is a typical figure, not a calibration of this "
+            "base lot in this mold; pour and weigh perfect blanks and use their average.",
+            "mold.blank_weight",
+        )
+    elif mold.blanks_weighed is None:
+        rec.warn(
+            "blank-count-unknown",
+            f"How many blanks the calibration averaged is not stated; weigh at least {MIN_BLANKS} "
+            "perfect blanks and record the number.",
+            "mold.blanks_weighed",
+        )
+    elif mold.blanks_weighed < MIN_BLANKS:
+        rec.warn(
+            "blank-count-few",
+            f"The blank weight is the average of only {mold.blanks_weighed} blanks; weigh at least "
+            f"{MIN_BLANKS}.",
+            "mold.blanks_weighed",
+        )
+    if mold.base_lot is not None and base.lot is not None and mold.base_lot != base.lot:
+        rec.warn(
+            "mold-calibrated-with-other-lot",
+            f"The mold was calibrated with base lot {mold.base_lot}, but the batch uses lot "
+            f"{base.lot}; calibrate the mold with this lot.",
+            "mold.base_lot",
+        )
+    blank = mold.blank_weight.m_as(Unit.MG)
+    rec.step(
+        "blank-weight",
+        "average weight of one perfect blank unit of this base in this mold",
+        "B = weight of N blanks / N",
+        Quantity(blank, Unit.MG),
+        N=str(mold.blanks_weighed) if mold.blanks_weighed else "not stated",
+    )
+    base_density = base.density
+    derived_density = base_density is None and mold.base_density is not None
+
+    n = order.count
+    batch = rec.step(
+        "batch-count",
+        "units to make: the count plus the overage of the whole batch, rounded up",
+        "n_batch = ceil(count x (1 + overage))",
+        Quantity(ceil_int(Decimal(n) * (ONE + overage.m_as(Unit.ONE))), Unit.ONE),
+        count=Quantity(n, Unit.ONE),
+        overage=overage,
+    )
+    n_batch = int(batch.magnitude)
+
+    p = source.material_for(dose_mg, basis, rec)
+
+    # density factors of every non-base ingredient
+    uses_density = any(
+        d is not None and d.method is DisplacementMethod.DENSITY
+        for d in (
+            order.drug_displacement,
+            order.diluent.displacement if order.diluent else None,
+            *(a.displacement for a in order.ingredients),
+        )
+    )
+    if uses_density and derived_density:
+        base_density = mold.base_density
+        rec.default(
+            "base.density",
+            base_density or Quantity(0, Unit.G_PER_ML),
+            f"derived from the mold calibration: {mold.blank_weight} / {mold.cavity_volume} [D]",
+        )
+
+    def part(
+        role: str, name: str, field: str, per_unit: Decimal, disp: Displacement | None
+    ) -> _Part:
+        factor, described, assumed = _factor(
+            rec,
+            name=name,
+            field=field,
+            displacement=disp,
+            base_density=base_density,
+            blank_weight=blank,
+        )
+        return _Part(role, name, field, per_unit, factor, described, assumed)
+
+    material_name = source.material_name
+    active = part("active", material_name, "drug_displacement", p, order.drug_displacement)
+    additives = [
+        part(
+            "additive",
+            a.name,
+            f"ingredients[{i}].displacement",
+            a.amount.m_as(Unit.MG),
+            a.displacement,
+        )
+        for i, a in enumerate(order.ingredients)
+    ]
+    fixed_parts = [active, *additives]
+    displaced_fixed = ZERO
+    for pt in fixed_parts:
+        displaced_fixed += rec.step(
+            "base-displaced",
+            f"base displaced per unit by {pt.name} ({pt.described})",
+            "x = m / DV",
+            Quantity(CONTEXT.divide(pt.per_unit, pt.factor), Unit.MG),
+            m=Quantity(pt.per_unit, Unit.MG),
+            DV=Quantity(pt.factor, Unit.ONE),
+        ).magnitude
+    if displaced_fixed >= blank:
+        raise FormulationError.about(
+            "ingredients",
+            f"{significant(displaced_fixed)} mg",
+            f"of base displaced per unit leaves no base in a {significant(blank)} mg blank",
+            "less drug material or fewer other ingredients per unit, or a larger mold",
+            code="no-base-left",
+        )
+    unit_without_diluent = blank - displaced_fixed + sum((pt.per_unit for pt in fixed_parts), ZERO)
+
+    diluent = order.diluent
+    diluent_name = diluent.name if diluent is not None else DILUENT_NAME
+    diluent_disp = diluent.displacement if diluent is not None else None
+
+    def diluent_factor() -> Decimal:
+        # resolved only if the plan triturates (then again below, with its echo)
+        return ONE if diluent_disp is None else diluent_disp.resolve(base_density)
+
+    # weighing plan; the batch is made for the material actually weighed
+    d, m = balance.d, balance.m
+    tol = tolerance.m_as(Unit.ONE)
+    ratio = CONTEXT.divide(unit_without_diluent, p)
+    exact_need = Decimal(n_batch) * p
+    rec.step(
+        "material-needed",
+        "drug material for the batch",
+        "C = n_batch x p",
+        Quantity(exact_need, Unit.MG),
+        n_batch=batch,
+        p=Quantity(p, Unit.MG),
+    )
+    units_min, limiting = Decimal(n_batch), None
+    for i, a in enumerate(additives):
+        least = CONTEXT.divide(m, a.per_unit)
+        if least > units_min:
+            units_min, limiting = least, (i, a)
+    if limiting is not None and units_min > MAX_ENLARGEMENT * n_batch:
+        i, a = limiting
+        raise FormulationError.about(
+            f"ingredients[{i}].amount",
+            f"{plain(a.per_unit)} mg",
+            f"of {a.name} per unit needs {ceil_int(units_min)} units' worth of batch to reach the "
+            f"balance minimum of {plain(m)} mg, more than {plain(MAX_ENLARGEMENT)} times the batch",
+            "a finer balance, a premix (trituration) of this ingredient, or a larger batch",
+            code="ingredient-below-minimum-weight",
+        )
+    need = max(units_min * p, CONTEXT.divide(max(d / (2 * tol), 2 * m), ratio))
+
+    def plan_for(need: Decimal, trace: Recorder) -> SolidPlan:
+        return plan_solid(
+            needed=need,
+            final_ratio=ratio,
+            balance=balance,
+            max_stage_mass=max_stage.m_as(Unit.MG),
+            material_name=material_name,
+            diluent_name=diluent_name,
+            rec=trace,
+        )
+
+    for _attempt in range(8):
+        plan = plan_for(need, Recorder())
+        material = plan.material.m_as(Unit.MG)
+        aliquot = plan.aliquot.m_as(Unit.MG)
+        n_eff = CONTEXT.divide(material, p)
+        g = CONTEXT.multiply(p, plan.dilution - ONE)
+        g_factor = diluent_factor() if plan.stages else ONE
+        b = blank - displaced_fixed - CONTEXT.divide(g, g_factor)
+        if b <= 0:
+            raise FormulationError.about(
+                "diluent",
+                diluent_name,
+                "from the trituration displaces all the base left in each unit",
+                "a finer balance (less dilution), or less of the other ingredients per unit",
+                code="no-base-left",
+            )
+        base_w = round_to(n_eff * b, d)
+        if base_w < m:
+            need = CONTEXT.divide(need * m, n_eff * b) * Decimal("1.02")
+            continue
+        adds_w = [round_to(n_eff * a.per_unit, d) for a in additives]
+        v_exact = n_eff * blank
+        v_actual = (
+            base_w
+            + CONTEXT.divide(material, active.factor)
+            + CONTEXT.divide(aliquot - material, g_factor)
+            + sum(
+                (CONTEXT.divide(w, a.factor) for w, a in zip(adds_w, additives, strict=True)), ZERO
+            )
+        )
+        if abs(CONTEXT.divide(v_exact, v_actual) - ONE) > tol:
+            need *= 2
+            continue
+        break
+    else:  # pragma: no cover - the loop converges for every balance the validators accept
+        raise FormulationError("no weighing plan converged", field="balance", code="no-plan")
+    if need > exact_need:
+        rec.step(
+            "material-enlarged",
+            "material enlarged so every ingredient weighs at least the minimum and rounding moves "
+            "the dose by at most the tolerance (the surplus is discarded)",
+            "C' >= max(C, n_min x p, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
+            Quantity(need, Unit.MG),
+            C=Quantity(exact_need, Unit.MG),
+            tolerance=tolerance,
+        )
+    if limiting is not None:
+        i, a = limiting
+        rec.warn(
+            "batch-enlarged-for-weighing",
+            f"{a.name} ({plain(a.per_unit)} mg per unit) is below the balance minimum for "
+            f"{n_batch} units, so the melt is made for {significant(n_eff, 4)} units' worth; "
+            "the surplus is discarded.",
+            f"ingredients[{i}].amount",
+        )
+    plan = plan_for(need, rec)  # again, so the trace holds the final plan only
+
+    diluent_part: _Part | None = None
+    if plan.stages:
+        if diluent is None:
+            rec.default("diluent", DILUENT_NAME, DILUENT_SOURCE)
+        diluent_part = part("diluent", diluent_name, "diluent.displacement", g, diluent_disp)
+        rec.step(
+            "base-displaced",
+            f"base displaced per unit by {diluent_name} from the trituration ({diluent_part.described})",
+            "x = g / DV, g = p x (F - 1)",
+            Quantity(CONTEXT.divide(g, diluent_part.factor), Unit.MG),
+            g=Quantity(g, Unit.MG),
+            F=Quantity(plan.dilution, Unit.ONE),
+            DV=Quantity(diluent_part.factor, Unit.ONE),
+        )
+    mix_for = rec.step(
+        "mix-for",
+        "units' worth of melt made from the material weighed (at least n_batch; surplus discarded)",
+        "n_eff = material / p",
+        Quantity(n_eff, Unit.ONE),
+        material=plan.material,
+        p=Quantity(p, Unit.MG),
+    ).magnitude
+    rec.step(
+        "base-per-unit",
+        "base per unit: the blank less the base every other ingredient displaces",
+        "b = B - sum(m_i / DV_i)",
+        Quantity(b, Unit.MG),
+        B=Quantity(blank, Unit.MG),
+    )
+    others = [*fixed_parts, *([diluent_part] if diluent_part else [])]
+    w = rec.step(
+        "unit-weight",
+        "theoretical weight of one unit (= b + sum(m_i); exactly B when every DV is 1)",
+        "W = B + sum(m_i x (1 - 1 / DV_i))",
+        Quantity(
+            blank
+            + sum((pt.per_unit - CONTEXT.divide(pt.per_unit, pt.factor) for pt in others), ZERO),
+            Unit.MG,
+        ),
+        B=Quantity(blank, Unit.MG),
+    ).magnitude
+    rec.step(
+        "base-to-weigh",
+        f"base for the batch, rounded to the readability {balance.readability}",
+        "base = round_d(n_eff x B - sum(n_eff x m_i / DV_i))",
+        Quantity(base_w, Unit.MG),
+        n_eff=Quantity(n_eff, Unit.ONE),
+        exact=Quantity(n_eff * b, Unit.MG),
+    )
+    for a, a_w in zip(additives, adds_w, strict=True):
+        rec.step(
+            "ingredient-to-weigh",
+            f"{a.name} for the batch, rounded to the readability",
+            "round_d(n_eff x m)",
+            Quantity(a_w, Unit.MG),
+            m=Quantity(a.per_unit, Unit.MG),
+        )
+    dose_planned = rec.step(
+        "dose-planned",
+        "dose per unit the rounded weighings deliver (a mold is filled by volume: base-equivalent "
+        "volume of the weighed batch against n_eff blanks)",
+        "dose_planned = dose x n_eff x B / (base + sum(m_i / DV_i))",
+        Quantity(CONTEXT.divide(dose_mg * v_exact, v_actual), Unit.MG).to(dose.unit),
+        n_eff_B=Quantity(v_exact, Unit.MG),
+        weighed_equivalent=Quantity(v_actual, Unit.MG),
+    )
+    deviation = Quantity(
+        (CONTEXT.divide(dose_planned.m_as(Unit.MG), dose_mg) - ONE) * HUNDRED, Unit.PERCENT
+    )
+
+    non_base = w - b
+    non_base_share = Quantity(CONTEXT.divide(non_base, w) * HUNDRED, Unit.PERCENT)
+    replaced = sum((pt.per_unit for pt in others if pt.assumed), ZERO)
+    replaced_share = Quantity(CONTEXT.divide(replaced, w) * HUNDRED, Unit.PERCENT)
+    if replaced_share.magnitude > REPLACEMENT_LIMIT:
+        names = ", ".join(pt.name for pt in others if pt.assumed)
+        rec.warn(
+            "replacement-share-large",
+            f"Ingredients assumed to replace base 1:1 by weight ({names}) make "
+            f"{significant(replaced_share.magnitude, 3)} % of each unit; a wrong assumption moves the "
+            "dose by about that share x (1 - 1/DV). Measure their density factors with a trial batch.",
+            "ingredients",
+        )
+    if w < balance.m:
+        rec.warn(
+            "unit-weight-below-minimum",
+            f"The unit weight {significant(w)} mg is below the balance minimum of {plain(balance.m)} mg, "
+            "so single units cannot be weight-checked on it; use a finer balance.",
+            "mold.blank_weight",
+        )
+
+    # tablets
+    tablets: int | None = None
+    if isinstance(source, TabletSource):
+        margin = order.tablet_margin or TABLET_MARGIN
+        if order.tablet_margin is None:
+            rec.default("tablet_margin", margin, TABLET_MARGIN_SOURCE)
+        tablets = int(
+            rec.step(
+                "tablets-to-crush",
+                "whole tablets to crush for the first weighing of tablet powder, with margin",
+                "tablets = ceil(A x (1 + margin) / average tablet weight)",
+                Quantity(
+                    ceil_int(
+                        CONTEXT.divide(
+                            plan.first_take.m_as(Unit.MG) * (ONE + margin.m_as(Unit.ONE)),
+                            source.average_weight.m_as(Unit.MG),
+                        )
+                    ),
+                    Unit.TABLET,
+                ),
+                A=plan.first_take,
+                average_weight=source.average_weight,
+            ).magnitude
+        )
+
+    # weighings and process, in compounding order
+    weighings: list[Weighing] = []
+
+    def weigh(what: str, amount: Quantity) -> None:
+        weighings.append(Weighing(number=len(weighings) + 1, what=what, amount=amount))
+
+    def shown(amount: Decimal) -> str:
+        return f"{fixed(amount, places_of(d))} mg"
+
+    process: list[str] = []
+    if tablets is not None:
+        process.append(
+            f"Crush {tablets} {material_name.removeprefix('crushed ')} to a fine, uniform powder."
+        )
+    for st in plan.stages:
+        weigh(f"stage {st.number}: {st.take_from}", st.take)
+        weigh(f"stage {st.number}: {diluent_name} (diluent)", st.diluent)
+        portions = ", ".join(plain(q.magnitude) for q in st.portions)
+        process.append(
+            f"Stage {st.number} trituration (1 in {st.ratio}): weigh {shown(st.take.magnitude)} of "
+            f"{st.take_from} and {shown(st.diluent.magnitude)} of {diluent_name}; add the diluent by "
+            f"geometric dilution in portions of about {portions} mg, triturating well after each, to "
+            f"{shown(st.total.magnitude)}."
+        )
+    if plan.stages:
+        drug_what = f"the stage {plan.stages[-1].number} trituration (aliquot)"
+        weigh(f"aliquot of stage {plan.stages[-1].number} trituration", plan.aliquot)
+    else:
+        drug_what = material_name
+        weigh(material_name, plan.aliquot)
+    process.append(f"Weigh {shown(aliquot)} of {drug_what}.")
+    for a, a_w in zip(additives, adds_w, strict=True):
+        weigh(a.name, Quantity(a_w, Unit.MG))
+    if additives:
+        listed = "; ".join(
+            f"{shown(a_w)} of {a.name}" for a, a_w in zip(additives, adds_w, strict=True)
+        )
+        portions = ", ".join(
+            plain(q.magnitude) for q in geometric_portions(aliquot, sum(adds_w, ZERO))
+        )
+        process.append(
+            f"Weigh {listed}. Blend the powders into the drug by geometric dilution, in portions "
+            f"of about {portions} mg; keep liquid ingredients (flavour oils) for the melted base."
+        )
+    weigh(base.resolved_name + " (base)", Quantity(base_w, Unit.MG))
+    process.append(
+        f"Weigh {shown(base_w)} of {base.resolved_name} and melt it gently over a water bath, at "
+        "the lowest temperature that makes it pourable (as when the mold was calibrated)."
+    )
+    process.append(
+        "Add the drug blend to the melted base in small portions, stirring until uniform; add any "
+        "liquid ingredients last."
+    )
+    whole = int(n_eff.to_integral_value(rounding="ROUND_FLOOR"))
+    molds = ""
+    if mold.cavities is not None:
+        k = ceil_int(CONTEXT.divide(Decimal(n), Decimal(mold.cavities)))
+        molds = f" ({k} mold{'s' if k > 1 else ''} of {mold.cavities} cavities)"
+    process.append(
+        f"Pour into the calibrated mold{molds}, stirring all the while so suspended powder does not "
+        f"settle; fill each cavity as for the calibration. The melt makes about {whole} units; "
+        f"at least {n} are needed."
+    )
+    process.append("Let the units set; trim the tops level if the base needs it; unmold.")
+
+    qc_n = order.qc_sample or QC_SAMPLE
+    if order.qc_sample is None:
+        rec.default("qc_sample", str(qc_n), QC_SAMPLE_SOURCE)
+    span = order.weight_window or WINDOW
+    if order.weight_window is None:
+        rec.default("weight_window", span, WINDOW_SOURCE)
+    window = WeightWindow.around(
+        Quantity(w, Unit.MG), percent=span.m_as(Unit.PERCENT), sample_size=min(qc_n, n_batch)
+    )
+    low, high = significant(window.low.magnitude), significant(window.high.magnitude)
+    rec.step(
+        "weight-window",
+        "weight window for each unit",
+        f"W x (1 -/+ {plain(span.m_as(Unit.PERCENT))} %)",
+        f"{low}-{high} mg",
+        W=Quantity(w, Unit.MG),
+    )
+    process.append(
+        f"Weigh {window.sample_size} units one by one: each must be {low}-{high} mg (target "
+        f"{significant(w)} mg); record the weights, mean, RSD and range. A mean off target means "
+        "a density factor or the calibration does not fit this batch."
+    )
+    process.append(
+        f"Dispense {n} {form.plural}; record the yield and discard the surplus melt and units."
+    )
+
+    # ingredients
+    ingredients: list[TrocheIngredient] = [
+        TrocheIngredient(
+            role="active",
+            name=material_name,
+            lot=source.lot,
+            expiry=source.expiry,
+            weighed=plan.first_take,
+            in_batch=plan.material,
+            per_unit=Quantity(p, Unit.MG),
+            density_factor=active.factor,
+            displacement=active.described,
+            base_displaced=Quantity(CONTEXT.divide(p, active.factor), Unit.MG),
+            allergens=source.allergens,
+        )
+    ]
+    diluent_allergens: tuple[str, ...] = ()
+    if diluent_part is not None:
+        consumed = sum((st.diluent.m_as(Unit.MG) for st in plan.stages), ZERO)
+        diluent_allergens = diluent.allergens if diluent is not None else allergens_in(diluent_name)
+        ingredients.append(
+            TrocheIngredient(
+                role="diluent",
+                name=diluent_name,
+                lot=diluent.lot if diluent else None,
+                expiry=diluent.expiry if diluent else None,
+                weighed=Quantity(consumed, Unit.MG),
+                in_batch=Quantity(aliquot - material, Unit.MG),
+                per_unit=Quantity(g, Unit.MG),
+                density_factor=diluent_part.factor,
+                displacement=diluent_part.described,
+                base_displaced=Quantity(CONTEXT.divide(g, diluent_part.factor), Unit.MG),
+                allergens=diluent_allergens,
+            )
+        )
+    for spec, a, a_w in zip(order.ingredients, additives, adds_w, strict=True):
+        ingredients.append(
+            TrocheIngredient(
+                role="additive",
+                name=spec.name,
+                lot=spec.lot,
+                expiry=spec.expiry,
+                weighed=Quantity(a_w, Unit.MG),
+                in_batch=Quantity(a_w, Unit.MG),
+                per_unit=spec.amount.to(Unit.MG),
+                density_factor=a.factor,
+                displacement=a.described,
+                base_displaced=Quantity(CONTEXT.divide(a.per_unit, a.factor), Unit.MG),
+                allergens=spec.allergens,
+                contains_water=spec.contains_water,
+            )
+        )
+    ingredients.append(
+        TrocheIngredient(
+            role="base",
+            name=base.resolved_name,
+            lot=base.lot,
+            expiry=base.expiry,
+            weighed=Quantity(base_w, Unit.MG),
+            in_batch=Quantity(base_w, Unit.MG),
+            per_unit=Quantity(b, Unit.MG),
+            density_factor=None,
+            displacement="the base itself",
+            base_displaced=None,
+            allergens=base.allergens,
+            contains_water=base.water,
+        )
+    )
+    total_mix = aliquot + sum(adds_w, ZERO) + base_w
+    allergens = tuple(sorted({a for ing in ingredients for a in ing.allergens}))
+    if "lactose" in allergens:
+        origins = [i.name for i in ingredients if "lactose" in i.allergens]
+        rec.warn(
+            "allergen-lactose",
+            f"Contains lactose (from {', '.join(origins)}); label the allergen.",
+            "allergens",
+        )
+
+    # beyond-use date: the class follows the water in the base and ingredients
+    watery = [i.name for i in ingredients if i.contains_water]
+    preservatives = [
+        *([base.resolved_preservative] if base.resolved_preservative else []),
+        *(a.name for a in order.ingredients if a.preservative),
+    ]
+    if order.ingredients and not any(a.contains_water for a in order.ingredients):
+        rec.default(
+            "ingredients.contains_water",
+            "none declared",
+            "an ingredient is taken as water-free unless declared to contain water (declare an "
+            "aqueous flavour: it makes the preparation aqueous) [D]",
+        )
+    if not watery:
+        category = BudCategory.NONAQUEOUS_SOLID
+    elif preservatives:
+        category = BudCategory.AQUEOUS_PRESERVED
+    else:
+        category = BudCategory.AQUEOUS_NONPRESERVED
+    rec.step(
+        "bud-class",
+        "USP <795> class: water in the base or any ingredient makes the preparation aqueous; a "
+        "named preservative makes it preserved",
+        "class = nonaqueous solid | aqueous preserved | aqueous non-preserved",
+        category.value,
+        water=", ".join(watery) or "none",
+        preservative=", ".join(preservatives) or "none",
+    )
+    if watery:
+        rec.warn(
+            "aqueous-base",
+            f"Contains water ({', '.join(watery)}), so the {form.plural} are an aqueous preparation "
+            f"under USP <795>: at most {category.days} days"
+            + (", refrigerated." if category is BudCategory.AQUEOUS_NONPRESERVED else "."),
+            "base.contains_water" if base.water else "ingredients",
+        )
+    compounded_on = order.compounded_on
+    if compounded_on is None:
+        compounded_on = today or dt.date.today()
+        rec.default(
+            "compounded_on", compounded_on.isoformat(), "today's date (no compounding date given)"
+        )
+    storage = order.storage
+    if storage is None:
+        storage = Storage.ROOM if category is BudCategory.NONAQUEOUS_SOLID else Storage.REFRIGERATOR
+        rec.default(
+            "storage",
+            storage.value,
+            f"{form.plural} "
+            + (
+                "without water are stored at controlled room temperature"
+                if storage is Storage.ROOM
+                else "with water are kept refrigerated"
+            )
+            + " in a tight, light-resistant container",
+        )
+    day_count = order.day_count
+    if day_count is None:
+        day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
+        rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
+    components: list[Component] = [*source.components()]
+    dated: list[tuple[str, str, str | None, dt.date | None]] = [
+        ("base", base.resolved_name, base.lot, base.expiry),
+        *((f"ingredients[{i}]", a.name, a.lot, a.expiry) for i, a in enumerate(order.ingredients)),
+    ]
+    if diluent_part is not None:
+        dated.append(
+            (
+                "diluent",
+                diluent_name,
+                diluent.lot if diluent else None,
+                diluent.expiry if diluent else None,
+            )
+        )
+    for role, name, lot, expiry in dated:
+        components.append(Component(role=role, name=name, lot=lot, expiry=expiry))
+        if expiry is None:
+            rec.warn(
+                "expiry-not-given",
+                f"The expiry of {name} is not given, so the BUD is not checked against it.",
+                f"{role}.expiry",
+            )
+    bud = assign_bud(
+        category=category,
+        compounded_on=compounded_on,
+        storage=storage,
+        components=tuple(components),
+        rec=rec,
+        day_count=day_count,
+        study=order.study,
+    )
+    if order.doses_per_day is not None:
+        days_supply = int(
+            CONTEXT.divide(Decimal(n), order.doses_per_day).to_integral_value(
+                rounding="ROUND_FLOOR"
+            )
+        )
+        check_supply(bud, days_supply, rec, field="count")
+
+    return TrocheResult(
+        schema=TROCHES_SCHEMA,
+        library_version=__version__,
+        order=order,
+        drug=drug.name,
+        dose_basis=basis,
+        dose_basis_name=drug.describe(basis),
+        dosage_form=form,
+        dosage_form_name=form.described,
+        route=route,
+        dose=dose,
+        dose_planned=dose_planned,
+        dose_deviation=deviation,
+        count=n,
+        batch_count=n_batch,
+        mix_for=mix_for,
+        overage=overage,
+        blank_weight=mold.blank_weight,
+        unit_weight=Quantity(w, Unit.MG),
+        base_per_unit=Quantity(b, Unit.MG),
+        active_per_unit=Quantity(p, Unit.MG),
+        non_base_share=non_base_share,
+        replaced_share=replaced_share,
+        tablets_to_crush=tablets,
+        plan=plan,
+        ingredients=tuple(ingredients),
+        weighings=tuple(weighings),
+        total_mix=Quantity(total_mix, Unit.MG),
+        process=tuple(process),
+        qc=window,
+        qc_record=QC_RECORD,
+        balance=balance,
+        bud=bud,
+        allergens=allergens,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
+
+
+# --- the compact text form of ingredients (command line, order files) ------------------------
+
+MAX_SPEC_LENGTH = 200
+
+
+def _split_spec(text: object, field: str, what: str) -> list[str]:
+    if not isinstance(text, str):
+        raise InputError.about(field, text, "is not text", f"text such as {what}", code="not-text")
+    text_field(field, MAX_SPEC_LENGTH)(None, None, text)
+    return [part.strip() for part in text.split(":")]
+
+
+@attrs.frozen
+class _Options:
+    displacement: Displacement | None
+    lot: str | None
+    expiry: dt.date | None
+    allergens: tuple[str, ...]
+    water: bool
+    preservative: bool
+
+
+def _options(parts: list[str], field: str, name: str) -> _Options:
+    displacement: Displacement | None = None
+    lot: str | None = None
+    expiry: dt.date | None = None
+    allergens: list[str] = []
+    flags = {"water": False, "preservative": False}
+    where = f"{field} {name!r}"
+    for part in parts:
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if key in {"dv", "density", "trial", "replace"}:
+            if displacement is not None:
+                raise InputError.about(
+                    where,
+                    part,
+                    "gives a second displacement",
+                    "one of dv=, density=, trial= or replace",
+                    code="malformed-spec",
+                )
+            displacement = parse_displacement(part, field=where)
+        elif key == "lot" and sep and value and lot is None:
+            lot = value
+        elif key == "expiry" and sep and expiry is None:
+            expiry = parse_date(value, field=f"{where} expiry")
+        elif key == "allergen" and sep and value:
+            allergens.append(value)
+        elif key in flags and not sep:
+            flags[key] = True
+        else:
+            raise InputError.about(
+                where,
+                part,
+                "is not an option (or repeats one)",
+                "dv=, density=, trial=, replace, lot=, expiry=, allergen=, water or preservative",
+                code="malformed-spec",
+            )
+    return _Options(
+        displacement, lot, expiry, tuple(allergens), flags["water"], flags["preservative"]
+    )
+
+
+def parse_ingredient(text: object, *, field: str = "ingredient") -> Additive:
+    """Parse ``NAME:AMOUNT[:OPTION]...``, e.g. ``"sucralose:10 mg:dv=1.25:lot=S1"``.
+
+    AMOUNT is the mass per unit. OPTIONs: one displacement (``dv=1.25``, ``density=1.6 g/mL``,
+    ``trial=UNITS,BLANKS,MEDICATED,INGREDIENT`` or ``replace``; none means 1:1 by weight,
+    echoed), ``lot=``, ``expiry=YYYY-MM-DD``, ``allergen=`` (repeatable), ``water`` (it contains
+    water) and ``preservative``. Names cannot contain ``:``.
+    """
+    parts = _split_spec(text, field, "'sucralose:10 mg:dv=1.25'")
+    if len(parts) < 2 or not parts[0]:
+        raise InputError.about(
+            field,
+            text,
+            "is not NAME:AMOUNT[:OPTION]...",
+            "e.g. 'sucralose:10 mg' or 'silica:5 mg:density=2.2 g/mL'",
+            code="malformed-spec",
+        )
+    name = parts[0]
+    amount = parse_quantity(parts[1], field=f"{field} {name!r} amount", dimension=Dimension.MASS)
+    o = _options(parts[2:], field, name)
+    try:
+        return Additive(
+            name=name,
+            amount=amount,
+            displacement=o.displacement,
+            lot=o.lot,
+            expiry=o.expiry,
+            allergens_declared=o.allergens,
+            contains_water=o.water,
+            preservative=o.preservative,
+        )
+    except InputError as err:
+        raise InputError(
+            f"{field} {name!r}: {err.message}",
+            field=field,
+            value=text,
+            expected=err.expected,
+            code=err.code,
+        ) from None
+
+
+def parse_diluent(text: object, *, field: str = "diluent") -> TrocheDiluent:
+    """Parse ``NAME[:OPTION]...`` for the trituration diluent, e.g. ``"mannitol:dv=1.2:lot=M1"``
+    (options as for :func:`parse_ingredient`, without ``water`` and ``preservative``)."""
+    parts = _split_spec(text, field, "'mannitol:dv=1.2'")
+    if not parts[0]:
+        raise InputError.about(
+            field, text, "has no name", "NAME[:OPTION]..., e.g. 'mannitol:dv=1.2'"
+        )
+    o = _options(parts[1:], field, parts[0])
+    if o.water or o.preservative:
+        raise InputError.about(
+            field, text, "marks the diluent as water or preservative", "a dry powder diluent"
+        )
+    return TrocheDiluent(
+        name=parts[0],
+        displacement=o.displacement,
+        lot=o.lot,
+        expiry=o.expiry,
+        allergens_declared=o.allergens,
+    )
+
+
+def _register() -> None:
+    from ._json import register_schema  # noqa: PLC0415
+
+    register_schema(TROCHES_SCHEMA, TrocheResult)
+
+
+_register()
