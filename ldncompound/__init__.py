@@ -21,6 +21,7 @@ from ._capsules import (
     Weighing,
     formulate_capsules,
 )
+from ._devices import DEVICES, DeviceKind, Measurement, MeasuringDevice, device
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._json import dumps, from_json, to_json
@@ -40,6 +41,7 @@ from ._qc import WeightCheck, WeightWindow, check_weights
 from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit, registry
+from ._vehicles import VEHICLES, Additive, AdditiveRole, Vehicle, VehicleLot, vehicle
 from ._version import __version__
 from ._weighing import (
     CLASS_III_SENSITIVITY,
@@ -58,8 +60,12 @@ __all__ = [
     "CAPSULES_SCHEMA",
     "CAPSULE_SIZES",
     "CLASS_III_SENSITIVITY",
+    "DEVICES",
     "FILLERS",
     "NALTREXONE",
+    "VEHICLES",
+    "Additive",
+    "AdditiveRole",
     "ApiLot",
     "AssayBasis",
     "Balance",
@@ -72,6 +78,7 @@ __all__ = [
     "Component",
     "DayCount",
     "DefaultUsed",
+    "DeviceKind",
     "DilutionStage",
     "Dimension",
     "DimensionError",
@@ -83,6 +90,8 @@ __all__ = [
     "Ingredient",
     "InputError",
     "LdnCompoundError",
+    "Measurement",
+    "MeasuringDevice",
     "MinimumWeightRule",
     "PackStat",
     "Quantity",
@@ -99,6 +108,8 @@ __all__ = [
     "TriturationStock",
     "Unit",
     "UnitError",
+    "Vehicle",
+    "VehicleLot",
     "Weighing",
     "WeightCheck",
     "WeightWindow",
@@ -107,6 +118,7 @@ __all__ = [
     "capsule_size",
     "check_weights",
     "density",
+    "device",
     "dumps",
     "filler",
     "formulate_capsules",
@@ -124,5 +136,6 @@ __all__ = [
     "render_worksheet",
     "sensitivity_from_test",
     "to_json",
+    "vehicle",
     "volume",
 ]
