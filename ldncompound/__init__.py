@@ -25,6 +25,7 @@ from ._devices import DEVICES, DeviceKind, Measurement, MeasuringDevice, device
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._json import dumps, from_json, to_json
+from ._liquid_aliquot import LiquidPlan, plan_liquid
 from ._parse import (
     Strength,
     density,
@@ -90,6 +91,7 @@ __all__ = [
     "Ingredient",
     "InputError",
     "LdnCompoundError",
+    "LiquidPlan",
     "Measurement",
     "MeasuringDevice",
     "MinimumWeightRule",
@@ -131,6 +133,7 @@ __all__ = [
     "parse_strength",
     "percent",
     "percent_error",
+    "plan_liquid",
     "plan_solid",
     "registry",
     "render_worksheet",
