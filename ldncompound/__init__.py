@@ -1,7 +1,7 @@
 """ldncompound: unit-safe compounding arithmetic for low-dose naltrexone.
 
-Capsules, oral liquids and sublingual preparations from naltrexone HCl powder, commercial
-tablets or a trituration stock. Every quantity carries its unit; every result carries its
+Capsules, oral liquids and sublingual drops from naltrexone HCl powder, commercial tablets or
+(capsules only) a trituration stock. Every quantity carries its unit; every result carries its
 calculation trace, beyond-use date, warnings and the defaults the library supplied.
 
 Importing the package imports pint's machinery lazily and never imports click.
@@ -25,7 +25,10 @@ from ._devices import DEVICES, DeviceKind, Measurement, MeasuringDevice, device
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._json import dumps, from_json, to_json
+from ._labels import LabelFacts
 from ._liquid_aliquot import LiquidPlan, plan_liquid
+from ._liquid_batch import FillPlan, LiquidBatch, LiquidIngredient
+from ._liquids import LIQUID_SCHEMA, LiquidOrder, LiquidResult, formulate_liquid
 from ._parse import (
     Strength,
     density,
@@ -63,6 +66,7 @@ __all__ = [
     "CLASS_III_SENSITIVITY",
     "DEVICES",
     "FILLERS",
+    "LIQUID_SCHEMA",
     "NALTREXONE",
     "VEHICLES",
     "Additive",
@@ -85,13 +89,19 @@ __all__ = [
     "DimensionError",
     "DoseProfile",
     "Drug",
+    "FillPlan",
     "Filler",
     "FillerLot",
     "FormulationError",
     "Ingredient",
     "InputError",
+    "LabelFacts",
     "LdnCompoundError",
+    "LiquidBatch",
+    "LiquidIngredient",
+    "LiquidOrder",
     "LiquidPlan",
+    "LiquidResult",
     "Measurement",
     "MeasuringDevice",
     "MinimumWeightRule",
@@ -124,6 +134,7 @@ __all__ = [
     "dumps",
     "filler",
     "formulate_capsules",
+    "formulate_liquid",
     "from_json",
     "mass",
     "parse_count",
