@@ -22,6 +22,15 @@ from ._capsules import (
     formulate_capsules,
 )
 from ._devices import DEVICES, DeviceKind, Measurement, MeasuringDevice, device
+from ._drops import (
+    DROPS_SCHEMA,
+    NOMINAL_DROPPER,
+    DropperCalibration,
+    DropsOrder,
+    DropsResult,
+    calibrate_dropper,
+    formulate_drops,
+)
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._json import dumps, from_json, to_json
@@ -65,9 +74,11 @@ __all__ = [
     "CAPSULE_SIZES",
     "CLASS_III_SENSITIVITY",
     "DEVICES",
+    "DROPS_SCHEMA",
     "FILLERS",
     "LIQUID_SCHEMA",
     "NALTREXONE",
+    "NOMINAL_DROPPER",
     "VEHICLES",
     "Additive",
     "AdditiveRole",
@@ -88,6 +99,9 @@ __all__ = [
     "Dimension",
     "DimensionError",
     "DoseProfile",
+    "DropperCalibration",
+    "DropsOrder",
+    "DropsResult",
     "Drug",
     "FillPlan",
     "Filler",
@@ -127,6 +141,7 @@ __all__ = [
     "WeightWindow",
     "__version__",
     "assign_bud",
+    "calibrate_dropper",
     "capsule_size",
     "check_weights",
     "density",
@@ -134,6 +149,7 @@ __all__ = [
     "dumps",
     "filler",
     "formulate_capsules",
+    "formulate_drops",
     "formulate_liquid",
     "from_json",
     "mass",

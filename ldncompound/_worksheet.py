@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 from ._numbers import fixed, places_of, plain, significant
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Quantity
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._bud import BeyondUseDate
     from ._capsules import CapsuleResult
+    from ._drops import DropperCalibration, DropsResult
     from ._labels import LabelFacts
     from ._liquid_batch import FillPlan, LiquidBatch
     from ._liquids import LiquidResult
@@ -433,5 +435,65 @@ def _liquid(r: LiquidResult) -> list[str]:
     return lines + _tail(r, "tight, light-resistant (amber) bottle with an oral syringe")
 
 
+def _drops(r: DropsResult) -> list[str]:
+    head = f"Compounding worksheet: {r.dose_basis_name} {q(r.concentration)} sublingual drops"
+    cal = r.dropper
+    how = "NOMINAL, not calibrated" if cal.nominal else f"{cal.drops} drops into {q(cal.volume)}"
+    lines = [head, "=" * len(head)]
+    lines += field_lines(
+        [
+            ("Order", f"{q(r.dose)} {r.dose_basis_name} a dose; {_supply(r.order)}"),
+            ("Reference", r.order.reference or "not given"),
+            (
+                "Dropper",
+                f"{cal.dropper}: {q(r.drops_per_ml, 4)} ({how}); use only the dropper supplied",
+            ),
+            (
+                "Dose",
+                (
+                    f"{r.drops_per_dose} drops of {q(r.per_drop)} deliver {q(r.dose_delivered)} "
+                    f"({q(r.dose_deviation, 2)}); {q(r.dose_volume, 4)}; cap {r.max_drops} drops"
+                ),
+            ),
+            (
+                "Suggested",
+                (
+                    f"{q(r.suggested_concentration, 4)} makes the dose {r.suggested_drops} whole drops"
+                    if r.suggested_concentration is not None
+                    else "no concentration makes the dose whole drops within the cap"
+                ),
+            ),
+            *_batch_fields(r),
+        ]
+    )
+    lines += _batch_sections(r)
+    return lines + _tail(
+        r, "tight, light-resistant (amber) dropper bottle with its calibrated dropper"
+    )
+
+
+def _calibration(c: DropperCalibration) -> list[str]:
+    head = "Dropper calibration"
+    return [
+        head,
+        "=" * len(head),
+        *field_lines(
+            [
+                ("Dropper", c.dropper),
+                (
+                    "Counted",
+                    f"{c.drops} drops into {q(c.volume)}" + (" (nominal)" if c.nominal else ""),
+                ),
+                ("Result", f"{q(c.drops_per_ml, 4)}"),
+                ("Label", c.label_text),
+            ]
+        ),
+        "",
+        f"{c.schema}; ldncompound {__version__}",
+    ]
+
+
 _RENDERERS["ldncompound/capsules/1"] = _capsules
 _RENDERERS["ldncompound/liquid/1"] = _liquid
+_RENDERERS["ldncompound/drops/1"] = _drops
+_RENDERERS["ldncompound/dropper-calibration/1"] = _calibration

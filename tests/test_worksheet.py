@@ -66,7 +66,7 @@ def test_worksheet_shows_every_warning_code_and_default():
         assert f"{d.field} = " in text
 
 
-def test_liquid_worksheet_shows_every_warning_and_default():
+def test_liquid_and_drops_worksheets_show_every_warning_and_default():
     tabs = lc.TabletSource(average_weight=lc.mass("200 mg"), expiry=dt.date(2028, 1, 1))
     liquid = lc.formulate_liquid(
         lc.LiquidOrder(
@@ -74,7 +74,16 @@ def test_liquid_worksheet_shows_every_warning_and_default():
         ),
         today=DAY,
     )
-    for r in (liquid,):
+    drops = lc.formulate_drops(
+        lc.DropsOrder(
+            dose=lc.mass("1.5 mg"),
+            volume=lc.volume("10 mL"),
+            source=tabs,
+            accept_nominal_dropper=True,
+        ),
+        today=DAY,
+    )
+    for r in (liquid, drops):
         text = lc.render_worksheet(r)
         for w in r.warnings:
             assert f"[{w.code}]" in text
@@ -91,3 +100,4 @@ def test_liquid_worksheet_shows_every_warning_and_default():
         assert r.schema in text
         assert all(len(line) <= 110 for line in text.splitlines())
     assert "Fills" in lc.render_worksheet(liquid)
+    assert "NOMINAL" in lc.render_worksheet(drops)

@@ -53,3 +53,24 @@ def liquid_plan() -> str:
     back: lc.LiquidResult = lc.from_json(lc.to_json(result), lc.LiquidResult)
     assert back == result
     return lc.render_worksheet(result)
+
+
+def drops_plan() -> int:
+    calibration: lc.DropperCalibration = lc.calibrate_dropper(
+        drops=40, volume=lc.volume("2.5 mL"), dropper="bottle dropper"
+    )
+    order = lc.DropsOrder(
+        dose=lc.mass("4.5 mg"),
+        volume=lc.volume("15 mL"),
+        source=lc.ApiLot(
+            form="hcl",
+            assay=lc.percent("99.5 %"),
+            assay_basis=lc.AssayBasis.AS_IS,
+            expiry=dt.date(2028, 1, 1),
+        ),
+        calibration=calibration,
+    )
+    result: lc.DropsResult = lc.formulate_drops(order, today=dt.date(2026, 11, 21))
+    per_drop: lc.Quantity = result.per_drop
+    assert per_drop.unit is lc.Unit.MG_PER_DROP
+    return result.drops_per_dose
