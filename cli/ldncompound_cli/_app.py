@@ -197,7 +197,7 @@ def _source(
             assay_as=opts["assay_as"],
             water_content=_percent(opts["water"], "--water"),
             loss_on_drying=_percent(opts["loss_on_drying"], "--loss-on-drying"),
-            bulk_density=_density(opts["source_density"], "--source-density"),
+            bulk_density=_density(opts.get("source_density"), "--source-density"),
             lot=lot,
             expiry=expiry,
         )
@@ -223,7 +223,7 @@ def _source(
             tablets_weighed=_count(opts["tablets_weighed"], "--tablets-weighed", 1000),
             product=opts["tablet_product"],
             allergens_declared=allergens,
-            powder_density=_density(opts["source_density"], "--source-density"),
+            powder_density=_density(opts.get("source_density"), "--source-density"),
             lot=lot,
             expiry=expiry,
         )
@@ -244,6 +244,95 @@ def _source(
 FORMS = click.Choice(["hcl", "hcl-dihydrate", "base"])
 
 
+def _apply(options: tuple[Callable[[Any], Any], ...]) -> Callable[[F], F]:
+    """Apply a shared group of click options in the order listed."""
+
+    def wrap(fn: F) -> F:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return wrap
+
+
+def _source_kind(*kinds: str, note: str = "") -> Callable[[Any], Any]:
+    return click.option(
+        "--source",
+        "source_kind",
+        type=click.Choice(list(kinds)),
+        required=True,
+        help="where the drug comes from" + note,
+    )
+
+
+LOT_OPTIONS = (
+    click.option("--lot", help="lot number of the drug source"),
+    click.option("--expiry", help="expiry of the drug source (for a stock: its BUD), YYYY-MM-DD"),
+)
+API_OPTIONS = (
+    click.option("--api-form", type=FORMS, help="API: form in the jar"),
+    click.option("--assay", help='API: assay, e.g. "99.5 %"'),
+    click.option(
+        "--assay-basis",
+        type=click.Choice(["as-is", "anhydrous", "dried"]),
+        help="API: basis of the assay",
+    ),
+    click.option("--assay-as", type=FORMS, help="API: form the assay is expressed as"),
+    click.option(
+        "--water",
+        help='API: water content (Karl Fischer), for an anhydrous-basis assay, e.g. "8.7 %"',
+    ),
+    click.option("--loss-on-drying", help="API: loss on drying, for a dried-basis assay"),
+)
+TABLET_OPTIONS = (
+    click.option(
+        "--tablet-weight", help='tablets: measured average tablet weight, e.g. "201.4 mg"'
+    ),
+    click.option("--tablets-weighed", help="tablets: how many tablets the average comes from"),
+    click.option("--tablet-strength", help="tablets: labelled strength [default: 50 mg]"),
+    click.option(
+        "--tablet-basis", type=FORMS, help="tablets: form of the labelled strength [default: HCl]"
+    ),
+    click.option("--tablet-product", help="tablets: product name and maker"),
+    click.option(
+        "--tablet-allergen",
+        multiple=True,
+        help="tablets: declared allergen (repeatable) [default: lactose]",
+    ),
+    click.option(
+        "--no-tablet-allergens", is_flag=True, help="tablets: the product declares no allergens"
+    ),
+)
+STOCK_OPTIONS = (
+    click.option("--stock-strength", help='stock: drug share of the mixture, e.g. "10 %" for 1:10'),
+    click.option("--stock-diluent", help="stock: the diluent it was made with"),
+    click.option("--stock-basis", type=FORMS, help="stock: form of the stated strength"),
+    click.option("--stock-made-on", help="stock: date it was made"),
+    click.option("--source-density", help="bulk density of the drug material, if measured (g/mL)"),
+)
+SOURCE_OPTIONS = (
+    _source_kind("api", "tablets", "stock"),
+    *LOT_OPTIONS,
+    *API_OPTIONS,
+    *TABLET_OPTIONS,
+    *STOCK_OPTIONS,
+)
+BALANCE_OPTIONS = (
+    click.option("--min-weight", help="balance: documented minimum weight (with --readability)"),
+    click.option("--readability", help='balance: readability, e.g. "1 mg"'),
+    click.option(
+        "--sensitivity", help="torsion balance: sensitivity requirement (with --max-error)"
+    ),
+    click.option("--max-error", help='torsion balance: largest error allowed, e.g. "5 %"'),
+    click.option(
+        "--usp41", is_flag=True, help="balance: minimum weight 820 x readability (USP <41>)"
+    ),
+    click.option(
+        "--class-iii", is_flag=True, help="balance: Class III torsion preset (120 mg, 10 mg)"
+    ),
+)
+
+
 @cli.command()
 @click.option("--dose", required=True, help='dose per capsule, e.g. "4.5 mg" or "500 mcg"')
 @click.option("--count", required=True, help="capsules to dispense")
@@ -251,47 +340,7 @@ FORMS = click.Choice(["hcl", "hcl-dihydrate", "base"])
     "--dose-basis", type=FORMS, help="form the dose is stated in [default: naltrexone HCl]"
 )
 @click.option("--doses-per-day", help="doses a day, for the daily-dose and days'-supply checks")
-@click.option(
-    "--source",
-    "source_kind",
-    type=click.Choice(["api", "tablets", "stock"]),
-    required=True,
-    help="where the drug comes from",
-)
-@click.option("--lot", help="lot number of the drug source")
-@click.option("--expiry", help="expiry of the drug source (for a stock: its BUD), YYYY-MM-DD")
-@click.option("--api-form", type=FORMS, help="API: form in the jar")
-@click.option("--assay", help='API: assay, e.g. "99.5 %"')
-@click.option(
-    "--assay-basis",
-    type=click.Choice(["as-is", "anhydrous", "dried"]),
-    help="API: basis of the assay",
-)
-@click.option("--assay-as", type=FORMS, help="API: form the assay is expressed as")
-@click.option(
-    "--water", help='API: water content (Karl Fischer), for an anhydrous-basis assay, e.g. "8.7 %"'
-)
-@click.option("--loss-on-drying", help="API: loss on drying, for a dried-basis assay")
-@click.option("--tablet-weight", help='tablets: measured average tablet weight, e.g. "201.4 mg"')
-@click.option("--tablets-weighed", help="tablets: how many tablets the average comes from")
-@click.option("--tablet-strength", help="tablets: labelled strength [default: 50 mg]")
-@click.option(
-    "--tablet-basis", type=FORMS, help="tablets: form of the labelled strength [default: HCl]"
-)
-@click.option("--tablet-product", help="tablets: product name and maker")
-@click.option(
-    "--tablet-allergen",
-    multiple=True,
-    help="tablets: declared allergen (repeatable) [default: lactose]",
-)
-@click.option(
-    "--no-tablet-allergens", is_flag=True, help="tablets: the product declares no allergens"
-)
-@click.option("--stock-strength", help='stock: drug share of the mixture, e.g. "10 %" for 1:10')
-@click.option("--stock-diluent", help="stock: the diluent it was made with")
-@click.option("--stock-basis", type=FORMS, help="stock: form of the stated strength")
-@click.option("--stock-made-on", help="stock: date it was made")
-@click.option("--source-density", help="bulk density of the drug material, if measured (g/mL)")
+@_apply(SOURCE_OPTIONS)
 @click.option(
     "--filler",
     "filler_key",
@@ -319,12 +368,7 @@ FORMS = click.Choice(["hcl", "hcl-dihydrate", "base"])
 @click.option("--fill-weight", help="net fill weight per capsule for --method fixed-weight")
 @click.option("--overage", help='extra of the whole batch, e.g. "10 %"')
 @click.option("--drug-loss", help="drug-only loss allowance (off unless given)")
-@click.option("--min-weight", help="balance: documented minimum weight (with --readability)")
-@click.option("--readability", help='balance: readability, e.g. "1 mg"')
-@click.option("--sensitivity", help="torsion balance: sensitivity requirement (with --max-error)")
-@click.option("--max-error", help='torsion balance: largest error allowed, e.g. "5 %"')
-@click.option("--usp41", is_flag=True, help="balance: minimum weight 820 x readability (USP <41>)")
-@click.option("--class-iii", is_flag=True, help="balance: Class III torsion preset (120 mg, 10 mg)")
+@_apply(BALANCE_OPTIONS)
 @click.option("--shell-weight", help="measured average empty-shell weight")
 @click.option("--shell-material", default=None, help="shell material [default: gelatin]")
 @click.option("--shell-lot", help="shell lot")
