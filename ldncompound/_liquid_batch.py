@@ -416,6 +416,14 @@ def make_batch(
             days=Quantity(days_supply, Unit.DAY),
             v_dose=Quantity(dose_volume, Unit.ML),
         ).magnitude
+    if dispense < dose_volume:
+        raise InputError.about(
+            "volume",
+            f"{plain(dispense)} mL",
+            f"is less than one dose ({significant(dose_volume)} mL)",
+            "a volume to dispense of at least one dose",
+            code="less-than-one-dose",
+        )
     if dispense > MAX_VOLUME:
         raise FormulationError.about(
             "volume",

@@ -437,6 +437,13 @@ def test_refused_orders_name_the_field(kwargs, field):
     assert str(info.value).endswith(".")
 
 
+def test_a_volume_smaller_than_one_dose_is_refused():
+    with pytest.raises(lc.InputError) as info:
+        lc.formulate_liquid(order(days_supply=None, volume=lc.volume("4 mL")))
+    assert info.value.code == "less-than-one-dose"
+    assert info.value.field == "volume"
+
+
 def test_a_trituration_stock_is_refused_with_a_reason():
     with pytest.raises(lc.InputError) as info:
         order(
@@ -557,7 +564,7 @@ liquid_orders = st.builds(
     st.one_of(st.none(), st.sampled_from(CONCENTRATIONS)),
     st.one_of(st.none(), st.sampled_from(SYRINGES)),
     st.one_of(
-        st.integers(min_value=1, max_value=60), decimals("5", "300", 1).filter(lambda v: v > 0)
+        st.integers(min_value=1, max_value=60), decimals("15", "300", 1).filter(lambda v: v > 0)
     ),
     decimals("0", "20", 0),
     balances,
