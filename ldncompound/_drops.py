@@ -26,12 +26,13 @@ import attrs
 
 from ._bud import BeyondUseDate
 from ._errors import FormulationError, InputError
-from ._labels import LabelFacts, auxiliary_statements
+from ._labels import LabelFacts
 from ._liquid_batch import (
     FillPlan,
     LiquidBatch,
     LiquidFields,
     check_solubility,
+    label_facts,
     least_concentration,
     make_batch,
     setup,
@@ -419,21 +420,15 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
             "source",
         )
     shown_per_drop = per_drop.to(Unit.MCG_PER_DROP) if dose.unit is Unit.MCG else per_drop
-    label = LabelFacts(
+    label = label_facts(
+        batch,
+        bud,
+        allergens,
         drug=drug.describe(basis),
         dosage_form="sublingual drops" + (" (suspension)" if batch.suspension else ""),
         route="sublingual",
-        strength=concentration,
-        strength_per_drop=shown_per_drop,
         dose_measure=f"{n} drops ({significant(delivered.magnitude)} {dose.unit.display}) under the tongue",
-        quantity=batch.dispense_volume,
-        storage=bud.storage,
-        beyond_use_date=bud.date,
-        suspension=batch.suspension,
-        auxiliary=auxiliary_statements(
-            shake=batch.shake_well, storage=bud.storage, dropper=True, syringe=False
-        ),
-        allergens=allergens,
+        per_drop=shown_per_drop,
     )
     return DropsResult(
         schema=DROPS_SCHEMA,

@@ -50,6 +50,7 @@ from ._devices import (
 from ._dose import check_dose
 from ._drug import Drug
 from ._errors import FormulationError, InputError
+from ._labels import LabelFacts, auxiliary_statements
 from ._liquid_aliquot import LiquidPlan, final_measure, least_measurable, plan_liquid
 from ._numbers import CONTEXT, HUNDRED, ONE, ceil_int, fixed, places_of, plain, significant
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
@@ -59,7 +60,7 @@ from ._validate import concentration_field, percent_field, qfield, volume_field
 from ._vehicles import Additive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._weighing import CLASS_III_SOURCE, Balance
 
-__all__ = ["FillPlan", "LiquidBatch", "LiquidIngredient"]
+__all__ = ["FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
 
 OVERAGE = Quantity(Decimal(5), Unit.PERCENT)
 OVERAGE_SOURCE = "5 % extra volume for what stays in the mortar, cylinder, bottle and syringe (library policy) [D]"
@@ -774,6 +775,40 @@ def make_batch(
         process=tuple(process),
     )
     return made, bud, fills, allergens
+
+
+def label_facts(
+    batch: LiquidBatch,
+    bud: BeyondUseDate,
+    allergens: tuple[str, ...],
+    *,
+    drug: str,
+    dosage_form: str,
+    route: str,
+    dose_measure: str,
+    per_drop: Quantity | None = None,
+) -> LabelFacts:
+    """The label facts of a liquid; drops (``per_drop`` given) get the dropper statement,
+    other liquids the oral syringe statement."""
+    return LabelFacts(
+        drug=drug,
+        dosage_form=dosage_form,
+        route=route,
+        strength=batch.concentration,
+        strength_per_drop=per_drop,
+        dose_measure=dose_measure,
+        quantity=batch.dispense_volume,
+        storage=bud.storage,
+        beyond_use_date=bud.date,
+        suspension=batch.suspension,
+        auxiliary=auxiliary_statements(
+            shake=batch.shake_well,
+            storage=bud.storage,
+            dropper=per_drop is not None,
+            syringe=per_drop is None,
+        ),
+        allergens=allergens,
+    )
 
 
 def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -> BeyondUseDate:

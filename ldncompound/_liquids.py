@@ -28,12 +28,13 @@ import attrs
 from ._bud import BeyondUseDate
 from ._devices import DeviceKind, MeasuringDevice, device
 from ._errors import FormulationError, InputError
-from ._labels import LabelFacts, auxiliary_statements
+from ._labels import LabelFacts
 from ._liquid_batch import (
     FillPlan,
     LiquidBatch,
     LiquidFields,
     check_solubility,
+    label_facts,
     least_concentration,
     make_batch,
     setup,
@@ -304,24 +305,17 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
         rec=rec,
         today=today,
     )
-    label = LabelFacts(
+    label = label_facts(
+        batch,
+        bud,
+        allergens,
         drug=drug.describe(basis),
         dosage_form="oral suspension" if batch.suspension else "oral solution",
         route="oral",
-        strength=concentration,
-        strength_per_drop=None,
         dose_measure=(
             f"{plain(measured)} mL ({significant(delivered.magnitude)} {dose.unit.display}) with the "
             f"{syringe.name}"
         ),
-        quantity=batch.dispense_volume,
-        storage=bud.storage,
-        beyond_use_date=bud.date,
-        suspension=batch.suspension,
-        auxiliary=auxiliary_statements(
-            shake=batch.shake_well, storage=bud.storage, dropper=False, syringe=True
-        ),
-        allergens=allergens,
     )
     return LiquidResult(
         schema=LIQUID_SCHEMA,
