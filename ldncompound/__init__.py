@@ -1,7 +1,7 @@
 """ldncompound: unit-safe compounding arithmetic for low-dose naltrexone.
 
-Capsules, oral liquids and sublingual preparations from naltrexone HCl powder, commercial
-tablets or a trituration stock. Every quantity carries its unit; every result carries its
+Capsules, oral liquids and sublingual drops from naltrexone HCl powder, commercial tablets or
+(capsules only) a trituration stock. Every quantity carries its unit; every result carries its
 calculation trace, beyond-use date, warnings and the defaults the library supplied.
 
 Importing the package imports pint's machinery lazily and never imports click.
@@ -21,11 +21,21 @@ from ._capsules import (
     Weighing,
     formulate_capsules,
 )
+from ._devices import DEVICES, DeviceKind, Measurement, MeasuringDevice, device
 from ._displacement import (
     Displacement,
     DisplacementMethod,
     DisplacementTrial,
     parse_displacement,
+)
+from ._drops import (
+    DROPS_SCHEMA,
+    NOMINAL_DROPPER,
+    DropperCalibration,
+    DropsOrder,
+    DropsResult,
+    calibrate_dropper,
+    formulate_drops,
 )
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
@@ -35,11 +45,15 @@ from ._labels import (
     AuxiliaryWarning,
     Label,
     LabelAmount,
+    LabelFacts,
     LabelOrder,
     Pharmacy,
     build_label,
     render_label,
 )
+from ._liquid_aliquot import LiquidPlan, plan_liquid
+from ._liquid_batch import FillPlan, LiquidBatch, LiquidIngredient
+from ._liquids import LIQUID_SCHEMA, LiquidOrder, LiquidResult, formulate_liquid
 from ._parse import (
     Strength,
     density,
@@ -101,6 +115,7 @@ from ._troches import (
     parse_ingredient,
 )
 from ._units import Dimension, Quantity, Unit, registry
+from ._vehicles import VEHICLES, AdditiveRole, LiquidAdditive, Vehicle, VehicleLot, vehicle
 from ._version import __version__
 from ._weighing import (
     CLASS_III_SENSITIVITY,
@@ -119,18 +134,24 @@ __all__ = [
     "CAPSULES_SCHEMA",
     "CAPSULE_SIZES",
     "CLASS_III_SENSITIVITY",
+    "DEVICES",
+    "DROPS_SCHEMA",
     "FILLERS",
     "LABEL_SCHEMA",
+    "LIQUID_SCHEMA",
     "NALTREXONE",
+    "NOMINAL_DROPPER",
     "PROTOCOLS",
     "RECORD_SCHEMA",
     "TITRATION_SCHEMA",
     "TROCHES_SCHEMA",
     "TROCHE_BASES",
     "TROCHE_MOLDS",
+    "VEHICLES",
     "VERIFY_SCHEMA",
     "ActualWeighing",
     "Additive",
+    "AdditiveRole",
     "ApiLot",
     "AssayBasis",
     "AuxiliaryWarning",
@@ -147,6 +168,7 @@ __all__ = [
     "CompoundingRecord",
     "DayCount",
     "DefaultUsed",
+    "DeviceKind",
     "Difference",
     "DilutionStage",
     "Dimension",
@@ -155,7 +177,11 @@ __all__ = [
     "DisplacementMethod",
     "DisplacementTrial",
     "DoseProfile",
+    "DropperCalibration",
+    "DropsOrder",
+    "DropsResult",
     "Drug",
+    "FillPlan",
     "Filler",
     "FillerLot",
     "FormulationError",
@@ -166,9 +192,18 @@ __all__ = [
     "KitStrategy",
     "Label",
     "LabelAmount",
+    "LabelFacts",
     "LabelOrder",
     "LdnCompoundError",
+    "LiquidAdditive",
+    "LiquidBatch",
+    "LiquidIngredient",
+    "LiquidOrder",
+    "LiquidPlan",
+    "LiquidResult",
     "MasterFormulationRecord",
+    "Measurement",
+    "MeasuringDevice",
     "MinimumWeightRule",
     "MoldCalibration",
     "MoldSpec",
@@ -201,6 +236,8 @@ __all__ = [
     "TrocheResult",
     "Unit",
     "UnitError",
+    "Vehicle",
+    "VehicleLot",
     "VerifyReport",
     "Weighing",
     "WeighingCheck",
@@ -209,12 +246,16 @@ __all__ = [
     "__version__",
     "assign_bud",
     "build_label",
+    "calibrate_dropper",
     "capsule_size",
     "check_weights",
     "density",
+    "device",
     "dumps",
     "filler",
     "formulate_capsules",
+    "formulate_drops",
+    "formulate_liquid",
     "formulate_troches",
     "from_json",
     "make_record",
@@ -231,6 +272,7 @@ __all__ = [
     "parse_strength",
     "percent",
     "percent_error",
+    "plan_liquid",
     "plan_solid",
     "plan_titration",
     "protocol_steps",
@@ -240,6 +282,7 @@ __all__ = [
     "sensitivity_from_test",
     "to_json",
     "troche_base",
+    "vehicle",
     "verify_record",
     "volume",
 ]

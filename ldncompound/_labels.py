@@ -15,6 +15,7 @@ code                        rule
 ``note-strength``           liquids and drops (strength per mL or per drop differs by product)
 ``allergen-<name>``         an allergen in any ingredient (lactose from tablets or filler)
 ``use-supplied-dropper``    drops (the dropper was calibrated with this preparation)
+``use-supplied-syringe``    oral liquids (measured with the oral syringe supplied)
 ==========================  ==============================================================
 
 Timing advice (bedtime, or morning if sleep is disturbed) appears only when the caller gives
@@ -32,8 +33,9 @@ from typing import Any
 
 import attrs
 
+from ._bud import Storage
 from ._errors import InputError
-from ._numbers import CONTEXT, plain, private_context
+from ._numbers import CONTEXT, plain, private_context, significant
 from ._units import Quantity, Unit
 from ._version import __version__
 
@@ -166,7 +168,7 @@ class AuxiliaryWarning:
 
 
 @attrs.frozen(kw_only=True)
-class LabelFacts:
+class PreparationFacts:
     """What a preparation contributes to its label (see the per-preparation adapters)."""
 
     drug: str
@@ -188,6 +190,7 @@ class LabelFacts:
     doses_per_day: Decimal | None
     lot: str | None
     device: str | None = None
+    dose_text: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -223,20 +226,21 @@ AUX_TEXT = {
         "Do not take opioid pain or cough medicines with this medicine. Carry a card saying you take naltrexone."
     ),
     "keep-out-of-reach": "Keep out of reach of children.",
-    "shake-well": "Shake well before each use.",
+    "shake-well": "Shake well before use.",
     "refrigerate": "Keep in the refrigerator (2-8 °C). Do not freeze.",
     "protect-from-light": "Protect from light.",
-    "note-strength": "Note the strength of this medicine before measuring a dose.",
-    "use-supplied-dropper": "Use only the dropper supplied with this medicine.",
+    "note-strength": "Note the strength.",
+    "use-supplied-dropper": "Use only the dropper supplied.",
+    "use-supplied-syringe": "Measure each dose with the oral syringe supplied.",
 }
 
 _FREQUENCY = {1: "once daily", 2: "twice daily", 3: "three times daily", 4: "four times daily"}
 
 #: schema id of a result -> adapter giving its label facts
-_FACTS: dict[str, Callable[[Any], LabelFacts]] = {}
+_FACTS: dict[str, Callable[[Any], PreparationFacts]] = {}
 
 
-def register_label_facts(schema: str, adapter: Callable[[Any], LabelFacts]) -> None:
+def register_label_facts(schema: str, adapter: Callable[[Any], PreparationFacts]) -> None:
     """Register how a preparation's result becomes label facts."""
     _FACTS[schema] = adapter
 
@@ -251,9 +255,17 @@ def _count_text(n: Decimal, singular: str, plural: str) -> str:
     return f"{plain(n)} {singular if n == 1 else plural}"
 
 
-def _directions(facts: LabelFacts, order: LabelOrder) -> str:
+def _directions(facts: PreparationFacts, order: LabelOrder) -> str:
     if order.directions is not None:
         return order.directions
+    if facts.dose_text is not None and order.dose is not None:
+        raise InputError.about(
+            "dose",
+            str(order.dose),
+            f"cannot change the dose on a {facts.dosage_form} label (its measure was planned with the result)",
+            "no dose, or a result made for that dose",
+            code="dose-fixed-by-result",
+        )
     dose = order.dose or facts.strength
     per_day = order.doses_per_day or facts.doses_per_day
     if per_day is None:
@@ -263,6 +275,12 @@ def _directions(facts: LabelFacts, order: LabelOrder) -> str:
             "is missing, so the directions cannot be composed",
             "the number of doses a day, or the full directions text",
             code="missing",
+        )
+    timing = f" {order.timing}" if order.timing else ""
+    if facts.dose_text is not None:
+        measured = f", measured with the {facts.device}" if facts.device else ""
+        return (
+            f"{facts.verb} {facts.dose_text} {facts.route} {_frequency(per_day)}{timing}{measured}."
         )
     units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
     amount = f"({LabelAmount.of(dose).display})"
@@ -285,7 +303,7 @@ def _directions(facts: LabelFacts, order: LabelOrder) -> str:
     return f"{facts.verb} {measure} {facts.route}{how} {_frequency(per_day)}{timing}."
 
 
-def _aux(facts: LabelFacts) -> tuple[AuxiliaryWarning, ...]:
+def _aux(facts: PreparationFacts) -> tuple[AuxiliaryWarning, ...]:
     codes = ["opioid"]
     if facts.suspension:
         codes.append("shake-well")
@@ -295,6 +313,8 @@ def _aux(facts: LabelFacts) -> tuple[AuxiliaryWarning, ...]:
         codes += ["protect-from-light", "note-strength"]
     if facts.dropper:
         codes.append("use-supplied-dropper")
+    elif facts.liquid:
+        codes.append("use-supplied-syringe")
     return (
         *(AuxiliaryWarning(code=c, text=AUX_TEXT[c]) for c in codes),
         *(AuxiliaryWarning(code=f"allergen-{a}", text=f"Contains {a}.") for a in facts.allergens),
@@ -319,7 +339,7 @@ def build_label(result: Any, order: LabelOrder) -> Label:
         result_schema=schema or "",
         drug=facts.drug,
         strength=strength,
-        strength_text=f"{strength.display} {facts.per}",
+        strength_text=f"{strength.display} {facts.per}".rstrip(),
         dosage_form=facts.dosage_form,
         route=facts.route,
         directions=_directions(facts, order),
@@ -341,9 +361,9 @@ def build_label(result: Any, order: LabelOrder) -> Label:
     )
 
 
-def _capsule_facts(r: Any) -> LabelFacts:
+def _capsule_facts(r: Any) -> PreparationFacts:
     per_day = r.order.doses_per_day
-    return LabelFacts(
+    return PreparationFacts(
         drug=r.dose_basis_name,
         strength=r.dose,
         per="per capsule",
@@ -367,12 +387,104 @@ def _capsule_facts(r: Any) -> LabelFacts:
 
 register_label_facts("ldncompound/capsules/1", _capsule_facts)
 
+
+@attrs.frozen(kw_only=True)
+class LabelFacts:
+    """The facts a liquid or drops result carries for its label, in the result's own words."""
+
+    drug: str
+    dosage_form: str
+    route: str
+    strength: Quantity
+    strength_per_drop: Quantity | None
+    dose_measure: str
+    quantity: Quantity
+    storage: Storage
+    beyond_use_date: dt.date
+    suspension: bool
+    auxiliary: tuple[str, ...]
+    allergens: tuple[str, ...]
+
+
+ROOM_TEXT = "Store at room temperature (20-25 °C)."
+
+
+def auxiliary_statements(
+    *, shake: bool, storage: Storage, dropper: bool, syringe: bool
+) -> tuple[str, ...]:
+    """The auxiliary statements of a liquid, in the same words as its label (domain.md §7:
+    shake well, protect from light, note strength; the dropper or syringe supplied)."""
+    out = [AUX_TEXT["shake-well"]] if shake else []
+    out.append(AUX_TEXT["refrigerate"] if storage is Storage.REFRIGERATOR else ROOM_TEXT)
+    out += [AUX_TEXT["protect-from-light"], AUX_TEXT["note-strength"]]
+    if dropper:
+        out.append(AUX_TEXT["use-supplied-dropper"])
+    if syringe:
+        out.append(AUX_TEXT["use-supplied-syringe"])
+    return tuple(out)
+
+
+def _liquid_facts(r: Any) -> PreparationFacts:
+    delivered = significant(r.dose_delivered.magnitude, 3)
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.concentration,
+        per="",
+        dosage_form=r.label.dosage_form,
+        route="by mouth",
+        verb="Take",
+        unit_noun="mL",
+        unit_noun_plural="mL",
+        quantity=r.label.quantity,
+        quantity_noun="",
+        bud=r.bud.date,
+        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
+        liquid=True,
+        suspension=r.label.suspension,
+        dropper=False,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        lot=r.order.reference,
+        device=r.syringe.name,
+        dose_text=f"{plain(r.dose_measured.magnitude)} mL ({delivered} {r.dose_delivered.unit.display})",
+    )
+
+
+def _drops_facts(r: Any) -> PreparationFacts:
+    delivered = significant(r.dose_delivered.magnitude, 3)
+    drops = f"{r.drops_per_dose} drop" + ("" if r.drops_per_dose == 1 else "s")
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.concentration,
+        per=f"({LabelAmount.of(r.per_drop).display} per drop)",
+        dosage_form=r.label.dosage_form,
+        route="under the tongue",
+        verb="Place",
+        unit_noun="drop",
+        unit_noun_plural="drops",
+        quantity=r.label.quantity,
+        quantity_noun="",
+        bud=r.bud.date,
+        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
+        liquid=True,
+        suspension=r.label.suspension,
+        dropper=True,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        lot=r.order.reference,
+        dose_text=f"{drops} ({delivered} {r.dose_delivered.unit.display})",
+    )
+
+
+register_label_facts("ldncompound/liquid/1", _liquid_facts)
+register_label_facts("ldncompound/drops/1", _drops_facts)
+
 _ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek and gum"}
 
 
-def _troche_facts(r: Any) -> LabelFacts:
+def _troche_facts(r: Any) -> PreparationFacts:
     form = r.dosage_form
-    return LabelFacts(
+    return PreparationFacts(
         drug=r.dose_basis_name,
         strength=r.dose,
         per=f"per {form.described}",

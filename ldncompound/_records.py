@@ -262,11 +262,6 @@ def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormul
     )
 
 
-def _troche_tables(_r: Any) -> tuple[TableValue, ...]:
-    # the troche tables (base, mold estimate, window, overage) reach the result as defaults
-    return ()
-
-
 def _troche_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
     from ._labels import _aux, _troche_facts  # noqa: PLC0415
 
@@ -299,16 +294,67 @@ def _troche_master(r: Any, *, container: str, description: str) -> MasterFormula
     )
 
 
+def _liquid_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
+    from ._labels import _aux, _drops_facts, _liquid_facts  # noqa: PLC0415
+
+    b = r.batch
+    facts = _drops_facts(r) if r.schema == "ldncompound/drops/1" else _liquid_facts(r)
+    ingredients = tuple(
+        f"{i.role}: {i.name} ("
+        + (
+            f"{plain(i.amount.magnitude)} {i.amount.unit.display} in the batch"
+            if i.amount is not None
+            else "q.s."
+        )
+        + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+        + (f"; {i.note}" if i.note else "")
+        + ")"
+        for i in b.ingredients
+    )
+    return MasterFormulationRecord(
+        name=f"{r.dose_basis_name} {r.concentration} {r.label.dosage_form}",
+        strength=r.concentration,
+        dosage_form=r.label.dosage_form,
+        batch_size=f"{plain(b.final_volume.magnitude)} mL made ({plain(b.dispense_volume.magnitude)} mL dispensed)",
+        ingredients=ingredients,
+        container=container,
+        instructions=b.process,
+        description=description,
+        bud=f"{r.bud.category_days} days ({r.bud.category.value})",
+        storage=r.bud.storage.described,
+        bud_reference=r.bud.reference,
+        labeling=tuple(w.text for w in _aux(facts)),
+        quality_control=(
+            "final volume checked in the stated device",
+            "visual inspection: "
+            + (
+                "uniform suspension after shaking"
+                if b.suspension
+                else "clear solution, no particles"
+            ),
+        ),
+        calculations=r.trace,
+    )
+
+
+def _no_tables(_r: Any) -> tuple[TableValue, ...]:
+    return ()
+
+
 def _register_capsules() -> None:
     from ._capsules import formulate_capsules  # noqa: PLC0415
+    from ._drops import formulate_drops  # noqa: PLC0415
+    from ._liquids import formulate_liquid  # noqa: PLC0415
     from ._troches import formulate_troches  # noqa: PLC0415
+
+    register_record_adapter("ldncompound/liquid/1", formulate_liquid, _no_tables, _liquid_master)
+    register_record_adapter("ldncompound/drops/1", formulate_drops, _no_tables, _liquid_master)
 
     register_record_adapter(
         "ldncompound/capsules/1", formulate_capsules, _capsule_tables, _capsule_master
     )
-    register_record_adapter(
-        "ldncompound/troches/1", formulate_troches, _troche_tables, _troche_master
-    )
+    # the troche tables (base, mold estimate, window, overage) reach the result as defaults
+    register_record_adapter("ldncompound/troches/1", formulate_troches, _no_tables, _troche_master)
 
 
 # --- making a record --------------------------------------------------------------------------------
@@ -355,7 +401,7 @@ def make_record(
     tolerance = weighing_tolerance or WEIGHING_TOLERANCE
     tolerance.require(Dimension.FRACTION, "weighing_tolerance")
     warnings: list[ResultWarning] = []
-    planned = {w.number: w for w in result.weighings}
+    planned = _planned(result)
     checks: list[WeighingCheck] = []
     seen: set[int] = set()
     for a in actual_weighings:
@@ -371,7 +417,7 @@ def make_record(
                 "actual_weighings", a.number, "is given twice", "one actual weight per weighing"
             )
         seen.add(a.number)
-        a.amount.require(Dimension.MASS, f"actual_weighings[{a.number}]")
+        a.amount.require(planned[a.number].amount.dimension, f"actual_weighings[{a.number}]")
         checks.append(_weighing_check(planned[a.number], a.amount, tolerance))
     warnings.extend(
         ResultWarning(
@@ -395,8 +441,15 @@ def make_record(
             )
         )
     weight_check = None
-    if unit_weights:
-        window: WeightWindow = result.qc
+    window = _window(result)
+    if unit_weights and window is None:
+        raise InputError.about(
+            "unit_weights",
+            len(unit_weights),
+            "were given for a preparation without unit weights",
+            "none for a liquid",
+        )
+    if unit_weights and window is not None:
         weight_check = check_weights(window, unit_weights, field="unit_weights")
         if not weight_check.passed:
             warnings.append(
@@ -410,6 +463,10 @@ def make_record(
                 )
             )
     batch = getattr(result, "batch_count", None)
+    if yield_units is not None and batch is None:
+        raise InputError.about(
+            "yield_units", yield_units, "is a number of units", "no unit count for a liquid"
+        )
     if yield_units is not None:
         if yield_units < 0:
             raise InputError.about(
@@ -470,9 +527,23 @@ def _pct(q: Quantity) -> str:
     return plain(q.magnitude.quantize(Decimal("0.01")))
 
 
+def _planned(result: Any) -> dict[int, Any]:
+    """The planned weighings (and, for liquids, measured volumes) by number."""
+    items = getattr(result, "weighings", None)
+    if items is None:
+        items = result.batch.measurements
+    return {m.number: m for m in items}
+
+
+def _window(result: Any) -> WeightWindow | None:
+    window = getattr(result, "qc", None)
+    return window if isinstance(window, WeightWindow) else None
+
+
 def _weighing_check(planned: Any, actual: Quantity, tolerance: Quantity) -> WeighingCheck:
-    p = planned.amount.m_as(Unit.MG)
-    deviation = CONTEXT.divide(actual.m_as(Unit.MG) - p, p) * HUNDRED
+    unit = planned.amount.unit.canonical
+    p = planned.amount.m_as(unit)
+    deviation = CONTEXT.divide(actual.m_as(unit) - p, p) * HUNDRED
     return WeighingCheck(
         number=planned.number,
         what=planned.what,
@@ -626,7 +697,7 @@ def verify_record(data: Any) -> VerifyReport:
                 reason="is not a percentage",
             )
         )
-    planned = {w.number: w for w in recomputed.weighings}
+    planned = _planned(recomputed)
     for i, a in enumerate(data.get("actual_weighings", []) or []):
         field = f"actual_weighings[{i}]"
         try:
@@ -668,8 +739,8 @@ def verify_record(data: Any) -> VerifyReport:
                     reason="differs from the recomputed plan",
                 )
             )
-    checked.append("each actual weighing against its planned amount and tolerance")
-    window = recomputed.qc
+    checked.append("each actual weighing or measured volume against its plan and tolerance")
+    window = _window(recomputed)
     for i, w in enumerate(data.get("unit_weights", []) or []):
         field = f"unit_weights[{i}]"
         try:
@@ -677,6 +748,16 @@ def verify_record(data: Any) -> VerifyReport:
         except LdnCompoundError:
             differences.append(
                 Difference(field=field, recorded=str(w), found="", reason="is not a weight")
+            )
+            continue
+        if window is None:
+            differences.append(
+                Difference(
+                    field=field,
+                    recorded=str(q),
+                    found="",
+                    reason="this preparation has no unit weights",
+                )
             )
             continue
         if q < window.low or q > window.high:

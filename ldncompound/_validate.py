@@ -12,7 +12,16 @@ from ._errors import InputError
 from ._numbers import plain
 from ._units import Dimension, Quantity, Unit
 
-__all__ = ["DIMENSION", "density_field", "mass_field", "percent_field", "qfield", "text_field"]
+__all__ = [
+    "DIMENSION",
+    "concentration_field",
+    "density_field",
+    "mass_field",
+    "percent_field",
+    "qfield",
+    "text_field",
+    "volume_field",
+]
 
 Validator = Callable[[Any, Any, Any], None]
 
@@ -42,6 +51,39 @@ def mass_field(field: str) -> Validator:
             )
 
     return check
+
+
+def _bounded(
+    field: str, dimension: Dimension, unit: Unit, high: Decimal, example: str
+) -> Validator:
+    def check(_i: object, _a: object, value: Quantity | None) -> None:
+        if value is None:
+            return
+        if not isinstance(value, Quantity):
+            raise InputError.about(
+                field, value, "is not a quantity", f"{dimension.described} such as {example}"
+            )
+        value.require(dimension, field)
+        if value.magnitude <= 0 or value.m_as(unit) > high:
+            raise InputError.about(
+                field,
+                str(value),
+                "is out of range",
+                f"more than 0 and at most {plain(high)} {unit.display}",
+                code="out-of-range",
+            )
+
+    return check
+
+
+def volume_field(field: str, high: Decimal = Decimal(1000)) -> Validator:
+    """A positive volume of at most ``high`` mL, or ``None``."""
+    return _bounded(field, Dimension.VOLUME, Unit.ML, high, "'5 mL'")
+
+
+def concentration_field(field: str, high: Decimal = Decimal(1000)) -> Validator:
+    """A positive mass per volume of at most ``high`` mg/mL, or ``None``."""
+    return _bounded(field, Dimension.CONCENTRATION, Unit.MG_PER_ML, high, "'1 mg/mL'")
 
 
 def percent_field(

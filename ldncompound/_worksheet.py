@@ -11,13 +11,18 @@ import textwrap
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from ._numbers import fixed, places_of, significant
+from ._numbers import fixed, places_of, plain, significant
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Quantity
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._bud import BeyondUseDate
     from ._capsules import CapsuleResult
+    from ._drops import DropperCalibration, DropsResult
+    from ._labels import LabelFacts
+    from ._liquid_batch import FillPlan, LiquidBatch
+    from ._liquids import LiquidResult
     from ._records import CompoundingRecord, VerifyReport
     from ._titration import TitrationResult
     from ._troches import TrocheResult
@@ -246,6 +251,248 @@ def bud_section(b: BeyondUseDate, *, container: str) -> list[str]:
                 ("Reference", b.reference),
             ]
         ),
+    ]
+
+
+def _supply(order: Any) -> str:
+    per_day = order.doses_per_day
+    times = "" if per_day is None else f"{plain(per_day)} dose{'' if per_day == 1 else 's'} a day"
+    if order.days_supply is not None:
+        return f"{order.days_supply} days at {times}"
+    return f"{q(order.volume)} to dispense" + (f" ({times})" if times else "")
+
+
+def _batch_fields(r: Any) -> list[tuple[str, str]]:
+    b: LiquidBatch = r.batch
+    source = r.order.source
+    src = source.material_name
+    if source.lot:
+        src += f", lot {source.lot}"
+    src += f", expires {source.expiry.isoformat()}"
+    pairs = [
+        (
+            "Concentration",
+            (
+                f"{q(b.concentration)} {r.dose_basis_name}; {q(b.concentration_planned)} planned from the "
+                f"measured amounts ({q(b.concentration_deviation, 2)})"
+            ),
+        ),
+        ("Source", src),
+        (
+            "Vehicle",
+            f"{b.vehicle.name}: {b.category_basis}"
+            + ("; a suspension (shake well)" if b.suspension else "")
+            + ("; shake well" if b.shake_well and not b.suspension else ""),
+        ),
+        (
+            "Batch",
+            (
+                f"{q(b.dispense_volume)} to dispense + {q(b.overage)} overage = {q(b.batch_volume)}; made up "
+                f"to {q(b.final_volume)} in the {b.final_device.described}"
+            ),
+        ),
+    ]
+    if b.tablets is not None and b.volume_per_tablet is not None:
+        pairs.append(
+            (
+                "Tablets",
+                f"{b.tablets} whole tablets; one tablet makes {q(b.volume_per_tablet)} at {q(b.concentration)}",
+            )
+        )
+    if b.plan is not None and b.balance is not None:
+        plan, bal = b.plan, b.balance
+        how = f"weigh {weighed(plan.weighed, bal.readability)}"
+        if (
+            plan.aliquot is not None
+            and plan.stock_volume is not None
+            and plan.aliquot_device is not None
+        ):
+            how += (
+                f", dissolve to {q(plan.stock_volume)}, take {q(plan.aliquot)} with the "
+                f"{plan.aliquot_device.described} (liquid aliquot, {q(plan.material)} of powder)"
+            )
+        else:
+            how += " and dissolve it (direct)"
+        pairs.append(("Weighing", how))
+        pairs.append(
+            (
+                "Balance",
+                f"{bal.name}: minimum weight {q(bal.minimum_weight)}, readability {q(bal.readability)} ({bal.source})",
+            )
+        )
+    pairs.append(
+        (
+            "Solubility",
+            f"{q(b.solubility)} (checked)"
+            if b.solubility is not None
+            else "not known (not checked)",
+        )
+    )
+    pairs.append(("Allergens", ", ".join(r.allergens) or "none identified"))
+    return pairs
+
+
+def _batch_sections(r: Any) -> list[str]:
+    b: LiquidBatch = r.batch
+    bal = b.balance
+    lines = title("Ingredients")
+    lines.append(f"  {'role':<12} {'amount':>12}  {'lot':<12} {'expiry':<10}  name")
+    for ing in b.ingredients:
+        expiry = ing.expiry.isoformat() if ing.expiry else "-"
+        amount = (
+            "-"
+            if ing.amount is None
+            else (
+                weighed(ing.amount, bal.readability)
+                if bal is not None and ing.role == "active"
+                else q(ing.amount)
+            )
+        )
+        lines += hanging(
+            f"  {ing.role:<12} {amount:>12}  {ing.lot or '-':<12} {expiry:<10}  ",
+            f"{ing.name} ({ing.note})",
+        )
+    lines += title("Measurements (weighings at least the balance minimum; volumes on a graduation)")
+    for m in b.measurements:
+        amount = (
+            weighed(m.amount, bal.readability)
+            if bal is not None and m.device == bal.name
+            else q(m.amount)
+        )
+        lines += hanging(
+            f"  {m.number:>2}. {amount:>12}   actual ________   ", f"{m.what} ({m.device})"
+        )
+    lines += title("Procedure")
+    lines += numbered(b.process)
+    return lines
+
+
+def label_section(facts: LabelFacts) -> list[str]:
+    """What the label needs (dosage form, strength, dose measure, storage, statements)."""
+    strength = q(facts.strength) + (
+        f" ({q(facts.strength_per_drop)})" if facts.strength_per_drop else ""
+    )
+    return [
+        *title("Label facts"),
+        *field_lines(
+            [
+                ("Product", f"{facts.drug} {strength} {facts.dosage_form}, {facts.route}"),
+                ("One dose", facts.dose_measure),
+                ("Quantity", q(facts.quantity)),
+                ("Discard after", facts.beyond_use_date.isoformat()),
+                ("Statements", " ".join(facts.auxiliary)),
+                ("Allergens", ", ".join(facts.allergens) or "none identified"),
+            ]
+        ),
+    ]
+
+
+def _fills(f: FillPlan | None) -> list[str]:
+    if f is None:
+        return []
+    return [
+        *title("Fills (the days' supply is longer than the BUD)"),
+        *field_lines(
+            [
+                (
+                    "Fills",
+                    (
+                        f"{f.fills} fills of {f.days_per_fill} days ({q(f.volume_per_fill)} each) for "
+                        f"{f.days_supply} days; compound each fill fresh"
+                    ),
+                )
+            ]
+        ),
+    ]
+
+
+def _tail(r: Any, container: str) -> list[str]:
+    lines = label_section(r.label)
+    lines += bud_section(r.bud, container=container)
+    lines += _fills(r.fills)
+    lines += warnings_section(r.warnings)
+    lines += defaults_section(r.defaults)
+    lines += trace_section(r.trace)
+    lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
+    return lines
+
+
+def _liquid(r: LiquidResult) -> list[str]:
+    head = f"Compounding worksheet: {r.dose_basis_name} {q(r.concentration)} {r.label.dosage_form}"
+    lines = [head, "=" * len(head)]
+    lines += field_lines(
+        [
+            ("Order", f"{q(r.dose)} {r.dose_basis_name} a dose; {_supply(r.order)}"),
+            ("Reference", r.order.reference or "not given"),
+            (
+                "Dose",
+                (
+                    f"{q(r.dose)} = {q(r.dose_volume)}; measured {q(r.dose_measured)} on the {r.syringe.described} "
+                    f"({q(r.syringe_share, 3)} of it) delivers {q(r.dose_delivered)} ({q(r.dose_deviation, 2)})"
+                ),
+            ),
+            *_batch_fields(r),
+        ]
+    )
+    lines += _batch_sections(r)
+    return lines + _tail(r, "tight, light-resistant (amber) bottle with an oral syringe")
+
+
+def _drops(r: DropsResult) -> list[str]:
+    head = f"Compounding worksheet: {r.dose_basis_name} {q(r.concentration)} sublingual drops"
+    cal = r.dropper
+    how = "NOMINAL, not calibrated" if cal.nominal else f"{cal.drops} drops into {q(cal.volume)}"
+    lines = [head, "=" * len(head)]
+    lines += field_lines(
+        [
+            ("Order", f"{q(r.dose)} {r.dose_basis_name} a dose; {_supply(r.order)}"),
+            ("Reference", r.order.reference or "not given"),
+            (
+                "Dropper",
+                f"{cal.dropper}: {q(r.drops_per_ml, 4)} ({how}); use only the dropper supplied",
+            ),
+            (
+                "Dose",
+                (
+                    f"{r.drops_per_dose} drops of {q(r.per_drop)} deliver {q(r.dose_delivered)} "
+                    f"({q(r.dose_deviation, 2)}); {q(r.dose_volume, 4)}; cap {r.max_drops} drops"
+                ),
+            ),
+            (
+                "Suggested",
+                (
+                    f"{q(r.suggested_concentration, 4)} makes the dose {r.suggested_drops} whole drops"
+                    if r.suggested_concentration is not None
+                    else "no concentration makes the dose whole drops within the cap"
+                ),
+            ),
+            *_batch_fields(r),
+        ]
+    )
+    lines += _batch_sections(r)
+    return lines + _tail(
+        r, "tight, light-resistant (amber) dropper bottle with its calibrated dropper"
+    )
+
+
+def _calibration(c: DropperCalibration) -> list[str]:
+    head = "Dropper calibration"
+    return [
+        head,
+        "=" * len(head),
+        *field_lines(
+            [
+                ("Dropper", c.dropper),
+                (
+                    "Counted",
+                    f"{c.drops} drops into {q(c.volume)}" + (" (nominal)" if c.nominal else ""),
+                ),
+                ("Result", f"{q(c.drops_per_ml, 4)}"),
+                ("Label", c.label_text),
+            ]
+        ),
+        "",
+        f"{c.schema}; ldncompound {__version__}",
     ]
 
 
@@ -483,3 +730,6 @@ _RENDERERS["ldncompound/titration/1"] = _titration
 _RENDERERS["ldncompound/record/1"] = _record
 _RENDERERS["ldncompound/verify-report/1"] = _verify
 _RENDERERS["ldncompound/troches/1"] = _troches
+_RENDERERS["ldncompound/liquid/1"] = _liquid
+_RENDERERS["ldncompound/drops/1"] = _drops
+_RENDERERS["ldncompound/dropper-calibration/1"] = _calibration

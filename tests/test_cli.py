@@ -233,3 +233,305 @@ def test_main_turns_an_internal_error_into_one_line(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "internal error (RuntimeError: boom)" in err
     assert "Traceback" not in err
+
+
+# --- liquids, drops, dropper calibration --------------------------------------------------------
+
+LIQUID = [
+    "liquid",
+    "--dose",
+    "4.5 mg",
+    "--doses-per-day",
+    "1",
+    "--days",
+    "30",
+    "--source",
+    "tablets",
+    "--tablet-weight",
+    "201.4 mg",
+    "--tablets-weighed",
+    "20",
+    "--expiry",
+    "2027-06-30",
+    "--concentration",
+    "1 mg/mL",
+    "--syringe-capacity",
+    "5 mL",
+    "--syringe-graduation",
+    "0.1 mL",
+    "--compounded-on",
+    "2026-11-21",
+]
+DROPS = [
+    "drops",
+    "--dose",
+    "4.5 mg",
+    "--doses-per-day",
+    "1",
+    "--days",
+    "30",
+    "--source",
+    "api",
+    "--api-form",
+    "hcl",
+    "--assay",
+    "99.5 %",
+    "--assay-basis",
+    "as-is",
+    "--lot",
+    "A2",
+    "--expiry",
+    "2028-01-01",
+    "--vehicle",
+    "nz-preserved",
+    "--min-weight",
+    "50 mg",
+    "--readability",
+    "1 mg",
+    "--calibration-drops",
+    "40",
+    "--calibration-volume",
+    "2.5 mL",
+    "--dropper",
+    "amber bottle dropper D7",
+    "--compounded-on",
+    "2026-11-21",
+]
+
+
+def test_liquid_worksheet_and_json():
+    res = run(*LIQUID)
+    assert res.exit_code == 0, res.output
+    assert "oral suspension" in res.output
+    assert "3 whole tablets" in res.output
+    assert "[bud-shorter-than-supply]" in res.output
+    res = run(*LIQUID, "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["schema"] == "ldncompound/liquid/1"
+    r = lc.from_json(data)
+    assert r.batch.tablets == 3
+    assert r.dose_volume == lc.volume("4.5 mL")
+    assert r.bud.date.isoformat() == "2026-12-04"
+
+
+def test_liquid_from_api_with_a_liquid_aliquot():
+    res = run(
+        "liquid",
+        "--dose",
+        "4.5 mg",
+        "--volume",
+        "30 mL",
+        "--source",
+        "api",
+        "--api-form",
+        "hcl",
+        "--assay",
+        "100 %",
+        "--assay-basis",
+        "as-is",
+        "--expiry",
+        "2028-01-01",
+        "--concentration",
+        "1 mg/mL",
+        "--overage",
+        "0 %",
+        "--class-iii",
+        "--vehicle",
+        "nz-preserved",
+        "--syringe",
+        "oral-5ml",
+        "--compounded-on",
+        "2026-11-21",
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    plan = data["batch"]["plan"]
+    assert (plan["weighed"]["value"], plan["stock_volume"]["value"], plan["aliquot"]["value"]) == (
+        "120",
+        "20",
+        "5",
+    )
+    assert "dose-off-graduation" in {w["code"] for w in data["warnings"]}
+
+
+def test_declared_vehicle_flavour_and_study():
+    res = run(
+        *LIQUID,
+        "--vehicle-name",
+        "house glycerin base",
+        "--nonaqueous",
+        "--water-activity-basis",
+        "no water in the formula",
+        "--flavour",
+        "peppermint oil",
+        "--flavour-expiry",
+        "2027-01-01",
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["bud"]["category"] == "nonaqueous-oral-liquid"
+    res = run(
+        *LIQUID,
+        "--vehicle",
+        "nz-preserved",
+        "--storage",
+        "refrigerator",
+        "--study-reference",
+        "Fawcett 1997",
+        "--study-days",
+        "60",
+        "--study-confirmed",
+    )
+    assert res.exit_code == 0, res.output
+    assert "Fawcett 1997" in res.output
+
+
+def test_drops_and_calibration_commands():
+    res = run(*DROPS, "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["schema"] == "ldncompound/drops/1"
+    assert data["drops_per_dose"] == 9
+    assert data["concentration"] == {"value": "8", "unit": "mg/mL"}
+    assert lc.from_json(data).dropper.drops == 40
+    res = run(*DROPS)
+    assert res.exit_code == 0, res.output
+    assert "9 drops" in res.output
+    res = run(
+        "calibrate-dropper",
+        "--calibration-drops",
+        "40",
+        "--calibration-volume",
+        "2.5 mL",
+        "--dropper",
+        "amber bottle dropper D7",
+    )
+    assert res.exit_code == 0, res.output
+    assert "16 drops/mL" in res.output
+    assert "Use only the dropper supplied." in res.output
+    res = run(
+        "calibrate-dropper",
+        "--calibration-drops",
+        "40",
+        "--calibration-volume",
+        "2.5 mL",
+        "--dropper",
+        "D7",
+        "--format",
+        "json",
+    )
+    assert json.loads(res.output)["drops"] == 40
+
+
+def _without(args: list[str], *flags: str) -> list[str]:
+    out, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a in flags:
+            skip = True
+            continue
+        out.append(a)
+    return out
+
+
+def test_drops_refuse_an_uncalibrated_dropper_unless_accepted():
+    bare = _without(DROPS, "--calibration-drops", "--calibration-volume", "--dropper")
+    res = run(*bare)
+    assert res.exit_code == 2
+    assert "--calibration-drops is missing" in res.output
+    assert "Traceback" not in res.output
+    res = run(*bare, "--accept-nominal-dropper", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert "nominal-dropper" in {w["code"] for w in json.loads(res.output)["warnings"]}
+
+
+@pytest.mark.parametrize(
+    ("base", "flag", "value", "fragment"),
+    [
+        (LIQUID, "--concentration", "1 mg", "--concentration: '1 mg' is not a strength per volume"),
+        (LIQUID, "--concentration", "1,5 mg/mL", "--concentration: '1,5 mg/mL' uses a comma"),
+        (LIQUID, "--days", "30.5", "--days: '30.5' is not a whole number"),
+        (LIQUID, "--days", "400", "--days: '400' is too large"),
+        (LIQUID, "--volume", "30 mg", "--volume: '30 mg' is a mass"),
+        (
+            LIQUID,
+            "--syringe-graduation",
+            "0.3 mL",
+            "--syringe-graduation: '0.3 mL' does not divide",
+        ),
+        (LIQUID, "--source", "stock", "'stock' is not one of"),
+        (LIQUID, "--measurable-fraction", "0 %", "--measurable-fraction: '0 %' is out of range"),
+        (LIQUID, "--vehicle-expiry", "2027/01/01", "--vehicle-expiry: '2027/01/01' is not a date"),
+        (
+            DROPS,
+            "--calibration-drops",
+            "4",
+            "--calibration-drops: '4 drops in 2.5 mL' gives 1.6 drops per mL",
+        ),
+        (DROPS, "--calibration-volume", "2.5 cc", "--calibration-volume: '2.5 cc' uses 'cc'"),
+        (DROPS, "--max-drops", "0", "--max-drops: '0' is zero"),
+        (DROPS, "--dose-tolerance", "20 %", "--dose-tolerance: '20 %' is out of range"),
+    ],
+)
+def test_liquid_and_drops_refusals_name_the_option(base, flag, value, fragment):
+    args = list(base)
+    if flag in args:
+        args[args.index(flag) + 1] = value
+    else:
+        args += [flag, value]
+    res = run(*args)
+    assert res.exit_code == 2, res.output
+    assert fragment in res.output
+    assert "Traceback" not in res.output
+    error_lines = [line for line in res.output.splitlines() if line.startswith("Error:")]
+    assert len(error_lines) == 1
+
+
+@pytest.mark.parametrize(
+    ("base", "extra", "fragment"),
+    [
+        (LIQUID, ["--storage", "room"], "--storage: 'room' is not allowed"),
+        (LIQUID, ["--concentration", "150 mg/mL"], "above the solubility"),
+        (DROPS, ["--concentration", "1 mg/mL"], "more than the cap of 20 drops"),
+        (
+            DROPS,
+            ["--concentration", "5 mg/mL", "--dose-tolerance", "2 %"],
+            "beyond the 2 % tolerance",
+        ),
+    ],
+)
+def test_liquid_and_drops_formulation_errors_exit_1(base, extra, fragment):
+    args = list(base)
+    for flag, value in zip(extra[::2], extra[1::2], strict=True):
+        if flag in args:
+            args[args.index(flag) + 1] = value
+        else:
+            args += [flag, value]
+    res = run(*args)
+    assert res.exit_code == 1, res.output
+    assert fragment in res.output
+    assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--vehicle", "nz-preserved", "--preservative", "x"], "give one of the two"),
+        (["--vehicle-name", "x"], "--aqueous or --nonaqueous is required"),
+        (["--flavour-lot", "F1"], "need --flavour"),
+        (["--study-days", "60"], "need --study-reference"),
+        (["--syringe", "oral-5ml"], "give one of the two"),
+        (["--volume", "30 mL"], "--days"),
+    ],
+)
+def test_liquid_option_combinations_refused(extra, fragment):
+    res = run(*LIQUID, *extra)
+    assert res.exit_code == 2, res.output
+    assert fragment in res.output

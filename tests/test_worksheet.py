@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import ldncompound as lc
 
@@ -63,3 +64,40 @@ def test_worksheet_shows_every_warning_code_and_default():
         assert f"[{w.code}]" in text
     for d in r.defaults:
         assert f"{d.field} = " in text
+
+
+def test_liquid_and_drops_worksheets_show_every_warning_and_default():
+    tabs = lc.TabletSource(average_weight=lc.mass("200 mg"), expiry=dt.date(2028, 1, 1))
+    liquid = lc.formulate_liquid(
+        lc.LiquidOrder(
+            dose=lc.mass("4.5 mg"), doses_per_day=Decimal(1), days_supply=30, source=tabs
+        ),
+        today=DAY,
+    )
+    drops = lc.formulate_drops(
+        lc.DropsOrder(
+            dose=lc.mass("1.5 mg"),
+            volume=lc.volume("10 mL"),
+            source=tabs,
+            accept_nominal_dropper=True,
+        ),
+        today=DAY,
+    )
+    for r in (liquid, drops):
+        text = lc.render_worksheet(r)
+        for w in r.warnings:
+            assert f"[{w.code}]" in text
+        for d in r.defaults:
+            assert f"{d.field} = " in text
+        for heading in (
+            "Ingredients",
+            "Measurements",
+            "Procedure",
+            "Label facts",
+            "Beyond-use date",
+        ):
+            assert heading in text
+        assert r.schema in text
+        assert all(len(line) <= 110 for line in text.splitlines())
+    assert "Fills" in lc.render_worksheet(liquid)
+    assert "NOMINAL" in lc.render_worksheet(drops)

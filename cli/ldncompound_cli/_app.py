@@ -59,6 +59,38 @@ FLAGS: dict[str, str] = {
     "rounding_tolerance": "--rounding-tolerance",
     "tablet_margin": "--tablet-margin",
     "active.expiry": "--expiry",
+    "source": "--source",
+    "days_supply": "--days",
+    "volume": "--volume",
+    "concentration": "--concentration",
+    "syringe": "--syringe",
+    "device.capacity": "--syringe-capacity",
+    "device.graduation": "--syringe-graduation",
+    "vehicle": "--vehicle",
+    "vehicle.name": "--vehicle-name",
+    "vehicle.preservative": "--preservative",
+    "vehicle.water_activity_basis": "--water-activity-basis",
+    "vehicle.lot": "--vehicle-lot",
+    "vehicle.expiry": "--vehicle-expiry",
+    "flavour.expiry": "--flavour-expiry",
+    "preservative.expiry": "--added-preservative-expiry",
+    "additive.name": "--flavour",
+    "additive.lot": "--flavour-lot",
+    "aliquot_volume": "--aliquot-volume",
+    "solubility": "--solubility",
+    "measurable_fraction": "--measurable-fraction",
+    "dose_tolerance": "--dose-tolerance",
+    "calibration": "--calibration-drops",
+    "calibration.drops": "--calibration-drops",
+    "calibration.volume": "--calibration-volume",
+    "calibration.dropper": "--dropper",
+    "accept_nominal_dropper": "--accept-nominal-dropper",
+    "max_drops": "--max-drops",
+    "study": "--study-reference",
+    "study.reference": "--study-reference",
+    "study.days": "--study-days",
+    "study.storage": "--storage",
+    "study.matches_formula_vehicle_container": "--study-confirmed",
     "filler.expiry": "--filler-expiry",
     "shells.expiry": "--shell-expiry",
     "unit_weights": "--unit-weight",
@@ -242,7 +274,7 @@ def _source(
             assay_as=opts["assay_as"],
             water_content=_percent(opts["water"], "--water"),
             loss_on_drying=_percent(opts["loss_on_drying"], "--loss-on-drying"),
-            bulk_density=_density(opts["source_density"], "--source-density"),
+            bulk_density=_density(opts.get("source_density"), "--source-density"),
             lot=lot,
             expiry=expiry,
         )
@@ -268,7 +300,7 @@ def _source(
             tablets_weighed=_count(opts["tablets_weighed"], "--tablets-weighed", 1000),
             product=opts["tablet_product"],
             allergens_declared=allergens,
-            powder_density=_density(opts["source_density"], "--source-density"),
+            powder_density=_density(opts.get("source_density"), "--source-density"),
             lot=lot,
             expiry=expiry,
         )
@@ -289,6 +321,106 @@ def _source(
 FORMS = click.Choice(["hcl", "hcl-dihydrate", "base"])
 
 
+def _apply(options: tuple[Callable[[Any], Any], ...]) -> Callable[[F], F]:
+    """Apply a shared group of click options in the order listed."""
+
+    def wrap(fn: F) -> F:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return wrap
+
+
+def _source_kind(*kinds: str, note: str = "") -> Callable[[Any], Any]:
+    return click.option(
+        "--source",
+        "source_kind",
+        type=click.Choice(list(kinds)),
+        required=True,
+        help="where the drug comes from" + note,
+    )
+
+
+LOT_OPTIONS = (
+    click.option("--lot", help="lot number of the drug source"),
+    click.option("--expiry", help="expiry of the drug source (for a stock: its BUD), YYYY-MM-DD"),
+)
+API_OPTIONS = (
+    click.option("--api-form", type=FORMS, help="API: form in the jar"),
+    click.option("--assay", help='API: assay, e.g. "99.5 %"'),
+    click.option(
+        "--assay-basis",
+        type=click.Choice(["as-is", "anhydrous", "dried"]),
+        help="API: basis of the assay",
+    ),
+    click.option("--assay-as", type=FORMS, help="API: form the assay is expressed as"),
+    click.option(
+        "--water",
+        help='API: water content (Karl Fischer), for an anhydrous-basis assay, e.g. "8.7 %"',
+    ),
+    click.option("--loss-on-drying", help="API: loss on drying, for a dried-basis assay"),
+)
+TABLET_OPTIONS = (
+    click.option(
+        "--tablet-weight", help='tablets: measured average tablet weight, e.g. "201.4 mg"'
+    ),
+    click.option("--tablets-weighed", help="tablets: how many tablets the average comes from"),
+    click.option("--tablet-strength", help="tablets: labelled strength [default: 50 mg]"),
+    click.option(
+        "--tablet-basis", type=FORMS, help="tablets: form of the labelled strength [default: HCl]"
+    ),
+    click.option("--tablet-product", help="tablets: product name and maker"),
+    click.option(
+        "--tablet-allergen",
+        multiple=True,
+        help="tablets: declared allergen (repeatable) [default: lactose]",
+    ),
+    click.option(
+        "--no-tablet-allergens", is_flag=True, help="tablets: the product declares no allergens"
+    ),
+)
+STOCK_OPTIONS = (
+    click.option("--stock-strength", help='stock: drug share of the mixture, e.g. "10 %" for 1:10'),
+    click.option("--stock-diluent", help="stock: the diluent it was made with"),
+    click.option("--stock-basis", type=FORMS, help="stock: form of the stated strength"),
+    click.option("--stock-made-on", help="stock: date it was made"),
+)
+DENSITY_OPTIONS = (
+    click.option("--source-density", help="bulk density of the drug material, if measured (g/mL)"),
+)
+SOURCE_OPTIONS = (
+    _source_kind("api", "tablets", "stock"),
+    *LOT_OPTIONS,
+    *API_OPTIONS,
+    *TABLET_OPTIONS,
+    *STOCK_OPTIONS,
+    *DENSITY_OPTIONS,
+)
+#: troches: a bulk density plays no part in a melt (displacement uses density factors)
+TROCHE_SOURCE_OPTIONS = (
+    _source_kind("api", "tablets", "stock"),
+    *LOT_OPTIONS,
+    *API_OPTIONS,
+    *TABLET_OPTIONS,
+    *STOCK_OPTIONS,
+)
+BALANCE_OPTIONS = (
+    click.option("--min-weight", help="balance: documented minimum weight (with --readability)"),
+    click.option("--readability", help='balance: readability, e.g. "1 mg"'),
+    click.option(
+        "--sensitivity", help="torsion balance: sensitivity requirement (with --max-error)"
+    ),
+    click.option("--max-error", help='torsion balance: largest error allowed, e.g. "5 %"'),
+    click.option(
+        "--usp41", is_flag=True, help="balance: minimum weight 820 x readability (USP <41>)"
+    ),
+    click.option(
+        "--class-iii", is_flag=True, help="balance: Class III torsion preset (120 mg, 10 mg)"
+    ),
+)
+
+
 @cli.command()
 @click.option("--dose", required=True, help='dose per capsule, e.g. "4.5 mg" or "500 mcg"')
 @click.option("--count", required=True, help="capsules to dispense")
@@ -296,47 +428,7 @@ FORMS = click.Choice(["hcl", "hcl-dihydrate", "base"])
     "--dose-basis", type=FORMS, help="form the dose is stated in [default: naltrexone HCl]"
 )
 @click.option("--doses-per-day", help="doses a day, for the daily-dose and days'-supply checks")
-@click.option(
-    "--source",
-    "source_kind",
-    type=click.Choice(["api", "tablets", "stock"]),
-    required=True,
-    help="where the drug comes from",
-)
-@click.option("--lot", help="lot number of the drug source")
-@click.option("--expiry", help="expiry of the drug source (for a stock: its BUD), YYYY-MM-DD")
-@click.option("--api-form", type=FORMS, help="API: form in the jar")
-@click.option("--assay", help='API: assay, e.g. "99.5 %"')
-@click.option(
-    "--assay-basis",
-    type=click.Choice(["as-is", "anhydrous", "dried"]),
-    help="API: basis of the assay",
-)
-@click.option("--assay-as", type=FORMS, help="API: form the assay is expressed as")
-@click.option(
-    "--water", help='API: water content (Karl Fischer), for an anhydrous-basis assay, e.g. "8.7 %"'
-)
-@click.option("--loss-on-drying", help="API: loss on drying, for a dried-basis assay")
-@click.option("--tablet-weight", help='tablets: measured average tablet weight, e.g. "201.4 mg"')
-@click.option("--tablets-weighed", help="tablets: how many tablets the average comes from")
-@click.option("--tablet-strength", help="tablets: labelled strength [default: 50 mg]")
-@click.option(
-    "--tablet-basis", type=FORMS, help="tablets: form of the labelled strength [default: HCl]"
-)
-@click.option("--tablet-product", help="tablets: product name and maker")
-@click.option(
-    "--tablet-allergen",
-    multiple=True,
-    help="tablets: declared allergen (repeatable) [default: lactose]",
-)
-@click.option(
-    "--no-tablet-allergens", is_flag=True, help="tablets: the product declares no allergens"
-)
-@click.option("--stock-strength", help='stock: drug share of the mixture, e.g. "10 %" for 1:10')
-@click.option("--stock-diluent", help="stock: the diluent it was made with")
-@click.option("--stock-basis", type=FORMS, help="stock: form of the stated strength")
-@click.option("--stock-made-on", help="stock: date it was made")
-@click.option("--source-density", help="bulk density of the drug material, if measured (g/mL)")
+@_apply(SOURCE_OPTIONS)
 @click.option(
     "--filler",
     "filler_key",
@@ -364,12 +456,7 @@ FORMS = click.Choice(["hcl", "hcl-dihydrate", "base"])
 @click.option("--fill-weight", help="net fill weight per capsule for --method fixed-weight")
 @click.option("--overage", help='extra of the whole batch, e.g. "10 %"')
 @click.option("--drug-loss", help="drug-only loss allowance (off unless given)")
-@click.option("--min-weight", help="balance: documented minimum weight (with --readability)")
-@click.option("--readability", help='balance: readability, e.g. "1 mg"')
-@click.option("--sensitivity", help="torsion balance: sensitivity requirement (with --max-error)")
-@click.option("--max-error", help='torsion balance: largest error allowed, e.g. "5 %"')
-@click.option("--usp41", is_flag=True, help="balance: minimum weight 820 x readability (USP <41>)")
-@click.option("--class-iii", is_flag=True, help="balance: Class III torsion preset (120 mg, 10 mg)")
+@_apply(BALANCE_OPTIONS)
 @click.option("--shell-weight", help="measured average empty-shell weight")
 @click.option("--shell-material", default=None, help="shell material [default: gelatin]")
 @click.option("--shell-lot", help="shell lot")
@@ -482,72 +569,322 @@ def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.Cap
     )
 
 
-def source_options(fn: F) -> F:
-    """The drug-source options (the same as the capsules command's)."""
-    options = [
-        click.option(
-            "--source",
-            "source_kind",
-            type=click.Choice(["api", "tablets", "stock"]),
-            required=True,
-            help="where the drug comes from",
-        ),
-        click.option("--lot", help="lot number of the drug source"),
-        click.option(
-            "--expiry", help="expiry of the drug source (for a stock: its BUD), YYYY-MM-DD"
-        ),
-        click.option("--api-form", type=FORMS, help="API: form in the jar"),
-        click.option("--assay", help='API: assay, e.g. "99.5 %"'),
-        click.option(
-            "--assay-basis",
-            type=click.Choice(["as-is", "anhydrous", "dried"]),
-            help="API: basis of the assay",
-        ),
-        click.option("--assay-as", type=FORMS, help="API: form the assay is expressed as"),
-        click.option("--water", help="API: water content (Karl Fischer), anhydrous basis"),
-        click.option("--loss-on-drying", help="API: loss on drying, for a dried-basis assay"),
-        click.option("--tablet-weight", help='tablets: measured average weight, e.g. "201.4 mg"'),
-        click.option("--tablets-weighed", help="tablets: how many tablets the average comes from"),
-        click.option("--tablet-strength", help="tablets: labelled strength [default: 50 mg]"),
-        click.option(
-            "--tablet-basis",
-            type=FORMS,
-            help="tablets: form of the labelled strength [default: HCl]",
-        ),
-        click.option("--tablet-product", help="tablets: product name and maker"),
-        click.option(
-            "--tablet-allergen",
-            multiple=True,
-            help="tablets: declared allergen (repeatable) [default: lactose]",
-        ),
-        click.option(
-            "--no-tablet-allergens", is_flag=True, help="tablets: the product declares no allergens"
-        ),
-        click.option("--stock-strength", help='stock: drug share of the mixture, e.g. "10 %"'),
-        click.option("--stock-diluent", help="stock: the diluent it was made with"),
-        click.option("--stock-basis", type=FORMS, help="stock: form of the stated strength"),
-        click.option("--stock-made-on", help="stock: date it was made"),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+def _volume(text: str | None, flag: str) -> lc.Quantity | None:
+    return None if text is None else lc.volume(text, field=flag)
 
 
-def balance_options(fn: F) -> F:
-    """The balance options (the same as the capsules command's)."""
-    options = [
-        click.option(
-            "--min-weight", help="balance: documented minimum weight (with --readability)"
+def _strength(text: str | None, flag: str) -> lc.Quantity | None:
+    return None if text is None else lc.parse_strength(text, field=flag).concentration
+
+
+def _vehicle(o: dict[str, Any]) -> lc.VehicleLot | None:
+    key, name = o["vehicle_key"], o["vehicle_name"]
+    declared = (
+        any(o[k] is not None for k in ("vehicle_name", "preservative", "water_activity_basis"))
+        or o["vehicle_water"] is not None
+    )
+    if key is not None and declared:
+        raise lc.InputError(
+            "--vehicle names a table vehicle; --vehicle-name, --aqueous/--nonaqueous, --preservative "
+            "and --water-activity-basis declare one instead; give one of the two.",
+            field="--vehicle",
+        )
+    if declared:
+        chosen = lc.Vehicle.declared(
+            name=_require(name, "--vehicle-name", "to declare a vehicle by its composition"),
+            aqueous=_require(
+                o["vehicle_water"], "--aqueous or --nonaqueous", "to declare a vehicle"
+            ),
+            preservative=o["preservative"],
+            water_activity_basis=o["water_activity_basis"],
+        )
+    elif key is not None:
+        chosen = lc.vehicle(key)
+    elif o["vehicle_lot"] is not None or o["vehicle_expiry"] is not None:
+        chosen = lc.vehicle("purified-water")
+    else:
+        return None
+    return lc.VehicleLot(
+        vehicle=chosen, lot=o["vehicle_lot"], expiry=_date(o["vehicle_expiry"], "--vehicle-expiry")
+    )
+
+
+def _additives(o: dict[str, Any]) -> tuple[lc.LiquidAdditive, ...]:
+    out: list[lc.LiquidAdditive] = []
+    for role, prefix in (
+        (lc.AdditiveRole.FLAVOUR, "flavour"),
+        (lc.AdditiveRole.PRESERVATIVE, "added_preservative"),
+    ):
+        name = o[prefix]
+        flag = "--" + prefix.replace("_", "-")
+        if name is None:
+            if o[f"{prefix}_lot"] is not None or o[f"{prefix}_expiry"] is not None:
+                raise lc.InputError(f"{flag}-lot and {flag}-expiry need {flag}.", field=flag)
+            continue
+        out.append(
+            lc.LiquidAdditive(
+                role=role,
+                name=name,
+                lot=o[f"{prefix}_lot"],
+                expiry=_date(o[f"{prefix}_expiry"], f"{flag}-expiry"),
+                contains_water=bool(o.get(f"{prefix}_contains_water")),
+            )
+        )
+    return tuple(out)
+
+
+def _study(o: dict[str, Any], storage: lc.Storage | None) -> lc.StudyBud | None:
+    if o["study_reference"] is None:
+        if o["study_days"] is not None or o["study_confirmed"]:
+            raise lc.InputError(
+                "--study-days and --study-confirmed need --study-reference.",
+                field="--study-reference",
+            )
+        return None
+    return lc.StudyBud(
+        reference=o["study_reference"],
+        days=_require(
+            _count(o["study_days"], "--study-days", 3650), "--study-days", "with --study-reference"
         ),
-        click.option("--readability", help='balance: readability, e.g. "1 mg"'),
-        click.option("--sensitivity", help="torsion balance: sensitivity (with --max-error)"),
-        click.option("--max-error", help='torsion balance: largest error allowed, e.g. "5 %"'),
-        click.option("--usp41", is_flag=True, help="balance: minimum weight 820 x readability"),
-        click.option("--class-iii", is_flag=True, help="balance: Class III preset (120 mg, 10 mg)"),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+        storage=_require(storage, "--storage", "with --study-reference (the study's storage)"),
+        matches_formula_vehicle_container=o["study_confirmed"],
+    )
+
+
+def _liquid_fields(o: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments every liquid order shares, parsed from the options."""
+    source = _source(o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=o)
+    storage = lc.Storage(o["storage"]) if o["storage"] else None
+    per_day = o["doses_per_day"]
+    return {
+        "dose": lc.mass(o["dose"], field="--dose"),
+        "source": source,
+        "doses_per_day": None
+        if per_day is None
+        else lc.parse_decimal(
+            per_day, field="--doses-per-day", maximum=lc.parse_decimal("24", field="max")
+        ),
+        "days_supply": _count(o["days"], "--days", 365),
+        "volume": _volume(o["volume"], "--volume"),
+        "concentration": _strength(o["concentration"], "--concentration"),
+        "dose_basis": o["dose_basis"],
+        "vehicle": _vehicle(o),
+        "additives": _additives(o),
+        "overage": _percent(o["overage"], "--overage"),
+        "balance": _balance(
+            o["min_weight"],
+            o["readability"],
+            o["sensitivity"],
+            o["max_error"],
+            o["usp41"],
+            o["class_iii"],
+        ),
+        "aliquot_volume": _volume(o["aliquot_volume"], "--aliquot-volume"),
+        "solubility": _strength(o["solubility"], "--solubility"),
+        "measurable_fraction": _percent(o["measurable_fraction"], "--measurable-fraction"),
+        "rounding_tolerance": _percent(o["rounding_tolerance"], "--rounding-tolerance"),
+        "dose_tolerance": _percent(o["dose_tolerance"], "--dose-tolerance"),
+        "compounded_on": _date(o["compounded_on"], "--compounded-on"),
+        "storage": storage,
+        "day_count": lc.DayCount(o["day_count"]) if o["day_count"] else None,
+        "study": _study(o, storage),
+        "acknowledge": tuple(o["acknowledge"]),
+        "reference": o["reference"],
+    }
+
+
+LIQUID_OPTIONS = (
+    click.option("--dose", required=True, help='one dose, e.g. "4.5 mg" or "500 mcg"'),
+    click.option("--doses-per-day", help="doses a day (needed with --days)"),
+    click.option("--days", help="days' supply (or give --volume)"),
+    click.option("--volume", help='volume to dispense, e.g. "30 mL" (or give --days)'),
+    click.option("--concentration", help='e.g. "1 mg/mL" or "250 mg/5 mL" [default: suggested]'),
+    click.option(
+        "--dose-basis", type=FORMS, help="form the dose is stated in [default: naltrexone HCl]"
+    ),
+    _source_kind(
+        "api",
+        "tablets",
+        note=" (API makes a solution, tablets a suspension; a trituration stock is not used for liquids)",
+    ),
+    *LOT_OPTIONS,
+    *API_OPTIONS,
+    *TABLET_OPTIONS,
+    click.option(
+        "--vehicle",
+        "vehicle_key",
+        type=click.Choice([v.key or "" for v in lc.VEHICLES]),
+        help="a vehicle from the table [default: purified-water]",
+    ),
+    click.option("--vehicle-name", help="declare a vehicle by its composition: its name"),
+    click.option(
+        "--aqueous/--nonaqueous",
+        "vehicle_water",
+        default=None,
+        help="declared vehicle: whether it contains water",
+    ),
+    click.option("--preservative", help="declared vehicle: the preservative it contains"),
+    click.option(
+        "--water-activity-basis",
+        help='declared nonaqueous vehicle: why its water activity is below 0.60, e.g. "no water in the formula"',
+    ),
+    click.option("--vehicle-lot", help="vehicle lot"),
+    click.option("--vehicle-expiry", help="vehicle expiry, YYYY-MM-DD"),
+    click.option("--flavour", help="flavour added (name)"),
+    click.option("--flavour-lot", help="flavour lot"),
+    click.option("--flavour-expiry", help="flavour expiry, YYYY-MM-DD"),
+    click.option("--flavour-contains-water", is_flag=True, help="the flavour is water-based"),
+    click.option("--added-preservative", help="preservative added to the vehicle (name)"),
+    click.option("--added-preservative-lot", help="added preservative lot"),
+    click.option("--added-preservative-expiry", help="added preservative expiry, YYYY-MM-DD"),
+    click.option("--overage", help='extra of the whole batch, e.g. "5 %" [default: 5 %]'),
+    *BALANCE_OPTIONS,
+    click.option("--aliquot-volume", help='liquid aliquot volume, e.g. "5 mL" [default: chosen]'),
+    click.option(
+        "--solubility", help='solubility in this vehicle, as the dose basis, e.g. "50 mg/mL"'
+    ),
+    click.option(
+        "--measurable-fraction",
+        help="smallest share of a device's capacity to measure [default: 25 %]",
+    ),
+    click.option(
+        "--rounding-tolerance",
+        help="largest concentration change from rounding volumes [default: 1 %]",
+    ),
+    click.option(
+        "--dose-tolerance",
+        help="largest dose change from rounding to a graduation or to whole drops [default: 5 %]",
+    ),
+    click.option("--compounded-on", help="compounding date [default: today]"),
+    click.option(
+        "--storage",
+        type=click.Choice(["room", "refrigerator"]),
+        help="storage [default: refrigerator]",
+    ),
+    click.option(
+        "--day-count",
+        type=click.Choice(["day-1", "day-0"]),
+        help="BUD day counting [default: day-1]",
+    ),
+    click.option("--study-reference", help="a stability study supporting a longer BUD"),
+    click.option("--study-days", help="the study-supported BUD in days"),
+    click.option(
+        "--study-confirmed",
+        is_flag=True,
+        help="confirm the study matches this formula, vehicle and container",
+    ),
+    click.option("--reference", help="Rx or internal reference number"),
+    click.option(
+        "--acknowledge",
+        multiple=True,
+        help="acknowledge a blocked check by its code, e.g. dose-above-range",
+    ),
+)
+SYRINGES = [d.key or "" for d in lc.DEVICES if d.kind is lc.DeviceKind.ORAL_SYRINGE]
+
+
+@cli.command()
+@_apply(LIQUID_OPTIONS)
+@click.option(
+    "--syringe",
+    type=click.Choice(SYRINGES),
+    help="the oral syringe dispensed, from the table [default: chosen]",
+)
+@click.option("--syringe-capacity", help='your oral syringe\'s capacity, e.g. "5 mL"')
+@click.option("--syringe-graduation", help='your oral syringe\'s graduation, e.g. "0.1 mL"')
+@FORMAT
+@library_errors
+def liquid(**o: Any) -> None:
+    """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
+    syringe = None
+    if o["syringe_capacity"] is not None or o["syringe_graduation"] is not None:
+        if o["syringe"] is not None:
+            raise lc.InputError(
+                "--syringe names a table syringe; --syringe-capacity and --syringe-graduation declare "
+                "one instead; give one of the two.",
+                field="--syringe",
+            )
+        capacity = _require(
+            _volume(o["syringe_capacity"], "--syringe-capacity"),
+            "--syringe-capacity",
+            "with --syringe-graduation",
+        )
+        syringe = lc.MeasuringDevice.declared(
+            name=f"{capacity} oral syringe",
+            kind=lc.DeviceKind.ORAL_SYRINGE,
+            capacity=capacity,
+            graduation=_require(
+                _volume(o["syringe_graduation"], "--syringe-graduation"),
+                "--syringe-graduation",
+                "with --syringe-capacity",
+            ),
+        )
+    elif o["syringe"] is not None:
+        syringe = lc.device(o["syringe"])
+    order = lc.LiquidOrder(**_liquid_fields(o), syringe=syringe)
+    _emit(lc.formulate_liquid(order), o["fmt"])
+
+
+CALIBRATION_OPTIONS = (
+    click.option(
+        "--calibration-drops", help="drops of the preparation counted into the volume, e.g. 40"
+    ),
+    click.option("--calibration-volume", help='the volume they filled, e.g. "2.5 mL"'),
+    click.option("--dropper", help="which dropper (it is dispensed with the drops)"),
+)
+
+
+def _calibration(o: dict[str, Any]) -> lc.DropperCalibration | None:
+    if o["calibration_drops"] is None and o["calibration_volume"] is None and o["dropper"] is None:
+        return None
+    return lc.calibrate_dropper(
+        drops=_require(
+            _count(o["calibration_drops"], "--calibration-drops", 1000),
+            "--calibration-drops",
+            "to calibrate the dropper",
+        ),
+        volume=_require(
+            _volume(o["calibration_volume"], "--calibration-volume"),
+            "--calibration-volume",
+            "to calibrate the dropper",
+        ),
+        dropper=_require(o["dropper"], "--dropper", "to name the dropper that is dispensed"),
+    )
+
+
+@cli.command()
+@_apply(LIQUID_OPTIONS)
+@_apply(CALIBRATION_OPTIONS)
+@click.option(
+    "--accept-nominal-dropper",
+    is_flag=True,
+    help="use the nominal 20 drops per mL instead of a calibration (warned)",
+)
+@click.option("--max-drops", help="largest number of drops a dose [default: 20]")
+@FORMAT
+@library_errors
+def drops(**o: Any) -> None:
+    """Sublingual drops with a dropper calibrated with the preparation."""
+    order = lc.DropsOrder(
+        **_liquid_fields(o),
+        calibration=_calibration(o),
+        accept_nominal_dropper=o["accept_nominal_dropper"],
+        max_drops=_count(o["max_drops"], "--max-drops", 60),
+    )
+    _emit(lc.formulate_drops(order), o["fmt"])
+
+
+@cli.command("calibrate-dropper")
+@_apply(CALIBRATION_OPTIONS)
+@FORMAT
+@library_errors
+def calibrate_dropper(**o: Any) -> None:
+    """Drops per mL of a preparation from the dropper that will be dispensed."""
+    calibration = _calibration(o)
+    _emit(
+        _require(calibration, "--calibration-drops", "with --calibration-volume and --dropper"),
+        o["fmt"],
+    )
 
 
 def _mold(o: dict[str, Any]) -> lc.MoldCalibration:
@@ -648,7 +985,7 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
     "--dose-basis", type=FORMS, help="form the dose is stated in [default: naltrexone HCl]"
 )
 @click.option("--doses-per-day", help="doses a day, for the daily-dose and days'-supply checks")
-@source_options
+@_apply(TROCHE_SOURCE_OPTIONS)
 @click.option(
     "--blank-weight", help='mold calibration: average weight of one blank unit, e.g. "754 mg"'
 )
@@ -697,7 +1034,7 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
     help='trituration diluent "NAME[:OPTION]..." [default: microcrystalline cellulose, 1:1]',
 )
 @click.option("--overage", help='extra of the whole batch, e.g. "7 %"')
-@balance_options
+@_apply(BALANCE_OPTIONS)
 @click.option("--compounded-on", help="compounding date [default: today]")
 @click.option(
     "--storage", type=click.Choice(["room", "refrigerator"]), help="storage [default: by class]"
@@ -722,7 +1059,6 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
-    # a bulk density plays no part in a melt (displacement uses density factors instead)
     opts = {**o, "source_density": None}
     source = _source(
         o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=opts

@@ -31,3 +31,46 @@ def capsule_plan() -> str:
     back: lc.CapsuleResult = lc.from_json(lc.to_json(result), lc.CapsuleResult)
     assert back == result
     return lc.render_worksheet(result)
+
+
+def liquid_plan() -> str:
+    tablets: lc.Source = lc.TabletSource(
+        average_weight=lc.mass("201.4 mg"), expiry=dt.date(2028, 1, 1), lot="T1"
+    )
+    order = lc.LiquidOrder(
+        dose=lc.mass("4.5 mg"),
+        doses_per_day=Decimal(1),
+        days_supply=14,
+        source=tablets,
+        concentration=lc.parse_strength("1 mg/mL", field="concentration").concentration,
+        syringe=lc.device("oral-5ml"),
+        vehicle=lc.VehicleLot(vehicle=lc.vehicle("purified-water")),
+    )
+    result: lc.LiquidResult = lc.formulate_liquid(order, today=dt.date(2026, 11, 21))
+    volume: lc.Quantity = result.dose_volume
+    tablets_used: int | None = result.batch.tablets
+    assert volume.unit is lc.Unit.ML and tablets_used
+    back: lc.LiquidResult = lc.from_json(lc.to_json(result), lc.LiquidResult)
+    assert back == result
+    return lc.render_worksheet(result)
+
+
+def drops_plan() -> int:
+    calibration: lc.DropperCalibration = lc.calibrate_dropper(
+        drops=40, volume=lc.volume("2.5 mL"), dropper="bottle dropper"
+    )
+    order = lc.DropsOrder(
+        dose=lc.mass("4.5 mg"),
+        volume=lc.volume("15 mL"),
+        source=lc.ApiLot(
+            form="hcl",
+            assay=lc.percent("99.5 %"),
+            assay_basis=lc.AssayBasis.AS_IS,
+            expiry=dt.date(2028, 1, 1),
+        ),
+        calibration=calibration,
+    )
+    result: lc.DropsResult = lc.formulate_drops(order, today=dt.date(2026, 11, 21))
+    per_drop: lc.Quantity = result.per_drop
+    assert per_drop.unit is lc.Unit.MG_PER_DROP
+    return result.drops_per_dose

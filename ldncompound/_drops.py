@@ -1,0 +1,471 @@
+"""Sublingual drops: dropper calibration, drops per dose, and the drops liquid.
+
+A drop's size depends on the liquid and the dropper, so the drops per mL are measured with
+the dropper that is dispensed and the preparation itself: N drops into a measured volume
+(domain.md §6.2). The label then says "use only the dropper supplied". The nominal 20 drops
+per mL of a USP medicine dropper is used only when the order accepts it, with a warning.
+
+Method (mg of the dose basis):
+
+1. ``drops per mL = N / V`` (calibration) and ``mg per drop = C / drops per mL``.
+2. ``drops per dose = dose / mg per drop``, to the nearest whole drop. The dose those drops
+   deliver and its deviation are reported; a deviation beyond the tolerance, more drops than
+   the cap, or less than one drop is refused (never silently rounded).
+3. Suggested concentration: the largest mg per drop from 5 mg down to 0.001 mg (1-2-2.5-5
+   steps) that makes the dose a whole number of drops from 3 to the cap, times drops per mL.
+4. The liquid itself (source amounts, aliquot, q.s., BUD): :mod:`._liquid_batch`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
+
+import attrs
+
+from ._bud import BeyondUseDate
+from ._errors import FormulationError, InputError
+from ._labels import LabelFacts
+from ._liquid_batch import (
+    FillPlan,
+    LiquidBatch,
+    LiquidFields,
+    check_solubility,
+    label_facts,
+    least_concentration,
+    make_batch,
+    setup,
+)
+from ._numbers import CONTEXT, HUNDRED, ONE, private_context, significant
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._units import Dimension, Quantity, Unit
+from ._validate import qfield, text_field
+from ._version import __version__
+
+__all__ = [
+    "DROPS_SCHEMA",
+    "NOMINAL_DROPPER",
+    "DropperCalibration",
+    "DropsOrder",
+    "DropsResult",
+    "calibrate_dropper",
+    "formulate_drops",
+]
+
+DROPS_SCHEMA = "ldncompound/drops/1"
+NOMINAL_SOURCE = (
+    "a USP medicine dropper delivers about 20 drops of water per mL (45-55 mg a drop); drop size "
+    "changes with the liquid, so this is nominal only (USP <1101>; domain.md §6.2) [V]"
+)
+MAX_DROPS = 20
+MAX_DROPS_SOURCE = (
+    "at most 20 drops a dose, about 1 mL at the nominal drop size: more is hard to count and to "
+    "hold under the tongue (library policy) [D]"
+)
+#: A suggestion makes each dose at least this many drops (one miscounted drop is then at most a third).
+MIN_SUGGESTED_DROPS = 3
+FEW_CALIBRATION_DROPS = 20
+#: mg per drop the suggestion tries, largest first.
+MG_PER_DROP: tuple[Decimal, ...] = tuple(
+    Decimal(u)
+    for u in (
+        "5", "2.5", "2", "1", "0.5", "0.25", "0.2", "0.1", "0.05", "0.025", "0.02", "0.01",
+        "0.005", "0.0025", "0.002", "0.001",
+    )
+)  # fmt: skip
+
+
+@attrs.frozen(kw_only=True)
+class DropperCalibration:
+    """``drops`` of the preparation from ``dropper`` filled ``volume``; tied to that dropper.
+
+    ``dropper`` says which dropper this is (it is dispensed with the drops: "use only the
+    dropper supplied"). ``nominal`` marks the uncalibrated 20 drops per mL.
+    """
+
+    schema: ClassVar[str] = "ldncompound/dropper-calibration/1"
+
+    drops: int
+    volume: Quantity = qfield(Dimension.VOLUME)
+    dropper: str = attrs.field(validator=text_field("calibration.dropper"))
+    nominal: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if (
+            isinstance(self.drops, bool)
+            or not isinstance(self.drops, int)
+            or not 1 <= self.drops <= 1000
+        ):
+            raise InputError.about(
+                "calibration.drops", self.drops, "is out of range", "1 to 1000 drops counted"
+            )
+        if not isinstance(self.volume, Quantity):
+            raise InputError.about(
+                "calibration.volume", self.volume, "is not a quantity", "a volume such as '2.5 mL'"
+            )
+        self.volume.require(Dimension.VOLUME, "calibration.volume")
+        if self.volume.magnitude <= 0 or self.volume.m_as(Unit.ML) > 100:
+            raise InputError.about(
+                "calibration.volume",
+                str(self.volume),
+                "is out of range",
+                "more than 0 and at most 100 mL",
+            )
+        per_ml = self.per_ml
+        if not Decimal(5) <= per_ml <= Decimal(100):
+            raise InputError.about(
+                "calibration.drops",
+                f"{self.drops} drops in {self.volume}",
+                f"gives {significant(per_ml, 4)} drops per mL, which no dropper delivers",
+                "5 to 100 drops per mL: check the count and the volume",
+                code="implausible-calibration",
+            )
+
+    @property
+    def per_ml(self) -> Decimal:
+        """Drops per mL (N / V)."""
+        return CONTEXT.divide(Decimal(self.drops), self.volume.m_as(Unit.ML))
+
+    @property
+    def drops_per_ml(self) -> Quantity:
+        return Quantity(self.per_ml, Unit.DROP_PER_ML)
+
+    @property
+    def label_text(self) -> str:
+        return "Use only the dropper supplied."
+
+
+NOMINAL_DROPPER = DropperCalibration(
+    drops=20,
+    volume=Quantity(1, Unit.ML),
+    dropper="nominal USP medicine dropper (not calibrated)",
+    nominal=True,
+)
+
+
+@private_context
+def calibrate_dropper(*, drops: int, volume: Quantity, dropper: str) -> DropperCalibration:
+    """Drops per mL of a preparation from the dropper that will be dispensed: ``drops`` counted
+    into ``volume`` (WE-15: 40 drops to 2.5 mL -> 16 drops per mL)."""
+    return DropperCalibration(drops=drops, volume=volume, dropper=dropper)
+
+
+@attrs.frozen(kw_only=True)
+class DropsOrder(LiquidFields):
+    """A sublingual drops order: the fields of every liquid, the dropper calibration (or the
+    explicit acceptance of the nominal 20 drops per mL) and the cap on drops per dose."""
+
+    calibration: DropperCalibration | None = None
+    accept_nominal_dropper: bool = False
+    max_drops: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.calibration is None and not self.accept_nominal_dropper:
+            raise InputError.about(
+                "calibration",
+                None,
+                "is missing: drop size depends on the dropper and the liquid, so drops per mL must be "
+                "measured with the dispensed dropper and this preparation",
+                "a calibration (N drops of the preparation into a measured volume), or the explicit "
+                "acceptance of the nominal 20 drops per mL",
+                code="dropper-not-calibrated",
+            )
+        if self.calibration is not None and self.accept_nominal_dropper:
+            raise InputError.about(
+                "accept_nominal_dropper",
+                None,
+                "was set together with a calibration",
+                "one of the two (the calibration is preferred)",
+            )
+        if self.calibration is not None and self.calibration.nominal:
+            raise InputError.about(
+                "calibration",
+                self.calibration.dropper,
+                "is the nominal dropper, not a calibration",
+                "a measured calibration, or accept_nominal_dropper",
+                code="dropper-not-calibrated",
+            )
+        if self.max_drops is not None and (
+            isinstance(self.max_drops, bool)
+            or not isinstance(self.max_drops, int)
+            or not 1 <= self.max_drops <= 60
+        ):
+            raise InputError.about(
+                "max_drops", self.max_drops, "is out of range", "1 to 60 drops a dose"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class DropsResult:
+    """Complete sublingual drops: drops per dose, delivered dose, the liquid, BUD and label facts."""
+
+    schema: str
+    library_version: str
+    order: DropsOrder
+    drug: str
+    dose_basis: str
+    dose_basis_name: str
+    dose: Quantity
+    concentration: Quantity
+    dropper: DropperCalibration
+    drops_per_ml: Quantity
+    per_drop: Quantity
+    drops_per_dose: int
+    dose_delivered: Quantity
+    dose_deviation: Quantity
+    dose_volume: Quantity
+    max_drops: int
+    suggested_concentration: Quantity | None
+    suggested_drops: int | None
+    batch: LiquidBatch
+    bud: BeyondUseDate
+    fills: FillPlan | None
+    label: LabelFacts
+    allergens: tuple[str, ...]
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+    trace: tuple[Step, ...]
+
+
+def _whole(value: Decimal) -> bool:
+    return value == value.to_integral_value()
+
+
+def suggest(
+    dose_mg: Decimal, cal: DropperCalibration, max_drops: int, low: Decimal, limit: Decimal | None
+) -> tuple[Decimal, int] | None:
+    """(concentration mg/mL, drops) making ``dose_mg`` a small whole number of drops.
+
+    The concentration is written to 4 significant figures (what can be prepared and labelled);
+    when the drops per mL are not a short decimal, the drops it gives are then a hair off a
+    whole number, which the result reports like any other rounding.
+    """
+    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
+    volume = cal.volume.m_as(Unit.ML)
+
+    def usable(c: Decimal) -> bool:
+        return low <= c and (limit is None or c <= limit)
+
+    for per_drop in MG_PER_DROP:
+        n = CONTEXT.divide(dose_mg, per_drop)
+        c = Decimal(significant(CONTEXT.divide(per_drop * cal.drops, volume), 4))
+        if _whole(n) and fewest <= n <= max_drops and usable(c):
+            return c, int(n)
+    for whole in range(fewest, max_drops + 1):
+        c = Decimal(significant(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * volume), 4))
+        if usable(c):
+            return c, whole
+    return None
+
+
+@private_context
+def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> DropsResult:
+    """Compute sublingual drops for ``order``: drops per dose with the dispensed dropper, the
+    dose they deliver, the suggested concentration, the liquid, BUD, warnings and trace.
+
+    Raises :class:`InputError` for bad input (an uncalibrated dropper not accepted) and
+    :class:`FormulationError` when a dose cannot be given in whole drops within the tolerance
+    and the cap.
+    """
+    rec = Recorder()
+    su = setup(order, rec)
+    drug, basis = su.drug, su.basis
+    dose = order.dose
+    dose_mg = dose.m_as(Unit.MG)
+    cal = order.calibration
+    if cal is None:
+        cal = NOMINAL_DROPPER
+        rec.default("calibration", "20 drops per mL (nominal)", NOMINAL_SOURCE)
+        rec.warn(
+            "nominal-dropper",
+            "The drops per mL are the nominal 20 of a USP medicine dropper, not measured: real drops of "
+            "this liquid may be 15 % or more larger or smaller. Calibrate the dispensed dropper with the "
+            "preparation (count drops into a measured volume) and recompute.",
+            "calibration",
+        )
+    elif cal.drops < FEW_CALIBRATION_DROPS:
+        rec.warn(
+            "calibration-few-drops",
+            f"The calibration counted only {cal.drops} drops; count at least {FEW_CALIBRATION_DROPS} drops "
+            "into the measuring device for a reliable figure.",
+            "calibration.drops",
+        )
+    per_ml = rec.step(
+        "drops-per-ml",
+        f"drops per mL of this preparation from the dispensed dropper ({cal.dropper})",
+        "drops/mL = N / V",
+        cal.drops_per_ml,
+        N=Quantity(cal.drops, Unit.DROP),
+        V=cal.volume,
+    )
+    max_drops = order.max_drops
+    if max_drops is None:
+        max_drops = MAX_DROPS
+        rec.default("max_drops", Quantity(max_drops, Unit.DROP), MAX_DROPS_SOURCE)
+    tolerance = su.dose_tolerance
+    suggestion = suggest(dose_mg, cal, max_drops, least_concentration(order, su), su.solubility)
+    if order.concentration is not None:
+        concentration = order.concentration
+        check_solubility(concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
+    elif suggestion is not None:
+        concentration = Quantity(suggestion[0], Unit.MG_PER_ML)
+        rec.default(
+            "concentration",
+            concentration,
+            f"makes {dose} exactly {suggestion[1]} drops at {significant(cal.per_ml, 4)} drops per mL: the "
+            "largest of 5-0.001 mg a drop (1-2-2.5-5 steps) giving 3 drops or more (library policy) [D]",
+        )
+    else:
+        raise FormulationError.about(
+            "concentration",
+            None,
+            f"cannot be suggested: no concentration up to the solubility makes {dose} a whole number of "
+            f"drops up to {max_drops}",
+            "a concentration on the order",
+            code="no-concentration",
+        )
+    c = concentration.m_as(Unit.MG_PER_ML)
+    per_drop = rec.step(
+        "per-drop",
+        "drug in one drop",
+        "per drop = C / drops per mL",
+        Quantity(
+            CONTEXT.divide(c * cal.volume.m_as(Unit.ML), Decimal(cal.drops)), Unit.MG_PER_DROP
+        ),
+        C=concentration,
+        drops_per_ml=per_ml,
+    )
+    exact = rec.step(
+        "drops-exact",
+        "drops that hold the dose exactly",
+        "n = dose x N / (C x V)",
+        Quantity(CONTEXT.divide(dose_mg * cal.drops, c * cal.volume.m_as(Unit.ML)), Unit.DROP),
+        dose=dose,
+    ).magnitude
+    n = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+    hint = (
+        f"{significant(suggestion[0], 4)} mg/mL, which gives {suggestion[1]} drops"
+        if suggestion is not None
+        else "a different concentration"
+    )
+    if n < 1:
+        raise FormulationError.about(
+            "concentration",
+            str(concentration),
+            f"makes {dose} less than half a drop ({significant(exact, 3)} drops)",
+            f"a lower concentration, e.g. {hint}",
+            code="dose-below-one-drop",
+        )
+    if n > max_drops:
+        raise FormulationError.about(
+            "concentration",
+            str(concentration),
+            f"makes {dose} {n} drops, more than the cap of {max_drops} drops a dose",
+            f"a higher concentration, e.g. {hint}",
+            code="drops-above-cap",
+        )
+    delivered_mg = CONTEXT.divide(Decimal(n) * c * cal.volume.m_as(Unit.ML), Decimal(cal.drops))
+    delivered = Quantity(delivered_mg, Unit.MG).to(dose.unit)
+    deviation = Quantity((CONTEXT.divide(delivered_mg, dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
+    if n != exact:
+        rec.step(
+            "drops-per-dose",
+            "whole drops per dose (nearest) and the dose they deliver",
+            "delivered = round(n) x per drop",
+            delivered,
+            drops=Quantity(n, Unit.DROP),
+            per_drop=per_drop,
+        )
+        if abs(deviation.magnitude) > tolerance.m_as(Unit.PERCENT):
+            raise FormulationError.about(
+                "concentration",
+                str(concentration),
+                f"makes {dose} {significant(exact, 4)} drops; {n} whole drops deliver "
+                f"{significant(delivered.magnitude)} {dose.unit.display} ({significant(deviation.magnitude, 3)} %), "
+                f"beyond the {tolerance} tolerance",
+                f"a concentration that makes the dose whole drops, e.g. {hint}",
+                code="drop-dose-beyond-tolerance",
+            )
+        rec.warn(
+            "drop-dose-rounded",
+            f"{dose} is {significant(exact, 4)} drops; {n} drops deliver {significant(delivered.magnitude)} "
+            f"{dose.unit.display} ({significant(deviation.magnitude, 3)} %). {hint[0].upper() + hint[1:]} "
+            "would give whole drops.",
+            "concentration",
+        )
+    volume = rec.step(
+        "dose-volume",
+        "volume of one dose",
+        "v = drops / drops per mL",
+        Quantity(
+            CONTEXT.divide(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)), Unit.ML
+        ),
+    ).magnitude
+    batch, bud, fills, allergens = make_batch(
+        order,
+        su,
+        concentration=concentration,
+        dose_volume=volume,
+        rec=rec,
+        today=today,
+        container=f"tight, light-resistant (amber) dropper bottle with the dropper calibrated ({cal.dropper})",
+    )
+    if batch.suspension:
+        rec.warn(
+            "suspension-drops",
+            "The drops are a suspension: drug sits in the settling excipients, so each drop holds the "
+            "stated dose only if the bottle is shaken well just before use; prefer API powder for drops.",
+            "source",
+        )
+    shown_per_drop = per_drop.to(Unit.MCG_PER_DROP) if dose.unit is Unit.MCG else per_drop
+    label = label_facts(
+        batch,
+        bud,
+        allergens,
+        drug=drug.describe(basis),
+        dosage_form="sublingual drops" + (" (suspension)" if batch.suspension else ""),
+        route="sublingual",
+        dose_measure=f"{n} drops ({significant(delivered.magnitude)} {dose.unit.display}) under the tongue",
+        per_drop=shown_per_drop,
+    )
+    return DropsResult(
+        schema=DROPS_SCHEMA,
+        library_version=__version__,
+        order=order,
+        drug=drug.name,
+        dose_basis=basis,
+        dose_basis_name=drug.describe(basis),
+        dose=dose,
+        concentration=concentration,
+        dropper=cal,
+        drops_per_ml=per_ml,
+        per_drop=shown_per_drop,
+        drops_per_dose=n,
+        dose_delivered=delivered,
+        dose_deviation=deviation,
+        dose_volume=Quantity(volume, Unit.ML),
+        max_drops=max_drops,
+        suggested_concentration=None
+        if suggestion is None
+        else Quantity(suggestion[0], Unit.MG_PER_ML),
+        suggested_drops=None if suggestion is None else suggestion[1],
+        batch=batch,
+        bud=bud,
+        fills=fills,
+        label=label,
+        allergens=allergens,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
+
+
+def _register() -> None:
+    from ._json import register_schema  # noqa: PLC0415
+
+    register_schema(DROPS_SCHEMA, DropsResult)
+
+
+_register()

@@ -1,0 +1,292 @@
+"""How dissolved drug reaches a liquid batch: weighed directly, or by a liquid aliquot.
+
+Liquid aliquot method (A/B = C/D; pharmlabs.unc.edu triturations/aliquot; domain.md §5.4):
+weigh A >= the balance minimum, dissolve it in the vehicle to B mL, and take an aliquot of
+D mL that holds the C mg the batch needs. The rules kept here:
+
+* every weighing is at or above the minimum and a multiple of the readability;
+* every volume is a graduation mark of the device that measures it, and at least the stated
+  share of that device's capacity (so nothing is measured at the bottom of a big cylinder);
+* the aliquot D is preferably a multiple of 5 mL (then 2 and 1 mL), smaller than the batch;
+* the stock solution's concentration A/B, taken as powder per mL (at least the dissolved
+  salt per mL, so the check is conservative), stays at or below the solubility;
+* the batch follows what was measured: the final volume is the target volume scaled by the
+  drug material that actually entered, rounded to the graduated cylinder's graduation, and the
+  concentration change this rounding causes stays within a stated tolerance (otherwise a
+  slightly larger weighing is tried).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from ._devices import DeviceKind, MeasuringDevice
+from ._errors import FormulationError, InputError
+from ._numbers import CONTEXT, ONE, plain, round_up_to
+from ._trace import Recorder
+from ._units import Quantity, Unit
+from ._weighing import Balance
+
+__all__ = ["ALIQUOT_VOLUMES", "LiquidPlan", "final_measure", "least_measurable", "plan_liquid"]
+
+#: Aliquot volumes tried, in order (mL): multiples of 5 mL first (domain.md §5.4), then 2 and 1.
+ALIQUOT_VOLUMES: tuple[Decimal, ...] = tuple(
+    Decimal(v) for v in ("5", "10", "15", "20", "25", "2", "1")
+)
+_ALIQUOT_KINDS = (
+    DeviceKind.VOLUMETRIC_PIPETTE,
+    DeviceKind.GRADUATED_PIPETTE,
+    DeviceKind.ORAL_SYRINGE,
+    DeviceKind.GRADUATED_CYLINDER,
+)
+#: Larger weighings tried (in steps of the readability) before a plan is refused.
+_TRIES = 100
+
+
+@attrs.frozen(kw_only=True)
+class LiquidPlan:
+    """How the drug material enters the batch and what volume the batch is made up to.
+
+    Direct: weigh ``weighed`` and dissolve it in the batch. Aliquot: weigh ``weighed``,
+    dissolve to ``stock_volume`` (in ``stock_device``), take ``aliquot`` (with
+    ``aliquot_device``), which holds ``material``. Either way the batch is made up (q.s.) to
+    ``final_volume`` in ``final_device``.
+    """
+
+    weighed: Quantity
+    stock_volume: Quantity | None
+    stock_device: MeasuringDevice | None
+    aliquot: Quantity | None
+    aliquot_device: MeasuringDevice | None
+    material: Quantity
+    needed: Quantity
+    target_volume: Quantity
+    final_volume: Quantity
+    final_device: MeasuringDevice
+
+    @property
+    def direct(self) -> bool:
+        return self.aliquot is None
+
+    @property
+    def stock_concentration(self) -> Quantity | None:
+        """Powder per mL of the stock solution (aliquot plans only)."""
+        if self.stock_volume is None:
+            return None
+        return Quantity(
+            CONTEXT.divide(self.weighed.m_as(Unit.MG), self.stock_volume.m_as(Unit.ML)),
+            Unit.MG_PER_ML,
+        )
+
+
+def _kind_rank(d: MeasuringDevice) -> tuple[Decimal, int]:
+    return d.cap, _ALIQUOT_KINDS.index(d.kind)
+
+
+def final_measure(
+    volume: Decimal, devices: tuple[MeasuringDevice, ...], min_percent: Decimal, *, up: bool = False
+) -> tuple[MeasuringDevice, Decimal] | None:
+    """The smallest graduated cylinder that measures ``volume`` mL at or above ``min_percent``
+    of its capacity, and the volume on its graduations (nearest mark, or the next mark up)."""
+    cylinders = sorted(
+        (d for d in devices if d.kind is DeviceKind.GRADUATED_CYLINDER), key=lambda d: d.cap
+    )
+    for d in cylinders:
+        mark = round_up_to(volume, d.step) if up else d.nearest(volume)
+        if mark <= d.cap and d.share(mark) >= min_percent and mark > 0:
+            return d, mark
+    return None
+
+
+def least_measurable(devices: tuple[MeasuringDevice, ...], min_percent: Decimal) -> Decimal | None:
+    """The smallest volume (mL) any graduated cylinder among ``devices`` measures."""
+    marks = [
+        round_up_to(CONTEXT.divide(d.cap * min_percent, Decimal(100)), d.step)
+        for d in devices
+        if d.kind is DeviceKind.GRADUATED_CYLINDER
+    ]
+    return min(marks, default=None)
+
+
+def aliquot_device(
+    volume: Decimal, devices: tuple[MeasuringDevice, ...], min_percent: Decimal
+) -> MeasuringDevice | None:
+    """The device that measures ``volume`` mL best: the smallest that has it as a mark at or
+    above ``min_percent`` of capacity, a volumetric pipette before a graduated one, then a
+    syringe, then a cylinder."""
+    fit = [d for d in devices if d.kind in _ALIQUOT_KINDS and d.measures(volume, min_percent)]
+    return min(fit, key=_kind_rank) if fit else None
+
+
+def plan_liquid(
+    *,
+    needed: Decimal,
+    volume: Decimal,
+    least_volume: Decimal,
+    balance: Balance,
+    devices: tuple[MeasuringDevice, ...],
+    min_percent: Decimal,
+    tolerance: Decimal,
+    solubility: Decimal | None,
+    aliquot_volume: Decimal | None,
+    rec: Recorder,
+) -> LiquidPlan:
+    """Plan how ``needed`` mg of drug material enters a batch of ``volume`` mL.
+
+    ``least_volume`` is the volume the batch must at least reach (what is dispensed);
+    ``tolerance`` is the largest relative concentration change the final volume's rounding may
+    cause; ``solubility`` caps the stock solution (mg of powder per mL, ``None`` when
+    unknown); ``aliquot_volume`` fixes D (mL) instead of trying the usual ones.
+    Raises :class:`FormulationError` when no plan keeps every rule.
+    """
+    d, m = balance.d, balance.m
+
+    def finish(material: Decimal) -> tuple[MeasuringDevice, Decimal] | None:
+        exact = CONTEXT.divide(volume * material, needed)
+        found = final_measure(exact, devices, min_percent)
+        if found is None:
+            return None
+        final = found[1]
+        if final < least_volume or abs(CONTEXT.divide(exact, final) - ONE) > tolerance:
+            return None
+        return found
+
+    if needed >= m:
+        start = round_up_to(needed, d)
+        for k in range(_TRIES):
+            weighed = start + k * d
+            done = finish(weighed)
+            if done is None:
+                continue
+            rec.step(
+                "weigh-direct",
+                "drug material is at or above the balance minimum: weigh it directly (rounded up "
+                "to the readability, enlarged until the final volume falls on a graduation)",
+                "A = ceil_d(C) (+ k x d)",
+                Quantity(weighed, Unit.MG),
+                C=Quantity(needed, Unit.MG),
+                readability=balance.readability,
+                minimum=Quantity(m, Unit.MG),
+            )
+            return _plan(weighed, None, None, weighed, needed, volume, done)
+        raise FormulationError(
+            f"no weighing of {plain(needed)} mg or a little more makes a final volume that a graduated "
+            f"cylinder measures within {plain(tolerance * 100)} %",
+            field="volume",
+            code="no-liquid-plan",
+        )
+
+    if aliquot_volume is not None:
+        if aliquot_device(aliquot_volume, devices, min_percent) is None:
+            raise InputError.about(
+                "aliquot_volume",
+                f"{plain(aliquot_volume)} mL",
+                "is not a graduation mark of any available device at a measurable share of its capacity",
+                "a volume such as 5 mL that a pipette, syringe or cylinder measures",
+                code="aliquot-not-measurable",
+            )
+        if aliquot_volume >= volume:
+            raise InputError.about(
+                "aliquot_volume",
+                f"{plain(aliquot_volume)} mL",
+                f"is not smaller than the batch ({plain(volume)} mL)",
+                "an aliquot smaller than the batch volume",
+            )
+        if solubility is not None and CONTEXT.divide(needed, aliquot_volume) > solubility:
+            raise FormulationError.about(
+                "aliquot_volume",
+                f"{plain(aliquot_volume)} mL",
+                f"would need a stock solution of {plain(CONTEXT.divide(needed, aliquot_volume))} mg/mL, "
+                f"above the solubility of {plain(solubility)} mg/mL",
+                "a larger aliquot",
+                code="above-solubility",
+            )
+    tried = (aliquot_volume,) if aliquot_volume is not None else ALIQUOT_VOLUMES
+    for aliquot in tried:
+        if aliquot >= volume:
+            continue
+        if solubility is not None and CONTEXT.divide(needed, aliquot) > solubility:
+            continue
+        tool = aliquot_device(aliquot, devices, min_percent)
+        if tool is None:
+            continue
+        for k in range(_TRIES):
+            weighed = m + k * d
+            exact_stock = CONTEXT.divide(weighed * aliquot, needed)
+            stock = final_measure(exact_stock, devices, min_percent)
+            if stock is None:
+                if exact_stock > max((dv.cap for dv in devices), default=Decimal(0)):
+                    break
+                continue
+            stock_device, stock_volume = stock
+            if stock_volume <= aliquot:
+                continue
+            material = CONTEXT.divide(weighed * aliquot, stock_volume)
+            done = finish(material)
+            if done is None:
+                continue
+            rec.step(
+                "liquid-aliquot",
+                f"weigh A >= the minimum, dissolve to B in a {stock_device.name}, take the aliquot D "
+                f"with a {tool.name}: A / B = C / D",
+                "B = A x D / C, on the cylinder's graduation; material in D = A x D / B",
+                Quantity(stock_volume, Unit.ML),
+                A=Quantity(weighed, Unit.MG),
+                D=Quantity(aliquot, Unit.ML),
+                C=Quantity(needed, Unit.MG),
+            )
+            rec.step(
+                "aliquot-material",
+                "drug material the aliquot holds",
+                "A x D / B",
+                Quantity(material, Unit.MG),
+                A=Quantity(weighed, Unit.MG),
+                D=Quantity(aliquot, Unit.ML),
+                B=Quantity(stock_volume, Unit.ML),
+            )
+            return _plan(
+                weighed,
+                (stock_device, stock_volume),
+                (tool, aliquot),
+                material,
+                needed,
+                volume,
+                done,
+            )
+    raise FormulationError(
+        f"no liquid aliquot keeps the weighing of {plain(needed)} mg at or above {plain(m)} mg with every "
+        "volume on a device's graduations"
+        + (
+            f" and the stock solution at or below {plain(solubility)} mg/mL"
+            if solubility is not None
+            else ""
+        )
+        + "; make a larger batch, use a finer balance or give a different aliquot volume",
+        field="aliquot_volume" if aliquot_volume is not None else "balance",
+        code="no-liquid-aliquot-plan",
+    )
+
+
+def _plan(
+    weighed: Decimal,
+    stock: tuple[MeasuringDevice, Decimal] | None,
+    aliquot: tuple[MeasuringDevice, Decimal] | None,
+    material: Decimal,
+    needed: Decimal,
+    volume: Decimal,
+    final: tuple[MeasuringDevice, Decimal],
+) -> LiquidPlan:
+    return LiquidPlan(
+        weighed=Quantity(weighed, Unit.MG),
+        stock_volume=None if stock is None else Quantity(stock[1], Unit.ML),
+        stock_device=None if stock is None else stock[0],
+        aliquot=None if aliquot is None else Quantity(aliquot[1], Unit.ML),
+        aliquot_device=None if aliquot is None else aliquot[0],
+        material=Quantity(material, Unit.MG),
+        needed=Quantity(needed, Unit.MG),
+        target_volume=Quantity(volume, Unit.ML),
+        final_volume=Quantity(final[1], Unit.ML),
+        final_device=final[0],
+    )

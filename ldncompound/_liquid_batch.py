@@ -1,0 +1,850 @@
+"""Making a liquid batch: the part oral liquids and sublingual drops share.
+
+Given the concentration (mg/mL of the dose basis) and the volume to dispense, this module
+computes the batch, the drug source's amounts, the volumes and devices, the process, the
+ingredients and the beyond-use date. The preparations (:mod:`._liquids`, :mod:`._drops`)
+decide the concentration and how one dose is measured.
+
+Method (mL, mg of the dose basis unless stated):
+
+1. ``batch = dispense x (1 + overage)``; overage is extra of the *whole batch* (every
+   ingredient at the same concentration; the surplus is discarded).
+2. Tablets (a suspension: insoluble excipients): ``volume per tablet = strength / C``;
+   ``tablets = ceil(batch / volume per tablet)``; the batch is made to the volume the whole
+   tablets give (one 50 mg tablet makes 50 mL at 1 mg/mL), on a graduated cylinder's mark.
+3. API powder (a solution): the target volume is ``batch`` rounded up to a cylinder's
+   graduation; the drug ``C x volume`` becomes powder through the lot's correction path;
+   :func:`plan_liquid` weighs it directly or by a liquid aliquot (every weighing >= the
+   balance minimum) and sets the final volume.
+4. The concentration the rounded volumes give (``concentration_planned``) stays within a
+   stated tolerance of ``C``; the concentration is checked against the solubility.
+5. The BUD class is derived from the vehicle and additives (:func:`classify`) and the BUD is
+   capped by every component's expiry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from ._bud import (
+    DAY_ONE_SOURCE,
+    BeyondUseDate,
+    BudCategory,
+    DayCount,
+    Storage,
+    StudyBud,
+    assign_bud,
+    check_supply,
+)
+from ._devices import (
+    DEVICES,
+    MEASURABLE_FRACTION,
+    MEASURABLE_FRACTION_SOURCE,
+    DeviceKind,
+    Measurement,
+    MeasuringDevice,
+)
+from ._dose import check_dose
+from ._drug import Drug
+from ._errors import FormulationError, InputError
+from ._labels import LabelFacts, auxiliary_statements
+from ._liquid_aliquot import LiquidPlan, final_measure, least_measurable, plan_liquid
+from ._numbers import CONTEXT, HUNDRED, ONE, ceil_int, fixed, places_of, plain, significant
+from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
+from ._trace import Recorder
+from ._units import Dimension, Quantity, Unit
+from ._validate import concentration_field, percent_field, qfield, volume_field
+from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
+from ._weighing import CLASS_III_SOURCE, Balance
+
+__all__ = ["FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
+
+OVERAGE = Quantity(Decimal(5), Unit.PERCENT)
+OVERAGE_SOURCE = "5 % extra volume for what stays in the mortar, cylinder, bottle and syringe (library policy) [D]"
+ROUNDING_TOLERANCE = Quantity(Decimal(1), Unit.PERCENT)
+ROUNDING_SOURCE = (
+    "volumes rounded to a cylinder's graduation may move the concentration by at most 1 % "
+    "(library policy) [D]"
+)
+DOSE_TOLERANCE = Quantity(Decimal(5), Unit.PERCENT)
+DOSE_TOLERANCE_SOURCE = (
+    "a dose rounded to a syringe graduation or to whole drops may differ from the prescribed dose "
+    "by at most 5 %, the usual compounding tolerance (pharmlabs.unc.edu weigh.htm; domain.md §5.2) [V]"
+)
+STORAGE_SOURCE = (
+    "liquids are kept in the refrigerator: the only storage a non-preserved aqueous liquid allows "
+    "(USP <795>) and the more stable one for naltrexone liquids (Fawcett 1997; domain.md §1.4) [V]"
+)
+VEHICLE_SOURCE = (
+    "purified water, the most conservative BUD class (non-preserved aqueous, 14 days, refrigerated)"
+)
+CONTAINER = "tight, light-resistant (amber) bottle"
+TABLET_MARGIN_TRIES = 10
+MAX_VOLUME = Decimal(1000)
+MAX_DAYS = 365
+
+
+@attrs.frozen(kw_only=True)
+class LiquidFields:
+    """The fields every liquid order has (oral liquids and drops add their own).
+
+    ``None`` means "use the stated default" (echoed in the result's ``defaults``). Give
+    exactly one of ``days_supply`` (with ``doses_per_day``) or ``volume`` (to dispense).
+    """
+
+    dose: Quantity = qfield(Dimension.MASS)
+    source: Source
+    doses_per_day: Decimal | None = None
+    days_supply: int | None = None
+    volume: Quantity | None = qfield(
+        Dimension.VOLUME, volume_field("volume", MAX_VOLUME), default=None
+    )
+    concentration: Quantity | None = qfield(
+        Dimension.CONCENTRATION, concentration_field("concentration"), default=None
+    )
+    dose_basis: str | None = None
+    vehicle: VehicleLot | None = None
+    additives: tuple[LiquidAdditive, ...] = ()
+    overage: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("overage", Decimal(0), Decimal(100)), default=None
+    )
+    balance: Balance | None = None
+    equipment: tuple[MeasuringDevice, ...] | None = None
+    aliquot_volume: Quantity | None = qfield(
+        Dimension.VOLUME, volume_field("aliquot_volume", Decimal(100)), default=None
+    )
+    solubility: Quantity | None = qfield(
+        Dimension.CONCENTRATION, concentration_field("solubility"), default=None
+    )
+    measurable_fraction: Quantity | None = qfield(
+        Dimension.FRACTION,
+        percent_field("measurable_fraction", Decimal(1), Decimal(100)),
+        default=None,
+    )
+    rounding_tolerance: Quantity | None = qfield(
+        Dimension.FRACTION,
+        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
+        default=None,
+    )
+    dose_tolerance: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("dose_tolerance", Decimal(0), Decimal(10)), default=None
+    )
+    compounded_on: dt.date | None = None
+    storage: Storage | None = None
+    day_count: DayCount | None = None
+    study: StudyBud | None = None
+    acknowledge: tuple[str, ...] = ()
+    reference: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.dose, Quantity):
+            raise InputError.about(
+                "dose", self.dose, "is not a quantity", "a mass such as '4.5 mg'"
+            )
+        self.dose.require(Dimension.MASS, "dose")
+        if self.dose.magnitude <= 0:
+            raise InputError.about(
+                "dose", str(self.dose), "is not positive", "a dose greater than zero", code="zero"
+            )
+        if isinstance(self.source, TriturationStock):
+            raise InputError.about(
+                "source",
+                "stock",
+                "is a powder trituration made for capsules; its diluent would be dispersed in the "
+                "liquid with a strength never validated for it",
+                "API powder (a solution) or commercial tablets (a suspension)",
+                code="stock-not-for-liquids",
+            )
+        if not isinstance(self.source, (ApiLot, TabletSource)):
+            raise InputError.about(
+                "source",
+                type(self.source).__name__,
+                "is not a drug source",
+                "an ApiLot or TabletSource",
+            )
+        if self.dose_basis is not None:
+            self.source.drug.form(self.dose_basis)
+        if self.doses_per_day is not None and (
+            not isinstance(self.doses_per_day, Decimal) or not 0 < self.doses_per_day <= 24
+        ):
+            raise InputError.about(
+                "doses_per_day",
+                str(self.doses_per_day),
+                "is out of range",
+                "a number of doses a day above 0 and at most 24",
+            )
+        if (self.days_supply is None) == (self.volume is None):
+            raise InputError.about(
+                "days_supply",
+                self.days_supply,
+                "and volume were both given" if self.volume is not None else "is missing",
+                "either the days' supply (with doses_per_day) or the volume to dispense, not both",
+                code="supply-or-volume",
+            )
+        if self.days_supply is not None:
+            if (
+                isinstance(self.days_supply, bool)
+                or not isinstance(self.days_supply, int)
+                or not 1 <= self.days_supply <= MAX_DAYS
+            ):
+                raise InputError.about(
+                    "days_supply", self.days_supply, "is out of range", f"1 to {MAX_DAYS} days"
+                )
+            if self.doses_per_day is None:
+                raise InputError.about(
+                    "doses_per_day",
+                    None,
+                    "is missing",
+                    "the number of doses a day, to compute the volume for the days' supply",
+                )
+        if self.equipment is not None and not self.equipment:
+            raise InputError.about(
+                "equipment",
+                "()",
+                "is empty",
+                "the measuring devices at hand, or None for the table",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class LiquidIngredient:
+    """An ingredient: how much is taken (powder weighed, tablets counted, vehicle to volume)."""
+
+    role: str
+    name: str
+    lot: str | None
+    expiry: dt.date | None
+    amount: Quantity | None
+    note: str
+    allergens: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class FillPlan:
+    """How a days' supply longer than the BUD is split into equal fills (each compounded fresh)."""
+
+    days_supply: int
+    fills: int
+    days_per_fill: int
+    volume_per_fill: Quantity
+
+
+@attrs.frozen(kw_only=True)
+class LiquidBatch:
+    """The batch: concentration, volumes, drug source amounts, measurements and process."""
+
+    concentration: Quantity
+    concentration_planned: Quantity
+    concentration_deviation: Quantity
+    dispense_volume: Quantity
+    overage: Quantity
+    batch_volume: Quantity
+    final_volume: Quantity
+    final_device: MeasuringDevice
+    drug_in_batch: Quantity
+    tablets: int | None
+    volume_per_tablet: Quantity | None
+    plan: LiquidPlan | None
+    balance: Balance | None
+    vehicle: Vehicle
+    category_basis: str
+    solubility: Quantity | None
+    suspension: bool
+    shake_well: bool
+    measurements: tuple[Measurement, ...]
+    ingredients: tuple[LiquidIngredient, ...]
+    process: tuple[str, ...]
+
+
+@attrs.frozen
+class Setup:
+    """What every liquid resolves before its dose is measured (defaults echoed on the way)."""
+
+    drug: Drug
+    basis: str
+    vehicle: VehicleLot
+    category: BudCategory
+    category_basis: str
+    solubility: Decimal | None
+    devices: tuple[MeasuringDevice, ...]
+    min_percent: Decimal
+    rounding_tolerance: Decimal
+    dose_tolerance: Quantity
+
+
+def setup(order: LiquidFields, rec: Recorder) -> Setup:
+    """Check the source and dose, and resolve the vehicle, BUD class, solubility and devices."""
+    source = order.source
+    drug = source.drug
+    source.check(rec)
+    basis = order.dose_basis
+    if basis is None:
+        basis = drug.default_basis
+        rec.default(
+            "dose_basis", basis, f"doses are {drug.describe(basis)} unless the order says otherwise"
+        )
+    check_dose(
+        drug,
+        order.dose,
+        basis,
+        doses_per_day=order.doses_per_day,
+        acknowledge=frozenset(order.acknowledge),
+        rec=rec,
+    )
+    lot = order.vehicle
+    if lot is None:
+        lot = VehicleLot(vehicle=vehicle("purified-water"))
+        rec.default("vehicle", lot.vehicle.name, f"{VEHICLE_SOURCE}; {lot.vehicle.source}")
+    elif lot.vehicle.key is not None:
+        rec.default("vehicle.composition", lot.vehicle.name, lot.vehicle.source)
+    category, why = classify(lot.vehicle, order.additives)
+    rec.step(
+        "bud-class",
+        "USP <795> category derived from the vehicle and additives",
+        "water anywhere -> aqueous (preserved if a preservative is named); otherwise nonaqueous",
+        category.value,
+        basis=why,
+    )
+    fraction = order.measurable_fraction
+    if fraction is None:
+        fraction = MEASURABLE_FRACTION
+        rec.default("measurable_fraction", fraction, MEASURABLE_FRACTION_SOURCE)
+    tolerance = order.rounding_tolerance
+    if tolerance is None:
+        tolerance = ROUNDING_TOLERANCE
+        rec.default("rounding_tolerance", tolerance, ROUNDING_SOURCE)
+    dose_tolerance = order.dose_tolerance
+    if dose_tolerance is None:
+        dose_tolerance = DOSE_TOLERANCE
+        rec.default("dose_tolerance", dose_tolerance, DOSE_TOLERANCE_SOURCE)
+    devices = order.equipment if order.equipment is not None else DEVICES
+    return Setup(
+        drug=drug,
+        basis=basis,
+        vehicle=lot,
+        category=category,
+        category_basis=why,
+        solubility=_solubility(order, lot.vehicle, drug, basis, rec),
+        devices=devices,
+        min_percent=fraction.m_as(Unit.PERCENT),
+        rounding_tolerance=tolerance.m_as(Unit.ONE),
+        dose_tolerance=dose_tolerance,
+    )
+
+
+def _solubility(
+    order: LiquidFields, vehicle_: Vehicle, drug: Drug, basis: str, rec: Recorder
+) -> Decimal | None:
+    """Solubility in mg/mL of the dose basis, or ``None`` (warned) when it is not known.
+
+    The drug's ``water_solubility`` is read as that of its default form in water, so it is
+    used for an aqueous vehicle and a source whose water-free form is the default form.
+    """
+    if order.solubility is not None:
+        return order.solubility.m_as(Unit.MG_PER_ML)
+    source = order.source
+    form = source.form if isinstance(source, ApiLot) else source.resolved_basis
+    known = drug.water_solubility
+    if known is not None and vehicle_.aqueous and drug.anhydrous_of(form).key == drug.default_basis:
+        rec.default("solubility", known, drug.solubility_source)
+        return drug.convert(known, drug.default_basis, basis).m_as(Unit.MG_PER_ML)
+    where = "in water" if vehicle_.aqueous else f"in {vehicle_.name}"
+    rec.warn(
+        "solubility-not-checked",
+        f"The solubility of {drug.describe(form)} {where} is not known to the library, so the "
+        "concentration was not checked against it and the liquid may not be a clear solution; give "
+        "the solubility, and shake well.",
+        "solubility",
+    )
+    return None
+
+
+def least_concentration(order: LiquidFields, su: Setup) -> Decimal:
+    """The lowest concentration (mg/mL of the dose basis) a suggestion may use: for tablets,
+    one whole tablet must fit in the largest batch the library plans."""
+    source = order.source
+    if not isinstance(source, TabletSource):
+        return Decimal(0)
+    strength = su.drug.convert(source.resolved_strength, source.resolved_basis, su.basis)
+    return CONTEXT.divide(strength.m_as(Unit.MG), MAX_VOLUME)
+
+
+def check_solubility(concentration: Decimal, limit: Decimal | None, field: str) -> None:
+    """Refuse a concentration (mg/mL of the dose basis) above the solubility."""
+    if limit is not None and concentration > limit:
+        raise FormulationError.about(
+            field,
+            f"{plain(concentration)} mg/mL",
+            f"is above the solubility of {plain(limit)} mg/mL in this vehicle",
+            "a lower concentration",
+            code="above-solubility",
+        )
+
+
+def make_batch(
+    order: LiquidFields,
+    su: Setup,
+    *,
+    concentration: Quantity,
+    dose_volume: Decimal,
+    rec: Recorder,
+    today: dt.date | None,
+    container: str = CONTAINER,
+) -> tuple[LiquidBatch, BeyondUseDate, FillPlan | None, tuple[str, ...]]:
+    """The batch at ``concentration``, its BUD, fill plan and allergens.
+
+    ``dose_volume`` (mL) is what one dose takes from the bottle: the volume to dispense is the
+    order's, or ``days x doses a day x dose_volume``.
+    """
+    source = order.source
+    drug, basis = su.drug, su.basis
+    c = concentration.m_as(Unit.MG_PER_ML)
+    days_supply = order.days_supply
+    if order.volume is not None:
+        dispense = order.volume.m_as(Unit.ML)
+    else:
+        per_day = order.doses_per_day
+        if days_supply is None or per_day is None:  # pragma: no cover - validated on the order
+            raise AssertionError(order)
+        dispense = rec.step(
+            "dispense-volume",
+            "volume for the days' supply",
+            "V_dispense = days x doses a day x v_dose",
+            Quantity(Decimal(days_supply) * per_day * dose_volume, Unit.ML),
+            days=Quantity(days_supply, Unit.DAY),
+            v_dose=Quantity(dose_volume, Unit.ML),
+        ).magnitude
+    if dispense < dose_volume:
+        raise InputError.about(
+            "volume",
+            f"{plain(dispense)} mL",
+            f"is less than one dose ({significant(dose_volume)} mL)",
+            "a volume to dispense of at least one dose",
+            code="less-than-one-dose",
+        )
+    if dispense > MAX_VOLUME:
+        raise FormulationError.about(
+            "volume",
+            f"{significant(dispense)} mL",
+            "is more than one batch the library plans",
+            f"at most {plain(MAX_VOLUME)} mL to dispense; split the order",
+            code="too-large",
+        )
+    overage = order.overage
+    if overage is None:
+        overage = OVERAGE
+        rec.default("overage", overage, OVERAGE_SOURCE)
+    batch = rec.step(
+        "batch-volume",
+        "volume to make: the volume to dispense plus the overage of the whole batch",
+        "V_batch = V_dispense x (1 + overage)",
+        Quantity(dispense * (ONE + overage.m_as(Unit.ONE)), Unit.ML),
+        V_dispense=Quantity(dispense, Unit.ML),
+        overage=overage,
+    ).magnitude
+    least = least_measurable(su.devices, su.min_percent)
+    if least is None:
+        raise InputError.about(
+            "equipment",
+            ", ".join(d.name for d in su.devices),
+            "has no graduated cylinder to make the batch up to volume",
+            "a graduated cylinder among the devices",
+        )
+    if batch < least:
+        batch = rec.step(
+            "batch-enlarged",
+            "batch enlarged to the least volume a graduated cylinder measures (the surplus is discarded)",
+            "V_batch = max(V_batch, least measurable volume)",
+            Quantity(least, Unit.ML),
+            V_batch=Quantity(batch, Unit.ML),
+        ).magnitude
+        rec.warn(
+            "batch-enlarged",
+            f"The batch is enlarged to {plain(least)} mL, the least volume a graduated cylinder measures "
+            f"at {plain(su.min_percent)} % of its capacity; the surplus is discarded.",
+            "volume",
+        )
+    vehicle_name = su.vehicle.vehicle.name
+    measurements: list[Measurement] = []
+
+    def measure(what: str, amount: Quantity, device: str) -> None:
+        measurements.append(
+            Measurement(number=len(measurements) + 1, what=what, amount=amount, device=device)
+        )
+
+    process: list[str] = []
+    tablets: int | None = None
+    per_tablet: Quantity | None = None
+    plan: LiquidPlan | None = None
+    balance: Balance | None = None
+    tol = su.rounding_tolerance
+    if isinstance(source, TabletSource):
+        strength = drug.convert(source.resolved_strength, source.resolved_basis, basis).m_as(
+            Unit.MG
+        )
+        per_tablet = rec.step(
+            "volume-per-tablet",
+            f"volume one tablet makes at {concentration}",
+            "V_tablet = tablet strength (dose basis) / C",
+            Quantity(CONTEXT.divide(strength, c), Unit.ML),
+            strength=Quantity(strength, Unit.MG),
+            C=concentration,
+        )
+        vpt = per_tablet.magnitude
+        count = ceil_int(CONTEXT.divide(batch, vpt))
+        for _ in range(TABLET_MARGIN_TRIES):
+            exact = count * vpt
+            found = final_measure(exact, su.devices, su.min_percent)
+            if found is None:
+                raise FormulationError.about(
+                    "volume",
+                    f"{significant(exact)} mL",
+                    "is not measurable in any available graduated cylinder",
+                    f"a batch of at most {plain(MAX_VOLUME)} mL, or a higher concentration",
+                    code="too-large",
+                )
+            if abs(CONTEXT.divide(exact, found[1]) - ONE) <= tol and found[1] >= dispense:
+                break
+            count += 1
+        else:
+            raise FormulationError(
+                f"no whole number of tablets gives a volume a graduated cylinder measures within "
+                f"{plain(tol * HUNDRED)} %; choose a concentration that divides the tablet strength",
+                field="concentration",
+                code="no-liquid-plan",
+            )
+        tablets = int(
+            rec.step(
+                "tablets",
+                "whole tablets: enough for the batch volume, rounded up (enlarged if needed so the "
+                "volume falls on a cylinder graduation)",
+                "tablets = ceil(V_batch / V_tablet)",
+                Quantity(count, Unit.TABLET),
+                V_batch=Quantity(batch, Unit.ML),
+                V_tablet=per_tablet,
+            ).magnitude
+        )
+        final_device, final = found
+        rec.step(
+            "whole-tablet-volume",
+            "volume the whole tablets make at the concentration",
+            "V = tablets x V_tablet",
+            Quantity(exact, Unit.ML),
+            tablets=Quantity(tablets, Unit.TABLET),
+        )
+        drug_in = Decimal(tablets) * strength
+        name = source.material_name.removeprefix("crushed ")
+        measure(f"{name} (count whole tablets)", Quantity(tablets, Unit.TABLET), "count")
+        process.append(f"Count {tablets} {name}; crush them to a fine, uniform powder in a mortar.")
+        process.append(
+            f"Wet the powder with a little {vehicle_name} and triturate to a smooth paste; add more "
+            "vehicle in portions, mixing well."
+        )
+    else:
+        target = final_measure(batch, su.devices, su.min_percent, up=True)
+        if target is None:
+            raise FormulationError.about(
+                "volume",
+                f"{significant(batch)} mL",
+                "is not measurable in any available graduated cylinder",
+                f"a batch of at most {plain(MAX_VOLUME)} mL",
+                code="too-large",
+            )
+        volume = rec.step(
+            "target-volume",
+            f"batch volume rounded up to the graduation of the {target[0].name}",
+            "V = ceil_g(V_batch)",
+            Quantity(target[1], Unit.ML),
+            V_batch=Quantity(batch, Unit.ML),
+        ).magnitude
+        drug_needed = rec.step(
+            "drug-needed",
+            f"drug for the batch, as {drug.describe(basis)}",
+            "D = C x V",
+            Quantity(c * volume, Unit.MG),
+            C=concentration,
+            V=Quantity(volume, Unit.ML),
+        ).magnitude
+        material = source.material_for(drug_needed, basis, rec)
+        balance = order.balance
+        if balance is None:
+            balance = Balance.class_iii()
+            rec.default(
+                "balance",
+                "Class III prescription balance, minimum 120 mg, readability 10 mg",
+                CLASS_III_SOURCE,
+            )
+            rec.warn(
+                "balance-assumed",
+                "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
+                "120 mg); give your balance's documented minimum weight and readability.",
+                "balance",
+            )
+        powder_limit = (
+            None if su.solubility is None else CONTEXT.divide(su.solubility * material, drug_needed)
+        )
+        plan = plan_liquid(
+            needed=material,
+            volume=volume,
+            least_volume=dispense,
+            balance=balance,
+            devices=su.devices,
+            min_percent=su.min_percent,
+            tolerance=tol,
+            solubility=powder_limit,
+            aliquot_volume=None
+            if order.aliquot_volume is None
+            else order.aliquot_volume.m_as(Unit.ML),
+            rec=rec,
+        )
+        final_device, final = plan.final_device, plan.final_volume.m_as(Unit.ML)
+        drug_in = CONTEXT.divide(drug_needed * plan.material.m_as(Unit.MG), material)
+        d = balance.d
+        shown = f"{fixed(plan.weighed.m_as(Unit.MG), places_of(d))} mg"
+        measure(source.material_name, plan.weighed, balance.name)
+        process.append(f"Weigh {shown} of {source.material_name}.")
+        if plan.aliquot is not None and plan.stock_volume is not None:
+            stock_dev, tool = plan.stock_device, plan.aliquot_device
+            if stock_dev is None or tool is None:  # pragma: no cover - set together by plan_liquid
+                raise AssertionError(plan)
+            stock_c = plan.stock_concentration or Quantity(0, Unit.MG_PER_ML)
+            measure("stock solution (dissolve to volume)", plan.stock_volume, stock_dev.name)
+            measure("aliquot of the stock solution", plan.aliquot, tool.name)
+            process.append(
+                f"Dissolve it in {vehicle_name} and make up to {plan.stock_volume} in the {stock_dev.name}; "
+                f"mix until completely dissolved (stock solution, {significant(stock_c.magnitude)} mg/mL of powder)."
+            )
+            process.append(
+                f"Measure {plan.aliquot} of the stock solution with the {tool.described} into the "
+                f"{final_device.name} (it holds {significant(plan.material.magnitude)} mg of powder); "
+                "discard the rest of the stock solution."
+            )
+        else:
+            process.append(
+                f"Dissolve it completely in about half the final volume of {vehicle_name}."
+            )
+        if su.solubility is not None:
+            stock = plan.stock_concentration
+            if stock is not None:
+                rec.step(
+                    "stock-solubility",
+                    "the stock solution stays at or below the solubility (as drug of the dose basis)",
+                    "A x (D / material) / B <= solubility",
+                    Quantity(
+                        CONTEXT.divide(stock.magnitude * drug_needed, material), Unit.MG_PER_ML
+                    ),
+                    solubility=Quantity(su.solubility, Unit.MG_PER_ML),
+                )
+    if order.additives:
+        names = ", ".join(f"{a.name} ({a.role.value})" for a in order.additives)
+        process.append(f"Add {names} as the master formulation record states.")
+    suspension = source.insoluble_excipients or su.vehicle.vehicle.suspending
+    shake = suspension or su.solubility is None
+    rest = "; the insoluble tablet excipients stay suspended" if source.insoluble_excipients else ""
+    process.append(
+        f"Transfer to the {final_device.name}, rinse the vessels with {vehicle_name} into it, and add "
+        f"{vehicle_name} to {plain(final)} mL (q.s.); mix well{rest}."
+    )
+    measure(f"{vehicle_name} q.s. to final volume", Quantity(final, Unit.ML), final_device.name)
+    final_q = rec.step(
+        "final-volume",
+        f"volume the batch is made up to, on the graduation of the {final_device.name}",
+        "V_final (q.s.)",
+        Quantity(final, Unit.ML),
+        graduation=final_device.graduation,
+    )
+    planned = rec.step(
+        "concentration-planned",
+        "concentration the measured amounts give",
+        "C_planned = drug in batch / V_final",
+        Quantity(CONTEXT.divide(drug_in, final), Unit.MG_PER_ML).to(concentration.unit),
+        drug=Quantity(drug_in, Unit.MG),
+        V_final=final_q,
+    )
+    deviation = Quantity(
+        (CONTEXT.divide(planned.m_as(Unit.MG_PER_ML), c) - ONE) * HUNDRED, Unit.PERCENT
+    )
+    if final > dispense:
+        process.append(
+            f"Pack {plain(dispense)} mL in a {container}{'; label: shake well' if shake else ''}; "
+            f"discard the surplus of {plain(final - dispense)} mL."
+        )
+    else:
+        process.append(
+            f"Pack {plain(dispense)} mL in a {container}{'; label: shake well' if shake else ''}."
+        )
+    if source.insoluble_excipients:
+        rec.warn(
+            "suspension-shake-well",
+            "Made from tablets, the liquid is a suspension (insoluble excipients): label it 'shake "
+            "well'; it may look cloudy and feel gritty.",
+            "source",
+        )
+
+    # ingredients
+    allergens = tuple(
+        sorted(set(source.allergens + allergens_of(su.vehicle.vehicle, order.additives)))
+    )
+    if isinstance(source, TabletSource):
+        active_amount: Quantity = Quantity(tablets or 0, Unit.TABLET)
+        note = "whole tablets, crushed"
+    else:
+        active_amount = plan.weighed if plan is not None else Quantity(0, Unit.MG)
+        note = "weighed" if plan is None or plan.direct else "weighed, then a liquid aliquot"
+    ingredients = [
+        LiquidIngredient(
+            role="active",
+            name=source.material_name,
+            lot=source.lot,
+            expiry=source.expiry,
+            amount=active_amount,
+            note=note,
+            allergens=source.allergens,
+        ),
+        LiquidIngredient(
+            role="vehicle",
+            name=vehicle_name,
+            lot=su.vehicle.lot,
+            expiry=su.vehicle.expiry,
+            amount=Quantity(final, Unit.ML),
+            note="q.s. to the final volume",
+            allergens=allergens_of(su.vehicle.vehicle, ()),
+        ),
+    ]
+    ingredients += [
+        LiquidIngredient(
+            role=a.role.value,
+            name=a.name,
+            lot=a.lot,
+            expiry=a.expiry,
+            amount=None,
+            note="as the master formulation record states",
+            allergens=allergens_in(a.name),
+        )
+        for a in order.additives
+    ]
+    if "lactose" in allergens:
+        origins = [i.name for i in ingredients if "lactose" in i.allergens]
+        rec.warn(
+            "allergen-lactose",
+            f"Contains lactose (from {', '.join(origins)}); label the allergen.",
+            "allergens",
+        )
+
+    bud = _bud(order, su, rec, today)
+    fills = None
+    if days_supply is None and order.doses_per_day is not None:
+        per_day_volume = dose_volume * order.doses_per_day
+        days_supply = int(
+            CONTEXT.divide(dispense, per_day_volume).to_integral_value(rounding="ROUND_FLOOR")
+        )
+    if days_supply is not None and days_supply > 0:
+        n = check_supply(bud, days_supply, rec, field="days_supply")
+        if n > 1 and order.doses_per_day is not None:
+            each = -(-days_supply // n)
+            fills = FillPlan(
+                days_supply=days_supply,
+                fills=n,
+                days_per_fill=each,
+                volume_per_fill=Quantity(dose_volume * order.doses_per_day * each, Unit.ML),
+            )
+    made = LiquidBatch(
+        concentration=concentration,
+        concentration_planned=planned,
+        concentration_deviation=deviation,
+        dispense_volume=Quantity(dispense, Unit.ML),
+        overage=overage,
+        batch_volume=Quantity(batch, Unit.ML),
+        final_volume=final_q,
+        final_device=final_device,
+        drug_in_batch=Quantity(drug_in, Unit.MG),
+        tablets=tablets,
+        volume_per_tablet=per_tablet,
+        plan=plan,
+        balance=balance,
+        vehicle=su.vehicle.vehicle,
+        category_basis=su.category_basis,
+        solubility=None if su.solubility is None else Quantity(su.solubility, Unit.MG_PER_ML),
+        suspension=suspension,
+        shake_well=shake,
+        measurements=tuple(measurements),
+        ingredients=tuple(ingredients),
+        process=tuple(process),
+    )
+    return made, bud, fills, allergens
+
+
+def label_facts(
+    batch: LiquidBatch,
+    bud: BeyondUseDate,
+    allergens: tuple[str, ...],
+    *,
+    drug: str,
+    dosage_form: str,
+    route: str,
+    dose_measure: str,
+    per_drop: Quantity | None = None,
+) -> LabelFacts:
+    """The label facts of a liquid; drops (``per_drop`` given) get the dropper statement,
+    other liquids the oral syringe statement."""
+    return LabelFacts(
+        drug=drug,
+        dosage_form=dosage_form,
+        route=route,
+        strength=batch.concentration,
+        strength_per_drop=per_drop,
+        dose_measure=dose_measure,
+        quantity=batch.dispense_volume,
+        storage=bud.storage,
+        beyond_use_date=bud.date,
+        suspension=batch.suspension,
+        auxiliary=auxiliary_statements(
+            shake=batch.shake_well,
+            storage=bud.storage,
+            dropper=per_drop is not None,
+            syringe=per_drop is None,
+        ),
+        allergens=allergens,
+    )
+
+
+def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -> BeyondUseDate:
+    compounded_on = order.compounded_on
+    if compounded_on is None:
+        compounded_on = today or dt.date.today()
+        rec.default(
+            "compounded_on", compounded_on.isoformat(), "today's date (no compounding date given)"
+        )
+    storage = order.storage
+    if storage is None:
+        storage = Storage.REFRIGERATOR
+        rec.default("storage", storage.value, STORAGE_SOURCE)
+    day_count = order.day_count
+    if day_count is None:
+        day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
+        rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
+    added = [su.vehicle.component(), *(a.component() for a in order.additives)]
+    for c in added:
+        if c.expiry is None:
+            rec.warn(
+                "expiry-not-given",
+                f"The expiry of {c.name} is not given, so the BUD is not checked against it.",
+                f"{c.role}.expiry",
+            )
+    return assign_bud(
+        category=su.category,
+        compounded_on=compounded_on,
+        storage=storage,
+        components=(*order.source.components(), *added),
+        rec=rec,
+        day_count=day_count,
+        study=order.study,
+    )
+
+
+def syringes(devices: tuple[MeasuringDevice, ...]) -> list[MeasuringDevice]:
+    """The oral syringes among ``devices``, smallest first."""
+    return sorted((d for d in devices if d.kind is DeviceKind.ORAL_SYRINGE), key=lambda d: d.cap)

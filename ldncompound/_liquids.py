@@ -1,0 +1,352 @@
+"""Oral liquids measured with an oral syringe: a solution from API powder, a suspension from
+commercial tablets.
+
+Method (mg of the dose basis, mL):
+
+1. Concentration ``C``: as ordered (checked against the solubility), or suggested: the lowest
+   of 0.01-100 mg/mL (1-2-2.5-5 steps) at which one dose is a graduation mark of the oral
+   syringe and at least the measurable share of its capacity (the syringe named, otherwise
+   the 5 mL oral syringe).
+2. One dose is ``v = dose / C`` mL. It is measured on the syringe: when ``v`` is not a
+   graduation mark, the nearest mark is reported with the dose it delivers and the
+   deviation, warned about, and refused beyond the dose tolerance (doses are never silently
+   rounded). A volume below the measurable share of the syringe, or of 0.1 mL or less, is
+   always warned about. Without a named syringe, the smallest one that measures ``v`` is
+   chosen.
+3. Volume to dispense: ``days x doses a day x measured v``, or the volume ordered.
+4. The batch (tablets or powder, liquid aliquot, q.s., BUD, fills): :mod:`._liquid_batch`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+
+from ._bud import BeyondUseDate
+from ._devices import DeviceKind, MeasuringDevice, device
+from ._errors import FormulationError, InputError
+from ._labels import LabelFacts
+from ._liquid_batch import (
+    FillPlan,
+    LiquidBatch,
+    LiquidFields,
+    check_solubility,
+    label_facts,
+    least_concentration,
+    make_batch,
+    setup,
+    syringes,
+)
+from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._units import Quantity, Unit
+from ._version import __version__
+
+__all__ = ["LIQUID_SCHEMA", "LiquidOrder", "LiquidResult", "formulate_liquid"]
+
+LIQUID_SCHEMA = "ldncompound/liquid/1"
+
+#: Concentrations the suggestion tries, lowest first (mg/mL).
+CONCENTRATIONS: tuple[Decimal, ...] = tuple(
+    Decimal(c)
+    for c in (
+        "0.01",
+        "0.02",
+        "0.025",
+        "0.05",
+        "0.1",
+        "0.2",
+        "0.25",
+        "0.5",
+        "1",
+        "2",
+        "2.5",
+        "5",
+        "10",
+        "20",
+        "25",
+        "50",
+        "100",
+    )
+)
+SUGGESTION_SOURCE = (
+    "the lowest of 0.01-100 mg/mL in 1-2-2.5-5 steps at which one dose is a graduation mark of "
+    "the syringe and at least the measurable share of its capacity (library policy) [D]"
+)
+DEFAULT_SYRINGE = "oral-5ml"
+DEFAULT_SYRINGE_SOURCE = (
+    "patients get an oral syringe for doses under 5 mL (pharmlabs.unc.edu measurements/selection; "
+    "domain.md §6.3) [V]"
+)
+#: A dose volume at or below this is always warned about (domain.md §6.3).
+TINY_VOLUME = Decimal("0.1")
+
+
+@attrs.frozen(kw_only=True)
+class LiquidOrder(LiquidFields):
+    """An oral liquid order: the fields of every liquid plus the oral syringe the patient uses.
+
+    ``syringe`` is the oral syringe dispensed (a table device from :func:`device`, or one
+    declared with :meth:`MeasuringDevice.declared`); ``None`` lets the library choose it.
+    """
+
+    syringe: MeasuringDevice | None = None
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.syringe is not None and self.syringe.kind is not DeviceKind.ORAL_SYRINGE:
+            raise InputError.about(
+                "syringe",
+                self.syringe.name,
+                f"is a {self.syringe.kind.described}, not an oral syringe",
+                "the oral syringe the patient measures each dose with",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class LiquidResult:
+    """A complete oral liquid: one dose on the syringe, the batch, BUD, label facts and trace."""
+
+    schema: str
+    library_version: str
+    order: LiquidOrder
+    drug: str
+    dose_basis: str
+    dose_basis_name: str
+    dose: Quantity
+    concentration: Quantity
+    dose_volume: Quantity
+    dose_measured: Quantity
+    dose_delivered: Quantity
+    dose_deviation: Quantity
+    syringe: MeasuringDevice
+    syringe_share: Quantity
+    batch: LiquidBatch
+    bud: BeyondUseDate
+    fills: FillPlan | None
+    label: LabelFacts
+    allergens: tuple[str, ...]
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+    trace: tuple[Step, ...]
+
+
+def _suggest(
+    dose_mg: Decimal,
+    syringe: MeasuringDevice,
+    min_percent: Decimal,
+    low: Decimal,
+    limit: Decimal | None,
+) -> Decimal | None:
+    usable = [c for c in CONCENTRATIONS if c >= low and (limit is None or c <= limit)]
+    for c in usable:
+        if syringe.measures(CONTEXT.divide(dose_mg, c), min_percent):
+            return c
+    for c in usable:  # on a mark but below the measurable share: warned later
+        if syringe.on_scale(CONTEXT.divide(dose_mg, c)):
+            return c
+    return None
+
+
+def _choose_syringe(
+    volume: Decimal, available: list[MeasuringDevice], min_percent: Decimal
+) -> MeasuringDevice | None:
+    """The smallest syringe that measures ``volume`` on a mark at a measurable share; else the
+    smallest holding it at a measurable share (read at the nearest mark); else the smallest
+    holding it at all."""
+    tests: tuple[Callable[[MeasuringDevice], bool], ...] = (
+        lambda s: s.measures(volume, min_percent),
+        lambda s: volume <= s.cap and s.share(volume) >= min_percent,
+        lambda s: volume <= s.cap,
+    )
+    for test in tests:
+        for s in available:
+            if test(s):
+                return s
+    return None
+
+
+@private_context
+def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> LiquidResult:
+    """Compute an oral liquid for ``order``: the concentration, one dose on the oral syringe,
+    the batch (tablets or powder with a liquid aliquot), BUD, fills, warnings and trace.
+
+    Raises :class:`InputError` for bad input and :class:`FormulationError` when the liquid
+    cannot be made or measured safely (above the solubility, a dose the syringe cannot measure
+    within the tolerance, an expired component, room temperature for a non-preserved aqueous
+    liquid, ...).
+    """
+    rec = Recorder()
+    su = setup(order, rec)
+    drug, basis = su.drug, su.basis
+    dose = order.dose
+    dose_mg = dose.m_as(Unit.MG)
+    min_pct = su.min_percent
+    syringe = order.syringe
+    if order.concentration is not None:
+        concentration = order.concentration
+        check_solubility(concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
+    else:
+        if syringe is None:
+            syringe = device(DEFAULT_SYRINGE)
+            rec.default("syringe", syringe.described, f"{DEFAULT_SYRINGE_SOURCE}; {syringe.source}")
+        c = _suggest(dose_mg, syringe, min_pct, least_concentration(order, su), su.solubility)
+        if c is None:
+            raise FormulationError.about(
+                "concentration",
+                None,
+                f"cannot be suggested: no concentration up to the solubility puts {dose} on a graduation "
+                f"of the {syringe.described}",
+                "a concentration on the order, or another syringe",
+                code="no-concentration",
+            )
+        concentration = Quantity(c, Unit.MG_PER_ML)
+        rec.default(
+            "concentration", concentration, f"{SUGGESTION_SOURCE}; for the {syringe.described}"
+        )
+    c = concentration.m_as(Unit.MG_PER_ML)
+    volume = rec.step(
+        "dose-volume",
+        "volume of one dose",
+        "v = dose / C",
+        Quantity(CONTEXT.divide(dose_mg, c), Unit.ML),
+        dose=dose,
+        C=concentration,
+    ).magnitude
+    if syringe is None:
+        syringe = _choose_syringe(volume, syringes(su.devices), min_pct)
+        if syringe is None:
+            raise FormulationError.about(
+                "concentration",
+                str(concentration),
+                f"makes one dose {significant(volume)} mL, more than any available oral syringe holds",
+                "a higher concentration",
+                code="dose-above-syringe",
+            )
+        rec.default(
+            "syringe",
+            syringe.described,
+            "the smallest oral syringe that measures one dose on a graduation at a measurable share "
+            f"of its capacity, if any; {syringe.source}",
+        )
+    if volume > syringe.cap:
+        raise FormulationError.about(
+            "syringe",
+            syringe.described,
+            f"holds less than one dose ({significant(volume)} mL)",
+            "a larger oral syringe or a higher concentration",
+            code="dose-above-syringe",
+        )
+    measured = volume if syringe.on_scale(volume) else syringe.nearest(volume)
+    tolerance = su.dose_tolerance
+    if measured != volume:
+        if measured == 0:
+            raise FormulationError.about(
+                "syringe",
+                syringe.described,
+                f"cannot measure one dose of {significant(volume)} mL (less than half a graduation)",
+                "a syringe with finer graduations or a lower concentration",
+                code="dose-off-graduation",
+            )
+        rec.step(
+            "dose-measured",
+            f"one dose read at the nearest graduation of the {syringe.described}",
+            "v_measured = round_g(v)",
+            Quantity(measured, Unit.ML),
+            v=Quantity(volume, Unit.ML),
+            graduation=syringe.graduation,
+        )
+    delivered = Quantity(measured * c, Unit.MG).to(dose.unit)
+    deviation = Quantity((CONTEXT.divide(measured * c, dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
+    if measured != volume:
+        if abs(deviation.magnitude) > tolerance.m_as(Unit.PERCENT):
+            raise FormulationError.about(
+                "syringe",
+                syringe.described,
+                f"measures one dose of {significant(volume)} mL only as {plain(measured)} mL, which delivers "
+                f"{significant(delivered.magnitude)} {dose.unit.display} ({significant(deviation.magnitude, 3)} %), "
+                f"beyond the {tolerance} tolerance",
+                "a syringe with finer graduations, or a concentration that puts the dose on a graduation",
+                code="dose-off-graduation",
+            )
+        rec.warn(
+            "dose-off-graduation",
+            f"One dose is {significant(volume)} mL, which is not a graduation of the {syringe.described}; "
+            f"measured as {plain(measured)} mL it delivers {significant(delivered.magnitude)} {dose.unit.display} "
+            f"({significant(deviation.magnitude, 3)} %). Use a syringe with finer graduations or change the "
+            "concentration.",
+            "syringe",
+        )
+    share = Quantity(syringe.share(measured), Unit.PERCENT)
+    if share.magnitude < min_pct:
+        rec.warn(
+            "dose-below-measurable-fraction",
+            f"One dose ({plain(measured)} mL) is only {significant(share.magnitude, 3)} % of the "
+            f"{syringe.described}; below {plain(min_pct)} % of a syringe's capacity measurements are "
+            "unreliable. Use a smaller syringe or a lower concentration.",
+            "syringe",
+        )
+    if min(volume, measured) <= TINY_VOLUME:
+        rec.warn(
+            "dose-volume-tiny",
+            f"One dose is {significant(volume)} mL: volumes of 0.1 mL or less are inaccurate even in a "
+            "1 mL oral syringe (Arenas-López et al. 2017). Use a lower concentration.",
+            "concentration",
+        )
+
+    batch, bud, fills, allergens = make_batch(
+        order,
+        su,
+        concentration=concentration,
+        dose_volume=measured,
+        rec=rec,
+        today=today,
+    )
+    label = label_facts(
+        batch,
+        bud,
+        allergens,
+        drug=drug.describe(basis),
+        dosage_form="oral suspension" if batch.suspension else "oral solution",
+        route="oral",
+        dose_measure=(
+            f"{plain(measured)} mL ({significant(delivered.magnitude)} {dose.unit.display}) with the "
+            f"{syringe.name}"
+        ),
+    )
+    return LiquidResult(
+        schema=LIQUID_SCHEMA,
+        library_version=__version__,
+        order=order,
+        drug=drug.name,
+        dose_basis=basis,
+        dose_basis_name=drug.describe(basis),
+        dose=dose,
+        concentration=concentration,
+        dose_volume=Quantity(volume, Unit.ML),
+        dose_measured=Quantity(measured, Unit.ML),
+        dose_delivered=delivered,
+        dose_deviation=deviation,
+        syringe=syringe,
+        syringe_share=share,
+        batch=batch,
+        bud=bud,
+        fills=fills,
+        label=label,
+        allergens=allergens,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
+
+
+def _register() -> None:
+    from ._json import register_schema  # noqa: PLC0415
+
+    register_schema(LIQUID_SCHEMA, LiquidResult)
+
+
+_register()

@@ -1,0 +1,215 @@
+"""Vehicles and additives for oral liquids and drops, and the BUD class they decide.
+
+The beyond-use-date category is *derived* from what the liquid is made of, never chosen
+freely (USP <795> (2023); domain.md §2.1):
+
+* water in the vehicle or in any additive -> aqueous; with a named preservative (in the
+  vehicle or added) -> preserved aqueous (35 days), without -> non-preserved aqueous
+  (14 days, refrigerated only);
+* no water anywhere -> nonaqueous oral liquid (90 days), accepted only with a stated basis
+  for the water activity below 0.60 (e.g. "no water in the formula", "aw 0.42 measured").
+
+A vehicle comes from the cited table (:func:`vehicle`) or is declared by its composition
+(:meth:`Vehicle.declared`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from ._bud import BudCategory
+from ._errors import InputError
+from ._sources import Component, allergens_in
+from ._validate import text_field
+
+__all__ = ["VEHICLES", "AdditiveRole", "LiquidAdditive", "Vehicle", "VehicleLot", "vehicle"]
+
+
+@attrs.frozen(kw_only=True)
+class Vehicle:
+    """A liquid vehicle: whether it contains water, its preservative, and (for a nonaqueous
+    vehicle) the basis for its water activity below 0.60.
+
+    ``suspending`` marks a structured suspending vehicle (always "shake well").
+    """
+
+    name: str = attrs.field(validator=text_field("vehicle.name"))
+    aqueous: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    preservative: str | None = attrs.field(
+        default=None, validator=text_field("vehicle.preservative")
+    )
+    water_activity_basis: str | None = attrs.field(
+        default=None, validator=text_field("vehicle.water_activity_basis")
+    )
+    suspending: bool = False
+    key: str | None = None
+    source: str = "declared by its composition"
+
+    def __attrs_post_init__(self) -> None:
+        if not self.aqueous and self.water_activity_basis is None:
+            raise InputError.about(
+                "vehicle.water_activity_basis",
+                None,
+                "is missing: a nonaqueous oral liquid gets the 90-day BUD only with a stated basis "
+                "for its water activity below 0.60",
+                "e.g. 'no water in the formula' or 'aw 0.42 measured (USP <922>)', or declare the "
+                "vehicle aqueous",
+                code="missing-water-activity-basis",
+            )
+        if self.aqueous and self.water_activity_basis is not None:
+            raise InputError.about(
+                "vehicle.water_activity_basis",
+                self.water_activity_basis,
+                "was given for an aqueous vehicle",
+                "no water-activity basis, or a nonaqueous vehicle",
+            )
+
+    @classmethod
+    def declared(
+        cls,
+        *,
+        name: str,
+        aqueous: bool,
+        preservative: str | None = None,
+        water_activity_basis: str | None = None,
+        suspending: bool = False,
+    ) -> Vehicle:
+        """A vehicle described by its composition (e.g. a pharmacy's own formula)."""
+        return cls(
+            name=name,
+            aqueous=aqueous,
+            preservative=preservative,
+            water_activity_basis=water_activity_basis,
+            suspending=suspending,
+        )
+
+
+class AdditiveRole(enum.Enum):
+    """What an additive is for (a preservative changes the BUD class)."""
+
+    FLAVOUR = "flavour"
+    SWEETENER = "sweetener"
+    PRESERVATIVE = "preservative"
+    ANTIOXIDANT = "antioxidant"
+    OTHER = "other"
+
+
+@attrs.frozen(kw_only=True)
+class LiquidAdditive:
+    """Something added to the vehicle per the master formulation record: its name, lot and
+    expiry (for the BUD cap), and whether it brings water (an aqueous flavour makes an oil
+    vehicle aqueous)."""
+
+    role: AdditiveRole = attrs.field(validator=attrs.validators.instance_of(AdditiveRole))
+    name: str = attrs.field(validator=text_field("additive.name"))
+    lot: str | None = attrs.field(default=None, validator=text_field("additive.lot"))
+    expiry: dt.date | None = None
+    contains_water: bool = False
+
+    def component(self) -> Component:
+        return Component(role=self.role.value, name=self.name, lot=self.lot, expiry=self.expiry)
+
+
+@attrs.frozen(kw_only=True)
+class VehicleLot:
+    """The vehicle used: what it is, and this container's lot and expiry."""
+
+    vehicle: Vehicle
+    lot: str | None = attrs.field(default=None, validator=text_field("vehicle.lot"))
+    expiry: dt.date | None = None
+
+    def component(self) -> Component:
+        return Component(role="vehicle", name=self.vehicle.name, lot=self.lot, expiry=self.expiry)
+
+
+def classify(vehicle: Vehicle, additives: tuple[LiquidAdditive, ...]) -> tuple[BudCategory, str]:
+    """The USP <795> category of a liquid made of ``vehicle`` and ``additives``, and why."""
+    watery = [a.name for a in additives if a.contains_water]
+    preservatives = [vehicle.preservative] if vehicle.preservative else []
+    preservatives += [a.name for a in additives if a.role is AdditiveRole.PRESERVATIVE]
+    if vehicle.aqueous or watery:
+        why = "aqueous vehicle" if vehicle.aqueous else f"water from {', '.join(watery)}"
+        if preservatives:
+            return (
+                BudCategory.AQUEOUS_PRESERVED,
+                f"{why}; preserved with {', '.join(preservatives)}",
+            )
+        return BudCategory.AQUEOUS_NONPRESERVED, f"{why}; no preservative"
+    return (
+        BudCategory.NONAQUEOUS_ORAL_LIQUID,
+        f"no water (water activity below 0.60: {vehicle.water_activity_basis})",
+    )
+
+
+def allergens_of(vehicle: Vehicle, additives: tuple[LiquidAdditive, ...]) -> tuple[str, ...]:
+    """Allergens named in the vehicle or any additive (by keyword, e.g. lactose)."""
+    return allergens_in(vehicle.name, *(a.name for a in additives))
+
+
+_WATER_SOURCE = (
+    "a tablet dispersed in water is the usual home and pharmacy LDN liquid (domain.md §6.1) [S]; "
+    "water without a preservative is a non-preserved aqueous preparation (USP <795>; domain.md §2.1) [S]"
+)
+_NZ_SOURCE = (
+    "naltrexone 1 mg/mL vehicle: glycerol 20 mL, ascorbic acid 0.5 g, sodium benzoate 0.1 g, "
+    "water to 100 mL (pharminfotech.co.nz; Fawcett et al. 1997; domain.md §1.4) [V]"
+)
+_AHS_SOURCE = (
+    "Alberta Health Services recipe 156: tablets with ascorbic acid, sodium benzoate, glycerin "
+    "and water; labelled 'Shake well' (domain.md §1.4) [V]"
+)
+_ORAL_SWEET_SOURCE = (
+    "syrup vehicle with potassium sorbate, sodium benzoate and methyl- and propylparaben as "
+    "preservatives (Oral Sweet product page, swissmedicareltd.com) [S]"
+)
+_MCT_SOURCE = (
+    "a fixed oil with no water is a nonaqueous vehicle (USP <795> water-activity classes; "
+    "domain.md §2.1) [S]; its use for naltrexone was not seen in a source [U]"
+)
+
+#: Named vehicles; the category each gives is derived by :func:`classify`.
+VEHICLES: tuple[Vehicle, ...] = (
+    Vehicle(key="purified-water", name="purified water", aqueous=True, source=_WATER_SOURCE),
+    Vehicle(
+        key="nz-preserved",
+        name="glycerol-ascorbic acid-sodium benzoate aqueous vehicle (NZ formula)",
+        aqueous=True,
+        preservative="sodium benzoate",
+        source=_NZ_SOURCE,
+    ),
+    Vehicle(
+        key="ahs-preserved",
+        name="glycerin-ascorbic acid-sodium benzoate aqueous vehicle (AHS recipe 156)",
+        aqueous=True,
+        preservative="sodium benzoate",
+        source=_AHS_SOURCE,
+    ),
+    Vehicle(
+        key="syrup-preserved",
+        name="preserved syrup vehicle (Oral Sweet type)",
+        aqueous=True,
+        preservative="potassium sorbate, sodium benzoate, methylparaben, propylparaben",
+        source=_ORAL_SWEET_SOURCE,
+    ),
+    Vehicle(
+        key="mct-oil",
+        name="medium-chain triglyceride oil",
+        aqueous=False,
+        water_activity_basis="a fixed oil with no water in the formula",
+        source=_MCT_SOURCE,
+    ),
+)
+
+
+def vehicle(key: str) -> Vehicle:
+    """The table vehicle with ``key``; refuses others naming the table."""
+    for v in VEHICLES:
+        if v.key == key:
+            return v
+    known = ", ".join(v.key or "" for v in VEHICLES)
+    raise InputError.about(
+        "vehicle", key, "is not a vehicle in the table", f"one of {known}", code="unknown-vehicle"
+    )
