@@ -16,12 +16,18 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
+import math
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from ._capsules import CapsuleOrder, CapsuleResult, formulate_capsules
-from ._errors import InputError
+from ._devices import DEVICES, MEASURABLE_FRACTION, DeviceKind, MeasuringDevice
+from ._drops import MAX_DROPS, DropsOrder, DropsResult, formulate_drops
+from ._errors import FormulationError, InputError
+from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
 from ._numbers import CONTEXT, ONE, plain, private_context
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
@@ -32,9 +38,13 @@ __all__ = [
     "PROTOCOLS",
     "TITRATION_SCHEMA",
     "CapsuleKit",
+    "DropsKit",
     "KitContainer",
+    "KitDirection",
+    "KitFill",
     "KitForm",
     "KitStrategy",
+    "LiquidKit",
     "Protocol",
     "ScheduleDay",
     "StepPlan",
@@ -190,6 +200,34 @@ class CapsuleKit:
 
 
 @attrs.frozen(kw_only=True)
+class LiquidKit:
+    """How the oral liquid of a kit is made: a liquid order used as the template of every fill
+    (its dose, volume, concentration and compounding date are set per fill), and optionally
+    the concentration (otherwise the first of 1 mg/mL and the usual ladder at which every step's
+    volume is measurable on an oral syringe)."""
+
+    template: LiquidOrder
+    concentration: Quantity | None = qfield(Dimension.CONCENTRATION, default=None)
+    syringes: tuple[MeasuringDevice, ...] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for i, s in enumerate(self.syringes or ()):
+            if s.kind is not DeviceKind.ORAL_SYRINGE:
+                raise InputError.about(
+                    f"liquid.syringes[{i}]", s.name, "is not an oral syringe", "oral syringes"
+                )
+
+
+@attrs.frozen(kw_only=True)
+class DropsKit:
+    """How the drops of a kit are made: a drops order (with its dropper calibration) used as
+    the template of every fill; the strength per drop is chosen so that every step is a whole
+    number of drops (the largest such strength within the cap on drops per dose)."""
+
+    template: DropsOrder
+
+
+@attrs.frozen(kw_only=True)
 class TitrationOrder:
     """The prescriber's steps, the maintenance dose and the form to dispense them in."""
 
@@ -199,6 +237,8 @@ class TitrationOrder:
     start: dt.date
     form: KitForm
     capsules: CapsuleKit | None = None
+    liquid: LiquidKit | None = None
+    drops: DropsKit | None = None
     doses_per_day: Decimal | None = None
     protocol: str | None = None
 
@@ -223,7 +263,11 @@ class TitrationOrder:
             raise InputError.about(
                 "doses_per_day", str(self.doses_per_day), "is out of range", "1 to 4 doses a day"
             )
-        needed = {KitForm.CAPSULES: self.capsules}.get(self.form)
+        needed = {
+            KitForm.CAPSULES: self.capsules,
+            KitForm.LIQUID: self.liquid,
+            KitForm.DROPS: self.drops,
+        }[self.form]
         if needed is None:
             raise InputError.about(
                 self.form.value,
@@ -272,6 +316,35 @@ class KitContainer:
 
 
 @attrs.frozen(kw_only=True)
+class KitDirection:
+    """One step of a liquid or drops kit: the dose in mg and in mL (or drops), and how."""
+
+    step: int
+    dose: Quantity
+    volume: Quantity
+    drops: int | None
+    device: str
+    device_spec: MeasuringDevice | None
+    start: dt.date
+    end: dt.date
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class KitFill:
+    """One fill of a liquid or drops kit, compounded on its first day, within its BUD."""
+
+    number: int
+    first_day: int
+    last_day: int
+    start: dt.date
+    end: dt.date
+    steps: tuple[int, ...]
+    volume: Quantity
+    directions: str
+
+
+@attrs.frozen(kw_only=True)
 class TitrationResult:
     """A titration kit: schedule, steps, containers or fills, and the batches to make."""
 
@@ -283,6 +356,11 @@ class TitrationResult:
     steps: tuple[StepPlan, ...]
     containers: tuple[KitContainer, ...]
     capsule_batches: tuple[CapsuleResult, ...]
+    concentration: Quantity | None
+    directions: tuple[KitDirection, ...]
+    fills: tuple[KitFill, ...]
+    liquid_fills: tuple[LiquidResult, ...]
+    drops_fills: tuple[DropsResult, ...]
     warnings: tuple[ResultWarning, ...]
     defaults: tuple[DefaultUsed, ...]
     trace: tuple[Step, ...]
@@ -421,8 +499,19 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         )
     containers: list[KitContainer] = []
     batches: list[CapsuleResult] = []
+    concentration: Quantity | None = None
+    directions: tuple[KitDirection, ...] = ()
+    fills: tuple[KitFill, ...] = ()
+    liquid_fills: list[LiquidResult] = []
+    drops_fills: list[DropsResult] = []
     if order.form is KitForm.CAPSULES:
         containers, batches = _capsule_kit(order, plans, per_day, rec, today)
+    elif order.form is KitForm.LIQUID:
+        concentration, directions = _liquid_directions(order, plans, per_day, rec)
+        fills, liquid_fills = _fills(order, plans, per_day, concentration, directions, rec, today)
+    else:
+        concentration, directions = _drops_directions(order, plans, per_day, rec)
+        fills, drops_fills = _fills(order, plans, per_day, concentration, directions, rec, today)
     return TitrationResult(
         schema=TITRATION_SCHEMA,
         library_version=__version__,
@@ -432,6 +521,11 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         steps=plans,
         containers=tuple(containers),
         capsule_batches=tuple(batches),
+        concentration=concentration,
+        directions=directions,
+        fills=fills,
+        liquid_fills=tuple(liquid_fills),
+        drops_fills=tuple(drops_fills),
         warnings=tuple(rec.warnings),
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
@@ -526,6 +620,270 @@ def _capsule_kit(
                 "capsules",
             )
     return containers, batches
+
+
+def _frequency(per_day: Decimal) -> str:
+    return "once daily" if per_day == 1 else f"{plain(per_day)} times a day"
+
+
+def _days_text(p: StepPlan) -> str:
+    return f"days {p.first_day}-{p.last_day} ({p.start.isoformat()} to {p.end.isoformat()})"
+
+
+def _syringes(kit: LiquidKit) -> list[MeasuringDevice]:
+    if kit.syringes:
+        return sorted(kit.syringes, key=lambda d: (d.cap, d.step))
+    if kit.template.syringe is not None:
+        return [kit.template.syringe]
+    return sorted(
+        (d for d in DEVICES if d.kind is DeviceKind.ORAL_SYRINGE), key=lambda d: (d.cap, d.step)
+    )
+
+
+def _liquid_directions(
+    order: TitrationOrder, plans: tuple[StepPlan, ...], per_day: Decimal, rec: Recorder
+) -> tuple[Quantity, tuple[KitDirection, ...]]:
+    kit = order.liquid
+    if kit is None:  # pragma: no cover - validated on the order
+        raise AssertionError(order)
+    template = kit.template
+    fraction = (template.measurable_fraction or MEASURABLE_FRACTION).m_as(Unit.PERCENT)
+    syringes = _syringes(kit)
+    given = kit.concentration or template.concentration
+    candidates = (
+        [given.m_as(Unit.MG_PER_ML)] if given is not None else [Decimal(1), *CONCENTRATIONS]
+    )
+    doses = [p.dose.m_as(Unit.MG) for p in plans]
+
+    def fit(c: Decimal) -> list[MeasuringDevice] | None:
+        chosen = []
+        for d in doses:
+            volume = CONTEXT.divide(d, c)
+            found = next((s for s in syringes if s.measures(volume, fraction)), None)
+            if found is None:
+                return None
+            chosen.append(found)
+        return chosen
+
+    for c in candidates:
+        devices = fit(c)
+        if devices is not None:
+            break
+    else:
+        shown = (
+            f"{plain(candidates[0])} mg/mL"
+            if given is not None
+            else "any concentration on the ladder"
+        )
+        raise FormulationError.about(
+            "liquid.concentration",
+            shown,
+            "does not put every step's dose on a graduation of an oral syringe at a measurable share",
+            "another concentration or syringe, or a capsule kit",
+            code="kit-volume-not-measurable",
+        )
+    if given is None:
+        rec.default(
+            "liquid.concentration",
+            Quantity(c, Unit.MG_PER_ML),
+            "1 mg/mL (the usual LDN liquid, domain.md §6.1) unless a step's volume is not measurable, "
+            "then the first of the concentration ladder that measures every step [D]",
+        )
+    if len({d.name for d in devices}) > 1:
+        rec.warn(
+            "kit-two-syringes",
+            "The steps need more than one oral syringe; each step's directions name the syringe to use.",
+            "liquid.template.syringe",
+        )
+    out = []
+    for p, dev in zip(plans, devices, strict=True):
+        volume = Quantity(CONTEXT.divide(p.dose.m_as(Unit.MG), c), Unit.ML)
+        text = (
+            f"Step {p.number}, {_days_text(p)}: take {plain(volume.magnitude)} mL ({plain(p.dose.magnitude)} "
+            f"{p.dose.unit.display}) by mouth {_frequency(per_day)}, measured with the {dev.name}."
+        )
+        out.append(
+            KitDirection(
+                step=p.number,
+                dose=p.dose,
+                volume=volume,
+                drops=None,
+                device=dev.name,
+                device_spec=dev,
+                start=p.start,
+                end=p.end,
+                text=text,
+            )
+        )
+        rec.step(
+            f"step-volume-{p.number}",
+            f"step {p.number}: volume of one dose",
+            "V = dose / concentration",
+            volume,
+            dose=p.dose,
+            concentration=Quantity(c, Unit.MG_PER_ML),
+        )
+    return Quantity(c, Unit.MG_PER_ML), tuple(out)
+
+
+def _decimal_gcd(values: list[Decimal]) -> Decimal:
+    places = max(max(0, -int(v.normalize().as_tuple().exponent)) for v in values)
+    scale = Decimal(10) ** places
+    ints = [int(v * scale) for v in values]
+    return Decimal(math.gcd(*ints)) / scale
+
+
+def _drops_directions(
+    order: TitrationOrder, plans: tuple[StepPlan, ...], per_day: Decimal, rec: Recorder
+) -> tuple[Quantity, tuple[KitDirection, ...]]:
+    kit = order.drops
+    if kit is None:  # pragma: no cover - validated on the order
+        raise AssertionError(order)
+    template = kit.template
+    calibration = template.calibration
+    if calibration is None:
+        raise InputError.about(
+            "drops.template.calibration",
+            None,
+            "is missing: a drops kit needs the calibration of the dropper dispensed",
+            "a dropper calibrated with the preparation",
+            code="uncalibrated-dropper",
+        )
+    cap = template.max_drops or MAX_DROPS
+    doses = [p.dose.m_as(Unit.MG) for p in plans]
+    per_drop = _decimal_gcd(doses)
+    if max(doses) / per_drop > cap:
+        raise FormulationError.about(
+            "steps",
+            ", ".join(plain(d) for d in doses),
+            f"cannot all be whole drops of one strength within {cap} drops per dose",
+            "steps whose doses share a larger common amount, or a capsule or liquid kit",
+            code="kit-drops-not-whole",
+        )
+    per_ml = calibration.per_ml
+    c = per_drop * per_ml
+    rec.step(
+        "kit-per-drop",
+        "strength per drop: the largest amount every step's dose is a whole number of drops of",
+        "per drop = gcd(step doses); concentration = per drop x drops per mL",
+        Quantity(c, Unit.MG_PER_ML),
+        per_drop=Quantity(per_drop, Unit.MG_PER_DROP),
+        drops_per_ml=calibration.drops_per_ml,
+    )
+    out = []
+    for p in plans:
+        n = int(p.dose.m_as(Unit.MG) / per_drop)
+        volume = Quantity(CONTEXT.divide(Decimal(n), per_ml), Unit.ML)
+        word = "drop" if n == 1 else "drops"
+        text = (
+            f"Step {p.number}, {_days_text(p)}: place {n} {word} ({plain(p.dose.magnitude)} {p.dose.unit.display}) "
+            f"under the tongue {_frequency(per_day)}."
+        )
+        out.append(
+            KitDirection(
+                step=p.number,
+                dose=p.dose,
+                volume=volume,
+                drops=n,
+                device=calibration.dropper,
+                device_spec=None,
+                start=p.start,
+                end=p.end,
+                text=text,
+            )
+        )
+    return Quantity(c, Unit.MG_PER_ML), tuple(out)
+
+
+def _fills(
+    order: TitrationOrder,
+    plans: tuple[StepPlan, ...],
+    per_day: Decimal,
+    concentration: Quantity,
+    directions: tuple[KitDirection, ...],
+    rec: Recorder,
+    today: dt.date | None,
+) -> tuple[tuple[KitFill, ...], list[Any]]:
+    """Split the kit into fills, each compounded on its first day and within its BUD."""
+    template: LiquidOrder | DropsOrder = (
+        order.liquid.template if order.liquid is not None else order.drops.template  # type: ignore[union-attr]
+    )
+    formulate: Callable[..., Any] = (
+        formulate_liquid if order.liquid is not None else formulate_drops
+    )
+    total_days = plans[-1].last_day
+    c = concentration.m_as(Unit.MG_PER_ML)
+    daily = {day: p for p in plans for day in range(p.first_day, p.last_day + 1)}
+    devices = {d.step: d.device_spec for d in directions if d.device_spec is not None}
+    fills: list[KitFill] = []
+    results: list[Any] = []
+    first = 1
+    while first <= total_days:
+        length = total_days - first + 1
+        for _ in range(4):
+            last = first + length - 1
+            steps = sorted({daily[d].number for d in range(first, last + 1)})
+            drug = sum(
+                (daily[d].dose.m_as(Unit.MG) * per_day for d in range(first, last + 1)), Decimal(0)
+            )
+            volume = Quantity(CONTEXT.divide(drug, c), Unit.ML)
+            start = order.start + dt.timedelta(days=first - 1)
+            top = max(
+                (daily[d] for d in range(first, last + 1)), key=lambda p: p.dose.m_as(Unit.MG)
+            )
+            extra: dict[str, Any] = {}
+            if order.liquid is not None:
+                extra["syringe"] = devices[top.number]
+            fill_order = attrs.evolve(
+                template,
+                **extra,
+                dose=top.dose,
+                doses_per_day=per_day,
+                days_supply=None,
+                volume=volume,
+                concentration=concentration,
+                compounded_on=start,
+            )
+            result = formulate(fill_order, today=today)
+            if result.bud.days >= length:
+                break
+            length = result.bud.days
+        else:  # pragma: no cover - the BUD length is stable once the fill fits
+            raise FormulationError(
+                "the kit's fills do not converge", field="form", code="kit-fills"
+            )
+        number = len(fills) + 1
+        in_fill = [d for d in directions if d.step in steps]
+        text = " ".join(d.text.replace(f"Step {d.step}, ", f"Step {d.step}, ", 1) for d in in_fill)
+        fills.append(
+            KitFill(
+                number=number,
+                first_day=first,
+                last_day=last,
+                start=start,
+                end=start + dt.timedelta(days=length - 1),
+                steps=tuple(steps),
+                volume=volume,
+                directions=text,
+            )
+        )
+        results.append(result)
+        rec.step(
+            f"fill-{number}",
+            f"fill {number}: days {first}-{last}, compounded on its first day, within its BUD",
+            "volume = sum(daily dose) / concentration over the fill's days",
+            volume,
+            bud_days=Quantity(result.bud.days, Unit.DAY),
+        )
+        first = last + 1
+    if len(fills) > 1:
+        rec.warn(
+            "kit-split-into-fills",
+            f"The kit is dispensed in {len(fills)} fills, each compounded on its first day, so that "
+            "every fill is used within its beyond-use date.",
+            "form",
+        )
+    return tuple(fills), results
 
 
 def _register() -> None:

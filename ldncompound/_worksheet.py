@@ -516,6 +516,19 @@ def _titration(r: TitrationResult) -> list[str]:
                 f"  {c.step:>2}. ",
                 f"{c.label}: {c.units} x {q(c.strength)} capsules. {c.directions}",
             )
+    if r.directions:
+        conc = f" at {q(r.concentration)}" if r.concentration is not None else ""
+        lines += title(f"Directions by step{conc}")
+        for d in r.directions:
+            lines += hanging("  - ", d.text)
+    if r.fills:
+        lines += title("Fills (each compounded on its first day, used within its BUD)")
+        fills: tuple[Any, ...] = r.liquid_fills or r.drops_fills
+        for f, made in zip(r.fills, fills, strict=True):
+            lines.append(
+                f"  {f.number:>2}. days {f.first_day}-{f.last_day} ({f.start.isoformat()} to {f.end.isoformat()}): "
+                f"{q(f.volume)} needed, {q(made.batch.final_volume)} made, BUD {made.bud.date.isoformat()}"
+            )
     if r.capsule_batches:
         lines += title("Batches (each strength its own batch and compounding record)")
         for b in r.capsule_batches:
@@ -528,6 +541,9 @@ def _titration(r: TitrationResult) -> list[str]:
     for b in r.capsule_batches:
         lines += ["", ""]
         lines += _capsules(b)
+    for made in (*r.liquid_fills, *r.drops_fills):
+        lines += ["", ""]
+        lines += render_worksheet(made).splitlines()
     lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
     return lines
 

@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 
 import pytest
+import test_drops
+import test_liquids
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -140,3 +142,101 @@ def test_order_refusals():
             start=START,
             form=lc.KitForm.CAPSULES,
         )
+
+
+SYRINGES = (
+    lc.MeasuringDevice.declared(
+        name="1 mL oral syringe",
+        kind=lc.DeviceKind.ORAL_SYRINGE,
+        capacity=lc.volume("1 mL"),
+        graduation=lc.volume("0.01 mL"),
+    ),
+    lc.MeasuringDevice.declared(
+        name="5 mL oral syringe",
+        kind=lc.DeviceKind.ORAL_SYRINGE,
+        capacity=lc.volume("5 mL"),
+        graduation=lc.volume("0.1 mL"),
+    ),
+)
+
+
+def liquid_kit(steps, **kw) -> lc.TitrationResult:
+    template = test_liquids.order(days_supply=30, source=test_liquids.api())
+    order = lc.TitrationOrder(
+        steps=tuple(steps),
+        maintenance=lc.mass("4.5 mg"),
+        maintenance_days=30,
+        start=START,
+        form=lc.KitForm.LIQUID,
+        liquid=lc.LiquidKit(template=template, **{"syringes": SYRINGES, **kw}),
+    )
+    return lc.plan_titration(order)
+
+
+def test_liquid_plan_for_0_5_rising_every_14_days_to_4_5():
+    """At 1 mg/mL every step's volume is its dose in mL: 0.5 and 1 mL on the 1 mL syringe
+    (50 % and 100 % of it), 1.5 to 4.5 mL on the 5 mL syringe (0.1 mL marks, 30-90 %). The
+    non-preserved water vehicle has a 14-day refrigerated BUD, so the 142 days are dispensed
+    in ceil(142 / 14) = 11 fills, each compounded on its first day."""
+    r = liquid_kit(half_mg_every_14_days())
+    assert r.concentration == lc.parse_strength("1 mg/mL", field="c").concentration
+    assert [d.volume.m_as(lc.Unit.ML) for d in r.directions] == [
+        Decimal("0.5") * i for i in range(1, 10)
+    ]
+    assert [d.device for d in r.directions[:3]] == [
+        "1 mL oral syringe",
+        "1 mL oral syringe",
+        "5 mL oral syringe",
+    ]
+    assert r.directions[0].text.startswith(
+        "Step 1, days 1-14 (2026-12-01 to 2026-12-14): take 0.5 mL (0.5 mg)"
+    )
+    assert len(r.fills) == 11 == len(r.liquid_fills)
+    for fill, made in zip(r.fills, r.liquid_fills, strict=True):
+        assert made.order.compounded_on == fill.start
+        assert made.bud.date >= fill.end
+        assert made.batch.final_volume >= fill.volume
+    assert sum(f.last_day - f.first_day + 1 for f in r.fills) == 142
+    assert {"kit-two-syringes", "kit-split-into-fills"} <= {w.code for w in r.warnings}
+    assert lc.from_json(json.loads(lc.dumps(r))) == r
+    assert "Fills (each compounded on its first day" in lc.render_worksheet(r)
+
+
+def test_liquid_kit_refuses_unmeasurable_volumes():
+    with pytest.raises(lc.FormulationError) as info:
+        liquid_kit(half_mg_every_14_days(), syringes=SYRINGES[1:])
+    assert info.value.code == "kit-volume-not-measurable"
+
+
+def test_drops_kit_uses_whole_drops_of_one_strength():
+    """Doses 0.5 to 4.5 mg share 0.5 mg: one drop is 0.5 mg, so step n is n drops; with the
+    dropper delivering 16 drops per mL the concentration is 0.5 x 16 = 8 mg/mL."""
+    order = lc.TitrationOrder(
+        steps=tuple(half_mg_every_14_days()),
+        maintenance=lc.mass("4.5 mg"),
+        maintenance_days=30,
+        start=START,
+        form=lc.KitForm.DROPS,
+        drops=lc.DropsKit(template=test_drops.order()),
+    )
+    r = lc.plan_titration(order)
+    assert [d.drops for d in r.directions] == list(range(1, 10))
+    assert r.concentration == lc.parse_strength("8 mg/mL", field="c").concentration
+    for fill, made in zip(r.fills, r.drops_fills, strict=True):
+        assert made.bud.date >= fill.end
+        assert made.dose_deviation.magnitude == 0
+    assert lc.from_json(json.loads(lc.dumps(r))) == r
+
+
+def test_drops_kit_refuses_doses_that_cannot_share_a_drop():
+    order = lc.TitrationOrder(
+        steps=(lc.parse_step("0.1 mg:7"), lc.parse_step("2.3 mg:7")),
+        maintenance=lc.mass("4.5 mg"),
+        maintenance_days=0,
+        start=START,
+        form=lc.KitForm.DROPS,
+        drops=lc.DropsKit(template=test_drops.order()),
+    )
+    with pytest.raises(lc.FormulationError) as info:
+        lc.plan_titration(order)
+    assert info.value.code == "kit-drops-not-whole"
