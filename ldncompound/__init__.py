@@ -10,6 +10,7 @@ Importing the package imports pint's machinery lazily and never imports click.
 from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
 from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
 from ._capsules import (
+    CAPSULES_ORDER_SCHEMA,
     CAPSULES_SCHEMA,
     CapsuleMethod,
     CapsuleOrder,
@@ -24,6 +25,7 @@ from ._capsules import (
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._json import dumps, from_json, to_json
+from ._orders import load_order, order_document, run_order
 from ._parse import (
     Strength,
     density,
@@ -55,6 +57,7 @@ from ._worksheet import render_worksheet
 
 __all__ = [
     "BUILTIN_DRUGS",
+    "CAPSULES_ORDER_SCHEMA",
     "CAPSULES_SCHEMA",
     "CAPSULE_SIZES",
     "CLASS_III_SENSITIVITY",
@@ -111,7 +114,9 @@ __all__ = [
     "filler",
     "formulate_capsules",
     "from_json",
+    "load_order",
     "mass",
+    "order_document",
     "parse_count",
     "parse_date",
     "parse_decimal",
@@ -122,6 +127,7 @@ __all__ = [
     "plan_solid",
     "registry",
     "render_worksheet",
+    "run_order",
     "sensitivity_from_test",
     "to_json",
     "volume",
