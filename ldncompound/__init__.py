@@ -7,6 +7,7 @@ calculation trace, beyond-use date, warnings and the defaults the library suppli
 Importing the package imports pint's machinery lazily and never imports click.
 """
 
+from ._batch import BATCH_RECORD_SCHEMA, BatchError, BatchRecord, csv_columns, run_batch
 from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
 from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
 from ._capsules import (
@@ -39,6 +40,7 @@ from ._parse import (
     volume,
 )
 from ._qc import WeightCheck, WeightWindow, check_weights
+from ._schemas import json_schema, json_schemas
 from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit, registry
@@ -56,6 +58,7 @@ from ._weighing import (
 from ._worksheet import render_worksheet
 
 __all__ = [
+    "BATCH_RECORD_SCHEMA",
     "BUILTIN_DRUGS",
     "CAPSULES_ORDER_SCHEMA",
     "CAPSULES_SCHEMA",
@@ -66,6 +69,8 @@ __all__ = [
     "ApiLot",
     "AssayBasis",
     "Balance",
+    "BatchError",
+    "BatchRecord",
     "BeyondUseDate",
     "BudCategory",
     "CapsuleMethod",
@@ -109,11 +114,14 @@ __all__ = [
     "assign_bud",
     "capsule_size",
     "check_weights",
+    "csv_columns",
     "density",
     "dumps",
     "filler",
     "formulate_capsules",
     "from_json",
+    "json_schema",
+    "json_schemas",
     "load_order",
     "mass",
     "order_document",
@@ -127,6 +135,7 @@ __all__ = [
     "plan_solid",
     "registry",
     "render_worksheet",
+    "run_batch",
     "run_order",
     "sensitivity_from_test",
     "to_json",

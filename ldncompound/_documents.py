@@ -49,7 +49,7 @@ DEFAULT = "default"
 #: Largest whole number a document field may hold before the class's own range check.
 MAX_COUNT = 100_000
 
-_SPACES = "[ \u00a0\u202f]*"
+_SPACES = r"[ \u00a0\u202f]*"  # the grammar's spaces, escaped so the schema shows them
 _EXAMPLES = {
     Dimension.MASS: "'4.5 mg'",
     Dimension.VOLUME: "'5 mL'",
@@ -306,6 +306,9 @@ class ListNode(Node):
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "array", "items": self.item.schema(defs)}
 
+    def columns(self, path: str) -> list[tuple[str, str]]:
+        return [(path, f"{self.item.expected} items separated by ';', or [] for none")]
+
 
 @attrs.frozen
 class Field:
@@ -433,7 +436,10 @@ class ObjectNode(Node):
         if self.tag is not None:
             out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
         for f in self.fields:
-            out.extend(f.node.columns(join(path, f.name)))
+            where = join(path, f.name)
+            if f.optional and isinstance(f.node, (ObjectNode, TaggedNode)):
+                out.append((where, "'default' (leave the object's own columns empty)"))
+            out.extend(f.node.columns(where))
         return out
 
 

@@ -167,3 +167,19 @@ def replaced(doc: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         target = target[p]
     target[last] = value
     return doc
+
+
+def flatten(doc: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """A document as CSV cells by dotted column (lists ``a;b`` or ``[]``, flags ``true``)."""
+    out: dict[str, str] = {}
+    for key, value in doc.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            out.update(flatten(value, path))
+        elif isinstance(value, list):
+            out[path] = ";".join(value) if value else "[]"
+        elif isinstance(value, bool):
+            out[path] = "true" if value else "false"
+        else:
+            out[path] = str(value)
+    return out
