@@ -437,9 +437,13 @@ class ObjectNode(Node):
             out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
         for f in self.fields:
             where = join(path, f.name)
-            if f.optional and isinstance(f.node, (ObjectNode, TaggedNode)):
-                out.append((where, "'default' (leave the object's own columns empty)"))
-            out.extend(f.node.columns(where))
+            if isinstance(f.node, (ObjectNode, TaggedNode)):
+                if f.optional:
+                    out.append((where, "'default' (and the object's own columns empty)"))
+                out.extend(f.node.columns(where))
+            else:
+                ((col, what),) = f.node.columns(where)
+                out.append((col, f"{what}, or 'default'" if f.optional else what))
         return out
 
 
@@ -484,13 +488,19 @@ class TaggedNode(Node):
 
     def columns(self, path: str) -> list[tuple[str, str]]:
         tag = join(path, self.tag)
-        seen: dict[str, list[str]] = {tag: [" or ".join(repr(k) for k in self.forms)]}
-        for form in self.forms.values():
+        found: dict[str, dict[str, list[str]]] = {tag: {" or ".join(map(repr, self.forms)): []}}
+        for key, form in self.forms.items():
             for col, what in form.columns(path):
-                whats = seen.setdefault(col, [])
-                if col != tag and what not in whats:
-                    whats.append(what)
-        return [(col, " or ".join(whats)) for col, whats in seen.items()]
+                if col != tag:
+                    found.setdefault(col, {}).setdefault(what, []).append(key)
+        out = []
+        for col, whats in found.items():
+            kinds = [k for ks in whats.values() for k in ks]
+            if len(whats) == 1 and (col == tag or len(kinds) == len(self.forms)):
+                out.append((col, next(iter(whats))))
+            else:
+                out.append((col, "; ".join(f"{' or '.join(ks)}: {w}" for w, ks in whats.items())))
+        return out
 
 
 # --- building nodes from types ----------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 _PYTHON_DIRS = [
-    d for d in ("ldncompound", "cli", "tests", "benchmarks", "tools") if (ROOT / d).is_dir()
+    d for d in ("ldncompound", "cli", "tests", "benchmarks", "tools", "docs") if (ROOT / d).is_dir()
 ]
 
 
