@@ -7,7 +7,14 @@ calculation trace, beyond-use date, warnings and the defaults the library suppli
 Importing the package imports pint's machinery lazily and never imports click.
 """
 
-from ._batch import BATCH_RECORD_SCHEMA, BatchError, BatchRecord, csv_columns, run_batch
+from ._batch import (
+    BATCH_RECORD_SCHEMA,
+    BatchError,
+    BatchRecord,
+    Readable,
+    csv_columns,
+    run_batch,
+)
 from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
 from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
 from ._capsules import (
@@ -94,6 +101,7 @@ __all__ = [
     "MinimumWeightRule",
     "PackStat",
     "Quantity",
+    "Readable",
     "ResultWarning",
     "SaltForm",
     "ShellLot",

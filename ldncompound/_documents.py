@@ -21,6 +21,7 @@ In *textual* mode (CSV cells) whole numbers, flags and lists are read from text 
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import enum
 import functools
@@ -91,19 +92,25 @@ def _wrong(path: str, value: Any, expected: str) -> InputError:
     )
 
 
-class Node:
+class Node(abc.ABC):
     """How one field type appears in a document."""
 
-    expected = "a value"
+    @property
+    @abc.abstractmethod
+    def expected(self) -> str:
+        """What a value looks like, for messages (``a date YYYY-MM-DD``)."""
 
+    @abc.abstractmethod
     def load(self, value: Any, path: str, textual: bool) -> Any:
-        raise NotImplementedError  # pragma: no cover - every node overrides it
+        """The library value for a document value at ``path`` (``textual``: a CSV cell)."""
 
+    @abc.abstractmethod
     def dump(self, value: Any) -> Any:
-        raise NotImplementedError  # pragma: no cover - every node overrides it
+        """The document value for a library value."""
 
+    @abc.abstractmethod
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError  # pragma: no cover - every node overrides it
+        """The JSON Schema of the document value (shared definitions go into ``defs``)."""
 
     def columns(self, path: str) -> list[tuple[str, str]]:
         """Flat CSV columns (path, what) this node occupies."""
@@ -115,7 +122,7 @@ class QuantityNode(Node):
     dimension: Dimension
 
     @property
-    def expected(self) -> str:  # type: ignore[override]
+    def expected(self) -> str:
         example = _EXAMPLES.get(self.dimension)
         described = self.dimension.described
         return f"{described} such as {example}" if example else described
@@ -151,7 +158,9 @@ class QuantityNode(Node):
 
 @attrs.frozen
 class TextNode(Node):
-    expected = "text"
+    @property
+    def expected(self) -> str:
+        return "text"
 
     def load(self, value: Any, path: str, textual: bool) -> str:
         if not isinstance(value, str):
@@ -168,7 +177,9 @@ class TextNode(Node):
 
 @attrs.frozen
 class CountNode(Node):
-    expected = "a whole number such as 30"
+    @property
+    def expected(self) -> str:
+        return "a whole number such as 30"
 
     def load(self, value: Any, path: str, textual: bool) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -186,7 +197,9 @@ class CountNode(Node):
 
 @attrs.frozen
 class DecimalNode(Node):
-    expected = "a plain number written as text, such as '2'"
+    @property
+    def expected(self) -> str:
+        return "a plain number written as text, such as '2'"
 
     def load(self, value: Any, path: str, textual: bool) -> Decimal:
         if not isinstance(value, str):
@@ -202,7 +215,9 @@ class DecimalNode(Node):
 
 @attrs.frozen
 class DateNode(Node):
-    expected = "a date YYYY-MM-DD"
+    @property
+    def expected(self) -> str:
+        return "a date YYYY-MM-DD"
 
     def load(self, value: Any, path: str, textual: bool) -> dt.date:
         if not isinstance(value, str):
@@ -218,7 +233,9 @@ class DateNode(Node):
 
 @attrs.frozen
 class BoolNode(Node):
-    expected = "true or false"
+    @property
+    def expected(self) -> str:
+        return "true or false"
 
     def load(self, value: Any, path: str, textual: bool) -> bool:
         if textual and value in ("true", "false"):
@@ -239,7 +256,7 @@ class EnumNode(Node):
     cls: type[enum.Enum]
 
     @property
-    def expected(self) -> str:  # type: ignore[override]
+    def expected(self) -> str:
         return "one of " + ", ".join(str(m.value) for m in self.cls)
 
     def load(self, value: Any, path: str, textual: bool) -> enum.Enum:
@@ -260,7 +277,7 @@ class EnumNode(Node):
 @attrs.frozen
 class DrugNode(Node):
     @property
-    def expected(self) -> str:  # type: ignore[override]
+    def expected(self) -> str:
         return "a built-in drug: " + ", ".join(sorted(BUILTIN_DRUGS))
 
     def load(self, value: Any, path: str, textual: bool) -> Drug:
@@ -290,7 +307,7 @@ class ListNode(Node):
     item: Node
 
     @property
-    def expected(self) -> str:  # type: ignore[override]
+    def expected(self) -> str:
         return f"a list of {self.item.expected}"
 
     def load(self, value: Any, path: str, textual: bool) -> tuple[Any, ...]:
@@ -333,7 +350,7 @@ class ObjectNode(Node):
     tag: tuple[str, str] | None = None
 
     @property
-    def expected(self) -> str:  # type: ignore[override]
+    def expected(self) -> str:
         return "an object"
 
     @functools.cached_property
@@ -456,7 +473,7 @@ class TaggedNode(Node):
     pick: Callable[[Any], dict[str, Any]] | None = None
 
     @property
-    def expected(self) -> str:  # type: ignore[override]
+    def expected(self) -> str:
         return f"an object with {self.tag} " + ", ".join(repr(k) for k in self.forms)
 
     def load(self, value: Any, path: str, textual: bool) -> Any:

@@ -499,7 +499,12 @@ def batch(orders: Any, input_format: str, output: Any, progress: bool | None) ->
     )
     try:
         for record in records:
-            output.write(record.json_line().encode() + b"\n")
+            try:
+                output.write(record.json_line().encode() + b"\n")
+            except BrokenPipeError:  # the reader stopped (`| head`): not every record was written
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                raise SystemExit(1) from None
             total += 1
             failed += not record.ok
             if bar is not None:

@@ -31,3 +31,19 @@ def capsule_plan() -> str:
     back: lc.CapsuleResult = lc.from_json(lc.to_json(result), lc.CapsuleResult)
     assert back == result
     return lc.render_worksheet(result)
+
+
+def documents_and_batches() -> int:
+    import io  # noqa: PLC0415
+
+    document: dict[str, object] = {"schema": lc.CAPSULES_ORDER_SCHEMA}
+    order: object = lc.load_order(document)
+    text: dict[str, object] = lc.order_document(order)
+    schema: dict[str, object] = lc.json_schema(lc.CAPSULES_ORDER_SCHEMA)
+    columns: tuple[tuple[str, str], ...] = lc.csv_columns(lc.CAPSULES_ORDER_SCHEMA)
+    failed = 0
+    for record in lc.run_batch(io.BytesIO(b""), input_format="csv", today=dt.date(2026, 1, 1)):
+        line: str = record.json_line()
+        error: lc.BatchError | None = record.error
+        failed += not record.ok or error is None or not line
+    return failed + len(text) + len(schema) + len(columns)
