@@ -25,7 +25,7 @@ import attrs
 
 from ._errors import InputError, LdnCompoundError
 from ._json import to_json
-from ._orders import load, order_kind, parse_json
+from ._orders import decode, load, order_kind, parse_json
 
 __all__ = [
     "BATCH_RECORD_SCHEMA",
@@ -144,17 +144,6 @@ def _lines(stream: Readable) -> Iterator[_Line]:
         yield number, raw, ended
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"the record is not UTF-8 (byte {err.start + 1}: {err.reason}); nothing in it was read.",
-            expected="UTF-8 text",
-            code="bad-encoding",
-        ) from None
-
-
 def _compute(data: Any, *, textual: bool, today: dt.date) -> Any:
     kind, order = load(data, textual=textual)
     return kind.formulate(order, today=today)
@@ -167,7 +156,7 @@ def _jsonl_record(raw: bytes | _Unreadable, ended: bool, today: dt.date) -> Any:
         raise InputError(
             "the line is blank; expected one order document per line.", code="blank-line"
         )
-    text = _decode(raw)
+    text = decode(raw, "record")
     try:
         data = parse_json(text)
     except InputError as err:
@@ -272,7 +261,7 @@ def _header(raw: bytes | _Unreadable) -> Columns:
     if isinstance(raw, _Unreadable):
         raise InputError(f"the CSV header cannot be read: {raw.message}", code="bad-header")
     try:
-        names = next(csv.reader([_decode(raw)], strict=True), [])
+        names = next(csv.reader([decode(raw, "header")], strict=True), [])
     except (csv.Error, InputError) as err:
         raise InputError(f"the CSV header cannot be read: {err}", code="bad-header") from None
     if not names or names == [""]:
@@ -329,7 +318,7 @@ def _csv_record(
         raise columns
     if isinstance(raw, _Unreadable):
         raise InputError(raw.message, code=raw.code)
-    text = _decode(raw)
+    text = decode(raw, "record")
     try:
         rows = list(csv.reader([text], strict=True))
     except csv.Error as err:

@@ -38,7 +38,15 @@ import attrs
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError, LdnCompoundError
 from ._numbers import plain
-from ._parse import UNIT_SPELLINGS, parse_count, parse_date, parse_decimal, parse_quantity
+from ._parse import (
+    UNIT_SPELLINGS,
+    Strength,
+    parse_count,
+    parse_date,
+    parse_decimal,
+    parse_quantity,
+    parse_strength,
+)
 from ._units import Dimension, Quantity
 from ._validate import DIMENSION, text_field
 
@@ -62,6 +70,12 @@ _EXAMPLES = {
 }
 
 
+def _spellings(dimension: Dimension) -> list[str]:
+    """The accepted unit spellings of a dimension, longest first (for schema patterns)."""
+    found = [s for s, u in UNIT_SPELLINGS.items() if u.dimension is dimension]
+    return sorted(found, key=lambda s: (-len(s), s))
+
+
 def join(path: str, name: str | int) -> str:
     """``source`` + ``lot`` -> ``source.lot``; ``acknowledge`` + 0 -> ``acknowledge[0]``."""
     if isinstance(name, int):
@@ -83,13 +97,8 @@ def _json_type(value: Any) -> str:
 
 def _wrong(path: str, value: Any, expected: str) -> InputError:
     shown = value if isinstance(value, (str, int, float, bool)) else None
-    return InputError(
-        InputError.about(path, shown, f"is {_json_type(value)}", expected).message,
-        field=path,
-        value=shown,
-        expected=expected,
-        code="wrong-type",
-    )
+    err = InputError.about(path, shown, f"is {_json_type(value)}", expected, code="wrong-type")
+    return typing.cast("InputError", err)
 
 
 class Node(abc.ABC):
@@ -143,15 +152,38 @@ class QuantityNode(Node):
         return f"{plain(value.magnitude)} {value.unit.display}"
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        spellings = sorted(
-            (s for s, u in UNIT_SPELLINGS.items() if u.dimension is self.dimension),
-            key=lambda s: (-len(s), s),
-        )
-        units = "|".join(spellings)
+        units = "|".join(_spellings(self.dimension))
         return {
             "type": "string",
             "maxLength": 64,
             "pattern": f"^{_SPACES}[0-9]+(\\.[0-9]+)?{_SPACES}({units}){_SPACES}$",
+            "description": f"{self.expected}, in the input grammar (docs/units.md)",
+        }
+
+
+@attrs.frozen
+class StrengthNode(Node):
+    @property
+    def expected(self) -> str:
+        return "a strength such as '1 mg/mL' or '250 mg/5 mL'"
+
+    def load(self, value: Any, path: str, textual: bool) -> Strength:
+        if not isinstance(value, str):
+            raise _wrong(path, value, self.expected)
+        return parse_strength(value, field=path)
+
+    def dump(self, value: Strength) -> str:
+        return str(value)
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        number = "[0-9]+(\\.[0-9]+)?"
+        mass = "|".join(_spellings(Dimension.MASS))
+        volume = "|".join(_spellings(Dimension.VOLUME))
+        return {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": f"^{_SPACES}{number}{_SPACES}({mass}){_SPACES}/{_SPACES}"
+            f"({number}{_SPACES})?({volume}){_SPACES}$",
             "description": f"{self.expected}, in the input grammar (docs/units.md)",
         }
 
@@ -629,6 +661,8 @@ def node_for(tp: Any, where: str = "") -> Node:
         node: Node
         if tp is Drug:  # an attrs class, but documents name a built-in drug
             node = DrugNode()
+        elif tp is Strength:  # an attrs class, but written as text: "250 mg/5 mL"
+            node = StrengthNode()
         elif tp in _VARIANTS:
             node = _variant_node(tp)
         elif isinstance(tp, type) and attrs.has(tp):

@@ -25,6 +25,7 @@ from ._weighing import Balance
 __all__ = [
     "ORDER_PREFIX",
     "OrderKind",
+    "decode",
     "load_order",
     "order_document",
     "order_kind",
@@ -146,16 +147,21 @@ def parse_json(text: str) -> Any:
         ) from None
 
 
+def decode(raw: bytes, what: str = "document") -> str:
+    """UTF-8 bytes to text; anything else is refused whole (nothing is guessed)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"the {what} is not UTF-8 (byte {err.start + 1}: {err.reason}); nothing in it was read.",
+            expected="UTF-8 text",
+            code="bad-encoding",
+        ) from None
+
+
 def _data(document: Mapping[str, Any] | str | bytes) -> Any:
     if isinstance(document, bytes):
-        try:
-            document = document.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise InputError(
-                f"the document is not UTF-8 (byte {err.start}: {err.reason}).",
-                expected="UTF-8 text",
-                code="bad-encoding",
-            ) from None
+        document = decode(document)
     if isinstance(document, str):
         return parse_json(document)
     return document
