@@ -460,7 +460,25 @@ class ObjectNode(Node):
             out[self.tag[0]] = self.tag[1]
         for f in self.fields:
             v = getattr(value, f.name)
-            out[f.name] = DEFAULT if v is None else f.node.dump(v)
+            if v == DEFAULT and isinstance(v, str):
+                raise InputError.about(
+                    f.name,
+                    v,
+                    "cannot be written in a document, where 'default' asks for the library's default",
+                    "any other text",
+                    code="reserved-word",
+                )
+            try:
+                out[f.name] = DEFAULT if v is None else f.node.dump(v)
+            except InputError as err:  # name the nested field by its path from here
+                where = join(f.name, err.field or "")
+                raise type(err)(
+                    where + err.message.removeprefix(err.field or ""),
+                    field=where,
+                    value=err.value,
+                    expected=err.expected,
+                    code=err.code,
+                ) from None
         return out
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:

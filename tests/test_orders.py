@@ -7,6 +7,7 @@ import json
 import re
 from decimal import Decimal
 
+import attrs
 import examples
 import pytest
 from click.testing import CliRunner
@@ -279,3 +280,14 @@ def test_registry_refuses_malformed_schema_ids():
     with pytest.raises(ValueError, match="order schema ids"):
         register_order("ldncompound/capsules/1", lc.CapsuleOrder, lc.formulate_capsules)
     assert order_kind(lc.CAPSULES_ORDER_SCHEMA).name == "capsules"
+
+
+def test_text_that_reads_default_cannot_be_written_as_a_document():
+    """It would come back as "use the library's default" (for a lot: "not given")."""
+    order = lc.CapsuleOrder(dose=lc.mass("4.5 mg"), count=30, source=TABLETS, reference="default")
+    with pytest.raises(lc.InputError, match="reference: 'default' cannot be written") as info:
+        lc.order_document(order)
+    assert info.value.code == "reserved-word"
+    order = attrs.evolve(order, reference=None, source=attrs.evolve(TABLETS, lot="default"))
+    with pytest.raises(lc.InputError, match=r"^source\.lot: 'default' cannot be written"):
+        lc.order_document(order)
