@@ -22,68 +22,49 @@ from pathlib import Path
 
 import ldncompound as lc
 
-SOURCES = [
-    {
-        "kind": "tablets",
-        "average_weight": "201.4 mg",
-        "expiry": "2030-12-31",
-        "strength": "default",
-        "strength_basis": "default",
-        "tablets_weighed": 20,
-        "lot": "T1",
-        "product": "Naltrexone 50 mg, film-coated",
-        "allergens_declared": "default",
-        "powder_density": "default",
-        "drug": "default",
-    },
-    {
-        "kind": "api",
-        "form": "hcl",
-        "assay": "99.5 %",
-        "assay_basis": "as-is",
-        "expiry": "2030-01-01",
-        "lot": "A1",
-        "assay_as": "default",
-        "water_content": "default",
-        "loss_on_drying": "default",
-        "bulk_density": "default",
-        "supplier": "default",
-        "drug": "default",
-    },
-]
+
+def _base_documents() -> list[dict]:
+    """Two documents (tablets, API powder) written by the library from order objects."""
+    expiry = dt.date(2030, 12, 31)
+    sources = [
+        lc.TabletSource(
+            average_weight=lc.mass("201.4 mg"),
+            expiry=expiry,
+            tablets_weighed=20,
+            lot="T1",
+            product="Naltrexone 50 mg, film-coated",
+        ),
+        lc.ApiLot(
+            form="hcl",
+            assay=lc.percent("99.5 %"),
+            assay_basis=lc.AssayBasis.AS_IS,
+            expiry=expiry,
+            lot="A1",
+        ),
+    ]
+    balance = lc.Balance.documented(minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg"))
+    return [
+        lc.order_document(
+            lc.CapsuleOrder(
+                dose=lc.mass("4.5 mg"),
+                count=30,
+                source=source,
+                balance=balance,
+                overage=lc.percent("10 %"),
+            )
+        )
+        for source in sources
+    ]
+
+
+BASES = _base_documents()
 
 
 def order(i: int) -> dict:
-    return {
-        "schema": "ldncompound/order/capsules/1",
+    """Record ``i``: its own dose, count and reference, so no two records are equal."""
+    return BASES[i % 2] | {
         "dose": ["0.5 mg", "1.5 mg", "3 mg", "4.5 mg"][i % 4],
         "count": 30 + i % 61,
-        "source": SOURCES[i % 2],
-        "filler": "default",
-        "dose_basis": "default",
-        "method": "default",
-        "size": "default",
-        "fill_weight": "default",
-        "overage": "10 %",
-        "drug_loss_allowance": "default",
-        "balance": {
-            "rule": "documented",
-            "minimum_weight": "50 mg",
-            "readability": "1 mg",
-            "name": "default",
-            "source": "default",
-        },
-        "shells": "default",
-        "compounded_on": "default",
-        "storage": "default",
-        "day_count": "default",
-        "study": "default",
-        "doses_per_day": "default",
-        "qc_sample": "default",
-        "max_stage_mass": "default",
-        "rounding_tolerance": "default",
-        "tablet_margin": "default",
-        "acknowledge": [],
         "reference": f"Rx {i}",
     }
 
