@@ -7,9 +7,18 @@ calculation trace, beyond-use date, warnings and the defaults the library suppli
 Importing the package imports pint's machinery lazily and never imports click.
 """
 
+from ._batch import (
+    BATCH_RECORD_SCHEMA,
+    BatchError,
+    BatchRecord,
+    Readable,
+    csv_columns,
+    run_batch,
+)
 from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
 from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
 from ._capsules import (
+    CAPSULES_ORDER_SCHEMA,
     CAPSULES_SCHEMA,
     CapsuleMethod,
     CapsuleOrder,
@@ -54,6 +63,7 @@ from ._labels import (
 from ._liquid_aliquot import LiquidPlan, plan_liquid
 from ._liquid_batch import FillPlan, LiquidBatch, LiquidIngredient
 from ._liquids import LIQUID_SCHEMA, LiquidOrder, LiquidResult, formulate_liquid
+from ._orders import load_order, order_document, run_order
 from ._parse import (
     Strength,
     density,
@@ -80,6 +90,7 @@ from ._records import (
     make_record,
     verify_record,
 )
+from ._schemas import json_schema, json_schemas
 from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
 from ._titration import (
     PROTOCOLS,
@@ -134,7 +145,9 @@ from ._weighing import (
 from ._worksheet import render_worksheet
 
 __all__ = [
+    "BATCH_RECORD_SCHEMA",
     "BUILTIN_DRUGS",
+    "CAPSULES_ORDER_SCHEMA",
     "CAPSULES_SCHEMA",
     "CAPSULE_SIZES",
     "CLASS_III_SENSITIVITY",
@@ -161,6 +174,8 @@ __all__ = [
     "AuxiliaryWarning",
     "Balance",
     "BaseLot",
+    "BatchError",
+    "BatchRecord",
     "BeyondUseDate",
     "BudCategory",
     "CapsuleKit",
@@ -218,6 +233,7 @@ __all__ = [
     "PackStat",
     "Pharmacy",
     "Quantity",
+    "Readable",
     "ResultWarning",
     "Route",
     "SaltForm",
@@ -257,6 +273,7 @@ __all__ = [
     "calibrate_dropper",
     "capsule_size",
     "check_weights",
+    "csv_columns",
     "density",
     "device",
     "dumps",
@@ -266,9 +283,13 @@ __all__ = [
     "formulate_liquid",
     "formulate_troches",
     "from_json",
+    "json_schema",
+    "json_schemas",
+    "load_order",
     "make_record",
     "mass",
     "mold_spec",
+    "order_document",
     "parse_count",
     "parse_date",
     "parse_decimal",
@@ -287,6 +308,8 @@ __all__ = [
     "registry",
     "render_label",
     "render_worksheet",
+    "run_batch",
+    "run_order",
     "sensitivity_from_test",
     "to_json",
     "troche_base",

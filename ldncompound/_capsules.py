@@ -61,6 +61,7 @@ from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
 
 __all__ = [
+    "CAPSULES_ORDER_SCHEMA",
     "CAPSULES_SCHEMA",
     "CapsuleMethod",
     "CapsuleOrder",
@@ -74,6 +75,7 @@ __all__ = [
 ]
 
 CAPSULES_SCHEMA = "ldncompound/capsules/1"
+CAPSULES_ORDER_SCHEMA = "ldncompound/order/capsules/1"
 
 OVERAGE_SOURCE = (
     "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise 5 % "
@@ -1037,8 +1039,10 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
 
 def _register() -> None:
     from ._json import register_schema  # noqa: PLC0415
+    from ._orders import register_order  # noqa: PLC0415
 
     register_schema(CAPSULES_SCHEMA, CapsuleResult)
+    register_order(CAPSULES_ORDER_SCHEMA, CapsuleOrder, formulate_capsules)
 
 
 _register()

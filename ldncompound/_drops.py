@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 DROPS_SCHEMA = "ldncompound/drops/1"
+DROPS_ORDER_SCHEMA = "ldncompound/order/drops/1"
 NOMINAL_SOURCE = (
     "a USP medicine dropper delivers about 20 drops of water per mL (45-55 mg a drop); drop size "
     "changes with the liquid, so this is nominal only (USP <1101>; domain.md §6.2) [V]"
@@ -464,8 +465,10 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
 
 def _register() -> None:
     from ._json import register_schema  # noqa: PLC0415
+    from ._orders import register_order  # noqa: PLC0415
 
     register_schema(DROPS_SCHEMA, DropsResult)
+    register_order(DROPS_ORDER_SCHEMA, DropsOrder, formulate_drops)
 
 
 _register()

@@ -48,6 +48,7 @@ from ._version import __version__
 __all__ = ["LIQUID_SCHEMA", "LiquidOrder", "LiquidResult", "formulate_liquid"]
 
 LIQUID_SCHEMA = "ldncompound/liquid/1"
+LIQUID_ORDER_SCHEMA = "ldncompound/order/liquid/1"
 
 #: Concentrations the suggestion tries, lowest first (mg/mL).
 CONCENTRATIONS: tuple[Decimal, ...] = tuple(
@@ -345,8 +346,10 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
 
 def _register() -> None:
     from ._json import register_schema  # noqa: PLC0415
+    from ._orders import register_order  # noqa: PLC0415
 
     register_schema(LIQUID_SCHEMA, LiquidResult)
+    register_order(LIQUID_ORDER_SCHEMA, LiquidOrder, formulate_liquid)
 
 
 _register()

@@ -86,6 +86,7 @@ __all__ = [
 ]
 
 TROCHES_SCHEMA = "ldncompound/troches/1"
+TROCHES_ORDER_SCHEMA = "ldncompound/order/troches/1"
 
 OVERAGE = Quantity(Decimal(7), Unit.PERCENT)
 OVERAGE_SOURCE = (
@@ -1507,8 +1508,10 @@ def parse_diluent(text: object, *, field: str = "diluent") -> TrocheDiluent:
 
 def _register() -> None:
     from ._json import register_schema  # noqa: PLC0415
+    from ._orders import register_order  # noqa: PLC0415
 
     register_schema(TROCHES_SCHEMA, TrocheResult)
+    register_order(TROCHES_ORDER_SCHEMA, TrocheOrder, formulate_troches)
 
 
 _register()

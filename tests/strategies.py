@@ -172,3 +172,89 @@ def troche_orders(*, replacement_only: bool = False) -> st.SearchStrategy[lc.Tro
         disp,
         st.sampled_from(list(lc.TrocheForm)),
     )
+
+
+_dates = st.dates(min_value=dt.date(2027, 1, 1), max_value=dt.date(2032, 12, 31))
+_texts = st.text(
+    alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Zs"]),
+    min_size=1,
+    max_size=20,
+).filter(str.strip)
+
+
+def _optional(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.one_of(st.none(), strategy)
+
+
+_percent = st.builds(lc.Quantity, decimals("0", "20", 2), st.just(lc.Unit.PERCENT))
+
+_stocks = st.builds(
+    lambda strength, lot, made_on, bud: lc.TriturationStock(
+        strength=lc.Quantity(strength, lc.Unit.PERCENT),
+        diluent="microcrystalline cellulose",
+        bud=bud,
+        lot=lot,
+        made_on=made_on,
+    ),
+    decimals("1", "50", 1),
+    _optional(_texts),
+    _optional(st.just(dt.date(2026, 1, 1))),
+    _dates,
+)
+
+_fillers = st.builds(
+    lambda key, lot, expiry, size, ps: lc.FillerLot(
+        filler=key,
+        lot=lot,
+        expiry=expiry,
+        pack_stat=None
+        if ps is None
+        else lc.PackStat(size=size, filler_per_capsule=lc.Quantity(ps, lc.Unit.MG)),
+    ),
+    st.sampled_from([f.key for f in lc.FILLERS]),
+    _optional(_texts),
+    _optional(_dates),
+    st.sampled_from([s.code for s in lc.CAPSULE_SIZES]),
+    _optional(decimals("20", "900", 1).filter(lambda d: d > 0)),
+)
+
+#: Constructible capsule orders over every field (not all of them can be compounded).
+capsule_orders = st.builds(
+    lambda source, dose, count, balance, filler, overage, extra: lc.CapsuleOrder(
+        dose=lc.Quantity(dose, lc.Unit.MG),
+        count=count,
+        source=source,
+        balance=balance,
+        filler=filler,
+        overage=overage,
+        **extra,
+    ),
+    st.one_of(sources, _stocks),
+    ldn_doses,
+    st.integers(min_value=1, max_value=10_000),
+    st.one_of(st.none(), balances),
+    _optional(_fillers),
+    _optional(_percent),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "dose_basis": st.sampled_from(["hcl", "base", "hcl-dihydrate"]),
+            "size": st.sampled_from([s.code for s in lc.CAPSULE_SIZES]),
+            "storage": st.sampled_from(list(lc.Storage)),
+            "day_count": st.sampled_from(list(lc.DayCount)),
+            "compounded_on": _dates,
+            "doses_per_day": decimals("0.5", "4", 1).filter(lambda d: d > 0),
+            "qc_sample": st.integers(min_value=1, max_value=100),
+            "drug_loss_allowance": _percent.filter(lambda q: q.magnitude <= 10),
+            "acknowledge": st.lists(
+                st.sampled_from(["dose-above-range", "dose-below-range"]), max_size=2
+            ).map(tuple),
+            "reference": _texts,
+            "shells": st.builds(
+                lambda lot, expiry: lc.ShellLot(lot=lot, expiry=expiry),
+                _optional(_texts),
+                _optional(_dates),
+            ),
+        },
+    ),
+)

@@ -535,3 +535,70 @@ def test_liquid_option_combinations_refused(extra, fragment):
     res = run(*LIQUID, *extra)
     assert res.exit_code == 2, res.output
     assert fragment in res.output
+
+
+# --- batch ---------------------------------------------------------------------------------------
+
+
+def _batch_file(tmp_path, name="orders.jsonl"):
+    import examples  # noqa: PLC0415
+
+    lines = [json.dumps(examples.capsules(count=n)) for n in (30, 31)]
+    lines.insert(1, '{"schema": "ldncompound/order/capsules/1", "dose": "4,5 mg"}')
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_batch_writes_one_record_per_input_record_and_exits_1_on_any_failure(tmp_path):
+    import schema_check  # noqa: PLC0415
+
+    res = CliRunner().invoke(cli, ["batch", str(_batch_file(tmp_path))])
+    assert res.exit_code == 1, res.output
+    records = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [(r["line"], r["status"]) for r in records] == [(1, "ok"), (2, "error"), (3, "ok")]
+    assert records[1]["error"]["field"] == "dose"
+    for r in records:
+        schema_check.validate(r, lc.BATCH_RECORD_SCHEMA)
+    assert res.stderr == ""  # quiet when not on a terminal
+
+
+def test_batch_reads_standard_input_and_writes_a_file(tmp_path):
+    import examples  # noqa: PLC0415
+
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(
+        cli, ["batch", "-", "-o", str(out)], input=json.dumps(examples.capsules()) + "\n"
+    )
+    assert res.exit_code == 0, res.output
+    (record,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert record["status"] == "ok"
+    assert lc.from_json(record["result"]).count == 30
+
+
+def test_batch_reads_csv_by_extension_or_option(tmp_path):
+    import examples  # noqa: PLC0415
+
+    cells = examples.flatten(examples.capsules())
+    text = ",".join(cells) + "\n" + ",".join(f'"{v}"' for v in cells.values()) + "\n"
+    path = tmp_path / "orders.csv"
+    path.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["batch", str(path)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["line"] == 2
+    res = CliRunner().invoke(cli, ["batch", "--input-format", "csv", "-"], input=text)
+    assert res.exit_code == 0, res.output
+
+
+def test_batch_progress_goes_to_standard_error_only(tmp_path):
+    res = CliRunner().invoke(cli, ["batch", "--progress", str(_batch_file(tmp_path))])
+    assert res.exit_code == 1
+    assert len(res.stdout.splitlines()) == 3
+    assert "3 records: 2 computed, 1 not." in res.stderr
+
+
+def test_batch_usage_errors_exit_2(tmp_path):
+    res = CliRunner().invoke(cli, ["batch", str(tmp_path / "missing.jsonl")])
+    assert res.exit_code == 2
+    res = CliRunner().invoke(cli, ["batch", "--input-format", "xml", "-"])
+    assert res.exit_code == 2

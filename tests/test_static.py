@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-_PYTHON_DIRS = [d for d in ("ldncompound", "cli", "tests", "benchmarks") if (ROOT / d).is_dir()]
+_PYTHON_DIRS = [
+    d for d in ("ldncompound", "cli", "tests", "benchmarks", "tools", "docs") if (ROOT / d).is_dir()
+]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -48,7 +50,17 @@ def test_no_top_level_cli_package_is_installed():
 def test_library_source_never_imports_click():
     for path in (ROOT / "ldncompound").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        assert "import click" not in text and "from click" not in text, path
+        for tool in ("click", "jsonschema", "sphinx"):
+            assert f"import {tool}" not in text and f"from {tool}" not in text, (path, tool)
+
+
+def test_importing_the_library_imports_no_tool():
+    code = (
+        "import sys, ldncompound; "
+        "print([m for m in ('click', 'jsonschema', 'sphinx', 'cattrs') if m in sys.modules])"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == "[]"
 
 
 def test_tests_run_against_the_installed_package():
@@ -64,4 +76,6 @@ def test_tests_run_against_the_installed_package():
     if not editable:
         assert "site-packages" in origin.parts, origin
     assert (origin.parent / "units.txt").is_file()
+    shipped = {p.name for p in (origin.parent / "schemas").glob("*.schema.json")}
+    assert "order-capsules-1.schema.json" in shipped, shipped
     assert (origin.parent / "py.typed").is_file()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -1104,6 +1106,97 @@ def troches(**o: Any) -> None:
         reference=o["reference"],
     )
     _emit(lc.formulate_troches(order), o["fmt"])
+
+
+class _Counting:
+    """Counts the bytes the library reads, for the progress bar."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.done = 0
+
+    def readline(self, size: int = -1, /) -> bytes:
+        line: bytes = self.raw.readline(size)
+        self.done += len(line)
+        return line
+
+
+def _size(stream: Any) -> int | None:
+    try:
+        info = os.fstat(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return None
+    return info.st_size if info.st_size > 0 and not os.isatty(stream.fileno()) else None
+
+
+@cli.command()
+@click.argument("orders", type=click.File("rb"))
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "jsonl", "csv"]),
+    default="auto",
+    show_default=True,
+    help="auto: csv for a .csv file, otherwise JSON Lines (also for standard input)",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("wb"),
+    default="-",
+    help="where the JSON Lines records go [default: standard output]",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="progress bar on standard error [default: only when it is a terminal]",
+)
+@library_errors
+def batch(orders: Any, input_format: str, output: Any, progress: bool | None) -> None:
+    """Compute every order in ORDERS, a JSON Lines or CSV file ("-" for standard input).
+
+    Writes one JSON Lines record per input record, in input order: the result, or an error
+    naming the record's starting line, the field and the reason. A bad record never stops the
+    run. Exit status: 0 when every record was computed, 1 when any was not, 2 when the run
+    could not start.
+    """
+    name = str(getattr(orders, "name", "") or "").lower()
+    fmt: Literal["jsonl", "csv"] = (
+        "csv"
+        if input_format == "csv" or (input_format == "auto" and name.endswith(".csv"))
+        else "jsonl"
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    counting = _Counting(orders)
+    records = lc.run_batch(counting, input_format=fmt)
+    failed = total = 0
+    size = _size(orders) if show else None
+    bar = (
+        click.progressbar(length=size, label="orders", file=sys.stderr, show_pos=False)
+        if size
+        else None
+    )
+    try:
+        for record in records:
+            try:
+                output.write(record.json_line().encode() + b"\n")
+            except BrokenPipeError:  # the reader stopped (`| head`): not every record was written
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                raise SystemExit(1) from None
+            total += 1
+            failed += not record.ok
+            if bar is not None:
+                bar.update(counting.done - bar.pos)
+            elif show and total % 1000 == 0:
+                click.echo(f"\r{total} records", nl=False, err=True)
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    output.flush()
+    if show:
+        click.echo(f"\r{total} records: {total - failed} computed, {failed} not.", err=True)
+    if failed:
+        raise SystemExit(1)
 
 
 from . import _kit  # noqa: E402 - registers the kit, label, record and verify commands on `cli`

@@ -74,3 +74,19 @@ def drops_plan() -> int:
     per_drop: lc.Quantity = result.per_drop
     assert per_drop.unit is lc.Unit.MG_PER_DROP
     return result.drops_per_dose
+
+
+def documents_and_batches() -> int:
+    import io  # noqa: PLC0415
+
+    document: dict[str, object] = {"schema": lc.CAPSULES_ORDER_SCHEMA}
+    order: object = lc.load_order(document)
+    text: dict[str, object] = lc.order_document(order)
+    schema: dict[str, object] = lc.json_schema(lc.CAPSULES_ORDER_SCHEMA)
+    columns: tuple[tuple[str, str], ...] = lc.csv_columns(lc.CAPSULES_ORDER_SCHEMA)
+    failed = 0
+    for record in lc.run_batch(io.BytesIO(b""), input_format="csv", today=dt.date(2026, 1, 1)):
+        line: str = record.json_line()
+        error: lc.BatchError | None = record.error
+        failed += not record.ok or error is None or not line
+    return failed + len(text) + len(schema) + len(columns)

@@ -1,0 +1,705 @@
+"""The document form of the library's value objects, derived from their attrs classes.
+
+An order document is plain JSON whose shape follows the order class field by field. Each
+field's type (and, for a :class:`Quantity`, the dimension in its ``qfield`` metadata)
+chooses a *node* below, which loads the JSON value, writes it back, describes it for error
+messages and gives its JSON Schema. Amounts are text in the input grammar, parsed with the
+library's own parsers using the document path (``source.average_weight``) as the field, so
+refusals read exactly like the command line's.
+
+Rules every document follows:
+
+* every field is present; a field the library can default may say ``"default"``;
+  ``null`` is never accepted, and unknown fields are refused;
+* quantities, decimals and dates are text (``"4.5 mg"``, ``"2"``, ``"2027-06-30"``);
+  whole numbers are JSON integers, flags JSON booleans, enums their code, lists arrays;
+* a union of classes is tagged by the field they share with a ``Literal`` type (``kind``);
+  a class with several constructors is tagged by a registered field (``balance.rule``).
+
+In *textual* mode (CSV cells) whole numbers, flags and lists are read from text as well.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import enum
+import functools
+import inspect
+import threading
+import types
+import typing
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from ._drug import BUILTIN_DRUGS, Drug
+from ._errors import InputError, LdnCompoundError
+from ._numbers import plain
+from ._parse import (
+    UNIT_SPELLINGS,
+    Strength,
+    parse_count,
+    parse_date,
+    parse_decimal,
+    parse_quantity,
+    parse_strength,
+)
+from ._units import Dimension, Quantity
+from ._validate import DIMENSION, text_field
+
+__all__ = ["DEFAULT", "Node", "ObjectNode", "node_for", "register_variants"]
+
+#: The marker that asks for the library's default (echoed in the result's ``defaults``).
+DEFAULT = "default"
+
+#: Largest whole number a document field may hold before the class's own range check.
+MAX_COUNT = 100_000
+
+_SPACES = r"[ \u00a0\u202f]*"  # the grammar's spaces, escaped so the schema shows them
+_EXAMPLES = {
+    Dimension.MASS: "'4.5 mg'",
+    Dimension.VOLUME: "'5 mL'",
+    Dimension.CONCENTRATION: "'1 mg/mL'",
+    Dimension.FRACTION: "'10 %'",
+    Dimension.DROPS: "'20 drops'",
+    Dimension.DROPS_PER_VOLUME: "'20 drops/mL'",
+    Dimension.MASS_PER_DROP: "'0.1 mg/drop'",
+}
+
+
+def _spellings(dimension: Dimension) -> list[str]:
+    """The accepted unit spellings of a dimension, longest first (for schema patterns)."""
+    found = [s for s, u in UNIT_SPELLINGS.items() if u.dimension is dimension]
+    return sorted(found, key=lambda s: (-len(s), s))
+
+
+def join(path: str, name: str | int) -> str:
+    """``source`` + ``lot`` -> ``source.lot``; ``acknowledge`` + 0 -> ``acknowledge[0]``."""
+    if isinstance(name, int):
+        return f"{path}[{name}]"
+    return f"{path}.{name}" if path else name
+
+
+_JSON_TYPES = ((bool, "a boolean"), ((int, float), "a number"), (str, "text"), (list, "an array"))
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    for types_, name in _JSON_TYPES:
+        if isinstance(value, types_):
+            return name
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+def _wrong(path: str, value: Any, expected: str) -> InputError:
+    shown = value if isinstance(value, (str, int, float, bool)) else None
+    err = InputError.about(path, shown, f"is {_json_type(value)}", expected, code="wrong-type")
+    return typing.cast("InputError", err)
+
+
+class Node(abc.ABC):
+    """How one field type appears in a document."""
+
+    @property
+    @abc.abstractmethod
+    def expected(self) -> str:
+        """What a value looks like, for messages (``a date YYYY-MM-DD``)."""
+
+    @abc.abstractmethod
+    def load(self, value: Any, path: str, textual: bool) -> Any:
+        """The library value for a document value at ``path`` (``textual``: a CSV cell)."""
+
+    @abc.abstractmethod
+    def dump(self, value: Any) -> Any:
+        """The document value for a library value."""
+
+    @abc.abstractmethod
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        """The JSON Schema of the document value (shared definitions go into ``defs``)."""
+
+    def columns(self, path: str) -> list[tuple[str, str]]:
+        """Flat CSV columns (path, what) this node occupies."""
+        return [(path, self.expected)]
+
+
+@attrs.frozen
+class QuantityNode(Node):
+    dimension: Dimension
+
+    @property
+    def expected(self) -> str:
+        example = _EXAMPLES.get(self.dimension)
+        described = self.dimension.described
+        return f"{described} such as {example}" if example else described
+
+    def load(self, value: Any, path: str, textual: bool) -> Quantity:
+        if not isinstance(value, str):
+            raise _wrong(path, value, self.expected)
+        return parse_quantity(
+            value,
+            field=path,
+            dimension=self.dimension,
+            allow_zero=self.dimension is Dimension.FRACTION,
+        )
+
+    def dump(self, value: Quantity) -> str:
+        if not value.unit.display:
+            value = value.to(value.unit.canonical)
+        return f"{plain(value.magnitude)} {value.unit.display}"
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        units = "|".join(_spellings(self.dimension))
+        return {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": f"^{_SPACES}[0-9]+(\\.[0-9]+)?{_SPACES}({units}){_SPACES}$",
+            "description": f"{self.expected}, in the input grammar (docs/units.md)",
+        }
+
+
+@attrs.frozen
+class StrengthNode(Node):
+    @property
+    def expected(self) -> str:
+        return "a strength such as '1 mg/mL' or '250 mg/5 mL'"
+
+    def load(self, value: Any, path: str, textual: bool) -> Strength:
+        if not isinstance(value, str):
+            raise _wrong(path, value, self.expected)
+        return parse_strength(value, field=path)
+
+    def dump(self, value: Strength) -> str:
+        return str(value)
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        number = "[0-9]+(\\.[0-9]+)?"
+        mass = "|".join(_spellings(Dimension.MASS))
+        volume = "|".join(_spellings(Dimension.VOLUME))
+        return {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": f"^{_SPACES}{number}{_SPACES}({mass}){_SPACES}/{_SPACES}"
+            f"({number}{_SPACES})?({volume}){_SPACES}$",
+            "description": f"{self.expected}, in the input grammar (docs/units.md)",
+        }
+
+
+@attrs.frozen
+class TextNode(Node):
+    @property
+    def expected(self) -> str:
+        return "text"
+
+    def load(self, value: Any, path: str, textual: bool) -> str:
+        if not isinstance(value, str):
+            raise _wrong(path, value, "text")
+        text_field(path)(None, None, value)
+        return value
+
+    def dump(self, value: str) -> str:
+        return value
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1, "maxLength": 200}
+
+
+@attrs.frozen
+class CountNode(Node):
+    @property
+    def expected(self) -> str:
+        return "a whole number such as 30"
+
+    def load(self, value: Any, path: str, textual: bool) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise _wrong(path, value, self.expected)
+        if isinstance(value, str) and not textual:
+            raise _wrong(path, value, "a whole number written as a JSON number, such as 30")
+        return parse_count(value, field=path, maximum=MAX_COUNT)
+
+    def dump(self, value: int) -> int:
+        return value
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "integer", "minimum": 1, "maximum": MAX_COUNT}
+
+
+@attrs.frozen
+class DecimalNode(Node):
+    @property
+    def expected(self) -> str:
+        return "a plain number written as text, such as '2'"
+
+    def load(self, value: Any, path: str, textual: bool) -> Decimal:
+        if not isinstance(value, str):
+            raise _wrong(path, value, self.expected)
+        return parse_decimal(value, field=path)
+
+    def dump(self, value: Decimal) -> str:
+        return plain(value)
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "string", "maxLength": 64, "pattern": "^[0-9]+(\\.[0-9]+)?$"}
+
+
+@attrs.frozen
+class DateNode(Node):
+    @property
+    def expected(self) -> str:
+        return "a date YYYY-MM-DD"
+
+    def load(self, value: Any, path: str, textual: bool) -> dt.date:
+        if not isinstance(value, str):
+            raise _wrong(path, value, self.expected)
+        return parse_date(value, field=path)
+
+    def dump(self, value: dt.date) -> str:
+        return value.isoformat()
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+
+
+@attrs.frozen
+class BoolNode(Node):
+    @property
+    def expected(self) -> str:
+        return "true or false"
+
+    def load(self, value: Any, path: str, textual: bool) -> bool:
+        if textual and value in ("true", "false"):
+            return bool(value == "true")
+        if not isinstance(value, bool):
+            raise _wrong(path, value, self.expected)
+        return value
+
+    def dump(self, value: bool) -> bool:
+        return value
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+@attrs.frozen
+class EnumNode(Node):
+    cls: type[enum.Enum]
+
+    @property
+    def expected(self) -> str:
+        return "one of " + ", ".join(str(m.value) for m in self.cls)
+
+    def load(self, value: Any, path: str, textual: bool) -> enum.Enum:
+        if isinstance(value, str):
+            for member in self.cls:
+                if member.value == value:
+                    return member
+            raise InputError.about(path, value, "is not a known code", self.expected)
+        raise _wrong(path, value, self.expected)
+
+    def dump(self, value: enum.Enum) -> Any:
+        return value.value
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"enum": [m.value for m in self.cls]}
+
+
+@attrs.frozen
+class DrugNode(Node):
+    @property
+    def expected(self) -> str:
+        return "a built-in drug: " + ", ".join(sorted(BUILTIN_DRUGS))
+
+    def load(self, value: Any, path: str, textual: bool) -> Drug:
+        if not isinstance(value, str):
+            raise _wrong(path, value, self.expected)
+        drug = BUILTIN_DRUGS.get(value)
+        if drug is None:
+            raise InputError.about(path, value, "is not a built-in drug", self.expected)
+        return drug
+
+    def dump(self, value: Drug) -> str:
+        if BUILTIN_DRUGS.get(value.name) != value:
+            raise InputError.about(
+                "drug",
+                value.name,
+                "is not a built-in drug, so it has no document form",
+                "a built-in drug (other drugs are computed from Python)",
+            )
+        return value.name
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"enum": sorted(BUILTIN_DRUGS)}
+
+
+@attrs.frozen
+class ListNode(Node):
+    item: Node
+
+    @property
+    def expected(self) -> str:
+        return f"a list of {self.item.expected}"
+
+    def load(self, value: Any, path: str, textual: bool) -> tuple[Any, ...]:
+        if textual and isinstance(value, str):
+            value = [] if value.strip() == "[]" else [v.strip() for v in value.split(";")]
+        if not isinstance(value, list):
+            raise _wrong(path, value, f"{self.expected} (a JSON array)")
+        return tuple(self.item.load(v, join(path, i), textual) for i, v in enumerate(value))
+
+    def dump(self, value: tuple[Any, ...]) -> list[Any]:
+        return [self.item.dump(v) for v in value]
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "array", "items": self.item.schema(defs)}
+
+    def columns(self, path: str) -> list[tuple[str, str]]:
+        return [(path, f"{self.item.expected} items separated by ';', or [] for none")]
+
+
+@attrs.frozen
+class Field:
+    """One field of a document object: its node and whether ``"default"`` is allowed."""
+
+    name: str
+    node: Node
+    optional: bool
+
+
+@attrs.frozen(eq=False)
+class ObjectNode(Node):
+    """A JSON object built by ``build(**fields)``: an attrs class or one of its constructors.
+
+    ``tag`` is the (field, value) pair that selected this form inside a union; it must be in
+    the document but is not passed to ``build`` (the class's own default holds it).
+    """
+
+    title: str
+    build: Callable[..., Any]
+    fields: tuple[Field, ...]
+    tag: tuple[str, str] | None = None
+
+    @property
+    def expected(self) -> str:
+        return "an object"
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
+    def load(self, value: Any, path: str, textual: bool) -> Any:
+        if not isinstance(value, dict):
+            raise _wrong(path or "document", value, "a JSON object")
+        for key in value:
+            if key not in self.names and (self.tag is None or key != self.tag[0]):
+                raise InputError.about(
+                    join(path, key),
+                    None,
+                    f"is not a field of {self._what(path)}",
+                    "only the fields " + ", ".join(f.name for f in self.fields),
+                    code="unknown-field",
+                )
+        kwargs: dict[str, Any] = {}
+        for f in self.fields:
+            where = join(path, f.name)
+            if f.name not in value:
+                hint = f"{f.node.expected}, or 'default'" if f.optional else f.node.expected
+                raise InputError.about(where, None, "is missing", hint, code="missing-field")
+            v = value[f.name]
+            if v == DEFAULT and isinstance(v, str):
+                if not f.optional:
+                    raise InputError.about(
+                        where, v, "has no default", f.node.expected, code="no-default"
+                    )
+                continue  # the class's own default (None: resolved and echoed by the library)
+            if v is None:
+                hint = f"{f.node.expected}, or 'default'" if f.optional else f.node.expected
+                raise InputError.about(where, None, "is null", hint, code="null")
+            kwargs[f.name] = f.node.load(v, where, textual)
+        try:
+            return self.build(**kwargs)
+        except LdnCompoundError as err:
+            raise self._relocate(err, path, value) from None
+
+    def _what(self, path: str) -> str:
+        where = path or "the order"
+        return f"{where} ({self.tag[0]} {self.tag[1]!r})" if self.tag else where
+
+    def _relocate(self, err: LdnCompoundError, path: str, raw: dict[str, Any]) -> InputError:
+        """Name the document path of a refusal raised by the class itself.
+
+        Classes name fields in the library's terms (``tablets.average_weight``, ``form``);
+        the document's name is found from the field name with or without its prefix, or
+        else from the field whose value the error quotes.
+        """
+        field = err.field or ""
+        head, _, rest = field.partition(".")
+        target: str | None = None
+        if rest and rest.split(".")[0] in self.names:
+            target = rest
+        elif head in self.names:
+            target = field
+        else:
+            matches = [n for n in self.names if isinstance(raw.get(n), str) and raw[n] == err.value]
+            if len(matches) == 1:
+                target = matches[0]
+        where = join(path, target) if target else (path or field or "document")
+        message = err.message
+        if field and message.startswith((f"{field}:", f"{field} ")):
+            message = where + message[len(field) :]
+        elif where != field:
+            message = f"{where}: {message}"
+        cls = type(err) if isinstance(err, InputError) else InputError
+        return cls(message, field=where, value=err.value, expected=err.expected, code=err.code)
+
+    def dump(self, value: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.tag is not None:
+            out[self.tag[0]] = self.tag[1]
+        for f in self.fields:
+            v = getattr(value, f.name)
+            if v == DEFAULT and isinstance(v, str):
+                raise InputError.about(
+                    f.name,
+                    v,
+                    "cannot be written in a document, where 'default' asks for the library's default",
+                    "any other text",
+                    code="reserved-word",
+                )
+            try:
+                out[f.name] = DEFAULT if v is None else f.node.dump(v)
+            except InputError as err:  # name the nested field by its path from here
+                where = join(f.name, err.field or "")
+                raise type(err)(
+                    where + err.message.removeprefix(err.field or ""),
+                    field=where,
+                    value=err.value,
+                    expected=err.expected,
+                    code=err.code,
+                ) from None
+        return out
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        if self.title not in defs:
+            defs[self.title] = {}  # reserve the name first: classes may nest themselves
+            props: dict[str, Any] = {}
+            if self.tag is not None:
+                props[self.tag[0]] = {"const": self.tag[1]}
+            for f in self.fields:
+                s = f.node.schema(defs)
+                props[f.name] = {"anyOf": [s, {"const": DEFAULT}]} if f.optional else s
+            defs[self.title] = {
+                "type": "object",
+                "properties": props,
+                "required": list(props),
+                "additionalProperties": False,
+            }
+        return {"$ref": f"#/$defs/{self.title}"}
+
+    def columns(self, path: str) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if self.tag is not None:
+            out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
+        for f in self.fields:
+            where = join(path, f.name)
+            if isinstance(f.node, (ObjectNode, TaggedNode)):
+                if f.optional:
+                    out.append((where, "'default' (and the object's own columns empty)"))
+                out.extend(f.node.columns(where))
+            else:
+                ((col, what),) = f.node.columns(where)
+                out.append((col, f"{what}, or 'default'" if f.optional else what))
+        return out
+
+
+@attrs.frozen(eq=False)
+class TaggedNode(Node):
+    """One of several object forms, chosen by the value of a tag field."""
+
+    tag: str
+    forms: Mapping[str, ObjectNode]
+    pick: Callable[[Any], dict[str, Any]] | None = None
+
+    @property
+    def expected(self) -> str:
+        return f"an object with {self.tag} " + ", ".join(repr(k) for k in self.forms)
+
+    def load(self, value: Any, path: str, textual: bool) -> Any:
+        if not isinstance(value, dict):
+            raise _wrong(path, value, self.expected)
+        where = join(path, self.tag)
+        if self.tag not in value:
+            raise InputError.about(
+                where, None, "is missing", "one of " + ", ".join(self.forms), code="missing-field"
+            )
+        tag = value[self.tag]
+        form = self.forms.get(tag) if isinstance(tag, str) else None
+        if form is None:
+            raise InputError.about(
+                where, tag, f"is not a known {self.tag}", "one of " + ", ".join(self.forms)
+            )
+        return form.load(value, path, textual)
+
+    def dump(self, value: Any) -> dict[str, Any]:
+        if self.pick is not None:
+            return self.pick(value)
+        for form in self.forms.values():
+            if form.tag is not None and getattr(value, form.tag[0], None) == form.tag[1]:
+                return form.dump(value)
+        raise TypeError(f"no document form for {value!r}")  # pragma: no cover
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"oneOf": [f.schema(defs) for f in self.forms.values()]}
+
+    def columns(self, path: str) -> list[tuple[str, str]]:
+        tag = join(path, self.tag)
+        found: dict[str, dict[str, list[str]]] = {tag: {" or ".join(map(repr, self.forms)): []}}
+        for key, form in self.forms.items():
+            for col, what in form.columns(path):
+                if col != tag:
+                    found.setdefault(col, {}).setdefault(what, []).append(key)
+        out = []
+        for col, whats in found.items():
+            kinds = [k for ks in whats.values() for k in ks]
+            if len(whats) == 1 and (col == tag or len(kinds) == len(self.forms)):
+                out.append((col, next(iter(whats))))
+            else:
+                out.append((col, "; ".join(f"{' or '.join(ks)}: {w}" for w, ks in whats.items())))
+        return out
+
+
+# --- building nodes from types ----------------------------------------------------------------
+
+_lock = threading.RLock()
+_NODES: dict[Any, Node] = {}
+#: classes with several constructors: class -> (tag field, {tag: factory})
+_VARIANTS: dict[type, tuple[str, dict[str, Callable[..., Any]]]] = {}
+
+
+def register_variants(cls: type, tag: str, factories: dict[str, Callable[..., Any]]) -> None:
+    """Give ``cls`` a document form per constructor, chosen by ``tag`` (``balance.rule``).
+
+    Each factory's keyword parameters are the form's fields; their types come from its
+    annotations and a Quantity's dimension from the class field of the same name.
+    """
+    with _lock:
+        _VARIANTS[cls] = (tag, factories)
+        _NODES.pop(cls, None)
+
+
+def _is_union(tp: Any) -> bool:
+    return isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union
+
+
+def _literal_tag(cls: type) -> tuple[str, str] | None:
+    hints = typing.get_type_hints(cls)
+    for f in attrs.fields(cls):
+        if typing.get_origin(hints[f.name]) is Literal:
+            (value,) = typing.get_args(hints[f.name])
+            return f.name, value
+    return None
+
+
+def _field_node(tp: Any, metadata: Mapping[Any, Any], where: str) -> tuple[Node, bool]:
+    """The node for an annotation, and whether ``None`` is among its types."""
+    optional = False
+    if _is_union(tp):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(tp))
+        if len(args) > 1:
+            return _union_node(tuple(args), where), optional
+        tp = args[0]
+    if tp is Quantity:
+        dimension = metadata.get(DIMENSION)
+        if not isinstance(dimension, Dimension):
+            raise TypeError(f"{where} is a Quantity without a declared dimension (use qfield)")
+        return QuantityNode(dimension), optional
+    return node_for(tp, where), optional
+
+
+def _union_node(classes: tuple[Any, ...], where: str) -> TaggedNode:
+    forms: dict[str, ObjectNode] = {}
+    tag_field = None
+    for cls in classes:
+        tag = _literal_tag(cls) if attrs.has(cls) else None
+        if tag is None or (tag_field is not None and tag[0] != tag_field):
+            raise TypeError(f"{where}: a union needs attrs classes tagged by one Literal field")
+        tag_field = tag[0]
+        forms[tag[1]] = _object_node(cls, tag)
+    if tag_field is None:  # pragma: no cover - unions have at least two members
+        raise TypeError(where)
+    return TaggedNode(tag_field, forms)
+
+
+def _object_node(cls: type, tag: tuple[str, str] | None = None) -> ObjectNode:
+    hints = typing.get_type_hints(cls)
+    fields = []
+    for a in attrs.fields(cls):
+        if tag is not None and a.name == tag[0]:
+            continue
+        node, _ = _field_node(hints[a.name], a.metadata, f"{cls.__name__}.{a.name}")
+        fields.append(Field(a.name, node, optional=a.default is not attrs.NOTHING))
+    return ObjectNode(cls.__name__, cls, tuple(fields), tag)
+
+
+def _variant_node(cls: type) -> TaggedNode:
+    tag, factories = _VARIANTS[cls]
+    metadata = {a.name: a.metadata for a in attrs.fields(cls)}
+    forms: dict[str, ObjectNode] = {}
+    for key, factory in factories.items():
+        hints = typing.get_type_hints(factory)
+        fields = []
+        for p in inspect.signature(factory).parameters.values():
+            node, _ = _field_node(
+                hints[p.name], metadata.get(p.name, {}), f"{cls.__name__}.{p.name}"
+            )
+            fields.append(Field(p.name, node, optional=p.default is not inspect.Parameter.empty))
+        forms[key] = ObjectNode(f"{cls.__name__}-{key}", factory, tuple(fields), (tag, key))
+
+    def pick(value: Any) -> dict[str, Any]:
+        for form in forms.values():
+            params = {f.name: getattr(value, f.name) for f in form.fields}
+            if None not in params.values() and form.build(**params) == value:
+                return form.dump(value)
+        raise InputError.about(
+            cls.__name__.lower(), None, "matches none of its document forms", ", ".join(forms)
+        )
+
+    return TaggedNode(tag, forms, pick)
+
+
+def node_for(tp: Any, where: str = "") -> Node:
+    """The document node for a type (attrs classes and variants are built once, cached)."""
+    cached = _NODES.get(tp)
+    if cached is not None:
+        return cached
+    with _lock:
+        node: Node
+        if tp is Drug:  # an attrs class, but documents name a built-in drug
+            node = DrugNode()
+        elif tp is Strength:  # an attrs class, but written as text: "250 mg/5 mL"
+            node = StrengthNode()
+        elif tp in _VARIANTS:
+            node = _variant_node(tp)
+        elif isinstance(tp, type) and attrs.has(tp):
+            node = _object_node(tp)
+        elif tp is str:
+            node = TextNode()
+        elif tp is bool:
+            node = BoolNode()
+        elif tp is int:
+            node = CountNode()
+        elif tp is Decimal:
+            node = DecimalNode()
+        elif tp is dt.date:
+            node = DateNode()
+        elif isinstance(tp, type) and issubclass(tp, enum.Enum):
+            node = EnumNode(tp)
+        elif typing.get_origin(tp) is tuple and typing.get_args(tp)[1:] == (Ellipsis,):
+            node = ListNode(node_for(typing.get_args(tp)[0], where))
+        else:
+            raise TypeError(f"{where or tp}: no document form for {tp!r}")
+        _NODES[tp] = node
+        return node

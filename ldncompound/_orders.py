@@ -1,0 +1,214 @@
+"""Order documents: the JSON form of an order of any registered preparation, and running one.
+
+A preparation registers its order class and formulate function under an order schema id::
+
+    register_order("ldncompound/order/capsules/1", CapsuleOrder, formulate_capsules)
+
+and :func:`load_order` / :func:`run_order` then accept its documents. The document form of
+each class is derived from the class itself (see ``_documents.py``); nothing is written per
+preparation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from ._documents import ObjectNode, node_for, register_variants
+from ._errors import InputError
+from ._weighing import Balance
+
+__all__ = [
+    "ORDER_PREFIX",
+    "OrderKind",
+    "decode",
+    "load_order",
+    "order_document",
+    "order_kind",
+    "order_kinds",
+    "parse_json",
+    "register_order",
+    "run_order",
+]
+
+ORDER_PREFIX = "ldncompound/order/"
+
+
+@attrs.frozen(eq=False)
+class OrderKind:
+    """A registered preparation: its order schema id, order class and formulate function."""
+
+    schema: str
+    order: type[Any]
+    formulate: Callable[..., Any]
+
+    @property
+    def name(self) -> str:
+        """``"capsules"`` for ``ldncompound/order/capsules/1``."""
+        return self.schema.removeprefix(ORDER_PREFIX).rsplit("/", 1)[0]
+
+    @property
+    def node(self) -> ObjectNode:
+        """The document form: the order class's fields, tagged by ``schema``."""
+        node = _TOP.get(self.schema)
+        if node is None:
+            base = node_for(self.order, self.order.__name__)
+            if not isinstance(base, ObjectNode):  # pragma: no cover - orders are attrs classes
+                raise TypeError(base)
+            node = _TOP[self.schema] = attrs.evolve(base, tag=("schema", self.schema))
+        return node
+
+
+_ORDERS: dict[str, OrderKind] = {}
+_TOP: dict[str, ObjectNode] = {}
+
+
+def register_order(schema: str, order: type[Any], formulate: Callable[..., Any]) -> None:
+    """Accept documents with ``"schema": schema`` as ``order`` objects run by ``formulate``."""
+    if not schema.startswith(ORDER_PREFIX) or not schema.rsplit("/", 1)[-1].isdigit():
+        raise ValueError(f"order schema ids look like {ORDER_PREFIX}<preparation>/<version>")
+    _ORDERS[schema] = OrderKind(schema, order, formulate)
+    _TOP.pop(schema, None)
+
+
+def order_kinds() -> tuple[OrderKind, ...]:
+    """Every registered preparation, by schema id."""
+    return tuple(_ORDERS[k] for k in sorted(_ORDERS))
+
+
+def order_kind(schema: object) -> OrderKind:
+    """The preparation for an order schema id; refuses others naming the known ones."""
+    kind = _ORDERS.get(schema) if isinstance(schema, str) else None
+    if kind is None:
+        known = ", ".join(sorted(_ORDERS))
+        problem = "is missing" if schema is None else "is not a known order schema"
+        raise InputError.about("schema", schema, problem, f"one of {known}", code="unknown-schema")
+    return kind
+
+
+# Balance has one constructor per minimum-weight rule; its document form follows them.
+register_variants(
+    Balance,
+    "rule",
+    {
+        "class-iii": Balance.class_iii,
+        "documented": Balance.documented,
+        "sensitivity": Balance.torsion,
+        "usp41": Balance.usp41,
+    },
+)
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise InputError.about(
+                    key,
+                    None,
+                    "appears twice in one JSON object (which one is meant is unknowable)",
+                    "each field once",
+                    code="duplicate-field",
+                )
+            seen.add(key)
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise InputError(
+        f"the document contains {name}, which is not JSON; expected numbers as text.",
+        value=name,
+        expected="JSON",
+        code="bad-json",
+    )
+
+
+def parse_json(text: str) -> Any:
+    """JSON text to data; refuses duplicate keys, NaN and Infinity, and bad JSON (one sentence)."""
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            f"the document is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}.",
+            expected="one JSON object",
+            code="bad-json",
+        ) from None
+    except (RecursionError, ValueError) as err:
+        if isinstance(err, InputError):
+            raise
+        raise InputError(
+            f"the document cannot be read as JSON ({err}).", expected="JSON", code="bad-json"
+        ) from None
+
+
+def decode(raw: bytes, what: str = "document") -> str:
+    """UTF-8 bytes to text; anything else is refused whole (nothing is guessed)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"the {what} is not UTF-8 (byte {err.start + 1}: {err.reason}); nothing in it was read.",
+            expected="UTF-8 text",
+            code="bad-encoding",
+        ) from None
+
+
+def _data(document: Mapping[str, Any] | str | bytes) -> Any:
+    if isinstance(document, bytes):
+        document = decode(document)
+    if isinstance(document, str):
+        return parse_json(document)
+    return document
+
+
+def load(data: Any, *, textual: bool = False) -> tuple[OrderKind, Any]:
+    """The preparation and the order object for parsed document data."""
+    if not isinstance(data, Mapping):
+        raise InputError(
+            "the document is not a JSON object; expected an order document "
+            '{"schema": "ldncompound/order/...", ...}.',
+            expected="a JSON object",
+            code="not-an-object",
+        )
+    kind = order_kind(data.get("schema"))
+    return kind, kind.node.load(data, "", textual)
+
+
+def load_order(document: Mapping[str, Any] | str | bytes) -> Any:
+    """The order object (``CapsuleOrder``, ...) for an order document (data or JSON text).
+
+    Every refusal is an :class:`InputError` naming the field's document path
+    (``source.average_weight``): a missing or unknown field, ``null``, ``"default"`` where
+    the library has no default, a wrong JSON type, and everything the input grammar and the
+    order classes refuse.
+    """
+    return load(_data(document))[1]
+
+
+def run_order(document: Mapping[str, Any] | str | bytes, *, today: dt.date | None = None) -> Any:
+    """Load an order document and compute it: the preparation's result (``CapsuleResult``...).
+
+    ``today`` is the compounding date for an order whose ``compounded_on`` is ``"default"``.
+    Raises :class:`InputError` for a refused document and the preparation's errors otherwise.
+    """
+    kind, order = load(_data(document))
+    return kind.formulate(order, today=today)
+
+
+def order_document(order: Any) -> dict[str, Any]:
+    """The order document for an order object (the inverse of :func:`load_order`).
+
+    ``None`` fields are written ``"default"``. Refuses an order that has no document form
+    (a custom drug; an amount with more decimals than the input grammar takes is written
+    but refused when loaded).
+    """
+    for kind in _ORDERS.values():
+        if type(order) is kind.order:
+            return kind.node.dump(order)
+    raise TypeError(f"{type(order).__name__} is not a registered order class")

@@ -1,0 +1,279 @@
+"""Batch runs: exactly one output record per input record, in order, whatever is broken."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import json
+
+import examples
+import pytest
+from examples import capsules, flatten, full_capsules, without
+
+import ldncompound as lc
+from ldncompound import _batch
+from ldncompound._orders import _ORDERS, OrderKind
+
+DAY = dt.date(2026, 11, 21)
+DOSES = ["0.5 mg", "1.5 mg", "3 mg", "4.5 mg"]
+SOURCES = [examples.tablets_source, examples.api_source, examples.stock_source]
+
+
+def good(i: int) -> dict:
+    """A varied, valid order (three sources, four doses, six counts; quotes and commas)."""
+    source = SOURCES[i % 3]()
+    if i % 3 == 0:
+        source["product"] = 'Naltrexone 50 mg, "Accord"'
+    return capsules(
+        dose=DOSES[i % 4], count=30 + 10 * (i % 6), source=source, reference=f"Rx {i % 7}"
+    )
+
+
+def run(data: bytes, fmt: str = "jsonl") -> list[lc.BatchRecord]:
+    return list(lc.run_batch(io.BytesIO(data), input_format=fmt, today=DAY))
+
+
+def line(doc: dict) -> bytes:
+    return json.dumps(doc).encode()
+
+
+# --- the issue's acceptance runs -------------------------------------------------------------
+
+BROKEN_JSONL = {
+    0: (b'{"schema": "ldncompound/order/capsules/1", "dose": "4.5 mg",, }', "bad-json", None),
+    1: (line(capsules()).replace(b"Rx 1", b"Rx \xff1"), "bad-encoding", None),
+    2: (line(without(capsules(), "source.expiry")), "missing-field", "source.expiry"),
+    3: (line(capsules(dose="4.5 mgs")), "unknown-unit", "dose"),
+}
+
+
+def test_ten_thousand_json_lines_with_one_percent_broken():
+    lines, expected = [], {}
+    for i in range(10_000):
+        if i % 100 == 37:
+            raw, code, field = BROKEN_JSONL[(i // 100) % 4]
+            lines.append(raw)
+            expected[i + 1] = (code, field)
+        else:
+            lines.append(line(good(i)))
+    lines[-1] = lines[-1][: len(lines[-1]) // 2]  # the file ends in the middle of a record
+    expected[10_000] = ("truncated", None)
+    records = run(b"\n".join(lines))
+
+    assert len(records) == 10_000
+    assert [r.record for r in records] == list(range(1, 10_001))
+    assert [r.line for r in records] == list(range(1, 10_001))
+    failed = {r.line: (r.error.code, r.error.field) for r in records if r.error is not None}
+    assert failed == expected
+    assert len(failed) == 101
+    for r in records[::997]:
+        if r.ok:
+            assert r.result == lc.run_order(good(r.line - 1), today=DAY)
+            assert lc.from_json(json.loads(r.json_line())["result"]) == r.result
+
+
+BROKEN_CSV = ["bad-encoding", "missing-field", "bad-unit", "wrong-field-count"]
+
+
+def test_ten_thousand_csv_rows_with_quoted_fields_and_one_percent_broken():
+    docs = [good(i) for i in range(12)]
+    header = sorted({col for d in docs for col in flatten(d)}, key=lambda c: (c != "schema", c))
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(header)
+    body = out.getvalue().encode()
+    expected, starts, physical = {}, [], 2
+    chunks = [body]
+    for i in range(10_000):
+        cells = flatten(good(i))
+        row = [cells.get(c, "") for c in header]
+        kind = BROKEN_CSV[(i // 100) % 4] if i % 100 == 37 else None
+        if kind == "missing-field":
+            row[header.index("source.lot")] = ""
+            expected[physical] = ("missing-field", "source.lot")
+        elif kind == "bad-unit":
+            row[header.index("dose")] = "4.5 IU"
+            expected[physical] = ("refused-unit", "dose")
+        elif kind == "wrong-field-count":
+            row = row[:-1]
+            expected[physical] = ("wrong-field-count", None)
+        elif i % 250 == 11:  # a quoted line break: the record spans two lines
+            row[header.index("reference")] = f"Rx {i}\nsecond line"
+            expected[physical] = ("control-character", "reference")
+        out = io.StringIO()
+        csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerow(row)
+        data = out.getvalue().encode()
+        if kind == "bad-encoding":
+            data = data.replace(b"Rx ", b"R\xe9 ", 1)
+            expected[physical] = ("bad-encoding", None)
+        chunks.append(data)
+        starts.append(physical)
+        physical += data.count(b"\n")
+    records = run(b"".join(chunks), "csv")
+
+    assert len(records) == 10_000
+    assert [r.line for r in records] == starts
+    assert starts[-1] > 10_001  # some records span two lines
+    failed = {r.line: (r.error.code, r.error.field) for r in records if r.error is not None}
+    assert failed == expected
+    assert len(failed) == 100 + 40
+    product = next(r for r in records if r.ok and r.result.order.source.kind == "tablets")
+    assert product.result.order.source.product == 'Naltrexone 50 mg, "Accord"'
+    for r in records[::991]:
+        if r.ok:
+            assert r.result == lc.run_order(good(r.record - 1), today=DAY)
+
+
+# --- record by record ----------------------------------------------------------------------------
+
+
+def test_blank_lines_crlf_bom_and_missing_final_newline():
+    data = b"\xef\xbb\xbf" + line(capsules()) + b"\r\n\r\n   \n" + line(capsules())
+    records = run(data)
+    assert [(r.line, r.ok) for r in records] == [(1, True), (2, False), (3, False), (4, True)]
+    assert {r.error.code for r in records if r.error} == {"blank-line"}
+
+
+def test_empty_input_has_no_records():
+    assert run(b"") == []
+    assert run(b"", "csv") == []
+    assert run(b"schema\r\n", "csv") == []
+
+
+def test_a_truncated_last_line_that_happens_to_be_valid_json_is_still_checked_as_an_order():
+    records = run(line(capsules()) + b"\n" + b'{"schema": "ldncompound/order/capsules/1"}')
+    assert records[1].error.code == "missing-field"
+    assert records[1].error.field == "dose"
+
+
+def test_an_over_long_line_is_one_error_and_the_run_goes_on(monkeypatch):
+    monkeypatch.setattr(_batch, "MAX_RECORD_BYTES", 4000)
+    data = line(capsules()) + b"\n" + b"x" * 20_000 + b"\n" + line(capsules())
+    records = run(data)
+    assert [(r.line, r.ok) for r in records] == [(1, True), (2, False), (3, True)]
+    assert records[1].error.code == "too-long"
+
+
+def test_an_internal_failure_is_that_record_s_error(monkeypatch):
+    def boom(order, *, today=None):
+        if order.count == 31:
+            raise RuntimeError("boom")
+        return lc.formulate_capsules(order, today=today)
+
+    schema = lc.CAPSULES_ORDER_SCHEMA
+    monkeypatch.setitem(_ORDERS, schema, OrderKind(schema, lc.CapsuleOrder, boom))
+    records = run(b"\n".join(line(capsules(count=n)) for n in (30, 31, 32)))
+    assert [r.ok for r in records] == [True, False, True]
+    assert records[1].error.code == "internal-error"
+    assert "RuntimeError: boom" in records[1].error.message
+
+
+def test_formulation_errors_are_records_too():
+    records = run(line(capsules(compounded_on="2031-06-01")))
+    assert records[0].error.code == "component-expired"
+
+
+def test_the_batch_is_lazy_and_streams():
+    """An endless input still yields its first records: nothing is read ahead or kept."""
+
+    class Endless:
+        def readline(self, _size=-1):
+            return line(capsules()) + b"\n"
+
+    first = list(itertools.islice(lc.run_batch(Endless(), today=DAY), 3))
+    assert [r.line for r in first] == [1, 2, 3]
+
+
+def test_unknown_input_format_is_refused():
+    with pytest.raises(lc.InputError, match="input_format"):
+        list(lc.run_batch(io.BytesIO(b""), input_format="xml"))  # type: ignore[arg-type]
+
+
+# --- CSV specifics -------------------------------------------------------------------------------
+
+
+def csv_bytes(rows: list[dict[str, str]], header: list[str] | None = None) -> bytes:
+    header = header or list(rows[0])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in header])
+    return out.getvalue().encode()
+
+
+def test_csv_cells_become_typed_document_values():
+    doc = full_capsules()
+    cells = flatten(doc)
+    assert cells["acknowledge"] == "dose-below-range"
+    assert cells["study.matches_formula_vehicle_container"] == "true"
+    records = run(csv_bytes([cells]), "csv")
+    assert records[0].ok, records[0].error
+    assert records[0].result.order == lc.load_order(doc)
+
+
+def test_csv_object_columns_say_default_or_hold_fields():
+    cells = flatten(capsules())
+    header = [*cells, "filler.filler", "filler.lot"]
+    conflict = cells | {"filler.lot": "F1"}
+    given = cells | {"filler": "", "filler.filler": "mcc", "filler.lot": "F1"}
+    records = run(csv_bytes([cells, conflict, given], header), "csv")
+    assert records[0].ok
+    assert records[1].error.code == "conflicting-columns"
+    assert records[1].error.field == "filler"
+    assert records[2].error.code == "missing-field"
+    assert records[2].error.field == "filler.expiry"
+
+
+def test_csv_lists_flags_and_counts_are_read_from_text():
+    cells = flatten(full_capsules())
+    rows = [
+        cells | {"acknowledge": "[]"},
+        cells | {"acknowledge": "dose-below-range; dose-above-range"},
+        cells | {"study.matches_formula_vehicle_container": "yes"},
+        cells | {"count": "30.5"},
+    ]
+    records = run(csv_bytes(rows), "csv")
+    assert records[0].result.order.acknowledge == ()
+    assert records[1].result.order.acknowledge == ("dose-below-range", "dose-above-range")
+    assert records[2].error.field == "study.matches_formula_vehicle_container"
+    assert (
+        str(records[3].error.message)
+        == "count: '30.5' is not a whole number; expected a whole number such as '30'."
+    )
+
+
+def test_an_unterminated_quote_loses_only_its_own_line():
+    cells = flatten(capsules())
+    data = csv_bytes([cells, cells, cells])
+    head, first, *rest = data.split(b"\n")
+    broken = first.replace(b",Rx 1", b',"Rx 1', 1)
+    assert broken != first
+    records = run(b"\n".join([head, broken, *rest]), "csv")
+    assert [(r.line, r.ok) for r in records] == [(2, False), (3, True), (4, True)]
+    assert records[0].error.code == "unterminated-quote"
+
+
+@pytest.mark.parametrize(
+    ("header", "fragment"),
+    [
+        (b"schema,dose,dose", "dose is a column twice"),
+        (b"schema,Dose", "'Dose' is not a column name"),
+        (b"schema,\xff", "not UTF-8"),
+        (b'schema,"dose', "cannot be read"),
+    ],
+)
+def test_a_bad_header_makes_every_record_an_error(header, fragment):
+    records = run(header + b"\nx,y\nx,y\n", "csv")
+    assert len(records) in (1, 2)
+    assert all(r.error.code == "bad-header" and fragment in r.error.message for r in records)
+
+
+def test_csv_columns_cover_every_field_of_every_source_kind():
+    columns = dict(lc.csv_columns(lc.CAPSULES_ORDER_SCHEMA))
+    for doc in (capsules(), full_capsules(), capsules(source=examples.stock_source())):
+        assert set(flatten(doc)) <= set(columns)
+    assert columns["source.kind"] == "'api' or 'tablets' or 'stock'"
+    assert "filler.pack_stat" in columns

@@ -1,0 +1,137 @@
+"""A new preparation is a registration: documents, batch, CSV columns and schemas follow.
+
+A toy preparation with field types the capsules do not use (a volume, a written strength, a
+list of dates) is registered with the two lines a real one uses, and everything works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import attrs
+import pytest
+from examples import api_source, capsules
+from jsonschema import Draft202012Validator
+
+import ldncompound as lc
+from ldncompound import _json, _orders
+from ldncompound._json import register_schema
+from ldncompound._orders import register_order
+from ldncompound._validate import qfield
+
+TOY_ORDER, TOY_RESULT = "ldncompound/order/toy/1", "ldncompound/toy/1"
+
+
+@attrs.frozen(kw_only=True)
+class ToyOrder:
+    volume: lc.Quantity = qfield(lc.Dimension.VOLUME)
+    strength: lc.Strength
+    source: lc.Source
+    opened: tuple[dt.date, ...] = ()
+    storage: lc.Storage | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ToyResult:
+    schema: str
+    order: ToyOrder
+    drug: lc.Quantity
+
+
+def formulate_toy(order: ToyOrder, *, today: dt.date | None = None) -> ToyResult:  # noqa: ARG001
+    mg = order.strength.concentration.m_as(lc.Unit.MG_PER_ML) * order.volume.m_as(lc.Unit.ML)
+    return ToyResult(schema=TOY_RESULT, order=order, drug=lc.Quantity(mg, lc.Unit.MG))
+
+
+@pytest.fixture
+def toy():
+    register_schema(TOY_RESULT, ToyResult)
+    register_order(TOY_ORDER, ToyOrder, formulate_toy)
+    yield
+    del _json._SCHEMAS[TOY_RESULT]
+    del _orders._ORDERS[TOY_ORDER]
+
+
+def toy_document(**changes):
+    doc = {
+        "schema": TOY_ORDER,
+        "volume": "30 mL",
+        "strength": "250 mg/5 mL",
+        "source": api_source(form="hcl", assay_basis="as-is", water_content="default"),
+        "opened": ["2026-11-01", "2026-11-08"],
+        "storage": "default",
+    }
+    return doc | changes
+
+
+@pytest.mark.usefixtures("toy")
+def test_a_registered_preparation_runs_from_documents():
+    result = lc.run_order(toy_document())
+    assert result.drug == lc.mass("1500 mg")
+    assert result.order.opened == (dt.date(2026, 11, 1), dt.date(2026, 11, 8))
+    assert lc.order_document(result.order) == toy_document() | {
+        "source": toy_document()["source"] | {"drug": "naltrexone"}
+    }
+    assert lc.from_json(lc.to_json(result)) == result
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "fragment"),
+    [
+        ({"volume": "30 mg"}, "volume", "is a mass"),
+        ({"strength": "250 mg/5 cc"}, "strength", "'cc'"),
+        ({"opened": ["2026-11-31"]}, "opened[0]", "not a calendar date"),
+        ({"storage": None}, "storage", "is null"),
+    ],
+)
+@pytest.mark.usefixtures("toy")
+def test_its_refusals_name_the_document_path(changes, field, fragment):
+    with pytest.raises(lc.InputError) as info:
+        lc.load_order(toy_document(**changes))
+    assert info.value.field == field
+    assert fragment in str(info.value)
+
+
+@pytest.mark.usefixtures("toy")
+def test_a_batch_mixes_preparations():
+    data = b"\n".join(json.dumps(d).encode() for d in (capsules(), toy_document(), capsules()))
+    records = list(lc.run_batch(io.BytesIO(data), today=dt.date(2026, 11, 21)))
+    assert [type(r.result).__name__ for r in records] == [
+        "CapsuleResult",
+        "ToyResult",
+        "CapsuleResult",
+    ]
+
+
+@pytest.mark.usefixtures("toy")
+def test_its_csv_columns_and_schemas_are_generated():
+    columns = dict(lc.csv_columns(TOY_ORDER))
+    assert columns["strength"] == "a strength such as '1 mg/mL' or '250 mg/5 mL'"
+    assert columns["opened"].startswith("a date YYYY-MM-DD items separated by ';'")
+    schemas = lc.json_schemas()
+    for schema in (schemas[TOY_ORDER], schemas[TOY_RESULT]):
+        Draft202012Validator.check_schema(schema)
+    Draft202012Validator(schemas[TOY_ORDER]).validate(toy_document())
+    result = lc.run_order(toy_document())
+    Draft202012Validator(schemas[TOY_RESULT]).validate(lc.to_json(result))
+    assert "urn:ldncompound:toy/1" in json.dumps(schemas[lc.BATCH_RECORD_SCHEMA])
+    bad = toy_document(strength="250 mg per 5 mL")
+    assert not Draft202012Validator(schemas[TOY_ORDER]).is_valid(bad)
+
+
+@pytest.mark.usefixtures("toy")
+def test_a_field_type_without_a_document_form_is_a_programming_error():
+    @attrs.frozen(kw_only=True)
+    class Broken:
+        amount: lc.Quantity  # no qfield: the dimension is unknown
+        ratio: Decimal
+
+    register_order("ldncompound/order/broken/1", Broken, formulate_toy)
+    try:
+        with pytest.raises(TypeError, match="without a declared dimension"):
+            lc.load_order({"schema": "ldncompound/order/broken/1"})
+    finally:
+        del _orders._ORDERS["ldncompound/order/broken/1"]
