@@ -69,11 +69,24 @@ def ceil_int(value: Decimal) -> int:
 def plain(value: Decimal) -> str:
     """Shortest exact text: leading zero, no exponent, no trailing zero ("0.5", "150").
 
-    Exact: ``Decimal(plain(x)) == x`` for every finite ``x``.
+    Exact: ``Decimal(plain(x)) == x`` for every finite ``x`` of at most 34 digits.
     """
+    text = str(value)
+    # Every amount in every document passes here, so skip the normalising round trip when
+    # str() already wrote that text: no exponent, at most 34 digits (normalize would round
+    # more), and no trailing zero after a point. Anything else takes the general path.
+    if "E" not in text and "e" not in text:
+        last = text[-1]
+        if (last in "123456789" or (last == "0" and "." not in text and not value.is_zero())) and (
+            len(text) - (text[0] == "-") - ("." in text) <= _DIGITS
+        ):
+            return text
     if value.is_zero():
         return "0"
     return format(value.normalize(CONTEXT), "f")
+
+
+_DIGITS = CONTEXT.prec
 
 
 def fixed(value: Decimal, places: int) -> str:

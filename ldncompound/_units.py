@@ -87,30 +87,39 @@ class Unit(enum.Enum):
     TABLET = "tablet"
     DAY = "day"
 
+    # Set on each member from _SPEC below: reading an attribute is several times cheaper than
+    # a dict lookup keyed by the member (Enum.__hash__ is Python code), and these are read on
+    # every amount the library computes.
+    _dimension: Dimension
+    _display: str
+    _pint_name: str
+    _canonical: Unit
+
     @property
     def code(self) -> str:
         """The stable code written in JSON documents (e.g. ``"mcg"``)."""
-        return self.value
+        code: str = self.value
+        return code
 
     @property
     def display(self) -> str:
         """The ready-to-print symbol ("mcg", never "ug" or "µg")."""
-        return _SPEC[self][2]
+        return self._display
 
     @property
     def dimension(self) -> Dimension:
         """The single dimension this unit measures."""
-        return _SPEC[self][0]
+        return self._dimension
 
     @property
     def pint_name(self) -> str:
         """The unit expression in the package's pint registry."""
-        return _SPEC[self][1]
+        return self._pint_name
 
     @property
     def canonical(self) -> Unit:
         """The unit computations use for this dimension (mg, mL, mg/mL, ...)."""
-        return _CANONICAL[self.dimension]
+        return self._canonical
 
     @classmethod
     def from_code(cls, code: str) -> Unit:
@@ -158,6 +167,13 @@ _CANONICAL: dict[Dimension, Unit] = {
     Dimension.TABLETS: Unit.TABLET,
     Dimension.TIME: Unit.DAY,
 }
+
+for _unit, (_dimension, _pint_name, _display) in _SPEC.items():  # the enum's own attributes
+    _unit._dimension = _dimension  # noqa: SLF001
+    _unit._pint_name = _pint_name  # noqa: SLF001
+    _unit._display = _display  # noqa: SLF001
+    _unit._canonical = _CANONICAL[_dimension]  # noqa: SLF001
+del _unit, _dimension, _pint_name, _display
 
 
 class _Registry:
@@ -237,7 +253,10 @@ def _to_decimal(value: Decimal | int) -> Decimal:
     return value
 
 
-@attrs.frozen(eq=False, repr=False)
+_unit_is_a_unit = attrs.validators.instance_of(Unit)
+
+
+@attrs.frozen(eq=False, repr=False, init=False)
 class Quantity:
     """An amount with a unit from the allow-list: ``Quantity(Decimal("4.5"), Unit.MG)``.
 
@@ -247,7 +266,19 @@ class Quantity:
     """
 
     magnitude: Decimal = attrs.field(converter=_to_decimal, validator=_check_magnitude)
-    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    unit: Unit = attrs.field(validator=_unit_is_a_unit)
+
+    def __init__(self, magnitude: Decimal | int, unit: Unit) -> None:
+        # The checks of the field converter and validators above, in the same order and with
+        # the same errors, written out: quantities are built on every step of every
+        # formulation, and attrs' generated __init__ costs twice as much.
+        if type(magnitude) is not Decimal or not magnitude.is_finite():
+            magnitude = _to_decimal(magnitude)
+            _check_magnitude(self, None, magnitude)
+        if type(unit) is not Unit:
+            _unit_is_a_unit(self, attrs.fields(Quantity).unit, unit)
+        _set_magnitude(self, magnitude)
+        _set_unit(self, unit)
 
     @property
     def dimension(self) -> Dimension:
@@ -262,9 +293,9 @@ class Quantity:
 
     def m_as(self, unit: Unit) -> Decimal:
         """The magnitude expressed in ``unit`` (same dimension only)."""
-        self._same_dimension(unit.dimension, "convert")
         if unit is self.unit:
             return self.magnitude
+        self._same_dimension(unit.dimension, "convert")
         return CONTEXT.divide(self.canonical(), factor(unit))
 
     def to(self, unit: Unit) -> Quantity:
@@ -403,3 +434,8 @@ class Quantity:
         if not value.is_finite():
             raise UnitError.about(field, str(value), "is not a finite number", "a number")
         return cls(value, unit)
+
+
+# The slots' own setters: frozen attrs classes refuse ``setattr``; ``__init__`` uses these.
+_set_magnitude = Quantity.__dict__["magnitude"].__set__
+_set_unit = Quantity.__dict__["unit"].__set__
