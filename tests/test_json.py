@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from test_capsules import orders
 
 import ldncompound as lc
@@ -129,3 +130,24 @@ def test_the_writers_match_cattrs_for_custom_drugs_and_scalars():
     drug = lc.Drug.from_salt_factor("x", base_name="x", salt_name="x HCl", factor=Decimal("1.1"))
     for value in (drug, lc.NALTREXONE, Decimal("1.50"), DAY, lc.Unit.MG, lc.mass("4.5 mg"), None):
         assert json.dumps(lc.to_json(value)) == json.dumps(_cattrs_form(value))
+
+
+@given(orders, st.text(st.characters(exclude_categories=())))
+def test_dumps_writes_the_standard_librarys_text(order, text):
+    """dumps(indent=2) uses orjson; its text must be json.dumps' text, byte for byte, including
+    for any caller text (control characters, quotes, non-ASCII, lone surrogates)."""
+    r = lc.formulate_capsules(order)
+    data = lc.to_json(r)
+    data["reference"] = text
+    expected = json.dumps(data, indent=2, ensure_ascii=False)
+    from ldncompound import _json  # noqa: PLC0415
+
+    assert _json.to_json(data) == data
+    assert lc.dumps(data) == expected
+    assert lc.dumps(r) == json.dumps(lc.to_json(r), indent=2, ensure_ascii=False)
+    assert lc.dumps(r, indent=None) == json.dumps(lc.to_json(r), ensure_ascii=False)
+
+
+def test_dumps_falls_back_where_orjson_refuses():
+    data = {"lot": "\ud800", "big": 2**70}
+    assert lc.dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)
