@@ -3,8 +3,10 @@
 pint is the unit engine, but it never leaves this module: the registry is built from the
 package's own ``units.txt`` (never pint's default or application registry), case-sensitive,
 with redefinition raising and Decimal magnitudes. It is built once, lazily, under a lock.
-Conversion factors between allow-listed units are read from it once and kept as exact
-Decimals, so arithmetic after the boundary runs on plain Decimal magnitudes.
+Conversion factors between allow-listed units are kept as exact Decimals in a table that the
+tests check against that registry, so arithmetic after the boundary runs on plain Decimal
+magnitudes and computing never needs to import or build pint (``registry()``, ``to_pint``
+and ``from_pint`` do).
 
 Public values are :class:`Quantity`: a Decimal magnitude and a :class:`Unit` from the
 allow-list. Quantities are immutable, hashable and picklable, and convert to and from pint.
@@ -176,8 +178,35 @@ for _unit, (_dimension, _pint_name, _display) in _SPEC.items():  # the enum's ow
 del _unit, _dimension, _pint_name, _display
 
 
+#: Exact factor from each unit to the canonical unit of its dimension (1 mcg = 0.001 mg), as
+#: the package's pint registry computes it from ``units.txt``. The library converts with this
+#: table so that computing never imports or builds pint; ``tests/test_units.py`` checks every
+#: entry, value and representation, against the registry, and that no unit lacks one. (A unit
+#: added without an entry still converts correctly, through the registry.)
+_FACTORS: dict[str, Decimal] = {
+    "mcg": Decimal("0.001"),
+    "mg": Decimal(1),
+    "g": Decimal("1E+3"),
+    "mL": Decimal(1),
+    "L": Decimal("1E+3"),
+    "mcg/mL": Decimal("0.001"),
+    "mg/mL": Decimal(1),
+    "g/mL": Decimal("1E+3"),
+    "%": Decimal(1),
+    "1": Decimal("1E+2"),
+    "drop": Decimal(1),
+    "drop/mL": Decimal(1),
+    "mcg/drop": Decimal("0.001"),
+    "mg/drop": Decimal(1),
+    "g/mol": Decimal(1),
+    "capsule": Decimal(1),
+    "tablet": Decimal(1),
+    "day": Decimal(1),
+}
+
+
 class _Registry:
-    """The package's pint registry with its prebuilt units and exact conversion factors."""
+    """The package's pint registry; its units and factors are made on first use."""
 
     def __init__(self) -> None:
         import decimal  # noqa: PLC0415 - imported where the registry is built
@@ -193,17 +222,40 @@ class _Registry:
                 case_sensitive=True,
                 autoconvert_offset_to_baseunit=False,
             )
-        self.units: dict[Unit, pint.Unit] = {u: self.ureg.Unit(u.pint_name) for u in Unit}
-        with decimal.localcontext(CONTEXT):
-            self.factors: dict[Unit, Decimal] = {}
-            for u in Unit:
-                # pint 0.25 and 0.26 type the magnitude differently; it is a Decimal here
-                one: Any = self.ureg.Quantity(Decimal(1), self.units[u])
-                self.factors[u] = one.to(self.units[u.canonical]).magnitude
-        self.by_pint_name: dict[str, Unit] = {str(self.units[u]): u for u in Unit}
+        self._units: dict[Unit, pint.Unit] | None = None
+        self._by_pint_name: dict[str, Unit] = {}
+
+    @property
+    def units(self) -> dict[Unit, pint.Unit]:
+        """Our units as pint units (parsed once, under the lock: only interop needs them)."""
+        built = self._units
+        if built is None:
+            with _lock:
+                if self._units is None:
+                    units = {u: self.ureg.Unit(u.pint_name) for u in Unit}
+                    self._by_pint_name = {str(units[u]): u for u in Unit}
+                    self._units = units
+                built = self._units
+        return built
+
+    @property
+    def by_pint_name(self) -> dict[str, Unit]:
+        """Our units by the name pint prints for them (``"milligram / milliliter"``)."""
+        _ = self.units
+        return self._by_pint_name
+
+    def factor(self, unit: Unit) -> Decimal:
+        """The factor from ``unit`` to its canonical unit, computed by pint."""
+        import decimal  # noqa: PLC0415
+
+        units = self.units
+        with _lock, decimal.localcontext(CONTEXT):
+            # pint 0.25 and 0.26 type the magnitude differently; it is a Decimal here
+            one: Any = self.ureg.Quantity(Decimal(1), units[unit])
+            return one.to(units[unit.canonical]).magnitude  # type: ignore[no-any-return]
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _registry: _Registry | None = None
 
 
@@ -229,8 +281,9 @@ def registry() -> pint.UnitRegistry:  # type: ignore[type-arg,unused-ignore]
 
 
 def factor(unit: Unit) -> Decimal:
-    """Exact factor from ``unit`` to its canonical unit (1 mcg -> 0.001 mg), read from pint."""
-    return _get().factors[unit]
+    """Exact factor from ``unit`` to its canonical unit (1 mcg -> 0.001 mg), as pint gives it."""
+    known = _FACTORS.get(unit.code)
+    return known if known is not None else _get().factor(unit)
 
 
 def _check_magnitude(_instance: Any, _attribute: Any, value: Any) -> None:
