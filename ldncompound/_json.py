@@ -145,36 +145,78 @@ def _enum_value(e: enum.Enum) -> Any:
 
 _DIRECT = {str, int, bool, str | None, int | None, bool | None}
 _attrs_writers: dict[type[Any], Writer] = {}
+_building: set[type[Any]] = set()
 
 
 def _attrs_writer(cls: type[Any]) -> Writer:
-    """A function writing an instance of attrs class ``cls`` as cattrs would: every field
-    that ``__init__`` takes, in order, by its declared type where that decides it (text and
-    numbers as they are, quantities), otherwise by the value's runtime type."""
+    """A function writing an instance of attrs class ``cls`` as cattrs unstructures it: every
+    field ``__init__`` takes, in order, each by its declared type (as cattrs dispatches),
+    with the writing of text, numbers, quantities, decimals, dates, enums, attrs classes and
+    their tuples, lists and dicts spelled out inline; anything else by runtime type."""
     writer: Writer | None = _attrs_writers.get(cls)
     if writer is not None:
         return writer
-    hints = typing.get_type_hints(cls)
-    entries = []
-    for a in attrs.fields(cls):
-        if not a.init:
-            continue
-        declared = hints.get(a.name, Any)
-        if declared in _DIRECT:
-            expr = f"o.{a.name}"
-        elif declared is Quantity:
-            expr = f"_quantity(o.{a.name})"
-        else:
-            expr = f"_write(o.{a.name})"
-        entries.append(f"{a.name!r}: {expr}")
-    source = f"def write_{cls.__name__}(o):\n    return {{{', '.join(entries)}}}\n"
-    namespace: dict[str, Any] = {"_quantity": _quantity, "_write": _write}
+    _building.add(cls)
+    try:
+        hints = typing.get_type_hints(cls)
+        namespace: dict[str, Any] = {
+            "_write": _write,
+            "_quantity": _quantity,
+            "_plain": plain,
+            "_Quantity": Quantity,
+        }
+        entries = [
+            f"{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}"
+            for a in attrs.fields(cls)
+            if a.init
+        ]
+    finally:
+        _building.discard(cls)
+    name = f"write_{cls.__name__}"
+    source = f"def {name}(o):\n    return {{{', '.join(entries)}}}\n"
     code = compile(source, f"<ldncompound JSON writer for {cls.__qualname__}>", "exec")
     exec(code, namespace)  # noqa: S102 - source generated above from attrs field names
-    writer = namespace[f"write_{cls.__name__}"]
+    writer = namespace[name]
     _attrs_writers[cls] = writer
-    _writers.setdefault(cls, writer)
     return writer
+
+
+def _expr(declared: Any, ref: str, namespace: dict[str, Any], depth: int) -> str:  # noqa: PLR0911 - one return per kind of type
+    """Python source writing the value at ``ref``, whose declared type is ``declared``."""
+    if declared in _DIRECT:
+        return ref
+    origin, args = typing.get_origin(declared), typing.get_args(declared)
+    if origin in (types.UnionType, typing.Union):
+        if len(args) == 2 and type(None) in args:
+            (inner_type,) = (a for a in args if a is not type(None))
+            inner = _expr(inner_type, ref, namespace, depth)
+            return ref if inner == ref else f"(None if {ref} is None else {inner})"
+        if set(args) == {Quantity, str}:
+            return f"(_quantity({ref}) if isinstance({ref}, _Quantity) else {ref})"
+        return f"_write({ref})"
+    if declared is Quantity:
+        return f"{{'value': _plain({ref}.magnitude), 'unit': {ref}.unit._value_}}"
+    if declared is Decimal:
+        return f"_plain({ref})"
+    if declared is dt.date:
+        return f"{ref}.isoformat()"
+    if isinstance(declared, type) and issubclass(declared, enum.Enum):
+        return f"{ref}.value"
+    if isinstance(declared, type) and (declared in _SCALARS or attrs.has(declared)):
+        if declared in _building:  # a class that contains itself: by runtime type
+            return f"_write({ref})"
+        key = f"_w{len(namespace)}"
+        namespace[key] = _SCALARS.get(declared) or _attrs_writer(declared)
+        return f"{key}({ref})"
+    item = f"x{depth}"
+    if (origin is tuple and len(args) == 2 and args[1] is Ellipsis) or (
+        origin is list and len(args) == 1
+    ):
+        return f"[{_expr(args[0], item, namespace, depth + 1)} for {item} in {ref}]"
+    if origin is dict and len(args) == 2 and args[0] is str:
+        value = _expr(args[1], item, namespace, depth + 1)
+        return f"{{k{depth}: {value} for k{depth}, {item} in {ref}.items()}}"
+    return f"_write({ref})"
 
 
 def _build() -> cattrs.Converter:

@@ -100,7 +100,7 @@ class Unit(enum.Enum):
     @property
     def code(self) -> str:
         """The stable code written in JSON documents (e.g. ``"mcg"``)."""
-        code: str = self.value
+        code: str = self._value_  # the plain attribute behind Enum.value, a slower descriptor
         return code
 
     @property
