@@ -5,7 +5,9 @@ the library writes for each (every field, decimal strings, the trace, warnings, 
 with no units, no value objects and no validation: unit codes are strings, amounts are
 Decimals in mg (or %, mL), and the order is trusted. It is the floor for "our cost over the
 unavoidable work" (issue 6), not a second implementation: it covers only the paths of the
-benchmark mix (``benchmarks/mix.py``) and raises ``NotImplementedError`` outside them.
+benchmark mix (``benchmarks/mix.py``) and raises ``NotImplementedError`` outside them. It
+uses the same decimal display shortcut and the same JSON codec as the library's side, so
+the ratio measures units, objects and validation, not a different encoder.
 ``tests/test_benchmark_reference.py`` checks that it gives the library's documents, byte for
 byte after parsing, for a sample of the mix.
 
@@ -126,6 +128,14 @@ USP_795 = "USP <795> (2023), BUD limits by type of preparation (domain.md §2.1)
 
 
 def plain(x: Decimal) -> str:
+    """The library's display rule, with its shortcut (str() when it is already the text)."""
+    text = str(x)
+    if "E" not in text and "e" not in text:
+        last = text[-1]
+        if (last in "123456789" or (last == "0" and "." not in text and not x.is_zero())) and (
+            len(text) - (text[0] == "-") - ("." in text) <= 34
+        ):
+            return text
     return "0" if x.is_zero() else format(x.normalize(CONTEXT), "f")
 
 
@@ -632,7 +642,7 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         aliquot = plan["aliquot"]
         filler_add = round_to(total - aliquot, d)
         if D0 < filler_add < m:
-            need = (m + aliquot) * need / total * Decimal("1.02")
+            need = need * m / (total - aliquot) * Decimal("1.02")
             continue
         actual_total = aliquot + filler_add
         if abs(total / actual_total - D1) > tol:

@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,62 @@ def capsule_order() -> lc.CapsuleOrder:
     )
 
 
+def liquid_order() -> Any:
+    """docs/liquids.md's example: 4.5 mg a day for 30 days, 1 mg/mL from 50 mg tablets."""
+    tablets = lc.TabletSource(
+        average_weight=lc.mass("201.4 mg"),
+        tablets_weighed=20,
+        expiry=dt.date(2027, 6, 30),
+        lot="T1",
+    )
+    syringe = lc.MeasuringDevice.declared(
+        name="5 mL oral syringe",
+        kind=lc.DeviceKind.ORAL_SYRINGE,
+        capacity=lc.volume("5 mL"),
+        graduation=lc.volume("0.1 mL"),
+    )
+    return lc.LiquidOrder(
+        dose=lc.mass("4.5 mg"),
+        doses_per_day=Decimal(1),
+        days_supply=30,
+        source=tablets,
+        concentration=lc.parse_strength("1 mg/mL", field="concentration").concentration,
+        syringe=syringe,
+        vehicle=lc.VehicleLot(
+            vehicle=lc.vehicle("purified-water"), lot="W1", expiry=dt.date(2027, 12, 31)
+        ),
+        overage=lc.percent("5 %"),
+        compounded_on=dt.date(2026, 11, 21),
+    )
+
+
+def drops_order() -> Any:
+    """docs/drops.md's example (WE-15): 4.5 mg a day, 16 drops/mL dropper, API powder."""
+    dropper = lc.calibrate_dropper(
+        drops=40, volume=lc.volume("2.5 mL"), dropper="30 mL amber bottle dropper, lot D7"
+    )
+    api = lc.ApiLot(
+        form="hcl",
+        assay=lc.percent("99.5 %"),
+        assay_basis=lc.AssayBasis.AS_IS,
+        expiry=dt.date(2028, 1, 1),
+        lot="A2",
+    )
+    return lc.DropsOrder(
+        dose=lc.mass("4.5 mg"),
+        doses_per_day=Decimal(1),
+        days_supply=30,
+        source=api,
+        calibration=dropper,
+        vehicle=lc.VehicleLot(
+            vehicle=lc.vehicle("nz-preserved"), lot="V1", expiry=dt.date(2027, 12, 31)
+        ),
+        balance=lc.Balance.documented(minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg")),
+        overage=lc.percent("5 %"),
+        compounded_on=dt.date(2026, 11, 21),
+    )
+
+
 @dataclass
 class Formulation:
     """One preparation's rows: its public function and an order to give it.
@@ -139,8 +196,8 @@ class Formulation:
 
 FORMULATIONS = [
     Formulation("capsules", "formulate_capsules", capsule_order),
-    Formulation("liquid", "formulate_liquid", None, "(issue 3)"),
-    Formulation("drops", "formulate_drops", None, "(issue 3)"),
+    Formulation("liquid", "formulate_liquid", liquid_order),
+    Formulation("drops", "formulate_drops", drops_order),
 ]
 
 
