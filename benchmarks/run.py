@@ -246,7 +246,7 @@ def run_process(row: ProcessRow, out: Path) -> float:
     stdin = row.stdin.open("rb") if row.stdin else subprocess.DEVNULL
     with out.open("wb") as stdout, tempfile.TemporaryFile() as stderr:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(row.argv, stdin=stdin, stdout=stdout, stderr=stderr)
+        proc = subprocess.Popen(row.argv, stdin=stdin, stdout=stdout, stderr=stderr, cwd=out.parent)
         _pid, status = os.waitpid(proc.pid, 0)
         elapsed = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -269,7 +269,7 @@ def peak_rss_kib(row: ProcessRow, stdin: Path, out: Path) -> int | None:
     probe = ProcessRow(row.name, row.unit, argv=[str(gnu_time), "-f", "%M", *row.argv], stdin=stdin)
     with out.open("wb") as stdout, stdin.open("rb") as inp:
         res = subprocess.run(
-            probe.argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE, check=True
+            probe.argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE, check=True, cwd=out.parent
         )
     return int(res.stderr.decode().split()[-1])
 
@@ -618,9 +618,10 @@ def report(**k: Any) -> str:
             "prints this page and rewrites `docs/performance.md`."
         ),
         (
-            "- Process rows start a fresh interpreter each time (the same interpreter as the harness), "
+            "- Process rows start a fresh interpreter each time (the same interpreter as the harness, "
+            "in a scratch directory so that `-c` imports the installed package, not a source tree), "
             f"{args.rounds} rounds; each round runs every command once, in an order rotated by one "
-            "each round; one untimed warm-up run first. Times are wall clock around the process; "
+            "each round; one untimed warm-up run first. Times are wall clock around the process. "
             "The CLI row runs the installed `ldncompound` script. Bytecode of "
             "our packages is compiled before timing, as a wheel install would have it."
         ),
