@@ -128,14 +128,19 @@ USP_795 = "USP <795> (2023), BUD limits by type of preparation (domain.md §2.1)
 
 
 def plain(x: Decimal) -> str:
-    """The library's display rule, with its shortcut (str() when it is already the text)."""
+    """The library's display rule, with its shortcut (str() when no exponent and <= 34 digits)."""
     text = str(x)
-    if "E" not in text and "e" not in text:
-        last = text[-1]
-        if (last in "123456789" or (last == "0" and "." not in text and not x.is_zero())) and (
-            len(text) - (text[0] == "-") - ("." in text) <= 34
-        ):
-            return text
+    if (
+        "E" not in text
+        and "e" not in text
+        and text[-1].isdigit()
+        and len(text) - (text[0] == "-") - ("." in text) <= 34
+    ):
+        if x.is_zero():
+            return "0"
+        if "." in text and text[-1] == "0":
+            return text.rstrip("0").rstrip(".")
+        return text
     return "0" if x.is_zero() else format(x.normalize(CONTEXT), "f")
 
 

@@ -72,15 +72,20 @@ def plain(value: Decimal) -> str:
     Exact: ``Decimal(plain(x)) == x`` for every finite ``x`` of at most 34 digits.
     """
     text = str(value)
-    # Every amount in every document passes here, so skip the normalising round trip when
-    # str() already wrote that text: no exponent, at most 34 digits (normalize would round
-    # more), and no trailing zero after a point. Anything else takes the general path.
-    if "E" not in text and "e" not in text:
-        last = text[-1]
-        if (last in "123456789" or (last == "0" and "." not in text and not value.is_zero())) and (
-            len(text) - (text[0] == "-") - ("." in text) <= _DIGITS
-        ):
-            return text
+    # Every amount in every document passes here, so work on str() when it has no exponent
+    # and at most 34 digits (normalize would round more): then the shortest text is str()
+    # without the zeros trailing a point. Anything else takes the normalising path.
+    if (
+        "E" not in text
+        and "e" not in text
+        and text[-1].isdigit()
+        and len(text) - (text[0] == "-") - ("." in text) <= _DIGITS
+    ):
+        if value.is_zero():
+            return "0"
+        if "." in text and text[-1] == "0":
+            return text.rstrip("0").rstrip(".")
+        return text
     if value.is_zero():
         return "0"
     return format(value.normalize(CONTEXT), "f")
