@@ -17,7 +17,6 @@ from __future__ import annotations
 import enum
 import threading
 from decimal import Decimal
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -210,6 +209,10 @@ class _Registry:
 
     def __init__(self) -> None:
         import decimal  # noqa: PLC0415 - imported where the registry is built
+
+        # importlib.resources pulls in tempfile, shutil and zipfile (~4 ms); only the registry
+        # needs it, and computing never builds the registry
+        from importlib import resources  # noqa: PLC0415
 
         import pint  # noqa: PLC0415 - pint costs ~0.1 s to import; only pay it when needed
 
