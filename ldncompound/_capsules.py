@@ -24,11 +24,21 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from decimal import Decimal
 
 import attrs
 
-from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud, check_supply
+from ._bud import (
+    DAY_ONE_SOURCE,
+    BeyondUseDate,
+    BudCategory,
+    DayCount,
+    Storage,
+    StudyBud,
+    assign_bud,
+    check_supply,
+)
 from ._capsule_data import (
     CAPSULE_SIZES,
     SHELL_SOURCE,
@@ -364,6 +374,17 @@ class CapsuleResult:
     trace: tuple[Step, ...]
 
 
+# Immutable presets, made once: building them runs their validators on every order.
+@functools.cache
+def _class_iii() -> Balance:
+    return Balance.class_iii()
+
+
+@functools.cache
+def _default_filler() -> FillerLot:
+    return FillerLot(filler="mcc")
+
+
 def _default_overage(dose_mg: Decimal) -> Quantity:
     return Quantity(Decimal(10) if dose_mg < 20 else Decimal(5), Unit.PERCENT)
 
@@ -495,7 +516,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
 
     balance = order.balance
     if balance is None:
-        balance = Balance.class_iii()
+        balance = _class_iii()
         rec.default(
             "balance",
             "Class III prescription balance, minimum 120 mg, readability 10 mg",
@@ -549,7 +570,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
 
     lot = order.filler
     if lot is None:
-        lot = FillerLot(filler="mcc")
+        lot = _default_filler()
         rec.default("filler", lot.filler, DEFAULT_FILLER_SOURCE)
     cap = _choose_size(order, lot, method, p, balance, rec)
     size = cap.size
@@ -706,7 +727,8 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         )
 
     for _attempt in range(8):
-        plan = plan_for(need, Recorder())
+        trial = Recorder()
+        plan = plan_for(need, trial)
         material = plan.material.m_as(Unit.MG)
         total = material * ratio
         aliquot = plan.aliquot.m_as(Unit.MG)
@@ -733,7 +755,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
             C=Quantity(exact_need, Unit.MG),
             tolerance=tolerance,
         )
-    plan = plan_for(need, rec)  # again, so the trace holds the final plan only
+    rec.extend(trial)  # the trace holds the final plan only
     mix_for = rec.step(
         "mix-for",
         "capsules' worth of mix made from the material weighed (at least n_batch; surplus discarded)",
@@ -952,8 +974,6 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         )
     day_count = order.day_count
     if day_count is None:
-        from ._bud import DAY_ONE_SOURCE  # noqa: PLC0415 - one constant
-
         day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
         rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
     components = [

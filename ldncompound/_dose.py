@@ -39,14 +39,14 @@ def check_dose(
         return
     ref = drug.default_basis
     single = drug.convert(dose, basis, ref).to(Unit.MG)
-    unit_range = f"{profile.low}-{profile.high} of {drug.describe(ref)} per dose"
-    shown = f"{dose} as {drug.describe(basis)}"
     checks: list[tuple[str, str, str]] = []
     if single > profile.high:
+        unit_range = f"{profile.low}-{profile.high} of {drug.describe(ref)} per dose"
         checks.append(
             ("dose-above-range", f"is above the usual low-dose range ({unit_range})", field)
         )
     elif single < profile.low:
+        unit_range = f"{profile.low}-{profile.high} of {drug.describe(ref)} per dose"
         checks.append(("dose-below-range", f"is in the microgram range, below {unit_range}", field))
     if doses_per_day is not None:
         daily = Quantity(CONTEXT.multiply(single.magnitude, doses_per_day), Unit.MG)
@@ -61,6 +61,9 @@ def check_dose(
                     "doses_per_day",
                 )
             )
+    if not checks:
+        return
+    shown = f"{dose} as {drug.describe(basis)}"
     for code, problem, where in checks:
         if code not in acknowledge:
             raise InputError.about(

@@ -69,11 +69,29 @@ def ceil_int(value: Decimal) -> int:
 def plain(value: Decimal) -> str:
     """Shortest exact text: leading zero, no exponent, no trailing zero ("0.5", "150").
 
-    Exact: ``Decimal(plain(x)) == x`` for every finite ``x``.
+    Exact: ``Decimal(plain(x)) == x`` for every finite ``x`` of at most 34 digits.
     """
+    text = str(value)
+    # Every amount in every document passes here, so work on str() when it has no exponent
+    # and at most 34 digits (normalize would round more): then the shortest text is str()
+    # without the zeros trailing a point. Anything else takes the normalising path.
+    if (
+        "E" not in text
+        and "e" not in text
+        and text[-1].isdigit()
+        and len(text) - (text[0] == "-") - ("." in text) <= _DIGITS
+    ):
+        if value.is_zero():
+            return "0"
+        if "." in text and text[-1] == "0":
+            return text.rstrip("0").rstrip(".")
+        return text
     if value.is_zero():
         return "0"
     return format(value.normalize(CONTEXT), "f")
+
+
+_DIGITS = CONTEXT.prec
 
 
 def fixed(value: Decimal, places: int) -> str:

@@ -73,3 +73,10 @@ class Recorder:
     def default(self, field: str, value: Value, source: str) -> None:
         """Echo a value the library supplied."""
         self.defaults.append(DefaultUsed(field=field, value=value, source=source))
+
+    def extend(self, other: Recorder) -> None:
+        """Record what ``other`` recorded, after what this one has (a trial kept)."""
+        self.steps.extend(other.steps)
+        for w in other.warnings:
+            self.warn(w.code, w.message, w.field)
+        self.defaults.extend(other.defaults)

@@ -3,8 +3,10 @@
 pint is the unit engine, but it never leaves this module: the registry is built from the
 package's own ``units.txt`` (never pint's default or application registry), case-sensitive,
 with redefinition raising and Decimal magnitudes. It is built once, lazily, under a lock.
-Conversion factors between allow-listed units are read from it once and kept as exact
-Decimals, so arithmetic after the boundary runs on plain Decimal magnitudes.
+Conversion factors between allow-listed units are kept as exact Decimals in a table that the
+tests check against that registry, so arithmetic after the boundary runs on plain Decimal
+magnitudes and computing never needs to import or build pint (``registry()``, ``to_pint``
+and ``from_pint`` do).
 
 Public values are :class:`Quantity`: a Decimal magnitude and a :class:`Unit` from the
 allow-list. Quantities are immutable, hashable and picklable, and convert to and from pint.
@@ -15,7 +17,6 @@ from __future__ import annotations
 import enum
 import threading
 from decimal import Decimal
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -87,30 +88,39 @@ class Unit(enum.Enum):
     TABLET = "tablet"
     DAY = "day"
 
+    # Set on each member from _SPEC below: reading an attribute is several times cheaper than
+    # a dict lookup keyed by the member (Enum.__hash__ is Python code), and these are read on
+    # every amount the library computes.
+    _dimension: Dimension
+    _display: str
+    _pint_name: str
+    _canonical: Unit
+
     @property
     def code(self) -> str:
         """The stable code written in JSON documents (e.g. ``"mcg"``)."""
-        return self.value
+        code: str = self._value_  # the plain attribute behind Enum.value, a slower descriptor
+        return code
 
     @property
     def display(self) -> str:
         """The ready-to-print symbol ("mcg", never "ug" or "µg")."""
-        return _SPEC[self][2]
+        return self._display
 
     @property
     def dimension(self) -> Dimension:
         """The single dimension this unit measures."""
-        return _SPEC[self][0]
+        return self._dimension
 
     @property
     def pint_name(self) -> str:
         """The unit expression in the package's pint registry."""
-        return _SPEC[self][1]
+        return self._pint_name
 
     @property
     def canonical(self) -> Unit:
         """The unit computations use for this dimension (mg, mL, mg/mL, ...)."""
-        return _CANONICAL[self.dimension]
+        return self._canonical
 
     @classmethod
     def from_code(cls, code: str) -> Unit:
@@ -159,12 +169,50 @@ _CANONICAL: dict[Dimension, Unit] = {
     Dimension.TIME: Unit.DAY,
 }
 
+for _unit, (_dimension, _pint_name, _display) in _SPEC.items():  # the enum's own attributes
+    _unit._dimension = _dimension  # noqa: SLF001
+    _unit._pint_name = _pint_name  # noqa: SLF001
+    _unit._display = _display  # noqa: SLF001
+    _unit._canonical = _CANONICAL[_dimension]  # noqa: SLF001
+del _unit, _dimension, _pint_name, _display
+
+
+#: Exact factor from each unit to the canonical unit of its dimension (1 mcg = 0.001 mg), as
+#: the package's pint registry computes it from ``units.txt``. The library converts with this
+#: table so that computing never imports or builds pint; ``tests/test_units.py`` checks every
+#: entry, value and representation, against the registry, and that no unit lacks one. (A unit
+#: added without an entry still converts correctly, through the registry.)
+_FACTORS: dict[str, Decimal] = {
+    "mcg": Decimal("0.001"),
+    "mg": Decimal(1),
+    "g": Decimal("1E+3"),
+    "mL": Decimal(1),
+    "L": Decimal("1E+3"),
+    "mcg/mL": Decimal("0.001"),
+    "mg/mL": Decimal(1),
+    "g/mL": Decimal("1E+3"),
+    "%": Decimal(1),
+    "1": Decimal("1E+2"),
+    "drop": Decimal(1),
+    "drop/mL": Decimal(1),
+    "mcg/drop": Decimal("0.001"),
+    "mg/drop": Decimal(1),
+    "g/mol": Decimal(1),
+    "capsule": Decimal(1),
+    "tablet": Decimal(1),
+    "day": Decimal(1),
+}
+
 
 class _Registry:
-    """The package's pint registry with its prebuilt units and exact conversion factors."""
+    """The package's pint registry; its units and factors are made on first use."""
 
     def __init__(self) -> None:
         import decimal  # noqa: PLC0415 - imported where the registry is built
+
+        # importlib.resources pulls in tempfile, shutil and zipfile (~4 ms); only the registry
+        # needs it, and computing never builds the registry
+        from importlib import resources  # noqa: PLC0415
 
         import pint  # noqa: PLC0415 - pint costs ~0.1 s to import; only pay it when needed
 
@@ -177,17 +225,40 @@ class _Registry:
                 case_sensitive=True,
                 autoconvert_offset_to_baseunit=False,
             )
-        self.units: dict[Unit, pint.Unit] = {u: self.ureg.Unit(u.pint_name) for u in Unit}
-        with decimal.localcontext(CONTEXT):
-            self.factors: dict[Unit, Decimal] = {}
-            for u in Unit:
-                # pint 0.25 and 0.26 type the magnitude differently; it is a Decimal here
-                one: Any = self.ureg.Quantity(Decimal(1), self.units[u])
-                self.factors[u] = one.to(self.units[u.canonical]).magnitude
-        self.by_pint_name: dict[str, Unit] = {str(self.units[u]): u for u in Unit}
+        self._units: dict[Unit, pint.Unit] | None = None
+        self._by_pint_name: dict[str, Unit] = {}
+
+    @property
+    def units(self) -> dict[Unit, pint.Unit]:
+        """Our units as pint units (parsed once, under the lock: only interop needs them)."""
+        built = self._units
+        if built is None:
+            with _lock:
+                if self._units is None:
+                    units = {u: self.ureg.Unit(u.pint_name) for u in Unit}
+                    self._by_pint_name = {str(units[u]): u for u in Unit}
+                    self._units = units
+                built = self._units
+        return built
+
+    @property
+    def by_pint_name(self) -> dict[str, Unit]:
+        """Our units by the name pint prints for them (``"milligram / milliliter"``)."""
+        _ = self.units
+        return self._by_pint_name
+
+    def factor(self, unit: Unit) -> Decimal:
+        """The factor from ``unit`` to its canonical unit, computed by pint."""
+        import decimal  # noqa: PLC0415
+
+        units = self.units
+        with _lock, decimal.localcontext(CONTEXT):
+            # pint 0.25 and 0.26 type the magnitude differently; it is a Decimal here
+            one: Any = self.ureg.Quantity(Decimal(1), units[unit])
+            return one.to(units[unit.canonical]).magnitude  # type: ignore[no-any-return]
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _registry: _Registry | None = None
 
 
@@ -213,8 +284,9 @@ def registry() -> pint.UnitRegistry:  # type: ignore[type-arg,unused-ignore]
 
 
 def factor(unit: Unit) -> Decimal:
-    """Exact factor from ``unit`` to its canonical unit (1 mcg -> 0.001 mg), read from pint."""
-    return _get().factors[unit]
+    """Exact factor from ``unit`` to its canonical unit (1 mcg -> 0.001 mg), as pint gives it."""
+    known = _FACTORS.get(unit.code)
+    return known if known is not None else _get().factor(unit)
 
 
 def _check_magnitude(_instance: Any, _attribute: Any, value: Any) -> None:
@@ -237,7 +309,10 @@ def _to_decimal(value: Decimal | int) -> Decimal:
     return value
 
 
-@attrs.frozen(eq=False, repr=False)
+_unit_is_a_unit = attrs.validators.instance_of(Unit)
+
+
+@attrs.frozen(eq=False, repr=False, init=False)
 class Quantity:
     """An amount with a unit from the allow-list: ``Quantity(Decimal("4.5"), Unit.MG)``.
 
@@ -247,7 +322,19 @@ class Quantity:
     """
 
     magnitude: Decimal = attrs.field(converter=_to_decimal, validator=_check_magnitude)
-    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    unit: Unit = attrs.field(validator=_unit_is_a_unit)
+
+    def __init__(self, magnitude: Decimal | int, unit: Unit) -> None:
+        # The checks of the field converter and validators above, in the same order and with
+        # the same errors, written out: quantities are built on every step of every
+        # formulation, and attrs' generated __init__ costs twice as much.
+        if type(magnitude) is not Decimal or not magnitude.is_finite():
+            magnitude = _to_decimal(magnitude)
+            _check_magnitude(self, None, magnitude)
+        if type(unit) is not Unit:
+            _unit_is_a_unit(self, attrs.fields(Quantity).unit, unit)
+        _set_magnitude(self, magnitude)
+        _set_unit(self, unit)
 
     @property
     def dimension(self) -> Dimension:
@@ -262,9 +349,9 @@ class Quantity:
 
     def m_as(self, unit: Unit) -> Decimal:
         """The magnitude expressed in ``unit`` (same dimension only)."""
-        self._same_dimension(unit.dimension, "convert")
         if unit is self.unit:
             return self.magnitude
+        self._same_dimension(unit.dimension, "convert")
         return CONTEXT.divide(self.canonical(), factor(unit))
 
     def to(self, unit: Unit) -> Quantity:
@@ -403,3 +490,8 @@ class Quantity:
         if not value.is_finite():
             raise UnitError.about(field, str(value), "is not a finite number", "a number")
         return cls(value, unit)
+
+
+# The slots' own setters: frozen attrs classes refuse ``setattr``; ``__init__`` uses these.
+_set_magnitude = Quantity.__dict__["magnitude"].__set__
+_set_unit = Quantity.__dict__["unit"].__set__

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from test_capsules import orders
 
 import ldncompound as lc
@@ -108,3 +109,48 @@ def test_unknown_schemas_and_drugs_refused(mutate):
         lc.from_json(data)
     text = repr(info.value) + "".join(repr(e) for e in getattr(info.value, "exceptions", ()))
     assert "schema" in text or "drug" in text
+
+
+def _cattrs_form(value):
+    from ldncompound import _json  # noqa: PLC0415 - the private converter, as the reference
+
+    return _json.converter().unstructure(value)
+
+
+@given(orders)
+def test_the_generated_writers_write_what_cattrs_unstructures(order):
+    """to_json runs on writers generated from the attrs fields; cattrs, which reads the JSON
+    back, is the reference for what they must write (values, keys and key order)."""
+    r = lc.formulate_capsules(order)
+    for value in (r, order, r.trace, r.plan, r.balance):
+        ours, reference = lc.to_json(value), _cattrs_form(value)
+        assert ours == reference  # values and container types (a tuple never equals a list)
+        assert json.dumps(ours) == json.dumps(reference)  # and key order
+
+
+def test_the_writers_match_cattrs_for_custom_drugs_and_scalars():
+    drug = lc.Drug.from_salt_factor("x", base_name="x", salt_name="x HCl", factor=Decimal("1.1"))
+    for value in (drug, lc.NALTREXONE, Decimal("1.50"), DAY, lc.Unit.MG, lc.mass("4.5 mg"), None):
+        assert lc.to_json(value) == _cattrs_form(value)
+        assert json.dumps(lc.to_json(value)) == json.dumps(_cattrs_form(value))
+
+
+@given(orders, st.text(st.characters(exclude_categories=())))
+def test_dumps_writes_the_standard_librarys_text(order, text):
+    """dumps(indent=2) uses orjson; its text must be json.dumps' text, byte for byte, including
+    for any caller text (control characters, quotes, non-ASCII, lone surrogates)."""
+    r = lc.formulate_capsules(order)
+    data = lc.to_json(r)
+    data["reference"] = text
+    expected = json.dumps(data, indent=2, ensure_ascii=False)
+    from ldncompound import _json  # noqa: PLC0415
+
+    assert _json.to_json(data) == data
+    assert lc.dumps(data) == expected
+    assert lc.dumps(r) == json.dumps(lc.to_json(r), indent=2, ensure_ascii=False)
+    assert lc.dumps(r, indent=None) == json.dumps(lc.to_json(r), ensure_ascii=False)
+
+
+def test_dumps_falls_back_where_orjson_refuses():
+    data = {"lot": "\ud800", "big": 2**70}
+    assert lc.dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)

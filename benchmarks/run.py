@@ -1,0 +1,687 @@
+"""Benchmarks for issue 6: one command, interleaved comparisons, medians and IQRs.
+
+    python benchmarks/run.py            # the table, and docs/performance.md rewritten
+    python benchmarks/run.py --long     # about 4x the samples (see docs/performance.md)
+
+Run it with the interpreter of an environment where ``ldncompound`` and ``ldncompound-cli``
+are installed (``.venv/bin/python``). Process rows start fresh interpreters with that same
+interpreter. Rows that cannot run yet (an API or command that does not exist on this
+branch) are left out of the table and listed as pending; nothing is estimated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import datetime as dt
+import importlib
+import importlib.metadata
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bare  # noqa: E402 - after the path insert above
+import mix  # noqa: E402
+
+import ldncompound as lc  # noqa: E402
+
+PY = sys.executable
+CLI_ARGS = [
+    "capsules",
+    "--dose",
+    "4.5 mg",
+    "--count",
+    "30",
+    "--source",
+    "tablets",
+    "--tablet-weight",
+    "201.4 mg",
+    "--expiry",
+    "2030-12-31",
+    "--compounded-on",
+    "2026-11-21",
+    "--format",
+    "json",
+]
+REGISTRY_PROBE = (
+    "import time, pint, ldncompound\n"
+    "t = time.perf_counter(); ldncompound.registry(); print((time.perf_counter() - t) * 1000)"
+)
+
+#: argv for ``ldncompound batch`` (issue 5) reading the JSON Lines orders and writing one
+#: result document per line; ``{orders}`` is replaced by the input file's path and the same
+#: file is also on stdin. While it is None the batch rows are listed as pending. To wire it:
+#: set it (e.g. ``[str(Path(PY).parent / "ldncompound"), "batch", "{orders}"]``), and if the
+#: batch input is not ``{"preparation": ..., "order": <to_json(order)>}``, change
+#: ``mix.order_line`` (and the two readers, ``bare.main`` and ``api_loop.main``) to match.
+BATCH_ARGV: list[str] | None = None
+
+
+class Pending(Exception):  # noqa: N818 - a state, not an error
+    """A row that cannot run on this branch yet (the reason is the message)."""
+
+
+# --- what is measured --------------------------------------------------------------------
+
+
+def cli_argv() -> list[str]:
+    script = Path(PY).parent / "ldncompound"
+    if script.is_file():
+        return [str(script), *CLI_ARGS]
+    return [PY, "-c", "from ldncompound_cli import main; main()", *CLI_ARGS]
+
+
+def capsule_order() -> lc.CapsuleOrder:
+    """The order of the CLI row: 30 x 4.5 mg from 50 mg tablets, every other value defaulted."""
+    tablets = lc.TabletSource(average_weight=lc.mass("201.4 mg"), expiry=dt.date(2030, 12, 31))
+    return lc.CapsuleOrder(
+        dose=lc.mass("4.5 mg"), count=30, source=tablets, compounded_on=dt.date(2026, 11, 21)
+    )
+
+
+def liquid_order() -> Any:
+    """docs/liquids.md's example: 4.5 mg a day for 30 days, 1 mg/mL from 50 mg tablets."""
+    tablets = lc.TabletSource(
+        average_weight=lc.mass("201.4 mg"),
+        tablets_weighed=20,
+        expiry=dt.date(2027, 6, 30),
+        lot="T1",
+    )
+    syringe = lc.MeasuringDevice.declared(
+        name="5 mL oral syringe",
+        kind=lc.DeviceKind.ORAL_SYRINGE,
+        capacity=lc.volume("5 mL"),
+        graduation=lc.volume("0.1 mL"),
+    )
+    return lc.LiquidOrder(
+        dose=lc.mass("4.5 mg"),
+        doses_per_day=Decimal(1),
+        days_supply=30,
+        source=tablets,
+        concentration=lc.parse_strength("1 mg/mL", field="concentration").concentration,
+        syringe=syringe,
+        vehicle=lc.VehicleLot(
+            vehicle=lc.vehicle("purified-water"), lot="W1", expiry=dt.date(2027, 12, 31)
+        ),
+        overage=lc.percent("5 %"),
+        compounded_on=dt.date(2026, 11, 21),
+    )
+
+
+def drops_order() -> Any:
+    """docs/drops.md's example (WE-15): 4.5 mg a day, 16 drops/mL dropper, API powder."""
+    dropper = lc.calibrate_dropper(
+        drops=40, volume=lc.volume("2.5 mL"), dropper="30 mL amber bottle dropper, lot D7"
+    )
+    api = lc.ApiLot(
+        form="hcl",
+        assay=lc.percent("99.5 %"),
+        assay_basis=lc.AssayBasis.AS_IS,
+        expiry=dt.date(2028, 1, 1),
+        lot="A2",
+    )
+    return lc.DropsOrder(
+        dose=lc.mass("4.5 mg"),
+        doses_per_day=Decimal(1),
+        days_supply=30,
+        source=api,
+        calibration=dropper,
+        vehicle=lc.VehicleLot(
+            vehicle=lc.vehicle("nz-preserved"), lot="V1", expiry=dt.date(2027, 12, 31)
+        ),
+        balance=lc.Balance.documented(minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg")),
+        overage=lc.percent("5 %"),
+        compounded_on=dt.date(2026, 11, 21),
+    )
+
+
+@dataclass
+class Formulation:
+    """One preparation's rows: its public function and an order to give it.
+
+    Adding liquids or drops is one line below: the function name and an order factory.
+    """
+
+    label: str
+    function: str
+    order: Callable[[], Any] | None
+    note: str = ""
+
+    def rows(self) -> list[ApiRow]:
+        fn = getattr(lc, self.function, None)
+
+        def ready() -> tuple[Callable[[Any], Any], Any]:
+            if fn is None:
+                raise Pending(f"ldncompound.{self.function} does not exist yet {self.note}".strip())
+            if self.order is None:
+                raise Pending(f"no benchmark order for {self.function} yet {self.note}".strip())
+            return fn, self.order()
+
+        def formulate() -> Callable[[], Any]:
+            f, order = ready()
+            return lambda: f(order)
+
+        def to_json() -> Callable[[], Any]:
+            f, order = ready()
+            result = f(order)
+            return lambda: lc.to_json(result)
+
+        def dumps() -> Callable[[], Any]:
+            f, order = ready()
+            result = f(order)
+            return lambda: lc.dumps(result)
+
+        def line() -> Callable[[], Any]:
+            f, order = ready()
+            result = f(order)
+            encode = bare.encoder(CODEC)
+            return lambda: encode(lc.to_json(result))
+
+        return [
+            ApiRow(f"{self.label}: {self.function}(order)", formulate),
+            ApiRow(f"{self.label}: to_json(result)", to_json),
+            ApiRow(f"{self.label}: dumps(result) (indent 2, as the CLI prints)", dumps),
+            ApiRow(f"{self.label}: JSON line ({CODEC}.dumps(to_json(result)))", line),
+        ]
+
+
+FORMULATIONS = [
+    Formulation("capsules", "formulate_capsules", capsule_order),
+    Formulation("liquid", "formulate_liquid", liquid_order),
+    Formulation("drops", "formulate_drops", drops_order),
+]
+
+
+def _from_json_order() -> Callable[[], Any]:
+    data = lc.to_json(capsule_order())
+    return lambda: lc.from_json(data, lc.CapsuleOrder)
+
+
+def _bare_one() -> Callable[[], Any]:
+    data = lc.to_json(capsule_order())
+    encode = bare.encoder(CODEC)
+    return lambda: encode(bare.formulate(data))
+
+
+# --- measurement -------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    name: str
+    unit: str
+    samples: list[float] = field(default_factory=list)
+    pending: str | None = None
+
+
+@dataclass
+class ProcessRow(Row):
+    argv: list[str] = field(default_factory=list)
+    stdin: Path | None = None
+    reads_own_time: bool = False
+    per_run: float = 1.0  # report N / seconds instead of seconds when != 1
+
+
+@dataclass
+class ApiRow:
+    name: str
+    make: Callable[[], Callable[[], Any]]
+
+
+def run_process(row: ProcessRow, out: Path) -> float:
+    """Wall time (s) of one fresh process (or the ms it printed); raises if it fails."""
+    stdin = row.stdin.open("rb") if row.stdin else subprocess.DEVNULL
+    with out.open("wb") as stdout, tempfile.TemporaryFile() as stderr:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(row.argv, stdin=stdin, stdout=stdout, stderr=stderr, cwd=out.parent)
+        _pid, status = os.waitpid(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if row.stdin:
+            stdin.close()  # type: ignore[union-attr]
+        if proc.returncode != 0:
+            stderr.seek(0)
+            raise RuntimeError(f"{row.name}: exit {proc.returncode}: {stderr.read().decode()}")
+    if row.reads_own_time:
+        elapsed = float(out.read_text().split()[-1])
+    return elapsed
+
+
+def peak_rss_kib(row: ProcessRow, stdin: Path, out: Path) -> int | None:
+    """Peak RSS of one untimed run, by GNU time (a child's rusage from this process would
+    count the harness's own memory, inherited across fork and exec)."""
+    gnu_time = Path("/usr/bin/time")
+    if not gnu_time.is_file():
+        return None
+    probe = ProcessRow(row.name, row.unit, argv=[str(gnu_time), "-f", "%M", *row.argv], stdin=stdin)
+    with out.open("wb") as stdout, stdin.open("rb") as inp:
+        res = subprocess.run(
+            probe.argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE, check=True, cwd=out.parent
+        )
+    return int(res.stderr.decode().split()[-1])
+
+
+def measure_processes(rows: list[ProcessRow], rounds: int, tmp: Path) -> None:
+    """Every round runs each row once, in an order rotated by one each round."""
+    active = [r for r in rows if r.pending is None]
+    for r in active:  # warm the file cache; not counted
+        run_process(r, tmp / "warm.out")
+    for i in range(rounds):
+        for r in active[i % len(active) :] + active[: i % len(active)]:
+            elapsed = run_process(r, tmp / f"{id(r)}.out")
+            if r.reads_own_time:
+                r.samples.append(elapsed)
+            elif r.per_run != 1.0:
+                r.samples.append(r.per_run / elapsed)
+            else:
+                r.samples.append(elapsed * 1000)
+
+
+def measure_api(rows: list[tuple[ApiRow, Row]], rounds: int, block: float) -> None:
+    """Every round times a block of calls of each row (about ``block`` s), rotated as above."""
+    ready: list[tuple[Callable[[], Any], int, Row]] = []
+    for api, row in rows:
+        try:
+            fn = api.make()
+        except Pending as why:
+            row.pending = str(why)
+            continue
+        fn()
+        n, t = 1, 0.0
+        while True:
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn()
+            t = time.perf_counter() - t0
+            if t >= block / 4:
+                break
+            n *= 2
+        ready.append((fn, max(1, int(n * block / max(t, 1e-9))), row))
+    for i in range(rounds):
+        k = i % max(1, len(ready))
+        for fn, n, row in ready[k:] + ready[:k]:
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn()
+            row.samples.append((time.perf_counter() - t0) / n * 1e6)
+
+
+def quartiles(xs: list[float]) -> tuple[float, float, float]:
+    if len(xs) == 1:
+        return xs[0], xs[0], xs[0]
+    q1, q2, q3 = statistics.quantiles(xs, n=4, method="inclusive")
+    return q1, q2, q3
+
+
+# --- the run -----------------------------------------------------------------------------
+
+CODEC = "orjson" if bare.orjson is not None else "json"
+
+
+@dataclass
+class Target:
+    label: str
+    num: Row
+    den: Row | None
+    limit: float
+    kind: str  # "ratio<=", "abs<=", "abs>="
+    pending: str | None = None
+    values: list[float] = field(default_factory=list)
+
+    def compute(self) -> None:
+        if self.num.pending or (self.den is not None and self.den.pending):
+            self.pending = self.num.pending or (self.den.pending if self.den else None)
+            return
+        if self.den is None:
+            self.values = list(self.num.samples)
+        else:  # paired by round: the two ran back to back in the same round
+            self.values = [a / b for a, b in zip(self.num.samples, self.den.samples, strict=True)]
+
+
+def ensure_bytecode() -> None:
+    """Compile the packages' bytecode so fresh processes do not compile our modules each time
+    (site-packages installs are compiled by pip; editable ones are not when the environment
+    sets PYTHONDONTWRITEBYTECODE)."""
+    for name in ("ldncompound", "ldncompound_cli"):
+        mod = importlib.import_module(name)
+        compileall.compile_dir(str(Path(mod.__file__ or "").parent), quiet=2)
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for dist in ("ldncompound", "pint", "attrs", "cattrs", "click", "orjson"):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} cores",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "os": platform.platform(),
+        "versions": ", ".join(f"{k} {v}" for k, v in versions.items()),
+        "commit": commit,
+    }
+
+
+def fmt(x: float) -> str:
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=21, help="rounds of the process rows [21]")
+    ap.add_argument("--api-rounds", type=int, default=15, help="rounds of the API rows [15]")
+    ap.add_argument("--block", type=float, default=0.1, help="seconds per API sample [0.1]")
+    ap.add_argument("--orders", type=int, default=10_000, help="orders per throughput run")
+    ap.add_argument("--batch-rounds", type=int, default=5, help="rounds of the throughput rows [5]")
+    ap.add_argument("--long", action="store_true", help="4x the rounds of every group")
+    ap.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    ap.add_argument("--no-write", action="store_true", help="print only; keep docs as they are")
+    args = ap.parse_args(argv)
+    if args.long:
+        args.rounds *= 4
+        args.api_rounds *= 4
+        args.batch_rounds *= 4
+
+    ensure_bytecode()
+    info = machine()
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+
+    tmp = Path(tempfile.mkdtemp(prefix="ldncompound-bench-"))
+    orders_file = tmp / "orders.jsonl"
+    small_file = tmp / "orders-small.jsonl"
+    mix.write_lines(str(orders_file), args.orders)
+    mix.write_lines(str(small_file), max(1, args.orders // 10))
+
+    # 1. fresh processes: imports, the CLI, the registry
+    pas = ProcessRow("python -c pass", "ms", argv=[PY, "-c", "pass"])
+    pint_ = ProcessRow("python -c 'import pint'", "ms", argv=[PY, "-c", "import pint"])
+    lib = ProcessRow("python -c 'import ldncompound'", "ms", argv=[PY, "-c", "import ldncompound"])
+    line = ProcessRow(
+        "python -c 'import pint, attrs, click'", "ms", argv=[PY, "-c", "import pint, attrs, click"]
+    )
+    cli = ProcessRow("ldncompound capsules ... --format json (cold)", "ms", argv=cli_argv())
+    reg = ProcessRow(
+        "registry construction (first ldncompound.registry())",
+        "ms",
+        argv=[PY, "-c", REGISTRY_PROBE],
+        reads_own_time=True,
+    )
+    process_rows = [pas, pint_, lib, line, cli, reg]
+    measure_processes(process_rows, args.rounds, tmp)
+
+    # 2. throughput: the same JSON Lines file through each filter
+    n = args.orders
+    ref = ProcessRow(
+        f"bare reference, {n:,} orders (JSON Lines in and out)",
+        "orders/s",
+        argv=[PY, str(HERE / "bare.py"), CODEC],
+        stdin=orders_file,
+        per_run=n,
+    )
+    loop = ProcessRow(
+        f"API loop (stand-in for batch), {n:,} orders",
+        "orders/s",
+        argv=[PY, str(HERE / "api_loop.py"), CODEC],
+        stdin=orders_file,
+        per_run=n,
+    )
+    batch = ProcessRow(f"ldncompound batch, {n:,} orders", "orders/s", stdin=orders_file, per_run=n)
+    if BATCH_ARGV is None:
+        batch.pending = "ldncompound batch (issue 5) is not on this branch: set BATCH_ARGV"
+    else:
+        batch.argv = [a.replace("{orders}", str(orders_file)) for a in BATCH_ARGV]
+    throughput = [ref, loop, batch]
+    measure_processes(throughput, args.batch_rounds, tmp)
+    ref_out = (tmp / f"{id(ref)}.out").read_bytes()
+    outputs_match = {"API loop": ref_out == (tmp / f"{id(loop)}.out").read_bytes()}
+    if batch.pending is None:
+        outputs_match["ldncompound batch"] = ref_out == (tmp / f"{id(batch)}.out").read_bytes()
+    rss: dict[str, tuple[int | None, int | None]] = {}
+    for r in throughput:
+        if r.pending is None:
+            rss[r.name] = (
+                peak_rss_kib(r, small_file, tmp / "rss.out"),
+                peak_rss_kib(r, orders_file, tmp / "rss.out"),
+            )
+
+    # 3. in-process API rows
+    api_rows: list[tuple[ApiRow, Row]] = []
+    for f in FORMULATIONS:
+        api_rows += [(a, Row(a.name, "µs")) for a in f.rows()]
+    api_rows.append(
+        (ApiRow("capsules: from_json(order, CapsuleOrder)", _from_json_order), Row("", "µs"))
+    )
+    api_rows.append(
+        (ApiRow(f"bare reference: one capsule order ({CODEC} line)", _bare_one), Row("", "µs"))
+    )
+    for api, row in api_rows:
+        row.name = api.name
+    measure_api(api_rows, args.api_rounds, args.block)
+
+    fmt_row = {r.name: r for _api, r in api_rows}
+    capsule_formulate = fmt_row["capsules: formulate_capsules(order)"]
+    targets = [
+        Target("import ldncompound / import pint", lib, pint_, 1.1, "ratio<="),
+        Target("CLI cold run / import pint, attrs, click", cli, line, 1.25, "ratio<="),
+        Target("registry construction (ms)", reg, None, 10, "abs<="),
+        Target("ldncompound batch (orders/s)", batch, None, 5000, "abs>="),
+        Target("ldncompound batch time / bare reference time", ref, batch, 3, "ratio<="),
+        Target("API loop (orders/s), indicative for batch", loop, None, 5000, "abs>="),
+        Target("API loop time / bare reference time, indicative", ref, loop, 3, "ratio<="),
+    ]
+    for t in targets:
+        t.compute()
+    # throughput rows hold orders/s, so num=ref, den=lib gives the time ratio lib / ref
+    elapsed = time.perf_counter() - started
+    load_after = os.getloadavg()
+
+    text = report(
+        args=args,
+        info=info,
+        load=(load_before, load_after),
+        elapsed=elapsed,
+        process_rows=process_rows,
+        throughput=throughput,
+        rss=rss,
+        outputs_match=outputs_match,
+        api_rows=[r for _a, r in api_rows],
+        targets=targets,
+        capsule_formulate=capsule_formulate,
+    )
+    print(text)
+    if not args.no_write:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"\n(written to {os.path.relpath(args.output)})")
+    return 0
+
+
+def report(**k: Any) -> str:
+    args = k["args"]
+    info = k["info"]
+    lines = [
+        "# Performance",
+        "",
+        "<!-- Generated by `python benchmarks/run.py`; do not edit by hand: run it again. -->",
+        "",
+        (
+            f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} at commit `{info['commit']}` "
+            f"in {k['elapsed']:.0f} s."
+        ),
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {info['cpu']}; {info['os']}",
+        f"- {info['python']}; {info['versions']}",
+        "- Load average (1, 5, 15 min) before: "
+        + ", ".join(f"{x:.2f}" for x in k["load"][0])
+        + "; after: "
+        + ", ".join(f"{x:.2f}" for x in k["load"][1])
+        + " (the machine is shared: timings are noisy, ratios within one run are what count)",
+        f"- JSON codec of the throughput rows: {CODEC}",
+        "",
+        "## Targets (issue 6)",
+        "",
+        "Ratios are taken round by round (the two commands ran back to back), then summarised.",
+        "",
+        "| comparison | N | median | IQR | target | status |",
+        "|---|---:|---:|---|---|---|",
+    ]
+    for t in k["targets"]:
+        if t.pending:
+            lines.append(f"| {t.label} | - | - | - | {_target(t)} | pending |")
+            continue
+        vals = t.values
+        q1, q2, q3 = quartiles(vals)
+        lines.append(
+            f"| {t.label} | {len(vals)} | {fmt(q2)} | {fmt(q1)}–{fmt(q3)} | {_target(t)} | "
+            f"{_status(t, q2)} |"
+        )
+    lines += [
+        "",
+        "## Measurements",
+        "",
+        "| row | N | median | IQR | unit | peak RSS |",
+        "|---|---:|---:|---|---|---|",
+    ]
+    pending: dict[str, list[str]] = {}
+    for r in k["process_rows"] + k["throughput"] + k["api_rows"]:
+        if r.pending:
+            pending.setdefault(r.pending, []).append(r.name)
+            continue
+        q1, q2, q3 = quartiles(r.samples)
+        small, full = k["rss"].get(r.name, (None, None))
+        rss = (
+            f"{small / 1024:.1f} MiB at {max(1, args.orders // 10):,} orders, "
+            f"{full / 1024:.1f} MiB at {args.orders:,}"
+            if small and full
+            else ""
+        )
+        lines.append(
+            f"| {r.name} | {len(r.samples)} | {fmt(q2)} | {fmt(q1)}–{fmt(q3)} | {r.unit} | {rss} |"
+        )
+    lines += [
+        "",
+        "Output of the bare reference byte-identical to the output of: "
+        + "; ".join(
+            f"{name} {'yes' if same else 'NO'}" for name, same in k["outputs_match"].items()
+        )
+        + ".",
+        "",
+        "## Pending",
+        "",
+    ]
+    lines += [f"- {'; '.join(names)}: {why}" for why, names in pending.items()] or ["- none"]
+    shares = ", ".join(f"{name} {float(s) * 100:.0f} %" for name, s in mix.SHARES.items())
+    lines += [
+        "",
+        "## Method",
+        "",
+        (
+            "- One command: `python benchmarks/run.py` (with the environment's interpreter, e.g. "
+            "`.venv/bin/python`), from a clone with `ldncompound` and `ldncompound-cli` installed. It "
+            "prints this page and rewrites `docs/performance.md`."
+        ),
+        (
+            "- Process rows start a fresh interpreter each time (the same interpreter as the harness, "
+            "in a scratch directory so that `-c` imports the installed package, not a source tree), "
+            f"{args.rounds} rounds; each round runs every command once, in an order rotated by one "
+            "each round; one untimed warm-up run first. Times are wall clock around the process. "
+            "The CLI row runs the installed `ldncompound` script. Bytecode of "
+            "our packages is compiled before timing, as a wheel install would have it."
+        ),
+        (
+            "- Registry construction is timed inside a fresh process after `import pint, ldncompound` "
+            "(the first `ldncompound.registry()` call builds it)."
+        ),
+        (
+            f"- Throughput rows pipe the same {args.orders:,}-order JSON Lines file through each filter "
+            f"({args.batch_rounds} rounds, rotated). Mix: {shares}; see `benchmarks/mix.py` for the "
+            "capsule variants. The bare reference (`benchmarks/bare.py`) is the capsule formulas in "
+            "plain Decimal building the same documents with no units, no objects and no "
+            "validation; `tests/test_benchmark_reference.py` checks its documents equal the "
+            "library's. Memory: peak RSS (GNU time) of one extra run at a tenth of the size and one at the full size."
+        ),
+        (
+            f"- API rows time blocks of about {args.block:g} s of calls in one process, "
+            f"{args.api_rounds} rounds, rotated; the garbage collector stays on."
+        ),
+        (
+            "- Median and interquartile range (Q1–Q3) over the rounds. No timing is asserted by "
+            "the test suite."
+        ),
+        "",
+        "## A longer measurement",
+        "",
+        (
+            "`python benchmarks/run.py --long` takes four times the rounds of every group (about "
+            "four times as long). `--rounds`, `--api-rounds`, `--batch-rounds`, `--block` and "
+            "`--orders` set each group; `--no-write` prints without touching this page. For "
+            "instruction counts that ignore the other users of the machine: `valgrind "
+            "--tool=callgrind python benchmarks/api_loop.py < orders.jsonl > /dev/null`."
+        ),
+    ]
+    lines += [
+        "",
+        "## The batch rows",
+        "",
+        (
+            "`ldncompound batch` (issue 5) is timed on the same file as the bare reference once "
+            "`BATCH_ARGV` in `benchmarks/run.py` is set; its output is then also compared byte for "
+            "byte with the reference's. Until then the API loop (`benchmarks/api_loop.py`: "
+            "`from_json`, the formulation, `to_json`, one compact JSON line) stands in for it, and "
+            "its rows are marked indicative. Liquids and drops join the throughput mix by a share "
+            "in `benchmarks/mix.py` and a generator there, with the matching formulas in "
+            "`benchmarks/bare.py`."
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _target(t: Target) -> str:
+    sign = "≥" if t.kind == "abs>=" else "≤"
+    return f"{sign} {t.limit:g}" + (" x" if t.kind == "ratio<=" else "")
+
+
+def _status(t: Target, median: float) -> str:
+    ok = median >= t.limit if t.kind == "abs>=" else median <= t.limit
+    return "met" if ok else "**not met**"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
