@@ -57,6 +57,7 @@ from ._labels import (
     LabelFacts,
     LabelOrder,
     Pharmacy,
+    build_kit_labels,
     build_label,
     render_label,
 )
@@ -269,6 +270,7 @@ __all__ = [
     "WeightWindow",
     "__version__",
     "assign_bud",
+    "build_kit_labels",
     "build_label",
     "calibrate_dropper",
     "capsule_size",

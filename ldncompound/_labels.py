@@ -47,6 +47,7 @@ __all__ = [
     "LabelFacts",
     "LabelOrder",
     "Pharmacy",
+    "build_kit_labels",
     "build_label",
     "check_caller_text",
     "render_label",
@@ -128,7 +129,7 @@ class LabelOrder:
     pharmacy: Pharmacy
     rx_number: str = attrs.field(validator=_text("rx_number", max_length=40))
     directions: str | None = attrs.field(
-        default=None, validator=_text("directions", required=False, max_length=400)
+        default=None, validator=_text("directions", required=False, max_length=1200)
     )
     dose: Quantity | None = None
     doses_per_day: Decimal | None = None
@@ -136,8 +137,9 @@ class LabelOrder:
         default=None, validator=_text("timing", required=False, max_length=80)
     )
     step: str | None = attrs.field(
-        default=None, validator=_text("step", required=False, max_length=120)
+        default=None, validator=_text("step", required=False, max_length=200)
     )
+    quantity: Quantity | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -322,6 +324,28 @@ def _aux(facts: PreparationFacts) -> tuple[AuxiliaryWarning, ...]:
     )
 
 
+def _quantity(facts: PreparationFacts, order: LabelOrder) -> Quantity:
+    """The quantity on the label: the result's, or a part of it for one kit container."""
+    given = order.quantity
+    if given is None:
+        return facts.quantity
+    if given.unit.dimension is not facts.quantity.unit.dimension:
+        raise InputError.about(
+            "quantity",
+            str(given),
+            f"is not {facts.quantity.unit.dimension.described}",
+            f"a quantity like {facts.quantity}",
+        )
+    if given.magnitude <= 0 or given > facts.quantity:
+        raise InputError.about(
+            "quantity",
+            str(given),
+            f"is not within the {facts.quantity} made",
+            "a part of the quantity the result makes",
+        )
+    return given
+
+
 @private_context
 def build_label(result: Any, order: LabelOrder) -> Label:
     """The label for ``result`` (any preparation's result) with the caller's ``order``."""
@@ -344,7 +368,7 @@ def build_label(result: Any, order: LabelOrder) -> Label:
         route=facts.route,
         directions=_directions(facts, order),
         quantity=LabelAmount.of(
-            facts.quantity, f" {facts.quantity_noun}" if facts.quantity_noun else ""
+            _quantity(facts, order), f" {facts.quantity_noun}" if facts.quantity_noun else ""
         ),
         bud=facts.bud,
         bud_text=f"Do not use after {facts.bud.isoformat()}",
@@ -507,6 +531,55 @@ def _troche_facts(r: Any) -> PreparationFacts:
 
 
 register_label_facts("ldncompound/troches/1", _troche_facts)
+
+
+def _with_timing(directions: str, timing: str | None) -> str:
+    """Add the pharmacist's timing after the frequency ("once daily at bedtime")."""
+    if not timing:
+        return directions
+    head, sep, tail = directions.partition(", measured with")
+    if sep:
+        return f"{head} {timing}{sep}{tail}"
+    return f"{directions.removesuffix('.')} {timing}."
+
+
+@private_context
+def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
+    """One label per container (capsule kits) or per fill (liquid and drops kits) of a
+    titration kit, each with its step text, its own directions and its own quantity."""
+    if getattr(kit, "schema", None) != "ldncompound/titration/1":
+        raise InputError.about(
+            "kit", getattr(kit, "schema", kit), "is not a titration kit", "a plan_titration result"
+        )
+    labels: list[Label] = []
+    by_strength = {b.dose.m_as(Unit.MG): b for b in kit.capsule_batches}
+    for c in kit.containers:
+        batch = by_strength[c.strength.m_as(Unit.MG)]
+        labels.append(
+            build_label(
+                batch,
+                attrs.evolve(
+                    order,
+                    directions=_with_timing(c.directions, order.timing),
+                    step=c.label,
+                    quantity=Quantity(c.units, Unit.CAPSULE),
+                ),
+            )
+        )
+    fills = kit.liquid_fills or kit.drops_fills
+    for f, made in zip(kit.fills, fills, strict=True):
+        step = (
+            f"Fill {f.number} of {len(kit.fills)}: days {f.first_day}-{f.last_day}, "
+            f"{f.start.isoformat()} to {f.end.isoformat()}"
+        )
+        directions = " ".join(_with_timing(t, order.timing) for t in _split_steps(f.directions))
+        labels.append(build_label(made, attrs.evolve(order, directions=directions, step=step)))
+    return tuple(labels)
+
+
+def _split_steps(text: str) -> list[str]:
+    parts = [p for p in text.split("Step ") if p]
+    return [f"Step {p.strip()}" for p in parts]
 
 
 def _register() -> None:

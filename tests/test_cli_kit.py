@@ -6,8 +6,11 @@ import functools
 import json
 import operator
 
+import test_liquids
 from click.testing import CliRunner
 from ldncompound_cli import cli
+
+import ldncompound as lc
 
 CAPS = [
     "capsules",
@@ -178,3 +181,44 @@ def test_titrate_capsules_with_steps_and_with_a_confirmed_protocol():
     bad = run(*base, "--step", "0,5 mg:14")
     assert bad.exit_code == 2
     assert "comma" in bad.output
+
+
+def test_titrate_liquid_from_an_order_document_and_its_labels(tmp_path):
+    template = tmp_path / "liquid-order.json"
+    template.write_text(
+        json.dumps(lc.order_document(test_liquids.order(days_supply=30, source=test_liquids.api())))
+    )
+    base = [
+        "titrate",
+        "--form",
+        "liquid",
+        "--template",
+        str(template),
+        "--kit-syringe",
+        "1 mL/0.01 mL",
+        "--kit-syringe",
+        "5 mL/0.1 mL",
+        "--maintenance",
+        "4.5 mg",
+        "--maintenance-days",
+        "30",
+        "--start",
+        "2026-12-01",
+        "--protocol",
+        "ldnrt-0.5-every-14",
+        "--confirm-protocol",
+    ]
+    res = run(*base, "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert len(data["fills"]) == 11
+    assert data["directions"][0]["volume"] == {"value": "0.5", "unit": "mL"}
+    labels = run("label", "-", *LABEL, "--format", "json", stdin=res.output)
+    assert labels.exit_code == 0, labels.output
+    assert len(json.loads(labels.output)) == 11
+    missing = run(*[a for a in base if a not in ("--template", str(template))])
+    assert missing.exit_code == 2
+    assert "--template is required" in missing.output
+    bad = run(*base, "--kit-syringe", "5 mL")
+    assert bad.exit_code == 2
+    assert "CAPACITY/GRADUATION" in bad.output

@@ -240,3 +240,48 @@ def test_drops_kit_refuses_doses_that_cannot_share_a_drop():
     with pytest.raises(lc.FormulationError) as info:
         lc.plan_titration(order)
     assert info.value.code == "kit-drops-not-whole"
+
+
+PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main St", phone="555-0100")
+LABEL_ORDER = lc.LabelOrder(
+    patient="Jane Doe",
+    prescriber="Dr Smith",
+    pharmacy=PHARMACY,
+    rx_number="RX-9",
+    timing="at bedtime",
+)
+
+
+def test_capsule_kit_labels_one_per_container_with_step_and_quantity():
+    r = kit(half_mg_every_14_days())
+    labels = lc.build_kit_labels(r, LABEL_ORDER)
+    assert len(labels) == len(r.containers) == 9
+    for label, c in zip(labels, r.containers, strict=True):
+        assert label.step == c.label
+        assert label.quantity.display == f"{c.units} capsules"
+        assert label.directions.endswith("once daily at bedtime.")
+        assert label.strength.value == str(c.strength.magnitude.normalize())
+        assert label.auxiliary[0].code == "opioid"
+    assert labels[1].directions == "Take 2 capsules (1 mg) by mouth once daily at bedtime."
+
+
+def test_liquid_kit_labels_one_per_fill():
+    r = liquid_kit(half_mg_every_14_days())
+    labels = lc.build_kit_labels(r, LABEL_ORDER)
+    assert len(labels) == len(r.fills)
+    first = labels[0]
+    assert first.step == "Fill 1 of 11: days 1-14, 2026-12-01 to 2026-12-14"
+    assert first.directions == (
+        "Step 1, days 1-14 (2026-12-01 to 2026-12-14): take 0.5 mL (0.5 mg) by mouth once daily at "
+        "bedtime, measured with the 1 mL oral syringe."
+    )
+    assert "refrigerate" in [a.code for a in first.auxiliary]
+    assert first.bud == r.liquid_fills[0].bud.date
+    text = lc.render_label(labels[-1], width=48)
+    assert "Fill 11 of 11" in text
+
+
+def test_kit_labels_refuse_what_is_not_a_kit():
+    batch = kit(half_mg_every_14_days()).capsule_batches[0]
+    with pytest.raises(lc.InputError):
+        lc.build_kit_labels(batch, LABEL_ORDER)

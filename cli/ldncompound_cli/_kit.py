@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import IO, Any
 
@@ -78,14 +79,19 @@ def label(result: IO[bytes], **o: Any) -> None:
         timing=o["timing"],
         step=o["step"],
     )
+    width = lc.parse_count(o["width"], field="--width", maximum=200)
+    if getattr(res, "schema", None) == lc.TITRATION_SCHEMA:
+        labels = lc.build_kit_labels(res, order)
+        if o["fmt"] == "json":
+            click.echo(lc.dumps([lc.to_json(x) for x in labels]))
+        else:
+            click.echo("\n".join(lc.render_label(x, width=width) for x in labels), nl=False)
+        return
     built = lc.build_label(res, order)
     if o["fmt"] == "json":
         click.echo(lc.dumps(built))
     else:
-        click.echo(
-            lc.render_label(built, width=lc.parse_count(o["width"], field="--width", maximum=200)),
-            nl=False,
-        )
+        click.echo(lc.render_label(built, width=width), nl=False)
 
 
 @click.command()
@@ -180,6 +186,18 @@ def verify(record_file: IO[bytes], fmt: str) -> None:
     help="capsule strengths [default: fewest-batches]",
 )
 @click.option("--kit-doses-per-day", help="doses a day [default: 1]")
+@click.option(
+    "--template",
+    "template_file",
+    type=click.File("rb"),
+    help="an order document (JSON) for a liquid or drops kit: its source, vehicle, balance, "
+    "syringe or dropper; dose, volume and dates are set per fill",
+)
+@click.option(
+    "--kit-syringe",
+    multiple=True,
+    help='liquid kits: an oral syringe dispensed, "CAPACITY/GRADUATION", e.g. "1 mL/0.01 mL" (repeatable)',
+)
 @library_errors
 def titrate(**o: Any) -> None:
     """A titration kit from explicit prescriber steps: schedule, containers and batches."""
@@ -196,8 +214,37 @@ def titrate(**o: Any) -> None:
             )
         steps = tuple(lc.parse_step(s, field="--step") for s in o["steps"])
     form = lc.KitForm(o["kit_form"])
-    capsules = None
+    capsules = liquid = drops = None
+    template_file = o["template_file"]
+    if form is not lc.KitForm.CAPSULES:
+        if template_file is None:
+            raise lc.InputError(
+                f"--template is required for a {form.value} kit: an order document with its source, "
+                "vehicle and balance.",
+                field="--template",
+            )
+        template = lc.load_order(_read_json(template_file, "--template"))
+        if form is lc.KitForm.LIQUID:
+            if not isinstance(template, lc.LiquidOrder):
+                raise lc.InputError(
+                    "--template: a liquid kit needs a liquid order document.", field="--template"
+                )
+            syringes = tuple(_syringe(t) for t in o["kit_syringe"]) or None
+            liquid = lc.LiquidKit(template=template, syringes=syringes)
+        else:
+            if not isinstance(template, lc.DropsOrder):
+                raise lc.InputError(
+                    "--template: a drops kit needs a drops order document.", field="--template"
+                )
+            drops = lc.DropsKit(template=template)
+    elif template_file is not None:
+        raise lc.InputError(
+            "--template is for liquid and drops kits; give the capsule options instead.",
+            field="--template",
+        )
     if form is lc.KitForm.CAPSULES:
+        if o["source_kind"] is None:
+            raise lc.InputError("--source is required for a capsule kit.", field="--source")
         o["doses_per_day"] = None  # each batch is for a container, not a daily regimen
         template = capsule_order(o, dose=lc.mass(o["maintenance"], field="--maintenance"), count=1)
         strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
@@ -212,6 +259,8 @@ def titrate(**o: Any) -> None:
         start=_date(o["start_date"], "--start"),  # type: ignore[arg-type]
         form=form,
         capsules=capsules,
+        liquid=liquid,
+        drops=drops,
         doses_per_day=None
         if per_day is None
         else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
@@ -220,11 +269,31 @@ def titrate(**o: Any) -> None:
     _emit(lc.plan_titration(order), o["fmt"])
 
 
+def _syringe(text: str) -> lc.MeasuringDevice:
+    capacity, sep, graduation = text.partition("/")
+    if not sep:
+        raise lc.InputError(
+            f"--kit-syringe: {text!r} is not CAPACITY/GRADUATION; expected e.g. '1 mL/0.01 mL'.",
+            field="--kit-syringe",
+        )
+    cap = lc.volume(capacity, field="--kit-syringe capacity")
+    return lc.MeasuringDevice.declared(
+        name=f"{cap} oral syringe",
+        kind=lc.DeviceKind.ORAL_SYRINGE,
+        capacity=cap,
+        graduation=lc.volume(graduation, field="--kit-syringe graduation"),
+    )
+
+
 def register(group: click.Group) -> None:
     """Add the commands to the CLI group; titrate takes the capsule options for its batches."""
     from ._app import capsules  # noqa: PLC0415
 
-    shared = [p for p in capsules.params if p.name not in {"dose", "count", "doses_per_day"}]
-    titrate.params.extend(shared)
+    for p in capsules.params:
+        if p.name in {"dose", "count", "doses_per_day"}:
+            continue
+        option = copy.copy(p)
+        option.required = False  # only a capsule kit needs them; checked in titrate
+        titrate.params.append(option)
     for command in (label, record, verify, titrate):
         group.add_command(command)
