@@ -48,6 +48,7 @@ from ._drops import (
 )
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
+from ._formula import formula_with_qs, scale_formula
 from ._json import dumps, from_json, to_json
 from ._labels import (
     LABEL_SCHEMA,
@@ -280,6 +281,7 @@ __all__ = [
     "device",
     "dumps",
     "filler",
+    "formula_with_qs",
     "formulate_capsules",
     "formulate_drops",
     "formulate_liquid",
@@ -312,6 +314,7 @@ __all__ = [
     "render_worksheet",
     "run_batch",
     "run_order",
+    "scale_formula",
     "sensitivity_from_test",
     "to_json",
     "troche_base",

@@ -602,3 +602,36 @@ def test_batch_usage_errors_exit_2(tmp_path):
     assert res.exit_code == 2
     res = CliRunner().invoke(cli, ["batch", "--input-format", "xml", "-"])
     assert res.exit_code == 2
+
+
+# --- every refused row of the grammar table, through the command line ---------------------------
+
+import test_grammar_table  # noqa: E402
+
+_FLAG_FOR = {"mass": "--dose", "percent": "--overage"}
+_REFUSED = [
+    (value, field, result)
+    for value, field, result in test_grammar_table.ROWS
+    if result.startswith("refused") and field in _FLAG_FOR
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "result"), _REFUSED, ids=[repr(r[0])[:30] for r in _REFUSED]
+)
+def test_every_refused_grammar_row_exits_2_with_one_sentence_naming_the_option(
+    value, field, result
+):
+    flag = _FLAG_FOR[field]
+    args = list(BASE)
+    if flag in args:
+        args[args.index(flag) + 1] = value
+    else:
+        args += [flag, value]
+    res = run(*args)
+    assert res.exit_code == 2, res.output
+    errors = [line for line in res.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"Error: {flag}")
+    assert errors[0].rstrip().endswith(".")
+    assert "Traceback" not in res.output
