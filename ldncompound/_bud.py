@@ -157,7 +157,7 @@ def assign_bud(
         raise FormulationError.about(
             "storage",
             storage.value,
-            f"is not allowed for a {category.described} under USP <795>",
+            f"is not allowed for {'an' if category.described[0] in 'aeiou' else 'a'} {category.described} under USP <795>",
             " or ".join(s.described for s in category.storages),
             code="storage-not-allowed",
         )
