@@ -128,6 +128,10 @@ class BeyondUseDate:
     reference: str
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
+
+
 def _end(start: dt.date, days: int, day_count: DayCount) -> dt.date:
     offset = days - 1 if day_count is DayCount.COMPOUNDING_DAY_IS_DAY_1 else days
     return start + dt.timedelta(days=offset)
@@ -157,7 +161,7 @@ def assign_bud(
         raise FormulationError.about(
             "storage",
             storage.value,
-            f"is not allowed for {'an' if category.described[0] in 'aeiou' else 'a'} {category.described} under USP <795>",
+            f"is not allowed for {_article(category.described)} {category.described} under USP <795>",
             " or ".join(s.described for s in category.storages),
             code="storage-not-allowed",
         )
