@@ -61,13 +61,16 @@ REGISTRY_PROBE = (
     "t = time.perf_counter(); ldncompound.registry(); print((time.perf_counter() - t) * 1000)"
 )
 
-#: argv for ``ldncompound batch`` (issue 5) reading the JSON Lines orders and writing one
-#: result document per line; ``{orders}`` is replaced by the input file's path and the same
-#: file is also on stdin. While it is None the batch rows are listed as pending. To wire it:
-#: set it (e.g. ``[str(Path(PY).parent / "ldncompound"), "batch", "{orders}"]``), and if the
-#: batch input is not ``{"preparation": ..., "order": <to_json(order)>}``, change
-#: ``mix.order_line`` (and the two readers, ``bare.main`` and ``api_loop.main``) to match.
-BATCH_ARGV: list[str] | None = None
+#: argv of the batch row: the installed ``ldncompound`` script reading the JSON Lines order
+#: documents from a file and writing the batch records to a file (``{orders}`` and
+#: ``{output}`` are replaced by the paths of each run). None lists the batch rows as pending.
+BATCH_ARGV: list[str] | None = [
+    str(Path(PY).parent / "ldncompound"),
+    "batch",
+    "{orders}",
+    "-o",
+    "{output}",
+]
 
 
 class Pending(Exception):  # noqa: N818 - a state, not an error
@@ -241,12 +244,31 @@ class ApiRow:
     make: Callable[[], Callable[[], Any]]
 
 
+def argv_for(row: ProcessRow, out: Path, orders: Path | None) -> list[str]:
+    """The row's argv with ``{orders}`` (the input file) and ``{output}`` (``out``) filled in."""
+    return [
+        a.replace("{orders}", str(orders or "")).replace("{output}", str(out)) for a in row.argv
+    ]
+
+
+def _stdout(row: ProcessRow, out: Path) -> Any:
+    """Where the process's standard output goes: ``out``, or nowhere if it writes ``out``."""
+    if any("{output}" in a for a in row.argv):
+        return Path(os.devnull).open("wb")
+    return out.open("wb")
+
+
 def run_process(row: ProcessRow, out: Path) -> float:
-    """Wall time (s) of one fresh process (or the ms it printed); raises if it fails."""
+    """Wall time (s) of one fresh process (or the ms it printed); raises if it fails.
+
+    The process's standard output goes to ``out``, unless its argv names ``{output}``: then
+    ``out`` is the file it writes itself.
+    """
     stdin = row.stdin.open("rb") if row.stdin else subprocess.DEVNULL
-    with out.open("wb") as stdout, tempfile.TemporaryFile() as stderr:
+    argv = argv_for(row, out, row.stdin)
+    with _stdout(row, out) as stdout, tempfile.TemporaryFile() as stderr:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(row.argv, stdin=stdin, stdout=stdout, stderr=stderr, cwd=out.parent)
+        proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=stderr, cwd=out.parent)
         _pid, status = os.waitpid(proc.pid, 0)
         elapsed = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -266,10 +288,10 @@ def peak_rss_kib(row: ProcessRow, stdin: Path, out: Path) -> int | None:
     gnu_time = Path("/usr/bin/time")
     if not gnu_time.is_file():
         return None
-    probe = ProcessRow(row.name, row.unit, argv=[str(gnu_time), "-f", "%M", *row.argv], stdin=stdin)
-    with out.open("wb") as stdout, stdin.open("rb") as inp:
+    argv = [str(gnu_time), "-f", "%M", *argv_for(row, out, stdin)]
+    with _stdout(row, out) as stdout, stdin.open("rb") as inp:
         res = subprocess.run(
-            probe.argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE, check=True, cwd=out.parent
+            argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE, check=True, cwd=out.parent
         )
     return int(res.stderr.decode().split()[-1])
 
@@ -337,7 +359,7 @@ class Target:
     num: Row
     den: Row | None
     limit: float
-    kind: str  # "ratio<=", "abs<=", "abs>="
+    kind: str  # "ratio<=", "abs<=", "abs>=", "rss<=" (peak RSS at the full size / a tenth)
     pending: str | None = None
     values: list[float] = field(default_factory=list)
 
@@ -345,6 +367,8 @@ class Target:
         if self.num.pending or (self.den is not None and self.den.pending):
             self.pending = self.num.pending or (self.den.pending if self.den else None)
             return
+        if self.kind == "rss<=":
+            return  # set from the memory runs
         if self.den is None:
             self.values = list(self.num.samples)
         else:  # paired by round: the two ran back to back in the same round
@@ -450,22 +474,27 @@ def main(argv: list[str] | None = None) -> int:
     ref = ProcessRow(
         f"bare reference, {n:,} orders (JSON Lines in and out)",
         "orders/s",
-        argv=[PY, str(HERE / "bare.py"), CODEC],
+        argv=[PY, str(HERE / "bare.py"), CODEC, "{orders}"],
         stdin=orders_file,
         per_run=n,
     )
     loop = ProcessRow(
-        f"API loop (stand-in for batch), {n:,} orders",
+        f"API loop (run_order, to_json, {CODEC}; no batch machinery), {n:,} orders",
         "orders/s",
-        argv=[PY, str(HERE / "api_loop.py"), CODEC],
+        argv=[PY, str(HERE / "api_loop.py"), CODEC, "{orders}"],
         stdin=orders_file,
         per_run=n,
     )
-    batch = ProcessRow(f"ldncompound batch, {n:,} orders", "orders/s", stdin=orders_file, per_run=n)
+    batch = ProcessRow(
+        f"ldncompound batch ORDERS -o RESULTS (cold), {n:,} orders",
+        "orders/s",
+        stdin=orders_file,
+        per_run=n,
+    )
     if BATCH_ARGV is None:
-        batch.pending = "ldncompound batch (issue 5) is not on this branch: set BATCH_ARGV"
+        batch.pending = "ldncompound batch is not wired: set BATCH_ARGV"
     else:
-        batch.argv = [a.replace("{orders}", str(orders_file)) for a in BATCH_ARGV]
+        batch.argv = list(BATCH_ARGV)
     throughput = [ref, loop, batch]
     measure_processes(throughput, args.batch_rounds, tmp)
     ref_out = (tmp / f"{id(ref)}.out").read_bytes()
@@ -502,11 +531,22 @@ def main(argv: list[str] | None = None) -> int:
         Target("registry construction (ms)", reg, None, 10, "abs<="),
         Target("ldncompound batch (orders/s)", batch, None, 5000, "abs>="),
         Target("ldncompound batch time / bare reference time", ref, batch, 3, "ratio<="),
-        Target("API loop (orders/s), indicative for batch", loop, None, 5000, "abs>="),
-        Target("API loop time / bare reference time, indicative", ref, loop, 3, "ratio<="),
+        Target(
+            "ldncompound batch peak RSS, full size / a tenth (memory flat)",
+            batch,
+            None,
+            1.1,
+            "rss<=",
+        ),
     ]
     for t in targets:
         t.compute()
+        if t.kind == "rss<=" and t.pending is None:
+            small, full = rss.get(t.num.name, (None, None))
+            if small and full:
+                t.values = [full / small]
+            else:
+                t.pending = "no GNU time (/usr/bin/time) to read the peak RSS"
     # throughput rows hold orders/s, so num=ref, den=lib gives the time ratio lib / ref
     elapsed = time.perf_counter() - started
     load_after = os.getloadavg()
@@ -630,12 +670,19 @@ def report(**k: Any) -> str:
             "(the first `ldncompound.registry()` call builds it)."
         ),
         (
-            f"- Throughput rows pipe the same {args.orders:,}-order JSON Lines file through each filter "
-            f"({args.batch_rounds} rounds, rotated). Mix: {shares}; see `benchmarks/mix.py` for the "
-            "capsule variants. The bare reference (`benchmarks/bare.py`) is the capsule formulas in "
-            "plain Decimal building the same documents with no units, no objects and no "
-            "validation; `tests/test_benchmark_reference.py` checks its documents equal the "
-            "library's. Memory: peak RSS (GNU time) of one extra run at a tenth of the size and one at the full size."
+            f"- Throughput rows give the same {args.orders:,}-order JSON Lines file of order "
+            "documents (`ldncompound.order_document`, as a pharmacy system sends them) to each "
+            f"command by its path, in a fresh process ({args.batch_rounds} rounds, rotated); each "
+            "writes one batch record (`ldncompound/batch-record/1`, the full result with its "
+            f"trace) per line. Mix: {shares} (seeded; `benchmarks/mix.py` lists the variants). "
+            "The batch row is the installed `ldncompound batch ORDERS -o RESULTS`, cold. The bare "
+            "reference (`benchmarks/bare.py`, `benchmarks/bare_liquid.py`) is the formulas in "
+            "plain Decimal building the same records with no units, no objects and no "
+            "validation; its output is compared byte for byte with the batch's below, and "
+            "`tests/test_benchmark_reference.py` checks its documents equal the library's. The "
+            "API loop computes each document with `run_order` and `to_json` and writes the same "
+            "record: the library without the batch machinery. Memory: peak RSS (GNU time) of "
+            "one extra run at a tenth of the size and one at the full size."
         ),
         (
             f"- API rows time blocks of about {args.block:g} s of calls in one process, "
@@ -653,21 +700,7 @@ def report(**k: Any) -> str:
             "four times as long). `--rounds`, `--api-rounds`, `--batch-rounds`, `--block` and "
             "`--orders` set each group; `--no-write` prints without touching this page. For "
             "instruction counts that ignore the other users of the machine: `valgrind "
-            "--tool=callgrind python benchmarks/api_loop.py < orders.jsonl > /dev/null`."
-        ),
-    ]
-    lines += [
-        "",
-        "## The batch rows",
-        "",
-        (
-            "`ldncompound batch` (issue 5) is timed on the same file as the bare reference once "
-            "`BATCH_ARGV` in `benchmarks/run.py` is set; its output is then also compared byte for "
-            "byte with the reference's. Until then the API loop (`benchmarks/api_loop.py`: "
-            "`from_json`, the formulation, `to_json`, one compact JSON line) stands in for it, and "
-            "its rows are marked indicative. Liquids and drops join the throughput mix by a share "
-            "in `benchmarks/mix.py` and a generator there, with the matching formulas in "
-            "`benchmarks/bare.py`."
+            "--tool=callgrind ldncompound batch orders.jsonl -o /dev/null`."
         ),
     ]
     return "\n".join(lines) + "\n"
@@ -675,7 +708,7 @@ def report(**k: Any) -> str:
 
 def _target(t: Target) -> str:
     sign = "≥" if t.kind == "abs>=" else "≤"
-    return f"{sign} {t.limit:g}" + (" x" if t.kind == "ratio<=" else "")
+    return f"{sign} {t.limit:g}" + (" x" if t.kind in ("ratio<=", "rss<=") else "")
 
 
 def _status(t: Target, median: float) -> str:
