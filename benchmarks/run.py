@@ -39,6 +39,7 @@ import mix  # noqa: E402
 import ldncompound as lc  # noqa: E402
 
 PY = sys.executable
+CODEC = "orjson" if bare.orjson is not None else "json"
 CLI_ARGS = [
     "capsules",
     "--dose",
@@ -219,6 +220,63 @@ def _bare_one() -> Callable[[], Any]:
     return lambda: encode(bare.formulate(data))
 
 
+#: Orders of the mix the stage rows cycle through (each call handles the next one).
+STAGE_ORDERS = 600
+
+
+def _stage_rows() -> list[ApiRow]:
+    """Where one order of the mix spends its time in the batch, stage by stage, in process,
+    next to the bare reference doing the whole order; each call takes the next order."""
+    import itertools  # noqa: PLC0415
+
+    from ldncompound._batch import BatchRecord  # noqa: PLC0415
+    from ldncompound._orders import load, parse_json  # noqa: PLC0415
+
+    today = dt.date(2026, 11, 21)
+    lines = [mix.order_line(o).encode() for o in mix.orders(STAGE_ORDERS)]
+    texts = [line.decode() for line in lines]
+    datas = [parse_json(t) for t in texts]
+    loaded = [load(d) for d in datas]
+    records = [
+        BatchRecord(record=1, line=1, result=kind.formulate(order, today=today))
+        for kind, order in loaded
+    ]
+    written = [r.to_json() for r in records]
+    encode = bare.encoder(CODEC)
+
+    def cycling(inputs: list[Any], fn: Callable[[Any], Any]) -> Callable[[], Callable[[], Any]]:
+        def make() -> Callable[[], Any]:
+            nxt = itertools.cycle(inputs).__next__
+            return lambda: fn(nxt())
+
+        return make
+
+    def compute(item: tuple[Any, Any]) -> Any:
+        return item[0].formulate(item[1], today=today)
+
+    def bare_order(line: bytes) -> bytes:
+        return encode(bare.record(1, bare.decoder(CODEC)(line)))  # type: ignore[no-any-return]
+
+    return [
+        ApiRow(STAGES[0], cycling(lines, lambda b: parse_json(b.decode()))),
+        ApiRow(STAGES[1], cycling(datas, load)),
+        ApiRow(STAGES[2], cycling(loaded, compute)),
+        ApiRow(STAGES[3], cycling(records, BatchRecord.to_json)),
+        ApiRow(STAGES[4], cycling(written, encode)),
+        ApiRow(BARE_STAGE, cycling(lines, bare_order)),
+    ]
+
+
+STAGES = [
+    "mix, per order: decode and parse the line (parse_json)",
+    "mix, per order: load the order document (validated order object)",
+    "mix, per order: formulate (the preparation's function)",
+    "mix, per order: the batch record's JSON data (to_json)",
+    f"mix, per order: the JSON line ({CODEC})",
+]
+BARE_STAGE = "mix, per order: bare reference, the whole order (parse, compute, write)"
+
+
 # --- measurement -------------------------------------------------------------------------
 
 
@@ -349,8 +407,6 @@ def quartiles(xs: list[float]) -> tuple[float, float, float]:
 
 
 # --- the run -----------------------------------------------------------------------------
-
-CODEC = "orjson" if bare.orjson is not None else "json"
 
 
 @dataclass
@@ -519,11 +575,13 @@ def main(argv: list[str] | None = None) -> int:
     api_rows.append(
         (ApiRow(f"bare reference: one capsule order ({CODEC} line)", _bare_one), Row("", "µs"))
     )
+    api_rows += [(a, Row(a.name, "µs")) for a in _stage_rows()]
     for api, row in api_rows:
         row.name = api.name
     measure_api(api_rows, args.api_rounds, args.block)
 
     fmt_row = {r.name: r for _api, r in api_rows}
+    stage_rows = [fmt_row[name] for name in [*STAGES, BARE_STAGE]]
     capsule_formulate = fmt_row["capsules: formulate_capsules(order)"]
     targets = [
         Target("import ldncompound / import pint", lib, pint_, 1.1, "ratio<="),
@@ -563,6 +621,9 @@ def main(argv: list[str] | None = None) -> int:
         api_rows=[r for _a, r in api_rows],
         targets=targets,
         capsule_formulate=capsule_formulate,
+        stage_rows=stage_rows,
+        batch=batch,
+        ref=ref,
     )
     print(text)
     if not args.no_write:
@@ -643,6 +704,7 @@ def report(**k: Any) -> str:
         )
         + ".",
         "",
+        *_where_the_time_goes(k),
         "## Pending",
         "",
     ]
@@ -704,6 +766,53 @@ def report(**k: Any) -> str:
         ),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _where_the_time_goes(k: dict[str, Any]) -> list[str]:
+    """The stage rows summed against the bare reference, and what 5,000 orders/s asks for."""
+    rows = k["stage_rows"]
+    if any(r.pending or not r.samples for r in rows):
+        return []
+    med = [statistics.median(r.samples) for r in rows]
+    lib, floor = sum(med[:-1]), med[-1]
+    budget = 1e6 / 5000
+    lines = [
+        "## Where an order's time goes",
+        "",
+        "Medians of the stage rows above (in process, the mix's orders in turn, no process start):",
+        "",
+        "| stage | µs per order | share |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {r.name.split(': ', 1)[1]} | {fmt(m)} | {m / lib * 100:.0f} % |"
+        for r, m in zip(rows[:-1], med[:-1], strict=True)
+    ]
+    lines += [
+        f"| library, all stages | {fmt(lib)} | 100 % |",
+        f"| bare reference, the whole order | {fmt(floor)} | {floor / lib * 100:.0f} % |",
+        "",
+        (
+            f"In process the library takes {lib / floor:.2f} x the bare reference's time per order. "
+            f"5,000 orders/s on one core leaves {budget:.0f} µs per order, process start included: "
+            f"the bare reference's whole order takes {fmt(floor)} µs ({floor / budget * 100:.0f} % "
+            f"of that), the library's stages {fmt(lib)} µs ({lib / budget:.2f} x it). Reaching it "
+            f"would take the library within {budget / floor:.2f} x the bare reference's time per "
+            f"order (before the process start), against {lib / floor:.2f} x here."
+        ),
+        "",
+    ]
+    batch, ref = k["batch"], k["ref"]
+    if not batch.pending and batch.samples and ref.samples:
+        lines += [
+            (
+                f"End to end (the throughput rows), the cold `ldncompound batch` runs at "
+                f"{fmt(statistics.median(batch.samples))} orders/s and the bare reference at "
+                f"{fmt(statistics.median(ref.samples))} orders/s (process start included)."
+            ),
+            "",
+        ]
+    return lines
 
 
 def _target(t: Target) -> str:
