@@ -988,11 +988,86 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: Fields whose document text is an amount ("4.5 mg" -> {"value": "4.5", "unit": "mg"}).
+AMOUNTS = frozenset(
+    (
+        "dose", "average_weight", "strength", "assay", "water_content", "loss_on_drying",
+        "bulk_density", "powder_density", "filler_per_capsule", "density", "minimum_weight",
+        "readability", "sensitivity", "max_error", "volume", "concentration", "overage",
+        "fill_weight", "drug_loss_allowance", "weight", "max_stage_mass", "rounding_tolerance",
+        "tablet_margin", "aliquot_volume", "solubility", "measurable_fraction", "dose_tolerance",
+        "capacity", "graduation",
+    )
+)  # fmt: skip
+BALANCE_KEYS = (
+    "name",
+    "readability",
+    "minimum_weight",
+    "rule",
+    "sensitivity",
+    "max_error",
+    "source",
+)
+
+
+def order_json(doc: dict[str, Any]) -> dict[str, Any]:
+    """The result's ``order`` (``to_json(order)``) from an order document of the mix: the same
+    fields without ``schema``, ``"default"`` as null, amounts as quantity objects."""
+    out: dict[str, Any] = {}
+    for key, given in doc.items():
+        if key == "schema":
+            continue
+        value = given
+        if given == "default":
+            value = None
+        elif type(given) is str and key in AMOUNTS:
+            number, unit = given.split(" ")
+            value = {"value": plain(Decimal(number)), "unit": unit}
+        elif type(given) is dict:
+            value = order_json(given)
+            if key == "balance":
+                value = {k: value.get(k) for k in BALANCE_KEYS}
+        out[key] = value
+    return out
+
+
+def _formulators() -> dict[str, Any]:
+    import bare_liquid  # noqa: PLC0415 - imports this module
+
+    return {
+        "ldncompound/order/capsules/1": _formulate,
+        "ldncompound/order/liquid/1": bare_liquid.liquid,
+        "ldncompound/order/drops/1": bare_liquid.drops,
+    }
+
+
+FORMULATE: dict[str, Any] = {}
+
+
+def result(doc: dict[str, Any]) -> dict[str, Any]:
+    """The library's result document for one order document of the mix."""
+    if not FORMULATE:
+        FORMULATE.update(_formulators())
+    with decimal.localcontext(CONTEXT):
+        return FORMULATE[doc["schema"]](order_json(doc))  # type: ignore[no-any-return]
+
+
+def record(number: int, doc: dict[str, Any]) -> dict[str, Any]:
+    """The batch record (``ldncompound/batch-record/1``) of input line ``number``."""
+    return {
+        "schema": "ldncompound/batch-record/1",
+        "record": number,
+        "line": number,
+        "status": "ok",
+        "result": result(doc),
+    }
+
+
 def encoder(name: str) -> Any:
     """``bytes`` for one JSON document: orjson (compact) or the standard library."""
     if name == "orjson" and orjson is not None:
         return orjson.dumps
-    return lambda doc: json.dumps(doc, ensure_ascii=False).encode()
+    return lambda doc: json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def decoder(name: str) -> Any:
@@ -1002,14 +1077,14 @@ def decoder(name: str) -> Any:
 
 
 def main(argv: list[str]) -> int:
-    """Filter JSON Lines orders on stdin to JSON Lines results on stdout."""
+    """Filter JSON Lines order documents (a file, or stdin) to JSON Lines batch records on stdout."""
     codec = argv[1] if len(argv) > 1 else "orjson"
     encode, decode = encoder(codec), decoder(codec)
     out = sys.stdout.buffer
-    for line in sys.stdin.buffer:
-        doc = decode(line)
-        out.write(encode(formulate(doc["order"])))
-        out.write(b"\n")
+    with open(argv[2], "rb") if len(argv) > 2 else sys.stdin.buffer as lines:  # noqa: PTH123
+        for number, line in enumerate(lines, start=1):
+            out.write(encode(record(number, decode(line))))
+            out.write(b"\n")
     return 0
 
 

@@ -1,14 +1,27 @@
 """The fixed order mix the throughput rows run: deterministic, varied, every order valid.
 
-Shares (stated in the output): capsules 100 %, liquids 0 %, drops 0 % until those
-preparations land (issue 3); then give them a share in :data:`SHARES` and a generator below.
+Shares (stated in the output, :data:`SHARES`): capsules 60 %, liquids 25 %, drops 15 %,
+drawn order by order from one seeded generator.
 
 Capsule orders vary the source (tablets 50 %, API powder 30 %, trituration stock 20 %:
 10 % in MCC above 1 mg, 1 % in lactose up to 1 mg), the
 dose (0.25-4.5 mg, 10 % written in mcg, 10 % stated as naltrexone base), the count, the
 balance (Class III default 40 %, documented 50 mg / 1 mg 40 %, 10 mg / 0.1 mg 20 %) and the
-filler (table default 70 %, a measured pack stat 30 %). Every line is one JSON object:
-``{"preparation": "capsules", "order": <to_json(CapsuleOrder)>}``.
+filler (table default 70 %, a measured pack stat 30 %).
+
+Oral liquid orders vary the source (tablets 60 %: a suspension of whole tablets; API powder
+40 %: a solution weighed directly or by a liquid aliquot on a documented 50 mg / 1 mg or
+10 mg / 0.1 mg balance), the dose (1-4.5 mg), the days' supply (14 or 30 days, once a day),
+the concentration (1 mg/mL on the order 50 %, suggested 50 %) and the vehicle (purified
+water or the preserved NZ formula); the library chooses the oral syringe.
+
+Drops orders are API powder (drops from tablets are a suspension the library warns
+against), with a calibrated dropper (40 drops in 2.5 mL, or 20 drops in 1 mL), doses of
+0.5-4.5 mg for 30 days once a day, a suggested concentration, either vehicle and either
+documented balance.
+
+Every line is one order document (``ldncompound.order_document``, the input of
+``ldncompound batch``): ``{"schema": "ldncompound/order/capsules/1", "dose": "4.5 mg", ...}``.
 """
 
 from __future__ import annotations
@@ -18,11 +31,12 @@ import json
 import random
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import ldncompound as lc
 
 #: Share of each preparation in the mix (must add up to 1).
-SHARES = {"capsules": Decimal(1), "liquids": Decimal(0), "drops": Decimal(0)}
+SHARES = {"capsules": Decimal("0.60"), "liquids": Decimal("0.25"), "drops": Decimal("0.15")}
 SEED = 6
 DAY = dt.date(2026, 11, 21)
 
@@ -122,15 +136,103 @@ def capsule_order(rng: random.Random, i: int) -> lc.CapsuleOrder:
     )
 
 
-def orders(n: int, seed: int = SEED) -> list[lc.CapsuleOrder]:
-    """The first ``n`` orders of the mix (the same ``n`` orders for the same seed)."""
+_BALANCES = (("50", "1"), ("10", "0.1"))
+
+
+def _api(rng: random.Random, i: int) -> lc.ApiLot:
+    return lc.ApiLot(
+        form="hcl",
+        assay=lc.Quantity(Decimal(rng.choice(["99.1", "99.5", "100.2"])), lc.Unit.PERCENT),
+        assay_basis=lc.AssayBasis.AS_IS,
+        expiry=dt.date(2029, 6, 30),
+        lot=f"A{i % 89}",
+    )
+
+
+def _vehicle(rng: random.Random) -> lc.VehicleLot:
+    if rng.random() < 0.5:
+        return lc.VehicleLot(
+            vehicle=lc.vehicle("purified-water"), lot="W1", expiry=dt.date(2027, 12, 31)
+        )
+    return lc.VehicleLot(vehicle=lc.vehicle("nz-preserved"), lot="V1", expiry=dt.date(2027, 6, 30))
+
+
+def _balance(rng: random.Random) -> lc.Balance:
+    minimum, readability = rng.choice(_BALANCES)
+    return lc.Balance.documented(
+        minimum_weight=lc.Quantity(Decimal(minimum), lc.Unit.MG),
+        readability=lc.Quantity(Decimal(readability), lc.Unit.MG),
+    )
+
+
+def liquid_order(rng: random.Random, i: int) -> lc.LiquidOrder:
+    """One oral liquid order of the mix."""
+    tablets = rng.random() < 0.6
+    source: lc.Source = (
+        lc.TabletSource(
+            average_weight=lc.Quantity(
+                Decimal(rng.choice(["180", "201.4", "215.5", "250.2"])), lc.Unit.MG
+            ),
+            tablets_weighed=20,
+            expiry=dt.date(2030, 12, 31),
+            lot=f"T{i % 97}",
+        )
+        if tablets
+        else _api(rng, i)
+    )
+    concentration = lc.Quantity(Decimal(1), lc.Unit.MG_PER_ML) if rng.random() < 0.5 else None
+    return lc.LiquidOrder(
+        dose=lc.Quantity(Decimal(rng.choice(["1", "1.5", "3", "4.5"])), lc.Unit.MG),
+        doses_per_day=Decimal(1),
+        days_supply=rng.choice([14, 30]),
+        source=source,
+        concentration=concentration,
+        vehicle=_vehicle(rng),
+        balance=None if tablets else _balance(rng),
+        compounded_on=DAY,
+    )
+
+
+def drops_order(rng: random.Random, i: int) -> lc.DropsOrder:
+    """One sublingual drops order of the mix."""
+    drops, ml = rng.choice([(40, "2.5"), (20, "1")])
+    return lc.DropsOrder(
+        dose=lc.Quantity(Decimal(rng.choice(["0.5", "1", "1.5", "3", "4.5"])), lc.Unit.MG),
+        doses_per_day=Decimal(1),
+        days_supply=30,
+        source=_api(rng, i),
+        calibration=lc.calibrate_dropper(
+            drops=drops,
+            volume=lc.Quantity(Decimal(ml), lc.Unit.ML),
+            dropper="30 mL amber bottle dropper, lot D7",
+        ),
+        vehicle=_vehicle(rng),
+        balance=_balance(rng),
+        compounded_on=DAY,
+    )
+
+
+_MAKERS = {"capsules": capsule_order, "liquids": liquid_order, "drops": drops_order}
+
+
+def orders(n: int, seed: int = SEED) -> list[Any]:
+    """The first ``n`` orders of the mix (the same ``n`` orders for the same seed): each is
+    drawn as a capsule, liquid or drops order by :data:`SHARES`."""
     rng = random.Random(seed)
-    return [capsule_order(rng, i) for i in range(n)]
+    out = []
+    for i in range(n):
+        roll, below = Decimal(str(rng.random())), Decimal(0)
+        for name, share in SHARES.items():
+            below += share
+            if roll < below or name == "drops":
+                out.append(_MAKERS[name](rng, i))
+                break
+    return out
 
 
-def order_line(order: lc.CapsuleOrder) -> str:
-    """One JSON Lines record for ``order`` (the input format of the throughput rows)."""
-    return json.dumps({"preparation": "capsules", "order": lc.to_json(order)}, ensure_ascii=False)
+def order_line(order: Any) -> str:
+    """One JSON Lines record for ``order``: its order document (the input of the batch)."""
+    return json.dumps(lc.order_document(order), ensure_ascii=False)
 
 
 def write_lines(path: str, n: int, seed: int = SEED) -> None:

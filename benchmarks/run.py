@@ -39,6 +39,7 @@ import mix  # noqa: E402
 import ldncompound as lc  # noqa: E402
 
 PY = sys.executable
+CODEC = "orjson" if bare.orjson is not None else "json"
 CLI_ARGS = [
     "capsules",
     "--dose",
@@ -61,13 +62,16 @@ REGISTRY_PROBE = (
     "t = time.perf_counter(); ldncompound.registry(); print((time.perf_counter() - t) * 1000)"
 )
 
-#: argv for ``ldncompound batch`` (issue 5) reading the JSON Lines orders and writing one
-#: result document per line; ``{orders}`` is replaced by the input file's path and the same
-#: file is also on stdin. While it is None the batch rows are listed as pending. To wire it:
-#: set it (e.g. ``[str(Path(PY).parent / "ldncompound"), "batch", "{orders}"]``), and if the
-#: batch input is not ``{"preparation": ..., "order": <to_json(order)>}``, change
-#: ``mix.order_line`` (and the two readers, ``bare.main`` and ``api_loop.main``) to match.
-BATCH_ARGV: list[str] | None = None
+#: argv of the batch row: the installed ``ldncompound`` script reading the JSON Lines order
+#: documents from a file and writing the batch records to a file (``{orders}`` and
+#: ``{output}`` are replaced by the paths of each run). None lists the batch rows as pending.
+BATCH_ARGV: list[str] | None = [
+    str(Path(PY).parent / "ldncompound"),
+    "batch",
+    "{orders}",
+    "-o",
+    "{output}",
+]
 
 
 class Pending(Exception):  # noqa: N818 - a state, not an error
@@ -216,6 +220,63 @@ def _bare_one() -> Callable[[], Any]:
     return lambda: encode(bare.formulate(data))
 
 
+#: Orders of the mix the stage rows cycle through (each call handles the next one).
+STAGE_ORDERS = 600
+
+
+def _stage_rows() -> list[ApiRow]:
+    """Where one order of the mix spends its time in the batch, stage by stage, in process,
+    next to the bare reference doing the whole order; each call takes the next order."""
+    import itertools  # noqa: PLC0415
+
+    from ldncompound._batch import BatchRecord  # noqa: PLC0415
+    from ldncompound._orders import load, parse_json  # noqa: PLC0415
+
+    today = dt.date(2026, 11, 21)
+    lines = [mix.order_line(o).encode() for o in mix.orders(STAGE_ORDERS)]
+    texts = [line.decode() for line in lines]
+    datas = [parse_json(t) for t in texts]
+    loaded = [load(d) for d in datas]
+    records = [
+        BatchRecord(record=1, line=1, result=kind.formulate(order, today=today))
+        for kind, order in loaded
+    ]
+    written = [r.to_json() for r in records]
+    encode = bare.encoder(CODEC)
+
+    def cycling(inputs: list[Any], fn: Callable[[Any], Any]) -> Callable[[], Callable[[], Any]]:
+        def make() -> Callable[[], Any]:
+            nxt = itertools.cycle(inputs).__next__
+            return lambda: fn(nxt())
+
+        return make
+
+    def compute(item: tuple[Any, Any]) -> Any:
+        return item[0].formulate(item[1], today=today)
+
+    def bare_order(line: bytes) -> bytes:
+        return encode(bare.record(1, bare.decoder(CODEC)(line)))  # type: ignore[no-any-return]
+
+    return [
+        ApiRow(STAGES[0], cycling(lines, lambda b: parse_json(b.decode()))),
+        ApiRow(STAGES[1], cycling(datas, load)),
+        ApiRow(STAGES[2], cycling(loaded, compute)),
+        ApiRow(STAGES[3], cycling(records, BatchRecord.to_json)),
+        ApiRow(STAGES[4], cycling(written, encode)),
+        ApiRow(BARE_STAGE, cycling(lines, bare_order)),
+    ]
+
+
+STAGES = [
+    "mix, per order: decode and parse the line (parse_json)",
+    "mix, per order: load the order document (validated order object)",
+    "mix, per order: formulate (the preparation's function)",
+    "mix, per order: the batch record's JSON data (to_json)",
+    f"mix, per order: the JSON line ({CODEC})",
+]
+BARE_STAGE = "mix, per order: bare reference, the whole order (parse, compute, write)"
+
+
 # --- measurement -------------------------------------------------------------------------
 
 
@@ -241,12 +302,31 @@ class ApiRow:
     make: Callable[[], Callable[[], Any]]
 
 
+def argv_for(row: ProcessRow, out: Path, orders: Path | None) -> list[str]:
+    """The row's argv with ``{orders}`` (the input file) and ``{output}`` (``out``) filled in."""
+    return [
+        a.replace("{orders}", str(orders or "")).replace("{output}", str(out)) for a in row.argv
+    ]
+
+
+def _stdout(row: ProcessRow, out: Path) -> Any:
+    """Where the process's standard output goes: ``out``, or nowhere if it writes ``out``."""
+    if any("{output}" in a for a in row.argv):
+        return Path(os.devnull).open("wb")
+    return out.open("wb")
+
+
 def run_process(row: ProcessRow, out: Path) -> float:
-    """Wall time (s) of one fresh process (or the ms it printed); raises if it fails."""
+    """Wall time (s) of one fresh process (or the ms it printed); raises if it fails.
+
+    The process's standard output goes to ``out``, unless its argv names ``{output}``: then
+    ``out`` is the file it writes itself.
+    """
     stdin = row.stdin.open("rb") if row.stdin else subprocess.DEVNULL
-    with out.open("wb") as stdout, tempfile.TemporaryFile() as stderr:
+    argv = argv_for(row, out, row.stdin)
+    with _stdout(row, out) as stdout, tempfile.TemporaryFile() as stderr:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(row.argv, stdin=stdin, stdout=stdout, stderr=stderr, cwd=out.parent)
+        proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=stderr, cwd=out.parent)
         _pid, status = os.waitpid(proc.pid, 0)
         elapsed = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -266,10 +346,10 @@ def peak_rss_kib(row: ProcessRow, stdin: Path, out: Path) -> int | None:
     gnu_time = Path("/usr/bin/time")
     if not gnu_time.is_file():
         return None
-    probe = ProcessRow(row.name, row.unit, argv=[str(gnu_time), "-f", "%M", *row.argv], stdin=stdin)
-    with out.open("wb") as stdout, stdin.open("rb") as inp:
+    argv = [str(gnu_time), "-f", "%M", *argv_for(row, out, stdin)]
+    with _stdout(row, out) as stdout, stdin.open("rb") as inp:
         res = subprocess.run(
-            probe.argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE, check=True, cwd=out.parent
+            argv, stdin=inp, stdout=stdout, stderr=subprocess.PIPE, check=True, cwd=out.parent
         )
     return int(res.stderr.decode().split()[-1])
 
@@ -328,8 +408,6 @@ def quartiles(xs: list[float]) -> tuple[float, float, float]:
 
 # --- the run -----------------------------------------------------------------------------
 
-CODEC = "orjson" if bare.orjson is not None else "json"
-
 
 @dataclass
 class Target:
@@ -337,7 +415,7 @@ class Target:
     num: Row
     den: Row | None
     limit: float
-    kind: str  # "ratio<=", "abs<=", "abs>="
+    kind: str  # "ratio<=", "abs<=", "abs>=", "rss<=" (peak RSS at the full size / a tenth)
     pending: str | None = None
     values: list[float] = field(default_factory=list)
 
@@ -345,6 +423,8 @@ class Target:
         if self.num.pending or (self.den is not None and self.den.pending):
             self.pending = self.num.pending or (self.den.pending if self.den else None)
             return
+        if self.kind == "rss<=":
+            return  # set from the memory runs
         if self.den is None:
             self.values = list(self.num.samples)
         else:  # paired by round: the two ran back to back in the same round
@@ -450,22 +530,27 @@ def main(argv: list[str] | None = None) -> int:
     ref = ProcessRow(
         f"bare reference, {n:,} orders (JSON Lines in and out)",
         "orders/s",
-        argv=[PY, str(HERE / "bare.py"), CODEC],
+        argv=[PY, str(HERE / "bare.py"), CODEC, "{orders}"],
         stdin=orders_file,
         per_run=n,
     )
     loop = ProcessRow(
-        f"API loop (stand-in for batch), {n:,} orders",
+        f"API loop (run_order, to_json, {CODEC}; no batch machinery), {n:,} orders",
         "orders/s",
-        argv=[PY, str(HERE / "api_loop.py"), CODEC],
+        argv=[PY, str(HERE / "api_loop.py"), CODEC, "{orders}"],
         stdin=orders_file,
         per_run=n,
     )
-    batch = ProcessRow(f"ldncompound batch, {n:,} orders", "orders/s", stdin=orders_file, per_run=n)
+    batch = ProcessRow(
+        f"ldncompound batch ORDERS -o RESULTS (cold), {n:,} orders",
+        "orders/s",
+        stdin=orders_file,
+        per_run=n,
+    )
     if BATCH_ARGV is None:
-        batch.pending = "ldncompound batch (issue 5) is not on this branch: set BATCH_ARGV"
+        batch.pending = "ldncompound batch is not wired: set BATCH_ARGV"
     else:
-        batch.argv = [a.replace("{orders}", str(orders_file)) for a in BATCH_ARGV]
+        batch.argv = list(BATCH_ARGV)
     throughput = [ref, loop, batch]
     measure_processes(throughput, args.batch_rounds, tmp)
     ref_out = (tmp / f"{id(ref)}.out").read_bytes()
@@ -490,11 +575,13 @@ def main(argv: list[str] | None = None) -> int:
     api_rows.append(
         (ApiRow(f"bare reference: one capsule order ({CODEC} line)", _bare_one), Row("", "µs"))
     )
+    api_rows += [(a, Row(a.name, "µs")) for a in _stage_rows()]
     for api, row in api_rows:
         row.name = api.name
     measure_api(api_rows, args.api_rounds, args.block)
 
     fmt_row = {r.name: r for _api, r in api_rows}
+    stage_rows = [fmt_row[name] for name in [*STAGES, BARE_STAGE]]
     capsule_formulate = fmt_row["capsules: formulate_capsules(order)"]
     targets = [
         Target("import ldncompound / import pint", lib, pint_, 1.1, "ratio<="),
@@ -502,11 +589,22 @@ def main(argv: list[str] | None = None) -> int:
         Target("registry construction (ms)", reg, None, 10, "abs<="),
         Target("ldncompound batch (orders/s)", batch, None, 5000, "abs>="),
         Target("ldncompound batch time / bare reference time", ref, batch, 3, "ratio<="),
-        Target("API loop (orders/s), indicative for batch", loop, None, 5000, "abs>="),
-        Target("API loop time / bare reference time, indicative", ref, loop, 3, "ratio<="),
+        Target(
+            "ldncompound batch peak RSS, full size / a tenth (memory flat)",
+            batch,
+            None,
+            1.1,
+            "rss<=",
+        ),
     ]
     for t in targets:
         t.compute()
+        if t.kind == "rss<=" and t.pending is None:
+            small, full = rss.get(t.num.name, (None, None))
+            if small and full:
+                t.values = [full / small]
+            else:
+                t.pending = "no GNU time (/usr/bin/time) to read the peak RSS"
     # throughput rows hold orders/s, so num=ref, den=lib gives the time ratio lib / ref
     elapsed = time.perf_counter() - started
     load_after = os.getloadavg()
@@ -523,6 +621,9 @@ def main(argv: list[str] | None = None) -> int:
         api_rows=[r for _a, r in api_rows],
         targets=targets,
         capsule_formulate=capsule_formulate,
+        stage_rows=stage_rows,
+        batch=batch,
+        ref=ref,
     )
     print(text)
     if not args.no_write:
@@ -603,6 +704,7 @@ def report(**k: Any) -> str:
         )
         + ".",
         "",
+        *_where_the_time_goes(k),
         "## Pending",
         "",
     ]
@@ -630,12 +732,19 @@ def report(**k: Any) -> str:
             "(the first `ldncompound.registry()` call builds it)."
         ),
         (
-            f"- Throughput rows pipe the same {args.orders:,}-order JSON Lines file through each filter "
-            f"({args.batch_rounds} rounds, rotated). Mix: {shares}; see `benchmarks/mix.py` for the "
-            "capsule variants. The bare reference (`benchmarks/bare.py`) is the capsule formulas in "
-            "plain Decimal building the same documents with no units, no objects and no "
-            "validation; `tests/test_benchmark_reference.py` checks its documents equal the "
-            "library's. Memory: peak RSS (GNU time) of one extra run at a tenth of the size and one at the full size."
+            f"- Throughput rows give the same {args.orders:,}-order JSON Lines file of order "
+            "documents (`ldncompound.order_document`, as a pharmacy system sends them) to each "
+            f"command by its path, in a fresh process ({args.batch_rounds} rounds, rotated); each "
+            "writes one batch record (`ldncompound/batch-record/1`, the full result with its "
+            f"trace) per line. Mix: {shares} (seeded; `benchmarks/mix.py` lists the variants). "
+            "The batch row is the installed `ldncompound batch ORDERS -o RESULTS`, cold. The bare "
+            "reference (`benchmarks/bare.py`, `benchmarks/bare_liquid.py`) is the formulas in "
+            "plain Decimal building the same records with no units, no objects and no "
+            "validation; its output is compared byte for byte with the batch's below, and "
+            "`tests/test_benchmark_reference.py` checks its documents equal the library's. The "
+            "API loop computes each document with `run_order` and `to_json` and writes the same "
+            "record: the library without the batch machinery. Memory: peak RSS (GNU time) of "
+            "one extra run at a tenth of the size and one at the full size."
         ),
         (
             f"- API rows time blocks of about {args.block:g} s of calls in one process, "
@@ -653,29 +762,62 @@ def report(**k: Any) -> str:
             "four times as long). `--rounds`, `--api-rounds`, `--batch-rounds`, `--block` and "
             "`--orders` set each group; `--no-write` prints without touching this page. For "
             "instruction counts that ignore the other users of the machine: `valgrind "
-            "--tool=callgrind python benchmarks/api_loop.py < orders.jsonl > /dev/null`."
-        ),
-    ]
-    lines += [
-        "",
-        "## The batch rows",
-        "",
-        (
-            "`ldncompound batch` (issue 5) is timed on the same file as the bare reference once "
-            "`BATCH_ARGV` in `benchmarks/run.py` is set; its output is then also compared byte for "
-            "byte with the reference's. Until then the API loop (`benchmarks/api_loop.py`: "
-            "`from_json`, the formulation, `to_json`, one compact JSON line) stands in for it, and "
-            "its rows are marked indicative. Liquids and drops join the throughput mix by a share "
-            "in `benchmarks/mix.py` and a generator there, with the matching formulas in "
-            "`benchmarks/bare.py`."
+            "--tool=callgrind ldncompound batch orders.jsonl -o /dev/null`."
         ),
     ]
     return "\n".join(lines) + "\n"
 
 
+def _where_the_time_goes(k: dict[str, Any]) -> list[str]:
+    """The stage rows summed against the bare reference, and what 5,000 orders/s asks for."""
+    rows = k["stage_rows"]
+    if any(r.pending or not r.samples for r in rows):
+        return []
+    med = [statistics.median(r.samples) for r in rows]
+    lib, floor = sum(med[:-1]), med[-1]
+    budget = 1e6 / 5000
+    lines = [
+        "## Where an order's time goes",
+        "",
+        "Medians of the stage rows above (in process, the mix's orders in turn, no process start):",
+        "",
+        "| stage | µs per order | share |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {r.name.split(': ', 1)[1]} | {fmt(m)} | {m / lib * 100:.0f} % |"
+        for r, m in zip(rows[:-1], med[:-1], strict=True)
+    ]
+    lines += [
+        f"| library, all stages | {fmt(lib)} | 100 % |",
+        f"| bare reference, the whole order | {fmt(floor)} | {floor / lib * 100:.0f} % |",
+        "",
+        (
+            f"In process the library takes {lib / floor:.2f} x the bare reference's time per order. "
+            f"5,000 orders/s on one core leaves {budget:.0f} µs per order, process start included: "
+            f"the bare reference's whole order takes {fmt(floor)} µs ({floor / budget * 100:.0f} % "
+            f"of that), the library's stages {fmt(lib)} µs ({lib / budget:.2f} x it). Reaching it "
+            f"would take the library within {budget / floor:.2f} x the bare reference's time per "
+            f"order (before the process start), against {lib / floor:.2f} x here."
+        ),
+        "",
+    ]
+    batch, ref = k["batch"], k["ref"]
+    if not batch.pending and batch.samples and ref.samples:
+        lines += [
+            (
+                f"End to end (the throughput rows), the cold `ldncompound batch` runs at "
+                f"{fmt(statistics.median(batch.samples))} orders/s and the bare reference at "
+                f"{fmt(statistics.median(ref.samples))} orders/s (process start included)."
+            ),
+            "",
+        ]
+    return lines
+
+
 def _target(t: Target) -> str:
     sign = "≥" if t.kind == "abs>=" else "≤"
-    return f"{sign} {t.limit:g}" + (" x" if t.kind == "ratio<=" else "")
+    return f"{sign} {t.limit:g}" + (" x" if t.kind in ("ratio<=", "rss<=") else "")
 
 
 def _status(t: Target, median: float) -> str:

@@ -52,6 +52,10 @@ from ._validate import DIMENSION, text_field
 
 __all__ = ["DEFAULT", "Node", "ObjectNode", "node_for", "register_variants"]
 
+_QUANTITIES: dict[tuple[Dimension, str], Quantity] = {}
+_DATES: dict[str, dt.date] = {}
+_DECIMALS: dict[str, Decimal] = {}
+
 #: The marker that asks for the library's default (echoed in the result's ``defaults``).
 DEFAULT = "default"
 
@@ -93,6 +97,18 @@ def _json_type(value: Any) -> str:
         if isinstance(value, types_):
             return name
     return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+#: Most texts each cache below remembers; a full cache starts again (memory stays flat).
+CACHE_SIZE = 4096
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Keep what parsing ``key`` gave (parsing is pure: the same text, the same value)."""
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _wrong(path: str, value: Any, expected: str) -> InputError:
@@ -137,14 +153,22 @@ class QuantityNode(Node):
         return f"{described} such as {example}" if example else described
 
     def load(self, value: Any, path: str, textual: bool) -> Quantity:
-        if not isinstance(value, str):
+        # Batches repeat the same amounts ("4.5 mg", "99.5 %") thousands of times: a text the
+        # grammar accepted once for this dimension gives the same (immutable) quantity again.
+        # The path only names the field in a refusal, and refusals are never remembered.
+        if type(value) is str:
+            known = _QUANTITIES.get((self.dimension, value))
+            if known is not None:
+                return known
+        elif not isinstance(value, str):
             raise _wrong(path, value, self.expected)
-        return parse_quantity(
+        parsed = parse_quantity(
             value,
             field=path,
             dimension=self.dimension,
             allow_zero=self.dimension is Dimension.FRACTION,
         )
+        return _remember(_QUANTITIES, (self.dimension, value), parsed)  # type: ignore[no-any-return]
 
     def dump(self, value: Quantity) -> str:
         if not value.unit.display:
@@ -234,9 +258,13 @@ class DecimalNode(Node):
         return "a plain number written as text, such as '2'"
 
     def load(self, value: Any, path: str, textual: bool) -> Decimal:
-        if not isinstance(value, str):
+        if type(value) is str:
+            known = _DECIMALS.get(value)
+            if known is not None:
+                return known
+        elif not isinstance(value, str):
             raise _wrong(path, value, self.expected)
-        return parse_decimal(value, field=path)
+        return _remember(_DECIMALS, value, parse_decimal(value, field=path))  # type: ignore[no-any-return]
 
     def dump(self, value: Decimal) -> str:
         return plain(value)
@@ -252,9 +280,13 @@ class DateNode(Node):
         return "a date YYYY-MM-DD"
 
     def load(self, value: Any, path: str, textual: bool) -> dt.date:
-        if not isinstance(value, str):
+        if type(value) is str:
+            known = _DATES.get(value)
+            if known is not None:
+                return known
+        elif not isinstance(value, str):
             raise _wrong(path, value, self.expected)
-        return parse_date(value, field=path)
+        return _remember(_DATES, value, parse_date(value, field=path))  # type: ignore[no-any-return]
 
     def dump(self, value: dt.date) -> str:
         return value.isoformat()
@@ -380,6 +412,8 @@ class ObjectNode(Node):
     build: Callable[..., Any]
     fields: tuple[Field, ...]
     tag: tuple[str, str] | None = None
+    #: path -> the document path of each field under it (built once per path, bounded)
+    _wheres: dict[str, tuple[str, ...]] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
     def expected(self) -> str:
@@ -389,25 +423,38 @@ class ObjectNode(Node):
     def names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
 
+    @functools.cached_property
+    def _allowed(self) -> frozenset[str]:
+        return self.names | ({self.tag[0]} if self.tag is not None else set())
+
+    def _paths(self, path: str) -> tuple[str, ...]:
+        wheres = self._wheres.get(path)
+        if wheres is None:
+            if len(self._wheres) >= CACHE_SIZE:
+                self._wheres.clear()
+            wheres = self._wheres[path] = tuple(join(path, f.name) for f in self.fields)
+        return wheres
+
     def load(self, value: Any, path: str, textual: bool) -> Any:
         if not isinstance(value, dict):
             raise _wrong(path or "document", value, "a JSON object")
-        for key in value:
-            if key not in self.names and (self.tag is None or key != self.tag[0]):
-                raise InputError.about(
-                    join(path, key),
-                    None,
-                    f"is not a field of {self._what(path)}",
-                    "only the fields " + ", ".join(f.name for f in self.fields),
-                    code="unknown-field",
-                )
+        if not self._allowed.issuperset(value):
+            for key in value:
+                if key not in self._allowed:
+                    raise InputError.about(
+                        join(path, key),
+                        None,
+                        f"is not a field of {self._what(path)}",
+                        "only the fields " + ", ".join(f.name for f in self.fields),
+                        code="unknown-field",
+                    )
         kwargs: dict[str, Any] = {}
-        for f in self.fields:
-            where = join(path, f.name)
-            if f.name not in value:
+        for f, where in zip(self.fields, self._paths(path), strict=True):
+            name = f.name
+            if name not in value:
                 hint = f"{f.node.expected}, or 'default'" if f.optional else f.node.expected
                 raise InputError.about(where, None, "is missing", hint, code="missing-field")
-            v = value[f.name]
+            v = value[name]
             if v == DEFAULT and isinstance(v, str):
                 if not f.optional:
                     raise InputError.about(
@@ -417,7 +464,7 @@ class ObjectNode(Node):
             if v is None:
                 hint = f"{f.node.expected}, or 'default'" if f.optional else f.node.expected
                 raise InputError.about(where, None, "is null", hint, code="null")
-            kwargs[f.name] = f.node.load(v, where, textual)
+            kwargs[name] = f.node.load(v, where, textual)
         try:
             return self.build(**kwargs)
         except LdnCompoundError as err:

@@ -191,8 +191,9 @@ def _expr(declared: Any, ref: str, namespace: dict[str, Any], depth: int) -> str
             (inner_type,) = (a for a in args if a is not type(None))
             inner = _expr(inner_type, ref, namespace, depth)
             return ref if inner == ref else f"(None if {ref} is None else {inner})"
-        if set(args) == {Quantity, str}:
-            return f"(_quantity({ref}) if isinstance({ref}, _Quantity) else {ref})"
+        if set(args) == {Quantity, str}:  # a trace value: written as _quantity writes it
+            quantity = f"{{'value': _plain({ref}.magnitude), 'unit': {ref}.unit._value_}}"
+            return f"({quantity} if isinstance({ref}, _Quantity) else {ref})"
         return f"_write({ref})"
     if declared is Quantity:
         return f"{{'value': _plain({ref}.magnitude), 'unit': {ref}.unit._value_}}"

@@ -19,10 +19,11 @@ D mL that holds the C mg the batch needs. The rules kept here:
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from ._devices import DeviceKind, MeasuringDevice
+from ._devices import DEVICES, DeviceKind, MeasuringDevice
 from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, ONE, plain, round_up_to
 from ._trace import Recorder
@@ -85,15 +86,37 @@ def _kind_rank(d: MeasuringDevice) -> tuple[Decimal, int]:
     return d.cap, _ALIQUOT_KINDS.index(d.kind)
 
 
+def _sorted_cylinders(devices: tuple[MeasuringDevice, ...]) -> tuple[MeasuringDevice, ...]:
+    return tuple(
+        sorted((d for d in devices if d.kind is DeviceKind.GRADUATED_CYLINDER), key=lambda d: d.cap)
+    )
+
+
+#: The device table is a constant: what it gives for a volume is worked out once.
+_TABLE_CYLINDERS = _sorted_cylinders(DEVICES)
+_TABLE_LEAST: dict[Decimal, Decimal | None] = {}
+_TABLE_ALIQUOT: dict[tuple[Decimal, Decimal], MeasuringDevice | None] = {}
+_MEMO_SIZE = 256
+
+
+def _cylinders(devices: tuple[MeasuringDevice, ...]) -> tuple[MeasuringDevice, ...]:
+    """The graduated cylinders among ``devices``, smallest first."""
+    return _TABLE_CYLINDERS if devices is DEVICES else _sorted_cylinders(devices)
+
+
+def _memo(table: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(table) >= _MEMO_SIZE:
+        table.clear()
+    table[key] = value
+    return value
+
+
 def final_measure(
     volume: Decimal, devices: tuple[MeasuringDevice, ...], min_percent: Decimal, *, up: bool = False
 ) -> tuple[MeasuringDevice, Decimal] | None:
     """The smallest graduated cylinder that measures ``volume`` mL at or above ``min_percent``
     of its capacity, and the volume on its graduations (nearest mark, or the next mark up)."""
-    cylinders = sorted(
-        (d for d in devices if d.kind is DeviceKind.GRADUATED_CYLINDER), key=lambda d: d.cap
-    )
-    for d in cylinders:
+    for d in _cylinders(devices):
         mark = round_up_to(volume, d.step) if up else d.nearest(volume)
         if mark <= d.cap and d.share(mark) >= min_percent and mark > 0:
             return d, mark
@@ -102,6 +125,14 @@ def final_measure(
 
 def least_measurable(devices: tuple[MeasuringDevice, ...], min_percent: Decimal) -> Decimal | None:
     """The smallest volume (mL) any graduated cylinder among ``devices`` measures."""
+    if devices is DEVICES:
+        if min_percent in _TABLE_LEAST:
+            return _TABLE_LEAST[min_percent]
+        return _memo(_TABLE_LEAST, min_percent, _least_measurable(devices, min_percent))  # type: ignore[no-any-return]
+    return _least_measurable(devices, min_percent)
+
+
+def _least_measurable(devices: tuple[MeasuringDevice, ...], min_percent: Decimal) -> Decimal | None:
     marks = [
         round_up_to(CONTEXT.divide(d.cap * min_percent, Decimal(100)), d.step)
         for d in devices
@@ -116,6 +147,17 @@ def aliquot_device(
     """The device that measures ``volume`` mL best: the smallest that has it as a mark at or
     above ``min_percent`` of capacity, a volumetric pipette before a graduated one, then a
     syringe, then a cylinder."""
+    if devices is DEVICES:
+        key = (volume, min_percent)
+        if key in _TABLE_ALIQUOT:
+            return _TABLE_ALIQUOT[key]
+        return _memo(_TABLE_ALIQUOT, key, _aliquot_device(volume, devices, min_percent))  # type: ignore[no-any-return]
+    return _aliquot_device(volume, devices, min_percent)
+
+
+def _aliquot_device(
+    volume: Decimal, devices: tuple[MeasuringDevice, ...], min_percent: Decimal
+) -> MeasuringDevice | None:
     fit = [d for d in devices if d.kind in _ALIQUOT_KINDS and d.measures(volume, min_percent)]
     return min(fit, key=_kind_rank) if fit else None
 

@@ -847,4 +847,13 @@ def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -
 
 def syringes(devices: tuple[MeasuringDevice, ...]) -> list[MeasuringDevice]:
     """The oral syringes among ``devices``, smallest first."""
+    if devices is DEVICES:
+        return list(_TABLE_SYRINGES)
+    return _syringes(devices)
+
+
+def _syringes(devices: tuple[MeasuringDevice, ...]) -> list[MeasuringDevice]:
     return sorted((d for d in devices if d.kind is DeviceKind.ORAL_SYRINGE), key=lambda d: d.cap)
+
+
+_TABLE_SYRINGES = tuple(_syringes(DEVICES))

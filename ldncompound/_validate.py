@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,9 @@ __all__ = [
 ]
 
 Validator = Callable[[Any, Any, Any], None]
+
+#: C0 and C1 control characters (code points below 32, and 0x7F to 0x9F).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 #: attrs metadata key: the dimension a Quantity field holds (read by the order-document loader).
 DIMENSION = "ldncompound.dimension"
@@ -151,7 +155,7 @@ def text_field(field: str, max_length: int = 200) -> Validator:
                 f"at most {max_length} characters",
                 code="too-long",
             )
-        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+        if _CONTROL.search(value) is not None:
             raise InputError.about(
                 field, value, "contains a control character", "plain text", code="control-character"
             )

@@ -11,6 +11,8 @@ import json
 import examples
 import pytest
 from examples import capsules, flatten, full_capsules, without
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ldncompound as lc
 from ldncompound import _batch
@@ -277,3 +279,30 @@ def test_csv_columns_cover_every_field_of_every_source_kind():
         assert set(flatten(doc)) <= set(columns)
     assert columns["source.kind"] == "'api' or 'tablets' or 'stock'"
     assert "filler.pack_stat" in columns
+
+
+@given(st.text(st.characters(exclude_categories=())))
+def test_json_line_writes_the_standard_librarys_compact_text(text):
+    """json_line uses orjson; its text must be json.dumps' compact text, byte for byte, for
+    any text (control characters, quotes, non-ASCII, lone surrogates) and for a result."""
+    error = lc.BatchError(code="bad-json", field=text, message=text)
+    for record in (lc.BatchRecord(record=1, line=1, error=error), *run(line(good(1)))):
+        expected = json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":"))
+        assert record.json_line() == expected
+
+
+def test_json_line_falls_back_where_orjson_refuses():
+    error = lc.BatchError(code="x", field="lot", message="\ud800")
+    record = lc.BatchRecord(record=2**70, line=1, error=error)
+    assert record.json_line() == json.dumps(
+        record.to_json(), ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def test_json_line_matches_for_every_code_point():
+    text = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    error = lc.BatchError(code="x", field=text, message=text[::-1])
+    record = lc.BatchRecord(record=1, line=1, error=error)
+    assert record.json_line() == json.dumps(
+        record.to_json(), ensure_ascii=False, separators=(",", ":")
+    )

@@ -121,3 +121,28 @@ def test_every_weighing_and_volume_is_measurable(needed, volume, balance):
     exact = volume * p.material.m_as(Unit.MG) / needed
     assert abs(exact / final - 1) <= Decimal("0.01")
     assert final >= volume
+
+
+@given(
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal(1200), places=2),
+    st.sampled_from([Decimal(1), Decimal(20), Decimal(25), Decimal("25.0"), Decimal(50)]),
+    st.booleans(),
+)
+def test_the_device_table_answers_as_any_device_list_does(volume, min_percent, up):
+    """The table's answers are remembered; a copy of the table (another tuple, so computed
+    afresh every time) gives the same devices and volumes."""
+    from ldncompound import _liquid_aliquot as la  # noqa: PLC0415
+    from ldncompound import _liquid_batch as lb  # noqa: PLC0415
+
+    copy = tuple(lc.DEVICES)
+    for _ in range(2):  # the second call answers from memory
+        assert la.aliquot_device(volume, lc.DEVICES, min_percent) is la.aliquot_device(
+            volume, copy, min_percent
+        )
+        assert la.final_measure(volume, lc.DEVICES, min_percent, up=up) == la.final_measure(
+            volume, copy, min_percent, up=up
+        )
+        least = la.least_measurable(lc.DEVICES, min_percent)
+        assert least == la.least_measurable(copy, min_percent)
+        assert str(least) == str(la.least_measurable(copy, min_percent))
+        assert lb.syringes(lc.DEVICES) == lb.syringes(copy)

@@ -291,3 +291,45 @@ def test_text_that_reads_default_cannot_be_written_as_a_document():
     order = attrs.evolve(order, reference=None, source=attrs.evolve(TABLETS, lot="default"))
     with pytest.raises(lc.InputError, match=r"^source\.lot: 'default' cannot be written"):
         lc.order_document(order)
+
+
+# --- what a batch repeats is parsed once (the same values, the same refusals) ------------------
+
+
+def test_a_remembered_amount_reads_the_same_and_refusals_name_every_path():
+    from ldncompound import _documents  # noqa: PLC0415
+
+    doc = capsules(dose="4.5 mg", overage="10 %")
+    first, again = lc.load_order(doc), lc.load_order(doc)
+    assert first == again and first.dose == lc.mass("4.5 mg")
+    assert (_documents.Dimension.MASS, "4.5 mg") in _documents._QUANTITIES
+    # a text accepted for one dimension is still refused for another, naming the field
+    assert refusal(capsules(dose="10 %")).field == "dose"
+    # a refusal is never remembered: each document names its own path
+    bad = "4,5 mg"
+    assert refusal(capsules(dose=bad)).field == "dose"
+    assert refusal(replaced(capsules(), "source.average_weight", bad)).field == (
+        "source.average_weight"
+    )
+    assert refusal(capsules(dose=bad)).field == "dose"
+    assert (_documents.Dimension.MASS, bad) not in _documents._QUANTITIES
+
+
+def test_remembered_dates_and_numbers_read_the_same_and_refuse_the_same():
+    doc = capsules(compounded_on="2026-11-21", doses_per_day="2")
+    assert lc.load_order(doc) == lc.load_order(doc)
+    assert lc.load_order(doc).compounded_on == dt.date(2026, 11, 21)
+    assert lc.load_order(doc).doses_per_day == Decimal(2)
+    assert refusal(capsules(compounded_on="2026-02-30")).code == "bad-date"
+    assert refusal(capsules(compounded_on="2026-02-30")).field == "compounded_on"
+
+
+def test_the_parse_caches_stay_bounded(monkeypatch):
+    from ldncompound import _documents  # noqa: PLC0415
+
+    monkeypatch.setattr(_documents, "CACHE_SIZE", 8)
+    for i in range(50):
+        assert lc.load_order(capsules(dose=f"{i + 1} mcg")).dose == lc.parse_quantity(
+            f"{i + 1} mcg", field="dose", dimension=lc.Dimension.MASS
+        )
+    assert len(_documents._QUANTITIES) <= 8
