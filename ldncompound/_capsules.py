@@ -66,7 +66,7 @@ from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
-from ._validate import mass_field, percent_field, qfield
+from ._validate import mass_field, percent_field, qfield, text_field
 from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
 
@@ -251,7 +251,7 @@ class CapsuleOrder:
         Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
     acknowledge: tuple[str, ...] = ()
-    reference: str | None = None
+    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):

@@ -26,7 +26,6 @@ amount is given as a unit code and a ready-to-print display string ("mcg", never
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -37,6 +36,7 @@ from ._bud import Storage
 from ._errors import InputError
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._units import Quantity, Unit
+from ._validate import check_text_characters
 from ._version import __version__
 
 __all__ = [
@@ -55,18 +55,12 @@ __all__ = [
 LABEL_SCHEMA = "ldncompound/label/1"
 _COUNTED = {Unit.CAPSULE, Unit.TABLET, Unit.DROP, Unit.DAY}
 
-#: Bidirectional overrides and isolates can make text display differently from what it is.
-_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-
 
 def check_caller_text(
     field: str, value: object, *, max_length: int = 200, required: bool = True
 ) -> None:
-    """Refuse caller text with control characters (C0/C1, DEL, bidirectional overrides).
-
-    Any Unicode letters, marks, digits, punctuation and spaces are accepted, including the
-    zero-width joiners some scripts need.
-    """
+    """Refuse missing (when ``required``), non-text, blank or over-long caller text, and text
+    with control characters (:func:`~ldncompound._validate.check_text_characters`)."""
     if value is None:
         if required:
             raise InputError.about(field, value, "is missing", "text", code="missing")
@@ -85,15 +79,7 @@ def check_caller_text(
             f"at most {max_length} characters",
             code="too-long",
         )
-    for ch in value:
-        if unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"} or ch in _BIDI_CONTROLS:
-            raise InputError.about(
-                field,
-                value,
-                f"contains the control character U+{ord(ch):04X}",
-                "printable text (control characters and terminal escapes are refused)",
-                code="control-character",
-            )
+    check_text_characters(field, value)
 
 
 def _text(

@@ -56,7 +56,7 @@ from ._numbers import CONTEXT, HUNDRED, ONE, ceil_int, fixed, places_of, plain, 
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import concentration_field, percent_field, qfield, volume_field
+from ._validate import concentration_field, percent_field, qfield, text_field, volume_field
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._weighing import CLASS_III_SOURCE, Balance
 
@@ -137,7 +137,7 @@ class LiquidFields:
     day_count: DayCount | None = None
     study: StudyBud | None = None
     acknowledge: tuple[str, ...] = ()
-    reference: str | None = None
+    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):

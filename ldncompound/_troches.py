@@ -482,7 +482,7 @@ class TrocheOrder:
         Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
     acknowledge: tuple[str, ...] = ()
-    reference: str | None = None
+    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from ._units import Dimension, Quantity, Unit
 
 __all__ = [
     "DIMENSION",
+    "check_text_characters",
     "concentration_field",
     "density_field",
     "mass_field",
@@ -135,8 +137,33 @@ def density_field(field: str, high: Decimal = Decimal(5)) -> Validator:
     return check
 
 
+#: Bidirectional overrides and isolates can make text display differently from what it is.
+_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+#: Control, surrogate, private-use and unassigned code points, and line or paragraph separators.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def check_text_characters(field: str, value: str) -> None:
+    """Refuse caller text holding a control character (C0/C1, DEL: terminal escapes), a line
+    separator, a bidirectional override, or a surrogate, private-use or unassigned code point.
+
+    Any Unicode letters, marks, digits, punctuation and spaces are accepted, including the
+    zero-width joiners some scripts need.
+    """
+    for ch in value:
+        if unicodedata.category(ch) in _REFUSED_CATEGORIES or ch in _BIDI_CONTROLS:
+            raise InputError.about(
+                field,
+                value,
+                f"contains a control character (U+{ord(ch):04X})",
+                "printable text (control characters and terminal escapes are refused)",
+                code="control-character",
+            )
+
+
 def text_field(field: str, max_length: int = 200) -> Validator:
-    """Non-empty caller text without control characters, or ``None``."""
+    """Non-empty caller text without control characters (:func:`check_text_characters`), or
+    ``None``."""
 
     def check(_i: object, _a: object, value: str | None) -> None:
         if value is None:
@@ -151,9 +178,6 @@ def text_field(field: str, max_length: int = 200) -> Validator:
                 f"at most {max_length} characters",
                 code="too-long",
             )
-        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
-            raise InputError.about(
-                field, value, "contains a control character", "plain text", code="control-character"
-            )
+        check_text_characters(field, value)
 
     return check
