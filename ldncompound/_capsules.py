@@ -213,6 +213,18 @@ class ShellLot:
     weight: Quantity | None = qfield(Dimension.MASS, mass_field("shells.weight"), default=None)
 
 
+def check_one_day(count: int, doses_per_day: Decimal | None, units: str) -> None:
+    """Refuse a count of units below one day's doses (a swapped or shifted value, most often)."""
+    if doses_per_day is not None and count < doses_per_day:
+        raise InputError.about(
+            "count",
+            count,
+            f"is less than one day's doses ({plain(doses_per_day)} {units} a day)",
+            "at least one day's supply; check count and doses_per_day",
+            code="less-than-one-day",
+        )
+
+
 @attrs.frozen(kw_only=True)
 class CapsuleOrder:
     """Everything a capsule calculation needs. ``None`` means "use the stated default"."""
@@ -304,6 +316,7 @@ class CapsuleOrder:
                 "is out of range",
                 "a number of doses a day from 0 to 24",
             )
+        check_one_day(self.count, self.doses_per_day, "capsules")
         if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
             raise InputError.about(
                 "qc_sample", self.qc_sample, "is out of range", "1 to 100 capsules"

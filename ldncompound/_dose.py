@@ -55,8 +55,9 @@ def check_dose(
                 (
                     "daily-dose-above-range",
                     (
-                        f"gives {plain(daily.magnitude)} mg a day ({plain(doses_per_day)} doses), above the daily "
-                        f"limit of {profile.daily_high}"
+                        f"gives {plain(daily.magnitude)} mg a day ({plain(doses_per_day)} "
+                        f"dose{'' if doses_per_day == 1 else 's'} a day), above the daily limit of "
+                        f"{profile.daily_high}"
                     ),
                     "doses_per_day",
                 )

@@ -26,6 +26,7 @@ amount is given as a unit code and a ready-to-print display string ("mcg", never
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -33,9 +34,12 @@ from typing import Any
 import attrs
 
 from ._bud import Storage
+from ._dose import check_dose
 from ._errors import InputError
 from ._numbers import CONTEXT, plain, private_context, significant
-from ._units import Quantity, Unit
+from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_count, parse_quantity
+from ._trace import Recorder
+from ._units import Dimension, Quantity, Unit
 from ._validate import check_text_characters
 from ._version import __version__
 
@@ -107,6 +111,8 @@ class LabelOrder:
     ``directions`` replaces the composed directions entirely; otherwise they are composed from
     ``dose`` (default: one unit's strength), ``doses_per_day`` (default: the order's) and the
     pharmacist's ``timing`` (e.g. "at bedtime"), which is never added unless given.
+    ``acknowledge`` adds dose-guard codes (``dose-above-range``...) to those of the result's
+    order, for a label dose or frequency the prescriber intends outside the drug's profile.
     """
 
     patient: str = attrs.field(validator=_text("patient"))
@@ -124,6 +130,7 @@ class LabelOrder:
     step: str | None = attrs.field(
         default=None, validator=_text("step", required=False, max_length=120)
     )
+    acknowledge: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -177,6 +184,10 @@ class PreparationFacts:
     lot: str | None
     device: str | None = None
     dose_text: str | None = None
+    #: what one dose measures for a liquid (mL) or drops (drops); None for counted units
+    measure: Quantity | None = None
+    #: the dose one measure delivers (a liquid's or drops' delivered dose)
+    delivered: Quantity | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -289,6 +300,123 @@ def _directions(facts: PreparationFacts, order: LabelOrder) -> str:
     return f"{facts.verb} {measure} {facts.route}{how} {_frequency(per_day)}{timing}."
 
 
+#: An amount written in free text: a number (commas and points included, to be refused by the
+#: grammar) and the word after it.
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\w.,])([0-9][0-9.,]*)[ \u00a0\u202f]*([^\s0-9.,;:()\[\]]+)")
+
+
+def _guard(result: Any, facts: PreparationFacts, order: LabelOrder) -> None:
+    """Refuse a label whose dose, frequency or directions disagree with the drug's profile or
+    with what was compounded.
+
+    The label's dose and doses a day go through the result's dose guards (with the
+    acknowledgements of the result's order and the label order); one day's doses must not
+    exceed the quantity dispensed; an amount written in caller directions must be what a
+    dose of this preparation is (a whole number of units, the liquid's measured volume and
+    dose, the drops per dose), so that '45 mg' or '4.5 mcg' on a 4.5 mg capsule label is
+    refused, and so are decimal commas and banned abbreviations in them.
+    """
+    per_day = order.doses_per_day or facts.doses_per_day
+    dose = order.dose or result.dose
+    source = result.order.source
+    acknowledged = frozenset((*result.order.acknowledge, *order.acknowledge))
+
+    def guard(amount: Quantity, field: str) -> None:
+        check_dose(
+            source.drug,
+            amount,
+            result.dose_basis,
+            doses_per_day=per_day,
+            acknowledge=acknowledged,
+            rec=Recorder(),
+            field=field,
+        )
+
+    guard(dose, "dose")
+    if per_day is not None:
+        if facts.measure is None:
+            units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
+            need, have = units * per_day, facts.quantity.magnitude
+            what = facts.unit_noun_plural
+        else:
+            one = result.dose_volume if facts.measure.unit is Unit.DROP else facts.measure
+            need, have, what = one.m_as(Unit.ML) * per_day, facts.quantity.m_as(Unit.ML), "mL"
+        if need > have:
+            raise InputError.about(
+                "doses_per_day",
+                plain(per_day),
+                f"needs {significant(need)} {what} a day, more than the "
+                f"{LabelAmount.of(facts.quantity).display} dispensed",
+                "a frequency whose doses for one day fit in the quantity dispensed",
+                code="less-than-one-day",
+            )
+    if order.directions is not None:
+        for match in _AMOUNT_IN_TEXT.finditer(order.directions):
+            _check_written_amount(match, facts, dose, guard)
+
+
+_DOSE_DIMENSIONS = (Dimension.MASS, Dimension.VOLUME, Dimension.DROPS)
+
+
+def _check_written_amount(
+    match: re.Match[str],
+    facts: PreparationFacts,
+    dose: Quantity,
+    guard: Callable[[Quantity, str], None],
+) -> None:
+    number, word = match.groups()
+    written = f"{number} {word}"
+    unit = UNIT_SPELLINGS.get(word)
+    if unit is None and word not in REFUSED_UNITS:
+        return  # a word, not a unit: '2 capsules', '10 pm'
+    if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
+        return  # a strength or a share: '1 mg/mL', '10 %'
+    if unit is Unit.DROP:
+        if facts.measure is not None and facts.measure.unit is Unit.DROP:
+            drops = parse_count(number, field="directions", maximum=10_000)
+            if drops != facts.measure.magnitude:
+                _mismatch(written, f"{plain(facts.measure.magnitude)} drops a dose")
+        return
+    amount = parse_quantity(written, field="directions", dimension=_DOSE_DIMENSIONS)
+    if amount.dimension is Dimension.VOLUME:
+        # only an oral liquid is dosed by volume; other labels may name the bottle's volume
+        measure = facts.measure
+        if (
+            measure is not None
+            and measure.unit is Unit.ML
+            and amount.m_as(Unit.ML) != measure.magnitude
+        ):
+            _mismatch(written, f"{LabelAmount.of(measure).display} a dose")
+        return
+    mg = amount.m_as(Unit.MG)
+    if facts.delivered is not None:
+        ordered, delivered = dose.m_as(Unit.MG), facts.delivered.m_as(Unit.MG)
+        if not min(ordered, delivered) * CLOSE[0] <= mg <= max(ordered, delivered) * CLOSE[1]:
+            _mismatch(written, f"the dose, {LabelAmount.of(dose).display}")
+        return
+    units = CONTEXT.divide(mg, facts.strength.m_as(Unit.MG))
+    if units != units.to_integral_value():
+        _mismatch(
+            written,
+            f"a whole number of {facts.unit_noun_plural} of {LabelAmount.of(facts.strength).display}",
+        )
+    guard(amount, "directions")
+
+
+#: A written liquid dose may differ from the exact one by rounding (three significant digits).
+CLOSE = (Decimal("0.995"), Decimal("1.005"))
+
+
+def _mismatch(written: str, expected: str) -> None:
+    raise InputError.about(
+        "directions",
+        written,
+        "does not match what was compounded",
+        f"{expected} (check mg against mcg and the decimal point)",
+        code="directions-dose-mismatch",
+    )
+
+
 def _aux(facts: PreparationFacts) -> tuple[AuxiliaryWarning, ...]:
     codes = ["opioid"]
     if facts.suspension:
@@ -318,6 +446,7 @@ def build_label(result: Any, order: LabelOrder) -> Label:
             "result", schema, "is not a result the library can label", "a preparation result"
         )
     facts = adapter(result)
+    _guard(result, facts, order)
     strength = LabelAmount.of(facts.strength)
     return Label(
         schema=LABEL_SCHEMA,
@@ -433,6 +562,8 @@ def _liquid_facts(r: Any) -> PreparationFacts:
         lot=r.order.reference,
         device=r.syringe.name,
         dose_text=f"{plain(r.dose_measured.magnitude)} mL ({delivered} {r.dose_delivered.unit.display})",
+        measure=r.dose_measured,
+        delivered=r.dose_delivered,
     )
 
 
@@ -459,6 +590,8 @@ def _drops_facts(r: Any) -> PreparationFacts:
         doses_per_day=r.order.doses_per_day,
         lot=r.order.reference,
         dose_text=f"{drops} ({delivered} {r.dose_delivered.unit.display})",
+        measure=Quantity(r.drops_per_dose, Unit.DROP),
+        delivered=r.dose_delivered,
     )
 
 

@@ -403,10 +403,10 @@ def make_batch(
     drug, basis = su.drug, su.basis
     c = concentration.m_as(Unit.MG_PER_ML)
     days_supply = order.days_supply
+    per_day = order.doses_per_day
     if order.volume is not None:
         dispense = order.volume.m_as(Unit.ML)
     else:
-        per_day = order.doses_per_day
         if days_supply is None or per_day is None:  # pragma: no cover - validated on the order
             raise AssertionError(order)
         dispense = rec.step(
@@ -424,6 +424,15 @@ def make_batch(
             f"is less than one dose ({significant(dose_volume)} mL)",
             "a volume to dispense of at least one dose",
             code="less-than-one-dose",
+        )
+    if per_day is not None and dispense < dose_volume * per_day:
+        raise InputError.about(
+            "volume",
+            f"{plain(dispense)} mL",
+            f"is less than one day's doses ({significant(dose_volume * per_day)} mL at "
+            f"{plain(per_day)} doses a day)",
+            "a volume to dispense of at least one day's doses; check volume and doses_per_day",
+            code="less-than-one-day",
         )
     if dispense > MAX_VOLUME:
         raise FormulationError.about(

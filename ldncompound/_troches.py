@@ -42,7 +42,7 @@ from ._bud import (
     assign_bud,
     check_supply,
 )
-from ._capsules import Weighing
+from ._capsules import Weighing, check_one_day
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
 from ._dose import check_dose
 from ._errors import FormulationError, InputError
@@ -541,6 +541,7 @@ class TrocheOrder:
                 "is out of range",
                 "a number of doses a day from 0 to 24",
             )
+        check_one_day(self.count, self.doses_per_day, "units")
         if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
             raise InputError.about("qc_sample", self.qc_sample, "is out of range", "1 to 100 units")
 

@@ -35,6 +35,7 @@ FLAGS: dict[str, str] = {
     "api.bulk_density": "--source-density",
     "form": "--api-form",
     "tablets.average_weight": "--tablet-weight",
+    "tablets.product": "--tablet-product",
     "tablets.strength": "--tablet-strength",
     "tablets.lot": "--lot",
     "tablets.tablets_weighed": "--tablets-weighed",
@@ -112,6 +113,7 @@ FLAGS: dict[str, str] = {
     "width": "--width",
     "protocol": "--protocol",
     "maintenance": "--maintenance",
+    "steps[].dose": "--step",
     "maintenance_days": "--maintenance-days",
     "route": "--route",
     "mold.blank_weight": "--blank-weight",
@@ -141,11 +143,12 @@ FLAGS: dict[str, str] = {
 }
 
 
-def _flagged(err: lc.LdnCompoundError) -> str:
+def _flagged(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> str:
     message = err.message
     field = err.field or ""
+    flags = FLAGS | (overrides or {})
     # a repeated option's items are numbered (ingredients[2].amount): one flag for them all
-    flag = FLAGS.get(field) or FLAGS.get(re.sub(r"\[[0-9]+\]", "[]", field))
+    flag = flags.get(field) or flags.get(re.sub(r"\[[0-9]+\]", "[]", field))
     if flag and (message.startswith((f"{field}:", f"{field} "))):
         return flag + message[len(field) :]
     return message

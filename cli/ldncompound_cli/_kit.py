@@ -9,7 +9,7 @@ import click
 
 import ldncompound as lc
 
-from ._app import FORMAT, _date, _emit, _mass, _percent, capsule_order, library_errors
+from ._app import FORMAT, _date, _emit, _flagged, _mass, _percent, capsule_order, library_errors
 
 
 def _read_json(stream: IO[bytes], name: str) -> Any:
@@ -57,6 +57,11 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
 @click.option(
     "--width", default="48", show_default=True, help="label width in columns (text format)"
 )
+@click.option(
+    "--acknowledge",
+    multiple=True,
+    help="acknowledge a blocked dose check for the label's dose or frequency, by its code",
+)
 @FORMAT
 @library_errors
 def label(result: IO[bytes], **o: Any) -> None:
@@ -77,6 +82,7 @@ def label(result: IO[bytes], **o: Any) -> None:
         else lc.parse_decimal(per_day, field="--doses-per-day"),
         timing=o["timing"],
         step=o["step"],
+        acknowledge=tuple(o["acknowledge"]),
     )
     built = lc.build_label(res, order)
     if o["fmt"] == "json":
@@ -217,7 +223,11 @@ def titrate(**o: Any) -> None:
         else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
         protocol=o["protocol"],
     )
-    _emit(lc.plan_titration(order), o["fmt"])
+    try:
+        result = lc.plan_titration(order)
+    except lc.InputError as err:  # the kit's frequency has its own option
+        raise click.UsageError(_flagged(err, {"doses_per_day": "--kit-doses-per-day"})) from None
+    _emit(result, o["fmt"])
 
 
 def register(group: click.Group) -> None:
