@@ -47,7 +47,7 @@ from ._capsule_data import (
     capsule_size,
     filler,
 )
-from ._dose import check_dose
+from ._dose import acknowledgements, check_dose
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -262,7 +262,7 @@ class CapsuleOrder:
     tablet_margin: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
-    acknowledge: tuple[str, ...] = ()
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
     reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:

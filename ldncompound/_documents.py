@@ -296,7 +296,9 @@ class EnumNode(Node):
             for member in self.cls:
                 if member.value == value:
                     return member
-            raise InputError.about(path, value, "is not a known code", self.expected)
+            raise InputError.about(
+                path, value, "is not a known code", self.expected, code="unknown-code"
+            )
         raise _wrong(path, value, self.expected)
 
     def dump(self, value: enum.Enum) -> Any:
@@ -317,7 +319,9 @@ class DrugNode(Node):
             raise _wrong(path, value, self.expected)
         drug = BUILTIN_DRUGS.get(value)
         if drug is None:
-            raise InputError.about(path, value, "is not a built-in drug", self.expected)
+            raise InputError.about(
+                path, value, "is not a built-in drug", self.expected, code="unknown-drug"
+            )
         return drug
 
     def dump(self, value: Drug) -> str:
@@ -538,7 +542,11 @@ class TaggedNode(Node):
         form = self.forms.get(tag) if isinstance(tag, str) else None
         if form is None:
             raise InputError.about(
-                where, tag, f"is not a known {self.tag}", "one of " + ", ".join(self.forms)
+                where,
+                tag,
+                f"is not a known {self.tag}",
+                "one of " + ", ".join(self.forms),
+                code="unknown-code",
             )
         return form.load(value, path, textual)
 

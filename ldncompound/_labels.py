@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 
 from ._bud import Storage
-from ._dose import check_dose
+from ._dose import acknowledgements, check_dose
 from ._errors import InputError
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_count, parse_quantity
@@ -130,7 +130,7 @@ class LabelOrder:
     step: str | None = attrs.field(
         default=None, validator=_text("step", required=False, max_length=120)
     )
-    acknowledge: tuple[str, ...] = ()
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
 
 
 @attrs.frozen(kw_only=True)

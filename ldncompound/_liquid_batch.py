@@ -47,7 +47,7 @@ from ._devices import (
     Measurement,
     MeasuringDevice,
 )
-from ._dose import check_dose
+from ._dose import acknowledgements, check_dose
 from ._drug import Drug
 from ._errors import FormulationError, InputError
 from ._labels import LabelFacts, auxiliary_statements
@@ -136,7 +136,7 @@ class LiquidFields:
     storage: Storage | None = None
     day_count: DayCount | None = None
     study: StudyBud | None = None
-    acknowledge: tuple[str, ...] = ()
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
     reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:

@@ -184,8 +184,13 @@ def _describe_char(ch: str) -> str:
     return f"{code} {name}" if name else code
 
 
-def _screen(text: object, field: str) -> str:
-    """Common checks for every text input; returns it stripped of surrounding spaces."""
+def _screen(
+    text: object, field: str, wanted: str = "an amount with a unit such as '4.5 mg'"
+) -> str:
+    """Common checks for every text input; returns it stripped of surrounding spaces.
+
+    ``wanted`` says what the field holds, for the refusal of blank text.
+    """
     if not isinstance(text, str):
         if isinstance(text, float):
             raise InputError.about(
@@ -217,9 +222,7 @@ def _screen(text: object, field: str) -> str:
             )
     stripped = text.strip(" \u00a0\u202f\t")
     if not stripped:
-        raise InputError.about(
-            field, text, "is empty", "an amount with a unit such as '4.5 mg'", code="empty"
-        )
+        raise InputError.about(field, text, "is empty", wanted, code="empty")
     return stripped
 
 
@@ -367,7 +370,6 @@ def parse_quantity(
     wrong dimension, zero (unless ``allow_zero``) and amounts above ``maximum`` or absurd.
     """
     dims = dimension if isinstance(dimension, tuple) else (dimension,)
-    s = _screen(text, field)
     example = (
         "'4.5 mg'"
         if Dimension.MASS in dims
@@ -377,6 +379,7 @@ def parse_quantity(
     )
     if Dimension.FRACTION in dims and len(dims) == 1:
         example = "'10 %'"
+    s = _screen(text, field, f"an amount with a unit such as {example}")
     m = _QUANTITY_RE.fullmatch(s)
     if m is None:
         _diagnose_number(s, field, example)
@@ -411,7 +414,7 @@ def parse_strength(text: object, *, field: str, maximum: Quantity | None = None)
     The volume amount is optional; both amounts must be positive. Also refuses everything
     :func:`parse_quantity` refuses.
     """
-    s = _screen(text, field)
+    s = _screen(text, field, "a strength such as '1 mg/mL'")
     m = _STRENGTH_RE.fullmatch(s)
     if m is None:
         _diagnose_number(s, field, "'1 mg/mL'")
@@ -456,7 +459,7 @@ def parse_decimal(
         value = text
         s = str(text)
     else:
-        s = _screen(text, field)
+        s = _screen(text, field, "a number such as '4.5'")
         if _DECIMAL_RE.fullmatch(s) is None:
             _diagnose_number(s, field, "'4.5'")
             raise InputError.about(
@@ -503,7 +506,7 @@ def parse_count(
         value = text
         shown: object = text
     else:
-        s = _screen(text, field)
+        s = _screen(text, field, "a whole number such as '30'")
         shown = s
         if not re.fullmatch(r"[0-9]+", s):
             _diagnose_number(s, field, "'30'")
@@ -532,7 +535,7 @@ def parse_date(text: object, *, field: str) -> dt.date:
     """Parse an ISO date ``YYYY-MM-DD`` (dates are never guessed from other layouts)."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
-    s = _screen(text, field)
+    s = _screen(text, field, "a date such as '2027-03-31'")
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s):
         raise InputError.about(
             field, s, "is not a date in the form YYYY-MM-DD", "e.g. '2027-03-31'", code="bad-date"

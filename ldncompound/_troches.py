@@ -44,7 +44,7 @@ from ._bud import (
 )
 from ._capsules import Weighing, check_one_day
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
-from ._dose import check_dose
+from ._dose import acknowledgements, check_dose
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -481,7 +481,7 @@ class TrocheOrder:
     tablet_margin: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
-    acknowledge: tuple[str, ...] = ()
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
     reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:

@@ -455,3 +455,29 @@ def test_label_acknowledge_option(tmp_path):
     assert res.exit_code == 0 and "Take 2 capsules (9 mg) by mouth once daily." in res.output
     res = run(*args[:-2], "--directions", "Take 1 capsule (4,5 mg) at bedtime.")
     assert res.exit_code == 2 and "Error: --directions: '4,5 mg' uses a comma" in res.output
+
+
+# --- acknowledgements are dose-guard codes only --------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PREPARATIONS)
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (("dose-above-rang",), "unknown-acknowledgement"),  # misspelt: would never match
+        (("Rx 1042",), "unknown-acknowledgement"),  # a shifted cell
+        ("dose-above-range", "not-a-list"),
+    ],
+)
+def test_an_unknown_acknowledgement_is_refused(name, value, code):
+    with pytest.raises(lc.InputError) as info:
+        orders.ORDERS[name](acknowledge=value)
+    assert (info.value.code, info.value.field) == (code, "acknowledge")
+    one_sentence(info.value)
+
+
+def test_an_unknown_acknowledgement_on_a_label_is_refused():
+    with pytest.raises(lc.InputError) as info:
+        label_order(acknowledge=("overfill",))
+    assert (info.value.code, info.value.field) == ("unknown-acknowledgement", "acknowledge")
+    assert "one of dose-above-range, dose-below-range, daily-dose-above-range" in info.value.message

@@ -140,6 +140,7 @@ FLAGS: dict[str, str] = {
     "diluent.expiry": "--diluent",
     "diluent.displacement": "--diluent",
     "weight_window": "--weight-window",
+    "acknowledge": "--acknowledge",
 }
 
 
