@@ -101,7 +101,9 @@ class StudyBud:
                 "study.reference", self.reference, "is empty", "the study's citation"
             )
         if self.days < 1 or self.days > 3650:
-            raise InputError.about("study.days", self.days, "is out of range", "1 to 3650 days")
+            raise InputError.about(
+                "study.days", self.days, "is out of range", "1 to 3650 days", code="out-of-range"
+            )
         if not self.matches_formula_vehicle_container:
             raise InputError.about(
                 "study.matches_formula_vehicle_container",

@@ -680,7 +680,9 @@ def render_label(label: Label, *, width: int = 48) -> str:
     Raises :class:`InputError` (``label-too-narrow``) when a single word cannot fit.
     """
     if width < 20 or width > 200:
-        raise InputError.about("width", width, "is out of range", "20 to 200 columns")
+        raise InputError.about(
+            "width", width, "is out of range", "20 to 200 columns", code="out-of-range"
+        )
     blocks: list[tuple[str, str]] = [
         ("pharmacy", f"{label.pharmacy.name}, {label.pharmacy.address}, {label.pharmacy.phone}"),
         ("rx_number", f"Rx {label.rx_number}" + (f"  Lot {label.lot}" if label.lot else "")),

@@ -175,6 +175,7 @@ class LiquidFields:
                 str(self.doses_per_day),
                 "is out of range",
                 "a number of doses a day above 0 and at most 24",
+                code="out-of-range",
             )
         if (self.days_supply is None) == (self.volume is None):
             raise InputError.about(
@@ -191,7 +192,11 @@ class LiquidFields:
                 or not 1 <= self.days_supply <= MAX_DAYS
             ):
                 raise InputError.about(
-                    "days_supply", self.days_supply, "is out of range", f"1 to {MAX_DAYS} days"
+                    "days_supply",
+                    self.days_supply,
+                    "is out of range",
+                    f"1 to {MAX_DAYS} days",
+                    code="out-of-range",
                 )
             if self.doses_per_day is None:
                 raise InputError.about(

@@ -90,7 +90,11 @@ class TitrationStep:
             or not 1 <= self.days <= MAX_DAYS
         ):
             raise InputError.about(
-                "steps.days", self.days, "is out of range", f"1 to {MAX_DAYS} days"
+                "steps.days",
+                self.days,
+                "is out of range",
+                f"1 to {MAX_DAYS} days",
+                code="out-of-range",
             )
 
 
@@ -254,6 +258,7 @@ class TitrationOrder:
                 self.maintenance_days,
                 "is out of range",
                 f"0 to {MAX_DAYS} days",
+                code="out-of-range",
             )
         total = sum(s.days for s in self.steps) + self.maintenance_days
         if total > MAX_DAYS:
@@ -262,7 +267,11 @@ class TitrationOrder:
             )
         if self.doses_per_day is not None and not (0 < self.doses_per_day <= 4):
             raise InputError.about(
-                "doses_per_day", str(self.doses_per_day), "is out of range", "1 to 4 doses a day"
+                "doses_per_day",
+                str(self.doses_per_day),
+                "is out of range",
+                "1 to 4 doses a day",
+                code="out-of-range",
             )
         needed = {
             KitForm.CAPSULES: self.capsules,

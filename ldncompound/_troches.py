@@ -540,10 +540,17 @@ class TrocheOrder:
                 str(self.doses_per_day),
                 "is out of range",
                 "a number of doses a day from 0 to 24",
+                code="out-of-range",
             )
         check_one_day(self.count, self.doses_per_day, "units")
         if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
-            raise InputError.about("qc_sample", self.qc_sample, "is out of range", "1 to 100 units")
+            raise InputError.about(
+                "qc_sample",
+                self.qc_sample,
+                "is out of range",
+                "1 to 100 units",
+                code="out-of-range",
+            )
 
 
 @attrs.frozen(kw_only=True)
