@@ -152,13 +152,18 @@ class QuantityNode(Node):
         return f"{plain(value.magnitude)} {value.unit.display}"
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        if self.dimension is Dimension.CONCENTRATION:  # read as a strength ('250 mg/5 mL')
+            return StrengthNode().schema(defs) | {"description": self.expected + _GRAMMAR}
         units = "|".join(_spellings(self.dimension))
         return {
             "type": "string",
             "maxLength": 64,
             "pattern": f"^{_SPACES}[0-9]+(\\.[0-9]+)?{_SPACES}({units}){_SPACES}$",
-            "description": f"{self.expected}, in the input grammar (docs/units.md)",
+            "description": self.expected + _GRAMMAR,
         }
+
+
+_GRAMMAR = ", in the input grammar (docs/units.md)"
 
 
 @attrs.frozen
@@ -184,7 +189,7 @@ class StrengthNode(Node):
             "maxLength": 64,
             "pattern": f"^{_SPACES}{number}{_SPACES}({mass}){_SPACES}/{_SPACES}"
             f"({number}{_SPACES})?({volume}){_SPACES}$",
-            "description": f"{self.expected}, in the input grammar (docs/units.md)",
+            "description": self.expected + _GRAMMAR,
         }
 
 

@@ -250,7 +250,7 @@ def _diagnose_number(text: str, field: str, example: str) -> None:
                 f"ASCII digits, e.g. {example}",
                 code="non-ascii-digit",
             )
-    if re.match(r"[0-9.]*,", text) or re.match(r"[0-9]+ [0-9]{3}\b", text):
+    if re.match(r"[0-9.]*,", text) or re.match(r"[0-9]+[ \u00a0\u202f][0-9]{3}\b", text):
         raise InputError.about(
             field,
             text,
@@ -370,6 +370,10 @@ def parse_quantity(
     wrong dimension, zero (unless ``allow_zero``) and amounts above ``maximum`` or absurd.
     """
     dims = dimension if isinstance(dimension, tuple) else (dimension,)
+    if dims == (Dimension.CONCENTRATION,) and isinstance(text, str) and "/" in text:
+        # one grammar for a mass per volume wherever it is read: '250 mg/5 mL' is 50 mg/mL in
+        # an order document as on the command line, and '1 mg/5 cc' is refused for its 'cc'
+        return parse_strength(text, field=field, maximum=maximum).concentration
     example = (
         "'4.5 mg'"
         if Dimension.MASS in dims
@@ -434,6 +438,10 @@ def parse_strength(text: object, *, field: str, maximum: Quantity | None = None)
             code="malformed-strength",
         )
     amount_text, mass_token, volume_text, volume_token = m.groups()
+    combined = f"{mass_token}/{volume_token}"  # 'mg/L' and 'mg/kg' are refused as written
+    if volume_text is None and (combined in REFUSED_UNITS or _VOLUME.get(volume_token) is Unit.L):
+        problem, expected = REFUSED_UNITS.get(combined, REFUSED_UNITS["mg/L"])
+        raise UnitError.about(field, s, problem, expected, code="refused-unit")
     amount = _check_digits(amount_text, s, field)
     mass_unit = _unit_for(mass_token, s, field, (Dimension.MASS,))
     volume_unit = _unit_for(volume_token, s, field, (Dimension.VOLUME,))

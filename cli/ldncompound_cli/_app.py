@@ -141,6 +141,7 @@ FLAGS: dict[str, str] = {
     "diluent.displacement": "--diluent",
     "weight_window": "--weight-window",
     "acknowledge": "--acknowledge",
+    "reference": "--reference",
 }
 
 

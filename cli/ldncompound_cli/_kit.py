@@ -18,12 +18,15 @@ def _read_json(stream: IO[bytes], name: str) -> Any:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise lc.InputError(
-            f"{name}: the file is not UTF-8 text (byte {err.start}).", field=name
+            f"{name}: the file is not UTF-8 text (byte {err.start}).",
+            field=name,
+            code="bad-encoding",
         ) from None
     except json.JSONDecodeError as err:
         raise lc.InputError(
             f"{name}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}).",
             field=name,
+            code="bad-json",
         ) from None
 
 
@@ -35,7 +38,9 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
         raise
     except Exception as err:  # noqa: BLE001 - cattrs groups structure errors; report one sentence
         raise lc.InputError(
-            f"{name}: not a result document this library wrote ({type(err).__name__}).", field=name
+            f"{name}: not a result document this library wrote ({type(err).__name__}).",
+            field=name,
+            code="not-a-result",
         ) from None
 
 
