@@ -76,6 +76,14 @@ def _spellings(dimension: Dimension) -> list[str]:
     return sorted(found, key=lambda s: (-len(s), s))
 
 
+def shown_name(name: str) -> str:
+    """A key from a document as a message may show it: as written when it is printable and
+    short, otherwise escaped and cut (a key may hold a line break or a terminal escape)."""
+    if name.isprintable() and len(name) <= 64:
+        return name
+    return ascii(name[:40])[1:-1] + ("..." if len(name) > 40 else "")
+
+
 def join(path: str, name: str | int) -> str:
     """``source`` + ``lot`` -> ``source.lot``; ``acknowledge`` + 0 -> ``acknowledge[0]``."""
     if isinstance(name, int):
@@ -404,7 +412,7 @@ class ObjectNode(Node):
         for key in value:
             if key not in self.names and (self.tag is None or key != self.tag[0]):
                 raise InputError.about(
-                    join(path, key),
+                    join(path, shown_name(key)),
                     None,
                     f"is not a field of {self._what(path)}",
                     "only the fields " + ", ".join(f.name for f in self.fields),

@@ -856,6 +856,23 @@ each(
     "dropper\x1b[8m",
     Refused(InputError, "control-character", "calibration.dropper"),
 )
+CASES.extend(  # a key is shown escaped, never as written
+    Case(
+        "control-characters",
+        entry,
+        "capsules",
+        (("\x1b[2J", "x"),),
+        Refused(InputError, "unknown-field", "\\x1b[2J"),
+    )
+    for entry in ("document", "jsonl")
+)
+raw_csv(
+    "control-characters",
+    "capsules",
+    b"schema,\x1b[2J\nldncompound/order/capsules/1,x\n",
+    Refused(InputError, "bad-header", "\\x1b[2J"),
+    header=True,
+)
 each(
     "control-characters",
     "capsules",

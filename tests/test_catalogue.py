@@ -230,6 +230,7 @@ def test_the_catalogue_is_the_documented_one():
     from pathlib import Path  # noqa: PLC0415
 
     text = (Path(__file__).parent.parent / "docs" / "safety.md").read_text()
+    assert f"as data: {len(CASES)} cases" in text
     for name in CLASSES:
         row = [line for line in text.splitlines() if line.startswith(f"| `{name}` |")]
         assert len(row) == 1, name
