@@ -133,7 +133,7 @@ class PackStat:
 
     size: str
     filler_per_capsule: Quantity = qfield(Dimension.MASS, mass_field("filler.pack_stat"))
-    method: str | None = None
+    method: str | None = attrs.field(default=None, validator=text_field("filler.pack_stat.method"))
     capsules_measured: int | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -173,7 +173,7 @@ class FillerLot:
     """The filler used: a table key, its lot and expiry, and measurements of this lot."""
 
     filler: str
-    lot: str | None = None
+    lot: str | None = attrs.field(default=None, validator=text_field("filler.lot"))
     expiry: dt.date | None = None
     pack_stat: PackStat | None = None
     density: Quantity | None = qfield(Dimension.CONCENTRATION, default=None)
@@ -207,8 +207,8 @@ class FillerLot:
 class ShellLot:
     """Empty capsule shells: material, lot, expiry and the measured average empty weight."""
 
-    material: str = "gelatin"
-    lot: str | None = None
+    material: str = attrs.field(default="gelatin", validator=text_field("shells.material"))
+    lot: str | None = attrs.field(default=None, validator=text_field("shells.lot"))
     expiry: dt.date | None = None
     weight: Quantity | None = qfield(Dimension.MASS, mass_field("shells.weight"), default=None)
 

@@ -22,6 +22,7 @@ __all__ = [
     "percent_field",
     "qfield",
     "text_field",
+    "text_items",
     "volume_field",
 ]
 
@@ -179,5 +180,20 @@ def text_field(field: str, max_length: int = 200) -> Validator:
                 code="too-long",
             )
         check_text_characters(field, value)
+
+    return check
+
+
+def text_items(field: str) -> Validator:
+    """A tuple of caller texts (allergens), each as :func:`text_field` checks it, or ``None``."""
+    check_item = text_field(field)
+
+    def check(_i: object, _a: object, value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, (tuple, list)):
+            raise InputError.about(field, value, "is not a list", "a tuple of texts")
+        for item in value:
+            check_item(None, None, item)
 
     return check

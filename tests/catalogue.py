@@ -148,6 +148,7 @@ FLAG = {
     "source.average_weight": "--tablet-weight",
     "source.tablets_weighed": "--tablets-weighed",
     "source.assay": "--assay",
+    "source.allergens_declared": "--tablet-allergen",
     "calibration.volume": "--calibration-volume",
     "calibration.drops": "--calibration-drops",
     "calibration.dropper": "--dropper",
@@ -855,6 +856,25 @@ each(
     "calibration.dropper",
     "dropper\x1b[8m",
     Refused(InputError, "control-character", "calibration.dropper"),
+)
+each(
+    "control-characters",
+    "capsules",
+    "source.allergens_declared",
+    ["lactose\x1b[8m"],
+    Refused(InputError, "control-character", "source.allergens_declared[0]"),
+    cli=Refused(InputError, "control-character", "--tablet-allergen"),
+    csv=Refused(InputError, "control-character", "source.allergens_declared[0]"),
+)
+CASES.extend(  # bytes that are not UTF-8 in argv reach Python as lone surrogates (U+DCxx)
+    Case(
+        "control-characters",
+        "cli",
+        "capsules",
+        ((flag, "T\udcff1"),),
+        Refused(InputError, "control-character", flag),
+    )
+    for flag in ("--lot", "--tablet-allergen", "--shell-lot", "--filler-lot", "--reference")
 )
 CASES.extend(  # a key is shown escaped, never as written
     Case(
