@@ -36,7 +36,7 @@ from typing import Any, Literal
 import attrs
 
 from ._drug import BUILTIN_DRUGS, Drug
-from ._errors import InputError, LdnCompoundError
+from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import plain
 from ._parse import (
     UNIT_SPELLINGS,
@@ -81,7 +81,7 @@ def shown_name(name: str) -> str:
     short, otherwise escaped and cut (a key may hold a line break or a terminal escape)."""
     if name.isprintable() and len(name) <= 64:
         return name
-    return ascii(name[:40])[1:-1] + ("..." if len(name) > 40 else "")
+    return printable(name[:40]) + ("..." if len(name) > 40 else "")
 
 
 def join(path: str, name: str | int) -> str:

@@ -34,14 +34,8 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
     data = _read_json(stream, name)
     try:
         return lc.from_json(data)
-    except lc.LdnCompoundError:
-        raise
-    except Exception as err:  # noqa: BLE001 - cattrs groups structure errors; report one sentence
-        raise lc.InputError(
-            f"{name}: not a result document this library wrote ({type(err).__name__}).",
-            field=name,
-            code="not-a-result",
-        ) from None
+    except lc.LdnCompoundError as err:  # the file's fault: name the argument first
+        raise lc.InputError(f"{name}: {err.message}", field=name, code=err.code) from None
 
 
 @click.command()
