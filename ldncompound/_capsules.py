@@ -66,7 +66,7 @@ from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
-from ._validate import mass_field, percent_field, qfield, text_field
+from ._validate import MIN_DENSITY, mass_field, percent_field, qfield, text_field
 from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
 
@@ -183,12 +183,13 @@ class FillerLot:
         if self.density is not None:
             self.density.require(Dimension.CONCENTRATION, "filler.density")
             g = self.density.m_as(Unit.G_PER_ML)
-            if g <= 0 or g > 3:
+            if g < MIN_DENSITY or g > 3:
                 raise InputError.about(
                     "filler.density",
                     str(self.density),
                     "is not a plausible powder density",
-                    "0 to 3 g/mL",
+                    f"{plain(MIN_DENSITY)} to 3 g/mL (check mg/mL against g/mL)",
+                    code="out-of-range",
                 )
         if self.density is not None and self.pack_stat is not None:
             raise InputError.about(

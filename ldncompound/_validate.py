@@ -15,6 +15,7 @@ from ._units import Dimension, Quantity, Unit
 
 __all__ = [
     "DIMENSION",
+    "MIN_DENSITY",
     "check_text_characters",
     "concentration_field",
     "density_field",
@@ -114,8 +115,14 @@ def percent_field(
     return check
 
 
+#: The lightest density taken as plausible (g/mL): the lightest pharmaceutical powders are
+#: about 0.1 g/mL, so anything lower is most likely mg/mL written for g/mL.
+MIN_DENSITY = Decimal("0.05")
+
+
 def density_field(field: str, high: Decimal = Decimal(5)) -> Validator:
-    """A plausible powder or liquid density in g/mL, or ``None``."""
+    """A plausible powder or liquid density in g/mL (at least :data:`MIN_DENSITY`), or
+    ``None``."""
 
     def check(_i: object, _a: object, value: Quantity | None) -> None:
         if value is None:
@@ -126,12 +133,12 @@ def density_field(field: str, high: Decimal = Decimal(5)) -> Validator:
             )
         value.require(Dimension.CONCENTRATION, field)
         g_ml = value.m_as(Unit.G_PER_ML)
-        if g_ml <= 0 or g_ml > high:
+        if g_ml < MIN_DENSITY or g_ml > high:
             raise InputError.about(
                 field,
                 str(value),
                 "is not a plausible density",
-                f"more than 0 and at most {plain(high)} g/mL",
+                f"{plain(MIN_DENSITY)} to {plain(high)} g/mL (check mg/mL against g/mL)",
                 code="out-of-range",
             )
 

@@ -148,6 +148,7 @@ FLAG = {
     "source.average_weight": "--tablet-weight",
     "source.tablets_weighed": "--tablets-weighed",
     "source.assay": "--assay",
+    "source.powder_density": "--source-density",
     "source.allergens_declared": "--tablet-allergen",
     "calibration.volume": "--calibration-volume",
     "calibration.drops": "--calibration-drops",
@@ -281,6 +282,14 @@ each(
     "calibration.volume",
     "2.5 mg",
     Refused(DimensionError, "wrong-dimension", "calibration.volume"),
+)
+
+each(
+    "wrong-unit",
+    "capsules",
+    "source.powder_density",
+    "0.42 mg/mL",  # mg/mL written for g/mL: a thousandth of any powder's density
+    Refused(InputError, "out-of-range", "source.powder_density"),
 )
 
 # --- banned or ambiguous abbreviations ------------------------------------------------------------
