@@ -481,3 +481,116 @@ def test_an_unknown_acknowledgement_on_a_label_is_refused():
         label_order(acknowledge=("overfill",))
     assert (info.value.code, info.value.field) == ("unknown-acknowledgement", "acknowledge")
     assert "one of dose-above-range, dose-below-range, daily-dose-above-range" in info.value.message
+
+
+# --- the guard's own sentences -------------------------------------------------------------------
+
+
+def test_the_refusals_and_warnings_are_these_sentences():
+    """A pharmacist reads them; a batch consumer matches the code and field."""
+    from ldncompound._dose import check_dose  # noqa: PLC0415
+    from ldncompound._trace import Recorder  # noqa: PLC0415
+
+    def refusal(dose: str, per_day: str | None, acknowledge=()):
+        with pytest.raises(lc.InputError) as info:
+            check_dose(
+                lc.NALTREXONE,
+                lc.mass(dose),
+                "hcl",
+                doses_per_day=None if per_day is None else Decimal(per_day),
+                acknowledge=frozenset(acknowledge),
+                rec=Recorder(),
+            )
+        err = info.value
+        return err.code, err.field, err.value, err.message
+
+    tail = "on the order if the prescriber intends it."
+    assert refusal("6 mg", None) == (
+        "dose-above-range",
+        "dose",
+        "6 mg as naltrexone HCl",
+        (
+            "dose: '6 mg as naltrexone HCl' is above the usual low-dose range (0.1 mg-5 mg of "
+            "naltrexone HCl per dose); expected a dose in range, or the acknowledgement "
+            f"'dose-above-range' {tail}"
+        ),
+    )
+    assert refusal("50 mcg", None)[3] == (
+        "dose: '50 mcg as naltrexone HCl' is in the microgram range, below 0.1 mg-5 mg of "
+        "naltrexone HCl per dose; expected a dose in range, or the acknowledgement "
+        f"'dose-below-range' {tail}"
+    )
+    assert refusal("6 mg", "1", ["dose-above-range"])[1:] == (
+        "doses_per_day",
+        "6 mg as naltrexone HCl",
+        (
+            "doses_per_day: '6 mg as naltrexone HCl' gives 6 mg a day (1 dose a day), above the "
+            "daily limit of 5 mg; expected a dose in range, or the acknowledgement "
+            f"'daily-dose-above-range' {tail}"
+        ),
+    )
+    assert "gives 6 mg a day (2 doses a day)" in refusal("3 mg", "2")[3]
+    rec = Recorder()
+    check_dose(
+        lc.NALTREXONE,
+        lc.mass("6 mg"),
+        "hcl",
+        doses_per_day=None,
+        acknowledge=frozenset({"dose-above-range"}),
+        rec=rec,
+        field="steps[0].dose",
+    )
+    (warning,) = rec.warnings
+    assert (warning.code, warning.field, warning.message) == (
+        "dose-above-range",
+        "steps[0].dose",
+        (
+            "The dose 6 mg as naltrexone HCl is above the usual low-dose range (0.1 mg-5 mg of "
+            "naltrexone HCl per dose); acknowledged on the order."
+        ),
+    )
+    drug = lc.Drug.from_salt_factor("examplamine", base_name="b", salt_name="s", factor=Decimal(2))
+    rec = Recorder()
+    check_dose(
+        drug,
+        lc.mass("900 mg"),
+        "salt",
+        doses_per_day=None,
+        acknowledge=frozenset(),
+        rec=rec,
+        field="x",
+    )
+    (warning,) = rec.warnings
+    assert (warning.code, warning.field, warning.message) == (
+        "no-dose-range-check",
+        "x",
+        "examplamine has no dose profile, so no dose-range check was made.",
+    )
+
+
+def test_the_acknowledgement_refusals_are_these_sentences():
+    from ldncompound._dose import acknowledgements  # noqa: PLC0415
+
+    with pytest.raises(lc.InputError) as info:
+        acknowledgements(None, None, ("dose-above-range", "overfill"))
+    err = info.value
+    assert (err.code, err.field, err.value, err.message) == (
+        "unknown-acknowledgement",
+        "acknowledge",
+        "overfill",
+        (
+            "acknowledge: 'overfill' is not a check that can be acknowledged; expected one of "
+            "dose-above-range, dose-below-range, daily-dose-above-range."
+        ),
+    )
+    with pytest.raises(lc.InputError) as info:
+        acknowledgements(None, None, "dose-above-range")
+    err = info.value
+    assert (err.code, err.field, err.value, err.message) == (
+        "not-a-list",
+        "acknowledge",
+        "dose-above-range",
+        "acknowledge: 'dose-above-range' is text, not a list of codes; expected a tuple of codes.",
+    )
+    acknowledgements(None, None, ())
+    acknowledgements(None, None, ["daily-dose-above-range", "dose-below-range"])
