@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol
 import attrs
 import orjson
 
+from ._documents import shown_name
 from ._errors import InputError, LdnCompoundError
 from ._json import to_json
 from ._orders import decode, load, order_kind, parse_json
@@ -277,7 +278,7 @@ def _header(raw: bytes | _Unreadable) -> Columns:
     for name in names:
         if not _COLUMN.fullmatch(name):
             raise InputError.about(
-                name,
+                shown_name(name),
                 name,
                 "is not a column name",
                 "a dotted field path such as source.average_weight",

@@ -18,6 +18,7 @@ from ._errors import FormulationError, InputError
 from ._sources import Component
 from ._trace import Recorder
 from ._units import Quantity, Unit
+from ._validate import text_field
 
 __all__ = ["BeyondUseDate", "BudCategory", "DayCount", "Storage", "StudyBud", "assign_bud"]
 
@@ -96,12 +97,11 @@ class StudyBud:
     matches_formula_vehicle_container: bool
 
     def __attrs_post_init__(self) -> None:
-        if not self.reference.strip():
-            raise InputError.about(
-                "study.reference", self.reference, "is empty", "the study's citation"
-            )
+        text_field("study.reference")(None, None, self.reference)
         if self.days < 1 or self.days > 3650:
-            raise InputError.about("study.days", self.days, "is out of range", "1 to 3650 days")
+            raise InputError.about(
+                "study.days", self.days, "is out of range", "1 to 3650 days", code="out-of-range"
+            )
         if not self.matches_formula_vehicle_container:
             raise InputError.about(
                 "study.matches_formula_vehicle_container",

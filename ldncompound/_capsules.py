@@ -47,7 +47,7 @@ from ._capsule_data import (
     capsule_size,
     filler,
 )
-from ._dose import check_dose
+from ._dose import acknowledgements, check_dose
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -66,7 +66,7 @@ from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
-from ._validate import mass_field, percent_field, qfield
+from ._validate import MIN_DENSITY, mass_field, percent_field, qfield, text_field
 from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
 
@@ -133,7 +133,7 @@ class PackStat:
 
     size: str
     filler_per_capsule: Quantity = qfield(Dimension.MASS, mass_field("filler.pack_stat"))
-    method: str | None = None
+    method: str | None = attrs.field(default=None, validator=text_field("filler.pack_stat.method"))
     capsules_measured: int | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -173,7 +173,7 @@ class FillerLot:
     """The filler used: a table key, its lot and expiry, and measurements of this lot."""
 
     filler: str
-    lot: str | None = None
+    lot: str | None = attrs.field(default=None, validator=text_field("filler.lot"))
     expiry: dt.date | None = None
     pack_stat: PackStat | None = None
     density: Quantity | None = qfield(Dimension.CONCENTRATION, default=None)
@@ -183,12 +183,13 @@ class FillerLot:
         if self.density is not None:
             self.density.require(Dimension.CONCENTRATION, "filler.density")
             g = self.density.m_as(Unit.G_PER_ML)
-            if g <= 0 or g > 3:
+            if g < MIN_DENSITY or g > 3:
                 raise InputError.about(
                     "filler.density",
                     str(self.density),
                     "is not a plausible powder density",
-                    "0 to 3 g/mL",
+                    f"{plain(MIN_DENSITY)} to 3 g/mL (check mg/mL against g/mL)",
+                    code="out-of-range",
                 )
         if self.density is not None and self.pack_stat is not None:
             raise InputError.about(
@@ -207,10 +208,22 @@ class FillerLot:
 class ShellLot:
     """Empty capsule shells: material, lot, expiry and the measured average empty weight."""
 
-    material: str = "gelatin"
-    lot: str | None = None
+    material: str = attrs.field(default="gelatin", validator=text_field("shells.material"))
+    lot: str | None = attrs.field(default=None, validator=text_field("shells.lot"))
     expiry: dt.date | None = None
     weight: Quantity | None = qfield(Dimension.MASS, mass_field("shells.weight"), default=None)
+
+
+def check_one_day(count: int, doses_per_day: Decimal | None, units: str) -> None:
+    """Refuse a count of units below one day's doses (a swapped or shifted value, most often)."""
+    if doses_per_day is not None and count < doses_per_day:
+        raise InputError.about(
+            "count",
+            count,
+            f"is less than one day's doses ({plain(doses_per_day)} {units} a day)",
+            "at least one day's supply; check count and doses_per_day",
+            code="less-than-one-day",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -250,8 +263,8 @@ class CapsuleOrder:
     tablet_margin: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
-    acknowledge: tuple[str, ...] = ()
-    reference: str | None = None
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
+    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):
@@ -303,10 +316,16 @@ class CapsuleOrder:
                 str(self.doses_per_day),
                 "is out of range",
                 "a number of doses a day from 0 to 24",
+                code="out-of-range",
             )
+        check_one_day(self.count, self.doses_per_day, "capsules")
         if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
             raise InputError.about(
-                "qc_sample", self.qc_sample, "is out of range", "1 to 100 capsules"
+                "qc_sample",
+                self.qc_sample,
+                "is out of range",
+                "1 to 100 capsules",
+                code="out-of-range",
             )
 
 

@@ -36,7 +36,7 @@ from typing import Any, Literal
 import attrs
 
 from ._drug import BUILTIN_DRUGS, Drug
-from ._errors import InputError, LdnCompoundError
+from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import plain
 from ._parse import (
     UNIT_SPELLINGS,
@@ -78,6 +78,14 @@ def _spellings(dimension: Dimension) -> list[str]:
     """The accepted unit spellings of a dimension, longest first (for schema patterns)."""
     found = [s for s, u in UNIT_SPELLINGS.items() if u.dimension is dimension]
     return sorted(found, key=lambda s: (-len(s), s))
+
+
+def shown_name(name: str) -> str:
+    """A key from a document as a message may show it: as written when it is printable and
+    short, otherwise escaped and cut (a key may hold a line break or a terminal escape)."""
+    if name.isprintable() and len(name) <= 64:
+        return name
+    return printable(name[:40]) + ("..." if len(name) > 40 else "")
 
 
 def join(path: str, name: str | int) -> str:
@@ -176,13 +184,18 @@ class QuantityNode(Node):
         return f"{plain(value.magnitude)} {value.unit.display}"
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        if self.dimension is Dimension.CONCENTRATION:  # read as a strength ('250 mg/5 mL')
+            return StrengthNode().schema(defs) | {"description": self.expected + _GRAMMAR}
         units = "|".join(_spellings(self.dimension))
         return {
             "type": "string",
             "maxLength": 64,
             "pattern": f"^{_SPACES}[0-9]+(\\.[0-9]+)?{_SPACES}({units}){_SPACES}$",
-            "description": f"{self.expected}, in the input grammar (docs/units.md)",
+            "description": self.expected + _GRAMMAR,
         }
+
+
+_GRAMMAR = ", in the input grammar (docs/units.md)"
 
 
 @attrs.frozen
@@ -208,7 +221,7 @@ class StrengthNode(Node):
             "maxLength": 64,
             "pattern": f"^{_SPACES}{number}{_SPACES}({mass}){_SPACES}/{_SPACES}"
             f"({number}{_SPACES})?({volume}){_SPACES}$",
-            "description": f"{self.expected}, in the input grammar (docs/units.md)",
+            "description": self.expected + _GRAMMAR,
         }
 
 
@@ -328,7 +341,9 @@ class EnumNode(Node):
             for member in self.cls:
                 if member.value == value:
                     return member
-            raise InputError.about(path, value, "is not a known code", self.expected)
+            raise InputError.about(
+                path, value, "is not a known code", self.expected, code="unknown-code"
+            )
         raise _wrong(path, value, self.expected)
 
     def dump(self, value: enum.Enum) -> Any:
@@ -349,7 +364,9 @@ class DrugNode(Node):
             raise _wrong(path, value, self.expected)
         drug = BUILTIN_DRUGS.get(value)
         if drug is None:
-            raise InputError.about(path, value, "is not a built-in drug", self.expected)
+            raise InputError.about(
+                path, value, "is not a built-in drug", self.expected, code="unknown-drug"
+            )
         return drug
 
     def dump(self, value: Drug) -> str:
@@ -442,7 +459,7 @@ class ObjectNode(Node):
             for key in value:
                 if key not in self._allowed:
                     raise InputError.about(
-                        join(path, key),
+                        join(path, shown_name(key)),
                         None,
                         f"is not a field of {self._what(path)}",
                         "only the fields " + ", ".join(f.name for f in self.fields),
@@ -585,7 +602,11 @@ class TaggedNode(Node):
         form = self.forms.get(tag) if isinstance(tag, str) else None
         if form is None:
             raise InputError.about(
-                where, tag, f"is not a known {self.tag}", "one of " + ", ".join(self.forms)
+                where,
+                tag,
+                f"is not a known {self.tag}",
+                "one of " + ", ".join(self.forms),
+                code="unknown-code",
             )
         return form.load(value, path, textual)
 

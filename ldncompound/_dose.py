@@ -15,7 +15,35 @@ from ._numbers import CONTEXT, plain
 from ._trace import Recorder
 from ._units import Quantity, Unit
 
-__all__ = ["check_dose"]
+__all__ = ["DOSE_GUARDS", "acknowledgements", "check_dose"]
+
+#: The codes an order may acknowledge: each lets one dose guard through, with its warning.
+DOSE_GUARDS = ("dose-above-range", "dose-below-range", "daily-dose-above-range")
+
+
+def acknowledgements(_i: object, _a: object, value: object) -> None:
+    """attrs validator of an order's ``acknowledge``: dose-guard codes only.
+
+    A misspelt code would never match its guard, and text that lands here from a shifted CSV
+    column would be kept without a word; both are refused.
+    """
+    if isinstance(value, str):
+        raise InputError.about(
+            "acknowledge",
+            value,
+            "is text, not a list of codes",
+            "a tuple of codes",
+            code="not-a-list",
+        )
+    for code in value:  # type: ignore[attr-defined]
+        if code not in DOSE_GUARDS:
+            raise InputError.about(
+                "acknowledge",
+                code,
+                "is not a check that can be acknowledged",
+                "one of " + ", ".join(DOSE_GUARDS),
+                code="unknown-acknowledgement",
+            )
 
 
 def check_dose(
@@ -55,8 +83,9 @@ def check_dose(
                 (
                     "daily-dose-above-range",
                     (
-                        f"gives {plain(daily.magnitude)} mg a day ({plain(doses_per_day)} doses), above the daily "
-                        f"limit of {profile.daily_high}"
+                        f"gives {plain(daily.magnitude)} mg a day ({plain(doses_per_day)} "
+                        f"dose{'' if doses_per_day == 1 else 's'} a day), above the daily limit of "
+                        f"{profile.daily_high}"
                     ),
                     "doses_per_day",
                 )

@@ -99,7 +99,11 @@ class DropperCalibration:
             or not 1 <= self.drops <= 1000
         ):
             raise InputError.about(
-                "calibration.drops", self.drops, "is out of range", "1 to 1000 drops counted"
+                "calibration.drops",
+                self.drops,
+                "is out of range",
+                "1 to 1000 drops counted",
+                code="out-of-range",
             )
         if not isinstance(self.volume, Quantity):
             raise InputError.about(
@@ -112,6 +116,7 @@ class DropperCalibration:
                 str(self.volume),
                 "is out of range",
                 "more than 0 and at most 100 mL",
+                code="out-of-range",
             )
         per_ml = self.per_ml
         if not Decimal(5) <= per_ml <= Decimal(100):
@@ -194,7 +199,11 @@ class DropsOrder(LiquidFields):
             or not 1 <= self.max_drops <= 60
         ):
             raise InputError.about(
-                "max_drops", self.max_drops, "is out of range", "1 to 60 drops a dose"
+                "max_drops",
+                self.max_drops,
+                "is out of range",
+                "1 to 60 drops a dose",
+                code="out-of-range",
             )
 
 

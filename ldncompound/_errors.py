@@ -17,6 +17,14 @@ __all__ = [
 ]
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (controls, terminal escapes, line
+    separators, bidirectional overrides, lone surrogates) written as its Python escape."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 80 else repr(value[:77] + "...")

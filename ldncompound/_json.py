@@ -32,7 +32,7 @@ import attrs
 import orjson
 
 from ._drug import BUILTIN_DRUGS, Drug
-from ._errors import InputError
+from ._errors import InputError, LdnCompoundError
 from ._numbers import plain
 from ._parse import parse_date, parse_exact_decimal
 from ._units import Quantity
@@ -264,17 +264,53 @@ def to_json(value: Any) -> Any:
 
 def from_json(data: Any, cls: type[T] | None = None) -> T:
     """Rebuild a value from :func:`to_json` output; results are found by their ``schema`` id."""
+    loader: Callable[[Any], Any] | None = None
     if cls is None:
         schema = data.get("schema") if isinstance(data, dict) else None
-        if schema not in _SCHEMAS:
+        if not isinstance(schema, str) or schema not in _SCHEMAS:
             known = ", ".join(sorted(_SCHEMAS))
             raise InputError.about(
-                "schema", schema, "is not a known result schema", f"one of {known}"
+                "schema",
+                schema,
+                "is not a known result schema",
+                f"one of {known}",
+                code="unknown-schema",
             )
-        if schema in _LOADERS:
-            return _LOADERS[schema](data)  # type: ignore[no-any-return]
+        loader = _LOADERS.get(schema)
         cls = _SCHEMAS[schema]
-    return converter().structure(data, cls)
+    try:
+        if loader is not None:
+            return loader(data)  # type: ignore[no-any-return]
+        return converter().structure(data, cls)
+    except Exception as err:  # noqa: BLE001 - cattrs reports groups of errors; the caller gets ours
+        raise _not_written_here(err, cls) from None
+
+
+def _not_written_here(err: BaseException, cls: type[Any] | None) -> LdnCompoundError:
+    """The library's own error inside a cattrs error group (a validator's refusal), or one
+    sentence naming the first place the data does not fit (``order.count``)."""
+    pending = [err]
+    while pending:
+        e = pending.pop(0)
+        if isinstance(e, LdnCompoundError):
+            return e
+        pending += list(getattr(e, "exceptions", ()))
+    import cattrs  # noqa: PLC0415 - imported with the converter already
+
+    where = ""
+    if isinstance(err, cattrs.BaseValidationError):
+        first = cattrs.transform_error(err)[0]
+        problem, _, where = first.partition(" @ $")
+        where = where.lstrip(".")
+    else:
+        problem = f"{type(err).__name__}: {err}"
+    what = cls.__name__ if cls is not None else "result"
+    return InputError(
+        f"{where or 'the data'}: {problem}; expected a {what} document this library wrote.",
+        field=where or None,
+        expected=f"a {what} document",
+        code="not-a-result",
+    )
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:

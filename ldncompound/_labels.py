@@ -26,7 +26,7 @@ amount is given as a unit code and a ready-to-print display string ("mcg", never
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -34,9 +34,13 @@ from typing import Any
 import attrs
 
 from ._bud import Storage
+from ._dose import acknowledgements, check_dose
 from ._errors import InputError
 from ._numbers import CONTEXT, plain, private_context, significant
-from ._units import Quantity, Unit
+from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_count, parse_quantity
+from ._trace import Recorder
+from ._units import Dimension, Quantity, Unit
+from ._validate import check_text_characters
 from ._version import __version__
 
 __all__ = [
@@ -56,18 +60,12 @@ __all__ = [
 LABEL_SCHEMA = "ldncompound/label/1"
 _COUNTED = {Unit.CAPSULE, Unit.TABLET, Unit.DROP, Unit.DAY}
 
-#: Bidirectional overrides and isolates can make text display differently from what it is.
-_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-
 
 def check_caller_text(
     field: str, value: object, *, max_length: int = 200, required: bool = True
 ) -> None:
-    """Refuse caller text with control characters (C0/C1, DEL, bidirectional overrides).
-
-    Any Unicode letters, marks, digits, punctuation and spaces are accepted, including the
-    zero-width joiners some scripts need.
-    """
+    """Refuse missing (when ``required``), non-text, blank or over-long caller text, and text
+    with control characters (:func:`~ldncompound._validate.check_text_characters`)."""
     if value is None:
         if required:
             raise InputError.about(field, value, "is missing", "text", code="missing")
@@ -86,15 +84,7 @@ def check_caller_text(
             f"at most {max_length} characters",
             code="too-long",
         )
-    for ch in value:
-        if unicodedata.category(ch) in {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"} or ch in _BIDI_CONTROLS:
-            raise InputError.about(
-                field,
-                value,
-                f"contains the control character U+{ord(ch):04X}",
-                "printable text (control characters and terminal escapes are refused)",
-                code="control-character",
-            )
+    check_text_characters(field, value)
 
 
 def _text(
@@ -122,6 +112,8 @@ class LabelOrder:
     ``directions`` replaces the composed directions entirely; otherwise they are composed from
     ``dose`` (default: one unit's strength), ``doses_per_day`` (default: the order's) and the
     pharmacist's ``timing`` (e.g. "at bedtime"), which is never added unless given.
+    ``acknowledge`` adds dose-guard codes (``dose-above-range``...) to those of the result's
+    order, for a label dose or frequency the prescriber intends outside the drug's profile.
     """
 
     patient: str = attrs.field(validator=_text("patient"))
@@ -140,6 +132,7 @@ class LabelOrder:
         default=None, validator=_text("step", required=False, max_length=200)
     )
     quantity: Quantity | None = None
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
 
 
 @attrs.frozen(kw_only=True)
@@ -193,6 +186,10 @@ class PreparationFacts:
     lot: str | None
     device: str | None = None
     dose_text: str | None = None
+    #: what one dose measures for a liquid (mL) or drops (drops); None for counted units
+    measure: Quantity | None = None
+    #: the dose one measure delivers (a liquid's or drops' delivered dose)
+    delivered: Quantity | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -305,6 +302,147 @@ def _directions(facts: PreparationFacts, order: LabelOrder) -> str:
     return f"{facts.verb} {measure} {facts.route}{how} {_frequency(per_day)}{timing}."
 
 
+#: An amount written in free text: a number (commas and points included, to be refused by the
+#: grammar) and the word after it.
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\w.,])([0-9][0-9.,]*)[ \u00a0\u202f]*([^\s0-9.,;:()\[\]]+)")
+
+
+def _guard(
+    result: Any, facts: PreparationFacts, order: LabelOrder, *, planned: bool = False
+) -> None:
+    """Refuse a label whose dose, frequency or directions disagree with the drug's profile or
+    with what was compounded.
+
+    The label's dose and doses a day go through the result's dose guards (with the
+    acknowledgements of the result's order and the label order); one day's doses must not
+    exceed the quantity dispensed; an amount written in caller directions must be what a
+    dose of this preparation is (a whole number of units, the liquid's measured volume and
+    dose, the drops per dose), so that '45 mg' or '4.5 mcg' on a 4.5 mg capsule label is
+    refused, and so are decimal commas and banned abbreviations in them.
+    """
+    per_day = order.doses_per_day or facts.doses_per_day
+    dose = order.dose or result.dose
+    source = result.order.source
+    acknowledged = frozenset((*result.order.acknowledge, *order.acknowledge))
+
+    def guard(amount: Quantity, field: str) -> None:
+        check_dose(
+            source.drug,
+            amount,
+            result.dose_basis,
+            doses_per_day=per_day,
+            acknowledge=acknowledged,
+            rec=Recorder(),
+            field=field,
+        )
+
+    guard(dose, "dose")
+    if per_day is not None:
+        if facts.measure is None:
+            units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
+            need, have = units * per_day, facts.quantity.magnitude
+            what = facts.unit_noun_plural
+        else:
+            one = result.dose_volume if facts.measure.unit is Unit.DROP else facts.measure
+            need, have, what = one.m_as(Unit.ML) * per_day, facts.quantity.m_as(Unit.ML), "mL"
+        if need > have:
+            raise InputError.about(
+                "doses_per_day",
+                plain(per_day),
+                f"needs {significant(need)} {what} a day, more than the "
+                f"{LabelAmount.of(facts.quantity).display} dispensed",
+                "a frequency whose doses for one day fit in the quantity dispensed",
+                code="less-than-one-day",
+            )
+    # A kit's directions come from its plan, whose every step dose was guarded; only the
+    # caller's timing text is read for amounts there.
+    texts = (
+        {"timing": order.timing}
+        if planned
+        else {
+            "directions": order.directions,
+            "timing": order.timing,
+        }
+    )
+    for field, text in texts.items():
+        if text is None:
+            continue
+        for match in _AMOUNT_IN_TEXT.finditer(text):
+            if _DEVICE_AFTER.match(text, match.end()) is None:
+                _check_written_amount(match, facts, dose, guard, field)
+
+
+#: A volume that names a measuring device's size ('the 1 mL oral syringe'), not a dose.
+_DEVICE_AFTER = re.compile(
+    r"[ \u00a0]+(?:oral |dosing |measuring )?(?:syringe|dropper|cup|spoon|bottle|vial)s?\b",
+    re.IGNORECASE,
+)
+
+
+_DOSE_DIMENSIONS = (Dimension.MASS, Dimension.VOLUME, Dimension.DROPS)
+
+
+def _check_written_amount(
+    match: re.Match[str],
+    facts: PreparationFacts,
+    dose: Quantity,
+    guard: Callable[[Quantity, str], None],
+    field: str,
+) -> None:
+    number, word = match.groups()
+    written = f"{number} {word}"
+    unit = UNIT_SPELLINGS.get(word)
+    if unit is None and word not in REFUSED_UNITS:
+        return  # a word, not a unit: '2 capsules', '10 pm'
+    if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
+        return  # a strength or a share: '1 mg/mL', '10 %'
+    if unit is Unit.DROP:
+        if facts.measure is not None and facts.measure.unit is Unit.DROP:
+            drops = parse_count(number, field=field, maximum=10_000)
+            if drops != facts.measure.magnitude:
+                _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")
+        return
+    amount = parse_quantity(written, field=field, dimension=_DOSE_DIMENSIONS)
+    if amount.dimension is Dimension.VOLUME:
+        # only an oral liquid is dosed by volume; other labels may name the bottle's volume
+        measure = facts.measure
+        if (
+            measure is not None
+            and measure.unit is Unit.ML
+            and amount.m_as(Unit.ML) != measure.magnitude
+        ):
+            _mismatch(field, written, f"{LabelAmount.of(measure).display} a dose")
+        return
+    mg = amount.m_as(Unit.MG)
+    if facts.delivered is not None:
+        ordered, delivered = dose.m_as(Unit.MG), facts.delivered.m_as(Unit.MG)
+        if not min(ordered, delivered) * CLOSE[0] <= mg <= max(ordered, delivered) * CLOSE[1]:
+            _mismatch(field, written, f"the dose, {LabelAmount.of(dose).display}")
+        return
+    units = CONTEXT.divide(mg, facts.strength.m_as(Unit.MG))
+    if units != units.to_integral_value():
+        _mismatch(
+            field,
+            written,
+            f"a whole number of {facts.unit_noun_plural} of {LabelAmount.of(facts.strength).display}",
+        )
+    guard(amount, field)
+
+
+#: A written liquid dose may differ from the exact one by rounding (three significant digits).
+CLOSE = (Decimal("0.995"), Decimal("1.005"))
+
+
+def _mismatch(field: str, written: str, expected: str) -> None:
+    raise InputError.about(
+        field,
+        written,
+        "does not match what was compounded",
+        f"{expected} (check mg against mcg and the decimal point)",
+        code="directions-dose-mismatch",
+    )
+
+
 def _aux(facts: PreparationFacts) -> tuple[AuxiliaryWarning, ...]:
     codes = ["opioid"]
     if facts.suspension:
@@ -349,6 +487,10 @@ def _quantity(facts: PreparationFacts, order: LabelOrder) -> Quantity:
 @private_context
 def build_label(result: Any, order: LabelOrder) -> Label:
     """The label for ``result`` (any preparation's result) with the caller's ``order``."""
+    return _build_label(result, order)
+
+
+def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> Label:
     schema = getattr(result, "schema", None)
     adapter = _FACTS.get(schema or "")
     if adapter is None:
@@ -356,6 +498,7 @@ def build_label(result: Any, order: LabelOrder) -> Label:
             "result", schema, "is not a result the library can label", "a preparation result"
         )
     facts = adapter(result)
+    _guard(result, facts, order, planned=planned)
     strength = LabelAmount.of(facts.strength)
     return Label(
         schema=LABEL_SCHEMA,
@@ -471,6 +614,8 @@ def _liquid_facts(r: Any) -> PreparationFacts:
         lot=r.order.reference,
         device=r.syringe.name,
         dose_text=f"{plain(r.dose_measured.magnitude)} mL ({delivered} {r.dose_delivered.unit.display})",
+        measure=r.dose_measured,
+        delivered=r.dose_delivered,
     )
 
 
@@ -497,6 +642,8 @@ def _drops_facts(r: Any) -> PreparationFacts:
         doses_per_day=r.order.doses_per_day,
         lot=r.order.reference,
         dose_text=f"{drops} ({delivered} {r.dose_delivered.unit.display})",
+        measure=Quantity(r.drops_per_dose, Unit.DROP),
+        delivered=r.dose_delivered,
     )
 
 
@@ -556,7 +703,7 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
     for c in kit.containers:
         batch = by_strength[c.strength.m_as(Unit.MG)]
         labels.append(
-            build_label(
+            _build_label(
                 batch,
                 attrs.evolve(
                     order,
@@ -564,6 +711,7 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
                     step=c.label,
                     quantity=Quantity(c.units, Unit.CAPSULE),
                 ),
+                planned=True,
             )
         )
     fills = kit.liquid_fills or kit.drops_fills
@@ -573,7 +721,9 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
             f"{f.start.isoformat()} to {f.end.isoformat()}"
         )
         directions = " ".join(_with_timing(t, order.timing) for t in _split_steps(f.directions))
-        labels.append(build_label(made, attrs.evolve(order, directions=directions, step=step)))
+        labels.append(
+            _build_label(made, attrs.evolve(order, directions=directions, step=step), planned=True)
+        )
     return tuple(labels)
 
 
@@ -634,7 +784,9 @@ def render_label(label: Label, *, width: int = 48) -> str:
     Raises :class:`InputError` (``label-too-narrow``) when a single word cannot fit.
     """
     if width < 20 or width > 200:
-        raise InputError.about("width", width, "is out of range", "20 to 200 columns")
+        raise InputError.about(
+            "width", width, "is out of range", "20 to 200 columns", code="out-of-range"
+        )
     blocks: list[tuple[str, str]] = [
         ("pharmacy", f"{label.pharmacy.name}, {label.pharmacy.address}, {label.pharmacy.phone}"),
         ("rx_number", f"Rx {label.rx_number}" + (f"  Lot {label.lot}" if label.lot else "")),

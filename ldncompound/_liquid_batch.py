@@ -47,7 +47,7 @@ from ._devices import (
     Measurement,
     MeasuringDevice,
 )
-from ._dose import check_dose
+from ._dose import acknowledgements, check_dose
 from ._drug import Drug
 from ._errors import FormulationError, InputError
 from ._labels import LabelFacts, auxiliary_statements
@@ -56,7 +56,7 @@ from ._numbers import CONTEXT, HUNDRED, ONE, ceil_int, fixed, places_of, plain, 
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import concentration_field, percent_field, qfield, volume_field
+from ._validate import concentration_field, percent_field, qfield, text_field, volume_field
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._weighing import CLASS_III_SOURCE, Balance
 
@@ -136,8 +136,8 @@ class LiquidFields:
     storage: Storage | None = None
     day_count: DayCount | None = None
     study: StudyBud | None = None
-    acknowledge: tuple[str, ...] = ()
-    reference: str | None = None
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
+    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):
@@ -175,6 +175,7 @@ class LiquidFields:
                 str(self.doses_per_day),
                 "is out of range",
                 "a number of doses a day above 0 and at most 24",
+                code="out-of-range",
             )
         if (self.days_supply is None) == (self.volume is None):
             raise InputError.about(
@@ -191,7 +192,11 @@ class LiquidFields:
                 or not 1 <= self.days_supply <= MAX_DAYS
             ):
                 raise InputError.about(
-                    "days_supply", self.days_supply, "is out of range", f"1 to {MAX_DAYS} days"
+                    "days_supply",
+                    self.days_supply,
+                    "is out of range",
+                    f"1 to {MAX_DAYS} days",
+                    code="out-of-range",
                 )
             if self.doses_per_day is None:
                 raise InputError.about(
@@ -403,10 +408,10 @@ def make_batch(
     drug, basis = su.drug, su.basis
     c = concentration.m_as(Unit.MG_PER_ML)
     days_supply = order.days_supply
+    per_day = order.doses_per_day
     if order.volume is not None:
         dispense = order.volume.m_as(Unit.ML)
     else:
-        per_day = order.doses_per_day
         if days_supply is None or per_day is None:  # pragma: no cover - validated on the order
             raise AssertionError(order)
         dispense = rec.step(
@@ -424,6 +429,15 @@ def make_batch(
             f"is less than one dose ({significant(dose_volume)} mL)",
             "a volume to dispense of at least one dose",
             code="less-than-one-dose",
+        )
+    if per_day is not None and dispense < dose_volume * per_day:
+        raise InputError.about(
+            "volume",
+            f"{plain(dispense)} mL",
+            f"is less than one day's doses ({significant(dose_volume * per_day)} mL at "
+            f"{plain(per_day)} doses a day)",
+            "a volume to dispense of at least one day's doses; check volume and doses_per_day",
+            code="less-than-one-day",
         )
     if dispense > MAX_VOLUME:
         raise FormulationError.about(

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ._documents import ObjectNode, node_for, register_variants
+from ._documents import ObjectNode, node_for, register_variants, shown_name
 from ._errors import InputError
 from ._weighing import Balance
 
@@ -110,7 +110,7 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         for key, _ in pairs:
             if key in seen:
                 raise InputError.about(
-                    key,
+                    shown_name(key),
                     None,
                     "appears twice in one JSON object (which one is meant is unknowable)",
                     "each field once",

@@ -184,8 +184,13 @@ def _describe_char(ch: str) -> str:
     return f"{code} {name}" if name else code
 
 
-def _screen(text: object, field: str) -> str:
-    """Common checks for every text input; returns it stripped of surrounding spaces."""
+def _screen(
+    text: object, field: str, wanted: str = "an amount with a unit such as '4.5 mg'"
+) -> str:
+    """Common checks for every text input; returns it stripped of surrounding spaces.
+
+    ``wanted`` says what the field holds, for the refusal of blank text.
+    """
     if not isinstance(text, str):
         if isinstance(text, float):
             raise InputError.about(
@@ -217,9 +222,7 @@ def _screen(text: object, field: str) -> str:
             )
     stripped = text.strip(" \u00a0\u202f\t")
     if not stripped:
-        raise InputError.about(
-            field, text, "is empty", "an amount with a unit such as '4.5 mg'", code="empty"
-        )
+        raise InputError.about(field, text, "is empty", wanted, code="empty")
     return stripped
 
 
@@ -247,7 +250,7 @@ def _diagnose_number(text: str, field: str, example: str) -> None:
                 f"ASCII digits, e.g. {example}",
                 code="non-ascii-digit",
             )
-    if re.match(r"[0-9.]*,", text) or re.match(r"[0-9]+ [0-9]{3}\b", text):
+    if re.match(r"[0-9.]*,", text) or re.match(r"[0-9]+[ \u00a0\u202f][0-9]{3}\b", text):
         raise InputError.about(
             field,
             text,
@@ -367,7 +370,10 @@ def parse_quantity(
     wrong dimension, zero (unless ``allow_zero``) and amounts above ``maximum`` or absurd.
     """
     dims = dimension if isinstance(dimension, tuple) else (dimension,)
-    s = _screen(text, field)
+    if dims == (Dimension.CONCENTRATION,) and isinstance(text, str) and "/" in text:
+        # one grammar for a mass per volume wherever it is read: '250 mg/5 mL' is 50 mg/mL in
+        # an order document as on the command line, and '1 mg/5 cc' is refused for its 'cc'
+        return parse_strength(text, field=field, maximum=maximum).concentration
     example = (
         "'4.5 mg'"
         if Dimension.MASS in dims
@@ -377,6 +383,7 @@ def parse_quantity(
     )
     if Dimension.FRACTION in dims and len(dims) == 1:
         example = "'10 %'"
+    s = _screen(text, field, f"an amount with a unit such as {example}")
     m = _QUANTITY_RE.fullmatch(s)
     if m is None:
         _diagnose_number(s, field, example)
@@ -411,7 +418,7 @@ def parse_strength(text: object, *, field: str, maximum: Quantity | None = None)
     The volume amount is optional; both amounts must be positive. Also refuses everything
     :func:`parse_quantity` refuses.
     """
-    s = _screen(text, field)
+    s = _screen(text, field, "a strength such as '1 mg/mL'")
     m = _STRENGTH_RE.fullmatch(s)
     if m is None:
         _diagnose_number(s, field, "'1 mg/mL'")
@@ -431,6 +438,10 @@ def parse_strength(text: object, *, field: str, maximum: Quantity | None = None)
             code="malformed-strength",
         )
     amount_text, mass_token, volume_text, volume_token = m.groups()
+    combined = f"{mass_token}/{volume_token}"  # 'mg/L' and 'mg/kg' are refused as written
+    if volume_text is None and (combined in REFUSED_UNITS or _VOLUME.get(volume_token) is Unit.L):
+        problem, expected = REFUSED_UNITS.get(combined, REFUSED_UNITS["mg/L"])
+        raise UnitError.about(field, s, problem, expected, code="refused-unit")
     amount = _check_digits(amount_text, s, field)
     mass_unit = _unit_for(mass_token, s, field, (Dimension.MASS,))
     volume_unit = _unit_for(volume_token, s, field, (Dimension.VOLUME,))
@@ -456,7 +467,7 @@ def parse_decimal(
         value = text
         s = str(text)
     else:
-        s = _screen(text, field)
+        s = _screen(text, field, "a number such as '4.5'")
         if _DECIMAL_RE.fullmatch(s) is None:
             _diagnose_number(s, field, "'4.5'")
             raise InputError.about(
@@ -503,7 +514,7 @@ def parse_count(
         value = text
         shown: object = text
     else:
-        s = _screen(text, field)
+        s = _screen(text, field, "a whole number such as '30'")
         shown = s
         if not re.fullmatch(r"[0-9]+", s):
             _diagnose_number(s, field, "'30'")
@@ -532,7 +543,7 @@ def parse_date(text: object, *, field: str) -> dt.date:
     """Parse an ISO date ``YYYY-MM-DD`` (dates are never guessed from other layouts)."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
-    s = _screen(text, field)
+    s = _screen(text, field, "a date such as '2027-03-31'")
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s):
         raise InputError.about(
             field, s, "is not a date in the form YYYY-MM-DD", "e.g. '2027-03-31'", code="bad-date"

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import InputError, LdnCompoundError
+from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import CONTEXT, HUNDRED, plain, private_context
 from ._qc import WeightCheck, WeightWindow, check_weights
 from ._trace import ResultWarning, Step
@@ -130,18 +130,19 @@ class CompoundingRecord:
 class Difference:
     """One difference found by verification: the field, what the record says, what was found."""
 
-    field: str
-    recorded: str
-    found: str
+    field: str = attrs.field(converter=printable)
+    recorded: str = attrs.field(converter=printable)
+    found: str = attrs.field(converter=printable)
     reason: str
 
 
 @attrs.frozen(kw_only=True)
 class VerifyReport:
-    """The outcome of :func:`verify_record`."""
+    """The outcome of :func:`verify_record`. Text read from the record (its id, recorded
+    values, field names) is kept printable: a control character shows as its escape."""
 
     schema: str
-    record_id: str
+    record_id: str = attrs.field(converter=printable)
     ok: bool
     differences: tuple[Difference, ...]
     checked: tuple[str, ...]
@@ -178,10 +179,16 @@ def _adapter(
     Callable[[Any], tuple[TableValue, ...]],
     Callable[..., MasterFormulationRecord],
 ]:
-    found = _ADAPTERS.get(schema)
+    found = _ADAPTERS.get(schema) if isinstance(schema, str) else None
     if found is None:
         known = ", ".join(sorted(_ADAPTERS))
-        raise InputError.about("result.schema", schema, "has no record support", f"one of {known}")
+        raise InputError.about(
+            "result.schema",
+            schema,
+            "has no record support",
+            f"one of {known}",
+            code="unknown-schema",
+        )
     return found
 
 
@@ -600,6 +607,21 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _items(data: dict[str, Any], key: str, differences: list[Difference]) -> list[Any]:
+    """The list a record keeps under ``key`` (absent is empty; anything else a difference)."""
+    value = data.get(key)
+    if value is None or isinstance(value, list):
+        return value or []
+    differences.append(
+        Difference(field=key, recorded=_show(value), found="", reason="is not a list")
+    )
+    return []
+
+
 @private_context
 def verify_record(data: Any) -> VerifyReport:
     """Recompute a record (its JSON data) and report every difference by field.
@@ -634,10 +656,14 @@ def verify_record(data: Any) -> VerifyReport:
     checked.append("every amount of the result, recomputed from the stored order")
     if data.get("library_version") != __version__:
         checked.append(
-            f"note: recorded with ldncompound {data.get('library_version')}, verified with {__version__}"
+            f"note: recorded with ldncompound {printable(str(data.get('library_version')))}, "
+            f"verified with {__version__}"
         )
-    container = data.get("master", {}).get("container", "")
-    description = data.get("master", {}).get("description", "")
+    stored_master = data.get("master")
+    if not isinstance(stored_master, dict):
+        stored_master = {}
+    container = _text(stored_master.get("container"))
+    description = _text(stored_master.get("description"))
     expected_master = to_json(master(recomputed, container=container, description=description))
     differences += _diff(
         data.get("master"),
@@ -652,7 +678,7 @@ def verify_record(data: Any) -> VerifyReport:
     }
     expected_tables["record.weighing_tolerance"] = data.get("weighing_tolerance")
     stored_keys: set[str] = set()
-    for i, tv in enumerate(data.get("table_values", []) or []):
+    for i, tv in enumerate(_items(data, "table_values", differences)):
         key = tv.get("key") if isinstance(tv, dict) else None
         field = f"table_values[{i}]"
         if not isinstance(key, str) or key not in expected_tables:
@@ -687,7 +713,8 @@ def verify_record(data: Any) -> VerifyReport:
     checked.append("every stored table value against the library's tables")
     tolerance = WEIGHING_TOLERANCE
     try:
-        tolerance = Quantity.from_json(data.get("weighing_tolerance"), "weighing_tolerance")
+        stored_tolerance = Quantity.from_json(data.get("weighing_tolerance"), "weighing_tolerance")
+        tolerance = stored_tolerance.require(Dimension.FRACTION, "weighing_tolerance")
     except LdnCompoundError:
         differences.append(
             Difference(
@@ -698,12 +725,13 @@ def verify_record(data: Any) -> VerifyReport:
             )
         )
     planned = _planned(recomputed)
-    for i, a in enumerate(data.get("actual_weighings", []) or []):
+    for i, a in enumerate(_items(data, "actual_weighings", differences)):
         field = f"actual_weighings[{i}]"
         try:
             number = int(a["number"])
             actual = Quantity.from_json(a["actual"], field)
-        except (LdnCompoundError, KeyError, TypeError, ValueError):
+            planned_data = a.get("planned")
+        except (LdnCompoundError, KeyError, TypeError, ValueError, AttributeError):
             differences.append(
                 Difference(
                     field=field, recorded=str(a), found="", reason="is not a readable weighing"
@@ -730,18 +758,18 @@ def verify_record(data: Any) -> VerifyReport:
                     reason=f"deviates {_pct(check.deviation)} %, outside +/-{tolerance}",
                 )
             )
-        if not _same(a.get("planned"), check.planned.to_json()):
+        if not _same(planned_data, check.planned.to_json()):
             differences.append(
                 Difference(
                     field=f"{field}.planned",
-                    recorded=_show(a.get("planned")),
+                    recorded=_show(planned_data),
                     found=str(check.planned),
                     reason="differs from the recomputed plan",
                 )
             )
     checked.append("each actual weighing or measured volume against its plan and tolerance")
     window = _window(recomputed)
-    for i, w in enumerate(data.get("unit_weights", []) or []):
+    for i, w in enumerate(_items(data, "unit_weights", differences)):
         field = f"unit_weights[{i}]"
         try:
             q = Quantity.from_json(w, field)

@@ -31,7 +31,7 @@ from ._errors import InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, plain
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import density_field, mass_field, percent_field, qfield, text_field
+from ._validate import density_field, mass_field, percent_field, qfield, text_field, text_items
 
 __all__ = [
     "ApiLot",
@@ -348,7 +348,9 @@ class TabletSource:
     tablets_weighed: int | None = None
     lot: str | None = attrs.field(default=None, validator=text_field("tablets.lot"))
     product: str | None = attrs.field(default=None, validator=text_field("tablets.product"))
-    allergens_declared: tuple[str, ...] | None = None
+    allergens_declared: tuple[str, ...] | None = attrs.field(
+        default=None, validator=text_items("tablets.allergens_declared")
+    )
     powder_density: Quantity | None = qfield(
         Dimension.CONCENTRATION, density_field("tablets.powder_density"), default=None
     )

@@ -25,6 +25,7 @@ import attrs
 
 from ._capsules import CapsuleOrder, CapsuleResult, formulate_capsules
 from ._devices import DEVICES, MEASURABLE_FRACTION, DeviceKind, MeasuringDevice
+from ._dose import check_dose
 from ._drops import MAX_DROPS, DropsOrder, DropsResult, formulate_drops
 from ._errors import FormulationError, InputError
 from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
@@ -89,7 +90,11 @@ class TitrationStep:
             or not 1 <= self.days <= MAX_DAYS
         ):
             raise InputError.about(
-                "steps.days", self.days, "is out of range", f"1 to {MAX_DAYS} days"
+                "steps.days",
+                self.days,
+                "is out of range",
+                f"1 to {MAX_DAYS} days",
+                code="out-of-range",
             )
 
 
@@ -253,6 +258,7 @@ class TitrationOrder:
                 self.maintenance_days,
                 "is out of range",
                 f"0 to {MAX_DAYS} days",
+                code="out-of-range",
             )
         total = sum(s.days for s in self.steps) + self.maintenance_days
         if total > MAX_DAYS:
@@ -261,7 +267,11 @@ class TitrationOrder:
             )
         if self.doses_per_day is not None and not (0 < self.doses_per_day <= 4):
             raise InputError.about(
-                "doses_per_day", str(self.doses_per_day), "is out of range", "1 to 4 doses a day"
+                "doses_per_day",
+                str(self.doses_per_day),
+                "is out of range",
+                "1 to 4 doses a day",
+                code="out-of-range",
             )
         needed = {
             KitForm.CAPSULES: self.capsules,
@@ -475,6 +485,7 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
             "protocol",
         )
     plans = _step_plans(order)
+    _check_step_doses(order, per_day, rec)
     schedule = _schedule(plans, per_day)
     rec.step(
         "schedule",
@@ -530,6 +541,38 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
     )
+
+
+def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) -> None:
+    """Guard every step's dose, the maintenance dose and their daily totals.
+
+    The strengths compounded do not show them all (a 9 mg step may be two 4.5 mg capsules, a
+    liquid fill is checked at its highest dose only), so each dose the prescriber ordered is
+    checked against the drug's profile, with the acknowledgements of the kit's template order.
+    """
+    kit = {
+        KitForm.CAPSULES: order.capsules,
+        KitForm.LIQUID: order.liquid,
+        KitForm.DROPS: order.drops,
+    }[order.form]
+    if kit is None:  # pragma: no cover - validated on the order
+        raise AssertionError(order)
+    template = kit.template
+    drug = template.source.drug
+    basis = template.dose_basis or drug.default_basis
+    doses = [(f"steps[{i}].dose", s.dose) for i, s in enumerate(order.steps)]
+    for field, dose in [*doses, ("maintenance", order.maintenance)]:
+        check_dose(
+            drug,
+            dose,
+            basis,
+            doses_per_day=per_day,
+            acknowledge=frozenset(template.acknowledge),
+            rec=rec,
+            field=field,
+        )
+        if drug.profile is None:
+            break  # one "no dose-range check" warning for the kit, not one per step
 
 
 def _capsule_kit(

@@ -42,9 +42,9 @@ from ._bud import (
     assign_bud,
     check_supply,
 )
-from ._capsules import Weighing
+from ._capsules import Weighing, check_one_day
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
-from ._dose import check_dose
+from ._dose import acknowledgements, check_dose
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -65,7 +65,7 @@ from ._sources import Component, Source, TabletSource, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._troche_data import TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
-from ._validate import density_field, mass_field, percent_field, qfield, text_field
+from ._validate import density_field, mass_field, percent_field, qfield, text_field, text_items
 from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
 
@@ -287,7 +287,9 @@ class BaseLot:
     density: Quantity | None = qfield(
         Dimension.CONCENTRATION, density_field("base.density"), default=None
     )
-    allergens_declared: tuple[str, ...] | None = None
+    allergens_declared: tuple[str, ...] | None = attrs.field(
+        default=None, validator=text_items("base.allergens_declared")
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.base is None and self.name is None:
@@ -380,7 +382,9 @@ class Additive:
     displacement: Displacement | None = None
     lot: str | None = attrs.field(default=None, validator=text_field("ingredient.lot"))
     expiry: dt.date | None = None
-    allergens_declared: tuple[str, ...] = ()
+    allergens_declared: tuple[str, ...] = attrs.field(
+        default=(), validator=text_items("ingredient.allergens_declared")
+    )
     contains_water: bool = False
     preservative: bool = False
 
@@ -427,7 +431,9 @@ class TrocheDiluent:
     displacement: Displacement | None = None
     lot: str | None = attrs.field(default=None, validator=text_field("diluent.lot"))
     expiry: dt.date | None = None
-    allergens_declared: tuple[str, ...] = ()
+    allergens_declared: tuple[str, ...] = attrs.field(
+        default=(), validator=text_items("diluent.allergens_declared")
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_displacement("diluent.displacement", self.displacement)
@@ -481,8 +487,8 @@ class TrocheOrder:
     tablet_margin: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
-    acknowledge: tuple[str, ...] = ()
-    reference: str | None = None
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
+    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):
@@ -540,9 +546,17 @@ class TrocheOrder:
                 str(self.doses_per_day),
                 "is out of range",
                 "a number of doses a day from 0 to 24",
+                code="out-of-range",
             )
+        check_one_day(self.count, self.doses_per_day, "units")
         if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
-            raise InputError.about("qc_sample", self.qc_sample, "is out of range", "1 to 100 units")
+            raise InputError.about(
+                "qc_sample",
+                self.qc_sample,
+                "is out of range",
+                "1 to 100 units",
+                code="out-of-range",
+            )
 
 
 @attrs.frozen(kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -15,12 +16,15 @@ from ._units import Dimension, Quantity, Unit
 
 __all__ = [
     "DIMENSION",
+    "MIN_DENSITY",
+    "check_text_characters",
     "concentration_field",
     "density_field",
     "mass_field",
     "percent_field",
     "qfield",
     "text_field",
+    "text_items",
     "volume_field",
 ]
 
@@ -115,8 +119,14 @@ def percent_field(
     return check
 
 
+#: The lightest density taken as plausible (g/mL): the lightest pharmaceutical powders are
+#: about 0.1 g/mL, so anything lower is most likely mg/mL written for g/mL.
+MIN_DENSITY = Decimal("0.05")
+
+
 def density_field(field: str, high: Decimal = Decimal(5)) -> Validator:
-    """A plausible powder or liquid density in g/mL, or ``None``."""
+    """A plausible powder or liquid density in g/mL (at least :data:`MIN_DENSITY`), or
+    ``None``."""
 
     def check(_i: object, _a: object, value: Quantity | None) -> None:
         if value is None:
@@ -127,20 +137,47 @@ def density_field(field: str, high: Decimal = Decimal(5)) -> Validator:
             )
         value.require(Dimension.CONCENTRATION, field)
         g_ml = value.m_as(Unit.G_PER_ML)
-        if g_ml <= 0 or g_ml > high:
+        if g_ml < MIN_DENSITY or g_ml > high:
             raise InputError.about(
                 field,
                 str(value),
                 "is not a plausible density",
-                f"more than 0 and at most {plain(high)} g/mL",
+                f"{plain(MIN_DENSITY)} to {plain(high)} g/mL (check mg/mL against g/mL)",
                 code="out-of-range",
             )
 
     return check
 
 
+#: Bidirectional overrides and isolates can make text display differently from what it is.
+_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+#: Control, surrogate, private-use and unassigned code points, and line or paragraph separators.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def check_text_characters(field: str, value: str) -> None:
+    """Refuse caller text holding a control character (C0/C1, DEL: terminal escapes), a line
+    separator, a bidirectional override, or a surrogate, private-use or unassigned code point.
+
+    Any Unicode letters, marks, digits, punctuation and spaces are accepted, including the
+    zero-width joiners some scripts need.
+    """
+    if value.isascii() and _CONTROL.search(value) is None:
+        return  # printable ASCII: the usual case, checked without a lookup per character
+    for ch in value:
+        if unicodedata.category(ch) in _REFUSED_CATEGORIES or ch in _BIDI_CONTROLS:
+            raise InputError.about(
+                field,
+                value,
+                f"contains a control character (U+{ord(ch):04X})",
+                "printable text (control characters and terminal escapes are refused)",
+                code="control-character",
+            )
+
+
 def text_field(field: str, max_length: int = 200) -> Validator:
-    """Non-empty caller text without control characters, or ``None``."""
+    """Non-empty caller text without control characters (:func:`check_text_characters`), or
+    ``None``."""
 
     def check(_i: object, _a: object, value: str | None) -> None:
         if value is None:
@@ -155,9 +192,21 @@ def text_field(field: str, max_length: int = 200) -> Validator:
                 f"at most {max_length} characters",
                 code="too-long",
             )
-        if _CONTROL.search(value) is not None:
-            raise InputError.about(
-                field, value, "contains a control character", "plain text", code="control-character"
-            )
+        check_text_characters(field, value)
+
+    return check
+
+
+def text_items(field: str) -> Validator:
+    """A tuple of caller texts (allergens), each as :func:`text_field` checks it, or ``None``."""
+    check_item = text_field(field)
+
+    def check(_i: object, _a: object, value: object) -> None:
+        if value is None:
+            return
+        if not isinstance(value, (tuple, list)):
+            raise InputError.about(field, value, "is not a list", "a tuple of texts")
+        for item in value:
+            check_item(None, None, item)
 
     return check

@@ -117,7 +117,11 @@ class Balance:
         pct = max_error.m_as(Unit.PERCENT)
         if pct <= 0 or pct > 10:
             raise InputError.about(
-                "balance.max_error", str(max_error), "is out of range", "a percentage in (0, 10] %"
+                "balance.max_error",
+                str(max_error),
+                "is out of range",
+                "a percentage in (0, 10] %",
+                code="out-of-range",
             )
         minimum = Quantity(CONTEXT.divide(sensitivity.m_as(Unit.MG) * 100, pct), Unit.MG)
         return cls(

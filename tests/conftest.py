@@ -26,6 +26,16 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
 )
+#: mutation testing (docs/mutation.md) runs the tests once per mutant: few examples, the same
+#: ones every time, so that a mutant is killed or survives for a reason and not by chance
+settings.register_profile(
+    "mutation",
+    max_examples=20,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 #: (formulate function, order, today) already validated: equal inputs give equal results.

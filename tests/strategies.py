@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -218,11 +219,12 @@ _fillers = st.builds(
     _optional(decimals("20", "900", 1).filter(lambda d: d > 0)),
 )
 
-#: Constructible capsule orders over every field (not all of them can be compounded).
+#: Constructible capsule orders over every field (not all of them can be compounded). The
+#: count is at least one day's doses (fewer is refused as less-than-one-day).
 capsule_orders = st.builds(
     lambda source, dose, count, balance, filler, overage, extra: lc.CapsuleOrder(
         dose=lc.Quantity(dose, lc.Unit.MG),
-        count=count,
+        count=max(count, math.ceil(extra.get("doses_per_day", 1))),
         source=source,
         balance=balance,
         filler=filler,

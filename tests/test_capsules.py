@@ -769,3 +769,75 @@ def test_small_batch_enlarged_until_the_filler_weighing_reaches_the_minimum():
     assert all(a >= mg("8.2") for a in amounts(r))
     assert r.plan.material.m_as(Unit.MG) >= Decimal("8.2") * Decimal("32.99") / Decimal("6.01")
     assert "material-enlarged" in [s.key for s in r.trace]
+
+
+# --- refusals and fallbacks of the capsule plan ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("capsules", "filled", "field"),
+    [(0, "5000 mg", "capsules"), (30, "1000 mg", "filled"), (30, "1200 mg", "filled")],
+)
+def test_a_pack_stat_calibration_that_cannot_be_one_is_refused(capsules, filled, field):
+    """30 empty shells weigh 1200 mg: filled shells must weigh more, and there must be some."""
+    with pytest.raises(lc.InputError) as info:
+        lc.PackStat.from_weights(
+            size="1", filled=lc.mass(filled), empty=lc.mass("1200 mg"), capsules=capsules
+        )
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("density", ["3.5 g/mL", "0.0001 mg/mL"])
+def test_an_implausible_filler_density_is_refused(density):
+    with pytest.raises(lc.InputError) as info:
+        lc.FillerLot(filler="mcc", density=lc.density(density))
+    assert info.value.field == "filler.density" and "plausible powder density" in info.value.message
+
+
+def test_a_filler_density_and_a_pack_stat_together_are_refused():
+    stat = lc.PackStat(size="1", filler_per_capsule=mg(150))
+    with pytest.raises(lc.InputError) as info:
+        lc.FillerLot(filler="mcc", density=lc.density("0.42 g/mL"), pack_stat=stat)
+    assert info.value.field == "filler.density" and "pack stat is preferred" in info.value.message
+
+
+def test_without_a_size_reaching_the_balance_minimum_the_smallest_that_fits_is_chosen():
+    """A 1 g minimum weight: no capsule's fill weighs that much, so the smallest size whose
+    fill fits (the drug at most 90 % of it) is chosen, and its fill is below the minimum."""
+    big = lc.Balance.documented(minimum_weight=mg(1000), readability=mg(1))
+    source = lc.ApiLot(
+        form="hcl", assay=pct("99.5"), assay_basis=lc.AssayBasis.AS_IS, expiry=EXP, lot="A"
+    )
+    r = lc.formulate_capsules(
+        lc.CapsuleOrder(dose=mg("4.5"), count=30, source=source, balance=big, compounded_on=DAY)
+    )
+    assert r.size == lc.CAPSULE_SIZES[0].code
+    assert "capsule-weight-below-minimum" in codes(r)
+
+
+def test_a_drug_that_overfills_every_size_is_refused():
+    """Commercial tablets are mostly excipient: 5 mg from tablets weighing 10 g each is 1 g of
+    powder a capsule, more than even a size 000 holds."""
+    heavy = lc.TabletSource(average_weight=lc.mass("10 g"), expiry=EXP, lot="T")
+    with pytest.raises(lc.FormulationError) as info:
+        lc.formulate_capsules(
+            lc.CapsuleOrder(dose=mg(5), count=30, source=heavy, compounded_on=DAY)
+        )
+    assert (info.value.code, info.value.field) == ("overfill", "size")
+
+
+def test_a_fixed_fill_weight_below_the_drug_material_is_refused():
+    heavy = lc.TabletSource(average_weight=lc.mass("1 g"), expiry=EXP, lot="T")
+    with pytest.raises(lc.FormulationError) as info:
+        lc.formulate_capsules(
+            lc.CapsuleOrder(
+                dose=mg("4.5"),
+                count=30,
+                source=heavy,
+                method=lc.CapsuleMethod.FIXED_WEIGHT,
+                fill_weight=mg(50),
+                size="1",
+                compounded_on=DAY,
+            )
+        )
+    assert info.value.field == "fill_weight"

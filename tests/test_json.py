@@ -7,6 +7,7 @@ import json
 import pickle
 from decimal import Decimal
 
+import orders as valid
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -154,3 +155,32 @@ def test_dumps_writes_the_standard_librarys_text(order, text):
 def test_dumps_falls_back_where_orjson_refuses():
     data = {"lot": "\ud800", "big": 2**70}
     assert lc.dumps(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "field"),
+    [
+        ({"order": 5}, "not-a-result", "order"),
+        ({"count": "thirty"}, "not-a-result", "count"),
+        ({"bud": []}, "not-a-result", "bud"),
+        ({"schema": "ldncompound/capsules/0"}, "unknown-schema", "schema"),
+    ],
+)
+def test_from_json_refuses_data_it_did_not_write_in_one_sentence(change, code, field):
+    """cattrs reports a group of structure errors; the caller gets the library's error,
+    naming the first place the data does not fit."""
+    r = lc.formulate_capsules(valid.capsules())
+    with pytest.raises(lc.InputError) as info:
+        lc.from_json(lc.to_json(r) | change)
+    err = info.value
+    assert (err.code, err.field) == (code, field)
+    assert err.message.startswith(f"{field}:") and "\n" not in err.message
+
+
+def test_from_json_passes_on_the_order_classes_own_refusal():
+    r = lc.formulate_capsules(valid.capsules())
+    data = lc.to_json(r)
+    data["order"]["dose"] = {"value": "0", "unit": "mg"}
+    with pytest.raises(lc.InputError) as info:
+        lc.from_json(data)
+    assert (info.value.code, info.value.field) == ("zero", "dose")

@@ -83,6 +83,7 @@ def test_solubility_limits_the_stock_solution():
     ],
 )
 def test_unusable_aliquot_volumes_are_refused(kwargs, code):
+    kwargs = dict(kwargs)  # the parameter is shared by every run of the test: never change it
     with pytest.raises(lc.InputError) as info:
         plan("20", kwargs.pop("volume", "100"), LWQ_120, **kwargs)
     assert info.value.code == code

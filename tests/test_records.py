@@ -204,3 +204,148 @@ def test_verify_refuses_what_is_not_a_record():
     with pytest.raises(lc.InputError):
         lc.verify_record(d)
     assert Decimal(d["weighing_tolerance"]["value"]) == 5
+
+
+# --- a tampered or damaged record is reported, never a crash -----------------------------------
+
+
+def _differences(d: dict) -> list[tuple[str, str]]:
+    return [(x.field, x.reason) for x in lc.verify_record(d).differences]
+
+
+def test_verify_names_unreadable_and_unplanned_weighings():
+    d = data()
+    d["actual_weighings"] = [
+        5,
+        {"number": "x", "actual": {"value": "1", "unit": "mg"}},
+        {"number": 99, "actual": {"value": "1", "unit": "mg"}},
+        dict(d["actual_weighings"][0], planned={"value": "999", "unit": "mg"}),
+    ]
+    assert _differences(d) == [
+        ("actual_weighings[0]", "is not a readable weighing"),
+        ("actual_weighings[1]", "is not a readable weighing"),
+        ("actual_weighings[2].number", "is not a planned weighing"),
+        ("actual_weighings[3].planned", "differs from the recomputed plan"),
+    ]
+
+
+def test_verify_names_a_weighing_tolerance_that_is_not_a_percentage():
+    d = data()
+    d["weighing_tolerance"] = {"value": "5", "unit": "mg"}
+    fields = [f for f, _ in _differences(d)]
+    assert "weighing_tolerance" in fields
+
+
+def test_verify_names_an_unknown_table_value_and_unreadable_unit_weights():
+    d = data()
+    d["table_values"].append({"key": "capsule_size.9.volume", "value": "1"})
+    d["table_values"].append(7)
+    d["unit_weights"][0] = "150 mg"
+    found = _differences(d)
+    n = len(d["table_values"])
+    assert (f"table_values[{n - 2}]", "is not a table value this calculation uses") in found
+    assert (f"table_values[{n - 1}]", "is not a table value this calculation uses") in found
+    assert ("unit_weights[0]", "is not a weight") in found
+
+
+@pytest.mark.parametrize("key", ["table_values", "actual_weighings", "unit_weights"])
+@pytest.mark.parametrize("value", [5, "x", {"a": 1}])
+def test_verify_names_a_list_that_is_not_a_list(key, value):
+    d = data()
+    d[key] = value
+    assert (key, "is not a list") in _differences(d)
+
+
+@pytest.mark.parametrize("master", [5, None, [], {"container": 7}])
+def test_verify_names_a_master_record_that_is_not_one(master):
+    d = data()
+    d["master"] = master
+    assert any(f.startswith("master") for f, _ in _differences(d))
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "code", "field"),
+    [
+        (["result", "order"], 5, "not-a-result", "order"),
+        (["result", "bud"], 5, "not-a-result", "bud"),
+        (["result", "order", "count"], -1, "invalid-input", "count"),
+        (["result", "schema"], "ldncompound/capsules/9", "unknown-schema", "result.schema"),
+    ],
+)
+def test_verify_refuses_a_stored_result_that_cannot_be_read(path, value, code, field):
+    d = _alter(path, value)
+    with pytest.raises(lc.InputError) as info:
+        lc.verify_record(d)
+    assert (info.value.code, info.value.field) == (code, field)
+    assert info.value.message.startswith(field)
+
+
+def test_a_liquid_record_has_no_unit_weights_or_yield():
+    liquid = lc.formulate_liquid(
+        lc.LiquidOrder(
+            dose=lc.mass("4.5 mg"),
+            doses_per_day=Decimal(1),
+            days_supply=14,
+            source=lc.TabletSource(
+                average_weight=lc.mass("201.4 mg"), tablets_weighed=20, expiry=dt.date(2028, 1, 1)
+            ),
+            compounded_on=DAY,
+        )
+    )
+    with pytest.raises(lc.InputError) as info:
+        lc.make_record(liquid, record_id="L1", compounded_by="A", yield_units=3)
+    assert info.value.field == "yield_units"
+    rec = json.loads(lc.dumps(lc.make_record(liquid, record_id="L1", compounded_by="A")))
+    rec["unit_weights"] = [{"value": "150", "unit": "mg"}]
+    assert ("unit_weights[0]", "this preparation has no unit weights") in _differences(rec)
+
+
+def test_record_yield_and_weighing_refusals():
+    r = result()
+    with pytest.raises(lc.InputError) as info:
+        lc.make_record(r, record_id="X", compounded_by="A", yield_units=-1)
+    assert info.value.field == "yield_units"
+    once = lc.ActualWeighing(number=1, amount=r.weighings[0].amount)
+    with pytest.raises(lc.InputError) as info:
+        lc.make_record(r, record_id="X", compounded_by="A", actual_weighings=(once, once))
+    assert "twice" in info.value.message
+    rec = lc.make_record(r, record_id="X", compounded_by="A", yield_units=r.batch_count + 1)
+    assert "yield-above-batch" in {w.code for w in rec.warnings}
+
+
+def test_record_from_json_refuses_what_is_not_an_object():
+    from ldncompound._records import record_from_json  # noqa: PLC0415
+
+    with pytest.raises(lc.InputError) as info:
+        record_from_json([1, 2])
+    assert info.value.field == "record"
+    assert record_from_json(data()) == record()
+
+
+def test_the_record_worksheet_shows_plan_actuals_qc_and_deviations():
+    r = result()
+    first = r.weighings[0]
+    rec = lc.make_record(
+        r,
+        record_id="RX-7",
+        compounded_by="A. Pharmacist",
+        actual_weighings=(
+            lc.ActualWeighing(number=first.number, amount=first.amount.to(lc.Unit.MG) * 2),
+        ),
+        unit_weights=tuple(
+            lc.mass(f"{x} mg") for x in (150, 149, 151, 150, 120, 152, 150, 149, 151, 150)
+        ),
+        yield_units=33,
+        deviations=("spilled a little filler",),
+    )
+    text = lc.render_worksheet(rec)
+    assert text.startswith("Compounding record RX-7: naltrexone HCl 0.5 mg capsules\n")
+    assert "Verified by" in text and "NOT VERIFIED" in text
+    assert "OUT OF TOLERANCE" in text
+    assert "actual not recorded" in text
+    assert "weights: n = 10" in text and "outside: units" in text
+    assert "yield: 33" in text
+    assert "  - spilled a little filler" in text
+    assert "Table values used" in text and "drug.naltrexone.hcl.molar_mass = 377.86 g/mol" in text
+    clean = lc.render_worksheet(record())
+    assert "all within the window" in clean and "  none recorded" in clean

@@ -285,3 +285,120 @@ def test_kit_labels_refuse_what_is_not_a_kit():
     batch = kit(half_mg_every_14_days()).capsule_batches[0]
     with pytest.raises(lc.InputError):
         lc.build_kit_labels(batch, LABEL_ORDER)
+
+
+# --- refusals of the kit order and plan ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        ({"steps": ()}, "invalid-input", "steps"),
+        ({"maintenance_days": -1}, "out-of-range", "maintenance_days"),
+        ({"maintenance_days": 731}, "out-of-range", "maintenance_days"),
+        ({"maintenance_days": 720}, "invalid-input", "steps"),  # 14 + 720 > 730 days
+        ({"doses_per_day": Decimal(5)}, "out-of-range", "doses_per_day"),
+        ({"doses_per_day": Decimal(0)}, "out-of-range", "doses_per_day"),
+        ({"capsules": None}, "invalid-input", "capsules"),
+    ],
+)
+def test_a_kit_order_out_of_its_limits_is_refused(changes, code, field):
+    args = {
+        "steps": (lc.parse_step("1 mg:14"),),
+        "maintenance": lc.mass("2 mg"),
+        "maintenance_days": 7,
+        "start": START,
+        "form": lc.KitForm.CAPSULES,
+        "capsules": lc.CapsuleKit(template=TEMPLATE),
+    }
+    with pytest.raises(lc.InputError) as info:
+        lc.TitrationOrder(**(args | changes))
+    assert (info.value.code, info.value.field) == (code, field)
+
+
+@pytest.mark.parametrize("days", [0, 731, True, "7"])
+def test_a_step_of_no_or_too_many_days_is_refused(days):
+    with pytest.raises(lc.InputError) as info:
+        lc.TitrationStep(dose=lc.mass("1 mg"), days=days)
+    assert (info.value.code, info.value.field) == ("out-of-range", "steps.days")
+
+
+def test_a_capsule_kit_needs_whole_doses_a_day():
+    with pytest.raises(lc.InputError) as info:
+        lc.plan_titration(
+            lc.TitrationOrder(
+                steps=(lc.parse_step("1 mg:7"),),
+                maintenance=lc.mass("1 mg"),
+                maintenance_days=7,
+                start=START,
+                form=lc.KitForm.CAPSULES,
+                capsules=lc.CapsuleKit(template=TEMPLATE),
+                doses_per_day=Decimal("1.5"),
+            )
+        )
+    assert (info.value.field, info.value.message) == (
+        "doses_per_day",
+        "doses_per_day: '1.5' is not a whole number; expected whole doses a day for a capsule kit.",
+    )
+
+
+def test_an_unknown_protocol_on_the_order_is_refused():
+    with pytest.raises(lc.InputError) as info:
+        lc.plan_titration(
+            lc.TitrationOrder(
+                steps=(lc.parse_step("1 mg:7"),),
+                maintenance=lc.mass("1 mg"),
+                maintenance_days=7,
+                start=START,
+                form=lc.KitForm.CAPSULES,
+                capsules=lc.CapsuleKit(template=TEMPLATE),
+                protocol="ldnrt-9-every-1",
+            )
+        )
+    assert info.value.field == "protocol" and "ldnrt-0.5-every-14" in info.value.message
+
+
+def test_a_capsule_strength_used_past_its_bud_is_warned_about():
+    """A 30-day step of 1 mg, then 700 days of 2 mg (two 1 mg capsules): the 1 mg batch,
+    compounded on the first day, has a 180-day BUD but is used until day 730."""
+    r = kit([lc.parse_step("1 mg:30")], maintenance="2 mg", days=700)
+    warning = next(w for w in r.warnings if w.code == "kit-step-beyond-bud")
+    assert warning.field == "capsules" and "compound that strength later" in warning.message
+
+
+def test_a_liquid_kit_takes_oral_syringes_only_and_uses_the_template_syringe():
+    cylinder = lc.device("cylinder-10ml")
+    with pytest.raises(lc.InputError) as info:
+        lc.LiquidKit(template=test_liquids.order(), syringes=(cylinder,))
+    assert info.value.field == "liquid.syringes[0]"
+    template = test_liquids.order(syringe=test_liquids.SYRINGE_5_FINE)
+    r = lc.plan_titration(
+        lc.TitrationOrder(
+            steps=(lc.parse_step("2 mg:7"), lc.parse_step("3 mg:7")),
+            maintenance=lc.mass("4 mg"),
+            maintenance_days=7,
+            start=START,
+            form=lc.KitForm.LIQUID,
+            liquid=lc.LiquidKit(template=template),
+        )
+    )
+    assert {d.device for d in r.directions} == {test_liquids.SYRINGE_5_FINE.name}
+
+
+def test_a_drops_kit_needs_a_calibrated_dropper():
+    template = test_drops.order(calibration=None, accept_nominal_dropper=True)
+    with pytest.raises(lc.InputError) as info:
+        lc.plan_titration(
+            lc.TitrationOrder(
+                steps=(lc.parse_step("1 mg:7"),),
+                maintenance=lc.mass("2 mg"),
+                maintenance_days=7,
+                start=START,
+                form=lc.KitForm.DROPS,
+                drops=lc.DropsKit(template=template),
+            )
+        )
+    assert (info.value.code, info.value.field) == (
+        "uncalibrated-dropper",
+        "drops.template.calibration",
+    )

@@ -35,6 +35,7 @@ FLAGS: dict[str, str] = {
     "api.bulk_density": "--source-density",
     "form": "--api-form",
     "tablets.average_weight": "--tablet-weight",
+    "tablets.product": "--tablet-product",
     "tablets.strength": "--tablet-strength",
     "tablets.lot": "--lot",
     "tablets.tablets_weighed": "--tablets-weighed",
@@ -45,6 +46,11 @@ FLAGS: dict[str, str] = {
     "stock.made_on": "--stock-made-on",
     "filler": "--filler",
     "filler.density": "--filler-density",
+    "filler.lot": "--filler-lot",
+    "filler.pack_stat.method": "--pack-stat-method",
+    "shells.material": "--shell-material",
+    "shells.lot": "--shell-lot",
+    "tablets.allergens_declared": "--tablet-allergen",
     "filler.pack_stat": "--pack-stat",
     "size": "--size",
     "fill_weight": "--fill-weight",
@@ -112,6 +118,7 @@ FLAGS: dict[str, str] = {
     "width": "--width",
     "protocol": "--protocol",
     "maintenance": "--maintenance",
+    "steps[].dose": "--step",
     "maintenance_days": "--maintenance-days",
     "route": "--route",
     "mold.blank_weight": "--blank-weight",
@@ -138,14 +145,17 @@ FLAGS: dict[str, str] = {
     "diluent.expiry": "--diluent",
     "diluent.displacement": "--diluent",
     "weight_window": "--weight-window",
+    "acknowledge": "--acknowledge",
+    "reference": "--reference",
 }
 
 
-def _flagged(err: lc.LdnCompoundError) -> str:
+def _flagged(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> str:
     message = err.message
     field = err.field or ""
+    flags = FLAGS | (overrides or {})
     # a repeated option's items are numbered (ingredients[2].amount): one flag for them all
-    flag = FLAGS.get(field) or FLAGS.get(re.sub(r"\[[0-9]+\]", "[]", field))
+    flag = flags.get(field) or flags.get(re.sub(r"\[[0-9]+\]", "[]", field))
     if flag and (message.startswith((f"{field}:", f"{field} "))):
         return flag + message[len(field) :]
     return message

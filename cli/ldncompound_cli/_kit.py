@@ -10,7 +10,7 @@ import click
 
 import ldncompound as lc
 
-from ._app import FORMAT, _date, _emit, _mass, _percent, capsule_order, library_errors
+from ._app import FORMAT, _date, _emit, _flagged, _mass, _percent, capsule_order, library_errors
 
 
 def _read_json(stream: IO[bytes], name: str) -> Any:
@@ -19,12 +19,15 @@ def _read_json(stream: IO[bytes], name: str) -> Any:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise lc.InputError(
-            f"{name}: the file is not UTF-8 text (byte {err.start}).", field=name
+            f"{name}: the file is not UTF-8 text (byte {err.start}).",
+            field=name,
+            code="bad-encoding",
         ) from None
     except json.JSONDecodeError as err:
         raise lc.InputError(
             f"{name}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}).",
             field=name,
+            code="bad-json",
         ) from None
 
 
@@ -32,12 +35,8 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
     data = _read_json(stream, name)
     try:
         return lc.from_json(data)
-    except lc.LdnCompoundError:
-        raise
-    except Exception as err:  # noqa: BLE001 - cattrs groups structure errors; report one sentence
-        raise lc.InputError(
-            f"{name}: not a result document this library wrote ({type(err).__name__}).", field=name
-        ) from None
+    except lc.LdnCompoundError as err:  # the file's fault: name the argument first
+        raise lc.InputError(f"{name}: {err.message}", field=name, code=err.code) from None
 
 
 @click.command()
@@ -57,6 +56,11 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
 @click.option("--step", help='kit step text, e.g. "Step 2 of 9: days 15-28"')
 @click.option(
     "--width", default="48", show_default=True, help="label width in columns (text format)"
+)
+@click.option(
+    "--acknowledge",
+    multiple=True,
+    help="acknowledge a blocked dose check for the label's dose or frequency, by its code",
 )
 @FORMAT
 @library_errors
@@ -78,6 +82,7 @@ def label(result: IO[bytes], **o: Any) -> None:
         else lc.parse_decimal(per_day, field="--doses-per-day"),
         timing=o["timing"],
         step=o["step"],
+        acknowledge=tuple(o["acknowledge"]),
     )
     width = lc.parse_count(o["width"], field="--width", maximum=200)
     if getattr(res, "schema", None) == lc.TITRATION_SCHEMA:
@@ -266,7 +271,11 @@ def titrate(**o: Any) -> None:
         else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
         protocol=o["protocol"],
     )
-    _emit(lc.plan_titration(order), o["fmt"])
+    try:
+        result = lc.plan_titration(order)
+    except lc.InputError as err:  # the kit's frequency has its own option
+        raise click.UsageError(_flagged(err, {"doses_per_day": "--kit-doses-per-day"})) from None
+    _emit(result, o["fmt"])
 
 
 def _syringe(text: str) -> lc.MeasuringDevice:

@@ -1,0 +1,1114 @@
+"""The catalogue of bad input, kept as data: input class x entry point.
+
+Each case is one input that a tired person, a spreadsheet or a careless sender produces, the
+entry point it arrives through, and exactly what must happen: the error class, its code and
+the field (the document path; on the command line, the option), or, for an input that is
+accepted, the warnings and the dose the result must show. ``tests/test_catalogue.py`` runs
+every case (one parametrised test per entry point) and checks that every cell of the matrix
+has cases. Nothing may crash, hang, print a traceback or compute.
+
+Entry points:
+
+``cli``
+    an option of ``ldncompound capsules|liquid|drops|troches`` (or ``label``) through
+    ``CliRunner``: exit 2 for an ``InputError``, 1 for a ``FormulationError``, one sentence
+    that starts with the option;
+``document``
+    ``run_order`` on an order document (a dict, or raw JSON text);
+``jsonl``
+    one JSON Lines record through ``run_batch`` and ``ldncompound batch``;
+``csv``
+    one CSV row under the preparation's header through ``run_batch(input_format="csv")`` and
+    ``ldncompound batch --input-format csv``.
+
+The valid orders every case starts from are in ``tests/orders.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import orders
+from examples import flatten
+
+import ldncompound as lc
+from ldncompound import DimensionError, FormulationError, InputError, UnitError
+
+ENTRY_POINTS = ("cli", "document", "jsonl", "csv")
+
+#: input class -> what it covers
+CLASSES: dict[str, str] = {
+    "dose-typo": "a dose mistyped by a factor (45 mg for 4.5 mg, mcg for mg) or too often",
+    "wrong-unit": "wrong units and dimensions",
+    "abbreviation": "banned or ambiguous abbreviations: gr, cc, U, IU, t, T, tsp, tbsp, MG, ML",
+    "decimal-comma": "a comma for the decimal point",
+    "thousands-separator": "digit-group separators (1,000 and 1 000)",
+    "exponent": "exponent notation",
+    "unicode-digit": "full-width and other Unicode digits",
+    "micro-sign": "both micro signs (µ U+00B5 and μ U+03BC), accepted as mcg",
+    "garbage": "leading and trailing garbage",
+    "empty": "empty and whitespace-only values",
+    "nan": "NaN",
+    "infinity": "infinities",
+    "negative": "negative values",
+    "zero": "zeros",
+    "enormous": "enormous values",
+    "overlong": "overlong strings and records",
+    "control-characters": "control characters and terminal escapes in free text",
+    "malformed": "malformed JSON and CSV",
+    "shifted": "shifted columns and values moved to the wrong field",
+}
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Nothing is computed: ``error`` (the exact class), ``code`` and ``field`` (``None`` for
+    a record that cannot be read as a document). Batch entries check the code and field."""
+
+    error: type[lc.LdnCompoundError]
+    code: str
+    field: str | None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The input is read as meant: the result carries ``warnings`` and shows ``dose``."""
+
+    warnings: tuple[str, ...] = ()
+    dose: str | None = None
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A whole record that is not a valid document: JSON text (document, JSON Lines), or CSV
+    bytes after the preparation's header (``header=False``) or with their own header."""
+
+    data: bytes
+    header: bool = False
+    note: str = ""  # names the case where the bytes do not
+
+
+@dataclass(frozen=True)
+class JsonText:
+    """A value written into the JSON text as is (a number such as ``3e1``, or ``NaN``)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A whole command line (``{dir}`` is replaced by a folder holding ``files``)."""
+
+    args: tuple[str, ...]
+    files: tuple[tuple[str, bytes], ...] = ()
+
+
+Changes = tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    input_class: str
+    entry: str
+    preparation: str
+    given: Changes | Raw | Command
+    expect: Refused | Accepted
+
+    @property
+    def id(self) -> str:
+        if isinstance(self.given, Raw):
+            data = self.given.data
+            shown = self.given.note or repr(data if len(data) < 80 else data[:30] + data[-30:])
+        elif isinstance(self.given, Command):
+            shown = " ".join(self.given.args[-2:]) + repr(self.given.files)[:60]
+        else:
+            shown = ",".join(f"{k}={v!r}"[:50] for k, v in self.given)
+        return f"{self.input_class}|{self.preparation}|{shown}"
+
+
+#: document path -> the command-line option that sets it
+FLAG = {
+    "dose": "--dose",
+    "count": "--count",
+    "doses_per_day": "--doses-per-day",
+    "days_supply": "--days",
+    "volume": "--volume",
+    "concentration": "--concentration",
+    "overage": "--overage",
+    "reference": "--reference",
+    "acknowledge": "--acknowledge",
+    "compounded_on": "--compounded-on",
+    "source.lot": "--lot",
+    "source.expiry": "--expiry",
+    "source.product": "--tablet-product",
+    "source.supplier": "--supplier",
+    "source.average_weight": "--tablet-weight",
+    "source.tablets_weighed": "--tablets-weighed",
+    "source.assay": "--assay",
+    "source.powder_density": "--source-density",
+    "source.allergens_declared": "--tablet-allergen",
+    "calibration.volume": "--calibration-volume",
+    "calibration.drops": "--calibration-drops",
+    "calibration.dropper": "--dropper",
+    "mold.blank_weight": "--blank-weight",
+    "vehicle.lot": "--vehicle-lot",
+}
+
+CASES: list[Case] = []
+
+
+def _option(value: Any) -> Any:
+    """A document value as an option value: a list of one item is its item, and "default"
+    is the option left out."""
+    if isinstance(value, list):
+        return value[0]
+    return None if value == "default" else value
+
+
+def each(
+    input_class: str,
+    preparation: str,
+    path: str,
+    value: Any,
+    expect: Refused | Accepted,
+    *,
+    entries: tuple[str, ...] = ENTRY_POINTS,
+    cli: Refused | Accepted | None = None,
+    csv: Refused | Accepted | None = None,
+    document: Refused | Accepted | None = None,
+    also: Changes = (),
+) -> None:
+    """One case per entry point: ``path`` set to ``value`` (and ``also`` set) in the valid
+    order of ``preparation``. A refusal's field is the path, and on the command line the
+    option; ``cli``/``csv``/``document`` (also used for JSON Lines) override the expectation.
+    """
+    for entry in entries:
+        want = {"cli": cli, "csv": csv, "document": document, "jsonl": document}[entry] or expect
+        changes: Changes = ((path, value), *also)
+        if entry == "cli":  # one option per change; a list of one item is its item
+            changes = tuple((FLAG[p], _option(v)) for p, v in changes)
+            if cli is None and isinstance(want, Refused) and want.field is not None:
+                want = Refused(want.error, want.code, FLAG.get(want.field, want.field))
+        CASES.append(Case(input_class, entry, preparation, changes, want))
+
+
+def raw(
+    input_class: str, entry: str, preparation: str, data: bytes | Command, expect: Refused
+) -> None:
+    """A case whose input is a whole record (or command line), not one field."""
+    given = data if isinstance(data, Command) else Raw(data)
+    CASES.append(Case(input_class, entry, preparation, given, expect))
+
+
+def raw_csv(
+    input_class: str, preparation: str, data: bytes, expect: Refused, *, header: bool = False
+) -> None:
+    """A case whose input is CSV bytes (after the header, or with their own)."""
+    CASES.append(Case(input_class, "csv", preparation, Raw(data, header=header), expect))
+
+
+# --- a dose mistyped by a factor, or taken too often ----------------------------------------------
+
+for prep in ("capsules", "liquid", "drops", "troches"):
+    each("dose-typo", prep, "dose", "45 mg", Refused(InputError, "dose-above-range", "dose"))
+    each("dose-typo", prep, "dose", "4.5 mcg", Refused(InputError, "dose-below-range", "dose"))
+each("dose-typo", "capsules", "dose", "4.5 g", Refused(InputError, "dose-above-range", "dose"))
+each(
+    "dose-typo",
+    "capsules",
+    "doses_per_day",
+    "10",
+    Refused(InputError, "daily-dose-above-range", "doses_per_day"),
+    also=(("count", 30),),
+    csv=Refused(InputError, "daily-dose-above-range", "doses_per_day"),
+)
+each(
+    "dose-typo",
+    "capsules",
+    "dose",
+    "50 mcg",
+    Accepted(warnings=("dose-below-range",), dose="50 mcg"),
+    also=(("acknowledge", ["dose-below-range"]),),
+    cli=Accepted(warnings=("dose-below-range",), dose="50 mcg"),
+)
+
+# --- wrong units and dimensions -------------------------------------------------------------------
+
+each("wrong-unit", "capsules", "dose", "4.5 mL", Refused(DimensionError, "wrong-dimension", "dose"))
+each(
+    "wrong-unit",
+    "capsules",
+    "dose",
+    "4.5 mg/mL",
+    Refused(DimensionError, "wrong-dimension", "dose"),
+)
+each("wrong-unit", "capsules", "dose", "4.5 kilos", Refused(UnitError, "unknown-unit", "dose"))
+each("wrong-unit", "capsules", "dose", "4.5 mg/kg", Refused(UnitError, "refused-unit", "dose"))
+each(
+    "wrong-unit",
+    "capsules",
+    "overage",
+    "10 mg",
+    Refused(DimensionError, "wrong-dimension", "overage"),
+)
+each(
+    "wrong-unit",
+    "troches",
+    "source.average_weight",
+    "201.4 mL",
+    Refused(DimensionError, "wrong-dimension", "source.average_weight"),
+)
+each(
+    "wrong-unit",
+    "liquid",
+    "concentration",
+    "1 mg",
+    Refused(DimensionError, "wrong-dimension", "concentration"),
+    cli=Refused(UnitError, "missing-unit", "--concentration"),  # read as a strength there
+)
+each(
+    "wrong-unit",
+    "liquid",
+    "concentration",
+    "1 mg/mL/day",
+    Refused(InputError, "malformed-strength", "concentration"),
+)
+each(
+    "wrong-unit",
+    "drops",
+    "calibration.volume",
+    "2.5 mg",
+    Refused(DimensionError, "wrong-dimension", "calibration.volume"),
+)
+
+each(
+    "wrong-unit",
+    "capsules",
+    "source.powder_density",
+    "0.42 mg/mL",  # mg/mL written for g/mL: a thousandth of any powder's density
+    Refused(InputError, "out-of-range", "source.powder_density"),
+)
+
+# --- banned or ambiguous abbreviations ------------------------------------------------------------
+
+for text in ("4.5 gr", "5 U", "5 IU", "4.5 MG", "4.5 Mg", "4.5 MCG"):
+    each("abbreviation", "capsules", "dose", text, Refused(UnitError, "refused-unit", "dose"))
+for text in ("1 t", "1 T", "1 tsp", "1 tbsp", "30 cc", "30 ML", "30 l"):
+    each(
+        "abbreviation",
+        "liquid",
+        "volume",
+        text,
+        Refused(UnitError, "refused-unit", "volume"),
+        also=(("days_supply", "default"),),
+        cli=Refused(UnitError, "refused-unit", "--volume"),
+    )
+each(
+    "abbreviation",
+    "drops",
+    "calibration.volume",
+    "2.5 cc",
+    Refused(UnitError, "refused-unit", "calibration.volume"),
+)
+each(
+    "abbreviation",
+    "liquid",
+    "concentration",
+    "1 mg/5 cc",
+    Refused(UnitError, "refused-unit", "concentration"),
+)
+
+# --- decimal commas -------------------------------------------------------------------------------
+
+each("decimal-comma", "capsules", "dose", "4,5 mg", Refused(InputError, "comma", "dose"))
+each("decimal-comma", "capsules", "dose", "0,5 mg", Refused(InputError, "comma", "dose"))
+each(
+    "decimal-comma",
+    "capsules",
+    "doses_per_day",
+    "1,5",
+    Refused(InputError, "comma", "doses_per_day"),
+)
+each(
+    "decimal-comma",
+    "liquid",
+    "concentration",
+    "0,5 mg/mL",
+    Refused(InputError, "comma", "concentration"),
+)
+each("decimal-comma", "troches", "overage", "7,5 %", Refused(InputError, "comma", "overage"))
+each(
+    "decimal-comma",
+    "troches",
+    "source.average_weight",
+    "201,4 mg",
+    Refused(InputError, "comma", "source.average_weight"),
+)
+
+# --- thousands separators -------------------------------------------------------------------------
+
+each("thousands-separator", "capsules", "dose", "4,500 mcg", Refused(InputError, "comma", "dose"))
+each("thousands-separator", "capsules", "dose", "4 500 mcg", Refused(InputError, "comma", "dose"))
+each(
+    "thousands-separator",
+    "capsules",
+    "dose",
+    "4\u00a0500 mcg",
+    Refused(InputError, "comma", "dose"),
+)
+each(
+    "thousands-separator",
+    "capsules",
+    "source.average_weight",
+    "1,201.4 mg",
+    Refused(InputError, "comma", "source.average_weight"),
+)
+each(
+    "thousands-separator",
+    "capsules",
+    "count",
+    "1,000",
+    Refused(InputError, "comma", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "thousands-separator",
+    "capsules",
+    "count",
+    "1,000",
+    Refused(InputError, "wrong-type", "count"),  # a count is a JSON number in a document
+    entries=("document", "jsonl"),
+)
+
+# --- exponents ------------------------------------------------------------------------------------
+
+each("exponent", "capsules", "dose", "4.5e0 mg", Refused(InputError, "exponent", "dose"))
+each("exponent", "capsules", "dose", "1E-3 mg", Refused(InputError, "exponent", "dose"))
+each("exponent", "capsules", "dose", "45e-1 mg", Refused(InputError, "exponent", "dose"))
+each("exponent", "liquid", "doses_per_day", "1e0", Refused(InputError, "exponent", "doses_per_day"))
+each(
+    "exponent",
+    "capsules",
+    "count",
+    "3e1",
+    Refused(InputError, "exponent", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "exponent",
+    "capsules",
+    "count",
+    JsonText("3e1"),  # a JSON number with an exponent is a float, not a whole number
+    Refused(InputError, "wrong-type", "count"),
+    entries=("document", "jsonl"),
+)
+each(
+    "exponent",
+    "capsules",
+    "count",
+    JsonText("1e400"),  # a float too large for a double: infinity
+    Refused(InputError, "wrong-type", "count"),
+    entries=("document", "jsonl"),
+)
+
+# --- full-width and other Unicode digits ----------------------------------------------------------
+
+for text in (
+    "\uff14.\uff15 mg",  # full-width
+    "\u0664.\u0665 mg",  # Arabic-Indic
+    "\u096a.\u096b mg",  # Devanagari
+    "4\u00b2 mg",  # superscript two
+    "\U0001d7d2.\U0001d7d3 mg",  # mathematical bold
+    "\u2463 mg",  # circled four
+):
+    each("unicode-digit", "capsules", "dose", text, Refused(InputError, "non-ascii-digit", "dose"))
+each(
+    "unicode-digit",
+    "capsules",
+    "count",
+    "\uff13\uff10",
+    Refused(InputError, "non-ascii-digit", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "unicode-digit",
+    "liquid",
+    "doses_per_day",
+    "\uff11",
+    Refused(InputError, "non-ascii-digit", "doses_per_day"),
+)
+
+# --- micro signs: both accepted as mcg; look-alikes refused ---------------------------------------
+
+for mu in ("\u00b5", "\u03bc"):
+    each("micro-sign", "capsules", "dose", f"500 {mu}g", Accepted(dose="500 mcg"))
+    each("micro-sign", "troches", "dose", f"500 {mu}g", Accepted(dose="500 mcg"))
+    each(
+        "micro-sign",
+        "capsules",
+        "dose",
+        f"50 {mu}g",
+        Refused(InputError, "dose-below-range", "dose"),  # read as mcg, so still guarded
+    )
+each("micro-sign", "liquid", "dose", "500 \u00b5g", Accepted(dose="500 mcg"))
+each("micro-sign", "drops", "dose", "4500 \u03bcg", Accepted(dose="4500 mcg"))
+each(
+    "micro-sign", "capsules", "dose", "500 \u039cg", Refused(UnitError, "unknown-unit", "dose")
+)  # capital mu
+each("micro-sign", "capsules", "dose", "500 \u00b5G", Refused(UnitError, "refused-unit", "dose"))
+
+# --- leading and trailing garbage -----------------------------------------------------------------
+
+each("garbage", "capsules", "dose", "4.5 mg x", Refused(InputError, "trailing-text", "dose"))
+each("garbage", "capsules", "dose", "4.5 mg 5", Refused(InputError, "trailing-text", "dose"))
+each("garbage", "capsules", "dose", "x4.5 mg", Refused(InputError, "no-number", "dose"))
+each("garbage", "capsules", "dose", "'4.5 mg'", Refused(InputError, "no-number", "dose"))
+each("garbage", "capsules", "dose", "~4.5 mg", Refused(InputError, "no-number", "dose"))
+each("garbage", "capsules", "dose", "4.5 mg;", Refused(UnitError, "unknown-unit", "dose"))
+each("garbage", "capsules", "dose", "4.5.1 mg", Refused(InputError, "multiple-points", "dose"))
+each("garbage", "capsules", "dose", ".5 mg", Refused(InputError, "leading-point", "dose"))
+each("garbage", "capsules", "dose", "5. mg", Refused(InputError, "trailing-point", "dose"))
+each("garbage", "capsules", "dose", "1:1000", Refused(InputError, "ratio", "dose"))
+each("garbage", "capsules", "dose", "four mg", Refused(InputError, "no-number", "dose"))
+each("garbage", "capsules", "dose", "4.5", Refused(UnitError, "missing-unit", "dose"))
+each(
+    "garbage",
+    "capsules",
+    "compounded_on",
+    "2026-11-21x",
+    Refused(InputError, "bad-date", "compounded_on"),
+)
+each(
+    "garbage",
+    "capsules",
+    "compounded_on",
+    "21/11/2026",
+    Refused(InputError, "bad-date", "compounded_on"),
+)
+each(
+    "garbage",
+    "capsules",
+    "compounded_on",
+    "2026-02-30",
+    Refused(InputError, "bad-date", "compounded_on"),
+)
+each(
+    "garbage",
+    "capsules",
+    "count",
+    "30 capsules",
+    Refused(InputError, "not-whole", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "garbage",
+    "capsules",
+    "count",
+    "30.0",
+    Refused(InputError, "not-whole", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "garbage",
+    "capsules",
+    "count",
+    30.0,
+    Refused(InputError, "wrong-type", "count"),
+    entries=("document", "jsonl"),
+)
+each(
+    "garbage", "liquid", "doses_per_day", "1x", Refused(InputError, "not-a-number", "doses_per_day")
+)
+each(
+    "garbage",
+    "capsules",
+    "acknowledge",
+    "dose-above-rang",
+    Refused(InputError, "unknown-acknowledgement", "acknowledge"),
+    entries=("cli", "csv"),
+)
+each(
+    "garbage",
+    "capsules",
+    "acknowledge",
+    ["dose-above-rang"],
+    Refused(InputError, "unknown-acknowledgement", "acknowledge"),
+    entries=("document", "jsonl"),
+)
+
+# --- empty and whitespace-only values -------------------------------------------------------------
+
+for blank in ("", "   ", "\u00a0", "\u202f \u00a0"):
+    each(
+        "empty",
+        "capsules",
+        "dose",
+        blank,
+        Refused(InputError, "empty", "dose"),
+        # an empty CSV cell is an absent field: a required one is refused as missing
+        csv=Refused(InputError, "missing-field", "dose") if blank == "" else None,
+    )
+each(
+    "empty",
+    "liquid",
+    "source.lot",
+    "",
+    Refused(InputError, "empty", "source.lot"),
+    csv=Refused(InputError, "missing-field", "source.lot"),
+    cli=Refused(InputError, "empty", "--lot"),
+)
+each("empty", "liquid", "source.lot", "  ", Refused(InputError, "empty", "source.lot"))
+each("empty", "capsules", "reference", " ", Refused(InputError, "empty", "reference"))
+each("empty", "troches", "doses_per_day", " ", Refused(InputError, "empty", "doses_per_day"))
+each(
+    "empty", "capsules", "count", " ", Refused(InputError, "empty", "count"), entries=("cli", "csv")
+)
+each(
+    "empty",
+    "capsules",
+    "count",
+    "",
+    Refused(InputError, "empty", "count"),
+    entries=("cli", "csv"),
+    csv=Refused(InputError, "missing-field", "count"),
+)
+each(
+    "empty",
+    "capsules",
+    "count",
+    "",
+    Refused(InputError, "wrong-type", "count"),
+    entries=("document", "jsonl"),
+)
+
+# --- NaN ------------------------------------------------------------------------------------------
+
+for text in ("NaN mg", "nan mg", "sNaN mg", "NaN"):
+    each("nan", "capsules", "dose", text, Refused(InputError, "not-a-number", "dose"))
+each("nan", "liquid", "doses_per_day", "NaN", Refused(InputError, "not-a-number", "doses_per_day"))
+each(
+    "nan",
+    "capsules",
+    "count",
+    "NaN",
+    Refused(InputError, "not-a-number", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "nan",
+    "liquid",
+    "concentration",
+    "NaN mg/mL",
+    Refused(InputError, "not-a-number", "concentration"),
+)
+
+each(
+    "nan",
+    "capsules",
+    "count",
+    JsonText("NaN"),  # not JSON at all: the record cannot be read
+    Refused(InputError, "bad-json", None),
+    entries=("document", "jsonl"),
+)
+
+# --- infinities -----------------------------------------------------------------------------------
+
+for text in ("inf mg", "Infinity mg", "INF mg"):
+    each("infinity", "capsules", "dose", text, Refused(InputError, "not-a-number", "dose"))
+each("infinity", "capsules", "dose", "\u221e mg", Refused(InputError, "no-number", "dose"))
+each(
+    "infinity",
+    "troches",
+    "doses_per_day",
+    "inf",
+    Refused(InputError, "not-a-number", "doses_per_day"),
+)
+each(
+    "infinity",
+    "capsules",
+    "count",
+    "Infinity",
+    Refused(InputError, "not-a-number", "count"),
+    entries=("cli", "csv"),
+)
+
+each(
+    "infinity",
+    "capsules",
+    "count",
+    JsonText("Infinity"),
+    Refused(InputError, "bad-json", None),
+    entries=("document", "jsonl"),
+)
+each(
+    "infinity",
+    "capsules",
+    "count",
+    JsonText("-1e999"),  # a JSON number that is minus infinity as a float
+    Refused(InputError, "wrong-type", "count"),
+    entries=("document", "jsonl"),
+)
+
+# --- negatives ------------------------------------------------------------------------------------
+
+each("negative", "capsules", "dose", "-4.5 mg", Refused(InputError, "negative", "dose"))
+each(
+    "negative", "capsules", "dose", "\u22124.5 mg", Refused(InputError, "negative", "dose")
+)  # minus sign
+each(
+    "negative", "capsules", "dose", "\u20134.5 mg", Refused(InputError, "negative", "dose")
+)  # en dash
+each("negative", "capsules", "dose", "+4.5 mg", Refused(InputError, "sign", "dose"))
+each("negative", "capsules", "overage", "-5 %", Refused(InputError, "negative", "overage"))
+each("negative", "liquid", "doses_per_day", "-1", Refused(InputError, "negative", "doses_per_day"))
+each(
+    "negative",
+    "capsules",
+    "count",
+    "-30",
+    Refused(InputError, "negative", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "negative",
+    "capsules",
+    "count",
+    -30,
+    Refused(InputError, "negative", "count"),
+    entries=("document", "jsonl"),
+)
+
+# --- zeros ----------------------------------------------------------------------------------------
+
+each("zero", "capsules", "dose", "0 mg", Refused(InputError, "zero", "dose"))
+each("zero", "capsules", "dose", "0.000 mcg", Refused(InputError, "zero", "dose"))
+each("zero", "liquid", "doses_per_day", "0", Refused(InputError, "zero", "doses_per_day"))
+each("zero", "liquid", "concentration", "0 mg/mL", Refused(InputError, "zero", "concentration"))
+each("zero", "liquid", "concentration", "1 mg/0 mL", Refused(InputError, "zero", "concentration"))
+each("zero", "capsules", "count", "0", Refused(InputError, "zero", "count"), entries=("cli", "csv"))
+each(
+    "zero",
+    "capsules",
+    "count",
+    0,
+    Refused(InputError, "zero", "count"),
+    entries=("document", "jsonl"),
+)
+each(
+    "zero",
+    "drops",
+    "calibration.drops",
+    0,
+    Refused(InputError, "zero", "calibration.drops"),
+    entries=("document", "jsonl"),
+)
+each(
+    "zero",
+    "drops",
+    "calibration.drops",
+    "0",
+    Refused(InputError, "zero", "calibration.drops"),
+    entries=("cli", "csv"),
+)
+
+# --- enormous values ------------------------------------------------------------------------------
+
+each("enormous", "capsules", "dose", "12345678 mg", Refused(InputError, "too-large", "dose"))
+each("enormous", "capsules", "dose", "2000 g", Refused(InputError, "too-large", "dose"))
+each("enormous", "capsules", "dose", "0.0000001 mg", Refused(InputError, "too-precise", "dose"))
+each(
+    "enormous",
+    "capsules",
+    "count",
+    10_001,
+    Refused(InputError, "too-large", "count"),
+    entries=("document", "jsonl"),
+)
+each(
+    "enormous",
+    "capsules",
+    "count",
+    "10001",
+    Refused(InputError, "too-large", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "enormous",
+    "capsules",
+    "count",
+    "99999999999999999999",
+    Refused(InputError, "too-large", "count"),
+    entries=("cli", "csv"),
+)
+each(
+    "enormous",
+    "capsules",
+    "count",
+    10**40,
+    Refused(InputError, "too-large", "count"),
+    entries=("document", "jsonl"),
+)
+each(
+    "enormous",
+    "capsules",
+    "doses_per_day",
+    "25",
+    Refused(InputError, "out-of-range", "doses_per_day"),
+    cli=Refused(InputError, "too-large", "--doses-per-day"),  # the option's own maximum
+)
+each(
+    "enormous",
+    "liquid",
+    "days_supply",
+    366,
+    Refused(InputError, "out-of-range", "days_supply"),
+    entries=("document", "jsonl"),
+)
+each(
+    "enormous",
+    "liquid",
+    "days_supply",
+    "366",
+    Refused(InputError, "out-of-range", "days_supply"),
+    entries=("cli", "csv"),
+    cli=Refused(InputError, "too-large", "--days"),
+)
+each(
+    "enormous",
+    "liquid",
+    "volume",
+    "20 L",
+    Refused(InputError, "too-large", "volume"),
+    also=(("days_supply", "default"),),
+    cli=Refused(InputError, "too-large", "--volume"),
+)
+each(
+    "enormous",
+    "liquid",
+    "concentration",
+    "5000 mg/mL",
+    Refused(InputError, "too-large", "concentration"),
+)
+each(
+    "enormous",
+    "liquid",
+    "concentration",
+    "150 mg/mL",  # above the solubility (100 mg/mL): refused with the limit
+    Refused(FormulationError, "above-solubility", "concentration"),
+)
+
+# --- overlong strings and records -----------------------------------------------------------------
+
+each(
+    "overlong", "capsules", "dose", "4." + "5" * 62 + "mg", Refused(InputError, "too-long", "dose")
+)
+each("overlong", "capsules", "dose", "0" * 60 + "4.5 mg", Refused(InputError, "too-long", "dose"))
+each("overlong", "capsules", "source.lot", "T" * 201, Refused(InputError, "too-long", "source.lot"))
+each(
+    "overlong",
+    "capsules",
+    "source.product",
+    "N" * 300,
+    Refused(InputError, "too-long", "source.product"),
+)
+each("overlong", "liquid", "reference", "R" * 10_000, Refused(InputError, "too-long", "reference"))
+each(
+    "overlong",
+    "capsules",
+    "compounded_on",
+    "2026-11-21" * 7,
+    Refused(InputError, "too-long", "compounded_on"),
+)
+raw(
+    "overlong",
+    "jsonl",
+    "capsules",
+    b'{"schema": "' + b"x" * (1 << 20) + b'"}\n',
+    Refused(InputError, "too-long", None),
+)
+raw_csv(
+    "overlong", "capsules", b"x" * ((1 << 20) + 10) + b"\n", Refused(InputError, "too-long", None)
+)
+
+# --- control characters and terminal escapes in free text -----------------------------------------
+
+for text, where in (
+    ("T1\x1b[31m", "source.lot"),  # SGR colour
+    ("T1\x1b]0;owned\x07", "source.lot"),  # OSC window title
+    ("Rx 1\x1b[2J", "reference"),  # clear screen
+    ("Rx\x00 1", "reference"),
+    ("Rx 1\r", "reference"),
+    ("Naltrexone\u202e05", "source.product"),  # right-to-left override
+    ("Naltrexone\u2028 50 mg", "source.product"),  # line separator
+    ("T\x9b1", "source.lot"),  # C1 CSI
+):
+    each(
+        "control-characters",
+        "capsules",
+        where,
+        text,
+        Refused(InputError, "control-character", where),
+    )
+each(
+    "control-characters",
+    "liquid",
+    "vehicle.lot",
+    "W1\x1b[0m",
+    Refused(InputError, "control-character", "vehicle.lot"),
+)
+each(
+    "control-characters",
+    "drops",
+    "calibration.dropper",
+    "dropper\x1b[8m",
+    Refused(InputError, "control-character", "calibration.dropper"),
+)
+each(
+    "control-characters",
+    "capsules",
+    "source.allergens_declared",
+    ["lactose\x1b[8m"],
+    Refused(InputError, "control-character", "source.allergens_declared[0]"),
+    cli=Refused(InputError, "control-character", "--tablet-allergen"),
+    csv=Refused(InputError, "control-character", "source.allergens_declared[0]"),
+)
+CASES.extend(  # bytes that are not UTF-8 in argv reach Python as lone surrogates (U+DCxx)
+    Case(
+        "control-characters",
+        "cli",
+        "capsules",
+        ((flag, "T\udcff1"),),
+        Refused(InputError, "control-character", flag),
+    )
+    for flag in ("--lot", "--tablet-allergen", "--shell-lot", "--filler-lot", "--reference")
+)
+CASES.extend(  # a key is shown escaped, never as written
+    Case(
+        "control-characters",
+        entry,
+        "capsules",
+        (("\x1b[2J", "x"),),
+        Refused(InputError, "unknown-field", "\\x1b[2J"),
+    )
+    for entry in ("document", "jsonl")
+)
+raw_csv(
+    "control-characters",
+    "capsules",
+    b"schema,\x1b[2J\nldncompound/order/capsules/1,x\n",
+    Refused(InputError, "bad-header", "\\x1b[2J"),
+    header=True,
+)
+each(
+    "control-characters",
+    "capsules",
+    "dose",
+    "4.5\x1b[31m mg",
+    Refused(InputError, "control-character", "dose"),
+)
+each(
+    "control-characters",
+    "capsules",
+    "dose",
+    "4.5 mg\u200b",
+    Refused(InputError, "control-character", "dose"),
+)
+
+#: ``ldncompound label`` for the valid capsule result, which the test writes to result.json
+_LABEL = (
+    "label",
+    "{dir}/result.json",
+    *("--prescriber", "Dr A. Smith", "--rx", "RX-1", "--pharmacy-name", "Main Street Pharmacy"),
+    *("--pharmacy-address", "1 Main Street", "--pharmacy-phone", "555-0100"),
+)
+for text in ("Jane\x1b[2JDoe", "Jane\u202eeoD", "Jane\nDoe"):
+    raw(
+        "control-characters",
+        "cli",
+        "capsules",
+        Command((*_LABEL, "--patient", text)),
+        Refused(InputError, "control-character", "--patient"),
+    )
+
+# --- malformed JSON and CSV -----------------------------------------------------------------------
+
+for data, code in (
+    (b'{"schema": "ldncompound/order/capsules/1", "dose": "4.5 mg",', "bad-json"),
+    (b'{"schema": "ldncompound/order/capsules/1",}', "bad-json"),
+    (b"{'schema': 'ldncompound/order/capsules/1'}", "bad-json"),
+    (b'{"schema": "ldncompound/order/capsules/1", "dose": NaN}', "bad-json"),
+    (b'{"schema": "ldncompound/order/capsules/1", "count": Infinity}', "bad-json"),
+    (b'{"schema": "ldncompound/order/capsules/1", "count": -Infinity}', "bad-json"),
+    (b"[" * 100_000, "bad-json"),
+    (b"[1, 2]", "not-an-object"),
+    (b'"ldncompound/order/capsules/1"', "not-an-object"),
+    (b"null", "not-an-object"),
+    (
+        b'{"schema": "ldncompound/order/capsules/1", "dose": "4.5 mg", "dose": "45 mg"}',
+        "duplicate-field",
+    ),
+    (b'{"schema": "ldncompound/order/capsules/1", "dose": "4.5 \xb5g"}', "bad-encoding"),  # Latin-1
+    ('{"schema": "x"}'.encode("utf-16"), "bad-encoding"),
+    (b'{"schema": "ldncompound/order/capsules/2"}', "unknown-schema"),
+    (b'{"dose": "4.5 mg"}', "unknown-schema"),
+):
+    field = "dose" if code == "duplicate-field" else "schema" if code == "unknown-schema" else None
+    raw("malformed", "document", "capsules", data, Refused(InputError, code, field))
+    raw("malformed", "jsonl", "capsules", data + b"\n", Refused(InputError, code, field))
+raw("malformed", "jsonl", "capsules", b"\n", Refused(InputError, "blank-line", None))
+raw("malformed", "jsonl", "capsules", b"  \t\r\n", Refused(InputError, "blank-line", None))
+raw(
+    "malformed",
+    "jsonl",
+    "capsules",
+    b'{"schema": "ldncompound/order/capsules/1", "dose": "4.5',
+    Refused(InputError, "truncated", None),
+)
+raw_csv(
+    "malformed",
+    "capsules",
+    b'"unterminated,quote\n',
+    Refused(InputError, "unterminated-quote", None),
+)
+raw_csv("malformed", "capsules", b"a,b,c\n", Refused(InputError, "wrong-field-count", None))
+raw_csv("malformed", "capsules", b'"a"b,c\n', Refused(InputError, "bad-csv", None))
+raw_csv("malformed", "capsules", b"\xff\xfe,\n", Refused(InputError, "bad-encoding", None))
+raw_csv(
+    "malformed",
+    "capsules",
+    b"schema,dose,dose\nldncompound/order/capsules/1,4.5 mg,45 mg\n",
+    Refused(InputError, "bad-header", "dose"),
+    header=True,
+)
+raw_csv(
+    "malformed",
+    "capsules",
+    b"schema,Dose\nldncompound/order/capsules/1,4.5 mg\n",
+    Refused(InputError, "bad-header", "Dose"),
+    header=True,
+)
+raw_csv(
+    "malformed",
+    "capsules",
+    b"schema,dose\nldncompound/order/capsules/1,4.5 mg\n",  # a header without most columns
+    Refused(InputError, "missing-field", "count"),
+    header=True,
+)
+raw_csv(
+    "malformed",
+    "capsules",
+    b"schema,dose,filler,filler.filler\nldncompound/order/capsules/1,4.5 mg,default,mcc\n",
+    Refused(InputError, "conflicting-columns", "filler"),
+    header=True,
+)
+raw(
+    "malformed",
+    "cli",
+    "capsules",
+    Command(
+        ("label", "{dir}/bad.json", *_LABEL[2:], "--patient", "Jane Doe"),
+        (("bad.json", b'{"schema": '),),
+    ),
+    Refused(InputError, "bad-json", "RESULT"),
+)
+raw(
+    "malformed",
+    "cli",
+    "capsules",
+    Command(
+        ("label", "{dir}/bad.json", *_LABEL[2:], "--patient", "Jane Doe"),
+        (("bad.json", b"\xff\xfe{}"),),
+    ),
+    Refused(InputError, "bad-encoding", "RESULT"),
+)
+raw(
+    "malformed",
+    "cli",
+    "capsules",
+    Command(("verify", "{dir}/bad.json"), (("bad.json", b"[1, 2"),)),
+    Refused(InputError, "bad-json", "RECORD"),
+)
+
+# --- shifted columns and values moved to the wrong field ------------------------------------------
+
+#: (preparation, direction, column, expected): a CSV row whose cells from ``column`` on
+#: moved one column right (an empty cell inserted, the last one dropped) or left (the cell
+#: deleted, an empty one added at the end), as a spreadsheet's "insert/delete cells" does
+SHIFTED_ROWS: tuple[tuple[str, str, str, Refused], ...] = (
+    ("capsules", "right", "dose", Refused(InputError, "missing-field", "dose")),
+    ("capsules", "left", "dose", Refused(UnitError, "missing-unit", "dose")),  # dose <- '30'
+    ("capsules", "right", "count", Refused(InputError, "missing-field", "count")),
+    ("capsules", "left", "count", Refused(InputError, "no-number", "count")),
+    ("capsules", "right", "overage", Refused(InputError, "missing-field", "overage")),
+    # the 'default' cells after it shift among themselves; tablet_margin gets acknowledge's '[]'
+    ("capsules", "left", "doses_per_day", Refused(InputError, "no-number", "tablet_margin")),
+    ("capsules", "left", "acknowledge", Refused(InputError, "missing-field", "reference")),
+    ("capsules", "right", "schema", Refused(InputError, "unknown-schema", "schema")),
+    ("capsules", "left", "schema", Refused(InputError, "unknown-schema", "schema")),
+    ("liquid", "right", "dose", Refused(InputError, "missing-field", "dose")),
+    ("liquid", "left", "doses_per_day", Refused(DimensionError, "wrong-dimension", "volume")),
+    ("troches", "left", "count", Refused(InputError, "no-number", "count")),  # 'tablets'
+    (
+        "drops",
+        "right",
+        "calibration.volume",
+        Refused(InputError, "missing-field", "calibration.volume"),
+    ),
+)
+
+
+def shifted_row(preparation: str, direction: str, column: str) -> bytes:
+    """The preparation's CSV header and its valid row, shifted from ``column`` on."""
+    cells = flatten(orders.document(preparation))
+    names, values = list(cells), list(cells.values())
+    k = names.index(column)
+    right = [*values[:k], "", *values[k:-1]]
+    left = [*values[:k], *values[k + 1 :], ""]
+    values = right if direction == "right" else left
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(names)
+    writer.writerow(values)
+    return out.getvalue().encode()
+
+
+for prep, direction, column, expect in SHIFTED_ROWS:
+    data = shifted_row(prep, direction, column)
+    CASES.append(
+        Case("shifted", "csv", prep, Raw(data, True, f"{direction} from {column}"), expect)
+    )
+for data, code, field in (
+    # values moved one field over in a document: dose <- count, count <- dose
+    ({"dose": 30, "count": "4.5 mg"}, "wrong-type", "dose"),
+    # count and frequency swapped: 1 capsule, 30 doses a day
+    ({"count": 1, "doses_per_day": "30"}, "out-of-range", "doses_per_day"),
+    # count and frequency swapped within range: 2 capsules at 3 a day
+    ({"count": 2, "doses_per_day": "3", "dose": "1 mg"}, "less-than-one-day", "count"),
+    # the reference moved into acknowledge
+    ({"acknowledge": ["Rx 1"], "reference": "default"}, "unknown-acknowledgement", "acknowledge"),
+):
+    CASES.extend(
+        Case("shifted", entry, "capsules", tuple(data.items()), Refused(InputError, code, field))
+        for entry in ("document", "jsonl")
+    )
+for changes, expect in (
+    ((("--dose", "30"), ("--count", "4.5 mg")), Refused(UnitError, "missing-unit", "--dose")),
+    (
+        (("--count", "1"), ("--doses-per-day", "30")),
+        Refused(InputError, "too-large", "--doses-per-day"),
+    ),
+    (
+        (("--dose", "1 mg"), ("--count", "2"), ("--doses-per-day", "3")),
+        Refused(InputError, "less-than-one-day", "--count"),
+    ),
+    ((("--lot", "2028-01-01"), ("--expiry", "T1")), Refused(InputError, "bad-date", "--expiry")),
+    (
+        (("--days", None), ("--volume", "14"), ("--doses-per-day", "1")),
+        Refused(UnitError, "missing-unit", "--volume"),
+    ),
+):
+    prep = "liquid" if changes[0][0] == "--days" else "capsules"
+    CASES.append(Case("shifted", "cli", prep, changes, expect))

@@ -1,0 +1,94 @@
+"""Field validators: caller text, the one character rule every free-text field shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import ldncompound as lc
+from ldncompound._labels import check_caller_text
+from ldncompound._validate import check_text_characters, text_field
+
+#: what -> (text, the code point the refusal names)
+REFUSED = {
+    "a terminal escape": ("Rx \x1b[31m1", "U+001B"),
+    "an OSC title escape": ("T\x1b]0;owned\x07", "U+001B"),
+    "a NUL": ("T1\x00", "U+0000"),
+    "a C1 control (CSI)": ("T\x9b1", "U+009B"),
+    "DEL": ("T\x7f1", "U+007F"),
+    "a line feed": ("T1\nT2", "U+000A"),
+    "a line separator": ("T1\u2028T2", "U+2028"),
+    "a paragraph separator": ("T1\u2029", "U+2029"),
+    "a right-to-left override": ("T\u202e1X", "U+202E"),
+    "a left-to-right isolate": ("T\u20661", "U+2066"),
+    "a lone surrogate": ("T\ud8001", "U+D800"),
+    "a private-use character": ("T\ue0001", "U+E000"),
+    "an unassigned code point": ("T\u0378", "U+0378"),
+}
+ACCEPTED = ["José Ñúñez", "王小明", "محمد علی", "क्‍ष", "T-123/4 (b)", "Lot\u00a0A1"]
+
+
+@pytest.mark.parametrize(("text", "point"), REFUSED.values(), ids=REFUSED.keys())
+def test_control_characters_are_refused_naming_the_code_point(text, point):
+    with pytest.raises(lc.InputError) as info:
+        check_text_characters("lot", text)
+    err = info.value
+    assert (err.code, err.field) == ("control-character", "lot")
+    assert err.message.startswith("lot: ") and f"({point})" in err.message
+
+
+@pytest.mark.parametrize("text", ACCEPTED)
+def test_any_script_and_the_zero_width_joiner_are_accepted(text):
+    check_text_characters("patient", text)
+    text_field("lot")(None, None, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("", "empty"), ("   ", "empty"), ("x" * 201, "too-long")]
+)
+def test_blank_and_overlong_text_is_refused(text, code):
+    with pytest.raises(lc.InputError) as info:
+        text_field("lot")(None, None, text)
+    assert (info.value.code, info.value.field) == (code, "lot")
+
+
+def test_text_fields_and_label_text_refuse_the_same_characters():
+    for text, _ in REFUSED.values():
+        with pytest.raises(lc.InputError):
+            lc.ApiLot(
+                form="hcl",
+                assay=lc.percent("99 %"),
+                assay_basis=lc.AssayBasis.AS_IS,
+                expiry=dt.date(2030, 1, 1),
+                lot=text,
+            )
+        with pytest.raises(lc.InputError):
+            check_caller_text("patient", text)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ref: lc.CapsuleOrder(
+            dose=lc.mass("4.5 mg"),
+            count=30,
+            source=lc.TabletSource(average_weight=lc.mass("200 mg"), expiry=dt.date(2030, 1, 1)),
+            reference=ref,
+        ),
+        lambda ref: lc.LiquidOrder(
+            dose=lc.mass("4.5 mg"),
+            volume=lc.volume("30 mL"),
+            source=lc.TabletSource(average_weight=lc.mass("200 mg"), expiry=dt.date(2030, 1, 1)),
+            reference=ref,
+        ),
+    ],
+    ids=["capsules", "liquid"],
+)
+@pytest.mark.parametrize(("ref", "code"), [("Rx \x1b[2J1", "control-character"), ("", "empty")])
+def test_the_order_reference_is_caller_text(make, ref, code):
+    """The reference is printed on worksheets and labels: it was not checked before."""
+    with pytest.raises(lc.InputError) as info:
+        make(ref)
+    assert (info.value.code, info.value.field) == (code, "reference")
+    assert make("Rx 1042").reference == "Rx 1042"
