@@ -98,7 +98,7 @@ class StudyBud:
 
     def __attrs_post_init__(self) -> None:
         text_field("study.reference")(None, None, self.reference)
-        if self.days < 1 or self.days > 3650:
+        if isinstance(self.days, bool) or not 1 <= self.days <= 3650:
             raise InputError.about(
                 "study.days", self.days, "is out of range", "1 to 3650 days", code="out-of-range"
             )

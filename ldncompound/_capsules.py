@@ -66,7 +66,14 @@ from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
-from ._validate import MIN_DENSITY, mass_field, percent_field, qfield, text_field
+from ._validate import (
+    MIN_DENSITY,
+    check_doses_per_day,
+    mass_field,
+    percent_field,
+    qfield,
+    text_field,
+)
 from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
 
@@ -310,14 +317,7 @@ class CapsuleOrder:
                 "was given for the capacity method",
                 "no fill weight, or method 'fixed-weight'",
             )
-        if self.doses_per_day is not None and (self.doses_per_day <= 0 or self.doses_per_day > 24):
-            raise InputError.about(
-                "doses_per_day",
-                str(self.doses_per_day),
-                "is out of range",
-                "a number of doses a day from 0 to 24",
-                code="out-of-range",
-            )
+        check_doses_per_day(self.doses_per_day)
         check_one_day(self.count, self.doses_per_day, "capsules")
         if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
             raise InputError.about(

@@ -56,7 +56,14 @@ from ._numbers import CONTEXT, HUNDRED, ONE, ceil_int, fixed, places_of, plain, 
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import concentration_field, percent_field, qfield, text_field, volume_field
+from ._validate import (
+    check_doses_per_day,
+    concentration_field,
+    percent_field,
+    qfield,
+    text_field,
+    volume_field,
+)
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._weighing import CLASS_III_SOURCE, Balance
 
@@ -167,16 +174,7 @@ class LiquidFields:
             )
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
-        if self.doses_per_day is not None and (
-            not isinstance(self.doses_per_day, Decimal) or not 0 < self.doses_per_day <= 24
-        ):
-            raise InputError.about(
-                "doses_per_day",
-                str(self.doses_per_day),
-                "is out of range",
-                "a number of doses a day above 0 and at most 24",
-                code="out-of-range",
-            )
+        check_doses_per_day(self.doses_per_day)
         if (self.days_supply is None) == (self.volume is None):
             raise InputError.about(
                 "days_supply",

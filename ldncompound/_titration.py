@@ -32,7 +32,7 @@ from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liqui
 from ._numbers import CONTEXT, ONE, plain, private_context
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
-from ._validate import mass_field, qfield
+from ._validate import check_doses_per_day, concentration_field, mass_field, qfield
 from ._version import __version__
 
 __all__ = [
@@ -212,7 +212,9 @@ class LiquidKit:
     volume is measurable on an oral syringe)."""
 
     template: LiquidOrder
-    concentration: Quantity | None = qfield(Dimension.CONCENTRATION, default=None)
+    concentration: Quantity | None = qfield(
+        Dimension.CONCENTRATION, concentration_field("liquid.concentration"), default=None
+    )
     syringes: tuple[MeasuringDevice, ...] | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -265,14 +267,7 @@ class TitrationOrder:
             raise InputError.about(
                 "steps", total, "covers too many days", f"at most {MAX_DAYS} days in one kit"
             )
-        if self.doses_per_day is not None and not (0 < self.doses_per_day <= 4):
-            raise InputError.about(
-                "doses_per_day",
-                str(self.doses_per_day),
-                "is out of range",
-                "1 to 4 doses a day",
-                code="out-of-range",
-            )
+        check_doses_per_day(self.doses_per_day, maximum=4)
         needed = {
             KitForm.CAPSULES: self.capsules,
             KitForm.LIQUID: self.liquid,

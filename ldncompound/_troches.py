@@ -65,7 +65,15 @@ from ._sources import Component, Source, TabletSource, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._troche_data import TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
-from ._validate import density_field, mass_field, percent_field, qfield, text_field, text_items
+from ._validate import (
+    check_doses_per_day,
+    density_field,
+    mass_field,
+    percent_field,
+    qfield,
+    text_field,
+    text_items,
+)
 from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
 
@@ -540,14 +548,7 @@ class TrocheOrder:
             raise InputError.about("diluent", self.diluent, "is not a TrocheDiluent", "one")
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
-        if self.doses_per_day is not None and (self.doses_per_day <= 0 or self.doses_per_day > 24):
-            raise InputError.about(
-                "doses_per_day",
-                str(self.doses_per_day),
-                "is out of range",
-                "a number of doses a day from 0 to 24",
-                code="out-of-range",
-            )
+        check_doses_per_day(self.doses_per_day)
         check_one_day(self.count, self.doses_per_day, "units")
         if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
             raise InputError.about(

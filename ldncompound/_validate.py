@@ -210,3 +210,18 @@ def text_items(field: str) -> Validator:
             check_item(None, None, item)
 
     return check
+
+
+def check_doses_per_day(value: object, maximum: int = 24) -> None:
+    """Refuse a number of doses a day that is not a finite Decimal above 0 and at most
+    ``maximum`` (``None``, not given, passes)."""
+    if value is None:
+        return
+    if not isinstance(value, Decimal) or not value.is_finite() or not Decimal(0) < value <= maximum:
+        raise InputError.about(
+            "doses_per_day",
+            str(value),
+            "is out of range",
+            f"a number of doses a day above 0 and at most {maximum}",
+            code="out-of-range",
+        )
