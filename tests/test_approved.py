@@ -1,0 +1,419 @@
+"""Approved behaviour over a grid of inputs, and approved outputs of a corpus of orders.
+
+**Probes.** For every value object of the formula modules and every field it takes, a valid
+object is rebuilt with that field replaced by each value of a grid (boundaries, zero,
+negatives, wrong types, wrong dimensions, every known key, too-long and control-character
+text), and computed in the preparation it belongs to. The outcome of each probe, the
+refusal's class, code, field and sentence or the result's warnings and a digest of its whole
+JSON, is compared with ``tests/approved/probes/``. A changed bound, a changed sentence, a
+refusal that became a warning or a silently different result shows up as a line of diff.
+
+**Corpus.** A set of orders across the preparations (every source, both capsule methods,
+solutions and suspensions, aliquots, drops, troches with every kind of ingredient, titration
+kits of each form): their full JSON and worksheet text are compared with
+``tests/approved/results/``.
+
+Regenerate after a deliberate change with ``LDNCOMPOUND_APPROVE=1`` (see ``approval.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import orders
+import pytest
+from approval import approve
+from orders import BALANCE, DAY, EXP
+
+import ldncompound as lc
+from ldncompound import Quantity, Unit
+
+# --- the grid ---------------------------------------------------------------------------------
+
+MAGNITUDES = (
+    "-1",
+    "0",
+    "0.0001",
+    "0.001",
+    "0.004",
+    "0.005",
+    "0.01",
+    "0.02",
+    "0.049",
+    "0.05",
+    "0.09",
+    "0.1",
+    "0.2",
+    "0.25",
+    "0.5",
+    "0.9",
+    "0.99",
+    "1",
+    "1.01",
+    "1.5",
+    "2",
+    "2.5",
+    "3",
+    "4.5",
+    "5",
+    "5.01",
+    "6",
+    "9",
+    "10",
+    "12",
+    "15",
+    "20",
+    "24",
+    "25",
+    "30",
+    "40",
+    "50",
+    "60",
+    "80",
+    "89.9",
+    "90",
+    "95",
+    "99",
+    "99.5",
+    "100",
+    "100.1",
+    "101",
+    "105",
+    "110",
+    "110.1",
+    "120",
+    "150",
+    "200",
+    "250",
+    "500",
+    "999",
+    "1000",
+    "1001",
+    "5000",
+    "1e5",
+)
+INTS: list[Any] = [
+    *(-1, 0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 19, 20, 21, 24, 25, 28, 29, 30),
+    *(31, 35, 36, 60, 89, 90, 91, 99, 100, 101, 179, 180, 181, 200, 365, 366, 500, 729, 730),
+    *(731, 999, 1000, 1001, 2000, 5000, 10_000, 10_001, 100_000, 1_000_000),
+    *(True, False),
+]
+DECIMALS: list[Any] = [
+    *(Decimal(m) for m in MAGNITUDES),
+    *(Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"), Decimal("1.25"), Decimal("1.33")),
+]
+TEXTS: list[Any] = [
+    *("", "   ", "x", "lot 42", "x" * 40, "x" * 41, "x" * 80, "x" * 81, "x" * 120, "x" * 121),
+    *("x" * 200, "x" * 201, "x" * 1001, "a\tb", "a\nb", "esc\x1b[2J", "bidi\u202e", "\ud800"),
+    "Äpfel ü 漢字",
+]
+#: every key the tables and forms know, tried in every text field
+KEYS = [
+    *(f.key for f in lc.NALTREXONE.forms),
+    *("salt", "base", "hcl", "HCl", "as-is", "anhydrous", "dried", "dihydrate"),
+    *(f.key for f in lc.FILLERS),
+    *(s.code for s in lc.CAPSULE_SIZES),
+    *(b.key for b in lc.TROCHE_BASES),
+    *(m.key for m in lc.TROCHE_MOLDS),
+    *lc.PROTOCOLS,
+    *("tapped", "poured", "gelatin", "hpmc", "pullulan", "MCC", "mcc "),
+]
+DATES: list[Any] = [
+    *(DAY + dt.timedelta(days=d) for d in (-400, -1, 0, 1, 13, 14, 29, 30, 34, 35, 89, 90)),
+    *(DAY + dt.timedelta(days=d) for d in (91, 179, 180, 181, 364, 365, 366, 400)),
+    EXP,
+]
+BOOLS: list[Any] = [True, False]
+
+
+def quantities(base: Quantity | None, dimension: lc.Dimension | None) -> list[Any]:
+    units = {
+        lc.Dimension.MASS: (Unit.MG, Unit.MCG, Unit.G),
+        lc.Dimension.VOLUME: (Unit.ML, Unit.L),
+        lc.Dimension.FRACTION: (Unit.PERCENT,),
+        lc.Dimension.CONCENTRATION: (Unit.MG_PER_ML, Unit.G_PER_ML),
+    }
+    dim = dimension or (base.unit.dimension if base is not None else None)
+    own = units.get(dim) or ((base.unit,) if base is not None else (Unit.MG,))  # type: ignore[arg-type]
+    out: list[Any] = [Quantity(Decimal(m), own[0]) for m in MAGNITUDES]
+    out += [Quantity(Decimal(m), u) for u in own[1:] for m in ("0.0045", "1", "4.5", "500")]
+    other = Unit.ML if dim is not lc.Dimension.VOLUME else Unit.MG
+    out.append(Quantity(Decimal("4.5"), other))
+    return out
+
+
+def grid(field: attrs.Attribute[Any], current: Any) -> list[Any]:
+    """The values tried in ``field`` (its current value is ``current``): values of the field's
+    declared type (the Python API's types are its contract, checked by mypy; documents and the
+    command line check types with their own sentences), and ``None`` when it is optional."""
+    kind = str(field.type)
+    none = [None] if "None" in kind else []
+    enums = [e for e in ENUMS if e.__name__ in kind]
+    if enums:
+        return [*enums[0], *none]
+    if "Quantity" in kind and "tuple" not in kind:
+        return [*quantities(current, field.metadata.get("ldncompound.dimension")), *none]
+    if kind.startswith("tuple"):
+        if kind.startswith("tuple[str"):
+            return [(), ("lactose",), ("lactose", "soy"), ("",), ("a\x1b[2J",), *none]
+        return [(), (current[0],) * 2 if current else (), *none]
+    for start, values in SCALARS:
+        if kind.startswith(start) or (start == "str" and "Literal" in kind):
+            return [*values, *none]
+    return []  # nested objects are probed as targets of their own
+
+
+SCALARS: tuple[tuple[str, list[Any]], ...] = (
+    ("int", INTS),
+    ("Decimal", DECIMALS),
+    ("dt.date", DATES),
+    ("bool", BOOLS),
+    ("str", [*TEXTS, *KEYS]),
+)
+ENUMS = (
+    lc.AssayBasis,
+    lc.CapsuleMethod,
+    lc.Storage,
+    lc.DayCount,
+    lc.KitForm,
+    lc.KitStrategy,
+    lc.TrocheForm,
+    lc.Route,
+    lc.DisplacementMethod,
+    lc.MinimumWeightRule,
+    lc.DeviceKind,
+    lc.AdditiveRole,
+)
+
+# --- the targets: a valid object, and how it is computed ---------------------------------------
+
+API = orders.api()
+STOCK = lc.TriturationStock(
+    strength=lc.percent("10 %"), diluent="mcc", bud=dt.date(2027, 3, 1), lot="S1", made_on=DAY
+)
+STUDY = lc.StudyBud(
+    reference="Stability study X (2024)",
+    days=120,
+    storage=lc.Storage.REFRIGERATOR,
+    matches_formula_vehicle_container=True,
+)
+PEG = lc.BaseLot(base="peg", lot="P1", expiry=EXP)
+TRIAL = lc.DisplacementTrial(
+    units=6,
+    blank_total=lc.mass("7200 mg"),
+    medicated_total=lc.mass("7150 mg"),
+    ingredient_total=lc.mass("300 mg"),
+)
+
+
+def capsules_api(**kw: Any) -> lc.CapsuleOrder:
+    return orders.capsules(**({"dose": lc.mass("0.5 mg"), "source": API} | kw))
+
+
+def kit(form: lc.KitForm, **kw: Any) -> lc.TitrationOrder:
+    args: dict[str, Any] = {
+        "steps": (lc.parse_step("0.5 mg:7"), lc.parse_step("1.5 mg:7")),
+        "maintenance": lc.mass("3 mg"),
+        "maintenance_days": 14,
+        "start": DAY,
+        "form": form,
+    }
+    if form is lc.KitForm.CAPSULES:
+        args["capsules"] = lc.CapsuleKit(template=capsules_api())
+    elif form is lc.KitForm.LIQUID:
+        args["liquid"] = lc.LiquidKit(template=orders.liquid())
+    else:
+        args["drops"] = lc.DropsKit(template=orders.drops(dose=lc.mass("1.5 mg")))
+    return lc.TitrationOrder(**(args | kw))
+
+
+@attrs.frozen
+class Target:
+    """Probes of one value object: ``make()`` builds it, ``use(obj)`` computes with it."""
+
+    make: Callable[[], Any]
+    use: Callable[[Any], Any]
+
+
+def _in(factory: Callable[..., Any], key: str, formulate: Callable[[Any], Any]) -> Any:
+    return lambda obj: formulate(factory(**{key: obj}))
+
+
+CAPS, LIQ, DROPS, TRO = (
+    lc.formulate_capsules,
+    lc.formulate_liquid,
+    lc.formulate_drops,
+    lc.formulate_troches,
+)
+TARGETS: dict[str, Target] = {
+    "capsule-order-tablets": Target(orders.capsules, CAPS),
+    "capsule-order-api": Target(capsules_api, CAPS),
+    "capsule-order-fill": Target(
+        lambda: capsules_api(
+            method=lc.CapsuleMethod.FIXED_WEIGHT, fill_weight=lc.mass("150 mg"), size="3"
+        ),
+        CAPS,
+    ),
+    "tablets": Target(orders.tablets, _in(orders.capsules, "source", CAPS)),
+    "api-lot": Target(orders.api, _in(capsules_api, "source", CAPS)),
+    "api-lot-dihydrate": Target(
+        lambda: orders.api(
+            form="hcl-dihydrate",
+            assay_basis=lc.AssayBasis.ANHYDROUS,
+            water_content=lc.percent("8.5 %"),
+        ),
+        _in(capsules_api, "source", CAPS),
+    ),
+    "stock": Target(lambda: STOCK, _in(capsules_api, "source", CAPS)),
+    "balance": Target(lambda: BALANCE, _in(capsules_api, "balance", CAPS)),
+    "balance-usp": Target(
+        lambda: lc.Balance.usp41(readability=lc.mass("0.1 mg")),
+        _in(capsules_api, "balance", CAPS),
+    ),
+    "balance-torsion": Target(
+        lambda: lc.Balance.torsion(
+            sensitivity=lc.mass("6 mg"), max_error=lc.percent("5 %"), readability=lc.mass("10 mg")
+        ),
+        _in(orders.capsules, "balance", CAPS),
+    ),
+    "filler": Target(
+        lambda: lc.FillerLot(filler="mcc", lot="F1", expiry=EXP),
+        _in(capsules_api, "filler", CAPS),
+    ),
+    "pack-stat": Target(
+        lambda: lc.PackStat(size="3", filler_per_capsule=lc.mass("95 mg"), capsules_measured=30),
+        lambda p: CAPS(capsules_api(filler=lc.FillerLot(filler="mcc", pack_stat=p), size="3")),
+    ),
+    "shells": Target(
+        lambda: lc.ShellLot(material="gelatin", lot="C1", expiry=EXP, weight=lc.mass("48 mg")),
+        _in(capsules_api, "shells", CAPS),
+    ),
+    "study": Target(lambda: STUDY, _in(orders.liquid, "study", LIQ)),
+    "liquid-order": Target(orders.liquid, LIQ),
+    "liquid-order-tablets": Target(
+        lambda: orders.liquid(source=orders.tablets(), days_supply=30), LIQ
+    ),
+    "vehicle": Target(
+        lambda: lc.Vehicle(name="house vehicle", aqueous=True, preservative="sodium benzoate"),
+        lambda v: LIQ(orders.liquid(vehicle=lc.VehicleLot(vehicle=v, lot="V", expiry=EXP))),
+    ),
+    "liquid-additive": Target(
+        lambda: lc.LiquidAdditive(role=lc.AdditiveRole.FLAVOUR, name="cherry", lot="F", expiry=EXP),
+        lambda a: LIQ(orders.liquid(additives=(a,))),
+    ),
+    "syringe": Target(lambda: lc.device("oral-5ml"), _in(orders.liquid, "syringe", LIQ)),
+    "drops-order": Target(orders.drops, DROPS),
+    "dropper": Target(orders.calibration, _in(orders.drops, "calibration", DROPS)),
+    "troche-order": Target(orders.troches, TRO),
+    "troche-order-api": Target(lambda: orders.troches(source=API, dose=lc.mass("0.25 mg")), TRO),
+    "mold": Target(
+        lambda: lc.MoldCalibration(blank_weight=lc.mass("1200 mg"), blanks_weighed=24),
+        _in(orders.troches, "mold", TRO),
+    ),
+    "troche-base": Target(lambda: PEG, _in(orders.troches, "base", TRO)),
+    "troche-additive": Target(
+        lambda: lc.Additive(
+            name="stevia",
+            amount=lc.mass("20 mg"),
+            displacement=lc.Displacement(
+                method=lc.DisplacementMethod.FACTOR, factor=Decimal("1.4")
+            ),
+        ),
+        lambda a: TRO(orders.troches(ingredients=(a,))),
+    ),
+    "displacement-factor": Target(
+        lambda: lc.Displacement(method=lc.DisplacementMethod.FACTOR, factor=Decimal("1.4")),
+        _in(orders.troches, "drug_displacement", TRO),
+    ),
+    "displacement-trial": Target(
+        lambda: TRIAL,
+        lambda t: TRO(
+            orders.troches(
+                drug_displacement=lc.Displacement(method=lc.DisplacementMethod.TRIAL, trial=t)
+            )
+        ),
+    ),
+    "troche-diluent": Target(
+        lambda: lc.TrocheDiluent(name="silica"),
+        lambda d: TRO(orders.troches(source=API, dose=lc.mass("0.25 mg"), diluent=d)),
+    ),
+    "titration-capsules": Target(lambda: kit(lc.KitForm.CAPSULES), lc.plan_titration),
+    "titration-liquid": Target(lambda: kit(lc.KitForm.LIQUID), lc.plan_titration),
+    "titration-drops": Target(lambda: kit(lc.KitForm.DROPS), lc.plan_titration),
+    "titration-step": Target(
+        lambda: lc.parse_step("1 mg:7"),
+        lambda s: lc.plan_titration(kit(lc.KitForm.LIQUID, steps=(s,))),
+    ),
+    "liquid-kit": Target(
+        lambda: lc.LiquidKit(template=orders.liquid()),
+        lambda k: lc.plan_titration(kit(lc.KitForm.LIQUID, liquid=k)),
+    ),
+    "capsule-kit": Target(
+        lambda: lc.CapsuleKit(template=capsules_api()),
+        lambda k: lc.plan_titration(kit(lc.KitForm.CAPSULES, capsules=k)),
+    ),
+    "dose-profile": Target(
+        lambda: lc.NALTREXONE.profile,
+        lambda p: CAPS(
+            capsules_api(source=orders.api(drug=attrs.evolve(lc.NALTREXONE, profile=p)))
+        ),
+    ),
+    "drug": Target(
+        lambda: lc.Drug.from_salt_factor(
+            "drug X", base_name="X base", salt_name="X HCl", factor=Decimal("1.1")
+        ),
+        lambda d: CAPS(capsules_api(source=orders.api(drug=d, form="salt"))),
+    ),
+}
+
+
+def outcome(thunk: Callable[[], Any]) -> str:
+    """One line: the refusal (class, code, field, sentence) or the result's digest."""
+    try:
+        result = thunk()
+    except lc.LdnCompoundError as error:
+        return f"{type(error).__name__} {error.code} [{error.field}] {error.message}"
+    except Exception as error:  # noqa: BLE001 - reported below as a crash, never approved
+        return f"CRASH {type(error).__name__}: {str(error)[:100]}"
+    data = json.loads(lc.dumps(result))
+    data.pop("library_version", None)
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    warnings = " ".join(sorted({w["code"] for w in data.get("warnings", ())}))
+    return f"ok {digest} warnings: {warnings or '-'}"
+
+
+def shown(value: Any) -> str:
+    text = str(value) if isinstance(value, (Quantity, dt.date)) else repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} chars)"
+
+
+def probes() -> list[Any]:
+    made = {name: target.make() for name, target in TARGETS.items()}
+    return [
+        pytest.param(name, f.name, id=f"{name}.{f.name}")
+        for name, obj in made.items()
+        for f in attrs.fields(type(obj))
+        if f.init and grid(f, getattr(obj, f.name))
+    ]
+
+
+@pytest.mark.parametrize(("target", "field"), probes())
+def test_probes(target: str, field: str) -> None:
+    t = TARGETS[target]
+    made = t.make()
+    f = attrs.fields_dict(type(made))[field]
+    base = f"{type(made).__name__}.{field} = {shown(getattr(made, field))}"
+    lines = [f"{base}: {outcome(lambda: t.use(made))}"]
+    lines += [
+        f"{shown(value)}: {outcome(lambda v=value: t.use(attrs.evolve(made, **{field: v})))}"
+        for value in grid(f, getattr(made, field))
+    ]
+    crashes = [line for line in lines if ": CRASH " in line]
+    assert not crashes, "\n".join(crashes)
+    approve(f"probes/{target}/{field}.txt", "\n".join(lines) + "\n")
