@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -148,12 +149,19 @@ def quantities(base: Quantity | None, dimension: lc.Dimension | None) -> list[An
     return out
 
 
+def type_text(annotation: Any) -> str:
+    """A field's annotation as text without module prefixes: ``int | None``, ``date``
+    (the same whether the annotation is a string or was evaluated, as under mutmut)."""
+    text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
+    return re.sub(r"<class '(\w+)'>|\b(?:[a-z_]\w*\.)+(?=[A-Za-z])", r"\1", text)
+
+
 def grid(field: attrs.Attribute[Any], current: Any) -> list[Any]:
     """The values tried in ``field`` (its current value is ``current``): values of the field's
     declared type (the Python API's types are its contract, checked by mypy; documents and the
     command line check types with their own sentences), and ``None`` when it is optional."""
-    kind = str(field.type)
-    none = [None] if "None" in kind else []
+    kind = type_text(field.type)
+    none = [None] if "None" in kind or "Optional" in kind else []
     enums = [e for e in ENUMS if e.__name__ in kind]
     if enums:
         return [*enums[0], *none]
@@ -172,7 +180,7 @@ def grid(field: attrs.Attribute[Any], current: Any) -> list[Any]:
 SCALARS: tuple[tuple[str, list[Any]], ...] = (
     ("int", INTS),
     ("Decimal", DECIMALS),
-    ("dt.date", DATES),
+    ("date", DATES),
     ("bool", BOOLS),
     ("str", [*TEXTS, *KEYS]),
 )
