@@ -389,7 +389,7 @@ def sensitivity_from_test(*, test_weight: Quantity, divisions: Decimal) -> Quant
     A Class III (formerly Class A) prescription balance must have SR <= 6 mg (USP <1176>).
     """
     mass_field("test_weight")(None, None, test_weight)
-    if divisions <= 0:
+    if not isinstance(divisions, Decimal) or not divisions.is_finite() or divisions <= 0:
         raise InputError.about(
             "divisions", str(divisions), "is not positive", "the divisions the pointer moved"
         )

@@ -307,6 +307,12 @@ TARGETS: dict[str, Target] = {
     "liquid-order-tablets": Target(
         lambda: orders.liquid(source=orders.tablets(), days_supply=30), LIQ
     ),
+    "liquid-aliquot": Target(
+        lambda: orders.liquid(
+            dose=lc.mass("0.5 mg"), concentration=lc.Quantity(Decimal("0.5"), Unit.MG_PER_ML)
+        ),
+        LIQ,
+    ),
     "vehicle": Target(
         lambda: lc.Vehicle(name="house vehicle", aqueous=True, preservative="sodium benzoate"),
         lambda v: LIQ(orders.liquid(vehicle=lc.VehicleLot(vehicle=v, lot="V", expiry=EXP))),
@@ -381,6 +387,32 @@ TARGETS: dict[str, Target] = {
 }
 
 
+def _devices(*kinds: lc.DeviceKind) -> tuple[lc.MeasuringDevice, ...]:
+    """The built-in devices of ``kinds``, and the oral syringes."""
+    return tuple(d for d in lc.DEVICES if d.kind in (*kinds, lc.DeviceKind.ORAL_SYRINGE))
+
+
+_K = lc.DeviceKind
+#: values tried beyond the grid for one target's field
+EXTRA: dict[tuple[str, str], list[Any]] = {
+    ("liquid-aliquot", "equipment"): [
+        lc.DEVICES,
+        _devices(_K.ORAL_SYRINGE),
+        _devices(_K.GRADUATED_PIPETTE, _K.GRADUATED_CYLINDER),
+        _devices(_K.VOLUMETRIC_PIPETTE, _K.GRADUATED_CYLINDER),
+        _devices(_K.GRADUATED_CYLINDER),
+        _devices(_K.VOLUMETRIC_PIPETTE),
+        _devices(_K.ORAL_SYRINGE, _K.GRADUATED_CYLINDER),
+        (*_devices(), lc.device("volumetric-1ml"), lc.device("cylinder-25ml")),
+        (*_devices(), lc.device("pipette-1ml"), lc.device("cylinder-50ml")),
+        (*_devices(), lc.device("pipette-5ml"), lc.device("cylinder-10ml")),
+        tuple(reversed(lc.DEVICES)),
+    ],
+}
+EXTRA[("liquid-order-tablets", "equipment")] = EXTRA[("liquid-aliquot", "equipment")]
+EXTRA[("drops-order", "equipment")] = EXTRA[("liquid-aliquot", "equipment")]
+
+
 def outcome(thunk: Callable[[], Any]) -> str:
     """One line: the refusal (class, code, field, sentence) or the result's digest."""
     try:
@@ -389,6 +421,9 @@ def outcome(thunk: Callable[[], Any]) -> str:
         return f"{type(error).__name__} {error.code} [{error.field}] {error.message}"
     except Exception as error:  # noqa: BLE001 - reported below as a crash, never approved
         return f"CRASH {type(error).__name__}: {str(error)[:100]}"
+    if not hasattr(result, "schema"):  # a value object: its repr, readable
+        text = repr(result)
+        return f"ok {text if len(text) <= 400 else text[:400] + '...'}"
     data = json.loads(lc.dumps(result))
     data.pop("library_version", None)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
@@ -397,6 +432,8 @@ def outcome(thunk: Callable[[], Any]) -> str:
 
 
 def shown(value: Any) -> str:
+    if isinstance(value, tuple) and value and all(hasattr(v, "name") for v in value):
+        return "(" + ", ".join(v.name for v in value) + ")"
     text = str(value) if isinstance(value, (Quantity, dt.date)) else repr(value)
     return text if len(text) <= 40 else f"{text[:20]}...({len(text)} chars)"
 
@@ -407,7 +444,7 @@ def probes() -> list[Any]:
         pytest.param(name, f.name, id=f"{name}.{f.name}")
         for name, obj in made.items()
         for f in attrs.fields(type(obj))
-        if f.init and grid(f, getattr(obj, f.name))
+        if f.init and (grid(f, getattr(obj, f.name)) or (name, f.name) in EXTRA)
     ]
 
 
@@ -420,8 +457,136 @@ def test_probes(target: str, field: str) -> None:
     lines = [f"{base}: {outcome(lambda: t.use(made))}"]
     lines += [
         f"{shown(value)}: {outcome(lambda v=value: t.use(attrs.evolve(made, **{field: v})))}"
-        for value in grid(f, getattr(made, field))
+        for value in [*grid(f, getattr(made, field)), *EXTRA.get((target, field), ())]
     ]
     crashes = [line for line in lines if ": CRASH " in line]
     assert not crashes, "\n".join(crashes)
     approve(f"probes/{target}/{field}.txt", "\n".join(lines) + "\n")
+
+
+# --- the functions that build value objects from text and measurements ----------------------
+
+MASSES = [Quantity(Decimal(m), Unit.MG) for m in ("-1", "0", "0.5", "1", "6", "10", "48", "4500")]
+MASSES += [Quantity(Decimal(m), Unit.G) for m in ("0.6", "12", "12.1")]
+COUNTS = [-1, 0, 1, 2, 10, 30, 100]
+DISPLACEMENTS = [
+    *(
+        "dv=1.25",
+        "dv=0",
+        "dv=-1",
+        "dv=1",
+        "dv=0.1",
+        "dv=10",
+        "dv=1,25",
+        "dv=",
+        "dv=x",
+        " dv = 1.4 ",
+    ),
+    *("density=1.6 g/mL", "density=1600 mg/mL", "density=0.01 g/mL", "density=1.6", "density="),
+    *("density=22 g/mL", "density=1.6 g/L", "replace", "replace=1", "REPLACE", "trial", "trial="),
+    *("trial=10,12 g,12.1 g,600 mg", "trial=10,12000 mg,12100 mg,600 mg", "trial=10,12 g,12.1 g"),
+    *("trial=0,12 g,12.1 g,600 mg", "trial=10,12 g,11 g,600 mg", "trial=10,12 g,12.1 g,0 mg"),
+    *("trial=10,12 g,12 g,600 mg", "trial=x,12 g,12.1 g,600 mg", "trial=10,12 mL,12.1 g,600 mg"),
+    *("trial=1,1 g,1 g,1 mg", "trial=10,12 g,13.5 g,600 mg", "factor=1", "", "=1", "dv=1.25=2"),
+]
+OPTIONS = [
+    *("", ":lot=S1", ":lot=", ":lot=S1:lot=S2", ":expiry=2027-05-01", ":expiry=05/01/2027"),
+    *(":expiry=2027-05-01:expiry=2027-06-01", ":allergen=soy", ":allergen=soy:allergen=milk"),
+    *(":allergen=", ":water", ":water=1", ":preservative", ":preservative:water", ":colour"),
+    *(":dv=1.25:density=1.6 g/mL", ":lot=S1:dv=1.3:allergen=corn", ":x=1", ":", "::"),
+    *(f":{d}" for d in DISPLACEMENTS[:8]),
+]
+INGREDIENTS = [
+    *(f"sucralose:10 mg{o}" for o in OPTIONS),
+    *("sucralose", "sucralose:", ":10 mg", "sucralose:10", "sucralose:10 mL", "sucralose:0 mg"),
+    *("sucralose:4,5 mg", "a:b:c", " silica : 5 mg : density=2.2 g/mL ", "x" * 300, "esc\x1b:1 mg"),
+]
+DILUENTS = [
+    *(f"mannitol{o}" for o in OPTIONS),
+    *("mannitol", "", ":dv=1.2", "mannitol:10 mg", " mannitol ", "x" * 300, "a\x00b"),
+]
+
+
+def _from_weights(**kw: Any) -> Any:
+    return lc.PackStat.from_weights(size="3", method="tapped", **kw)
+
+
+FUNCTIONS: dict[str, list[tuple[str, Callable[[], Any]]]] = {
+    "parse_displacement": [
+        (repr(t), lambda t=t: lc.parse_displacement(t, field="f")) for t in DISPLACEMENTS
+    ],
+    "parse_ingredient": [(repr(t), lambda t=t: lc.parse_ingredient(t)) for t in INGREDIENTS],
+    "parse_diluent": [(repr(t), lambda t=t: lc.parse_diluent(t)) for t in DILUENTS],
+    "pack_stat_from_weights": [
+        (f"{f} {e} {n}", lambda f=f, e=e, n=n: _from_weights(filled=f, empty=e, capsules=n))
+        for f in MASSES
+        for e in MASSES[:5]
+        for n in COUNTS
+    ],
+    "mold_from_weights": [
+        (
+            f"{t} {n}",
+            lambda t=t, n=n: lc.MoldCalibration.from_weights(
+                total=t, blanks=n, mold="m", cavities=30
+            ),
+        )
+        for t in MASSES
+        for n in COUNTS
+    ],
+    "mold_typical": [(k, lambda k=k: lc.MoldCalibration.typical(k)) for k in (*KEYS, "", "x")],
+    "sensitivity_from_test": [
+        (f"{w} {d}", lambda w=w, d=d: lc.sensitivity_from_test(test_weight=w, divisions=d))
+        for w in MASSES
+        for d in DECIMALS[::4]
+    ],
+    "percent_error": [
+        (f"{i} {e}", lambda i=i, e=e: lc.percent_error(intended=i, error=e))
+        for i in MASSES
+        for e in (*MASSES[::3], Quantity(Decimal(1), Unit.ML))
+    ],
+    "balance_percent_error": [
+        (f"{b.name} {m}", lambda b=b, m=m: b.percent_error(m))
+        for b in (
+            BALANCE,
+            lc.Balance.class_iii(),
+            lc.Balance.usp41(readability=lc.mass("0.1 mg")),
+            lc.Balance.torsion(
+                sensitivity=lc.mass("6 mg"),
+                max_error=lc.percent("5 %"),
+                readability=lc.mass("10 mg"),
+            ),
+        )
+        for m in MASSES
+    ],
+    "stock_from_ratio": [
+        (
+            f"{p}:{t}",
+            lambda p=p, t=t: lc.TriturationStock.from_ratio(
+                p, t, diluent="mcc", bud=dt.date(2027, 3, 1)
+            ),
+        )
+        for p in COUNTS
+        for t in COUNTS
+    ],
+    "protocol_steps": [
+        (f"{n} {c}", lambda n=n, c=c: lc.protocol_steps(n, confirmed=c))
+        for n in (*lc.PROTOCOLS, "ldnrt", "", "x")
+        for c in (True, False)
+    ],
+    "calibrate_dropper": [
+        (f"{n} {v}", lambda n=n, v=v: lc.calibrate_dropper(drops=n, volume=v, dropper="D"))
+        for n in (*COUNTS, 1000, 1001, 5000)
+        for v in (*(lc.volume(f"{m} mL") for m in ("0.05", "0.5", "1", "2.5", "100", "101")),)
+    ],
+}
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_functions(name: str) -> None:
+    lines = [
+        f"{label if len(label) <= 80 else label[:80] + '...'}: {outcome(call)}"
+        for label, call in FUNCTIONS[name]
+    ]
+    crashes = [line for line in lines if ": CRASH " in line]
+    assert not crashes, "\n".join(crashes)
+    approve(f"functions/{name}.txt", "\n".join(lines) + "\n")
