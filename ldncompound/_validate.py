@@ -182,7 +182,9 @@ def text_field(field: str, max_length: int = 200) -> Validator:
     def check(_i: object, _a: object, value: str | None) -> None:
         if value is None:
             return
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str):
+            raise InputError.about(field, value, "is not text", "text", code="not-text")
+        if not value.strip():
             raise InputError.about(field, value, "is empty", "text", code="empty")
         if len(value) > max_length:
             raise InputError.about(

@@ -52,39 +52,57 @@ MAGNITUDES = (
     "0.1",
     "0.2",
     "0.25",
+    "0.3",
+    "0.4",
     "0.5",
+    "0.6",
+    "0.75",
     "0.9",
     "0.99",
     "1",
     "1.01",
+    "1.2",
+    "1.25",
+    "1.4",
     "1.5",
+    "1.6",
     "2",
+    "2.2",
     "2.5",
     "3",
+    "3.5",
     "4.5",
     "5",
     "5.01",
     "6",
+    "7",
     "9",
     "10",
     "12",
+    "14",
     "15",
+    "16",
     "20",
     "24",
     "25",
     "30",
+    "35",
     "40",
+    "45",
     "50",
     "60",
+    "75",
     "80",
     "89.9",
     "90",
     "95",
+    "98",
     "99",
     "99.5",
     "100",
     "100.1",
     "101",
+    "102",
     "105",
     "110",
     "110.1",
@@ -92,11 +110,20 @@ MAGNITUDES = (
     "150",
     "200",
     "250",
+    "300",
     "500",
+    "600",
+    "750",
     "999",
     "1000",
     "1001",
+    "1200",
+    "2000",
+    "2999",
+    "3000",
+    "3001",
     "5000",
+    "10000",
     "1e5",
 )
 INTS: list[Any] = [
@@ -177,6 +204,30 @@ def grid(field: attrs.Attribute[Any], current: Any) -> list[Any]:
     return []  # nested objects are probed as targets of their own
 
 
+#: values of another Python type than the field declares, per kind of field: what they give
+#: is approved too, but a TypeError or AttributeError there is the Python contract, not a crash
+WRONG_TYPES: dict[str, list[Any]] = {
+    "Quantity": ["4.5 mg", Decimal("4.5"), 4.5],
+    "int": ["3", 1.5, Decimal(3)],
+    "Decimal": ["2", 2.5, 2],
+    "date": ["2027-01-01"],
+    "bool": ["yes", 1],
+    "str": [5, b"lot"],
+    "enum": ["x", "room"],
+    "tuple": ["lactose", ["lactose"]],
+}
+
+
+def wrong_types(field: attrs.Attribute[Any]) -> list[Any]:
+    kind = type_text(field.type)
+    if any(e.__name__ in kind for e in ENUMS):
+        return WRONG_TYPES["enum"]
+    for start in ("Quantity", "tuple", "int", "Decimal", "date", "bool", "str"):
+        if kind.startswith(start) or (start == "Quantity" and "Quantity" in kind):
+            return WRONG_TYPES[start]
+    return []
+
+
 SCALARS: tuple[tuple[str, list[Any]], ...] = (
     ("int", INTS),
     ("Decimal", DECIMALS),
@@ -226,8 +277,8 @@ def capsules_api(**kw: Any) -> lc.CapsuleOrder:
 
 def kit(form: lc.KitForm, **kw: Any) -> lc.TitrationOrder:
     args: dict[str, Any] = {
-        "steps": (lc.parse_step("0.5 mg:7"), lc.parse_step("1.5 mg:7")),
-        "maintenance": lc.mass("3 mg"),
+        "steps": (lc.parse_step("0.5 mg:7"), lc.parse_step("1 mg:7")),
+        "maintenance": lc.mass("2 mg"),
         "maintenance_days": 14,
         "start": DAY,
         "form": form,
@@ -294,6 +345,12 @@ TARGETS: dict[str, Target] = {
         lambda: lc.FillerLot(filler="mcc", lot="F1", expiry=EXP),
         _in(capsules_api, "filler", CAPS),
     ),
+    "filler-pack-stat": Target(
+        lambda: lc.FillerLot(
+            filler="mcc", pack_stat=lc.PackStat(size="3", filler_per_capsule=lc.mass("95 mg"))
+        ),
+        lambda f: CAPS(capsules_api(filler=f, size="3")),
+    ),
     "pack-stat": Target(
         lambda: lc.PackStat(size="3", filler_per_capsule=lc.mass("95 mg"), capsules_measured=30),
         lambda p: CAPS(capsules_api(filler=lc.FillerLot(filler="mcc", pack_stat=p), size="3")),
@@ -323,6 +380,9 @@ TARGETS: dict[str, Target] = {
     ),
     "syringe": Target(lambda: lc.device("oral-5ml"), _in(orders.liquid, "syringe", LIQ)),
     "drops-order": Target(orders.drops, DROPS),
+    "drops-order-nominal": Target(
+        lambda: orders.drops(calibration=None, accept_nominal_dropper=True), DROPS
+    ),
     "dropper": Target(orders.calibration, _in(orders.drops, "calibration", DROPS)),
     "troche-order": Target(orders.troches, TRO),
     "troche-order-api": Target(lambda: orders.troches(source=API, dose=lc.mass("0.25 mg")), TRO),
@@ -409,6 +469,25 @@ EXTRA: dict[tuple[str, str], list[Any]] = {
         tuple(reversed(lc.DEVICES)),
     ],
 }
+STEP_SETS = [
+    "1 mg:7",
+    "0.5 mg:7, 1 mg:7, 1.5 mg:7, 2 mg:7",
+    "0.5 mg:14, 1 mg:14, 1.5 mg:14, 2 mg:14, 2.5 mg:14, 3 mg:14, 3.5 mg:14, 4 mg:14",
+    "1 mg:7, 2 mg:7, 3 mg:7, 4.5 mg:7",
+    "0.75 mg:7, 1.5 mg:7, 2.25 mg:7",
+    "0.25 mg:3, 0.5 mg:3, 0.75 mg:3, 1 mg:3",
+    "0.1 mg:7, 0.2 mg:7, 0.3 mg:7",
+    "1.5 mg:10, 3 mg:10",
+    "4.5 mg:7",
+    "0.5 mg:30, 1 mg:30, 1.5 mg:30",
+    "2 mg:7, 1 mg:7",
+    "0.5 mg:1",
+]
+for _form in ("capsules", "liquid", "drops"):
+    EXTRA[(f"titration-{_form}", "steps")] = [
+        tuple(lc.parse_step(s) for s in steps.split(", ")) for steps in STEP_SETS
+    ]
+EXTRA[("drops-order", "calibration")] = [None]
 EXTRA[("liquid-order-tablets", "equipment")] = EXTRA[("liquid-aliquot", "equipment")]
 EXTRA[("drops-order", "equipment")] = EXTRA[("liquid-aliquot", "equipment")]
 
@@ -416,11 +495,14 @@ EXTRA[("drops-order", "equipment")] = EXTRA[("liquid-aliquot", "equipment")]
 def outcome(thunk: Callable[[], Any]) -> str:
     """One line: the refusal (class, code, field, sentence) or the result's digest."""
     try:
-        result = thunk()
+        return _described(thunk())
     except lc.LdnCompoundError as error:
         return f"{type(error).__name__} {error.code} [{error.field}] {error.message}"
-    except Exception as error:  # noqa: BLE001 - reported below as a crash, never approved
+    except Exception as error:  # noqa: BLE001 - reported as a crash, never approved
         return f"CRASH {type(error).__name__}: {str(error)[:100]}"
+
+
+def _described(result: Any) -> str:
     if not hasattr(result, "schema"):  # a value object: its repr, readable
         text = repr(result)
         return f"ok {text if len(text) <= 400 else text[:400] + '...'}"
@@ -461,6 +543,11 @@ def test_probes(target: str, field: str) -> None:
     ]
     crashes = [line for line in lines if ": CRASH " in line]
     assert not crashes, "\n".join(crashes)
+    for value in wrong_types(f):
+        got = outcome(lambda v=value: t.use(attrs.evolve(made, **{field: v})))
+        if got.startswith("CRASH "):
+            got = "raises " + got.removeprefix("CRASH ").split(":")[0]
+        lines.append(f"(wrong type) {value!r}: {got}")
     approve(f"probes/{target}/{field}.txt", "\n".join(lines) + "\n")
 
 
@@ -572,6 +659,19 @@ FUNCTIONS: dict[str, list[tuple[str, Callable[[], Any]]]] = {
         (f"{n} {c}", lambda n=n, c=c: lc.protocol_steps(n, confirmed=c))
         for n in (*lc.PROTOCOLS, "ldnrt", "", "x")
         for c in (True, False)
+    ],
+    "drug_from_salt_factor": [
+        (
+            repr(f),
+            lambda f=f: lc.Drug.from_salt_factor(
+                "X", base_name="X base", salt_name="X HCl", factor=f
+            ),
+        )
+        for f in (*DECIMALS[::3], 1, 1.5, "1.1", None)
+    ],
+    "displacement_from_density": [
+        (str(q), lambda q=q: lc.Displacement.from_density(q, source="sheet"))
+        for q in quantities(None, lc.Dimension.CONCENTRATION)[::2]
     ],
     "calibrate_dropper": [
         (f"{n} {v}", lambda n=n, v=v: lc.calibrate_dropper(drops=n, volume=v, dropper="D"))
