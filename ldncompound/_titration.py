@@ -422,7 +422,10 @@ def choose_strengths(
     distinct = sorted(set(doses))
     if strategy is KitStrategy.ONE_CAPSULE_PER_DOSE:
         return {d: (d, 1) for d in distinct}
-    candidates = sorted({*distinct, *(CONTEXT.divide(d, 2) for d in distinct)})
+    # Only the doses themselves are candidate strengths: a half strength that is not a dose
+    # serves only its own dose, as two capsules, where that dose's strength would serve it as
+    # one, so it never wins (mutation testing showed the halves never mattered).
+    candidates = distinct
     best: tuple[_Key, dict[Decimal, tuple[Decimal, int]]] | None = None
     for size in range(1, len(distinct) + 1):
         for combo in itertools.combinations(candidates, size):

@@ -428,6 +428,18 @@ TARGETS: dict[str, Target] = {
         lambda: lc.LiquidKit(template=orders.liquid()),
         lambda k: lc.plan_titration(kit(lc.KitForm.LIQUID, liquid=k)),
     ),
+    "capsule-kit-undated": Target(
+        lambda: lc.CapsuleKit(template=capsules_api(compounded_on=None, acknowledge=())),
+        lambda k: lc.plan_titration(kit(lc.KitForm.CAPSULES, capsules=k)),
+    ),
+    "drops-kit-nominal": Target(
+        lambda: lc.DropsKit(
+            template=orders.drops(
+                dose=lc.mass("1.5 mg"), calibration=None, accept_nominal_dropper=True
+            )
+        ),
+        lambda k: lc.plan_titration(kit(lc.KitForm.DROPS, drops=k)),
+    ),
     "capsule-kit": Target(
         lambda: lc.CapsuleKit(template=capsules_api()),
         lambda k: lc.plan_titration(kit(lc.KitForm.CAPSULES, capsules=k)),
@@ -488,6 +500,11 @@ for _form in ("capsules", "liquid", "drops"):
         tuple(lc.parse_step(s) for s in steps.split(", ")) for steps in STEP_SETS
     ]
 EXTRA[("drops-order", "calibration")] = [None]
+EXTRA[("drops-kit-nominal", "template")] = [
+    orders.drops(dose=lc.mass("1.5 mg"), calibration=None, accept_nominal_dropper=True),
+    orders.drops(dose=lc.mass("1.5 mg")),
+    orders.drops(dose=lc.mass("1.5 mg"), max_drops=3),
+]
 EXTRA[("liquid-order-tablets", "equipment")] = EXTRA[("liquid-aliquot", "equipment")]
 EXTRA[("drops-order", "equipment")] = EXTRA[("liquid-aliquot", "equipment")]
 
@@ -575,6 +592,7 @@ DISPLACEMENTS = [
     *("trial=0,12 g,12.1 g,600 mg", "trial=10,12 g,11 g,600 mg", "trial=10,12 g,12.1 g,0 mg"),
     *("trial=10,12 g,12 g,600 mg", "trial=x,12 g,12.1 g,600 mg", "trial=10,12 mL,12.1 g,600 mg"),
     *("trial=1,1 g,1 g,1 mg", "trial=10,12 g,13.5 g,600 mg", "factor=1", "", "=1", "dv=1.25=2"),
+    *("trial=10000,12 g,12.1 g,600 mg", "trial=10001,12 g,12.1 g,600 mg", "trial=10,12 g,,1 g"),
 ]
 OPTIONS = [
     *("", ":lot=S1", ":lot=", ":lot=S1:lot=S2", ":expiry=2027-05-01", ":expiry=05/01/2027"),
@@ -587,10 +605,13 @@ INGREDIENTS = [
     *(f"sucralose:10 mg{o}" for o in OPTIONS),
     *("sucralose", "sucralose:", ":10 mg", "sucralose:10", "sucralose:10 mL", "sucralose:0 mg"),
     *("sucralose:4,5 mg", "a:b:c", " silica : 5 mg : density=2.2 g/mL ", "x" * 300, "esc\x1b:1 mg"),
+    *("n" * 119 + ":1 mg", "n" * 121 + ":1 mg", "n" * 201 + ":1 mg", "s:1 mg:lot=" + "l" * 100),
+    *(5, None, b"sucralose:10 mg"),
 ]
 DILUENTS = [
     *(f"mannitol{o}" for o in OPTIONS),
     *("mannitol", "", ":dv=1.2", "mannitol:10 mg", " mannitol ", "x" * 300, "a\x00b"),
+    *("n" * 119, "n" * 121, "n" * 201, "m:lot=" + "l" * 100, 5, None),
 ]
 
 
@@ -645,6 +666,32 @@ FUNCTIONS: dict[str, list[tuple[str, Callable[[], Any]]]] = {
         )
         for m in MASSES
     ],
+    "balance_torsion": [
+        (
+            f"{m} {e!s} {r}",
+            lambda m=m, e=e, r=r: lc.Balance.torsion(sensitivity=m, max_error=e, readability=r),
+        )
+        for m in (*MASSES[::2], "6 mg")
+        for e in (
+            lc.percent("5 %"),
+            Quantity(Decimal(0), Unit.PERCENT),
+            lc.percent("100 %"),
+            lc.mass("5 mg"),
+        )
+        for r in (lc.mass("10 mg"), Quantity(Decimal(0), Unit.MG))
+    ],
+    "balance_documented": [
+        (
+            f"{m} {r}",
+            lambda m=m, r=r: lc.Balance.documented(minimum_weight=m, readability=r, source="SOP"),
+        )
+        for m in MASSES[::2]
+        for r in (*MASSES[::3], "1 mg")
+    ],
+    "balance_usp41": [
+        (str(r), lambda r=r: lc.Balance.usp41(readability=r)) for r in (*MASSES, "0.1 mg")
+    ],
+    "balance_class_iii": [("", lc.Balance.class_iii)],
     "stock_from_ratio": [
         (
             f"{p}:{t}",
