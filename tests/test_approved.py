@@ -410,6 +410,19 @@ TARGETS: dict[str, Target] = {
         lambda: lc.Displacement(method=lc.DisplacementMethod.FACTOR, factor=Decimal("1.4")),
         _in(orders.troches, "drug_displacement", TRO),
     ),
+    "displacement-density": Target(
+        lambda: lc.Displacement.from_density(lc.density("1.6 g/mL"), source="data sheet"),
+        _in(orders.troches, "drug_displacement", TRO),
+    ),
+    "displacement-density-known-base": Target(
+        lambda: lc.Displacement.from_density(lc.density("1.6 g/mL"), source="data sheet"),
+        lambda d: TRO(
+            orders.troches(
+                drug_displacement=d,
+                base=lc.BaseLot(base="peg", lot="P1", expiry=EXP, density=lc.density("1.2 g/mL")),
+            )
+        ),
+    ),
     "displacement-trial": Target(
         lambda: TRIAL,
         lambda t: TRO(
@@ -505,6 +518,14 @@ for _form in ("capsules", "liquid", "drops"):
         tuple(lc.parse_step(s) for s in steps.split(", ")) for steps in STEP_SETS
     ]
 EXTRA[("drops-order", "calibration")] = [None]
+EXTRA[("liquid-kit", "syringes")] = [
+    (lc.device("cylinder-10ml"),),
+    (lc.device("oral-1ml"), lc.device("pipette-1ml")),
+    (lc.device("oral-1ml"),),
+    (lc.device("oral-10ml"),),
+    (lc.device("oral-1ml"), lc.device("oral-5ml")),
+    _devices(),
+]
 EXTRA[("liquid-kit", "template")] = [
     orders.liquid(concentration=None),
     orders.liquid(concentration=None, dose=lc.mass("0.25 mg")),
