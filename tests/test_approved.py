@@ -34,6 +34,7 @@ from orders import BALANCE, DAY, EXP
 
 import ldncompound as lc
 from ldncompound import Quantity, Unit
+from ldncompound._trace import Recorder
 
 # --- the grid ---------------------------------------------------------------------------------
 
@@ -371,6 +372,9 @@ TARGETS: dict[str, Target] = {
         ),
         LIQ,
     ),
+    "liquid-order-volume": Target(
+        lambda: orders.liquid(days_supply=None, volume=lc.volume("30 mL")), LIQ
+    ),
     "vehicle": Target(
         lambda: lc.Vehicle(name="house vehicle", aqueous=True, preservative="sodium benzoate"),
         lambda v: LIQ(orders.liquid(vehicle=lc.VehicleLot(vehicle=v, lot="V", expiry=EXP))),
@@ -518,6 +522,19 @@ for _form in ("capsules", "liquid", "drops"):
         tuple(lc.parse_step(s) for s in steps.split(", ")) for steps in STEP_SETS
     ]
 EXTRA[("drops-order", "calibration")] = [None]
+SOURCES = [
+    orders.api(),
+    orders.tablets(),
+    STOCK,
+    orders.api(form="base"),
+    orders.api(form="hcl-dihydrate", assay_basis=lc.AssayBasis.AS_IS),
+    orders.tablets(strength=lc.mass("25 mg"), average_weight=lc.mass("150 mg")),
+]
+VEHICLES = [lc.VehicleLot(vehicle=v, lot="V", expiry=EXP) for v in lc.VEHICLES]
+for _name in ("capsule-order-api", "liquid-order", "drops-order", "troche-order"):
+    EXTRA[(_name, "source")] = SOURCES
+for _name in ("liquid-order", "liquid-order-tablets", "drops-order", "liquid-order-volume"):
+    EXTRA[(_name, "vehicle")] = VEHICLES
 EXTRA[("liquid-kit", "syringes")] = [
     (lc.device("cylinder-10ml"),),
     (lc.device("oral-1ml"), lc.device("pipette-1ml")),
@@ -555,7 +572,9 @@ def outcome(thunk: Callable[[], Any]) -> str:
 def _described(result: Any) -> str:
     if not hasattr(result, "schema"):  # a value object: its repr, readable
         text = repr(result)
-        return f"ok {text if len(text) <= 400 else text[:400] + '...'}"
+        if len(text) <= 400:
+            return f"ok {text}"
+        return f"ok {text[:300]}... sha {hashlib.sha256(text.encode()).hexdigest()[:16]}"
     data = json.loads(lc.dumps(result))
     data.pop("library_version", None)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
@@ -760,6 +779,47 @@ FUNCTIONS: dict[str, list[tuple[str, Callable[[], Any]]]] = {
         )
         for form in lc.KitForm
         for today in (None, *DATES[::3])
+    ],
+    "plan_solid": [
+        (
+            f"{n} x{r} {b.name} max {x}",
+            lambda n=n, r=r, b=b, x=x: lc.plan_solid(
+                needed=Decimal(n),
+                final_ratio=Decimal(r),
+                balance=b,
+                max_stage_mass=Decimal(x),
+                material_name="API",
+                diluent_name="MCC",
+                rec=Recorder(),
+            ),
+        )
+        for n in ("0.12", "1.2", "12", "49.99", "50", "50.01", "119.99", "120", "120.01", "400")
+        for r in ("1", "2", "10", "100", "1000")
+        for b in (BALANCE, lc.Balance.class_iii())
+        for x in ("1000", "5000")
+    ],
+    "plan_liquid": [
+        (
+            f"{n} mg in {v} mL, least {least}, {b.name}, sol {sol}, aliquot {al}",
+            lambda n=n, v=v, least=least, b=b, sol=sol, al=al: lc.plan_liquid(
+                needed=Decimal(n),
+                volume=Decimal(v),
+                least_volume=Decimal(least),
+                balance=b,
+                devices=lc.DEVICES,
+                min_percent=Decimal(20),
+                tolerance=Decimal(1),
+                solubility=None if sol is None else Decimal(sol),
+                aliquot_volume=None if al is None else Decimal(al),
+                rec=Recorder(),
+            ),
+        )
+        for n in ("0.5", "7", "15", "49.99", "50", "120", "600")
+        for v in ("10", "30", "100")
+        for least in ("0.1", "1")
+        for b in (BALANCE, lc.Balance.class_iii())
+        for sol in (None, "100", "1")
+        for al in (None, "1", "5")
     ],
     "calibrate_dropper": [
         (f"{n} {v}", lambda n=n, v=v: lc.calibrate_dropper(drops=n, volume=v, dropper="D"))
