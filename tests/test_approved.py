@@ -315,6 +315,18 @@ CAPS, LIQ, DROPS, TRO = (
 TARGETS: dict[str, Target] = {
     "capsule-order-tablets": Target(orders.capsules, CAPS),
     "capsule-order-api": Target(capsules_api, CAPS),
+    "capsule-order-drug-x": Target(
+        lambda: capsules_api(
+            source=orders.api(
+                drug=lc.Drug.from_salt_factor(
+                    "drug X", base_name="X base", salt_name="X HCl", factor=Decimal("1.1")
+                ),
+                form="salt",
+            ),
+            dose=lc.mass("25 mg"),
+        ),
+        CAPS,
+    ),
     "capsule-order-fill": Target(
         lambda: capsules_api(
             method=lc.CapsuleMethod.FIXED_WEIGHT, fill_weight=lc.mass("150 mg"), size="3"
@@ -522,6 +534,14 @@ for _form in ("capsules", "liquid", "drops"):
         tuple(lc.parse_step(s) for s in steps.split(", ")) for steps in STEP_SETS
     ]
 EXTRA[("drops-order", "calibration")] = [None]
+_STEVIA = lc.Additive(name="stevia", amount=lc.mass("20 mg"))
+EXTRA[("troche-order", "ingredients")] = [
+    (_STEVIA, _STEVIA),
+    (_STEVIA, attrs.evolve(_STEVIA, name=" Stevia ")),
+    (_STEVIA, attrs.evolve(_STEVIA, name="silica", amount=lc.mass("5 mg"))),
+    [_STEVIA],
+    (_STEVIA, "silica"),
+]
 SOURCES = [
     orders.api(),
     orders.tablets(),
@@ -820,6 +840,38 @@ FUNCTIONS: dict[str, list[tuple[str, Callable[[], Any]]]] = {
         for b in (BALANCE, lc.Balance.class_iii())
         for sol in (None, "100", "1")
         for al in (None, "1", "5")
+    ],
+    "assign_bud": [
+        (
+            f"{c.value} {st.value} {dc.value} {e}",
+            lambda c=c, st=st, dc=dc, e=e: lc.assign_bud(
+                category=c,
+                compounded_on=DAY,
+                storage=st,
+                components=(lc.Component(role="active", name="API", lot="A", expiry=e),),
+                rec=Recorder(),
+                day_count=dc,
+            ),
+        )
+        for c in lc.BudCategory
+        for st in lc.Storage
+        for dc in lc.DayCount
+        for e in (None, DAY, DAY + dt.timedelta(days=10), EXP)
+    ],
+    "parse_step": [
+        (repr(t), lambda t=t: lc.parse_step(t, field="steps[2]"))
+        for t in (
+            *("1 mg:7", "0.5 mg:14", "1mg:7", "1 mg : 7", "1 mg:0", "1 mg:731", "1 mg", ":7"),
+            *("1 mg:7:1", "4,5 mg:7", "1 mL:7", "1 mg:x", "45 mg:7", "", "1 mg:7.5", 5, None),
+        )
+    ],
+    "balance_documented_no_source": [
+        (
+            "50 mg 1 mg",
+            lambda: lc.Balance.documented(
+                minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg")
+            ),
+        )
     ],
     "calibrate_dropper": [
         (f"{n} {v}", lambda n=n, v=v: lc.calibrate_dropper(drops=n, volume=v, dropper="D"))
