@@ -67,8 +67,9 @@ from ._sources import Component, Source, TabletSource, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
-    MIN_DENSITY,
     check_doses_per_day,
+    check_one_day,
+    density_field,
     mass_field,
     percent_field,
     qfield,
@@ -183,21 +184,14 @@ class FillerLot:
     lot: str | None = attrs.field(default=None, validator=text_field("filler.lot"))
     expiry: dt.date | None = None
     pack_stat: PackStat | None = None
-    density: Quantity | None = qfield(Dimension.CONCENTRATION, default=None)
+    density: Quantity | None = qfield(
+        Dimension.CONCENTRATION,
+        density_field("filler.density", Decimal(3), what="powder density"),
+        default=None,
+    )
 
     def __attrs_post_init__(self) -> None:
         filler(self.filler)
-        if self.density is not None:
-            self.density.require(Dimension.CONCENTRATION, "filler.density")
-            g = self.density.m_as(Unit.G_PER_ML)
-            if g < MIN_DENSITY or g > 3:
-                raise InputError.about(
-                    "filler.density",
-                    str(self.density),
-                    "is not a plausible powder density",
-                    f"{plain(MIN_DENSITY)} to 3 g/mL (check mg/mL against g/mL)",
-                    code="out-of-range",
-                )
         if self.density is not None and self.pack_stat is not None:
             raise InputError.about(
                 "filler.density",
@@ -219,18 +213,6 @@ class ShellLot:
     lot: str | None = attrs.field(default=None, validator=text_field("shells.lot"))
     expiry: dt.date | None = None
     weight: Quantity | None = qfield(Dimension.MASS, mass_field("shells.weight"), default=None)
-
-
-def check_one_day(count: int, doses_per_day: Decimal | None, units: str) -> None:
-    """Refuse a count of units below one day's doses (a swapped or shifted value, most often)."""
-    if doses_per_day is not None and count < doses_per_day:
-        raise InputError.about(
-            "count",
-            count,
-            f"is less than one day's doses ({plain(doses_per_day)} {units} a day)",
-            "at least one day's supply; check count and doses_per_day",
-            code="less-than-one-day",
-        )
 
 
 @attrs.frozen(kw_only=True)

@@ -18,8 +18,8 @@ D mL that holds the C mg the batch needs. The rules kept here:
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
@@ -94,21 +94,11 @@ def _sorted_cylinders(devices: tuple[MeasuringDevice, ...]) -> tuple[MeasuringDe
 
 #: The device table is a constant: what it gives for a volume is worked out once.
 _TABLE_CYLINDERS = _sorted_cylinders(DEVICES)
-_TABLE_LEAST: dict[Decimal, Decimal | None] = {}
-_TABLE_ALIQUOT: dict[tuple[Decimal, Decimal], MeasuringDevice | None] = {}
-_MEMO_SIZE = 256
 
 
 def _cylinders(devices: tuple[MeasuringDevice, ...]) -> tuple[MeasuringDevice, ...]:
     """The graduated cylinders among ``devices``, smallest first."""
     return _TABLE_CYLINDERS if devices is DEVICES else _sorted_cylinders(devices)
-
-
-def _memo(table: dict[Any, Any], key: Any, value: Any) -> Any:
-    if len(table) >= _MEMO_SIZE:
-        table.clear()
-    table[key] = value
-    return value
 
 
 def final_measure(
@@ -126,10 +116,13 @@ def final_measure(
 def least_measurable(devices: tuple[MeasuringDevice, ...], min_percent: Decimal) -> Decimal | None:
     """The smallest volume (mL) any graduated cylinder among ``devices`` measures."""
     if devices is DEVICES:
-        if min_percent in _TABLE_LEAST:
-            return _TABLE_LEAST[min_percent]
-        return _memo(_TABLE_LEAST, min_percent, _least_measurable(devices, min_percent))  # type: ignore[no-any-return]
+        return _table_least(min_percent)
     return _least_measurable(devices, min_percent)
+
+
+@functools.lru_cache(maxsize=256)
+def _table_least(min_percent: Decimal) -> Decimal | None:
+    return _least_measurable(DEVICES, min_percent)
 
 
 def _least_measurable(devices: tuple[MeasuringDevice, ...], min_percent: Decimal) -> Decimal | None:
@@ -148,11 +141,13 @@ def aliquot_device(
     above ``min_percent`` of capacity, a volumetric pipette before a graduated one, then a
     syringe, then a cylinder."""
     if devices is DEVICES:
-        key = (volume, min_percent)
-        if key in _TABLE_ALIQUOT:
-            return _TABLE_ALIQUOT[key]
-        return _memo(_TABLE_ALIQUOT, key, _aliquot_device(volume, devices, min_percent))  # type: ignore[no-any-return]
+        return _table_aliquot(volume, min_percent)
     return _aliquot_device(volume, devices, min_percent)
+
+
+@functools.lru_cache(maxsize=256)
+def _table_aliquot(volume: Decimal, min_percent: Decimal) -> MeasuringDevice | None:
+    return _aliquot_device(volume, DEVICES, min_percent)
 
 
 def _aliquot_device(

@@ -42,7 +42,7 @@ from ._bud import (
     assign_bud,
     check_supply,
 )
-from ._capsules import Weighing, check_one_day
+from ._capsules import Weighing
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
 from ._dose import acknowledgements, check_dose
 from ._errors import FormulationError, InputError
@@ -67,6 +67,7 @@ from ._troche_data import TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
     check_doses_per_day,
+    check_one_day,
     density_field,
     mass_field,
     percent_field,

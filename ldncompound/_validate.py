@@ -17,6 +17,8 @@ from ._units import Dimension, Quantity, Unit
 __all__ = [
     "DIMENSION",
     "MIN_DENSITY",
+    "check_doses_per_day",
+    "check_one_day",
     "check_text_characters",
     "concentration_field",
     "density_field",
@@ -124,7 +126,7 @@ def percent_field(
 MIN_DENSITY = Decimal("0.05")
 
 
-def density_field(field: str, high: Decimal = Decimal(5)) -> Validator:
+def density_field(field: str, high: Decimal = Decimal(5), what: str = "density") -> Validator:
     """A plausible powder or liquid density in g/mL (at least :data:`MIN_DENSITY`), or
     ``None``."""
 
@@ -141,7 +143,7 @@ def density_field(field: str, high: Decimal = Decimal(5)) -> Validator:
             raise InputError.about(
                 field,
                 str(value),
-                "is not a plausible density",
+                f"is not a plausible {what}",
                 f"{plain(MIN_DENSITY)} to {plain(high)} g/mL (check mg/mL against g/mL)",
                 code="out-of-range",
             )
@@ -226,4 +228,16 @@ def check_doses_per_day(value: object, maximum: int = 24) -> None:
             "is out of range",
             f"a number of doses a day above 0 and at most {maximum}",
             code="out-of-range",
+        )
+
+
+def check_one_day(count: int, doses_per_day: Decimal | None, units: str) -> None:
+    """Refuse a count of units below one day's doses (a swapped or shifted value, most often)."""
+    if doses_per_day is not None and count < doses_per_day:
+        raise InputError.about(
+            "count",
+            count,
+            f"is less than one day's doses ({plain(doses_per_day)} {units} a day)",
+            "at least one day's supply; check count and doses_per_day",
+            code="less-than-one-day",
         )
