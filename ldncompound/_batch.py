@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol
 import attrs
 import orjson
 
+from . import _clock
 from ._documents import shown_name
 from ._errors import InputError, LdnCompoundError
 from ._json import to_json
@@ -370,7 +371,7 @@ def run_batch(
     orders that say ``"default"`` (default: the day the run starts, the same for every
     record). Records are read, computed and yielded one at a time.
     """
-    day = today or dt.date.today()
+    day = today or _clock.today()
     lines = _lines(stream)
     if input_format == "jsonl":
         for record, (number, raw, ended) in enumerate(lines, start=1):

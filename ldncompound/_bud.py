@@ -14,13 +14,22 @@ import enum
 
 import attrs
 
+from . import _clock
 from ._errors import FormulationError, InputError
 from ._sources import Component
 from ._trace import Recorder
 from ._units import Quantity, Unit
 from ._validate import text_field
 
-__all__ = ["BeyondUseDate", "BudCategory", "DayCount", "Storage", "StudyBud", "assign_bud"]
+__all__ = [
+    "BeyondUseDate",
+    "BudCategory",
+    "DayCount",
+    "Storage",
+    "StudyBud",
+    "assign_bud",
+    "compounding_date",
+]
 
 USP_795 = "USP <795> (2023), BUD limits by type of preparation (domain.md §2.1) [S]"
 DAY_ONE_SOURCE = (
@@ -126,6 +135,16 @@ class BeyondUseDate:
     limited_by: str
     rule: str
     reference: str
+
+
+def compounding_date(given: dt.date | None, today: dt.date | None, rec: Recorder) -> dt.date:
+    """The compounding date: the order's, else ``today`` (the caller's, else the calendar's),
+    echoed as a default with its source."""
+    if given is not None:
+        return given
+    day = today or _clock.today()
+    rec.default("compounded_on", day.isoformat(), "today's date (no compounding date given)")
+    return day
 
 
 def _article(noun: str) -> str:

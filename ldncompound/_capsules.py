@@ -38,6 +38,7 @@ from ._bud import (
     StudyBud,
     assign_bud,
     check_supply,
+    compounding_date,
 )
 from ._capsule_data import (
     CAPSULE_SIZES,
@@ -959,12 +960,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         )
 
     # beyond-use date
-    compounded_on = order.compounded_on
-    if compounded_on is None:
-        compounded_on = today or dt.date.today()
-        rec.default(
-            "compounded_on", compounded_on.isoformat(), "today's date (no compounding date given)"
-        )
+    compounded_on = compounding_date(order.compounded_on, today, rec)
     storage = order.storage
     if storage is None:
         storage = Storage.ROOM

@@ -38,6 +38,7 @@ from ._bud import (
     StudyBud,
     assign_bud,
     check_supply,
+    compounding_date,
 )
 from ._devices import (
     DEVICES,
@@ -824,12 +825,7 @@ def label_facts(
 
 
 def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -> BeyondUseDate:
-    compounded_on = order.compounded_on
-    if compounded_on is None:
-        compounded_on = today or dt.date.today()
-        rec.default(
-            "compounded_on", compounded_on.isoformat(), "today's date (no compounding date given)"
-        )
+    compounded_on = compounding_date(order.compounded_on, today, rec)
     storage = order.storage
     if storage is None:
         storage = Storage.REFRIGERATOR

@@ -41,6 +41,7 @@ from ._bud import (
     StudyBud,
     assign_bud,
     check_supply,
+    compounding_date,
 )
 from ._capsules import Weighing
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
@@ -1293,12 +1294,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
             + (", refrigerated." if category is BudCategory.AQUEOUS_NONPRESERVED else "."),
             "base.contains_water" if base.water else "ingredients",
         )
-    compounded_on = order.compounded_on
-    if compounded_on is None:
-        compounded_on = today or dt.date.today()
-        rec.default(
-            "compounded_on", compounded_on.isoformat(), "today's date (no compounding date given)"
-        )
+    compounded_on = compounding_date(order.compounded_on, today, rec)
     storage = order.storage
     if storage is None:
         storage = Storage.ROOM if category is BudCategory.NONAQUEOUS_SOLID else Storage.REFRIGERATOR

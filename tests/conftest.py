@@ -1,8 +1,10 @@
-"""Shared test configuration: one Hypothesis profile, chosen by HYPOTHESIS_PROFILE, and a
-check that every result the suite computes validates against its shipped JSON Schema."""
+"""Shared test configuration: one Hypothesis profile, chosen by HYPOTHESIS_PROFILE, a frozen
+clock, and a check that every result the suite computes validates against its shipped JSON
+Schema."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Callable, Iterator
@@ -37,6 +39,22 @@ settings.register_profile(
     suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+#: The day the suite runs on, whatever the calendar says: every "today" the library reads comes
+#: from ``ldncompound._clock.today``, frozen here (the approved outputs were written on it).
+#: tests/test_clock.py moves it years ahead on purpose.
+FROZEN_TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _frozen_clock() -> Iterator[None]:
+    from ldncompound import _clock  # noqa: PLC0415
+
+    saved = _clock.today
+    _clock.today = lambda: FROZEN_TODAY
+    yield
+    _clock.today = saved
+
 
 #: (formulate function, order, today) already validated: equal inputs give equal results.
 _VALIDATED: set[Any] = set()
