@@ -267,6 +267,15 @@ class TitrationOrder:
             raise InputError.about(
                 "steps", total, "covers too many days", f"at most {MAX_DAYS} days in one kit"
             )
+        if self.start > dt.date.max - dt.timedelta(days=total):
+            raise InputError.about(
+                "start",
+                self.start.isoformat(),
+                f"is so late that the kit's {total} days would run past "
+                f"{dt.date.max.isoformat()}, the end of the calendar",
+                "a real start date",
+                code="date-out-of-range",
+            )
         check_doses_per_day(self.doses_per_day, maximum=4)
         needed = {
             KitForm.CAPSULES: self.capsules,

@@ -125,8 +125,15 @@ class Case:
         elif isinstance(self.given, Command):
             shown = " ".join(self.given.args[-2:]) + repr(self.given.files)[:60]
         else:
-            shown = ",".join(f"{k}={v!r}"[:50] for k, v in self.given)
+            shown = ",".join(
+                f"{k}=<{v.bit_length()}-bit int>" if _huge(v) else f"{k}={v!r}"[:50]
+                for k, v in self.given
+            )
         return f"{self.input_class}|{self.preparation}|{shown}"
+
+
+def _huge(value: Any) -> bool:
+    return isinstance(value, int) and value.bit_length() > 1000
 
 
 #: document path -> the command-line option that sets it
@@ -751,6 +758,22 @@ each(
     Refused(InputError, "too-large", "count"),
     entries=("document", "jsonl"),
 )
+each(  # Python cannot even print it: the message describes its size
+    "enormous",
+    "capsules",
+    "count",
+    10**5000,
+    Refused(InputError, "too-large", "count"),
+    entries=("document",),
+)
+each(  # the BUD would fall after 9999-12-31, the end of the calendar
+    "enormous",
+    "capsules",
+    "compounded_on",
+    "9999-12-31",
+    Refused(InputError, "date-out-of-range", "compounded_on"),
+    also=(("source.expiry", "9999-12-31"),),
+)
 each(
     "enormous",
     "capsules",
@@ -943,6 +966,8 @@ for data, code in (
     (b'{"schema": "ldncompound/order/capsules/1", "count": Infinity}', "bad-json"),
     (b'{"schema": "ldncompound/order/capsules/1", "count": -Infinity}', "bad-json"),
     (b"[" * 100_000, "bad-json"),
+    (b"[" * 100_000 + b"]" * 100_000, "bad-json"),
+    (b'{"schema": "ldncompound/order/capsules/1", "count": ' + b"1" * 5000 + b"}", "bad-json"),
     (b"[1, 2]", "not-an-object"),
     (b'"ldncompound/order/capsules/1"', "not-an-object"),
     (b"null", "not-an-object"),

@@ -147,6 +147,8 @@ FLAGS: dict[str, str] = {
     "weight_window": "--weight-window",
     "acknowledge": "--acknowledge",
     "reference": "--reference",
+    "compounded_on": "--compounded-on",
+    "start": "--start",
 }
 
 

@@ -12,9 +12,37 @@ import ldncompound as lc
 
 from ._app import FORMAT, _date, _emit, _flagged, _mass, _percent, capsule_order, library_errors
 
+#: Largest document file the commands read (a result, a record, an order template): 32 MiB,
+#: far above any document the library writes (a 100-step kit's result is about 2 MB), so a
+#: file of endless bytes (/dev/zero, a wrong path to a log) is refused instead of filling memory.
+MAX_DOCUMENT_BYTES = 32 << 20
+
+
+def read_limited(stream: IO[bytes], name: str) -> bytes:
+    """Every byte of a document file, or one sentence if it holds more than the limit.
+
+    The one place the commands read a whole file (label, record, verify, titrate --template).
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_DOCUMENT_BYTES:  # a pipe may give fewer bytes than asked: read on
+        chunk = stream.read(min(1 << 20, MAX_DOCUMENT_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_DOCUMENT_BYTES:
+        raise lc.InputError(
+            f"{name}: the file is larger than {MAX_DOCUMENT_BYTES >> 20} MiB; expected one JSON "
+            "document the library wrote (nothing was computed).",
+            field=name,
+            code="too-large",
+        )
+    return b"".join(chunks)
+
 
 def _read_json(stream: IO[bytes], name: str) -> Any:
-    raw = stream.read()
+    raw = read_limited(stream, name)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
@@ -28,6 +56,15 @@ def _read_json(stream: IO[bytes], name: str) -> Any:
             f"{name}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}).",
             field=name,
             code="bad-json",
+        ) from None
+    except (RecursionError, ValueError) as err:  # nested too deep; an integer of 4,300+ digits
+        reason = (
+            "it is nested too deeply"
+            if isinstance(err, RecursionError)
+            else "a number in it has more digits than can be read"
+        )
+        raise lc.InputError(
+            f"{name}: the JSON cannot be read ({reason}).", field=name, code="bad-json"
         ) from None
 
 
