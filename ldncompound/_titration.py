@@ -267,7 +267,7 @@ class TitrationOrder:
             raise InputError.about(
                 "steps", total, "covers too many days", f"at most {MAX_DAYS} days in one kit"
             )
-        if self.start > dt.date.max - dt.timedelta(days=total):
+        if isinstance(total, int) and self.start > dt.date.max - dt.timedelta(days=total):
             raise InputError.about(
                 "start",
                 self.start.isoformat(),
