@@ -5,6 +5,7 @@ deeper than the parser's stack, files of endless bytes. Each is refused with one
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
 from pathlib import Path
@@ -12,13 +13,12 @@ from pathlib import Path
 import orders
 import pytest
 from click.testing import CliRunner
-from ldncompound_cli import (
-    _kit,  # after cli: _app imports it while registering
-    cli,
-)
+from ldncompound_cli import cli
 
 import ldncompound as lc
 
+#: the module of label, record, verify and titrate (loaded with cli, which registers them)
+_kit = importlib.import_module("ldncompound_cli._kit")
 LABEL = (
     *("--patient", "J", "--prescriber", "P", "--rx", "1"),
     *("--pharmacy-name", "N", "--pharmacy-address", "A", "--pharmacy-phone", "1"),
