@@ -373,3 +373,46 @@ def test_json_line_matches_for_every_code_point():
     assert record.json_line() == json.dumps(
         record.to_json(), ensure_ascii=False, separators=(",", ":")
     )
+
+
+# --- the CSV record splitter: as Python's csv module, whatever the chunks -------------------------
+
+
+def _split(data: bytes) -> list[tuple[int, bytes | str, bool]]:
+    return [
+        (line, raw if isinstance(raw, bytes) else raw.code, ended)
+        for line, raw, ended in _batch._csv_records(io.BytesIO(data))
+    ]
+
+
+@given(st.binary(max_size=60).map(lambda b: bytes(b'a,"\r\n'[x % 5] for x in b)))
+def test_csv_records_do_not_depend_on_how_the_stream_is_cut(data):
+    whole = _split(data)
+    for chunk in (1, 2, 3):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(_batch, "_CHUNK", chunk)
+            assert _split(data) == whole
+    text = data.removeprefix(b"\xef\xbb\xbf").decode()
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=False))
+    assert len(whole) == len(rows)
+    for (_line, raw, _ended), row in zip(whole, rows, strict=True):
+        if isinstance(raw, bytes):
+            assert list(csv.reader([raw.decode()], strict=False)) in ([row], [])
+
+
+def test_a_csv_record_over_the_limit_is_skipped_to_its_end(monkeypatch):
+    monkeypatch.setattr(_batch, "MAX_RECORD_BYTES", 10)
+    monkeypatch.setattr(_batch, "_CHUNK", 4)
+    data = b'a,b\n"' + b"x" * 30 + b'\r\n",y\nlong' + b"z" * 30 + b"\nc\n"
+    assert _split(data) == [
+        (1, b"a,b", True),
+        (2, "too-long", True),
+        (4, "too-long", True),
+        (5, b"c", True),
+    ]
+    assert _split(b'a"b,"c""d"\n') == [(1, b'a"b,"c""d"', True)]
+
+
+def test_a_bad_header_alone_is_its_own_error_record():
+    (record,) = run(b"Schema\n", "csv")
+    assert (record.record, record.line, record.error.code) == (1, 1, "bad-header")

@@ -186,3 +186,11 @@ def test_json_text_with_a_5000_digit_number_is_bad_json():
     with pytest.raises(lc.InputError, match="more digits than can be read") as err:
         lc.load_order(text)
     assert err.value.code == "bad-json"
+
+
+def test_a_value_nested_too_deeply_to_print_is_named_by_its_type():
+    nested: list[object] = []
+    for _ in range(100_000):
+        nested = [nested]
+    err = lc.InputError.about("x", nested, "is refused", "something else")
+    assert err.message == "x: a list too large to show is refused; expected something else."
