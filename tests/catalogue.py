@@ -998,6 +998,14 @@ raw_csv(
     b'"unterminated,quote\n',
     Refused(InputError, "unterminated-quote", None),
 )
+_VALID_ROW = io.StringIO()
+csv.writer(_VALID_ROW).writerow(list(flatten(orders.document("capsules")).values()))
+raw_csv(  # the valid row, cut: the input ends without a line break inside its last cell
+    "malformed",
+    "capsules",
+    _VALID_ROW.getvalue().encode().rstrip(b"\r\n"),
+    Refused(InputError, "truncated", None),
+)
 raw_csv("malformed", "capsules", b"a,b,c\n", Refused(InputError, "wrong-field-count", None))
 raw_csv("malformed", "capsules", b'"a"b,c\n', Refused(InputError, "bad-csv", None))
 raw_csv("malformed", "capsules", b"\xff\xfe,\n", Refused(InputError, "bad-encoding", None))
