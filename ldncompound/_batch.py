@@ -24,7 +24,7 @@ import datetime as dt
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal, Protocol
 
 import attrs
@@ -140,26 +140,26 @@ def _too_much() -> InputError:
     )
 
 
-def _limited(stream: Readable) -> Readable:
-    """``stream`` with a readline that raises once more than MAX_BATCH_BYTES were read."""
-    read = stream.readline
+_Read = Callable[[int], bytes]
+
+
+def _limited(read: _Read) -> _Read:
+    """``read`` raising once more than MAX_BATCH_BYTES were read through it."""
     total = 0
 
-    class _Limited:
-        def readline(self, size: int = -1, /) -> bytes:
-            nonlocal total
-            raw = read(size)
-            total += len(raw)
-            if total > MAX_BATCH_BYTES:
-                raise _too_much()
-            return raw
+    def limited(size: int) -> bytes:
+        nonlocal total
+        raw = read(size)
+        total += len(raw)
+        if total > MAX_BATCH_BYTES:
+            raise _too_much()
+        return raw
 
-    return _Limited()
+    return limited
 
 
-def _lines(stream: Readable) -> Iterator[_Line]:
+def _lines(readline: _Read) -> Iterator[_Line]:
     """(line number, bytes without the line break, whether a line break ended it)."""
-    readline = stream.readline
     number = 0
     while True:
         raw = readline(MAX_RECORD_BYTES + 1)
@@ -237,7 +237,7 @@ _SPECIAL = re.compile(rb'["\r\n]')
 _CHUNK = 1 << 16
 
 
-def _csv_records(stream: Readable) -> Iterator[_Line]:
+def _csv_records(read: _Read) -> Iterator[_Line]:
     """CSV records as Python's csv module reads them, cut out of the byte stream.
 
     A record ends at CRLF, LF or a lone CR outside quotes; a quote opens a quoted cell only
@@ -247,26 +247,48 @@ def _csv_records(stream: Readable) -> Iterator[_Line]:
     line break is complete only if its last cell is a closed quoted cell. A record longer
     than :data:`MAX_RECORD_BYTES` is skipped to its end (one error); a quote never closed
     makes the rest of the input one record, as in CSV it is one cell.
+
+    ``read(n)`` gives at most n bytes, fewer when that is all there is for now (``read1``
+    or ``readline``), b"" at the end. The buffer grows in place and drops what was used
+    only once that is most of it, so a record of many short lines costs linear time.
     """
-    readline = stream.readline
-    buf = b""
+    buf = bytearray()
     eof = False
     line = 1
 
     def fill() -> None:
-        nonlocal buf, eof
-        more = readline(_CHUNK)
+        nonlocal eof
+        more = read(_CHUNK)
         if more:
-            buf += more
+            buf.extend(more)
         else:
             eof = True
 
-    fill()
-    buf = buf.removeprefix(_BOM)
-    pos = 0
+    while not eof and len(buf) < len(_BOM):
+        fill()
+    if buf.startswith(_BOM):
+        del buf[: len(_BOM)]
+    pos = start = i = closed = 0
+    too_long = False
+
+    def more() -> None:
+        """Read on, keeping the record read so far (once it is too long, only the byte
+        before i); what was used is dropped when it is most of the buffer (linear time)."""
+        nonlocal start, i, closed
+        keep = max(0, i - 1) if too_long else start
+        if keep > _CHUNK and 2 * keep > len(buf):
+            del buf[:keep]
+            start, i, closed = start - keep, i - keep, closed - keep
+        fill()
+
+    def breaks(a: int, b: int) -> int:
+        """Line breaks in buf[a:b] (CRLF counts once)."""
+        return buf.count(b"\n", a, b) + buf.count(b"\r", a, b) - buf.count(b"\r\n", a, b)
+
     while True:
         if pos >= len(buf):
-            buf, pos = b"", 0
+            buf.clear()
+            pos = 0
             if not eof:
                 fill()
             if not buf:
@@ -279,38 +301,40 @@ def _csv_records(stream: Readable) -> Iterator[_Line]:
         while True:
             if i - start > MAX_RECORD_BYTES:
                 too_long = True
+            if quoted:  # up to the next quote, counting the line breaks on the way
+                q = buf.find(b'"', i)
+                stop = len(buf) if q < 0 else q
+                if q < 0 and not eof and buf.endswith(b"\r"):
+                    stop -= 1  # a CR whose LF may come next
+                line += breaks(i, stop)
+                i = stop
+                if q < 0 or (q + 1 == len(buf) and not eof):  # the byte after it decides
+                    if eof:
+                        end, ending = len(buf), 0
+                        break
+                    more()
+                    continue
+                if buf[q + 1 : q + 2] == b'"':  # a quote inside the cell
+                    i = q + 2
+                else:
+                    quoted, closed, i = False, q, q + 1
+                continue
             m = _SPECIAL.search(buf, i)
-            # the byte after a CR, or after a quote inside a quoted cell, decides what it is
-            wait = m is not None and m.end() == len(buf) and (buf[-1] == 0x0D or quoted)
-            if not eof and (m is None or wait):
+            if not eof and (m is None or (m.end() == len(buf) and buf[-1] == 0x0D)):
                 if m is None:
                     i = len(buf)
-                # keep the record read so far (once it is too long, only the byte before i)
-                keep = max(0, i - 1) if too_long else start
-                buf, start, i, closed = buf[keep:], start - keep, i - keep, closed - keep
-                fill()
+                more()  # (after a CR, the next byte says whether it is a CRLF)
                 continue
             if m is None:
                 end, ending = len(buf), 0
                 break
             j = m.start()
             c = buf[j]
-            if c == 0x22:  # "
-                if quoted:
-                    if buf[j + 1 : j + 2] == b'"':
-                        i = j + 2
-                    else:
-                        quoted, closed, i = False, j, j + 1
-                elif j == start or buf[j - 1] == 0x2C:  # at the start of a cell
-                    quoted, i = True, j + 1
-                else:
-                    i = j + 1
+            if c == 0x22:  # a quote opens a quoted cell only at the start of a cell
+                quoted = j == start or buf[j - 1] == 0x2C
+                i = j + 1
                 continue
             ending = 2 if c == 0x0D and buf[j + 1 : j + 2] == b"\n" else 1
-            if quoted:
-                line += 1
-                i = j + ending
-                continue
             end = j
             break
         too_long = too_long or end - start > MAX_RECORD_BYTES
@@ -337,7 +361,7 @@ def _csv_records(stream: Readable) -> Iterator[_Line]:
                 True,
             )
         else:
-            yield first_line, buf[start:end], bool(ending) or closed == end - 1
+            yield first_line, bytes(buf[start:end]), bool(ending) or closed == end - 1
 
 
 Columns = tuple[tuple[str, ...], ...]
@@ -460,16 +484,16 @@ def run_batch(
     day = today or _clock.today()
     if input_format not in ("jsonl", "csv"):
         raise InputError.about("input_format", input_format, "is not known", "'jsonl' or 'csv'")
-    limited = _limited(stream)
     if input_format == "jsonl":
-        lines = _lines(limited)
+        lines = _lines(_limited(stream.readline))
         first = next(lines, None)
         if first is None:
             raise _empty("the input is empty")
         for record, (number, raw, ended) in enumerate(itertools.chain([first], lines), start=1):
             yield _guard(record, number, _jsonl_record, raw, ended, day)
         return
-    records = _csv_records(limited)
+    # CSV records are cut from chunks of whatever the stream has (read1), else from lines
+    records = _csv_records(_limited(getattr(stream, "read1", None) or stream.readline))
     head = next(records, None)
     if head is None:
         raise _empty("the input is empty")

@@ -155,6 +155,7 @@ def test_an_input_without_orders_is_refused_not_an_empty_success(data, fmt, frag
 
 
 def test_an_input_beyond_the_batch_limit_stops_the_run(monkeypatch):
+    monkeypatch.setattr(_batch, "_CHUNK", 64)  # CSV is read in chunks: small ones here
     for fmt, data in (
         ("jsonl", b"\n".join([line(capsules())] * 5)),
         ("csv", csv_bytes([flatten(capsules())] * 5)),
@@ -381,12 +382,16 @@ def test_json_line_matches_for_every_code_point():
 def _split(data: bytes) -> list[tuple[int, bytes | str, bool]]:
     return [
         (line, raw if isinstance(raw, bytes) else raw.code, ended)
-        for line, raw, ended in _batch._csv_records(io.BytesIO(data))
+        for line, raw, ended in _batch._csv_records(io.BytesIO(data).read1)
     ]
 
 
-@given(st.binary(max_size=60).map(lambda b: bytes(b'a,"\r\n'[x % 5] for x in b)))
-def test_csv_records_do_not_depend_on_how_the_stream_is_cut(data):
+@given(
+    st.binary(max_size=60).map(lambda b: bytes(b'a,"\r\n'[x % 5] for x in b)),
+    st.sampled_from([b"", b"\xef\xbb\xbf"]),
+)
+def test_csv_records_do_not_depend_on_how_the_stream_is_cut(data, bom):
+    data = bom + data
     whole = _split(data)
     for chunk in (1, 2, 3):
         with pytest.MonkeyPatch.context() as mp:

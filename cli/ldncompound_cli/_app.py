@@ -1126,6 +1126,13 @@ class _Counting:
     def __init__(self, raw: Any) -> None:
         self.raw = raw
         self.done = 0
+        if hasattr(raw, "read1"):  # CSV is cut from chunks of what is there, when it can be
+            self.read1 = self._read1
+
+    def _read1(self, size: int = -1, /) -> bytes:
+        chunk: bytes = self.raw.read1(size)
+        self.done += len(chunk)
+        return chunk
 
     def readline(self, size: int = -1, /) -> bytes:
         line: bytes = self.raw.readline(size)
