@@ -305,3 +305,28 @@ def test_a_signal_leaves_an_earlier_output_file_as_it_was(tmp_path):
     assert b"'" + str(out).encode() + b"' was left as it was" in err
     assert out.read_bytes() == EARLIER
     assert _leftovers(tmp_path) == []
+
+
+def test_csv_without_a_header_cut_rows_and_multi_line_cells_through_the_cli(tmp_path):
+    cells = examples.flatten(examples.capsules())
+    head = ",".join(cells).encode()
+    row = ",".join(f'"{v}"' for v in cells.values()).encode()
+    unquoted = ",".join(cells.values()).encode()
+    cases = {
+        # no header: the first row is read as one, and gets an error record like the others
+        "headless": (row + b"\n" + row + b"\n", [(1, "bad-header"), (2, "bad-header")]),
+        # the last row cut inside its unquoted last cell, without a line break
+        "cut": (head + b"\n" + row + b"\n" + unquoted[:-1], [(2, None), (3, "truncated")]),
+        # a quoted cell over three lines: one record, the next row on line 5
+        "multi-line": (
+            head + b"\n" + row.replace(b'"Rx 1"', b'"Rx\r\n1\r\n2"') + b"\n" + row + b"\n",
+            [(2, "control-character"), (5, None)],
+        ),
+    }
+    for name, (data, expected) in cases.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(data)
+        res = invoke(["batch", str(path)])
+        assert res.exit_code == 1, (name, res.output)
+        records = [json.loads(x) for x in res.stdout.splitlines()]
+        assert [(r["line"], r.get("error", {}).get("code")) for r in records] == expected, name

@@ -8,6 +8,7 @@ import datetime as dt
 import importlib
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import orders
@@ -194,3 +195,21 @@ def test_a_value_nested_too_deeply_to_print_is_named_by_its_type():
         nested = [nested]
     err = lc.InputError.about("x", nested, "is refused", "something else")
     assert err.message == "x: a list too large to show is refused; expected something else."
+
+
+def test_the_cli_plans_a_kit_of_thirty_distinct_steps():
+    """The exhaustive strength search never finished at 30 distinct doses."""
+    steps = [a for i in range(3, 32) for a in ("--step", f"{Decimal('0.049') * i} mg:1")]
+    res = invoke(
+        [
+            *("titrate", "--form", "capsules", "--source", "tablets", "--tablet-weight"),
+            *("200 mg", "--expiry", "2028-01-01", "--maintenance", f"{Decimal('0.049') * 32} mg"),
+            *("--maintenance-days", "1", "--start", "2026-12-01", "--format", "json", *steps),
+        ]
+    )
+    assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    data = json.loads(res.output)  # type: ignore[attr-defined]
+    assert len(data["containers"]) == 30
+    # multiples 3..32 of 0.049 mg: chains m, 2m, 4m, ... (m odd) need ceil(n / 2) strengths
+    chains = [sum(1 for k in range(5) if 3 <= m * 2**k <= 32) for m in range(1, 33, 2)]
+    assert len(data["capsule_batches"]) == sum((n + 1) // 2 for n in chains if n)
