@@ -79,7 +79,8 @@ class Sink:
                 f"--output: {path!r} cannot be used ({err.strerror}).", "bad-output"
             ) from None
         if info is not None:
-            if source is not None and (info.st_dev, info.st_ino) == source:
+            same = source is not None and (info.st_dev, info.st_ino) == source
+            if same and _regular(info):  # (a terminal may be both standard input and output)
                 raise _refuse(
                     f"--output: {path!r} is the input file (or a link to it); writing it would "
                     "destroy the orders before they are read. Write the records to another file.",
