@@ -79,3 +79,17 @@ def test_tests_run_against_the_installed_package():
     shipped = {p.name for p in (origin.parent / "schemas").glob("*.schema.json")}
     assert "order-capsules-1.schema.json" in shipped, shipped
     assert (origin.parent / "py.typed").is_file()
+
+
+def test_both_distributions_ship_the_full_licence():
+    """The MIT text with its copyright line, in the wheel's metadata of both distributions."""
+    import importlib.metadata  # noqa: PLC0415
+
+    for dist in ("ldncompound", "ldncompound-cli"):
+        files = [f for f in importlib.metadata.files(dist) or [] if f.name == "LICENSE"]
+        assert len(files) == 1, (dist, files)
+        text = files[0].read_text(encoding="utf-8")
+        assert text.startswith("MIT License\n\nCopyright (c) ")
+        assert 'THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND' in text
+        assert importlib.metadata.metadata(dist)["License-Expression"] == "MIT"
+    assert (ROOT / "LICENSE").read_bytes() == (ROOT / "cli" / "LICENSE").read_bytes()
