@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._errors import DimensionError, UnitError
-from ._numbers import CONTEXT, plain
+from ._numbers import CONTEXT, parse_exact_decimal, plain
 
 if TYPE_CHECKING:
     import pint
@@ -440,8 +440,6 @@ class Quantity:
     @classmethod
     def from_json(cls, data: Any, field: str = "quantity") -> Quantity:
         """Inverse of :meth:`to_json`; refuses anything but a plain decimal and a unit code."""
-        from ._parse import parse_exact_decimal  # noqa: PLC0415 - avoids an import cycle
-
         if not isinstance(data, dict) or set(data) != {"value", "unit"}:
             raise UnitError.about(
                 field, data, "is not a quantity object", 'an object {"value": "4.5", "unit": "mg"}'
