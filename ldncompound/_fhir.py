@@ -175,7 +175,8 @@ class _Prep:
     strength_per: Decimal
     quantity: Decimal
     quantity_per: _Per
-    dose: Decimal | None
+    labelled: Decimal
+    dose: Decimal
     dose_per: _Per
     route: str
     doses_per_day: Decimal | None
@@ -216,6 +217,7 @@ def _capsules(r: Any) -> _Prep:
         strength_per=Decimal(1),
         quantity=Decimal(r.count),
         quantity_per=per,
+        labelled=Decimal(r.count),
         dose=Decimal(1),
         dose_per=per,
         route="oral",
@@ -237,6 +239,7 @@ def _troches(r: Any) -> _Prep:
         strength_per=Decimal(1),
         quantity=Decimal(r.count),
         quantity_per=per,
+        labelled=Decimal(r.count),
         dose=Decimal(1),
         dose_per=per,
         route=r.route.value,
@@ -246,46 +249,54 @@ def _troches(r: Any) -> _Prep:
     )
 
 
-def _liquid_days(r: Any) -> Decimal | None:
+def _liquid_supply(r: Any) -> tuple[Decimal, Decimal | None]:
+    """The volume dispensed and the days it lasts: one fill when the BUD splits the supply
+    into fills (each compounded fresh), else the labelled volume and the order's days."""
     fills = r.fills
-    days = fills.days_per_fill if fills is not None else r.order.days_supply
-    return None if days is None else Decimal(days)
+    if fills is not None:
+        return fills.volume_per_fill.m_as(Unit.ML), Decimal(fills.days_per_fill)
+    days = r.order.days_supply
+    return r.label.quantity.m_as(Unit.ML), None if days is None else Decimal(days)
 
 
 def _liquid(r: Any) -> _Prep:
     suspension = bool(r.label.suspension)
+    volume, days = _liquid_supply(r)
     return _Prep(
         form="oral-suspension" if suspension else "oral-solution",
         form_text=r.label.dosage_form,
         per=_ML,
         strength=r.concentration,
         strength_per=Decimal(1),
-        quantity=r.label.quantity.m_as(Unit.ML),
+        quantity=volume,
         quantity_per=_ML,
+        labelled=r.label.quantity.m_as(Unit.ML),
         dose=r.dose_measured.m_as(Unit.ML),
         dose_per=_ML,
         route="oral",
         doses_per_day=r.order.doses_per_day,
-        days_supply=_liquid_days(r),
+        days_supply=days,
         inactive=_inactive(r.batch.ingredients, None),
     )
 
 
 def _drops(r: Any) -> _Prep:
     suspension = bool(r.label.suspension)
+    volume, days = _liquid_supply(r)
     return _Prep(
         form="sublingual-drops-suspension" if suspension else "sublingual-drops",
         form_text=r.label.dosage_form,
         per=_ML,
         strength=r.concentration,
         strength_per=Decimal(1),
-        quantity=r.label.quantity.m_as(Unit.ML),
+        quantity=volume,
         quantity_per=_ML,
+        labelled=r.label.quantity.m_as(Unit.ML),
         dose=Decimal(r.drops_per_dose),
         dose_per=_Per(ucum=Unit.DROP.ucum, display="drop"),
         route="sublingual",
         doses_per_day=r.order.doses_per_day,
-        days_supply=_liquid_days(r),
+        days_supply=days,
         inactive=_inactive(r.batch.ingredients, None),
     )
 
@@ -372,15 +383,23 @@ def _check_label(result: Any, label: Any, prep: _Prep) -> None:
     printed = Quantity.from_json(
         {"value": label.quantity.value, "unit": label.quantity.unit}, "label.quantity"
     )
+    strength = Quantity.from_json(
+        {"value": label.strength.value, "unit": label.strength.unit}, "label.strength"
+    )
+    volume = printed.unit.dimension is Unit.ML.dimension
+    amount = printed.m_as(Unit.ML) if volume else printed.magnitude
     if (
         label.result_schema != result.schema
+        or label.drug != result.dose_basis_name
+        or strength != prep.strength
         or label.bud != result.bud.date
-        or printed.magnitude != prep.quantity
+        or amount != prep.labelled
     ):
         raise InputError.about(
             "label",
             f"{label.drug} {label.strength_text}, {label.quantity.display}, BUD {label.bud}",
-            "was not made for this result (its preparation, quantity or beyond-use date differs)",
+            "was not made for this result (its preparation, drug, strength, quantity or "
+            "beyond-use date differs)",
             "the label built from the same result",
             code="label-mismatch",
         )
@@ -425,8 +444,7 @@ def _dosage(result: Any, prep: _Prep, label: Any) -> dict[str, Any]:
             timing = _timing(prep.doses_per_day)
             if timing is not None:
                 dosage["timing"] = timing
-        if prep.dose is not None:
-            dosage["doseAndRate"] = [{"doseQuantity": _quantity(prep.dose, prep.dose_per)}]
+        dosage["doseAndRate"] = [{"doseQuantity": _quantity(prep.dose, prep.dose_per)}]
     return dosage
 
 
