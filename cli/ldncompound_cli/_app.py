@@ -1218,3 +1218,7 @@ def batch(orders: Any, input_format: str, output: Any, progress: bool | None) ->
 from . import _kit  # noqa: E402 - registers the kit, label, record and verify commands on `cli`
 
 _kit.register(cli)
+
+from ._fhir import fhir  # noqa: E402 - the fhir command lives in its own module
+
+cli.add_command(fhir)
