@@ -40,7 +40,7 @@ from ._numbers import CONTEXT, plain, private_context, significant
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_count, parse_quantity
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import check_text_characters
+from ._validate import normalise_text
 from ._version import __version__
 
 __all__ = [
@@ -63,35 +63,24 @@ _COUNTED = {Unit.CAPSULE, Unit.TABLET, Unit.DROP, Unit.DAY}
 
 def check_caller_text(
     field: str, value: object, *, max_length: int = 200, required: bool = True
-) -> None:
-    """Refuse missing (when ``required``), non-text, blank or over-long caller text, and text
-    with control characters (:func:`~ldncompound._validate.check_text_characters`)."""
+) -> str | None:
+    """Refuse missing (when ``required``) caller text, and text that
+    :func:`~ldncompound._validate.normalise_text` refuses (not text, control or invisible
+    characters, blank, over-long); return its NFKC form (``None`` when not given)."""
     if value is None:
         if required:
             raise InputError.about(field, value, "is missing", "text", code="missing")
-        return
-    if not isinstance(value, str):
-        raise InputError.about(
-            field, value, f"is a {type(value).__name__}", "text", code="not-text"
-        )
-    if not value.strip():
-        raise InputError.about(field, value, "is empty", "text", code="empty")
-    if len(value) > max_length:
-        raise InputError.about(
-            field,
-            value,
-            f"is {len(value)} characters long",
-            f"at most {max_length} characters",
-            code="too-long",
-        )
-    check_text_characters(field, value)
+        return None
+    return normalise_text(field, value, max_length)
 
 
 def _text(
     field: str, *, required: bool = True, max_length: int = 200
 ) -> Callable[[Any, Any, Any], None]:
-    def check(_i: object, _a: object, value: object) -> None:
-        check_caller_text(field, value, max_length=max_length, required=required)
+    def check(instance: object, attribute: Any, value: object) -> None:
+        text = check_caller_text(field, value, max_length=max_length, required=required)
+        if text != value:
+            object.__setattr__(instance, attribute.name, text)  # frozen: set once, in __init__
 
     return check
 

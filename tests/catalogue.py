@@ -917,6 +917,23 @@ each(
     Refused(InputError, "control-character", "dose"),
 )
 
+# format and invisible characters (Unicode category Cf) in any free-text field: text that
+# prints the same as another text but is not equal to it (a lot, a patient, an Rx reference)
+for text, field in (
+    ("Rx\u200b1", "reference"),  # zero-width space
+    ("Rx 1\u2060", "reference"),  # word joiner
+    ("LOT\u00ad7", "source.lot"),  # soft hyphen
+    ("\ufeffLOT7", "source.lot"),  # byte-order mark
+):
+    each(
+        "control-characters",
+        "capsules",
+        field,
+        text,
+        Refused(InputError, "invisible-character", field),
+    )
+each("empty", "capsules", "reference", "\u3164", Refused(InputError, "empty", "reference"))
+
 #: ``ldncompound label`` for the valid capsule result, which the test writes to result.json
 _LABEL = (
     "label",
@@ -932,6 +949,26 @@ for text in ("Jane\x1b[2JDoe", "Jane\u202eeoD", "Jane\nDoe"):
         Command((*_LABEL, "--patient", text)),
         Refused(InputError, "control-character", "--patient"),
     )
+for option, text in (
+    ("--patient", "Jane\u200bDoe"),
+    ("--patient", "Jane\u00adDoe"),
+    ("--directions", "Take 1 capsule\u2060 by mouth once daily."),
+    ("--timing", "at\ufeff bedtime"),
+):
+    raw(
+        "control-characters",
+        "cli",
+        "capsules",
+        Command((*_LABEL, "--patient", "Jane Doe", option, text)),
+        Refused(InputError, "invisible-character", option),
+    )
+raw(
+    "empty",
+    "cli",
+    "capsules",
+    Command((*_LABEL, "--patient", "\u2800")),
+    Refused(InputError, "empty", "--patient"),
+)
 
 # --- malformed JSON and CSV -----------------------------------------------------------------------
 
