@@ -26,6 +26,8 @@ amount is given as a unit code and a ready-to-print display string ("mcg", never
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -35,10 +37,10 @@ import attrs
 
 from ._bud import Storage
 from ._dose import acknowledgements, check_dose
-from ._errors import InputError
+from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_count, parse_quantity
-from ._trace import Recorder
+from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import normalise_text
 from ._version import __version__
@@ -54,6 +56,7 @@ __all__ = [
     "build_kit_labels",
     "build_label",
     "check_caller_text",
+    "check_recomputes",
     "render_label",
 ]
 
@@ -101,6 +104,8 @@ class LabelOrder:
     ``directions`` replaces the composed directions entirely; otherwise they are composed from
     ``dose`` (default: one unit's strength), ``doses_per_day`` (default: the order's) and the
     pharmacist's ``timing`` (e.g. "at bedtime"), which is never added unless given.
+    ``lot`` is the compounded batch's lot number; when not given, the label carries one
+    generated from the result (:func:`batch_lot`), echoed in the label's ``defaults``.
     ``acknowledge`` adds dose-guard codes (``dose-above-range``...) to those of the result's
     order, for a label dose or frequency the prescriber intends outside the drug's profile.
     """
@@ -121,6 +126,9 @@ class LabelOrder:
         default=None, validator=_text("step", required=False, max_length=200)
     )
     quantity: Quantity | None = None
+    lot: str | None = attrs.field(
+        default=None, validator=_text("lot", required=False, max_length=40)
+    )
     acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
 
 
@@ -172,7 +180,7 @@ class PreparationFacts:
     dropper: bool
     allergens: tuple[str, ...]
     doses_per_day: Decimal | None
-    lot: str | None
+    compounded_on: dt.date
     device: str | None = None
     dose_text: str | None = None
     #: what one dose measures for a liquid (mL) or drops (drops); None for counted units
@@ -199,14 +207,17 @@ class Label:
     bud_text: str
     storage: str | None
     compounded_statement: str
+    compounded_on: dt.date
+    compounded_text: str
     rx_number: str
-    lot: str | None
+    lot: str
     pharmacy: Pharmacy
     patient: str
     prescriber: str
     step: str | None
     auxiliary: tuple[AuxiliaryWarning, ...]
     allergens: tuple[str, ...]
+    defaults: tuple[DefaultUsed, ...] = ()
 
 
 AUX_TEXT = {
@@ -475,12 +486,145 @@ def _quantity(facts: PreparationFacts, order: LabelOrder) -> Quantity:
 
 @private_context
 def build_label(result: Any, order: LabelOrder) -> Label:
-    """The label for ``result`` (any preparation's result) with the caller's ``order``."""
+    """The label for ``result`` (any preparation's result) with the caller's ``order``.
+
+    The result is first computed again from its own order (:func:`check_recomputes`): a
+    result whose dose, BUD or any other figure was edited never reaches a label.
+    """
+    check_recomputes(result)
     return _build_label(result, order)
+
+
+#: how the lot is made when the caller gives none (echoed in the label's defaults)
+GENERATED_LOT_SOURCE = (
+    "generated (no lot given): L, the date compounded, and the first 6 hex digits of the "
+    "SHA-256 of the result's JSON; the same result always gets the same lot"
+)
+
+
+def _canonical(result: Any) -> Any:
+    from ._json import to_json  # noqa: PLC0415 - _json imports this module's schema
+
+    return _without_version(to_json(result))
+
+
+def _without_version(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_version(v) for k, v in data.items() if k != "library_version"}
+    if isinstance(data, list):
+        return [_without_version(v) for v in data]
+    return data
+
+
+def batch_lot(result: Any) -> str:
+    """The lot generated for a compounded batch the caller gave no lot for: ``L``, the date
+    compounded (YYYYMMDD), ``-``, and 6 hex digits of the SHA-256 of the result's JSON
+    (library version left out), so that the same batch always gets the same lot and two
+    batches made the same day get different ones."""
+    text = json.dumps(_canonical(result), sort_keys=True, ensure_ascii=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:6].upper()
+    return f"L{result.bud.compounded_on:%Y%m%d}-{digest}"
+
+
+def _recompute(result: Any) -> Any:
+    schema = getattr(result, "schema", None)
+    if schema == "ldncompound/titration/1":
+        from ._titration import plan_titration  # noqa: PLC0415
+
+        return plan_titration(result.order, today=result.order.start)
+    from ._capsules import formulate_capsules  # noqa: PLC0415
+    from ._drops import formulate_drops  # noqa: PLC0415
+    from ._liquids import formulate_liquid  # noqa: PLC0415
+    from ._troches import formulate_troches  # noqa: PLC0415
+
+    formulate: dict[str, Callable[..., Any]] = {
+        "ldncompound/capsules/1": formulate_capsules,
+        "ldncompound/liquid/1": formulate_liquid,
+        "ldncompound/drops/1": formulate_drops,
+        "ldncompound/troches/1": formulate_troches,
+    }
+    make = formulate.get(schema or "")
+    if make is None:
+        raise InputError.about(
+            "result", schema, "is not a result the library can label", "a preparation result"
+        )
+    return make(result.order, today=result.bud.compounded_on)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict) and set(value) == {"value", "unit"}:
+        return f"{value['value']} {value['unit']}"
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:57] + "..."
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _first_difference(stored: Any, fresh: Any, path: str) -> tuple[str, Any, Any] | None:
+    """The first place (a dotted path) where ``stored`` differs from ``fresh``."""
+    if isinstance(stored, dict) and isinstance(fresh, dict):
+        if set(stored) == {"value", "unit"} or set(fresh) == {"value", "unit"}:
+            return None if stored == fresh else (path, stored, fresh)
+        for key in (*fresh, *(k for k in stored if k not in fresh)):
+            found = _first_difference(
+                stored.get(key), fresh.get(key), f"{path}.{key}" if path else key
+            )
+            if found is not None:
+                return found
+        return None
+    if isinstance(stored, list) and isinstance(fresh, list) and len(stored) == len(fresh):
+        for i, (a, b) in enumerate(zip(stored, fresh, strict=True)):
+            found = _first_difference(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        return None
+    return None if stored == fresh else (path, stored, fresh)
+
+
+@private_context
+def check_recomputes(result: Any) -> None:
+    """Refuse (``result-not-recomputed``) a result that is not what the library computes from
+    the order it carries, on its date compounded (a kit: from its start date): an edited
+    dose, BUD, amount, warning or any other figure, naming the first field that differs,
+    what the result says and what its order computes. Only the library version may differ.
+    The order's own refusals (a dose guard, an expired lot) are raised as they are."""
+    try:
+        recomputed = _recompute(result)
+    except LdnCompoundError as err:
+        if err.field is None or err.field == "result":
+            raise
+        # the order the result carries is refused: name it as part of the result
+        raise type(err)(
+            f"result.order.{err.message}",
+            field=f"result.order.{err.field}",
+            value=err.value,
+            expected=err.expected,
+            code=err.code,
+        ) from None
+    fresh = _canonical(recomputed)
+    stored = _canonical(result)
+    found = _first_difference(stored, fresh, "")
+    if found is None:
+        return
+    path, was, now = found
+    raise InputError.about(
+        f"result.{path}",
+        _shown(was),
+        f"is not what the result's own order computes ({_shown(now)!r})",
+        "a result exactly as the library computed it (compute it again rather than edit it)",
+        code="result-not-recomputed",
+    )
 
 
 def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> Label:
     schema = getattr(result, "schema", None)
+    if not planned and schema == "ldncompound/titration/1":
+        raise InputError.about(
+            "result",
+            schema,
+            "is a titration kit, which has one label per container or fill",
+            "build_kit_labels for a kit",
+        )
     adapter = _FACTS.get(schema or "")
     if adapter is None:
         raise InputError.about(
@@ -489,6 +633,11 @@ def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> La
     facts = adapter(result)
     _guard(result, facts, order, planned=planned)
     strength = LabelAmount.of(facts.strength)
+    defaults: tuple[DefaultUsed, ...] = ()
+    lot = order.lot
+    if lot is None:
+        lot = batch_lot(result)
+        defaults = (DefaultUsed(field="lot", value=lot, source=GENERATED_LOT_SOURCE),)
     return Label(
         schema=LABEL_SCHEMA,
         library_version=__version__,
@@ -506,14 +655,17 @@ def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> La
         bud_text=f"Do not use after {facts.bud.isoformat()}",
         storage="Store in the refrigerator (2-8 °C)" if facts.refrigerated else None,
         compounded_statement="This medicine was compounded by the pharmacy.",
+        compounded_on=facts.compounded_on,
+        compounded_text=f"Compounded {facts.compounded_on.isoformat()}",
         rx_number=order.rx_number,
-        lot=facts.lot,
+        lot=lot,
         pharmacy=order.pharmacy,
         patient=order.patient,
         prescriber=order.prescriber,
         step=order.step,
         auxiliary=_aux(facts),
         allergens=facts.allergens,
+        defaults=defaults,
     )
 
 
@@ -537,7 +689,7 @@ def _capsule_facts(r: Any) -> PreparationFacts:
         dropper=False,
         allergens=r.allergens,
         doses_per_day=per_day,
-        lot=r.order.reference,
+        compounded_on=r.bud.compounded_on,
     )
 
 
@@ -600,7 +752,7 @@ def _liquid_facts(r: Any) -> PreparationFacts:
         dropper=False,
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
-        lot=r.order.reference,
+        compounded_on=r.bud.compounded_on,
         device=r.syringe.name,
         dose_text=f"{plain(r.dose_measured.magnitude)} mL ({delivered} {r.dose_delivered.unit.display})",
         measure=r.dose_measured,
@@ -629,7 +781,7 @@ def _drops_facts(r: Any) -> PreparationFacts:
         dropper=True,
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
-        lot=r.order.reference,
+        compounded_on=r.bud.compounded_on,
         dose_text=f"{drops} ({delivered} {r.dose_delivered.unit.display})",
         measure=Quantity(r.drops_per_dose, Unit.DROP),
         delivered=r.dose_delivered,
@@ -662,7 +814,7 @@ def _troche_facts(r: Any) -> PreparationFacts:
         dropper=False,
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
-        lot=None,
+        compounded_on=r.bud.compounded_on,
     )
 
 
@@ -686,6 +838,16 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
     if getattr(kit, "schema", None) != "ldncompound/titration/1":
         raise InputError.about(
             "kit", getattr(kit, "schema", kit), "is not a titration kit", "a plan_titration result"
+        )
+    check_recomputes(kit)
+    batches = len(kit.capsule_batches) + len(kit.liquid_fills) + len(kit.drops_fills)
+    if order.lot is not None and batches > 1:
+        raise InputError.about(
+            "lot",
+            order.lot,
+            f"cannot be the lot of all {batches} batches of this kit",
+            "no lot, so that each batch's labels carry the lot generated for that batch",
+            code="one-lot-for-many-batches",
         )
     labels: list[Label] = []
     by_strength = {b.dose.m_as(Unit.MG): b for b in kit.capsule_batches}
@@ -778,7 +940,7 @@ def render_label(label: Label, *, width: int = 48) -> str:
         )
     blocks: list[tuple[str, str]] = [
         ("pharmacy", f"{label.pharmacy.name}, {label.pharmacy.address}, {label.pharmacy.phone}"),
-        ("rx_number", f"Rx {label.rx_number}" + (f"  Lot {label.lot}" if label.lot else "")),
+        ("rx_number", f"Rx {label.rx_number}  Lot {label.lot}"),
         ("patient", label.patient),
         ("drug", f"{label.drug} {label.strength_text}"),
         (
@@ -791,6 +953,7 @@ def render_label(label: Label, *, width: int = 48) -> str:
         blocks.append(("step", label.step))
     blocks += [
         ("prescriber", f"Prescriber: {label.prescriber}"),
+        ("compounded_on", label.compounded_text),
         ("bud", label.bud_text),
     ]
     if label.storage:

@@ -219,9 +219,7 @@ def normalise_text(field: str, value: object, max_length: int = 200) -> str:
     (``too-long``); returned in Unicode normal form NFKC, so that fullwidth letters and
     digits, ligatures and compatibility forms read as their plain characters."""
     if not isinstance(value, str):
-        raise InputError.about(
-            field, value, f"is a {type(value).__name__}, not text", "text", code="not-text"
-        )
+        raise InputError.about(field, value, "is not text", "text", code="not-text")
     check_text_characters(field, value)
     text = unicodedata.normalize("NFKC", value)
     if text != value:
@@ -231,7 +229,7 @@ def normalise_text(field: str, value: object, max_length: int = 200) -> str:
             field,
             value,
             "is empty" if not text.strip() else "prints blank",
-            "text with at least one visible character",
+            "text",
             code="empty",
         )
     if len(text) > max_length:
