@@ -36,10 +36,11 @@ from typing import Any
 import attrs
 
 from ._bud import Storage
+from ._directions import COUNTED, SPELLED, Amount, ReadDirections, read_directions
 from ._dose import acknowledgements, check_dose
 from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
-from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_count, parse_quantity
+from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
 from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import normalise_text
@@ -302,28 +303,38 @@ def _directions(facts: PreparationFacts, order: LabelOrder) -> str:
     return f"{facts.verb} {measure} {facts.route}{how} {_frequency(per_day)}{timing}."
 
 
-#: An amount written in free text: a number (commas and points included, to be refused by the
-#: grammar) and the word after it.
-_AMOUNT_IN_TEXT = re.compile(r"(?<![\w.,])([0-9][0-9.,]*)[ \u00a0\u202f]*([^\s0-9.,;:()\[\]]+)")
-
-
 def _guard(
     result: Any, facts: PreparationFacts, order: LabelOrder, *, planned: bool = False
 ) -> None:
-    """Refuse a label whose dose, frequency or directions disagree with the drug's profile or
-    with what was compounded.
+    """Refuse a label whose dose, frequency or directions disagree with the prescription,
+    the drug's profile or what was compounded.
 
-    The label's dose and doses a day go through the result's dose guards (with the
-    acknowledgements of the result's order and the label order); one day's doses must not
-    exceed the quantity dispensed; an amount written in caller directions must be what a
-    dose of this preparation is (a whole number of units, the liquid's measured volume and
-    dose, the drops per dose), so that '45 mg' or '4.5 mcg' on a 4.5 mg capsule label is
-    refused, and so are decimal commas and banned abbreviations in them.
+    The prescription is the label order's dose and doses a day where given, else the
+    result's (a label order's doses a day that contradicts the result's order is refused).
+    The dose and doses a day go through the result's dose guards (with the acknowledgements
+    of the result's order and the label order); one day's doses must not exceed the quantity
+    dispensed. Caller directions and timing are read (:func:`~ldncompound._directions.
+    read_directions`: digits of any script, words, units, frequencies) and every amount and
+    frequency they state must be the prescription's (:func:`_check_text`).
     """
-    per_day = order.doses_per_day or facts.doses_per_day
+    prescribed = order.doses_per_day or facts.doses_per_day
     dose = order.dose or result.dose
     source = result.order.source
     acknowledged = frozenset((*result.order.acknowledge, *order.acknowledge))
+    texts = (
+        {"timing": order.timing}
+        if planned
+        else {
+            "directions": order.directions,
+            "timing": order.timing,
+        }
+    )
+    read = {
+        field: read_directions(text, field) for field, text in texts.items() if text is not None
+    }
+    per_day = prescribed
+    if per_day is None:  # no prescribed frequency: the one the caller's text states
+        per_day = next((f.per_day for r in read.values() for f in r.frequencies), None)
 
     def guard(amount: Quantity, field: str) -> None:
         check_dose(
@@ -337,6 +348,15 @@ def _guard(
         )
 
     guard(dose, "dose")
+    stated = facts.doses_per_day
+    if order.doses_per_day is not None and stated is not None and order.doses_per_day != stated:
+        raise InputError.about(
+            "doses_per_day",
+            plain(order.doses_per_day),
+            f"contradicts the result's order ({plain(stated)} doses a day)",
+            "the frequency the preparation was made for, or a result made for this one",
+            code="label-frequency-mismatch",
+        )
     if per_day is not None:
         if facts.measure is None:
             units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
@@ -354,22 +374,8 @@ def _guard(
                 "a frequency whose doses for one day fit in the quantity dispensed",
                 code="less-than-one-day",
             )
-    # A kit's directions come from its plan, whose every step dose was guarded; only the
-    # caller's timing text is read for amounts there.
-    texts = (
-        {"timing": order.timing}
-        if planned
-        else {
-            "directions": order.directions,
-            "timing": order.timing,
-        }
-    )
-    for field, text in texts.items():
-        if text is None:
-            continue
-        for match in _AMOUNT_IN_TEXT.finditer(text):
-            if _DEVICE_AFTER.match(text, match.end()) is None:
-                _check_written_amount(match, facts, dose, guard, field)
+    for field, text_read in read.items():
+        _check_text(text_read, facts, dose, per_day, guard, field)
 
 
 #: A volume that names a measuring device's size ('the 1 mL oral syringe'), not a dose.
@@ -380,53 +386,135 @@ _DEVICE_AFTER = re.compile(
 
 
 _DOSE_DIMENSIONS = (Dimension.MASS, Dimension.VOLUME, Dimension.DROPS)
+#: counted nouns that name the same unit as a label's form noun
+_SAME_UNIT = {"troche": {"troche", "lozenge"}, "tablet": {"tablet"}, "capsule": {"capsule"}}
 
 
-def _check_written_amount(
-    match: re.Match[str],
+def _units_per_dose(facts: PreparationFacts, dose: Quantity) -> Decimal:
+    return CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
+
+
+def _prescribed_measure(facts: PreparationFacts, dose: Quantity) -> str:
+    """What one dose is, in the label's own measure ('1 capsule', '0.5 mL', '3 drops')."""
+    if facts.measure is not None:
+        return LabelAmount.of(facts.measure).display
+    units = _units_per_dose(facts, dose)
+    return _count_text(units, facts.unit_noun, facts.unit_noun_plural)
+
+
+def _check_text(
+    read: ReadDirections,
     facts: PreparationFacts,
     dose: Quantity,
+    per_day: Decimal | None,
     guard: Callable[[Quantity, str], None],
     field: str,
 ) -> None:
-    number, word = match.groups()
-    written = f"{number} {word}"
-    unit = UNIT_SPELLINGS.get(word)
-    if unit is None and word not in REFUSED_UNITS:
-        return  # a word, not a unit: '2 capsules', '10 pm'
-    if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
-        return  # a strength or a share: '1 mg/mL', '10 %'
-    if unit is Unit.DROP:
-        if facts.measure is not None and facts.measure.unit is Unit.DROP:
-            drops = parse_count(number, field=field, maximum=10_000)
-            if drops != facts.measure.magnitude:
-                _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")
+    """Refuse caller text that states an amount or a frequency other than the
+    prescription's; directions must state how often (``directions-no-frequency``) and the
+    measure of a dose (``directions-no-amount``), except that a dose of one capsule or
+    troche may be left to the strength line, which states it ("4.5 mg per capsule")."""
+    stated = False
+    # masses first, so that '2 capsules (9 mg)' is refused by the dose guard it fails
+    amounts = sorted(read.amounts, key=lambda a: a.unit.lower() in COUNTED)
+    for amount in amounts:
+        if _DEVICE_AFTER.match(read.text, amount.end) is None:
+            stated = _check_amount(amount, facts, dose, per_day, guard, field) or stated
+    for freq in read.frequencies:
+        if per_day is not None and freq.per_day != per_day:
+            how = "the times of day it names" if read.implied else "its frequency"
+            raise InputError.about(
+                field,
+                freq.written,
+                f"means {plain(freq.per_day)} doses a day ({how}), not the prescribed "
+                f"{plain(per_day)}",
+                f"directions for {_frequency(per_day)}, as prescribed",
+                code="directions-frequency-mismatch",
+            )
+    if field != "directions":
         return
-    amount = parse_quantity(written, field=field, dimension=_DOSE_DIMENSIONS)
-    if amount.dimension is Dimension.VOLUME:
+    if not read.frequencies:
+        raise InputError.about(
+            field,
+            read.text,
+            "does not say how often",
+            "a frequency such as 'once daily', 'twice daily', 'every 12 hours' or 'at bedtime'",
+            code="directions-no-frequency",
+        )
+    one_unit = facts.measure is None and _units_per_dose(facts, dose) == 1
+    if not stated and not one_unit:
+        raise InputError.about(
+            field,
+            read.text,
+            "does not state the measure of a dose",
+            f"directions stating {_prescribed_measure(facts, dose)} a dose",
+            code="directions-no-amount",
+        )
+
+
+def _check_amount(  # noqa: PLR0911 - one return per kind of amount
+    amount: Amount,
+    facts: PreparationFacts,
+    dose: Quantity,
+    per_day: Decimal | None,
+    guard: Callable[[Quantity, str], None],
+    field: str,
+) -> bool:
+    """Check one amount the text states; whether it states the measure of a dose."""
+    written = amount.written
+    word = amount.unit
+    noun = COUNTED.get(word.lower())
+    if noun == "drop" or (noun is None and UNIT_SPELLINGS.get(word) is Unit.DROP):
+        if facts.measure is not None and facts.measure.unit is Unit.DROP:
+            if amount.number != facts.measure.magnitude:
+                _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")
+            return True
+        _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+    if noun is not None:
+        form = facts.unit_noun.split()[-1]
+        if facts.measure is not None or noun not in _SAME_UNIT.get(form, {form}):
+            _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+        if amount.number != _units_per_dose(facts, dose):
+            _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+        return True
+    symbol = SPELLED.get(word.lower(), word)
+    unit = UNIT_SPELLINGS.get(symbol)
+    if unit is None and symbol not in REFUSED_UNITS:
+        return False  # a word, not a unit: '10 pm', '2 times'
+    if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
+        return False  # a strength or a share: '1 mg/mL', '10 %'
+    number = amount.number_text if amount.number_text[:1].isdigit() else plain(amount.number)
+    if "/" in number or " " in number:
+        number = plain(amount.number)
+    quantity = parse_quantity(f"{number} {symbol}", field=field, dimension=_DOSE_DIMENSIONS)
+    if quantity.dimension is Dimension.VOLUME:
         # only an oral liquid is dosed by volume; other labels may name the bottle's volume
         measure = facts.measure
-        if (
-            measure is not None
-            and measure.unit is Unit.ML
-            and amount.m_as(Unit.ML) != measure.magnitude
-        ):
+        if measure is None or measure.unit is not Unit.ML:
+            return False
+        if quantity.m_as(Unit.ML) != measure.magnitude:
             _mismatch(field, written, f"{LabelAmount.of(measure).display} a dose")
-        return
-    mg = amount.m_as(Unit.MG)
+        return True
+    mg = quantity.m_as(Unit.MG)
     if facts.delivered is not None:
         ordered, delivered = dose.m_as(Unit.MG), facts.delivered.m_as(Unit.MG)
         if not min(ordered, delivered) * CLOSE[0] <= mg <= max(ordered, delivered) * CLOSE[1]:
             _mismatch(field, written, f"the dose, {LabelAmount.of(dose).display}")
-        return
+        return False  # a liquid's dose is measured in mL or drops
     units = CONTEXT.divide(mg, facts.strength.m_as(Unit.MG))
     if units != units.to_integral_value():
         _mismatch(
             field,
             written,
-            f"a whole number of {facts.unit_noun_plural} of {LabelAmount.of(facts.strength).display}",
+            f"a whole number of {facts.unit_noun_plural} of "
+            f"{LabelAmount.of(facts.strength).display}",
         )
-    guard(amount, field)
+    guard(quantity, field)
+    daily = None if per_day is None else dose.m_as(Unit.MG) * per_day
+    if mg != dose.m_as(Unit.MG) and mg != daily:
+        also = "" if daily is None else f", or {plain(daily)} mg a day"
+        _mismatch(field, written, f"the prescribed dose, {LabelAmount.of(dose).display}{also}")
+    return True
 
 
 #: A written liquid dose may differ from the exact one by rounding (three significant digits).
@@ -437,7 +525,7 @@ def _mismatch(field: str, written: str, expected: str) -> None:
     raise InputError.about(
         field,
         written,
-        "does not match what was compounded",
+        "does not match the prescription",
         f"{expected} (check mg against mcg and the decimal point)",
         code="directions-dose-mismatch",
     )
