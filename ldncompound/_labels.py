@@ -464,7 +464,7 @@ def _check_amount(  # noqa: PLR0911 - one return per kind of amount
     written = amount.written
     word = amount.unit
     noun = COUNTED.get(word.lower())
-    if noun == "drop" or (noun is None and UNIT_SPELLINGS.get(word) is Unit.DROP):
+    if noun == "drop":
         if facts.measure is not None and facts.measure.unit is Unit.DROP:
             if amount.number != facts.measure.magnitude:
                 _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")

@@ -59,6 +59,8 @@ def refused(result: Any, **kw: Any) -> lc.InputError:
         "Take 1 capsule by mouth at 10 pm.",
         "Take by mouth once daily at bedtime.",  # one capsule: the strength line states it
         "Take 1 capsule (4.5 mg a day) once a day.",
+        "Take 1 capsule (9/2 mg) once a day.",
+        "Take 1 capsule (4 1/2 mg) once a day.",
     ],
 )
 def test_directions_that_state_the_prescription_in_any_digits_or_words(directions):
