@@ -11,9 +11,12 @@ capsules twice daily" on a label for one capsule once daily, "٤٥ mg" (Arabic-I
   (``milligrams``, ``micrograms``, ``millilitres``), or a counted unit (``capsules``,
   ``tablets``, ``troches``, ``lozenges``, ``drops``);
 * every **frequency**: ``once``/``twice``/``three times``/``N times`` ``daily``/``a day``,
-  ``every N hours`` (24/N a day), ``every N days``, ``every other day``, ``daily``,
-  ``nightly``; and, when no frequency is written, the times of day named (``at bedtime``,
-  ``in the morning and at bedtime``, ``at 10 pm``: one dose each).
+  ``N a day``, ``every N hours`` (24/N a day), ``every N days``, ``every other day``,
+  ``daily``, ``nightly``; and the parts of the day named (morning, midday, afternoon,
+  evening, night, by word or clock time: ``at bedtime``, ``in the morning and at bedtime``,
+  ``at 8 am and 8 pm``): one dose each, read as the frequency when none is written, and
+  as a frequency of its own when two or more are named (``once daily, morning and
+  evening`` says two things, and one of them is refused).
 
 Latin frequency abbreviations (``qd``, ``qod``, ``bid``, ``tid``, ``qid``, ``qhs``, ``hs``,
 ``q12h``) are refused: ``qd`` and ``qod`` are on the ISMP list of error-prone abbreviations
@@ -97,6 +100,7 @@ _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\btwice\s+{_DAY}", re.IGNORECASE), "2"),
     (re.compile(rf"\bthrice\s+{_DAY}", re.IGNORECASE), "3"),
     (re.compile(rf"\b(?P<n>{_COUNT})\s*(?:times|x)\s+{_DAY}", re.IGNORECASE), "n"),
+    (re.compile(rf"\b(?P<n>{_COUNT})\s+(?:a|per|each)\s+day\b", re.IGNORECASE), "n"),
     (re.compile(rf"\bevery\s+(?P<n>{_COUNT})\s+hours?\b", re.IGNORECASE), "24/n"),
     (re.compile(r"\bevery\s+hour\b", re.IGNORECASE), "24"),
     (re.compile(rf"\bevery\s+(?P<n>{_COUNT})\s+days\b", re.IGNORECASE), "1/n"),
@@ -110,14 +114,36 @@ _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
         "1",
     ),
 )
-#: times of day; when no frequency is written, each one named is one dose a day
-_TIMES_OF_DAY = re.compile(
-    r"\b(?:at\s+bedtime|before\s+bed|at\s+night|in\s+the\s+(?:morning|evening|afternoon)"
-    r"|at\s+(?:noon|midday)|with\s+(?:breakfast|lunch|dinner|supper))\b"
-    r"|\b[0-9]{1,2}(?::[0-9]{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)"
-    r"|\b[0-9]{1,2}:[0-9]{2}\b",
+#: times of day, by the part of the day they name: each part named is one dose a day
+_TIME_WORDS = re.compile(
+    r"\b(?P<morning>mornings?|breakfast)\b|\b(?P<midday>noon|midday|lunch)\b"
+    r"|\b(?P<afternoon>afternoons?)\b|\b(?P<evening>evenings?|dinner|supper)\b"
+    r"|\b(?P<night>nights?|nightly|bedtime|bed)\b"
+    r"|\b(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)(?!\w)"
+    r"|\b(?P<clock>[0-9]{1,2}):[0-9]{2}\b",
     re.IGNORECASE,
 )
+
+
+def _part_of_day(m: re.Match[str]) -> str:
+    for part in ("morning", "midday", "afternoon", "evening", "night"):
+        if m.group(part):
+            return part
+    if m.group("clock") is not None:
+        hour = int(m.group("clock"))
+    else:
+        hour = int(m.group("hour")) % 12
+        hour += 12 if m.group("half").lower().startswith("p") else 0
+    for end, part in _HOURS:
+        if hour < end:
+            return part
+    return "night"
+
+
+#: the parts of a day by the hour they end (a clock time names the part it falls in)
+_HOURS = ((4, "night"), (12, "morning"), (13, "midday"), (17, "afternoon"), (21, "evening"))
+
+
 #: frequency abbreviations refused in directions (ISMP error-prone abbreviations: qd, qod)
 _ABBREVIATIONS = re.compile(
     r"(?<![\w.])(?:q\.?d|q\.?o\.?d|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?h\.?s|h\.?s|q\.?[0-9]+\.?h)"
@@ -147,6 +173,8 @@ class Frequency:
 
     per_day: Decimal
     written: str
+    #: read from the parts of the day named, not from a written frequency
+    from_times: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -242,12 +270,19 @@ def read_directions(text: str, field: str) -> ReadDirections:
             if per_day is not None:
                 frequencies.append(Frequency(per_day=per_day, written=m.group(0)))
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    # the parts of the day named: one dose each, when no frequency is written, and a
+    # frequency of its own when two or more are ('once daily, morning and evening')
+    parts: dict[str, str] = {}
+    for m in _TIME_WORDS.finditer(text):
+        parts.setdefault(_part_of_day(m), m.group(0))
     implied = False
-    if not frequencies:
-        times = _TIMES_OF_DAY.findall(masked)
-        if times:
-            implied = True
-            frequencies.append(Frequency(per_day=Decimal(len(times)), written=" and ".join(times)))
+    if parts and (not frequencies or len(parts) > 1):
+        implied = not frequencies
+        frequencies.append(
+            Frequency(
+                per_day=Decimal(len(parts)), written=" and ".join(parts.values()), from_times=True
+            )
+        )
     # amounts are read outside the frequencies ('every 12 hours' is not an amount)
     amounts: list[Amount] = []
     for m in _AMOUNT.finditer(masked):

@@ -422,7 +422,7 @@ def _check_text(
             stated = _check_amount(amount, facts, dose, per_day, guard, field) or stated
     for freq in read.frequencies:
         if per_day is not None and freq.per_day != per_day:
-            how = "the times of day it names" if read.implied else "its frequency"
+            how = "the times of day it names" if freq.from_times else "its frequency"
             raise InputError.about(
                 field,
                 freq.written,

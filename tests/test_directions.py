@@ -60,6 +60,10 @@ def refused(result: Any, **kw: Any) -> lc.InputError:
         "Take by mouth once daily at bedtime.",  # one capsule: the strength line states it
         "Take 1 capsule (4.5 mg a day) once a day.",
         "Take 1 capsule (9/2 mg) once a day.",
+        "Take 1 capsule every morning at 8 am.",
+        "Take 1 capsule at night, at bedtime.",
+        "Take 1 capsule once daily in the evening (7:30 pm).",
+        "Take 1 capsule, 1 a day.",
         "Take 1 capsule (4 1/2 mg) once a day.",
     ],
 )
@@ -91,6 +95,10 @@ def test_directions_that_state_the_prescription_in_any_digits_or_words(direction
         ("Take 1 capsule every other day.", "directions-frequency-mismatch"),
         ("Take 1 capsule in the morning and at bedtime.", "directions-frequency-mismatch"),
         ("Take 1 capsule at 8 am and 8 pm.", "directions-frequency-mismatch"),
+        ("Take 1 capsule every morning and evening.", "directions-frequency-mismatch"),
+        ("Take 1 capsule once daily, at 08:00 and 20:00.", "directions-frequency-mismatch"),
+        ("Take 1 capsule once daily (at most 10 a day).", "directions-frequency-mismatch"),
+        ("Take 1 capsule at noon and at 3 pm.", "directions-frequency-mismatch"),
         ("Take 1 capsule by mouth.", "directions-no-frequency"),
         ("Take one capsule by mouth as directed.", "directions-no-frequency"),
         ("Take 1 capsule bid.", "directions-abbreviation"),
