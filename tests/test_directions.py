@@ -321,3 +321,55 @@ def test_no_label_dose_or_daily_total_differs_from_the_prescription(
     assert counts[0] * strength * read.frequencies[0].per_day == (
         prescribed_units * strength * prescribed_per_day
     )
+
+
+DROPS = orders.FORMULATE["drops"](orders.drops())
+LIQUID = orders.FORMULATE["liquid"](orders.liquid())
+
+
+def written_number(value: Decimal, system: str) -> str:
+    """A decimal number in a digit system (the point kept as it is)."""
+    zero = DIGITS["ascii" if system == "words" else system]
+    text = format(value.normalize(), "f")
+    return "".join(ch if ch == "." else chr(zero + int(ch)) for ch in text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    prep=st.sampled_from(["drops", "liquid"]),
+    factor=st.sampled_from([Decimal(1), Decimal(1), Decimal(10), Decimal("0.1"), Decimal(2)]),
+    per_day=st.integers(1, 3),
+    system=st.sampled_from([*DIGITS, "words"]),
+    style=st.integers(0, 2),
+)
+def test_no_liquid_or_drops_label_states_another_measure_or_frequency(
+    prep, factor, per_day, system, style
+):
+    """Drops and oral liquids: the drops or mL a dose, in any digits (drops also in words),
+    and the frequency; accepted only as prescribed."""
+    result = DROPS if prep == "drops" else LIQUID
+    prescribed = result.order.doses_per_day
+    if prep == "drops":
+        n = result.drops_per_dose * factor
+        if n != int(n):
+            return
+        count = written(int(n), system) if int(n) < len(WORDS) else written(int(n), "ascii")
+        directions = f"Place {count} drops under the tongue {frequency(per_day, style)}."
+        measure = Decimal(result.drops_per_dose)
+    else:
+        ml = result.dose_measured.magnitude * factor
+        directions = f"Take {written_number(ml, system)} mL by mouth {frequency(per_day, style)}."
+        measure = result.dose_measured.magnitude
+    try:
+        label = lc.build_label(result, label_order(directions=directions))
+    except lc.InputError as err:
+        assert err.code in (
+            "directions-dose-mismatch",
+            "directions-frequency-mismatch",
+            "too-precise",
+        ), err
+        assert (factor, per_day) != (1, prescribed)
+        return
+    read = read_directions(label.directions, "directions")
+    assert [a.number for a in read.amounts] == [measure]
+    assert [f.per_day for f in read.frequencies] == [prescribed]
