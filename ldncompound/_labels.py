@@ -937,6 +937,17 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
             "no lot, so that each batch's labels carry the lot generated for that batch",
             code="one-lot-for-many-batches",
         )
+    if order.timing is not None:  # the kit's directions say how often; the timing may not differ
+        for freq in read_directions(order.timing, "timing").frequencies:
+            if freq.per_day != kit.doses_per_day:
+                raise InputError.about(
+                    "timing",
+                    freq.written,
+                    f"means {plain(freq.per_day)} doses a day, not the kit's "
+                    f"{plain(kit.doses_per_day)}",
+                    f"timing for {_frequency(kit.doses_per_day)}, as prescribed",
+                    code="directions-frequency-mismatch",
+                )
     labels: list[Label] = []
     by_strength = {b.dose.m_as(Unit.MG): b for b in kit.capsule_batches}
     for c in kit.containers:

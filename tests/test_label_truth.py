@@ -295,3 +295,15 @@ def test_one_given_lot_for_a_kit_of_several_batches_is_refused():
     with pytest.raises(lc.InputError) as info:
         lc.build_kit_labels(made, label_order(lot="B-1"))
     assert (info.value.code, info.value.field) == ("one-lot-for-many-batches", "lot")
+
+
+def test_a_kit_timing_cannot_change_the_kit_frequency():
+    made = kit()
+    assert all(
+        "at bedtime" in x.directions
+        for x in lc.build_kit_labels(made, label_order(timing="at bedtime"))
+    )
+    for timing in ("twice daily", "in the morning and at bedtime"):
+        with pytest.raises(lc.InputError) as info:
+            lc.build_kit_labels(made, label_order(timing=timing))
+        assert (info.value.code, info.value.field) == ("directions-frequency-mismatch", "timing")
