@@ -181,3 +181,15 @@ def test_non_text_is_refused():
     with pytest.raises(lc.InputError) as info:
         text_field("lot")(None, None, 42)
     assert info.value.code == "not-text"
+
+
+def test_a_study_reference_is_kept_in_nfkc_form():
+    from ldncompound._bud import StudyBud
+
+    study = StudyBud(
+        reference="Ｓｔｕｄｙ １",
+        days=30,
+        storage=lc.Storage.REFRIGERATOR,
+        matches_formula_vehicle_container=True,
+    )
+    assert study.reference == "Study 1"
