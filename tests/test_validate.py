@@ -184,9 +184,7 @@ def test_non_text_is_refused():
 
 
 def test_a_study_reference_is_kept_in_nfkc_form():
-    from ldncompound._bud import StudyBud
-
-    study = StudyBud(
+    study = lc.StudyBud(
         reference="Ｓｔｕｄｙ １",
         days=30,
         storage=lc.Storage.REFRIGERATOR,
