@@ -28,6 +28,7 @@ COMMANDS = {
     "label": ["label", "{file}", *LABEL],
     "record": ["record", "{file}", "--record-id", "R1", "--compounded-by", "A"],
     "verify": ["verify", "{file}"],
+    "fhir": ["fhir", "{file}"],
     "titrate": [
         *("titrate", "--form", "liquid", "--template", "{file}", "--maintenance", "4.5 mg"),
         *("--maintenance-days", "30", "--start", "2026-12-01", "--step", "1 mg:7"),

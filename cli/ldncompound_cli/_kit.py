@@ -20,7 +20,8 @@ MAX_DOCUMENT_BYTES = 32 << 20
 def read_limited(stream: IO[bytes], name: str) -> bytes:
     """Every byte of a document file, or one sentence if it holds more than the limit.
 
-    The one place the commands read a whole file (label, record, verify, titrate --template).
+    The one place the commands read a whole file (label, record, verify, fhir, titrate
+    --template).
     """
     chunks: list[bytes] = []
     size = 0
