@@ -592,7 +592,6 @@ def auxiliary_statements(
 
 
 def _liquid_facts(r: Any) -> PreparationFacts:
-    delivered = significant(r.dose_delivered.magnitude, 3)
     return PreparationFacts(
         drug=r.dose_basis_name,
         strength=r.concentration,
@@ -613,14 +612,14 @@ def _liquid_facts(r: Any) -> PreparationFacts:
         doses_per_day=r.order.doses_per_day,
         lot=r.order.reference,
         device=r.syringe.name,
-        dose_text=f"{plain(r.dose_measured.magnitude)} mL ({delivered} {r.dose_delivered.unit.display})",
+        # the prescribed dose: a liquid is only made when one dose is a graduation exactly
+        dose_text=f"{plain(r.dose_measured.magnitude)} mL ({LabelAmount.of(r.dose).display})",
         measure=r.dose_measured,
-        delivered=r.dose_delivered,
+        delivered=r.dose,
     )
 
 
 def _drops_facts(r: Any) -> PreparationFacts:
-    delivered = significant(r.dose_delivered.magnitude, 3)
     drops = f"{r.drops_per_dose} drop" + ("" if r.drops_per_dose == 1 else "s")
     return PreparationFacts(
         drug=r.dose_basis_name,
@@ -641,9 +640,10 @@ def _drops_facts(r: Any) -> PreparationFacts:
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
         lot=r.order.reference,
-        dose_text=f"{drops} ({delivered} {r.dose_delivered.unit.display})",
+        # the prescribed dose: drops are only made when the dose is whole drops
+        dose_text=f"{drops} ({LabelAmount.of(r.dose).display})",
         measure=Quantity(r.drops_per_dose, Unit.DROP),
-        delivered=r.dose_delivered,
+        delivered=r.dose,
     )
 
 

@@ -390,17 +390,28 @@ def label_section(facts: LabelFacts) -> list[str]:
 def _fills(f: FillPlan | None) -> list[str]:
     if f is None:
         return []
+    first = f.schedule[0]
     return [
         *title("Fills (the days' supply is longer than the BUD)"),
         *field_lines(
             [
                 (
-                    "Fills",
+                    "This batch",
                     (
-                        f"{f.fills} fills of {f.days_per_fill} days ({q(f.volume_per_fill)} each) for "
-                        f"{f.days_supply} days; compound each fill fresh"
+                        f"fill 1 of {f.fills}: days {first.first_day}-{first.last_day} of "
+                        f"{f.days_supply}, {q(first.volume)}, labelled for those days only"
                     ),
-                )
+                ),
+                *(
+                    (
+                        f"Fill {n.number}",
+                        (
+                            f"days {n.first_day}-{n.last_day}, compound on "
+                            f"{n.compounded_on.isoformat()}, {q(n.volume)}; fresh, with its own BUD"
+                        ),
+                    )
+                    for n in f.schedule[1:]
+                ),
             ]
         ),
     ]
@@ -427,8 +438,8 @@ def _liquid(r: LiquidResult) -> list[str]:
             (
                 "Dose",
                 (
-                    f"{q(r.dose)} = {q(r.dose_volume)}; measured {q(r.dose_measured)} on the {r.syringe.described} "
-                    f"({q(r.syringe_share, 3)} of it) delivers {q(r.dose_delivered)} ({q(r.dose_deviation, 2)})"
+                    f"{q(r.dose)} = {q(r.dose_volume)}, a graduation of the {r.syringe.described} "
+                    f"({q(r.syringe_share, 3)} of it): the prescribed dose, measured exactly"
                 ),
             ),
             *_batch_fields(r),
@@ -454,8 +465,8 @@ def _drops(r: DropsResult) -> list[str]:
             (
                 "Dose",
                 (
-                    f"{r.drops_per_dose} drops of {q(r.per_drop)} deliver {q(r.dose_delivered)} "
-                    f"({q(r.dose_deviation, 2)}); {q(r.dose_volume, 4)}; cap {r.max_drops} drops"
+                    f"{q(r.dose)} = {r.drops_per_dose} whole drops of {q(r.per_drop, 4)}: the "
+                    f"prescribed dose; {q(r.dose_volume, 4)}; cap {r.max_drops} drops"
                 ),
             ),
             (
