@@ -282,7 +282,8 @@ def _options(
     dose_mg: Decimal, cal: DropperCalibration, max_drops: int, low: Decimal, limit: Decimal | None
 ) -> str:
     """Up to three concentrations (4 significant figures) that make ``dose_mg`` whole drops
-    from 1 to ``max_drops`` with this dropper: round amounts a drop first."""
+    with this dropper: the suggestion first, then round amounts a drop (3 drops or more), then
+    any whole count up to the cap, closest to 6 drops first."""
     volume = cal.volume.m_as(Unit.ML)
     found: list[tuple[Decimal, int]] = []
 
@@ -290,16 +291,16 @@ def _options(
         if low <= c and (limit is None or c <= limit) and all(c != f[0] for f in found):
             found.append((c, n))
 
+    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
     for per_drop in MG_PER_DROP:
         n = CONTEXT.divide(dose_mg, per_drop)
-        if _whole(n) and 1 <= n <= max_drops:
+        if _whole(n) and fewest <= n <= max_drops:
             add(Decimal(significant(CONTEXT.divide(per_drop * cal.drops, volume), 4)), int(n))
-    for whole in range(1, max_drops + 1):
+    for whole in sorted(range(1, max_drops + 1), key=lambda w: abs(w - 2 * MIN_SUGGESTED_DROPS)):
         add(
             Decimal(significant(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * volume), 4)),
             whole,
         )
-    found.sort(key=lambda f: abs(f[1] - 2 * MIN_SUGGESTED_DROPS))
     return ", ".join(f"{plain(c)} mg/mL ({n} drops)" for c, n in found[:3]) or "none"
 
 

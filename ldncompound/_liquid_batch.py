@@ -859,7 +859,8 @@ def plan_fills(
     for k in range(count):
         first = 1 + k * each
         last = min(days, first + each - 1)
-        volume = volume_of(Decimal(last - first + 1) * per_day) if k < count - 1 else total - used
+        last_of_volume = order.volume is not None and k == count - 1
+        volume = total - used if last_of_volume else volume_of(Decimal(last - first + 1) * per_day)
         used += volume
         schedule.append(
             Fill(
