@@ -34,6 +34,7 @@ from bare import (
     round_to,
     sig,
     step,
+    tidy,
 )
 
 DIV = CONTEXT.divide
@@ -357,7 +358,7 @@ def _plan_liquid(
                 "weighed": weighed,
                 "stock": stock,
                 "aliquot": (tool, aliquot),
-                "material": material,
+                "material": tidy(material),
                 "final": done,
             }
     raise NotImplementedError("no aliquot plan")
@@ -581,7 +582,7 @@ def _batch(
         if aliquot is not None:
             stock_dev, stock_volume = stock
             tool, aliquot_volume = aliquot
-            stock_c = DIV(weighed, stock_volume)
+            stock_c = tidy(DIV(weighed, stock_volume))
             measure("stock solution (dissolve to volume)", ml(stock_volume), stock_dev.name)
             measure("aliquot of the stock solution", ml(aliquot_volume), tool.name)
             process.append(
@@ -634,7 +635,7 @@ def _batch(
         final_q,
         graduation=final_device.json["graduation"],
     )
-    planned = DIV(drug_in, final)
+    planned = tidy(DIV(drug_in, final))
     planned_q = q(planned, "mg/mL")
     step(
         run.trace,
@@ -1041,7 +1042,7 @@ def drops(order: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError("drops rounded")
     delivered = Decimal(_sig4(DIV(Decimal(n) * c * vol, cal_n)))
     deviation = D0
-    volume = DIV(Decimal(n) * vol, cal_n)
+    volume = tidy(DIV(Decimal(n) * vol, cal_n))
     step(
         run.trace,
         "dose-volume",

@@ -38,7 +38,7 @@ from ._liquid_batch import (
     make_batch,
     setup,
 )
-from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant
+from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import qfield, text_field
@@ -424,7 +424,8 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     deviation = Quantity(
         (ratio * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), Unit.PERCENT
     )
-    exact_volume = CONTEXT.divide(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops))
+    # at the precision of a quantity, so that it compares with the volumes of the order
+    exact_volume = tidy(CONTEXT.divide(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)))
     volume = rec.step(
         "dose-volume",
         "volume of one dose (4 significant figures)",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._numbers import fixed, places_of, plain, significant
 from ._trace import DefaultUsed, ResultWarning, Step
-from ._units import Quantity
+from ._units import Quantity, Unit
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -47,6 +47,15 @@ def q(value: Quantity, digits: int = 6) -> str:
     unit = value.unit.display
     text = significant(value.magnitude, digits)
     return f"{text} {unit}" if unit else text
+
+
+def deviation(value: Quantity) -> str:
+    """A planned-vs-prescribed deviation for reading: a percentage to two decimals, signed
+    ("+0.19 %", "-2.78 %", "0.00 %" for less than 0.005 %), never a run of zeros."""
+    text = fixed(value.m_as(Unit.PERCENT), 2)
+    if text.lstrip("-") == "0.00":
+        return "0.00 %"
+    return f"{'' if text.startswith('-') else '+'}{text} %"
 
 
 def weighed(value: Quantity, readability: Quantity) -> str:
@@ -170,7 +179,7 @@ def _capsules(r: CapsuleResult) -> list[str]:
                 "Dose",
                 (
                     f"{q(r.dose)} prescribed; {q(r.dose_planned)} planned from the rounded weighings "
-                    f"({q(r.dose_deviation, 2)})"
+                    f"({deviation(r.dose_deviation)})"
                 ),
             ),
             ("Source", src),
@@ -274,7 +283,7 @@ def _batch_fields(r: Any) -> list[tuple[str, str]]:
             "Concentration",
             (
                 f"{q(b.concentration)} {r.dose_basis_name}; {q(b.concentration_planned)} planned from the "
-                f"measured amounts ({q(b.concentration_deviation, 2)})"
+                f"measured amounts ({deviation(b.concentration_deviation)})"
             ),
         ),
         ("Source", src),
@@ -661,7 +670,7 @@ def _troches(r: TrocheResult) -> list[str]:
                 "Dose",
                 (
                     f"{q(r.dose)} prescribed; {q(r.dose_planned)} planned from the rounded weighings "
-                    f"({q(r.dose_deviation, 2)})"
+                    f"({deviation(r.dose_deviation)})"
                 ),
             ),
             ("Source", src),

@@ -21,7 +21,7 @@ from ldncompound import Quantity, Unit
 
 DAY = dt.date(2026, 11, 21)
 EXP = dt.date(2028, 1, 1)
-TINY = Decimal("1e-28")
+TINY = Decimal("1e-26")  # quantities keep 28 significant digits
 ONCE = Decimal(1)
 SYRINGE_5_FINE = lc.MeasuringDevice.declared(
     name="5 mL oral syringe",
