@@ -624,7 +624,8 @@ def _drops_facts(r: Any) -> PreparationFacts:
     return PreparationFacts(
         drug=r.dose_basis_name,
         strength=r.concentration,
-        per=f"({LabelAmount.of(r.per_drop).display} per drop)",
+        # "0.5 mg per drop" (the amount's unit without its "/drop")
+        per=f"({plain(r.per_drop.magnitude)} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
         dosage_form=r.label.dosage_form,
         route="under the tongue",
         verb="Place",

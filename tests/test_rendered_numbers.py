@@ -223,6 +223,8 @@ def test_drops_with_a_repeating_drop_volume_show_no_artefact():
     r = lc.formulate_drops(orders.drops(dose=lc.mass("1 mg"), calibration=cal))
     assert artefacts(r) == []
     assert r.batch.dispense_volume == lc.volume("5.2 mL")
+    text = lc.render_label(lc.build_label(r, LABEL))
+    assert "(0.25 mg per drop)" in text and "/drop per drop" not in text
     assert r.dose_volume == lc.volume("0.1733 mL")
 
 
