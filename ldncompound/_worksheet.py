@@ -586,7 +586,12 @@ def _record(r: CompoundingRecord) -> list[str]:
     lines += title("Master formulation record: ingredients")
     lines += [f"  - {i}" for i in m.ingredients]
     lines += title("Weighings: planned and actual")
-    planned = {w.number: w for w in r.result.weighings}
+    # capsules and troches list weighings; liquids and drops their measurements (weighings,
+    # volumes and counts, numbered alike)
+    steps = getattr(r.result, "weighings", None)
+    if steps is None:
+        steps = r.result.batch.measurements
+    planned = {w.number: w for w in steps}
     actual = {c.number: c for c in r.actual_weighings}
     for n, w in planned.items():
         c = actual.get(n)

@@ -51,16 +51,24 @@ def made(formulate: Any, order: Any) -> Any:
 
 
 def texts(result: Any) -> list[str]:
-    """The text people read: the worksheet and the label."""
+    """The text people read: the worksheet, the label and the compounding record."""
     out = [lc.render_worksheet(result)]
     if not isinstance(result, lc.TitrationResult):
         out.append(lc.render_label(lc.build_label(result, LABEL)))
+        out.append(lc.render_worksheet(record(result)))
     return out
+
+
+def record(result: Any) -> Any:
+    return lc.make_record(result, record_id="R1", compounded_by="A. Tech")
 
 
 def artefacts(result: Any) -> list[str]:
     found = [m.group(0) for text in texts(result) for m in ARTEFACT.finditer(text)]
-    return found + [m.group(0) for m in JSON_ARTEFACT.finditer(lc.dumps(result))]
+    documents = [lc.dumps(result)]
+    if not isinstance(result, lc.TitrationResult):
+        documents.append(lc.dumps(record(result)))
+    return found + [m.group(0) for doc in documents for m in JSON_ARTEFACT.finditer(doc)]
 
 
 def measured_on_their_devices(batch: Any) -> None:
