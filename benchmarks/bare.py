@@ -156,8 +156,25 @@ def fixed(x: Decimal, places: int) -> str:
     return format(x.quantize(q, rounding=ROUND_HALF_UP, context=CONTEXT), "f")
 
 
+_SNAP_NOISE = Decimal("1e-26")
+
+
+def tidy(x: Decimal) -> Decimal:
+    """The library's quantity rounding: snap to 20 digits within 1e-26, else keep 28."""
+    digits = len(x.as_tuple().digits)
+    if digits <= 20:
+        return x
+    top = x.adjusted()
+    snapped = x.quantize(D1.scaleb(top - 19), context=CONTEXT)
+    if abs(x - snapped) <= abs(x) * _SNAP_NOISE:
+        return snapped.normalize(CONTEXT) if snapped else snapped
+    if digits <= 28:
+        return x
+    return x.quantize(D1.scaleb(top - 27), context=CONTEXT)
+
+
 def q(x: Decimal | int, unit: str = "mg") -> dict[str, str]:
-    return {"value": plain(Decimal(x)), "unit": unit}
+    return {"value": plain(tidy(Decimal(x))), "unit": unit}
 
 
 def ceil_to(x: Decimal, step: Decimal) -> Decimal:
@@ -223,7 +240,7 @@ def _convert(run: Run, amount: Decimal, basis: str, target: str, whose: str) -> 
         M_target=q(m_to, "g/mol"),
         M_basis=q(m_from, "g/mol"),
     )
-    return out
+    return tidy(out)
 
 
 def _source(run: Run, src: dict[str, Any]) -> dict[str, Any]:
@@ -337,7 +354,7 @@ def _material(run: Run, src: dict[str, Any], info: dict[str, Any], dose: Decimal
             average_weight=src["average_weight"],
             strength=q(50),
         )
-        return out
+        return tidy(out)
     if kind == "api":
         assay = Decimal(src["assay"]["value"]) / D100
         if src["assay_basis"] == "as-is":
@@ -351,7 +368,7 @@ def _material(run: Run, src: dict[str, Any], info: dict[str, Any], dose: Decimal
                 m_form=q(amount),
                 assay=src["assay"],
             )
-            return out
+            return tidy(out)
         water = Decimal(src["water_content"]["value"]) / D100
         out = amount / (assay * (D1 - water))
         step(
@@ -364,7 +381,7 @@ def _material(run: Run, src: dict[str, Any], info: dict[str, Any], dose: Decimal
             assay=src["assay"],
             water=src["water_content"],
         )
-        return out
+        return tidy(out)
     out = amount / (Decimal(src["strength"]["value"]) / D100)
     step(
         run.trace,
@@ -375,7 +392,7 @@ def _material(run: Run, src: dict[str, Any], info: dict[str, Any], dose: Decimal
         m_drug=q(amount),
         strength=src["strength"],
     )
-    return out
+    return tidy(out)
 
 
 def _plan(
@@ -470,7 +487,7 @@ def _plan(
     return {
         "stages": stages,
         "aliquot": aliquot,
-        "material": material,
+        "material": tidy(material),
         "needed": needed,
         "F": total_factor,
     }
@@ -613,7 +630,7 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         p=pq,
         C_a=capq,
     )
-    f = cap - p * cap / cap
+    f = tidy(cap - p * cap / cap)
     fq = q(f)
     step(
         run.trace,
@@ -624,7 +641,7 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         C_f=capq,
         C_a=capq,
     )
-    w = p + f
+    w = tidy(p + f)
     wq = q(w)
     step(run.trace, "fill-weight", "net fill weight per capsule", "W = p + f", wq, p=pq, f=fq)
     if w < m:
@@ -647,12 +664,12 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         n_batch=batch,
         p=pq,
     )
-    need = max(exact_need, max(d / (2 * tol), 2 * m) / ratio)
+    need = max(exact_need, max(d / (2 * tol), 2 * m) * p / w)
     name = info["name"]
     for _attempt in range(8):
         plan = _plan(None, need, ratio, bal, name, MCC_NAME)
         material = plan["material"]
-        total = material * ratio
+        total = material * w / p
         aliquot = plan["aliquot"]
         filler_add = round_to(total - aliquot, d)
         if D0 < filler_add < m:
@@ -704,7 +721,7 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         T=totalq,
         D=aliquotq,
     )
-    planned_mg = dose * total / actual_total
+    planned_mg = tidy(dose * total / actual_total)
     planned = q(planned_mg / MG_PER[dose_unit], dose_unit)
     step(
         run.trace,

@@ -34,6 +34,7 @@ from bare import (
     round_to,
     sig,
     step,
+    tidy,
 )
 
 DIV = CONTEXT.divide
@@ -125,7 +126,6 @@ ORAL_5ML = DEVICES[2]
 MAX_CAP = max(d.cap for d in DEVICES)
 PCT = Decimal(25)  # measurable share of a device's capacity (%)
 TOL = Decimal("0.01")  # concentration change from rounding volumes (fraction)
-DOSE_TOL = Decimal(5)  # dose change from rounding to a graduation (%)
 SOLUBILITY = Decimal(100)  # naltrexone HCl in water, mg/mL
 ALIQUOTS = [Decimal(v) for v in ("5", "10", "15", "20", "25", "2", "1")]
 CONCENTRATIONS = [
@@ -154,10 +154,6 @@ MEASURABLE_SOURCE = (
 ROUNDING_SOURCE = (
     "volumes rounded to a cylinder's graduation may move the concentration by at most 1 % "
     "(library policy) [D]"
-)
-DOSE_TOLERANCE_SOURCE = (
-    "a dose rounded to a syringe graduation or to whole drops may differ from the prescribed dose "
-    "by at most 5 %, the usual compounding tolerance (pharmlabs.unc.edu weigh.htm; domain.md §5.2) [V]"
 )
 SOLUBILITY_SOURCE = "naltrexone HCl in water, about 100 mg/mL (REVIA label; domain.md §1.3) [V]"
 OVERAGE_SOURCE = "5 % extra volume for what stays in the mortar, cylinder, bottle and syringe (library policy) [D]"
@@ -268,7 +264,6 @@ def _setup(run: Run, order: dict[str, Any]) -> Setup:
         raise NotImplementedError("order field outside the mix")
     run.default("measurable_fraction", q(PCT, "%"), MEASURABLE_SOURCE)
     run.default("rounding_tolerance", q(D1, "%"), ROUNDING_SOURCE)
-    run.default("dose_tolerance", q(DOSE_TOL, "%"), DOSE_TOLERANCE_SOURCE)
     if info["basis"] != "hcl":
         raise NotImplementedError("solubility of another form")
     run.default("solubility", q(SOLUBILITY, "mg/mL"), SOLUBILITY_SOURCE)
@@ -363,7 +358,7 @@ def _plan_liquid(
                 "weighed": weighed,
                 "stock": stock,
                 "aliquot": (tool, aliquot),
-                "material": material,
+                "material": tidy(material),
                 "final": done,
             }
     raise NotImplementedError("no aliquot plan")
@@ -377,13 +372,45 @@ def _batch(
     c: Decimal,
     dose_volume: Decimal,
     container: str,
+    dose_parts: tuple[Decimal, Decimal] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], Any, list[str]]:
     src, info = order["source"], su.info
     days_supply, per_day_text = order["days_supply"], order["doses_per_day"]
     if days_supply is None or per_day_text is None:
         raise NotImplementedError("volume to dispense")
     per_day = Decimal(per_day_text)
-    dispense = Decimal(days_supply) * per_day * dose_volume
+    num, den = dose_parts if dose_parts is not None else (dose_volume, D1)
+    bud = _bud(run, order, su, src, info)
+    schedule: list[dict[str, Any]] = []
+    if days_supply > bud["days"]:
+        count = -(-days_supply // bud["days"])
+        each = -(-days_supply // count)
+        start = dt.date.fromisoformat(bud["compounded_on"])
+        for k in range(count):
+            first = 1 + k * each
+            last = min(days_supply, first + each - 1)
+            schedule.append(
+                {
+                    "number": k + 1,
+                    "first_day": first,
+                    "last_day": last,
+                    "compounded_on": (start + dt.timedelta(days=first - 1)).isoformat(),
+                    "volume": DIV(Decimal(last - first + 1) * per_day * num, den),
+                }
+            )
+        later = "; ".join(
+            f"fill {f['number']} (days {f['first_day']}-{f['last_day']}, {plain(f['volume'])} mL) "
+            f"on {f['compounded_on']}"
+            for f in schedule[1:]
+        )
+        run.warn(
+            "supply-split-into-fills",
+            f"The order covers {days_supply} days but the BUD allows {bud['days']}: this batch is "
+            f"fill 1 of {count} (days 1-{schedule[0]['last_day']}) and is labelled for those days "
+            f"only; compound {later}, each fresh with its own BUD.",
+            "days_supply",
+        )
+    dispense = DIV(Decimal(days_supply) * per_day * num, den)
     step(
         run.trace,
         "dispense-volume",
@@ -393,6 +420,18 @@ def _batch(
         days=q(days_supply, "day"),
         v_dose=ml(dose_volume),
     )
+    if schedule:
+        first_fill = schedule[0]
+        dispense = first_fill["volume"]
+        step(
+            run.trace,
+            "first-fill-volume",
+            f"the supply outlasts the BUD: this batch is fill 1 of {len(schedule)} (days "
+            f"{first_fill['first_day']}-{first_fill['last_day']})",
+            "V_dispense = volume of the first fill's days",
+            ml(dispense),
+            days=q(first_fill["last_day"] - first_fill["first_day"] + 1, "day"),
+        )
     if dispense < dose_volume or dispense > 1000:
         raise NotImplementedError("volume outside the mix")
     overage = {"value": "5", "unit": "%"}
@@ -408,7 +447,22 @@ def _batch(
         overage=overage,
     )
     if batch < LEAST_VOLUME:
-        raise NotImplementedError("batch enlarged")
+        step(
+            run.trace,
+            "batch-enlarged",
+            "batch enlarged to the least volume a graduated cylinder measures (the surplus is "
+            "discarded)",
+            "V_batch = max(V_batch, least measurable volume)",
+            ml(LEAST_VOLUME),
+            V_batch=ml(batch),
+        )
+        batch = LEAST_VOLUME
+        run.warn(
+            "batch-enlarged",
+            f"The batch is enlarged to {plain(LEAST_VOLUME)} mL, the least volume a graduated "
+            f"cylinder measures at {plain(PCT)} % of its capacity; the surplus is discarded.",
+            "volume",
+        )
     vname = su.vehicle["vehicle"]["name"]
     measurements: list[Any] = []
 
@@ -528,7 +582,7 @@ def _batch(
         if aliquot is not None:
             stock_dev, stock_volume = stock
             tool, aliquot_volume = aliquot
-            stock_c = DIV(weighed, stock_volume)
+            stock_c = tidy(DIV(weighed, stock_volume))
             measure("stock solution (dissolve to volume)", ml(stock_volume), stock_dev.name)
             measure("aliquot of the stock solution", ml(aliquot_volume), tool.name)
             process.append(
@@ -581,7 +635,7 @@ def _batch(
         final_q,
         graduation=final_device.json["graduation"],
     )
-    planned = DIV(drug_in, final)
+    planned = tidy(DIV(drug_in, final))
     planned_q = q(planned, "mg/mL")
     step(
         run.trace,
@@ -593,6 +647,18 @@ def _batch(
         V_final=final_q,
     )
     deviation = (DIV(planned, c) - D1) * D100
+    packed = ceil_to(dispense, final_device.step)
+    if packed != dispense:
+        step(
+            run.trace,
+            "dispense-graduated",
+            f"volume to dispense rounded up to a graduation of the {final_device.name}",
+            "V_dispense = ceil_g(V_dispense)",
+            ml(packed),
+            V_dispense=ml(dispense),
+            graduation=final_device.json["graduation"],
+        )
+        dispense = packed
     label_shake = "; label: shake well" if shake else ""
     if final > dispense:
         process.append(
@@ -642,22 +708,16 @@ def _batch(
             f"Contains lactose (from {name}); label the allergen.",
             "allergens",
         )
-    bud = _bud(run, order, su, src, info)
     fills = None
-    if days_supply > bud["days"]:
-        n = -(-days_supply // bud["days"])
-        run.warn(
-            "bud-shorter-than-supply",
-            f"The BUD allows {bud['days']} days but the order covers {days_supply} days; "
-            f"dispense in {n} fills of at most {bud['days']} days each.",
-            "days_supply",
-        )
-        each = -(-days_supply // n)
+    if schedule:
+        for f in schedule:
+            f["volume"] = ml(ceil_to(f["volume"], final_device.step))
         fills = {
             "days_supply": days_supply,
-            "fills": n,
-            "days_per_fill": each,
-            "volume_per_fill": ml(dose_volume * per_day * each),
+            "fills": len(schedule),
+            "days_per_fill": schedule[0]["last_day"],
+            "volume_per_fill": schedule[0]["volume"],
+            "schedule": schedule,
         }
     batch_json = {
         "concentration": conc_json,
@@ -828,8 +888,7 @@ def liquid(order: dict[str, Any]) -> dict[str, Any]:
     if syringe is None:
         for test in (
             lambda s: s.measures(volume, PCT),
-            lambda s: volume <= s.cap and s.share(volume) >= PCT,
-            lambda s: volume <= s.cap,
+            lambda s: s.on_scale(volume),
         ):
             syringe = next((s for s in SYRINGES if test(s)), None)
             if syringe is not None:
@@ -840,33 +899,14 @@ def liquid(order: dict[str, Any]) -> dict[str, Any]:
             "syringe",
             syringe.described,
             "the smallest oral syringe that measures one dose on a graduation at a measurable share "
-            f"of its capacity, if any; {syringe.json['source']}",
+            f"of its capacity, if any, else the smallest with one dose on a graduation; "
+            f"{syringe.json['source']}",
         )
     if volume > syringe.cap:
         raise NotImplementedError("dose above the syringe")
-    measured = volume if syringe.on_scale(volume) else round_to(volume, syringe.step)
-    delivered = measured * c
-    deviation = (DIV(delivered, dose) - D1) * D100
-    if measured != volume:
-        if measured == 0 or abs(deviation) > DOSE_TOL:
-            raise NotImplementedError("dose off the graduation beyond the tolerance")
-        step(
-            run.trace,
-            "dose-measured",
-            f"one dose read at the nearest graduation of the {syringe.described}",
-            "v_measured = round_g(v)",
-            ml(measured),
-            v=ml(volume),
-            graduation=syringe.json["graduation"],
-        )
-        run.warn(
-            "dose-off-graduation",
-            f"One dose is {sig(volume)} mL, which is not a graduation of the {syringe.described}; "
-            f"measured as {plain(measured)} mL it delivers {sig(delivered)} mg "
-            f"({_sig3(deviation)} %). Use a syringe with finer graduations or change the "
-            "concentration.",
-            "syringe",
-        )
+    if not syringe.on_scale(volume):
+        raise NotImplementedError("dose off the graduation")
+    measured = volume
     share = syringe.share(measured)
     if share < PCT:
         run.warn(
@@ -890,7 +930,7 @@ def liquid(order: dict[str, Any]) -> dict[str, Any]:
         allergens,
         dosage_form="oral suspension" if batch["suspension"] else "oral solution",
         route="oral",
-        dose_measure=f"{plain(measured)} mL ({sig(delivered)} mg) with the {syringe.name}",
+        dose_measure=f"{plain(measured)} mL ({dose_json['value']} mg) with the {syringe.name}",
         per_drop=None,
     )
     return {
@@ -904,8 +944,8 @@ def liquid(order: dict[str, Any]) -> dict[str, Any]:
         "concentration": conc_json,
         "dose_volume": ml(volume),
         "dose_measured": ml(measured),
-        "dose_delivered": q(delivered),
-        "dose_deviation": q(deviation, "%"),
+        "dose_delivered": dose_json,
+        "dose_deviation": q(D0, "%"),
         "syringe": syringe.json,
         "syringe_share": q(share, "%"),
         "batch": batch,
@@ -978,11 +1018,11 @@ def drops(order: dict[str, Any]) -> dict[str, Any]:
         "mL: the largest of 5-0.001 mg a drop (1-2-2.5-5 steps) giving 3 drops or more (library "
         "policy) [D]",
     )
-    per_drop_q = q(DIV(c * vol, cal_n), "mg/drop")
+    per_drop_q = q(Decimal(_sig4(DIV(c * vol, cal_n))), "mg/drop")
     step(
         run.trace,
         "per-drop",
-        "drug in one drop",
+        "drug in one drop (4 significant figures)",
         "per drop = C / drops per mL",
         per_drop_q,
         C=conc_json,
@@ -1000,10 +1040,17 @@ def drops(order: dict[str, Any]) -> dict[str, Any]:
     n = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
     if n != exact or not 1 <= n <= max_drops:
         raise NotImplementedError("drops rounded")
-    delivered = DIV(Decimal(n) * c * vol, cal_n)
-    deviation = (DIV(delivered, dose) - D1) * D100
-    volume = DIV(Decimal(n) * vol, cal_n)
-    step(run.trace, "dose-volume", "volume of one dose", "v = drops / drops per mL", ml(volume))
+    delivered = Decimal(_sig4(DIV(Decimal(n) * c * vol, cal_n)))
+    deviation = D0
+    volume = tidy(DIV(Decimal(n) * vol, cal_n))
+    step(
+        run.trace,
+        "dose-volume",
+        "volume of one dose (4 significant figures)",
+        "v = drops / drops per mL",
+        ml(Decimal(_sig4(volume))),
+        drops=q(n, "drop"),
+    )
     batch, bud, fills, allergens = _batch(
         run,
         order,
@@ -1013,6 +1060,7 @@ def drops(order: dict[str, Any]) -> dict[str, Any]:
         volume,
         "tight, light-resistant (amber) dropper bottle with the dropper calibrated "
         f"({cal['dropper']})",
+        (Decimal(n) * vol, cal_n),
     )
     if batch["suspension"]:
         raise NotImplementedError("suspension drops")
@@ -1022,7 +1070,7 @@ def drops(order: dict[str, Any]) -> dict[str, Any]:
         allergens,
         dosage_form="sublingual drops",
         route="sublingual",
-        dose_measure=f"{n} drops ({sig(delivered)} mg) under the tongue",
+        dose_measure=f"{n} drops ({dose_json['value']} mg) under the tongue",
         per_drop=per_drop_q,
     )
     return {
@@ -1040,7 +1088,7 @@ def drops(order: dict[str, Any]) -> dict[str, Any]:
         "drops_per_dose": n,
         "dose_delivered": q(delivered),
         "dose_deviation": q(deviation, "%"),
-        "dose_volume": ml(volume),
+        "dose_volume": ml(Decimal(_sig4(volume))),
         "max_drops": max_drops,
         "suggested_concentration": conc_json,
         "suggested_drops": suggestion[1],

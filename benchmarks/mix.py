@@ -12,7 +12,7 @@ filler (table default 70 %, a measured pack stat 30 %).
 Oral liquid orders vary the source (tablets 60 %: a suspension of whole tablets; API powder
 40 %: a solution weighed directly or by a liquid aliquot on a documented 50 mg / 1 mg or
 10 mg / 0.1 mg balance), the dose (1-4.5 mg), the days' supply (14 or 30 days, once a day),
-the concentration (1 mg/mL on the order 50 %, suggested 50 %) and the vehicle (purified
+the concentration (1 mg/mL, or 2.5 mg/mL for 4.5 mg, on the order 50 %, suggested 50 %) and the vehicle (purified
 water or the preserved NZ formula); the library chooses the oral syringe.
 
 Drops orders are API powder (drops from tablets are a suspension the library warns
@@ -180,9 +180,13 @@ def liquid_order(rng: random.Random, i: int) -> lc.LiquidOrder:
         if tablets
         else _api(rng, i)
     )
-    concentration = lc.Quantity(Decimal(1), lc.Unit.MG_PER_ML) if rng.random() < 0.5 else None
+    ordered = rng.random() < 0.5
+    dose = Decimal(rng.choice(["1", "1.5", "3", "4.5"]))
+    # 4.5 mL (4.5 mg at 1 mg/mL) is not a mark of any table syringe: 2.5 mg/mL gives 1.8 mL
+    strength = Decimal("2.5") if dose == Decimal("4.5") else Decimal(1)
+    concentration = lc.Quantity(strength, lc.Unit.MG_PER_ML) if ordered else None
     return lc.LiquidOrder(
-        dose=lc.Quantity(Decimal(rng.choice(["1", "1.5", "3", "4.5"])), lc.Unit.MG),
+        dose=lc.Quantity(dose, lc.Unit.MG),
         doses_per_day=Decimal(1),
         days_supply=rng.choice([14, 30]),
         source=source,

@@ -68,7 +68,7 @@ from ._labels import (
     render_label,
 )
 from ._liquid_aliquot import LiquidPlan, plan_liquid
-from ._liquid_batch import FillPlan, LiquidBatch, LiquidIngredient
+from ._liquid_batch import Fill, FillPlan, LiquidBatch, LiquidIngredient
 from ._liquids import LIQUID_SCHEMA, LiquidOrder, LiquidResult, formulate_liquid
 from ._orders import load_order, order_document, run_order
 from ._parse import (
@@ -214,6 +214,7 @@ __all__ = [
     "DropsResult",
     "Drug",
     "FhirCode",
+    "Fill",
     "FillPlan",
     "Filler",
     "FillerLot",

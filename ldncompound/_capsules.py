@@ -740,7 +740,8 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         n_batch=batch,
         p=Quantity(p, Unit.MG),
     )
-    need = max(exact_need, CONTEXT.divide(max(d / (2 * tol), 2 * m), ratio))
+    # one division each (never by the rounded ratio W / p): no 34th-digit artefact
+    need = max(exact_need, CONTEXT.divide(max(d / (2 * tol), 2 * m) * p, w))
 
     material_name, filler_name = source.material_name, spec.name
 
@@ -759,7 +760,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         trial = Recorder()
         plan = plan_for(need, trial)
         material = plan.material.m_as(Unit.MG)
-        total = material * ratio
+        total = CONTEXT.divide(material * w, p)
         aliquot = plan.aliquot.m_as(Unit.MG)
         filler_add = round_to(total - aliquot, d)
         if ZERO < filler_add < m:

@@ -8,9 +8,10 @@ per mL of a USP medicine dropper is used only when the order accepts it, with a 
 Method (mg of the dose basis):
 
 1. ``drops per mL = N / V`` (calibration) and ``mg per drop = C / drops per mL``.
-2. ``drops per dose = dose / mg per drop``, to the nearest whole drop. The dose those drops
-   deliver and its deviation are reported; a deviation beyond the tolerance, more drops than
-   the cap, or less than one drop is refused (never silently rounded).
+2. ``drops per dose = dose / mg per drop`` must be a whole number (within the 0.05 % the
+   concentration is stated to): otherwise the order is refused with concentrations that make
+   the dose whole drops, as are more drops than the cap and less than one drop. A dose is
+   never rounded to whole drops; the label states the prescribed dose.
 3. Suggested concentration: the largest mg per drop from 5 mg down to 0.001 mg (1-2-2.5-5
    steps) that makes the dose a whole number of drops from 3 to the cap, times drops per mL.
 4. The liquid itself (source amounts, aliquot, q.s., BUD): :mod:`._liquid_batch`.
@@ -37,7 +38,7 @@ from ._liquid_batch import (
     make_batch,
     setup,
 )
-from ._numbers import CONTEXT, HUNDRED, ONE, private_context, significant
+from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import qfield, text_field
@@ -63,6 +64,13 @@ MAX_DROPS = 20
 MAX_DROPS_SOURCE = (
     "at most 20 drops a dose, about 1 mL at the nominal drop size: more is hard to count and to "
     "hold under the tongue (library policy) [D]"
+)
+#: A dose is whole drops when the drops deliver it within the precision the concentration is
+#: stated to (4 significant figures: half a unit in the fourth figure is at most 0.05 %).
+WHOLE_DROPS_PRECISION = Decimal("0.0005")
+WHOLE_DROPS_SOURCE = (
+    "a concentration is written to 4 significant figures (what can be prepared and labelled), "
+    "so it is known to 0.05 %; whole drops within that are the prescribed dose (library policy) [D]"
 )
 #: A suggestion makes each dose at least this many drops (one miscounted drop is then at most a third).
 MIN_SUGGESTED_DROPS = 3
@@ -270,14 +278,39 @@ def suggest(
     return None
 
 
+def _options(
+    dose_mg: Decimal, cal: DropperCalibration, max_drops: int, low: Decimal, limit: Decimal | None
+) -> str:
+    """Up to three concentrations (4 significant figures) that make ``dose_mg`` whole drops
+    with this dropper: the suggestion first, then round amounts a drop (3 drops or more), then
+    any whole count up to the cap, closest to 6 drops first."""
+    volume = cal.volume.m_as(Unit.ML)
+    found: list[tuple[Decimal, int]] = []
+
+    def add(c: Decimal, n: int) -> None:
+        if low <= c and (limit is None or c <= limit) and all(c != f[0] for f in found):
+            found.append((c, n))
+
+    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
+    for per_drop in MG_PER_DROP:
+        n = CONTEXT.divide(dose_mg, per_drop)
+        if _whole(n) and fewest <= n <= max_drops:
+            add(Decimal(significant(CONTEXT.divide(per_drop * cal.drops, volume), 4)), int(n))
+    for whole in sorted(range(1, max_drops + 1), key=lambda w: abs(w - 2 * MIN_SUGGESTED_DROPS)):
+        add(
+            Decimal(significant(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * volume), 4)),
+            whole,
+        )
+    return ", ".join(f"{plain(c)} mg/mL ({n} drops)" for c, n in found[:3]) or "none"
+
+
 @private_context
 def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> DropsResult:
     """Compute sublingual drops for ``order``: drops per dose with the dispensed dropper, the
     dose they deliver, the suggested concentration, the liquid, BUD, warnings and trace.
 
     Raises :class:`InputError` for bad input (an uncalibrated dropper not accepted) and
-    :class:`FormulationError` when a dose cannot be given in whole drops within the tolerance
-    and the cap.
+    :class:`FormulationError` when a dose is not a whole number of drops (up to the cap).
     """
     rec = Recorder()
     su = setup(order, rec)
@@ -314,7 +347,6 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     if max_drops is None:
         max_drops = MAX_DROPS
         rec.default("max_drops", Quantity(max_drops, Unit.DROP), MAX_DROPS_SOURCE)
-    tolerance = su.dose_tolerance
     suggestion = suggest(dose_mg, cal, max_drops, least_concentration(order, su), su.solubility)
     if order.concentration is not None:
         concentration = order.concentration
@@ -339,10 +371,13 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     c = concentration.m_as(Unit.MG_PER_ML)
     per_drop = rec.step(
         "per-drop",
-        "drug in one drop",
+        "drug in one drop (4 significant figures)",
         "per drop = C / drops per mL",
         Quantity(
-            CONTEXT.divide(c * cal.volume.m_as(Unit.ML), Decimal(cal.drops)), Unit.MG_PER_DROP
+            Decimal(
+                significant(CONTEXT.divide(c * cal.volume.m_as(Unit.ML), Decimal(cal.drops)), 4)
+            ),
+            Unit.MG_PER_DROP,
         ),
         C=concentration,
         drops_per_ml=per_ml,
@@ -355,17 +390,14 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
         dose=dose,
     ).magnitude
     n = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
-    hint = (
-        f"{significant(suggestion[0], 4)} mg/mL, which gives {suggestion[1]} drops"
-        if suggestion is not None
-        else "a different concentration"
-    )
+    low, limit = least_concentration(order, su), su.solubility
+    hint = _options(dose_mg, cal, max_drops, low, limit)
     if n < 1:
         raise FormulationError.about(
             "concentration",
             str(concentration),
             f"makes {dose} less than half a drop ({significant(exact, 3)} drops)",
-            f"a lower concentration, e.g. {hint}",
+            f"a lower concentration: {hint}",
             code="dose-below-one-drop",
         )
     if n > max_drops:
@@ -373,51 +405,40 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
             "concentration",
             str(concentration),
             f"makes {dose} {n} drops, more than the cap of {max_drops} drops a dose",
-            f"a higher concentration, e.g. {hint}",
+            f"a higher concentration: {hint}",
             code="drops-above-cap",
         )
     delivered_mg = CONTEXT.divide(Decimal(n) * c * cal.volume.m_as(Unit.ML), Decimal(cal.drops))
-    delivered = Quantity(delivered_mg, Unit.MG).to(dose.unit)
-    deviation = Quantity((CONTEXT.divide(delivered_mg, dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
-    if n != exact:
-        rec.step(
-            "drops-per-dose",
-            "whole drops per dose (nearest) and the dose they deliver",
-            "delivered = round(n) x per drop",
-            delivered,
-            drops=Quantity(n, Unit.DROP),
-            per_drop=per_drop,
-        )
-        if abs(deviation.magnitude) > tolerance.m_as(Unit.PERCENT):
-            raise FormulationError.about(
-                "concentration",
-                str(concentration),
-                f"makes {dose} {significant(exact, 4)} drops; {n} whole drops deliver "
-                f"{significant(delivered.magnitude)} {dose.unit.display} ({significant(deviation.magnitude, 3)} %), "
-                f"beyond the {tolerance} tolerance",
-                f"a concentration that makes the dose whole drops, e.g. {hint}",
-                code="drop-dose-beyond-tolerance",
-            )
-        rec.warn(
-            "drop-dose-rounded",
-            f"{dose} is {significant(exact, 4)} drops; {n} drops deliver {significant(delivered.magnitude)} "
-            f"{dose.unit.display} ({significant(deviation.magnitude, 3)} %). {hint[0].upper() + hint[1:]} "
-            "would give whole drops.",
+    ratio = CONTEXT.divide(delivered_mg, dose_mg) - ONE
+    if abs(ratio) > WHOLE_DROPS_PRECISION:
+        raise FormulationError.about(
             "concentration",
+            str(concentration),
+            f"makes {dose} {significant(exact, 4)} drops, not a whole number, so no number of drops "
+            "gives the prescribed dose",
+            f"a concentration that makes the dose whole drops: {hint}",
+            code="dose-not-whole-drops",
         )
+    # within the 4 significant figures the concentration is stated to: the prescribed dose
+    delivered = Quantity(Decimal(significant(delivered_mg, 4)), Unit.MG).to(dose.unit)
+    deviation = Quantity(
+        (ratio * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), Unit.PERCENT
+    )
+    # at the precision of a quantity, so that it compares with the volumes of the order
+    exact_volume = tidy(CONTEXT.divide(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)))
     volume = rec.step(
         "dose-volume",
-        "volume of one dose",
+        "volume of one dose (4 significant figures)",
         "v = drops / drops per mL",
-        Quantity(
-            CONTEXT.divide(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)), Unit.ML
-        ),
+        Quantity(Decimal(significant(exact_volume, 4)), Unit.ML),
+        drops=Quantity(n, Unit.DROP),
     ).magnitude
     batch, bud, fills, allergens = make_batch(
         order,
         su,
         concentration=concentration,
-        dose_volume=volume,
+        dose_volume=exact_volume,
+        dose_parts=(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)),
         rec=rec,
         today=today,
         container=f"tight, light-resistant (amber) dropper bottle with the dropper calibrated ({cal.dropper})",
@@ -437,7 +458,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
         drug=drug.describe(basis),
         dosage_form="sublingual drops" + (" (suspension)" if batch.suspension else ""),
         route="sublingual",
-        dose_measure=f"{n} drops ({significant(delivered.magnitude)} {dose.unit.display}) under the tongue",
+        dose_measure=f"{n} drops ({dose}) under the tongue",
         per_drop=shown_per_drop,
     )
     return DropsResult(

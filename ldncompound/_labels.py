@@ -822,7 +822,6 @@ def auxiliary_statements(
 
 
 def _liquid_facts(r: Any) -> PreparationFacts:
-    delivered = significant(r.dose_delivered.magnitude, 3)
     return PreparationFacts(
         drug=r.dose_basis_name,
         strength=r.concentration,
@@ -843,19 +842,20 @@ def _liquid_facts(r: Any) -> PreparationFacts:
         doses_per_day=r.order.doses_per_day,
         compounded_on=r.bud.compounded_on,
         device=r.syringe.name,
-        dose_text=f"{plain(r.dose_measured.magnitude)} mL ({delivered} {r.dose_delivered.unit.display})",
+        # the prescribed dose: a liquid is only made when one dose is a graduation exactly
+        dose_text=f"{plain(r.dose_measured.magnitude)} mL ({LabelAmount.of(r.dose).display})",
         measure=r.dose_measured,
-        delivered=r.dose_delivered,
+        delivered=r.dose,
     )
 
 
 def _drops_facts(r: Any) -> PreparationFacts:
-    delivered = significant(r.dose_delivered.magnitude, 3)
     drops = f"{r.drops_per_dose} drop" + ("" if r.drops_per_dose == 1 else "s")
     return PreparationFacts(
         drug=r.dose_basis_name,
         strength=r.concentration,
-        per=f"({LabelAmount.of(r.per_drop).display} per drop)",
+        # "0.5 mg per drop" (the amount's unit without its "/drop")
+        per=f"({plain(r.per_drop.magnitude)} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
         dosage_form=r.label.dosage_form,
         route="under the tongue",
         verb="Place",
@@ -871,9 +871,10 @@ def _drops_facts(r: Any) -> PreparationFacts:
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
         compounded_on=r.bud.compounded_on,
-        dose_text=f"{drops} ({delivered} {r.dose_delivered.unit.display})",
+        # the prescribed dose: drops are only made when the dose is whole drops
+        dose_text=f"{drops} ({LabelAmount.of(r.dose).display})",
         measure=Quantity(r.drops_per_dose, Unit.DROP),
-        delivered=r.dose_delivered,
+        delivered=r.dose,
     )
 
 

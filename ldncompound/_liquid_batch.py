@@ -25,7 +25,8 @@ Method (mL, mg of the dose basis unless stated):
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import ROUND_FLOOR, Decimal
 
 import attrs
 
@@ -37,7 +38,6 @@ from ._bud import (
     Storage,
     StudyBud,
     assign_bud,
-    check_supply,
     compounding_date,
 )
 from ._devices import (
@@ -53,7 +53,17 @@ from ._drug import Drug
 from ._errors import FormulationError, InputError
 from ._labels import LabelFacts, auxiliary_statements
 from ._liquid_aliquot import LiquidPlan, final_measure, least_measurable, plan_liquid
-from ._numbers import CONTEXT, HUNDRED, ONE, ceil_int, fixed, places_of, plain, significant
+from ._numbers import (
+    CONTEXT,
+    HUNDRED,
+    ONE,
+    ceil_int,
+    fixed,
+    places_of,
+    plain,
+    round_up_to,
+    significant,
+)
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
@@ -68,7 +78,7 @@ from ._validate import (
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._weighing import CLASS_III_SOURCE, Balance
 
-__all__ = ["FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
+__all__ = ["Fill", "FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
 
 OVERAGE = Quantity(Decimal(5), Unit.PERCENT)
 OVERAGE_SOURCE = "5 % extra volume for what stays in the mortar, cylinder, bottle and syringe (library policy) [D]"
@@ -76,11 +86,6 @@ ROUNDING_TOLERANCE = Quantity(Decimal(1), Unit.PERCENT)
 ROUNDING_SOURCE = (
     "volumes rounded to a cylinder's graduation may move the concentration by at most 1 % "
     "(library policy) [D]"
-)
-DOSE_TOLERANCE = Quantity(Decimal(5), Unit.PERCENT)
-DOSE_TOLERANCE_SOURCE = (
-    "a dose rounded to a syringe graduation or to whole drops may differ from the prescribed dose "
-    "by at most 5 %, the usual compounding tolerance (pharmlabs.unc.edu weigh.htm; domain.md §5.2) [V]"
 )
 STORAGE_SOURCE = (
     "liquids are kept in the refrigerator: the only storage a non-preserved aqueous liquid allows "
@@ -227,13 +232,28 @@ class LiquidIngredient:
 
 
 @attrs.frozen(kw_only=True)
+class Fill:
+    """One fill of a supply longer than the BUD: its days, the day it is compounded (its first
+    day) and the volume it dispenses."""
+
+    number: int
+    first_day: int
+    last_day: int
+    compounded_on: dt.date
+    volume: Quantity
+
+
+@attrs.frozen(kw_only=True)
 class FillPlan:
-    """How a days' supply longer than the BUD is split into equal fills (each compounded fresh)."""
+    """How a supply longer than the BUD is split into fills of at most the BUD's days, each
+    compounded fresh on its first day. The batch of the result is fill 1; ``schedule`` lists
+    every fill (fill 1 first)."""
 
     days_supply: int
     fills: int
     days_per_fill: int
     volume_per_fill: Quantity
+    schedule: tuple[Fill, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -276,7 +296,6 @@ class Setup:
     devices: tuple[MeasuringDevice, ...]
     min_percent: Decimal
     rounding_tolerance: Decimal
-    dose_tolerance: Quantity
 
 
 def setup(order: LiquidFields, rec: Recorder) -> Setup:
@@ -320,10 +339,13 @@ def setup(order: LiquidFields, rec: Recorder) -> Setup:
     if tolerance is None:
         tolerance = ROUNDING_TOLERANCE
         rec.default("rounding_tolerance", tolerance, ROUNDING_SOURCE)
-    dose_tolerance = order.dose_tolerance
-    if dose_tolerance is None:
-        dose_tolerance = DOSE_TOLERANCE
-        rec.default("dose_tolerance", dose_tolerance, DOSE_TOLERANCE_SOURCE)
+    if order.dose_tolerance is not None:
+        rec.warn(
+            "dose-tolerance-ignored",
+            "The order's dose tolerance is not used: a liquid dose is measured exactly (on a syringe "
+            "graduation, or in whole drops) or the order is refused, never moved within a tolerance.",
+            "dose_tolerance",
+        )
     devices = order.equipment if order.equipment is not None else DEVICES
     return Setup(
         drug=drug,
@@ -335,7 +357,6 @@ def setup(order: LiquidFields, rec: Recorder) -> Setup:
         devices=devices,
         min_percent=fraction.m_as(Unit.PERCENT),
         rounding_tolerance=tolerance.m_as(Unit.ONE),
-        dose_tolerance=dose_tolerance,
     )
 
 
@@ -397,17 +418,29 @@ def make_batch(
     rec: Recorder,
     today: dt.date | None,
     container: str = CONTAINER,
+    dose_parts: tuple[Decimal, Decimal] | None = None,
 ) -> tuple[LiquidBatch, BeyondUseDate, FillPlan | None, tuple[str, ...]]:
     """The batch at ``concentration``, its BUD, fill plan and allergens.
 
     ``dose_volume`` (mL) is what one dose takes from the bottle: the volume to dispense is the
-    order's, or ``days x doses a day x dose_volume``.
+    order's, or ``days x doses a day x dose_volume``. ``dose_parts`` (numerator, denominator)
+    gives ``dose_volume`` as a fraction when it is not a short decimal (drops: ``n x V / N``),
+    so that volumes of many doses are computed with one division and carry no rounding
+    artefact. When the supply outlasts the BUD, the batch is the first fill
+    (:func:`plan_fills`).
     """
     source = order.source
     drug, basis = su.drug, su.basis
     c = concentration.m_as(Unit.MG_PER_ML)
     days_supply = order.days_supply
     per_day = order.doses_per_day
+    num, den = dose_parts if dose_parts is not None else (dose_volume, ONE)
+
+    def volume_of(doses: Decimal) -> Decimal:
+        return CONTEXT.divide(doses * num, den)
+
+    bud = _bud(order, su, rec, today)
+    fills = plan_fills(order, bud, volume_of, rec)
     if order.volume is not None:
         dispense = order.volume.m_as(Unit.ML)
     else:
@@ -417,9 +450,19 @@ def make_batch(
             "dispense-volume",
             "volume for the days' supply",
             "V_dispense = days x doses a day x v_dose",
-            Quantity(Decimal(days_supply) * per_day * dose_volume, Unit.ML),
+            Quantity(volume_of(Decimal(days_supply) * per_day), Unit.ML),
             days=Quantity(days_supply, Unit.DAY),
             v_dose=Quantity(dose_volume, Unit.ML),
+        ).magnitude
+    if fills is not None:
+        first = fills.schedule[0]
+        dispense = rec.step(
+            "first-fill-volume",
+            f"the supply outlasts the BUD: this batch is fill 1 of {fills.fills} (days "
+            f"{first.first_day}-{first.last_day})",
+            "V_dispense = volume of the first fill's days",
+            first.volume,
+            days=Quantity(first.last_day - first.first_day + 1, Unit.DAY),
         ).magnitude
     if dispense < dose_volume:
         raise InputError.about(
@@ -680,6 +723,19 @@ def make_batch(
     deviation = Quantity(
         (CONTEXT.divide(planned.m_as(Unit.MG_PER_ML), c) - ONE) * HUNDRED, Unit.PERCENT
     )
+    if order.volume is None or fills is not None:
+        # a computed volume is packed on the final device's graduations (rounded up)
+        packed = round_up_to(dispense, final_device.step)
+        if packed != dispense:
+            dispense = rec.step(
+                "dispense-graduated",
+                f"volume to dispense rounded up to a graduation of the {final_device.name}",
+                "V_dispense = ceil_g(V_dispense)",
+                Quantity(packed, Unit.ML),
+                V_dispense=Quantity(dispense, Unit.ML),
+                graduation=final_device.graduation,
+            ).magnitude
+        fills = _graduated_fills(fills, final_device.step)
     if final > dispense:
         process.append(
             f"Pack {plain(dispense)} mL in a {container}{'; label: shake well' if shake else ''}; "
@@ -747,23 +803,6 @@ def make_batch(
             "allergens",
         )
 
-    bud = _bud(order, su, rec, today)
-    fills = None
-    if days_supply is None and order.doses_per_day is not None:
-        per_day_volume = dose_volume * order.doses_per_day
-        days_supply = int(
-            CONTEXT.divide(dispense, per_day_volume).to_integral_value(rounding="ROUND_FLOOR")
-        )
-    if days_supply is not None and days_supply > 0:
-        n = check_supply(bud, days_supply, rec, field="days_supply")
-        if n > 1 and order.doses_per_day is not None:
-            each = -(-days_supply // n)
-            fills = FillPlan(
-                days_supply=days_supply,
-                fills=n,
-                days_per_fill=each,
-                volume_per_fill=Quantity(dose_volume * order.doses_per_day * each, Unit.ML),
-            )
     made = LiquidBatch(
         concentration=concentration,
         concentration_planned=planned,
@@ -788,6 +827,80 @@ def make_batch(
         process=tuple(process),
     )
     return made, bud, fills, allergens
+
+
+def plan_fills(
+    order: LiquidFields,
+    bud: BeyondUseDate,
+    volume_of: Callable[[Decimal], Decimal],
+    rec: Recorder,
+) -> FillPlan | None:
+    """The fills of a supply that outlasts the BUD, or ``None`` when one fill covers it.
+
+    The days are split into the fewest fills of at most the BUD's days, as equal as whole days
+    allow (the last may be shorter); fill ``k`` is compounded on its first day. Without
+    ``doses_per_day`` the days a volume lasts are not known, so nothing is split.
+    """
+    per_day = order.doses_per_day
+    if per_day is None:
+        return None
+    if order.volume is not None:
+        total = order.volume.m_as(Unit.ML)
+        days = int(CONTEXT.divide(total, volume_of(per_day)).to_integral_value(ROUND_FLOOR))
+    else:
+        days = order.days_supply or 0
+        total = volume_of(Decimal(days) * per_day)
+    if days <= bud.days:
+        return None
+    count = -(-days // bud.days)
+    each = -(-days // count)
+    schedule: list[Fill] = []
+    used = Decimal(0)
+    for k in range(count):
+        first = 1 + k * each
+        last = min(days, first + each - 1)
+        last_of_volume = order.volume is not None and k == count - 1
+        volume = total - used if last_of_volume else volume_of(Decimal(last - first + 1) * per_day)
+        used += volume
+        schedule.append(
+            Fill(
+                number=k + 1,
+                first_day=first,
+                last_day=last,
+                compounded_on=bud.compounded_on + dt.timedelta(days=first - 1),
+                volume=Quantity(volume, Unit.ML),
+            )
+        )
+    later = "; ".join(
+        f"fill {f.number} (days {f.first_day}-{f.last_day}, {plain(f.volume.magnitude)} mL) on "
+        f"{f.compounded_on.isoformat()}"
+        for f in schedule[1:]
+    )
+    rec.warn(
+        "supply-split-into-fills",
+        f"The order covers {days} days but the BUD allows {bud.days}: this batch is fill 1 of "
+        f"{count} (days 1-{schedule[0].last_day}) and is labelled for those days only; compound "
+        f"{later}, each fresh with its own BUD.",
+        "days_supply" if order.days_supply is not None else "volume",
+    )
+    return FillPlan(
+        days_supply=days,
+        fills=count,
+        days_per_fill=each,
+        volume_per_fill=schedule[0].volume,
+        schedule=tuple(schedule),
+    )
+
+
+def _graduated_fills(fills: FillPlan | None, step: Decimal) -> FillPlan | None:
+    """``fills`` with every computed volume rounded up to a graduation ``step`` (mL)."""
+    if fills is None:
+        return None
+    schedule = tuple(
+        attrs.evolve(f, volume=Quantity(round_up_to(f.volume.magnitude, step), Unit.ML))
+        for f in fills.schedule
+    )
+    return attrs.evolve(fills, schedule=schedule, volume_per_fill=schedule[0].volume)
 
 
 def label_facts(

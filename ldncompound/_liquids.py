@@ -7,13 +7,15 @@ Method (mg of the dose basis, mL):
    of 0.01-100 mg/mL (1-2-2.5-5 steps) at which one dose is a graduation mark of the oral
    syringe and at least the measurable share of its capacity (the syringe named, otherwise
    the 5 mL oral syringe).
-2. One dose is ``v = dose / C`` mL. It is measured on the syringe: when ``v`` is not a
-   graduation mark, the nearest mark is reported with the dose it delivers and the
-   deviation, warned about, and refused beyond the dose tolerance (doses are never silently
-   rounded). A volume below the measurable share of the syringe, or of 0.1 mL or less, is
-   always warned about. Without a named syringe, the smallest one that measures ``v`` is
-   chosen.
-3. Volume to dispense: ``days x doses a day x measured v``, or the volume ordered.
+2. One dose is ``v = dose / C`` mL and must be a graduation mark of the syringe: the
+   prescribed dose is never moved to the nearest mark. Without a named syringe, the smallest
+   available one with ``v`` on a mark is chosen (at a measurable share of its capacity if
+   any); when no syringe has ``v`` on a mark, or the named one does not, the order is refused
+   with the syringes and concentrations that would measure the dose exactly. A volume below
+   the measurable share of the syringe, or of 0.1 mL or less, is always warned about.
+3. Volume to dispense: ``days x doses a day x v`` rounded up to the final cylinder's
+   graduation, or the volume ordered; a supply longer than the BUD is split into fills and
+   the batch is the first fill.
 4. The batch (tablets or powder, liquid aliquot, q.s., BUD, fills): :mod:`._liquid_batch`.
 """
 
@@ -40,7 +42,7 @@ from ._liquid_batch import (
     setup,
     syringes,
 )
-from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant
+from ._numbers import CONTEXT, plain, private_context, significant
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Quantity, Unit
 from ._version import __version__
@@ -156,12 +158,11 @@ def _choose_syringe(
     volume: Decimal, available: list[MeasuringDevice], min_percent: Decimal
 ) -> MeasuringDevice | None:
     """The smallest syringe that measures ``volume`` on a mark at a measurable share; else the
-    smallest holding it at a measurable share (read at the nearest mark); else the smallest
-    holding it at all."""
+    smallest with ``volume`` on a mark (warned later). Never one that would read the dose at
+    the nearest mark: that would change the prescribed dose."""
     tests: tuple[Callable[[MeasuringDevice], bool], ...] = (
         lambda s: s.measures(volume, min_percent),
-        lambda s: volume <= s.cap and s.share(volume) >= min_percent,
-        lambda s: volume <= s.cap,
+        lambda s: s.on_scale(volume),
     )
     for test in tests:
         for s in available:
@@ -170,14 +171,44 @@ def _choose_syringe(
     return None
 
 
+def _alternatives(
+    dose_mg: Decimal,
+    volume: Decimal,
+    available: list[MeasuringDevice],
+    min_percent: Decimal,
+    low: Decimal,
+    limit: Decimal | None,
+) -> str:
+    """The choices that would measure the prescribed dose exactly: the available syringes with
+    ``volume`` mL on a mark, and up to three concentrations that put the dose on a mark of an
+    available syringe at a measurable share of its capacity."""
+    unique = list(dict.fromkeys(available))
+    on_mark = [s.name for s in unique if s.on_scale(volume)]
+    options: list[str] = []
+    for c in CONCENTRATIONS:
+        if c < low or (limit is not None and c > limit) or len(options) == 3:
+            continue
+        v = CONTEXT.divide(dose_mg, c)
+        fit = next((s for s in unique if s.measures(v, min_percent)), None)
+        if fit is not None:
+            options.append(f"{plain(c)} mg/mL ({plain(v)} mL on the {fit.name})")
+    parts = []
+    if on_mark:
+        parts.append(f"the {' or the '.join(on_mark)}")
+    if options:
+        parts.append(f"a concentration of {', '.join(options)}")
+    parts.append(f"an oral syringe declared with {significant(volume)} mL on its scale")
+    return "; or ".join(parts)
+
+
 @private_context
 def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> LiquidResult:
     """Compute an oral liquid for ``order``: the concentration, one dose on the oral syringe,
     the batch (tablets or powder with a liquid aliquot), BUD, fills, warnings and trace.
 
     Raises :class:`InputError` for bad input and :class:`FormulationError` when the liquid
-    cannot be made or measured safely (above the solubility, a dose the syringe cannot measure
-    within the tolerance, an expired component, room temperature for a non-preserved aqueous
+    cannot be made or measured safely (above the solubility, a dose that is not a graduation
+    of the syringe, an expired component, room temperature for a non-preserved aqueous
     liquid, ...).
     """
     rec = Recorder()
@@ -187,24 +218,36 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
     dose_mg = dose.m_as(Unit.MG)
     min_pct = su.min_percent
     syringe = order.syringe
+    available = syringes(su.devices)
+    low, limit = least_concentration(order, su), su.solubility
     if order.concentration is not None:
         concentration = order.concentration
         check_solubility(concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
     else:
-        if syringe is None:
-            syringe = device(DEFAULT_SYRINGE)
-            rec.default("syringe", syringe.described, f"{DEFAULT_SYRINGE_SOURCE}; {syringe.source}")
-        c = _suggest(dose_mg, syringe, min_pct, least_concentration(order, su), su.solubility)
-        if c is None:
+        tried = [syringe] if syringe is not None else [device(DEFAULT_SYRINGE), *available]
+        found = next(
+            ((s, c) for s in tried if (c := _suggest(dose_mg, s, min_pct, low, limit)) is not None),
+            None,
+        )
+        if found is None:
+            what = tried[0].described if syringe is not None else "available oral syringe"
             raise FormulationError.about(
                 "concentration",
                 None,
                 f"cannot be suggested: no concentration up to the solubility puts {dose} on a graduation "
-                f"of the {syringe.described}",
+                f"of the {what}",
                 "a concentration on the order, or another syringe",
                 code="no-concentration",
             )
-        concentration = Quantity(c, Unit.MG_PER_ML)
+        if syringe is None:
+            syringe = found[0]
+            source = (
+                DEFAULT_SYRINGE_SOURCE
+                if syringe.key == DEFAULT_SYRINGE
+                else f"the smallest oral syringe on which a suggested concentration puts {dose} on a graduation"
+            )
+            rec.default("syringe", syringe.described, f"{source}; {syringe.source}")
+        concentration = Quantity(found[1], Unit.MG_PER_ML)
         rec.default(
             "concentration", concentration, f"{SUGGESTION_SOURCE}; for the {syringe.described}"
         )
@@ -218,20 +261,29 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
         C=concentration,
     ).magnitude
     if syringe is None:
-        syringe = _choose_syringe(volume, syringes(su.devices), min_pct)
+        syringe = _choose_syringe(volume, available, min_pct)
         if syringe is None:
+            if all(volume > s.cap for s in available):
+                raise FormulationError.about(
+                    "concentration",
+                    str(concentration),
+                    f"makes one dose {significant(volume)} mL, more than any available oral syringe holds",
+                    "a higher concentration",
+                    code="dose-above-syringe",
+                )
             raise FormulationError.about(
                 "concentration",
                 str(concentration),
-                f"makes one dose {significant(volume)} mL, more than any available oral syringe holds",
-                "a higher concentration",
-                code="dose-above-syringe",
+                f"makes one dose {significant(volume)} mL, which is not a graduation of any available "
+                f"oral syringe, so the prescribed {dose} cannot be measured",
+                _alternatives(dose_mg, volume, available, min_pct, low, limit),
+                code="dose-off-graduation",
             )
         rec.default(
             "syringe",
             syringe.described,
             "the smallest oral syringe that measures one dose on a graduation at a measurable share "
-            f"of its capacity, if any; {syringe.source}",
+            f"of its capacity, if any, else the smallest with one dose on a graduation; {syringe.source}",
         )
     if volume > syringe.cap:
         raise FormulationError.about(
@@ -241,46 +293,18 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
             "a larger oral syringe or a higher concentration",
             code="dose-above-syringe",
         )
-    measured = volume if syringe.on_scale(volume) else syringe.nearest(volume)
-    tolerance = su.dose_tolerance
-    if measured != volume:
-        if measured == 0:
-            raise FormulationError.about(
-                "syringe",
-                syringe.described,
-                f"cannot measure one dose of {significant(volume)} mL (less than half a graduation)",
-                "a syringe with finer graduations or a lower concentration",
-                code="dose-off-graduation",
-            )
-        rec.step(
-            "dose-measured",
-            f"one dose read at the nearest graduation of the {syringe.described}",
-            "v_measured = round_g(v)",
-            Quantity(measured, Unit.ML),
-            v=Quantity(volume, Unit.ML),
-            graduation=syringe.graduation,
-        )
-    delivered = Quantity(measured * c, Unit.MG).to(dose.unit)
-    deviation = Quantity((CONTEXT.divide(measured * c, dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
-    if measured != volume:
-        if abs(deviation.magnitude) > tolerance.m_as(Unit.PERCENT):
-            raise FormulationError.about(
-                "syringe",
-                syringe.described,
-                f"measures one dose of {significant(volume)} mL only as {plain(measured)} mL, which delivers "
-                f"{significant(delivered.magnitude)} {dose.unit.display} ({significant(deviation.magnitude, 3)} %), "
-                f"beyond the {tolerance} tolerance",
-                "a syringe with finer graduations, or a concentration that puts the dose on a graduation",
-                code="dose-off-graduation",
-            )
-        rec.warn(
-            "dose-off-graduation",
-            f"One dose is {significant(volume)} mL, which is not a graduation of the {syringe.described}; "
-            f"measured as {plain(measured)} mL it delivers {significant(delivered.magnitude)} {dose.unit.display} "
-            f"({significant(deviation.magnitude, 3)} %). Use a syringe with finer graduations or change the "
-            "concentration.",
+    if not syringe.on_scale(volume):
+        raise FormulationError.about(
             "syringe",
+            syringe.described,
+            f"cannot measure one dose of {significant(volume)} mL on a graduation, so the prescribed "
+            f"{dose} cannot be measured with it",
+            _alternatives(dose_mg, volume, [syringe, *available], min_pct, low, limit),
+            code="dose-off-graduation",
         )
+    measured = volume
+    delivered = dose
+    deviation = Quantity(0, Unit.PERCENT)
     share = Quantity(syringe.share(measured), Unit.PERCENT)
     if share.magnitude < min_pct:
         rec.warn(
@@ -313,10 +337,7 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
         drug=drug.describe(basis),
         dosage_form="oral suspension" if batch.suspension else "oral solution",
         route="oral",
-        dose_measure=(
-            f"{plain(measured)} mL ({significant(delivered.magnitude)} {dose.unit.display}) with the "
-            f"{syringe.name}"
-        ),
+        dose_measure=f"{plain(measured)} mL ({dose}) with the {syringe.name}",
     )
     return LiquidResult(
         schema=LIQUID_SCHEMA,

@@ -38,6 +38,34 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 
+#: Significant digits a quantity keeps, and the digits a value within computing noise of a
+#: shorter decimal is snapped to. Arithmetic runs at 34 digits, so a quotient carries a
+#: last-digit error (``x / (w / p)`` gives 3.963999999999999999999999999999999 for 3.964)
+#: that later steps carry on. A value that agrees with its rounding to 20 digits to within
+#: 1e-26 of itself is that rounding (3.964: a value that is not short lands that close by
+#: chance once in a million); any other value keeps 28 digits. Both are far below anything a
+#: balance, a device or a dose could show (library policy) [D].
+TIDY_DIGITS = 28
+SNAP_DIGITS = 20
+_SNAP_NOISE = Decimal("1e-26")
+
+
+def tidy(value: Decimal) -> Decimal:
+    """``value`` without the noise of the 34-digit context: snapped to the short decimal (20
+    digits or fewer) it is within 1e-26 (relative) of, else rounded (half even) to 28
+    significant digits. A value of 20 digits or fewer is returned as it is."""
+    digits = len(value.as_tuple().digits)
+    if digits <= SNAP_DIGITS:
+        return value
+    top = value.adjusted()
+    snapped = value.quantize(Decimal(1).scaleb(top - SNAP_DIGITS + 1), context=CONTEXT)
+    if abs(value - snapped) <= abs(value) * _SNAP_NOISE:
+        return snapped.normalize(CONTEXT) if snapped else snapped
+    if digits <= TIDY_DIGITS:
+        return value
+    return value.quantize(Decimal(1).scaleb(top - TIDY_DIGITS + 1), context=CONTEXT)
+
+
 def private_context(fn: Callable[P, R]) -> Callable[P, R]:
     """Run ``fn`` with the library's decimal context (a copy), whatever the caller's is."""
 

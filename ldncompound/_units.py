@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._errors import DimensionError, UnitError
-from ._numbers import CONTEXT, parse_exact_decimal, plain
+from ._numbers import CONTEXT, parse_exact_decimal, plain, tidy
 
 if TYPE_CHECKING:
     import pint
@@ -366,6 +366,8 @@ class Quantity:
         if type(magnitude) is not Decimal or not magnitude.is_finite():
             magnitude = _to_decimal(magnitude)
             _check_magnitude(self, None, magnitude)
+        # a 34-digit quotient's last-digit noise never reaches a quantity (see tidy)
+        magnitude = tidy(magnitude)
         if type(unit) is not Unit:
             _unit_is_a_unit(self, attrs.fields(Quantity).unit, unit)
         _set_magnitude(self, magnitude)

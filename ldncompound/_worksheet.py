@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._numbers import fixed, places_of, plain, significant
 from ._trace import DefaultUsed, ResultWarning, Step
-from ._units import Quantity
+from ._units import Quantity, Unit
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -47,6 +47,15 @@ def q(value: Quantity, digits: int = 6) -> str:
     unit = value.unit.display
     text = significant(value.magnitude, digits)
     return f"{text} {unit}" if unit else text
+
+
+def deviation(value: Quantity) -> str:
+    """A planned-vs-prescribed deviation for reading: a percentage to two decimals, signed
+    ("+0.19 %", "-2.78 %", "0.00 %" for less than 0.005 %), never a run of zeros."""
+    text = fixed(value.m_as(Unit.PERCENT), 2)
+    if text.lstrip("-") == "0.00":
+        return "0.00 %"
+    return f"{'' if text.startswith('-') else '+'}{text} %"
 
 
 def weighed(value: Quantity, readability: Quantity) -> str:
@@ -170,7 +179,7 @@ def _capsules(r: CapsuleResult) -> list[str]:
                 "Dose",
                 (
                     f"{q(r.dose)} prescribed; {q(r.dose_planned)} planned from the rounded weighings "
-                    f"({q(r.dose_deviation, 2)})"
+                    f"({deviation(r.dose_deviation)})"
                 ),
             ),
             ("Source", src),
@@ -274,7 +283,7 @@ def _batch_fields(r: Any) -> list[tuple[str, str]]:
             "Concentration",
             (
                 f"{q(b.concentration)} {r.dose_basis_name}; {q(b.concentration_planned)} planned from the "
-                f"measured amounts ({q(b.concentration_deviation, 2)})"
+                f"measured amounts ({deviation(b.concentration_deviation)})"
             ),
         ),
         ("Source", src),
@@ -390,17 +399,28 @@ def label_section(facts: LabelFacts) -> list[str]:
 def _fills(f: FillPlan | None) -> list[str]:
     if f is None:
         return []
+    first = f.schedule[0]
     return [
         *title("Fills (the days' supply is longer than the BUD)"),
         *field_lines(
             [
                 (
-                    "Fills",
+                    "This batch",
                     (
-                        f"{f.fills} fills of {f.days_per_fill} days ({q(f.volume_per_fill)} each) for "
-                        f"{f.days_supply} days; compound each fill fresh"
+                        f"fill 1 of {f.fills}: days {first.first_day}-{first.last_day} of "
+                        f"{f.days_supply}, {q(first.volume)}, labelled for those days only"
                     ),
-                )
+                ),
+                *(
+                    (
+                        f"Fill {n.number}",
+                        (
+                            f"days {n.first_day}-{n.last_day}, compound on "
+                            f"{n.compounded_on.isoformat()}, {q(n.volume)}; fresh, with its own BUD"
+                        ),
+                    )
+                    for n in f.schedule[1:]
+                ),
             ]
         ),
     ]
@@ -427,8 +447,8 @@ def _liquid(r: LiquidResult) -> list[str]:
             (
                 "Dose",
                 (
-                    f"{q(r.dose)} = {q(r.dose_volume)}; measured {q(r.dose_measured)} on the {r.syringe.described} "
-                    f"({q(r.syringe_share, 3)} of it) delivers {q(r.dose_delivered)} ({q(r.dose_deviation, 2)})"
+                    f"{q(r.dose)} = {q(r.dose_volume)}, a graduation of the {r.syringe.described} "
+                    f"({q(r.syringe_share, 3)} of it): the prescribed dose, measured exactly"
                 ),
             ),
             *_batch_fields(r),
@@ -454,8 +474,8 @@ def _drops(r: DropsResult) -> list[str]:
             (
                 "Dose",
                 (
-                    f"{r.drops_per_dose} drops of {q(r.per_drop)} deliver {q(r.dose_delivered)} "
-                    f"({q(r.dose_deviation, 2)}); {q(r.dose_volume, 4)}; cap {r.max_drops} drops"
+                    f"{q(r.dose)} = {r.drops_per_dose} whole drops of {q(r.per_drop, 4)}: the "
+                    f"prescribed dose; {q(r.dose_volume, 4)}; cap {r.max_drops} drops"
                 ),
             ),
             (
@@ -566,7 +586,12 @@ def _record(r: CompoundingRecord) -> list[str]:
     lines += title("Master formulation record: ingredients")
     lines += [f"  - {i}" for i in m.ingredients]
     lines += title("Weighings: planned and actual")
-    planned = {w.number: w for w in r.result.weighings}
+    # capsules and troches list weighings; liquids and drops their measurements (weighings,
+    # volumes and counts, numbered alike)
+    steps = getattr(r.result, "weighings", None)
+    if steps is None:
+        steps = r.result.batch.measurements
+    planned = {w.number: w for w in steps}
     actual = {c.number: c for c in r.actual_weighings}
     for n, w in planned.items():
         c = actual.get(n)
@@ -650,7 +675,7 @@ def _troches(r: TrocheResult) -> list[str]:
                 "Dose",
                 (
                     f"{q(r.dose)} prescribed; {q(r.dose_planned)} planned from the rounded weighings "
-                    f"({q(r.dose_deviation, 2)})"
+                    f"({deviation(r.dose_deviation)})"
                 ),
             ),
             ("Source", src),

@@ -824,6 +824,23 @@ each(
     Refused(FormulationError, "above-solubility", "concentration"),
 )
 
+# a concentration that would move the prescribed dose: never rounded to a syringe mark or
+# to whole drops (issue 11 §3)
+each(
+    "dose-typo",
+    "liquid",
+    "concentration",
+    "1 mg/mL",  # 4.5 mg is 4.5 mL: no table syringe has that mark (read as 4.6 mL = 4.6 mg)
+    Refused(FormulationError, "dose-off-graduation", "concentration"),
+)
+each(
+    "dose-typo",
+    "drops",
+    "concentration",
+    "5 mg/mL",  # 4.5 mg is 14.4 drops at 16 drops/mL
+    Refused(FormulationError, "dose-not-whole-drops", "concentration"),
+)
+
 # --- overlong strings and records -----------------------------------------------------------------
 
 each(

@@ -52,13 +52,13 @@ def capsules(**kw: Any) -> lc.CapsuleOrder:
 
 
 def liquid(**kw: Any) -> lc.LiquidOrder:
-    """4.5 mg once daily for 14 days at 1 mg/mL from API powder in purified water."""
+    """4.5 mg once daily for 14 days at 2.5 mg/mL (1.8 mL a dose) from API powder in purified water."""
     args: dict[str, Any] = {
         "dose": lc.mass("4.5 mg"),
         "doses_per_day": Decimal(1),
         "days_supply": 14,
         "source": api(),
-        "concentration": lc.Quantity(Decimal(1), lc.Unit.MG_PER_ML),
+        "concentration": lc.Quantity(Decimal("2.5"), lc.Unit.MG_PER_ML),
         "vehicle": lc.VehicleLot(vehicle=lc.vehicle("purified-water"), lot="W1", expiry=EXP),
         "balance": BALANCE,
         "compounded_on": DAY,
@@ -171,7 +171,7 @@ COMMANDS: dict[str, list[str]] = {
         "--days",
         "14",
         "--concentration",
-        "1 mg/mL",
+        "2.5 mg/mL",
         *_API_ARGS,
         "--vehicle",
         "purified-water",

@@ -274,6 +274,10 @@ TRIAL = lc.DisplacementTrial(
 )
 
 
+#: liquid kits keep the 1 mg/mL of the kits' examples (every step's dose a syringe mark)
+ONE_MG_ML = Quantity(Decimal(1), Unit.MG_PER_ML)
+
+
 def capsules_api(**kw: Any) -> lc.CapsuleOrder:
     return orders.capsules(**({"dose": lc.mass("0.5 mg"), "source": API} | kw))
 
@@ -289,7 +293,7 @@ def kit(form: lc.KitForm, **kw: Any) -> lc.TitrationOrder:
     if form is lc.KitForm.CAPSULES:
         args["capsules"] = lc.CapsuleKit(template=capsules_api())
     elif form is lc.KitForm.LIQUID:
-        args["liquid"] = lc.LiquidKit(template=orders.liquid())
+        args["liquid"] = lc.LiquidKit(template=orders.liquid(concentration=ONE_MG_ML))
     else:
         args["drops"] = lc.DropsKit(template=orders.drops(dose=lc.mass("1.5 mg")))
     return lc.TitrationOrder(**(args | kw))
@@ -460,7 +464,7 @@ TARGETS: dict[str, Target] = {
         lambda s: lc.plan_titration(kit(lc.KitForm.LIQUID, steps=(s,))),
     ),
     "liquid-kit": Target(
-        lambda: lc.LiquidKit(template=orders.liquid()),
+        lambda: lc.LiquidKit(template=orders.liquid(concentration=ONE_MG_ML)),
         lambda k: lc.plan_titration(kit(lc.KitForm.LIQUID, liquid=k)),
     ),
     "capsule-kit-undated": Target(

@@ -305,20 +305,24 @@ def test_liquid_worksheet_and_json():
     res = run(*LIQUID)
     assert res.exit_code == 0, res.output
     assert "oral suspension" in res.output
-    assert "3 whole tablets" in res.output
-    assert "[bud-shorter-than-supply]" in res.output
+    # 30 days in a 14-day vehicle: the batch is fill 1 (10 days, 45 mL, one tablet)
+    assert "1 whole tablets" in res.output
+    assert "[supply-split-into-fills]" in res.output
+    assert "days 11-20, compound on 2026-12-01, 45 mL" in res.output
     res = run(*LIQUID, "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["schema"] == "ldncompound/liquid/1"
+    assert [f["first_day"] for f in data["fills"]["schedule"]] == [1, 11, 21]
     r = lc.from_json(data)
-    assert r.batch.tablets == 3
+    assert r.batch.tablets == 1
+    assert r.batch.dispense_volume == lc.volume("45 mL")
     assert r.dose_volume == lc.volume("4.5 mL")
     assert r.bud.date.isoformat() == "2026-12-04"
 
 
 def test_liquid_from_api_with_a_liquid_aliquot():
-    res = run(
+    args = (
         "liquid",
         "--dose",
         "4.5 mg",
@@ -348,15 +352,22 @@ def test_liquid_from_api_with_a_liquid_aliquot():
         "--format",
         "json",
     )
+    res = run(*args)
+    # 4.5 mL is not a mark of the 5 mL syringe in 0.2 mL: refused, never read as 4.6 mL
+    assert res.exit_code == 1, res.output
+    assert "--syringe" in res.output and "2.5 mg/mL (1.8 mL on the 5 mL oral syringe)" in res.output
+    assert "Traceback" not in res.output
+    res = run(*[a if a != "1 mg/mL" else "2.5 mg/mL" for a in args])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     plan = data["batch"]["plan"]
     assert (plan["weighed"]["value"], plan["stock_volume"]["value"], plan["aliquot"]["value"]) == (
         "120",
-        "20",
+        "8",
         "5",
     )
-    assert "dose-off-graduation" in {w["code"] for w in data["warnings"]}
+    assert data["dose_measured"] == {"value": "1.8", "unit": "mL"}
+    assert "dose-off-graduation" not in {w["code"] for w in data["warnings"]}
 
 
 def test_declared_vehicle_flavour_and_study():
@@ -505,7 +516,7 @@ def test_liquid_and_drops_refusals_name_the_option(base, flag, value, fragment):
         (
             DROPS,
             ["--concentration", "5 mg/mL", "--dose-tolerance", "2 %"],
-            "beyond the 2 % tolerance",
+            "14.4 drops, not a whole number",
         ),
     ],
 )

@@ -253,12 +253,15 @@ def test_a_count_beyond_a_plausible_batch_is_refused(name):
 
 
 def test_a_liquid_volume_beyond_one_batch_is_refused():
-    """1 mg at 0.1 mg/mL is 10 mL a dose; a year of it is 3650 mL, more than 1000 mL."""
+    """1 mg at 0.1 mg/mL is 10 mL a dose; four a day for 30 days (within the 35-day BUD of the
+    preserved vehicle, so one fill) is 1200 mL, more than 1000 mL."""
     err = refused(
         "liquid",
         dose=lc.mass("1 mg"),
         concentration=Quantity(Decimal("0.1"), Unit.MG_PER_ML),
-        days_supply=365,
+        doses_per_day=Decimal(4),
+        days_supply=30,
+        vehicle=lc.VehicleLot(vehicle=lc.vehicle("nz-preserved"), lot="V1", expiry=orders.EXP),
     )
     assert (type(err), err.code, err.field) == (lc.FormulationError, "too-large", "volume")
     assert "split the order" in err.message

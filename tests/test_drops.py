@@ -133,7 +133,8 @@ def test_golden_drops_with_a_calibrated_dropper():
     one dose = 9 / 16 = 0.5625 mL; dispense 30 x 0.5625 = 16.875 mL; batch 17.71875 mL
     -> 18 mL (25 mL cylinder, 0.5 mL marks); drug 8 x 18 = 144 mg = 144.72362 mg of powder
     (>= 50 mg: weigh directly) -> 145 mg; made up to 18 x 145 / 144.72362 = 18.034 -> 18 mL
-    (+0.19 %). BUD: preserved aqueous 35 days -> 2026-12-25 (30 days fit: one fill).
+    (+0.19 %); the 16.875 mL to dispense are packed on the cylinder's marks: 17 mL.
+    BUD: preserved aqueous 35 days -> 2026-12-25 (30 days fit: one fill).
     """
     r = lc.formulate_drops(order())
     assert r.drops_per_ml == Quantity(16, Unit.DROP_PER_ML)
@@ -144,7 +145,8 @@ def test_golden_drops_with_a_calibrated_dropper():
     assert r.dose_delivered == lc.mass("4.5 mg") and r.dose_deviation.magnitude == 0
     assert r.dose_volume == lc.volume("0.5625 mL")
     b = r.batch
-    assert b.dispense_volume == lc.volume("16.875 mL")
+    assert b.dispense_volume == lc.volume("17 mL")
+    assert step_result(r, "dispense-volume") == Decimal("16.875")
     assert b.plan is not None and b.plan.direct
     assert b.plan.target_volume == lc.volume("18 mL")
     assert b.plan.weighed == lc.mass("145 mg")
@@ -204,22 +206,39 @@ def test_implausible_calibrations_refused(drops, volume, field):
 # --- whole drops, never silently rounded ---------------------------------------------------------
 
 
-def test_rounded_drops_are_reported_and_refused_beyond_the_tolerance():
-    """5 mg/mL at 16 drops/mL is 0.3125 mg a drop: 4.5 mg is 14.4 drops; 14 drops deliver
-    4.375 mg (-2.78 %), within 5 %: warned, with 8 mg/mL (9 drops) suggested; with a 2 %
-    tolerance it is refused."""
-    r = lc.formulate_drops(order(concentration=mg_ml("5")))
-    assert r.drops_per_dose == 14
-    assert r.dose_delivered == lc.mass("4.375 mg")
-    assert r.dose_deviation.magnitude.quantize(Decimal("0.01")) == Decimal("-2.78")
-    assert "drop-dose-rounded" in codes(r)
-    assert r.suggested_concentration == mg_ml("8")
-    message = next(w.message for w in r.warnings if w.code == "drop-dose-rounded")
-    assert "8 mg/mL" in message and "9 drops" in message
+def test_a_dose_that_is_not_whole_drops_is_refused_with_concentrations_that_work():
+    """5 mg/mL at 16 drops/mL is 0.3125 mg a drop: 4.5 mg is 14.4 drops; 14 drops would deliver
+    4.375 mg (-2.78 %), so it is refused, naming concentrations that give whole drops (9.6 mg/mL
+    gives 7.5 drops, no; 12 mg/mL gives 6, 14.4 mg/mL 5, 10.29 mg/mL 7), whatever the order's
+    dose tolerance."""
+    for tolerance in (None, lc.percent("5 %")):
+        with pytest.raises(lc.FormulationError) as info:
+            lc.formulate_drops(order(concentration=mg_ml("5"), dose_tolerance=tolerance))
+        assert info.value.code == "dose-not-whole-drops"
+        assert info.value.field == "concentration"
+        message = str(info.value)
+        assert "14.4 drops" in message and "12 mg/mL (6 drops)" in message
+        assert "4.375" not in message
+
+
+def test_whole_drops_within_the_stated_figures_of_the_concentration():
+    """20 drops into 0.9 mL (22.22... drops/mL): 22.22 mg/mL (1 mg a drop, written to 4
+    figures) makes 0.9999 mg a drop; 5 mg is 5.0005 drops, and 5 drops deliver 4.9995 mg
+    (-0.01 %, within the 0.05 % the concentration is stated to): 5 whole drops, and the label
+    states the prescribed 5 mg. At 22.1 mg/mL (0.9945 mg a drop) 5 mg is 5.028 drops: refused."""
+    cal = lc.calibrate_dropper(drops=20, volume=lc.volume("0.9 mL"), dropper="d")
+    r = lc.formulate_drops(
+        order(calibration=cal, concentration=mg_ml("22.22"), dose=lc.mass("5 mg"))
+    )
+    assert r.drops_per_dose == 5
+    assert abs(r.dose_deviation.magnitude) <= Decimal("0.05")
+    assert r.label.dose_measure == "5 drops (5 mg) under the tongue"
+    assert r.per_drop == Quantity(Decimal("0.9999"), Unit.MG_PER_DROP)
     with pytest.raises(lc.FormulationError) as info:
-        lc.formulate_drops(order(concentration=mg_ml("5"), dose_tolerance=lc.percent("2 %")))
-    assert info.value.code == "drop-dose-beyond-tolerance"
-    assert info.value.field == "concentration"
+        lc.formulate_drops(
+            order(calibration=cal, concentration=mg_ml("22.1"), dose=lc.mass("5 mg"))
+        )
+    assert info.value.code == "dose-not-whole-drops"
 
 
 @pytest.mark.parametrize(
@@ -301,7 +320,7 @@ drops_orders = st.builds(
     decimals("0", "10", 1),
 )
 ALLOWED = {
-    "drop-dose-beyond-tolerance",
+    "dose-not-whole-drops",
     "drops-above-cap",
     "dose-below-one-drop",
     "no-liquid-plan",
@@ -320,20 +339,18 @@ def made(o: lc.DropsOrder) -> lc.DropsResult | None:
 
 
 @given(drops_orders)
-def test_delivered_doses_stay_within_the_tolerance_or_are_refused(o):
+def test_every_dose_is_whole_drops_or_refused(o):
     r = made(o)
     if r is None:
         return
-    assert abs(r.dose_deviation.magnitude) <= o.dose_tolerance.magnitude  # type: ignore[union-attr]
+    # whole drops within the 4 significant figures the concentration is written to
+    assert abs(r.dose_deviation.magnitude) <= Decimal("0.05")
     assert 1 <= r.drops_per_dose <= r.max_drops
     exact = step_result(r, "drops-exact")
-    if exact != r.drops_per_dose:
-        assert "drop-dose-rounded" in codes(r)
-    else:
-        assert r.dose_deviation.magnitude == 0
+    assert abs(exact - r.drops_per_dose) <= r.drops_per_dose * Decimal("0.0005")
+    assert f"{r.drops_per_dose} drops ({r.dose})" in r.label.dose_measure
+    assert "dose-tolerance-ignored" in codes(r)
     if o.concentration is None:
-        # the suggestion is written to 4 significant figures: at most 0.05 % off whole drops
-        assert abs(r.dose_deviation.magnitude) <= Decimal("0.05")
         assert r.suggested_drops == r.drops_per_dose
 
 

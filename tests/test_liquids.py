@@ -21,7 +21,7 @@ from ldncompound import Quantity, Unit
 
 DAY = dt.date(2026, 11, 21)
 EXP = dt.date(2028, 1, 1)
-TINY = Decimal("1e-28")
+TINY = Decimal("1e-26")  # quantities keep 28 significant digits
 ONCE = Decimal(1)
 SYRINGE_5_FINE = lc.MeasuringDevice.declared(
     name="5 mL oral syringe",
@@ -90,38 +90,47 @@ def test_golden_1_mg_ml_from_50_mg_tablets_for_30_days():
     2026-11-21; storage by default (refrigerator).
 
     dose volume = 4.5 / 1 = 4.5 mL (a mark of the syringe, 90 % of it)
-    dispense = 30 x 1 x 4.5 = 135 mL; batch = 135 x 1.05 = 141.75 mL
-    one tablet makes 50 / 1 = 50 mL; tablets = ceil(141.75 / 50) = 3 -> 150 mL (250 mL cylinder)
     BUD: non-preserved aqueous, 14 days, refrigerated, day 1 = 2026-11-21 -> 2026-12-04
-    30 days > 14 days -> 3 fills of 10 days (45 mL each)
+    30 days > 14 days -> 3 fills of 10 days: this batch is fill 1 (days 1-10)
+    dispense = 10 x 1 x 4.5 = 45 mL; batch = 45 x 1.05 = 47.25 mL
+    one tablet makes 50 / 1 = 50 mL; tablets = ceil(47.25 / 50) = 1 -> 50 mL (50 mL cylinder)
+    fills 2 and 3: days 11-20 on 2026-12-01 and days 21-30 on 2026-12-11, 45 mL each
     """
     r = lc.formulate_liquid(order(days_supply=30, source=tablets()))
     b = r.batch
     assert r.dose_volume == lc.volume("4.5 mL")
     assert r.dose_measured == r.dose_volume and r.dose_delivered == lc.mass("4.5 mg")
     assert r.dose_deviation.magnitude == 0
-    assert b.dispense_volume == lc.volume("135 mL")
-    assert b.batch_volume == lc.volume("141.75 mL")
+    assert b.dispense_volume == lc.volume("45 mL")
+    assert b.batch_volume == lc.volume("47.25 mL")
     assert b.volume_per_tablet == lc.volume("50 mL")
-    assert b.tablets == 3
-    assert b.final_volume == lc.volume("150 mL")
-    assert b.final_device.key == "cylinder-250ml"
-    assert b.drug_in_batch == lc.mass("150 mg")
+    assert b.tablets == 1
+    assert b.final_volume == lc.volume("50 mL")
+    assert b.final_device.key == "cylinder-50ml"
+    assert b.drug_in_batch == lc.mass("50 mg")
     assert b.concentration_planned == mg_ml("1")
     assert b.plan is None and b.balance is None
     assert b.suspension and b.shake_well
     assert r.bud.category is lc.BudCategory.AQUEOUS_NONPRESERVED
     assert r.bud.storage is lc.Storage.REFRIGERATOR
     assert (r.bud.date, r.bud.days) == (dt.date(2026, 12, 4), 14)
-    assert r.fills == lc.FillPlan(
-        days_supply=30, fills=3, days_per_fill=10, volume_per_fill=lc.volume("45 mL")
-    )
-    assert {"bud-shorter-than-supply", "suspension-shake-well", "allergen-lactose"} <= codes(r)
+    assert r.fills is not None
+    assert (r.fills.days_supply, r.fills.fills, r.fills.days_per_fill) == (30, 3, 10)
+    assert [
+        (f.number, f.first_day, f.last_day, f.compounded_on, str(f.volume))
+        for f in r.fills.schedule
+    ] == [
+        (1, 1, 10, dt.date(2026, 11, 21), "45 mL"),
+        (2, 11, 20, dt.date(2026, 12, 1), "45 mL"),
+        (3, 21, 30, dt.date(2026, 12, 11), "45 mL"),
+    ]
+    assert r.label.quantity == lc.volume("45 mL")
+    assert {"supply-split-into-fills", "suspension-shake-well", "allergen-lactose"} <= codes(r)
     assert "balance-assumed" not in codes(r)
     assert r.label.dosage_form == "oral suspension"
     assert "Shake well before use." in r.label.auxiliary
     assert r.label.strength == mg_ml("1")
-    assert [str(m.amount) for m in b.measurements] == ["3 tablets", "150 mL"]
+    assert [str(m.amount) for m in b.measurements] == ["1 tablets", "50 mL"]
     with pytest.raises(lc.FormulationError) as info:
         lc.formulate_liquid(order(days_supply=30, source=tablets(), storage=lc.Storage.ROOM))
     assert info.value.code == "storage-not-allowed"
@@ -267,23 +276,49 @@ def test_syringe_chosen_for_a_given_concentration():
     assert "syringe" in {d.field for d in r.defaults}
 
 
-def test_dose_off_the_graduations_is_reported_never_silently_rounded():
-    """4.5 mL on the 5 mL syringe in 0.2 mL: read as 4.6 mL it delivers 4.6 mg (+2.22 %), within
-    5 %: a warning with the delivered dose. 0.3 mg -> 0.3 mL, read as 0.4 mL (+33 %): refused."""
-    r = lc.formulate_liquid(order(syringe=lc.device("oral-5ml")))
-    assert r.dose_volume == lc.volume("4.5 mL")
-    assert r.dose_measured == lc.volume("4.6 mL")
-    assert r.dose_delivered == lc.mass("4.6 mg")
-    assert r.dose_deviation.magnitude.quantize(Decimal("0.01")) == Decimal("2.22")
-    assert "dose-off-graduation" in codes(r)
-    assert "4.6 mg" in r.label.dose_measure
+def test_a_dose_off_the_graduations_is_refused_with_the_choices_that_work():
+    """4.5 mL on the 5 mL syringe in 0.2 mL is not a mark: read as 4.6 mL it would deliver
+    4.6 mg (+2.2 %), so it is refused, listing what measures 4.5 mg exactly: 0.5 mg/mL (9 mL on
+    the 10 mL syringe), 2.5 mg/mL (1.8 mL, a mark of the named syringe itself) and 5 mg/mL (0.9 mL
+    on the 1 mL one). At 1 mg/mL without a syringe no table syringe has 4.5 mL on a mark: refused too."""
+    with pytest.raises(lc.FormulationError) as info:
+        lc.formulate_liquid(order(syringe=lc.device("oral-5ml")))
+    assert info.value.code == "dose-off-graduation"
+    assert info.value.field == "syringe"
+    message = str(info.value)
+    assert "0.5 mg/mL (9 mL on the 10 mL oral syringe)" in message
+    assert "2.5 mg/mL (1.8 mL on the 5 mL oral syringe)" in message
+    assert "5 mg/mL (0.9 mL on the 1 mL oral syringe)" in message
+    assert "4.6" not in message
+    with pytest.raises(lc.FormulationError) as info:
+        lc.formulate_liquid(order(syringe=None))
+    assert (info.value.code, info.value.field) == ("dose-off-graduation", "concentration")
+    assert "0.5 mg/mL (9 mL on the 10 mL oral syringe)" in str(info.value)
     with pytest.raises(lc.FormulationError) as info:
         lc.formulate_liquid(order(dose=lc.mass("0.3 mg"), syringe=lc.device("oral-5ml")))
     assert info.value.code == "dose-off-graduation"
-    assert info.value.field == "syringe"
+    # a declared syringe with the dose on its scale measures it exactly
+    r = lc.formulate_liquid(order(syringe=SYRINGE_5_FINE))
+    assert r.dose_measured == lc.volume("4.5 mL") and "4.5 mL (4.5 mg)" in r.label.dose_measure
+
+
+def test_a_dose_tolerance_on_the_order_never_moves_a_dose():
+    r = lc.formulate_liquid(order(dose_tolerance=lc.percent("5 %")))
+    assert "dose-tolerance-ignored" in codes(r)
     with pytest.raises(lc.FormulationError) as info:
-        lc.formulate_liquid(order(syringe=lc.device("oral-5ml"), dose_tolerance=lc.percent("2 %")))
+        lc.formulate_liquid(order(syringe=lc.device("oral-5ml"), dose_tolerance=lc.percent("5 %")))
     assert info.value.code == "dose-off-graduation"
+
+
+def test_without_a_syringe_the_suggestion_tries_every_syringe():
+    """An equipment list whose only oral syringe is the 10 mL one: the default 5 mL syringe is
+    not at hand, so the suggestion uses the 10 mL one."""
+    ten = lc.device("oral-10ml")
+    cylinders = tuple(d for d in lc.DEVICES if d.kind is lc.DeviceKind.GRADUATED_CYLINDER)
+    r = lc.formulate_liquid(
+        order(concentration=None, syringe=None, dose=lc.mass("0.3 mg"), equipment=(ten, *cylinders))
+    )
+    assert r.syringe.on_scale(r.dose_volume.m_as(Unit.ML))
 
 
 def test_small_volumes_are_always_warned_about():
@@ -470,7 +505,6 @@ def test_every_library_default_is_echoed():
         "vehicle",
         "measurable_fraction",
         "rounding_tolerance",
-        "dose_tolerance",
         "solubility",
         "syringe",
         "concentration",
@@ -597,16 +631,13 @@ def test_concentration_times_volume_is_the_drug_in_the_batch(o):
 
 
 @given(liquid_orders)
-def test_a_dose_off_the_syringe_graduations_always_carries_a_warning(o):
+def test_every_dose_is_a_graduation_of_its_syringe(o):
     r = made(o)
     assume(r is not None)
     volume = r.dose_volume.m_as(Unit.ML)
-    assert r.syringe.on_scale(r.dose_measured.m_as(Unit.ML))
-    if not r.syringe.on_scale(volume):
-        assert "dose-off-graduation" in codes(r)
-        assert abs(r.dose_deviation.magnitude) <= 5
-    else:
-        assert r.dose_measured == r.dose_volume and r.dose_deviation.magnitude == 0
+    assert r.syringe.on_scale(volume)
+    assert r.dose_measured == r.dose_volume and r.dose_deviation.magnitude == 0
+    assert r.dose_delivered == r.dose
     if volume <= Decimal("0.1"):
         assert "dose-volume-tiny" in codes(r)
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+import ldncompound as lc
 from ldncompound._numbers import CONTEXT, plain
 
 
@@ -46,3 +47,17 @@ def test_plain_edge_cases():
         "Infinity",
     ):
         assert plain(Decimal(text)) == _normalised(Decimal(text)), text
+
+
+def test_tidy_removes_the_noise_of_the_34_digit_context():
+    from ldncompound._numbers import tidy  # noqa: PLC0415
+
+    noisy = Decimal("3.963999999999999999999999999999999")
+    assert tidy(noisy) == Decimal("3.964") and str(tidy(noisy)) == "3.964"
+    assert tidy(Decimal("5.199999999999999999999999999999999")) == Decimal("5.2")
+    assert tidy(Decimal("0.5000000000000000000000000000000001")) == Decimal("0.5")
+    third = Decimal(1) / Decimal(3)
+    assert tidy(third) == Decimal("0." + "3" * 28)  # a repeating value keeps 28 digits
+    assert tidy(Decimal("4.5")) == Decimal("4.5")  # short values are untouched
+    assert tidy(Decimal("0.1030927835051546391752577")) == Decimal("0.1030927835051546391752577")
+    assert lc.Quantity(noisy, lc.Unit.MG).magnitude == Decimal("3.964")

@@ -20,7 +20,7 @@ from ldncompound import Quantity, Unit
 
 EXP = dt.date(2028, 1, 1)
 DAY = dt.date(2026, 11, 21)
-TINY = Decimal("1e-24")
+TINY = Decimal("1e-22")  # quantities keep 28 significant digits (units of ~1000 mg)
 
 
 def mg(text: str | int) -> Quantity:

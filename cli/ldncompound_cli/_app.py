@@ -773,7 +773,7 @@ LIQUID_OPTIONS = (
     ),
     click.option(
         "--dose-tolerance",
-        help="largest dose change from rounding to a graduation or to whole drops [default: 5 %]",
+        help="ignored: a dose is measured exactly on a graduation or in whole drops, or refused",
     ),
     click.option("--compounded-on", help="compounding date [default: today]"),
     click.option(
