@@ -80,8 +80,11 @@ from ._parse import (
 )
 from ._qc import WeightCheck, WeightWindow, check_weights
 from ._records import (
+    RECORD_ACKNOWLEDGEABLE,
     RECORD_SCHEMA,
+    UNCHECKABLE_FIELDS,
     VERIFY_SCHEMA,
+    Acknowledgement,
     ActualWeighing,
     CompoundingRecord,
     Difference,
@@ -90,6 +93,7 @@ from ._records import (
     VerifyReport,
     WeighingCheck,
     make_record,
+    read_record,
     verify_record,
 )
 from ._schemas import json_schema, json_schemas
@@ -161,13 +165,16 @@ __all__ = [
     "NALTREXONE",
     "NOMINAL_DROPPER",
     "PROTOCOLS",
+    "RECORD_ACKNOWLEDGEABLE",
     "RECORD_SCHEMA",
     "TITRATION_SCHEMA",
     "TROCHES_SCHEMA",
     "TROCHE_BASES",
     "TROCHE_MOLDS",
+    "UNCHECKABLE_FIELDS",
     "VEHICLES",
     "VERIFY_SCHEMA",
+    "Acknowledgement",
     "ActualWeighing",
     "Additive",
     "AdditiveRole",
@@ -309,6 +316,7 @@ __all__ = [
     "plan_solid",
     "plan_titration",
     "protocol_steps",
+    "read_record",
     "registry",
     "render_label",
     "render_worksheet",
