@@ -861,7 +861,7 @@ def _weighing_check(planned: Any, actual: Quantity, tolerance: Quantity) -> Weig
 
 def _path(prefix: str, cattrs_path: str) -> str:
     """``result`` + ``$.order.count`` -> ``result.order.count``."""
-    rest = cattrs_path.removeprefix("$")
+    rest = re.sub(r"\[['\"](.*?)['\"]\]", r".\1", cattrs_path.removeprefix("$"))
     if not prefix:
         return rest.lstrip(".")
     return prefix + rest
@@ -912,15 +912,38 @@ def _structure(data: Any, cls: type[Any], prefix: str) -> Any:
             sentence, where = describe(err, cls), "$"
         path = _path(prefix, where) or prefix
         if sentence.startswith("."):
-            below, _, _rest = sentence[1:].partition(":")
-            below = below.split(" ", 1)[0]
-            path = f"{path}.{below}" if path else below
-            sentence = sentence[1 + len(below) :]
+            own = sentence[1:].partition(":")[0].split(" ", 1)[0]
+            sentence = sentence[1 + len(own) :]
+            below = _below(data, where, own)
+            if below:
+                path = f"{path}.{below}" if path else below
         code = inner[0].code if inner else "not-a-record"
         path = printable(path)
         raise InputError(
             printable(f"{path or 'record'}{sentence}"), field=path or None, code=code
         ) from None
+
+
+def _below(data: Any, where: str, own: str) -> str:
+    """The part of a validator's own field name (``device.graduation``) that is a path below
+    ``where`` in ``data`` (``graduation``), or nothing when none of it is."""
+    node = data
+    for name, index, key in re.findall(r"\.([^.\[]+)|\[(\d+)\]|\[['\"](.*?)['\"]\]", where):
+        try:
+            node = node[int(index)] if index else node[name or key]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    parts = own.split(".")
+    for start in range(len(parts)):
+        found, inner = True, node
+        for part in parts[start:]:
+            if not isinstance(inner, dict) or part not in inner:
+                found = False
+                break
+            inner = inner[part]
+        if found:
+            return ".".join(parts[start:])
+    return ""
 
 
 def _first_mismatch(data: Any, written: Any, path: str) -> tuple[str, Any, Any] | None:  # noqa: PLR0911 - one return per kind of mismatch
