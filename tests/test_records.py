@@ -282,7 +282,7 @@ def test_verify_names_an_unknown_or_doubled_table_value():
             ["acknowledged"],
             [{"code": "x", "reason": "r"}],
             "unknown-acknowledgement",
-            "acknowledged[0].acknowledge.code",
+            "acknowledged[0].code",
         ),
     ],
 )
