@@ -640,10 +640,8 @@ def _weighings(
                 found=f"weighing {a.number} once (also actual_weighings[{seen[a.number]}])",
             )
         seen.setdefault(a.number, i)
-        if check is None and i < len(stored):
-            check = stored[i]
-        if check is not None:
-            checks.append(check)
+        # only a stored record's weighing can be unmatched here (make_record raised above)
+        checks.append(check if check is not None else stored[i])
     warnings = [
         ResultWarning(
             code="weighing-outside-tolerance",

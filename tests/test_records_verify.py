@@ -464,3 +464,72 @@ def test_cli_record_text_shows_lots_and_both_warnings(files):
 
 def test_the_day_is_frozen_for_records():
     assert _capsule_record().compounded_on == dt.date(2026, 11, 21)
+
+
+def test_a_tolerance_or_a_weight_of_the_wrong_kind_is_refused_and_reported():
+    r = _capsule_result()
+    with pytest.raises(lc.DimensionError) as info:
+        lc.make_record(r, record_id="X", compounded_by="A", weighing_tolerance=lc.mass("5 mg"))
+    assert info.value.field == "weighing_tolerance"
+    with pytest.raises(lc.DimensionError) as info:
+        lc.make_record(
+            r,
+            record_id="X",
+            compounded_by="A",
+            actual_weighings=(lc.ActualWeighing(number=1, amount=lc.volume("5 mL")),),
+        )
+    assert info.value.field == "actual_weighings[1]"
+    d = _data()
+    d["weighing_tolerance"] = {"value": "5", "unit": "mg"}
+    d["defaults"] = []
+    d["actual_weighings"][0]["actual"] = {"value": "5", "unit": "mL"}
+    fields = _fields(d)
+    assert "weighing_tolerance" in fields and "actual_weighings[0].actual" in fields
+    d = _data()
+    d["weighing_tolerance"] = {"value": "0", "unit": "%"}
+    d["defaults"] = []
+    assert "weighing_tolerance" in _fields(d)
+
+
+def test_a_record_with_an_unplanned_weighing_still_checks_the_others():
+    d = _data()
+    d["actual_weighings"][0]["number"] = 99
+    d["actual_weighings"][1]["deviation"]["value"] = "3"
+    fields = _fields(d)
+    assert "actual_weighings[0].number" in fields and "actual_weighings[1].deviation" in fields
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "field"),
+    [
+        (b'{"a": 1, "a": 2}', "duplicate-field", "a"),
+        (b'{"a": [1, {"b": NaN}]}', "not-a-number", "a[1].b"),
+        (b'{"a": -Infinity}', "not-a-number", "a"),
+        (b'{"a": 1.5}', "not-a-number", "a"),
+        (b'{"a": 1e400}', "not-a-number", "a"),
+        (b'{"a": 1' + b"0" * 30 + b"}", "not-a-number", "a"),
+        ('{"a": "\uff15\uff19"}'.encode(), "non-ascii-digit", "a"),
+        (b'{"a": }', "bad-json", "RECORD"),
+        (b"\xff{}", "bad-encoding", "RECORD"),
+        (b"[" * 100_000, "bad-json", "RECORD"),
+    ],
+)
+def test_loads_strict_refuses_what_the_library_never_writes(text, code, field):
+    from ldncompound._json import loads_strict  # noqa: PLC0415
+
+    with pytest.raises(lc.InputError) as info:
+        loads_strict(text, what="RECORD")
+    assert (info.value.code, info.value.field) == (code, field)
+    assert info.value.message.startswith("RECORD: ") and "\n" not in info.value.message
+    assert loads_strict('{"a": [1, "x", null, true]}', what="R") == {"a": [1, "x", None, True]}
+
+
+def test_plain_data_refuses_nesting_deeper_than_python_can_walk():
+    from ldncompound._json import plain_data  # noqa: PLC0415
+
+    deep: Any = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(lc.InputError) as info:
+        plain_data(deep, what="record")
+    assert info.value.code == "too-deep"
