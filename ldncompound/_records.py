@@ -1046,6 +1046,8 @@ def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if type(a) is type(b) and a == b:  # the same text (bool and int are told apart)
+        return True
     if isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) == {"value", "unit"}:
         try:
             qa, qb = Quantity.from_json(a), Quantity.from_json(b)

@@ -149,10 +149,7 @@ def reported(data: dict[str, Any], path: str) -> bool:
     )
 
 
-@settings(
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    max_examples=2 * settings.default.max_examples,
-)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(made_records(), st.data())
 def test_changing_any_number_of_a_record_is_reported(record, data):
     assert lc.verify_record(record).ok, lc.verify_record(record).differences
