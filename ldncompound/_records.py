@@ -1033,7 +1033,7 @@ def record_from_json(data: Any) -> CompoundingRecord:
 
 def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
     if isinstance(value, dict):
-        if set(value) == {"value", "unit"} or path.startswith("warnings["):
+        if set(value) == {"value", "unit"}:
             yield path, value
             return
         for k, v in value.items():
@@ -1098,9 +1098,41 @@ def _computed_from(path: str) -> tuple[str, ...]:
 _NOT_DIFFED = ("library_version", "result.library_version")
 
 
+def _warnings(recorded: list[Any], found: list[Any]) -> list[Difference]:
+    """The record's warnings against those it gives when made again, in any order: one
+    recorded that it does not give, or one it gives that is not recorded."""
+    sources = _computed_from("warnings")
+    left = list(found)
+    out = []
+    for i, w in enumerate(recorded):
+        if w in left:
+            left.remove(w)
+        else:
+            out.append(
+                Difference(
+                    field=f"warnings[{i}]",
+                    recorded=_show(w),
+                    found="<absent>",
+                    reason="is not a warning this record gives",
+                    computed_from=sources,
+                )
+            )
+    out += [
+        Difference(
+            field="warnings",
+            recorded="<absent>",
+            found=_show(w),
+            reason="a warning this record gives is not recorded",
+            computed_from=sources,
+        )
+        for w in left
+    ]
+    return out
+
+
 def _diff(recorded: Any, found: Any) -> list[Difference]:
-    recorded = {k: v for k, v in recorded.items() if k != "table_values"}
-    found = {k: v for k, v in found.items() if k != "table_values"}
+    recorded = {k: v for k, v in recorded.items() if k not in ("table_values", "warnings")}
+    found = {k: v for k, v in found.items() if k not in ("table_values", "warnings")}
     left = dict(_leaves(recorded, ""))
     right = dict(_leaves(found, ""))
     out = []
@@ -1298,7 +1330,9 @@ def verify_record(data: Any) -> VerifyReport:
     problems = _Problems(strict=False)
     remade = _assemble(recomputed, _bench(record), problems, stored=record.actual_weighings)
     differences += problems.found
-    differences += _diff(data, to_json(remade))
+    written = to_json(remade)
+    differences += _diff(data, written)
+    differences += _warnings(data["warnings"], written["warnings"])
     checked.append("every figure of the result, recomputed from the stored order")
     checked.append("the master formulation record, derived again from the result")
     differences += _tables(data["table_values"], remade.table_values)

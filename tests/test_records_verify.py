@@ -323,7 +323,7 @@ def test_removed_or_duplicated_unit_weights_and_weighings_are_reported():
     assert any(f.startswith("weight_check") or f == "unit_weights" for f in _fields(d))
     d = _data()
     d["actual_weighings"] = []
-    assert "warnings[0]" in _fields(d)  # the record no longer says the weighings are missing
+    assert "warnings" in _fields(d)  # the record no longer says the weighings are missing
     d = _data()
     d["actual_weighings"].append(d["actual_weighings"][1])
     assert f"actual_weighings[{len(d['actual_weighings']) - 1}].number" in _fields(d)
@@ -335,7 +335,7 @@ def test_edited_warnings_and_defaults_are_reported():
     assert _fields(d) == ["warnings[0]"]
     d = _data(verified_by=None)
     d["warnings"] = []
-    assert _fields(d) == ["warnings[0]"]
+    assert _fields(d) == ["warnings"]
     d = _data()
     d["defaults"][0]["value"]["value"] = "50"
     assert "defaults[0].value" in _fields(d)
@@ -530,3 +530,16 @@ def test_plain_data_refuses_nesting_deeper_than_python_can_walk():
     with pytest.raises(lc.InputError) as info:
         plain_data(deep, what="record")
     assert info.value.code == "too-deep"
+
+
+def test_an_edited_warning_is_reported_as_recorded_and_as_missing():
+    d = _data(verified_by=None)
+    d["warnings"][0]["message"] = "Verified by telephone."
+    found = lc.verify_record(d).differences
+    assert [(x.field, x.found) for x in found] == [
+        ("warnings[0]", "<absent>"),
+        (
+            "warnings",
+            "[not-verified] No verifier is recorded; the record must be reviewed before release.",
+        ),
+    ]
