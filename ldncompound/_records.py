@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import types
 import typing
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -897,10 +898,18 @@ def _structure(data: Any, cls: type[Any], prefix: str) -> Any:
                 )
             if isinstance(exc, KeyError):
                 return " is missing; expected every field this library writes."
+            held = [a for a in typing.get_args(type_) if a is not type(None)]
+            if typing.get_origin(type_) in (types.UnionType, typing.Union) and len(held) == 1:
+                type_ = held[0]  # an optional field: what it holds when it holds something
             origin = typing.get_origin(type_) or type_
-            name = {tuple: "a list", list: "a list", dict: "an object"}.get(
-                origin, f"a {getattr(type_, '__name__', type_)} object"
-            )
+            name = {
+                tuple: "a list",
+                list: "a list",
+                dict: "an object",
+                int: "a whole number",
+                str: "text",
+                bool: "true or false",
+            }.get(origin, f"a {getattr(type_, '__name__', type_)} object")
             return f" is not {name} as this library writes it ({type(exc).__name__})."
 
         if isinstance(err, cattrs.BaseValidationError):
