@@ -272,6 +272,8 @@ def test_verify_names_an_unknown_or_doubled_table_value():
         (["unit_weights", 0, "value"], "１５０", "non-ascii-digit", "unit_weights[0].value"),
         (["unit_weights", 0, "value"], "150.0", "not-as-written", "unit_weights[0].value"),
         (["yield_units"], "33", "not-as-written", "yield_units"),
+        (["yield_units"], "abc", "not-a-record", "yield_units"),
+        (["result", "order", "count"], "abc", "not-a-record", "result.order.count"),
         (["yield_units"], True, "not-as-written", "yield_units"),
         (["yield_units"], 33.0, "not-a-number", "yield_units"),
         (["yield_units"], float("nan"), "not-a-number", "yield_units"),
