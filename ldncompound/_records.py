@@ -3,10 +3,16 @@
 A :class:`CompoundingRecord` holds the whole result (which holds the order it was computed
 from), the master formulation record derived from it, who compounded and who verified, what
 was actually weighed, the QC weights and yield, deviations, the library version, and every
-table value the calculation used. :func:`verify_record` recomputes the result from the
-stored order and reports every difference by field, checks actual weights against their
-tolerances, checks stored table values against the library's, and says what it cannot check.
-Contents follow USP <795> (2023) as summarised in domain.md §2.2-2.3.
+table value the calculation used. Contents follow USP <795> (2023) as summarised in
+domain.md §2.2-2.3.
+
+:func:`verify_record` trusts nothing it can recompute: it reads the record strictly
+(:func:`read_record`), recomputes the result from the stored order, makes the whole record
+again from the raw bench inputs (:class:`_Bench`: actual weights, unit weights, yield,
+tolerance, names) with the same code :func:`make_record` uses (:func:`_assemble`), and
+reports every figure that differs by path, with the fields it is computed from. Policy
+figures (the weighing tolerance) and table values are the library's own; what it cannot
+check is listed (:data:`CANNOT_CHECK`, :data:`UNCHECKABLE_FIELDS`).
 """
 
 from __future__ import annotations
