@@ -85,8 +85,11 @@ from ._parse import (
 )
 from ._qc import WeightCheck, WeightWindow, check_weights
 from ._records import (
+    RECORD_ACKNOWLEDGEABLE,
     RECORD_SCHEMA,
+    UNCHECKABLE_FIELDS,
     VERIFY_SCHEMA,
+    Acknowledgement,
     ActualWeighing,
     CompoundingRecord,
     Difference,
@@ -95,6 +98,7 @@ from ._records import (
     VerifyReport,
     WeighingCheck,
     make_record,
+    read_record,
     verify_record,
 )
 from ._schemas import json_schema, json_schemas
@@ -170,14 +174,17 @@ __all__ = [
     "NALTREXONE",
     "NOMINAL_DROPPER",
     "PROTOCOLS",
+    "RECORD_ACKNOWLEDGEABLE",
     "RECORD_SCHEMA",
     "ROUTE_CODES",
     "TITRATION_SCHEMA",
     "TROCHES_SCHEMA",
     "TROCHE_BASES",
     "TROCHE_MOLDS",
+    "UNCHECKABLE_FIELDS",
     "VEHICLES",
     "VERIFY_SCHEMA",
+    "Acknowledgement",
     "ActualWeighing",
     "Additive",
     "AdditiveRole",
@@ -324,6 +331,7 @@ __all__ = [
     "plan_titration",
     "protocol_steps",
     "read_json",
+    "read_record",
     "read_result",
     "registry",
     "render_label",

@@ -271,11 +271,15 @@ def check_supply(bud: BeyondUseDate, days_supply: int, rec: Recorder, *, field: 
     """Warn when the BUD is shorter than the days' supply; return the number of fills needed."""
     if days_supply <= bud.days:
         return 1
-    fills = -(-days_supply // bud.days)
+    # a BUD of 0 days (day-0 counting, a component expiring on the compounding day) still
+    # lets the preparation be used on the day it is made: one day per fill, never a division
+    # by zero
+    per_fill = max(bud.days, 1)
+    fills = -(-days_supply // per_fill)
     rec.warn(
         "bud-shorter-than-supply",
         f"The BUD allows {bud.days} days but the order covers {days_supply} days; dispense in "
-        f"{fills} fills of at most {bud.days} days each.",
+        f"{fills} fills of at most {per_fill} days each.",
         field,
     )
     return fills

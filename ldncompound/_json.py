@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import re
 import threading
 import types
 import typing
@@ -32,7 +33,7 @@ import attrs
 import orjson
 
 from ._drug import BUILTIN_DRUGS, Drug
-from ._errors import InputError, LdnCompoundError
+from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
 from ._parse import parse_date
 from ._units import Quantity
@@ -344,3 +345,156 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
         except orjson.JSONEncodeError:
             pass
     return json.dumps(data, indent=indent, ensure_ascii=False)
+
+
+# --- strict reading of documents the library wrote (records, results, labels) ------------------------
+
+#: Longest integer a document the library wrote can hold (a count, a number of a weighing):
+#: anything longer is refused before Python turns it into an int.
+MAX_INTEGER_DIGITS = 18
+
+_NUMBERISH = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """An object as the parser met it: its pairs in order, duplicates kept (checked later)."""
+
+
+@attrs.frozen
+class _Refused:
+    """A number the parser met that a document the library wrote never holds."""
+
+    text: str
+    problem: str
+
+
+def _refuse_constant(name: str) -> _Refused:
+    return _Refused(name, "is not a JSON number (NaN and infinities are not numbers)")
+
+
+def _refuse_float(text: str) -> _Refused:
+    return _Refused(text, "is a JSON number with a fraction or an exponent")
+
+
+def _parse_int(text: str) -> int | _Refused:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        return _Refused(text[:24] + "...", f"has more than {MAX_INTEGER_DIGITS} digits")
+    return int(text)
+
+
+def _strict_error(what: str, path: str, value: Any, problem: str, expected: str, code: str) -> Any:
+    where = ": ".join(x for x in (what, path) if x) or "the document"
+    return InputError(
+        f"{where}: {printable(repr(value))} {problem}; expected {expected}.",
+        field=path or what or None,
+        value=value,
+        expected=expected,
+        code=code,
+    )
+
+
+def plain_data(data: Any, *, what: str, path: str = "") -> Any:
+    """``data`` checked to be plain JSON as this library writes it, with objects from
+    :func:`loads_strict` turned into dicts: refuses, naming the path, a duplicate or
+    non-text key, a float (NaN, infinities, ``4.5``), an integer of more than
+    :data:`MAX_INTEGER_DIGITS` digits, a number written in digits other than ASCII 0-9,
+    and any value that is not text, a whole number, a boolean, null, a list or an object."""
+    try:
+        return _plain(data, what, path)
+    except RecursionError:
+        raise InputError(
+            f"{what}: nested too deeply to be a document this library wrote.",
+            field=what,
+            expected="a document this library wrote",
+            code="too-deep",
+        ) from None
+
+
+def _plain(data: Any, what: str, path: str) -> Any:
+    if isinstance(data, (_Pairs, dict)):
+        pairs = data if isinstance(data, _Pairs) else list(data.items())
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if not isinstance(key, str):
+                raise _strict_error(
+                    what, path, key, "is a key that is not text", "text keys", "non-text-key"
+                )
+            shown = printable(key[:40]) + ("..." if len(key) > 40 else "")
+            inner = f"{path}.{shown}" if path else shown
+            if key in out:
+                raise _strict_error(
+                    what,
+                    inner,
+                    key,
+                    "appears twice in one object (which one is meant is unknowable)",
+                    "each field once",
+                    "duplicate-field",
+                )
+            out[key] = _plain(value, what, inner)
+        return out
+    if isinstance(data, list):
+        return [_plain(v, what, f"{path}[{i}]") for i, v in enumerate(data)]
+    if isinstance(data, _Refused):
+        raise _strict_error(what, path, data.text, data.problem, "numbers as text", "not-a-number")
+    if isinstance(data, bool) or data is None:
+        return data
+    if isinstance(data, int):
+        if len(str(abs(data))) > MAX_INTEGER_DIGITS:
+            raise _strict_error(
+                what, path, data, "is too long a number", "a whole number", "too-large"
+            )
+        return data
+    if isinstance(data, str):
+        if _NUMBERISH.fullmatch(data) and not data.isascii():
+            raise _strict_error(
+                what,
+                path,
+                data,
+                "is a number written in digits other than ASCII 0-9",
+                "ASCII digits",
+                "non-ascii-digit",
+            )
+        return data
+    if isinstance(data, float):
+        raise _strict_error(
+            what, path, data, "is a binary float", "numbers as text", "not-a-number"
+        )
+    raise _strict_error(
+        what, path, data, f"is a {type(data).__name__}", "plain JSON data", "wrong-type"
+    )
+
+
+def loads_strict(text: str | bytes, *, what: str) -> Any:
+    """Plain JSON data for the JSON text of a document this library wrote (a record, a
+    result, a label). Refuses, in one sentence starting with ``what`` and naming the path:
+    bytes that are not UTF-8, text that is not JSON, and everything :func:`plain_data`
+    refuses (duplicate keys, NaN, infinities, fractions and exponents, over-long integers,
+    numbers in digits other than ASCII)."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"{what}: the file is not UTF-8 text (byte {err.start}).",
+                field=what,
+                code="bad-encoding",
+            ) from None
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_Pairs,
+            parse_constant=_refuse_constant,
+            parse_float=_refuse_float,
+            parse_int=_parse_int,
+        )
+    except json.JSONDecodeError as err:
+        raise InputError(
+            f"{what}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}).",
+            field=what,
+            code="bad-json",
+        ) from None
+    except (RecursionError, ValueError) as err:
+        raise InputError(
+            f"{what}: cannot be read as JSON ({type(err).__name__}).", field=what, code="bad-json"
+        ) from None
+    return plain_data(data, what=what)

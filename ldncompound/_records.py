@@ -3,15 +3,25 @@
 A :class:`CompoundingRecord` holds the whole result (which holds the order it was computed
 from), the master formulation record derived from it, who compounded and who verified, what
 was actually weighed, the QC weights and yield, deviations, the library version, and every
-table value the calculation used. :func:`verify_record` recomputes the result from the
-stored order and reports every difference by field, checks actual weights against their
-tolerances, checks stored table values against the library's, and says what it cannot check.
-Contents follow USP <795> (2023) as summarised in domain.md §2.2-2.3.
+table value the calculation used. Contents follow USP <795> (2023) as summarised in
+domain.md §2.2-2.3.
+
+:func:`verify_record` trusts nothing it can recompute: it reads the record strictly
+(:func:`read_record`), recomputes the result from the stored order, makes the whole record
+again from the raw bench inputs (:class:`_Bench`: actual weights, unit weights, yield,
+tolerance, names) with the same code :func:`make_record` uses (:func:`_assemble`), and
+reports every figure that differs by path, with the fields it is computed from. Policy
+figures (the weighing tolerance) and table values are the library's own; what it cannot
+check is listed (:data:`CANNOT_CHECK`, :data:`UNCHECKABLE_FIELDS`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+import types
+import typing
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -21,13 +31,16 @@ import attrs
 from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import CONTEXT, HUNDRED, plain, private_context
 from ._qc import WeightCheck, WeightWindow, check_weights
-from ._trace import ResultWarning, Step
+from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._version import __version__
 
 __all__ = [
+    "RECORD_ACKNOWLEDGEABLE",
     "RECORD_SCHEMA",
+    "UNCHECKABLE_FIELDS",
     "VERIFY_SCHEMA",
+    "Acknowledgement",
     "ActualWeighing",
     "CompoundingRecord",
     "Difference",
@@ -36,15 +49,45 @@ __all__ = [
     "VerifyReport",
     "WeighingCheck",
     "make_record",
+    "read_record",
     "verify_record",
 ]
 
 RECORD_SCHEMA = "ldncompound/record/1"
 VERIFY_SCHEMA = "ldncompound/verify-report/1"
+#: The policy tolerance for an actual weighing against its plan. A record may use a narrower
+#: one; a wider one is refused unless acknowledged with a reason the record keeps.
 WEIGHING_TOLERANCE = Quantity(Decimal(5), Unit.PERCENT)
 WEIGHING_TOLERANCE_SOURCE = (
     "compendial tolerance of +/-5 % for most formulas (pharmlabs.unc.edu; domain.md §5.2) [V]"
 )
+#: A tolerance of 100 % accepts an empty weighing or twice the plan: it is no tolerance.
+TOLERANCE_LIMIT = Quantity(Decimal(100), Unit.PERCENT)
+
+#: The checks a record may acknowledge, each with a reason the record keeps.
+RECORD_ACKNOWLEDGEABLE: dict[str, str] = {
+    "weighing-tolerance-above-policy": (
+        f"a weighing tolerance wider than the policy's +/-{WEIGHING_TOLERANCE}"
+    ),
+}
+
+#: Numbers in a record that verification cannot check, with why (docs/safety.md lists them).
+#: A change in any other number of a record the library made is reported by field.
+UNCHECKABLE_FIELDS: dict[str, str] = {
+    "weighing_tolerance": (
+        "a tolerance the compounder chose at or below the policy's is an input, not a result: "
+        "a change is seen only when it changes a weighing's outcome (a wider one than the "
+        "policy's is always reported unless acknowledged)"
+    ),
+    "result.order.source.tablets_weighed": (
+        "how many tablets were weighed to find their average weight: the calculation uses "
+        "the average, so no figure depends on the count"
+    ),
+    "result.order.doses_per_day": (
+        "for capsules and troches the frequency only feeds the dose and supply checks: a "
+        "change is seen only when it changes their outcome"
+    ),
+}
 
 CANNOT_CHECK = (
     "the identity, quality and purity of each component (only an assay can show them)",
@@ -52,6 +95,8 @@ CANNOT_CHECK = (
     "that the recorded weights were really weighed, and on the balance named",
     "the homogeneity of the mix (weight variation does not prove content uniformity)",
     "the container, closure and the label actually applied",
+    "the text the compounder wrote (names, deviations, container, description, reasons)",
+    *(f"{field}: {why}" for field, why in UNCHECKABLE_FIELDS.items()),
 )
 
 
@@ -92,6 +137,30 @@ class ActualWeighing:
     amount: Quantity
 
 
+def _known_acknowledgement(_i: object, _a: object, value: Any) -> None:
+    if not isinstance(value, str) or value not in RECORD_ACKNOWLEDGEABLE:
+        raise InputError.about(
+            "acknowledge.code",
+            value,
+            "is not a check a record can acknowledge",
+            f"one of {', '.join(sorted(RECORD_ACKNOWLEDGEABLE))}",
+            code="unknown-acknowledgement",
+        )
+
+
+def _reason(_i: object, _a: object, value: Any) -> None:
+    _check_text("acknowledge.reason", value, required=True)
+
+
+@attrs.frozen(kw_only=True)
+class Acknowledgement:
+    """A check of the record acknowledged by the compounder, with the reason (kept in the
+    record and reported by verification)."""
+
+    code: str = attrs.field(validator=_known_acknowledgement)
+    reason: str = attrs.field(validator=_reason)
+
+
 @attrs.frozen(kw_only=True)
 class WeighingCheck:
     """A planned weighing compared with what was weighed."""
@@ -117,23 +186,29 @@ class CompoundingRecord:
     master: MasterFormulationRecord
     result: Any
     weighing_tolerance: Quantity
+    acknowledged: tuple[Acknowledgement, ...]
     actual_weighings: tuple[WeighingCheck, ...]
     unit_weights: tuple[Quantity, ...]
     weight_check: WeightCheck | None
     yield_units: int | None
+    yield_percent: Quantity | None
     deviations: tuple[str, ...]
     table_values: tuple[TableValue, ...]
+    defaults: tuple[DefaultUsed, ...]
     warnings: tuple[ResultWarning, ...]
 
 
 @attrs.frozen(kw_only=True)
 class Difference:
-    """One difference found by verification: the field, what the record says, what was found."""
+    """One difference found by verification: the field, what the record says, what was found,
+    and the fields of the record the found value was computed from (a derived figure that
+    disagrees with them: either it or one of them was edited)."""
 
     field: str = attrs.field(converter=printable)
     recorded: str = attrs.field(converter=printable)
     found: str = attrs.field(converter=printable)
-    reason: str
+    reason: str = attrs.field(converter=printable)
+    computed_from: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -145,6 +220,7 @@ class VerifyReport:
     record_id: str = attrs.field(converter=printable)
     ok: bool
     differences: tuple[Difference, ...]
+    acknowledged: tuple[str, ...]
     checked: tuple[str, ...]
     cannot_check: tuple[str, ...]
 
@@ -373,6 +449,46 @@ def _check_text(field: str, value: object, *, required: bool) -> None:
     check_caller_text(field, value, required=required)
 
 
+@attrs.frozen(kw_only=True)
+class _Bench:
+    """What happened at the bench: everything a record holds that is not computed."""
+
+    record_id: Any
+    compounded_by: Any
+    verified_by: Any
+    actual_weighings: tuple[ActualWeighing, ...]
+    unit_weights: tuple[Quantity, ...]
+    yield_units: int | None
+    deviations: tuple[str, ...]
+    container: Any
+    description: Any
+    weighing_tolerance: Quantity | None
+    acknowledge: tuple[Acknowledgement, ...]
+
+
+class _Problems:
+    """Refusals while a record is assembled: raised at once when the record is made, kept as
+    differences when a stored record is verified (the rest of it is still checked)."""
+
+    def __init__(self, *, strict: bool) -> None:
+        self.strict = strict
+        self.found: list[Difference] = []
+
+    def add(self, err: LdnCompoundError, *, field: str, recorded: object, found: str) -> None:
+        if self.strict:
+            raise err
+        self.found.append(
+            Difference(field=field, recorded=_show(recorded), found=found, reason=err.message)
+        )
+
+    def check(self, fn: Callable[[], Any], *, field: str, recorded: object, found: str) -> Any:
+        try:
+            return fn()
+        except LdnCompoundError as err:
+            self.add(err, field=field, recorded=recorded, found=found)
+            return None
+
+
 @private_context
 def make_record(
     result: Any,
@@ -387,46 +503,153 @@ def make_record(
     container: str = "tight, light-resistant container",
     description: str | None = None,
     weighing_tolerance: Quantity | None = None,
+    acknowledge: tuple[Acknowledgement, ...] = (),
 ) -> CompoundingRecord:
     """The compounding record of ``result`` with what happened at the bench.
 
-    Refuses weighings that do not match a planned weighing, non-mass weights and control
-    characters in caller text; warns about weighings outside tolerance, QC failures, low yield
+    Refuses weighings that do not match a planned weighing (or match one twice), non-mass
+    weights, fewer unit weights than the QC sample, a yield above the units the batch makes,
+    a weighing tolerance wider than the policy's (+/-5 %) unless ``acknowledge`` holds
+    ``weighing-tolerance-above-policy`` with a reason, and control characters in caller
+    text; warns about weighings outside tolerance or not recorded, QC failures, low yield
     and a missing verifier.
     """
-    _formulate, _tables, master = _adapter(result.schema)
-    for field, value, required in (
-        ("record_id", record_id, True),
-        ("compounded_by", compounded_by, True),
-        ("verified_by", verified_by, False),
-        ("container", container, True),
-        ("description", description, False),
+    bench = _Bench(
+        record_id=record_id,
+        compounded_by=compounded_by,
+        verified_by=verified_by,
+        actual_weighings=actual_weighings,
+        unit_weights=unit_weights,
+        yield_units=yield_units,
+        deviations=deviations,
+        container=container,
+        description=description,
+        weighing_tolerance=weighing_tolerance,
+        acknowledge=acknowledge,
+    )
+    return _assemble(result, bench, _Problems(strict=True))
+
+
+def _tolerance(
+    bench: _Bench, problems: _Problems, warnings: list[ResultWarning]
+) -> tuple[Quantity, tuple[DefaultUsed, ...]]:
+    """The weighing tolerance the record uses, refused when it is not a percentage between 0
+    and 100 %, or wider than the policy's without an acknowledgement."""
+    given = bench.weighing_tolerance
+    if given is None:
+        return WEIGHING_TOLERANCE, (
+            DefaultUsed(
+                field="weighing_tolerance",
+                value=WEIGHING_TOLERANCE,
+                source=WEIGHING_TOLERANCE_SOURCE,
+            ),
+        )
+    shown = str(given)
+    if not problems.check(
+        lambda: given.require(Dimension.FRACTION, "weighing_tolerance"),
+        field="weighing_tolerance",
+        recorded=shown,
+        found=f"a percentage, at most {WEIGHING_TOLERANCE}",
     ):
-        _check_text(field, value, required=required)
-    for i, d in enumerate(deviations, start=1):
-        _check_text(f"deviations[{i}]", d, required=True)
-    tolerance = weighing_tolerance or WEIGHING_TOLERANCE
-    tolerance.require(Dimension.FRACTION, "weighing_tolerance")
-    warnings: list[ResultWarning] = []
+        return WEIGHING_TOLERANCE, ()
+    if given.magnitude <= 0 or given >= TOLERANCE_LIMIT:
+        problems.add(
+            InputError.about(
+                "weighing_tolerance",
+                shown,
+                "is not a tolerance",
+                f"more than 0 % and less than {TOLERANCE_LIMIT} (the policy is {WEIGHING_TOLERANCE})",
+                code="out-of-range",
+            ),
+            field="weighing_tolerance",
+            recorded=shown,
+            found=f"at most {WEIGHING_TOLERANCE}",
+        )
+        return WEIGHING_TOLERANCE, ()
+    if given > WEIGHING_TOLERANCE:
+        code = "weighing-tolerance-above-policy"
+        ack = next((a for a in bench.acknowledge if a.code == code), None)
+        if ack is None:
+            problems.add(
+                InputError.about(
+                    "weighing_tolerance",
+                    shown,
+                    f"is wider than the policy tolerance of +/-{WEIGHING_TOLERANCE}",
+                    f"at most {WEIGHING_TOLERANCE}, or the acknowledgement {code!r} with a reason",
+                    code=code,
+                ),
+                field="weighing_tolerance",
+                recorded=shown,
+                found=f"at most {WEIGHING_TOLERANCE} (not acknowledged)",
+            )
+        else:
+            warnings.append(
+                ResultWarning(
+                    code=code,
+                    message=(
+                        f"Weighings are checked against +/-{given}, wider than the policy's "
+                        f"+/-{WEIGHING_TOLERANCE}; acknowledged: {ack.reason}"
+                    ),
+                    field="weighing_tolerance",
+                )
+            )
+    return given, ()
+
+
+def _weighings(
+    result: Any,
+    bench: _Bench,
+    tolerance: Quantity,
+    problems: _Problems,
+    stored: tuple[WeighingCheck, ...],
+) -> tuple[list[WeighingCheck], list[ResultWarning]]:
+    """Each actual weighing against its plan; a weighing that cannot be matched keeps what
+    the stored record says (``stored``, when verifying) so the others are still compared."""
     planned = _planned(result)
     checks: list[WeighingCheck] = []
-    seen: set[int] = set()
-    for a in actual_weighings:
-        if a.number not in planned:
-            raise InputError.about(
-                "actual_weighings",
-                a.number,
-                "is not a planned weighing number",
-                f"1 to {len(planned)}",
+    seen: dict[int, int] = {}
+    for i, a in enumerate(bench.actual_weighings):
+        field = f"actual_weighings[{i}]"
+        plan = planned.get(a.number)
+        check = None
+        if plan is None:
+            problems.add(
+                InputError.about(
+                    "actual_weighings",
+                    a.number,
+                    "is not a planned weighing number",
+                    f"1 to {len(planned)}",
+                ),
+                field=f"{field}.number",
+                recorded=a.number,
+                found=f"1 to {len(planned)}",
             )
+        elif problems.check(
+            functools.partial(
+                a.amount.require, plan.amount.dimension, f"actual_weighings[{a.number}]"
+            ),
+            field=f"{field}.actual",
+            recorded=str(a.amount),
+            found=f"an amount like {plan.amount}",
+        ):
+            check = _weighing_check(plan, a.amount, tolerance)
         if a.number in seen:
-            raise InputError.about(
-                "actual_weighings", a.number, "is given twice", "one actual weight per weighing"
+            problems.add(
+                InputError.about(
+                    "actual_weighings",
+                    a.number,
+                    "is given twice",
+                    "one actual weight per weighing",
+                    code="duplicate-weighing",
+                ),
+                field=f"{field}.number",
+                recorded=a.number,
+                found=f"weighing {a.number} once (also actual_weighings[{seen[a.number]}])",
             )
-        seen.add(a.number)
-        a.amount.require(planned[a.number].amount.dimension, f"actual_weighings[{a.number}]")
-        checks.append(_weighing_check(planned[a.number], a.amount, tolerance))
-    warnings.extend(
+        seen.setdefault(a.number, i)
+        # only a stored record's weighing can be unmatched here (make_record raised above)
+        checks.append(check if check is not None else stored[i])
+    warnings = [
         ResultWarning(
             code="weighing-outside-tolerance",
             message=(
@@ -437,9 +660,9 @@ def make_record(
         )
         for c in checks
         if not c.within_tolerance
-    )
-    missing = sorted(set(planned) - seen)
-    if actual_weighings and missing:
+    ]
+    missing = sorted(set(planned) - set(seen))
+    if missing:
         warnings.append(
             ResultWarning(
                 code="weighing-not-recorded",
@@ -447,56 +670,122 @@ def make_record(
                 field="actual_weighings",
             )
         )
-    weight_check = None
+    return checks, warnings
+
+
+def _unit_weights(
+    result: Any, bench: _Bench, problems: _Problems, warnings: list[ResultWarning]
+) -> WeightCheck | None:
     window = _window(result)
-    if unit_weights and window is None:
-        raise InputError.about(
-            "unit_weights",
-            len(unit_weights),
-            "were given for a preparation without unit weights",
-            "none for a liquid",
+    weights = bench.unit_weights
+    if not weights:
+        return None
+    if window is None:
+        problems.add(
+            InputError.about(
+                "unit_weights",
+                len(weights),
+                "were given for a preparation without unit weights",
+                "none for a liquid",
+            ),
+            field="unit_weights",
+            recorded=f"{len(weights)} weights",
+            found="none for a liquid",
         )
-    if unit_weights and window is not None:
-        weight_check = check_weights(window, unit_weights, field="unit_weights")
-        if not weight_check.passed:
-            warnings.append(
-                ResultWarning(
-                    code="unit-weight-outside-window",
-                    message=(
-                        f"Units {', '.join(map(str, weight_check.outside))} are outside "
-                        f"{window.low}-{window.high}."
-                    ),
-                    field="unit_weights",
-                )
+        return None
+    check: WeightCheck | None = problems.check(
+        lambda: check_weights(window, weights, field="unit_weights"),
+        field="unit_weights",
+        recorded=f"{len(weights)} weights",
+        found=f"at least {window.sample_size} masses",
+    )
+    if check is not None and not check.passed:
+        warnings.append(
+            ResultWarning(
+                code="unit-weight-outside-window",
+                message=(
+                    f"Units {', '.join(map(str, check.outside))} are outside "
+                    f"{window.low}-{window.high}."
+                ),
+                field="unit_weights",
             )
+        )
+    return check
+
+
+def _yield(
+    result: Any, bench: _Bench, problems: _Problems, warnings: list[ResultWarning]
+) -> Quantity | None:
+    """The yield as a percentage of the units the batch makes; refused above 100 %."""
+    made = bench.yield_units
     batch = getattr(result, "batch_count", None)
-    if yield_units is not None and batch is None:
-        raise InputError.about(
-            "yield_units", yield_units, "is a number of units", "no unit count for a liquid"
+    if made is None:
+        return None
+    if batch is None:
+        problems.add(
+            InputError.about(
+                "yield_units", made, "is a number of units", "no unit count for a liquid"
+            ),
+            field="yield_units",
+            recorded=made,
+            found="none for a liquid",
         )
-    if yield_units is not None:
-        if yield_units < 0:
-            raise InputError.about(
-                "yield_units", yield_units, "is negative", "the number of units made"
+        return None
+    if made < 0 or made > batch:
+        problems.add(
+            InputError.about(
+                "yield_units",
+                made,
+                "is negative" if made < 0 else f"is more than the {batch} units the batch makes",
+                f"0 to {batch}",
+                code="out-of-range" if made < 0 else "yield-above-batch",
+            ),
+            field="yield_units",
+            recorded=made,
+            found=f"0 to {batch}",
+        )
+    dispensed = getattr(result, "count", None)
+    if dispensed is not None and 0 <= made < dispensed:
+        warnings.append(
+            ResultWarning(
+                code="yield-below-dispensed",
+                message=f"Only {made} units were made, fewer than the {dispensed} to dispense.",
+                field="yield_units",
             )
-        dispensed = getattr(result, "count", None)
-        if dispensed is not None and yield_units < dispensed:
-            warnings.append(
-                ResultWarning(
-                    code="yield-below-dispensed",
-                    message=f"Only {yield_units} units were made, fewer than the {dispensed} to dispense.",
-                    field="yield_units",
-                )
-            )
-        elif batch is not None and yield_units > batch:
-            warnings.append(
-                ResultWarning(
-                    code="yield-above-batch",
-                    message=f"{yield_units} units were recorded, more than the {batch} planned.",
-                    field="yield_units",
-                )
-            )
-    if verified_by is None:
+        )
+    return Quantity(CONTEXT.divide(Decimal(made) * HUNDRED, Decimal(batch)), Unit.PERCENT)
+
+
+def _assemble(
+    result: Any,
+    bench: _Bench,
+    problems: _Problems,
+    stored: tuple[WeighingCheck, ...] = (),
+) -> CompoundingRecord:
+    """The record of ``result`` with ``bench``: every figure computed here, none taken from
+    a stored record (``stored`` only fills in a weighing that cannot be matched)."""
+    _formulate, _tables, master = _adapter(result.schema)
+    for field, value, required in (
+        ("record_id", bench.record_id, True),
+        ("compounded_by", bench.compounded_by, True),
+        ("verified_by", bench.verified_by, False),
+        ("container", bench.container, True),
+        ("description", bench.description, False),
+        *((f"deviations[{i}]", d, True) for i, d in enumerate(bench.deviations, start=1)),
+    ):
+        problems.check(
+            functools.partial(_check_text, field, value, required=required),
+            field=field,
+            recorded=value,
+            found="printable text",
+        )
+    warnings: list[ResultWarning] = []
+    tolerance, defaults = _tolerance(bench, problems, warnings)
+    checks, weighing_warnings = _weighings(result, bench, tolerance, problems, stored)
+    warnings += weighing_warnings
+    weight_check = _unit_weights(result, bench, problems, warnings)
+    yield_percent = _yield(result, bench, problems, warnings)
+    if bench.verified_by is None:
         warnings.append(
             ResultWarning(
                 code="not-verified",
@@ -507,25 +796,36 @@ def make_record(
     table = (
         *table_values(result),
         TableValue(
-            key="record.weighing_tolerance", value=tolerance, source=WEIGHING_TOLERANCE_SOURCE
+            key="record.weighing_tolerance",
+            value=WEIGHING_TOLERANCE,
+            source=WEIGHING_TOLERANCE_SOURCE,
         ),
     )
     return CompoundingRecord(
         schema=RECORD_SCHEMA,
         library_version=__version__,
-        record_id=record_id,
+        record_id=bench.record_id,
         compounded_on=result.bud.compounded_on,
-        compounded_by=compounded_by,
-        verified_by=verified_by,
-        master=master(result, container=container, description=description or "not described"),
+        compounded_by=bench.compounded_by,
+        verified_by=bench.verified_by,
+        master=master(
+            result,
+            container=_text(bench.container),
+            description=_text(bench.description) or "not described",
+        ),
         result=result,
-        weighing_tolerance=tolerance,
+        weighing_tolerance=tolerance
+        if bench.weighing_tolerance is None
+        else bench.weighing_tolerance,
+        acknowledged=bench.acknowledge,
         actual_weighings=tuple(checks),
-        unit_weights=unit_weights,
+        unit_weights=bench.unit_weights,
         weight_check=weight_check,
-        yield_units=yield_units,
-        deviations=deviations,
+        yield_units=bench.yield_units,
+        yield_percent=yield_percent,
+        deviations=bench.deviations,
         table_values=table,
+        defaults=defaults,
         warnings=tuple(warnings),
     )
 
@@ -561,6 +861,188 @@ def _weighing_check(planned: Any, actual: Quantity, tolerance: Quantity) -> Weig
     )
 
 
+# --- reading a stored record strictly ---------------------------------------------------------------
+
+
+def _path(prefix: str, cattrs_path: str) -> str:
+    """``result`` + ``$.order.count`` -> ``result.order.count``."""
+    rest = re.sub(r"\[['\"](.*?)['\"]\]", r".\1", cattrs_path.removeprefix("$"))
+    if not prefix:
+        return rest.lstrip(".")
+    return prefix + rest
+
+
+#: The field names the JSON reader's value hooks give (the path says where the value is).
+_HOOK_FIELDS = frozenset({"quantity", "number", "date", "value", "drug"})
+
+
+def _structure(data: Any, cls: type[Any], prefix: str) -> Any:
+    """``data`` as ``cls``; the first refusal is one sentence naming its path in the record."""
+    import cattrs  # noqa: PLC0415 - imported with the converter already
+
+    from ._json import converter  # noqa: PLC0415
+
+    try:
+        return converter().structure(data, cls)
+    except Exception as err:  # noqa: BLE001 - cattrs groups errors; the caller gets one of ours
+        inner: list[LdnCompoundError] = []
+
+        def describe(exc: BaseException, type_: Any) -> str:
+            if isinstance(exc, LdnCompoundError):
+                inner.append(exc)
+                own = exc.field or ""
+                if own and exc.message.startswith(own):
+                    # a class's own validator names its field below the path; a value's
+                    # parser gives a generic name (the path already says where it is)
+                    below = "" if own in _HOOK_FIELDS else f".{own}"
+                    return below + exc.message[len(own) :]
+                return f": {exc.message}"
+            if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+                names = ", ".join(sorted(repr(k) for k in exc.extra_fields))
+                return (
+                    f" has unknown field(s) {names}; expected only the fields this library writes."
+                )
+            if isinstance(exc, KeyError):
+                return " is missing; expected every field this library writes."
+            held = [a for a in typing.get_args(type_) if a is not type(None)]
+            if typing.get_origin(type_) in (types.UnionType, typing.Union) and len(held) == 1:
+                type_ = held[0]  # an optional field: what it holds when it holds something
+            origin = typing.get_origin(type_) or type_
+            name = {
+                tuple: "a list",
+                list: "a list",
+                dict: "an object",
+                int: "a whole number",
+                str: "text",
+                bool: "true or false",
+            }.get(origin, f"a {getattr(type_, '__name__', type_)} object")
+            return f" is not {name} as this library writes it ({type(exc).__name__})."
+
+        if isinstance(err, cattrs.BaseValidationError):
+            first = cattrs.transform_error(err, format_exception=describe)[0]
+            sentence, _, where = first.rpartition(" @ ")
+        else:
+            sentence, where = describe(err, cls), "$"
+        path = _path(prefix, where) or prefix
+        if sentence.startswith("."):
+            own = sentence[1:].partition(":")[0].split(" ", 1)[0]
+            sentence = sentence[1 + len(own) :]
+            below = _below(data, where, own)
+            if below:
+                path = f"{path}.{below}" if path else below
+        code = inner[0].code if inner else "not-a-record"
+        path = printable(path)
+        raise InputError(
+            printable(f"{path or 'record'}{sentence}"), field=path or None, code=code
+        ) from None
+
+
+def _below(data: Any, where: str, own: str) -> str:
+    """The part of a validator's own field name (``device.graduation``) that is a path below
+    ``where`` in ``data`` (``graduation``), or nothing when none of it is."""
+    node = data
+    for name, index, key in re.findall(r"\.([^.\[]+)|\[(\d+)\]|\[['\"](.*?)['\"]\]", where):
+        try:
+            node = node[int(index)] if index else node[name or key]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    parts = own.split(".")
+    for start in range(len(parts)):
+        found, inner = True, node
+        for part in parts[start:]:
+            if not isinstance(inner, dict) or part not in inner:
+                found = False
+                break
+            inner = inner[part]
+        if found:
+            return ".".join(parts[start:])
+    return ""
+
+
+def _first_mismatch(data: Any, written: Any, path: str) -> tuple[str, Any, Any] | None:  # noqa: PLR0911 - one return per kind of mismatch
+    """The first place where ``data`` is not what the library writes for the value read from
+    it (``"33"`` for ``33``, ``1`` for ``true``, a missing or an extra key)."""
+    if type(data) is not type(written):
+        return path, data, written
+    if isinstance(data, dict):
+        for key in [*data, *(k for k in written if k not in data)]:
+            inner = f"{path}.{key}" if path else key
+            if key not in data or key not in written:
+                return inner, data.get(key, "<absent>"), written.get(key, "<absent>")
+            found = _first_mismatch(data[key], written[key], inner)
+            if found is not None:
+                return found
+        return None
+    if isinstance(data, list):
+        if len(data) != len(written):
+            return path, f"{len(data)} items", f"{len(written)} items"
+        for i, (a, b) in enumerate(zip(data, written, strict=True)):
+            found = _first_mismatch(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        return None
+    return None if data == written else (path, data, written)
+
+
+def read_record(data: Any) -> CompoundingRecord:
+    """The record in ``data`` (JSON data), read strictly: plain JSON only (no float, NaN,
+    non-text key, number in digits other than ASCII), no unknown or missing field, and
+    every value written exactly as this library writes it. Each refusal is one sentence
+    naming the path (``result.order.count``)."""
+    from ._json import plain_data, to_json  # noqa: PLC0415
+
+    data = plain_data(data, what="")
+    if not isinstance(data, dict) or data.get("schema") != RECORD_SCHEMA:
+        raise InputError.about(
+            "schema",
+            data.get("schema") if isinstance(data, dict) else data,
+            "is not a record",
+            RECORD_SCHEMA,
+        )
+    result_data = data.get("result")
+    if not isinstance(result_data, dict):
+        raise InputError.about("result", result_data, "is missing", "the stored result")
+    schema: Any = result_data.get("schema")
+    _adapter(schema)  # refuses a schema without record support
+    from ._json import _SCHEMAS  # noqa: PLC0415
+
+    result = _structure(result_data, _SCHEMAS[schema], "result")
+    hints = typing.get_type_hints(CompoundingRecord)
+    for name, value in data.items():
+        if typing.get_origin(hints.get(name)) is tuple and not isinstance(value, list):
+            raise InputError.about(
+                name,
+                value,
+                "is not a list",
+                "a list as this library writes it",
+                code="not-a-record",
+            )
+    inner = {k: v for k, v in data.items() if k != "result"}
+    inner["result"] = None
+    record: CompoundingRecord = attrs.evolve(
+        _structure(inner, CompoundingRecord, ""), result=result
+    )
+    mismatch = _first_mismatch(data, to_json(record), "")
+    if mismatch is not None:
+        path, given, written = mismatch
+        path = printable(path)
+        raise InputError(
+            f"{path}: {printable(repr(given))} is not written as this library writes it; "
+            f"expected {printable(repr(written))}.",
+            field=path,
+            value=given,
+            code="not-as-written",
+        )
+    return record
+
+
+def record_from_json(data: Any) -> CompoundingRecord:
+    """Rebuild a record from its JSON data (the stored result by its own schema)."""
+    if not isinstance(data, dict):
+        raise InputError.about("record", data, "is not an object", "a record document")
+    return read_record(data)
+
+
 # --- verification --------------------------------------------------------------------------------
 
 
@@ -579,31 +1061,124 @@ def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if type(a) is type(b) and a == b:  # the same text (bool and int are told apart)
+        return True
     if isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) == {"value", "unit"}:
         try:
             qa, qb = Quantity.from_json(a), Quantity.from_json(b)
         except LdnCompoundError:
             return a == b
         return qa.unit is qb.unit and qa.magnitude == qb.magnitude
-    return bool(a == b)
+    return type(a) is type(b) and bool(a == b)
 
 
-def _diff(recorded: Any, found: Any, prefix: str, reason: str) -> list[Difference]:
-    left = dict(_leaves(recorded, prefix))
-    right = dict(_leaves(found, prefix))
+_WEIGHING = re.compile(r"actual_weighings\[(\d+)\]\.(\w+)")
+
+
+def _computed_from(path: str) -> tuple[str, ...]:
+    """The fields of a record that the figure at ``path`` is computed from."""
+    top = re.split(r"[.\[]", path, maxsplit=1)[0]
+    weighing = _WEIGHING.match(path)
+    if weighing is not None:
+        base = f"actual_weighings[{weighing[1]}]"
+        return {
+            "deviation": (f"{base}.actual", f"{base}.number", "result.order"),
+            "within_tolerance": (
+                f"{base}.actual",
+                f"{base}.number",
+                "weighing_tolerance",
+                "result.order",
+            ),
+        }.get(weighing[2], (f"{base}.number", "result.order"))
+    return {
+        "result": ("result.order", "compounded_on"),
+        "master": ("result.order", "compounded_on"),
+        "compounded_on": ("result.order",),
+        "weight_check": ("unit_weights", "result.order"),
+        "yield_percent": ("yield_units", "result.order"),
+        "weighing_tolerance": ("defaults",),
+        "warnings": (
+            "actual_weighings",
+            "unit_weights",
+            "yield_units",
+            "weighing_tolerance",
+            "acknowledged",
+            "verified_by",
+            "result.order",
+        ),
+    }.get(top, ())
+
+
+#: Fields compared on their own below (table values by key), or not comparable.
+_NOT_DIFFED = ("library_version", "result.library_version")
+
+
+def _warnings(recorded: list[Any], found: list[Any]) -> list[Difference]:
+    """The record's warnings against those it gives when made again, in any order: one
+    recorded that it does not give, or one it gives that is not recorded."""
+    sources = _computed_from("warnings")
+    left = list(found)
     out = []
-    for path in sorted(set(left) | set(right)):
-        if path.endswith("library_version"):
+    for i, w in enumerate(recorded):
+        if w in left:
+            left.remove(w)
+        else:
+            out.append(
+                Difference(
+                    field=f"warnings[{i}]",
+                    recorded=_show(w),
+                    found="<absent>",
+                    reason="is not a warning this record gives",
+                    computed_from=sources,
+                )
+            )
+    out += [
+        Difference(
+            field="warnings",
+            recorded="<absent>",
+            found=_show(w),
+            reason="a warning this record gives is not recorded",
+            computed_from=sources,
+        )
+        for w in left
+    ]
+    return out
+
+
+def _diff(recorded: Any, found: Any) -> list[Difference]:
+    recorded = {k: v for k, v in recorded.items() if k not in ("table_values", "warnings")}
+    found = {k: v for k, v in found.items() if k not in ("table_values", "warnings")}
+    left = dict(_leaves(recorded, ""))
+    right = dict(_leaves(found, ""))
+    out = []
+    for path in [*left, *(p for p in right if p not in left)]:
+        if path in _NOT_DIFFED:
             continue
         a, b = left.get(path, "<absent>"), right.get(path, "<absent>")
         if not _same(a, b):
-            out.append(Difference(field=path, recorded=_show(a), found=_show(b), reason=reason))
+            sources = _computed_from(path)
+            reason = (
+                f"differs from the figure recomputed from {', '.join(sources)}"
+                if sources
+                else "differs from what the library writes for this record"
+            )
+            out.append(
+                Difference(
+                    field=path,
+                    recorded=_show(a),
+                    found=_show(b),
+                    reason=reason,
+                    computed_from=sources,
+                )
+            )
     return out
 
 
 def _show(value: Any) -> str:
     if isinstance(value, dict) and set(value) == {"value", "unit"}:
         return f"{value['value']} {value['unit']}"
+    if isinstance(value, dict) and set(value) == {"code", "message", "field"}:
+        return f"[{value['code']}] {value['message']}"
     return str(value)
 
 
@@ -611,213 +1186,201 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _items(data: dict[str, Any], key: str, differences: list[Difference]) -> list[Any]:
-    """The list a record keeps under ``key`` (absent is empty; anything else a difference)."""
-    value = data.get(key)
-    if value is None or isinstance(value, list):
-        return value or []
-    differences.append(
-        Difference(field=key, recorded=_show(value), found="", reason="is not a list")
+def _tables(stored: list[Any], expected: tuple[TableValue, ...]) -> list[Difference]:
+    """Every stored table value against the library's, by key."""
+    from ._json import to_json  # noqa: PLC0415
+
+    want = {t.key: to_json(t.value) for t in expected}
+    out = []
+    seen: set[str] = set()
+    for i, tv in enumerate(stored):
+        key, field = tv["key"], f"table_values[{i}]"
+        if key not in want or key in seen:
+            out.append(
+                Difference(
+                    field=field,
+                    recorded=key,
+                    found="-",
+                    reason="is given twice"
+                    if key in seen
+                    else "is not a table value this calculation uses",
+                )
+            )
+            continue
+        seen.add(key)
+        if not _same(tv["value"], want[key]):
+            out.append(
+                Difference(
+                    field=f"{field}.value ({key})",
+                    recorded=_show(tv["value"]),
+                    found=_show(want[key]),
+                    reason="stored table value differs from the library's table",
+                    computed_from=("result.order",),
+                )
+            )
+    out += [
+        Difference(
+            field="table_values",
+            recorded="<absent>",
+            found=key,
+            reason="a table value the calculation used is not recorded",
+        )
+        for key in want
+        if key not in seen
+    ]
+    return out
+
+
+def _bench(record: CompoundingRecord) -> _Bench:
+    given = any(d.field == "weighing_tolerance" for d in record.defaults)
+    return _Bench(
+        record_id=record.record_id,
+        compounded_by=record.compounded_by,
+        verified_by=record.verified_by,
+        actual_weighings=tuple(
+            ActualWeighing(number=c.number, amount=c.actual) for c in record.actual_weighings
+        ),
+        unit_weights=record.unit_weights,
+        yield_units=record.yield_units,
+        deviations=record.deviations,
+        container=record.master.container,
+        description=None
+        if record.master.description == "not described"
+        else record.master.description,
+        weighing_tolerance=None if given else record.weighing_tolerance,
+        acknowledge=record.acknowledged,
     )
-    return []
+
+
+def _against_plan(remade: CompoundingRecord) -> list[Difference]:
+    """Each actual weighing against its plan at the tolerance the policy allows (or the one
+    acknowledged), each unit weight against its window."""
+    tolerance = remade.weighing_tolerance
+    acknowledged = any(a.code == "weighing-tolerance-above-policy" for a in remade.acknowledged)
+    try:
+        if not (Decimal(0) < tolerance.m_as(Unit.PERCENT) < HUNDRED) or (
+            tolerance > WEIGHING_TOLERANCE and not acknowledged
+        ):
+            tolerance = WEIGHING_TOLERANCE
+    except LdnCompoundError:
+        tolerance = WEIGHING_TOLERANCE
+    out = [
+        Difference(
+            field=f"actual_weighings[{i}].actual",
+            recorded=str(c.actual),
+            found=f"planned {c.planned}",
+            reason=f"deviates {_pct(c.deviation)} %, outside +/-{tolerance}",
+            computed_from=(f"actual_weighings[{i}].number", "result.order"),
+        )
+        for i, c in enumerate(remade.actual_weighings)
+        if abs(c.deviation.magnitude) > tolerance.m_as(Unit.PERCENT)
+    ]
+    window = _window(remade.result)
+    if window is not None:
+        out += [
+            Difference(
+                field=f"unit_weights[{i}]",
+                recorded=str(w),
+                found=f"{window.low}-{window.high}",
+                reason="is outside the unit weight window",
+                computed_from=("result.order",),
+            )
+            for i, w in enumerate(remade.unit_weights)
+            if w.dimension is Dimension.MASS and (w < window.low or w > window.high)
+        ]
+    return out
 
 
 @private_context
 def verify_record(data: Any) -> VerifyReport:
     """Recompute a record (its JSON data) and report every difference by field.
 
-    Checks: the result recomputed from the stored order, field by field; the master
-    formulation record; every stored table value against the library's tables; each actual
-    weighing against its planned amount and tolerance; the QC unit weights against their
+    The record is read strictly (:func:`read_record`). The result is recomputed from the
+    stored order, and the whole record made again from it and from what the record says
+    happened at the bench (the actual weights, unit weights, yield, tolerance, names): every
+    figure that differs is reported by its path, with the fields it is computed from. Also
+    checked: every stored table value against the library's tables, the weighing tolerance
+    against the policy, each actual weighing against its plan, each unit weight against its
     window. Lists what it cannot check.
     """
-    from ._json import from_json, to_json  # noqa: PLC0415
+    from ._json import to_json  # noqa: PLC0415
 
-    if not isinstance(data, dict) or data.get("schema") != RECORD_SCHEMA:
-        raise InputError.about(
-            "schema",
-            data.get("schema") if isinstance(data, dict) else data,
-            "is not a record",
-            RECORD_SCHEMA,
-        )
-    result_data = data.get("result")
-    if not isinstance(result_data, dict):
-        raise InputError.about("result", result_data, "is missing", "the stored result")
-    record_id = str(data.get("record_id", ""))
+    record = read_record(data)
+    data = to_json(record)  # the same data, as the library writes it (read_record checked)
     differences: list[Difference] = []
     checked: list[str] = []
-    schema = result_data.get("schema", "")
-    formulate, _tables, master = _adapter(schema)
-    stored: Any = from_json(result_data)
-    recomputed = formulate(stored.order, today=stored.bud.compounded_on)
-    differences += _diff(
-        result_data, to_json(recomputed), "result", "differs from the recomputation"
-    )
-    checked.append("every amount of the result, recomputed from the stored order")
-    if data.get("library_version") != __version__:
+    cannot_check = list(CANNOT_CHECK)
+    if record.library_version != __version__:
         checked.append(
-            f"note: recorded with ldncompound {printable(str(data.get('library_version')))}, "
-            f"verified with {__version__}"
+            f"note: recorded with ldncompound {record.library_version}, verified with "
+            f"{__version__}: table values and policy figures are those of {__version__}"
         )
-    stored_master = data.get("master")
-    if not isinstance(stored_master, dict):
-        stored_master = {}
-    container = _text(stored_master.get("container"))
-    description = _text(stored_master.get("description"))
-    expected_master = to_json(master(recomputed, container=container, description=description))
-    differences += _diff(
-        data.get("master"),
-        expected_master,
-        "master",
-        "differs from the master record the library derives",
-    )
-    checked.append("the master formulation record")
-    expected_tables: dict[str, Any] = {
-        t.key: (t.value.to_json() if isinstance(t.value, Quantity) else t.value)
-        for t in table_values(recomputed)
-    }
-    expected_tables["record.weighing_tolerance"] = data.get("weighing_tolerance")
-    stored_keys: set[str] = set()
-    for i, tv in enumerate(_items(data, "table_values", differences)):
-        key = tv.get("key") if isinstance(tv, dict) else None
-        field = f"table_values[{i}]"
-        if not isinstance(key, str) or key not in expected_tables:
-            differences.append(
-                Difference(
-                    field=field,
-                    recorded=str(key),
-                    found="-",
-                    reason="is not a table value this calculation uses",
-                )
-            )
-            continue
-        stored_keys.add(key)
-        if not _same(tv.get("value"), expected_tables[key]):
-            differences.append(
-                Difference(
-                    field=f"{field}.value ({key})",
-                    recorded=_show(tv.get("value")),
-                    found=_show(expected_tables[key]),
-                    reason="stored table value differs from the library's table",
-                )
-            )
-    for key in sorted(set(expected_tables) - stored_keys):
-        differences.append(
-            Difference(
-                field="table_values",
-                recorded="<absent>",
-                found=key,
-                reason="a table value the calculation used is not recorded",
-            )
+        cannot_check.append(
+            f"whether the table values and policy figures were right for ldncompound "
+            f"{record.library_version} (this library has only its own tables)"
         )
-    checked.append("every stored table value against the library's tables")
-    tolerance = WEIGHING_TOLERANCE
+    formulate, _tables_of, _master = _adapter(record.result.schema)
     try:
-        stored_tolerance = Quantity.from_json(data.get("weighing_tolerance"), "weighing_tolerance")
-        tolerance = stored_tolerance.require(Dimension.FRACTION, "weighing_tolerance")
-    except LdnCompoundError:
+        recomputed = formulate(record.result.order, today=record.compounded_on)
+    except LdnCompoundError as err:
+        field = f"result.order.{err.field}" if err.field else "result.order"
         differences.append(
             Difference(
-                field="weighing_tolerance",
-                recorded=str(data.get("weighing_tolerance")),
-                found=str(WEIGHING_TOLERANCE),
-                reason="is not a percentage",
+                field=field,
+                recorded=_show(err.value) if err.value is not None else "the stored order",
+                found="refused",
+                reason=err.message,
+                computed_from=("result.order",),
             )
         )
-    planned = _planned(recomputed)
-    for i, a in enumerate(_items(data, "actual_weighings", differences)):
-        field = f"actual_weighings[{i}]"
-        try:
-            number = int(a["number"])
-            actual = Quantity.from_json(a["actual"], field)
-            planned_data = a.get("planned")
-        except (LdnCompoundError, KeyError, TypeError, ValueError, AttributeError):
-            differences.append(
-                Difference(
-                    field=field, recorded=str(a), found="", reason="is not a readable weighing"
-                )
-            )
-            continue
-        if number not in planned:
-            differences.append(
-                Difference(
-                    field=f"{field}.number",
-                    recorded=str(number),
-                    found="",
-                    reason="is not a planned weighing",
-                )
-            )
-            continue
-        check = _weighing_check(planned[number], actual, tolerance)
-        if not check.within_tolerance:
-            differences.append(
-                Difference(
-                    field=f"{field}.actual",
-                    recorded=str(actual),
-                    found=f"planned {check.planned}",
-                    reason=f"deviates {_pct(check.deviation)} %, outside +/-{tolerance}",
-                )
-            )
-        if not _same(planned_data, check.planned.to_json()):
-            differences.append(
-                Difference(
-                    field=f"{field}.planned",
-                    recorded=_show(planned_data),
-                    found=str(check.planned),
-                    reason="differs from the recomputed plan",
-                )
-            )
-    checked.append("each actual weighing or measured volume against its plan and tolerance")
-    window = _window(recomputed)
-    for i, w in enumerate(_items(data, "unit_weights", differences)):
-        field = f"unit_weights[{i}]"
-        try:
-            q = Quantity.from_json(w, field)
-        except LdnCompoundError:
-            differences.append(
-                Difference(field=field, recorded=str(w), found="", reason="is not a weight")
-            )
-            continue
-        if window is None:
-            differences.append(
-                Difference(
-                    field=field,
-                    recorded=str(q),
-                    found="",
-                    reason="this preparation has no unit weights",
-                )
-            )
-            continue
-        if q < window.low or q > window.high:
-            differences.append(
-                Difference(
-                    field=field,
-                    recorded=str(q),
-                    found=f"{window.low}-{window.high}",
-                    reason="is outside the unit weight window",
-                )
-            )
-    checked.append("each unit weight against the weight window")
+        return VerifyReport(
+            schema=VERIFY_SCHEMA,
+            record_id=record.record_id,
+            ok=False,
+            differences=tuple(differences),
+            acknowledged=(),
+            checked=("the stored order, recomputed: refused",),
+            cannot_check=tuple(cannot_check),
+        )
+    problems = _Problems(strict=False)
+    remade = _assemble(recomputed, _bench(record), problems, stored=record.actual_weighings)
+    differences += problems.found
+    written = to_json(remade)
+    differences += _diff(data, written)
+    differences += _warnings(data["warnings"], written["warnings"])
+    checked.append("every figure of the result, recomputed from the stored order")
+    checked.append("the master formulation record, derived again from the result")
+    differences += _tables(data["table_values"], remade.table_values)
+    checked.append("every stored table value against the library's tables, by key")
+    checked.append(
+        f"the weighing tolerance against the policy (+/-{WEIGHING_TOLERANCE}), "
+        "and every acknowledgement"
+    )
+    differences += _against_plan(remade)
+    checked.append(
+        "each actual weighing or measured volume against its plan: deviation, tolerance, "
+        "weighings missing or given twice"
+    )
+    checked.append(
+        "the weight check (n, mean, SD, RSD, range, units outside, pass) recomputed from the "
+        "unit weights, and each unit weight against the window"
+    )
+    checked.append("the yield against the units the batch makes, and its percentage")
+    checked.append("the record's warnings and defaults, made again from all of the above")
+    acknowledged = tuple(
+        f"{a.code}: {RECORD_ACKNOWLEDGEABLE[a.code]} (the record uses +/-{record.weighing_tolerance}); "
+        f"reason: {a.reason}"
+        for a in record.acknowledged
+    )
     return VerifyReport(
         schema=VERIFY_SCHEMA,
-        record_id=record_id,
+        record_id=record.record_id,
         ok=not differences,
         differences=tuple(differences),
+        acknowledged=acknowledged,
         checked=tuple(checked),
-        cannot_check=CANNOT_CHECK,
+        cannot_check=tuple(cannot_check),
     )
-
-
-def record_from_json(data: Any) -> CompoundingRecord:
-    """Rebuild a record from its JSON data (the stored result by its own schema)."""
-    from ._json import converter, from_json  # noqa: PLC0415
-
-    if not isinstance(data, dict):
-        raise InputError.about("record", data, "is not an object", "a record document")
-    inner = {k: v for k, v in data.items() if k != "result"}
-    inner["result"] = None
-    record: CompoundingRecord = converter().structure(inner, CompoundingRecord)
-    return attrs.evolve(record, result=from_json(data.get("result")))
 
 
 def _register() -> None:

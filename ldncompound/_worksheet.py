@@ -94,11 +94,11 @@ def numbered(items: Iterable[str], indent: int = 2) -> list[str]:
     return out
 
 
-def warnings_section(warnings: Iterable[ResultWarning]) -> list[str]:
+def warnings_section(warnings: Iterable[ResultWarning], heading: str = "Warnings") -> list[str]:
     items = list(warnings)
     if not items:
-        return [*title("Warnings"), "  none"]
-    out = title("Warnings")
+        return [*title(heading), "  none"]
+    out = title(heading)
     for w in items:
         out += hanging(f"  ! [{w.code}] ", w.message)
     return out
@@ -569,7 +569,10 @@ def _titration(r: TitrationResult) -> list[str]:
 
 
 def _record(r: CompoundingRecord) -> list[str]:
+    from ._records import _planned  # noqa: PLC0415 - the records module imports this one
+
     m = r.master
+    res = r.result
     head = f"Compounding record {r.record_id}: {m.name}"
     lines = [head, "=" * len(head)]
     lines += field_lines(
@@ -579,21 +582,27 @@ def _record(r: CompoundingRecord) -> list[str]:
             ("Batch", m.batch_size),
             ("Container", m.container),
             ("Description", m.description),
-            ("BUD", f"{r.result.bud.date.isoformat()}; {m.bud}; {m.storage}"),
+            ("BUD", f"{res.bud.date.isoformat()}; {m.bud}; {m.storage}"),
             ("BUD reference", m.bud_reference),
         ]
     )
     lines += title("Master formulation record: ingredients")
     lines += [f"  - {i}" for i in m.ingredients]
+    lines += title("Components used: lots and expiries")
+    ingredients = getattr(res, "ingredients", None)
+    if ingredients is None:
+        ingredients = res.batch.ingredients
+    for ing in ingredients:
+        expiry = ing.expiry.isoformat() if ing.expiry else "not recorded"
+        lines += hanging(
+            f"  {ing.role:<12} lot {ing.lot or 'not recorded':<14} expires {expiry:<12}  ",
+            ing.name,
+        )
     lines += title("Weighings: planned and actual")
-    # capsules and troches list weighings; liquids and drops their measurements (weighings,
-    # volumes and counts, numbered alike)
-    steps = getattr(r.result, "weighings", None)
-    if steps is None:
-        steps = r.result.batch.measurements
-    planned = {w.number: w for w in steps}
+    tolerance = f"+/-{q(r.weighing_tolerance)}"
+    lines.append(f"  tolerance {tolerance}")
     actual = {c.number: c for c in r.actual_weighings}
-    for n, w in planned.items():
+    for n, w in _planned(res).items():
         c = actual.get(n)
         got = (
             "not recorded"
@@ -606,18 +615,34 @@ def _record(r: CompoundingRecord) -> list[str]:
     if r.weight_check is not None:
         wc = r.weight_check
         lines.append(
-            f"  weights: n = {wc.count}, mean {q(wc.mean, 5)}, RSD {q(wc.rsd, 3)}, range {q(wc.minimum, 5)}-"
-            f"{q(wc.maximum, 5)}; {'all within the window' if wc.passed else f'outside: units {wc.outside}'}"
+            f"  weights: n = {wc.count}, mean {q(wc.mean, 5)}, SD {q(wc.standard_deviation, 3)}, "
+            f"RSD {q(wc.rsd, 3)}, range {q(wc.minimum, 5)}-{q(wc.maximum, 5)}; "
+            f"{'all within the window' if wc.passed else f'outside: units {wc.outside}'}"
         )
-    lines.append(f"  yield: {r.yield_units if r.yield_units is not None else 'not recorded'}")
+    made = "not recorded" if r.yield_units is None else str(r.yield_units)
+    if r.yield_percent is not None:
+        made += f" ({q(r.yield_percent, 4)} of the batch)"
+    lines.append(f"  yield: {made}")
     lines += title("Deviations")
     lines += [f"  - {d}" for d in r.deviations] or ["  none recorded"]
+    if r.acknowledged:
+        lines += title("Acknowledged")
+        for a in r.acknowledged:
+            lines += hanging(f"  - [{a.code}] ", a.reason)
     lines += title("Table values used")
     lines += [
         f"  {t.key} = {q(t.value) if isinstance(t.value, Quantity) else t.value}"
         for t in r.table_values
     ]
-    lines += warnings_section(r.warnings)
+    lines += [
+        t.replace("Warnings", "Warnings of the record", 1) for t in warnings_section(r.warnings)
+    ]
+    lines += [
+        t.replace("Warnings", "Warnings of the calculation", 1)
+        for t in warnings_section(res.warnings)
+    ]
+    lines += defaults_section((*res.defaults, *r.defaults))
+    lines += trace_section(m.calculations)
     lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
     return lines
 
@@ -760,6 +785,10 @@ def _verify(r: VerifyReport) -> list[str]:
             lines += hanging(
                 "  - ", f"{d.field}: recorded {d.recorded}; found {d.found} ({d.reason})"
             )
+    if r.acknowledged:
+        lines += title("Acknowledged deviations from the policy")
+        for a in r.acknowledged:
+            lines += hanging("  - ", a)
     lines += title("Checked")
     lines += [f"  - {c}" for c in r.checked]
     lines += title("Cannot be checked from the record")

@@ -1212,6 +1212,60 @@ raw(  # a result given where the label goes
     Refused(InputError, "not-a-label", "--label"),
 )
 
+# --- compounding records: `ldncompound record` and `ldncompound verify` -----------------------------
+
+#: ``ldncompound record`` for the valid capsule result (result.json, 33 capsules made)
+_RECORD = ("record", "{dir}/result.json", "--record-id", "R1", "--compounded-by", "A")
+raw(
+    "enormous",
+    "cli",
+    "capsules",
+    Command((*_RECORD, "--weighing-tolerance", "1000 %")),
+    Refused(InputError, "out-of-range", "--weighing-tolerance"),
+)
+raw(
+    "enormous",
+    "cli",
+    "capsules",
+    Command((*_RECORD, "--weighing-tolerance", "10 %")),
+    Refused(InputError, "weighing-tolerance-above-policy", "--weighing-tolerance"),
+)
+raw(
+    "enormous",
+    "cli",
+    "capsules",
+    Command((*_RECORD, "--yield", "34")),
+    Refused(InputError, "yield-above-batch", "--yield"),
+)
+_RECORD_TEXT = lc.dumps(
+    lc.make_record(
+        orders.FORMULATE["capsules"](orders.capsules()),
+        record_id="R1",
+        compounded_by="A",
+        yield_units=30,
+    )
+)
+for text, input_class, code in (
+    (
+        _RECORD_TEXT.replace('"yield_units": 30', '"yield_units": 30, "yield_units": 3'),
+        "malformed",
+        "duplicate-field",
+    ),
+    (_RECORD_TEXT.replace('"yield_units": 30', '"yield_units": NaN'), "nan", "not-a-number"),
+    (
+        _RECORD_TEXT.replace('"yield_units": 30', '"yield_units": "\uff13\uff10"'),
+        "unicode-digit",
+        "non-ascii-digit",
+    ),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command(("verify", "{dir}/record.json"), (("record.json", text.encode()),)),
+        Refused(InputError, code, "RECORD"),
+    )
+
 # --- shifted columns and values moved to the wrong field ------------------------------------------
 
 #: (preparation, direction, column, expected): a CSV row whose cells from ``column`` on

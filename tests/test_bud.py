@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -114,3 +115,20 @@ def test_supply_longer_than_bud_suggests_fills():
     assert check_supply(b, 30, rec, field="days") == 3
     assert rec.warnings[0].code == "bud-shorter-than-supply"
     assert check_supply(b, 14, Recorder(), field="days") == 1
+
+
+def test_a_bud_of_zero_days_is_a_warning_not_a_crash():
+    """Found by the record property (tests/test_records_verify.py): day-0 counting with a
+    component expiring on the compounding day gave a BUD of 0 days and a ZeroDivisionError."""
+    import orders  # noqa: PLC0415
+
+    order = orders.capsules(
+        doses_per_day=Decimal("0.5"),
+        count=4,
+        day_count=lc.DayCount.COMPOUNDING_DAY_IS_DAY_0,
+        source=orders.tablets(expiry=orders.DAY),
+    )
+    result = lc.formulate_capsules(order)
+    assert result.bud.days == 0
+    warning = next(w for w in result.warnings if w.code == "bud-shorter-than-supply")
+    assert "8 fills of at most 1 days" in warning.message

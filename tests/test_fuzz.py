@@ -30,6 +30,7 @@ from ldncompound_cli import cli
 
 import ldncompound as lc
 from ldncompound import Dimension
+from ldncompound._json import loads_strict
 from ldncompound._parse import REFUSED_UNITS, UNIT_SPELLINGS
 
 #: Five times the profile's examples: about 1-3 s per test with ``default`` (500 examples),
@@ -443,20 +444,70 @@ def test_the_batch_command_writes_every_record_whatever_the_bytes(data, input_fo
 # --- results and records read back: from_json, verify_record, `ldncompound verify` ------------------
 
 
-def _record_data() -> dict[str, Any]:
-    result = orders.FORMULATE["capsules"](orders.capsules())
-    actual = tuple(lc.ActualWeighing(number=w.number, amount=w.amount) for w in result.weighings)
-    record = lc.make_record(result, record_id="R1", compounded_by="A", actual_weighings=actual)
+def _record_data(preparation: str = "capsules") -> dict[str, Any]:
+    result = orders.FORMULATE[preparation](orders.ORDERS[preparation]())
+    planned = getattr(result, "weighings", None) or result.batch.measurements
+    actual = tuple(lc.ActualWeighing(number=w.number, amount=w.amount) for w in planned)
+    qc = getattr(result, "qc", None)
+    units: dict[str, Any] = {}
+    if isinstance(qc, lc.WeightWindow):
+        units = {"unit_weights": (qc.target,) * qc.sample_size, "yield_units": result.count}
+    record = lc.make_record(
+        result, record_id="R1", compounded_by="A", actual_weighings=actual, **units
+    )
     return json.loads(lc.dumps(record))
 
 
 RECORD = _record_data()
+RECORDS = [_record_data(p) for p in PREPARATIONS]
+
+
+def _edited(*changes: tuple[tuple[Any, ...], Any]) -> dict[str, Any]:
+    data = copy.deepcopy(RECORD)
+    for path, value in changes:
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        if value is _DELETE:
+            del node[path[-1]]
+        else:
+            node[path[-1]] = value
+    return data
+
+
+_DELETE = object()
+_PLANNED = RECORD["actual_weighings"][0]["planned"]["value"]
+
+#: The hostile records of issue 12, tried first by every record fuzz test.
+RECORD_SEEDS = [
+    _edited(  # a 1000 % tolerance and a tenfold weighing, the stored figures made to agree
+        (("weighing_tolerance",), {"value": "1000", "unit": "%"}),
+        (("defaults",), []),
+        (("actual_weighings", 0, "actual", "value"), str(int(_PLANNED) * 10)),
+        (("actual_weighings", 0, "deviation", "value"), "900"),
+    ),
+    _edited((("weight_check", "mean", "value"), "61")),
+    _edited((("weight_check", "rsd", "value"), "5")),
+    _edited((("yield_units",), 1000)),
+    _edited((("actual_weighings", 1), RECORD["actual_weighings"][0])),
+    _edited((("unit_weights", 0), _DELETE)),
+    _edited((("unit_weights",), RECORD["unit_weights"] * 2)),
+    _edited((("warnings",), [])),
+    _edited((("actual_weighings", 0, "deviation", "value"), "0.5")),
+    _edited((("yield_units",), float("nan"))),
+    _edited((("yield_units",), "\uff13\uff10")),
+    _edited((("unit_weights", 0, "value"), "\u0666\u0660")),
+    _edited((("master", 1), "x")),
+    _edited((("result", "order", "unknown"), 1)),
+    _edited((("yield_units",), 10**400)),
+]
 
 
 @st.composite
 def mutated_records(draw: st.DrawFn) -> dict[str, Any]:
-    """A record the library wrote with one to three values anywhere in it replaced."""
-    data = copy.deepcopy(RECORD)
+    """A record the library wrote (any preparation) with one to three values anywhere in it
+    replaced."""
+    data = copy.deepcopy(draw(st.sampled_from(RECORDS)))
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         node: Any = data
         parent, key = None, None
@@ -473,8 +524,15 @@ def mutated_records(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+def _seeded(test: Any) -> Any:
+    for seed in RECORD_SEEDS:
+        test = example(seed)(test)
+    return test
+
+
 @FUZZ
 @given(mutated_records())
+@_seeded
 def test_a_tampered_record_is_reported_or_refused_never_a_crash(data):
     try:
         report = lc.verify_record(data)
@@ -484,18 +542,80 @@ def test_a_tampered_record_is_reported_or_refused_never_a_crash(data):
         assert report.ok == (not report.differences)
     with contextlib.suppress(lc.LdnCompoundError):
         lc.from_json(data.get("result"))
+    if data in RECORD_SEEDS:  # each hostile record of issue 12 is caught, not passed
+        with contextlib.suppress(lc.InputError):
+            assert not lc.verify_record(data).ok
 
 
 @FUZZ
 @given(mutated_records())
+@_seeded
 def test_verify_and_label_commands_exit_cleanly_on_a_tampered_file(files, data):
     path = files / "record.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    _invoke(["verify", str(path)])
+    try:
+        path.write_text(json.dumps(data), encoding="utf-8")
+    except (TypeError, ValueError):  # a non-text key or a huge integer: no JSON text of it
+        return
+    res = _invoke(["verify", str(path)])
+    if data in RECORD_SEEDS:
+        assert res.exit_code in (1, 2), res.output
     path.write_text(json.dumps(data.get("result")), encoding="utf-8")
     _invoke(
         [
             *("label", str(path), "--patient", "J", "--prescriber", "P", "--rx", "1"),
             *("--pharmacy-name", "N", "--pharmacy-address", "A", "--pharmacy-phone", "1"),
         ]
+    )
+
+
+_RECORD_TEXT = lc.dumps(RECORD)
+
+
+@st.composite
+def damaged_record_text(draw: st.DrawFn) -> bytes:
+    """The JSON text of a record the library wrote with bytes flipped, cut or inserted."""
+    data = bytearray(lc.dumps(draw(st.sampled_from(RECORDS))).encode())
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        i = draw(st.integers(min_value=0, max_value=len(data) - 1))
+        action = draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip":
+            data[i] = draw(st.integers(min_value=0, max_value=255))
+        elif action == "cut":
+            del data[i : i + draw(st.integers(min_value=1, max_value=20))]
+        else:
+            data[i:i] = draw(st.binary(max_size=8))
+    return bytes(data)
+
+
+#: JSON text only a file can hold: a duplicate key, NaN, Infinity, 1e400, a float.
+RECORD_TEXT_SEEDS = [
+    _RECORD_TEXT.replace('"yield_units": 30', '"yield_units": 30, "yield_units": 33').encode(),
+    _RECORD_TEXT.replace('"yield_units": 30', '"yield_units": NaN').encode(),
+    _RECORD_TEXT.replace('"yield_units": 30', '"yield_units": Infinity').encode(),
+    _RECORD_TEXT.replace('"yield_units": 30', '"yield_units": 1e400').encode(),
+    _RECORD_TEXT.replace('"yield_units": 30', '"yield_units": 30.0').encode(),
+    b"[" * 100_000,
+]
+
+
+@FUZZ
+@given(st.one_of(damaged_record_text(), st.binary(max_size=200)))
+def test_verify_reads_any_record_bytes_cleanly(files, raw):
+    path = files / "record.bin"
+    path.write_bytes(raw)
+    res = _invoke(["verify", str(path)])
+    if raw in RECORD_TEXT_SEEDS:
+        assert res.exit_code == 2, res.output
+    try:
+        data = loads_strict(raw, what="RECORD")
+    except lc.InputError as err:
+        assert err.message.startswith("RECORD") and "\n" not in err.message
+        return
+    with contextlib.suppress(lc.InputError):
+        lc.verify_record(data)
+
+
+for _seed in RECORD_TEXT_SEEDS:
+    test_verify_reads_any_record_bytes_cleanly = example(raw=_seed)(
+        test_verify_reads_any_record_bytes_cleanly
     )

@@ -164,8 +164,14 @@ def test_verify_names_an_actual_weight_outside_tolerance():
     d = data()
     d["actual_weighings"][0]["actual"]["value"] = "140"
     report = lc.verify_record(d)
-    assert [x.field for x in report.differences] == ["actual_weighings[0].actual"]
-    assert "outside" in report.differences[0].reason
+    fields = [x.field for x in report.differences]
+    assert "actual_weighings[0].actual" in fields
+    outside = next(x for x in report.differences if x.field == "actual_weighings[0].actual")
+    assert "outside" in outside.reason
+    # the stored deviation and flag no longer follow from the actual weight
+    deviation = next(x for x in report.differences if x.field == "actual_weighings[0].deviation")
+    assert "actual_weighings[0].actual" in deviation.computed_from
+    assert {"actual_weighings[0].within_tolerance", "warnings"} <= set(fields)
 
 
 def test_verify_names_an_altered_stored_table_value():
@@ -191,9 +197,11 @@ def test_verify_names_a_removed_table_value_and_a_unit_weight_outside_the_window
 
 def test_verify_names_an_altered_order_input():
     d = data()
-    d["result"]["order"]["source"]["assay"]["value"] = "98.0"
-    fields = {x.field for x in lc.verify_record(d).differences}
+    d["result"]["order"]["source"]["assay"]["value"] = "98"
+    found = lc.verify_record(d).differences
+    fields = {x.field for x in found}
     assert "result.weighings[2].amount" in fields or "result.active_per_capsule" in fields
+    assert all("result.order" in x.computed_from for x in found if x.field.startswith("result."))
 
 
 def test_verify_refuses_what_is_not_a_record():
@@ -213,71 +221,98 @@ def _differences(d: dict) -> list[tuple[str, str]]:
     return [(x.field, x.reason) for x in lc.verify_record(d).differences]
 
 
-def test_verify_names_unreadable_and_unplanned_weighings():
+def test_verify_names_unplanned_and_duplicated_weighings():
     d = data()
-    d["actual_weighings"] = [
-        5,
-        {"number": "x", "actual": {"value": "1", "unit": "mg"}},
-        {"number": 99, "actual": {"value": "1", "unit": "mg"}},
-        dict(d["actual_weighings"][0], planned={"value": "999", "unit": "mg"}),
-    ]
-    assert _differences(d) == [
-        ("actual_weighings[0]", "is not a readable weighing"),
-        ("actual_weighings[1]", "is not a readable weighing"),
-        ("actual_weighings[2].number", "is not a planned weighing"),
-        ("actual_weighings[3].planned", "differs from the recomputed plan"),
-    ]
+    first = d["actual_weighings"][0]
+    d["actual_weighings"] += [dict(first, number=99), first]
+    found = _differences(d)
+    assert (
+        "actual_weighings[4].number",
+        "actual_weighings: 99 is not a planned weighing number; expected 1 to 4.",
+    ) in found
+    assert (
+        "actual_weighings[5].number",
+        "actual_weighings: 1 is given twice; expected one actual weight per weighing.",
+    ) in found
 
 
-def test_verify_names_a_weighing_tolerance_that_is_not_a_percentage():
+def test_verify_names_a_removed_weighing_and_an_edited_plan():
     d = data()
-    d["weighing_tolerance"] = {"value": "5", "unit": "mg"}
+    del d["actual_weighings"][1]
+    d["actual_weighings"][0]["planned"]["value"] = "999"
     fields = [f for f, _ in _differences(d)]
-    assert "weighing_tolerance" in fields
+    assert "actual_weighings[0].planned" in fields  # recomputed from the order, not read
+    assert "warnings" in fields  # weighing 2 has no actual weight, and the record hid it
 
 
-def test_verify_names_an_unknown_table_value_and_unreadable_unit_weights():
+def test_verify_names_an_unknown_or_doubled_table_value():
     d = data()
-    d["table_values"].append({"key": "capsule_size.9.volume", "value": "1"})
-    d["table_values"].append(7)
-    d["unit_weights"][0] = "150 mg"
+    d["table_values"].append({"key": "capsule_size.9.volume", "value": "1", "source": "x"})
+    d["table_values"].append(d["table_values"][0])
     found = _differences(d)
     n = len(d["table_values"])
     assert (f"table_values[{n - 2}]", "is not a table value this calculation uses") in found
-    assert (f"table_values[{n - 1}]", "is not a table value this calculation uses") in found
-    assert ("unit_weights[0]", "is not a weight") in found
-
-
-@pytest.mark.parametrize("key", ["table_values", "actual_weighings", "unit_weights"])
-@pytest.mark.parametrize("value", [5, "x", {"a": 1}])
-def test_verify_names_a_list_that_is_not_a_list(key, value):
-    d = data()
-    d[key] = value
-    assert (key, "is not a list") in _differences(d)
-
-
-@pytest.mark.parametrize("master", [5, None, [], {"container": 7}])
-def test_verify_names_a_master_record_that_is_not_one(master):
-    d = data()
-    d["master"] = master
-    assert any(f.startswith("master") for f, _ in _differences(d))
+    assert (f"table_values[{n - 1}]", "is given twice") in found
 
 
 @pytest.mark.parametrize(
     ("path", "value", "code", "field"),
     [
-        (["result", "order"], 5, "not-a-result", "order"),
-        (["result", "bud"], 5, "not-a-result", "bud"),
-        (["result", "order", "count"], -1, "invalid-input", "count"),
+        (["result", "order"], 5, "not-a-record", "result.order"),
+        (["result", "bud"], 5, "not-a-record", "result.bud"),
+        (["result", "order", "count"], -1, "invalid-input", "result.order.count"),
         (["result", "schema"], "ldncompound/capsules/9", "unknown-schema", "result.schema"),
+        (["master"], 5, "not-a-record", "master"),
+        (["master", "name"], 5, "not-as-written", "master.name"),
+        (["table_values"], "x", "not-a-record", "table_values"),
+        (["actual_weighings"], {"a": 1}, "not-a-record", "actual_weighings"),
+        (["actual_weighings", 0], 5, "not-a-record", "actual_weighings[0]"),
+        (["actual_weighings", 0, "number"], "1", "not-as-written", "actual_weighings[0].number"),
+        (["unit_weights", 0], "150 mg", "invalid-unit", "unit_weights[0]"),
+        (["unit_weights", 0, "value"], "１５０", "non-ascii-digit", "unit_weights[0].value"),
+        (["unit_weights", 0, "value"], "150.0", "not-as-written", "unit_weights[0].value"),
+        (["yield_units"], "33", "not-as-written", "yield_units"),
+        (["yield_units"], "abc", "not-a-record", "yield_units"),
+        (["result", "order", "count"], "abc", "not-a-record", "result.order.count"),
+        (["yield_units"], True, "not-as-written", "yield_units"),
+        (["yield_units"], 33.0, "not-a-number", "yield_units"),
+        (["yield_units"], float("nan"), "not-a-number", "yield_units"),
+        (["yield_units"], 10**30, "too-large", "yield_units"),
+        (["result", "order", "extra"], 1, "not-a-record", "result.order"),
+        (["weight_check", "mean", "unit"], "MG", "invalid-unit", "weight_check.mean"),
+        (
+            ["acknowledged"],
+            [{"code": "x", "reason": "r"}],
+            "unknown-acknowledgement",
+            "acknowledged[0].code",
+        ),
     ],
 )
-def test_verify_refuses_a_stored_result_that_cannot_be_read(path, value, code, field):
+def test_verify_reads_a_record_strictly_and_names_the_path(path, value, code, field):
     d = _alter(path, value)
     with pytest.raises(lc.InputError) as info:
         lc.verify_record(d)
-    assert (info.value.code, info.value.field) == (code, field)
+    assert (info.value.code, info.value.field) == (code, field), info.value.message
     assert info.value.message.startswith(field)
+    assert "\n" not in info.value.message
+
+
+def test_verify_refuses_non_text_keys_and_values_that_are_not_json():
+    d = data()
+    d["master"][1] = "x"
+    with pytest.raises(lc.InputError) as info:
+        lc.verify_record(d)
+    assert (info.value.code, info.value.field) == ("non-text-key", "master")
+    d = data()
+    d["deviations"] = [Decimal(1)]
+    with pytest.raises(lc.InputError) as info:
+        lc.verify_record(d)
+    assert (info.value.code, info.value.field) == ("wrong-type", "deviations[0]")
+
+
+def test_read_record_is_the_inverse_of_writing_it():
+    rec = record()
+    assert lc.read_record(json.loads(lc.dumps(rec))) == rec
 
 
 def test_a_liquid_record_has_no_unit_weights_or_yield():
@@ -295,9 +330,18 @@ def test_a_liquid_record_has_no_unit_weights_or_yield():
     with pytest.raises(lc.InputError) as info:
         lc.make_record(liquid, record_id="L1", compounded_by="A", yield_units=3)
     assert info.value.field == "yield_units"
+    with pytest.raises(lc.InputError) as info:
+        lc.make_record(liquid, record_id="L1", compounded_by="A", unit_weights=(lc.mass("1 mg"),))
+    assert info.value.field == "unit_weights"
     rec = json.loads(lc.dumps(lc.make_record(liquid, record_id="L1", compounded_by="A")))
+    assert lc.verify_record(rec).ok
     rec["unit_weights"] = [{"value": "150", "unit": "mg"}]
-    assert ("unit_weights[0]", "this preparation has no unit weights") in _differences(rec)
+    found = _differences(rec)
+    assert [f for f, _ in found] == ["unit_weights"]
+    assert "without unit weights" in found[0][1]
+    rec["unit_weights"] = []
+    rec["yield_units"] = 3
+    assert [f for f, _ in _differences(rec)] == ["yield_units"]
 
 
 def test_record_yield_and_weighing_refusals():
@@ -309,8 +353,11 @@ def test_record_yield_and_weighing_refusals():
     with pytest.raises(lc.InputError) as info:
         lc.make_record(r, record_id="X", compounded_by="A", actual_weighings=(once, once))
     assert "twice" in info.value.message
-    rec = lc.make_record(r, record_id="X", compounded_by="A", yield_units=r.batch_count + 1)
-    assert "yield-above-batch" in {w.code for w in rec.warnings}
+    with pytest.raises(lc.InputError) as info:
+        lc.make_record(r, record_id="X", compounded_by="A", yield_units=r.batch_count + 1)
+    assert (info.value.code, info.value.field) == ("yield-above-batch", "yield_units")
+    rec = lc.make_record(r, record_id="X", compounded_by="A", yield_units=r.batch_count)
+    assert rec.yield_percent == lc.percent("100 %")
 
 
 def test_record_from_json_refuses_what_is_not_an_object():

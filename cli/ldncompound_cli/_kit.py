@@ -8,6 +8,7 @@ from typing import IO, Any
 import click
 
 import ldncompound as lc
+from ldncompound._json import loads_strict
 
 from ._app import FORMAT, _date, _emit, _flagged, _mass, _percent, capsule_order, library_errors
 
@@ -143,7 +144,16 @@ def label(result: IO[bytes], **o: Any) -> None:
 @click.option("--deviation", multiple=True, help="a deviation from the master formulation record")
 @click.option("--container", default="tight, light-resistant container", show_default=True)
 @click.option("--description", help="physical description of the finished preparation")
-@click.option("--weighing-tolerance", help="tolerance for actual weighings [default: 5 %]")
+@click.option(
+    "--weighing-tolerance",
+    help="tolerance for actual weighings [default: the policy's 5 %; wider needs --acknowledge]",
+)
+@click.option(
+    "--acknowledge",
+    multiple=True,
+    help='acknowledge a record check with a reason: "CODE=REASON", e.g. '
+    '"weighing-tolerance-above-policy=viscous base, SOP 12"',
+)
 @FORMAT
 @library_errors
 def record(result: IO[bytes], **o: Any) -> None:
@@ -163,6 +173,16 @@ def record(result: IO[bytes], **o: Any) -> None:
                 amount=lc.mass(amount, field="--weighed amount"),
             )
         )
+    acknowledged = []
+    for text in o["acknowledge"]:
+        code, sep, reason = text.partition("=")
+        if not sep:
+            raise lc.InputError(
+                f"--acknowledge: {text!r} is not CODE=REASON; expected e.g. "
+                "'weighing-tolerance-above-policy=viscous base, SOP 12'.",
+                field="--acknowledge",
+            )
+        acknowledged.append(lc.Acknowledgement(code=code.strip(), reason=reason.strip()))
     rec = lc.make_record(
         res,
         record_id=o["record_id"],
@@ -177,6 +197,7 @@ def record(result: IO[bytes], **o: Any) -> None:
         container=o["container"],
         description=o["description"],
         weighing_tolerance=_percent(o["weighing_tolerance"], "--weighing-tolerance"),
+        acknowledge=tuple(acknowledged),
     )
     _emit(rec, o["fmt"])
 
@@ -186,8 +207,16 @@ def record(result: IO[bytes], **o: Any) -> None:
 @FORMAT
 @library_errors
 def verify(record_file: IO[bytes], fmt: str) -> None:
-    """Recompute a compounding record and report every difference (exit 1 if any)."""
-    report = lc.verify_record(_read_json(record_file, "RECORD"))
+    """Recompute a compounding record and report every difference (exit 1 if any).
+
+    The record is read strictly: a duplicate key, NaN, a float, a number in digits other
+    than ASCII or an unknown field is refused (exit 2), naming its path."""
+    try:
+        report = lc.verify_record(loads_strict(read_limited(record_file, "RECORD"), what="RECORD"))
+    except lc.LdnCompoundError as err:  # the file's fault: name the argument first
+        if err.message.startswith("RECORD"):
+            raise
+        raise lc.InputError(f"RECORD: {err.message}", field=err.field, code=err.code) from None
     _emit(report, fmt)
     if not report.ok:
         raise SystemExit(1)
