@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from ._errors import InputError, LdnCompoundError, printable
-from ._numbers import CONTEXT, HUNDRED, plain, private_context
+from ._numbers import CONTEXT, HUNDRED, plain, private_context, significant
 from ._qc import WeightCheck, WeightWindow, check_weights
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
@@ -316,7 +316,7 @@ def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormul
     from ._labels import _aux, _capsule_facts  # noqa: PLC0415
 
     ingredients = tuple(
-        f"{i.role}: {i.name} ({plain(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
+        f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
         + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
         + ")"
         for i in r.ingredients
@@ -350,7 +350,7 @@ def _troche_master(r: Any, *, container: str, description: str) -> MasterFormula
 
     unit = r.dosage_form.described
     ingredients = tuple(
-        f"{i.role}: {i.name} ({plain(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
+        f"{i.role}: {i.name} ({significant(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
         + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
         + (f"; displacement {i.displacement}" if i.role != "base" else "")
         + ")"
