@@ -488,7 +488,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the request cannot be compounded as asked (overfill, expired component, ...).
     """
-    rec = Recorder()
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
     source = order.source
     drug = source.drug
     source.check(rec)
@@ -1006,6 +1006,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         rec=rec,
         day_count=day_count,
         study=order.study,
+        today=today,
     )
     if order.doses_per_day is not None:
         days_supply = int(

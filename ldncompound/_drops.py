@@ -279,7 +279,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     :class:`FormulationError` when a dose cannot be given in whole drops within the tolerance
     and the cap.
     """
-    rec = Recorder()
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
     su = setup(order, rec)
     drug, basis = su.drug, su.basis
     dose = order.dose

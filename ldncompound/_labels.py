@@ -33,6 +33,7 @@ from typing import Any
 
 import attrs
 
+from . import _clock
 from ._bud import Storage
 from ._dose import acknowledgements, check_dose
 from ._errors import InputError
@@ -485,12 +486,18 @@ def _quantity(facts: PreparationFacts, order: LabelOrder) -> Quantity:
 
 
 @private_context
-def build_label(result: Any, order: LabelOrder) -> Label:
-    """The label for ``result`` (any preparation's result) with the caller's ``order``."""
-    return _build_label(result, order)
+def build_label(result: Any, order: LabelOrder, *, today: dt.date | None = None) -> Label:
+    """The label for ``result`` (any preparation's result) with the caller's ``order``.
+
+    A result whose beyond-use date is before ``today`` (the caller's, else the calendar's) is
+    refused: no label is printed for a preparation already past its BUD.
+    """
+    return _build_label(result, order, today=today)
 
 
-def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> Label:
+def _build_label(
+    result: Any, order: LabelOrder, *, planned: bool = False, today: dt.date | None = None
+) -> Label:
     schema = getattr(result, "schema", None)
     adapter = _FACTS.get(schema or "")
     if adapter is None:
@@ -498,6 +505,15 @@ def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> La
             "result", schema, "is not a result the library can label", "a preparation result"
         )
     facts = adapter(result)
+    now = today or _clock.today()
+    if facts.bud < now:
+        raise InputError.about(
+            "bud",
+            facts.bud.isoformat(),
+            f"has already passed (today is {now.isoformat()}), so no label is printed",
+            "a preparation compounded again, within its beyond-use date",
+            code="bud-already-past",
+        )
     _guard(result, facts, order, planned=planned)
     strength = LabelAmount.of(facts.strength)
     return Label(

@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from . import _clock
 from ._capsules import CapsuleOrder, CapsuleResult, formulate_capsules
 from ._devices import DEVICES, MEASURABLE_FRACTION, DeviceKind, MeasuringDevice
 from ._dose import check_dose
@@ -541,6 +542,12 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
     )
 
 
+def _planned(today: dt.date | None, day: dt.date) -> dt.date:
+    """The day a kit's batch or fill is checked against: today, or the later day it is
+    planned for (a kit is compounded fill by fill, so its later fills are dated ahead)."""
+    return max(today or _clock.today(), day)
+
+
 def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) -> None:
     """Guard every step's dose, the maintenance dose and their daily totals.
 
@@ -651,7 +658,7 @@ def _capsule_kit(
             doses_per_day=None,
             acknowledge=tuple({*template.acknowledge}),
         )
-        result = formulate_capsules(batch_order, today=today)
+        result = formulate_capsules(batch_order, today=_planned(today, start))
         batches.append(result)
         if result.bud.date < last_use[strength]:
             rec.warn(
@@ -885,7 +892,7 @@ def _fills(
                 concentration=concentration,
                 compounded_on=start,
             )
-            result = formulate(fill_order, today=today)
+            result = formulate(fill_order, today=_planned(today, start))
             if result.bud.days >= length:
                 break
             length = result.bud.days

@@ -696,7 +696,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the batch cannot be made as asked (no base left, an expired component, ...).
     """
-    rec = Recorder()
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
     source = order.source
     drug = source.drug
     source.check(rec)
@@ -1343,6 +1343,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
         rec=rec,
         day_count=day_count,
         study=order.study,
+        today=today,
     )
     if order.doses_per_day is not None:
         days_supply = int(

@@ -821,7 +821,13 @@ def test_a_drug_that_overfills_every_size_is_refused():
     heavy = lc.TabletSource(average_weight=lc.mass("10 g"), expiry=EXP, lot="T")
     with pytest.raises(lc.FormulationError) as info:
         lc.formulate_capsules(
-            lc.CapsuleOrder(dose=mg(5), count=30, source=heavy, compounded_on=DAY)
+            lc.CapsuleOrder(
+                dose=mg(5),
+                count=30,
+                source=heavy,
+                compounded_on=DAY,
+                acknowledge=("tablet-weight-implausible",),  # 10 g tablets: refused unless so
+            )
         )
     assert (info.value.code, info.value.field) == ("overfill", "size")
 
@@ -838,6 +844,7 @@ def test_a_fixed_fill_weight_below_the_drug_material_is_refused():
                 fill_weight=mg(50),
                 size="1",
                 compounded_on=DAY,
+                acknowledge=("tablet-weight-implausible",),
             )
         )
     assert info.value.field == "fill_weight"
