@@ -26,6 +26,7 @@ from ._units import Unit
 __all__ = [
     "ACKNOWLEDGEABLE",
     "BASE_DENSITY",
+    "BLANK_WEIGHT",
     "COMPOUNDING_DATE_ALLOWANCE",
     "DROPS_PER_ML",
     "HYDRATE_WATER_SPREAD",
@@ -128,6 +129,18 @@ BASE_DENSITY = Window(
     source=(
         "molded bases: Medisca RDT 750 mg / 0.93 mL = 0.81 g/mL (domain.md §4.4) [V][D]; "
         "PEG and gelatin bases about 1.1-1.3 g/mL [U]; window 0.7-2 g/mL [D]"
+    ),
+)
+#: Weight of one blank troche or RDT: Medisca RDT blanks weigh 750 mg (domain.md §4.4) [V];
+#: troches are usually 1-2 g [U]; outside 0.3-5 g is most likely a total typed for an average,
+#: or g for mg [D][U].
+BLANK_WEIGHT = Window(
+    low=Decimal(300),
+    high=Decimal(5000),
+    unit=Unit.MG,
+    source=(
+        "Medisca RDT blank 750 mg (domain.md §4.4) [V]; troches usually 1-2 g [U]; window "
+        "300-5000 mg [D][U]"
     ),
 )
 #: Drops per mL of an oral dropper: the USP medicine dropper gives 20 drops of water per mL

@@ -583,7 +583,8 @@ def test_bud_shorter_than_supply_and_expired_source():
         lc.formulate_capsules(
             lc.CapsuleOrder(
                 dose=lc.mass("1.5 mg"), count=30, source=tabs, compounded_on=dt.date(2027, 2, 1)
-            )
+            ),
+            today=dt.date(2027, 2, 1),  # compounded that day (a date ahead of today is refused)
         )
     assert info.value.code == "component-expired"
 
