@@ -147,6 +147,7 @@ FLAGS: dict[str, str] = {
     "weight_window": "--weight-window",
     "acknowledge": "--acknowledge",
     "reference": "--reference",
+    "compounded_on": "--compounded-on",
 }
 
 
