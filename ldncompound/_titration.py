@@ -31,6 +31,7 @@ from ._drops import MAX_DROPS, DropsOrder, DropsResult, formulate_drops
 from ._errors import FormulationError, InputError
 from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
 from ._numbers import CONTEXT, ONE, plain, private_context
+from ._plausible import implausible
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import check_doses_per_day, concentration_field, mass_field, qfield
@@ -461,7 +462,8 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
     (each with its own BUD, warnings and trace); liquid and drops kits are planned by the
     liquid and drops preparations when they are available.
     """
-    rec = Recorder()
+    kit = order.capsules or order.liquid or order.drops
+    rec = Recorder(acknowledged=frozenset(kit.template.acknowledge if kit is not None else ()))
     per_day = order.doses_per_day
     if per_day is None:
         per_day = ONE
@@ -485,6 +487,7 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         )
     plans = _step_plans(order)
     _check_step_doses(order, per_day, rec)
+    _check_start(order, today, rec)
     schedule = _schedule(plans, per_day)
     rec.step(
         "schedule",
@@ -539,6 +542,27 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         warnings=tuple(rec.warnings),
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
+    )
+
+
+#: A kit may start at most this long after today: it is compounded ahead of its first day,
+#: but a start months away is most likely a mistyped month or year (library policy) [D][U].
+KIT_START_HORIZON = dt.timedelta(days=30)
+
+
+def _check_start(order: TitrationOrder, today: dt.date | None, rec: Recorder) -> None:
+    """Refuse a kit starting more than :data:`KIT_START_HORIZON` after today unless the kit's
+    template acknowledges ``compounded-on-future`` (``rec`` holds its acknowledgements)."""
+    now = today or _clock.today()
+    if order.start <= now + KIT_START_HORIZON:
+        return
+    implausible(
+        rec,
+        "compounded-on-future",
+        "start",
+        order.start.isoformat(),
+        f"is more than {KIT_START_HORIZON.days} days after today ({now.isoformat()})",
+        "the kit's first day",
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import orders
 import pytest
+import test_liquids
 import test_titration
 from click.testing import CliRunner
 from hypothesis import given
@@ -397,6 +398,60 @@ def test_a_titration_kit_compounds_its_later_fills_on_their_own_days():
     result = test_titration.liquid_kit([lc.parse_step("0.5 mg:14"), lc.parse_step("1 mg:14")])
     starts = [f.start for f in result.fills]
     assert len(starts) > 1 and starts[-1] > DAY + dt.timedelta(days=1)
+
+
+def kit(start: dt.date, acknowledge: tuple[str, ...] = ()) -> lc.TitrationResult:
+    template = test_liquids.order(
+        days_supply=30, source=test_liquids.api(), acknowledge=acknowledge
+    )
+    return lc.plan_titration(
+        lc.TitrationOrder(
+            steps=(lc.parse_step("1 mg:14"),),
+            maintenance=lc.mass("4.5 mg"),
+            maintenance_days=30,
+            start=start,
+            form=lc.KitForm.LIQUID,
+            liquid=lc.LiquidKit(template=template, syringes=test_titration.SYRINGES),
+        )
+    )
+
+
+def test_a_kit_starting_months_ahead_is_refused_unless_acknowledged():
+    assert "compounded-on-future" not in codes(kit(DAY + dt.timedelta(days=30)))
+    with pytest.raises(lc.InputError) as info:
+        kit(dt.date(2062, 11, 21))
+    assert (info.value.code, info.value.field) == ("compounded-on-future", "start")
+    assert "more than 30 days after today (2026-11-21)" in info.value.message
+    one_sentence(info.value)
+    later = kit(DAY + dt.timedelta(days=45), acknowledge=("compounded-on-future",))
+    assert "compounded-on-future" in codes(later)
+
+
+def test_the_command_line_names_the_kits_start():
+    res = CliRunner().invoke(
+        cli,
+        [
+            "titrate",
+            "--step",
+            "1.5 mg:14",
+            "--maintenance",
+            "4.5 mg",
+            "--maintenance-days",
+            "30",
+            "--start",
+            "2062-11-21",
+            "--form",
+            "capsules",
+            "--source",
+            "tablets",
+            "--tablet-weight",
+            "201.4 mg",
+            "--expiry",
+            "2028-01-01",
+        ],
+    )
+    assert res.exit_code == 2, res.output
+    assert "Error: --start: '2062-11-21' is more than 30 days after today" in res.output
 
 
 def label_order(**kw: Any) -> lc.LabelOrder:
