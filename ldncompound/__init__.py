@@ -48,6 +48,7 @@ from ._drops import (
 )
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
+from ._fhir import DOSE_FORM_CODES, DRUG_CODES, ROUTE_CODES, FhirCode, fhir_json, to_fhir
 from ._formula import formula_with_qs, scale_formula
 from ._json import dumps, from_json, to_json
 from ._labels import (
@@ -156,7 +157,9 @@ __all__ = [
     "CAPSULE_SIZES",
     "CLASS_III_SENSITIVITY",
     "DEVICES",
+    "DOSE_FORM_CODES",
     "DROPS_SCHEMA",
+    "DRUG_CODES",
     "FILLERS",
     "LABEL_SCHEMA",
     "LIQUID_SCHEMA",
@@ -164,6 +167,7 @@ __all__ = [
     "NOMINAL_DROPPER",
     "PROTOCOLS",
     "RECORD_SCHEMA",
+    "ROUTE_CODES",
     "TITRATION_SCHEMA",
     "TROCHES_SCHEMA",
     "TROCHE_BASES",
@@ -205,6 +209,7 @@ __all__ = [
     "DropsOrder",
     "DropsResult",
     "Drug",
+    "FhirCode",
     "FillPlan",
     "Filler",
     "FillerLot",
@@ -282,6 +287,7 @@ __all__ = [
     "density",
     "device",
     "dumps",
+    "fhir_json",
     "filler",
     "formula_with_qs",
     "formulate_capsules",
@@ -318,6 +324,7 @@ __all__ = [
     "run_order",
     "scale_formula",
     "sensitivity_from_test",
+    "to_fhir",
     "to_json",
     "troche_base",
     "vehicle",

@@ -33,8 +33,8 @@ import orjson
 
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError, LdnCompoundError
-from ._numbers import plain
-from ._parse import parse_date, parse_exact_decimal
+from ._numbers import parse_exact_decimal, plain
+from ._parse import parse_date
 from ._units import Quantity
 
 if TYPE_CHECKING:

@@ -1117,6 +1117,20 @@ raw(
     Command(("verify", "{dir}/bad.json"), (("bad.json", b"[1, 2"),)),
     Refused(InputError, "bad-json", "RECORD"),
 )
+raw(
+    "malformed",
+    "cli",
+    "capsules",
+    Command(("fhir", "{dir}/bad.json"), (("bad.json", b'{"schema": '),)),
+    Refused(InputError, "bad-json", "RESULT"),
+)
+raw(  # a result given where the label goes
+    "malformed",
+    "cli",
+    "capsules",
+    Command(("fhir", "{dir}/result.json", "--label", "{dir}/result.json")),
+    Refused(InputError, "not-a-label", "--label"),
+)
 
 # --- shifted columns and values moved to the wrong field ------------------------------------------
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -631,3 +633,38 @@ def test_every_refused_grammar_row_exits_2_with_one_sentence_naming_the_option(v
     assert errors[0].startswith(f"Error: {flag}")
     assert errors[0].rstrip().endswith(".")
     assert "Traceback" not in res.output
+
+
+def test_python_dash_m_ldncompound_runs_the_command_line(monkeypatch, capsys):
+    import runpy  # noqa: PLC0415
+
+    monkeypatch.setattr("sys.argv", ["ldncompound", "--version"])
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_module("ldncompound", run_name="__main__", alter_sys=True)
+    assert stop.value.code == 0
+    assert "0.1.0" in capsys.readouterr().out
+
+
+def test_python_dash_m_ldncompound_without_the_cli_says_how_to_install_it(monkeypatch, capsys):
+    import runpy  # noqa: PLC0415
+
+    monkeypatch.setitem(sys.modules, "ldncompound_cli", None)
+    monkeypatch.setattr("sys.argv", ["ldncompound", "--version"])
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_module("ldncompound", run_name="__main__", alter_sys=True)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "install the ldncompound-cli distribution" in err
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_scripts_are_generated(shell, monkeypatch):
+    """The completion commands documented in docs/cli.md produce a script for each shell."""
+    monkeypatch.setenv("_LDNCOMPOUND_COMPLETE", f"{shell}_source")
+    res = CliRunner().invoke(cli, [], prog_name="ldncompound")
+    assert res.exit_code == 0
+    assert "_LDNCOMPOUND_COMPLETE" in res.output
+    assert f"_LDNCOMPOUND_COMPLETE={shell}_source ldncompound" in (
+        Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+    ).read_text(encoding="utf-8")

@@ -64,3 +64,19 @@ def test_every_shipped_schema_is_on_the_schemas_page():
     page = (ROOT / "docs" / "schemas.md").read_text(encoding="utf-8")
     for schema_id in lc.json_schemas():
         assert f"`{schema_id}`" in page, schema_id
+
+
+def test_every_schema_id_the_docs_name_exists():
+    """A schema id in the README or the docs (``ldncompound/...``, ``urn:ldncompound:...``)
+    is one the library ships: a reader copying it into software must get a schema."""
+    known = set(lc.json_schemas())
+    assert known >= {"ldncompound/label/1", "ldncompound/order/liquid/1"}
+    pattern = re.compile(r"(?:\bldncompound/|urn:ldncompound:)((?:order/)?[a-z-]+/[0-9]+)\b")
+    named = {
+        f"ldncompound/{m.group(1)}": path.name
+        for path in FILES
+        for m in pattern.finditer(path.read_text(encoding="utf-8"))
+    }
+    assert len(named) >= 10
+    unknown = {schema: where for schema, where in named.items() if schema not in known}
+    assert not unknown, unknown

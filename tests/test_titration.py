@@ -43,6 +43,7 @@ def half_mg_every_14_days():
     return [lc.parse_step(f"{Decimal('0.5') * i} mg:14") for i in range(1, 9)]
 
 
+@pytest.mark.snapshot
 def test_capsule_plan_for_0_5_rising_every_14_days_to_4_5():
     """0.5 mg rising by 0.5 mg every 14 days to 4.5 mg: 8 steps x 14 days, then 30 days of
     4.5 mg = 142 days. Every dose is one or two capsules of one strength; 2.5, 3.5 and 4.5 mg
@@ -173,6 +174,7 @@ def liquid_kit(steps, **kw) -> lc.TitrationResult:
     return lc.plan_titration(order)
 
 
+@pytest.mark.snapshot
 def test_liquid_plan_for_0_5_rising_every_14_days_to_4_5():
     """At 1 mg/mL every step's volume is its dose in mL: 0.5 and 1 mL on the 1 mL syringe
     (50 % and 100 % of it), 1.5 to 4.5 mL on the 5 mL syringe (0.1 mL marks, 30-90 %). The
@@ -208,6 +210,7 @@ def test_liquid_kit_refuses_unmeasurable_volumes():
     assert info.value.code == "kit-volume-not-measurable"
 
 
+@pytest.mark.snapshot
 def test_drops_kit_uses_whole_drops_of_one_strength():
     """Doses 0.5 to 4.5 mg share 0.5 mg: one drop is 0.5 mg, so step n is n drops; with the
     dropper delivering 16 drops per mL the concentration is 0.5 x 16 = 8 mg/mL."""

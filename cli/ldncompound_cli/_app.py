@@ -355,10 +355,16 @@ def _source_kind(*kinds: str, note: str = "") -> Callable[[Any], Any]:
     )
 
 
-LOT_OPTIONS = (
-    click.option("--lot", help="lot number of the drug source"),
-    click.option("--expiry", help="expiry of the drug source (for a stock: its BUD), YYYY-MM-DD"),
-)
+def _lot_options(expiry_help: str) -> tuple[Any, ...]:
+    return (
+        click.option("--lot", help="lot number of the drug source"),
+        click.option("--expiry", help=expiry_help),
+    )
+
+
+LOT_OPTIONS = _lot_options("expiry of the drug source (for a stock: its BUD), YYYY-MM-DD")
+#: liquids take API or tablets only: no stock, so no stock BUD to offer
+LIQUID_LOT_OPTIONS = _lot_options("expiry of the drug source, YYYY-MM-DD")
 API_OPTIONS = (
     click.option("--api-form", type=FORMS, help="API: form in the jar"),
     click.option("--assay", help='API: assay, e.g. "99.5 %"'),
@@ -720,7 +726,7 @@ LIQUID_OPTIONS = (
         "tablets",
         note=" (API makes a solution, tablets a suspension; a trituration stock is not used for liquids)",
     ),
-    *LOT_OPTIONS,
+    *LIQUID_LOT_OPTIONS,
     *API_OPTIONS,
     *TABLET_OPTIONS,
     click.option(
@@ -1213,3 +1219,7 @@ def batch(orders: Any, input_format: str, output: Any, progress: bool | None) ->
 from . import _kit  # noqa: E402 - registers the kit, label, record and verify commands on `cli`
 
 _kit.register(cli)
+
+from ._fhir import fhir  # noqa: E402 - the fhir command lives in its own module
+
+cli.add_command(fhir)
