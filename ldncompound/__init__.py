@@ -50,7 +50,7 @@ from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
 from ._fhir import DOSE_FORM_CODES, DRUG_CODES, ROUTE_CODES, FhirCode, fhir_json, to_fhir
 from ._formula import formula_with_qs, scale_formula
-from ._json import dumps, from_json, to_json
+from ._json import dumps, from_json, read_json, read_result, to_json
 from ._labels import (
     LABEL_SCHEMA,
     AuxiliaryWarning,
@@ -61,6 +61,7 @@ from ._labels import (
     Pharmacy,
     build_kit_labels,
     build_label,
+    check_recomputes,
     render_label,
 )
 from ._liquid_aliquot import LiquidPlan, plan_liquid
@@ -282,6 +283,7 @@ __all__ = [
     "build_label",
     "calibrate_dropper",
     "capsule_size",
+    "check_recomputes",
     "check_weights",
     "csv_columns",
     "density",
@@ -317,6 +319,8 @@ __all__ = [
     "plan_solid",
     "plan_titration",
     "protocol_steps",
+    "read_json",
+    "read_result",
     "registry",
     "render_label",
     "render_worksheet",

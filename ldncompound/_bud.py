@@ -107,7 +107,7 @@ class StudyBud:
     matches_formula_vehicle_container: bool
 
     def __attrs_post_init__(self) -> None:
-        text_field("study.reference")(None, None, self.reference)
+        text_field("study.reference")(self, attrs.fields(StudyBud).reference, self.reference)
         if isinstance(self.days, bool) or not 1 <= self.days <= 3650:
             raise InputError.about(
                 "study.days", self.days, "is out of range", "1 to 3650 days", code="out-of-range"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -28,6 +29,7 @@ __all__ = [
     "BASE_DENSITY",
     "BLANK_WEIGHT",
     "COMPOUNDING_DATE_ALLOWANCE",
+    "DATED_CHECKS",
     "DROPS_PER_ML",
     "HYDRATE_WATER_SPREAD",
     "PACKED_DENSITY",
@@ -37,6 +39,7 @@ __all__ = [
     "Window",
     "check_window",
     "implausible",
+    "without_dated_warnings",
 ]
 
 #: Every check an order may acknowledge, with what acknowledging it means. Each is refused
@@ -172,6 +175,28 @@ TABLET_WEIGHT_RATIO = Window(
 #: A compounding date may be at most this far after today (an order written the evening
 #: before, or across a time zone); later is most likely a mistyped year or month [D].
 COMPOUNDING_DATE_ALLOWANCE = dt.timedelta(days=1)
+
+
+#: The checks made against today's date: a result computed again later (a label, a record's
+#: verification, both on the date compounded) cannot reproduce their warnings, so the
+#: comparison leaves them out (:func:`without_dated_warnings`).
+DATED_CHECKS = frozenset({"compounded-on-future", "bud-already-past"})
+
+
+def without_dated_warnings(data: Any) -> Any:
+    """The JSON form ``data`` with every warning of :data:`DATED_CHECKS` left out."""
+    if isinstance(data, dict):
+        return {
+            k: (
+                [w for w in v if not (isinstance(w, dict) and w.get("code") in DATED_CHECKS)]
+                if k == "warnings" and isinstance(v, list)
+                else without_dated_warnings(v)
+            )
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [without_dated_warnings(v) for v in data]
+    return data
 
 
 def implausible(

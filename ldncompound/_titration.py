@@ -960,8 +960,12 @@ def _fills(
 
 def _register() -> None:
     from ._json import register_schema  # noqa: PLC0415
+    from ._labels import register_recompute  # noqa: PLC0415
 
     register_schema(TITRATION_SCHEMA, TitrationResult)
+    register_recompute(
+        TITRATION_SCHEMA, lambda kit: plan_titration(kit.order, today=kit.order.start)
+    )
 
 
 _register()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -1003,6 +1004,23 @@ each(
     Refused(InputError, "control-character", "dose"),
 )
 
+# format and invisible characters (Unicode category Cf) in any free-text field: text that
+# prints the same as another text but is not equal to it (a lot, a patient, an Rx reference)
+for text, field in (
+    ("Rx\u200b1", "reference"),  # zero-width space
+    ("Rx 1\u2060", "reference"),  # word joiner
+    ("LOT\u00ad7", "source.lot"),  # soft hyphen
+    ("\ufeffLOT7", "source.lot"),  # byte-order mark
+):
+    each(
+        "control-characters",
+        "capsules",
+        field,
+        text,
+        Refused(InputError, "invisible-character", field),
+    )
+each("empty", "capsules", "reference", "\u3164", Refused(InputError, "empty", "reference"))
+
 #: ``ldncompound label`` for the valid capsule result, which the test writes to result.json
 _LABEL = (
     "label",
@@ -1017,6 +1035,104 @@ for text in ("Jane\x1b[2JDoe", "Jane\u202eeoD", "Jane\nDoe"):
         "capsules",
         Command((*_LABEL, "--patient", text)),
         Refused(InputError, "control-character", "--patient"),
+    )
+for option, text in (
+    ("--patient", "Jane\u200bDoe"),
+    ("--patient", "Jane\u00adDoe"),
+    ("--directions", "Take 1 capsule\u2060 by mouth once daily."),
+    ("--timing", "at\ufeff bedtime"),
+):
+    raw(
+        "control-characters",
+        "cli",
+        "capsules",
+        Command((*_LABEL, "--patient", "Jane Doe", option, text)),
+        Refused(InputError, "invisible-character", option),
+    )
+raw(
+    "empty",
+    "cli",
+    "capsules",
+    Command((*_LABEL, "--patient", "\u2800")),
+    Refused(InputError, "empty", "--patient"),
+)
+
+# label directions, timing and result files that contradict the prescription (issue 11 §5)
+_RESULT = lc.dumps(orders.FORMULATE["capsules"](orders.capsules()))  # 4.5 mg once daily
+_EDITED = json.loads(_RESULT)
+_EDITED["dose"]["value"] = "45"  # the stored dose edited; its order still says 4.5 mg
+_FORTY_FIVE = json.dumps(_EDITED, indent=2)
+for input_class, option, text, code in (
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule (45 mg) by mouth once daily.",
+        "dose-above-range",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 10 capsules by mouth once daily.",
+        "directions-dose-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule ten times a day.",
+        "directions-frequency-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule every 12 hours.",
+        "directions-frequency-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth as directed.",
+        "directions-no-frequency",
+    ),
+    ("dose-typo", "--timing", "twice daily", "directions-frequency-mismatch"),
+    ("unicode-digit", "--directions", "Take ２ capsules once daily.", "directions-dose-mismatch"),
+    ("unicode-digit", "--directions", "Take ١ capsule (٤٥ mg) once daily.", "dose-above-range"),
+    ("unicode-digit", "--directions", "Take 𝟏𝟎 capsules once daily.", "directions-dose-mismatch"),
+    ("abbreviation", "--directions", "Take 1 capsule qd.", "directions-abbreviation"),
+    ("abbreviation", "--directions", "Take 1 capsule b.i.d.", "directions-abbreviation"),
+    ("decimal-comma", "--directions", "Take 1 capsule (4,5 mg) once daily.", "comma"),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command((*_LABEL, "--patient", "Jane Doe", option, text)),
+        Refused(InputError, code, option),
+    )
+for input_class, data, code, field in (
+    ("dose-typo", _FORTY_FIVE.encode(), "result-not-recomputed", "result.dose"),
+    (
+        "malformed",
+        _RESULT.replace('"count": 30,', '"count": 30,\n  "count": 300,', 1).encode(),
+        "duplicate-field",
+        "RESULT",
+    ),
+    ("nan", _RESULT.replace('"count": 30', '"count": NaN', 1).encode(), "bad-json", "RESULT"),
+    (
+        "infinity",
+        _RESULT.replace('"count": 30', '"count": Infinity', 1).encode(),
+        "bad-json",
+        "RESULT",
+    ),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command(
+            ("label", "{dir}/edited.json", *_LABEL[2:], "--patient", "Jane Doe"),
+            (("edited.json", data),),
+        ),
+        Refused(InputError, code, field),
     )
 
 # --- malformed JSON and CSV -----------------------------------------------------------------------

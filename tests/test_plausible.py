@@ -9,6 +9,7 @@ value is used, so every preparation refuses the same figure with the same code a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -467,6 +468,24 @@ def test_no_label_is_printed_past_the_bud():
         lc.build_label(result, label_order(), today=result.bud.date + dt.timedelta(days=1))
     assert (info.value.code, info.value.field) == ("bud-already-past", "bud")
     one_sentence(info.value)
+
+
+def test_an_acknowledged_date_still_labels_and_verifies():
+    """A label and a record's verification compute the result again on its date compounded,
+    where a check against today cannot warn: those warnings are left out of the comparison."""
+    ahead = accepted(
+        "capsules",
+        compounded_on=DAY + dt.timedelta(days=3),
+        acknowledge=("compounded-on-future",),
+    )
+    assert "compounded-on-future" in codes(ahead)
+    assert lc.build_label(ahead, label_order()).bud == ahead.bud.date
+    record = lc.make_record(ahead, record_id="R-1", compounded_by="A. Pharmacist")
+    report = lc.verify_record(json.loads(lc.dumps(record)))
+    assert report.ok, report.differences
+    edited = json.loads(lc.dumps(record))
+    edited["result"]["count"] = 31
+    assert not lc.verify_record(edited).ok
 
 
 def test_the_command_line_refuses_a_label_past_the_bud():

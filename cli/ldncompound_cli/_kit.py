@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from typing import IO, Any
 
 import click
@@ -14,21 +13,12 @@ from ._app import FORMAT, _date, _emit, _flagged, _mass, _percent, capsule_order
 
 
 def _read_json(stream: IO[bytes], name: str) -> Any:
-    raw = stream.read()
+    """The file's JSON data, read strictly (:func:`ldncompound.read_json`: UTF-8 only, no
+    duplicate keys, no NaN or Infinity); a refusal names the argument first."""
     try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise lc.InputError(
-            f"{name}: the file is not UTF-8 text (byte {err.start}).",
-            field=name,
-            code="bad-encoding",
-        ) from None
-    except json.JSONDecodeError as err:
-        raise lc.InputError(
-            f"{name}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}).",
-            field=name,
-            code="bad-json",
-        ) from None
+        return lc.read_json(stream.read(), what="file")
+    except lc.InputError as err:
+        raise lc.InputError(f"{name}: {err.message}", field=name, code=err.code) from None
 
 
 def _load_result(stream: IO[bytes], name: str) -> Any:
@@ -54,6 +44,11 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
     "--timing", help='pharmacist-chosen timing, e.g. "at bedtime" (never added otherwise)'
 )
 @click.option("--step", help='kit step text, e.g. "Step 2 of 9: days 15-28"')
+@click.option(
+    "--lot",
+    help="lot number of the compounded batch [default: generated from the result, "
+    "L<date compounded>-<6 hex digits>]",
+)
 @click.option(
     "--width", default="48", show_default=True, help="label width in columns (text format)"
 )
@@ -82,6 +77,7 @@ def label(result: IO[bytes], **o: Any) -> None:
         else lc.parse_decimal(per_day, field="--doses-per-day"),
         timing=o["timing"],
         step=o["step"],
+        lot=o["lot"],
         acknowledge=tuple(o["acknowledge"]),
     )
     width = lc.parse_count(o["width"], field="--width", maximum=200)
