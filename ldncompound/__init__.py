@@ -9,6 +9,7 @@ Importing the package imports pint's machinery lazily and never imports click.
 
 from ._batch import (
     BATCH_RECORD_SCHEMA,
+    MAX_BATCH_BYTES,
     BatchError,
     BatchRecord,
     Readable,
@@ -164,6 +165,7 @@ __all__ = [
     "FILLERS",
     "LABEL_SCHEMA",
     "LIQUID_SCHEMA",
+    "MAX_BATCH_BYTES",
     "NALTREXONE",
     "NOMINAL_DROPPER",
     "PROTOCOLS",

@@ -167,7 +167,17 @@ def _article(noun: str) -> str:
 
 def _end(start: dt.date, days: int, day_count: DayCount) -> dt.date:
     offset = days - 1 if day_count is DayCount.COMPOUNDING_DAY_IS_DAY_1 else days
-    return start + dt.timedelta(days=offset)
+    try:
+        return start + dt.timedelta(days=offset)
+    except OverflowError:  # the calendar ends on 9999-12-31
+        raise InputError.about(
+            "compounded_on",
+            start.isoformat(),
+            f"is so late that the beyond-use date {offset} days on would fall after "
+            f"{dt.date.max.isoformat()}, the end of the calendar",
+            "a real compounding date",
+            code="date-out-of-range",
+        ) from None
 
 
 def _length(start: dt.date, end: dt.date, day_count: DayCount) -> int:

@@ -127,8 +127,15 @@ class Case:
         elif isinstance(self.given, Command):
             shown = " ".join(self.given.args[-2:]) + repr(self.given.files)[:60]
         else:
-            shown = ",".join(f"{k}={v!r}"[:50] for k, v in self.given)
+            shown = ",".join(
+                f"{k}=<{v.bit_length()}-bit int>" if _huge(v) else f"{k}={v!r}"[:50]
+                for k, v in self.given
+            )
         return f"{self.input_class}|{self.preparation}|{shown}"
+
+
+def _huge(value: Any) -> bool:
+    return isinstance(value, int) and value.bit_length() > 1000
 
 
 #: document path -> the command-line option that sets it
@@ -838,6 +845,22 @@ each(
     Refused(InputError, "too-large", "count"),
     entries=("document", "jsonl"),
 )
+each(  # Python cannot even print it: the message describes its size
+    "enormous",
+    "capsules",
+    "count",
+    10**5000,
+    Refused(InputError, "too-large", "count"),
+    entries=("document",),
+)
+each(  # the BUD would fall after 9999-12-31, the end of the calendar
+    "enormous",
+    "capsules",
+    "compounded_on",
+    "9999-12-31",
+    Refused(InputError, "date-out-of-range", "compounded_on"),
+    also=(("source.expiry", "9999-12-31"), ("acknowledge", ["compounded-on-future"])),
+)
 each(
     "enormous",
     "capsules",
@@ -1145,6 +1168,8 @@ for data, code in (
     (b'{"schema": "ldncompound/order/capsules/1", "count": Infinity}', "bad-json"),
     (b'{"schema": "ldncompound/order/capsules/1", "count": -Infinity}', "bad-json"),
     (b"[" * 100_000, "bad-json"),
+    (b"[" * 100_000 + b"]" * 100_000, "bad-json"),
+    (b'{"schema": "ldncompound/order/capsules/1", "count": ' + b"1" * 5000 + b"}", "bad-json"),
     (b"[1, 2]", "not-an-object"),
     (b'"ldncompound/order/capsules/1"', "not-an-object"),
     (b"null", "not-an-object"),
@@ -1174,6 +1199,14 @@ raw_csv(
     "capsules",
     b'"unterminated,quote\n',
     Refused(InputError, "unterminated-quote", None),
+)
+_VALID_ROW = io.StringIO()
+csv.writer(_VALID_ROW).writerow(list(flatten(orders.document("capsules")).values()))
+raw_csv(  # the valid row, cut: the input ends without a line break inside its last cell
+    "malformed",
+    "capsules",
+    _VALID_ROW.getvalue().encode().rstrip(b"\r\n"),
+    Refused(InputError, "truncated", None),
 )
 raw_csv("malformed", "capsules", b"a,b,c\n", Refused(InputError, "wrong-field-count", None))
 raw_csv("malformed", "capsules", b'"a"b,c\n', Refused(InputError, "bad-csv", None))

@@ -11,12 +11,43 @@ import ldncompound as lc
 
 from ._app import FORMAT, _date, _emit, _flagged, _mass, _percent, capsule_order, library_errors
 
+#: Largest document file the commands read (a result, a record, an order template): 32 MiB,
+#: far above any document the library writes (a 100-step kit's result is about 2 MB), so a
+#: file of endless bytes (/dev/zero, a wrong path to a log) is refused instead of filling memory.
+MAX_DOCUMENT_BYTES = 32 << 20
+
+
+def read_limited(stream: IO[bytes], name: str) -> bytes:
+    """Every byte of a document file, or one sentence if it holds more than the limit.
+
+    The one place the commands read a whole file (label, record, verify, fhir, titrate
+    --template).
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_DOCUMENT_BYTES:  # a pipe may give fewer bytes than asked: read on
+        chunk = stream.read(min(1 << 20, MAX_DOCUMENT_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_DOCUMENT_BYTES:
+        raise lc.InputError(
+            f"{name}: the file is larger than {MAX_DOCUMENT_BYTES >> 20} MiB; expected one JSON "
+            "document the library wrote (nothing was computed).",
+            field=name,
+            code="too-large",
+        )
+    return b"".join(chunks)
+
 
 def _read_json(stream: IO[bytes], name: str) -> Any:
     """The file's JSON data, read strictly (:func:`ldncompound.read_json`: UTF-8 only, no
-    duplicate keys, no NaN or Infinity); a refusal names the argument first."""
+    duplicate keys, no NaN or Infinity, nothing nested too deeply or too long to read) and
+    at most MAX_DOCUMENT_BYTES of it; a refusal names the argument first."""
+    raw = read_limited(stream, name)
     try:
-        return lc.read_json(stream.read(), what="file")
+        return lc.read_json(raw, what="file")
     except lc.InputError as err:
         raise lc.InputError(f"{name}: {err.message}", field=name, code=err.code) from None
 
