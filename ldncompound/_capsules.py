@@ -63,8 +63,9 @@ from ._numbers import (
     round_to,
     significant,
 )
+from ._plausible import PACKED_DENSITY, implausible
 from ._qc import WeightWindow
-from ._sources import Component, Source, TabletSource, allergens_in
+from ._sources import Component, Source, TabletSource, allergens_in, check_density
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -436,6 +437,27 @@ def _capacity(lot: FillerLot, size: CapsuleSize, source: Source) -> _Capacity:
     return _Capacity(size=size, filler=cap, active=active, note=note)
 
 
+def _check_filler(lot: FillerLot, rec: Recorder) -> None:
+    """A measured filler density must be a powder's, and a pack stat must imply a packed
+    density in :data:`PACKED_DENSITY` (refused unless acknowledged)."""
+    if lot.density is not None:
+        check_density(rec, "filler.density", lot.density)
+    ps = lot.pack_stat
+    if ps is not None:
+        size = capsule_size(ps.size)
+        packed = CONTEXT.divide(ps.filler_per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
+        if not PACKED_DENSITY.holds(packed):
+            implausible(
+                rec,
+                "pack-stat-implausible",
+                "filler.pack_stat",
+                str(ps.filler_per_capsule),
+                f"in a size {size.code} capsule ({size.volume}) is a packed density of "
+                f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
+                "the measured mg of filler per capsule of that size",
+            )
+
+
 def _choose_size(
     order: CapsuleOrder,
     lot: FillerLot,
@@ -515,7 +537,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the request cannot be compounded as asked (overfill, expired component, ...).
     """
-    rec = Recorder()
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
     source = order.source
     drug = source.drug
     source.check(rec)
@@ -601,6 +623,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     if lot is None:
         lot = _default_filler()
         rec.default("filler", lot.filler, DEFAULT_FILLER_SOURCE)
+    _check_filler(lot, rec)
     cap = _choose_size(order, lot, method, p, balance, rec)
     size = cap.size
     if "estimate" in cap.note:
@@ -1034,6 +1057,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         rec=rec,
         day_count=day_count,
         study=order.study,
+        today=today,
     )
     if order.doses_per_day is not None:
         days_supply = int(

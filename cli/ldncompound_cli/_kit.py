@@ -330,7 +330,8 @@ def titrate(**o: Any) -> None:
     try:
         result = lc.plan_titration(order)
     except lc.InputError as err:  # the kit's frequency has its own option
-        raise click.UsageError(_flagged(err, {"doses_per_day": "--kit-doses-per-day"})) from None
+        flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start"}
+        raise click.UsageError(_flagged(err, flags)) from None
     _emit(result, o["fmt"])
 
 
