@@ -563,9 +563,11 @@ def worksheet_pdf(
                 pdf.set_font("mono", "", pt)
                 if n == 0 and section.startswith(_CHECKED) and _NUMBERED.match(piece):
                     pdf.set_draw_color(0, 0, 0)
-                    pdf.rect(left - 5.5, y + 0.3, 3.2, 3.2)
+                    pdf.rect(left - 5.0, y + 0.45, 2.8, 2.8)
                 advance = pt * _PT * mono_char
-                for blank in _BLANK.finditer(piece):
+                blanks = list(_BLANK.finditer(piece))
+                y += 1.0 if blanks else 0.0  # room above a box to write in
+                for blank in blanks:
                     end = (
                         right
                         if blank.end() == len(piece.rstrip())
@@ -574,13 +576,13 @@ def worksheet_pdf(
                     pdf.set_draw_color(0, 0, 0)
                     pdf.rect(
                         left + blank.start() * advance,
-                        y - 0.6,
+                        y - 0.7,
                         end - left - blank.start() * advance,
-                        line_h + 1.2,
+                        line_h + 1.4,
                     )
                 pdf.set_xy(left, y)
                 pdf.cell(available, line_h, _BLANK.sub(lambda m: " " * len(m[0]), piece))
-                y += line_h + (1.4 if _BLANK.search(piece) else 0.0)
+                y += line_h + (1.0 if blanks else 0.0)
             i += 1
         _signatures(pdf, left, right, y, bottom)
         return bytes(pdf.output())
