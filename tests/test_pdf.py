@@ -99,6 +99,17 @@ def test_label_barcode_scans_back_to_the_rx_number_and_the_record_id():
     assert _pdf.made_on(res) == orders.DAY
 
 
+@pytest.mark.parametrize("name", ["liquid", "drops", "troches"])
+def test_every_preparation_prints_its_label(name):
+    res = orders.FORMULATE[name](getattr(orders, name)(reference="B-7"))
+    label = lc.build_label(res, pdf_samples.label_order())
+    pdf = _pdf.label_pdf([label], [_pdf.made_on(res)], page=_pdf.parse_page("4x3in"))
+    [page] = text_of(pdf)
+    for fact in label_facts(label):
+        assert squash(fact) in page, fact
+    assert barcodes(pdf) == [("Code128", pdf_samples.RX)]
+
+
 def test_label_page_size_is_the_stock_asked_for():
     for page, points in (("4x3in", (288, 216)), ("100x70mm", (283.46, 198.43))):
         reader = pypdf.PdfReader(io.BytesIO(pdf_samples.label_pdf(page)))
@@ -460,6 +471,11 @@ def test_cli_worksheet_refusals(tmp_path):
     assert "Error: --output is required with --format pdf" in res.output
     res = run(*orders.command("capsules"), "--paper", "a5")
     assert res.exit_code == 2
+    for path in (tmp_path, tmp_path / "missing" / "x.pdf", "x\x00.pdf"):
+        res = run(*orders.command("capsules"), "--format", "pdf", "--output", path)
+        assert res.exit_code == 2, res.output
+        assert "Error: --output: " in res.output
+        assert "cannot be written" in res.output
 
 
 def test_import_ldncompound_does_not_load_the_pdf_libraries():

@@ -229,7 +229,6 @@ PRINT_OPTIONS = (
     ),
     click.option(
         "--output",
-        type=click.Path(dir_okay=False, writable=True, allow_dash=True),
         help="file to write the PDF to (required with --format pdf; - for standard output)",
     ),
     click.option(
@@ -247,9 +246,19 @@ def write_pdf(path: str, data: bytes) -> None:
     if path == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-    else:
+        return
+    try:
         with open(path, "wb") as out:  # noqa: PTH123 - click gives a str path
             out.write(data)
+    except (OSError, ValueError) as err:  # a missing folder, a directory, a NUL in the name
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise lc.InputError.about(
+            "--output",
+            path,
+            f"cannot be written ({reason})",
+            "a file name in a folder that can be written to",
+            code="cannot-write",
+        ) from None
 
 
 def pdf_output(o: dict[str, Any]) -> str | None:

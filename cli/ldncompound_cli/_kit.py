@@ -86,7 +86,6 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
 )
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
     help="file to write the PDF to (required with --format pdf; - for standard output)",
 )
 @click.option(

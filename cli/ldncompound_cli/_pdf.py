@@ -417,7 +417,7 @@ def label_pdf(
 _BLANK = re.compile(r"_{4,}")
 _NUMBERED = re.compile(r"\s+\d+\.\s")
 #: sections whose numbered lines are done one by one at the bench: each gets a check box
-_CHECKED = ("Procedure", "Weighings", "Fill", "Preparation", "Measure")
+_CHECKED = ("Procedure", "Weighings", "Measurements", "Fills", "Containers")
 
 
 class _Sheet(FPDF):
@@ -475,16 +475,14 @@ def _find_field(data: Any, text: str) -> tuple[str, str]:
 
 def _check_sheet(document: Any, text: str) -> None:
     """Refuse a worksheet with a character the fonts cannot draw, naming the result's field."""
-    fonts = (_cmap(MONO), _cmap(BOLD))
+    fonts = (_cmap(MONO), _cmap(BOLD), _cmap(SANS))
     for char in text:
         if char != "\n" and any(ord(char) not in cmap for cmap in fonts):
             field, value = _find_field(lc.to_json(document), char)
             raise _unprintable(field, value, char)
 
 
-def worksheet_pdf(
-    document: Any, *, paper: str = "a4", record_id: str | None = None, title: str | None = None
-) -> bytes:
+def worksheet_pdf(document: Any, *, paper: str = "a4", record_id: str | None = None) -> bytes:
     """The text worksheet of ``document`` (a result or a compounding record), laid out on
     ``paper`` with section headings, check boxes, a signature block, a barcode of
     ``record_id`` (the record's id, or the order's reference) and page numbers."""
@@ -492,8 +490,10 @@ def worksheet_pdf(
     _check_sheet(document, text)
     lines = text.splitlines()
     schema = getattr(document, "schema", "")
-    heading = title or (lines[0] if lines else schema)
-    footer = f"{heading} · ldncompound {lc.__version__}"
+    heading = lines[0] if lines else schema
+    footer = " · ".join(
+        part for part in (record_id, schema, f"ldncompound {lc.__version__}") if part
+    )
     pdf, width, height = _sheet_document(heading, made_on(document), paper, footer)
     with _closing_fonts(pdf):
         left, right = 15.0, width - 15.0
