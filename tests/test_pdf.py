@@ -17,6 +17,8 @@ import pytest
 import zxingcpp
 from approval import APPROVED
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ldncompound_cli import _pdf, cli
 from PIL import Image, ImageChops
 
@@ -207,6 +209,41 @@ def test_malformed_or_impossible_page_sizes_are_refused(text, code):
     assert err.value.message.startswith("--page: ")
 
 
+#: letters of the scripts the embedded fonts cover: Latin (with its extensions), Greek, Cyrillic
+_COVERED_LETTERS = st.one_of(
+    st.characters(min_codepoint=0x41, max_codepoint=0x24F, categories=("Lu", "Ll")),
+    st.characters(min_codepoint=0x370, max_codepoint=0x3FF, categories=("Lu", "Ll")),
+    st.characters(min_codepoint=0x400, max_codepoint=0x4FF, categories=("Lu", "Ll")),
+)
+
+
+@settings(max_examples=25)
+@given(st.lists(st.text(_COVERED_LETTERS, min_size=1, max_size=14), min_size=1, max_size=4))
+def test_any_latin_greek_or_cyrillic_name_prints(words):
+    name = " ".join(words)
+    order = lc.LabelOrder(**{**_fields(pdf_samples.label_order()), "patient": name})
+    label = lc.build_label(pdf_samples.result(), order)
+    [page] = text_of(_pdf.label_pdf([label], [None], page=(101.6, 76.2)))
+    assert squash(name) in page
+
+
+@settings(max_examples=40)
+@given(st.text(min_size=1, max_size=60).filter(str.strip))
+def test_any_accepted_name_prints_or_is_refused_by_field(name):
+    try:
+        order = lc.LabelOrder(**{**_fields(pdf_samples.label_order()), "patient": name})
+    except lc.InputError:
+        return  # the label refuses it already (control characters...)
+    label = lc.build_label(pdf_samples.result(), order)
+    try:
+        pdf = _pdf.label_pdf([label], [None], page=(101.6, 76.2))
+    except lc.InputError as err:
+        assert err.code in {"not-printable", "word-too-wide", "label-does-not-fit"}
+        assert err.field == "patient" or err.code == "label-does-not-fit"
+        return
+    assert pdf.startswith(b"%PDF-")
+
+
 # --- worksheets and records ------------------------------------------------------------------
 
 
@@ -315,9 +352,12 @@ def test_layout_matches_the_reviewed_snapshot(name):
         return
     approved = Image.open(path).convert("L")
     assert approved.size == image.size
-    histogram = ImageChops.difference(approved, image).histogram()
+    # compared at half the resolution, so that a renderer's anti-aliasing of an edge is not a
+    # change of layout; a moved, added or missing line or box still is
+    half, approved_half = image.reduce(2), approved.reduce(2)
+    histogram = ImageChops.difference(approved_half, half).histogram()
     differing = sum(histogram[GREY_STEP + 1 :])
-    assert differing <= PIXEL_SHARE * image.width * image.height, differing
+    assert differing <= PIXEL_SHARE * half.width * half.height, differing
 
 
 # --- the command line --------------------------------------------------------------------------
