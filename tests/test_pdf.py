@@ -323,6 +323,17 @@ def test_a_long_line_wraps_under_its_indent_and_a_long_word_shrinks():
     assert err.value.field == "deviations[0]"
 
 
+def test_a_long_word_in_the_title_shrinks_or_is_refused():
+    for length, fits in ((45, True), (150, False)):
+        rec = lc.make_record(pdf_samples.result(), record_id="W" * length, compounded_by="A. Smith")
+        if fits:
+            assert "W" * length in " ".join(text_of(_pdf.worksheet_pdf(rec)))
+            continue
+        with pytest.raises(lc.InputError) as err:
+            _pdf.worksheet_pdf(rec)
+        assert (err.value.code, err.value.field) == ("word-too-wide", "record_id")
+
+
 def test_a_character_the_font_cannot_draw_is_refused_by_field():
     res = lc.formulate_capsules(orders.capsules(reference="批次-7"))
     with pytest.raises(lc.InputError) as err:

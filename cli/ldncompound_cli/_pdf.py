@@ -24,9 +24,10 @@ import contextlib
 import datetime as dt
 import functools
 import re
+import string
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import barcode  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
@@ -470,7 +471,7 @@ def _find_field(data: Any, text: str) -> tuple[str, str]:
     for path, value in _leaves(data):
         if text in value:
             return path, value
-    return "worksheet", text  # pragma: no cover - the library's own text is all printable
+    return "worksheet", text  # the library's own words
 
 
 def _check_sheet(document: Any, text: str) -> None:
@@ -482,110 +483,167 @@ def _check_sheet(document: Any, text: str) -> None:
             raise _unprintable(field, value, char)
 
 
+def _sheet_lines(lines: list[str]) -> Iterator[tuple[str, str]]:
+    """The worksheet's lines by kind: ``title`` (underlined with ``=``), ``heading``
+    (underlined with ``-``), ``blank`` or ``text``."""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.strip() and following and set(following) == {"="}:
+            yield "title", line
+            i += 2
+        elif line.strip() and set(following) == {"-"} and len(following) == len(line):
+            yield "heading", line
+            i += 2
+        else:
+            yield ("text" if line.strip() else "blank"), line
+            i += 1
+
+
 def worksheet_pdf(document: Any, *, paper: str = "a4", record_id: str | None = None) -> bytes:
     """The text worksheet of ``document`` (a result or a compounding record), laid out on
     ``paper`` with section headings, check boxes, a signature block, a barcode of
     ``record_id`` (the record's id, or the order's reference) and page numbers."""
     text = lc.render_worksheet(document)
     _check_sheet(document, text)
+    if record_id is not None:
+        check_printable([("record_id", record_id)], SANS)
+        check_barcodable("record_id", record_id)
     lines = text.splitlines()
     schema = getattr(document, "schema", "")
-    heading = lines[0] if lines else schema
     footer = " · ".join(
         part for part in (record_id, schema, f"ldncompound {lc.__version__}") if part
     )
-    pdf, width, height = _sheet_document(heading, made_on(document), paper, footer)
+    pdf, width, height = _sheet_document(lines[0], made_on(document), paper, footer)
     with _closing_fonts(pdf):
-        left, right = 15.0, width - 15.0
-        bottom = height - 18.0
-        pdf.add_page()
-        y = 15.0
+        page = _SheetLayout(pdf, document, width=width, height=height)
         if record_id is not None:
-            check_printable([("record_id", record_id)], SANS)
-            check_barcodable("record_id", record_id)
-            bar_width = 75.0
-            drawn = _draw_barcode(
-                pdf, "record_id", record_id, x=right - bar_width, y=y, width=bar_width, height=12
-            )
-            pdf.set_font("sans", "", 7)
-            pdf.set_xy(right - bar_width, y + 12)
-            pdf.cell(drawn, 3.5, record_id, align="C")
-        title_right = right - (80.0 if record_id is not None else 0.0)
-        section = ""
-        mono_char = 0.6  # DejaVu Sans Mono advance width, em
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            following = lines[i + 1] if i + 1 < len(lines) else ""
-            if line.strip() and following and set(following) == {"="}:
-                pdf.set_font("sans", "B", 13)
-                wrapped = _wrap(pdf, line, title_right - left) or [line]
-                for part in wrapped:
-                    pdf.set_xy(left, y)
-                    pdf.cell(title_right - left, 6, part)
-                    y += 6
-                y = max(y, 15.0 + (17.0 if record_id is not None else 0.0)) + 1
-                i += 2
-                continue
-            if (
-                line.strip()
-                and following
-                and set(following) == {"-"}
-                and len(following) == len(line)
-            ):
-                if y + 6 + 3 * SHEET_PT * _PT * 1.25 > bottom:
-                    pdf.add_page()
-                    y = 15.0
-                section = line
-                y += 1.5
-                pdf.set_font("sans", "B", 10)
-                pdf.set_xy(left, y)
-                pdf.cell(right - left, 5, line)
-                y += 5
-                pdf.set_draw_color(120, 120, 120)
-                pdf.line(left, y, right, y)
-                y += 1
-                i += 2
-                continue
-            size = SHEET_PT
-            line_h = size * _PT * 1.25
-            if not line.strip():
-                y += line_h * 0.5
-                i += 1
-                continue
-            available = right - left
-            pieces = _sheet_pieces(pdf, line, size, available, document)
-            for n, (piece, pt) in enumerate(pieces):
-                line_h = pt * _PT * 1.25
-                if y + line_h > bottom:
-                    pdf.add_page()
-                    y = 15.0
-                pdf.set_font("mono", "", pt)
-                if n == 0 and section.startswith(_CHECKED) and _NUMBERED.match(piece):
-                    pdf.set_draw_color(0, 0, 0)
-                    pdf.rect(left - 5.0, y + 0.45, 2.8, 2.8)
-                advance = pt * _PT * mono_char
-                blanks = list(_BLANK.finditer(piece))
-                y += 1.0 if blanks else 0.0  # room above a box to write in
-                for blank in blanks:
-                    end = (
-                        right
-                        if blank.end() == len(piece.rstrip())
-                        else left + blank.end() * advance
-                    )
-                    pdf.set_draw_color(0, 0, 0)
-                    pdf.rect(
-                        left + blank.start() * advance,
-                        y - 0.7,
-                        end - left - blank.start() * advance,
-                        line_h + 1.4,
-                    )
-                pdf.set_xy(left, y)
-                pdf.cell(available, line_h, _BLANK.sub(lambda m: " " * len(m[0]), piece))
-                y += line_h + (1.0 if blanks else 0.0)
-            i += 1
-        _signatures(pdf, left, right, y, bottom)
+            page.barcode(record_id)
+        for kind, line in _sheet_lines(lines):
+            if kind == "title":
+                page.title(line, beside_barcode=record_id is not None)
+            elif kind == "heading":
+                page.heading(line)
+            elif kind == "blank":
+                page.y += SHEET_PT * _PT * 1.25 * 0.5
+            else:
+                page.text(line)
+        page.signatures()
         return bytes(pdf.output())
+
+
+class _SheetLayout:
+    """Where the next line of a worksheet goes, and how each kind of line is drawn."""
+
+    TOP = 15.0
+    BARCODE_WIDTH, BARCODE_HEIGHT = 75.0, 12.0
+    MONO_ADVANCE = 0.6  # DejaVu Sans Mono advance width, em
+
+    def __init__(self, pdf: FPDF, document: Any, *, width: float, height: float) -> None:
+        self.pdf, self.document = pdf, document
+        self.left, self.right, self.bottom = 15.0, width - 15.0, height - 18.0
+        self.y = self.TOP
+        self.section = ""
+        pdf.add_page()
+
+    def room(self, needed: float) -> None:
+        """Start a new page unless ``needed`` mm fit above the footer."""
+        if self.y + needed > self.bottom:
+            self.pdf.add_page()
+            self.y = self.TOP
+
+    def barcode(self, record_id: str) -> None:
+        pdf, x = self.pdf, self.right - self.BARCODE_WIDTH
+        drawn = _draw_barcode(
+            pdf,
+            "record_id",
+            record_id,
+            x=x,
+            y=self.TOP,
+            width=self.BARCODE_WIDTH,
+            height=self.BARCODE_HEIGHT,
+        )
+        pdf.set_font("sans", "", 7)
+        pdf.set_xy(x, self.TOP + self.BARCODE_HEIGHT)
+        pdf.cell(drawn, 3.5, record_id, align="C")
+
+    def title(self, line: str, *, beside_barcode: bool) -> None:
+        """The document's title in bold, wrapped (and shrunk for a long word) beside the
+        barcode."""
+        pdf = self.pdf
+        width = self.right - self.left - (self.BARCODE_WIDTH + 5 if beside_barcode else 0.0)
+        size = 13.0
+        pdf.set_font("sans", "B", size)
+        while (parts := _wrap(pdf, line, width)) is None:
+            if size <= MIN_SHEET_PT:
+                _too_wide(self.document, max(line.split(), key=pdf.get_string_width), width)
+            size -= 0.5
+            pdf.set_font("sans", "B", size)
+        for part in parts:
+            pdf.set_xy(self.left, self.y)
+            pdf.cell(width, size * _PT * 1.3, part)
+            self.y += size * _PT * 1.3
+        below = self.TOP + (self.BARCODE_HEIGHT + 5 if beside_barcode else 0.0)
+        self.y = max(self.y, below) + 1
+
+    def heading(self, line: str) -> None:
+        """A section heading in bold over a rule, kept with the section's first lines."""
+        pdf = self.pdf
+        self.room(6 + 3 * SHEET_PT * _PT * 1.25)
+        self.section = line
+        self.y += 1.5
+        pdf.set_font("sans", "B", 10)
+        pdf.set_xy(self.left, self.y)
+        pdf.cell(self.right - self.left, 5, line)
+        self.y += 5
+        pdf.set_draw_color(120, 120, 120)
+        pdf.line(self.left, self.y, self.right, self.y)
+        self.y += 1
+
+    def text(self, line: str) -> None:
+        """A line of the text worksheet in the monospaced font: a box to tick beside a
+        numbered step of a bench section, a box to write in for each blank (``____``)."""
+        pdf, left = self.pdf, self.left
+        pieces = _sheet_pieces(pdf, line, SHEET_PT, self.right - left, self.document)
+        for n, (piece, pt) in enumerate(pieces):
+            line_h = pt * _PT * 1.25
+            self.room(line_h)
+            pdf.set_font("mono", "", pt)
+            pdf.set_draw_color(0, 0, 0)
+            if n == 0 and self.section.startswith(_CHECKED) and _NUMBERED.match(piece):
+                pdf.rect(left - 5.0, self.y + 0.45, 2.8, 2.8)
+            advance = pt * _PT * self.MONO_ADVANCE
+            blanks = list(_BLANK.finditer(piece))
+            self.y += 1.0 if blanks else 0.0  # room above a box to write in
+            for blank in blanks:
+                start = left + blank.start() * advance
+                last = blank.end() == len(piece.rstrip())
+                end = self.right if last else left + blank.end() * advance
+                pdf.rect(start, self.y - 0.7, end - start, line_h + 1.4)
+            pdf.set_xy(left, self.y)
+            pdf.cell(self.right - left, line_h, _BLANK.sub(lambda m: " " * len(m[0]), piece))
+            self.y += line_h + (1.0 if blanks else 0.0)
+
+    def signatures(self) -> None:
+        """Boxes for the compounder's and the checker's name, signature and date."""
+        pdf, left = self.pdf, self.left
+        self.room(32.0)
+        self.y += 4
+        pdf.set_font("sans", "B", 10)
+        pdf.set_xy(left, self.y)
+        pdf.cell(self.right - left, 5, "Signatures")
+        self.y += 6
+        column = (self.right - left) / 3
+        pdf.set_font("sans", "", 8)
+        pdf.set_draw_color(0, 0, 0)
+        for who in ("Compounded by", "Checked and verified by"):
+            for k, what in enumerate((who, "Signature", "Date")):
+                x = left + k * column
+                pdf.rect(x, self.y, column - 2, 10)
+                pdf.set_xy(x + 1, self.y + 0.5)
+                pdf.cell(column - 4, 3.5, what)
+            self.y += 12
 
 
 def _sheet_pieces(
@@ -614,15 +672,7 @@ def _sheet_pieces(
                 if pdf.get_string_width(current) <= width:
                     break
             if pdf.get_string_width(current) > width:
-                field, _value = _find_field(lc.to_json(document), word)
-                raise lc.InputError.about(
-                    field,
-                    word,
-                    f"is too wide for the {width:.0f} mm line at the {MIN_SHEET_PT:g} pt minimum"
-                    " font size",
-                    "shorter words",
-                    code="word-too-wide",
-                )
+                _too_wide(document, word, width)
             pieces.append((current, pt))
             pdf.set_font("mono", "", size)
             current = " " * (indent + 4)
@@ -631,24 +681,13 @@ def _sheet_pieces(
     return pieces
 
 
-def _signatures(pdf: FPDF, left: float, right: float, y: float, bottom: float) -> None:
-    """Boxes for the compounder's and the checker's signature and date."""
-    need = 32.0
-    if y + need > bottom:
-        pdf.add_page()
-        y = 15.0
-    y += 4
-    pdf.set_font("sans", "B", 10)
-    pdf.set_xy(left, y)
-    pdf.cell(right - left, 5, "Signatures")
-    y += 6
-    column = (right - left) / 3
-    for who in ("Compounded by", "Checked and verified by"):
-        pdf.set_font("sans", "", 8)
-        for k, what in enumerate((who, "Signature", "Date")):
-            x = left + k * column
-            pdf.set_draw_color(0, 0, 0)
-            pdf.rect(x, y, column - 2, 10)
-            pdf.set_xy(x + 1, y + 0.5)
-            pdf.cell(column - 4, 3.5, what)
-        y += 12
+def _too_wide(document: Any, word: str, width: float) -> NoReturn:
+    """Refuse a word wider than the line at the minimum size, naming the result's field."""
+    field, _value = _find_field(lc.to_json(document), word.strip(string.punctuation))
+    raise lc.InputError.about(
+        field,
+        word,
+        f"is too wide for the {width:.0f} mm line at the {MIN_SHEET_PT:g} pt minimum font size",
+        "shorter words",
+        code="word-too-wide",
+    )
