@@ -97,9 +97,9 @@ PACKING_SOURCE = (
     "no density given for the drug material: assumed to pack like the filler (1:1 by weight) [D]"
 )
 SIZE_SOURCE = (
-    "smallest size in the table whose fill weighs at least the balance minimum with the active "
-    "at most 90 % of the volume; aim for 80-95 % fill utilisation (novapharmanews capsule "
-    "calculator; domain.md §3.2) [S]"
+    "smallest size whose volume holds the fill (required volume = fill / bulk density; "
+    "domain.md §4.1) [V]; for a filled capsule, also the smallest whose fill weighs at least "
+    "the balance minimum, so single capsules can be weight-checked"
 )
 SHELL_SOURCE = (
     "typical empty hard-gelatin shell weights by size, manufacturer literature recalled [U]"
@@ -144,10 +144,10 @@ def plain(x: Decimal) -> str:
     return "0" if x.is_zero() else format(x.normalize(CONTEXT), "f")
 
 
-def sig(x: Decimal) -> str:
+def sig(x: Decimal, digits: int = 6) -> str:
     if x.is_zero():
         return "0"
-    q = D1.scaleb(x.adjusted() - 5)
+    q = D1.scaleb(x.adjusted() - digits + 1)
     return plain(x.quantize(q, rounding=ROUND_HALF_UP, context=CONTEXT))
 
 
@@ -564,7 +564,7 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
             c = MCC_DENSITY * s[1] * 1000
             share = p / c
             weight = p + c * (D1 - share)
-            if share <= Decimal("0.90"):
+            if share <= D1:
                 fitting = fitting or (s, c)
                 if weight >= m:
                     chosen = (s, c)
@@ -575,6 +575,15 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
             chosen = fitting
         size, cap = chosen
         run.default("size", size[0], SIZE_SOURCE)
+        share = p / cap
+        if share > Decimal("0.90"):
+            run.warn(
+                "fill-near-capacity",
+                f"The drug material takes {sig(share * 100, 3)} % of a size {size[0]} capsule's "
+                "volume (above 90 %): little filler is left to mix it with evenly, or choose "
+                "the next size up.",
+                "size",
+            )
         run.default("filler.density", {"value": "0.3", "unit": "g/mL"}, MCC_DENSITY_SOURCE)
         run.warn(
             "filler-density-estimated",

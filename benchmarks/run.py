@@ -71,6 +71,7 @@ BATCH_ARGV: list[str] | None = [
     "{orders}",
     "-o",
     "{output}",
+    "--force",
 ]
 
 
@@ -265,6 +266,52 @@ def _stage_rows() -> list[ApiRow]:
         ApiRow(STAGES[4], cycling(written, encode)),
         ApiRow(BARE_STAGE, cycling(lines, bare_order)),
     ]
+
+
+#: Distinct steps of the titration rows (issue 12: the exhaustive strength search never
+#: finished at 30; the dynamic programme plans 100 in well under a second).
+TITRATION_STEPS = (10, 30, 100)
+
+
+def titration_order(distinct: int) -> Any:
+    """A capsule kit of ``distinct`` distinct doses, one day each: multiples of 0.049 mg from
+    0.147 mg (the last one is the maintenance dose), so that many are halves of others."""
+    unit = Decimal("0.049")
+    steps = tuple(
+        lc.TitrationStep(dose=lc.mass(f"{unit * i} mg"), days=1) for i in range(3, 2 + distinct)
+    )
+    return lc.TitrationOrder(
+        steps=steps,
+        maintenance=lc.mass(f"{unit * (2 + distinct)} mg"),
+        maintenance_days=1,
+        start=dt.date(2026, 12, 1),
+        form=lc.KitForm.CAPSULES,
+        capsules=lc.CapsuleKit(template=capsule_order()),
+    )
+
+
+def _titration_rows() -> list[ApiRow]:
+    """plan_titration of a capsule kit with 10, 30 and 100 distinct steps (each capsule
+    strength's batch is computed too), and the strength selection alone at 100."""
+    from ldncompound._titration import choose_strengths  # noqa: PLC0415
+
+    def plan(distinct: int) -> Callable[[], Callable[[], Any]]:
+        def make() -> Callable[[], Any]:
+            order = titration_order(distinct)
+            return lambda: lc.plan_titration(order)
+
+        return make
+
+    def select() -> Callable[[], Any]:
+        doses = [s.dose.m_as(lc.Unit.MG) for s in titration_order(100).steps]
+        return lambda: choose_strengths(doses, lc.KitStrategy.FEWEST_BATCHES)
+
+    rows = [
+        ApiRow(f"titration: plan_titration, capsule kit of {n} distinct steps", plan(n))
+        for n in TITRATION_STEPS
+    ]
+    rows.append(ApiRow("titration: choose_strengths, 100 distinct doses", select))
+    return rows
 
 
 STAGES = [
@@ -576,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
         (ApiRow(f"bare reference: one capsule order ({CODEC} line)", _bare_one), Row("", "µs"))
     )
     api_rows += [(a, Row(a.name, "µs")) for a in _stage_rows()]
+    api_rows += [(a, Row(a.name, "µs")) for a in _titration_rows()]
     for api, row in api_rows:
         row.name = api.name
     measure_api(api_rows, args.api_rounds, args.block)

@@ -9,6 +9,7 @@ Importing the package imports pint's machinery lazily and never imports click.
 
 from ._batch import (
     BATCH_RECORD_SCHEMA,
+    MAX_BATCH_BYTES,
     BatchError,
     BatchRecord,
     Readable,
@@ -48,8 +49,9 @@ from ._drops import (
 )
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
 from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
+from ._fhir import DOSE_FORM_CODES, DRUG_CODES, ROUTE_CODES, FhirCode, fhir_json, to_fhir
 from ._formula import formula_with_qs, scale_formula
-from ._json import dumps, from_json, to_json
+from ._json import dumps, from_json, read_json, read_result, to_json
 from ._labels import (
     LABEL_SCHEMA,
     AuxiliaryWarning,
@@ -60,6 +62,7 @@ from ._labels import (
     Pharmacy,
     build_kit_labels,
     build_label,
+    check_recomputes,
     render_label,
 )
 from ._liquid_aliquot import LiquidPlan, plan_liquid
@@ -154,14 +157,18 @@ __all__ = [
     "CAPSULE_SIZES",
     "CLASS_III_SENSITIVITY",
     "DEVICES",
+    "DOSE_FORM_CODES",
     "DROPS_SCHEMA",
+    "DRUG_CODES",
     "FILLERS",
     "LABEL_SCHEMA",
     "LIQUID_SCHEMA",
+    "MAX_BATCH_BYTES",
     "NALTREXONE",
     "NOMINAL_DROPPER",
     "PROTOCOLS",
     "RECORD_SCHEMA",
+    "ROUTE_CODES",
     "TITRATION_SCHEMA",
     "TROCHES_SCHEMA",
     "TROCHE_BASES",
@@ -203,6 +210,7 @@ __all__ = [
     "DropsOrder",
     "DropsResult",
     "Drug",
+    "FhirCode",
     "FillPlan",
     "Filler",
     "FillerLot",
@@ -275,11 +283,13 @@ __all__ = [
     "build_label",
     "calibrate_dropper",
     "capsule_size",
+    "check_recomputes",
     "check_weights",
     "csv_columns",
     "density",
     "device",
     "dumps",
+    "fhir_json",
     "filler",
     "formula_with_qs",
     "formulate_capsules",
@@ -309,6 +319,8 @@ __all__ = [
     "plan_solid",
     "plan_titration",
     "protocol_steps",
+    "read_json",
+    "read_result",
     "registry",
     "render_label",
     "render_worksheet",
@@ -316,6 +328,7 @@ __all__ = [
     "run_order",
     "scale_formula",
     "sensitivity_from_test",
+    "to_fhir",
     "to_json",
     "troche_base",
     "vehicle",

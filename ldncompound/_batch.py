@@ -4,21 +4,27 @@ The input is read as bytes, one record at a time, so memory stays flat however l
 file is. Each record is decoded, parsed, loaded and computed on its own: a bad encoding, a
 blank or over-long line, bad JSON, a truncated last line, a missing field or a refused value
 becomes that record's error and the run goes on. Output records come in input order, exactly
-one per input record (the CSV header is not a record).
+one per input record (a usable CSV header is not a record; an unusable one is, since it may
+be the first order of a file without a header).
 
-CSV rows carry the order document flattened by dotted column names (``source.kind``,
-``source.average_weight``); an empty cell means the field is absent from that row's
-document. :func:`csv_columns` lists the columns of each order schema.
+CSV is read as CSV: a record ends at a line break (CRLF, LF or a lone CR, mixed as they come)
+outside quotes, and a quoted cell may hold line breaks. CSV rows carry the order document
+flattened by dotted column names (``source.kind``, ``source.average_weight``); an empty cell
+means the field is absent from that row's document. :func:`csv_columns` lists the columns of
+each order schema.
+
+The whole run is refused (:class:`InputError`, before any record) for an empty input or a
+CSV header without rows, and stops with one when the input exceeds :data:`MAX_BATCH_BYTES`.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 import re
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal, Protocol
 
 import attrs
@@ -32,6 +38,7 @@ from ._orders import decode, load, order_kind, parse_json
 
 __all__ = [
     "BATCH_RECORD_SCHEMA",
+    "MAX_BATCH_BYTES",
     "BatchError",
     "BatchRecord",
     "Readable",
@@ -42,8 +49,9 @@ __all__ = [
 BATCH_RECORD_SCHEMA = "ldncompound/batch-record/1"
 #: Longest record read (bytes); a longer line is skipped as one error record.
 MAX_RECORD_BYTES = 1 << 20
-#: Most physical lines one CSV record may span (quoted fields with line breaks).
-MAX_CSV_RECORD_LINES = 100
+#: Most bytes one run reads: 1 GiB, about half a million orders (split a larger batch). A
+#: stream of endless bytes (/dev/zero, a wrong device) stops the run here with an error.
+MAX_BATCH_BYTES = 1 << 30
 
 _COLUMN = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*")
 _BOM = b"\xef\xbb\xbf"
@@ -123,9 +131,35 @@ class Readable(Protocol):
     def readline(self, size: int = -1, /) -> bytes: ...
 
 
-def _lines(stream: Readable) -> Iterator[_Line]:
+def _too_much() -> InputError:
+    return InputError(
+        f"the input is larger than {MAX_BATCH_BYTES >> 20} MiB; the run stops here (split the "
+        "batch into smaller files).",
+        expected=f"at most {MAX_BATCH_BYTES >> 20} MiB",
+        code="input-too-large",
+    )
+
+
+_Read = Callable[[int], bytes]
+
+
+def _limited(read: _Read) -> _Read:
+    """``read`` raising once more than MAX_BATCH_BYTES were read through it."""
+    total = 0
+
+    def limited(size: int) -> bytes:
+        nonlocal total
+        raw = read(size)
+        total += len(raw)
+        if total > MAX_BATCH_BYTES:
+            raise _too_much()
+        return raw
+
+    return limited
+
+
+def _lines(readline: _Read) -> Iterator[_Line]:
     """(line number, bytes without the line break, whether a line break ended it)."""
-    readline = stream.readline
     number = 0
     while True:
         raw = readline(MAX_RECORD_BYTES + 1)
@@ -198,70 +232,136 @@ def _guard(record: int, line: int, work: Any, *args: Any) -> BatchRecord:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _ends_inside_quotes(line: bytes, *, inside: bool) -> bool:
-    """Whether a CSV line ends inside a quoted field (a quote opens one only at a field start,
-    ``""`` inside is a literal quote), as Python's csv module reads it."""
-    if not inside and b'"' not in line:
-        return False
-    i, n, start = 0, len(line), not inside
-    while i < n:
-        if inside:
-            j = line.find(b'"', i)
-            if j < 0:
-                return True
-            if line[j + 1 : j + 2] == b'"':
-                i = j + 2
-                continue
-            inside, start, i = False, False, j + 1
-        elif start and line[i] == 0x22:
-            inside, i = True, i + 1
-        else:
-            j = line.find(b",", i)
-            if j < 0:
-                return False
-            i, start = j + 1, True
-    return inside
+_SPECIAL = re.compile(rb'["\r\n]')
+#: Bytes asked of the stream at a time while cutting CSV records.
+_CHUNK = 1 << 16
 
 
-def _csv_records(lines: Iterator[_Line]) -> Iterator[_Line]:
-    """Physical lines grouped into CSV records (a quoted field may hold line breaks).
+def _csv_records(read: _Read) -> Iterator[_Line]:
+    """CSV records as Python's csv module reads them, cut out of the byte stream.
 
-    A quoted field still open after :data:`MAX_CSV_RECORD_LINES` lines, or at the end of the
-    input, makes its first line one error record; the lines after it are read again.
+    A record ends at CRLF, LF or a lone CR outside quotes; a quote opens a quoted cell only
+    at the start of a cell, ``""`` inside one is a literal quote, and a quoted cell may hold
+    line breaks (counted in the line numbers). Yields (starting line, the record's bytes
+    without its line break, whether it may be complete): a record the input ends without a
+    line break is complete only if its last cell is a closed quoted cell. A record longer
+    than :data:`MAX_RECORD_BYTES` is skipped to its end (one error); a quote never closed
+    makes the rest of the input one record, as in CSV it is one cell.
+
+    ``read(n)`` gives at most n bytes, fewer when that is all there is for now (``read1``
+    or ``readline``), b"" at the end. The buffer grows in place and drops what was used
+    only once that is most of it, so a record of many short lines costs linear time.
     """
-    pushed: deque[_Line] = deque()
+    buf = bytearray()
+    eof = False
+    line = 1
 
-    def take() -> _Line | None:
-        return pushed.popleft() if pushed else next(lines, None)
+    def fill() -> None:
+        nonlocal eof
+        more = read(_CHUNK)
+        if more:
+            buf.extend(more)
+        else:
+            eof = True
 
-    while (first := take()) is not None:
-        number, raw, ended = first
-        if isinstance(raw, _Unreadable) or not _ends_inside_quotes(raw, inside=False):
-            yield first
-            continue
-        parts = [raw]
-        taken: list[_Line] = []
-        closed = False
-        while len(taken) < MAX_CSV_RECORD_LINES and (nxt := take()) is not None:
-            taken.append(nxt)
-            if isinstance(nxt[1], _Unreadable):
+    while not eof and len(buf) < len(_BOM):
+        fill()
+    if buf.startswith(_BOM):
+        del buf[: len(_BOM)]
+    pos = start = i = closed = 0
+    too_long = False
+
+    def more() -> None:
+        """Read on, keeping the record read so far (once it is too long, only the byte
+        before i); what was used is dropped when it is most of the buffer (linear time)."""
+        nonlocal start, i, closed
+        keep = max(0, i - 1) if too_long else start
+        if keep > _CHUNK and 2 * keep > len(buf):
+            del buf[:keep]
+            start, i, closed = start - keep, i - keep, closed - keep
+        fill()
+
+    def breaks(a: int, b: int) -> int:
+        """Line breaks in buf[a:b] (CRLF counts once)."""
+        return buf.count(b"\n", a, b) + buf.count(b"\r", a, b) - buf.count(b"\r\n", a, b)
+
+    while True:
+        if pos >= len(buf):
+            buf.clear()
+            pos = 0
+            if not eof:
+                fill()
+            if not buf:
+                return
+        start = i = pos
+        first_line = line
+        quoted = False
+        closed = -1  # where the last quoted cell closed
+        too_long = False
+        while True:
+            if i - start > MAX_RECORD_BYTES:
+                too_long = True
+            if quoted:  # up to the next quote, counting the line breaks on the way
+                q = buf.find(b'"', i)
+                stop = len(buf) if q < 0 else q
+                if q < 0 and not eof and buf.endswith(b"\r"):
+                    stop -= 1  # a CR whose LF may come next
+                line += breaks(i, stop)
+                i = stop
+                if q < 0 or (q + 1 == len(buf) and not eof):  # the byte after it decides
+                    if eof:
+                        end, ending = len(buf), 0
+                        break
+                    more()
+                    continue
+                if buf[q + 1 : q + 2] == b'"':  # a quote inside the cell
+                    i = q + 2
+                else:
+                    quoted, closed, i = False, q, q + 1
+                continue
+            m = _SPECIAL.search(buf, i)
+            if not eof and (m is None or (m.end() == len(buf) and buf[-1] == 0x0D)):
+                if m is None:
+                    i = len(buf)
+                more()  # (after a CR, the next byte says whether it is a CRLF)
+                continue
+            if m is None:
+                end, ending = len(buf), 0
                 break
-            parts.append(nxt[1])
-            if not _ends_inside_quotes(nxt[1], inside=True):
-                closed = True
-                break
-        if closed:
-            yield number, b"\n".join(parts), taken[-1][2]
-            continue
-        pushed.extendleft(reversed(taken))
-        yield (
-            number,
-            _Unreadable(
-                "unterminated-quote",
-                "a quoted field opened on this line is never closed; the line was skipped.",
-            ),
-            ended,
-        )
+            j = m.start()
+            c = buf[j]
+            if c == 0x22:  # a quote opens a quoted cell only at the start of a cell
+                quoted = j == start or buf[j - 1] == 0x2C
+                i = j + 1
+                continue
+            ending = 2 if c == 0x0D and buf[j + 1 : j + 2] == b"\n" else 1
+            end = j
+            break
+        too_long = too_long or end - start > MAX_RECORD_BYTES
+        line += 1 if ending else 0
+        pos = end + ending
+        if too_long:
+            yield (
+                first_line,
+                _Unreadable(
+                    "too-long",
+                    f"the record is longer than {MAX_RECORD_BYTES} bytes; it was skipped.",
+                ),
+                True,
+            )
+        elif quoted:
+            yield (
+                first_line,
+                _Unreadable(
+                    "unterminated-quote",
+                    f"a quoted cell opened in this record is never closed: the input ends "
+                    f"inside it, {line - first_line + 1} lines on, so nothing after it was read "
+                    "as a row.",
+                ),
+                True,
+            )
+        else:
+            yield first_line, bytes(buf[start:end]), bool(ending) or closed == end - 1
 
 
 Columns = tuple[tuple[str, ...], ...]
@@ -332,16 +432,22 @@ def _csv_record(
     try:
         rows = list(csv.reader([text], strict=True))
     except csv.Error as err:
-        code = "bad-csv" if ended else "truncated"
-        raise InputError(f"the row is not valid CSV ({err}).", code=code) from None
+        raise InputError(f"the row is not valid CSV ({err}).", code="bad-csv") from None
     cells = rows[0] if rows else []
     if len(cells) != len(columns):
         raise InputError(
             f"the row has {len(cells)} fields; expected {len(columns)}, one per header column"
-            + ("" if ended else " (the last line ends without a line break: truncated?)")
+            + ("" if ended else " (the input ends inside it, without a line break: truncated?)")
             + ".",
             expected=f"{len(columns)} fields",
             code="wrong-field-count",
+        )
+    if not ended:
+        raise InputError(
+            "the last row ends without a line break, so its last cell may have been cut short "
+            "(30 read as 3); nothing in it was computed.",
+            expected="a line break after the last row, or its last cell in quotes",
+            code="truncated",
         )
     return _compute(_nest(columns, cells), textual=True, today=today)
 
@@ -370,23 +476,49 @@ def run_batch(
     dotted column names, then one order per row). ``today`` is the compounding date for
     orders that say ``"default"`` (default: the day the run starts, the same for every
     record). Records are read, computed and yielded one at a time.
+
+    Raises :class:`InputError` (``empty-input``) before any record for an input without any
+    record (and a CSV header without rows), and (``input-too-large``) where the input goes
+    past :data:`MAX_BATCH_BYTES`.
     """
     day = today or _clock.today()
-    lines = _lines(stream)
+    if input_format not in ("jsonl", "csv"):
+        raise InputError.about("input_format", input_format, "is not known", "'jsonl' or 'csv'")
     if input_format == "jsonl":
-        for record, (number, raw, ended) in enumerate(lines, start=1):
+        lines = _lines(_limited(stream.readline))
+        first = next(lines, None)
+        if first is None:
+            raise _empty("the input is empty")
+        for record, (number, raw, ended) in enumerate(itertools.chain([first], lines), start=1):
             yield _guard(record, number, _jsonl_record, raw, ended, day)
         return
-    if input_format != "csv":
-        raise InputError.about("input_format", input_format, "is not known", "'jsonl' or 'csv'")
-    records = _csv_records(lines)
+    # CSV records are cut from chunks of whatever the stream has (read1), else from lines
+    records = _csv_records(_limited(getattr(stream, "read1", None) or stream.readline))
     head = next(records, None)
     if head is None:
-        return
+        raise _empty("the input is empty")
     columns: Columns | InputError
+    number = 0
     try:
         columns = _header(head[1])
     except InputError as err:
         columns = err
-    for record, (number, raw, ended) in enumerate(records, start=1):
-        yield _guard(record, number, _csv_record, raw, ended, columns, day)
+        # the first row cannot be the header: it may be the first order of a file without
+        # one, so it gets its own error record and no row goes without one
+        number = 1
+        yield BatchRecord(record=1, line=head[0], error=BatchError.of(err))
+    rest = next(records, None)
+    if rest is None:
+        if number:
+            return
+        raise _empty("the CSV input has a header but no rows")
+    for record, (line, raw, ended) in enumerate(itertools.chain([rest], records), start=number + 1):
+        yield _guard(record, line, _csv_record, raw, ended, columns, day)
+
+
+def _empty(what: str) -> InputError:
+    return InputError(
+        f"{what}; expected at least one order (nothing was computed).",
+        expected="at least one order",
+        code="empty-input",
+    )

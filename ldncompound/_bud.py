@@ -106,7 +106,7 @@ class StudyBud:
     matches_formula_vehicle_container: bool
 
     def __attrs_post_init__(self) -> None:
-        text_field("study.reference")(None, None, self.reference)
+        text_field("study.reference")(self, attrs.fields(StudyBud).reference, self.reference)
         if isinstance(self.days, bool) or not 1 <= self.days <= 3650:
             raise InputError.about(
                 "study.days", self.days, "is out of range", "1 to 3650 days", code="out-of-range"
@@ -153,7 +153,17 @@ def _article(noun: str) -> str:
 
 def _end(start: dt.date, days: int, day_count: DayCount) -> dt.date:
     offset = days - 1 if day_count is DayCount.COMPOUNDING_DAY_IS_DAY_1 else days
-    return start + dt.timedelta(days=offset)
+    try:
+        return start + dt.timedelta(days=offset)
+    except OverflowError:  # the calendar ends on 9999-12-31
+        raise InputError.about(
+            "compounded_on",
+            start.isoformat(),
+            f"is so late that the beyond-use date {offset} days on would fall after "
+            f"{dt.date.max.isoformat()}, the end of the calendar",
+            "a real compounding date",
+            code="date-out-of-range",
+        ) from None
 
 
 def _length(start: dt.date, end: dt.date, day_count: DayCount) -> int:

@@ -106,10 +106,16 @@ WINDOW_SOURCE = (
 )
 QC_SAMPLE = 10
 QC_SAMPLE_SOURCE = "weigh 10 capsules individually, as in the USP weight-variation test [S]"
-AUTO_FILL_LIMIT = Decimal("0.90")
-AUTO_FILL_SOURCE = (
-    "aim for 80-95 % fill utilisation (novapharmanews capsule calculator; domain.md §3.2) [S]"
+#: the automatic size is the smallest whose volume holds the fill: required volume = fill /
+#: bulk density, "choose the smallest size whose volume >= required" (domain.md §4.1) [V]
+SIZE_RULE_SOURCE = (
+    "smallest size whose volume holds the fill (required volume = fill / bulk density; "
+    "domain.md §4.1) [V]"
 )
+#: above this share of the capsule's volume the fill is tight: warned, not refused. Practice
+#: aims for 80-95 % fill utilisation (novapharmanews capsule calculator; domain.md §3.2) [S];
+#: the warning at 90 % is library policy [D]
+FILL_WARN_SHARE = Decimal("0.90")
 MAX_STAGE_MASS = Quantity(Decimal(10), Unit.G)
 MAX_STAGE_SOURCE = "largest trituration per stage: 10 g, a mortar-sized batch (library policy) [D]"
 ROUNDING_TOLERANCE = Quantity(Decimal("0.5"), Unit.PERCENT)
@@ -448,15 +454,9 @@ def _choose_size(
     fitting: _Capacity | None = None
     for size in CAPSULE_SIZES:
         cap = _capacity(lot, size, order.source)
-        if method is CapsuleMethod.CAPACITY:
-            share = CONTEXT.divide(p, cap.active)
-            weight = p + cap.filler * (ONE - share)
-        else:
-            if order.fill_weight is None:  # pragma: no cover - validated on the order
-                raise AssertionError(order)
-            weight = order.fill_weight.m_as(Unit.MG)
-            share = CONTEXT.divide(p, cap.active) + CONTEXT.divide(weight - p, cap.filler)
-        if share <= AUTO_FILL_LIMIT:
+        share, weight = _fill_share(order, method, p, cap)
+        # filled to capacity, the drug material must leave room for some filler
+        if share < ONE or (share == ONE and method is CapsuleMethod.FIXED_WEIGHT):
             fitting = fitting or cap
             if weight >= m:
                 chosen = cap
@@ -464,8 +464,7 @@ def _choose_size(
     if chosen is None:
         if fitting is None:
             raise FormulationError(
-                f"the fill does not fit even a size {CAPSULE_SIZES[-1].code} capsule at "
-                f"{plain(AUTO_FILL_LIMIT * HUNDRED)} % fill",
+                f"the fill does not fit even a size {CAPSULE_SIZES[-1].code} capsule",
                 field="size",
                 code="overfill",
             )
@@ -473,10 +472,38 @@ def _choose_size(
     rec.default(
         "size",
         chosen.size.code,
-        "smallest size in the table whose fill weighs at least the balance minimum with the "
-        f"active at most {plain(AUTO_FILL_LIMIT * HUNDRED)} % of the volume; " + AUTO_FILL_SOURCE,
+        SIZE_RULE_SOURCE + "; for a filled capsule, also the smallest whose fill weighs at least "
+        "the balance minimum, so single capsules can be weight-checked",
     )
+    share, weight = _fill_share(order, method, p, chosen)
+    if share > FILL_WARN_SHARE:
+        what, advice = (
+            ("The drug material takes", "little filler is left to mix it with evenly")
+            if method is CapsuleMethod.CAPACITY
+            else ("The fill takes", "tamp evenly and check that every capsule closes")
+        )
+        rec.warn(
+            "fill-near-capacity",
+            f"{what} {significant(share * HUNDRED, 3)} % of a size {chosen.size.code} "
+            f"capsule's volume (above {plain(FILL_WARN_SHARE * HUNDRED)} %): {advice}, or "
+            "choose the next size up.",
+            "size",
+        )
     return chosen
+
+
+def _fill_share(
+    order: CapsuleOrder, method: CapsuleMethod, p: Decimal, cap: _Capacity
+) -> tuple[Decimal, Decimal]:
+    """The share of a capsule's volume the fill needs, and the net fill weight (mg): filled to
+    capacity, only the drug material's share matters; at a fixed weight, drug plus filler."""
+    if method is CapsuleMethod.CAPACITY:
+        share = CONTEXT.divide(p, cap.active)
+        return share, p + cap.filler * (ONE - share)
+    if order.fill_weight is None:  # pragma: no cover - validated on the order
+        raise AssertionError(order)
+    weight = order.fill_weight.m_as(Unit.MG)
+    return CONTEXT.divide(p, cap.active) + CONTEXT.divide(weight - p, cap.filler), weight
 
 
 @private_context

@@ -25,10 +25,25 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
+#: Longest value text an error message quotes (a longer one is cut, ending in "...").
+_SHOWN = 80
+
+
 def _show(value: Any) -> str:
+    """The value as an error message quotes it: at most about 80 characters, never an error.
+
+    An integer of thousands of digits (Python refuses to print one of more than 4,300 by
+    default) is described by its size; a value nested too deeply to print by its type.
+    """
     if isinstance(value, str):
-        return repr(value) if len(value) <= 80 else repr(value[:77] + "...")
-    return repr(value)
+        return repr(value) if len(value) <= _SHOWN else repr(value[: _SHOWN - 3] + "...")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"{'a negative' if value < 0 else 'an'} integer of about {digits} digits"
+    try:
+        return repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__} too large to show"
 
 
 class LdnCompoundError(Exception):

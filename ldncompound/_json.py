@@ -33,14 +33,14 @@ import orjson
 
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError, LdnCompoundError
-from ._numbers import plain
-from ._parse import parse_date, parse_exact_decimal
+from ._numbers import parse_exact_decimal, plain
+from ._parse import parse_date
 from ._units import Quantity
 
 if TYPE_CHECKING:
     import cattrs
 
-__all__ = ["dumps", "from_json", "register_schema", "to_json"]
+__all__ = ["dumps", "from_json", "read_json", "read_result", "register_schema", "to_json"]
 
 T = TypeVar("T")
 Writer = Callable[[Any], Any]
@@ -311,6 +311,24 @@ def _not_written_here(err: BaseException, cls: type[Any] | None) -> LdnCompoundE
         expected=f"a {what} document",
         code="not-a-result",
     )
+
+
+def read_json(raw: bytes | str, *, what: str = "document") -> Any:
+    """JSON data from UTF-8 bytes or text, read strictly: refuses bytes that are not UTF-8
+    (``bad-encoding``), a key given twice in one object (``duplicate-field``: which value is
+    meant is unknowable), ``NaN`` and ``Infinity`` (not JSON) and malformed JSON
+    (``bad-json``). The one strict reader for results, labels and records (orders use the
+    same rules)."""
+    from ._orders import decode, parse_json  # noqa: PLC0415 - the order reader's rules
+
+    text = decode(raw, what) if isinstance(raw, bytes) else raw
+    return parse_json(text)
+
+
+def read_result(raw: bytes | str) -> Any:
+    """A result (or label, record, kit) from its JSON text, read by :func:`read_json` and
+    rebuilt by :func:`from_json`."""
+    return from_json(read_json(raw, what="result"))
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:

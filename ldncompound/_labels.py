@@ -26,6 +26,8 @@ amount is given as a unit code and a ready-to-print display string ("mcg", never
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -34,13 +36,15 @@ from typing import Any
 import attrs
 
 from ._bud import Storage
+from ._directions import COUNTED, SPELLED, Amount, ReadDirections, read_directions
 from ._dose import acknowledgements, check_dose
-from ._errors import InputError
+from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
-from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_count, parse_quantity
-from ._trace import Recorder
+from ._orders import order_kinds
+from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
+from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import check_text_characters
+from ._validate import normalise_text
 from ._version import __version__
 
 __all__ = [
@@ -54,6 +58,7 @@ __all__ = [
     "build_kit_labels",
     "build_label",
     "check_caller_text",
+    "check_recomputes",
     "render_label",
 ]
 
@@ -63,35 +68,24 @@ _COUNTED = {Unit.CAPSULE, Unit.TABLET, Unit.DROP, Unit.DAY}
 
 def check_caller_text(
     field: str, value: object, *, max_length: int = 200, required: bool = True
-) -> None:
-    """Refuse missing (when ``required``), non-text, blank or over-long caller text, and text
-    with control characters (:func:`~ldncompound._validate.check_text_characters`)."""
+) -> str | None:
+    """Refuse missing (when ``required``) caller text, and text that
+    :func:`~ldncompound._validate.normalise_text` refuses (not text, control or invisible
+    characters, blank, over-long); return its NFKC form (``None`` when not given)."""
     if value is None:
         if required:
             raise InputError.about(field, value, "is missing", "text", code="missing")
-        return
-    if not isinstance(value, str):
-        raise InputError.about(
-            field, value, f"is a {type(value).__name__}", "text", code="not-text"
-        )
-    if not value.strip():
-        raise InputError.about(field, value, "is empty", "text", code="empty")
-    if len(value) > max_length:
-        raise InputError.about(
-            field,
-            value,
-            f"is {len(value)} characters long",
-            f"at most {max_length} characters",
-            code="too-long",
-        )
-    check_text_characters(field, value)
+        return None
+    return normalise_text(field, value, max_length)
 
 
 def _text(
     field: str, *, required: bool = True, max_length: int = 200
 ) -> Callable[[Any, Any, Any], None]:
-    def check(_i: object, _a: object, value: object) -> None:
-        check_caller_text(field, value, max_length=max_length, required=required)
+    def check(instance: object, attribute: Any, value: object) -> None:
+        text = check_caller_text(field, value, max_length=max_length, required=required)
+        if text != value:
+            object.__setattr__(instance, attribute.name, text)  # frozen: set once, in __init__
 
     return check
 
@@ -112,6 +106,8 @@ class LabelOrder:
     ``directions`` replaces the composed directions entirely; otherwise they are composed from
     ``dose`` (default: one unit's strength), ``doses_per_day`` (default: the order's) and the
     pharmacist's ``timing`` (e.g. "at bedtime"), which is never added unless given.
+    ``lot`` is the compounded batch's lot number; when not given, the label carries one
+    generated from the result (:func:`batch_lot`), echoed in the label's ``defaults``.
     ``acknowledge`` adds dose-guard codes (``dose-above-range``...) to those of the result's
     order, for a label dose or frequency the prescriber intends outside the drug's profile.
     """
@@ -132,6 +128,9 @@ class LabelOrder:
         default=None, validator=_text("step", required=False, max_length=200)
     )
     quantity: Quantity | None = None
+    lot: str | None = attrs.field(
+        default=None, validator=_text("lot", required=False, max_length=40)
+    )
     acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
 
 
@@ -183,7 +182,7 @@ class PreparationFacts:
     dropper: bool
     allergens: tuple[str, ...]
     doses_per_day: Decimal | None
-    lot: str | None
+    compounded_on: dt.date
     device: str | None = None
     dose_text: str | None = None
     #: what one dose measures for a liquid (mL) or drops (drops); None for counted units
@@ -210,14 +209,17 @@ class Label:
     bud_text: str
     storage: str | None
     compounded_statement: str
+    compounded_on: dt.date
+    compounded_text: str
     rx_number: str
-    lot: str | None
+    lot: str
     pharmacy: Pharmacy
     patient: str
     prescriber: str
     step: str | None
     auxiliary: tuple[AuxiliaryWarning, ...]
     allergens: tuple[str, ...]
+    defaults: tuple[DefaultUsed, ...] = ()
 
 
 AUX_TEXT = {
@@ -302,28 +304,38 @@ def _directions(facts: PreparationFacts, order: LabelOrder) -> str:
     return f"{facts.verb} {measure} {facts.route}{how} {_frequency(per_day)}{timing}."
 
 
-#: An amount written in free text: a number (commas and points included, to be refused by the
-#: grammar) and the word after it.
-_AMOUNT_IN_TEXT = re.compile(r"(?<![\w.,])([0-9][0-9.,]*)[ \u00a0\u202f]*([^\s0-9.,;:()\[\]]+)")
-
-
 def _guard(
     result: Any, facts: PreparationFacts, order: LabelOrder, *, planned: bool = False
 ) -> None:
-    """Refuse a label whose dose, frequency or directions disagree with the drug's profile or
-    with what was compounded.
+    """Refuse a label whose dose, frequency or directions disagree with the prescription,
+    the drug's profile or what was compounded.
 
-    The label's dose and doses a day go through the result's dose guards (with the
-    acknowledgements of the result's order and the label order); one day's doses must not
-    exceed the quantity dispensed; an amount written in caller directions must be what a
-    dose of this preparation is (a whole number of units, the liquid's measured volume and
-    dose, the drops per dose), so that '45 mg' or '4.5 mcg' on a 4.5 mg capsule label is
-    refused, and so are decimal commas and banned abbreviations in them.
+    The prescription is the label order's dose and doses a day where given, else the
+    result's (a label order's doses a day that contradicts the result's order is refused).
+    The dose and doses a day go through the result's dose guards (with the acknowledgements
+    of the result's order and the label order); one day's doses must not exceed the quantity
+    dispensed. Caller directions and timing are read (:func:`~ldncompound._directions.
+    read_directions`: digits of any script, words, units, frequencies) and every amount and
+    frequency they state must be the prescription's (:func:`_check_text`).
     """
-    per_day = order.doses_per_day or facts.doses_per_day
+    prescribed = order.doses_per_day or facts.doses_per_day
     dose = order.dose or result.dose
     source = result.order.source
     acknowledged = frozenset((*result.order.acknowledge, *order.acknowledge))
+    texts = (
+        {"timing": order.timing}
+        if planned
+        else {
+            "directions": order.directions,
+            "timing": order.timing,
+        }
+    )
+    read = {
+        field: read_directions(text, field) for field, text in texts.items() if text is not None
+    }
+    per_day = prescribed
+    if per_day is None:  # no prescribed frequency: the one the caller's text states
+        per_day = next((f.per_day for r in read.values() for f in r.frequencies), None)
 
     def guard(amount: Quantity, field: str) -> None:
         check_dose(
@@ -337,6 +349,15 @@ def _guard(
         )
 
     guard(dose, "dose")
+    stated = facts.doses_per_day
+    if order.doses_per_day is not None and stated is not None and order.doses_per_day != stated:
+        raise InputError.about(
+            "doses_per_day",
+            plain(order.doses_per_day),
+            f"contradicts the result's order ({plain(stated)} doses a day)",
+            "the frequency the preparation was made for, or a result made for this one",
+            code="label-frequency-mismatch",
+        )
     if per_day is not None:
         if facts.measure is None:
             units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
@@ -354,22 +375,8 @@ def _guard(
                 "a frequency whose doses for one day fit in the quantity dispensed",
                 code="less-than-one-day",
             )
-    # A kit's directions come from its plan, whose every step dose was guarded; only the
-    # caller's timing text is read for amounts there.
-    texts = (
-        {"timing": order.timing}
-        if planned
-        else {
-            "directions": order.directions,
-            "timing": order.timing,
-        }
-    )
-    for field, text in texts.items():
-        if text is None:
-            continue
-        for match in _AMOUNT_IN_TEXT.finditer(text):
-            if _DEVICE_AFTER.match(text, match.end()) is None:
-                _check_written_amount(match, facts, dose, guard, field)
+    for field, text_read in read.items():
+        _check_text(text_read, facts, dose, per_day, guard, field)
 
 
 #: A volume that names a measuring device's size ('the 1 mL oral syringe'), not a dose.
@@ -380,53 +387,135 @@ _DEVICE_AFTER = re.compile(
 
 
 _DOSE_DIMENSIONS = (Dimension.MASS, Dimension.VOLUME, Dimension.DROPS)
+#: counted nouns that name the same unit as a label's form noun
+_SAME_UNIT = {"troche": {"troche", "lozenge"}, "tablet": {"tablet"}, "capsule": {"capsule"}}
 
 
-def _check_written_amount(
-    match: re.Match[str],
+def _units_per_dose(facts: PreparationFacts, dose: Quantity) -> Decimal:
+    return CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
+
+
+def _prescribed_measure(facts: PreparationFacts, dose: Quantity) -> str:
+    """What one dose is, in the label's own measure ('1 capsule', '0.5 mL', '3 drops')."""
+    if facts.measure is not None:
+        return LabelAmount.of(facts.measure).display
+    units = _units_per_dose(facts, dose)
+    return _count_text(units, facts.unit_noun, facts.unit_noun_plural)
+
+
+def _check_text(
+    read: ReadDirections,
     facts: PreparationFacts,
     dose: Quantity,
+    per_day: Decimal | None,
     guard: Callable[[Quantity, str], None],
     field: str,
 ) -> None:
-    number, word = match.groups()
-    written = f"{number} {word}"
-    unit = UNIT_SPELLINGS.get(word)
-    if unit is None and word not in REFUSED_UNITS:
-        return  # a word, not a unit: '2 capsules', '10 pm'
-    if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
-        return  # a strength or a share: '1 mg/mL', '10 %'
-    if unit is Unit.DROP:
-        if facts.measure is not None and facts.measure.unit is Unit.DROP:
-            drops = parse_count(number, field=field, maximum=10_000)
-            if drops != facts.measure.magnitude:
-                _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")
+    """Refuse caller text that states an amount or a frequency other than the
+    prescription's; directions must state how often (``directions-no-frequency``) and the
+    measure of a dose (``directions-no-amount``), except that a dose of one capsule or
+    troche may be left to the strength line, which states it ("4.5 mg per capsule")."""
+    stated = False
+    # masses first, so that '2 capsules (9 mg)' is refused by the dose guard it fails
+    amounts = sorted(read.amounts, key=lambda a: a.unit.lower() in COUNTED)
+    for amount in amounts:
+        if _DEVICE_AFTER.match(read.text, amount.end) is None:
+            stated = _check_amount(amount, facts, dose, per_day, guard, field) or stated
+    for freq in read.frequencies:
+        if per_day is not None and freq.per_day != per_day:
+            how = "the times of day it names" if freq.from_times else "its frequency"
+            raise InputError.about(
+                field,
+                freq.written,
+                f"means {plain(freq.per_day)} doses a day ({how}), not the prescribed "
+                f"{plain(per_day)}",
+                f"directions for {_frequency(per_day)}, as prescribed",
+                code="directions-frequency-mismatch",
+            )
+    if field != "directions":
         return
-    amount = parse_quantity(written, field=field, dimension=_DOSE_DIMENSIONS)
-    if amount.dimension is Dimension.VOLUME:
+    if not read.frequencies:
+        raise InputError.about(
+            field,
+            read.text,
+            "does not say how often",
+            "a frequency such as 'once daily', 'twice daily', 'every 12 hours' or 'at bedtime'",
+            code="directions-no-frequency",
+        )
+    one_unit = facts.measure is None and _units_per_dose(facts, dose) == 1
+    if not stated and not one_unit:
+        raise InputError.about(
+            field,
+            read.text,
+            "does not state the measure of a dose",
+            f"directions stating {_prescribed_measure(facts, dose)} a dose",
+            code="directions-no-amount",
+        )
+
+
+def _check_amount(  # noqa: PLR0911 - one return per kind of amount
+    amount: Amount,
+    facts: PreparationFacts,
+    dose: Quantity,
+    per_day: Decimal | None,
+    guard: Callable[[Quantity, str], None],
+    field: str,
+) -> bool:
+    """Check one amount the text states; whether it states the measure of a dose."""
+    written = amount.written
+    word = amount.unit
+    noun = COUNTED.get(word.lower())
+    if noun == "drop":
+        if facts.measure is not None and facts.measure.unit is Unit.DROP:
+            if amount.number != facts.measure.magnitude:
+                _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")
+            return True
+        _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+    if noun is not None:
+        form = facts.unit_noun.split()[-1]
+        if facts.measure is not None or noun not in _SAME_UNIT.get(form, {form}):
+            _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+        if amount.number != _units_per_dose(facts, dose):
+            _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+        return True
+    symbol = SPELLED.get(word.lower(), word)
+    unit = UNIT_SPELLINGS.get(symbol)
+    if unit is None and symbol not in REFUSED_UNITS:
+        return False  # a word, not a unit: '10 pm', '2 times'
+    if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
+        return False  # a strength or a share: '1 mg/mL', '10 %'
+    number = amount.number_text if amount.number_text[:1].isdigit() else plain(amount.number)
+    if "/" in number or " " in number:
+        number = plain(amount.number)
+    quantity = parse_quantity(f"{number} {symbol}", field=field, dimension=_DOSE_DIMENSIONS)
+    if quantity.dimension is Dimension.VOLUME:
         # only an oral liquid is dosed by volume; other labels may name the bottle's volume
         measure = facts.measure
-        if (
-            measure is not None
-            and measure.unit is Unit.ML
-            and amount.m_as(Unit.ML) != measure.magnitude
-        ):
+        if measure is None or measure.unit is not Unit.ML:
+            return False
+        if quantity.m_as(Unit.ML) != measure.magnitude:
             _mismatch(field, written, f"{LabelAmount.of(measure).display} a dose")
-        return
-    mg = amount.m_as(Unit.MG)
+        return True
+    mg = quantity.m_as(Unit.MG)
     if facts.delivered is not None:
         ordered, delivered = dose.m_as(Unit.MG), facts.delivered.m_as(Unit.MG)
         if not min(ordered, delivered) * CLOSE[0] <= mg <= max(ordered, delivered) * CLOSE[1]:
             _mismatch(field, written, f"the dose, {LabelAmount.of(dose).display}")
-        return
+        return False  # a liquid's dose is measured in mL or drops
     units = CONTEXT.divide(mg, facts.strength.m_as(Unit.MG))
     if units != units.to_integral_value():
         _mismatch(
             field,
             written,
-            f"a whole number of {facts.unit_noun_plural} of {LabelAmount.of(facts.strength).display}",
+            f"a whole number of {facts.unit_noun_plural} of "
+            f"{LabelAmount.of(facts.strength).display}",
         )
-    guard(amount, field)
+    guard(quantity, field)
+    daily = None if per_day is None else dose.m_as(Unit.MG) * per_day
+    if mg != dose.m_as(Unit.MG) and mg != daily:
+        also = "" if daily is None else f", or {plain(daily)} mg a day"
+        _mismatch(field, written, f"the prescribed dose, {LabelAmount.of(dose).display}{also}")
+    return True
 
 
 #: A written liquid dose may differ from the exact one by rounding (three significant digits).
@@ -437,7 +526,7 @@ def _mismatch(field: str, written: str, expected: str) -> None:
     raise InputError.about(
         field,
         written,
-        "does not match what was compounded",
+        "does not match the prescription",
         f"{expected} (check mg against mcg and the decimal point)",
         code="directions-dose-mismatch",
     )
@@ -486,12 +575,145 @@ def _quantity(facts: PreparationFacts, order: LabelOrder) -> Quantity:
 
 @private_context
 def build_label(result: Any, order: LabelOrder) -> Label:
-    """The label for ``result`` (any preparation's result) with the caller's ``order``."""
+    """The label for ``result`` (any preparation's result) with the caller's ``order``.
+
+    The result is first computed again from its own order (:func:`check_recomputes`): a
+    result whose dose, BUD or any other figure was edited never reaches a label.
+    """
+    check_recomputes(result)
     return _build_label(result, order)
+
+
+#: how the lot is made when the caller gives none (echoed in the label's defaults)
+GENERATED_LOT_SOURCE = (
+    "generated (no lot given): L, the date compounded, and the first 6 hex digits of the "
+    "SHA-256 of the result's JSON; the same result always gets the same lot"
+)
+
+
+def _canonical(result: Any) -> Any:
+    from ._json import to_json  # noqa: PLC0415 - _json imports this module's schema
+
+    return _without_version(to_json(result))
+
+
+def _without_version(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_version(v) for k, v in data.items() if k != "library_version"}
+    if isinstance(data, list):
+        return [_without_version(v) for v in data]
+    return data
+
+
+def batch_lot(result: Any) -> str:
+    """The lot generated for a compounded batch the caller gave no lot for: ``L``, the date
+    compounded (YYYYMMDD), ``-``, and 6 hex digits of the SHA-256 of the result's JSON
+    (library version left out), so that the same batch always gets the same lot and two
+    batches made the same day get different ones."""
+    text = json.dumps(_canonical(result), sort_keys=True, ensure_ascii=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:6].upper()
+    return f"L{result.bud.compounded_on:%Y%m%d}-{digest}"
+
+
+#: result schema -> how to compute a result of that schema again from itself, for results
+#: that are not made from a registered order document (a titration kit registers its own)
+_RECOMPUTE: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_recompute(schema: str, recompute: Callable[[Any], Any]) -> None:
+    """Tell the labels how to compute a ``schema`` result again (the preparations call this;
+    the labels module never imports a preparation)."""
+    _RECOMPUTE[schema] = recompute
+
+
+def _recompute(result: Any) -> Any:
+    schema = getattr(result, "schema", None)
+    special = _RECOMPUTE.get(schema or "")
+    if special is not None:
+        return special(result)
+    order = getattr(result, "order", None)
+    kind = next((k for k in order_kinds() if type(order) is k.order), None)
+    if kind is None:
+        raise InputError.about(
+            "result", schema, "is not a result the library can label", "a preparation result"
+        )
+    return kind.formulate(order, today=result.bud.compounded_on)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict) and set(value) == {"value", "unit"}:
+        return f"{value['value']} {value['unit']}"
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:57] + "..."
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _first_difference(stored: Any, fresh: Any, path: str) -> tuple[str, Any, Any] | None:
+    """The first place (a dotted path) where ``stored`` differs from ``fresh``."""
+    if isinstance(stored, dict) and isinstance(fresh, dict):
+        if set(stored) == {"value", "unit"} or set(fresh) == {"value", "unit"}:
+            return None if stored == fresh else (path, stored, fresh)
+        for key in (*fresh, *(k for k in stored if k not in fresh)):
+            found = _first_difference(
+                stored.get(key), fresh.get(key), f"{path}.{key}" if path else key
+            )
+            if found is not None:
+                return found
+        return None
+    if isinstance(stored, list) and isinstance(fresh, list) and len(stored) == len(fresh):
+        for i, (a, b) in enumerate(zip(stored, fresh, strict=True)):
+            found = _first_difference(a, b, f"{path}[{i}]")
+            if found is not None:
+                return found
+        return None
+    return None if stored == fresh else (path, stored, fresh)
+
+
+@private_context
+def check_recomputes(result: Any) -> None:
+    """Refuse (``result-not-recomputed``) a result that is not what the library computes from
+    the order it carries, on its date compounded (a kit: from its start date): an edited
+    dose, BUD, amount, warning or any other figure, naming the first field that differs,
+    what the result says and what its order computes. Only the library version may differ.
+    The order's own refusals (a dose guard, an expired lot) are raised as they are."""
+    try:
+        recomputed = _recompute(result)
+    except LdnCompoundError as err:
+        if err.field is None or err.field == "result":
+            raise
+        # the order the result carries is refused: name it as part of the result
+        raise type(err)(
+            f"result.order.{err.message}",
+            field=f"result.order.{err.field}",
+            value=err.value,
+            expected=err.expected,
+            code=err.code,
+        ) from None
+    fresh = _canonical(recomputed)
+    stored = _canonical(result)
+    found = _first_difference(stored, fresh, "")
+    if found is None:
+        return
+    path, was, now = found
+    raise InputError.about(
+        f"result.{path}",
+        _shown(was),
+        f"is not what the result's own order computes ({_shown(now)!r})",
+        "a result exactly as the library computed it (compute it again rather than edit it)",
+        code="result-not-recomputed",
+    )
 
 
 def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> Label:
     schema = getattr(result, "schema", None)
+    if not planned and schema == "ldncompound/titration/1":
+        raise InputError.about(
+            "result",
+            schema,
+            "is a titration kit, which has one label per container or fill",
+            "build_kit_labels for a kit",
+        )
     adapter = _FACTS.get(schema or "")
     if adapter is None:
         raise InputError.about(
@@ -500,6 +722,11 @@ def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> La
     facts = adapter(result)
     _guard(result, facts, order, planned=planned)
     strength = LabelAmount.of(facts.strength)
+    defaults: tuple[DefaultUsed, ...] = ()
+    lot = order.lot
+    if lot is None:
+        lot = batch_lot(result)
+        defaults = (DefaultUsed(field="lot", value=lot, source=GENERATED_LOT_SOURCE),)
     return Label(
         schema=LABEL_SCHEMA,
         library_version=__version__,
@@ -517,14 +744,17 @@ def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> La
         bud_text=f"Do not use after {facts.bud.isoformat()}",
         storage="Store in the refrigerator (2-8 °C)" if facts.refrigerated else None,
         compounded_statement="This medicine was compounded by the pharmacy.",
+        compounded_on=facts.compounded_on,
+        compounded_text=f"Compounded {facts.compounded_on.isoformat()}",
         rx_number=order.rx_number,
-        lot=facts.lot,
+        lot=lot,
         pharmacy=order.pharmacy,
         patient=order.patient,
         prescriber=order.prescriber,
         step=order.step,
         auxiliary=_aux(facts),
         allergens=facts.allergens,
+        defaults=defaults,
     )
 
 
@@ -548,7 +778,7 @@ def _capsule_facts(r: Any) -> PreparationFacts:
         dropper=False,
         allergens=r.allergens,
         doses_per_day=per_day,
-        lot=r.order.reference,
+        compounded_on=r.bud.compounded_on,
     )
 
 
@@ -611,7 +841,7 @@ def _liquid_facts(r: Any) -> PreparationFacts:
         dropper=False,
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
-        lot=r.order.reference,
+        compounded_on=r.bud.compounded_on,
         device=r.syringe.name,
         dose_text=f"{plain(r.dose_measured.magnitude)} mL ({delivered} {r.dose_delivered.unit.display})",
         measure=r.dose_measured,
@@ -640,7 +870,7 @@ def _drops_facts(r: Any) -> PreparationFacts:
         dropper=True,
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
-        lot=r.order.reference,
+        compounded_on=r.bud.compounded_on,
         dose_text=f"{drops} ({delivered} {r.dose_delivered.unit.display})",
         measure=Quantity(r.drops_per_dose, Unit.DROP),
         delivered=r.dose_delivered,
@@ -673,7 +903,7 @@ def _troche_facts(r: Any) -> PreparationFacts:
         dropper=False,
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
-        lot=None,
+        compounded_on=r.bud.compounded_on,
     )
 
 
@@ -698,6 +928,27 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
         raise InputError.about(
             "kit", getattr(kit, "schema", kit), "is not a titration kit", "a plan_titration result"
         )
+    check_recomputes(kit)
+    batches = len(kit.capsule_batches) + len(kit.liquid_fills) + len(kit.drops_fills)
+    if order.lot is not None and batches > 1:
+        raise InputError.about(
+            "lot",
+            order.lot,
+            f"cannot be the lot of all {batches} batches of this kit",
+            "no lot, so that each batch's labels carry the lot generated for that batch",
+            code="one-lot-for-many-batches",
+        )
+    if order.timing is not None:  # the kit's directions say how often; the timing may not differ
+        for freq in read_directions(order.timing, "timing").frequencies:
+            if freq.per_day != kit.doses_per_day:
+                raise InputError.about(
+                    "timing",
+                    freq.written,
+                    f"means {plain(freq.per_day)} doses a day, not the kit's "
+                    f"{plain(kit.doses_per_day)}",
+                    f"timing for {_frequency(kit.doses_per_day)}, as prescribed",
+                    code="directions-frequency-mismatch",
+                )
     labels: list[Label] = []
     by_strength = {b.dose.m_as(Unit.MG): b for b in kit.capsule_batches}
     for c in kit.containers:
@@ -789,7 +1040,7 @@ def render_label(label: Label, *, width: int = 48) -> str:
         )
     blocks: list[tuple[str, str]] = [
         ("pharmacy", f"{label.pharmacy.name}, {label.pharmacy.address}, {label.pharmacy.phone}"),
-        ("rx_number", f"Rx {label.rx_number}" + (f"  Lot {label.lot}" if label.lot else "")),
+        ("rx_number", f"Rx {label.rx_number}  Lot {label.lot}"),
         ("patient", label.patient),
         ("drug", f"{label.drug} {label.strength_text}"),
         (
@@ -802,6 +1053,7 @@ def render_label(label: Label, *, width: int = 48) -> str:
         blocks.append(("step", label.step))
     blocks += [
         ("prescriber", f"Prescriber: {label.prescriber}"),
+        ("compounded_on", label.compounded_text),
         ("bud", label.bud_text),
     ]
     if label.storage:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import decimal
 import functools
+import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from ._errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -121,3 +124,20 @@ def places_of(step: Decimal) -> int:
 def percent(part: Decimal, whole: Decimal) -> Decimal:
     """``part`` as a percentage of ``whole``."""
     return part / whole * HUNDRED
+
+
+_EXACT_RE = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?")
+
+
+def parse_exact_decimal(text: object, *, field: str) -> Decimal:
+    """Parse a decimal string written by the library (results, traces): sign allowed,
+    up to 40 digits each side of the point, no exponent. Not for user input."""
+    if not isinstance(text, str) or _EXACT_RE.fullmatch(text) is None:
+        raise InputError.about(
+            field,
+            text,
+            "is not an exact decimal string",
+            "digits with an optional sign and point, e.g. '-0.25'",
+            code="not-a-number",
+        )
+    return Decimal(text)

@@ -142,8 +142,13 @@ def parse_json(text: str) -> Any:
     except (RecursionError, ValueError) as err:
         if isinstance(err, InputError):
             raise
+        reason = (
+            "it is nested too deeply"
+            if isinstance(err, RecursionError)
+            else "a number in it has more digits than can be read"
+        )
         raise InputError(
-            f"the document cannot be read as JSON ({err}).", expected="JSON", code="bad-json"
+            f"the document cannot be read as JSON ({reason}).", expected="JSON", code="bad-json"
         ) from None
 
 

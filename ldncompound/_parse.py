@@ -25,7 +25,7 @@ from decimal import Decimal
 import attrs
 
 from ._errors import DimensionError, InputError, UnitError
-from ._numbers import CONTEXT, plain
+from ._numbers import CONTEXT, parse_exact_decimal, plain
 from ._units import Dimension, Quantity, Unit
 
 __all__ = [
@@ -487,23 +487,6 @@ def parse_decimal(
             field, s, "is too large", f"at most {plain(maximum)}", code="too-large"
         )
     return value
-
-
-_EXACT_RE = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?")
-
-
-def parse_exact_decimal(text: object, *, field: str) -> Decimal:
-    """Parse a decimal string written by the library (results, traces): sign allowed,
-    up to 40 digits each side of the point, no exponent. Not for user input."""
-    if not isinstance(text, str) or _EXACT_RE.fullmatch(text) is None:
-        raise InputError.about(
-            field,
-            text,
-            "is not an exact decimal string",
-            "digits with an optional sign and point, e.g. '-0.25'",
-            code="not-a-number",
-        )
-    return Decimal(text)
 
 
 def parse_count(

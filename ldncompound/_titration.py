@@ -267,6 +267,15 @@ class TitrationOrder:
             raise InputError.about(
                 "steps", total, "covers too many days", f"at most {MAX_DAYS} days in one kit"
             )
+        if isinstance(total, int) and self.start > dt.date.max - dt.timedelta(days=total):
+            raise InputError.about(
+                "start",
+                self.start.isoformat(),
+                f"is so late that the kit's {total} days would run past "
+                f"{dt.date.max.isoformat()}, the end of the calendar",
+                "a real start date",
+                code="date-out-of-range",
+            )
         check_doses_per_day(self.doses_per_day, maximum=4)
         needed = {
             KitForm.CAPSULES: self.capsules,
@@ -408,7 +417,21 @@ def _schedule(plans: tuple[StepPlan, ...], per_day: Decimal) -> tuple[ScheduleDa
     )
 
 
-_Key = tuple[int, Decimal, tuple[Decimal, ...]]
+#: A set of strengths as the search compares them: how many, their sum, the sorted strengths.
+_Choice = tuple[int, Decimal, tuple[Decimal, ...]]
+
+
+def _key(choice: _Choice) -> tuple[int, Decimal, tuple[Decimal, ...]]:
+    """Fewer strengths first, then the larger sum, then the smaller strengths (sorted tuple)."""
+    return choice[0], -choice[1], choice[2]
+
+
+def _union(*parts: _Choice) -> _Choice:
+    return (
+        sum(p[0] for p in parts),
+        sum((p[1] for p in parts), Decimal(0)),
+        tuple(sorted(x for p in parts for x in p[2])),
+    )
 
 
 def choose_strengths(
@@ -417,35 +440,45 @@ def choose_strengths(
     """For each dose (mg), the capsule strength and units per dose (1 or 2).
 
     Fewest batches: the smallest set of strengths such that every dose is one or two capsules
-    of one strength; ties prefer fewer two-capsule doses, then larger strengths.
+    of one strength; ties prefer fewer two-capsule doses, then larger strengths, then the
+    smaller strengths listed in order.
+
+    Only the doses themselves are candidate strengths: a half strength that is not a dose
+    serves only its own dose, as two capsules, where that dose's strength would serve it as
+    one, so it never wins (mutation testing showed the halves never mattered). A dose is then
+    served by itself or by its half, if its half is a dose too: each dose has at most one
+    "parent" (its half), so the doses form a forest, and a dose left out of the set needs its
+    parent in it. The best set is found by dynamic programming over that forest, children
+    before parents, in time polynomial in the number of doses (the exhaustive search over
+    every subset it replaces is kept in the tests as the reference it must agree with). The
+    order of preference decomposes: with the number of strengths fixed, the two-capsule
+    doses are the doses left out, so they are fixed too; sums add; and between two sets of
+    the same size the smaller sorted tuple is the one holding the smallest strength of their
+    symmetric difference, which disjoint subtrees leave unchanged.
     """
     distinct = sorted(set(doses))
     if strategy is KitStrategy.ONE_CAPSULE_PER_DOSE:
         return {d: (d, 1) for d in distinct}
-    # Only the doses themselves are candidate strengths: a half strength that is not a dose
-    # serves only its own dose, as two capsules, where that dose's strength would serve it as
-    # one, so it never wins (mutation testing showed the halves never mattered).
-    candidates = distinct
-    best: tuple[_Key, dict[Decimal, tuple[Decimal, int]]] | None = None
-    for size in range(1, len(distinct) + 1):
-        for combo in itertools.combinations(candidates, size):
-            chosen = set(combo)
-            assign: dict[Decimal, tuple[Decimal, int]] = {}
-            for d in distinct:
-                if d in chosen:
-                    assign[d] = (d, 1)
-                elif CONTEXT.divide(d, 2) in chosen:
-                    assign[d] = (CONTEXT.divide(d, 2), 2)
-                else:
-                    break
-            else:
-                doubles = sum(1 for s, n in assign.values() if n == 2)
-                key = (doubles, -sum(combo, Decimal(0)), tuple(sorted(combo)))
-                if best is None or key < best[0]:
-                    best = (key, assign)
-        if best is not None:
-            return best[1]
-    raise AssertionError(distinct)  # pragma: no cover - one strength per dose always works
+    present = set(distinct)
+    children: dict[Decimal, list[Decimal]] = {d: [] for d in distinct}
+    roots = []
+    for d in distinct:
+        half = CONTEXT.divide(d, 2)
+        if half in present and half != d:
+            children[half].append(d)
+        else:
+            roots.append(d)
+    # chosen[d]: the best set for d's subtree with d a strength; free[d]: the best with d's
+    # parent a strength (d itself may then be left out, its children each chosen).
+    chosen: dict[Decimal, _Choice] = {}
+    free: dict[Decimal, _Choice] = {}
+    for d in reversed(distinct):  # a child (about twice its parent) comes before its parent
+        kids = children[d]
+        chosen[d] = _union((1, d, (d,)), *(free[c] for c in kids))
+        left_out = _union(*(chosen[c] for c in kids))
+        free[d] = min(chosen[d], left_out, key=_key)
+    strengths = set(_union(*(chosen[r] for r in roots))[2])
+    return {d: (d, 1) if d in strengths else (CONTEXT.divide(d, 2), 2) for d in distinct}
 
 
 def _count_text(n: int, noun: str) -> str:
@@ -929,8 +962,12 @@ def _fills(
 
 def _register() -> None:
     from ._json import register_schema  # noqa: PLC0415
+    from ._labels import register_recompute  # noqa: PLC0415
 
     register_schema(TITRATION_SCHEMA, TitrationResult)
+    register_recompute(
+        TITRATION_SCHEMA, lambda kit: plan_titration(kit.order, today=kit.order.start)
+    )
 
 
 _register()

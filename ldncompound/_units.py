@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._errors import DimensionError, UnitError
-from ._numbers import CONTEXT, plain
+from ._numbers import CONTEXT, parse_exact_decimal, plain
 
 if TYPE_CHECKING:
     import pint
@@ -108,6 +108,12 @@ class Unit(enum.Enum):
         return self._display
 
     @property
+    def ucum(self) -> str:
+        """The unit's code in UCUM, for exchange (FHIR): ``"ug"`` for mcg, ``"[drp]"`` for a
+        drop, ``"{capsule}"`` for a capsule. Never printed: labels use :attr:`display`."""
+        return _UCUM[self]
+
+    @property
     def dimension(self) -> Dimension:
         """The single dimension this unit measures."""
         return self._dimension
@@ -153,6 +159,35 @@ _SPEC: dict[Unit, tuple[Dimension, str, str]] = {
     Unit.CAPSULE: (Dimension.CAPSULES, "capsule", "capsules"),
     Unit.TABLET: (Dimension.TABLETS, "tablet", "tablets"),
     Unit.DAY: (Dimension.TIME, "day", "days"),
+}
+
+#: Each unit's code in UCUM, the Unified Code for Units of Measure (https://ucum.org; the
+#: unit system FHIR requires for quantities, http://unitsofmeasure.org). Strict UCUM has no
+#: ``mcg`` (it would read as a millicentigram): a microgram is ``ug``. A drop is the
+#: customary ``[drp]`` (UCUM defines it as 1/20 mL; the library never converts with that
+#: nominal volume, only names the unit with it). Counted units are annotations, which UCUM
+#: reads as the unity ``1`` with a label: ``{capsule}``, ``{tablet}``. ``tests/test_fhir.py``
+#: checks every code with an independent UCUM parser (ucumvert) and the table in
+#: docs/units.md.
+_UCUM: dict[Unit, str] = {
+    Unit.MCG: "ug",
+    Unit.MG: "mg",
+    Unit.G: "g",
+    Unit.ML: "mL",
+    Unit.L: "L",
+    Unit.MCG_PER_ML: "ug/mL",
+    Unit.MG_PER_ML: "mg/mL",
+    Unit.G_PER_ML: "g/mL",
+    Unit.PERCENT: "%",
+    Unit.ONE: "1",
+    Unit.DROP: "[drp]",
+    Unit.DROP_PER_ML: "[drp]/mL",
+    Unit.MCG_PER_DROP: "ug/[drp]",
+    Unit.MG_PER_DROP: "mg/[drp]",
+    Unit.G_PER_MOL: "g/mol",
+    Unit.CAPSULE: "{capsule}",
+    Unit.TABLET: "{tablet}",
+    Unit.DAY: "d",
 }
 
 _CANONICAL: dict[Dimension, Unit] = {
@@ -440,8 +475,6 @@ class Quantity:
     @classmethod
     def from_json(cls, data: Any, field: str = "quantity") -> Quantity:
         """Inverse of :meth:`to_json`; refuses anything but a plain decimal and a unit code."""
-        from ._parse import parse_exact_decimal  # noqa: PLC0415 - avoids an import cycle
-
         if not isinstance(data, dict) or set(data) != {"value", "unit"}:
             raise UnitError.about(
                 field, data, "is not a quantity object", 'an object {"value": "4.5", "unit": "mg"}'

@@ -23,6 +23,7 @@ __all__ = [
     "concentration_field",
     "density_field",
     "mass_field",
+    "normalise_text",
     "percent_field",
     "qfield",
     "text_field",
@@ -155,19 +156,40 @@ def density_field(field: str, high: Decimal = Decimal(5), what: str = "density")
 _BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 #: Control, surrogate, private-use and unassigned code points, and line or paragraph separators.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+#: The zero-width non-joiner and joiner: format characters that Persian, Indic and other
+#: scripts need inside a word (``می‌خواهم``, ``क्‍ष``); accepted only between two non-ASCII
+#: letters or marks, where they join or separate letters. Every other format character
+#: (Unicode category Cf: zero-width space, word joiner, soft hyphen, BOM...) is refused.
+_JOINERS = frozenset({"\u200c", "\u200d"})
+#: Characters that are letters or symbols to Unicode but print nothing (Hangul fillers, the
+#: blank Braille pattern): text made only of these and spaces prints blank.
+_BLANK_GLYPHS = frozenset({"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"})
+
+
+def _joins_letters(value: str, i: int) -> bool:
+    """Whether the joiner at ``value[i]`` stands between two non-ASCII letters or marks."""
+    if i == 0 or i == len(value) - 1:
+        return False
+    before, after = value[i - 1], value[i + 1]
+    return all(not c.isascii() and unicodedata.category(c)[0] in "LM" for c in (before, after))
 
 
 def check_text_characters(field: str, value: str) -> None:
     """Refuse caller text holding a control character (C0/C1, DEL: terminal escapes), a line
-    separator, a bidirectional override, or a surrogate, private-use or unassigned code point.
+    separator, a bidirectional control, a surrogate, private-use or unassigned code point
+    (code ``control-character``), or any other format or invisible character: Unicode
+    category Cf, such as the zero-width space, word joiner, soft hyphen or byte-order mark
+    (code ``invisible-character``).
 
-    Any Unicode letters, marks, digits, punctuation and spaces are accepted, including the
-    zero-width joiners some scripts need.
+    Any Unicode letters, marks, digits, punctuation and spaces are accepted, and the
+    zero-width joiner and non-joiner between two non-ASCII letters or marks, as some scripts
+    need them.
     """
     if value.isascii() and _CONTROL.search(value) is None:
         return  # printable ASCII: the usual case, checked without a lookup per character
-    for ch in value:
-        if unicodedata.category(ch) in _REFUSED_CATEGORIES or ch in _BIDI_CONTROLS:
+    for i, ch in enumerate(value):
+        category = unicodedata.category(ch)
+        if category in _REFUSED_CATEGORIES or ch in _BIDI_CONTROLS:
             raise InputError.about(
                 field,
                 value,
@@ -175,43 +197,80 @@ def check_text_characters(field: str, value: str) -> None:
                 "printable text (control characters and terminal escapes are refused)",
                 code="control-character",
             )
-
-
-def text_field(field: str, max_length: int = 200) -> Validator:
-    """Non-empty caller text without control characters (:func:`check_text_characters`), or
-    ``None``."""
-
-    def check(_i: object, _a: object, value: str | None) -> None:
-        if value is None:
-            return
-        if not isinstance(value, str):
-            raise InputError.about(field, value, "is not text", "text", code="not-text")
-        if not value.strip():
-            raise InputError.about(field, value, "is empty", "text", code="empty")
-        if len(value) > max_length:
+        if category == "Cf" and not (ch in _JOINERS and _joins_letters(value, i)):
+            name = unicodedata.name(ch, "format character").lower()
             raise InputError.about(
                 field,
                 value,
-                f"is {len(value)} characters long",
-                f"at most {max_length} characters",
-                code="too-long",
+                f"contains an invisible character (U+{ord(ch):04X}, {name})",
+                "text that prints as it reads (invisible and format characters are refused)",
+                code="invisible-character",
             )
-        check_text_characters(field, value)
+
+
+def _prints(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_GLYPHS
+
+
+def normalise_text(field: str, value: object, max_length: int = 200) -> str:
+    """Caller text as the library keeps it: refused unless it is text (``not-text``) without
+    control or invisible characters (:func:`check_text_characters`) that prints something
+    (``empty``: only spaces, marks or blank glyphs) within ``max_length`` characters
+    (``too-long``); returned in Unicode normal form NFKC, so that fullwidth letters and
+    digits, ligatures and compatibility forms read as their plain characters."""
+    if not isinstance(value, str):
+        raise InputError.about(field, value, "is not text", "text", code="not-text")
+    check_text_characters(field, value)
+    text = unicodedata.normalize("NFKC", value)
+    if text != value:
+        check_text_characters(field, text)
+    if not any(_prints(ch) for ch in text):
+        raise InputError.about(
+            field,
+            value,
+            "is empty" if not text.strip() else "prints blank",
+            "text",
+            code="empty",
+        )
+    if len(text) > max_length:
+        raise InputError.about(
+            field,
+            value,
+            f"is {len(text)} characters long",
+            f"at most {max_length} characters",
+            code="too-long",
+        )
+    return text
+
+
+def text_field(field: str, max_length: int = 200) -> Validator:
+    """Caller text as :func:`normalise_text` accepts it, or ``None``.
+
+    On an attrs instance the field is replaced by its NFKC form (the one rule for every
+    free-text field of orders, sources, devices and labels: what is kept and printed is the
+    normalised text the checks read)."""
+
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if value is None:
+            return
+        text = normalise_text(field, value, max_length)
+        if text != value and instance is not None and attribute is not None:
+            object.__setattr__(instance, attribute.name, text)  # frozen: set once, in __init__
 
     return check
 
 
 def text_items(field: str) -> Validator:
     """A tuple of caller texts (allergens), each as :func:`text_field` checks it, or ``None``."""
-    check_item = text_field(field)
 
-    def check(_i: object, _a: object, value: object) -> None:
+    def check(instance: object, attribute: Any, value: object) -> None:
         if value is None:
             return
         if not isinstance(value, (tuple, list)):
             raise InputError.about(field, value, "is not a list", "a tuple of texts")
-        for item in value:
-            check_item(None, None, item)
+        texts = tuple(normalise_text(field, item) for item in value)
+        if texts != tuple(value) and instance is not None and attribute is not None:
+            object.__setattr__(instance, attribute.name, type(value)(texts))
 
     return check
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,8 +126,15 @@ class Case:
         elif isinstance(self.given, Command):
             shown = " ".join(self.given.args[-2:]) + repr(self.given.files)[:60]
         else:
-            shown = ",".join(f"{k}={v!r}"[:50] for k, v in self.given)
+            shown = ",".join(
+                f"{k}=<{v.bit_length()}-bit int>" if _huge(v) else f"{k}={v!r}"[:50]
+                for k, v in self.given
+            )
         return f"{self.input_class}|{self.preparation}|{shown}"
+
+
+def _huge(value: Any) -> bool:
+    return isinstance(value, int) and value.bit_length() > 1000
 
 
 #: document path -> the command-line option that sets it
@@ -751,6 +759,22 @@ each(
     Refused(InputError, "too-large", "count"),
     entries=("document", "jsonl"),
 )
+each(  # Python cannot even print it: the message describes its size
+    "enormous",
+    "capsules",
+    "count",
+    10**5000,
+    Refused(InputError, "too-large", "count"),
+    entries=("document",),
+)
+each(  # the BUD would fall after 9999-12-31, the end of the calendar
+    "enormous",
+    "capsules",
+    "compounded_on",
+    "9999-12-31",
+    Refused(InputError, "date-out-of-range", "compounded_on"),
+    also=(("source.expiry", "9999-12-31"),),
+)
 each(
     "enormous",
     "capsules",
@@ -917,6 +941,23 @@ each(
     Refused(InputError, "control-character", "dose"),
 )
 
+# format and invisible characters (Unicode category Cf) in any free-text field: text that
+# prints the same as another text but is not equal to it (a lot, a patient, an Rx reference)
+for text, field in (
+    ("Rx\u200b1", "reference"),  # zero-width space
+    ("Rx 1\u2060", "reference"),  # word joiner
+    ("LOT\u00ad7", "source.lot"),  # soft hyphen
+    ("\ufeffLOT7", "source.lot"),  # byte-order mark
+):
+    each(
+        "control-characters",
+        "capsules",
+        field,
+        text,
+        Refused(InputError, "invisible-character", field),
+    )
+each("empty", "capsules", "reference", "\u3164", Refused(InputError, "empty", "reference"))
+
 #: ``ldncompound label`` for the valid capsule result, which the test writes to result.json
 _LABEL = (
     "label",
@@ -932,6 +973,104 @@ for text in ("Jane\x1b[2JDoe", "Jane\u202eeoD", "Jane\nDoe"):
         Command((*_LABEL, "--patient", text)),
         Refused(InputError, "control-character", "--patient"),
     )
+for option, text in (
+    ("--patient", "Jane\u200bDoe"),
+    ("--patient", "Jane\u00adDoe"),
+    ("--directions", "Take 1 capsule\u2060 by mouth once daily."),
+    ("--timing", "at\ufeff bedtime"),
+):
+    raw(
+        "control-characters",
+        "cli",
+        "capsules",
+        Command((*_LABEL, "--patient", "Jane Doe", option, text)),
+        Refused(InputError, "invisible-character", option),
+    )
+raw(
+    "empty",
+    "cli",
+    "capsules",
+    Command((*_LABEL, "--patient", "\u2800")),
+    Refused(InputError, "empty", "--patient"),
+)
+
+# label directions, timing and result files that contradict the prescription (issue 11 §5)
+_RESULT = lc.dumps(orders.FORMULATE["capsules"](orders.capsules()))  # 4.5 mg once daily
+_EDITED = json.loads(_RESULT)
+_EDITED["dose"]["value"] = "45"  # the stored dose edited; its order still says 4.5 mg
+_FORTY_FIVE = json.dumps(_EDITED, indent=2)
+for input_class, option, text, code in (
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule (45 mg) by mouth once daily.",
+        "dose-above-range",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 10 capsules by mouth once daily.",
+        "directions-dose-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule ten times a day.",
+        "directions-frequency-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule every 12 hours.",
+        "directions-frequency-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth as directed.",
+        "directions-no-frequency",
+    ),
+    ("dose-typo", "--timing", "twice daily", "directions-frequency-mismatch"),
+    ("unicode-digit", "--directions", "Take ２ capsules once daily.", "directions-dose-mismatch"),
+    ("unicode-digit", "--directions", "Take ١ capsule (٤٥ mg) once daily.", "dose-above-range"),
+    ("unicode-digit", "--directions", "Take 𝟏𝟎 capsules once daily.", "directions-dose-mismatch"),
+    ("abbreviation", "--directions", "Take 1 capsule qd.", "directions-abbreviation"),
+    ("abbreviation", "--directions", "Take 1 capsule b.i.d.", "directions-abbreviation"),
+    ("decimal-comma", "--directions", "Take 1 capsule (4,5 mg) once daily.", "comma"),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command((*_LABEL, "--patient", "Jane Doe", option, text)),
+        Refused(InputError, code, option),
+    )
+for input_class, data, code, field in (
+    ("dose-typo", _FORTY_FIVE.encode(), "result-not-recomputed", "result.dose"),
+    (
+        "malformed",
+        _RESULT.replace('"count": 30,', '"count": 30,\n  "count": 300,', 1).encode(),
+        "duplicate-field",
+        "RESULT",
+    ),
+    ("nan", _RESULT.replace('"count": 30', '"count": NaN', 1).encode(), "bad-json", "RESULT"),
+    (
+        "infinity",
+        _RESULT.replace('"count": 30', '"count": Infinity', 1).encode(),
+        "bad-json",
+        "RESULT",
+    ),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command(
+            ("label", "{dir}/edited.json", *_LABEL[2:], "--patient", "Jane Doe"),
+            (("edited.json", data),),
+        ),
+        Refused(InputError, code, field),
+    )
 
 #: ``ldncompound label ... --format pdf`` (docs/printing.md): the page, the fonts, the barcode
 _PDF_LABEL = (*_LABEL, "--format", "pdf", "--output", "{dir}/label.pdf")
@@ -942,7 +1081,7 @@ for input_class, extra, code, field in (
     ("zero", ("--patient", "Jane Doe", "--page", "0x0mm"), "out-of-range", "--page"),
     ("overlong", ("--patient", "Jane" + "e" * 190), "word-too-wide", "--patient"),
     ("garbage", ("--patient", "Jane Doe", "--rx", "RX-1|7"), "not-barcodable", "--rx"),
-    ("unicode-digit", ("--patient", "Jane Doe", "--rx", "RX-１２"), "not-printable", "--rx"),
+    ("unicode-digit", ("--patient", "Jane Doe", "--rx", "RX-١٢"), "not-printable", "--rx"),
 ):
     raw(
         input_class,
@@ -962,6 +1101,8 @@ for data, code in (
     (b'{"schema": "ldncompound/order/capsules/1", "count": Infinity}', "bad-json"),
     (b'{"schema": "ldncompound/order/capsules/1", "count": -Infinity}', "bad-json"),
     (b"[" * 100_000, "bad-json"),
+    (b"[" * 100_000 + b"]" * 100_000, "bad-json"),
+    (b'{"schema": "ldncompound/order/capsules/1", "count": ' + b"1" * 5000 + b"}", "bad-json"),
     (b"[1, 2]", "not-an-object"),
     (b'"ldncompound/order/capsules/1"', "not-an-object"),
     (b"null", "not-an-object"),
@@ -991,6 +1132,14 @@ raw_csv(
     "capsules",
     b'"unterminated,quote\n',
     Refused(InputError, "unterminated-quote", None),
+)
+_VALID_ROW = io.StringIO()
+csv.writer(_VALID_ROW).writerow(list(flatten(orders.document("capsules")).values()))
+raw_csv(  # the valid row, cut: the input ends without a line break inside its last cell
+    "malformed",
+    "capsules",
+    _VALID_ROW.getvalue().encode().rstrip(b"\r\n"),
+    Refused(InputError, "truncated", None),
 )
 raw_csv("malformed", "capsules", b"a,b,c\n", Refused(InputError, "wrong-field-count", None))
 raw_csv("malformed", "capsules", b'"a"b,c\n', Refused(InputError, "bad-csv", None))
@@ -1049,6 +1198,20 @@ raw(
     "capsules",
     Command(("verify", "{dir}/bad.json"), (("bad.json", b"[1, 2"),)),
     Refused(InputError, "bad-json", "RECORD"),
+)
+raw(
+    "malformed",
+    "cli",
+    "capsules",
+    Command(("fhir", "{dir}/bad.json"), (("bad.json", b'{"schema": '),)),
+    Refused(InputError, "bad-json", "RESULT"),
+)
+raw(  # a result given where the label goes
+    "malformed",
+    "cli",
+    "capsules",
+    Command(("fhir", "{dir}/result.json", "--label", "{dir}/result.json")),
+    Refused(InputError, "not-a-label", "--label"),
 )
 
 # --- shifted columns and values moved to the wrong field ------------------------------------------

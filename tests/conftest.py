@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -59,6 +60,10 @@ def _frozen_clock() -> Iterator[None]:
 #: (formulate function, order, today) already validated: equal inputs give equal results.
 _VALIDATED: set[Any] = set()
 CHECKED: list[int] = [0]
+#: the results computed by the running golden or worked-example test, when one is running
+_SNAPSHOT: list[Any] | None = None
+#: golden cases and worked examples: every result they compute is kept as a readable snapshot
+GOLDEN = re.compile(r"^test_(golden|we\d+)")
 
 
 def _checked(formulate: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,6 +74,8 @@ def _checked(formulate: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(formulate)
     def wrapper(order: Any, *args: Any, **kwargs: Any) -> Any:
         result = formulate(order, *args, **kwargs)
+        if _SNAPSHOT is not None:
+            _SNAPSHOT.append(result)
         try:
             key: Any = (formulate, order, *args, tuple(sorted(kwargs.items())))
             hash(key)
@@ -103,3 +110,45 @@ def _every_result_validates_against_its_schema() -> Iterator[None]:
     for name, fn in saved.items():
         setattr(lc, name, fn)
     _orders._ORDERS.update(kinds)
+
+
+@pytest.fixture(autouse=True)
+def _snapshot_golden_results(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every result a golden case or worked example computes is compared with a reviewed
+    snapshot in ``tests/approved/results/``: its JSON (without the library version) and its
+    worksheet. A changed number or sentence shows as a readable diff, not a new hash
+    (``LDNCOMPOUND_APPROVE=1`` rewrites them, see ``approval.py``)."""
+    global _SNAPSHOT  # noqa: PLW0603 - one test at a time
+    name = request.node.name
+    if not GOLDEN.match(name) and request.node.get_closest_marker("snapshot") is None:
+        yield
+        return
+    _SNAPSHOT = []
+    try:
+        yield
+        results, _SNAPSHOT = _SNAPSHOT, None
+        _approve_results(request.node.module.__name__, name, results)
+    finally:
+        _SNAPSHOT = None
+
+
+def _approve_results(module: str, name: str, results: list[Any]) -> None:
+    import json  # noqa: PLC0415
+
+    from approval import approve  # noqa: PLC0415
+
+    import ldncompound as lc  # noqa: PLC0415
+
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+    seen: set[str] = set()
+    for i, result in enumerate(results):
+        data = json.loads(lc.dumps(result))
+        data.pop("library_version", None)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if text in seen:  # the same result computed twice (a round trip): kept once
+            continue
+        seen.add(text)
+        stem = f"results/{module.removeprefix('test_')}/{base}-{i + 1}"
+        approve(f"{stem}.json", text)
+        worksheet = lc.render_worksheet(result).replace(lc.__version__, "<version>")
+        approve(f"{stem}.txt", worksheet)

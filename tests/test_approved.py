@@ -8,10 +8,11 @@ refusal's class, code, field and sentence or the result's warnings and a digest 
 JSON, is compared with ``tests/approved/probes/``. A changed bound, a changed sentence, a
 refusal that became a warning or a silently different result shows up as a line of diff.
 
-**Corpus.** A set of orders across the preparations (every source, both capsule methods,
-solutions and suspensions, aliquots, drops, troches with every kind of ingredient, titration
-kits of each form): their full JSON and worksheet text are compared with
-``tests/approved/results/``.
+**Snapshots.** Every result a golden case or worked example computes (``test_golden_*``,
+``test_we*``, tests marked ``snapshot``; the standard orders below) is kept whole, as its JSON
+and its worksheet, in ``tests/approved/results/`` (``conftest._snapshot_golden_results``): a
+changed number or sentence shows as a readable diff. The probe lines above give, for a result,
+its headline figures beside a digest of the rest.
 
 Regenerate after a deliberate change with ``LDNCOMPOUND_APPROVE=1`` (see ``approval.py``).
 """
@@ -597,9 +598,63 @@ def _described(result: Any) -> str:
         return f"ok {text[:300]}... sha {hashlib.sha256(text.encode()).hexdigest()[:16]}"
     data = json.loads(lc.dumps(result))
     data.pop("library_version", None)
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:8]
     warnings = " ".join(sorted({w["code"] for w in data.get("warnings", ())}))
-    return f"ok {digest} warnings: {warnings or '-'}"
+    return f"ok {_headline(data)} #{digest} warnings: {warnings or '-'}"
+
+
+#: the figures a reviewer reads first, when a result has them (top level or in ``batch``)
+HEADLINE = (
+    "size",
+    "batch_count",
+    "unit_weight",
+    "concentration",
+    "dose_volume",
+    "drops_per_dose",
+    "dispense_volume",
+)
+
+
+def _figure(value: Any) -> str:
+    if isinstance(value, dict) and "value" in value and "unit" in value:
+        return f"{value['value']} {value['unit']}"
+    return str(value)
+
+
+def _weighings(data: Any) -> list[str]:
+    """Every weighed amount in the result, in order (a kit's batches included)."""
+    if isinstance(data, dict):
+        found = []
+        for key, value in data.items():
+            if key in ("order", "trace", "defaults", "warnings"):
+                continue
+            if key == "weighings" and isinstance(value, list):
+                found += [_figure(w.get("amount")) for w in value if isinstance(w, dict)]
+            else:
+                found += _weighings(value)
+        return found
+    if isinstance(data, list):
+        return [w for item in data for w in _weighings(item)]
+    return []
+
+
+def _headline(data: dict[str, Any]) -> str:
+    """The result's headline figures (size, counts, concentration, volumes, weighings, BUD),
+    so that a changed result in a probe grid shows what changed; the digest covers the rest."""
+    batch = data.get("batch") if isinstance(data.get("batch"), dict) else {}
+    parts = []
+    for key in HEADLINE:
+        value = data[key] if data.get(key) is not None else batch.get(key)
+        if value is not None:
+            parts.append(f"{key}={_figure(value)}")
+    weighed = _weighings(data)
+    if weighed:
+        shown = "+".join(weighed[:6]) + (f"+...({len(weighed)})" if len(weighed) > 6 else "")
+        parts.append(f"weigh={shown}")
+    bud = data.get("bud")
+    if isinstance(bud, dict) and bud.get("date"):
+        parts.append(f"bud={bud['date']}")
+    return " ".join(parts)
 
 
 def shown(value: Any) -> str:
@@ -619,6 +674,7 @@ def probes() -> list[Any]:
     ]
 
 
+@pytest.mark.grid
 @pytest.mark.parametrize(("target", "field"), probes())
 def test_probes(target: str, field: str) -> None:
     t = TARGETS[target]
@@ -881,6 +937,7 @@ FUNCTIONS: dict[str, list[tuple[str, Callable[[], Any]]]] = {
 }
 
 
+@pytest.mark.grid
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_functions(name: str) -> None:
     lines = [
@@ -890,3 +947,12 @@ def test_functions(name: str) -> None:
     crashes = [line for line in lines if ": CRASH " in line]
     assert not crashes, "\n".join(crashes)
     approve(f"functions/{name}.txt", "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("name", sorted(orders.ORDERS))
+def test_golden_standard_order(name: str) -> None:
+    """The valid order of each preparation that the guards, catalogue and fuzz tests start
+    from (tests/orders.py): its JSON and worksheet are reviewed snapshots (see conftest)."""
+    # through the public name, which the suite wraps to keep the snapshot
+    result = getattr(lc, f"formulate_{name}")(orders.ORDERS[name]())
+    assert result.bud.compounded_on == DAY

@@ -841,3 +841,39 @@ def test_a_fixed_fill_weight_below_the_drug_material_is_refused():
             )
         )
     assert info.value.field == "fill_weight"
+
+
+@pytest.mark.parametrize(
+    ("fill", "size", "warned"),
+    [("350 mg", "1", True), ("200 mg", "3", False), ("140 mg", "4", True), ("100 mg", "4", False)],
+)
+def test_automatic_size_is_the_smallest_that_holds_the_fill(fill, size, warned):
+    """domain.md §4.1 [V] (coursehero example): a 350 mg fill of a 0.75 g/mL powder needs
+    350 / 750 = 0.467 mL, so the smallest size that holds it is size 1 (0.50 mL); the old
+    rule skipped every size filled above 90 % and answered size 0. The other rows move the
+    same powder across the table (sizes 5, 4, 3: 0.13, 0.20, 0.30 mL): 200 mg needs 0.267 mL
+    (size 3, 88.9 %), 140 mg needs 0.187 mL (size 4, 93.3 %, warned), 100 mg needs 0.133 mL,
+    just over size 5 (size 4, 66.7 %)."""
+    density = lc.Quantity(Decimal("0.75"), Unit.G_PER_ML)
+    api = lc.ApiLot(
+        form="hcl",
+        assay=pct(100),
+        assay_basis=lc.AssayBasis.AS_IS,
+        expiry=EXP,
+        lot="A",
+        bulk_density=density,
+    )
+    r = lc.formulate_capsules(
+        lc.CapsuleOrder(
+            dose=lc.mass("4.5 mg"),
+            count=30,
+            source=api,
+            filler=lc.FillerLot(filler="mcc", lot="F", expiry=EXP, density=density),
+            method=lc.CapsuleMethod.FIXED_WEIGHT,
+            fill_weight=lc.mass(fill),
+            balance=lc.Balance.documented(minimum_weight=mg(50), readability=mg(1)),
+            compounded_on=DAY,
+        )
+    )
+    assert r.size == size
+    assert ("fill-near-capacity" in codes(r)) is warned

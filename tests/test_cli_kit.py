@@ -74,7 +74,7 @@ def test_label_refusals():
     assert "--rx:" in res.output and "control character" in res.output
     res = run("label", "-", *LABEL, stdin="{not json")
     assert res.exit_code == 2
-    assert "RESULT: not valid JSON" in res.output
+    assert "RESULT: the document is not valid JSON" in res.output
     res = run("label", "-", *LABEL, "--width", "10", stdin=result_json())
     assert res.exit_code == 2
 

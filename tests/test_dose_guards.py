@@ -333,8 +333,15 @@ def test_a_label_frequency_is_checked_as_a_daily_total():
     result = capsule_result()
     err = label_refused(result, doses_per_day=Decimal(2))
     assert (err.code, err.field) == ("daily-dose-above-range", "doses_per_day")
-    acknowledged = capsule_result(acknowledge=("daily-dose-above-range",), count=60)
+    acknowledged = capsule_result(
+        acknowledge=("daily-dose-above-range",), count=60, doses_per_day=None
+    )
     assert lc.build_label(acknowledged, label_order(doses_per_day=Decimal(2)))
+    # a label frequency that contradicts the one the result was made for
+    err = label_refused(
+        capsule_result(count=60), doses_per_day=Decimal(2), acknowledge=("daily-dose-above-range",)
+    )
+    assert (err.code, err.field) == ("label-frequency-mismatch", "doses_per_day")
 
 
 @pytest.mark.parametrize("name", PREPARATIONS)
@@ -345,7 +352,11 @@ def test_a_label_whose_day_needs_more_than_was_dispensed_is_refused(name):
     else:
         one = formulate(name, dose=lc.mass("1 mg")).dose_volume.m_as(Unit.ML)
         result = formulate(
-            name, dose=lc.mass("1 mg"), days_supply=None, volume=Quantity(one * 3, Unit.ML)
+            name,
+            dose=lc.mass("1 mg"),
+            days_supply=None,
+            volume=Quantity(one * 3, Unit.ML),
+            doses_per_day=None,
         )
     err = label_refused(result, doses_per_day=Decimal(4))
     assert (err.code, err.field) == ("less-than-one-day", "doses_per_day")
@@ -375,8 +386,8 @@ def test_amounts_in_capsule_directions_must_be_what_was_compounded(directions, c
     [
         "Take 1 capsule (4.5 mg) by mouth at bedtime.",
         "Take 1 capsule (4500 mcg) by mouth at 10 pm.",
-        "Take 1 capsule (4.5mg) by mouth; 1 mg/mL is not this product; 30 capsules, 2 times.",
-        "Take one capsule by mouth as directed.",
+        "Take 1 capsule (4.5mg) by mouth daily; 1 mg/mL is not this product; 2 times.",
+        "Take one capsule by mouth once a day.",
     ],
 )
 def test_directions_that_agree_with_the_capsule_are_printed_as_written(directions):

@@ -24,7 +24,7 @@ import orders
 import pytest
 from click.testing import CliRunner
 from examples import flatten
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ldncompound_cli import cli
 
@@ -164,7 +164,13 @@ def test_a_mutated_document_gives_a_result_or_a_library_error(doc):
 
 
 def _records(data: bytes, input_format: str) -> list[lc.BatchRecord]:
-    records = list(lc.run_batch(io.BytesIO(data), input_format=input_format, today=orders.DAY))  # type: ignore[arg-type]
+    """The records of a run (none for an input refused whole for holding no order)."""
+    try:
+        records = list(lc.run_batch(io.BytesIO(data), input_format=input_format, today=orders.DAY))  # type: ignore[arg-type]
+    except lc.InputError as err:
+        assert err.code == "empty-input", err
+        assert not data.removeprefix(b"\xef\xbb\xbf") or input_format == "csv"
+        return []
     assert all(r.error is None or r.error.code != "internal-error" for r in records), [
         r.error for r in records
     ]
@@ -245,10 +251,43 @@ def csv_inputs(draw: st.DrawFn) -> bytes:
     return data
 
 
+def _csv_rows(data: bytes) -> list[list[str]] | None:
+    """The rows Python's csv module reads from the bytes (None if they are not UTF-8)."""
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    return list(csv.reader(io.StringIO(text, newline=""), strict=False))
+
+
+_ROW = ",".join(flatten(orders.document("capsules")).values()).encode()
+_HEAD = ",".join(flatten(orders.document("capsules"))).encode()
+
+
 @FUZZ
 @given(st.one_of(st.binary(max_size=300), csv_inputs()))
+@example(_HEAD + b"\r" + _ROW + b"\r" + _ROW + b"\r")  # CR-only line ends
+@example(_HEAD + b"\r\n" + _ROW + b"\n" + _ROW + b"\r" + _ROW + b"\r\n")  # mixed
+@example(_HEAD + b'\n"a\nb\r\nc\rd",x\n' + _ROW + b"\n")  # a quoted cell over four lines
+@example(_HEAD + b"\n" + _ROW + b"\n" + _ROW[:-1])  # a last row cut without a line break
+@example(_HEAD + b"\n" + _ROW + b'\n"unterminated,\n' + _ROW)  # an open quote to the end
+@example(_ROW + b"\n" + _ROW + b"\n")  # no header
+@example(_HEAD + b"\n")  # a header without rows
+@example(b"")
 def test_csv_gives_a_record_or_an_error_per_row_whatever_the_bytes(data):
-    _records(data, "csv")
+    """Exactly one record per CSV row as Python's csv module reads the same bytes (the
+    header is one too when it cannot be used: it may be a row); never a phantom record."""
+    records = _records(data, "csv")
+    rows = _csv_rows(data)
+    if rows is None or any("\0" in cell for row in rows for cell in row):
+        return
+    bad_header = bool(records) and records[0].line == 1
+    assert len(records) == (len(rows) if bad_header else max(0, len(rows) - 1)), (rows, records)
+    if records and not bad_header:
+        assert records[0].line >= 2
+    cut = not data.endswith((b"\n", b"\r")) and not data.endswith(b'"')
+    if records and cut:  # a last row without a line break is never computed
+        assert not records[-1].ok
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -390,8 +429,14 @@ def test_label_with_any_option_value_or_result_file_exits_cleanly(files, flag, v
 )
 def test_the_batch_command_writes_every_record_whatever_the_bytes(data, input_format):
     res = _invoke(["batch", "-", "--input-format", input_format, "--no-progress"], input=data)
-    records = list(lc.run_batch(io.BytesIO(data), input_format=input_format))  # type: ignore[arg-type]
-    assert len(res.output.splitlines()) == len(records)
+    try:
+        records = list(lc.run_batch(io.BytesIO(data), input_format=input_format))  # type: ignore[arg-type]
+    except lc.InputError as err:  # an input without orders: refused, never an empty success
+        assert err.code == "empty-input"
+        assert res.exit_code == 2
+        assert res.stdout == ""
+        return
+    assert len(res.stdout.splitlines()) == len(records)
     assert res.exit_code == (0 if all(r.ok for r in records) else 1)
 
 

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 
 import attrs
 import orders
@@ -224,7 +225,10 @@ def test_any_latin_greek_or_cyrillic_name_prints(words):
     order = lc.LabelOrder(**{**_fields(pdf_samples.label_order()), "patient": name})
     label = lc.build_label(pdf_samples.result(), order)
     [page] = text_of(_pdf.label_pdf([label], [None], page=(101.6, 76.2)))
-    assert squash(name) in page
+    # pypdf reads a ligature letter (Ĳ) as its letters (IJ): compare compatibility forms
+    assert unicodedata.normalize("NFKC", squash(label.patient)) in unicodedata.normalize(
+        "NFKC", page
+    )
 
 
 @settings(max_examples=40)

@@ -43,6 +43,7 @@ def half_mg_every_14_days():
     return [lc.parse_step(f"{Decimal('0.5') * i} mg:14") for i in range(1, 9)]
 
 
+@pytest.mark.snapshot
 def test_capsule_plan_for_0_5_rising_every_14_days_to_4_5():
     """0.5 mg rising by 0.5 mg every 14 days to 4.5 mg: 8 steps x 14 days, then 30 days of
     4.5 mg = 142 days. Every dose is one or two capsules of one strength; 2.5, 3.5 and 4.5 mg
@@ -173,6 +174,7 @@ def liquid_kit(steps, **kw) -> lc.TitrationResult:
     return lc.plan_titration(order)
 
 
+@pytest.mark.snapshot
 def test_liquid_plan_for_0_5_rising_every_14_days_to_4_5():
     """At 1 mg/mL every step's volume is its dose in mL: 0.5 and 1 mL on the 1 mL syringe
     (50 % and 100 % of it), 1.5 to 4.5 mL on the 5 mL syringe (0.1 mL marks, 30-90 %). The
@@ -208,6 +210,7 @@ def test_liquid_kit_refuses_unmeasurable_volumes():
     assert info.value.code == "kit-volume-not-measurable"
 
 
+@pytest.mark.snapshot
 def test_drops_kit_uses_whole_drops_of_one_strength():
     """Doses 0.5 to 4.5 mg share 0.5 mg: one drop is 0.5 mg, so step n is n drops; with the
     dropper delivering 16 drops per mL the concentration is 0.5 x 16 = 8 mg/mL."""
@@ -402,3 +405,86 @@ def test_a_drops_kit_needs_a_calibrated_dropper():
         "uncalibrated-dropper",
         "drops.template.calibration",
     )
+
+
+# --- strength selection: polynomial, and the same plans as the exhaustive search ------------
+
+
+def exhaustive_strengths(doses: list[Decimal]) -> dict[Decimal, tuple[Decimal, int]]:
+    """The search choose_strengths replaced (0.1.0), kept as the reference it must agree with:
+    every subset of the doses, smallest first; ties by fewer two-capsule doses, then the
+    larger sum, then the smaller sorted strengths."""
+    import itertools  # noqa: PLC0415
+
+    from ldncompound._numbers import CONTEXT  # noqa: PLC0415
+
+    distinct = sorted(set(doses))
+    best = None
+    for size in range(1, len(distinct) + 1):
+        for combo in itertools.combinations(distinct, size):
+            chosen = set(combo)
+            assign = {}
+            for d in distinct:
+                if d in chosen:
+                    assign[d] = (d, 1)
+                elif CONTEXT.divide(d, 2) in chosen:
+                    assign[d] = (CONTEXT.divide(d, 2), 2)
+                else:
+                    break
+            else:
+                doubles = sum(1 for _s, n in assign.values() if n == 2)
+                key = (doubles, -sum(combo, Decimal(0)), tuple(sorted(combo)))
+                if best is None or key < best[0]:
+                    best = (key, assign)
+        if best is not None:
+            return best[1]
+    raise AssertionError(distinct)
+
+
+# doses as the grammar reads them (at most 3 decimals), drawn so that halves and doubles of
+# each other are common: a base times a power of two, or any amount
+_base = st.decimals(min_value=Decimal("0.001"), max_value=Decimal(50), places=3)
+_doses = st.one_of(
+    _base,
+    st.builds(lambda b, k: b * 2**k, _base, st.integers(0, 6)),
+    st.builds(lambda k: Decimal("0.125") * 2**k, st.integers(0, 9)),
+    st.builds(lambda k: Decimal("0.375") * 2**k, st.integers(0, 7)),
+)
+
+
+@given(st.lists(_doses, min_size=1, max_size=10))
+def test_strength_selection_gives_the_plans_of_the_exhaustive_search(doses):
+    chosen = lc._titration.choose_strengths(doses, lc.KitStrategy.FEWEST_BATCHES)  # type: ignore[attr-defined]
+    assert chosen == exhaustive_strengths(doses)
+
+
+@pytest.mark.parametrize(
+    ("doses", "strengths"),
+    [
+        (["1", "2", "4", "8"], {"1": ("1", 1), "2": ("1", 2), "4": ("4", 1), "8": ("4", 2)}),
+        (["1", "2", "4"], {"1": ("1", 1), "2": ("1", 2), "4": ("4", 1)}),
+        (
+            ["0.5", "1", "3", "1.5"],
+            {"0.5": ("0.5", 1), "1": ("0.5", 2), "1.5": ("1.5", 1), "3": ("1.5", 2)},
+        ),
+        (["4.5"], {"4.5": ("4.5", 1)}),
+    ],
+)
+def test_strength_selection_examples(doses, strengths):
+    chosen = lc._titration.choose_strengths(
+        [Decimal(d) for d in doses], lc.KitStrategy.FEWEST_BATCHES
+    )  # type: ignore[attr-defined]
+    assert chosen == {Decimal(k): (Decimal(v), n) for k, (v, n) in strengths.items()}
+
+
+def test_a_kit_of_a_hundred_distinct_steps_is_planned():
+    """The exhaustive search never finished for 30 distinct doses; the plan now comes at once
+    (no timing assertion: the suite would hang here before)."""
+    unit = Decimal("0.049")
+    steps = [lc.TitrationStep(dose=lc.mass(f"{unit * i} mg"), days=1) for i in range(3, 102)]
+    r = kit(steps, maintenance=f"{unit * 102} mg", days=1)
+    assert len({c.strength.m_as(lc.Unit.MG) * c.units_per_dose for c in r.containers}) == 100
+    # multiples 3..102 of 0.049 mg form chains m, 2m, 4m, ... (m odd); a chain of n doses
+    # needs ceil(n / 2) strengths, every other dose served by its half
+    chains = [sum(1 for k in range(7) if 3 <= m * 2**k <= 102) for m in range(1, 103, 2)]
+    assert len(r.capsule_batches) == sum((n + 1) // 2 for n in chains if n)

@@ -92,3 +92,102 @@ def test_the_order_reference_is_caller_text(make, ref, code):
         make(ref)
     assert (info.value.code, info.value.field) == (code, "reference")
     assert make("Rx 1042").reference == "Rx 1042"
+
+
+#: what -> (text, the code point the refusal names): Unicode format characters (category Cf)
+INVISIBLE = {
+    "a zero-width space": ("RX\u200b1", "U+200B"),
+    "a word joiner": ("RX\u20601", "U+2060"),
+    "a soft hyphen": ("RX\u00ad1", "U+00AD"),
+    "a byte-order mark": ("\ufeffRX1", "U+FEFF"),
+    "a left-to-right mark": ("RX1\u200e", "U+200E"),
+    "an invisible times": ("4\u2062mg", "U+2062"),
+    "a zero-width joiner between ASCII letters": ("A\u200dB", "U+200D"),
+    "a zero-width non-joiner at the end": ("محمد\u200c", "U+200C"),
+    "a Mongolian vowel separator": ("A\u180eB", "U+180E"),
+}
+
+
+@pytest.mark.parametrize(("text", "point"), INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_invisible_characters_are_refused_naming_the_code_point(text, point):
+    for check in (
+        lambda: check_text_characters("lot", text),
+        lambda: text_field("lot")(None, None, text),
+        lambda: check_caller_text("lot", text),
+    ):
+        with pytest.raises(lc.InputError) as info:
+            check()
+        err = info.value
+        assert (err.code, err.field) == ("invisible-character", "lot")
+        assert err.message.startswith("lot: ") and f"({point}, " in err.message
+        assert "\n" not in err.message and err.message.endswith(".")
+
+
+@pytest.mark.parametrize(
+    "text", ["\u3000", "\u2800", "\u3164 \u3164", "\u0301\u0301", " \u00a0\u2003 "]
+)
+def test_text_that_prints_blank_is_refused(text):
+    with pytest.raises(lc.InputError) as info:
+        text_field("patient")(None, None, text)
+    assert (info.value.code, info.value.field) == ("empty", "patient")
+
+
+def test_text_is_kept_in_its_nfkc_form():
+    order = lc.CapsuleOrder(
+        dose=lc.mass("4.5 mg"),
+        count=30,
+        source=lc.TabletSource(
+            average_weight=lc.mass("200 mg"), expiry=dt.date(2030, 1, 1), lot="ＬＯＴ\u00a0４２"
+        ),
+        reference="Ｒｘ １２３",
+    )
+    assert order.reference == "Rx 123"
+    assert order.source.lot == "LOT 42"
+    assert (
+        lc.LabelOrder(
+            patient="ﬁona",
+            prescriber="Dr Ｘ",
+            pharmacy=lc.Pharmacy(name="P", address="A", phone="1"),
+            rx_number="RX-１",
+        ).patient
+        == "fiona"
+    )
+
+
+def test_text_that_grows_past_its_limit_under_nfkc_is_refused():
+    # U+FDFA is one character that NFKC writes as 18
+    with pytest.raises(lc.InputError) as info:
+        text_field("lot", max_length=10)(None, None, "\ufdfa")
+    assert info.value.code == "too-long"
+
+
+def test_text_items_are_normalised_and_checked():
+    source = lc.TabletSource(
+        average_weight=lc.mass("200 mg"),
+        expiry=dt.date(2030, 1, 1),
+        allergens_declared=("ｌａｃｔｏｓｅ",),
+    )
+    assert source.allergens_declared == ("lactose",)
+    with pytest.raises(lc.InputError) as info:
+        lc.TabletSource(
+            average_weight=lc.mass("200 mg"),
+            expiry=dt.date(2030, 1, 1),
+            allergens_declared=("lac\u00adtose",),
+        )
+    assert info.value.code == "invisible-character"
+
+
+def test_non_text_is_refused():
+    with pytest.raises(lc.InputError) as info:
+        text_field("lot")(None, None, 42)
+    assert info.value.code == "not-text"
+
+
+def test_a_study_reference_is_kept_in_nfkc_form():
+    study = lc.StudyBud(
+        reference="Ｓｔｕｄｙ １",
+        days=30,
+        storage=lc.Storage.REFRIGERATOR,
+        matches_formula_vehicle_container=True,
+    )
+    assert study.reference == "Study 1"

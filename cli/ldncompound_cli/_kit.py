@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from typing import IO, Any
 
 import click
@@ -26,23 +25,45 @@ from ._app import (
     write_pdf,
 )
 
+#: Largest document file the commands read (a result, a record, an order template): 32 MiB,
+#: far above any document the library writes (a 100-step kit's result is about 2 MB), so a
+#: file of endless bytes (/dev/zero, a wrong path to a log) is refused instead of filling memory.
+MAX_DOCUMENT_BYTES = 32 << 20
+
+
+def read_limited(stream: IO[bytes], name: str) -> bytes:
+    """Every byte of a document file, or one sentence if it holds more than the limit.
+
+    The one place the commands read a whole file (label, record, verify, fhir, titrate
+    --template).
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_DOCUMENT_BYTES:  # a pipe may give fewer bytes than asked: read on
+        chunk = stream.read(min(1 << 20, MAX_DOCUMENT_BYTES + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_DOCUMENT_BYTES:
+        raise lc.InputError(
+            f"{name}: the file is larger than {MAX_DOCUMENT_BYTES >> 20} MiB; expected one JSON "
+            "document the library wrote (nothing was computed).",
+            field=name,
+            code="too-large",
+        )
+    return b"".join(chunks)
+
 
 def _read_json(stream: IO[bytes], name: str) -> Any:
-    raw = stream.read()
+    """The file's JSON data, read strictly (:func:`ldncompound.read_json`: UTF-8 only, no
+    duplicate keys, no NaN or Infinity, nothing nested too deeply or too long to read) and
+    at most MAX_DOCUMENT_BYTES of it; a refusal names the argument first."""
+    raw = read_limited(stream, name)
     try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise lc.InputError(
-            f"{name}: the file is not UTF-8 text (byte {err.start}).",
-            field=name,
-            code="bad-encoding",
-        ) from None
-    except json.JSONDecodeError as err:
-        raise lc.InputError(
-            f"{name}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}).",
-            field=name,
-            code="bad-json",
-        ) from None
+        return lc.read_json(raw, what="file")
+    except lc.InputError as err:
+        raise lc.InputError(f"{name}: {err.message}", field=name, code=err.code) from None
 
 
 def _load_result(stream: IO[bytes], name: str) -> Any:
@@ -68,6 +89,11 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
     "--timing", help='pharmacist-chosen timing, e.g. "at bedtime" (never added otherwise)'
 )
 @click.option("--step", help='kit step text, e.g. "Step 2 of 9: days 15-28"')
+@click.option(
+    "--lot",
+    help="lot number of the compounded batch [default: generated from the result, "
+    "L<date compounded>-<6 hex digits>]",
+)
 @click.option(
     "--width", default="48", show_default=True, help="label width in columns (text format)"
 )
@@ -116,6 +142,7 @@ def label(result: IO[bytes], **o: Any) -> None:
         else lc.parse_decimal(per_day, field="--doses-per-day"),
         timing=o["timing"],
         step=o["step"],
+        lot=o["lot"],
         acknowledge=tuple(o["acknowledge"]),
     )
     width = lc.parse_count(o["width"], field="--width", maximum=200)
