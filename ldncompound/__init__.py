@@ -10,11 +10,13 @@ Importing the package imports pint's machinery lazily and never imports click.
 from ._batch import (
     BATCH_RECORD_SCHEMA,
     MAX_BATCH_BYTES,
+    MAX_JOBS,
     BatchError,
     BatchRecord,
     Readable,
     csv_columns,
     run_batch,
+    run_batch_lines,
 )
 from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
 from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
@@ -164,6 +166,7 @@ __all__ = [
     "LABEL_SCHEMA",
     "LIQUID_SCHEMA",
     "MAX_BATCH_BYTES",
+    "MAX_JOBS",
     "NALTREXONE",
     "NOMINAL_DROPPER",
     "PROTOCOLS",
@@ -325,6 +328,7 @@ __all__ = [
     "render_label",
     "render_worksheet",
     "run_batch",
+    "run_batch_lines",
     "run_order",
     "scale_formula",
     "sensitivity_from_test",

@@ -23,8 +23,13 @@ import csv
 import datetime as dt
 import itertools
 import json
+import multiprocessing
+import os
 import re
+import signal
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Literal, Protocol
 
 import attrs
@@ -39,11 +44,13 @@ from ._orders import decode, load, order_kind, parse_json
 __all__ = [
     "BATCH_RECORD_SCHEMA",
     "MAX_BATCH_BYTES",
+    "MAX_JOBS",
     "BatchError",
     "BatchRecord",
     "Readable",
     "csv_columns",
     "run_batch",
+    "run_batch_lines",
 ]
 
 BATCH_RECORD_SCHEMA = "ldncompound/batch-record/1"
@@ -464,6 +471,11 @@ def csv_columns(schema: str) -> tuple[tuple[str, str], ...]:
 # --- the run -------------------------------------------------------------------------------------
 
 
+#: One record to compute: (record number, starting line, the function, its arguments), or a
+#: record already decided while reading (an unusable CSV header).
+_Task = tuple[int, int, Callable[..., Any], tuple[Any, ...]]
+
+
 def run_batch(
     stream: Readable,
     *,
@@ -481,7 +493,38 @@ def run_batch(
     record (and a CSV header without rows), and (``input-too-large``) where the input goes
     past :data:`MAX_BATCH_BYTES`.
     """
-    day = today or _clock.today()
+    for task in _tasks(stream, input_format, today or _clock.today()):
+        yield task if isinstance(task, BatchRecord) else _run(task)
+
+
+def run_batch_lines(
+    stream: Readable,
+    *,
+    input_format: Literal["jsonl", "csv"] = "jsonl",
+    today: dt.date | None = None,
+    jobs: int = 1,
+) -> Iterator[tuple[bool, str]]:
+    """The records of :func:`run_batch` as ``(ok, json_line)``, computed by ``jobs`` processes.
+
+    ``jobs=1`` computes in this process; ``jobs=N`` reads here and computes across N worker
+    processes, a bounded number of records in flight (memory stays flat); ``jobs=0`` uses
+    every core this process may run on. The lines and their order are the same for any
+    ``jobs``: each is ``BatchRecord.json_line()`` of the record :func:`run_batch` yields.
+    """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= MAX_JOBS:
+        raise InputError.about(
+            "jobs", jobs, "is not a number of processes", f"a whole number from 0 to {MAX_JOBS}"
+        )
+    tasks = _tasks(stream, input_format, today or _clock.today())
+    workers = jobs or _cores()
+    if workers == 1:
+        for task in tasks:
+            yield _line_of(task)
+        return
+    yield from _parallel(tasks, workers)
+
+
+def _tasks(stream: Readable, input_format: str, day: dt.date) -> Iterator[_Task | BatchRecord]:
     if input_format not in ("jsonl", "csv"):
         raise InputError.about("input_format", input_format, "is not known", "'jsonl' or 'csv'")
     if input_format == "jsonl":
@@ -490,7 +533,7 @@ def run_batch(
         if first is None:
             raise _empty("the input is empty")
         for record, (number, raw, ended) in enumerate(itertools.chain([first], lines), start=1):
-            yield _guard(record, number, _jsonl_record, raw, ended, day)
+            yield record, number, _jsonl_record, (raw, ended, day)
         return
     # CSV records are cut from chunks of whatever the stream has (read1), else from lines
     records = _csv_records(_limited(getattr(stream, "read1", None) or stream.readline))
@@ -513,7 +556,70 @@ def run_batch(
             return
         raise _empty("the CSV input has a header but no rows")
     for record, (line, raw, ended) in enumerate(itertools.chain([rest], records), start=number + 1):
-        yield _guard(record, line, _csv_record, raw, ended, columns, day)
+        if isinstance(columns, InputError):  # decided here: an error cannot cross processes
+            yield _guard(record, line, _csv_record, raw, ended, columns, day)
+        else:
+            yield record, line, _csv_record, (raw, ended, columns, day)
+
+
+# --- several processes -------------------------------------------------------------------------
+
+#: Most worker processes a run may ask for.
+MAX_JOBS = 64
+#: Records a worker computes per round trip, and round trips in flight per worker: enough to
+#: keep every worker busy while this process writes, few enough that memory stays flat.
+_CHUNK_RECORDS = 32
+_IN_FLIGHT_PER_WORKER = 3
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _run(task: _Task) -> BatchRecord:
+    record, line, work, args = task
+    return _guard(record, line, work, *args)
+
+
+def _line_of(task: _Task | BatchRecord) -> tuple[bool, str]:
+    record = task if isinstance(task, BatchRecord) else _run(task)
+    return record.ok, record.json_line()
+
+
+def _lines_of(chunk: list[_Task | tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """A worker's round: compute the tasks of a chunk; lines already made pass through."""
+    return [item if len(item) == 2 else _line_of(item) for item in chunk]
+
+
+def _quiet_worker() -> None:  # pragma: no cover - runs in the worker processes
+    """Workers leave SIGINT and SIGTERM to the run: it stops between lines and ends them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _parallel(tasks: Iterator[_Task | BatchRecord], workers: int) -> Iterator[tuple[bool, str]]:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+    pending: deque[Future[list[tuple[bool, str]]]] = deque()
+    try:
+        chunk: list[Any] = []
+        for task in tasks:
+            chunk.append(_line_of(task) if isinstance(task, BatchRecord) else task)
+            if len(chunk) == _CHUNK_RECORDS:
+                pending.append(pool.submit(_lines_of, chunk))
+                chunk = []
+                while len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
+                    yield from pending.popleft().result()
+        if chunk:
+            pending.append(pool.submit(_lines_of, chunk))
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _empty(what: str) -> InputError:

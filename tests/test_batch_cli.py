@@ -272,13 +272,17 @@ def test_a_signal_while_waiting_for_input_exits_with_its_status(tmp_path, signum
     assert f"stopped by {signal.Signals(signum).name} after 5 records".encode() in err
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_a_signal_while_computing_ends_the_output_with_a_complete_line(tmp_path, signum, status):
+def test_a_signal_while_computing_ends_the_output_with_a_complete_line(
+    tmp_path, signum, status, jobs
+):
+    """With --jobs 2 the workers ignore the signal and the run stops after the next line."""
     orders = tmp_path / "orders.jsonl"
     orders.write_bytes(LINE * 3000)  # minutes of work: the signal always comes first
     out = tmp_path / "out.jsonl"
     with out.open("wb") as stdout:
-        proc = _start([str(orders), "--no-progress"], stdout=stdout)
+        proc = _start([str(orders), "--no-progress", "--jobs", jobs], stdout=stdout)
         _wait_for_lines(out, 1, proc)
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)

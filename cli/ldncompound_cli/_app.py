@@ -1249,12 +1249,22 @@ def _size(stream: Any) -> int | None:
 )
 @click.option("--force", is_flag=True, help="replace an existing --output file")
 @click.option(
+    "--jobs",
+    type=click.IntRange(0, lc.MAX_JOBS),
+    default=1,
+    show_default=True,
+    help="processes computing the orders (0: one per core); the output is the same for any "
+    "number, in input order",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="progress bar on standard error [default: only when it is a terminal]",
 )
 @library_errors
-def batch(orders: Any, input_format: str, output: str, force: bool, progress: bool | None) -> None:
+def batch(
+    orders: Any, input_format: str, output: str, force: bool, jobs: int, progress: bool | None
+) -> None:
     """Compute every order in ORDERS, a JSON Lines or CSV file ("-" for standard input).
 
     Writes one JSON Lines record per input record, in input order: the result, or an error
@@ -1290,12 +1300,12 @@ def batch(orders: Any, input_format: str, output: str, force: bool, progress: bo
         if size
         else None
     )
-    signals = Signals()
+    signals = Signals(deferred=jobs != 1)
     try:
         with signals:
             try:
-                for record in lc.run_batch(counting, input_format=fmt):
-                    line = record.json_line().encode() + b"\n"
+                for ok, text in lc.run_batch_lines(counting, input_format=fmt, jobs=jobs):
+                    line = text.encode() + b"\n"
                     signals.writing = True
                     try:
                         sink.stream.write(line)
@@ -1305,7 +1315,7 @@ def batch(orders: Any, input_format: str, output: str, force: bool, progress: bo
                         raise SystemExit(1) from None
                     signals.written()
                     total += 1
-                    failed += not record.ok
+                    failed += not ok
                     if bar is not None:
                         bar.update(counting.done - bar.pos)
                     elif show and total % 1000 == 0:

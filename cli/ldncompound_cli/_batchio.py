@@ -167,9 +167,12 @@ class Interrupted(BaseException):
 
 class Signals:
     """While active, SIGINT and SIGTERM raise :class:`Interrupted` at once, except while a
-    line is being written (``writing``): then it is raised once the line is complete."""
+    line is being written (``writing``): then it is raised once the line is complete.
+    ``deferred`` (a run across processes) always waits for the next complete line, so that
+    the signal never lands inside the process pool's own bookkeeping."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, deferred: bool = False) -> None:
+        self.deferred = deferred
         self.writing = False
         self.pending: int | None = None
         self._saved: dict[int, Any] = {}
@@ -181,7 +184,7 @@ class Signals:
         return self
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        if self.writing or self.pending is not None:
+        if self.deferred or self.writing or self.pending is not None:
             self.pending = self.pending or signum
             return
         self.pending = signum
