@@ -1175,6 +1175,25 @@ for input_class, data, code, field in (
         Refused(InputError, code, field),
     )
 
+#: ``ldncompound label ... --format pdf`` (docs/printing.md): the page, the fonts, the barcode
+_PDF_LABEL = (*_LABEL, "--format", "pdf", "--output", "{dir}/label.pdf")
+for input_class, extra, code, field in (
+    ("malformed", ("--patient", "Jane Doe", "--page", "4x2"), "bad-page", "--page"),
+    ("malformed", ("--patient", "Jane Doe", "--page", "4,5x2in"), "bad-page", "--page"),
+    ("enormous", ("--patient", "Jane Doe", "--page", "1000x50mm"), "out-of-range", "--page"),
+    ("zero", ("--patient", "Jane Doe", "--page", "0x0mm"), "out-of-range", "--page"),
+    ("overlong", ("--patient", "Jane" + "e" * 190), "word-too-wide", "--patient"),
+    ("garbage", ("--patient", "Jane Doe", "--rx", "RX-1|7"), "not-barcodable", "--rx"),
+    ("unicode-digit", ("--patient", "Jane Doe", "--rx", "RX-١٢"), "not-printable", "--rx"),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command((*_PDF_LABEL, *extra)),
+        Refused(InputError, code, field),
+    )
+
 # --- malformed JSON and CSV -----------------------------------------------------------------------
 
 for data, code in (
