@@ -39,7 +39,20 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+#: CI runs the same examples every time (a red CI stops everything from landing, so a failure
+#: there must be reproducible); developers' runs and the long profile keep exploring
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+    derandomize=True,
+    database=None,
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
+)
 
 #: The day the suite runs on, whatever the calendar says: every "today" the library reads comes
 #: from ``ldncompound._clock.today``, frozen here (the approved outputs were written on it).

@@ -41,6 +41,12 @@ LABEL = lc.LabelOrder(
     patient="Jane Doe", prescriber="Dr A. Smith", pharmacy=PHARMACY, rx_number="RX-1"
 )
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: many generated orders are refused on purpose (a dose off every syringe
+#: mark, no concentration that works, an implausible figure): the property is about the
+#: accepted ones, so that much filtering is expected
+FILTERING = settings(
+    SLOW, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 
 
 def made(formulate: Any, order: Any) -> Any:
@@ -104,7 +110,7 @@ def liquid_invariants(r: Any) -> None:
         assert r.order.days_supply <= r.bud.days
 
 
-@SLOW
+@FILTERING
 @given(capsule_orders)
 def test_capsules_show_no_artefact(o):
     r = made(lc.formulate_capsules, attrs.evolve(o, doses_per_day=o.doses_per_day or Decimal(1)))
@@ -112,7 +118,7 @@ def test_capsules_show_no_artefact(o):
     assert artefacts(r) == []
 
 
-@SLOW
+@FILTERING
 @given(troche_orders())
 def test_troches_show_no_artefact(o):
     r = made(lc.formulate_troches, attrs.evolve(o, doses_per_day=o.doses_per_day or Decimal(1)))
@@ -120,7 +126,7 @@ def test_troches_show_no_artefact(o):
     assert artefacts(r) == []
 
 
-@SLOW
+@FILTERING
 @given(liquid_orders, st.sampled_from([None, 20, 30, 60]))
 def test_liquids_show_no_artefact_and_measure_the_prescribed_dose(o, days):
     if days is not None and o.days_supply is not None:
@@ -131,7 +137,7 @@ def test_liquids_show_no_artefact_and_measure_the_prescribed_dose(o, days):
     liquid_invariants(r)
 
 
-@SLOW
+@FILTERING
 @given(drops_orders, st.sampled_from(["purified-water", "nz-preserved"]))
 def test_drops_show_no_artefact_and_are_whole_drops_of_the_prescribed_dose(o, vehicle):
     o = attrs.evolve(o, vehicle=lc.VehicleLot(vehicle=lc.vehicle(vehicle), lot="V"))
@@ -144,7 +150,7 @@ def test_drops_show_no_artefact_and_are_whole_drops_of_the_prescribed_dose(o, ve
 STEP_DOSES = st.sampled_from(["0.5", "1", "1.5", "2", "3", "4.5"])
 
 
-@SLOW
+@FILTERING
 @given(
     st.sampled_from(list(lc.KitForm)),
     st.lists(st.tuples(STEP_DOSES, st.integers(3, 21)), min_size=1, max_size=4),
