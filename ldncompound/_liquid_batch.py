@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any, TypedDict
 
 import attrs
 
@@ -65,7 +66,7 @@ from ._numbers import (
     significant,
 )
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
-from ._trace import Recorder
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
     check_doses_per_day,
@@ -76,6 +77,7 @@ from ._validate import (
     volume_field,
 )
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
+from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance
 
 __all__ = ["Fill", "FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
@@ -1084,6 +1086,80 @@ def label_facts(
         ),
         allergens=allergens,
     )
+
+
+class ResultFields(TypedDict):
+    """The fields every liquid result (oral liquid, drops) fills the same way."""
+
+    schema: str
+    library_version: str
+    drug: str
+    dose_basis: str
+    dose_basis_name: str
+    batch: LiquidBatch
+    bud: BeyondUseDate
+    fills: FillPlan | None
+    label: LabelFacts
+    allergens: tuple[str, ...]
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+    trace: tuple[Step, ...]
+
+
+def result_fields(
+    schema: str,
+    su: Setup,
+    made: tuple[LiquidBatch, BeyondUseDate, FillPlan | None, tuple[str, ...]],
+    rec: Recorder,
+    *,
+    dosage_form: str,
+    route: str,
+    dose_measure: str,
+    per_drop: Quantity | None = None,
+) -> ResultFields:
+    """The batch, BUD, fills, label facts and provenance of a liquid result."""
+    batch, bud, fills, allergens = made
+    drug, basis = su.drug, su.basis
+    label = label_facts(
+        batch,
+        bud,
+        allergens,
+        drug=drug.describe(basis),
+        dosage_form=dosage_form,
+        route=route,
+        dose_measure=dose_measure,
+        per_drop=per_drop,
+    )
+    return ResultFields(
+        schema=schema,
+        library_version=__version__,
+        drug=drug.name,
+        dose_basis=basis,
+        dose_basis_name=drug.describe(basis),
+        batch=batch,
+        bud=bud,
+        fills=fills,
+        label=label,
+        allergens=allergens,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
+
+
+def register_liquid(
+    schema: str,
+    result: type[Any],
+    order_schema: str,
+    order: type[Any],
+    formulate: Callable[..., Any],
+) -> None:
+    """Register a liquid preparation's result schema and its order documents."""
+    from ._json import register_schema  # noqa: PLC0415
+    from ._orders import register_order  # noqa: PLC0415
+
+    register_schema(schema, result)
+    register_order(order_schema, order, formulate)
 
 
 def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -> BeyondUseDate:
