@@ -1089,21 +1089,25 @@ def label_facts(
 
 
 class ResultFields(TypedDict):
-    """The fields every liquid result (oral liquid, drops) fills the same way."""
+    """The fields every liquid result (oral liquid, drops) fills the same way (the result
+    classes fix the order of their fields; here they are grouped by where they come from)."""
 
+    # the preparation and its drug
     schema: str
     library_version: str
     drug: str
-    dose_basis: str
     dose_basis_name: str
+    dose_basis: str
+    # what make_batch made, and its label
     batch: LiquidBatch
+    allergens: tuple[str, ...]
+    label: LabelFacts
     bud: BeyondUseDate
     fills: FillPlan | None
-    label: LabelFacts
-    allergens: tuple[str, ...]
-    warnings: tuple[ResultWarning, ...]
-    defaults: tuple[DefaultUsed, ...]
+    # provenance
     trace: tuple[Step, ...]
+    defaults: tuple[DefaultUsed, ...]
+    warnings: tuple[ResultWarning, ...]
 
 
 def result_fields(
