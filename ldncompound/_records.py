@@ -1307,66 +1307,14 @@ def verify_record(data: Any) -> VerifyReport:
 
     record = read_record(data)
     data = to_json(record)  # the same data, as the library writes it (read_record checked)
-    differences: list[Difference] = []
-    checked: list[str] = []
-    cannot_check = list(CANNOT_CHECK)
-    if record.library_version != __version__:
-        checked.append(
-            f"note: recorded with ldncompound {record.library_version}, verified with "
-            f"{__version__}: table values and policy figures are those of {__version__}"
-        )
-        cannot_check.append(
-            f"whether the table values and policy figures were right for ldncompound "
-            f"{record.library_version} (this library has only its own tables)"
-        )
+    checked, cannot_check = _version_notes(record)
     formulate, _tables_of, _master = _adapter(record.result.schema)
     try:
         recomputed = formulate(record.result.order, today=record.compounded_on)
     except LdnCompoundError as err:
-        field = f"result.order.{err.field}" if err.field else "result.order"
-        differences.append(
-            Difference(
-                field=field,
-                recorded=_show(err.value) if err.value is not None else "the stored order",
-                found="refused",
-                reason=err.message,
-                computed_from=("result.order",),
-            )
-        )
-        return VerifyReport(
-            schema=VERIFY_SCHEMA,
-            record_id=record.record_id,
-            ok=False,
-            differences=tuple(differences),
-            acknowledged=(),
-            checked=("the stored order, recomputed: refused",),
-            cannot_check=tuple(cannot_check),
-        )
-    problems = _Problems(strict=False)
-    remade = _assemble(recomputed, _bench(record), problems, stored=record.actual_weighings)
-    differences += problems.found
-    written = to_json(remade)
-    differences += _diff(data, written)
-    differences += _warnings(data["warnings"], written["warnings"])
-    checked.append("every figure of the result, recomputed from the stored order")
-    checked.append("the master formulation record, derived again from the result")
-    differences += _tables(data["table_values"], remade.table_values)
-    checked.append("every stored table value against the library's tables, by key")
-    checked.append(
-        f"the weighing tolerance against the policy (+/-{WEIGHING_TOLERANCE}), "
-        "and every acknowledgement"
-    )
-    differences += _against_plan(remade)
-    checked.append(
-        "each actual weighing or measured volume against its plan: deviation, tolerance, "
-        "weighings missing or given twice"
-    )
-    checked.append(
-        "the weight check (n, mean, SD, RSD, range, units outside, pass) recomputed from the "
-        "unit weights, and each unit weight against the window"
-    )
-    checked.append("the yield against the units the batch makes, and its percentage")
-    checked.append("the record's warnings and defaults, made again from all of the above")
+        return _refused_report(record, err, cannot_check)
+    differences = _compare(record, data, recomputed)
+    checked += _checked_after_recompute()
     acknowledged = tuple(
         f"{a.code}: {RECORD_ACKNOWLEDGEABLE[a.code]} (the record uses +/-{record.weighing_tolerance}); "
         f"reason: {a.reason}"
@@ -1381,6 +1329,85 @@ def verify_record(data: Any) -> VerifyReport:
         checked=tuple(checked),
         cannot_check=tuple(cannot_check),
     )
+
+
+def _version_notes(record: CompoundingRecord) -> tuple[list[str], list[str]]:
+    """What is checked and what cannot be, with a note when another version wrote the record."""
+    checked: list[str] = []
+    cannot_check = list(CANNOT_CHECK)
+    if record.library_version != __version__:
+        checked.append(
+            f"note: recorded with ldncompound {record.library_version}, verified with "
+            f"{__version__}: table values and policy figures are those of {__version__}"
+        )
+        cannot_check.append(
+            f"whether the table values and policy figures were right for ldncompound "
+            f"{record.library_version} (this library has only its own tables)"
+        )
+    return checked, cannot_check
+
+
+def _refused_report(
+    record: CompoundingRecord, err: LdnCompoundError, cannot_check: list[str]
+) -> VerifyReport:
+    """The report when the stored order is refused on recomputation."""
+    field = f"result.order.{err.field}" if err.field else "result.order"
+    return VerifyReport(
+        schema=VERIFY_SCHEMA,
+        record_id=record.record_id,
+        ok=False,
+        differences=(
+            Difference(
+                field=field,
+                recorded=_show(err.value) if err.value is not None else "the stored order",
+                found="refused",
+                reason=err.message,
+                computed_from=("result.order",),
+            ),
+        ),
+        acknowledged=(),
+        checked=("the stored order, recomputed: refused",),
+        cannot_check=tuple(cannot_check),
+    )
+
+
+def _compare(record: CompoundingRecord, data: Any, recomputed: Any) -> list[Difference]:
+    """The differences between the stored record and the record made again from the
+    recomputed result and the bench: figures, warnings, table values, weighings."""
+    from ._json import to_json  # noqa: PLC0415
+
+    problems = _Problems(strict=False)
+    remade = _assemble(recomputed, _bench(record), problems, stored=record.actual_weighings)
+    differences = list(problems.found)
+    written = to_json(remade)
+    differences += _diff(data, written)
+    differences += _warnings(data["warnings"], written["warnings"])
+    differences += _tables(data["table_values"], remade.table_values)
+    differences += _against_plan(remade)
+    return differences
+
+
+def _checked_after_recompute() -> list[str]:
+    """What a verification checks once the result is recomputed."""
+    return [
+        "every figure of the result, recomputed from the stored order",
+        "the master formulation record, derived again from the result",
+        "every stored table value against the library's tables, by key",
+        (
+            f"the weighing tolerance against the policy (+/-{WEIGHING_TOLERANCE}), "
+            "and every acknowledgement"
+        ),
+        (
+            "each actual weighing or measured volume against its plan: deviation, tolerance, "
+            "weighings missing or given twice"
+        ),
+        (
+            "the weight check (n, mean, SD, RSD, range, units outside, pass) recomputed from the "
+            "unit weights, and each unit weight against the window"
+        ),
+        "the yield against the units the batch makes, and its percentage",
+        "the record's warnings and defaults, made again from all of the above",
+    ]
 
 
 def _register() -> None:
