@@ -312,28 +312,59 @@ def _capsule_tables(r: Any) -> tuple[TableValue, ...]:
     )
 
 
-def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _aux, _capsule_facts  # noqa: PLC0415
+def _master(
+    r: Any,
+    facts: Any,
+    *,
+    name: str,
+    strength: Quantity,
+    dosage_form: str,
+    batch_size: str,
+    ingredients: tuple[str, ...],
+    instructions: tuple[str, ...],
+    quality_control: tuple[str, ...],
+    container: str,
+    description: str,
+) -> MasterFormulationRecord:
+    """A master formulation record: what the preparation gives, and what every preparation
+    fills the same way (BUD, storage, label statements from its label facts, calculations)."""
+    from ._labels import _aux  # noqa: PLC0415
 
-    ingredients = tuple(
-        f"{i.role}: {i.name} ({plain(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
-        + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-        + ")"
-        for i in r.ingredients
-    )
     return MasterFormulationRecord(
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} capsules",
-        strength=r.dose,
-        dosage_form=f"hard capsule, size {r.size}",
-        batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
+        name=name,
+        strength=strength,
+        dosage_form=dosage_form,
+        batch_size=batch_size,
         ingredients=ingredients,
         container=container,
-        instructions=r.process,
+        instructions=instructions,
         description=description,
         bud=f"{r.bud.category_days} days ({r.bud.category.value})",
         storage=r.bud.storage.described,
         bud_reference=r.bud.reference,
-        labeling=tuple(w.text for w in _aux(_capsule_facts(r))),
+        labeling=tuple(w.text for w in _aux(facts)),
+        quality_control=quality_control,
+        calculations=r.trace,
+    )
+
+
+def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
+    from ._labels import _capsule_facts  # noqa: PLC0415
+
+    return _master(
+        r,
+        _capsule_facts(r),
+        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} capsules",
+        strength=r.dose,
+        dosage_form=f"hard capsule, size {r.size}",
+        batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
+        ingredients=tuple(
+            f"{i.role}: {i.name} ({plain(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
+            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + ")"
+            for i in r.ingredients
+        ),
+        instructions=r.process,
         quality_control=(
             (
                 f"weigh {r.qc.sample_size} capsules; each net fill "
@@ -341,72 +372,63 @@ def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormul
             ),
             "visual inspection: capsules closed, uniform, no powder on the outside",
         ),
-        calculations=r.trace,
+        container=container,
+        description=description,
     )
 
 
 def _troche_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _aux, _troche_facts  # noqa: PLC0415
+    from ._labels import _troche_facts  # noqa: PLC0415
 
     unit = r.dosage_form.described
-    ingredients = tuple(
-        f"{i.role}: {i.name} ({plain(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
-        + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-        + (f"; displacement {i.displacement}" if i.role != "base" else "")
-        + ")"
-        for i in r.ingredients
-    )
-    return MasterFormulationRecord(
+    return _master(
+        r,
+        _troche_facts(r),
         name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} {r.dosage_form.plural}",
         strength=r.dose,
         dosage_form=f"molded {unit}, {r.route.value}",
         batch_size=f"{r.batch_count} units ({r.count} dispensed)",
-        ingredients=ingredients,
-        container=container,
+        ingredients=tuple(
+            f"{i.role}: {i.name} ({plain(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
+            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + (f"; displacement {i.displacement}" if i.role != "base" else "")
+            + ")"
+            for i in r.ingredients
+        ),
         instructions=r.process,
-        description=description,
-        bud=f"{r.bud.category_days} days ({r.bud.category.value})",
-        storage=r.bud.storage.described,
-        bud_reference=r.bud.reference,
-        labeling=tuple(w.text for w in _aux(_troche_facts(r))),
         quality_control=(
             f"weigh {r.qc.sample_size} units; each {plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg",
             "visual inspection: units whole, uniform, no air pockets",
         ),
-        calculations=r.trace,
+        container=container,
+        description=description,
     )
 
 
 def _liquid_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _aux, _drops_facts, _liquid_facts  # noqa: PLC0415
+    from ._labels import _drops_facts, _liquid_facts  # noqa: PLC0415
 
     b = r.batch
-    facts = _drops_facts(r) if r.schema == "ldncompound/drops/1" else _liquid_facts(r)
-    ingredients = tuple(
-        f"{i.role}: {i.name} ("
-        + (
-            f"{plain(i.amount.magnitude)} {i.amount.unit.display} in the batch"
-            if i.amount is not None
-            else "q.s."
-        )
-        + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-        + (f"; {i.note}" if i.note else "")
-        + ")"
-        for i in b.ingredients
-    )
-    return MasterFormulationRecord(
+    return _master(
+        r,
+        _drops_facts(r) if r.schema == "ldncompound/drops/1" else _liquid_facts(r),
         name=f"{r.dose_basis_name} {r.concentration} {r.label.dosage_form}",
         strength=r.concentration,
         dosage_form=r.label.dosage_form,
         batch_size=f"{plain(b.final_volume.magnitude)} mL made ({plain(b.dispense_volume.magnitude)} mL dispensed)",
-        ingredients=ingredients,
-        container=container,
+        ingredients=tuple(
+            f"{i.role}: {i.name} ("
+            + (
+                f"{plain(i.amount.magnitude)} {i.amount.unit.display} in the batch"
+                if i.amount is not None
+                else "q.s."
+            )
+            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + (f"; {i.note}" if i.note else "")
+            + ")"
+            for i in b.ingredients
+        ),
         instructions=b.process,
-        description=description,
-        bud=f"{r.bud.category_days} days ({r.bud.category.value})",
-        storage=r.bud.storage.described,
-        bud_reference=r.bud.reference,
-        labeling=tuple(w.text for w in _aux(facts)),
         quality_control=(
             "final volume checked in the stated device",
             "visual inspection: "
@@ -416,7 +438,8 @@ def _liquid_master(r: Any, *, container: str, description: str) -> MasterFormula
                 else "clear solution, no particles"
             ),
         ),
-        calculations=r.trace,
+        container=container,
+        description=description,
     )
 
 
