@@ -164,6 +164,19 @@ class LiquidFields:
             raise InputError.about(
                 "dose", str(self.dose), "is not positive", "a dose greater than zero", code="zero"
             )
+        self._check_source()
+        check_doses_per_day(self.doses_per_day)
+        self._check_supply()
+        if self.equipment is not None and not self.equipment:
+            raise InputError.about(
+                "equipment",
+                "()",
+                "is empty",
+                "the measuring devices at hand, or None for the table",
+            )
+
+    def _check_source(self) -> None:
+        """A drug source for a liquid (API powder or tablets), and a dose basis of its drug."""
         if isinstance(self.source, TriturationStock):
             raise InputError.about(
                 "source",
@@ -182,7 +195,9 @@ class LiquidFields:
             )
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
-        check_doses_per_day(self.doses_per_day)
+
+    def _check_supply(self) -> None:
+        """Either the days' supply (with doses a day) or the volume to dispense."""
         if (self.days_supply is None) == (self.volume is None):
             raise InputError.about(
                 "days_supply",
@@ -211,13 +226,6 @@ class LiquidFields:
                     "is missing",
                     "the number of doses a day, to compute the volume for the days' supply",
                 )
-        if self.equipment is not None and not self.equipment:
-            raise InputError.about(
-                "equipment",
-                "()",
-                "is empty",
-                "the measuring devices at hand, or None for the table",
-            )
 
 
 @attrs.frozen(kw_only=True)
