@@ -32,10 +32,12 @@ from ._liquid_batch import (
     FillPlan,
     LiquidBatch,
     LiquidFields,
+    Setup,
     check_solubility,
-    label_facts,
     least_concentration,
     make_batch,
+    register_liquid,
+    result_fields,
     setup,
 )
 from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
@@ -43,7 +45,6 @@ from ._plausible import DROPS_PER_ML, check_window
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import qfield, text_field
-from ._version import __version__
 
 __all__ = [
     "DROPS_SCHEMA",
@@ -315,38 +316,8 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     """
     rec = Recorder(acknowledged=frozenset(order.acknowledge))
     su = setup(order, rec)
-    drug, basis = su.drug, su.basis
     dose = order.dose
-    dose_mg = dose.m_as(Unit.MG)
-    cal = order.calibration
-    if cal is None:
-        cal = NOMINAL_DROPPER
-        rec.default("calibration", "20 drops per mL (nominal)", NOMINAL_SOURCE)
-        rec.warn(
-            "nominal-dropper",
-            "The drops per mL are the nominal 20 of a USP medicine dropper, not measured: real drops of "
-            "this liquid may be 15 % or more larger or smaller. Calibrate the dispensed dropper with the "
-            "preparation (count drops into a measured volume) and recompute.",
-            "calibration",
-        )
-    else:
-        check_window(
-            rec,
-            "dropper-implausible",
-            "calibration.drops",
-            cal.per_ml,
-            DROPS_PER_ML,
-            shown=f"{cal.drops} drops in {cal.volume}",
-            what=f"an oral dropper (this is {significant(cal.per_ml, 4)} drops/mL)",
-            expected="the drops counted into a measured volume of the preparation",
-        )
-        if cal.drops < FEW_CALIBRATION_DROPS:
-            rec.warn(
-                "calibration-few-drops",
-                f"The calibration counted only {cal.drops} drops; count at least {FEW_CALIBRATION_DROPS} drops "
-                "into the measuring device for a reliable figure.",
-                "calibration.drops",
-            )
+    cal = _calibration(order, rec)
     per_ml = rec.step(
         "drops-per-ml",
         f"drops per mL of this preparation from the dispensed dropper ({cal.dropper})",
@@ -359,41 +330,173 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     if max_drops is None:
         max_drops = MAX_DROPS
         rec.default("max_drops", Quantity(max_drops, Unit.DROP), MAX_DROPS_SOURCE)
-    suggestion = suggest(dose_mg, cal, max_drops, least_concentration(order, su), su.solubility)
-    if order.concentration is not None:
-        concentration = order.concentration
-        check_solubility(concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
-    elif suggestion is not None:
-        concentration = Quantity(suggestion[0], Unit.MG_PER_ML)
-        rec.default(
-            "concentration",
-            concentration,
-            f"makes {dose} exactly {suggestion[1]} drops at {significant(cal.per_ml, 4)} drops per mL: the "
-            "largest of 5-0.001 mg a drop (1-2-2.5-5 steps) giving 3 drops or more (library policy) [D]",
+    suggestion = suggest(
+        dose.m_as(Unit.MG), cal, max_drops, least_concentration(order, su), su.solubility
+    )
+    concentration = _concentration(order, su, cal, max_drops, suggestion, rec)
+    per_drop = _per_drop(concentration, cal, per_ml, rec)
+    drops = _drops_per_dose(order, su, concentration, cal, max_drops, rec)
+    made = make_batch(
+        order,
+        su,
+        concentration=concentration,
+        dose_volume=drops.exact_volume,
+        dose_parts=(Decimal(drops.n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)),
+        rec=rec,
+        today=today,
+        container=f"tight, light-resistant (amber) dropper bottle with the dropper calibrated ({cal.dropper})",
+    )
+    suspension = made[0].suspension
+    if suspension:
+        rec.warn(
+            "suspension-drops",
+            "The drops are a suspension: drug sits in the settling excipients, so each drop holds the "
+            "stated dose only if the bottle is shaken well just before use; prefer API powder for drops.",
+            "source",
         )
-    else:
-        raise FormulationError.about(
-            "concentration",
-            None,
-            f"cannot be suggested: no concentration up to the solubility makes {dose} a whole number of "
-            f"drops up to {max_drops}",
-            "a concentration on the order",
-            code="no-concentration",
-        )
-    c = concentration.m_as(Unit.MG_PER_ML)
-    per_drop = rec.step(
+    shown_per_drop = per_drop.to(Unit.MCG_PER_DROP) if dose.unit is Unit.MCG else per_drop
+    return DropsResult(
+        order=order,
+        dose=dose,
+        concentration=concentration,
+        dropper=cal,
+        drops_per_ml=per_ml,
+        per_drop=shown_per_drop,
+        drops_per_dose=drops.n,
+        dose_delivered=drops.delivered,
+        dose_deviation=drops.deviation,
+        dose_volume=Quantity(drops.volume, Unit.ML),
+        max_drops=max_drops,
+        suggested_concentration=None
+        if suggestion is None
+        else Quantity(suggestion[0], Unit.MG_PER_ML),
+        suggested_drops=None if suggestion is None else suggestion[1],
+        **result_fields(
+            DROPS_SCHEMA,
+            su,
+            made,
+            rec,
+            dosage_form="sublingual drops" + (" (suspension)" if suspension else ""),
+            route="sublingual",
+            dose_measure=f"{drops.n} drops ({dose}) under the tongue",
+            per_drop=shown_per_drop,
+        ),
+    )
+
+
+def _per_drop(
+    concentration: Quantity, cal: DropperCalibration, per_ml: Quantity, rec: Recorder
+) -> Quantity:
+    """The drug in one drop (4 significant figures)."""
+    return rec.step(
         "per-drop",
         "drug in one drop (4 significant figures)",
         "per drop = C / drops per mL",
         Quantity(
             Decimal(
-                significant(CONTEXT.divide(c * cal.volume.m_as(Unit.ML), Decimal(cal.drops)), 4)
+                significant(
+                    CONTEXT.divide(
+                        concentration.m_as(Unit.MG_PER_ML) * cal.volume.m_as(Unit.ML),
+                        Decimal(cal.drops),
+                    ),
+                    4,
+                )
             ),
             Unit.MG_PER_DROP,
         ),
         C=concentration,
         drops_per_ml=per_ml,
     )
+
+
+def _calibration(order: DropsOrder, rec: Recorder) -> DropperCalibration:
+    """The dropper's calibration, or the nominal 20 drops per mL (a default, with a warning)."""
+    cal = order.calibration
+    if cal is None:
+        rec.default("calibration", "20 drops per mL (nominal)", NOMINAL_SOURCE)
+        rec.warn(
+            "nominal-dropper",
+            "The drops per mL are the nominal 20 of a USP medicine dropper, not measured: real drops of "
+            "this liquid may be 15 % or more larger or smaller. Calibrate the dispensed dropper with the "
+            "preparation (count drops into a measured volume) and recompute.",
+            "calibration",
+        )
+        return NOMINAL_DROPPER
+    check_window(
+        rec,
+        "dropper-implausible",
+        "calibration.drops",
+        cal.per_ml,
+        DROPS_PER_ML,
+        shown=f"{cal.drops} drops in {cal.volume}",
+        what=f"an oral dropper (this is {significant(cal.per_ml, 4)} drops/mL)",
+        expected="the drops counted into a measured volume of the preparation",
+    )
+    if cal.drops < FEW_CALIBRATION_DROPS:
+        rec.warn(
+            "calibration-few-drops",
+            f"The calibration counted only {cal.drops} drops; count at least {FEW_CALIBRATION_DROPS} drops "
+            "into the measuring device for a reliable figure.",
+            "calibration.drops",
+        )
+    return cal
+
+
+def _concentration(
+    order: DropsOrder,
+    su: Setup,
+    cal: DropperCalibration,
+    max_drops: int,
+    suggestion: tuple[Decimal, int] | None,
+    rec: Recorder,
+) -> Quantity:
+    """The order's concentration (within the solubility), or the suggested one."""
+    if order.concentration is not None:
+        check_solubility(order.concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
+        return order.concentration
+    if suggestion is None:
+        raise FormulationError.about(
+            "concentration",
+            None,
+            f"cannot be suggested: no concentration up to the solubility makes {order.dose} a whole "
+            f"number of drops up to {max_drops}",
+            "a concentration on the order",
+            code="no-concentration",
+        )
+    concentration = Quantity(suggestion[0], Unit.MG_PER_ML)
+    rec.default(
+        "concentration",
+        concentration,
+        f"makes {order.dose} exactly {suggestion[1]} drops at {significant(cal.per_ml, 4)} drops per mL: "
+        "the largest of 5-0.001 mg a drop (1-2-2.5-5 steps) giving 3 drops or more (library policy) [D]",
+    )
+    return concentration
+
+
+@attrs.frozen(kw_only=True)
+class _DropDose:
+    """One dose in whole drops: the count, what it delivers, and its volume."""
+
+    n: int
+    delivered: Quantity
+    deviation: Quantity
+    exact_volume: Decimal
+    volume: Decimal
+
+
+def _drops_per_dose(
+    order: DropsOrder,
+    su: Setup,
+    concentration: Quantity,
+    cal: DropperCalibration,
+    max_drops: int,
+    rec: Recorder,
+) -> _DropDose:
+    """The whole drops that hold the dose (refused below one drop, above the cap or off a whole
+    number), the dose they deliver and the volume of one dose."""
+    dose = order.dose
+    dose_mg = dose.m_as(Unit.MG)
+    c = concentration.m_as(Unit.MG_PER_ML)
     exact = rec.step(
         "drops-exact",
         "drops that hold the dose exactly",
@@ -402,8 +505,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
         dose=dose,
     ).magnitude
     n = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
-    low, limit = least_concentration(order, su), su.solubility
-    hint = _options(dose_mg, cal, max_drops, low, limit)
+    hint = _options(dose_mg, cal, max_drops, least_concentration(order, su), su.solubility)
     if n < 1:
         raise FormulationError.about(
             "concentration",
@@ -431,11 +533,6 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
             f"a concentration that makes the dose whole drops: {hint}",
             code="dose-not-whole-drops",
         )
-    # within the 4 significant figures the concentration is stated to: the prescribed dose
-    delivered = Quantity(Decimal(significant(delivered_mg, 4)), Unit.MG).to(dose.unit)
-    deviation = Quantity(
-        (ratio * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), Unit.PERCENT
-    )
     # at the precision of a quantity, so that it compares with the volumes of the order
     exact_volume = tidy(CONTEXT.divide(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)))
     volume = rec.step(
@@ -445,72 +542,16 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
         Quantity(Decimal(significant(exact_volume, 4)), Unit.ML),
         drops=Quantity(n, Unit.DROP),
     ).magnitude
-    batch, bud, fills, allergens = make_batch(
-        order,
-        su,
-        concentration=concentration,
-        dose_volume=exact_volume,
-        dose_parts=(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)),
-        rec=rec,
-        today=today,
-        container=f"tight, light-resistant (amber) dropper bottle with the dropper calibrated ({cal.dropper})",
-    )
-    if batch.suspension:
-        rec.warn(
-            "suspension-drops",
-            "The drops are a suspension: drug sits in the settling excipients, so each drop holds the "
-            "stated dose only if the bottle is shaken well just before use; prefer API powder for drops.",
-            "source",
-        )
-    shown_per_drop = per_drop.to(Unit.MCG_PER_DROP) if dose.unit is Unit.MCG else per_drop
-    label = label_facts(
-        batch,
-        bud,
-        allergens,
-        drug=drug.describe(basis),
-        dosage_form="sublingual drops" + (" (suspension)" if batch.suspension else ""),
-        route="sublingual",
-        dose_measure=f"{n} drops ({dose}) under the tongue",
-        per_drop=shown_per_drop,
-    )
-    return DropsResult(
-        schema=DROPS_SCHEMA,
-        library_version=__version__,
-        order=order,
-        drug=drug.name,
-        dose_basis=basis,
-        dose_basis_name=drug.describe(basis),
-        dose=dose,
-        concentration=concentration,
-        dropper=cal,
-        drops_per_ml=per_ml,
-        per_drop=shown_per_drop,
-        drops_per_dose=n,
-        dose_delivered=delivered,
-        dose_deviation=deviation,
-        dose_volume=Quantity(volume, Unit.ML),
-        max_drops=max_drops,
-        suggested_concentration=None
-        if suggestion is None
-        else Quantity(suggestion[0], Unit.MG_PER_ML),
-        suggested_drops=None if suggestion is None else suggestion[1],
-        batch=batch,
-        bud=bud,
-        fills=fills,
-        label=label,
-        allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
+    return _DropDose(
+        n=n,
+        # within the 4 significant figures the concentration is stated to: the prescribed dose
+        delivered=Quantity(Decimal(significant(delivered_mg, 4)), Unit.MG).to(dose.unit),
+        deviation=Quantity(
+            (ratio * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), Unit.PERCENT
+        ),
+        exact_volume=exact_volume,
+        volume=volume,
     )
 
 
-def _register() -> None:
-    from ._json import register_schema  # noqa: PLC0415
-    from ._orders import register_order  # noqa: PLC0415
-
-    register_schema(DROPS_SCHEMA, DropsResult)
-    register_order(DROPS_ORDER_SCHEMA, DropsOrder, formulate_drops)
-
-
-_register()
+register_liquid(DROPS_SCHEMA, DropsResult, DROPS_ORDER_SCHEMA, DropsOrder, formulate_drops)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any, TypedDict
 
 import attrs
 
@@ -65,7 +66,7 @@ from ._numbers import (
     significant,
 )
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
-from ._trace import Recorder
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
     check_doses_per_day,
@@ -76,6 +77,7 @@ from ._validate import (
     volume_field,
 )
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
+from ._version import __version__
 from ._weighing import CLASS_III_SOURCE, Balance
 
 __all__ = ["Fill", "FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
@@ -162,6 +164,19 @@ class LiquidFields:
             raise InputError.about(
                 "dose", str(self.dose), "is not positive", "a dose greater than zero", code="zero"
             )
+        self._check_source()
+        check_doses_per_day(self.doses_per_day)
+        self._check_supply()
+        if self.equipment is not None and not self.equipment:
+            raise InputError.about(
+                "equipment",
+                "()",
+                "is empty",
+                "the measuring devices at hand, or None for the table",
+            )
+
+    def _check_source(self) -> None:
+        """A drug source for a liquid (API powder or tablets), and a dose basis of its drug."""
         if isinstance(self.source, TriturationStock):
             raise InputError.about(
                 "source",
@@ -180,7 +195,9 @@ class LiquidFields:
             )
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
-        check_doses_per_day(self.doses_per_day)
+
+    def _check_supply(self) -> None:
+        """Either the days' supply (with doses a day) or the volume to dispense."""
         if (self.days_supply is None) == (self.volume is None):
             raise InputError.about(
                 "days_supply",
@@ -209,13 +226,6 @@ class LiquidFields:
                     "is missing",
                     "the number of doses a day, to compute the volume for the days' supply",
                 )
-        if self.equipment is not None and not self.equipment:
-            raise InputError.about(
-                "equipment",
-                "()",
-                "is empty",
-                "the measuring devices at hand, or None for the table",
-            )
 
 
 @attrs.frozen(kw_only=True)
@@ -429,11 +439,6 @@ def make_batch(
     artefact. When the supply outlasts the BUD, the batch is the first fill
     (:func:`plan_fills`).
     """
-    source = order.source
-    drug, basis = su.drug, su.basis
-    c = concentration.m_as(Unit.MG_PER_ML)
-    days_supply = order.days_supply
-    per_day = order.doses_per_day
     num, den = dose_parts if dose_parts is not None else (dose_volume, ONE)
 
     def volume_of(doses: Decimal) -> Decimal:
@@ -441,6 +446,79 @@ def make_batch(
 
     bud = _bud(order, su, rec, today)
     fills = plan_fills(order, bud, volume_of, rec)
+    dispense = _dispense_volume(order, fills, dose_volume, volume_of, rec)
+    overage, batch = _batch_volume(order, su, dispense, rec)
+    work = _Work()
+    if isinstance(order.source, TabletSource):
+        active = _from_tablets(order.source, su, concentration, batch, dispense, work, rec)
+    else:
+        active = _from_powder(order, su, concentration, batch, dispense, work, rec)
+    final_q, planned, deviation = _make_up_to_volume(order, su, concentration, active, work, rec)
+    dispense, fills = _graduated_dispense(order, dispense, fills, active.final_device, rec)
+    shake = _pack(order, su, dispense, active, container, work, rec)
+    allergens, ingredients = _ingredients(order, su, active, rec)
+    made = LiquidBatch(
+        concentration=concentration,
+        concentration_planned=planned,
+        concentration_deviation=deviation,
+        dispense_volume=Quantity(dispense, Unit.ML),
+        overage=overage,
+        batch_volume=Quantity(batch, Unit.ML),
+        final_volume=final_q,
+        final_device=active.final_device,
+        drug_in_batch=Quantity(active.drug_in, Unit.MG),
+        tablets=active.tablets,
+        volume_per_tablet=active.per_tablet,
+        plan=active.plan,
+        balance=active.balance,
+        vehicle=su.vehicle.vehicle,
+        category_basis=su.category_basis,
+        solubility=None if su.solubility is None else Quantity(su.solubility, Unit.MG_PER_ML),
+        suspension=_is_suspension(order.source, su),
+        shake_well=shake,
+        measurements=tuple(work.measurements),
+        ingredients=ingredients,
+        process=tuple(work.process),
+    )
+    return made, bud, fills, allergens
+
+
+@attrs.define
+class _Work:
+    """What the compounder writes down while making the batch: measurements and process steps."""
+
+    measurements: list[Measurement] = attrs.field(factory=list)
+    process: list[str] = attrs.field(factory=list)
+
+    def measure(self, what: str, amount: Quantity, device: str) -> None:
+        self.measurements.append(
+            Measurement(number=len(self.measurements) + 1, what=what, amount=amount, device=device)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class _Active:
+    """How the drug went in: whole tablets or weighed powder, and the volume it is made up to."""
+
+    final_device: MeasuringDevice
+    final: Decimal
+    drug_in: Decimal
+    tablets: int | None = None
+    per_tablet: Quantity | None = None
+    plan: LiquidPlan | None = None
+    balance: Balance | None = None
+
+
+def _dispense_volume(
+    order: LiquidFields,
+    fills: FillPlan | None,
+    dose_volume: Decimal,
+    volume_of: Callable[[Decimal], Decimal],
+    rec: Recorder,
+) -> Decimal:
+    """The volume to dispense (the order's, the days' supply or the first fill), guarded."""
+    days_supply = order.days_supply
+    per_day = order.doses_per_day
     if order.volume is not None:
         dispense = order.volume.m_as(Unit.ML)
     else:
@@ -464,6 +542,12 @@ def make_batch(
             first.volume,
             days=Quantity(first.last_day - first.first_day + 1, Unit.DAY),
         ).magnitude
+    _guard_dispense(dispense, dose_volume, per_day)
+    return dispense
+
+
+def _guard_dispense(dispense: Decimal, dose_volume: Decimal, per_day: Decimal | None) -> None:
+    """Refuse a volume to dispense below one dose or one day's doses, or above one batch."""
     if dispense < dose_volume:
         raise InputError.about(
             "volume",
@@ -489,6 +573,12 @@ def make_batch(
             f"at most {plain(MAX_VOLUME)} mL to dispense; split the order",
             code="too-large",
         )
+
+
+def _batch_volume(
+    order: LiquidFields, su: Setup, dispense: Decimal, rec: Recorder
+) -> tuple[Quantity, Decimal]:
+    """The overage and the volume to make (enlarged to what a graduated cylinder measures)."""
     overage = order.overage
     if overage is None:
         overage = OVERAGE
@@ -523,188 +613,248 @@ def make_batch(
             f"at {plain(su.min_percent)} % of its capacity; the surplus is discarded.",
             "volume",
         )
-    vehicle_name = su.vehicle.vehicle.name
-    measurements: list[Measurement] = []
+    return overage, batch
 
-    def measure(what: str, amount: Quantity, device: str) -> None:
-        measurements.append(
-            Measurement(number=len(measurements) + 1, what=what, amount=amount, device=device)
-        )
 
-    process: list[str] = []
-    tablets: int | None = None
-    per_tablet: Quantity | None = None
-    plan: LiquidPlan | None = None
-    balance: Balance | None = None
-    tol = su.rounding_tolerance
-    if isinstance(source, TabletSource):
-        strength = drug.convert(source.resolved_strength, source.resolved_basis, basis).m_as(
-            Unit.MG
-        )
-        per_tablet = rec.step(
-            "volume-per-tablet",
-            f"volume one tablet makes at {concentration}",
-            "V_tablet = tablet strength (dose basis) / C",
-            Quantity(CONTEXT.divide(strength, c), Unit.ML),
-            strength=Quantity(strength, Unit.MG),
-            C=concentration,
-        )
-        vpt = per_tablet.magnitude
-        count = ceil_int(CONTEXT.divide(batch, vpt))
-        for _ in range(TABLET_MARGIN_TRIES):
-            exact = count * vpt
-            found = final_measure(exact, su.devices, su.min_percent)
-            if found is None:
-                raise FormulationError.about(
-                    "volume",
-                    f"{significant(exact)} mL",
-                    "is not measurable in any available graduated cylinder",
-                    f"a batch of at most {plain(MAX_VOLUME)} mL, or a higher concentration",
-                    code="too-large",
-                )
-            if abs(CONTEXT.divide(exact, found[1]) - ONE) <= tol and found[1] >= dispense:
-                break
-            count += 1
-        else:
-            raise FormulationError(
-                f"no whole number of tablets gives a volume a graduated cylinder measures within "
-                f"{plain(tol * HUNDRED)} %; choose a concentration that divides the tablet strength",
-                field="concentration",
-                code="no-liquid-plan",
-            )
-        tablets = int(
-            rec.step(
-                "tablets",
-                "whole tablets: enough for the batch volume, rounded up (enlarged if needed so the "
-                "volume falls on a cylinder graduation)",
-                "tablets = ceil(V_batch / V_tablet)",
-                Quantity(count, Unit.TABLET),
-                V_batch=Quantity(batch, Unit.ML),
-                V_tablet=per_tablet,
-            ).magnitude
-        )
-        final_device, final = found
+def _from_tablets(
+    source: TabletSource,
+    su: Setup,
+    concentration: Quantity,
+    batch: Decimal,
+    dispense: Decimal,
+    work: _Work,
+    rec: Recorder,
+) -> _Active:
+    """Whole tablets: how many, and the cylinder volume they make at the concentration."""
+    strength = su.drug.convert(source.resolved_strength, source.resolved_basis, su.basis).m_as(
+        Unit.MG
+    )
+    per_tablet = rec.step(
+        "volume-per-tablet",
+        f"volume one tablet makes at {concentration}",
+        "V_tablet = tablet strength (dose basis) / C",
+        Quantity(CONTEXT.divide(strength, concentration.m_as(Unit.MG_PER_ML)), Unit.ML),
+        strength=Quantity(strength, Unit.MG),
+        C=concentration,
+    )
+    count, exact, (final_device, final) = _whole_tablets(per_tablet.magnitude, batch, dispense, su)
+    tablets = int(
         rec.step(
-            "whole-tablet-volume",
-            "volume the whole tablets make at the concentration",
-            "V = tablets x V_tablet",
-            Quantity(exact, Unit.ML),
-            tablets=Quantity(tablets, Unit.TABLET),
-        )
-        drug_in = Decimal(tablets) * strength
-        name = source.material_name.removeprefix("crushed ")
-        measure(f"{name} (count whole tablets)", Quantity(tablets, Unit.TABLET), "count")
-        process.append(f"Count {tablets} {name}; crush them to a fine, uniform powder in a mortar.")
-        process.append(
-            f"Wet the powder with a little {vehicle_name} and triturate to a smooth paste; add more "
-            "vehicle in portions, mixing well."
-        )
-    else:
-        target = final_measure(batch, su.devices, su.min_percent, up=True)
-        if target is None:
+            "tablets",
+            "whole tablets: enough for the batch volume, rounded up (enlarged if needed so the "
+            "volume falls on a cylinder graduation)",
+            "tablets = ceil(V_batch / V_tablet)",
+            Quantity(count, Unit.TABLET),
+            V_batch=Quantity(batch, Unit.ML),
+            V_tablet=per_tablet,
+        ).magnitude
+    )
+    rec.step(
+        "whole-tablet-volume",
+        "volume the whole tablets make at the concentration",
+        "V = tablets x V_tablet",
+        Quantity(exact, Unit.ML),
+        tablets=Quantity(tablets, Unit.TABLET),
+    )
+    name = source.material_name.removeprefix("crushed ")
+    work.measure(f"{name} (count whole tablets)", Quantity(tablets, Unit.TABLET), "count")
+    work.process.append(
+        f"Count {tablets} {name}; crush them to a fine, uniform powder in a mortar."
+    )
+    work.process.append(
+        f"Wet the powder with a little {su.vehicle.vehicle.name} and triturate to a smooth paste; "
+        "add more vehicle in portions, mixing well."
+    )
+    return _Active(
+        final_device=final_device,
+        final=final,
+        drug_in=Decimal(tablets) * strength,
+        tablets=tablets,
+        per_tablet=per_tablet,
+    )
+
+
+def _whole_tablets(
+    vpt: Decimal, batch: Decimal, dispense: Decimal, su: Setup
+) -> tuple[int, Decimal, tuple[MeasuringDevice, Decimal]]:
+    """The fewest whole tablets whose volume falls on a cylinder graduation (within tolerance)."""
+    tol = su.rounding_tolerance
+    count = ceil_int(CONTEXT.divide(batch, vpt))
+    for _ in range(TABLET_MARGIN_TRIES):
+        exact = count * vpt
+        found = final_measure(exact, su.devices, su.min_percent)
+        if found is None:
             raise FormulationError.about(
                 "volume",
-                f"{significant(batch)} mL",
+                f"{significant(exact)} mL",
                 "is not measurable in any available graduated cylinder",
-                f"a batch of at most {plain(MAX_VOLUME)} mL",
+                f"a batch of at most {plain(MAX_VOLUME)} mL, or a higher concentration",
                 code="too-large",
             )
-        volume = rec.step(
-            "target-volume",
-            f"batch volume rounded up to the graduation of the {target[0].name}",
-            "V = ceil_g(V_batch)",
-            Quantity(target[1], Unit.ML),
-            V_batch=Quantity(batch, Unit.ML),
-        ).magnitude
-        drug_needed = rec.step(
-            "drug-needed",
-            f"drug for the batch, as {drug.describe(basis)}",
-            "D = C x V",
-            Quantity(c * volume, Unit.MG),
-            C=concentration,
-            V=Quantity(volume, Unit.ML),
-        ).magnitude
-        material = source.material_for(drug_needed, basis, rec)
-        balance = order.balance
-        if balance is None:
-            balance = Balance.class_iii()
-            rec.default(
-                "balance",
-                "Class III prescription balance, minimum 120 mg, readability 10 mg",
-                CLASS_III_SOURCE,
-            )
-            rec.warn(
-                "balance-assumed",
-                "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
-                "120 mg); give your balance's documented minimum weight and readability.",
-                "balance",
-            )
-        powder_limit = (
-            None if su.solubility is None else CONTEXT.divide(su.solubility * material, drug_needed)
+        if abs(CONTEXT.divide(exact, found[1]) - ONE) <= tol and found[1] >= dispense:
+            return count, exact, found
+        count += 1
+    raise FormulationError(
+        f"no whole number of tablets gives a volume a graduated cylinder measures within "
+        f"{plain(tol * HUNDRED)} %; choose a concentration that divides the tablet strength",
+        field="concentration",
+        code="no-liquid-plan",
+    )
+
+
+def _from_powder(
+    order: LiquidFields,
+    su: Setup,
+    concentration: Quantity,
+    batch: Decimal,
+    dispense: Decimal,
+    work: _Work,
+    rec: Recorder,
+) -> _Active:
+    """API powder: the drug for the target volume, weighed directly or by a liquid aliquot."""
+    source = order.source
+    target = final_measure(batch, su.devices, su.min_percent, up=True)
+    if target is None:
+        raise FormulationError.about(
+            "volume",
+            f"{significant(batch)} mL",
+            "is not measurable in any available graduated cylinder",
+            f"a batch of at most {plain(MAX_VOLUME)} mL",
+            code="too-large",
         )
-        plan = plan_liquid(
-            needed=material,
-            volume=volume,
-            least_volume=dispense,
-            balance=balance,
-            devices=su.devices,
-            min_percent=su.min_percent,
-            tolerance=tol,
-            solubility=powder_limit,
-            aliquot_volume=None
-            if order.aliquot_volume is None
-            else order.aliquot_volume.m_as(Unit.ML),
-            rec=rec,
+    volume = rec.step(
+        "target-volume",
+        f"batch volume rounded up to the graduation of the {target[0].name}",
+        "V = ceil_g(V_batch)",
+        Quantity(target[1], Unit.ML),
+        V_batch=Quantity(batch, Unit.ML),
+    ).magnitude
+    drug_needed = rec.step(
+        "drug-needed",
+        f"drug for the batch, as {su.drug.describe(su.basis)}",
+        "D = C x V",
+        Quantity(concentration.m_as(Unit.MG_PER_ML) * volume, Unit.MG),
+        C=concentration,
+        V=Quantity(volume, Unit.ML),
+    ).magnitude
+    material = source.material_for(drug_needed, su.basis, rec)
+    balance = _balance(order, rec)
+    powder_limit = (
+        None if su.solubility is None else CONTEXT.divide(su.solubility * material, drug_needed)
+    )
+    plan = plan_liquid(
+        needed=material,
+        volume=volume,
+        least_volume=dispense,
+        balance=balance,
+        devices=su.devices,
+        min_percent=su.min_percent,
+        tolerance=su.rounding_tolerance,
+        solubility=powder_limit,
+        aliquot_volume=None if order.aliquot_volume is None else order.aliquot_volume.m_as(Unit.ML),
+        rec=rec,
+    )
+    _weigh_and_dissolve(source, su, plan, balance, work)
+    if su.solubility is not None and plan.stock_concentration is not None:
+        rec.step(
+            "stock-solubility",
+            "the stock solution stays at or below the solubility (as drug of the dose basis)",
+            "A x (D / material) / B <= solubility",
+            Quantity(
+                CONTEXT.divide(plan.stock_concentration.magnitude * drug_needed, material),
+                Unit.MG_PER_ML,
+            ),
+            solubility=Quantity(su.solubility, Unit.MG_PER_ML),
         )
-        final_device, final = plan.final_device, plan.final_volume.m_as(Unit.ML)
-        drug_in = CONTEXT.divide(drug_needed * plan.material.m_as(Unit.MG), material)
-        d = balance.d
-        shown = f"{fixed(plan.weighed.m_as(Unit.MG), places_of(d))} mg"
-        measure(source.material_name, plan.weighed, balance.name)
-        process.append(f"Weigh {shown} of {source.material_name}.")
-        if plan.aliquot is not None and plan.stock_volume is not None:
-            stock_dev, tool = plan.stock_device, plan.aliquot_device
-            if stock_dev is None or tool is None:  # pragma: no cover - set together by plan_liquid
-                raise AssertionError(plan)
-            stock_c = plan.stock_concentration or Quantity(0, Unit.MG_PER_ML)
-            measure("stock solution (dissolve to volume)", plan.stock_volume, stock_dev.name)
-            measure("aliquot of the stock solution", plan.aliquot, tool.name)
-            process.append(
-                f"Dissolve it in {vehicle_name} and make up to {plan.stock_volume} in the {stock_dev.name}; "
-                f"mix until completely dissolved (stock solution, {significant(stock_c.magnitude)} mg/mL of powder)."
-            )
-            process.append(
-                f"Measure {plan.aliquot} of the stock solution with the {tool.described} into the "
-                f"{final_device.name} (it holds {significant(plan.material.magnitude)} mg of powder); "
-                "discard the rest of the stock solution."
-            )
-        else:
-            process.append(
-                f"Dissolve it completely in about half the final volume of {vehicle_name}."
-            )
-        if su.solubility is not None:
-            stock = plan.stock_concentration
-            if stock is not None:
-                rec.step(
-                    "stock-solubility",
-                    "the stock solution stays at or below the solubility (as drug of the dose basis)",
-                    "A x (D / material) / B <= solubility",
-                    Quantity(
-                        CONTEXT.divide(stock.magnitude * drug_needed, material), Unit.MG_PER_ML
-                    ),
-                    solubility=Quantity(su.solubility, Unit.MG_PER_ML),
-                )
+    return _Active(
+        final_device=plan.final_device,
+        final=plan.final_volume.m_as(Unit.ML),
+        drug_in=CONTEXT.divide(drug_needed * plan.material.m_as(Unit.MG), material),
+        plan=plan,
+        balance=balance,
+    )
+
+
+def _balance(order: LiquidFields, rec: Recorder) -> Balance:
+    """The order's balance, or a Class III prescription balance (a default, with a warning)."""
+    balance = order.balance
+    if balance is None:
+        balance = Balance.class_iii()
+        rec.default(
+            "balance",
+            "Class III prescription balance, minimum 120 mg, readability 10 mg",
+            CLASS_III_SOURCE,
+        )
+        rec.warn(
+            "balance-assumed",
+            "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
+            "120 mg); give your balance's documented minimum weight and readability.",
+            "balance",
+        )
+    return balance
+
+
+def _weigh_and_dissolve(
+    source: Source, su: Setup, plan: LiquidPlan, balance: Balance, work: _Work
+) -> None:
+    """The weighing, and the stock solution and its aliquot when the powder is too little."""
+    vehicle_name = su.vehicle.vehicle.name
+    shown = f"{fixed(plan.weighed.m_as(Unit.MG), places_of(balance.d))} mg"
+    work.measure(source.material_name, plan.weighed, balance.name)
+    work.process.append(f"Weigh {shown} of {source.material_name}.")
+    if plan.aliquot is None or plan.stock_volume is None:
+        work.process.append(
+            f"Dissolve it completely in about half the final volume of {vehicle_name}."
+        )
+        return
+    stock_dev, tool = plan.stock_device, plan.aliquot_device
+    if stock_dev is None or tool is None:  # pragma: no cover - set together by plan_liquid
+        raise AssertionError(plan)
+    stock_c = plan.stock_concentration or Quantity(0, Unit.MG_PER_ML)
+    work.measure("stock solution (dissolve to volume)", plan.stock_volume, stock_dev.name)
+    work.measure("aliquot of the stock solution", plan.aliquot, tool.name)
+    work.process.append(
+        f"Dissolve it in {vehicle_name} and make up to {plan.stock_volume} in the {stock_dev.name}; "
+        f"mix until completely dissolved (stock solution, {significant(stock_c.magnitude)} mg/mL of powder)."
+    )
+    work.process.append(
+        f"Measure {plan.aliquot} of the stock solution with the {tool.described} into the "
+        f"{plan.final_device.name} (it holds {significant(plan.material.magnitude)} mg of powder); "
+        "discard the rest of the stock solution."
+    )
+
+
+def _is_suspension(source: Source, su: Setup) -> bool:
+    """A suspension: insoluble tablet excipients, or a suspending vehicle."""
+    return source.insoluble_excipients or su.vehicle.vehicle.suspending
+
+
+def _make_up_to_volume(
+    order: LiquidFields,
+    su: Setup,
+    concentration: Quantity,
+    active: _Active,
+    work: _Work,
+    rec: Recorder,
+) -> tuple[Quantity, Quantity, Quantity]:
+    """Additives, q.s. to the final volume, and the concentration the measured amounts give."""
+    vehicle_name = su.vehicle.vehicle.name
+    final_device, final = active.final_device, active.final
     if order.additives:
         names = ", ".join(f"{a.name} ({a.role.value})" for a in order.additives)
-        process.append(f"Add {names} as the master formulation record states.")
-    suspension = source.insoluble_excipients or su.vehicle.vehicle.suspending
-    shake = suspension or su.solubility is None
-    rest = "; the insoluble tablet excipients stay suspended" if source.insoluble_excipients else ""
-    process.append(
+        work.process.append(f"Add {names} as the master formulation record states.")
+    rest = (
+        "; the insoluble tablet excipients stay suspended"
+        if order.source.insoluble_excipients
+        else ""
+    )
+    work.process.append(
         f"Transfer to the {final_device.name}, rinse the vessels with {vehicle_name} into it, and add "
         f"{vehicle_name} to {plain(final)} mL (q.s.); mix well{rest}."
     )
-    measure(f"{vehicle_name} q.s. to final volume", Quantity(final, Unit.ML), final_device.name)
+    work.measure(
+        f"{vehicle_name} q.s. to final volume", Quantity(final, Unit.ML), final_device.name
+    )
     final_q = rec.step(
         "final-volume",
         f"volume the batch is made up to, on the graduation of the {final_device.name}",
@@ -716,49 +866,82 @@ def make_batch(
         "concentration-planned",
         "concentration the measured amounts give",
         "C_planned = drug in batch / V_final",
-        Quantity(CONTEXT.divide(drug_in, final), Unit.MG_PER_ML).to(concentration.unit),
-        drug=Quantity(drug_in, Unit.MG),
+        Quantity(CONTEXT.divide(active.drug_in, final), Unit.MG_PER_ML).to(concentration.unit),
+        drug=Quantity(active.drug_in, Unit.MG),
         V_final=final_q,
     )
     deviation = Quantity(
-        (CONTEXT.divide(planned.m_as(Unit.MG_PER_ML), c) - ONE) * HUNDRED, Unit.PERCENT
+        (CONTEXT.divide(planned.m_as(Unit.MG_PER_ML), concentration.m_as(Unit.MG_PER_ML)) - ONE)
+        * HUNDRED,
+        Unit.PERCENT,
     )
-    if order.volume is None or fills is not None:
-        # a computed volume is packed on the final device's graduations (rounded up)
-        packed = round_up_to(dispense, final_device.step)
-        if packed != dispense:
-            dispense = rec.step(
-                "dispense-graduated",
-                f"volume to dispense rounded up to a graduation of the {final_device.name}",
-                "V_dispense = ceil_g(V_dispense)",
-                Quantity(packed, Unit.ML),
-                V_dispense=Quantity(dispense, Unit.ML),
-                graduation=final_device.graduation,
-            ).magnitude
-        fills = _graduated_fills(fills, final_device.step)
+    return final_q, planned, deviation
+
+
+def _graduated_dispense(
+    order: LiquidFields,
+    dispense: Decimal,
+    fills: FillPlan | None,
+    final_device: MeasuringDevice,
+    rec: Recorder,
+) -> tuple[Decimal, FillPlan | None]:
+    """A computed volume to dispense (and the fills) rounded up to the final device's marks."""
+    if order.volume is not None and fills is None:
+        return dispense, fills
+    packed = round_up_to(dispense, final_device.step)
+    if packed != dispense:
+        dispense = rec.step(
+            "dispense-graduated",
+            f"volume to dispense rounded up to a graduation of the {final_device.name}",
+            "V_dispense = ceil_g(V_dispense)",
+            Quantity(packed, Unit.ML),
+            V_dispense=Quantity(dispense, Unit.ML),
+            graduation=final_device.graduation,
+        ).magnitude
+    return dispense, _graduated_fills(fills, final_device.step)
+
+
+def _pack(
+    order: LiquidFields,
+    su: Setup,
+    dispense: Decimal,
+    active: _Active,
+    container: str,
+    work: _Work,
+    rec: Recorder,
+) -> bool:
+    """Pack the volume to dispense (discarding the surplus); whether to label 'shake well'."""
+    shake = _is_suspension(order.source, su) or su.solubility is None
+    final = active.final
+    label = "; label: shake well" if shake else ""
     if final > dispense:
-        process.append(
-            f"Pack {plain(dispense)} mL in a {container}{'; label: shake well' if shake else ''}; "
+        work.process.append(
+            f"Pack {plain(dispense)} mL in a {container}{label}; "
             f"discard the surplus of {plain(final - dispense)} mL."
         )
     else:
-        process.append(
-            f"Pack {plain(dispense)} mL in a {container}{'; label: shake well' if shake else ''}."
-        )
-    if source.insoluble_excipients:
+        work.process.append(f"Pack {plain(dispense)} mL in a {container}{label}.")
+    if order.source.insoluble_excipients:
         rec.warn(
             "suspension-shake-well",
             "Made from tablets, the liquid is a suspension (insoluble excipients): label it 'shake "
             "well'; it may look cloudy and feel gritty.",
             "source",
         )
+    return shake
 
-    # ingredients
+
+def _ingredients(
+    order: LiquidFields, su: Setup, active: _Active, rec: Recorder
+) -> tuple[tuple[str, ...], tuple[LiquidIngredient, ...]]:
+    """The allergens and the ingredient lines (active, vehicle, additives)."""
+    source = order.source
     allergens = tuple(
         sorted(set(source.allergens + allergens_of(su.vehicle.vehicle, order.additives)))
     )
+    plan = active.plan
     if isinstance(source, TabletSource):
-        active_amount: Quantity = Quantity(tablets or 0, Unit.TABLET)
+        active_amount: Quantity = Quantity(active.tablets or 0, Unit.TABLET)
         note = "whole tablets, crushed"
     else:
         active_amount = plan.weighed if plan is not None else Quantity(0, Unit.MG)
@@ -775,10 +958,10 @@ def make_batch(
         ),
         LiquidIngredient(
             role="vehicle",
-            name=vehicle_name,
+            name=su.vehicle.vehicle.name,
             lot=su.vehicle.lot,
             expiry=su.vehicle.expiry,
-            amount=Quantity(final, Unit.ML),
+            amount=Quantity(active.final, Unit.ML),
             note="q.s. to the final volume",
             allergens=allergens_of(su.vehicle.vehicle, ()),
         ),
@@ -802,31 +985,7 @@ def make_batch(
             f"Contains lactose (from {', '.join(origins)}); label the allergen.",
             "allergens",
         )
-
-    made = LiquidBatch(
-        concentration=concentration,
-        concentration_planned=planned,
-        concentration_deviation=deviation,
-        dispense_volume=Quantity(dispense, Unit.ML),
-        overage=overage,
-        batch_volume=Quantity(batch, Unit.ML),
-        final_volume=final_q,
-        final_device=final_device,
-        drug_in_batch=Quantity(drug_in, Unit.MG),
-        tablets=tablets,
-        volume_per_tablet=per_tablet,
-        plan=plan,
-        balance=balance,
-        vehicle=su.vehicle.vehicle,
-        category_basis=su.category_basis,
-        solubility=None if su.solubility is None else Quantity(su.solubility, Unit.MG_PER_ML),
-        suspension=suspension,
-        shake_well=shake,
-        measurements=tuple(measurements),
-        ingredients=tuple(ingredients),
-        process=tuple(process),
-    )
-    return made, bud, fills, allergens
+    return allergens, tuple(ingredients)
 
 
 def plan_fills(
@@ -935,6 +1094,84 @@ def label_facts(
         ),
         allergens=allergens,
     )
+
+
+class ResultFields(TypedDict):
+    """The fields every liquid result (oral liquid, drops) fills the same way (the result
+    classes fix the order of their fields; here they are grouped by where they come from)."""
+
+    # the preparation and its drug
+    schema: str
+    library_version: str
+    drug: str
+    dose_basis_name: str
+    dose_basis: str
+    # what make_batch made, and its label
+    batch: LiquidBatch
+    allergens: tuple[str, ...]
+    label: LabelFacts
+    bud: BeyondUseDate
+    fills: FillPlan | None
+    # provenance
+    trace: tuple[Step, ...]
+    defaults: tuple[DefaultUsed, ...]
+    warnings: tuple[ResultWarning, ...]
+
+
+def result_fields(
+    schema: str,
+    su: Setup,
+    made: tuple[LiquidBatch, BeyondUseDate, FillPlan | None, tuple[str, ...]],
+    rec: Recorder,
+    *,
+    dosage_form: str,
+    route: str,
+    dose_measure: str,
+    per_drop: Quantity | None = None,
+) -> ResultFields:
+    """The batch, BUD, fills, label facts and provenance of a liquid result."""
+    batch, bud, fills, allergens = made
+    drug, basis = su.drug, su.basis
+    label = label_facts(
+        batch,
+        bud,
+        allergens,
+        drug=drug.describe(basis),
+        dosage_form=dosage_form,
+        route=route,
+        dose_measure=dose_measure,
+        per_drop=per_drop,
+    )
+    return ResultFields(
+        schema=schema,
+        library_version=__version__,
+        drug=drug.name,
+        dose_basis=basis,
+        dose_basis_name=drug.describe(basis),
+        batch=batch,
+        bud=bud,
+        fills=fills,
+        label=label,
+        allergens=allergens,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
+
+
+def register_liquid(
+    schema: str,
+    result: type[Any],
+    order_schema: str,
+    order: type[Any],
+    formulate: Callable[..., Any],
+) -> None:
+    """Register a liquid preparation's result schema and its order documents."""
+    from ._json import register_schema  # noqa: PLC0415
+    from ._orders import register_order  # noqa: PLC0415
+
+    register_schema(schema, result)
+    register_order(order_schema, order, formulate)
 
 
 def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -> BeyondUseDate:

@@ -35,17 +35,18 @@ from ._liquid_batch import (
     FillPlan,
     LiquidBatch,
     LiquidFields,
+    Setup,
     check_solubility,
-    label_facts,
     least_concentration,
     make_batch,
+    register_liquid,
+    result_fields,
     setup,
     syringes,
 )
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Quantity, Unit
-from ._version import __version__
 
 __all__ = ["LIQUID_SCHEMA", "LiquidOrder", "LiquidResult", "formulate_liquid"]
 
@@ -213,53 +214,102 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
     """
     rec = Recorder(acknowledged=frozenset(order.acknowledge))
     su = setup(order, rec)
-    drug, basis = su.drug, su.basis
     dose = order.dose
-    dose_mg = dose.m_as(Unit.MG)
-    min_pct = su.min_percent
-    syringe = order.syringe
-    available = syringes(su.devices)
-    low, limit = least_concentration(order, su), su.solubility
-    if order.concentration is not None:
-        concentration = order.concentration
-        check_solubility(concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
-    else:
-        tried = [syringe] if syringe is not None else [device(DEFAULT_SYRINGE), *available]
-        found = next(
-            ((s, c) for s in tried if (c := _suggest(dose_mg, s, min_pct, low, limit)) is not None),
-            None,
-        )
-        if found is None:
-            what = tried[0].described if syringe is not None else "available oral syringe"
-            raise FormulationError.about(
-                "concentration",
-                None,
-                f"cannot be suggested: no concentration up to the solubility puts {dose} on a graduation "
-                f"of the {what}",
-                "a concentration on the order, or another syringe",
-                code="no-concentration",
-            )
-        if syringe is None:
-            syringe = found[0]
-            source = (
-                DEFAULT_SYRINGE_SOURCE
-                if syringe.key == DEFAULT_SYRINGE
-                else f"the smallest oral syringe on which a suggested concentration puts {dose} on a graduation"
-            )
-            rec.default("syringe", syringe.described, f"{source}; {syringe.source}")
-        concentration = Quantity(found[1], Unit.MG_PER_ML)
-        rec.default(
-            "concentration", concentration, f"{SUGGESTION_SOURCE}; for the {syringe.described}"
-        )
-    c = concentration.m_as(Unit.MG_PER_ML)
+    concentration, syringe = _concentration(order, su, rec)
     volume = rec.step(
         "dose-volume",
         "volume of one dose",
         "v = dose / C",
-        Quantity(CONTEXT.divide(dose_mg, c), Unit.ML),
+        Quantity(CONTEXT.divide(dose.m_as(Unit.MG), concentration.m_as(Unit.MG_PER_ML)), Unit.ML),
         dose=dose,
         C=concentration,
     ).magnitude
+    syringe = _dose_syringe(order, su, concentration, volume, syringe, rec)
+    share = _check_dose_measure(su, volume, syringe, rec)
+    made = make_batch(
+        order,
+        su,
+        concentration=concentration,
+        dose_volume=volume,
+        rec=rec,
+        today=today,
+    )
+    return LiquidResult(
+        order=order,
+        dose=dose,
+        concentration=concentration,
+        dose_volume=Quantity(volume, Unit.ML),
+        dose_measured=Quantity(volume, Unit.ML),
+        dose_delivered=dose,
+        dose_deviation=Quantity(0, Unit.PERCENT),
+        syringe=syringe,
+        syringe_share=share,
+        **result_fields(
+            LIQUID_SCHEMA,
+            su,
+            made,
+            rec,
+            dosage_form="oral suspension" if made[0].suspension else "oral solution",
+            route="oral",
+            dose_measure=f"{plain(volume)} mL ({dose}) with the {syringe.name}",
+        ),
+    )
+
+
+def _concentration(
+    order: LiquidOrder, su: Setup, rec: Recorder
+) -> tuple[Quantity, MeasuringDevice | None]:
+    """The order's concentration (within the solubility), or one suggested with its syringe."""
+    syringe = order.syringe
+    if order.concentration is not None:
+        check_solubility(order.concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
+        return order.concentration, syringe
+    dose = order.dose
+    low, limit = least_concentration(order, su), su.solubility
+    tried = [syringe] if syringe is not None else [device(DEFAULT_SYRINGE), *syringes(su.devices)]
+    found = next(
+        (
+            (s, c)
+            for s in tried
+            if (c := _suggest(dose.m_as(Unit.MG), s, su.min_percent, low, limit)) is not None
+        ),
+        None,
+    )
+    if found is None:
+        what = tried[0].described if syringe is not None else "available oral syringe"
+        raise FormulationError.about(
+            "concentration",
+            None,
+            f"cannot be suggested: no concentration up to the solubility puts {dose} on a graduation "
+            f"of the {what}",
+            "a concentration on the order, or another syringe",
+            code="no-concentration",
+        )
+    if syringe is None:
+        syringe = found[0]
+        source = (
+            DEFAULT_SYRINGE_SOURCE
+            if syringe.key == DEFAULT_SYRINGE
+            else f"the smallest oral syringe on which a suggested concentration puts {dose} on a graduation"
+        )
+        rec.default("syringe", syringe.described, f"{source}; {syringe.source}")
+    concentration = Quantity(found[1], Unit.MG_PER_ML)
+    rec.default("concentration", concentration, f"{SUGGESTION_SOURCE}; for the {syringe.described}")
+    return concentration, syringe
+
+
+def _dose_syringe(
+    order: LiquidOrder,
+    su: Setup,
+    concentration: Quantity,
+    volume: Decimal,
+    syringe: MeasuringDevice | None,
+    rec: Recorder,
+) -> MeasuringDevice:
+    """The oral syringe that measures one dose on a graduation (chosen when not given)."""
+    dose, dose_mg, min_pct = order.dose, order.dose.m_as(Unit.MG), su.min_percent
+    available = syringes(su.devices)
+    low, limit = least_concentration(order, su), su.solubility
     if syringe is None:
         syringe = _choose_syringe(volume, available, min_pct)
         if syringe is None:
@@ -302,75 +352,31 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
             _alternatives(dose_mg, volume, [syringe, *available], min_pct, low, limit),
             code="dose-off-graduation",
         )
-    measured = volume
-    delivered = dose
-    deviation = Quantity(0, Unit.PERCENT)
-    share = Quantity(syringe.share(measured), Unit.PERCENT)
+    return syringe
+
+
+def _check_dose_measure(
+    su: Setup, volume: Decimal, syringe: MeasuringDevice, rec: Recorder
+) -> Quantity:
+    """The share of the syringe one dose fills; warnings when it is too small to measure well."""
+    min_pct = su.min_percent
+    share = Quantity(syringe.share(volume), Unit.PERCENT)
     if share.magnitude < min_pct:
         rec.warn(
             "dose-below-measurable-fraction",
-            f"One dose ({plain(measured)} mL) is only {significant(share.magnitude, 3)} % of the "
+            f"One dose ({plain(volume)} mL) is only {significant(share.magnitude, 3)} % of the "
             f"{syringe.described}; below {plain(min_pct)} % of a syringe's capacity measurements are "
             "unreliable. Use a smaller syringe or a lower concentration.",
             "syringe",
         )
-    if min(volume, measured) <= TINY_VOLUME:
+    if volume <= TINY_VOLUME:
         rec.warn(
             "dose-volume-tiny",
             f"One dose is {significant(volume)} mL: volumes of 0.1 mL or less are inaccurate even in a "
             "1 mL oral syringe (Arenas-López et al. 2017). Use a lower concentration.",
             "concentration",
         )
-
-    batch, bud, fills, allergens = make_batch(
-        order,
-        su,
-        concentration=concentration,
-        dose_volume=measured,
-        rec=rec,
-        today=today,
-    )
-    label = label_facts(
-        batch,
-        bud,
-        allergens,
-        drug=drug.describe(basis),
-        dosage_form="oral suspension" if batch.suspension else "oral solution",
-        route="oral",
-        dose_measure=f"{plain(measured)} mL ({dose}) with the {syringe.name}",
-    )
-    return LiquidResult(
-        schema=LIQUID_SCHEMA,
-        library_version=__version__,
-        order=order,
-        drug=drug.name,
-        dose_basis=basis,
-        dose_basis_name=drug.describe(basis),
-        dose=dose,
-        concentration=concentration,
-        dose_volume=Quantity(volume, Unit.ML),
-        dose_measured=Quantity(measured, Unit.ML),
-        dose_delivered=delivered,
-        dose_deviation=deviation,
-        syringe=syringe,
-        syringe_share=share,
-        batch=batch,
-        bud=bud,
-        fills=fills,
-        label=label,
-        allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
-    )
+    return share
 
 
-def _register() -> None:
-    from ._json import register_schema  # noqa: PLC0415
-    from ._orders import register_order  # noqa: PLC0415
-
-    register_schema(LIQUID_SCHEMA, LiquidResult)
-    register_order(LIQUID_ORDER_SCHEMA, LiquidOrder, formulate_liquid)
-
-
-_register()
+register_liquid(LIQUID_SCHEMA, LiquidResult, LIQUID_ORDER_SCHEMA, LiquidOrder, formulate_liquid)

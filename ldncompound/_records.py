@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import types
 import typing
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -32,6 +31,7 @@ from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import CONTEXT, HUNDRED, plain, private_context, significant
 from ._plausible import without_dated_warnings
 from ._qc import WeightCheck, WeightWindow, check_weights
+from ._record_reader import first_mismatch, structure_strictly
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._version import __version__
@@ -313,28 +313,59 @@ def _capsule_tables(r: Any) -> tuple[TableValue, ...]:
     )
 
 
-def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _aux, _capsule_facts  # noqa: PLC0415
+def _master(
+    r: Any,
+    facts: Any,
+    *,
+    name: str,
+    strength: Quantity,
+    dosage_form: str,
+    batch_size: str,
+    ingredients: tuple[str, ...],
+    instructions: tuple[str, ...],
+    quality_control: tuple[str, ...],
+    container: str,
+    description: str,
+) -> MasterFormulationRecord:
+    """A master formulation record: what the preparation gives, and what every preparation
+    fills the same way (BUD, storage, label statements from its label facts, calculations)."""
+    from ._labels import _aux  # noqa: PLC0415
 
-    ingredients = tuple(
-        f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
-        + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-        + ")"
-        for i in r.ingredients
-    )
     return MasterFormulationRecord(
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} capsules",
-        strength=r.dose,
-        dosage_form=f"hard capsule, size {r.size}",
-        batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
+        name=name,
+        strength=strength,
+        dosage_form=dosage_form,
+        batch_size=batch_size,
         ingredients=ingredients,
         container=container,
-        instructions=r.process,
+        instructions=instructions,
         description=description,
         bud=f"{r.bud.category_days} days ({r.bud.category.value})",
         storage=r.bud.storage.described,
         bud_reference=r.bud.reference,
-        labeling=tuple(w.text for w in _aux(_capsule_facts(r))),
+        labeling=tuple(w.text for w in _aux(facts)),
+        quality_control=quality_control,
+        calculations=r.trace,
+    )
+
+
+def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
+    from ._labels import _capsule_facts  # noqa: PLC0415
+
+    return _master(
+        r,
+        _capsule_facts(r),
+        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} capsules",
+        strength=r.dose,
+        dosage_form=f"hard capsule, size {r.size}",
+        batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
+        ingredients=tuple(
+            f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
+            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + ")"
+            for i in r.ingredients
+        ),
+        instructions=r.process,
         quality_control=(
             (
                 f"weigh {r.qc.sample_size} capsules; each net fill "
@@ -342,72 +373,63 @@ def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormul
             ),
             "visual inspection: capsules closed, uniform, no powder on the outside",
         ),
-        calculations=r.trace,
+        container=container,
+        description=description,
     )
 
 
 def _troche_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _aux, _troche_facts  # noqa: PLC0415
+    from ._labels import _troche_facts  # noqa: PLC0415
 
     unit = r.dosage_form.described
-    ingredients = tuple(
-        f"{i.role}: {i.name} ({significant(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
-        + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-        + (f"; displacement {i.displacement}" if i.role != "base" else "")
-        + ")"
-        for i in r.ingredients
-    )
-    return MasterFormulationRecord(
+    return _master(
+        r,
+        _troche_facts(r),
         name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} {r.dosage_form.plural}",
         strength=r.dose,
         dosage_form=f"molded {unit}, {r.route.value}",
         batch_size=f"{r.batch_count} units ({r.count} dispensed)",
-        ingredients=ingredients,
-        container=container,
+        ingredients=tuple(
+            f"{i.role}: {i.name} ({significant(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
+            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + (f"; displacement {i.displacement}" if i.role != "base" else "")
+            + ")"
+            for i in r.ingredients
+        ),
         instructions=r.process,
-        description=description,
-        bud=f"{r.bud.category_days} days ({r.bud.category.value})",
-        storage=r.bud.storage.described,
-        bud_reference=r.bud.reference,
-        labeling=tuple(w.text for w in _aux(_troche_facts(r))),
         quality_control=(
             f"weigh {r.qc.sample_size} units; each {plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg",
             "visual inspection: units whole, uniform, no air pockets",
         ),
-        calculations=r.trace,
+        container=container,
+        description=description,
     )
 
 
 def _liquid_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _aux, _drops_facts, _liquid_facts  # noqa: PLC0415
+    from ._labels import _drops_facts, _liquid_facts  # noqa: PLC0415
 
     b = r.batch
-    facts = _drops_facts(r) if r.schema == "ldncompound/drops/1" else _liquid_facts(r)
-    ingredients = tuple(
-        f"{i.role}: {i.name} ("
-        + (
-            f"{plain(i.amount.magnitude)} {i.amount.unit.display} in the batch"
-            if i.amount is not None
-            else "q.s."
-        )
-        + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-        + (f"; {i.note}" if i.note else "")
-        + ")"
-        for i in b.ingredients
-    )
-    return MasterFormulationRecord(
+    return _master(
+        r,
+        _drops_facts(r) if r.schema == "ldncompound/drops/1" else _liquid_facts(r),
         name=f"{r.dose_basis_name} {r.concentration} {r.label.dosage_form}",
         strength=r.concentration,
         dosage_form=r.label.dosage_form,
         batch_size=f"{plain(b.final_volume.magnitude)} mL made ({plain(b.dispense_volume.magnitude)} mL dispensed)",
-        ingredients=ingredients,
-        container=container,
+        ingredients=tuple(
+            f"{i.role}: {i.name} ("
+            + (
+                f"{plain(i.amount.magnitude)} {i.amount.unit.display} in the batch"
+                if i.amount is not None
+                else "q.s."
+            )
+            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + (f"; {i.note}" if i.note else "")
+            + ")"
+            for i in b.ingredients
+        ),
         instructions=b.process,
-        description=description,
-        bud=f"{r.bud.category_days} days ({r.bud.category.value})",
-        storage=r.bud.storage.described,
-        bud_reference=r.bud.reference,
-        labeling=tuple(w.text for w in _aux(facts)),
         quality_control=(
             "final volume checked in the stated device",
             "visual inspection: "
@@ -417,7 +439,8 @@ def _liquid_master(r: Any, *, container: str, description: str) -> MasterFormula
                 else "clear solution, no particles"
             ),
         ),
-        calculations=r.trace,
+        container=container,
+        description=description,
     )
 
 
@@ -865,126 +888,6 @@ def _weighing_check(planned: Any, actual: Quantity, tolerance: Quantity) -> Weig
 # --- reading a stored record strictly ---------------------------------------------------------------
 
 
-def _path(prefix: str, cattrs_path: str) -> str:
-    """``result`` + ``$.order.count`` -> ``result.order.count``."""
-    rest = re.sub(r"\[['\"](.*?)['\"]\]", r".\1", cattrs_path.removeprefix("$"))
-    if not prefix:
-        return rest.lstrip(".")
-    return prefix + rest
-
-
-#: The field names the JSON reader's value hooks give (the path says where the value is).
-_HOOK_FIELDS = frozenset({"quantity", "number", "date", "value", "drug"})
-
-
-def _structure(data: Any, cls: type[Any], prefix: str) -> Any:
-    """``data`` as ``cls``; the first refusal is one sentence naming its path in the record."""
-    import cattrs  # noqa: PLC0415 - imported with the converter already
-
-    from ._json import converter  # noqa: PLC0415
-
-    try:
-        return converter().structure(data, cls)
-    except Exception as err:  # noqa: BLE001 - cattrs groups errors; the caller gets one of ours
-        inner: list[LdnCompoundError] = []
-
-        def describe(exc: BaseException, type_: Any) -> str:
-            if isinstance(exc, LdnCompoundError):
-                inner.append(exc)
-                own = exc.field or ""
-                if own and exc.message.startswith(own):
-                    # a class's own validator names its field below the path; a value's
-                    # parser gives a generic name (the path already says where it is)
-                    below = "" if own in _HOOK_FIELDS else f".{own}"
-                    return below + exc.message[len(own) :]
-                return f": {exc.message}"
-            if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-                names = ", ".join(sorted(repr(k) for k in exc.extra_fields))
-                return (
-                    f" has unknown field(s) {names}; expected only the fields this library writes."
-                )
-            if isinstance(exc, KeyError):
-                return " is missing; expected every field this library writes."
-            held = [a for a in typing.get_args(type_) if a is not type(None)]
-            if typing.get_origin(type_) in (types.UnionType, typing.Union) and len(held) == 1:
-                type_ = held[0]  # an optional field: what it holds when it holds something
-            origin = typing.get_origin(type_) or type_
-            name = {
-                tuple: "a list",
-                list: "a list",
-                dict: "an object",
-                int: "a whole number",
-                str: "text",
-                bool: "true or false",
-            }.get(origin, f"a {getattr(type_, '__name__', type_)} object")
-            return f" is not {name} as this library writes it ({type(exc).__name__})."
-
-        if isinstance(err, cattrs.BaseValidationError):
-            first = cattrs.transform_error(err, format_exception=describe)[0]
-            sentence, _, where = first.rpartition(" @ ")
-        else:
-            sentence, where = describe(err, cls), "$"
-        path = _path(prefix, where) or prefix
-        if sentence.startswith("."):
-            own = sentence[1:].partition(":")[0].split(" ", 1)[0]
-            sentence = sentence[1 + len(own) :]
-            below = _below(data, where, own)
-            if below:
-                path = f"{path}.{below}" if path else below
-        code = inner[0].code if inner else "not-a-record"
-        path = printable(path)
-        raise InputError(
-            printable(f"{path or 'record'}{sentence}"), field=path or None, code=code
-        ) from None
-
-
-def _below(data: Any, where: str, own: str) -> str:
-    """The part of a validator's own field name (``device.graduation``) that is a path below
-    ``where`` in ``data`` (``graduation``), or nothing when none of it is."""
-    node = data
-    for name, index, key in re.findall(r"\.([^.\[]+)|\[(\d+)\]|\[['\"](.*?)['\"]\]", where):
-        try:
-            node = node[int(index)] if index else node[name or key]
-        except (KeyError, IndexError, TypeError):
-            return ""
-    parts = own.split(".")
-    for start in range(len(parts)):
-        found, inner = True, node
-        for part in parts[start:]:
-            if not isinstance(inner, dict) or part not in inner:
-                found = False
-                break
-            inner = inner[part]
-        if found:
-            return ".".join(parts[start:])
-    return ""
-
-
-def _first_mismatch(data: Any, written: Any, path: str) -> tuple[str, Any, Any] | None:  # noqa: PLR0911 - one return per kind of mismatch
-    """The first place where ``data`` is not what the library writes for the value read from
-    it (``"33"`` for ``33``, ``1`` for ``true``, a missing or an extra key)."""
-    if type(data) is not type(written):
-        return path, data, written
-    if isinstance(data, dict):
-        for key in [*data, *(k for k in written if k not in data)]:
-            inner = f"{path}.{key}" if path else key
-            if key not in data or key not in written:
-                return inner, data.get(key, "<absent>"), written.get(key, "<absent>")
-            found = _first_mismatch(data[key], written[key], inner)
-            if found is not None:
-                return found
-        return None
-    if isinstance(data, list):
-        if len(data) != len(written):
-            return path, f"{len(data)} items", f"{len(written)} items"
-        for i, (a, b) in enumerate(zip(data, written, strict=True)):
-            found = _first_mismatch(a, b, f"{path}[{i}]")
-            if found is not None:
-                return found
-        return None
-    return None if data == written else (path, data, written)
-
-
 def read_record(data: Any) -> CompoundingRecord:
     """The record in ``data`` (JSON data), read strictly: plain JSON only (no float, NaN,
     non-text key, number in digits other than ASCII), no unknown or missing field, and
@@ -1007,7 +910,7 @@ def read_record(data: Any) -> CompoundingRecord:
     _adapter(schema)  # refuses a schema without record support
     from ._json import _SCHEMAS  # noqa: PLC0415
 
-    result = _structure(result_data, _SCHEMAS[schema], "result")
+    result = structure_strictly(result_data, _SCHEMAS[schema], "result")
     hints = typing.get_type_hints(CompoundingRecord)
     for name, value in data.items():
         if typing.get_origin(hints.get(name)) is tuple and not isinstance(value, list):
@@ -1021,9 +924,9 @@ def read_record(data: Any) -> CompoundingRecord:
     inner = {k: v for k, v in data.items() if k != "result"}
     inner["result"] = None
     record: CompoundingRecord = attrs.evolve(
-        _structure(inner, CompoundingRecord, ""), result=result
+        structure_strictly(inner, CompoundingRecord, ""), result=result
     )
-    mismatch = _first_mismatch(data, to_json(record), "")
+    mismatch = first_mismatch(data, to_json(record), "")
     if mismatch is not None:
         path, given, written = mismatch
         path = printable(path)
@@ -1308,69 +1211,14 @@ def verify_record(data: Any) -> VerifyReport:
 
     record = read_record(data)
     data = to_json(record)  # the same data, as the library writes it (read_record checked)
-    differences: list[Difference] = []
-    checked: list[str] = []
-    cannot_check = list(CANNOT_CHECK)
-    if record.library_version != __version__:
-        checked.append(
-            f"note: recorded with ldncompound {record.library_version}, verified with "
-            f"{__version__}: table values and policy figures are those of {__version__}"
-        )
-        cannot_check.append(
-            f"whether the table values and policy figures were right for ldncompound "
-            f"{record.library_version} (this library has only its own tables)"
-        )
+    checked, cannot_check = _version_notes(record)
     formulate, _tables_of, _master = _adapter(record.result.schema)
     try:
         recomputed = formulate(record.result.order, today=record.compounded_on)
     except LdnCompoundError as err:
-        field = f"result.order.{err.field}" if err.field else "result.order"
-        differences.append(
-            Difference(
-                field=field,
-                recorded=_show(err.value) if err.value is not None else "the stored order",
-                found="refused",
-                reason=err.message,
-                computed_from=("result.order",),
-            )
-        )
-        return VerifyReport(
-            schema=VERIFY_SCHEMA,
-            record_id=record.record_id,
-            ok=False,
-            differences=tuple(differences),
-            acknowledged=(),
-            checked=("the stored order, recomputed: refused",),
-            cannot_check=tuple(cannot_check),
-        )
-    problems = _Problems(strict=False)
-    remade = _assemble(recomputed, _bench(record), problems, stored=record.actual_weighings)
-    differences += problems.found
-    # warnings of checks against the day the record was made (a compounding date ahead of
-    # it, acknowledged) cannot be reproduced on another day: left out on both sides
-    data = without_dated_warnings(data)
-    written = without_dated_warnings(to_json(remade))
-    differences += _diff(data, written)
-    differences += _warnings(data["warnings"], written["warnings"])
-    checked.append("every figure of the result, recomputed from the stored order")
-    checked.append("the master formulation record, derived again from the result")
-    differences += _tables(data["table_values"], remade.table_values)
-    checked.append("every stored table value against the library's tables, by key")
-    checked.append(
-        f"the weighing tolerance against the policy (+/-{WEIGHING_TOLERANCE}), "
-        "and every acknowledgement"
-    )
-    differences += _against_plan(remade)
-    checked.append(
-        "each actual weighing or measured volume against its plan: deviation, tolerance, "
-        "weighings missing or given twice"
-    )
-    checked.append(
-        "the weight check (n, mean, SD, RSD, range, units outside, pass) recomputed from the "
-        "unit weights, and each unit weight against the window"
-    )
-    checked.append("the yield against the units the batch makes, and its percentage")
-    checked.append("the record's warnings and defaults, made again from all of the above")
+        return _refused_report(record, err, cannot_check)
+    differences = _compare(record, data, recomputed)
+    checked += _checked_after_recompute()
     acknowledged = tuple(
         f"{a.code}: {RECORD_ACKNOWLEDGEABLE[a.code]} (the record uses +/-{record.weighing_tolerance}); "
         f"reason: {a.reason}"
@@ -1385,6 +1233,88 @@ def verify_record(data: Any) -> VerifyReport:
         checked=tuple(checked),
         cannot_check=tuple(cannot_check),
     )
+
+
+def _version_notes(record: CompoundingRecord) -> tuple[list[str], list[str]]:
+    """What is checked and what cannot be, with a note when another version wrote the record."""
+    checked: list[str] = []
+    cannot_check = list(CANNOT_CHECK)
+    if record.library_version != __version__:
+        checked.append(
+            f"note: recorded with ldncompound {record.library_version}, verified with "
+            f"{__version__}: table values and policy figures are those of {__version__}"
+        )
+        cannot_check.append(
+            f"whether the table values and policy figures were right for ldncompound "
+            f"{record.library_version} (this library has only its own tables)"
+        )
+    return checked, cannot_check
+
+
+def _refused_report(
+    record: CompoundingRecord, err: LdnCompoundError, cannot_check: list[str]
+) -> VerifyReport:
+    """The report when the stored order is refused on recomputation."""
+    field = f"result.order.{err.field}" if err.field else "result.order"
+    return VerifyReport(
+        schema=VERIFY_SCHEMA,
+        record_id=record.record_id,
+        ok=False,
+        differences=(
+            Difference(
+                field=field,
+                recorded=_show(err.value) if err.value is not None else "the stored order",
+                found="refused",
+                reason=err.message,
+                computed_from=("result.order",),
+            ),
+        ),
+        acknowledged=(),
+        checked=("the stored order, recomputed: refused",),
+        cannot_check=tuple(cannot_check),
+    )
+
+
+def _compare(record: CompoundingRecord, data: Any, recomputed: Any) -> list[Difference]:
+    """The differences between the stored record and the record made again from the
+    recomputed result and the bench: figures, warnings, table values, weighings."""
+    from ._json import to_json  # noqa: PLC0415
+
+    problems = _Problems(strict=False)
+    remade = _assemble(recomputed, _bench(record), problems, stored=record.actual_weighings)
+    differences = list(problems.found)
+    # warnings of checks against the day the record was made (a compounding date ahead of
+    # it, acknowledged) cannot be reproduced on another day: left out on both sides
+    data = without_dated_warnings(data)
+    written = without_dated_warnings(to_json(remade))
+    differences += _diff(data, written)
+    differences += _warnings(data["warnings"], written["warnings"])
+    differences += _tables(data["table_values"], remade.table_values)
+    differences += _against_plan(remade)
+    return differences
+
+
+def _checked_after_recompute() -> list[str]:
+    """What a verification checks once the result is recomputed."""
+    return [
+        "every figure of the result, recomputed from the stored order",
+        "the master formulation record, derived again from the result",
+        "every stored table value against the library's tables, by key",
+        (
+            f"the weighing tolerance against the policy (+/-{WEIGHING_TOLERANCE}), "
+            "and every acknowledgement"
+        ),
+        (
+            "each actual weighing or measured volume against its plan: deviation, tolerance, "
+            "weighings missing or given twice"
+        ),
+        (
+            "the weight check (n, mean, SD, RSD, range, units outside, pass) recomputed from the "
+            "unit weights, and each unit weight against the window"
+        ),
+        "the yield against the units the batch makes, and its percentage",
+        "the record's warnings and defaults, made again from all of the above",
+    ]
 
 
 def _register() -> None:
