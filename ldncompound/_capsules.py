@@ -29,6 +29,7 @@ from decimal import Decimal
 
 import attrs
 
+from . import _solid as solid
 from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
 from ._capsule_data import (
     CAPSULE_SIZES,
@@ -38,7 +39,6 @@ from ._capsule_data import (
     capsule_size,
     filler,
 )
-from ._dose import acknowledgements
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -51,28 +51,7 @@ from ._numbers import (
     significant,
 )
 from ._qc import WeightWindow
-from ._solid import (
-    POLICY,
-    Policy,
-    Settings,
-    Sheet,
-    Weighing,
-    beyond_use_date,
-    bud_start,
-    check_daily_and_qc,
-    check_dose_and_count,
-    dose_deviation,
-    guard_dose,
-    material_needed,
-    planner,
-    qc_sample,
-    resolve_basis,
-    resolve_settings,
-    size_batch,
-    tablets_to_crush,
-    warn_lactose,
-    warn_no_expiry,
-)
+from ._solid import POLICY, Policy, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
@@ -224,9 +203,7 @@ class CapsuleOrder:
     method: CapsuleMethod | None = None
     size: str | None = None
     fill_weight: Quantity | None = qfield(Dimension.MASS, mass_field("fill_weight"), default=None)
-    overage: Quantity | None = qfield(
-        Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None
-    )
+    overage: Quantity | None = solid.overage_field()
     drug_loss_allowance: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("drug_loss_allowance", ZERO, Decimal(10)), default=None
     )
@@ -238,22 +215,14 @@ class CapsuleOrder:
     study: StudyBud | None = None
     doses_per_day: Decimal | None = None
     qc_sample: int | None = None
-    max_stage_mass: Quantity | None = qfield(
-        Dimension.MASS, mass_field("max_stage_mass"), default=None
-    )
-    rounding_tolerance: Quantity | None = qfield(
-        Dimension.FRACTION,
-        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
-        default=None,
-    )
-    tablet_margin: Quantity | None = qfield(
-        Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
-    )
-    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
-    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
+    max_stage_mass: Quantity | None = solid.max_stage_field()
+    rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
+    tablet_margin: Quantity | None = solid.tablet_margin_field()
+    acknowledge: tuple[str, ...] = solid.acknowledge_field()
+    reference: str | None = solid.reference_field()
 
     def __attrs_post_init__(self) -> None:
-        check_dose_and_count(
+        solid.check_dose_and_count(
             self.dose,
             self.count,
             count_expected="the number of capsules to dispense",
@@ -278,7 +247,7 @@ class CapsuleOrder:
                 "was given for the capacity method",
                 "no fill weight, or method 'fixed-weight'",
             )
-        check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="capsules")
+        solid.check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="capsules")
 
 
 @attrs.frozen(kw_only=True)
@@ -465,11 +434,11 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     when the request cannot be compounded as asked (overfill, expired component, ...).
     """
     rec = Recorder()
-    basis = resolve_basis(order, rec)
+    basis = solid.resolve_basis(order, rec)
     method = _resolve_method(order, rec)
-    guard_dose(order, basis, rec)
-    settings = resolve_settings(order, rec, lambda: _overage_for(order, basis))
-    batch, n_batch = size_batch(
+    solid.guard_dose(order, basis, rec)
+    settings = solid.resolve_settings(order, rec, lambda: _overage_for(order, basis))
+    batch, n_batch = solid.size_batch(
         rec, order.count, settings.overage, units="capsules", unit=Unit.CAPSULE
     )
     dose_eff = _drug_loss_allowance(order, rec)
@@ -477,7 +446,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     lot = _resolve_filler(order, rec)
     fill = _fill(order, lot, method, p, settings.balance, rec)
     mix = _plan_mix(order, settings, batch, fill, lot, dose_eff, rec)
-    tablets = tablets_to_crush(order, mix.plan, rec)
+    tablets = solid.tablets_to_crush(order, mix.plan, rec)
     sheet, shells = _compound(order, settings.balance, fill, lot, mix, tablets, n_batch, rec)
     qc, gross = _weight_check(order, sheet, fill.w, shells, n_batch, rec)
     ingredients, allergens = _ingredients(order, fill, lot, mix, rec)
@@ -491,7 +460,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         dose_basis_name=order.source.drug.describe(basis),
         dose=order.dose,
         dose_planned=mix.planned,
-        dose_deviation=dose_deviation(mix.planned, order.dose.m_as(Unit.MG)),
+        dose_deviation=solid.dose_deviation(mix.planned, order.dose.m_as(Unit.MG)),
         count=order.count,
         batch_count=n_batch,
         mix_for=mix.mix_for,
@@ -780,44 +749,42 @@ def _plan_mix(
     d, m = balance.d, balance.m
     tolerance = settings.tolerance
     tol = tolerance.m_as(Unit.ONE)
-    exact_need = material_needed(rec, batch, p)
+    exact_need = solid.material_needed(rec, batch, p)
     # one division each (never by the rounded ratio W / p): no 34th-digit artefact
     need = max(exact_need, CONTEXT.divide(max(d / (2 * tol), 2 * m) * p, w))
-    plan_for = planner(
+    plan_for = solid.planner(
         settings,
         ratio=CONTEXT.divide(w, p),
         material_name=order.source.material_name,
         diluent_name=lot.spec.name,
     )
-    for _attempt in range(8):
+
+    def attempt(
+        need: Decimal,
+    ) -> tuple[Decimal, tuple[Recorder, SolidPlan, Decimal, Decimal] | None]:
         trial = Recorder()
         plan = plan_for(need, trial)
-        material = plan.material.m_as(Unit.MG)
-        total = CONTEXT.divide(material * w, p)
+        total = CONTEXT.divide(plan.material.m_as(Unit.MG) * w, p)
         aliquot = plan.aliquot.m_as(Unit.MG)
         filler_add = round_to(total - aliquot, d)
         if ZERO < filler_add < m:
             # the filler scales with the material: enlarge until it reaches the minimum
-            need = CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02")
-            continue
-        actual_total = aliquot + filler_add
-        if abs(CONTEXT.divide(total, actual_total) - ONE) > tol:
-            need *= 2
-            continue
-        break
-    else:  # pragma: no cover - the loop converges for every balance the validators accept
-        raise FormulationError("no weighing plan converged", field="balance", code="no-plan")
-    if need > exact_need:
-        rec.step(
-            "material-enlarged",
-            "material enlarged so the mix is at least twice the minimum weight, the filler weighing "
-            "is at or above the minimum and rounding moves the dose by at most the tolerance "
-            "(the surplus is discarded)",
-            "C' >= max(C, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
-            Quantity(need, Unit.MG),
-            C=Quantity(exact_need, Unit.MG),
-            tolerance=tolerance,
-        )
+            return CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02"), None
+        if abs(CONTEXT.divide(total, aliquot + filler_add) - ONE) > tol:
+            return need * 2, None
+        return need, (trial, plan, filler_add, total)
+
+    need, (trial, plan, filler_add, total) = solid.converge(need, attempt)
+    solid.material_enlarged(
+        rec,
+        need,
+        exact_need,
+        tolerance,
+        why="material enlarged so the mix is at least twice the minimum weight, the filler "
+        "weighing is at or above the minimum and rounding moves the dose by at most the "
+        "tolerance (the surplus is discarded)",
+        formula="C' >= max(C, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
+    )
     rec.extend(trial)  # the trace holds the final plan only
     return _trace_mix(order, balance, plan, fill, filler_add, total, dose_eff, rec)
 
@@ -955,7 +922,7 @@ def _weight_check(
     rec: Recorder,
 ) -> tuple[WeightWindow, WeightWindow]:
     """The net and gross weight windows each capsule of the QC sample must meet."""
-    qc_n = qc_sample(order, rec, units="capsules")
+    qc_n = solid.qc_sample(order, rec, units="capsules")
     window = WeightWindow.around(
         Quantity(w, Unit.MG), percent=WINDOW_PERCENT, sample_size=min(qc_n, n_batch)
     )
@@ -993,16 +960,7 @@ def _ingredients(
     consumed_filler = sum((st.diluent.m_as(Unit.MG) for st in plan.stages), ZERO) + mix.filler_add
     allergens = tuple(sorted(set(allergens_in(spec.name) + source.allergens)))
     ingredients = (
-        Ingredient(
-            role="active",
-            name=source.material_name,
-            lot=source.lot,
-            expiry=source.expiry,
-            weighed=plan.first_take,
-            in_batch=plan.material,
-            per_capsule=Quantity(fill.p, Unit.MG),
-            allergens=source.allergens,
-        ),
+        Ingredient(**solid.active_line(source, plan), per_capsule=Quantity(fill.p, Unit.MG)),
         Ingredient(
             role="filler",
             name=spec.name,
@@ -1014,7 +972,7 @@ def _ingredients(
             allergens=spec.allergens,
         ),
     )
-    warn_lactose(allergens, ingredients, rec)
+    solid.warn_lactose(allergens, ingredients, rec)
     return ingredients, allergens
 
 
@@ -1022,7 +980,7 @@ def _beyond_use_date(
     order: CapsuleOrder, lot: FillerLot, today: dt.date | None, rec: Recorder
 ) -> BeyondUseDate:
     """A nonaqueous solid: the BUD, limited by every dated component."""
-    start = bud_start(
+    start = solid.bud_start(
         order,
         today,
         rec,
@@ -1035,7 +993,7 @@ def _beyond_use_date(
         Component(role="filler", name=lot.spec.name, lot=lot.lot, expiry=lot.expiry),
     ]
     if lot.expiry is None:
-        warn_no_expiry(rec, "The filler's expiry", "filler.expiry")
+        solid.warn_no_expiry(rec, "The filler's expiry", "filler.expiry")
     shells = order.shells
     if shells is not None and shells.expiry is not None:
         components.append(
@@ -1047,8 +1005,8 @@ def _beyond_use_date(
             )
         )
     else:
-        warn_no_expiry(rec, "The shells' expiry", "shells.expiry")
-    return beyond_use_date(order, start, BudCategory.NONAQUEOUS_SOLID, components, rec)
+        solid.warn_no_expiry(rec, "The shells' expiry", "shells.expiry")
+    return solid.beyond_use_date(order, start, BudCategory.NONAQUEOUS_SOLID, components, rec)
 
 
 def _register() -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol, TypedDict, TypeVar
 
 import attrs
 
@@ -29,13 +29,20 @@ from ._bud import (
     check_supply,
     compounding_date,
 )
-from ._dose import check_dose
-from ._errors import InputError
-from ._numbers import CONTEXT, HUNDRED, ONE, ceil_int, fixed, places_of, plain
+from ._dose import acknowledgements, check_dose
+from ._errors import FormulationError, InputError
+from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain
 from ._sources import Component, Source, TabletSource
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import check_doses_per_day, check_one_day
+from ._validate import (
+    check_doses_per_day,
+    check_one_day,
+    mass_field,
+    percent_field,
+    qfield,
+    text_field,
+)
 from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, plan_solid
 
 __all__ = ["POLICY", "Policy", "Weighing"]
@@ -103,7 +110,43 @@ def qc_sample_source(units: str) -> str:
     return POLICY["qc_sample"].source.format(units=units)
 
 
-# --- the order: guards shared by the order classes ------------------------------------------
+# --- the order: fields and guards shared by the order classes -------------------------------
+
+
+def overage_field() -> Any:
+    """The overage of the whole batch: 0-100 %, or ``None`` for the default."""
+    return qfield(Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None)
+
+
+def max_stage_field() -> Any:
+    """The largest trituration per stage: a positive mass, or ``None`` for the default."""
+    return qfield(Dimension.MASS, mass_field("max_stage_mass"), default=None)
+
+
+def rounding_tolerance_field() -> Any:
+    """How far rounding may move the dose: 0.01-5 %, or ``None`` for the default."""
+    return qfield(
+        Dimension.FRACTION,
+        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
+        default=None,
+    )
+
+
+def tablet_margin_field() -> Any:
+    """Extra tablet powder to crush: 0-100 %, or ``None`` for the default."""
+    return qfield(
+        Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
+    )
+
+
+def acknowledge_field() -> Any:
+    """The warning codes the prescriber acknowledges."""
+    return attrs.field(default=(), validator=acknowledgements)
+
+
+def reference_field() -> Any:
+    """The order's own reference (prescription number, ...)."""
+    return attrs.field(default=None, validator=text_field("reference"))
 
 
 def check_dose_and_count(dose: object, count: object, *, count_expected: str, units: str) -> None:
@@ -313,6 +356,70 @@ def planner(
         )
 
     return plan_for
+
+
+T = TypeVar("T")
+
+
+def converge(
+    need: Decimal, attempt: Callable[[Decimal], tuple[Decimal, T | None]]
+) -> tuple[Decimal, T]:
+    """Try plans for ``need`` until one is accepted: ``attempt`` returns the need to try next
+    and ``None``, or the need and what the accepted plan makes."""
+    for _attempt in range(8):
+        need, made = attempt(need)
+        if made is not None:
+            return need, made
+    # the loop converges for every balance the validators accept
+    raise FormulationError(  # pragma: no cover
+        "no weighing plan converged", field="balance", code="no-plan"
+    )
+
+
+def material_enlarged(
+    rec: Recorder,
+    need: Decimal,
+    exact: Decimal,
+    tolerance: Quantity,
+    *,
+    why: str,
+    formula: str,
+) -> None:
+    """Trace the enlargement of the material beyond what the batch needs (if any)."""
+    if need > exact:
+        rec.step(
+            "material-enlarged",
+            why,
+            formula,
+            Quantity(need, Unit.MG),
+            C=Quantity(exact, Unit.MG),
+            tolerance=tolerance,
+        )
+
+
+class ActiveLine(TypedDict):
+    """The drug material's line in the ingredient list, as every solid preparation writes it."""
+
+    role: str
+    name: str
+    lot: str | None
+    expiry: dt.date | None
+    weighed: Quantity
+    in_batch: Quantity
+    allergens: tuple[str, ...]
+
+
+def active_line(source: Source, plan: SolidPlan) -> ActiveLine:
+    """The drug material: what is taken from its container and what ends in the batch."""
+    return ActiveLine(
+        role="active",
+        name=source.material_name,
+        lot=source.lot,
+        expiry=source.expiry,
+        weighed=plan.first_take,
+        in_batch=plan.material,
+        allergens=source.allergens,
+    )
 
 
 def dose_deviation(planned: Quantity, dose_mg: Decimal) -> Quantity:

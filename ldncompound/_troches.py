@@ -32,9 +32,9 @@ from decimal import Decimal
 
 import attrs
 
+from . import _solid as solid
 from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
-from ._dose import acknowledgements
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -49,27 +49,7 @@ from ._numbers import (
 )
 from ._parse import parse_date, parse_quantity
 from ._qc import WeightWindow
-from ._solid import (
-    POLICY,
-    Settings,
-    Sheet,
-    Weighing,
-    beyond_use_date,
-    bud_start,
-    check_daily_and_qc,
-    check_dose_and_count,
-    dose_deviation,
-    guard_dose,
-    material_needed,
-    planner,
-    qc_sample,
-    resolve_basis,
-    resolve_settings,
-    size_batch,
-    tablets_to_crush,
-    warn_lactose,
-    warn_no_expiry,
-)
+from ._solid import POLICY, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._troche_data import TrocheBase, mold_spec, troche_base
@@ -455,9 +435,7 @@ class TrocheOrder:
     diluent: TrocheDiluent | None = None
     dose_basis: str | None = None
     route: Route | None = None
-    overage: Quantity | None = qfield(
-        Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None
-    )
+    overage: Quantity | None = solid.overage_field()
     balance: Balance | None = None
     compounded_on: dt.date | None = None
     storage: Storage | None = None
@@ -470,22 +448,14 @@ class TrocheOrder:
         percent_field("weight_window", ZERO, Decimal(20), low_included=False),
         default=None,
     )
-    max_stage_mass: Quantity | None = qfield(
-        Dimension.MASS, mass_field("max_stage_mass"), default=None
-    )
-    rounding_tolerance: Quantity | None = qfield(
-        Dimension.FRACTION,
-        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
-        default=None,
-    )
-    tablet_margin: Quantity | None = qfield(
-        Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
-    )
-    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
-    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
+    max_stage_mass: Quantity | None = solid.max_stage_field()
+    rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
+    tablet_margin: Quantity | None = solid.tablet_margin_field()
+    acknowledge: tuple[str, ...] = solid.acknowledge_field()
+    reference: str | None = solid.reference_field()
 
     def __attrs_post_init__(self) -> None:
-        check_dose_and_count(
+        solid.check_dose_and_count(
             self.dose, self.count, count_expected="the number of units", units="units"
         )
         for field, value, cls, expected in (
@@ -516,7 +486,7 @@ class TrocheOrder:
             raise InputError.about("diluent", self.diluent, "is not a TrocheDiluent", "one")
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
-        check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="units")
+        solid.check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="units")
 
 
 @attrs.frozen(kw_only=True)
@@ -654,16 +624,18 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     when the batch cannot be made as asked (no base left, an expired component, ...).
     """
     rec = Recorder()
-    basis = resolve_basis(order, rec)
+    basis = solid.resolve_basis(order, rec)
     route = _resolve_route(order, rec)
-    guard_dose(order, basis, rec)
-    settings = resolve_settings(order, rec, lambda: POLICY["overage.troches"])
+    solid.guard_dose(order, basis, rec)
+    settings = solid.resolve_settings(order, rec, lambda: POLICY["overage.troches"])
     blank = _calibrated_blank(order, rec)
-    batch, n_batch = size_batch(rec, order.count, settings.overage, units="units", unit=Unit.ONE)
+    batch, n_batch = solid.size_batch(
+        rec, order.count, settings.overage, units="units", unit=Unit.ONE
+    )
     p = order.source.material_for(order.dose.m_as(Unit.MG), basis, rec)
     parts = _displacement(order, p, blank, rec)
     melt = _plan_melt(order, settings, batch, parts, rec)
-    tablets = tablets_to_crush(order, melt.plan, rec)
+    tablets = solid.tablets_to_crush(order, melt.plan, rec)
     sheet = _compound(order, settings.balance, parts, melt, tablets)
     qc = _weight_check(order, sheet, melt.w, n_batch, rec)
     ingredients, allergens = _ingredients(order, parts, melt, rec)
@@ -681,7 +653,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
         route=route,
         dose=order.dose,
         dose_planned=melt.dose_planned,
-        dose_deviation=dose_deviation(melt.dose_planned, order.dose.m_as(Unit.MG)),
+        dose_deviation=solid.dose_deviation(melt.dose_planned, order.dose.m_as(Unit.MG)),
         count=order.count,
         batch_count=n_batch,
         mix_for=melt.mix_for,
@@ -948,36 +920,34 @@ def _plan_melt(
         blank - parts.displaced_fixed + sum((pt.per_unit for pt in parts.fixed_parts), ZERO)
     )
     ratio = CONTEXT.divide(unit_without_diluent, p)
-    exact_need = material_needed(rec, batch, p)
+    exact_need = solid.material_needed(rec, batch, p)
     units_min, limiting = _least_units(parts, n_batch, m)
     need = max(units_min * p, CONTEXT.divide(max(d / (2 * tol), 2 * m), ratio))
-    plan_for = planner(
+    plan_for = solid.planner(
         settings,
         ratio=ratio,
         material_name=order.source.material_name,
         diluent_name=_diluent_name(order),
     )
-    for _attempt in range(8):
+
+    def attempt(need: Decimal) -> tuple[Decimal, _Trial | None]:
         trial = _try_plan(order, parts, plan_for(need, Recorder()), d)
         if trial.base_w < m:
-            need = CONTEXT.divide(need * m, trial.n_eff * trial.b) * Decimal("1.02")
-            continue
+            return CONTEXT.divide(need * m, trial.n_eff * trial.b) * Decimal("1.02"), None
         if abs(CONTEXT.divide(trial.v_exact, trial.v_actual) - ONE) > tol:
-            need *= 2
-            continue
-        break
-    else:  # pragma: no cover - the loop converges for every balance the validators accept
-        raise FormulationError("no weighing plan converged", field="balance", code="no-plan")
-    if need > exact_need:
-        rec.step(
-            "material-enlarged",
-            "material enlarged so every ingredient weighs at least the minimum and rounding moves "
-            "the dose by at most the tolerance (the surplus is discarded)",
-            "C' >= max(C, n_min x p, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
-            Quantity(need, Unit.MG),
-            C=Quantity(exact_need, Unit.MG),
-            tolerance=settings.tolerance,
-        )
+            return need * 2, None
+        return need, trial
+
+    need, trial = solid.converge(need, attempt)
+    solid.material_enlarged(
+        rec,
+        need,
+        exact_need,
+        settings.tolerance,
+        why="material enlarged so every ingredient weighs at least the minimum and rounding "
+        "moves the dose by at most the tolerance (the surplus is discarded)",
+        formula="C' >= max(C, n_min x p, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
+    )
     if limiting is not None:
         i, a = limiting
         rec.warn(
@@ -1234,7 +1204,7 @@ def _weight_check(
     order: TrocheOrder, sheet: Sheet, w: Decimal, n_batch: int, rec: Recorder
 ) -> WeightWindow:
     """The weight window each unit of the QC sample must meet."""
-    qc_n = qc_sample(order, rec, units="units")
+    qc_n = solid.qc_sample(order, rec, units="units")
     policy = POLICY["weight_window.troches"]
     span = order.weight_window or policy.value
     if order.weight_window is None:
@@ -1269,17 +1239,11 @@ def _ingredients(
     source, plan, active, p = order.source, melt.plan, parts.active, parts.p
     ingredients: list[TrocheIngredient] = [
         TrocheIngredient(
-            role="active",
-            name=source.material_name,
-            lot=source.lot,
-            expiry=source.expiry,
-            weighed=plan.first_take,
-            in_batch=plan.material,
+            **solid.active_line(source, plan),
             per_unit=Quantity(p, Unit.MG),
             density_factor=active.factor,
             displacement=active.described,
             base_displaced=Quantity(CONTEXT.divide(p, active.factor), Unit.MG),
-            allergens=source.allergens,
         )
     ]
     if melt.diluent is not None:
@@ -1319,7 +1283,7 @@ def _ingredients(
         )
     )
     allergens = tuple(sorted({a for ing in ingredients for a in ing.allergens}))
-    warn_lactose(allergens, ingredients, rec)
+    solid.warn_lactose(allergens, ingredients, rec)
     return tuple(ingredients), allergens
 
 
@@ -1394,7 +1358,7 @@ def _beyond_use_date(
     """The BUD of the derived class, limited by every dated component."""
     category = _bud_class(order, ingredients, rec)
     room = category is BudCategory.NONAQUEOUS_SOLID
-    start = bud_start(
+    start = solid.bud_start(
         order,
         today,
         rec,
@@ -1425,8 +1389,8 @@ def _beyond_use_date(
     for role, name, lot, expiry in dated:
         components.append(Component(role=role, name=name, lot=lot, expiry=expiry))
         if expiry is None:
-            warn_no_expiry(rec, f"The expiry of {name}", f"{role}.expiry")
-    return beyond_use_date(order, start, category, components, rec)
+            solid.warn_no_expiry(rec, f"The expiry of {name}", f"{role}.expiry")
+    return solid.beyond_use_date(order, start, category, components, rec)
 
 
 # --- the compact text form of ingredients (command line, order files) ------------------------
