@@ -699,13 +699,16 @@ def _fill_to_weight(
 
 
 def _warn_fill(lot: FillerLot, w: Decimal, balance: Balance, rec: Recorder) -> None:
-    if w < balance.m:
-        rec.warn(
-            "capsule-weight-below-minimum",
-            f"The fill weight {significant(w)} mg is below the balance minimum of {plain(balance.m)} mg, so "
-            "single capsules cannot be weight-checked on it; use a larger size or a finer balance.",
-            "size",
-        )
+    solid.warn_unweighable(
+        rec,
+        w,
+        balance,
+        code="capsule-weight-below-minimum",
+        weight="fill weight",
+        units="capsules",
+        advice="use a larger size or a finer balance",
+        field="size",
+    )
     spec = lot.spec
     if spec.slow_release:
         rec.warn(
@@ -923,21 +926,19 @@ def _weight_check(
 ) -> tuple[WeightWindow, WeightWindow]:
     """The net and gross weight windows each capsule of the QC sample must meet."""
     qc_n = solid.qc_sample(order, rec, units="capsules")
-    window = WeightWindow.around(
-        Quantity(w, Unit.MG), percent=WINDOW_PERCENT, sample_size=min(qc_n, n_batch)
+    window = solid.weight_window(
+        rec,
+        w,
+        WINDOW_PERCENT,
+        min(qc_n, n_batch),
+        what="net fill weight window for each capsule",
+        formula="90 % x W to 110 % x W",
     )
     gross = WeightWindow(
         target=Quantity(w + shell_weight.m_as(Unit.MG), Unit.MG),
         low=window.low + shell_weight,
         high=window.high + shell_weight,
         sample_size=window.sample_size,
-    )
-    rec.step(
-        "weight-window",
-        "net fill weight window for each capsule",
-        "90 % x W to 110 % x W",
-        f"{significant(window.low.magnitude)}-{significant(window.high.magnitude)} mg",
-        W=Quantity(w, Unit.MG),
     )
     sheet.process.append(
         f"Weigh {window.sample_size} filled capsules one by one: each net weight must be "

@@ -31,7 +31,8 @@ from ._bud import (
 )
 from ._dose import acknowledgements, check_dose
 from ._errors import FormulationError, InputError
-from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain
+from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
+from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
@@ -519,6 +520,48 @@ def qc_sample(order: SolidOrder, rec: Recorder, *, units: str) -> int:
     if order.qc_sample is None:
         rec.default("qc_sample", str(qc_n), qc_sample_source(units))
     return qc_n
+
+
+def weight_window(
+    rec: Recorder,
+    w: Decimal,
+    percent: Decimal,
+    sample_size: int,
+    *,
+    what: str,
+    formula: str,
+) -> WeightWindow:
+    """The window around the theoretical weight ``w`` each unit of the QC sample must meet."""
+    window = WeightWindow.around(Quantity(w, Unit.MG), percent=percent, sample_size=sample_size)
+    rec.step(
+        "weight-window",
+        what,
+        formula,
+        f"{significant(window.low.magnitude)}-{significant(window.high.magnitude)} mg",
+        W=Quantity(w, Unit.MG),
+    )
+    return window
+
+
+def warn_unweighable(
+    rec: Recorder,
+    w: Decimal,
+    balance: Balance,
+    *,
+    code: str,
+    weight: str,
+    units: str,
+    advice: str,
+    field: str,
+) -> None:
+    """Warn when single units weigh less than the balance minimum (no weight check)."""
+    if w < balance.m:
+        rec.warn(
+            code,
+            f"The {weight} {significant(w)} mg is below the balance minimum of "
+            f"{plain(balance.m)} mg, so single {units} cannot be weight-checked on it; {advice}.",
+            field,
+        )
 
 
 def warn_lactose(

@@ -1136,13 +1136,16 @@ def _shares(
             "dose by about that share x (1 - 1/DV). Measure their density factors with a trial batch.",
             "ingredients",
         )
-    if w < balance.m:
-        rec.warn(
-            "unit-weight-below-minimum",
-            f"The unit weight {significant(w)} mg is below the balance minimum of {plain(balance.m)} mg, "
-            "so single units cannot be weight-checked on it; use a finer balance.",
-            "mold.blank_weight",
-        )
+    solid.warn_unweighable(
+        rec,
+        w,
+        balance,
+        code="unit-weight-below-minimum",
+        weight="unit weight",
+        units="units",
+        advice="use a finer balance",
+        field="mold.blank_weight",
+    )
     return non_base_share, replaced_share
 
 
@@ -1209,17 +1212,15 @@ def _weight_check(
     span = order.weight_window or policy.value
     if order.weight_window is None:
         rec.default("weight_window", span, policy.source)
-    window = WeightWindow.around(
-        Quantity(w, Unit.MG), percent=span.m_as(Unit.PERCENT), sample_size=min(qc_n, n_batch)
+    window = solid.weight_window(
+        rec,
+        w,
+        span.m_as(Unit.PERCENT),
+        min(qc_n, n_batch),
+        what="weight window for each unit",
+        formula=f"W x (1 -/+ {plain(span.m_as(Unit.PERCENT))} %)",
     )
     low, high = significant(window.low.magnitude), significant(window.high.magnitude)
-    rec.step(
-        "weight-window",
-        "weight window for each unit",
-        f"W x (1 -/+ {plain(span.m_as(Unit.PERCENT))} %)",
-        f"{low}-{high} mg",
-        W=Quantity(w, Unit.MG),
-    )
     sheet.process.append(
         f"Weigh {window.sample_size} units one by one: each must be {low}-{high} mg (target "
         f"{significant(w)} mg); record the weights, mean, RSD and range. A mean off target means "
