@@ -1049,22 +1049,7 @@ def _trace_melt(
         ),
         B=Quantity(blank, Unit.MG),
     ).magnitude
-    rec.step(
-        "base-to-weigh",
-        f"base for the batch, rounded to the readability {balance.readability}",
-        "base = round_d(n_eff x B - sum(n_eff x m_i / DV_i))",
-        Quantity(trial.base_w, Unit.MG),
-        n_eff=Quantity(n_eff, Unit.ONE),
-        exact=Quantity(n_eff * b, Unit.MG),
-    )
-    for a, a_w in zip(parts.additives, trial.adds_w, strict=True):
-        rec.step(
-            "ingredient-to-weigh",
-            f"{a.name} for the batch, rounded to the readability",
-            "round_d(n_eff x m)",
-            Quantity(a_w, Unit.MG),
-            m=Quantity(a.per_unit, Unit.MG),
-        )
+    _trace_batch_amounts(balance, parts, trial, rec)
     dose = order.dose
     dose_planned = rec.step(
         "dose-planned",
@@ -1094,6 +1079,26 @@ def _trace_melt(
         non_base_share=non_base_share,
         replaced_share=replaced_share,
     )
+
+
+def _trace_batch_amounts(balance: Balance, parts: _Parts, trial: _Trial, rec: Recorder) -> None:
+    """Trace the base and every other ingredient to weigh for the batch."""
+    rec.step(
+        "base-to-weigh",
+        f"base for the batch, rounded to the readability {balance.readability}",
+        "base = round_d(n_eff x B - sum(n_eff x m_i / DV_i))",
+        Quantity(trial.base_w, Unit.MG),
+        n_eff=Quantity(trial.n_eff, Unit.ONE),
+        exact=Quantity(trial.n_eff * trial.b, Unit.MG),
+    )
+    for a, a_w in zip(parts.additives, trial.adds_w, strict=True):
+        rec.step(
+            "ingredient-to-weigh",
+            f"{a.name} for the batch, rounded to the readability",
+            "round_d(n_eff x m)",
+            Quantity(a_w, Unit.MG),
+            m=Quantity(a.per_unit, Unit.MG),
+        )
 
 
 def _diluent_part(
