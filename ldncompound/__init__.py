@@ -83,6 +83,7 @@ from ._parse import (
     percent,
     volume,
 )
+from ._plausible import ACKNOWLEDGEABLE
 from ._qc import WeightCheck, WeightWindow, check_weights
 from ._records import (
     RECORD_ACKNOWLEDGEABLE,
@@ -156,6 +157,7 @@ from ._weighing import (
 from ._worksheet import render_worksheet
 
 __all__ = [
+    "ACKNOWLEDGEABLE",
     "BATCH_RECORD_SCHEMA",
     "BUILTIN_DRUGS",
     "CAPSULES_ORDER_SCHEMA",

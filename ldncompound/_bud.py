@@ -16,6 +16,7 @@ import attrs
 
 from . import _clock
 from ._errors import FormulationError, InputError
+from ._plausible import COMPOUNDING_DATE_ALLOWANCE, implausible
 from ._sources import Component
 from ._trace import Recorder
 from ._units import Quantity, Unit
@@ -139,12 +140,25 @@ class BeyondUseDate:
 
 def compounding_date(given: dt.date | None, today: dt.date | None, rec: Recorder) -> dt.date:
     """The compounding date: the order's, else ``today`` (the caller's, else the calendar's),
-    echoed as a default with its source."""
-    if given is not None:
-        return given
+    echoed as a default with its source.
+
+    A date more than :data:`COMPOUNDING_DATE_ALLOWANCE` after today is refused unless the
+    order acknowledges ``compounded-on-future`` (a mistyped year or month, most often).
+    """
     day = today or _clock.today()
-    rec.default("compounded_on", day.isoformat(), "today's date (no compounding date given)")
-    return day
+    if given is None:
+        rec.default("compounded_on", day.isoformat(), "today's date (no compounding date given)")
+        return day
+    if given > day + COMPOUNDING_DATE_ALLOWANCE:
+        implausible(
+            rec,
+            "compounded-on-future",
+            "compounded_on",
+            given.isoformat(),
+            f"is more than {COMPOUNDING_DATE_ALLOWANCE.days} day after today ({day.isoformat()})",
+            "the day the preparation is compounded",
+        )
+    return given
 
 
 def _article(noun: str) -> str:
@@ -180,11 +194,14 @@ def assign_bud(
     rec: Recorder,
     day_count: DayCount = DayCount.COMPOUNDING_DAY_IS_DAY_1,
     study: StudyBud | None = None,
+    today: dt.date | None = None,
 ) -> BeyondUseDate:
     """The BUD for ``category`` from ``compounded_on``, capped by the components' expiries.
 
     Refuses a storage the category does not allow (a non-preserved aqueous preparation at
-    room temperature) and a component that has expired by the compounding day.
+    room temperature) and a component that has expired by the compounding day. A BUD before
+    ``today`` (the caller's, else the calendar's) is refused unless ``rec`` holds the
+    acknowledgement ``bud-already-past``: a compounding date typed a year or more back.
     """
     if storage not in category.storages:
         raise FormulationError.about(
@@ -252,6 +269,16 @@ def assign_bud(
             "BUD = min(category BUD, earliest expiry)",
             end.isoformat(),
             earliest=(earliest.expiry or end).isoformat(),
+        )
+    now = today or _clock.today()
+    if end < now:
+        implausible(
+            rec,
+            "bud-already-past",
+            "compounded_on",
+            compounded_on.isoformat(),
+            f"gives a beyond-use date of {end.isoformat()}, already past today ({now.isoformat()})",
+            "the day the preparation is compounded",
         )
     return BeyondUseDate(
         date=end,

@@ -50,9 +50,10 @@ from ._numbers import (
     round_to,
     significant,
 )
+from ._plausible import PACKED_DENSITY, implausible
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet, Weighing
-from ._sources import Component, Source, allergens_in
+from ._sources import Component, Source, allergens_in, check_density
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -433,7 +434,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the request cannot be compounded as asked (overfill, expired component, ...).
     """
-    rec = Recorder()
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
     basis = solid.resolve_basis(order, rec)
     method = _resolve_method(order, rec)
     solid.guard_dose(order, basis, rec)
@@ -530,11 +531,34 @@ def _drug_loss_allowance(order: CapsuleOrder, rec: Recorder) -> Decimal:
 
 
 def _resolve_filler(order: CapsuleOrder, rec: Recorder) -> FillerLot:
+    """The filler lot (default: microcrystalline cellulose), its measurements checked."""
     lot = order.filler
     if lot is None:
         lot = _default_filler()
         rec.default("filler", lot.filler, DEFAULT_FILLER_SOURCE)
+    _check_filler(lot, rec)
     return lot
+
+
+def _check_filler(lot: FillerLot, rec: Recorder) -> None:
+    """A measured filler density must be a powder's, and a pack stat must imply a packed
+    density in :data:`PACKED_DENSITY` (refused unless acknowledged)."""
+    if lot.density is not None:
+        check_density(rec, "filler.density", lot.density)
+    ps = lot.pack_stat
+    if ps is not None:
+        size = capsule_size(ps.size)
+        packed = CONTEXT.divide(ps.filler_per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
+        if not PACKED_DENSITY.holds(packed):
+            implausible(
+                rec,
+                "pack-stat-implausible",
+                "filler.pack_stat",
+                str(ps.filler_per_capsule),
+                f"in a size {size.code} capsule ({size.volume}) is a packed density of "
+                f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
+                "the measured mg of filler per capsule of that size",
+            )
 
 
 @attrs.frozen
@@ -1007,7 +1031,7 @@ def _beyond_use_date(
         )
     else:
         solid.warn_no_expiry(rec, "The shells' expiry", "shells.expiry")
-    return solid.beyond_use_date(order, start, BudCategory.NONAQUEOUS_SOLID, components, rec)
+    return solid.beyond_use_date(order, start, BudCategory.NONAQUEOUS_SOLID, components, rec, today)
 
 
 def _register() -> None:

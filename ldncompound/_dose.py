@@ -12,6 +12,7 @@ from decimal import Decimal
 from ._drug import Drug
 from ._errors import InputError
 from ._numbers import CONTEXT, plain
+from ._plausible import ACKNOWLEDGEABLE
 from ._trace import Recorder
 from ._units import Quantity, Unit
 
@@ -22,7 +23,8 @@ DOSE_GUARDS = ("dose-above-range", "dose-below-range", "daily-dose-above-range")
 
 
 def acknowledgements(_i: object, _a: object, value: object) -> None:
-    """attrs validator of an order's ``acknowledge``: dose-guard codes only.
+    """attrs validator of an order's ``acknowledge``: codes of :data:`ACKNOWLEDGEABLE` only
+    (the dose guards and the plausibility checks).
 
     A misspelt code would never match its guard, and text that lands here from a shifted CSV
     column would be kept without a word; both are refused.
@@ -36,12 +38,12 @@ def acknowledgements(_i: object, _a: object, value: object) -> None:
             code="not-a-list",
         )
     for code in value:  # type: ignore[attr-defined]
-        if code not in DOSE_GUARDS:
+        if code not in ACKNOWLEDGEABLE:
             raise InputError.about(
                 "acknowledge",
                 code,
                 "is not a check that can be acknowledged",
-                "one of " + ", ".join(DOSE_GUARDS),
+                "one of " + ", ".join(ACKNOWLEDGEABLE),
                 code="unknown-acknowledgement",
             )
 

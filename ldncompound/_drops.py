@@ -39,6 +39,7 @@ from ._liquid_batch import (
     setup,
 )
 from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
+from ._plausible import DROPS_PER_ML, check_window
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import qfield, text_field
@@ -312,7 +313,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     Raises :class:`InputError` for bad input (an uncalibrated dropper not accepted) and
     :class:`FormulationError` when a dose is not a whole number of drops (up to the cap).
     """
-    rec = Recorder()
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
     su = setup(order, rec)
     drug, basis = su.drug, su.basis
     dose = order.dose
@@ -328,13 +329,24 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
             "preparation (count drops into a measured volume) and recompute.",
             "calibration",
         )
-    elif cal.drops < FEW_CALIBRATION_DROPS:
-        rec.warn(
-            "calibration-few-drops",
-            f"The calibration counted only {cal.drops} drops; count at least {FEW_CALIBRATION_DROPS} drops "
-            "into the measuring device for a reliable figure.",
+    else:
+        check_window(
+            rec,
+            "dropper-implausible",
             "calibration.drops",
+            cal.per_ml,
+            DROPS_PER_ML,
+            shown=f"{cal.drops} drops in {cal.volume}",
+            what=f"an oral dropper (this is {significant(cal.per_ml, 4)} drops/mL)",
+            expected="the drops counted into a measured volume of the preparation",
         )
+        if cal.drops < FEW_CALIBRATION_DROPS:
+            rec.warn(
+                "calibration-few-drops",
+                f"The calibration counted only {cal.drops} drops; count at least {FEW_CALIBRATION_DROPS} drops "
+                "into the measuring device for a reliable figure.",
+                "calibration.drops",
+            )
     per_ml = rec.step(
         "drops-per-ml",
         f"drops per mL of this preparation from the dispensed dropper ({cal.dropper})",

@@ -17,7 +17,16 @@ from ._errors import InputError
 from ._numbers import CONTEXT, plain
 from ._units import Quantity, Unit
 
-__all__ = ["BUILTIN_DRUGS", "NALTREXONE", "DoseProfile", "Drug", "SaltForm"]
+__all__ = [
+    "BUILTIN_DRUGS",
+    "CERTIFICATES",
+    "NALTREXONE",
+    "Certificate",
+    "DoseProfile",
+    "Drug",
+    "SaltForm",
+    "certificate_of",
+]
 
 
 def _positive_decimal(_i: object, a: attrs.Attribute[Decimal], value: Decimal) -> None:
@@ -192,6 +201,46 @@ NALTREXONE = Drug(
 
 #: Drugs known by name in JSON documents (a built-in drug is written as its name).
 BUILTIN_DRUGS: dict[str, Drug] = {NALTREXONE.name: NALTREXONE}
+
+
+@attrs.frozen(kw_only=True)
+class Certificate:
+    """What a certificate of analysis and a marketed tablet of a drug plausibly show.
+
+    ``assay`` is the monograph's window in % on the anhydrous (or dried) basis;
+    ``tablet_strengths`` are the marketed tablet strengths in mg of the drug's default basis.
+    The plausibility checks (safety docs) refuse figures outside them unless acknowledged.
+    """
+
+    assay: tuple[Decimal, Decimal]
+    assay_source: str
+    tablet_strengths: tuple[Decimal, ...]
+    tablet_source: str
+
+
+#: Certificate data of the built-in drugs (a drug built by the caller has none: its checks
+#: are reported as not made).
+CERTIFICATES: dict[str, Certificate] = {
+    NALTREXONE.name: Certificate(
+        assay=(Decimal(98), Decimal(102)),
+        assay_source=(
+            "USP 28 monograph: 98.0-102.0 % of C20H23NO4·HCl on the anhydrous, solvent-free basis "
+            "(domain.md §1.1) [V]"
+        ),
+        tablet_strengths=(Decimal(25), Decimal(50), Decimal(100)),
+        tablet_source=(
+            "50 mg naltrexone HCl film-coated tablets (openFDA NDC records, REVIA label; domain.md "
+            "§1.5) [V]; 25 mg and 100 mg tablets were marketed in some markets (e.g. Depade) [U]"
+        ),
+    ),
+}
+
+
+def certificate_of(drug: Drug) -> Certificate | None:
+    """The certificate data of ``drug`` when it is a built-in drug, else ``None``."""
+    if BUILTIN_DRUGS.get(drug.name) != drug:
+        return None
+    return CERTIFICATES.get(drug.name)
 
 
 def forms_summary(drug: Drug) -> str:

@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from . import _clock
 from ._bud import Storage
 from ._directions import COUNTED, SPELLED, Amount, ReadDirections, read_directions
 from ._dose import acknowledgements, check_dose
@@ -42,6 +43,7 @@ from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._orders import order_kinds
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
+from ._plausible import without_dated_warnings
 from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import normalise_text
@@ -574,14 +576,16 @@ def _quantity(facts: PreparationFacts, order: LabelOrder) -> Quantity:
 
 
 @private_context
-def build_label(result: Any, order: LabelOrder) -> Label:
+def build_label(result: Any, order: LabelOrder, *, today: dt.date | None = None) -> Label:
     """The label for ``result`` (any preparation's result) with the caller's ``order``.
 
     The result is first computed again from its own order (:func:`check_recomputes`): a
-    result whose dose, BUD or any other figure was edited never reaches a label.
+    result whose dose, BUD or any other figure was edited never reaches a label. A result
+    whose beyond-use date is before ``today`` (the caller's, else the calendar's) is refused:
+    no label is printed for a preparation already past its BUD.
     """
     check_recomputes(result)
-    return _build_label(result, order)
+    return _build_label(result, order, today=today)
 
 
 #: how the lot is made when the caller gives none (echoed in the label's defaults)
@@ -690,8 +694,9 @@ def check_recomputes(result: Any) -> None:
             expected=err.expected,
             code=err.code,
         ) from None
-    fresh = _canonical(recomputed)
-    stored = _canonical(result)
+    # warnings of checks against today's date are not reproduced on the date compounded
+    fresh = without_dated_warnings(_canonical(recomputed))
+    stored = without_dated_warnings(_canonical(result))
     found = _first_difference(stored, fresh, "")
     if found is None:
         return
@@ -705,7 +710,9 @@ def check_recomputes(result: Any) -> None:
     )
 
 
-def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> Label:
+def _build_label(
+    result: Any, order: LabelOrder, *, planned: bool = False, today: dt.date | None = None
+) -> Label:
     schema = getattr(result, "schema", None)
     if not planned and schema == "ldncompound/titration/1":
         raise InputError.about(
@@ -720,6 +727,15 @@ def _build_label(result: Any, order: LabelOrder, *, planned: bool = False) -> La
             "result", schema, "is not a result the library can label", "a preparation result"
         )
     facts = adapter(result)
+    now = today or _clock.today()
+    if facts.bud < now:
+        raise InputError.about(
+            "bud",
+            facts.bud.isoformat(),
+            f"has already passed (today is {now.isoformat()}), so no label is printed",
+            "a preparation compounded again, within its beyond-use date",
+            code="bud-already-past",
+        )
     _guard(result, facts, order, planned=planned)
     strength = LabelAmount.of(facts.strength)
     defaults: tuple[DefaultUsed, ...] = ()

@@ -963,6 +963,7 @@ def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -
         rec=rec,
         day_count=day_count,
         study=order.study,
+        today=today,
     )
 
 

@@ -211,7 +211,7 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
     of the syringe, an expired component, room temperature for a non-preserved aqueous
     liquid, ...).
     """
-    rec = Recorder()
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
     su = setup(order, rec)
     drug, basis = su.drug, su.basis
     dose = order.dose

@@ -629,6 +629,7 @@ def beyond_use_date(
     category: BudCategory,
     components: Sequence[Component],
     rec: Recorder,
+    today: dt.date | None,
 ) -> BeyondUseDate:
     """Assign the BUD and check that it covers the days' supply (with doses per day)."""
     bud = assign_bud(
@@ -639,6 +640,7 @@ def beyond_use_date(
         rec=rec,
         day_count=start.day_count,
         study=order.study,
+        today=today,
     )
     if order.doses_per_day is not None:
         days_supply = int(

@@ -21,14 +21,24 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Literal
 
 import attrs
 
-from ._drug import NALTREXONE, Drug
+from ._drug import NALTREXONE, Drug, certificate_of
 from ._errors import InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, plain
+from ._plausible import (
+    HYDRATE_WATER_SOURCE,
+    HYDRATE_WATER_SPREAD,
+    POWDER_DENSITY,
+    TABLET_WEIGHT_RATIO,
+    WATER_FREE_WATER,
+    Window,
+    check_window,
+    implausible,
+)
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import density_field, mass_field, percent_field, qfield, text_field, text_items
@@ -69,6 +79,42 @@ def allergens_in(*names: str) -> tuple[str, ...]:
         if key in name.lower()
     }
     return tuple(sorted(found))
+
+
+def _crystal_water(drug: Drug, key: str) -> Decimal:
+    """The crystal water of form ``key`` in % of its mass (0 for a water-free form)."""
+    form = drug.form(key)
+    water_free = drug.anhydrous_of(key)
+    return CONTEXT.divide(form.molar_mass - water_free.molar_mass, form.molar_mass) * HUNDRED
+
+
+def _water_window(hydrate: bool, theory: Decimal) -> Window:
+    """The plausible water content (or loss on drying) of a form with ``theory`` % crystal
+    water: :data:`WATER_FREE_WATER`, or the crystal water +/- :data:`HYDRATE_WATER_SPREAD`."""
+    if not hydrate:
+        return WATER_FREE_WATER
+    q = Decimal("0.01")
+    return Window(
+        low=(theory * (ONE - HYDRATE_WATER_SPREAD)).quantize(q, rounding=ROUND_FLOOR),
+        high=(theory * (ONE + HYDRATE_WATER_SPREAD)).quantize(q, rounding=ROUND_CEILING),
+        unit=Unit.PERCENT,
+        source=HYDRATE_WATER_SOURCE,
+    )
+
+
+def check_density(rec: Recorder, field: str, density: Quantity) -> None:
+    """Refuse (or, acknowledged, warn about) a powder bulk density outside
+    :data:`POWDER_DENSITY`."""
+    check_window(
+        rec,
+        "density-implausible",
+        field,
+        density.m_as(Unit.G_PER_ML),
+        POWDER_DENSITY,
+        shown=str(density),
+        what="a powder's bulk density",
+        expected="the measured bulk density in g/mL (check mg/mL against g/mL)",
+    )
 
 
 def _convert(
@@ -266,24 +312,28 @@ class ApiLot:
                 "an as-is assay is taken as the content of the lot's own form; a dried or "
                 "anhydrous one as the content of the water-free form",
             )
-        pct = self.assay.m_as(Unit.PERCENT)
-        if self.assay_basis is not AssayBasis.AS_IS and not (
-            USP_ASSAY_RANGE[0] <= pct <= USP_ASSAY_RANGE[1]
-        ):
-            rec.warn(
-                "assay-outside-usp-range",
-                f"The assay {self.assay} is outside the USP range of 98.0-102.0 % on the "
-                "anhydrous basis; check the certificate.",
-                "api.assay",
-            )
         form = self.drug.form(self.form)
+        water_free = self.drug.anhydrous_of(self.form)
+        theory = _crystal_water(self.drug, self.form)
         given = (
             self.water_content if self.assay_basis is AssayBasis.ANHYDROUS else self.loss_on_drying
         )
+        water = _water_window(form.water > 0, theory)
         if given is not None:
-            water_free = self.drug.anhydrous_of(self.form)
-            theory = (
-                CONTEXT.divide(form.molar_mass - water_free.molar_mass, form.molar_mass) * HUNDRED
+            water_field = (
+                "api.water_content"
+                if self.assay_basis is AssayBasis.ANHYDROUS
+                else "api.loss_on_drying"
+            )
+            check_window(
+                rec,
+                "water-implausible",
+                water_field,
+                given.m_as(Unit.PERCENT),
+                water,
+                shown=str(given),
+                what=form.short_name,
+                expected="the total water from the certificate (check the decimal point)",
             )
             if abs(given.m_as(Unit.PERCENT) - theory) > 2:
                 rec.warn(
@@ -291,10 +341,51 @@ class ApiLot:
                     f"The water figure {given} differs from the {plain(theory.quantize(Decimal('0.01')))} % "
                     f"expected for {form.short_name} by more than 2 percentage points; check the "
                     "certificate and the declared form.",
-                    "api.water_content"
-                    if self.assay_basis is AssayBasis.ANHYDROUS
-                    else "api.loss_on_drying",
+                    water_field,
                 )
+        cert = certificate_of(self.drug)
+        if cert is None:
+            rec.warn(
+                "no-certificate-check",
+                f"{self.drug.name} has no certificate ranges, so the assay was not checked for "
+                "plausibility.",
+                "api.assay",
+            )
+        else:
+            low, high = cert.assay
+            if self.assay_basis is AssayBasis.AS_IS:
+                # the as-is content of the expressed form: the monograph's window on the
+                # water-free basis, less the form's plausible water, in the expressed form's mass
+                ratio = self.drug.factor(water_free.key, self.assay_form)
+                keep_low = ONE - water.high / HUNDRED
+                keep_high = ONE - water.low / HUNDRED
+                assay = Window(
+                    low=(low * ratio * keep_low).quantize(Decimal("0.1"), rounding=ROUND_FLOOR),
+                    high=(high * ratio * keep_high).quantize(
+                        Decimal("0.1"), rounding=ROUND_CEILING
+                    ),
+                    unit=Unit.PERCENT,
+                    source=f"{cert.assay_source}, less the form's water ({water.source}) [D]",
+                )
+                what = (
+                    f"an as-is assay of {form.short_name} expressed as "
+                    f"{self.drug.describe(self.assay_form)}"
+                )
+            else:
+                assay = Window(low=low, high=high, unit=Unit.PERCENT, source=cert.assay_source)
+                what = f"an assay on the {self.assay_basis.value} basis (USP monograph)"
+            check_window(
+                rec,
+                "assay-implausible",
+                "api.assay",
+                self.assay.m_as(Unit.PERCENT),
+                assay,
+                shown=str(self.assay),
+                what=what,
+                expected="the assay from the certificate (check the decimal point and the basis)",
+            )
+        if self.bulk_density is not None:
+            check_density(rec, "api.bulk_density", self.bulk_density)
         if self.lot is None:
             rec.warn(
                 "lot-missing",
@@ -428,6 +519,7 @@ class TabletSource:
             )
         if self.allergens_declared is None:
             rec.default("tablets.allergens", "lactose", TABLET_ALLERGEN_SOURCE)
+        self._check_plausible(rec)
         if self.tablets_weighed is None:
             rec.warn(
                 "tablet-weight-count-unknown",
@@ -446,6 +538,49 @@ class TabletSource:
                 "lot-missing",
                 "The tablet lot number is not given; the compounding record will be incomplete.",
                 "tablets.lot",
+            )
+
+    def _check_plausible(self, rec: Recorder) -> None:
+        """The labelled strength is a marketed one; the average weight is in the window of
+        marketed tablets of that strength; the powder density is a powder's."""
+        if self.powder_density is not None:
+            check_density(rec, "tablets.powder_density", self.powder_density)
+        cert = certificate_of(self.drug)
+        if cert is None:
+            rec.warn(
+                "no-certificate-check",
+                f"{self.drug.name} has no marketed-tablet data, so the tablet strength and "
+                "weight were not checked for plausibility.",
+                "tablets.strength",
+            )
+            return
+        strength = self.resolved_strength.m_as(Unit.MG)
+        default = self.drug.default_basis
+        as_default = CONTEXT.multiply(strength, self.drug.factor(self.resolved_basis, default))
+        if not any(abs(as_default - m) <= m / HUNDRED for m in cert.tablet_strengths):
+            marketed = ", ".join(f"{plain(m)} mg" for m in cert.tablet_strengths)
+            implausible(
+                rec,
+                "tablet-strength-unmarketed",
+                "tablets.strength",
+                str(self.resolved_strength),
+                f"is not the strength of a marketed {self.drug.name} tablet ({marketed} of "
+                f"{self.drug.describe(default)})",
+                "the strength on the tablets' label",
+            )
+        ratio = TABLET_WEIGHT_RATIO
+        low, high = ratio.low * strength, ratio.high * strength
+        weight = self.average_weight.m_as(Unit.MG)
+        if not low <= weight <= high:
+            implausible(
+                rec,
+                "tablet-weight-implausible",
+                "tablets.average_weight",
+                str(self.average_weight),
+                f"is outside the plausible {plain(low)}-{plain(high)} mg for a "
+                f"{self.resolved_strength} tablet ({plain(ratio.low)}-{plain(ratio.high)} times "
+                "its strength)",
+                "the measured average weight of one whole tablet (check the decimal point)",
             )
 
     def powder_per_drug(self) -> Decimal:

@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from . import _clock
 from ._capsules import CapsuleOrder, CapsuleResult, formulate_capsules
 from ._devices import DEVICES, MEASURABLE_FRACTION, DeviceKind, MeasuringDevice
 from ._dose import check_dose
@@ -30,6 +31,7 @@ from ._drops import MAX_DROPS, DropsOrder, DropsResult, formulate_drops
 from ._errors import FormulationError, InputError
 from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
 from ._numbers import CONTEXT, ONE, plain, private_context
+from ._plausible import implausible
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import check_doses_per_day, concentration_field, mass_field, qfield
@@ -493,7 +495,8 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
     (each with its own BUD, warnings and trace); liquid and drops kits are planned by the
     liquid and drops preparations when they are available.
     """
-    rec = Recorder()
+    kit = order.capsules or order.liquid or order.drops
+    rec = Recorder(acknowledged=frozenset(kit.template.acknowledge if kit is not None else ()))
     per_day = order.doses_per_day
     if per_day is None:
         per_day = ONE
@@ -517,6 +520,7 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         )
     plans = _step_plans(order)
     _check_step_doses(order, per_day, rec)
+    _check_start(order, today, rec)
     schedule = _schedule(plans, per_day)
     rec.step(
         "schedule",
@@ -572,6 +576,33 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
     )
+
+
+#: A kit may start at most this long after today: it is compounded ahead of its first day,
+#: but a start months away is most likely a mistyped month or year (library policy) [D][U].
+KIT_START_HORIZON = dt.timedelta(days=30)
+
+
+def _check_start(order: TitrationOrder, today: dt.date | None, rec: Recorder) -> None:
+    """Refuse a kit starting more than :data:`KIT_START_HORIZON` after today unless the kit's
+    template acknowledges ``compounded-on-future`` (``rec`` holds its acknowledgements)."""
+    now = today or _clock.today()
+    if order.start <= now + KIT_START_HORIZON:
+        return
+    implausible(
+        rec,
+        "compounded-on-future",
+        "start",
+        order.start.isoformat(),
+        f"is more than {KIT_START_HORIZON.days} days after today ({now.isoformat()})",
+        "the kit's first day",
+    )
+
+
+def _planned(today: dt.date | None, day: dt.date) -> dt.date:
+    """The day a kit's batch or fill is checked against: today, or the later day it is
+    planned for (a kit is compounded fill by fill, so its later fills are dated ahead)."""
+    return max(today or _clock.today(), day)
 
 
 def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) -> None:
@@ -684,7 +715,7 @@ def _capsule_kit(
             doses_per_day=None,
             acknowledge=tuple({*template.acknowledge}),
         )
-        result = formulate_capsules(batch_order, today=today)
+        result = formulate_capsules(batch_order, today=_planned(today, start))
         batches.append(result)
         if result.bud.date < last_use[strength]:
             rec.warn(
@@ -918,7 +949,7 @@ def _fills(
                 concentration=concentration,
                 compounded_on=start,
             )
-            result = formulate(fill_order, today=today)
+            result = formulate(fill_order, today=_planned(today, start))
             if result.bud.days >= length:
                 break
             length = result.bud.days

@@ -91,8 +91,13 @@ def _default(field: str, value: Value, source: str) -> DefaultUsed:
 
 @attrs.define
 class Recorder:
-    """Collects steps, warnings and defaults while a preparation is computed."""
+    """Collects steps, warnings and defaults while a preparation is computed.
 
+    ``acknowledged`` holds the codes the order acknowledges (its ``acknowledge``): a
+    plausibility check whose code is among them warns instead of refusing.
+    """
+
+    acknowledged: frozenset[str] = frozenset()
     steps: list[Step] = attrs.Factory(list)
     warnings: list[ResultWarning] = attrs.Factory(list)
     defaults: list[DefaultUsed] = attrs.Factory(list)

@@ -48,6 +48,7 @@ from ._numbers import (
     significant,
 )
 from ._parse import parse_date, parse_quantity
+from ._plausible import BASE_DENSITY, BLANK_WEIGHT, check_window, implausible
 from ._qc import WeightWindow
 from ._solid import POLICY, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in
@@ -605,11 +606,14 @@ def _factor(
             )
     low, high = USUAL_FACTORS
     if not (low <= factor <= high):
-        rec.warn(
+        implausible(
+            rec,
             "density-factor-unusual",
-            f"The density factor {significant(factor, 4)} of {name} is outside the usual "
-            f"{plain(low)}-{plain(high)}; check the trial weights or densities.",
             field,
+            significant(factor, 4),
+            f"as the density factor of {name} is outside the usual {plain(low)}-{plain(high)} "
+            "(domain.md §4.4)",
+            "a factor from a trial batch or the densities (check the weights and units)",
         )
     return factor, described, displacement.assumed
 
@@ -623,7 +627,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the batch cannot be made as asked (no base left, an expired component, ...).
     """
-    rec = Recorder()
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
     basis = solid.resolve_basis(order, rec)
     route = _resolve_route(order, rec)
     solid.guard_dose(order, basis, rec)
@@ -689,6 +693,44 @@ def _resolve_route(order: TrocheOrder, rec: Recorder) -> Route:
     return route
 
 
+def _check_mold(mold: MoldCalibration, base: BaseLot, rec: Recorder) -> None:
+    """The blank weight is a troche's or RDT's, the base density a molded base's (given, or
+    implied by the blank weight in the cavity volume): refused unless acknowledged."""
+    check_window(
+        rec,
+        "blank-weight-implausible",
+        "mold.blank_weight",
+        mold.blank_weight.m_as(Unit.MG),
+        BLANK_WEIGHT,
+        shown=str(mold.blank_weight),
+        what="one blank troche or RDT",
+        expected="the average weight of one perfect blank of this base in this mold",
+    )
+    implied = mold.base_density
+    if implied is not None and not BASE_DENSITY.holds(implied.m_as(Unit.G_PER_ML)):
+        implausible(
+            rec,
+            "blank-weight-implausible",
+            "mold.cavity_volume",
+            str(mold.cavity_volume),
+            f"with a {mold.blank_weight} blank implies a base density of "
+            f"{significant(implied.magnitude, 3)} g/mL, outside the plausible "
+            f"{BASE_DENSITY.describe()} of a molded base",
+            "the cavity volume and blank weight of this mold (check the units)",
+        )
+    if base.density is not None:
+        check_window(
+            rec,
+            "density-implausible",
+            "base.density",
+            base.density.m_as(Unit.G_PER_ML),
+            BASE_DENSITY,
+            shown=str(base.density),
+            what="a troche or RDT base",
+            expected="the base's true density in g/mL",
+        )
+
+
 def _calibrated_blank(order: TrocheOrder, rec: Recorder) -> Decimal:
     """The mold calibration ``B``, with warnings about how it was made."""
     mold = order.mold
@@ -722,6 +764,7 @@ def _calibrated_blank(order: TrocheOrder, rec: Recorder) -> Decimal:
             f"{base.lot}; calibrate the mold with this lot.",
             "mold.base_lot",
         )
+    _check_mold(mold, base, rec)
     blank = mold.blank_weight.m_as(Unit.MG)
     rec.step(
         "blank-weight",
@@ -1396,7 +1439,7 @@ def _beyond_use_date(
         components.append(Component(role=role, name=name, lot=lot, expiry=expiry))
         if expiry is None:
             solid.warn_no_expiry(rec, f"The expiry of {name}", f"{role}.expiry")
-    return solid.beyond_use_date(order, start, category, components, rec)
+    return solid.beyond_use_date(order, start, category, components, rec, today)
 
 
 # --- the compact text form of ingredients (command line, order files) ------------------------

@@ -61,6 +61,7 @@ CLASSES: dict[str, str] = {
     "control-characters": "control characters and terminal escapes in free text",
     "malformed": "malformed JSON and CSV",
     "shifted": "shifted columns and values moved to the wrong field",
+    "implausible": "a figure that scales the drug typed into an implausible range, or a date",
 }
 
 
@@ -241,6 +242,91 @@ each(
     Accepted(warnings=("dose-below-range",), dose="50 mcg"),
     also=(("acknowledge", ["dose-below-range"]),),
     cli=Accepted(warnings=("dose-below-range",), dose="50 mcg"),
+)
+
+# --- a figure that scales the drug, typed into an implausible range (issue 11 §1) ---------------
+# Refused where the figure is used, so the field is the library's name of it (as for the other
+# refusals made while computing, e.g. an expired component), and on the command line its option.
+
+
+def implausible(
+    preparation: str, path: str, value: Any, code: str, field: str, option: str
+) -> None:
+    each(
+        "implausible",
+        preparation,
+        path,
+        value,
+        Refused(InputError, code, field),
+        cli=Refused(InputError, code, option),
+    )
+
+
+implausible(
+    "capsules",
+    "source.average_weight",
+    "2014 mg",
+    "tablet-weight-implausible",
+    "tablets.average_weight",
+    "--tablet-weight",
+)
+implausible(
+    "troches",
+    "source.average_weight",
+    "20.14 mg",
+    "out-of-range",  # lighter than its 50 mg of drug: refused as it always was
+    "source.average_weight",
+    "--tablet-weight",
+)
+implausible("liquid", "source.assay", "9.95 %", "assay-implausible", "api.assay", "--assay")
+implausible("drops", "source.assay", "90 %", "assay-implausible", "api.assay", "--assay")
+implausible(
+    "capsules",
+    "source.powder_density",
+    "0.08 g/mL",  # above the 0.05 g/mL floor, below any powder (documents cap 1000 mg/mL)
+    "density-implausible",
+    "tablets.powder_density",
+    "--source-density",
+)
+implausible(
+    "drops",
+    "calibration.drops",
+    200,
+    "dropper-implausible",
+    "calibration.drops",
+    "--calibration-drops",
+)
+implausible(
+    "troches",
+    "mold.blank_weight",
+    "12 g",
+    "blank-weight-implausible",
+    "mold.blank_weight",
+    "--blank-weight",
+)
+implausible(
+    "capsules",
+    "compounded_on",
+    "2062-11-21",
+    "compounded-on-future",
+    "compounded_on",
+    "--compounded-on",
+)
+implausible(
+    "liquid",
+    "compounded_on",
+    "2025-11-21",
+    "bud-already-past",
+    "compounded_on",
+    "--compounded-on",
+)
+each(
+    "implausible",
+    "capsules",
+    "source.average_weight",
+    "2014 mg",
+    Accepted(warnings=("tablet-weight-implausible",), dose="4.5 mg"),
+    also=(("acknowledge", ["tablet-weight-implausible"]),),
 )
 
 # --- wrong units and dimensions -------------------------------------------------------------------
@@ -773,7 +859,7 @@ each(  # the BUD would fall after 9999-12-31, the end of the calendar
     "compounded_on",
     "9999-12-31",
     Refused(InputError, "date-out-of-range", "compounded_on"),
-    also=(("source.expiry", "9999-12-31"),),
+    also=(("source.expiry", "9999-12-31"), ("acknowledge", ["compounded-on-future"])),
 )
 each(
     "enormous",
@@ -1086,6 +1172,25 @@ for input_class, data, code, field in (
             ("label", "{dir}/edited.json", *_LABEL[2:], "--patient", "Jane Doe"),
             (("edited.json", data),),
         ),
+        Refused(InputError, code, field),
+    )
+
+#: ``ldncompound label ... --format pdf`` (docs/printing.md): the page, the fonts, the barcode
+_PDF_LABEL = (*_LABEL, "--format", "pdf", "--output", "{dir}/label.pdf")
+for input_class, extra, code, field in (
+    ("malformed", ("--patient", "Jane Doe", "--page", "4x2"), "bad-page", "--page"),
+    ("malformed", ("--patient", "Jane Doe", "--page", "4,5x2in"), "bad-page", "--page"),
+    ("enormous", ("--patient", "Jane Doe", "--page", "1000x50mm"), "out-of-range", "--page"),
+    ("zero", ("--patient", "Jane Doe", "--page", "0x0mm"), "out-of-range", "--page"),
+    ("overlong", ("--patient", "Jane" + "e" * 190), "word-too-wide", "--patient"),
+    ("garbage", ("--patient", "Jane Doe", "--rx", "RX-1|7"), "not-barcodable", "--rx"),
+    ("unicode-digit", ("--patient", "Jane Doe", "--rx", "RX-١٢"), "not-printable", "--rx"),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command((*_PDF_LABEL, *extra)),
         Refused(InputError, code, field),
     )
 

@@ -47,14 +47,27 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 FROZEN_TODAY = dt.date(2026, 11, 21)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _frozen_clock() -> Iterator[None]:
+def _freeze() -> Callable[[], dt.date]:
     from ldncompound import _clock  # noqa: PLC0415
 
     saved = _clock.today
     _clock.today = lambda: FROZEN_TODAY
+    return saved
+
+
+#: frozen from the moment the suite is configured, before any test module is imported: a
+#: module that computes results at import time must not see the calendar either (a result
+#: compounded on FROZEN_TODAY has a BUD that a later real day has passed, which is refused)
+_REAL_TODAY = _freeze()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _frozen_clock() -> Iterator[None]:
+    from ldncompound import _clock  # noqa: PLC0415
+
+    _freeze()
     yield
-    _clock.today = saved
+    _clock.today = _REAL_TODAY
 
 
 #: (formulate function, order, today) already validated: equal inputs give equal results.

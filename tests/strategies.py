@@ -76,7 +76,7 @@ api_lots = st.one_of(
             expiry=dt.date(2030, 1, 1),
             lot="A2",
         ),
-        decimals("97", "101", 1),
+        decimals("98", "102", 1),  # the USP window on the anhydrous basis (else refused)
         decimals("7.5", "9.5", 2),
     ),
 )
@@ -88,7 +88,7 @@ tablet_sources = st.builds(
         lot="T1",
         tablets_weighed=20,
     ),
-    decimals("150", "400", 1),
+    decimals("175", "400", 1),  # 3.5-8 x the 50 mg strength (else refused)
 )
 
 sources = st.one_of(api_lots, tablet_sources)

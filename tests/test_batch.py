@@ -197,7 +197,7 @@ def test_an_internal_failure_is_that_record_s_error(monkeypatch):
 
 
 def test_formulation_errors_are_records_too():
-    records = run(line(capsules(compounded_on="2031-06-01")))
+    records = run(line(capsules(compounded_on="2031-06-01", acknowledge=["compounded-on-future"])))
     assert records[0].error.code == "component-expired"
 
 

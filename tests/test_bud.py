@@ -31,6 +31,7 @@ def bud(
         rec=rec,
         day_count=day_count,
         study=study,
+        today=D,  # the BUD arithmetic on the compounding day (a past BUD: test_plausible.py)
     ), rec
 
 

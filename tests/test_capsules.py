@@ -583,7 +583,8 @@ def test_bud_shorter_than_supply_and_expired_source():
         lc.formulate_capsules(
             lc.CapsuleOrder(
                 dose=lc.mass("1.5 mg"), count=30, source=tabs, compounded_on=dt.date(2027, 2, 1)
-            )
+            ),
+            today=dt.date(2027, 2, 1),  # compounded that day (a date ahead of today is refused)
         )
     assert info.value.code == "component-expired"
 
@@ -822,7 +823,13 @@ def test_a_drug_that_overfills_every_size_is_refused():
     heavy = lc.TabletSource(average_weight=lc.mass("10 g"), expiry=EXP, lot="T")
     with pytest.raises(lc.FormulationError) as info:
         lc.formulate_capsules(
-            lc.CapsuleOrder(dose=mg(5), count=30, source=heavy, compounded_on=DAY)
+            lc.CapsuleOrder(
+                dose=mg(5),
+                count=30,
+                source=heavy,
+                compounded_on=DAY,
+                acknowledge=("tablet-weight-implausible",),  # 10 g tablets: refused unless so
+            )
         )
     assert (info.value.code, info.value.field) == ("overfill", "size")
 
@@ -839,6 +846,7 @@ def test_a_fixed_fill_weight_below_the_drug_material_is_refused():
                 fill_weight=mg(50),
                 size="1",
                 compounded_on=DAY,
+                acknowledge=("tablet-weight-implausible",),
             )
         )
     assert info.value.field == "fill_weight"

@@ -187,7 +187,7 @@ def test_water_with_as_is_assay_refused_naming_the_option():
 
 
 def test_formulation_error_exits_1():
-    res = run(*BASE[:-2], "--compounded-on", "2027-07-01")
+    res = run(*BASE[:-2], "--compounded-on", "2027-07-01", "--acknowledge", "compounded-on-future")
     assert res.exit_code == 1
     assert "--expiry: '2027-06-30' is before the compounding date" in res.output
     assert "Traceback" not in res.output

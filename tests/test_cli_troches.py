@@ -238,7 +238,10 @@ def test_option_combinations_refused(args, fragment):
             "--ingredient: '2026-01-01' is before",
         ),
         (["--ingredient", "flavour:1 mg"], "--ingredient: '1 mg' of flavour per unit needs"),
-        (["--compounded-on", "2027-07-01"], "--expiry: '2027-06-30' is before"),
+        (
+            ["--compounded-on", "2027-07-01", "--acknowledge", "compounded-on-future"],
+            "--expiry: '2027-06-30' is before",
+        ),
     ],
 )
 def test_formulation_errors_exit_1(extra, fragment):

@@ -294,7 +294,7 @@ calibrations = st.builds(
     lambda n, v: lc.DropperCalibration(drops=n, volume=Quantity(v, Unit.ML), dropper="d"),
     st.integers(min_value=20, max_value=80),
     decimals("1", "4", 1),
-).filter(lambda c: 5 <= c.per_ml <= 100)
+).filter(lambda c: 10 <= c.per_ml <= 60)  # the plausible window (else refused)
 
 drops_orders = st.builds(
     lambda source, dose, conc, cal, days, tolerance: lc.DropsOrder(

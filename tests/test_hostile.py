@@ -123,12 +123,18 @@ def test_read_limited_returns_a_file_at_the_limit(monkeypatch):
 
 def test_a_bud_past_the_end_of_the_calendar_is_refused():
     source = orders.tablets(expiry=dt.date.max)
+    # years ahead of today: refused unless acknowledged (tests/test_plausible.py)
+    ahead = ("compounded-on-future",)
     with pytest.raises(lc.InputError, match="end of the calendar") as err:
-        lc.formulate_capsules(orders.capsules(source=source, compounded_on=dt.date(9999, 12, 1)))
+        lc.formulate_capsules(
+            orders.capsules(source=source, compounded_on=dt.date(9999, 12, 1), acknowledge=ahead)
+        )
     assert (err.value.code, err.value.field) == ("date-out-of-range", "compounded_on")
     # the last day whose BUD (180 days, day 1 = compounding day) is still a date
     last = dt.date.max - dt.timedelta(days=179)
-    result = lc.formulate_capsules(orders.capsules(source=source, compounded_on=last))
+    result = lc.formulate_capsules(
+        orders.capsules(source=source, compounded_on=last, acknowledge=ahead)
+    )
     assert result.bud.date == dt.date.max
 
 

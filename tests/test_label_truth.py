@@ -53,7 +53,10 @@ def kit(form: lc.KitForm = lc.KitForm.CAPSULES) -> lc.TitrationResult:
             template=orders.capsules(dose=lc.mass("0.5 mg"), source=orders.api())
         )
     else:
-        args["liquid"] = lc.LiquidKit(template=orders.liquid())
+        # 1 mg/mL: 0.5, 1 and 2 mL are marks at a measurable share (orders.liquid() is
+        # 2.5 mg/mL, which puts 0.5 mg at 0.2 mL)
+        one = lc.Quantity(Decimal(1), lc.Unit.MG_PER_ML)
+        args["liquid"] = lc.LiquidKit(template=orders.liquid(concentration=one))
     return lc.plan_titration(lc.TitrationOrder(**args))
 
 

@@ -74,7 +74,8 @@ def test_default_today_is_used_only_when_the_order_says_default():
     result = lc.run_order(capsules(compounded_on="default"), today=dt.date(2026, 1, 2))
     assert result.bud.compounded_on == dt.date(2026, 1, 2)
     assert "compounded_on" in {d.field for d in result.defaults}
-    result = lc.run_order(capsules(), today=dt.date(2026, 1, 2))
+    # the order's own date, one day after today: within the allowance (later is refused)
+    result = lc.run_order(capsules(), today=dt.date(2026, 11, 20))
     assert result.bud.compounded_on == dt.date(2026, 11, 21)
 
 

@@ -54,3 +54,28 @@ def test_troche_record_verifies_and_names_an_altered_amount():
     assert [d.field for d in lc.verify_record(again).differences] == [
         f"table_values[{key}].value (default.overage)"
     ]
+
+
+def test_the_master_record_states_per_unit_amounts_for_people():
+    """Found by tests/test_rendered_numbers.py: 0.1 mg troches from the dihydrate (assay on
+    the anhydrous basis, 8.09 % water) listed '0.1089110000001089110000001089 mg per troche'
+    in the master formulation record; amounts a person reads have six significant figures."""
+    import re  # noqa: PLC0415
+
+    import orders  # noqa: PLC0415
+
+    api = orders.api(
+        form="hcl-dihydrate",
+        assay=lc.percent("99.9 %"),
+        assay_basis=lc.AssayBasis.ANHYDROUS,
+        water_content=lc.percent("8.09 %"),
+    )
+    result = lc.formulate_troches(
+        orders.troches(
+            dose=lc.mass("0.1 mg"), count=10, source=api, acknowledge=("dose-below-range",)
+        )
+    )
+    record = lc.make_record(result, record_id="R1", compounded_by="A")
+    active = next(i for i in record.master.ingredients if i.startswith("active:"))
+    assert "(0.108911 mg per troche" in active
+    assert not re.search(r"\d{8,}", active)

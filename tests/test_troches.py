@@ -410,6 +410,7 @@ def test_unusual_factors_and_mismatched_trials_are_warned_about():
                     name="zinc oxide", amount=mg(10), displacement=lc.Displacement.of(Decimal(6))
                 ),
             ),
+            acknowledge=("density-factor-unusual",),  # refused unless acknowledged
         )
     )
     assert "trial-blanks-differ" in codes(r)  # 1300 mg trial blanks vs the 1200 mg calibration
@@ -472,6 +473,7 @@ def test_no_base_left_is_refused():
             simple(
                 mold=lc.MoldCalibration(blank_weight=mg(100), blanks_weighed=10),
                 ingredients=(lc.Additive(name="stevia", amount=mg(100)),),
+                acknowledge=("blank-weight-implausible",),  # a 100 mg blank is refused unless so
             )
         )
     assert info.value.code == "no-base-left"

@@ -152,6 +152,7 @@ FLAGS: dict[str, str] = {
     "reference": "--reference",
     "compounded_on": "--compounded-on",
     "start": "--start",
+    "page": "--page",
 }
 
 
@@ -222,6 +223,78 @@ FORMAT = click.option(
     show_default=True,
     help="text worksheet or the documented JSON result",
 )
+PRINT_OPTIONS = (
+    click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "pdf"]),
+        default="text",
+        show_default=True,
+        help="text worksheet, the documented JSON result, or the worksheet as a PDF (--output)",
+    ),
+    click.option(
+        "--output",
+        help="file to write the PDF to (required with --format pdf; - for standard output)",
+    ),
+    click.option(
+        "--paper",
+        type=click.Choice(["a4", "letter"]),
+        default="a4",
+        show_default=True,
+        help="paper size of the PDF worksheet or record",
+    ),
+)
+
+
+def write_pdf(path: str, data: bytes) -> None:
+    """Write a finished PDF (nothing is written when the PDF was refused)."""
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        with open(path, "wb") as out:  # noqa: PTH123 - click gives a str path
+            out.write(data)
+    except (OSError, ValueError) as err:  # a missing folder, a directory, a NUL in the name
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise lc.InputError.about(
+            "--output",
+            path,
+            f"cannot be written ({reason})",
+            "a file name in a folder that can be written to",
+            code="cannot-write",
+        ) from None
+
+
+def pdf_output(o: dict[str, Any]) -> str | None:
+    """The --output file of a PDF; refused when missing, and for the text and JSON formats."""
+    if o["fmt"] != "pdf":
+        if o["output"] is not None:
+            raise lc.InputError(
+                "--output is for --format pdf; text and JSON go to standard output.",
+                field="--output",
+                code="output-needs-pdf",
+            )
+        return None
+    if o["output"] is None:
+        raise lc.InputError(
+            "--output is required with --format pdf: the file to write the PDF to (- for "
+            "standard output).",
+            field="--output",
+            code="missing",
+        )
+    return str(o["output"])
+
+
+def emit_sheet(document: Any, o: dict[str, Any], *, barcode: str | None) -> None:
+    """Print ``document``'s worksheet as text, JSON or (--format pdf) a PDF with a barcode."""
+    output = pdf_output(o)
+    if output is None:
+        _emit(document, o["fmt"])
+        return
+    from ._pdf import worksheet_pdf  # noqa: PLC0415 - the PDF libraries load only to print
+
+    write_pdf(output, worksheet_pdf(document, paper=o["paper"], record_id=barcode))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -503,7 +576,7 @@ BALANCE_OPTIONS = (
     multiple=True,
     help="acknowledge a blocked check by its code, e.g. dose-above-range",
 )
-@FORMAT
+@_apply(PRINT_OPTIONS)
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""
@@ -512,7 +585,8 @@ def capsules(**o: Any) -> None:
         dose=lc.mass(o["dose"], field="--dose"),
         count=lc.parse_count(o["count"], field="--count", maximum=10_000),
     )
-    _emit(lc.formulate_capsules(order), o["fmt"])
+    result = lc.formulate_capsules(order)
+    emit_sheet(result, o, barcode=result.order.reference)
 
 
 def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.CapsuleOrder:
@@ -815,7 +889,7 @@ SYRINGES = [d.key or "" for d in lc.DEVICES if d.kind is lc.DeviceKind.ORAL_SYRI
 )
 @click.option("--syringe-capacity", help='your oral syringe\'s capacity, e.g. "5 mL"')
 @click.option("--syringe-graduation", help='your oral syringe\'s graduation, e.g. "0.1 mL"')
-@FORMAT
+@_apply(PRINT_OPTIONS)
 @library_errors
 def liquid(**o: Any) -> None:
     """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
@@ -845,7 +919,8 @@ def liquid(**o: Any) -> None:
     elif o["syringe"] is not None:
         syringe = lc.device(o["syringe"])
     order = lc.LiquidOrder(**_liquid_fields(o), syringe=syringe)
-    _emit(lc.formulate_liquid(order), o["fmt"])
+    result = lc.formulate_liquid(order)
+    emit_sheet(result, o, barcode=result.order.reference)
 
 
 CALIBRATION_OPTIONS = (
@@ -884,7 +959,7 @@ def _calibration(o: dict[str, Any]) -> lc.DropperCalibration | None:
     help="use the nominal 20 drops per mL instead of a calibration (warned)",
 )
 @click.option("--max-drops", help="largest number of drops a dose [default: 20]")
-@FORMAT
+@_apply(PRINT_OPTIONS)
 @library_errors
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""
@@ -894,7 +969,8 @@ def drops(**o: Any) -> None:
         accept_nominal_dropper=o["accept_nominal_dropper"],
         max_drops=_count(o["max_drops"], "--max-drops", 60),
     )
-    _emit(lc.formulate_drops(order), o["fmt"])
+    result = lc.formulate_drops(order)
+    emit_sheet(result, o, barcode=result.order.reference)
 
 
 @cli.command("calibrate-dropper")
@@ -1078,7 +1154,7 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
     multiple=True,
     help="acknowledge a blocked check by its code, e.g. dose-above-range",
 )
-@FORMAT
+@_apply(PRINT_OPTIONS)
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
@@ -1126,7 +1202,8 @@ def troches(**o: Any) -> None:
         acknowledge=tuple(o["acknowledge"]),
         reference=o["reference"],
     )
-    _emit(lc.formulate_troches(order), o["fmt"])
+    result = lc.formulate_troches(order)
+    emit_sheet(result, o, barcode=result.order.reference)
 
 
 class _Counting:

@@ -10,7 +10,21 @@ import click
 import ldncompound as lc
 from ldncompound._json import loads_strict
 
-from ._app import FORMAT, _date, _emit, _flagged, _mass, _percent, capsule_order, library_errors
+from ._app import (
+    FORMAT,
+    PRINT_OPTIONS,
+    _apply,
+    _date,
+    _emit,
+    _flagged,
+    _mass,
+    _percent,
+    capsule_order,
+    emit_sheet,
+    library_errors,
+    pdf_output,
+    write_pdf,
+)
 
 #: Largest document file the commands read (a result, a record, an order template): 32 MiB,
 #: far above any document the library writes (a 100-step kit's result is about 2 MB), so a
@@ -89,7 +103,27 @@ def _load_result(stream: IO[bytes], name: str) -> Any:
     multiple=True,
     help="acknowledge a blocked dose check for the label's dose or frequency, by its code",
 )
-@FORMAT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "pdf"]),
+    default="text",
+    show_default=True,
+    help="fixed-width text, the documented JSON label, or a PDF on label stock (--output)",
+)
+@click.option(
+    "--output",
+    help="file to write the PDF to (required with --format pdf; - for standard output)",
+)
+@click.option(
+    "--page",
+    default="4x3in",
+    show_default=True,
+    help='label stock size for the PDF, WIDTHxHEIGHT in mm or in, e.g. "100x50mm" or "4x2in"',
+)
+@click.option(
+    "--record-id", help="compounding record id, carried by the PDF label's barcode after the Rx"
+)
 @library_errors
 def label(result: IO[bytes], **o: Any) -> None:
     """A prescription label for a result (the JSON a preparation command wrote; - for stdin)."""
@@ -113,6 +147,22 @@ def label(result: IO[bytes], **o: Any) -> None:
         acknowledge=tuple(o["acknowledge"]),
     )
     width = lc.parse_count(o["width"], field="--width", maximum=200)
+    output = pdf_output(o)
+    if output is None and o["record_id"] is not None:
+        raise lc.InputError(
+            "--record-id is carried by the PDF label's barcode; add --format pdf.",
+            field="--record-id",
+            code="record-id-needs-pdf",
+        )
+    if output is not None:
+        from ._pdf import kit_dates, label_pdf, made_on, parse_page  # noqa: PLC0415
+
+        page = parse_page(o["page"], field="--page")
+        kit = getattr(res, "schema", None) == lc.TITRATION_SCHEMA
+        labels = lc.build_kit_labels(res, order) if kit else (lc.build_label(res, order),)
+        dates = kit_dates(res) if kit else [made_on(res)]
+        write_pdf(output, label_pdf(labels, dates, page=page, record_id=o["record_id"]))
+        return
     if getattr(res, "schema", None) == lc.TITRATION_SCHEMA:
         labels = lc.build_kit_labels(res, order)
         if o["fmt"] == "json":
@@ -154,7 +204,7 @@ def label(result: IO[bytes], **o: Any) -> None:
     help='acknowledge a record check with a reason: "CODE=REASON", e.g. '
     '"weighing-tolerance-above-policy=viscous base, SOP 12"',
 )
-@FORMAT
+@_apply(PRINT_OPTIONS)
 @library_errors
 def record(result: IO[bytes], **o: Any) -> None:
     """A compounding record (with its master formulation record) for a result."""
@@ -199,7 +249,7 @@ def record(result: IO[bytes], **o: Any) -> None:
         weighing_tolerance=_percent(o["weighing_tolerance"], "--weighing-tolerance"),
         acknowledge=tuple(acknowledged),
     )
-    _emit(rec, o["fmt"])
+    emit_sheet(rec, o, barcode=rec.record_id)
 
 
 @click.command()
@@ -330,8 +380,9 @@ def titrate(**o: Any) -> None:
     try:
         result = lc.plan_titration(order)
     except lc.InputError as err:  # the kit's frequency has its own option
-        raise click.UsageError(_flagged(err, {"doses_per_day": "--kit-doses-per-day"})) from None
-    _emit(result, o["fmt"])
+        flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start"}
+        raise click.UsageError(_flagged(err, flags)) from None
+    emit_sheet(result, o, barcode=None)
 
 
 def _syringe(text: str) -> lc.MeasuringDevice:

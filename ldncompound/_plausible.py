@@ -1,0 +1,238 @@
+"""Plausibility of every figure that scales the amount of drug, and the one table of checks an
+order may acknowledge.
+
+A figure outside its plausible window (an assay of 9.95 %, a tablet weighed as 2014 mg, a
+density in mg/mL, a dropper counted wrong, a date a year off) is most often a typing error
+that would multiply or divide every dose. It is refused as bad input, naming the field, the
+value and the window, unless the order acknowledges the check's code; an acknowledged figure
+is used, with a warning in the result that names the code.
+
+Every window is data with its source and status mark (domain.md); the windows marked [U] are
+library defaults that an order overrides by acknowledging the code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ._errors import InputError
+from ._numbers import plain
+from ._trace import Recorder
+from ._units import Unit
+
+__all__ = [
+    "ACKNOWLEDGEABLE",
+    "BASE_DENSITY",
+    "BLANK_WEIGHT",
+    "COMPOUNDING_DATE_ALLOWANCE",
+    "DATED_CHECKS",
+    "DROPS_PER_ML",
+    "HYDRATE_WATER_SPREAD",
+    "PACKED_DENSITY",
+    "POWDER_DENSITY",
+    "TABLET_WEIGHT_RATIO",
+    "WATER_FREE_WATER",
+    "Window",
+    "check_window",
+    "implausible",
+    "without_dated_warnings",
+]
+
+#: Every check an order may acknowledge, with what acknowledging it means. Each is refused
+#: as bad input unless acknowledged; acknowledged, the result carries a warning with the code.
+ACKNOWLEDGEABLE: dict[str, str] = {
+    "dose-above-range": "a single dose above the drug's dose profile",
+    "dose-below-range": "a single dose below the drug's dose profile (microgram doses)",
+    "daily-dose-above-range": "a daily total above the drug's daily limit",
+    "assay-implausible": "an API assay outside the plausible window for its basis and form",
+    "water-implausible": "a water content or loss on drying outside the window for the form",
+    "tablet-strength-unmarketed": "a tablet strength that no marketed tablet of the drug has",
+    "tablet-weight-implausible": "an average tablet weight outside the window for its strength",
+    "density-implausible": "a powder or base density outside its plausible window",
+    "pack-stat-implausible": "a pack stat whose implied packed density is outside the window",
+    "dropper-implausible": "a dropper calibration outside the window of oral droppers",
+    "blank-weight-implausible": "a mold's blank weight or implied base density outside the window",
+    "density-factor-unusual": "a density (displacement) factor outside 0.5-5",
+    "compounded-on-future": "a compounding date more than a day after today",
+    "bud-already-past": "a compounding date so far back that the beyond-use date has passed",
+}
+
+
+@attrs.frozen(kw_only=True)
+class Window:
+    """A plausible window ``[low, high]`` in ``unit``, with its source and status mark."""
+
+    low: Decimal
+    high: Decimal
+    unit: Unit
+    source: str
+
+    def describe(self) -> str:
+        return f"{plain(self.low)}-{plain(self.high)} {self.unit.display}"
+
+    def holds(self, value: Decimal) -> bool:
+        return self.low <= value <= self.high
+
+
+#: Water (Karl Fischer) or loss on drying of a form without crystal water. The USP monograph
+#: asks for the water content to be determined but sets no limit (USP 28 "Naltrexone
+#: Hydrochloride", Water, Method I <921>; domain.md §1.1) [V]; more than 5 % is over half the
+#: dihydrate's 8.70 % of crystal water, i.e. most likely a hydrate declared as water-free [D].
+WATER_FREE_WATER = Window(
+    low=Decimal(0),
+    high=Decimal(5),
+    unit=Unit.PERCENT,
+    source=(
+        "form without crystal water: at most 5 %, over half the 8.70 % crystal water of the "
+        "dihydrate (USP 28 sets no water limit; domain.md §1.1) [D][U]"
+    ),
+)
+#: A hydrate's water (or loss on drying) lies within this share of its crystal water either
+#: side: the dihydrate's 2 x 18.015 / 413.89 = 8.70 % gives 6.53-10.88 % [D][U].
+HYDRATE_WATER_SPREAD = Decimal("0.25")
+HYDRATE_WATER_SOURCE = (
+    "hydrate: its crystal water (M(hydrate) - M(water-free)) / M(hydrate) +/- 25 %, e.g. "
+    "6.53-10.88 % for naltrexone HCl dihydrate (8.70 %; domain.md §1.1) [D][U]"
+)
+
+#: Loose bulk density of a pharmaceutical powder (filler, API, crushed tablets): Avicel
+#: 0.28-0.45, hypromellose 0.25-0.70, calcium carbonate 0.1-1.3 g/mL (domain.md §3.3) [V][S];
+#: anything outside 0.1-1.5 g/mL is most likely a unit or decimal slip [D].
+POWDER_DENSITY = Window(
+    low=Decimal("0.1"),
+    high=Decimal("1.5"),
+    unit=Unit.G_PER_ML,
+    source=(
+        "powder bulk densities 0.1-1.3 g/mL (Avicel 0.28-0.45 [V], hypromellose 0.25-0.70 [S], "
+        "calcium carbonate 0.1-1.3 [S]; domain.md §3.3), widened to 0.1-1.5 g/mL [D]"
+    ),
+)
+#: Packed density a pack stat implies (mg per capsule / capsule volume): lactose packs at
+#: 0.978 g/mL in the UNC table, aspirin at 0.46-0.74 (domain.md §3.2) [V][D].
+PACKED_DENSITY = Window(
+    low=Decimal("0.1"),
+    high=Decimal("1.5"),
+    unit=Unit.G_PER_ML,
+    source=(
+        "packed fill densities of the UNC capsule table: lactose 0.978 g/mL, aspirin "
+        "0.46-0.74 g/mL (domain.md §3.2) [V]; window 0.1-1.5 g/mL as for bulk powders [D]"
+    ),
+)
+#: Density of a troche or RDT base as molded (blank weight / cavity volume, or the base lot's
+#: stated density): Medisca RDT blanks 750 mg in 0.93 mL = 0.81 g/mL (domain.md §4.4) [V][D];
+#: PEG and gelatin bases are about 1.1-1.3 g/mL [U].
+BASE_DENSITY = Window(
+    low=Decimal("0.7"),
+    high=Decimal(2),
+    unit=Unit.G_PER_ML,
+    source=(
+        "molded bases: Medisca RDT 750 mg / 0.93 mL = 0.81 g/mL (domain.md §4.4) [V][D]; "
+        "PEG and gelatin bases about 1.1-1.3 g/mL [U]; window 0.7-2 g/mL [D]"
+    ),
+)
+#: Weight of one blank troche or RDT: Medisca RDT blanks weigh 750 mg (domain.md §4.4) [V];
+#: troches are usually 1-2 g [U]; outside 0.3-5 g is most likely a total typed for an average,
+#: or g for mg [D][U].
+BLANK_WEIGHT = Window(
+    low=Decimal(300),
+    high=Decimal(5000),
+    unit=Unit.MG,
+    source=(
+        "Medisca RDT blank 750 mg (domain.md §4.4) [V]; troches usually 1-2 g [U]; window "
+        "300-5000 mg [D][U]"
+    ),
+)
+#: Drops per mL of an oral dropper: the USP medicine dropper gives 20 drops of water per mL
+#: (18-22; USP <1101>, domain.md §6.2) [V]; viscous liquids give larger drops, oily and
+#: alcoholic ones smaller, so half to three times the nominal [D][U].
+DROPS_PER_ML = Window(
+    low=Decimal(10),
+    high=Decimal(60),
+    unit=Unit.DROP_PER_ML,
+    source=(
+        "USP medicine dropper 20 drops of water per mL, 18-22 (USP <1101>; domain.md §6.2) [V]; "
+        "other liquids differ, window half to three times the nominal: 10-60 drops/mL [D][U]"
+    ),
+)
+#: Average tablet weight per mg of labelled strength. The AOP 50 mg tablet holds 126.8 mg of
+#: lactose besides its 50 mg of drug, so it weighs more than 176.8 mg (3.5 x; domain.md §1.5)
+#: [V][D]; no published total weight was found, so the upper bound (8 x, 400 mg for 50 mg)
+#: is a library default [U].
+TABLET_WEIGHT_RATIO = Window(
+    low=Decimal("3.5"),
+    high=Decimal(8),
+    unit=Unit.ONE,
+    source=(
+        "marketed naltrexone 50 mg tablets weigh more than 176.8 mg (50 mg drug + 126.8 mg "
+        "lactose, AOP SmPC; domain.md §1.5) [V][D]; total weight not published: window "
+        "3.5-8 x the strength (175-400 mg for 50 mg) [U]"
+    ),
+)
+#: A compounding date may be at most this far after today (an order written the evening
+#: before, or across a time zone); later is most likely a mistyped year or month [D].
+COMPOUNDING_DATE_ALLOWANCE = dt.timedelta(days=1)
+
+
+#: The checks made against today's date: a result computed again later (a label, a record's
+#: verification, both on the date compounded) cannot reproduce their warnings, so the
+#: comparison leaves them out (:func:`without_dated_warnings`).
+DATED_CHECKS = frozenset({"compounded-on-future", "bud-already-past"})
+
+
+def without_dated_warnings(data: Any) -> Any:
+    """The JSON form ``data`` with every warning of :data:`DATED_CHECKS` left out."""
+    if isinstance(data, dict):
+        return {
+            k: (
+                [w for w in v if not (isinstance(w, dict) and w.get("code") in DATED_CHECKS)]
+                if k == "warnings" and isinstance(v, list)
+                else without_dated_warnings(v)
+            )
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [without_dated_warnings(v) for v in data]
+    return data
+
+
+def implausible(
+    rec: Recorder, code: str, field: str, shown: str, problem: str, expected: str
+) -> None:
+    """Refuse ``shown`` in ``field`` unless the order acknowledged ``code`` (then warn)."""
+    if code not in rec.acknowledged:
+        raise InputError.about(
+            field,
+            shown,
+            problem,
+            f"{expected}, or the acknowledgement {code!r} on the order if the figure is right",
+            code=code,
+        )
+    rec.warn(code, f"{field} {shown} {problem}; acknowledged on the order.", field)
+
+
+def check_window(
+    rec: Recorder,
+    code: str,
+    field: str,
+    value: Decimal,
+    window: Window,
+    *,
+    shown: str,
+    what: str,
+    expected: str,
+) -> None:
+    """Refuse (or, acknowledged, warn about) ``value`` outside ``window``."""
+    if window.holds(value):
+        return
+    implausible(
+        rec,
+        code,
+        field,
+        shown,
+        f"is outside the plausible {window.describe()} for {what}",
+        expected,
+    )
