@@ -29,17 +29,8 @@ from decimal import Decimal
 
 import attrs
 
-from ._bud import (
-    DAY_ONE_SOURCE,
-    BeyondUseDate,
-    BudCategory,
-    DayCount,
-    Storage,
-    StudyBud,
-    assign_bud,
-    check_supply,
-    compounding_date,
-)
+from . import _solid as solid
+from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
 from ._capsule_data import (
     CAPSULE_SIZES,
     SHELL_SOURCE,
@@ -48,16 +39,12 @@ from ._capsule_data import (
     capsule_size,
     filler,
 )
-from ._dose import acknowledgements, check_dose
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
     HUNDRED,
     ONE,
     ZERO,
-    ceil_int,
-    fixed,
-    places_of,
     plain,
     private_context,
     round_to,
@@ -65,12 +52,11 @@ from ._numbers import (
 )
 from ._plausible import PACKED_DENSITY, implausible
 from ._qc import WeightWindow
-from ._sources import Component, Source, TabletSource, allergens_in, check_density
+from ._solid import POLICY, Policy, Settings, Sheet, Weighing
+from ._sources import Component, Source, allergens_in, check_density
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
-    check_doses_per_day,
-    check_one_day,
     density_field,
     mass_field,
     percent_field,
@@ -78,7 +64,7 @@ from ._validate import (
     text_field,
 )
 from ._version import __version__
-from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
+from ._weighing import Balance, SolidPlan, geometric_portions
 
 __all__ = [
     "CAPSULES_ORDER_SCHEMA",
@@ -97,16 +83,9 @@ __all__ = [
 CAPSULES_SCHEMA = "ldncompound/capsules/1"
 CAPSULES_ORDER_SCHEMA = "ldncompound/order/capsules/1"
 
-OVERAGE_SOURCE = (
-    "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise 5 % "
-    "(anchors.md §2 and §4.5) [S]"
-)
-WINDOW_PERCENT = Decimal(10)
-WINDOW_SOURCE = (
-    "each capsule 90-110 % of the theoretical fill weight (USP <795>; domain.md §4.6) [V]"
-)
-QC_SAMPLE = 10
-QC_SAMPLE_SOURCE = "weigh 10 capsules individually, as in the USP weight-variation test [S]"
+#: the weight window each capsule must meet (value and source in the policy table)
+WINDOW_PERCENT = POLICY["weight_window.capsules"].value.magnitude
+WINDOW_SOURCE = POLICY["weight_window.capsules"].source
 #: the automatic size is the smallest whose volume holds the fill: required volume = fill /
 #: bulk density, "choose the smallest size whose volume >= required" (domain.md §4.1) [V]
 SIZE_RULE_SOURCE = (
@@ -117,16 +96,6 @@ SIZE_RULE_SOURCE = (
 #: aims for 80-95 % fill utilisation (novapharmanews capsule calculator; domain.md §3.2) [S];
 #: the warning at 90 % is library policy [D]
 FILL_WARN_SHARE = Decimal("0.90")
-MAX_STAGE_MASS = Quantity(Decimal(10), Unit.G)
-MAX_STAGE_SOURCE = "largest trituration per stage: 10 g, a mortar-sized batch (library policy) [D]"
-ROUNDING_TOLERANCE = Quantity(Decimal("0.5"), Unit.PERCENT)
-ROUNDING_SOURCE = (
-    "weighings rounded to readability may move the dose by at most 0.5 % (library policy) [D]"
-)
-TABLET_MARGIN = Quantity(Decimal(5), Unit.PERCENT)
-TABLET_MARGIN_SOURCE = (
-    "crush enough tablets to leave 5 % more powder than is weighed (library policy) [D]"
-)
 DEFAULT_FILLER_SOURCE = (
     "microcrystalline cellulose (Avicel), the usual immediate-release LDN filler "
     "(US Pharm. 2020;45(3); LDN Research Trust dosing guide; domain.md §1.6) [S]"
@@ -235,9 +204,7 @@ class CapsuleOrder:
     method: CapsuleMethod | None = None
     size: str | None = None
     fill_weight: Quantity | None = qfield(Dimension.MASS, mass_field("fill_weight"), default=None)
-    overage: Quantity | None = qfield(
-        Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None
-    )
+    overage: Quantity | None = solid.overage_field()
     drug_loss_allowance: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("drug_loss_allowance", ZERO, Decimal(10)), default=None
     )
@@ -249,45 +216,19 @@ class CapsuleOrder:
     study: StudyBud | None = None
     doses_per_day: Decimal | None = None
     qc_sample: int | None = None
-    max_stage_mass: Quantity | None = qfield(
-        Dimension.MASS, mass_field("max_stage_mass"), default=None
-    )
-    rounding_tolerance: Quantity | None = qfield(
-        Dimension.FRACTION,
-        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
-        default=None,
-    )
-    tablet_margin: Quantity | None = qfield(
-        Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
-    )
-    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
-    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
+    max_stage_mass: Quantity | None = solid.max_stage_field()
+    rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
+    tablet_margin: Quantity | None = solid.tablet_margin_field()
+    acknowledge: tuple[str, ...] = solid.acknowledge_field()
+    reference: str | None = solid.reference_field()
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.dose, Quantity):
-            raise InputError.about(
-                "dose", self.dose, "is not a quantity", "a mass such as '4.5 mg'"
-            )
-        self.dose.require(Dimension.MASS, "dose")
-        if self.dose.magnitude <= 0:
-            raise InputError.about(
-                "dose", str(self.dose), "is not positive", "a dose greater than zero", code="zero"
-            )
-        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
-            raise InputError.about(
-                "count",
-                self.count,
-                "is not a positive whole number",
-                "the number of capsules to dispense",
-            )
-        if self.count > 10_000:
-            raise InputError.about(
-                "count",
-                self.count,
-                "is beyond a plausible batch",
-                "at most 10000 capsules",
-                code="too-large",
-            )
+        solid.check_dose_and_count(
+            self.dose,
+            self.count,
+            count_expected="the number of capsules to dispense",
+            units="capsules",
+        )
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
         if self.size is not None:
@@ -307,16 +248,7 @@ class CapsuleOrder:
                 "was given for the capacity method",
                 "no fill weight, or method 'fixed-weight'",
             )
-        check_doses_per_day(self.doses_per_day)
-        check_one_day(self.count, self.doses_per_day, "capsules")
-        if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
-            raise InputError.about(
-                "qc_sample",
-                self.qc_sample,
-                "is out of range",
-                "1 to 100 capsules",
-                code="out-of-range",
-            )
+        solid.check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="capsules")
 
 
 @attrs.frozen(kw_only=True)
@@ -331,15 +263,6 @@ class Ingredient:
     in_batch: Quantity
     per_capsule: Quantity
     allergens: tuple[str, ...] = ()
-
-
-@attrs.frozen(kw_only=True)
-class Weighing:
-    """One weighing on the balance, in compounding order (rounded to readability, >= minimum)."""
-
-    number: int
-    what: str
-    amount: Quantity
 
 
 @attrs.frozen(kw_only=True)
@@ -383,19 +306,14 @@ class CapsuleResult:
     trace: tuple[Step, ...]
 
 
-# Immutable presets, made once: building them runs their validators on every order.
-@functools.cache
-def _class_iii() -> Balance:
-    return Balance.class_iii()
-
-
 @functools.cache
 def _default_filler() -> FillerLot:
+    # Immutable preset, made once: building it runs its validators on every order.
     return FillerLot(filler="mcc")
 
 
-def _default_overage(dose_mg: Decimal) -> Quantity:
-    return Quantity(Decimal(10) if dose_mg < 20 else Decimal(5), Unit.PERCENT)
+def _default_overage(dose_mg: Decimal) -> Policy:
+    return POLICY["overage.capsules.under-20-mg" if dose_mg < 20 else "overage.capsules"]
 
 
 @attrs.frozen
@@ -435,27 +353,6 @@ def _capacity(lot: FillerLot, size: CapsuleSize, source: Source) -> _Capacity:
         )
     active = cap if source.density is None else source.density.m_as(Unit.G_PER_ML) * volume * 1000
     return _Capacity(size=size, filler=cap, active=active, note=note)
-
-
-def _check_filler(lot: FillerLot, rec: Recorder) -> None:
-    """A measured filler density must be a powder's, and a pack stat must imply a packed
-    density in :data:`PACKED_DENSITY` (refused unless acknowledged)."""
-    if lot.density is not None:
-        check_density(rec, "filler.density", lot.density)
-    ps = lot.pack_stat
-    if ps is not None:
-        size = capsule_size(ps.size)
-        packed = CONTEXT.divide(ps.filler_per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
-        if not PACKED_DENSITY.holds(packed):
-            implausible(
-                rec,
-                "pack-stat-implausible",
-                "filler.pack_stat",
-                str(ps.filler_per_capsule),
-                f"in a size {size.code} capsule ({size.volume}) is a packed density of "
-                f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
-                "the measured mg of filler per capsule of that size",
-            )
 
 
 def _choose_size(
@@ -538,94 +435,186 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     when the request cannot be compounded as asked (overfill, expired component, ...).
     """
     rec = Recorder(acknowledged=frozenset(order.acknowledge))
-    source = order.source
-    drug = source.drug
-    source.check(rec)
+    basis = solid.resolve_basis(order, rec)
+    method = _resolve_method(order, rec)
+    solid.guard_dose(order, basis, rec)
+    settings = solid.resolve_settings(order, rec, lambda: _overage_for(order, basis))
+    batch, n_batch = solid.size_batch(
+        rec, order.count, settings.overage, units="capsules", unit=Unit.CAPSULE
+    )
+    dose_eff = _drug_loss_allowance(order, rec)
+    p = order.source.material_for(dose_eff, basis, rec)
+    lot = _resolve_filler(order, rec)
+    fill = _fill(order, lot, method, p, settings.balance, rec)
+    mix = _plan_mix(order, settings, batch, fill, lot, dose_eff, rec)
+    tablets = solid.tablets_to_crush(order, mix.plan, rec)
+    sheet, shells = _compound(order, settings.balance, fill, lot, mix, tablets, n_batch, rec)
+    qc, gross = _weight_check(order, sheet, fill.w, shells, n_batch, rec)
+    ingredients, allergens = _ingredients(order, fill, lot, mix, rec)
+    bud = _beyond_use_date(order, lot, today, rec)
+    return CapsuleResult(
+        schema=CAPSULES_SCHEMA,
+        library_version=__version__,
+        order=order,
+        drug=order.source.drug.name,
+        dose_basis=basis,
+        dose_basis_name=order.source.drug.describe(basis),
+        dose=order.dose,
+        dose_planned=mix.planned,
+        dose_deviation=solid.dose_deviation(mix.planned, order.dose.m_as(Unit.MG)),
+        count=order.count,
+        batch_count=n_batch,
+        mix_for=mix.mix_for,
+        method=method,
+        size=fill.size.code,
+        capsule_volume=fill.size.volume,
+        fill_weight=Quantity(fill.w, Unit.MG),
+        filler_per_capsule=Quantity(fill.f, Unit.MG),
+        active_per_capsule=Quantity(p, Unit.MG),
+        fill_fraction=fill.fraction,
+        overage=settings.overage,
+        tablets_to_crush=tablets,
+        plan=mix.plan,
+        ingredients=ingredients,
+        weighings=tuple(sheet.weighings),
+        total_mix=Quantity(mix.actual_total, Unit.MG),
+        process=tuple(sheet.process),
+        qc=qc,
+        shell_weight=shells,
+        gross_window=gross,
+        balance=settings.balance,
+        bud=bud,
+        allergens=allergens,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
 
-    basis = order.dose_basis
-    if basis is None:
-        basis = drug.default_basis
-        rec.default(
-            "dose_basis", basis, f"doses are {drug.describe(basis)} unless the order says otherwise"
-        )
+
+def _resolve_method(order: CapsuleOrder, rec: Recorder) -> CapsuleMethod:
     method = order.method
     if method is None:
         method = CapsuleMethod.CAPACITY
         rec.default(
             "method", method.value, "capsules are filled to capacity unless a fill weight is given"
         )
+    return method
+
+
+def _overage_for(order: CapsuleOrder, basis: str) -> Policy:
+    drug = order.source.drug
+    return _default_overage(drug.convert(order.dose, basis, drug.default_basis).m_as(Unit.MG))
+
+
+def _drug_loss_allowance(order: CapsuleOrder, rec: Recorder) -> Decimal:
+    """The drug per capsule to plan for: the dose, raised by a drug-only loss allowance."""
     dose = order.dose
     dose_mg = dose.m_as(Unit.MG)
-    check_dose(
-        drug,
-        dose,
-        basis,
-        doses_per_day=order.doses_per_day,
-        acknowledge=frozenset(order.acknowledge),
-        rec=rec,
+    allowance = order.drug_loss_allowance
+    if allowance is None or allowance.magnitude <= 0:
+        return dose_mg
+    dose_eff = rec.step(
+        "drug-loss-allowance",
+        "drug per capsule raised by the drug-only loss allowance",
+        "dose_eff = dose x (1 + allowance)",
+        Quantity(dose_mg * (ONE + allowance.m_as(Unit.ONE)), Unit.MG),
+        dose=dose.to(Unit.MG),
+        allowance=allowance,
+    ).magnitude
+    rec.warn(
+        "drug-loss-allowance",
+        f"Drug is increased by {allowance} over the dose to allow for losses; "
+        "the capsules will contain more than the prescribed dose if no drug is lost.",
+        "drug_loss_allowance",
     )
+    return dose_eff
 
-    balance = order.balance
-    if balance is None:
-        balance = _class_iii()
-        rec.default(
-            "balance",
-            "Class III prescription balance, minimum 120 mg, readability 10 mg",
-            CLASS_III_SOURCE,
-        )
-        rec.warn(
-            "balance-assumed",
-            "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
-            "120 mg); give your balance's documented minimum weight and readability.",
-            "balance",
-        )
-    overage = order.overage
-    if overage is None:
-        overage = _default_overage(drug.convert(dose, basis, drug.default_basis).m_as(Unit.MG))
-        rec.default("overage", overage, OVERAGE_SOURCE)
-    tolerance = order.rounding_tolerance or ROUNDING_TOLERANCE
-    if order.rounding_tolerance is None:
-        rec.default("rounding_tolerance", tolerance, ROUNDING_SOURCE)
-    max_stage = order.max_stage_mass or MAX_STAGE_MASS
-    if order.max_stage_mass is None:
-        rec.default("max_stage_mass", max_stage, MAX_STAGE_SOURCE)
 
-    n = order.count
-    batch = rec.step(
-        "batch-count",
-        "capsules to make: the count plus the overage of the whole batch, rounded up",
-        "n_batch = ceil(count x (1 + overage))",
-        Quantity(ceil_int(Decimal(n) * (ONE + overage.m_as(Unit.ONE))), Unit.CAPSULE),
-        count=Quantity(n, Unit.CAPSULE),
-        overage=overage,
-    )
-    n_batch = int(batch.magnitude)
-
-    dose_eff = dose_mg
-    if order.drug_loss_allowance is not None and order.drug_loss_allowance.magnitude > 0:
-        dose_eff = rec.step(
-            "drug-loss-allowance",
-            "drug per capsule raised by the drug-only loss allowance",
-            "dose_eff = dose x (1 + allowance)",
-            Quantity(dose_mg * (ONE + order.drug_loss_allowance.m_as(Unit.ONE)), Unit.MG),
-            dose=dose.to(Unit.MG),
-            allowance=order.drug_loss_allowance,
-        ).magnitude
-        rec.warn(
-            "drug-loss-allowance",
-            f"Drug is increased by {order.drug_loss_allowance} over the dose to allow for losses; "
-            "the capsules will contain more than the prescribed dose if no drug is lost.",
-            "drug_loss_allowance",
-        )
-    p = source.material_for(dose_eff, basis, rec)
-
+def _resolve_filler(order: CapsuleOrder, rec: Recorder) -> FillerLot:
+    """The filler lot (default: microcrystalline cellulose), its measurements checked."""
     lot = order.filler
     if lot is None:
         lot = _default_filler()
         rec.default("filler", lot.filler, DEFAULT_FILLER_SOURCE)
     _check_filler(lot, rec)
+    return lot
+
+
+def _check_filler(lot: FillerLot, rec: Recorder) -> None:
+    """A measured filler density must be a powder's, and a pack stat must imply a packed
+    density in :data:`PACKED_DENSITY` (refused unless acknowledged)."""
+    if lot.density is not None:
+        check_density(rec, "filler.density", lot.density)
+    ps = lot.pack_stat
+    if ps is not None:
+        size = capsule_size(ps.size)
+        packed = CONTEXT.divide(ps.filler_per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
+        if not PACKED_DENSITY.holds(packed):
+            implausible(
+                rec,
+                "pack-stat-implausible",
+                "filler.pack_stat",
+                str(ps.filler_per_capsule),
+                f"in a size {size.code} capsule ({size.volume}) is a packed density of "
+                f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
+                "the measured mg of filler per capsule of that size",
+            )
+
+
+@attrs.frozen
+class _Fill:
+    """One capsule: its size and capacity, drug material ``p``, filler ``f``, fill ``w``."""
+
+    size: CapsuleSize
+    cap: _Capacity
+    p: Decimal
+    f: Decimal
+    w: Decimal
+    fraction: Quantity
+
+
+def _fill(
+    order: CapsuleOrder,
+    lot: FillerLot,
+    method: CapsuleMethod,
+    p: Decimal,
+    balance: Balance,
+    rec: Recorder,
+) -> _Fill:
+    """Choose the size, then fill to capacity or to the fixed weight; warn about the fill."""
     cap = _choose_size(order, lot, method, p, balance, rec)
-    size = cap.size
+    _echo_capacity(order, lot, cap, rec)
+    capacity_f = rec.step(
+        "filler-capacity",
+        f"filler that fills one size {cap.size.code} capsule ({cap.note})",
+        "C_f = pack stat, or density x capsule volume",
+        Quantity(cap.filler, Unit.MG),
+        volume=cap.size.volume,
+    ).magnitude
+    share = rec.step(
+        "active-share",
+        "share of the capsule volume taken by the drug material",
+        "s = p / C_a",
+        Quantity(CONTEXT.divide(p, cap.active) * HUNDRED, Unit.PERCENT),
+        p=Quantity(p, Unit.MG),
+        C_a=Quantity(cap.active, Unit.MG),
+    ).m_as(Unit.ONE)
+    if method is CapsuleMethod.CAPACITY:
+        f, w, fraction = _fill_to_capacity(order.source, lot, cap, p, capacity_f, share, rec)
+    else:
+        f, w, fraction = _fill_to_weight(order, cap, p, capacity_f, share, rec)
+    _warn_fill(lot, w, balance, rec)
+    return _Fill(
+        size=cap.size,
+        cap=cap,
+        p=p,
+        f=f,
+        w=w,
+        fraction=fraction,
+    )
+
+
+def _echo_capacity(order: CapsuleOrder, lot: FillerLot, cap: _Capacity, rec: Recorder) -> None:
     if "estimate" in cap.note:
         spec = lot.spec
         rec.default(
@@ -639,102 +628,111 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
             "filler.pack_stat",
         )
     elif "scaled" in cap.note:
+        size = cap.size
         rec.warn(
             "pack-stat-extrapolated",
             f"The pack stat was measured in size {lot.pack_stat.size if lot.pack_stat else '?'} "
             f"and scaled by volume to size {size.code}; measure it in size {size.code}.",
             "filler.pack_stat",
         )
-    if source.density is None:
+    if order.source.density is None:
         rec.default("source.density", "packs like the filler", ACTIVE_PACKING_SOURCE)
-    capacity_f = rec.step(
-        "filler-capacity",
-        f"filler that fills one size {size.code} capsule ({cap.note})",
-        "C_f = pack stat, or density x capsule volume",
-        Quantity(cap.filler, Unit.MG),
-        volume=size.volume,
-    ).magnitude
-    share = rec.step(
-        "active-share",
-        "share of the capsule volume taken by the drug material",
-        "s = p / C_a",
-        Quantity(CONTEXT.divide(p, cap.active) * HUNDRED, Unit.PERCENT),
-        p=Quantity(p, Unit.MG),
-        C_a=Quantity(cap.active, Unit.MG),
-    ).m_as(Unit.ONE)
-    if method is CapsuleMethod.CAPACITY:
-        if share >= 1:
-            bigger = next(
-                (s.code for s in CAPSULE_SIZES if _capacity(lot, s, source).active > p), None
-            )
-            hint = f"size {bigger} or larger" if bigger else "a smaller dose per capsule"
-            raise FormulationError.about(
-                "size",
-                size.code,
-                f"overfills: the drug material alone ({significant(p)} mg) needs "
-                f"{significant(share * HUNDRED, 4)} % of the capsule",
-                hint,
-                code="overfill",
-            )
-        f = rec.step(
-            "filler-per-capsule",
-            "filler per capsule: the capacity left after the drug material",
-            "f = C_f - p x C_f / C_a  (= C_f x (1 - s))",
-            Quantity(capacity_f - CONTEXT.divide(p * capacity_f, cap.active), Unit.MG),
-            C_f=Quantity(capacity_f, Unit.MG),
-            C_a=Quantity(cap.active, Unit.MG),
-        ).magnitude
-        w = rec.step(
-            "fill-weight",
-            "net fill weight per capsule",
-            "W = p + f",
-            Quantity(p + f, Unit.MG),
-            p=Quantity(p, Unit.MG),
-            f=Quantity(f, Unit.MG),
-        ).magnitude
-        fill_fraction = Quantity(HUNDRED, Unit.PERCENT)
-    else:
-        if order.fill_weight is None:  # pragma: no cover - validated on the order
-            raise AssertionError(order)
-        w = order.fill_weight.m_as(Unit.MG)
-        if w <= p:
-            raise FormulationError.about(
-                "fill_weight",
-                str(order.fill_weight),
-                f"is not more than the drug material per capsule ({significant(p)} mg)",
-                "a fill weight above the drug material",
-                code="fill-below-active",
-            )
-        f = rec.step(
-            "filler-per-capsule",
-            "filler per capsule: q.s. to the fill weight",
-            "f = W - p",
-            Quantity(w - p, Unit.MG),
-            W=order.fill_weight,
-            p=Quantity(p, Unit.MG),
-        ).magnitude
-        fill_fraction = rec.step(
-            "fill-fraction",
-            "share of the capsule volume the fill takes",
-            "fill = p / C_a + f / C_f",
-            Quantity((share + CONTEXT.divide(f, capacity_f)) * HUNDRED, Unit.PERCENT),
-            C_f=Quantity(capacity_f, Unit.MG),
-        )
-        if fill_fraction.m_as(Unit.PERCENT) > HUNDRED:
-            rec.warn(
-                "overfill",
-                f"A {significant(w)} mg fill needs {significant(fill_fraction.magnitude, 4)} % of a size "
-                f"{size.code} capsule; choose a larger size or a lower fill weight.",
-                "fill_weight",
-            )
 
-    if w < balance.m:
-        rec.warn(
-            "capsule-weight-below-minimum",
-            f"The fill weight {significant(w)} mg is below the balance minimum of {plain(balance.m)} mg, so "
-            "single capsules cannot be weight-checked on it; use a larger size or a finer balance.",
+
+def _fill_to_capacity(
+    source: Source,
+    lot: FillerLot,
+    cap: _Capacity,
+    p: Decimal,
+    capacity_f: Decimal,
+    share: Decimal,
+    rec: Recorder,
+) -> tuple[Decimal, Decimal, Quantity]:
+    if share >= 1:
+        bigger = next((s.code for s in CAPSULE_SIZES if _capacity(lot, s, source).active > p), None)
+        hint = f"size {bigger} or larger" if bigger else "a smaller dose per capsule"
+        raise FormulationError.about(
             "size",
+            cap.size.code,
+            f"overfills: the drug material alone ({significant(p)} mg) needs "
+            f"{significant(share * HUNDRED, 4)} % of the capsule",
+            hint,
+            code="overfill",
         )
+    f = rec.step(
+        "filler-per-capsule",
+        "filler per capsule: the capacity left after the drug material",
+        "f = C_f - p x C_f / C_a  (= C_f x (1 - s))",
+        Quantity(capacity_f - CONTEXT.divide(p * capacity_f, cap.active), Unit.MG),
+        C_f=Quantity(capacity_f, Unit.MG),
+        C_a=Quantity(cap.active, Unit.MG),
+    ).magnitude
+    w = rec.step(
+        "fill-weight",
+        "net fill weight per capsule",
+        "W = p + f",
+        Quantity(p + f, Unit.MG),
+        p=Quantity(p, Unit.MG),
+        f=Quantity(f, Unit.MG),
+    ).magnitude
+    return f, w, Quantity(HUNDRED, Unit.PERCENT)
+
+
+def _fill_to_weight(
+    order: CapsuleOrder,
+    cap: _Capacity,
+    p: Decimal,
+    capacity_f: Decimal,
+    share: Decimal,
+    rec: Recorder,
+) -> tuple[Decimal, Decimal, Quantity]:
+    if order.fill_weight is None:  # pragma: no cover - validated on the order
+        raise AssertionError(order)
+    w = order.fill_weight.m_as(Unit.MG)
+    if w <= p:
+        raise FormulationError.about(
+            "fill_weight",
+            str(order.fill_weight),
+            f"is not more than the drug material per capsule ({significant(p)} mg)",
+            "a fill weight above the drug material",
+            code="fill-below-active",
+        )
+    f = rec.step(
+        "filler-per-capsule",
+        "filler per capsule: q.s. to the fill weight",
+        "f = W - p",
+        Quantity(w - p, Unit.MG),
+        W=order.fill_weight,
+        p=Quantity(p, Unit.MG),
+    ).magnitude
+    fraction = rec.step(
+        "fill-fraction",
+        "share of the capsule volume the fill takes",
+        "fill = p / C_a + f / C_f",
+        Quantity((share + CONTEXT.divide(f, capacity_f)) * HUNDRED, Unit.PERCENT),
+        C_f=Quantity(capacity_f, Unit.MG),
+    )
+    if fraction.m_as(Unit.PERCENT) > HUNDRED:
+        rec.warn(
+            "overfill",
+            f"A {significant(w)} mg fill needs {significant(fraction.magnitude, 4)} % of a size "
+            f"{cap.size.code} capsule; choose a larger size or a lower fill weight.",
+            "fill_weight",
+        )
+    return f, w, fraction
+
+
+def _warn_fill(lot: FillerLot, w: Decimal, balance: Balance, rec: Recorder) -> None:
+    solid.warn_unweighable(
+        rec,
+        w,
+        balance,
+        code="capsule-weight-below-minimum",
+        weight="fill weight",
+        units="capsules",
+        advice="use a larger size or a finer balance",
+        field="size",
+    )
     spec = lot.spec
     if spec.slow_release:
         rec.warn(
@@ -750,65 +748,87 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
             "filler",
         )
 
-    # weighing plan; the batch is made for the material actually weighed
+
+@attrs.frozen
+class _Mix:
+    """The weighing plan and the mix made from the material actually weighed."""
+
+    plan: SolidPlan
+    material: Decimal
+    aliquot: Decimal
+    filler_add: Decimal
+    actual_total: Decimal
+    mix_for: Quantity
+    planned: Quantity
+
+
+def _plan_mix(
+    order: CapsuleOrder,
+    settings: Settings,
+    batch: Quantity,
+    fill: _Fill,
+    lot: FillerLot,
+    dose_eff: Decimal,
+    rec: Recorder,
+) -> _Mix:
+    """Plan the weighings; the batch is made for the material actually weighed."""
+    balance, p, w = settings.balance, fill.p, fill.w
     d, m = balance.d, balance.m
+    tolerance = settings.tolerance
     tol = tolerance.m_as(Unit.ONE)
-    ratio = CONTEXT.divide(w, p)
-    exact_need = Decimal(n_batch) * p
-    rec.step(
-        "material-needed",
-        "drug material for the batch",
-        "C = n_batch x p",
-        Quantity(exact_need, Unit.MG),
-        n_batch=batch,
-        p=Quantity(p, Unit.MG),
-    )
+    exact_need = solid.material_needed(rec, batch, p)
     # one division each (never by the rounded ratio W / p): no 34th-digit artefact
     need = max(exact_need, CONTEXT.divide(max(d / (2 * tol), 2 * m) * p, w))
+    plan_for = solid.planner(
+        settings,
+        ratio=CONTEXT.divide(w, p),
+        material_name=order.source.material_name,
+        diluent_name=lot.spec.name,
+    )
 
-    material_name, filler_name = source.material_name, spec.name
-
-    def plan_for(need: Decimal, trace: Recorder) -> SolidPlan:
-        return plan_solid(
-            needed=need,
-            final_ratio=ratio,
-            balance=balance,
-            max_stage_mass=max_stage.m_as(Unit.MG),
-            material_name=material_name,
-            diluent_name=filler_name,
-            rec=trace,
-        )
-
-    for _attempt in range(8):
+    def attempt(
+        need: Decimal,
+    ) -> tuple[Decimal, tuple[Recorder, SolidPlan, Decimal, Decimal] | None]:
         trial = Recorder()
         plan = plan_for(need, trial)
-        material = plan.material.m_as(Unit.MG)
-        total = CONTEXT.divide(material * w, p)
+        total = CONTEXT.divide(plan.material.m_as(Unit.MG) * w, p)
         aliquot = plan.aliquot.m_as(Unit.MG)
         filler_add = round_to(total - aliquot, d)
         if ZERO < filler_add < m:
             # the filler scales with the material: enlarge until it reaches the minimum
-            need = CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02")
-            continue
-        actual_total = aliquot + filler_add
-        if abs(CONTEXT.divide(total, actual_total) - ONE) > tol:
-            need *= 2
-            continue
-        break
-    else:  # pragma: no cover - the loop converges for every balance the validators accept
-        raise FormulationError("no weighing plan converged", field="balance", code="no-plan")
-    if need > exact_need:
-        rec.step(
-            "material-enlarged",
-            "material enlarged so the mix is at least twice the minimum weight, the filler weighing "
-            "is at or above the minimum and rounding moves the dose by at most the tolerance "
-            "(the surplus is discarded)",
-            "C' >= max(C, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
-            Quantity(need, Unit.MG),
-            C=Quantity(exact_need, Unit.MG),
-            tolerance=tolerance,
-        )
+            return CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02"), None
+        if abs(CONTEXT.divide(total, aliquot + filler_add) - ONE) > tol:
+            return need * 2, None
+        return need, (trial, plan, filler_add, total)
+
+    need, (trial, plan, filler_add, total) = solid.converge(need, attempt)
+    solid.material_enlarged(
+        rec,
+        need,
+        exact_need,
+        tolerance,
+        why="material enlarged so the mix is at least twice the minimum weight, the filler "
+        "weighing is at or above the minimum and rounding moves the dose by at most the "
+        "tolerance (the surplus is discarded)",
+        formula="C' >= max(C, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
+    )
     rec.extend(trial)  # the trace holds the final plan only
+    return _trace_mix(order, balance, plan, fill, filler_add, total, dose_eff, rec)
+
+
+def _trace_mix(
+    order: CapsuleOrder,
+    balance: Balance,
+    plan: SolidPlan,
+    fill: _Fill,
+    filler_add: Decimal,
+    total: Decimal,
+    dose_eff: Decimal,
+    rec: Recorder,
+) -> _Mix:
+    p, dose = fill.p, order.dose
+    material, aliquot = plan.material.m_as(Unit.MG), plan.aliquot.m_as(Unit.MG)
+    actual_total = aliquot + filler_add
     mix_for = rec.step(
         "mix-for",
         "capsules' worth of mix made from the material weighed (at least n_batch; surplus discarded)",
@@ -822,7 +842,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         "mix mass for that many capsules",
         "T = n_eff x W",
         Quantity(total, Unit.MG),
-        W=Quantity(w, Unit.MG),
+        W=Quantity(fill.w, Unit.MG),
     )
     rec.step(
         "filler-to-add",
@@ -839,118 +859,104 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         Quantity(CONTEXT.divide(dose_eff * total, actual_total), dose.unit.canonical).to(dose.unit),
         dose_eff=Quantity(dose_eff, Unit.MG),
     )
-    deviation = Quantity(
-        (CONTEXT.divide(planned.m_as(Unit.MG), dose_mg) - ONE) * HUNDRED, Unit.PERCENT
+    return _Mix(
+        plan=plan,
+        material=material,
+        aliquot=aliquot,
+        filler_add=filler_add,
+        actual_total=actual_total,
+        mix_for=mix_for,
+        planned=planned,
     )
 
-    # tablets
-    tablets: int | None = None
-    if isinstance(source, TabletSource):
-        margin = order.tablet_margin or TABLET_MARGIN
-        if order.tablet_margin is None:
-            rec.default("tablet_margin", margin, TABLET_MARGIN_SOURCE)
-        tablets = int(
-            rec.step(
-                "tablets-to-crush",
-                "whole tablets to crush for the first weighing of tablet powder, with margin",
-                "tablets = ceil(A x (1 + margin) / average tablet weight)",
-                Quantity(
-                    ceil_int(
-                        CONTEXT.divide(
-                            plan.first_take.m_as(Unit.MG) * (ONE + margin.m_as(Unit.ONE)),
-                            source.average_weight.m_as(Unit.MG),
-                        )
-                    ),
-                    Unit.TABLET,
-                ),
-                A=plan.first_take,
-                average_weight=source.average_weight,
-            ).magnitude
+
+def _compound(
+    order: CapsuleOrder,
+    balance: Balance,
+    fill: _Fill,
+    lot: FillerLot,
+    mix: _Mix,
+    tablets: int | None,
+    n_batch: int,
+    rec: Recorder,
+) -> tuple[Sheet, Quantity]:
+    """The weighings and process in compounding order: crush, triturate, mix, fill."""
+    filler_name = lot.spec.name
+    sheet = Sheet(d=balance.d)
+    sheet.crush_and_triturate(tablets, mix.plan, order.source.material_name, filler_name)
+    if mix.filler_add > 0:
+        sheet.weigh(f"{filler_name} (filler)", Quantity(mix.filler_add, Unit.MG))
+        portions = ", ".join(
+            plain(q.magnitude) for q in geometric_portions(mix.aliquot, mix.filler_add)
         )
-
-    # weighings, in compounding order
-    weighings: list[Weighing] = []
-
-    def weigh(what: str, amount: Quantity) -> None:
-        weighings.append(Weighing(number=len(weighings) + 1, what=what, amount=amount))
-
-    process: list[str] = []
-
-    def shown(amount: Quantity) -> str:
-        return f"{fixed(amount.m_as(Unit.MG), places_of(d))} mg"
-
-    if tablets is not None:
-        process.append(
-            f"Crush {tablets} {material_name.removeprefix('crushed ')} to a fine, uniform powder."
-        )
-    for st in plan.stages:
-        weigh(f"stage {st.number}: {st.take_from}", st.take)
-        weigh(f"stage {st.number}: {filler_name} (diluent)", st.diluent)
-        portions = ", ".join(plain(q.magnitude) for q in st.portions)
-        process.append(
-            f"Stage {st.number} trituration (1 in {st.ratio}): weigh {shown(st.take)} of {st.take_from} and "
-            f"{shown(st.diluent)} of {filler_name}; add the diluent by geometric dilution in portions of about "
-            f"{portions} mg, triturating well after each, to {shown(st.total)}."
-        )
-    if plan.stages:
-        weigh(f"aliquot of stage {plan.stages[-1].number} trituration", plan.aliquot)
-        process.append(
-            f"Weigh {shown(plan.aliquot)} of the stage {plan.stages[-1].number} trituration (aliquot)."
-        )
-    else:
-        weigh(material_name, plan.aliquot)
-        process.append(f"Weigh {shown(plan.aliquot)} of {material_name}.")
-    if filler_add > 0:
-        weigh(f"{filler_name} (filler)", Quantity(filler_add, Unit.MG))
-        portions = ", ".join(plain(q.magnitude) for q in geometric_portions(aliquot, filler_add))
-        process.append(
-            f"Weigh {shown(Quantity(filler_add, Unit.MG))} of {filler_name} and incorporate it "
+        sheet.process.append(
+            f"Weigh {sheet.shown(mix.filler_add)} of {filler_name} and incorporate it "
             f"by geometric dilution in portions of about {portions} mg; mix until uniform."
         )
+    shell_weight = _shell_weight(order, fill.size, rec)
+    sheet.process.append(_fill_instruction(order, lot, fill, n_batch, rec))
+    return sheet, shell_weight
+
+
+def _shell_weight(order: CapsuleOrder, size: CapsuleSize, rec: Recorder) -> Quantity:
     shells = order.shells
     if shells is not None and shells.weight is not None:
-        shell_weight = shells.weight
-    else:
-        shell_weight = size.shell_weight
-        rec.default("shells.weight", shell_weight, SHELL_SOURCE)
+        return shells.weight
+    rec.default("shells.weight", size.shell_weight, SHELL_SOURCE)
+    rec.warn(
+        "shell-weight-estimated",
+        f"The empty-shell weight {size.shell_weight} for size {size.code} is a typical figure; "
+        "weigh 10 empty shells and use their average for gross-weight checks.",
+        "shells.weight",
+    )
+    return size.shell_weight
+
+
+def _fill_instruction(
+    order: CapsuleOrder, lot: FillerLot, fill: _Fill, n_batch: int, rec: Recorder
+) -> str:
+    """How to fill the capsules: to capacity, tamped as for the pack stat, or to a weight."""
+    size, w = fill.size, fill.w
+    if (order.method or CapsuleMethod.CAPACITY) is not CapsuleMethod.CAPACITY:
+        return f"Fill {n_batch} size {size.code} capsules with {significant(w)} mg net each."
+    ps = lot.pack_stat
+    how = ps.method if ps is not None and ps.method else None
+    if ps is not None and how is None:
         rec.warn(
-            "shell-weight-estimated",
-            f"The empty-shell weight {shell_weight} for size {size.code} is a typical figure; weigh 10 "
-            "empty shells and use their average for gross-weight checks.",
-            "shells.weight",
+            "pack-stat-method-unknown",
+            "How the pack stat was filled (tamping) is not recorded; fill the batch exactly as the "
+            "pack stat was measured.",
+            "filler.pack_stat.method",
         )
-    if method is CapsuleMethod.CAPACITY:
-        ps = lot.pack_stat
-        how = ps.method if ps is not None and ps.method else None
-        if ps is not None and how is None:
-            rec.warn(
-                "pack-stat-method-unknown",
-                "How the pack stat was filled (tamping) is not recorded; fill the batch exactly as the "
-                "pack stat was measured.",
-                "filler.pack_stat.method",
-            )
-        tamping = (
-            f"tamping as when the pack stat was measured ({how})"
-            if how
-            else (
-                "tamping as when the pack stat was measured"
-                if ps is not None
-                else "tamping evenly; note the method used"
-            )
-        )
-        process.append(
-            f"Fill {n_batch} size {size.code} capsules to capacity, {tamping}; target net fill "
-            f"{significant(w)} mg."
-        )
+    if how:
+        tamping = f"tamping as when the pack stat was measured ({how})"
+    elif ps is not None:
+        tamping = "tamping as when the pack stat was measured"
     else:
-        process.append(
-            f"Fill {n_batch} size {size.code} capsules with {significant(w)} mg net each."
-        )
-    qc_n = order.qc_sample or QC_SAMPLE
-    if order.qc_sample is None:
-        rec.default("qc_sample", str(qc_n), QC_SAMPLE_SOURCE)
-    window = WeightWindow.around(
-        Quantity(w, Unit.MG), percent=WINDOW_PERCENT, sample_size=min(qc_n, n_batch)
+        tamping = "tamping evenly; note the method used"
+    return (
+        f"Fill {n_batch} size {size.code} capsules to capacity, {tamping}; target net fill "
+        f"{significant(w)} mg."
+    )
+
+
+def _weight_check(
+    order: CapsuleOrder,
+    sheet: Sheet,
+    w: Decimal,
+    shell_weight: Quantity,
+    n_batch: int,
+    rec: Recorder,
+) -> tuple[WeightWindow, WeightWindow]:
+    """The net and gross weight windows each capsule of the QC sample must meet."""
+    qc_n = solid.qc_sample(order, rec, units="capsules")
+    window = solid.weight_window(
+        rec,
+        w,
+        WINDOW_PERCENT,
+        min(qc_n, n_batch),
+        what="net fill weight window for each capsule",
+        formula="90 % x W to 110 % x W",
     )
     gross = WeightWindow(
         target=Quantity(w + shell_weight.m_as(Unit.MG), Unit.MG),
@@ -958,82 +964,62 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         high=window.high + shell_weight,
         sample_size=window.sample_size,
     )
-    rec.step(
-        "weight-window",
-        "net fill weight window for each capsule",
-        "90 % x W to 110 % x W",
-        f"{significant(window.low.magnitude)}-{significant(window.high.magnitude)} mg",
-        W=Quantity(w, Unit.MG),
-    )
-    process.append(
+    sheet.process.append(
         f"Weigh {window.sample_size} filled capsules one by one: each net weight must be "
         f"{significant(window.low.magnitude)}-{significant(window.high.magnitude)} mg (gross "
-        f"{significant(gross.low.magnitude)}-{significant(gross.high.magnitude)} mg with {shell_weight} shells); "
-        "record the weights, mean, RSD and range."
+        f"{significant(gross.low.magnitude)}-{significant(gross.high.magnitude)} mg with "
+        f"{shell_weight} shells); record the weights, mean, RSD and range."
     )
-    process.append(
-        f"Dispense {n} capsules; record the yield of filled capsules and discard the surplus."
+    sheet.process.append(
+        f"Dispense {order.count} capsules; record the yield of filled capsules and discard the "
+        "surplus."
     )
+    return window, gross
 
-    # ingredients
-    consumed_filler = sum((st.diluent.m_as(Unit.MG) for st in plan.stages), ZERO) + filler_add
-    filler_in_batch = actual_total - material
-    allergens = allergens_in(spec.name) + source.allergens
-    allergens = tuple(sorted(set(allergens)))
+
+def _ingredients(
+    order: CapsuleOrder, fill: _Fill, lot: FillerLot, mix: _Mix, rec: Recorder
+) -> tuple[tuple[Ingredient, ...], tuple[str, ...]]:
+    """The drug material and the filler, with what is weighed and what ends in the batch."""
+    source, spec, plan = order.source, lot.spec, mix.plan
+    consumed_filler = sum((st.diluent.m_as(Unit.MG) for st in plan.stages), ZERO) + mix.filler_add
+    allergens = tuple(sorted(set(allergens_in(spec.name) + source.allergens)))
     ingredients = (
-        Ingredient(
-            role="active",
-            name=material_name,
-            lot=source.lot,
-            expiry=source.expiry,
-            weighed=plan.first_take,
-            in_batch=plan.material,
-            per_capsule=Quantity(p, Unit.MG),
-            allergens=source.allergens,
-        ),
+        Ingredient(**solid.active_line(source, plan), per_capsule=Quantity(fill.p, Unit.MG)),
         Ingredient(
             role="filler",
-            name=filler_name,
+            name=spec.name,
             lot=lot.lot,
             expiry=lot.expiry,
             weighed=Quantity(consumed_filler, Unit.MG),
-            in_batch=Quantity(filler_in_batch, Unit.MG),
-            per_capsule=Quantity(f, Unit.MG),
+            in_batch=Quantity(mix.actual_total - mix.material, Unit.MG),
+            per_capsule=Quantity(fill.f, Unit.MG),
             allergens=spec.allergens,
         ),
     )
-    if "lactose" in allergens:
-        origins = [i.name for i in ingredients if "lactose" in i.allergens]
-        rec.warn(
-            "allergen-lactose",
-            f"Contains lactose (from {', '.join(origins)}); label the allergen.",
-            "allergens",
-        )
+    solid.warn_lactose(allergens, ingredients, rec)
+    return ingredients, allergens
 
-    # beyond-use date
-    compounded_on = compounding_date(order.compounded_on, today, rec)
-    storage = order.storage
-    if storage is None:
-        storage = Storage.ROOM
-        rec.default(
-            "storage",
-            storage.value,
-            "capsules are stored at controlled room temperature in a tight, light-resistant container",
-        )
-    day_count = order.day_count
-    if day_count is None:
-        day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
-        rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
+
+def _beyond_use_date(
+    order: CapsuleOrder, lot: FillerLot, today: dt.date | None, rec: Recorder
+) -> BeyondUseDate:
+    """A nonaqueous solid: the BUD, limited by every dated component."""
+    start = solid.bud_start(
+        order,
+        today,
+        rec,
+        storage=Storage.ROOM,
+        storage_source="capsules are stored at controlled room temperature in a tight, "
+        "light-resistant container",
+    )
     components = [
-        *source.components(),
-        Component(role="filler", name=filler_name, lot=lot.lot, expiry=lot.expiry),
+        *order.source.components(),
+        Component(role="filler", name=lot.spec.name, lot=lot.lot, expiry=lot.expiry),
     ]
     if lot.expiry is None:
-        rec.warn(
-            "expiry-not-given",
-            "The filler's expiry is not given, so the BUD is not checked against it.",
-            "filler.expiry",
-        )
+        solid.warn_no_expiry(rec, "The filler's expiry", "filler.expiry")
+    shells = order.shells
     if shells is not None and shells.expiry is not None:
         components.append(
             Component(
@@ -1044,66 +1030,8 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
             )
         )
     else:
-        rec.warn(
-            "expiry-not-given",
-            "The shells' expiry is not given, so the BUD is not checked against it.",
-            "shells.expiry",
-        )
-    bud = assign_bud(
-        category=BudCategory.NONAQUEOUS_SOLID,
-        compounded_on=compounded_on,
-        storage=storage,
-        components=tuple(components),
-        rec=rec,
-        day_count=day_count,
-        study=order.study,
-        today=today,
-    )
-    if order.doses_per_day is not None:
-        days_supply = int(
-            CONTEXT.divide(Decimal(n), order.doses_per_day).to_integral_value(
-                rounding="ROUND_FLOOR"
-            )
-        )
-        check_supply(bud, days_supply, rec, field="count")
-
-    return CapsuleResult(
-        schema=CAPSULES_SCHEMA,
-        library_version=__version__,
-        order=order,
-        drug=drug.name,
-        dose_basis=basis,
-        dose_basis_name=drug.describe(basis),
-        dose=dose,
-        dose_planned=planned,
-        dose_deviation=deviation,
-        count=n,
-        batch_count=n_batch,
-        mix_for=mix_for,
-        method=method,
-        size=size.code,
-        capsule_volume=size.volume,
-        fill_weight=Quantity(w, Unit.MG),
-        filler_per_capsule=Quantity(f, Unit.MG),
-        active_per_capsule=Quantity(p, Unit.MG),
-        fill_fraction=fill_fraction,
-        overage=overage,
-        tablets_to_crush=tablets,
-        plan=plan,
-        ingredients=ingredients,
-        weighings=tuple(weighings),
-        total_mix=Quantity(actual_total, Unit.MG),
-        process=tuple(process),
-        qc=window,
-        shell_weight=shell_weight,
-        gross_window=gross,
-        balance=balance,
-        bud=bud,
-        allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
-    )
+        solid.warn_no_expiry(rec, "The shells' expiry", "shells.expiry")
+    return solid.beyond_use_date(order, start, BudCategory.NONAQUEOUS_SOLID, components, rec, today)
 
 
 def _register() -> None:

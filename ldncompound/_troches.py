@@ -32,20 +32,9 @@ from decimal import Decimal
 
 import attrs
 
-from ._bud import (
-    DAY_ONE_SOURCE,
-    BeyondUseDate,
-    BudCategory,
-    DayCount,
-    Storage,
-    StudyBud,
-    assign_bud,
-    check_supply,
-    compounding_date,
-)
-from ._capsules import Weighing
+from . import _solid as solid
+from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
-from ._dose import acknowledgements, check_dose
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -53,8 +42,6 @@ from ._numbers import (
     ONE,
     ZERO,
     ceil_int,
-    fixed,
-    places_of,
     plain,
     private_context,
     round_to,
@@ -63,13 +50,12 @@ from ._numbers import (
 from ._parse import parse_date, parse_quantity
 from ._plausible import BASE_DENSITY, BLANK_WEIGHT, check_window, implausible
 from ._qc import WeightWindow
-from ._sources import Component, Source, TabletSource, allergens_in
+from ._solid import POLICY, Settings, Sheet, Weighing
+from ._sources import Component, Source, allergens_in
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._troche_data import TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
-    check_doses_per_day,
-    check_one_day,
     density_field,
     mass_field,
     percent_field,
@@ -78,7 +64,7 @@ from ._validate import (
     text_items,
 )
 from ._version import __version__
-from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, geometric_portions, plan_solid
+from ._weighing import Balance, SolidPlan, geometric_portions
 
 __all__ = [
     "TROCHES_SCHEMA",
@@ -99,28 +85,6 @@ __all__ = [
 TROCHES_SCHEMA = "ldncompound/troches/1"
 TROCHES_ORDER_SCHEMA = "ldncompound/order/troches/1"
 
-OVERAGE = Quantity(Decimal(7), Unit.PERCENT)
-OVERAGE_SOURCE = (
-    "Medisca blank RDT formula: an excess of 5-9 % of every ingredient for processing losses "
-    "(domain.md §4.4, §6.4) [V]; 7 %, the middle of that range, chosen by the library [D]"
-)
-WINDOW = Quantity(Decimal(10), Unit.PERCENT)
-WINDOW_SOURCE = (
-    "each unit 90-110 % of the theoretical unit weight: the USP <795> weight-variation "
-    "criterion for capsules (domain.md §4.6) [V], applied to molded units by the library [D]"
-)
-QC_SAMPLE = 10
-QC_SAMPLE_SOURCE = "weigh 10 units individually, as in the USP weight-variation test [S]"
-MAX_STAGE_MASS = Quantity(Decimal(10), Unit.G)
-MAX_STAGE_SOURCE = "largest trituration per stage: 10 g, a mortar-sized batch (library policy) [D]"
-ROUNDING_TOLERANCE = Quantity(Decimal("0.5"), Unit.PERCENT)
-ROUNDING_SOURCE = (
-    "weighings rounded to readability may move the dose by at most 0.5 % (library policy) [D]"
-)
-TABLET_MARGIN = Quantity(Decimal(5), Unit.PERCENT)
-TABLET_MARGIN_SOURCE = (
-    "crush enough tablets to leave 5 % more powder than is weighed (library policy) [D]"
-)
 REPLACEMENT_SOURCE = (
     "no density factor given: replaces base 1:1 by weight, an assumption (Medisca's RDT base "
     "instructions add APIs by reducing base 1:1; domain.md §4.3) [V]"
@@ -472,9 +436,7 @@ class TrocheOrder:
     diluent: TrocheDiluent | None = None
     dose_basis: str | None = None
     route: Route | None = None
-    overage: Quantity | None = qfield(
-        Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None
-    )
+    overage: Quantity | None = solid.overage_field()
     balance: Balance | None = None
     compounded_on: dt.date | None = None
     storage: Storage | None = None
@@ -487,42 +449,16 @@ class TrocheOrder:
         percent_field("weight_window", ZERO, Decimal(20), low_included=False),
         default=None,
     )
-    max_stage_mass: Quantity | None = qfield(
-        Dimension.MASS, mass_field("max_stage_mass"), default=None
-    )
-    rounding_tolerance: Quantity | None = qfield(
-        Dimension.FRACTION,
-        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
-        default=None,
-    )
-    tablet_margin: Quantity | None = qfield(
-        Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
-    )
-    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
-    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
+    max_stage_mass: Quantity | None = solid.max_stage_field()
+    rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
+    tablet_margin: Quantity | None = solid.tablet_margin_field()
+    acknowledge: tuple[str, ...] = solid.acknowledge_field()
+    reference: str | None = solid.reference_field()
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.dose, Quantity):
-            raise InputError.about(
-                "dose", self.dose, "is not a quantity", "a mass such as '4.5 mg'"
-            )
-        self.dose.require(Dimension.MASS, "dose")
-        if self.dose.magnitude <= 0:
-            raise InputError.about(
-                "dose", str(self.dose), "is not positive", "a dose greater than zero", code="zero"
-            )
-        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
-            raise InputError.about(
-                "count", self.count, "is not a positive whole number", "the number of units"
-            )
-        if self.count > 10_000:
-            raise InputError.about(
-                "count",
-                self.count,
-                "is beyond a plausible batch",
-                "at most 10000 units",
-                code="too-large",
-            )
+        solid.check_dose_and_count(
+            self.dose, self.count, count_expected="the number of units", units="units"
+        )
         for field, value, cls, expected in (
             ("dosage_form", self.dosage_form, TrocheForm, "TrocheForm.TROCHE or TrocheForm.RDT"),
             ("mold", self.mold, MoldCalibration, "a MoldCalibration of this base lot and mold"),
@@ -551,16 +487,7 @@ class TrocheOrder:
             raise InputError.about("diluent", self.diluent, "is not a TrocheDiluent", "one")
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
-        check_doses_per_day(self.doses_per_day)
-        check_one_day(self.count, self.doses_per_day, "units")
-        if self.qc_sample is not None and not (1 <= self.qc_sample <= 100):
-            raise InputError.about(
-                "qc_sample",
-                self.qc_sample,
-                "is out of range",
-                "1 to 100 units",
-                code="out-of-range",
-            )
+        solid.check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="units")
 
 
 @attrs.frozen(kw_only=True)
@@ -691,6 +618,81 @@ def _factor(
     return factor, described, displacement.assumed
 
 
+@private_context
+def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> TrocheResult:
+    """Compute a molded troche or RDT batch for ``order``: what to weigh, how much base, how
+    to melt, mix and pour, QC, BUD, label facts, warnings and the trace.
+
+    ``today`` is the compounding date used when the order has none (echoed as a default).
+    Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
+    when the batch cannot be made as asked (no base left, an expired component, ...).
+    """
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
+    basis = solid.resolve_basis(order, rec)
+    route = _resolve_route(order, rec)
+    solid.guard_dose(order, basis, rec)
+    settings = solid.resolve_settings(order, rec, lambda: POLICY["overage.troches"])
+    blank = _calibrated_blank(order, rec)
+    batch, n_batch = solid.size_batch(
+        rec, order.count, settings.overage, units="units", unit=Unit.ONE
+    )
+    p = order.source.material_for(order.dose.m_as(Unit.MG), basis, rec)
+    parts = _displacement(order, p, blank, rec)
+    melt = _plan_melt(order, settings, batch, parts, rec)
+    tablets = solid.tablets_to_crush(order, melt.plan, rec)
+    sheet = _compound(order, settings.balance, parts, melt, tablets)
+    qc = _weight_check(order, sheet, melt.w, n_batch, rec)
+    ingredients, allergens = _ingredients(order, parts, melt, rec)
+    bud = _beyond_use_date(order, ingredients, melt.diluent is not None, today, rec)
+    form = order.dosage_form
+    return TrocheResult(
+        schema=TROCHES_SCHEMA,
+        library_version=__version__,
+        order=order,
+        drug=order.source.drug.name,
+        dose_basis=basis,
+        dose_basis_name=order.source.drug.describe(basis),
+        dosage_form=form,
+        dosage_form_name=form.described,
+        route=route,
+        dose=order.dose,
+        dose_planned=melt.dose_planned,
+        dose_deviation=solid.dose_deviation(melt.dose_planned, order.dose.m_as(Unit.MG)),
+        count=order.count,
+        batch_count=n_batch,
+        mix_for=melt.mix_for,
+        overage=settings.overage,
+        blank_weight=order.mold.blank_weight,
+        unit_weight=Quantity(melt.w, Unit.MG),
+        base_per_unit=Quantity(melt.b, Unit.MG),
+        active_per_unit=Quantity(p, Unit.MG),
+        non_base_share=melt.non_base_share,
+        replaced_share=melt.replaced_share,
+        tablets_to_crush=tablets,
+        plan=melt.plan,
+        ingredients=ingredients,
+        weighings=tuple(sheet.weighings),
+        total_mix=Quantity(melt.aliquot + sum(melt.adds_w, ZERO) + melt.base_w, Unit.MG),
+        process=tuple(sheet.process),
+        qc=qc,
+        qc_record=QC_RECORD,
+        balance=settings.balance,
+        bud=bud,
+        allergens=allergens,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
+
+
+def _resolve_route(order: TrocheOrder, rec: Recorder) -> Route:
+    route = order.route
+    if route is None:
+        route = Route.SUBLINGUAL
+        rec.default("route", route.value, ROUTE_SOURCE)
+    return route
+
+
 def _check_mold(mold: MoldCalibration, base: BaseLot, rec: Recorder) -> None:
     """The blank weight is a troche's or RDT's, the base density a molded base's (given, or
     implied by the blank weight in the cavity volume): refused unless acknowledged."""
@@ -729,68 +731,8 @@ def _check_mold(mold: MoldCalibration, base: BaseLot, rec: Recorder) -> None:
         )
 
 
-@private_context
-def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> TrocheResult:
-    """Compute a molded troche or RDT batch for ``order``: what to weigh, how much base, how
-    to melt, mix and pour, QC, BUD, label facts, warnings and the trace.
-
-    ``today`` is the compounding date used when the order has none (echoed as a default).
-    Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
-    when the batch cannot be made as asked (no base left, an expired component, ...).
-    """
-    rec = Recorder(acknowledged=frozenset(order.acknowledge))
-    source = order.source
-    drug = source.drug
-    source.check(rec)
-    form = order.dosage_form
-
-    basis = order.dose_basis
-    if basis is None:
-        basis = drug.default_basis
-        rec.default(
-            "dose_basis", basis, f"doses are {drug.describe(basis)} unless the order says otherwise"
-        )
-    route = order.route
-    if route is None:
-        route = Route.SUBLINGUAL
-        rec.default("route", route.value, ROUTE_SOURCE)
-    dose = order.dose
-    dose_mg = dose.m_as(Unit.MG)
-    check_dose(
-        drug,
-        dose,
-        basis,
-        doses_per_day=order.doses_per_day,
-        acknowledge=frozenset(order.acknowledge),
-        rec=rec,
-    )
-
-    balance = order.balance
-    if balance is None:
-        balance = Balance.class_iii()
-        rec.default(
-            "balance",
-            "Class III prescription balance, minimum 120 mg, readability 10 mg",
-            CLASS_III_SOURCE,
-        )
-        rec.warn(
-            "balance-assumed",
-            "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
-            "120 mg); give your balance's documented minimum weight and readability.",
-            "balance",
-        )
-    overage = order.overage
-    if overage is None:
-        overage = OVERAGE
-        rec.default("overage", overage, OVERAGE_SOURCE)
-    tolerance = order.rounding_tolerance or ROUNDING_TOLERANCE
-    if order.rounding_tolerance is None:
-        rec.default("rounding_tolerance", tolerance, ROUNDING_SOURCE)
-    max_stage = order.max_stage_mass or MAX_STAGE_MASS
-    if order.max_stage_mass is None:
-        rec.default("max_stage_mass", max_stage, MAX_STAGE_SOURCE)
-
-    # the mold calibration and the base
+def _calibrated_blank(order: TrocheOrder, rec: Recorder) -> Decimal:
+    """The mold calibration ``B``, with warnings about how it was made."""
     mold = order.mold
     base = order.base
     if mold.estimate is not None:
@@ -831,23 +773,61 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
         Quantity(blank, Unit.MG),
         N=str(mold.blanks_weighed) if mold.blanks_weighed else "not stated",
     )
-    base_density = base.density
-    derived_density = base_density is None and mold.base_density is not None
+    return blank
 
-    n = order.count
-    batch = rec.step(
-        "batch-count",
-        "units to make: the count plus the overage of the whole batch, rounded up",
-        "n_batch = ceil(count x (1 + overage))",
-        Quantity(ceil_int(Decimal(n) * (ONE + overage.m_as(Unit.ONE))), Unit.ONE),
-        count=Quantity(n, Unit.ONE),
-        overage=overage,
+
+@attrs.frozen
+class _Parts:
+    """The drug material and additives with their density factors, per unit."""
+
+    p: Decimal
+    blank: Decimal
+    base_density: Quantity | None
+    active: _Part
+    additives: list[_Part]
+    displaced_fixed: Decimal
+
+    @property
+    def fixed_parts(self) -> list[_Part]:
+        return [self.active, *self.additives]
+
+    def part(
+        self,
+        rec: Recorder,
+        role: str,
+        name: str,
+        field: str,
+        per_unit: Decimal,
+        disp: Displacement | None,
+    ) -> _Part:
+        return _make_part(rec, role, name, field, per_unit, disp, self.base_density, self.blank)
+
+
+def _make_part(
+    rec: Recorder,
+    role: str,
+    name: str,
+    field: str,
+    per_unit: Decimal,
+    disp: Displacement | None,
+    base_density: Quantity | None,
+    blank: Decimal,
+) -> _Part:
+    factor, described, assumed = _factor(
+        rec,
+        name=name,
+        field=field,
+        displacement=disp,
+        base_density=base_density,
+        blank_weight=blank,
     )
-    n_batch = int(batch.magnitude)
+    return _Part(role, name, field, per_unit, factor, described, assumed)
 
-    p = source.material_for(dose_mg, basis, rec)
 
-    # density factors of every non-base ingredient
+def _displacement(order: TrocheOrder, p: Decimal, blank: Decimal, rec: Recorder) -> _Parts:
+    """Resolve every fixed ingredient's density factor and the base it displaces per unit."""
+    mold = order.mold
+    base_density = order.base.density
     uses_density = any(
         d is not None and d.method is DisplacementMethod.DENSITY
         for d in (
@@ -856,42 +836,38 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
             *(a.displacement for a in order.ingredients),
         )
     )
-    if uses_density and derived_density:
+    if uses_density and base_density is None and mold.base_density is not None:
         base_density = mold.base_density
         rec.default(
             "base.density",
             base_density or Quantity(0, Unit.G_PER_ML),
             f"derived from the mold calibration: {mold.blank_weight} / {mold.cavity_volume} [D]",
         )
-
-    def part(
-        role: str, name: str, field: str, per_unit: Decimal, disp: Displacement | None
-    ) -> _Part:
-        factor, described, assumed = _factor(
-            rec,
-            name=name,
-            field=field,
-            displacement=disp,
-            base_density=base_density,
-            blank_weight=blank,
-        )
-        return _Part(role, name, field, per_unit, factor, described, assumed)
-
-    material_name = source.material_name
-    active = part("active", material_name, "drug_displacement", p, order.drug_displacement)
+    active = _make_part(
+        rec,
+        "active",
+        order.source.material_name,
+        "drug_displacement",
+        p,
+        order.drug_displacement,
+        base_density,
+        blank,
+    )
     additives = [
-        part(
+        _make_part(
+            rec,
             "additive",
             a.name,
             f"ingredients[{i}].displacement",
             a.amount.m_as(Unit.MG),
             a.displacement,
+            base_density,
+            blank,
         )
         for i, a in enumerate(order.ingredients)
     ]
-    fixed_parts = [active, *additives]
     displaced_fixed = ZERO
-    for pt in fixed_parts:
+    for pt in [active, *additives]:
         displaced_fixed += rec.step(
             "base-displaced",
             f"base displaced per unit by {pt.name} ({pt.described})",
@@ -908,31 +884,56 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
             "less drug material or fewer other ingredients per unit, or a larger mold",
             code="no-base-left",
         )
-    unit_without_diluent = blank - displaced_fixed + sum((pt.per_unit for pt in fixed_parts), ZERO)
-
-    diluent = order.diluent
-    diluent_name = diluent.name if diluent is not None else DILUENT_NAME
-    diluent_disp = diluent.displacement if diluent is not None else None
-
-    def diluent_factor() -> Decimal:
-        # resolved only if the plan triturates (then again below, with its echo)
-        return ONE if diluent_disp is None else diluent_disp.resolve(base_density)
-
-    # weighing plan; the batch is made for the material actually weighed
-    d, m = balance.d, balance.m
-    tol = tolerance.m_as(Unit.ONE)
-    ratio = CONTEXT.divide(unit_without_diluent, p)
-    exact_need = Decimal(n_batch) * p
-    rec.step(
-        "material-needed",
-        "drug material for the batch",
-        "C = n_batch x p",
-        Quantity(exact_need, Unit.MG),
-        n_batch=batch,
-        p=Quantity(p, Unit.MG),
+    return _Parts(
+        p=p,
+        blank=blank,
+        base_density=base_density,
+        active=active,
+        additives=additives,
+        displaced_fixed=displaced_fixed,
     )
+
+
+@attrs.frozen
+class _Trial:
+    """One candidate plan: the melt it makes and the base-equivalent volumes it weighs."""
+
+    plan: SolidPlan
+    n_eff: Decimal
+    g: Decimal
+    b: Decimal
+    base_w: Decimal
+    adds_w: list[Decimal]
+    v_exact: Decimal
+    v_actual: Decimal
+
+
+@attrs.frozen
+class _Melt:
+    """The final plan and what it makes: per unit, for the batch, and the planned dose."""
+
+    plan: SolidPlan
+    material: Decimal
+    aliquot: Decimal
+    n_eff: Decimal
+    mix_for: Decimal
+    g: Decimal
+    b: Decimal
+    w: Decimal
+    base_w: Decimal
+    adds_w: list[Decimal]
+    diluent: _Part | None
+    dose_planned: Quantity
+    non_base_share: Quantity
+    replaced_share: Quantity
+
+
+def _least_units(
+    parts: _Parts, n_batch: int, m: Decimal
+) -> tuple[Decimal, tuple[int, _Part] | None]:
+    """Units' worth of batch every additive needs to weigh at least the balance minimum."""
     units_min, limiting = Decimal(n_batch), None
-    for i, a in enumerate(additives):
+    for i, a in enumerate(parts.additives):
         least = CONTEXT.divide(m, a.per_unit)
         if least > units_min:
             units_min, limiting = least, (i, a)
@@ -946,90 +947,124 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
             "a finer balance, a premix (trituration) of this ingredient, or a larger batch",
             code="ingredient-below-minimum-weight",
         )
+    return units_min, limiting
+
+
+def _plan_melt(
+    order: TrocheOrder, settings: Settings, batch: Quantity, parts: _Parts, rec: Recorder
+) -> _Melt:
+    """Plan the weighings; the melt is made for the material actually weighed, enlarged until
+    every ingredient reaches the balance minimum and rounding keeps the dose in tolerance."""
+    balance, p, blank = settings.balance, parts.p, parts.blank
+    n_batch = int(batch.magnitude)
+    d, m = balance.d, balance.m
+    tol = settings.tolerance.m_as(Unit.ONE)
+    unit_without_diluent = (
+        blank - parts.displaced_fixed + sum((pt.per_unit for pt in parts.fixed_parts), ZERO)
+    )
+    ratio = CONTEXT.divide(unit_without_diluent, p)
+    exact_need = solid.material_needed(rec, batch, p)
+    units_min, limiting = _least_units(parts, n_batch, m)
     need = max(units_min * p, CONTEXT.divide(max(d / (2 * tol), 2 * m), ratio))
+    plan_for = solid.planner(
+        settings,
+        ratio=ratio,
+        material_name=order.source.material_name,
+        diluent_name=_diluent_name(order),
+    )
 
-    def plan_for(need: Decimal, trace: Recorder) -> SolidPlan:
-        return plan_solid(
-            needed=need,
-            final_ratio=ratio,
-            balance=balance,
-            max_stage_mass=max_stage.m_as(Unit.MG),
-            material_name=material_name,
-            diluent_name=diluent_name,
-            rec=trace,
-        )
+    def attempt(need: Decimal) -> tuple[Decimal, _Trial | None]:
+        trial = _try_plan(order, parts, plan_for(need, Recorder()), d)
+        if trial.base_w < m:
+            return CONTEXT.divide(need * m, trial.n_eff * trial.b) * Decimal("1.02"), None
+        if abs(CONTEXT.divide(trial.v_exact, trial.v_actual) - ONE) > tol:
+            return need * 2, None
+        return need, trial
 
-    for _attempt in range(8):
-        plan = plan_for(need, Recorder())
-        material = plan.material.m_as(Unit.MG)
-        aliquot = plan.aliquot.m_as(Unit.MG)
-        n_eff = CONTEXT.divide(material, p)
-        g = CONTEXT.multiply(p, plan.dilution - ONE)
-        g_factor = diluent_factor() if plan.stages else ONE
-        b = blank - displaced_fixed - CONTEXT.divide(g, g_factor)
-        if b <= 0:
-            raise FormulationError.about(
-                "diluent",
-                diluent_name,
-                "from the trituration displaces all the base left in each unit",
-                "a finer balance (less dilution), or less of the other ingredients per unit",
-                code="no-base-left",
-            )
-        base_w = round_to(n_eff * b, d)
-        if base_w < m:
-            need = CONTEXT.divide(need * m, n_eff * b) * Decimal("1.02")
-            continue
-        adds_w = [round_to(n_eff * a.per_unit, d) for a in additives]
-        v_exact = n_eff * blank
-        v_actual = (
-            base_w
-            + CONTEXT.divide(material, active.factor)
-            + CONTEXT.divide(aliquot - material, g_factor)
-            + sum(
-                (CONTEXT.divide(w, a.factor) for w, a in zip(adds_w, additives, strict=True)), ZERO
-            )
-        )
-        if abs(CONTEXT.divide(v_exact, v_actual) - ONE) > tol:
-            need *= 2
-            continue
-        break
-    else:  # pragma: no cover - the loop converges for every balance the validators accept
-        raise FormulationError("no weighing plan converged", field="balance", code="no-plan")
-    if need > exact_need:
-        rec.step(
-            "material-enlarged",
-            "material enlarged so every ingredient weighs at least the minimum and rounding moves "
-            "the dose by at most the tolerance (the surplus is discarded)",
-            "C' >= max(C, n_min x p, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
-            Quantity(need, Unit.MG),
-            C=Quantity(exact_need, Unit.MG),
-            tolerance=tolerance,
-        )
+    need, trial = solid.converge(need, attempt)
+    solid.material_enlarged(
+        rec,
+        need,
+        exact_need,
+        settings.tolerance,
+        why="material enlarged so every ingredient weighs at least the minimum and rounding "
+        "moves the dose by at most the tolerance (the surplus is discarded)",
+        formula="C' >= max(C, n_min x p, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
+    )
     if limiting is not None:
         i, a = limiting
         rec.warn(
             "batch-enlarged-for-weighing",
             f"{a.name} ({plain(a.per_unit)} mg per unit) is below the balance minimum for "
-            f"{n_batch} units, so the melt is made for {significant(n_eff, 4)} units' worth; "
+            f"{n_batch} units, so the melt is made for {significant(trial.n_eff, 4)} units' worth; "
             "the surplus is discarded.",
             f"ingredients[{i}].amount",
         )
     plan = plan_for(need, rec)  # again, so the trace holds the final plan only
+    return _trace_melt(order, balance, parts, plan, trial, rec)
 
-    diluent_part: _Part | None = None
-    if plan.stages:
-        if diluent is None:
-            rec.default("diluent", DILUENT_NAME, DILUENT_SOURCE)
-        diluent_part = part("diluent", diluent_name, "diluent.displacement", g, diluent_disp)
-        rec.step(
-            "base-displaced",
-            f"base displaced per unit by {diluent_name} from the trituration ({diluent_part.described})",
-            "x = g / DV, g = p x (F - 1)",
-            Quantity(CONTEXT.divide(g, diluent_part.factor), Unit.MG),
-            g=Quantity(g, Unit.MG),
-            F=Quantity(plan.dilution, Unit.ONE),
-            DV=Quantity(diluent_part.factor, Unit.ONE),
+
+def _diluent_name(order: TrocheOrder) -> str:
+    return order.diluent.name if order.diluent is not None else DILUENT_NAME
+
+
+def _try_plan(order: TrocheOrder, parts: _Parts, plan: SolidPlan, d: Decimal) -> _Trial:
+    """What a plan makes: base per unit, rounded batch amounts, base-equivalent volumes."""
+    p, blank = parts.p, parts.blank
+    diluent_disp = order.diluent.displacement if order.diluent is not None else None
+    material = plan.material.m_as(Unit.MG)
+    aliquot = plan.aliquot.m_as(Unit.MG)
+    n_eff = CONTEXT.divide(material, p)
+    g = CONTEXT.multiply(p, plan.dilution - ONE)
+    # the diluent's factor is resolved only if the plan triturates (echoed later)
+    g_factor = (
+        (ONE if diluent_disp is None else diluent_disp.resolve(parts.base_density))
+        if plan.stages
+        else ONE
+    )
+    b = blank - parts.displaced_fixed - CONTEXT.divide(g, g_factor)
+    if b <= 0:
+        raise FormulationError.about(
+            "diluent",
+            _diluent_name(order),
+            "from the trituration displaces all the base left in each unit",
+            "a finer balance (less dilution), or less of the other ingredients per unit",
+            code="no-base-left",
         )
+    base_w = round_to(n_eff * b, d)
+    adds_w = [round_to(n_eff * a.per_unit, d) for a in parts.additives]
+    v_actual = (
+        base_w
+        + CONTEXT.divide(material, parts.active.factor)
+        + CONTEXT.divide(aliquot - material, g_factor)
+        + sum(
+            (CONTEXT.divide(w, a.factor) for w, a in zip(adds_w, parts.additives, strict=True)),
+            ZERO,
+        )
+    )
+    return _Trial(
+        plan=plan,
+        n_eff=n_eff,
+        g=g,
+        b=b,
+        base_w=base_w,
+        adds_w=adds_w,
+        v_exact=n_eff * blank,
+        v_actual=v_actual,
+    )
+
+
+def _trace_melt(
+    order: TrocheOrder,
+    balance: Balance,
+    parts: _Parts,
+    plan: SolidPlan,
+    trial: _Trial,
+    rec: Recorder,
+) -> _Melt:
+    """Trace what the final plan makes per unit and for the batch, and the planned dose."""
+    blank, p, n_eff, b, g = parts.blank, parts.p, trial.n_eff, trial.b, trial.g
+    diluent_part = _diluent_part(order, parts, plan, g, rec)
     mix_for = rec.step(
         "mix-for",
         "units' worth of melt made from the material weighed (at least n_batch; surplus discarded)",
@@ -1045,7 +1080,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
         Quantity(b, Unit.MG),
         B=Quantity(blank, Unit.MG),
     )
-    others = [*fixed_parts, *([diluent_part] if diluent_part else [])]
+    others = [*parts.fixed_parts, *([diluent_part] if diluent_part else [])]
     w = rec.step(
         "unit-weight",
         "theoretical weight of one unit (= b + sum(m_i); exactly B when every DV is 1)",
@@ -1057,15 +1092,49 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
         ),
         B=Quantity(blank, Unit.MG),
     ).magnitude
+    _trace_batch_amounts(balance, parts, trial, rec)
+    dose = order.dose
+    dose_planned = rec.step(
+        "dose-planned",
+        "dose per unit the rounded weighings deliver (a mold is filled by volume: base-equivalent "
+        "volume of the weighed batch against n_eff blanks)",
+        "dose_planned = dose x n_eff x B / (base + sum(m_i / DV_i))",
+        Quantity(CONTEXT.divide(dose.m_as(Unit.MG) * trial.v_exact, trial.v_actual), Unit.MG).to(
+            dose.unit
+        ),
+        n_eff_B=Quantity(trial.v_exact, Unit.MG),
+        weighed_equivalent=Quantity(trial.v_actual, Unit.MG),
+    )
+    non_base_share, replaced_share = _shares(others, w, b, balance, rec)
+    return _Melt(
+        plan=plan,
+        material=plan.material.m_as(Unit.MG),
+        aliquot=plan.aliquot.m_as(Unit.MG),
+        n_eff=n_eff,
+        mix_for=mix_for,
+        g=g,
+        b=b,
+        w=w,
+        base_w=trial.base_w,
+        adds_w=trial.adds_w,
+        diluent=diluent_part,
+        dose_planned=dose_planned,
+        non_base_share=non_base_share,
+        replaced_share=replaced_share,
+    )
+
+
+def _trace_batch_amounts(balance: Balance, parts: _Parts, trial: _Trial, rec: Recorder) -> None:
+    """Trace the base and every other ingredient to weigh for the batch."""
     rec.step(
         "base-to-weigh",
         f"base for the batch, rounded to the readability {balance.readability}",
         "base = round_d(n_eff x B - sum(n_eff x m_i / DV_i))",
-        Quantity(base_w, Unit.MG),
-        n_eff=Quantity(n_eff, Unit.ONE),
-        exact=Quantity(n_eff * b, Unit.MG),
+        Quantity(trial.base_w, Unit.MG),
+        n_eff=Quantity(trial.n_eff, Unit.ONE),
+        exact=Quantity(trial.n_eff * trial.b, Unit.MG),
     )
-    for a, a_w in zip(additives, adds_w, strict=True):
+    for a, a_w in zip(parts.additives, trial.adds_w, strict=True):
         rec.step(
             "ingredient-to-weigh",
             f"{a.name} for the batch, rounded to the readability",
@@ -1073,21 +1142,37 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
             Quantity(a_w, Unit.MG),
             m=Quantity(a.per_unit, Unit.MG),
         )
-    dose_planned = rec.step(
-        "dose-planned",
-        "dose per unit the rounded weighings deliver (a mold is filled by volume: base-equivalent "
-        "volume of the weighed batch against n_eff blanks)",
-        "dose_planned = dose x n_eff x B / (base + sum(m_i / DV_i))",
-        Quantity(CONTEXT.divide(dose_mg * v_exact, v_actual), Unit.MG).to(dose.unit),
-        n_eff_B=Quantity(v_exact, Unit.MG),
-        weighed_equivalent=Quantity(v_actual, Unit.MG),
-    )
-    deviation = Quantity(
-        (CONTEXT.divide(dose_planned.m_as(Unit.MG), dose_mg) - ONE) * HUNDRED, Unit.PERCENT
-    )
 
-    non_base = w - b
-    non_base_share = Quantity(CONTEXT.divide(non_base, w) * HUNDRED, Unit.PERCENT)
+
+def _diluent_part(
+    order: TrocheOrder, parts: _Parts, plan: SolidPlan, g: Decimal, rec: Recorder
+) -> _Part | None:
+    """The trituration diluent, if the plan triturates: its factor and the base it displaces."""
+    if not plan.stages:
+        return None
+    diluent = order.diluent
+    if diluent is None:
+        rec.default("diluent", DILUENT_NAME, DILUENT_SOURCE)
+    name = _diluent_name(order)
+    disp = diluent.displacement if diluent is not None else None
+    part = parts.part(rec, "diluent", name, "diluent.displacement", g, disp)
+    rec.step(
+        "base-displaced",
+        f"base displaced per unit by {name} from the trituration ({part.described})",
+        "x = g / DV, g = p x (F - 1)",
+        Quantity(CONTEXT.divide(g, part.factor), Unit.MG),
+        g=Quantity(g, Unit.MG),
+        F=Quantity(plan.dilution, Unit.ONE),
+        DV=Quantity(part.factor, Unit.ONE),
+    )
+    return part
+
+
+def _shares(
+    others: list[_Part], w: Decimal, b: Decimal, balance: Balance, rec: Recorder
+) -> tuple[Quantity, Quantity]:
+    """The share of each unit that is not base, and the share assumed to replace base 1:1."""
+    non_base_share = Quantity(CONTEXT.divide(w - b, w) * HUNDRED, Unit.PERCENT)
     replaced = sum((pt.per_unit for pt in others if pt.assumed), ZERO)
     replaced_share = Quantity(CONTEXT.divide(replaced, w) * HUNDRED, Unit.PERCENT)
     if replaced_share.magnitude > REPLACEMENT_LIMIT:
@@ -1099,166 +1184,120 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
             "dose by about that share x (1 - 1/DV). Measure their density factors with a trial batch.",
             "ingredients",
         )
-    if w < balance.m:
-        rec.warn(
-            "unit-weight-below-minimum",
-            f"The unit weight {significant(w)} mg is below the balance minimum of {plain(balance.m)} mg, "
-            "so single units cannot be weight-checked on it; use a finer balance.",
-            "mold.blank_weight",
-        )
+    solid.warn_unweighable(
+        rec,
+        w,
+        balance,
+        code="unit-weight-below-minimum",
+        weight="unit weight",
+        units="units",
+        advice="use a finer balance",
+        field="mold.blank_weight",
+    )
+    return non_base_share, replaced_share
 
-    # tablets
-    tablets: int | None = None
-    if isinstance(source, TabletSource):
-        margin = order.tablet_margin or TABLET_MARGIN
-        if order.tablet_margin is None:
-            rec.default("tablet_margin", margin, TABLET_MARGIN_SOURCE)
-        tablets = int(
-            rec.step(
-                "tablets-to-crush",
-                "whole tablets to crush for the first weighing of tablet powder, with margin",
-                "tablets = ceil(A x (1 + margin) / average tablet weight)",
-                Quantity(
-                    ceil_int(
-                        CONTEXT.divide(
-                            plan.first_take.m_as(Unit.MG) * (ONE + margin.m_as(Unit.ONE)),
-                            source.average_weight.m_as(Unit.MG),
-                        )
-                    ),
-                    Unit.TABLET,
-                ),
-                A=plan.first_take,
-                average_weight=source.average_weight,
-            ).magnitude
-        )
 
-    # weighings and process, in compounding order
-    weighings: list[Weighing] = []
-
-    def weigh(what: str, amount: Quantity) -> None:
-        weighings.append(Weighing(number=len(weighings) + 1, what=what, amount=amount))
-
-    def shown(amount: Decimal) -> str:
-        return f"{fixed(amount, places_of(d))} mg"
-
-    process: list[str] = []
-    if tablets is not None:
-        process.append(
-            f"Crush {tablets} {material_name.removeprefix('crushed ')} to a fine, uniform powder."
-        )
-    for st in plan.stages:
-        weigh(f"stage {st.number}: {st.take_from}", st.take)
-        weigh(f"stage {st.number}: {diluent_name} (diluent)", st.diluent)
-        portions = ", ".join(plain(q.magnitude) for q in st.portions)
-        process.append(
-            f"Stage {st.number} trituration (1 in {st.ratio}): weigh {shown(st.take.magnitude)} of "
-            f"{st.take_from} and {shown(st.diluent.magnitude)} of {diluent_name}; add the diluent by "
-            f"geometric dilution in portions of about {portions} mg, triturating well after each, to "
-            f"{shown(st.total.magnitude)}."
-        )
-    if plan.stages:
-        drug_what = f"the stage {plan.stages[-1].number} trituration (aliquot)"
-        weigh(f"aliquot of stage {plan.stages[-1].number} trituration", plan.aliquot)
-    else:
-        drug_what = material_name
-        weigh(material_name, plan.aliquot)
-    process.append(f"Weigh {shown(aliquot)} of {drug_what}.")
+def _compound(
+    order: TrocheOrder,
+    balance: Balance,
+    parts: _Parts,
+    melt: _Melt,
+    tablets: int | None,
+) -> Sheet:
+    """The weighings and process in compounding order: crush, triturate, blend, melt, pour."""
+    sheet = Sheet(d=balance.d)
+    shown = sheet.shown
+    sheet.crush_and_triturate(tablets, melt.plan, order.source.material_name, _diluent_name(order))
+    additives, adds_w = parts.additives, melt.adds_w
     for a, a_w in zip(additives, adds_w, strict=True):
-        weigh(a.name, Quantity(a_w, Unit.MG))
+        sheet.weigh(a.name, Quantity(a_w, Unit.MG))
     if additives:
         listed = "; ".join(
             f"{shown(a_w)} of {a.name}" for a, a_w in zip(additives, adds_w, strict=True)
         )
         portions = ", ".join(
-            plain(q.magnitude) for q in geometric_portions(aliquot, sum(adds_w, ZERO))
+            plain(q.magnitude) for q in geometric_portions(melt.aliquot, sum(adds_w, ZERO))
         )
-        process.append(
+        sheet.process.append(
             f"Weigh {listed}. Blend the powders into the drug by geometric dilution, in portions "
             f"of about {portions} mg; keep liquid ingredients (flavour oils) for the melted base."
         )
-    weigh(base.resolved_name + " (base)", Quantity(base_w, Unit.MG))
-    process.append(
-        f"Weigh {shown(base_w)} of {base.resolved_name} and melt it gently over a water bath, at "
-        "the lowest temperature that makes it pourable (as when the mold was calibrated)."
+    base = order.base
+    sheet.weigh(base.resolved_name + " (base)", Quantity(melt.base_w, Unit.MG))
+    sheet.process.append(
+        f"Weigh {shown(melt.base_w)} of {base.resolved_name} and melt it gently over a water bath, "
+        "at the lowest temperature that makes it pourable (as when the mold was calibrated)."
     )
-    process.append(
+    sheet.process.append(
         "Add the drug blend to the melted base in small portions, stirring until uniform; add any "
         "liquid ingredients last."
     )
+    sheet.process.append(_pour_instruction(order, melt.n_eff))
+    sheet.process.append("Let the units set; trim the tops level if the base needs it; unmold.")
+    return sheet
+
+
+def _pour_instruction(order: TrocheOrder, n_eff: Decimal) -> str:
+    n, mold = order.count, order.mold
     whole = int(n_eff.to_integral_value(rounding="ROUND_FLOOR"))
     molds = ""
     if mold.cavities is not None:
         k = ceil_int(CONTEXT.divide(Decimal(n), Decimal(mold.cavities)))
         molds = f" ({k} mold{'s' if k > 1 else ''} of {mold.cavities} cavities)"
-    process.append(
-        f"Pour into the calibrated mold{molds}, stirring all the while so suspended powder does not "
-        f"settle; fill each cavity as for the calibration. The melt makes about {whole} units; "
-        f"at least {n} are needed."
+    return (
+        f"Pour into the calibrated mold{molds}, stirring all the while so suspended powder does "
+        f"not settle; fill each cavity as for the calibration. The melt makes about {whole} "
+        f"units; at least {n} are needed."
     )
-    process.append("Let the units set; trim the tops level if the base needs it; unmold.")
 
-    qc_n = order.qc_sample or QC_SAMPLE
-    if order.qc_sample is None:
-        rec.default("qc_sample", str(qc_n), QC_SAMPLE_SOURCE)
-    span = order.weight_window or WINDOW
+
+def _weight_check(
+    order: TrocheOrder, sheet: Sheet, w: Decimal, n_batch: int, rec: Recorder
+) -> WeightWindow:
+    """The weight window each unit of the QC sample must meet."""
+    qc_n = solid.qc_sample(order, rec, units="units")
+    policy = POLICY["weight_window.troches"]
+    span = order.weight_window or policy.value
     if order.weight_window is None:
-        rec.default("weight_window", span, WINDOW_SOURCE)
-    window = WeightWindow.around(
-        Quantity(w, Unit.MG), percent=span.m_as(Unit.PERCENT), sample_size=min(qc_n, n_batch)
+        rec.default("weight_window", span, policy.source)
+    window = solid.weight_window(
+        rec,
+        w,
+        span.m_as(Unit.PERCENT),
+        min(qc_n, n_batch),
+        what="weight window for each unit",
+        formula=f"W x (1 -/+ {plain(span.m_as(Unit.PERCENT))} %)",
     )
     low, high = significant(window.low.magnitude), significant(window.high.magnitude)
-    rec.step(
-        "weight-window",
-        "weight window for each unit",
-        f"W x (1 -/+ {plain(span.m_as(Unit.PERCENT))} %)",
-        f"{low}-{high} mg",
-        W=Quantity(w, Unit.MG),
-    )
-    process.append(
+    sheet.process.append(
         f"Weigh {window.sample_size} units one by one: each must be {low}-{high} mg (target "
         f"{significant(w)} mg); record the weights, mean, RSD and range. A mean off target means "
         "a density factor or the calibration does not fit this batch."
     )
-    process.append(
-        f"Dispense {n} {form.plural}; record the yield and discard the surplus melt and units."
+    sheet.process.append(
+        f"Dispense {order.count} {order.dosage_form.plural}; record the yield and discard the "
+        "surplus melt and units."
     )
+    return window
 
-    # ingredients
+
+def _ingredients(
+    order: TrocheOrder, parts: _Parts, melt: _Melt, rec: Recorder
+) -> tuple[tuple[TrocheIngredient, ...], tuple[str, ...]]:
+    """Every ingredient: what is weighed, what ends in the batch and what it displaces."""
+    source, plan, active, p = order.source, melt.plan, parts.active, parts.p
     ingredients: list[TrocheIngredient] = [
         TrocheIngredient(
-            role="active",
-            name=material_name,
-            lot=source.lot,
-            expiry=source.expiry,
-            weighed=plan.first_take,
-            in_batch=plan.material,
+            **solid.active_line(source, plan),
             per_unit=Quantity(p, Unit.MG),
             density_factor=active.factor,
             displacement=active.described,
             base_displaced=Quantity(CONTEXT.divide(p, active.factor), Unit.MG),
-            allergens=source.allergens,
         )
     ]
-    diluent_allergens: tuple[str, ...] = ()
-    if diluent_part is not None:
-        consumed = sum((st.diluent.m_as(Unit.MG) for st in plan.stages), ZERO)
-        diluent_allergens = diluent.allergens if diluent is not None else allergens_in(diluent_name)
-        ingredients.append(
-            TrocheIngredient(
-                role="diluent",
-                name=diluent_name,
-                lot=diluent.lot if diluent else None,
-                expiry=diluent.expiry if diluent else None,
-                weighed=Quantity(consumed, Unit.MG),
-                in_batch=Quantity(aliquot - material, Unit.MG),
-                per_unit=Quantity(g, Unit.MG),
-                density_factor=diluent_part.factor,
-                displacement=diluent_part.described,
-                base_displaced=Quantity(CONTEXT.divide(g, diluent_part.factor), Unit.MG),
-                allergens=diluent_allergens,
-            )
-        )
-    for spec, a, a_w in zip(order.ingredients, additives, adds_w, strict=True):
+    if melt.diluent is not None:
+        ingredients.append(_diluent_ingredient(order, melt, melt.diluent))
+    for spec, a, a_w in zip(order.ingredients, parts.additives, melt.adds_w, strict=True):
         ingredients.append(
             TrocheIngredient(
                 role="additive",
@@ -1275,15 +1314,16 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
                 contains_water=spec.contains_water,
             )
         )
+    base = order.base
     ingredients.append(
         TrocheIngredient(
             role="base",
             name=base.resolved_name,
             lot=base.lot,
             expiry=base.expiry,
-            weighed=Quantity(base_w, Unit.MG),
-            in_batch=Quantity(base_w, Unit.MG),
-            per_unit=Quantity(b, Unit.MG),
+            weighed=Quantity(melt.base_w, Unit.MG),
+            in_batch=Quantity(melt.base_w, Unit.MG),
+            per_unit=Quantity(melt.b, Unit.MG),
             density_factor=None,
             displacement="the base itself",
             base_displaced=None,
@@ -1291,17 +1331,34 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
             contains_water=base.water,
         )
     )
-    total_mix = aliquot + sum(adds_w, ZERO) + base_w
     allergens = tuple(sorted({a for ing in ingredients for a in ing.allergens}))
-    if "lactose" in allergens:
-        origins = [i.name for i in ingredients if "lactose" in i.allergens]
-        rec.warn(
-            "allergen-lactose",
-            f"Contains lactose (from {', '.join(origins)}); label the allergen.",
-            "allergens",
-        )
+    solid.warn_lactose(allergens, ingredients, rec)
+    return tuple(ingredients), allergens
 
-    # beyond-use date: the class follows the water in the base and ingredients
+
+def _diluent_ingredient(order: TrocheOrder, melt: _Melt, part: _Part) -> TrocheIngredient:
+    diluent, name, g = order.diluent, _diluent_name(order), melt.g
+    consumed = sum((st.diluent.m_as(Unit.MG) for st in melt.plan.stages), ZERO)
+    return TrocheIngredient(
+        role="diluent",
+        name=name,
+        lot=diluent.lot if diluent else None,
+        expiry=diluent.expiry if diluent else None,
+        weighed=Quantity(consumed, Unit.MG),
+        in_batch=Quantity(melt.aliquot - melt.material, Unit.MG),
+        per_unit=Quantity(g, Unit.MG),
+        density_factor=part.factor,
+        displacement=part.described,
+        base_displaced=Quantity(CONTEXT.divide(g, part.factor), Unit.MG),
+        allergens=diluent.allergens if diluent is not None else allergens_in(name),
+    )
+
+
+def _bud_class(
+    order: TrocheOrder, ingredients: tuple[TrocheIngredient, ...], rec: Recorder
+) -> BudCategory:
+    """The USP <795> class: water in the base or an ingredient makes the units aqueous."""
+    base, form = order.base, order.dosage_form
     watery = [i.name for i in ingredients if i.contains_water]
     preservatives = [
         *([base.resolved_preservative] if base.resolved_preservative else []),
@@ -1337,35 +1394,43 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
             + (", refrigerated." if category is BudCategory.AQUEOUS_NONPRESERVED else "."),
             "base.contains_water" if base.water else "ingredients",
         )
-    compounded_on = compounding_date(order.compounded_on, today, rec)
-    storage = order.storage
-    if storage is None:
-        storage = Storage.ROOM if category is BudCategory.NONAQUEOUS_SOLID else Storage.REFRIGERATOR
-        rec.default(
-            "storage",
-            storage.value,
-            f"{form.plural} "
-            + (
-                "without water are stored at controlled room temperature"
-                if storage is Storage.ROOM
-                else "with water are kept refrigerated"
-            )
-            + " in a tight, light-resistant container",
+    return category
+
+
+def _beyond_use_date(
+    order: TrocheOrder,
+    ingredients: tuple[TrocheIngredient, ...],
+    triturated: bool,
+    today: dt.date | None,
+    rec: Recorder,
+) -> BeyondUseDate:
+    """The BUD of the derived class, limited by every dated component."""
+    category = _bud_class(order, ingredients, rec)
+    room = category is BudCategory.NONAQUEOUS_SOLID
+    start = solid.bud_start(
+        order,
+        today,
+        rec,
+        storage=Storage.ROOM if room else Storage.REFRIGERATOR,
+        storage_source=f"{order.dosage_form.plural} "
+        + (
+            "without water are stored at controlled room temperature"
+            if room
+            else "with water are kept refrigerated"
         )
-    day_count = order.day_count
-    if day_count is None:
-        day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
-        rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
-    components: list[Component] = [*source.components()]
+        + " in a tight, light-resistant container",
+    )
+    base, diluent = order.base, order.diluent
+    components: list[Component] = [*order.source.components()]
     dated: list[tuple[str, str, str | None, dt.date | None]] = [
         ("base", base.resolved_name, base.lot, base.expiry),
         *((f"ingredients[{i}]", a.name, a.lot, a.expiry) for i, a in enumerate(order.ingredients)),
     ]
-    if diluent_part is not None:
+    if triturated:
         dated.append(
             (
                 "diluent",
-                diluent_name,
+                _diluent_name(order),
                 diluent.lot if diluent else None,
                 diluent.expiry if diluent else None,
             )
@@ -1373,67 +1438,8 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     for role, name, lot, expiry in dated:
         components.append(Component(role=role, name=name, lot=lot, expiry=expiry))
         if expiry is None:
-            rec.warn(
-                "expiry-not-given",
-                f"The expiry of {name} is not given, so the BUD is not checked against it.",
-                f"{role}.expiry",
-            )
-    bud = assign_bud(
-        category=category,
-        compounded_on=compounded_on,
-        storage=storage,
-        components=tuple(components),
-        rec=rec,
-        day_count=day_count,
-        study=order.study,
-        today=today,
-    )
-    if order.doses_per_day is not None:
-        days_supply = int(
-            CONTEXT.divide(Decimal(n), order.doses_per_day).to_integral_value(
-                rounding="ROUND_FLOOR"
-            )
-        )
-        check_supply(bud, days_supply, rec, field="count")
-
-    return TrocheResult(
-        schema=TROCHES_SCHEMA,
-        library_version=__version__,
-        order=order,
-        drug=drug.name,
-        dose_basis=basis,
-        dose_basis_name=drug.describe(basis),
-        dosage_form=form,
-        dosage_form_name=form.described,
-        route=route,
-        dose=dose,
-        dose_planned=dose_planned,
-        dose_deviation=deviation,
-        count=n,
-        batch_count=n_batch,
-        mix_for=mix_for,
-        overage=overage,
-        blank_weight=mold.blank_weight,
-        unit_weight=Quantity(w, Unit.MG),
-        base_per_unit=Quantity(b, Unit.MG),
-        active_per_unit=Quantity(p, Unit.MG),
-        non_base_share=non_base_share,
-        replaced_share=replaced_share,
-        tablets_to_crush=tablets,
-        plan=plan,
-        ingredients=tuple(ingredients),
-        weighings=tuple(weighings),
-        total_mix=Quantity(total_mix, Unit.MG),
-        process=tuple(process),
-        qc=window,
-        qc_record=QC_RECORD,
-        balance=balance,
-        bud=bud,
-        allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
-    )
+            solid.warn_no_expiry(rec, f"The expiry of {name}", f"{role}.expiry")
+    return solid.beyond_use_date(order, start, category, components, rec, today)
 
 
 # --- the compact text form of ingredients (command line, order files) ------------------------

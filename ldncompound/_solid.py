@@ -1,0 +1,652 @@
+"""What every solid preparation made from a weighed powder shares (capsules, troches, RDTs).
+
+The steps a pharmacist follows for both: resolve the defaults (each echoed with its source),
+guard the dose, size the batch with its overage, plan the weighings, crush the tablets,
+triturate, check the weights, label the allergens and assign the beyond-use date. The
+preparations keep only what is theirs (capsule capacity and fill; mold, base and displacement).
+
+Policy defaults live in :data:`POLICY`: one value and one cited source each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any, Protocol, TypedDict, TypeVar
+
+import attrs
+
+from ._bud import (
+    DAY_ONE_SOURCE,
+    BeyondUseDate,
+    BudCategory,
+    DayCount,
+    Storage,
+    StudyBud,
+    assign_bud,
+    check_supply,
+    compounding_date,
+)
+from ._dose import acknowledgements, check_dose
+from ._errors import FormulationError, InputError
+from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
+from ._qc import WeightWindow
+from ._sources import Component, Source, TabletSource
+from ._trace import Recorder
+from ._units import Dimension, Quantity, Unit
+from ._validate import (
+    check_doses_per_day,
+    check_one_day,
+    mass_field,
+    percent_field,
+    qfield,
+    text_field,
+)
+from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, plan_solid
+
+__all__ = ["POLICY", "Policy", "Weighing"]
+
+
+@attrs.frozen
+class Policy:
+    """A policy default: its value and the source it is cited from."""
+
+    value: Quantity
+    source: str
+
+
+#: Every policy default of the solid preparations, with its cited source. ``{units}`` in a
+#: source is the preparation's word for its units ("capsules", "units").
+POLICY: dict[str, Policy] = {
+    "overage.capsules.under-20-mg": Policy(
+        Quantity(Decimal(10), Unit.PERCENT),
+        "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise "
+        "5 % (anchors.md §2 and §4.5) [S]",
+    ),
+    "overage.capsules": Policy(
+        Quantity(Decimal(5), Unit.PERCENT),
+        "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise "
+        "5 % (anchors.md §2 and §4.5) [S]",
+    ),
+    "overage.troches": Policy(
+        Quantity(Decimal(7), Unit.PERCENT),
+        "Medisca blank RDT formula: an excess of 5-9 % of every ingredient for processing losses "
+        "(domain.md §4.4, §6.4) [V]; 7 %, the middle of that range, chosen by the library [D]",
+    ),
+    "weight_window.capsules": Policy(
+        Quantity(Decimal(10), Unit.PERCENT),
+        "each capsule 90-110 % of the theoretical fill weight (USP <795>; domain.md §4.6) [V]",
+    ),
+    "weight_window.troches": Policy(
+        Quantity(Decimal(10), Unit.PERCENT),
+        "each unit 90-110 % of the theoretical unit weight: the USP <795> weight-variation "
+        "criterion for capsules (domain.md §4.6) [V], applied to molded units by the library [D]",
+    ),
+    "qc_sample": Policy(
+        Quantity(10, Unit.ONE),
+        "weigh 10 {units} individually, as in the USP weight-variation test [S]",
+    ),
+    "max_stage_mass": Policy(
+        Quantity(Decimal(10), Unit.G),
+        "largest trituration per stage: 10 g, a mortar-sized batch (library policy) [D]",
+    ),
+    "rounding_tolerance": Policy(
+        Quantity(Decimal("0.5"), Unit.PERCENT),
+        "weighings rounded to readability may move the dose by at most 0.5 % (library policy) [D]",
+    ),
+    "tablet_margin": Policy(
+        Quantity(Decimal(5), Unit.PERCENT),
+        "crush enough tablets to leave 5 % more powder than is weighed (library policy) [D]",
+    ),
+}
+
+#: the QC sample as a whole number of units
+QC_SAMPLE = int(POLICY["qc_sample"].value.magnitude)
+
+
+def qc_sample_source(units: str) -> str:
+    """The cited source of the QC sample, in the preparation's word for its units."""
+    return POLICY["qc_sample"].source.format(units=units)
+
+
+# --- the order: fields and guards shared by the order classes -------------------------------
+
+
+def overage_field() -> Any:
+    """The overage of the whole batch: 0-100 %, or ``None`` for the default."""
+    return qfield(Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None)
+
+
+def max_stage_field() -> Any:
+    """The largest trituration per stage: a positive mass, or ``None`` for the default."""
+    return qfield(Dimension.MASS, mass_field("max_stage_mass"), default=None)
+
+
+def rounding_tolerance_field() -> Any:
+    """How far rounding may move the dose: 0.01-5 %, or ``None`` for the default."""
+    return qfield(
+        Dimension.FRACTION,
+        percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
+        default=None,
+    )
+
+
+def tablet_margin_field() -> Any:
+    """Extra tablet powder to crush: 0-100 %, or ``None`` for the default."""
+    return qfield(
+        Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
+    )
+
+
+def acknowledge_field() -> Any:
+    """The warning codes the prescriber acknowledges."""
+    return attrs.field(default=(), validator=acknowledgements)
+
+
+def reference_field() -> Any:
+    """The order's own reference (prescription number, ...)."""
+    return attrs.field(default=None, validator=text_field("reference"))
+
+
+def check_dose_and_count(dose: object, count: object, *, count_expected: str, units: str) -> None:
+    """Refuse a dose that is not a positive mass and a count that is not a plausible batch."""
+    if not isinstance(dose, Quantity):
+        raise InputError.about("dose", dose, "is not a quantity", "a mass such as '4.5 mg'")
+    dose.require(Dimension.MASS, "dose")
+    if dose.magnitude <= 0:
+        raise InputError.about(
+            "dose", str(dose), "is not positive", "a dose greater than zero", code="zero"
+        )
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InputError.about("count", count, "is not a positive whole number", count_expected)
+    if count > 10_000:
+        raise InputError.about(
+            "count",
+            count,
+            "is beyond a plausible batch",
+            f"at most 10000 {units}",
+            code="too-large",
+        )
+
+
+def check_daily_and_qc(
+    count: int, doses_per_day: Decimal | None, qc_sample: int | None, *, units: str
+) -> None:
+    """Refuse doses per day a batch cannot supply, and a QC sample out of range."""
+    check_doses_per_day(doses_per_day)
+    check_one_day(count, doses_per_day, units)
+    if qc_sample is not None and not (1 <= qc_sample <= 100):
+        raise InputError.about(
+            "qc_sample",
+            qc_sample,
+            "is out of range",
+            f"1 to 100 {units}",
+            code="out-of-range",
+        )
+
+
+class SolidOrder(Protocol):
+    """What the shared steps read from a capsule or troche order."""
+
+    @property
+    def dose(self) -> Quantity: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def source(self) -> Source: ...
+    @property
+    def dose_basis(self) -> str | None: ...
+    @property
+    def overage(self) -> Quantity | None: ...
+    @property
+    def balance(self) -> Balance | None: ...
+    @property
+    def compounded_on(self) -> dt.date | None: ...
+    @property
+    def storage(self) -> Storage | None: ...
+    @property
+    def day_count(self) -> DayCount | None: ...
+    @property
+    def study(self) -> StudyBud | None: ...
+    @property
+    def doses_per_day(self) -> Decimal | None: ...
+    @property
+    def qc_sample(self) -> int | None: ...
+    @property
+    def max_stage_mass(self) -> Quantity | None: ...
+    @property
+    def rounding_tolerance(self) -> Quantity | None: ...
+    @property
+    def tablet_margin(self) -> Quantity | None: ...
+    @property
+    def acknowledge(self) -> tuple[str, ...]: ...
+
+
+# --- resolve the defaults and guard the dose -------------------------------------------------
+
+
+def resolve_basis(order: SolidOrder, rec: Recorder) -> str:
+    """Check the drug source and resolve the dose basis (echoed when defaulted)."""
+    drug = order.source.drug
+    order.source.check(rec)
+    basis = order.dose_basis
+    if basis is None:
+        basis = drug.default_basis
+        rec.default(
+            "dose_basis", basis, f"doses are {drug.describe(basis)} unless the order says otherwise"
+        )
+    return basis
+
+
+def guard_dose(order: SolidOrder, basis: str, rec: Recorder) -> None:
+    """The dose checks every preparation runs (range, daily total, acknowledgements)."""
+    check_dose(
+        order.source.drug,
+        order.dose,
+        basis,
+        doses_per_day=order.doses_per_day,
+        acknowledge=frozenset(order.acknowledge),
+        rec=rec,
+    )
+
+
+@functools.cache
+def _class_iii() -> Balance:
+    # Immutable preset, made once: building it runs its validators on every order.
+    return Balance.class_iii()
+
+
+@attrs.frozen
+class Settings:
+    """The balance and the policy values a batch is planned with."""
+
+    balance: Balance
+    overage: Quantity
+    tolerance: Quantity
+    max_stage: Quantity
+
+
+def resolve_settings(
+    order: SolidOrder, rec: Recorder, default_overage: Callable[[], Policy]
+) -> Settings:
+    """The balance, overage, rounding tolerance and largest stage: the order's, or the
+    defaults, each echoed with its source (an assumed balance is also warned about)."""
+    balance = order.balance
+    if balance is None:
+        balance = _class_iii()
+        rec.default(
+            "balance",
+            "Class III prescription balance, minimum 120 mg, readability 10 mg",
+            CLASS_III_SOURCE,
+        )
+        rec.warn(
+            "balance-assumed",
+            "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
+            "120 mg); give your balance's documented minimum weight and readability.",
+            "balance",
+        )
+    overage = order.overage
+    if overage is None:
+        policy = default_overage()
+        overage = policy.value
+        rec.default("overage", overage, policy.source)
+    return Settings(
+        balance=balance,
+        overage=overage,
+        tolerance=_policy(rec, "rounding_tolerance", order.rounding_tolerance),
+        max_stage=_policy(rec, "max_stage_mass", order.max_stage_mass),
+    )
+
+
+def _policy(rec: Recorder, name: str, given: Quantity | None) -> Quantity:
+    policy = POLICY[name]
+    value = given or policy.value
+    if given is None:
+        rec.default(name, value, policy.source)
+    return value
+
+
+# --- size the batch and plan the weighings ---------------------------------------------------
+
+
+def size_batch(
+    rec: Recorder, count: int, overage: Quantity, *, units: str, unit: Unit
+) -> tuple[Quantity, int]:
+    """Units to make: the count plus the overage of the whole batch, rounded up."""
+    batch = rec.step(
+        "batch-count",
+        f"{units} to make: the count plus the overage of the whole batch, rounded up",
+        "n_batch = ceil(count x (1 + overage))",
+        Quantity(ceil_int(Decimal(count) * (ONE + overage.m_as(Unit.ONE))), unit),
+        count=Quantity(count, unit),
+        overage=overage,
+    )
+    return batch, int(batch.magnitude)
+
+
+def material_needed(rec: Recorder, batch: Quantity, p: Decimal) -> Decimal:
+    """Drug material the batch needs before any enlargement: ``n_batch x p``."""
+    exact = Decimal(int(batch.magnitude)) * p
+    rec.step(
+        "material-needed",
+        "drug material for the batch",
+        "C = n_batch x p",
+        Quantity(exact, Unit.MG),
+        n_batch=batch,
+        p=Quantity(p, Unit.MG),
+    )
+    return exact
+
+
+def planner(
+    settings: Settings, *, ratio: Decimal, material_name: str, diluent_name: str
+) -> Callable[[Decimal, Recorder], SolidPlan]:
+    """The weighing plan for an amount of material, traced into the given recorder."""
+
+    def plan_for(need: Decimal, trace: Recorder) -> SolidPlan:
+        return plan_solid(
+            needed=need,
+            final_ratio=ratio,
+            balance=settings.balance,
+            max_stage_mass=settings.max_stage.m_as(Unit.MG),
+            material_name=material_name,
+            diluent_name=diluent_name,
+            rec=trace,
+        )
+
+    return plan_for
+
+
+T = TypeVar("T")
+
+
+def converge(
+    need: Decimal, attempt: Callable[[Decimal], tuple[Decimal, T | None]]
+) -> tuple[Decimal, T]:
+    """Try plans for ``need`` until one is accepted: ``attempt`` returns the need to try next
+    and ``None``, or the need and what the accepted plan makes."""
+    for _attempt in range(8):
+        need, made = attempt(need)
+        if made is not None:
+            return need, made
+    # the loop converges for every balance the validators accept
+    raise FormulationError(  # pragma: no cover
+        "no weighing plan converged", field="balance", code="no-plan"
+    )
+
+
+def material_enlarged(
+    rec: Recorder,
+    need: Decimal,
+    exact: Decimal,
+    tolerance: Quantity,
+    *,
+    why: str,
+    formula: str,
+) -> None:
+    """Trace the enlargement of the material beyond what the batch needs (if any)."""
+    if need > exact:
+        rec.step(
+            "material-enlarged",
+            why,
+            formula,
+            Quantity(need, Unit.MG),
+            C=Quantity(exact, Unit.MG),
+            tolerance=tolerance,
+        )
+
+
+class ActiveLine(TypedDict):
+    """The drug material's line in the ingredient list, as every solid preparation writes it."""
+
+    role: str
+    name: str
+    lot: str | None
+    expiry: dt.date | None
+    weighed: Quantity
+    in_batch: Quantity
+    allergens: tuple[str, ...]
+
+
+def active_line(source: Source, plan: SolidPlan) -> ActiveLine:
+    """The drug material: what is taken from its container and what ends in the batch."""
+    return ActiveLine(
+        role="active",
+        name=source.material_name,
+        lot=source.lot,
+        expiry=source.expiry,
+        weighed=plan.first_take,
+        in_batch=plan.material,
+        allergens=source.allergens,
+    )
+
+
+def dose_deviation(planned: Quantity, dose_mg: Decimal) -> Quantity:
+    """The change of the dose the rounded weighings cause, in percent."""
+    return Quantity((CONTEXT.divide(planned.m_as(Unit.MG), dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
+
+
+def tablets_to_crush(order: SolidOrder, plan: SolidPlan, rec: Recorder) -> int | None:
+    """Whole tablets to crush for the first weighing of tablet powder, with the margin."""
+    source = order.source
+    if not isinstance(source, TabletSource):
+        return None
+    margin = _policy(rec, "tablet_margin", order.tablet_margin)
+    return int(
+        rec.step(
+            "tablets-to-crush",
+            "whole tablets to crush for the first weighing of tablet powder, with margin",
+            "tablets = ceil(A x (1 + margin) / average tablet weight)",
+            Quantity(
+                ceil_int(
+                    CONTEXT.divide(
+                        plan.first_take.m_as(Unit.MG) * (ONE + margin.m_as(Unit.ONE)),
+                        source.average_weight.m_as(Unit.MG),
+                    )
+                ),
+                Unit.TABLET,
+            ),
+            A=plan.first_take,
+            average_weight=source.average_weight,
+        ).magnitude
+    )
+
+
+# --- the weighings and the process, in compounding order ------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Weighing:
+    """One weighing on the balance, in compounding order (rounded to readability, >= minimum)."""
+
+    number: int
+    what: str
+    amount: Quantity
+
+
+@attrs.define
+class Sheet:
+    """The weighings and process steps, written in compounding order."""
+
+    d: Decimal
+    weighings: list[Weighing] = attrs.field(factory=list)
+    process: list[str] = attrs.field(factory=list)
+
+    def weigh(self, what: str, amount: Quantity) -> None:
+        self.weighings.append(Weighing(number=len(self.weighings) + 1, what=what, amount=amount))
+
+    def shown(self, amount: Decimal) -> str:
+        return f"{fixed(amount, places_of(self.d))} mg"
+
+    def crush_and_triturate(
+        self, tablets: int | None, plan: SolidPlan, material_name: str, diluent_name: str
+    ) -> None:
+        """Crush the tablets, triturate stage by stage and weigh the drug (or its aliquot)."""
+        if tablets is not None:
+            self.process.append(
+                f"Crush {tablets} {material_name.removeprefix('crushed ')} to a fine, uniform "
+                "powder."
+            )
+        shown = self.shown
+        for st in plan.stages:
+            self.weigh(f"stage {st.number}: {st.take_from}", st.take)
+            self.weigh(f"stage {st.number}: {diluent_name} (diluent)", st.diluent)
+            portions = ", ".join(plain(q.magnitude) for q in st.portions)
+            self.process.append(
+                f"Stage {st.number} trituration (1 in {st.ratio}): weigh "
+                f"{shown(st.take.m_as(Unit.MG))} of {st.take_from} and "
+                f"{shown(st.diluent.m_as(Unit.MG))} of {diluent_name}; add the diluent by "
+                f"geometric dilution in portions of about {portions} mg, triturating well after "
+                f"each, to {shown(st.total.m_as(Unit.MG))}."
+            )
+        if plan.stages:
+            last = plan.stages[-1].number
+            self.weigh(f"aliquot of stage {last} trituration", plan.aliquot)
+            what = f"the stage {last} trituration (aliquot)"
+        else:
+            self.weigh(material_name, plan.aliquot)
+            what = material_name
+        self.process.append(f"Weigh {self.shown(plan.aliquot.m_as(Unit.MG))} of {what}.")
+
+
+# --- QC, allergens, BUD ----------------------------------------------------------------------
+
+
+def qc_sample(order: SolidOrder, rec: Recorder, *, units: str) -> int:
+    """Units to weigh one by one: the order's, or the default with its source."""
+    qc_n = order.qc_sample or QC_SAMPLE
+    if order.qc_sample is None:
+        rec.default("qc_sample", str(qc_n), qc_sample_source(units))
+    return qc_n
+
+
+def weight_window(
+    rec: Recorder,
+    w: Decimal,
+    percent: Decimal,
+    sample_size: int,
+    *,
+    what: str,
+    formula: str,
+) -> WeightWindow:
+    """The window around the theoretical weight ``w`` each unit of the QC sample must meet."""
+    window = WeightWindow.around(Quantity(w, Unit.MG), percent=percent, sample_size=sample_size)
+    rec.step(
+        "weight-window",
+        what,
+        formula,
+        f"{significant(window.low.magnitude)}-{significant(window.high.magnitude)} mg",
+        W=Quantity(w, Unit.MG),
+    )
+    return window
+
+
+def warn_unweighable(
+    rec: Recorder,
+    w: Decimal,
+    balance: Balance,
+    *,
+    code: str,
+    weight: str,
+    units: str,
+    advice: str,
+    field: str,
+) -> None:
+    """Warn when single units weigh less than the balance minimum (no weight check)."""
+    if w < balance.m:
+        rec.warn(
+            code,
+            f"The {weight} {significant(w)} mg is below the balance minimum of "
+            f"{plain(balance.m)} mg, so single {units} cannot be weight-checked on it; {advice}.",
+            field,
+        )
+
+
+def warn_lactose(
+    allergens: Sequence[str], ingredients: Iterable[_HasAllergens], rec: Recorder
+) -> None:
+    """Warn about lactose, naming the ingredients it comes from."""
+    if "lactose" in allergens:
+        origins = [i.name for i in ingredients if "lactose" in i.allergens]
+        rec.warn(
+            "allergen-lactose",
+            f"Contains lactose (from {', '.join(origins)}); label the allergen.",
+            "allergens",
+        )
+
+
+class _HasAllergens(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def allergens(self) -> tuple[str, ...]: ...
+
+
+@attrs.frozen
+class BudStart:
+    """When and how the batch is kept: the compounding date, storage and day count."""
+
+    compounded_on: dt.date
+    storage: Storage
+    day_count: DayCount
+
+
+def bud_start(
+    order: SolidOrder,
+    today: dt.date | None,
+    rec: Recorder,
+    *,
+    storage: Storage,
+    storage_source: str,
+) -> BudStart:
+    """The compounding date, storage and day count: the order's, or defaults with sources."""
+    compounded_on = compounding_date(order.compounded_on, today, rec)
+    chosen = order.storage
+    if chosen is None:
+        chosen = storage
+        rec.default("storage", chosen.value, storage_source)
+    day_count = order.day_count
+    if day_count is None:
+        day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
+        rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
+    return BudStart(compounded_on=compounded_on, storage=chosen, day_count=day_count)
+
+
+def warn_no_expiry(rec: Recorder, subject: str, field: str) -> None:
+    """An undated component: the BUD cannot be checked against it."""
+    rec.warn(
+        "expiry-not-given",
+        f"{subject} is not given, so the BUD is not checked against it.",
+        field,
+    )
+
+
+def beyond_use_date(
+    order: SolidOrder,
+    start: BudStart,
+    category: BudCategory,
+    components: Sequence[Component],
+    rec: Recorder,
+    today: dt.date | None,
+) -> BeyondUseDate:
+    """Assign the BUD and check that it covers the days' supply (with doses per day)."""
+    bud = assign_bud(
+        category=category,
+        compounded_on=start.compounded_on,
+        storage=start.storage,
+        components=tuple(components),
+        rec=rec,
+        day_count=start.day_count,
+        study=order.study,
+        today=today,
+    )
+    if order.doses_per_day is not None:
+        days_supply = int(
+            CONTEXT.divide(Decimal(order.count), order.doses_per_day).to_integral_value(
+                rounding="ROUND_FLOOR"
+            )
+        )
+        check_supply(bud, days_supply, rec, field="count")
+    return bud
