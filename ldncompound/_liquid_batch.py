@@ -78,7 +78,7 @@ from ._validate import (
 )
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._version import __version__
-from ._weighing import CLASS_III_SOURCE, Balance
+from ._weighing import Balance, balance_or_class_iii
 
 __all__ = ["Fill", "FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
 
@@ -738,7 +738,7 @@ def _from_powder(
         V=Quantity(volume, Unit.ML),
     ).magnitude
     material = source.material_for(drug_needed, su.basis, rec)
-    balance = _balance(order, rec)
+    balance = balance_or_class_iii(order.balance, rec)
     powder_limit = (
         None if su.solubility is None else CONTEXT.divide(su.solubility * material, drug_needed)
     )
@@ -773,25 +773,6 @@ def _from_powder(
         plan=plan,
         balance=balance,
     )
-
-
-def _balance(order: LiquidFields, rec: Recorder) -> Balance:
-    """The order's balance, or a Class III prescription balance (a default, with a warning)."""
-    balance = order.balance
-    if balance is None:
-        balance = Balance.class_iii()
-        rec.default(
-            "balance",
-            "Class III prescription balance, minimum 120 mg, readability 10 mg",
-            CLASS_III_SOURCE,
-        )
-        rec.warn(
-            "balance-assumed",
-            "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
-            "120 mg); give your balance's documented minimum weight and readability.",
-            "balance",
-        )
-    return balance
 
 
 def _weigh_and_dissolve(

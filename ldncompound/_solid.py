@@ -11,7 +11,6 @@ Policy defaults live in :data:`POLICY`: one value and one cited source each.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, TypedDict, TypeVar
@@ -44,7 +43,7 @@ from ._validate import (
     qfield,
     text_field,
 )
-from ._weighing import CLASS_III_SOURCE, Balance, SolidPlan, plan_solid
+from ._weighing import Balance, SolidPlan, balance_or_class_iii, plan_solid
 
 __all__ = ["POLICY", "Policy", "Weighing"]
 
@@ -252,12 +251,6 @@ def guard_dose(order: SolidOrder, basis: str, rec: Recorder) -> None:
     )
 
 
-@functools.cache
-def _class_iii() -> Balance:
-    # Immutable preset, made once: building it runs its validators on every order.
-    return Balance.class_iii()
-
-
 @attrs.frozen
 class Settings:
     """The balance and the policy values a batch is planned with."""
@@ -273,20 +266,7 @@ def resolve_settings(
 ) -> Settings:
     """The balance, overage, rounding tolerance and largest stage: the order's, or the
     defaults, each echoed with its source (an assumed balance is also warned about)."""
-    balance = order.balance
-    if balance is None:
-        balance = _class_iii()
-        rec.default(
-            "balance",
-            "Class III prescription balance, minimum 120 mg, readability 10 mg",
-            CLASS_III_SOURCE,
-        )
-        rec.warn(
-            "balance-assumed",
-            "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
-            "120 mg); give your balance's documented minimum weight and readability.",
-            "balance",
-        )
+    balance = balance_or_class_iii(order.balance, rec)
     overage = order.overage
     if overage is None:
         policy = default_overage()

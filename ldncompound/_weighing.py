@@ -17,6 +17,7 @@ strength of the mix is exact and the surplus is discarded.
 from __future__ import annotations
 
 import enum
+import functools
 from decimal import Decimal
 
 import attrs
@@ -33,6 +34,7 @@ __all__ = [
     "DilutionStage",
     "MinimumWeightRule",
     "SolidPlan",
+    "balance_or_class_iii",
     "geometric_portions",
     "percent_error",
     "plan_solid",
@@ -401,3 +403,28 @@ def percent_error(*, intended: Quantity, error: Quantity) -> Quantity:
     mass_field("intended")(None, None, intended)
     error.require(Dimension.MASS, "error")
     return Quantity(CONTEXT.divide(error.m_as(Unit.MG) * 100, intended.m_as(Unit.MG)), Unit.PERCENT)
+
+
+@functools.cache
+def _class_iii() -> Balance:
+    # Immutable preset, made once: building it runs its validators on every order.
+    return Balance.class_iii()
+
+
+def balance_or_class_iii(balance: Balance | None, rec: Recorder) -> Balance:
+    """The order's balance, or a Class III prescription balance: a default echoed with its
+    source and warned about (every preparation that weighs uses this one rule)."""
+    if balance is not None:
+        return balance
+    rec.default(
+        "balance",
+        "Class III prescription balance, minimum 120 mg, readability 10 mg",
+        CLASS_III_SOURCE,
+    )
+    rec.warn(
+        "balance-assumed",
+        "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
+        "120 mg); give your balance's documented minimum weight and readability.",
+        "balance",
+    )
+    return _class_iii()
