@@ -236,10 +236,13 @@ def test_formulating_and_writing_json_import_neither_pint_nor_cattrs():
     nor cattrs; reading JSON back still uses cattrs."""
     code = (
         "import sys, datetime as dt, ldncompound as lc\n"
+        # a child process does not share the suite's frozen clock: it freezes its own (the
+        # library compares the compounding date and the BUD with today)
+        "from ldncompound import _clock\n"
+        "_clock.today = lambda: dt.date(2026, 11, 21)\n"
         "src = lc.TabletSource(average_weight=lc.mass('0.2014 g'), expiry=dt.date(2030, 1, 1))\n"
         "order = lc.CapsuleOrder(dose=lc.mass('500 mcg'), count=30, source=src,\n"
         "                        overage=lc.percent('7 %'), max_stage_mass=lc.mass('5 g'),\n"
-        # a child process does not share the suite's frozen clock: the date is given
         "                        compounded_on=dt.date(2026, 11, 21))\n"
         "lc.dumps(lc.formulate_capsules(order))\n"
         "print('pint' in sys.modules, 'cattrs' in sys.modules)"
