@@ -318,8 +318,9 @@ def read_json(raw: bytes | str, *, what: str = "document") -> Any:
     """JSON data from UTF-8 bytes or text, read strictly: refuses bytes that are not UTF-8
     (``bad-encoding``), a key given twice in one object (``duplicate-field``: which value is
     meant is unknowable), ``NaN`` and ``Infinity`` (not JSON) and malformed JSON
-    (``bad-json``). The one strict reader for results, labels and records (orders use the
-    same rules)."""
+    (``bad-json``). The reader for results, labels and order templates (orders use the
+    same rules); records are read more strictly still, with paths, by :func:`loads_strict`
+    (the two are to become one)."""
     from ._orders import decode, parse_json  # noqa: PLC0415 - the order reader's rules
 
     text = decode(raw, what) if isinstance(raw, bytes) else raw
