@@ -57,6 +57,17 @@ def test_a_result_read_back_imports_its_preparation():
     assert "ldncompound._capsules" not in loaded
 
 
+def test_a_record_read_back_in_a_fresh_interpreter_finds_its_result():
+    result = lc.run_order(orders.document("capsules"))
+    record = lc.make_record(result, record_id="R-1", compounded_by="A. Pharmacist")
+    data = lc.dumps(record)
+    loaded = _fresh(
+        f"import ldncompound as lc\nr = lc.read_result({data!r})\nassert r.result.schema == "
+        "'ldncompound/capsules/1'\nassert r.result.order.count == 30, r.result.order"
+    )
+    assert {"ldncompound._records", "ldncompound._capsules"} <= set(loaded)
+
+
 def test_first_uses_from_many_threads_load_each_preparation_once():
     code = """
 import threading, ldncompound as lc
