@@ -137,3 +137,32 @@ def test_the_lazy_table_names_the_module_that_registers_each_schema():
     assert _registry.for_order("ldncompound/order/pills/1") is None
     assert _registry.for_result(["not", "a", "schema"]) is None
     assert _preparation.by_name("capsules") is _registry.for_result(lc.CAPSULES_SCHEMA)
+
+
+def test_a_lookup_loads_the_built_in_module_once_and_asks_again(monkeypatch):
+    """A schema id of the table whose preparation is not registered yet is loaded, then
+    looked up again (here the import is stood in for: the suite has imported everything)."""
+    prep = _registry.for_result(lc.TROCHES_SCHEMA)
+    assert prep is not None and prep.order_schema is not None
+    monkeypatch.delitem(_preparation._BY_RESULT, prep.result_schema)
+    monkeypatch.delitem(_preparation._BY_ORDER, prep.order_schema)
+    loaded: list[object] = []
+
+    def load(schema: object) -> None:
+        loaded.append(schema)
+        _preparation._BY_RESULT[prep.result_schema] = prep
+        _preparation._BY_ORDER[str(prep.order_schema)] = prep
+
+    monkeypatch.setattr(_registry, "load", load)
+    assert _registry.for_order(prep.order_schema) is prep
+    assert _registry.for_result(prep.result_schema) is prep
+    assert loaded == [prep.order_schema]
+
+
+def test_something_that_is_not_a_result_has_no_worksheet():
+    try:
+        lc.render_worksheet(object())
+    except TypeError as err:
+        assert "no worksheet for object" in str(err)
+    else:  # pragma: no cover - the assertion explains
+        raise AssertionError("a worksheet for an object")
