@@ -37,6 +37,7 @@ from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
 from ._parse import parse_date
 from ._units import Quantity
+from ._validate import OMITTABLE
 
 if TYPE_CHECKING:
     import cattrs
@@ -167,7 +168,11 @@ def _attrs_writer(cls: type[Any]) -> Writer:
             "_Quantity": Quantity,
         }
         entries = [
-            f"{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}"
+            # a field left out while empty (OMITTABLE) is written only when it holds something
+            f"**({{{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}}}"
+            f" if o.{a.name} else {{}})"
+            if a.metadata.get(OMITTABLE)
+            else f"{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}"
             for a in attrs.fields(cls)
             if a.init
         ]

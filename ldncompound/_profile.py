@@ -124,7 +124,7 @@ graduation = "0.1 mL"
 dropper = "amber dropper D7"
 vehicle = "mct-oil"
 drops = 40
-volume = "1.5 mL"
+volume = "2 mL"
 
 # Vehicle lots, by table vehicle.
 [[vehicles]]

@@ -17,6 +17,7 @@ import attrs
 from ._errors import InputError
 from ._trace import Recorder
 from ._units import Quantity
+from ._validate import OMITTABLE
 
 __all__ = ["PROFILE_SOURCE", "echo_from_profile", "from_profile_field", "profile_value"]
 
@@ -92,7 +93,9 @@ def _check_paths(instance: Any, _attribute: Any, paths: Any) -> None:
 
 def from_profile_field() -> Any:
     """The ``from_profile`` field every order has (empty unless a profile filled values)."""
-    return attrs.field(default=(), converter=_tuple, validator=_check_paths)
+    return attrs.field(
+        default=(), converter=_tuple, validator=_check_paths, metadata={OMITTABLE: True}
+    )
 
 
 def _tuple(value: Any) -> Any:
