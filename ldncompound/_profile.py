@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from ._capsules import FillerLot, PackStat, ShellLot
-from ._devices import DEVICES, DeviceKind, MeasuringDevice, device
+from ._devices import DeviceKind, MeasuringDevice, device
 from ._documents import node_for
 from ._drops import DropperCalibration
 from ._errors import InputError, LdnCompoundError
@@ -301,7 +301,9 @@ class _Reader:
                 message = f"{key}: {message}"
             raise self.refusal(
                 field,
-                InputError(message, field=field, value=err.value, expected=err.expected),
+                InputError(
+                    message, field=field, value=err.value, expected=err.expected, code=err.code
+                ),
             ) from None
 
     # --- one value of each kind
@@ -343,13 +345,13 @@ class _Reader:
         except InputError as err:
             raise self.refusal(key, err) from None
 
-    def checked(self, key: str, check: Callable[[Recorder], None]) -> frozenset[str]:
+    def checked(
+        self, key: str, names: tuple[str, ...], check: Callable[[Recorder], None]
+    ) -> frozenset[str]:
         """Run a plausibility check with the profile's acknowledgements: the codes it needed."""
         rec = Recorder(acknowledged=self.acknowledged)
-        try:
+        with self.table(key, names):
             check(rec)
-        except InputError as err:
-            raise self.refusal(err.field or key, err) from None
         codes = frozenset(w.code for w in rec.warnings if w.code in self.acknowledged)
         self.used |= codes
         return codes
@@ -478,9 +480,7 @@ def _filler(reader: _Reader, key: str, t: dict[str, Any]) -> tuple[FillerLot, fr
     codes: frozenset[str] = frozenset()
     if lot.density is not None:
         found = lot.density
-        codes = reader.checked(
-            f"{key}.density", lambda rec: check_density(rec, f"{key}.density", found)
-        )
+        codes = reader.checked(key, _FILLER, lambda rec: check_density(rec, "density", found))
     return lot, codes
 
 
@@ -537,7 +537,7 @@ def _tablets(reader: _Reader, key: str, t: dict[str, Any]) -> TabletProduct:
             lot=product.lot,
             product=product.product,
         )
-    codes = reader.checked(key, source._check_plausible)  # noqa: SLF001 - the library's own check
+    codes = reader.checked(key, _TABLETS, source._check_plausible)  # noqa: SLF001 - the library's own check
     return attrs.evolve(product, acknowledged=codes)
 
 
@@ -583,11 +583,12 @@ def _dropper(reader: _Reader, key: str, t: dict[str, Any]) -> DropperStock:
             dropper=reader.text(f"{key}.dropper", t["dropper"]),
         )
     codes = reader.checked(
-        f"{key}.drops",
+        key,
+        _DROPPER,
         lambda rec: check_window(
             rec,
             "dropper-implausible",
-            f"{key}.drops",
+            "drops",
             calibration.per_ml,
             DROPS_PER_ML,
             shown=f"{calibration.drops} drops in {calibration.volume}",
@@ -865,10 +866,6 @@ def _fill_capsules(f: _Filler) -> None:
 
 
 def _fill_liquid(f: _Filler, drops: bool) -> None:
-    if f.profile.syringes and not _given(f.doc, "equipment"):
-        others = tuple(d for d in DEVICES if d.kind is not DeviceKind.ORAL_SYRINGE)
-        f.put("equipment", [_dumped(d) for d in (*f.profile.syringes, *others)], echo=False)
-        f.filled += [f"equipment[{i}]" for i in range(len(f.profile.syringes))]
     key = _get(f.doc, "vehicle.vehicle.key")
     lots = [v for v in f.profile.vehicles if v.vehicle.key == key]
     lots = [v for v in lots if _same(f.doc, "vehicle.lot", v.lot)]
@@ -926,8 +923,8 @@ def apply_profile(order: Any, profile: PharmacyProfile | None) -> Any:
     What is filled: the first balance; for a tablet source, the tablet product whose strength
     is the order's (50 mg unless stated) and whose product, lot and expiry agree with the
     caller's (several: refused, naming them); capsules: the filler and shell lots; liquids and
-    drops: the oral syringes (with the table's other devices), the lot of the table vehicle the
-    order names and (drops) the dropper calibrated with that vehicle. An acknowledgement the
+    drops: the lot of the table vehicle the order names and (drops) the dropper calibrated with
+    that vehicle. The oral syringes are read and checked but not yet filled in. An acknowledgement the
     profile gave for a figure it fills is added to the order's ``acknowledge``.
     """
     if profile is None:

@@ -19,6 +19,8 @@ import click
 
 import ldncompound as lc
 
+from ._profile import PROFILE_OPTIONS, profiled
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Library field names -> the option that sets them (for error messages).
@@ -577,13 +579,18 @@ BALANCE_OPTIONS = (
     help="acknowledge a blocked check by its code, e.g. dose-above-range",
 )
 @_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""
-    order = capsule_order(
+    order = profiled(
+        "capsules",
         o,
-        dose=lc.mass(o["dose"], field="--dose"),
-        count=lc.parse_count(o["count"], field="--count", maximum=10_000),
+        lambda o: capsule_order(
+            o,
+            dose=lc.mass(o["dose"], field="--dose"),
+            count=lc.parse_count(o["count"], field="--count", maximum=10_000),
+        ),
     )
     result = lc.formulate_capsules(order)
     emit_sheet(result, o, barcode=result.order.reference)
@@ -890,6 +897,7 @@ SYRINGES = [d.key or "" for d in lc.DEVICES if d.kind is lc.DeviceKind.ORAL_SYRI
 @click.option("--syringe-capacity", help='your oral syringe\'s capacity, e.g. "5 mL"')
 @click.option("--syringe-graduation", help='your oral syringe\'s graduation, e.g. "0.1 mL"')
 @_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def liquid(**o: Any) -> None:
     """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
@@ -918,7 +926,7 @@ def liquid(**o: Any) -> None:
         )
     elif o["syringe"] is not None:
         syringe = lc.device(o["syringe"])
-    order = lc.LiquidOrder(**_liquid_fields(o), syringe=syringe)
+    order = profiled("liquid", o, lambda o: lc.LiquidOrder(**_liquid_fields(o), syringe=syringe))
     result = lc.formulate_liquid(order)
     emit_sheet(result, o, barcode=result.order.reference)
 
@@ -960,14 +968,19 @@ def _calibration(o: dict[str, Any]) -> lc.DropperCalibration | None:
 )
 @click.option("--max-drops", help="largest number of drops a dose [default: 20]")
 @_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""
-    order = lc.DropsOrder(
-        **_liquid_fields(o),
-        calibration=_calibration(o),
-        accept_nominal_dropper=o["accept_nominal_dropper"],
-        max_drops=_count(o["max_drops"], "--max-drops", 60),
+    order = profiled(
+        "drops",
+        o,
+        lambda o: lc.DropsOrder(
+            **_liquid_fields(o),
+            calibration=_calibration(o),
+            accept_nominal_dropper=o["accept_nominal_dropper"],
+            max_drops=_count(o["max_drops"], "--max-drops", 60),
+        ),
     )
     result = lc.formulate_drops(order)
     emit_sheet(result, o, barcode=result.order.reference)
@@ -1155,15 +1168,22 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
     help="acknowledge a blocked check by its code, e.g. dose-above-range",
 )
 @_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
+    order = profiled("troches", o, _troche_order)
+    result = lc.formulate_troches(order)
+    emit_sheet(result, o, barcode=result.order.reference)
+
+
+def _troche_order(o: dict[str, Any]) -> lc.TrocheOrder:
     opts = {**o, "source_density": None}
     source = _source(
         o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=opts
     )
     per_day = o["doses_per_day"]
-    order = lc.TrocheOrder(
+    return lc.TrocheOrder(
         dose=lc.mass(o["dose"], field="--dose"),
         count=lc.parse_count(o["count"], field="--count", maximum=10_000),
         source=source,
@@ -1202,8 +1222,6 @@ def troches(**o: Any) -> None:
         acknowledge=tuple(o["acknowledge"]),
         reference=o["reference"],
     )
-    result = lc.formulate_troches(order)
-    emit_sheet(result, o, barcode=result.order.reference)
 
 
 class _Counting:
@@ -1348,3 +1366,7 @@ _kit.register(cli)
 from ._fhir import fhir  # noqa: E402 - the fhir command lives in its own module
 
 cli.add_command(fhir)
+
+from ._profile import profile  # noqa: E402 - the profile command lives in its own module
+
+cli.add_command(profile)

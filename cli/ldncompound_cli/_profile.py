@@ -1,0 +1,222 @@
+"""The pharmacy profile on the command line: where it is found, ``profile init|check``, and
+the hook each preparation command builds its order through (:func:`profiled`).
+
+The profile is ``--profile PATH``, else the file named by ``LDNCOMPOUND_PROFILE``, else
+``ldncompound.toml`` in the platform's configuration folder (``click.get_app_dir``) when it
+exists; ``--no-profile`` ignores it. Everything it fills is done by the library's
+:func:`ldncompound.apply_profile`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+import ldncompound as lc
+
+T = TypeVar("T")
+
+#: The options every preparation command takes to choose its profile.
+PROFILE_OPTIONS = (
+    click.option(
+        "--profile",
+        "profile_path",
+        help=f"pharmacy profile [default: ${lc.PROFILE_ENV}, else {lc.PROFILE_FILE} in the "
+        "configuration folder if it exists]",
+    ),
+    click.option("--no-profile", is_flag=True, help="ignore the pharmacy profile"),
+)
+
+#: Tablet source options the profile can fill, by their order document path.
+_SOURCE_OPTIONS = {
+    "source.product": "tablet_product",
+    "source.lot": "lot",
+    "source.expiry": "expiry",
+    "source.average_weight": "tablet_weight",
+    "source.tablets_weighed": "tablets_weighed",
+    "source.strength": "tablet_strength",
+    "source.strength_basis": "tablet_basis",
+}
+
+
+def config_dir() -> str:
+    """The platform's configuration folder of ldncompound (tests replace it)."""
+    return click.get_app_dir("ldncompound")
+
+
+def default_path() -> Path:
+    """Where the profile is looked for when neither --profile nor the variable names one."""
+    return Path(config_dir()) / lc.PROFILE_FILE
+
+
+def locate(path: str | None, *, ignore: bool = False) -> Path | None:
+    """The profile file to read: ``path``, the variable's, the configuration folder's, or none."""
+    if ignore:
+        if path is not None:
+            raise lc.InputError(
+                "--profile and --no-profile contradict each other; give one of them.",
+                field="--profile",
+            )
+        return None
+    if path is not None:
+        return Path(path)
+    named = os.environ.get(lc.PROFILE_ENV)
+    if named:
+        return Path(named)
+    found = default_path()
+    return found if found.is_file() else None
+
+
+def profiled(kind: str, o: dict[str, Any], build: Callable[[dict[str, Any]], T]) -> T:
+    """The order ``build`` makes from the options ``o``, filled from the pharmacy profile.
+
+    The tablet source's required figures (expiry, average weight) are filled before the order
+    is built; everything else by :func:`ldncompound.apply_profile` on the built order.
+    """
+    where = locate(o.get("profile_path"), ignore=bool(o.get("no_profile")))
+    if where is None:
+        return build(o)
+    profile = lc.load_profile(where)
+    supplied: list[str] = []
+    if o.get("source_kind") == "tablets":
+        given = {p: o[k] for p, k in _SOURCE_OPTIONS.items() if o.get(k) is not None}
+        sparse: dict[str, Any] = {
+            "schema": f"ldncompound/order/{kind}/1",
+            "source": {"kind": "tablets"},
+        }
+        for path, value in given.items():
+            sparse["source"][path.removeprefix("source.")] = value
+        filled = lc.apply_profile(sparse, profile)
+        o = dict(o)
+        acknowledge = list(o.get("acknowledge") or ())
+        for path in filled["from_profile"]:
+            if path.startswith("source."):
+                o[_SOURCE_OPTIONS[path]] = str(filled["source"][path.removeprefix("source.")])
+                supplied.append(path)
+            elif path.startswith("acknowledge["):
+                code = filled["acknowledge"][int(path[12:-1])]
+                if code not in acknowledge:
+                    acknowledge.append(code)
+                    supplied.append(f"acknowledge[{len(acknowledge) - 1}]")
+        o["acknowledge"] = tuple(acknowledge)
+    order = build(o)
+    if supplied:
+        order = lc.load_order({**lc.order_document(order), "from_profile": supplied})
+    return lc.apply_profile(order, profile)  # type: ignore[no-any-return]
+
+
+def _show_profile(profile: lc.PharmacyProfile) -> list[str]:
+    """What a profile holds, one line each."""
+    out = [f"Pharmacy profile {profile.file}"]
+    if profile.pharmacy is not None:
+        p = profile.pharmacy
+        out.append(f"  pharmacy: {p.name}, {p.address}, {p.phone}")
+    for i, b in enumerate(profile.balances):
+        used = " (used by orders that name none)" if i == 0 else ""
+        out.append(
+            f"  balance: {b.name}, readability {b.readability}, minimum weight "
+            f"{b.minimum_weight} ({b.rule.value}){used}"
+        )
+    if profile.filler is not None:
+        f = profile.filler
+        extra = f", density {f.density}" if f.density is not None else ""
+        if f.pack_stat is not None:
+            extra = f", pack stat {f.pack_stat.filler_per_capsule} in size {f.pack_stat.size}"
+        out.append(f"  filler: {f.spec.name}, lot {f.lot or '-'}, expiry {f.expiry or '-'}{extra}")
+    if profile.shells is not None:
+        s = profile.shells
+        out.append(
+            f"  capsule shells: {s.material}, lot {s.lot or '-'}, expiry {s.expiry or '-'}, "
+            f"weight {s.weight or '-'}"
+        )
+    for t in profile.tablets:
+        weighed = f" ({t.tablets_weighed} weighed)" if t.tablets_weighed else ""
+        out.append(
+            f"  tablets: {t.described}, expiry {t.expiry}, average weight "
+            f"{t.average_weight}{weighed}"
+        )
+    out += [f"  oral syringe: {d.described}" for d in profile.syringes]
+    for d in profile.droppers:
+        c = d.calibration
+        out.append(
+            f"  dropper: {c.dropper} with {d.vehicle}, {c.drops} drops in {c.volume} "
+            f"({c.per_ml:.1f} drops/mL)"
+        )
+    out += [
+        f"  vehicle: {v.vehicle.name}, lot {v.lot or '-'}, expiry {v.expiry or '-'}"
+        for v in profile.vehicles
+    ]
+    out += [f"  acknowledged: {a.code}: {a.reason}" for a in profile.acknowledge]
+    return out
+
+
+@click.group("profile")
+def profile() -> None:
+    """The pharmacy profile: what the pharmacy states once (identity, balances, lots, tablets,
+    syringes, droppers), filled into every order that does not give it."""
+
+
+def _path(path: str | None) -> Path:
+    if path is not None:
+        return Path(path)
+    return locate(None) or default_path()
+
+
+@profile.command("init")
+@click.argument("path", required=False)
+@click.option("--force", is_flag=True, help="replace an existing file")
+def init(path: str | None, force: bool) -> None:
+    """Write a commented template to PATH [default: the configuration folder's]."""
+    from ._app import library_errors  # noqa: PLC0415 - _app imports this module
+
+    @library_errors
+    def run() -> None:
+        where = _path(path)
+        if where.exists() and not force:
+            raise lc.InputError.about(
+                "PATH",
+                str(where),
+                "exists already",
+                "another path, or --force to replace it",
+                code="exists",
+            )
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            where.write_text(lc.profile_template(), encoding="utf-8")
+        except OSError as err:
+            raise lc.InputError.about(
+                "PATH",
+                str(where),
+                f"cannot be written ({err.strerror or err})",
+                "a file in a folder that can be written to",
+                code="cannot-write",
+            ) from None
+        click.echo(f"{where} written: put the pharmacy's own figures in place of its examples.")
+
+    run()
+
+
+@profile.command("check")
+@click.argument("path", required=False)
+def check(path: str | None) -> None:
+    """Read the profile at PATH [default: the one in use] and print what it holds."""
+    from ._app import library_errors  # noqa: PLC0415 - _app imports this module
+
+    @library_errors
+    def run() -> None:
+        where = locate(path)
+        if where is None:
+            raise lc.InputError.about(
+                "PATH",
+                None,
+                f"is not given, ${lc.PROFILE_ENV} is not set and {default_path()} does not exist",
+                "the path of a pharmacy profile (ldncompound profile init writes one)",
+                code="missing",
+            )
+        click.echo("\n".join(_show_profile(lc.load_profile(where))))
+
+    run()
