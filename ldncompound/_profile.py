@@ -84,7 +84,7 @@ rule = "documented"
 readability = "1 mg"
 minimum_weight = "50 mg"
 
-# The filler lot in use (filler: a table key such as mcc, lactose, starch).
+# The filler lot in use (filler: a table key such as mcc, lactose, hpmc).
 # A measured density ("0.42 g/mL") or pack stat (pack_stat = "98 mg", pack_stat_size = "1")
 # of this lot may be added.
 [filler]
@@ -269,8 +269,9 @@ class _Reader:
         return self.file
 
     def refusal(self, key: str, err: LdnCompoundError) -> InputError:
-        """``err`` (which names ``key``) said of the profile file."""
-        return InputError(
+        """``err`` (which names ``key``) said of the profile file (of the same class)."""
+        cls = type(err) if isinstance(err, InputError) else InputError
+        return cls(
             f"{self.where(key)}: {err.message}",
             field=key,
             value=err.value,
@@ -299,11 +300,10 @@ class _Reader:
                 message = field + message[len(err.field) :]
             elif field == key:
                 message = f"{key}: {message}"
+            cls = type(err) if isinstance(err, InputError) else InputError
             raise self.refusal(
                 field,
-                InputError(
-                    message, field=field, value=err.value, expected=err.expected, code=err.code
-                ),
+                cls(message, field=field, value=err.value, expected=err.expected, code=err.code),
             ) from None
 
     # --- one value of each kind

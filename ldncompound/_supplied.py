@@ -15,11 +15,17 @@ from typing import Any
 import attrs
 
 from ._errors import InputError
-from ._trace import Recorder
+from ._trace import DefaultUsed, Recorder
 from ._units import Quantity
 from ._validate import OMITTABLE
 
-__all__ = ["PROFILE_SOURCE", "echo_from_profile", "from_profile_field", "profile_value"]
+__all__ = [
+    "PROFILE_SOURCE",
+    "echo_from_profile",
+    "from_profile_field",
+    "profile_defaults",
+    "profile_value",
+]
 
 #: The source every value taken from a pharmacy profile is echoed with.
 PROFILE_SOURCE = "pharmacy profile"
@@ -58,6 +64,8 @@ def _shown(value: Any) -> Quantity | str:
         text = (
             f"{value.name}: readability {value.readability}, minimum weight {value.minimum_weight}"
         )
+    elif hasattr(value, "phone"):  # the pharmacy on a label
+        text = f"{value.name}, {value.address}, {value.phone}"
     elif hasattr(value, "per_ml"):  # a dropper calibration
         text = f"{value.drops} drops in {value.volume} from {value.dropper}"
     else:  # a date, a count, a measuring device
@@ -115,3 +123,11 @@ def echo_from_profile(order: Any, rec: Recorder) -> None:
     """Echo every value ``order`` took from the pharmacy profile among ``rec``'s defaults."""
     for path in order.from_profile:
         rec.default(_field_name(order, path), _shown(profile_value(order, path)), PROFILE_SOURCE)
+
+
+def profile_defaults(order: Any) -> tuple[DefaultUsed, ...]:
+    """The defaults echoing what ``order`` (a label order) took from the pharmacy profile."""
+    return tuple(
+        DefaultUsed(field=path, value=_shown(profile_value(order, path)), source=PROFILE_SOURCE)
+        for path in order.from_profile
+    )

@@ -5,6 +5,7 @@ profile), and ``ldncompound profile init|check`` with the --profile / variable /
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import attrs
@@ -655,3 +656,46 @@ def test_cli_check_shows_every_kind_of_value(tmp_path):
     assert "acknowledged: tablet-weight-implausible: film-coated" in res.output
     path.write_text(FILLER.format(extra='density = "0.4 g/mL"'), encoding="utf-8")
     assert "density 0.4 g/mL" in run("profile", "check", str(path)).output
+
+
+# --- the docs -------------------------------------------------------------------------------
+
+
+def test_the_docs_show_the_template_and_it_loads():
+    from pathlib import Path  # noqa: PLC0415
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "profile.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)
+    assert block == TEMPLATE
+    profile = read(block)
+    assert profile.tablets[0].average_weight == lc.mass("201.4 mg")
+    for code in lc.PROFILE_ACKNOWLEDGEABLE:
+        assert f"| `{code}` |" in text
+    wrong = block.replace("201.4 mg", "2014 mg")
+    with pytest.raises(lc.InputError) as info:
+        lc.read_profile(wrong)
+    assert str(info.value) in text
+
+
+def test_cli_a_label_takes_the_profiles_pharmacy(profile_file, tmp_path):
+    result = tmp_path / "result.json"
+    result.write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())), encoding="utf-8")
+    args = ("label", str(result), "--patient", "Jane Doe", "--prescriber", "Dr A", "--rx", "RX1")
+    res = run(*args, "--profile", str(profile_file), "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["pharmacy"]["name"] == "Example Compounding Pharmacy"
+    echoed = {d["field"]: d["value"] for d in data["defaults"] if d["source"] == FROM}
+    assert echoed == {
+        "pharmacy": "Example Compounding Pharmacy, 1 Example Street, Springfield, 555-0100"
+    }
+    mine = ("--pharmacy-name", "P", "--pharmacy-address", "A", "--pharmacy-phone", "1")
+    res = run(*args, *mine, "--profile", str(profile_file), "--format", "json")
+    assert json.loads(res.output)["pharmacy"]["name"] == "P"
+    res = run(*args, "--pharmacy-name", "P", "--profile", str(profile_file))
+    assert res.exit_code == 2 and "Error: --pharmacy-address is required" in res.output
+    res = run(*args)
+    assert res.exit_code == 2 and "Error: --pharmacy-name is required" in res.output
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    assert run(*args, "--profile", str(empty)).exit_code == 2

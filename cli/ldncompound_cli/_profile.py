@@ -109,6 +109,38 @@ def profiled(kind: str, o: dict[str, Any], build: Callable[[dict[str, Any]], T])
     return lc.apply_profile(order, profile)  # type: ignore[no-any-return]
 
 
+_PHARMACY_OPTIONS = (
+    ("--pharmacy-name", "pharmacy_name"),
+    ("--pharmacy-address", "pharmacy_address"),
+    ("--pharmacy-phone", "pharmacy_phone"),
+)
+
+
+def label_pharmacy(o: dict[str, Any]) -> tuple[lc.Pharmacy, tuple[str, ...]]:
+    """The pharmacy a label prints: the three options, or else the profile's ``[pharmacy]``
+    (then listed in the label order's ``from_profile``)."""
+    missing = [flag for flag, key in _PHARMACY_OPTIONS if o.get(key) is None]
+    if not missing:
+        return (
+            lc.Pharmacy(
+                name=o["pharmacy_name"], address=o["pharmacy_address"], phone=o["pharmacy_phone"]
+            ),
+            (),
+        )
+    where = None
+    if len(missing) == len(_PHARMACY_OPTIONS):
+        where = locate(o.get("profile_path"), ignore=bool(o.get("no_profile")))
+    profile = None if where is None else lc.load_profile(where)
+    if profile is None or profile.pharmacy is None:
+        raise lc.InputError(
+            f"{missing[0]} is required: give --pharmacy-name, --pharmacy-address and "
+            "--pharmacy-phone, or a pharmacy profile with a [pharmacy] table.",
+            field=missing[0],
+            code="missing",
+        )
+    return profile.pharmacy, ("pharmacy",)
+
+
 def _show_profile(profile: lc.PharmacyProfile) -> list[str]:
     """What a profile holds, one line each."""
     out = [f"Pharmacy profile {profile.file}"]
