@@ -584,7 +584,22 @@ def test_cli_every_preparation_takes_the_profile(profile_file):
     )
     res = run(*drops, "--profile", p, "--format", "json")
     assert res.exit_code == 2 and "--calibration-drops" in res.output  # no dropper for nz-preserved
-    res = run(*orders.command("drops", **{"--vehicle": "mct-oil"}), "--profile", p)
+    mct = orders.command(
+        "drops",
+        **{
+            "--calibration-drops": None,
+            "--calibration-volume": None,
+            "--dropper": None,
+            "--vehicle": "mct-oil",
+            "--vehicle-lot": None,
+            "--vehicle-expiry": None,
+        },
+    )
+    res = run(*mct, "--profile", p, "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["order"]["calibration"]["dropper"] == "amber dropper D7"
+    assert data["order"]["vehicle"]["lot"] == "V-77"
     troches = orders.command("troches", **{"--lot": None, "--expiry": None})
     res = run(*troches, "--profile", p, "--format", "json")
     assert res.exit_code == 0, res.output

@@ -44,6 +44,9 @@ _SOURCE_OPTIONS = {
 }
 
 
+_CALIBRATION_OPTIONS = ("calibration_drops", "calibration_volume", "dropper")
+
+
 def config_dir() -> str:
     """The platform's configuration folder of ldncompound (tests replace it)."""
     return click.get_app_dir("ldncompound")
@@ -75,39 +78,59 @@ def locate(path: str | None, *, ignore: bool = False) -> Path | None:
 def profiled(kind: str, o: dict[str, Any], build: Callable[[dict[str, Any]], T]) -> T:
     """The order ``build`` makes from the options ``o``, filled from the pharmacy profile.
 
-    The tablet source's required figures (expiry, average weight) are filled before the order
-    is built; everything else by :func:`ldncompound.apply_profile` on the built order.
+    What an order cannot be built without (a tablet source's expiry and average weight, a
+    drops order's dropper calibration) is filled into the options first, from the profile's
+    answer for an order document of the options given; everything else by
+    :func:`ldncompound.apply_profile` on the built order.
     """
     where = locate(o.get("profile_path"), ignore=bool(o.get("no_profile")))
     if where is None:
         return build(o)
     profile = lc.load_profile(where)
-    supplied: list[str] = []
-    if o.get("source_kind") == "tablets":
-        given = {p: o[k] for p, k in _SOURCE_OPTIONS.items() if o.get(k) is not None}
-        sparse: dict[str, Any] = {
-            "schema": f"ldncompound/order/{kind}/1",
-            "source": {"kind": "tablets"},
-        }
-        for path, value in given.items():
-            sparse["source"][path.removeprefix("source.")] = value
-        filled = lc.apply_profile(sparse, profile)
-        o = dict(o)
-        acknowledge = list(o.get("acknowledge") or ())
-        for path in filled["from_profile"]:
-            if path.startswith("source."):
-                o[_SOURCE_OPTIONS[path]] = str(filled["source"][path.removeprefix("source.")])
-                supplied.append(path)
-            elif path.startswith("acknowledge["):
-                code = filled["acknowledge"][int(path[12:-1])]
-                if code not in acknowledge:
-                    acknowledge.append(code)
-                    supplied.append(f"acknowledge[{len(acknowledge) - 1}]")
-        o["acknowledge"] = tuple(acknowledge)
+    o, supplied = _required_from_profile(kind, o, profile)
     order = build(o)
     if supplied:
         order = lc.load_order({**lc.order_document(order), "from_profile": supplied})
     return lc.apply_profile(order, profile)  # type: ignore[no-any-return]
+
+
+def _required_from_profile(
+    kind: str, o: dict[str, Any], profile: lc.PharmacyProfile
+) -> tuple[dict[str, Any], list[str]]:
+    sparse: dict[str, Any] = {"schema": f"ldncompound/order/{kind}/1"}
+    if o.get("source_kind") == "tablets":
+        sparse["source"] = {"kind": "tablets"} | {
+            p.removeprefix("source."): o[k]
+            for p, k in _SOURCE_OPTIONS.items()
+            if o.get(k) is not None
+        }
+    calibrate = kind == "drops" and not any(o.get(k) for k in _CALIBRATION_OPTIONS)
+    if calibrate:
+        sparse["vehicle"] = {"vehicle": {"key": o.get("vehicle_key")}}
+        sparse["accept_nominal_dropper"] = bool(o.get("accept_nominal_dropper"))
+    filled = lc.apply_profile(sparse, profile)
+    o = dict(o)
+    supplied: list[str] = []
+    acknowledge = list(o.get("acknowledge") or ())
+    for path in filled["from_profile"]:
+        if path.startswith("source."):
+            o[_SOURCE_OPTIONS[path]] = str(filled["source"][path.removeprefix("source.")])
+            supplied.append(path)
+        elif path == "calibration" and calibrate:
+            cal = filled["calibration"]
+            o.update(
+                calibration_drops=str(cal["drops"]),
+                calibration_volume=cal["volume"],
+                dropper=cal["dropper"],
+            )
+            supplied.append(path)
+        elif path.startswith("acknowledge["):
+            code = filled["acknowledge"][int(path[12:-1])]
+            if code not in acknowledge:
+                acknowledge.append(code)
+                supplied.append(f"acknowledge[{len(acknowledge) - 1}]")
+    o["acknowledge"] = tuple(acknowledge)
+    return o, supplied
 
 
 _PHARMACY_OPTIONS = (
