@@ -577,6 +577,8 @@ class ObjectNode(Node):
         if self.tag is not None:
             out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
         for f in self.fields:
+            if f.omittable:  # not a CSV column: a row leaves it out
+                continue
             where = join(path, f.name)
             if isinstance(f.node, (ObjectNode, TaggedNode)):
                 if f.optional:

@@ -248,7 +248,25 @@ def _build() -> cattrs.Converter:
     c.register_unstructure_hook_func(
         _is_value_union, lambda v: v.to_json() if isinstance(v, Quantity) else v
     )
+    from cattrs.gen import make_dict_unstructure_fn, override  # noqa: PLC0415
+
+    c.register_unstructure_hook_factory(  # an OMITTABLE field is left out while empty
+        _has_omittable,
+        lambda t: make_dict_unstructure_fn(
+            t,
+            c,
+            **{a.name: override(omit_if_default=True) for a in attrs.fields(t) if _omits(a)},  # type: ignore[arg-type]
+        ),
+    )
     return c
+
+
+def _omits(a: Any) -> bool:
+    return bool(a.metadata.get(OMITTABLE))
+
+
+def _has_omittable(t: Any) -> bool:
+    return attrs.has(t) and any(_omits(a) for a in attrs.fields(t))
 
 
 def converter() -> cattrs.Converter:

@@ -860,7 +860,10 @@ def _fill_capsules(f: _Filler) -> None:
         if isinstance(doc, Mapping) and (_given(doc, "pack_stat") or _given(doc, "density")):
             lot = attrs.evolve(lot, pack_stat=None, density=None)
     matched = _match_lot(f, "filler", lot, ("filler", "lot"), ("expiry", "pack_stat", "density"))
-    if matched and lot is not None and lot.density is not None:
+    # density-implausible covers every density of the order: not carried over a density the
+    # caller gives for the drug material (that one must be acknowledged on the order itself)
+    own = any(_given(f.doc, f"source.{k}") for k in ("bulk_density", "powder_density"))
+    if matched and lot is not None and lot.density is not None and not own:
         f.acknowledge(f.profile.filler_acknowledged)
     _match_lot(f, "shells", f.profile.shells, ("material", "lot"), ("expiry", "weight"))
 

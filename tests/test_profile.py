@@ -251,6 +251,8 @@ def test_filler_pack_stat_and_density():
     doc = lc.apply_profile(tablets_doc(average_weight="201.4 mg", expiry="2028-01-01"), p)
     assert doc["filler"]["density"] == "1.8 g/mL"
     assert doc["acknowledge"] == ["density-implausible"]
+    own = tablets_doc(average_weight="201.4 mg", expiry="2028-01-01", powder_density="0.5 g/mL")
+    assert lc.apply_profile(own, p)["acknowledge"] == []  # not over the caller's own density
 
 
 @pytest.mark.parametrize(
