@@ -95,6 +95,20 @@ if TYPE_CHECKING:
         volume,
     )
     from ._plausible import ACKNOWLEDGEABLE
+    from ._profile import (
+        PROFILE_ACKNOWLEDGEABLE,
+        PROFILE_ENV,
+        PROFILE_FILE,
+        PROFILE_SOURCE,
+        DropperStock,
+        PharmacyProfile,
+        ProfileAcknowledgement,
+        TabletProduct,
+        apply_profile,
+        load_profile,
+        profile_template,
+        read_profile,
+    )
     from ._qc import WeightCheck, WeightWindow, check_weights
     from ._reading import from_json, read_result
     from ._records import (
@@ -176,6 +190,20 @@ if TYPE_CHECKING:
 
 #: module -> the public names it defines, imported on first use
 _MODULES: dict[str, tuple[str, ...]] = {
+    "_profile": (
+        "PROFILE_ACKNOWLEDGEABLE",
+        "PROFILE_ENV",
+        "PROFILE_FILE",
+        "PROFILE_SOURCE",
+        "DropperStock",
+        "PharmacyProfile",
+        "ProfileAcknowledgement",
+        "TabletProduct",
+        "apply_profile",
+        "load_profile",
+        "profile_template",
+        "read_profile",
+    ),
     "_batch": (
         "BATCH_RECORD_SCHEMA",
         "BatchError",
@@ -471,6 +499,10 @@ __all__ = [
     "MAX_JOBS",
     "NALTREXONE",
     "NOMINAL_DROPPER",
+    "PROFILE_ACKNOWLEDGEABLE",
+    "PROFILE_ENV",
+    "PROFILE_FILE",
+    "PROFILE_SOURCE",
     "PROTOCOLS",
     "RECORD_ACKNOWLEDGEABLE",
     "RECORD_SCHEMA",
@@ -514,6 +546,7 @@ __all__ = [
     "DisplacementTrial",
     "DoseProfile",
     "DropperCalibration",
+    "DropperStock",
     "DropsKit",
     "DropsOrder",
     "DropsResult",
@@ -551,6 +584,8 @@ __all__ = [
     "MoldSpec",
     "PackStat",
     "Pharmacy",
+    "PharmacyProfile",
+    "ProfileAcknowledgement",
     "Quantity",
     "Readable",
     "ResultWarning",
@@ -566,6 +601,7 @@ __all__ = [
     "Strength",
     "StudyBud",
     "TableValue",
+    "TabletProduct",
     "TabletSource",
     "TitrationOrder",
     "TitrationResult",
@@ -587,6 +623,7 @@ __all__ = [
     "WeightCheck",
     "WeightWindow",
     "__version__",
+    "apply_profile",
     "assign_bud",
     "build_kit_labels",
     "build_label",
@@ -609,6 +646,7 @@ __all__ = [
     "json_schema",
     "json_schemas",
     "load_order",
+    "load_profile",
     "make_record",
     "mass",
     "mold_spec",
@@ -627,8 +665,10 @@ __all__ = [
     "plan_liquid",
     "plan_solid",
     "plan_titration",
+    "profile_template",
     "protocol_steps",
     "read_json",
+    "read_profile",
     "read_record",
     "read_result",
     "registry",

@@ -56,6 +56,7 @@ from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in, check_density
+from ._supplied import echo_from_profile, from_profile_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -224,6 +225,7 @@ class CapsuleOrder:
     tablet_margin: Quantity | None = solid.tablet_margin_field()
     acknowledge: tuple[str, ...] = solid.acknowledge_field()
     reference: str | None = solid.reference_field()
+    from_profile: tuple[str, ...] = from_profile_field()
 
     def __attrs_post_init__(self) -> None:
         solid.check_dose_and_count(
@@ -438,6 +440,7 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     when the request cannot be compounded as asked (overfill, expired component, ...).
     """
     rec = Recorder(acknowledged=frozenset(order.acknowledge))
+    echo_from_profile(order, rec)
     basis = solid.resolve_basis(order, rec)
     method = _resolve_method(order, rec)
     solid.guard_dose(order, basis, rec)

@@ -48,7 +48,7 @@ from ._parse import (
     parse_strength,
 )
 from ._units import Dimension, Quantity
-from ._validate import DIMENSION, text_field
+from ._validate import DIMENSION, OMITTABLE, text_field
 
 __all__ = ["DEFAULT", "Node", "ObjectNode", "node_for", "register_variants"]
 
@@ -415,6 +415,8 @@ class Field:
     name: str
     node: Node
     optional: bool
+    #: may be absent (then the class's empty default), and is not written while empty
+    omittable: bool = False
 
 
 @attrs.frozen(eq=False)
@@ -439,6 +441,10 @@ class ObjectNode(Node):
     @functools.cached_property
     def names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
+
+    @functools.cached_property
+    def omitted(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if f.omittable)
 
     @functools.cached_property
     def _allowed(self) -> frozenset[str]:
@@ -469,6 +475,8 @@ class ObjectNode(Node):
         for f, where in zip(self.fields, self._paths(path), strict=True):
             name = f.name
             if name not in value:
+                if f.omittable:
+                    continue
                 hint = f"{f.node.expected}, or 'default'" if f.optional else f.node.expected
                 raise InputError.about(where, None, "is missing", hint, code="missing-field")
             v = value[name]
@@ -524,6 +532,8 @@ class ObjectNode(Node):
             out[self.tag[0]] = self.tag[1]
         for f in self.fields:
             v = getattr(value, f.name)
+            if f.omittable and not v:
+                continue
             if v == DEFAULT and isinstance(v, str):
                 raise InputError.about(
                     f.name,
@@ -557,7 +567,7 @@ class ObjectNode(Node):
             defs[self.title] = {
                 "type": "object",
                 "properties": props,
-                "required": list(props),
+                "required": [k for k in props if k not in self.omitted],
                 "additionalProperties": False,
             }
         return {"$ref": f"#/$defs/{self.title}"}
@@ -567,6 +577,8 @@ class ObjectNode(Node):
         if self.tag is not None:
             out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
         for f in self.fields:
+            if f.omittable:  # not a CSV column: a row leaves it out
+                continue
             where = join(path, f.name)
             if isinstance(f.node, (ObjectNode, TaggedNode)):
                 if f.optional:
@@ -708,7 +720,14 @@ def _object_node(cls: type, tag: tuple[str, str] | None = None) -> ObjectNode:
         if tag is not None and a.name == tag[0]:
             continue
         node, _ = _field_node(hints[a.name], a.metadata, f"{cls.__name__}.{a.name}")
-        fields.append(Field(a.name, node, optional=a.default is not attrs.NOTHING))
+        fields.append(
+            Field(
+                a.name,
+                node,
+                optional=a.default is not attrs.NOTHING,
+                omittable=bool(a.metadata.get(OMITTABLE)),
+            )
+        )
     return ObjectNode(cls.__name__, cls, tuple(fields), tag)
 
 

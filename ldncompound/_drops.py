@@ -42,6 +42,7 @@ from ._liquid_batch import (
 from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
 from ._plausible import DROPS_PER_ML, check_window
 from ._preparation import Preparation, register
+from ._supplied import echo_from_profile
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import qfield, text_field
@@ -316,6 +317,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     :class:`FormulationError` when a dose is not a whole number of drops (up to the cap).
     """
     rec = Recorder(acknowledged=frozenset(order.acknowledge))
+    echo_from_profile(order, rec)
     su = setup(order, rec)
     dose = order.dose
     cal = _calibration(order, rec)

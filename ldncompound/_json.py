@@ -38,6 +38,7 @@ from ._numbers import parse_exact_decimal, plain
 from ._parse import parse_date
 from ._preparation import DOCUMENTS, LOADERS, register_document
 from ._units import Quantity
+from ._validate import OMITTABLE
 
 if TYPE_CHECKING:
     import cattrs
@@ -163,7 +164,11 @@ def _attrs_writer(cls: type[Any]) -> Writer:
             "_Quantity": Quantity,
         }
         entries = [
-            f"{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}"
+            # a field left out while empty (OMITTABLE) is written only when it holds something
+            f"**({{{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}}}"
+            f" if o.{a.name} else {{}})"
+            if a.metadata.get(OMITTABLE)
+            else f"{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}"
             for a in attrs.fields(cls)
             if a.init
         ]
@@ -239,7 +244,25 @@ def _build() -> cattrs.Converter:
     c.register_unstructure_hook_func(
         _is_value_union, lambda v: v.to_json() if isinstance(v, Quantity) else v
     )
+    from cattrs.gen import make_dict_unstructure_fn, override  # noqa: PLC0415
+
+    c.register_unstructure_hook_factory(  # an OMITTABLE field is left out while empty
+        _has_omittable,
+        lambda t: make_dict_unstructure_fn(
+            t,
+            c,
+            **{a.name: override(omit_if_default=True) for a in attrs.fields(t) if _omits(a)},  # type: ignore[arg-type]
+        ),
+    )
     return c
+
+
+def _omits(a: Any) -> bool:
+    return bool(a.metadata.get(OMITTABLE))
+
+
+def _has_omittable(t: Any) -> bool:
+    return attrs.has(t) and any(_omits(a) for a in attrs.fields(t))
 
 
 def converter() -> cattrs.Converter:

@@ -42,6 +42,7 @@ from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
 from ._plausible import without_dated_warnings
+from ._supplied import from_profile_field, profile_defaults
 from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import normalise_text
@@ -134,6 +135,7 @@ class LabelOrder:
         default=None, validator=_text("lot", required=False, max_length=40)
     )
     acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
+    from_profile: tuple[str, ...] = from_profile_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -661,6 +663,7 @@ def _build_label(
     if lot is None:
         lot = batch_lot(result)
         defaults = (DefaultUsed(field="lot", value=lot, source=GENERATED_LOT_SOURCE),)
+    defaults = (*profile_defaults(order), *defaults)
     return Label(
         schema=LABEL_SCHEMA,
         library_version=__version__,

@@ -65,6 +65,7 @@ from ._numbers import (
     significant,
 )
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
+from ._supplied import from_profile_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -153,6 +154,7 @@ class LiquidFields:
     study: StudyBud | None = None
     acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
     reference: str | None = attrs.field(default=None, validator=text_field("reference"))
+    from_profile: tuple[str, ...] = from_profile_field()
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):

@@ -45,6 +45,7 @@ from ._liquid_batch import (
 )
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._preparation import Preparation, register
+from ._supplied import echo_from_profile
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Quantity, Unit
 from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
@@ -214,6 +215,7 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
     liquid, ...).
     """
     rec = Recorder(acknowledged=frozenset(order.acknowledge))
+    echo_from_profile(order, rec)
     su = setup(order, rec)
     dose = order.dose
     concentration, syringe = _concentration(order, su, rec)

@@ -35,6 +35,7 @@ from ._errors import InputError
 from ._json import _SCHEMAS
 from ._orders import order_kinds
 from ._units import Quantity, Unit
+from ._validate import OMITTABLE
 
 __all__ = ["LABEL_PREFIX", "json_schema", "json_schemas", "schema_file", "schema_uri"]
 
@@ -139,10 +140,11 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         defs[name] = {}  # reserved first, so a class may refer to itself
         hints = typing.get_type_hints(cls)
         props = {a.name: _data_schema(hints[a.name], defs) for a in attrs.fields(cls)}
+        omitted = {a.name for a in attrs.fields(cls) if a.metadata.get(OMITTABLE)}
         defs[name] = {
             "type": "object",
             "properties": props,
-            "required": list(props),
+            "required": [k for k in props if k not in omitted],
             "additionalProperties": False,
         }
     return {"$ref": f"#/$defs/{name}"}

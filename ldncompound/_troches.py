@@ -53,6 +53,7 @@ from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in
+from ._supplied import echo_from_profile, from_profile_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._troche_data import TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
@@ -456,6 +457,7 @@ class TrocheOrder:
     tablet_margin: Quantity | None = solid.tablet_margin_field()
     acknowledge: tuple[str, ...] = solid.acknowledge_field()
     reference: str | None = solid.reference_field()
+    from_profile: tuple[str, ...] = from_profile_field()
 
     def __attrs_post_init__(self) -> None:
         solid.check_dose_and_count(
@@ -630,6 +632,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     when the batch cannot be made as asked (no base left, an expired component, ...).
     """
     rec = Recorder(acknowledged=frozenset(order.acknowledge))
+    echo_from_profile(order, rec)
     basis = solid.resolve_basis(order, rec)
     route = _resolve_route(order, rec)
     solid.guard_dose(order, basis, rec)

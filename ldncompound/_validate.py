@@ -17,6 +17,7 @@ from ._units import Dimension, Quantity, Unit
 __all__ = [
     "DIMENSION",
     "MIN_DENSITY",
+    "OMITTABLE",
     "check_doses_per_day",
     "check_one_day",
     "check_text_characters",
@@ -38,6 +39,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 #: attrs metadata key: the dimension a Quantity field holds (read by the order-document loader).
 DIMENSION = "ldncompound.dimension"
+#: attrs metadata key: the field may be left out of a document or JSON object while it holds
+#: its (empty) default, so documents written before it existed stay valid.
+OMITTABLE = "ldncompound.omittable"
 
 
 def qfield(

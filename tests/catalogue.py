@@ -1451,3 +1451,57 @@ for changes, expect in (
 ):
     prep = "liquid" if changes[0][0] == "--days" else "capsules"
     CASES.append(Case("shifted", "cli", prep, changes, expect))
+
+# --- the pharmacy profile (docs/profile.md): a bad file is refused whole, naming its line ------
+
+_PROFILE_TABLET = (
+    '[[tablets]]\nproduct = "Generic 50"\nstrength = "50 mg"\nlot = "T1"\n'
+    'expiry = 2028-01-01\naverage_weight = "{}"\ntablets_weighed = 20\n'
+)
+#: the issue's command line, the rest from the profile file written beside it
+_PROFILED = (
+    "capsules",
+    "--dose",
+    "4.5 mg",
+    "--count",
+    "30",
+    "--source",
+    "tablets",
+    "--compounded-on",
+    "2026-11-21",
+    "--profile",
+    "{dir}/ldncompound.toml",
+)
+for input_class, text, error, code in (
+    ("implausible", _PROFILE_TABLET.format("2014 mg"), InputError, "tablet-weight-implausible"),
+    ("dose-typo", _PROFILE_TABLET.format("20.14 mg"), InputError, "out-of-range"),
+    ("wrong-unit", _PROFILE_TABLET.format("201.4 mL"), DimensionError, "wrong-dimension"),
+    ("decimal-comma", _PROFILE_TABLET.format("201,4 mg"), InputError, "comma"),
+    ("empty", _PROFILE_TABLET.format(""), InputError, "empty"),
+    ("garbage", _PROFILE_TABLET.format("201.4 mg!"), UnitError, "unknown-unit"),
+    (
+        "malformed",
+        _PROFILE_TABLET.format("201.4 mg").replace(" = 20\n", " = \n"),
+        InputError,
+        "bad-toml",
+    ),
+    (
+        "shifted",
+        _PROFILE_TABLET.format("201.4 mg").replace("lot =", "weight ="),
+        InputError,
+        "invalid-profile",
+    ),
+    (
+        "control-characters",
+        '[pharmacy]\nname = "A\\u001b[2J"\naddress = "B"\nphone = "1"\n',
+        InputError,
+        "control-character",
+    ),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command(_PROFILED, (("ldncompound.toml", text.encode()),)),
+        Refused(error, code, None),
+    )

@@ -74,6 +74,23 @@ def _freeze() -> Callable[[], dt.date]:
 _REAL_TODAY = _freeze()
 
 
+#: no test reads the user's own pharmacy profile: no LDNCOMPOUND_PROFILE, and a configuration
+#: folder that does not exist (XDG for subprocesses on Linux; config_dir itself everywhere)
+NO_CONFIG_DIR = os.path.join(os.sep, "nonexistent", "ldncompound-tests-config")  # noqa: PTH118
+os.environ.pop("LDNCOMPOUND_PROFILE", None)
+os.environ["XDG_CONFIG_HOME"] = NO_CONFIG_DIR
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_user_profile() -> Iterator[None]:
+    from ldncompound_cli import _profile  # noqa: PLC0415
+
+    saved = _profile.config_dir
+    _profile.config_dir = lambda: NO_CONFIG_DIR
+    yield
+    _profile.config_dir = saved
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _frozen_clock() -> Iterator[None]:
     from ldncompound import _clock  # noqa: PLC0415

@@ -49,6 +49,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "from tablets."
         ),
     ),
+    "profile": (
+        "ldncompound_cli._commands.profile:profile",
+        (
+            "The pharmacy profile: what the pharmacy states once (identity, balances, lots, "
+            "tablets, syringes, droppers), filled into every order that does not give it."
+        ),
+    ),
     "record": (
         "ldncompound_cli._commands.record:record",
         "A compounding record (with its master formulation record) for a result.",

@@ -21,6 +21,7 @@ from ldncompound_cli._common import (
     library_errors,
 )
 from ldncompound_cli._options import BALANCE_OPTIONS, SOURCE_OPTIONS, _balance, _source
+from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 
 
 @click.command()
@@ -83,13 +84,18 @@ from ldncompound_cli._options import BALANCE_OPTIONS, SOURCE_OPTIONS, _balance, 
     help="acknowledge a blocked check by its code, e.g. dose-above-range",
 )
 @_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""
-    order = capsule_order(
+    order = profiled(
+        "capsules",
         o,
-        dose=lc.mass(o["dose"], field="--dose"),
-        count=lc.parse_count(o["count"], field="--count", maximum=10_000),
+        lambda o: capsule_order(
+            o,
+            dose=lc.mass(o["dose"], field="--dose"),
+            count=lc.parse_count(o["count"], field="--count", maximum=10_000),
+        ),
     )
     result = lc.formulate_capsules(order)
     emit_sheet(result, o, barcode=result.order.reference)

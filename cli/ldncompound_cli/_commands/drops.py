@@ -8,6 +8,7 @@ import click
 
 import ldncompound as lc
 from ldncompound_cli._common import PRINT_OPTIONS, _apply, _count, emit_sheet, library_errors
+from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 
 from .calibrate_dropper import CALIBRATION_OPTIONS, _calibration
 from .liquid import LIQUID_OPTIONS, _liquid_fields
@@ -23,14 +24,19 @@ from .liquid import LIQUID_OPTIONS, _liquid_fields
 )
 @click.option("--max-drops", help="largest number of drops a dose [default: 20]")
 @_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""
-    order = lc.DropsOrder(
-        **_liquid_fields(o),
-        calibration=_calibration(o),
-        accept_nominal_dropper=o["accept_nominal_dropper"],
-        max_drops=_count(o["max_drops"], "--max-drops", 60),
+    order = profiled(
+        "drops",
+        o,
+        lambda o: lc.DropsOrder(
+            **_liquid_fields(o),
+            calibration=_calibration(o),
+            accept_nominal_dropper=o["accept_nominal_dropper"],
+            max_drops=_count(o["max_drops"], "--max-drops", 60),
+        ),
     )
     result = lc.formulate_drops(order)
     emit_sheet(result, o, barcode=result.order.reference)

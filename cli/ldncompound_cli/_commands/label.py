@@ -7,16 +7,24 @@ from typing import IO, Any
 import click
 
 import ldncompound as lc
-from ldncompound_cli._common import _load_result, _mass, library_errors, pdf_output, write_pdf
+from ldncompound_cli._common import (
+    _apply,
+    _load_result,
+    _mass,
+    library_errors,
+    pdf_output,
+    write_pdf,
+)
+from ldncompound_cli._profile import PROFILE_OPTIONS, label_pharmacy
 
 
 @click.command()
 @click.argument("result", type=click.File("rb"))
 @click.option("--patient", required=True, help="patient name as it should be printed")
 @click.option("--prescriber", required=True, help="prescriber name")
-@click.option("--pharmacy-name", required=True)
-@click.option("--pharmacy-address", required=True)
-@click.option("--pharmacy-phone", required=True)
+@click.option("--pharmacy-name", help="[default: the pharmacy profile's]")
+@click.option("--pharmacy-address", help="[default: the pharmacy profile's]")
+@click.option("--pharmacy-phone", help="[default: the pharmacy profile's]")
 @click.option("--rx", "rx_number", required=True, help="Rx number")
 @click.option("--directions", help="full directions text (replaces the composed directions)")
 @click.option("--dose", help="dose per administration, if not one unit")
@@ -59,17 +67,18 @@ from ldncompound_cli._common import _load_result, _mass, library_errors, pdf_out
 @click.option(
     "--record-id", help="compounding record id, carried by the PDF label's barcode after the Rx"
 )
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def label(result: IO[bytes], **o: Any) -> None:
     """A prescription label for a result (the JSON a preparation command wrote; - for stdin)."""
     res = _load_result(result, "RESULT")
     per_day = o["doses_per_day"]
+    pharmacy, supplied = label_pharmacy(o)
     order = lc.LabelOrder(
         patient=o["patient"],
         prescriber=o["prescriber"],
-        pharmacy=lc.Pharmacy(
-            name=o["pharmacy_name"], address=o["pharmacy_address"], phone=o["pharmacy_phone"]
-        ),
+        pharmacy=pharmacy,
+        from_profile=supplied,
         rx_number=o["rx_number"],
         directions=o["directions"],
         dose=_mass(o["dose"], "--dose"),

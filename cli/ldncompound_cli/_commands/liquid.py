@@ -29,6 +29,7 @@ from ldncompound_cli._options import (
     _source,
     _source_kind,
 )
+from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 
 
 def _vehicle(o: dict[str, Any]) -> lc.VehicleLot | None:
@@ -247,6 +248,7 @@ SYRINGES = [d.key or "" for d in lc.DEVICES if d.kind is lc.DeviceKind.ORAL_SYRI
 @click.option("--syringe-capacity", help='your oral syringe\'s capacity, e.g. "5 mL"')
 @click.option("--syringe-graduation", help='your oral syringe\'s graduation, e.g. "0.1 mL"')
 @_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def liquid(**o: Any) -> None:
     """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
@@ -275,6 +277,6 @@ def liquid(**o: Any) -> None:
         )
     elif o["syringe"] is not None:
         syringe = lc.device(o["syringe"])
-    order = lc.LiquidOrder(**_liquid_fields(o), syringe=syringe)
+    order = profiled("liquid", o, lambda o: lc.LiquidOrder(**_liquid_fields(o), syringe=syringe))
     result = lc.formulate_liquid(order)
     emit_sheet(result, o, barcode=result.order.reference)

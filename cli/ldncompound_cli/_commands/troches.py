@@ -21,6 +21,7 @@ from ldncompound_cli._common import (
     library_errors,
 )
 from ldncompound_cli._options import BALANCE_OPTIONS, TROCHE_SOURCE_OPTIONS, _balance, _source
+from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 
 
 def _mold(o: dict[str, Any]) -> lc.MoldCalibration:
@@ -192,15 +193,22 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
     help="acknowledge a blocked check by its code, e.g. dose-above-range",
 )
 @_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
+    order = profiled("troches", o, _troche_order)
+    result = lc.formulate_troches(order)
+    emit_sheet(result, o, barcode=result.order.reference)
+
+
+def _troche_order(o: dict[str, Any]) -> lc.TrocheOrder:
     opts = {**o, "source_density": None}
     source = _source(
         o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=opts
     )
     per_day = o["doses_per_day"]
-    order = lc.TrocheOrder(
+    return lc.TrocheOrder(
         dose=lc.mass(o["dose"], field="--dose"),
         count=lc.parse_count(o["count"], field="--count", maximum=10_000),
         source=source,
@@ -239,5 +247,3 @@ def troches(**o: Any) -> None:
         acknowledge=tuple(o["acknowledge"]),
         reference=o["reference"],
     )
-    result = lc.formulate_troches(order)
-    emit_sheet(result, o, barcode=result.order.reference)

@@ -1,0 +1,941 @@
+"""The pharmacy profile: what a pharmacy states once instead of on every order.
+
+A TOML file (``ldncompound.toml``, read with the standard library's :mod:`tomllib`) holds the
+pharmacy's identity for labels, its balances, its filler and capsule-shell lots, the tablet
+products in stock with their measured average weights, its oral syringes, its dropper
+calibrations and its vehicle lots. :func:`load_profile` reads it into a
+:class:`PharmacyProfile` with the library's own parsers, validators and plausibility windows:
+a bad value is refused as one sentence naming the file, the line, the key, the value and what
+was expected. A figure outside its plausible window is refused unless the profile's
+``[[acknowledge]]`` tables acknowledge its check with a reason.
+
+:func:`apply_profile` fills an order (or an order document) with the profile's values for the
+fields the caller did not give, and lists them in the order's ``from_profile``: every
+preparation echoes each one among its result's ``defaults`` with the source
+"pharmacy profile". A value the caller gives always wins and is not echoed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._capsules import FillerLot, PackStat, ShellLot
+from ._devices import DeviceKind, MeasuringDevice, device
+from ._documents import node_for
+from ._drops import DropperCalibration
+from ._errors import InputError, LdnCompoundError
+from ._labels import Pharmacy
+from ._orders import decode, load_order, order_document, order_kind
+from ._parse import density, mass, parse_count, parse_date, percent, volume
+from ._plausible import ACKNOWLEDGEABLE, DROPS_PER_ML, check_window
+from ._sources import DEFAULT_TABLET_STRENGTH, TabletSource, check_density
+from ._supplied import PROFILE_SOURCE
+from ._trace import Recorder
+from ._units import Quantity, Unit
+from ._validate import normalise_text
+from ._vehicles import VehicleLot, vehicle
+from ._weighing import Balance
+
+__all__ = [
+    "PROFILE_ACKNOWLEDGEABLE",
+    "PROFILE_ENV",
+    "PROFILE_FILE",
+    "PROFILE_SOURCE",
+    "DropperStock",
+    "PharmacyProfile",
+    "ProfileAcknowledgement",
+    "TabletProduct",
+    "apply_profile",
+    "load_profile",
+    "profile_template",
+    "read_profile",
+]
+
+#: The template ``ldncompound profile init`` writes: every table, commented, with example
+#: values that load (replace them with the pharmacy's own).
+TEMPLATE = """\
+# ldncompound pharmacy profile: what this pharmacy states once instead of on every order.
+# Every value taken from this file is echoed in results as a default with the source
+# "pharmacy profile"; a value given on the order always wins. Amounts are quoted with their
+# unit ("1 mg"), dates are YYYY-MM-DD. Check it with `ldncompound profile check`.
+# Delete a table the pharmacy does not want filled in.
+
+# Identity printed on labels.
+[pharmacy]
+name = "Example Compounding Pharmacy"
+address = "1 Example Street, Springfield"
+phone = "555-0100"
+
+# Balances; the first is used by an order that names none.
+# rule: documented (readability, minimum_weight), usp41 (readability),
+# sensitivity (readability, sensitivity, max_error) or class-iii (no figures).
+[[balances]]
+name = "analytical balance B1"
+rule = "documented"
+readability = "1 mg"
+minimum_weight = "50 mg"
+
+# The filler lot in use (filler: a table key such as mcc, lactose, hpmc).
+# A measured density ("0.42 g/mL") or pack stat (pack_stat = "98 mg", pack_stat_size = "1")
+# of this lot may be added.
+[filler]
+filler = "mcc"
+lot = "F-2291"
+expiry = "2027-06-30"
+
+# Empty capsule shells: material, lot, expiry and measured average empty weight.
+[shells]
+material = "gelatin"
+lot = "S-5120"
+expiry = "2028-01-31"
+weight = "96 mg"
+
+# Tablet products in stock, with the average weight of whole tablets weighed.
+# An order from tablets takes the product of its strength (50 mg unless stated);
+# with several of one strength, the order names the product or lot.
+[[tablets]]
+product = "Naltrexone HCl 50 mg film-coated tablets"
+strength = "50 mg"
+lot = "TB-118"
+expiry = "2027-09-30"
+average_weight = "201.4 mg"
+tablets_weighed = 20
+
+# Oral syringes in stock: a table key (oral-1ml, oral-3ml, oral-5ml, oral-10ml) or your own.
+[[syringes]]
+key = "oral-1ml"
+
+[[syringes]]
+name = "5 mL oral syringe (0.1 mL scale)"
+capacity = "5 mL"
+graduation = "0.1 mL"
+
+# Droppers calibrated with a table vehicle: drops of the preparation counted into a volume.
+[[droppers]]
+dropper = "amber dropper D7"
+vehicle = "mct-oil"
+drops = 40
+volume = "2 mL"
+
+# Vehicle lots, by table vehicle.
+[[vehicles]]
+vehicle = "mct-oil"
+lot = "V-77"
+expiry = "2027-03-31"
+
+# A figure outside its plausible window is refused unless acknowledged here, with why:
+# [[acknowledge]]
+# code = "tablet-weight-implausible"
+# reason = "our 50 mg tablets weigh 420 mg (film-coated), checked 2026-11-02"
+"""
+
+
+def profile_template() -> str:
+    """The commented template of a pharmacy profile (it loads as it is)."""
+    return TEMPLATE
+
+
+#: The profile's file name (in the folder the command line looks in).
+PROFILE_FILE = "ldncompound.toml"
+#: The environment variable naming a profile file.
+PROFILE_ENV = "LDNCOMPOUND_PROFILE"
+
+#: The plausibility checks a profile may acknowledge (for the figures it holds).
+PROFILE_ACKNOWLEDGEABLE: dict[str, str] = {
+    code: ACKNOWLEDGEABLE[code]
+    for code in (
+        "tablet-strength-unmarketed",
+        "tablet-weight-implausible",
+        "density-implausible",
+        "dropper-implausible",
+    )
+}
+
+
+@attrs.frozen(kw_only=True)
+class TabletProduct:
+    """A tablet product in stock: its lot and expiry and its measured average tablet weight.
+
+    ``acknowledged`` holds the plausibility checks its figures needed acknowledged (from the
+    profile's ``[[acknowledge]]``)."""
+
+    product: str
+    strength: Quantity
+    strength_basis: str | None = None
+    lot: str | None = None
+    expiry: dt.date
+    average_weight: Quantity
+    tablets_weighed: int | None = None
+    acknowledged: frozenset[str] = frozenset()
+
+    @property
+    def described(self) -> str:
+        lot = f", lot {self.lot}" if self.lot else ""
+        return f"{self.product} ({self.strength}{lot})"
+
+
+@attrs.frozen(kw_only=True)
+class DropperStock:
+    """A dropper in stock and its calibration with a vehicle of the table."""
+
+    vehicle: str
+    calibration: DropperCalibration
+    acknowledged: frozenset[str] = frozenset()
+
+
+@attrs.frozen(kw_only=True)
+class ProfileAcknowledgement:
+    """A plausibility check the pharmacy acknowledges for a figure of its profile, and why."""
+
+    code: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class PharmacyProfile:
+    """A pharmacy profile as read from its file (``file`` names it in refusals).
+
+    ``balances[0]`` is the balance an order without one is computed with.
+    """
+
+    file: str
+    pharmacy: Pharmacy | None = None
+    balances: tuple[Balance, ...] = ()
+    filler: FillerLot | None = None
+    filler_acknowledged: frozenset[str] = frozenset()
+    shells: ShellLot | None = None
+    tablets: tuple[TabletProduct, ...] = ()
+    syringes: tuple[MeasuringDevice, ...] = ()
+    droppers: tuple[DropperStock, ...] = ()
+    vehicles: tuple[VehicleLot, ...] = ()
+    acknowledge: tuple[ProfileAcknowledgement, ...] = ()
+
+
+# --- where a key is written --------------------------------------------------------------------
+
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?")
+_KEY = re.compile(r"\s*([A-Za-z0-9_\-\"'. ]+?)\s*=")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The line of each key (``tablets[2].lot``) and table (``tablets[2]``), as written.
+
+    tomllib reports no positions, so the text is scanned for table headers and ``key =``.
+    """
+    lines: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.fullmatch(line)
+        if header is not None:
+            name = header.group(2).replace('"', "").replace(" ", "")
+            if header.group(1) == "[[":
+                counts[name] = counts.get(name, 0) + 1
+                name = f"{name}[{counts[name]}]"
+            table = name
+            lines.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key is not None:
+            name = key.group(1).replace('"', "").replace("'", "").replace(" ", "")
+            lines.setdefault(f"{table}.{name}" if table else name, number)
+    return lines
+
+
+class _Reader:
+    """Reads one profile text, naming the file, line and key in every refusal."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.file = file
+        self.lines = _key_lines(text)
+        self.acknowledged: frozenset[str] = frozenset()
+        self.used: set[str] = set()
+
+    def where(self, key: str) -> str:
+        probe = key
+        while probe:
+            if probe in self.lines:
+                return f"{self.file}, line {self.lines[probe]}"
+            probe = probe.rpartition(".")[0]
+        return self.file
+
+    def refusal(self, key: str, err: LdnCompoundError) -> InputError:
+        """``err`` (which names ``key``) said of the profile file (of the same class)."""
+        cls = type(err) if isinstance(err, InputError) else InputError
+        return cls(
+            f"{self.where(key)}: {err.message}",
+            field=key,
+            value=err.value,
+            expected=err.expected,
+            code=err.code,
+        )
+
+    def refuse(self, key: str, value: Any, problem: str, expected: str) -> InputError:
+        return self.refusal(
+            key, InputError.about(key, value, problem, expected, code="invalid-profile")
+        )
+
+    @contextmanager
+    def table(self, key: str, keys: Iterator[str] | tuple[str, ...]) -> Iterator[None]:
+        """Refusals of the library's own classes, said of the profile's key (``balances[1]``)."""
+        names = set(keys)
+        try:
+            yield
+        except LdnCompoundError as err:
+            if (err.field or "").startswith(f"{key}."):
+                raise self.refusal(err.field or key, err) from None
+            last = (err.field or "").rpartition(".")[2]
+            field = f"{key}.{last}" if last in names else key
+            message = err.message
+            if err.field and message.startswith(err.field):
+                message = field + message[len(err.field) :]
+            elif field == key:
+                message = f"{key}: {message}"
+            cls = type(err) if isinstance(err, InputError) else InputError
+            raise self.refusal(
+                field,
+                cls(message, field=field, value=err.value, expected=err.expected, code=err.code),
+            ) from None
+
+    # --- one value of each kind
+
+    def text(self, key: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.refuse(key, value, "is not text", 'a quoted text such as "..."')
+        try:
+            return normalise_text(key, value)
+        except InputError as err:
+            raise self.refusal(key, err) from None
+
+    def quantity(self, key: str, value: Any, parse: Callable[..., Quantity]) -> Quantity:
+        if not isinstance(value, str):
+            raise self.refuse(
+                key,
+                value,
+                "is not an amount with its unit",
+                'a quoted amount with its unit, such as "201.4 mg"',
+            )
+        try:
+            return parse(value, field=key)
+        except InputError as err:
+            raise self.refusal(key, err) from None
+
+    def date(self, key: str, value: Any) -> dt.date:
+        if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
+            raise self.refuse(key, value, "is not a date", "a date such as 2027-03-31")
+        try:
+            return parse_date(value, field=key)
+        except InputError as err:
+            raise self.refusal(key, err) from None
+
+    def count(self, key: str, value: Any, maximum: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.refuse(key, value, "is not a whole number", "a count such as 20")
+        try:
+            return parse_count(str(value), field=key, maximum=maximum)
+        except InputError as err:
+            raise self.refusal(key, err) from None
+
+    def checked(
+        self, key: str, names: tuple[str, ...], check: Callable[[Recorder], None]
+    ) -> frozenset[str]:
+        """Run a plausibility check with the profile's acknowledgements: the codes it needed."""
+        rec = Recorder(acknowledged=self.acknowledged)
+        with self.table(key, names):
+            check(rec)
+        codes = frozenset(w.code for w in rec.warnings if w.code in self.acknowledged)
+        self.used |= codes
+        return codes
+
+
+def _entries(
+    reader: _Reader, data: Mapping[str, Any], name: str, *, many: bool
+) -> list[tuple[str, dict[str, Any]]]:
+    """The tables ``[name]`` (``many=False``) or ``[[name]]``, each with its key."""
+    value = data.get(name)
+    if value is None:
+        return []
+    if many:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise reader.refuse(name, value, "is not a list of tables", f"[[{name}]] tables")
+        return [(f"{name}[{i}]", v) for i, v in enumerate(value, start=1)]
+    if not isinstance(value, dict):
+        raise reader.refuse(name, value, "is not a table", f"a [{name}] table")
+    return [(name, value)]
+
+
+def _keys(
+    reader: _Reader,
+    key: str,
+    table: dict[str, Any],
+    allowed: tuple[str, ...],
+    required: tuple[str, ...],
+) -> None:
+    for k in table:
+        if k not in allowed:
+            raise reader.refuse(
+                f"{key}.{k}", None, "is not a key of this table", f"one of {', '.join(allowed)}"
+            )
+    for k in required:
+        if k not in table:
+            raise reader.refuse(f"{key}.{k}", None, "is missing", f"the {k.replace('_', ' ')}")
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+_PHARMACY = ("name", "address", "phone")
+
+
+def _pharmacy(reader: _Reader, key: str, t: dict[str, Any]) -> Pharmacy:
+    _keys(reader, key, t, _PHARMACY, _PHARMACY)
+    values = {k: reader.text(f"{key}.{k}", t[k]) for k in _PHARMACY}
+    with reader.table(key, _PHARMACY):
+        return Pharmacy(**values)
+
+
+_BALANCE = ("name", "rule", "readability", "minimum_weight", "sensitivity", "max_error")
+_RULES: dict[str, tuple[str, ...]] = {
+    "documented": ("readability", "minimum_weight"),
+    "usp41": ("readability",),
+    "sensitivity": ("readability", "sensitivity", "max_error"),
+    "class-iii": (),
+}
+
+
+def _balance(reader: _Reader, key: str, t: dict[str, Any]) -> Balance:
+    _keys(reader, key, t, _BALANCE, ("rule",))
+    rule = t["rule"]
+    if rule not in _RULES:
+        raise reader.refuse(f"{key}.rule", rule, "is not a balance rule", ", ".join(_RULES))
+    needs = _RULES[rule]
+    for k in _BALANCE[2:]:
+        if k in t and k not in needs:
+            raise reader.refuse(
+                f"{key}.{k}",
+                t[k],
+                f"is not used by the rule {rule!r}",
+                f"only {', '.join(needs) or 'the name'} for this rule",
+            )
+        if k in needs and k not in t:
+            raise reader.refuse(f"{key}.{k}", None, "is missing", f"the {k} for the rule {rule!r}")
+    args: dict[str, Any] = {}
+    if "name" in t:
+        args["name"] = reader.text(f"{key}.name", t["name"])
+    for k in needs:
+        parse = percent if k == "max_error" else mass
+        args[k] = reader.quantity(f"{key}.{k}", t[k], parse)
+    with reader.table(key, _BALANCE):
+        if rule == "documented":
+            return Balance.documented(**args)
+        if rule == "usp41":
+            return Balance.usp41(**args)
+        if rule == "sensitivity":
+            return Balance.torsion(**args)
+        balance = Balance.class_iii()
+        return attrs.evolve(balance, name=args["name"]) if "name" in args else balance
+
+
+_FILLER = ("filler", "lot", "expiry", "density", "pack_stat", "pack_stat_size", "pack_stat_method")
+
+
+def _filler(reader: _Reader, key: str, t: dict[str, Any]) -> tuple[FillerLot, frozenset[str]]:
+    _keys(reader, key, t, _FILLER, ("filler",))
+    pack_stat = None
+    if "pack_stat" in t:
+        if "pack_stat_size" not in t:
+            raise reader.refuse(
+                f"{key}.pack_stat_size", None, "is missing", "the capsule size of the pack stat"
+            )
+        with reader.table(key, _FILLER):
+            pack_stat = PackStat(
+                size=reader.text(f"{key}.pack_stat_size", t["pack_stat_size"]),
+                filler_per_capsule=reader.quantity(f"{key}.pack_stat", t["pack_stat"], mass),
+                method=None
+                if "pack_stat_method" not in t
+                else reader.text(f"{key}.pack_stat_method", t["pack_stat_method"]),
+            )
+    else:
+        for k in ("pack_stat_size", "pack_stat_method"):
+            if k in t:
+                raise reader.refuse(f"{key}.{k}", t[k], "is given without a pack stat", "pack_stat")
+    with reader.table(key, _FILLER):
+        lot = FillerLot(
+            filler=reader.text(f"{key}.filler", t["filler"]),
+            lot=None if "lot" not in t else reader.text(f"{key}.lot", t["lot"]),
+            expiry=None if "expiry" not in t else reader.date(f"{key}.expiry", t["expiry"]),
+            density=None
+            if "density" not in t
+            else reader.quantity(f"{key}.density", t["density"], density),
+            pack_stat=pack_stat,
+        )
+    codes: frozenset[str] = frozenset()
+    if lot.density is not None:
+        found = lot.density
+        codes = reader.checked(key, _FILLER, lambda rec: check_density(rec, "density", found))
+    return lot, codes
+
+
+_SHELLS = ("material", "lot", "expiry", "weight")
+
+
+def _shells(reader: _Reader, key: str, t: dict[str, Any]) -> ShellLot:
+    _keys(reader, key, t, _SHELLS, ())
+    args: dict[str, Any] = {}
+    for k in ("material", "lot"):
+        if k in t:
+            args[k] = reader.text(f"{key}.{k}", t[k])
+    if "expiry" in t:
+        args["expiry"] = reader.date(f"{key}.expiry", t["expiry"])
+    if "weight" in t:
+        args["weight"] = reader.quantity(f"{key}.weight", t["weight"], mass)
+    with reader.table(key, _SHELLS):
+        return ShellLot(**args)
+
+
+_TABLETS = (
+    "product",
+    "strength",
+    "strength_basis",
+    "lot",
+    "expiry",
+    "average_weight",
+    "tablets_weighed",
+)
+
+
+def _tablets(reader: _Reader, key: str, t: dict[str, Any]) -> TabletProduct:
+    _keys(reader, key, t, _TABLETS, ("product", "strength", "expiry", "average_weight"))
+    product = TabletProduct(
+        product=reader.text(f"{key}.product", t["product"]),
+        strength=reader.quantity(f"{key}.strength", t["strength"], mass),
+        strength_basis=None
+        if "strength_basis" not in t
+        else reader.text(f"{key}.strength_basis", t["strength_basis"]),
+        lot=None if "lot" not in t else reader.text(f"{key}.lot", t["lot"]),
+        expiry=reader.date(f"{key}.expiry", t["expiry"]),
+        average_weight=reader.quantity(f"{key}.average_weight", t["average_weight"], mass),
+        tablets_weighed=None
+        if "tablets_weighed" not in t
+        else reader.count(f"{key}.tablets_weighed", t["tablets_weighed"], 1000),
+    )
+    with reader.table(key, _TABLETS):
+        source = TabletSource(
+            average_weight=product.average_weight,
+            expiry=product.expiry,
+            strength=product.strength,
+            strength_basis=product.strength_basis,
+            tablets_weighed=product.tablets_weighed,
+            lot=product.lot,
+            product=product.product,
+        )
+    codes = reader.checked(key, _TABLETS, source._check_plausible)  # noqa: SLF001 - the library's own check
+    return attrs.evolve(product, acknowledged=codes)
+
+
+_SYRINGE = ("key", "name", "capacity", "graduation")
+
+
+def _syringe(reader: _Reader, key: str, t: dict[str, Any]) -> MeasuringDevice:
+    _keys(reader, key, t, _SYRINGE, ())
+    if "key" in t:
+        for k in ("name", "capacity", "graduation"):
+            if k in t:
+                raise reader.refuse(
+                    f"{key}.{k}",
+                    t[k],
+                    "is given with a table key",
+                    "a table key, or a name with capacity and graduation",
+                )
+        with reader.table(key, _SYRINGE):
+            found = device(reader.text(f"{key}.key", t["key"]))
+        if found.kind is not DeviceKind.ORAL_SYRINGE:
+            raise reader.refuse(f"{key}.key", t["key"], "is not an oral syringe", "oral-1ml ...")
+        return found
+    _keys(reader, key, t, _SYRINGE, ("name", "capacity", "graduation"))
+    with reader.table(key, _SYRINGE):
+        return MeasuringDevice.declared(
+            name=reader.text(f"{key}.name", t["name"]),
+            kind=DeviceKind.ORAL_SYRINGE,
+            capacity=reader.quantity(f"{key}.capacity", t["capacity"], volume),
+            graduation=reader.quantity(f"{key}.graduation", t["graduation"], volume),
+        )
+
+
+_DROPPER = ("dropper", "vehicle", "drops", "volume")
+
+
+def _dropper(reader: _Reader, key: str, t: dict[str, Any]) -> DropperStock:
+    _keys(reader, key, t, _DROPPER, _DROPPER)
+    with reader.table(key, _DROPPER):
+        vehicle(reader.text(f"{key}.vehicle", t["vehicle"]))
+        calibration = DropperCalibration(
+            drops=reader.count(f"{key}.drops", t["drops"], 1000),
+            volume=reader.quantity(f"{key}.volume", t["volume"], volume),
+            dropper=reader.text(f"{key}.dropper", t["dropper"]),
+        )
+    codes = reader.checked(
+        key,
+        _DROPPER,
+        lambda rec: check_window(
+            rec,
+            "dropper-implausible",
+            "drops",
+            calibration.per_ml,
+            DROPS_PER_ML,
+            shown=f"{calibration.drops} drops in {calibration.volume}",
+            what="an oral dropper",
+            expected="the drops counted into a measured volume of the preparation",
+        ),
+    )
+    return DropperStock(vehicle=t["vehicle"], calibration=calibration, acknowledged=codes)
+
+
+_VEHICLE = ("vehicle", "lot", "expiry")
+
+
+def _vehicle(reader: _Reader, key: str, t: dict[str, Any]) -> VehicleLot:
+    _keys(reader, key, t, _VEHICLE, ("vehicle",))
+    with reader.table(key, _VEHICLE):
+        return VehicleLot(
+            vehicle=vehicle(reader.text(f"{key}.vehicle", t["vehicle"])),
+            lot=None if "lot" not in t else reader.text(f"{key}.lot", t["lot"]),
+            expiry=None if "expiry" not in t else reader.date(f"{key}.expiry", t["expiry"]),
+        )
+
+
+def _acknowledgement(reader: _Reader, key: str, t: dict[str, Any]) -> ProfileAcknowledgement:
+    _keys(reader, key, t, ("code", "reason"), ("code", "reason"))
+    code = reader.text(f"{key}.code", t["code"])
+    if code not in PROFILE_ACKNOWLEDGEABLE:
+        raise reader.refuse(
+            f"{key}.code",
+            code,
+            "is not a check a profile can acknowledge",
+            f"one of {', '.join(PROFILE_ACKNOWLEDGEABLE)}",
+        )
+    return ProfileAcknowledgement(code=code, reason=reader.text(f"{key}.reason", t["reason"]))
+
+
+_TABLES = (
+    "pharmacy",
+    "balances",
+    "filler",
+    "shells",
+    "tablets",
+    "syringes",
+    "droppers",
+    "vehicles",
+)
+
+
+def read_profile(text: str, *, file: str = PROFILE_FILE) -> PharmacyProfile:
+    """The pharmacy profile in the TOML ``text`` (``file`` names it in refusals)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        found = re.search(r"\(at line ([0-9]+), column ([0-9]+)\)", str(err))
+        where = f"{file}, line {found.group(1)}" if found else file
+        reason = re.sub(r"\s*\(at (line [0-9]+, column [0-9]+|end of document)\)", "", str(err))
+        raise InputError(
+            f"{where}: the profile is not valid TOML ({reason[:1].lower()}{reason[1:]}); "
+            "expected key = value lines under [table] headers.",
+            field=file,
+            expected="TOML",
+            code="bad-toml",
+        ) from None
+    reader = _Reader(text, file)
+    for name in data:
+        if name not in (*_TABLES, "acknowledge"):
+            raise reader.refuse(
+                name, None, "is not a table of a pharmacy profile", f"one of {', '.join(_TABLES)}"
+            )
+    acks = [
+        _acknowledgement(reader, k, t) for k, t in _entries(reader, data, "acknowledge", many=True)
+    ]
+    seen: set[str] = set()
+    for (k, _), ack in zip(_entries(reader, data, "acknowledge", many=True), acks, strict=True):
+        if ack.code in seen:
+            raise reader.refuse(f"{k}.code", ack.code, "is acknowledged twice", "each code once")
+        seen.add(ack.code)
+    reader.acknowledged = frozenset(seen)
+    one = {
+        name: _entries(reader, data, name, many=False) for name in ("pharmacy", "filler", "shells")
+    }
+    filler = [_filler(reader, k, t) for k, t in one["filler"]]
+    profile = PharmacyProfile(
+        file=file,
+        pharmacy=next((_pharmacy(reader, k, t) for k, t in one["pharmacy"]), None),
+        balances=tuple(
+            _balance(reader, k, t) for k, t in _entries(reader, data, "balances", many=True)
+        ),
+        filler=filler[0][0] if filler else None,
+        filler_acknowledged=filler[0][1] if filler else frozenset(),
+        shells=next((_shells(reader, k, t) for k, t in one["shells"]), None),
+        tablets=tuple(
+            _tablets(reader, k, t) for k, t in _entries(reader, data, "tablets", many=True)
+        ),
+        syringes=tuple(
+            _syringe(reader, k, t) for k, t in _entries(reader, data, "syringes", many=True)
+        ),
+        droppers=tuple(
+            _dropper(reader, k, t) for k, t in _entries(reader, data, "droppers", many=True)
+        ),
+        vehicles=tuple(
+            _vehicle(reader, k, t) for k, t in _entries(reader, data, "vehicles", many=True)
+        ),
+        acknowledge=tuple(acks),
+    )
+    for (k, _), ack in zip(_entries(reader, data, "acknowledge", many=True), acks, strict=True):
+        if ack.code not in reader.used:
+            raise reader.refuse(
+                f"{k}.code",
+                ack.code,
+                "acknowledges no figure of the profile (each figure is within its window)",
+                "only the acknowledgements a figure of the profile needs",
+            )
+    return profile
+
+
+def load_profile(path: str | Path) -> PharmacyProfile:
+    """The pharmacy profile in the TOML file at ``path``."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        raise InputError.about(
+            "profile",
+            name,
+            f"cannot be read ({err.strerror or err})",
+            "the path of a pharmacy profile (ldncompound.toml)",
+            code="cannot-read",
+        ) from None
+    try:
+        text = decode(raw, "profile")
+    except InputError as err:
+        raise InputError(f"{name}: {err.message}", field=name, code=err.code) from None
+    return read_profile(text, file=name)
+
+
+# --- filling an order --------------------------------------------------------------------------
+
+_ABSENT = object()
+
+
+def _get(doc: Mapping[str, Any], path: str) -> Any:
+    value: Any = doc
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _ABSENT
+        value = value[part]
+    return value
+
+
+def _given(doc: Mapping[str, Any], path: str) -> bool:
+    value = _get(doc, path)
+    return value is not _ABSENT and value is not None and value != "default"
+
+
+class _Filler:
+    """Fills one order document, remembering the paths it filled."""
+
+    def __init__(self, doc: dict[str, Any], profile: PharmacyProfile) -> None:
+        self.doc = doc
+        self.profile = profile
+        self.filled: list[str] = []
+        self.codes: list[str] = []
+
+    def put(self, path: str, value: Any, *, echo: bool = True) -> None:
+        parent: Any = self.doc
+        *heads, last = path.split(".")
+        for head in heads:
+            if not isinstance(parent.get(head), dict):
+                parent[head] = {}
+            parent = parent[head]
+        parent[last] = value
+        if echo:
+            self.filled.append(path)
+
+    def fill(self, path: str, value: Any) -> None:
+        """Put ``value`` at ``path`` unless the caller gave one (``None``: nothing to put)."""
+        if value is not None and not _given(self.doc, path):
+            self.put(path, _dumped(value))
+
+    def acknowledge(self, codes: frozenset[str]) -> None:
+        self.codes += sorted(codes)
+
+
+def _dumped(value: Any) -> Any:
+    if isinstance(value, Quantity):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        return node_for(type(value), type(value).__name__).dump(value)
+    return value
+
+
+def _same(doc: Mapping[str, Any], path: str, value: Any) -> bool:
+    """The caller gave nothing at ``path``, or what the profile holds there."""
+    return not _given(doc, path) or _dumped(value) == _get(doc, path) or value is None
+
+
+def _match_tablets(f: _Filler) -> None:
+    doc, tablets = f.doc, f.profile.tablets
+    src = doc.get("source")
+    if not tablets or not isinstance(src, Mapping) or src.get("kind") != "tablets":
+        return
+    strength = (
+        mass(src["strength"], field="tablets.strength")
+        if _given(doc, "source.strength")
+        else DEFAULT_TABLET_STRENGTH
+    )
+    found = [
+        t
+        for t in tablets
+        if t.strength.m_as(Unit.MG) == strength.m_as(Unit.MG)
+        and all(
+            _same(doc, f"source.{k}", getattr(t, k))
+            for k in ("product", "lot", "expiry", "strength_basis")
+        )
+    ]
+    if len(found) > 1:
+        listed = "; ".join(t.described for t in found)
+        raise InputError.about(
+            "tablets.product",
+            None,
+            f"is not given and {len(found)} tablet products of the pharmacy profile "
+            f"{f.profile.file} are {strength} tablets ({listed})",
+            "the product (or lot) of the tablets used",
+            code="profile-ambiguous",
+        )
+    if not found:
+        return
+    product = found[0]
+    weight_given = _given(doc, "source.average_weight")
+    for k in ("product", "lot", "expiry", "average_weight", "tablets_weighed"):
+        if k == "tablets_weighed" and weight_given:
+            continue  # the count belongs to the weighing the caller made again
+        f.fill(f"source.{k}", getattr(product, k))
+    codes = product.acknowledged
+    if weight_given:
+        codes -= {"tablet-weight-implausible"}
+    f.acknowledge(codes)
+
+
+def _match_lot(
+    f: _Filler, path: str, lot: Any, identity: tuple[str, ...], fields: tuple[str, ...]
+) -> bool:
+    """Fill the fields of ``lot`` at ``path`` when the caller's (if any) is the same lot."""
+    if lot is None:
+        return False
+    if not _given(f.doc, path):
+        f.put(path, _dumped(lot), echo=False)
+        for k in (*identity, *fields):
+            if getattr(lot, k) is not None:
+                f.filled.append(f"{path}.{k}")
+        return True
+    if not isinstance(f.doc.get(path), Mapping) or not all(
+        _same(f.doc, f"{path}.{k}", getattr(lot, k)) for k in identity
+    ):
+        return False
+    for k in (*identity, *fields):
+        f.fill(f"{path}.{k}", getattr(lot, k))
+    return True
+
+
+def _fill_capsules(f: _Filler) -> None:
+    lot = f.profile.filler
+    if lot is not None and _given(f.doc, "filler"):
+        doc = f.doc["filler"]
+        # a measured pack stat or density is the caller's own if either is given
+        if isinstance(doc, Mapping) and (_given(doc, "pack_stat") or _given(doc, "density")):
+            lot = attrs.evolve(lot, pack_stat=None, density=None)
+    matched = _match_lot(f, "filler", lot, ("filler", "lot"), ("expiry", "pack_stat", "density"))
+    # density-implausible covers every density of the order: not carried over a density the
+    # caller gives for the drug material (that one must be acknowledged on the order itself)
+    own = any(_given(f.doc, f"source.{k}") for k in ("bulk_density", "powder_density"))
+    if matched and lot is not None and lot.density is not None and not own:
+        f.acknowledge(f.profile.filler_acknowledged)
+    _match_lot(f, "shells", f.profile.shells, ("material", "lot"), ("expiry", "weight"))
+
+
+def _fill_liquid(f: _Filler, drops: bool) -> None:
+    key = _get(f.doc, "vehicle.vehicle.key")
+    lots = [v for v in f.profile.vehicles if v.vehicle.key == key]
+    lots = [v for v in lots if _same(f.doc, "vehicle.lot", v.lot)]
+    if len(lots) == 1:
+        for k in ("lot", "expiry"):
+            f.fill(f"vehicle.{k}", getattr(lots[0], k))
+    if not drops or _given(f.doc, "calibration") or _get(f.doc, "accept_nominal_dropper") is True:
+        return
+    found = [d for d in f.profile.droppers if d.vehicle == key]
+    if len(found) > 1:
+        listed = ", ".join(d.calibration.dropper for d in found)
+        raise InputError.about(
+            "calibration",
+            None,
+            f"is not given and the pharmacy profile {f.profile.file} holds calibrations of "
+            f"{len(found)} droppers with {key} ({listed})",
+            "the calibration of the dropper dispensed",
+            code="profile-ambiguous",
+        )
+    if found:
+        f.fill("calibration", found[0].calibration)
+        f.acknowledge(found[0].acknowledged)
+
+
+def _fill_document(doc: dict[str, Any], profile: PharmacyProfile) -> None:
+    kind = order_kind(doc.get("schema")).name
+    f = _Filler(doc, profile)
+    if profile.balances:
+        f.fill("balance", profile.balances[0])
+    _match_tablets(f)
+    if kind == "capsules":
+        _fill_capsules(f)
+    elif kind in ("liquid", "drops"):
+        _fill_liquid(f, drops=kind == "drops")
+    acks = doc.get("acknowledge")
+    acks = list(acks) if isinstance(acks, list) else []
+    for code in f.codes:
+        if code not in acks:
+            acks.append(code)
+            f.filled.append(f"acknowledge[{len(acks) - 1}]")
+    if f.codes:
+        doc["acknowledge"] = acks
+    given = doc.get("from_profile")
+    doc["from_profile"] = [*(given if isinstance(given, list) else []), *f.filled]
+
+
+def apply_profile(order: Any, profile: PharmacyProfile | None) -> Any:
+    """``order`` with the profile's values for the fields the caller did not give.
+
+    ``order`` is an order document (a mapping, as :func:`load_order` reads; a field that is
+    absent or ``"default"`` is not given) or an order object; the result is of the same kind,
+    with every filled field listed in its ``from_profile`` (echoed by the preparation among
+    its result's defaults, source "pharmacy profile"). A value the caller gave always wins.
+
+    What is filled: the first balance; for a tablet source, the tablet product whose strength
+    is the order's (50 mg unless stated) and whose product, lot and expiry agree with the
+    caller's (several: refused, naming them); capsules: the filler and shell lots; liquids and
+    drops: the lot of the table vehicle the order names and (drops) the dropper calibrated with
+    that vehicle. The oral syringes are read and checked but not yet filled in. An acknowledgement the
+    profile gave for a figure it fills is added to the order's ``acknowledge``.
+    """
+    if profile is None:
+        return order
+    if isinstance(order, Mapping):
+        doc = copy.deepcopy(dict(order))
+        _fill_document(doc, profile)
+        return doc
+    doc = order_document(order)
+    _fill_document(doc, profile)
+    return load_order(doc)

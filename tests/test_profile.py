@@ -1,0 +1,718 @@
+"""The pharmacy profile: reading the TOML file (every refusal names the file, line and key),
+filling orders with what the caller did not give (echoed as defaults from the pharmacy
+profile), and ``ldncompound profile init|check`` with the --profile / variable / folder lookup."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import attrs
+import orders
+import pytest
+from click.testing import CliRunner
+from ldncompound_cli import _profile, cli
+
+import ldncompound as lc
+
+TEMPLATE = lc.profile_template()
+FROM = lc.PROFILE_SOURCE
+
+#: the issue's command line: with a profile, nothing else is needed
+ACCEPTANCE = (
+    "capsules",
+    "--dose",
+    "4.5 mg",
+    "--count",
+    "30",
+    "--source",
+    "tablets",
+    "--tablet-weight",
+    "201.4 mg",
+)
+
+
+def read(text: str) -> lc.PharmacyProfile:
+    return lc.read_profile(text, file="p.toml")
+
+
+def refused(text: str) -> lc.InputError:
+    with pytest.raises(lc.InputError) as info:
+        read(text)
+    message = str(info.value)
+    assert message.startswith("p.toml"), message
+    assert message.endswith(".") and "\n" not in message
+    return info.value
+
+
+def tablets_doc(**source: Any) -> dict[str, Any]:
+    """The valid capsule document with only the source fields given here (and none of the
+    profile's tables: balance, filler, shells 'default')."""
+    doc = orders.document("capsules")
+    doc["source"] = {
+        k: v if k in ("kind", "drug") else "default"
+        for k, v in doc["source"].items()
+        if k not in ("expiry", "average_weight")  # no default: the profile or the caller
+    }
+    doc["source"].update(source)
+    doc["balance"] = "default"
+    return doc
+
+
+def profile_defaults(result: Any) -> dict[str, Any]:
+    return {d.field: d.value for d in result.defaults if d.source == FROM}
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def test_the_template_loads_with_every_table():
+    p = read(TEMPLATE)
+    assert p.pharmacy is not None and p.pharmacy.name == "Example Compounding Pharmacy"
+    assert p.balances[0].minimum_weight == lc.mass("50 mg")
+    assert p.filler is not None and p.filler.lot == "F-2291"
+    assert p.shells is not None and p.shells.weight == lc.mass("96 mg")
+    (tab,) = p.tablets
+    assert (tab.strength, tab.average_weight, tab.tablets_weighed) == (
+        lc.mass("50 mg"),
+        lc.mass("201.4 mg"),
+        20,
+    )
+    assert [s.cap for s in p.syringes] == [1, 5]
+    assert p.droppers[0].calibration.per_ml == 20
+    assert p.vehicles[0].lot == "V-77"
+    assert p.acknowledge == ()
+
+
+def test_an_empty_profile_fills_nothing():
+    p = read("")
+    doc = tablets_doc(average_weight="201.4 mg", expiry="2028-01-01")
+    assert lc.apply_profile(doc, p)["from_profile"] == []
+    assert lc.apply_profile(doc, None) is doc
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "code", "words"),
+    [
+        ("[pharmacy]\nname = \n", 2, "bad-toml", "not valid TOML"),
+        ("[[tablets]]\nproduct = 'x'\nproduct = 'y'\n", 3, "bad-toml", "not valid TOML"),
+        ("[pharmacie]\nname = 'x'\n", 1, "invalid-profile", "pharmacie"),
+        ("[pharmacy]\nname = 'A'\naddress = 'B'\nphone = '1'\nfax = '2'\n", 5, None, "fax"),
+        ("[pharmacy]\nname = 'A'\naddress = 'B'\n", 1, None, "phone is missing"),
+        ("[pharmacy]\nname = 'A'\naddress = 'B'\nphone = 5\n", 4, None, "is not text"),
+        ('[pharmacy]\nname = "A\\u001b[2J"\naddress = "B"\nphone = "5"\n', 2, None, "name"),
+        ("pharmacy = 'x'\n", 1, None, "is not a table"),
+        ("tablets = 'x'\n", 1, None, "is not a list of tables"),
+    ],
+)
+def test_syntax_shape_and_text_refusals_name_the_line(text, line, code, words):
+    err = refused(text)
+    assert str(err).startswith(f"p.toml, line {line}: "), str(err)
+    assert words in str(err)
+    if code is not None:
+        assert err.code == code
+
+
+TABLET = """\
+[[tablets]]
+product = "Generic 50"
+strength = "50 mg"
+lot = "T1"
+expiry = 2028-01-01
+average_weight = "{weight}"
+tablets_weighed = {count}
+"""
+
+
+@pytest.mark.parametrize(
+    ("weight", "count", "code", "key"),
+    [
+        ("2014 mg", "20", "tablet-weight-implausible", "tablets[1].average_weight"),
+        ("201,4 mg", "20", None, "tablets[1].average_weight"),
+        ("201.4 mL", "20", "wrong-dimension", "tablets[1].average_weight"),
+        ("201.4", "20", "missing-unit", "tablets[1].average_weight"),
+        ("", "20", None, "tablets[1].average_weight"),
+        ("40 mg", "20", None, "tablets[1].average_weight"),
+        ("201.4 mg", "0", None, "tablets[1].tablets_weighed"),
+        ("201.4 mg", "'20'", None, "tablets[1].tablets_weighed"),
+    ],
+)
+def test_tablet_figures_are_refused_with_line_and_key(weight, count, code, key):
+    err = refused(TABLET.format(weight=weight, count=count))
+    line = 7 if key.endswith("tablets_weighed") else 6
+    assert str(err).startswith(f"p.toml, line {line}: {key}"), str(err)
+    assert err.field == key
+    if code is not None:
+        assert err.code == code
+
+
+def test_a_number_where_an_amount_belongs_names_the_unit():
+    err = refused(TABLET.format(weight="x", count="20").replace('"x"', "201.4"))
+    assert "is not an amount with its unit" in str(err)
+
+
+def test_an_acknowledged_figure_loads_and_is_acknowledged_on_the_order():
+    text = TABLET.format(weight="450 mg", count="20") + (
+        '[[acknowledge]]\ncode = "tablet-weight-implausible"\nreason = "film-coated, checked"\n'
+    )
+    p = read(text)
+    assert p.tablets[0].acknowledged == {"tablet-weight-implausible"}
+    doc = lc.apply_profile(tablets_doc(), p)
+    assert doc["acknowledge"] == ["tablet-weight-implausible"]
+    assert "acknowledge[0]" in doc["from_profile"]
+    result = lc.run_order(doc, today=orders.DAY)
+    assert "tablet-weight-implausible" in {w.code for w in result.warnings}
+    assert profile_defaults(result)["acknowledge[0]"] == "tablet-weight-implausible"
+    # the caller's own weighing is not covered by the profile's acknowledgement
+    mine = lc.apply_profile(tablets_doc(average_weight="2014 mg"), p)
+    assert mine["acknowledge"] == []
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(mine, today=orders.DAY)
+    assert info.value.code == "tablet-weight-implausible"
+
+
+@pytest.mark.parametrize(
+    ("ack", "words"),
+    [
+        ('code = "dose-above-range"\nreason = "x"', "is not a check a profile can acknowledge"),
+        ('code = "density-implausible"\nreason = "x"', "acknowledges no figure"),
+        ('code = "density-implausible"', "reason is missing"),
+    ],
+)
+def test_acknowledgements_are_checked(ack, words):
+    assert words in str(refused(f"[[acknowledge]]\n{ack}\n"))
+
+
+def test_an_acknowledgement_is_given_once():
+    text = TABLET.format(weight="450 mg", count="20") + 2 * (
+        '[[acknowledge]]\ncode = "tablet-weight-implausible"\nreason = "x"\n'
+    )
+    err = refused(text)
+    assert str(err).startswith("p.toml, line 12: acknowledge[2].code")
+
+
+BALANCE = "[[balances]]\n{body}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "minimum"),
+    [
+        ('rule = "usp41"\nreadability = "0.1 mg"', "82 mg"),
+        (
+            'rule = "sensitivity"\nreadability = "10 mg"\nsensitivity = "6 mg"\nmax_error = "5 %"',
+            "120 mg",
+        ),
+        ('rule = "class-iii"\nname = "Torbal"', "120 mg"),
+        ('rule = "class-iii"', "120 mg"),
+    ],
+)
+def test_every_balance_rule(body, minimum):
+    (b,) = read(BALANCE.format(body=body)).balances
+    assert b.minimum_weight == lc.mass(minimum)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        ('rule = "guess"', 2, "is not a balance rule"),
+        ('rule = "usp41"', 1, "readability is missing"),
+        ('rule = "class-iii"\nreadability = "1 mg"', 3, "is not used by the rule"),
+        (
+            'rule = "documented"\nreadability = "10 mg"\nminimum_weight = "5 mg"',
+            4,
+            "minimum_weight",
+        ),
+        ('rule = "documented"\nreadability = "1 g"\nminimum_weight = "5 g"', 3, "too coarse"),
+        ('readability = "1 mg"', 1, "rule is missing"),
+    ],
+)
+def test_balance_refusals(body, line, words):
+    err = refused(BALANCE.format(body=body))
+    assert str(err).startswith(f"p.toml, line {line}: balances[1]"), str(err)
+    assert words in str(err)
+
+
+FILLER = '[filler]\nfiller = "mcc"\nlot = "F1"\n{extra}\n'
+
+
+def test_filler_pack_stat_and_density():
+    p = read(
+        FILLER.format(
+            extra='pack_stat = "98 mg"\npack_stat_size = "1"\npack_stat_method = "tamped"'
+        )
+    )
+    assert p.filler is not None and p.filler.pack_stat is not None
+    assert p.filler.pack_stat.filler_per_capsule == lc.mass("98 mg")
+    text = FILLER.format(extra='density = "1.8 g/mL"')
+    assert refused(text).code == "density-implausible"
+    p = read(text + '[[acknowledge]]\ncode = "density-implausible"\nreason = "checked"\n')
+    assert p.filler_acknowledged == {"density-implausible"}
+    doc = lc.apply_profile(tablets_doc(average_weight="201.4 mg", expiry="2028-01-01"), p)
+    assert doc["filler"]["density"] == "1.8 g/mL"
+    assert doc["acknowledge"] == ["density-implausible"]
+    own = tablets_doc(average_weight="201.4 mg", expiry="2028-01-01", powder_density="0.5 g/mL")
+    assert lc.apply_profile(own, p)["acknowledge"] == []  # not over the caller's own density
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ('pack_stat = "98 mg"', "pack_stat_size is missing"),
+        ('pack_stat_size = "1"', "is given without a pack stat"),
+        (
+            'pack_stat = "98 mg"\npack_stat_size = "1"\ndensity = "0.4 g/mL"',
+            "together with a pack stat",
+        ),
+        ('pack_stat = "98 mg"\npack_stat_size = "99"', "not a capsule size"),
+    ],
+)
+def test_filler_refusals(extra, words):
+    import re  # noqa: PLC0415
+
+    err = refused(FILLER.format(extra=extra))
+    assert re.search(words, str(err)), str(err)
+
+
+def test_an_unknown_filler_is_refused_at_its_line():
+    err = refused('[filler]\nfiller = "sawdust"\n')
+    assert str(err).startswith("p.toml, line 2: filler.filler"), str(err)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('key = "oral-5ml"\nname = "x"', "is given with a table key"),
+        ('key = "cylinder-10ml"', "is not an oral syringe"),
+        ('key = "oral-7ml"', "is not a device in the table"),
+        ('name = "x"\ncapacity = "5 mL"\ngraduation = "0.3 mL"', "does not divide"),
+        ('name = "x"\ncapacity = "5 mL"', "graduation is missing"),
+    ],
+)
+def test_syringe_refusals(body, words):
+    assert words in str(refused(f"[[syringes]]\n{body}\n"))
+
+
+@pytest.mark.parametrize(
+    ("body", "words", "code"),
+    [
+        (
+            'dropper = "D"\nvehicle = "mct-oil"\ndrops = 40\nvolume = "0.5 mL"',
+            "plausible",
+            "dropper-implausible",
+        ),
+        ('dropper = "D"\nvehicle = "gin"\ndrops = 40\nvolume = "2 mL"', "not a vehicle", None),
+        ('dropper = "D"\nvehicle = "mct-oil"\ndrops = 4000\nvolume = "2 mL"', "drops", None),
+    ],
+)
+def test_dropper_refusals(body, words, code):
+    err = refused(f"[[droppers]]\n{body}\n")
+    assert words in str(err)
+    if code:
+        assert err.code == code
+
+
+def test_shells_and_vehicles_refusals():
+    assert "shells.weight" in str(refused('[shells]\nweight = "-96 mg"\n'))
+    assert "vehicles[1].expiry" in str(
+        refused('[[vehicles]]\nvehicle = "mct-oil"\nexpiry = "31/03/2027"\n')
+    )
+    assert "is not a date" in str(
+        refused('[[vehicles]]\nvehicle = "mct-oil"\nexpiry = 2027-03-31T10:00:00\n')
+    )
+    assert "is not a date" in str(refused('[[vehicles]]\nvehicle = "mct-oil"\nexpiry = 5\n'))
+
+
+def test_load_profile_refuses_missing_and_non_utf8_files(tmp_path):
+    with pytest.raises(lc.InputError) as info:
+        lc.load_profile(tmp_path / "none.toml")
+    assert info.value.code == "cannot-read"
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b'[pharmacy]\nname = "Apotheke M\xfcller"\n')
+    with pytest.raises(lc.InputError) as info:
+        lc.load_profile(bad)
+    assert info.value.code == "bad-encoding"
+    assert str(info.value).startswith(str(bad))
+    good = tmp_path / "good.toml"
+    good.write_text(TEMPLATE, encoding="utf-8")
+    assert lc.load_profile(good).file == str(good)
+
+
+# --- filling orders -------------------------------------------------------------------------
+
+
+def test_the_issue_order_needs_only_dose_count_and_tablet_weight():
+    p = read(TEMPLATE)
+    doc = lc.apply_profile(tablets_doc(average_weight="201.4 mg"), p)
+    result = lc.run_order(doc, today=orders.DAY)
+    echoed = profile_defaults(result)
+    assert echoed["tablets.lot"] == "TB-118"
+    assert echoed["tablets.expiry"] == "2027-09-30"
+    assert echoed["tablets.product"] == "Naltrexone HCl 50 mg film-coated tablets"
+    assert echoed["balance"].startswith("analytical balance B1")
+    assert echoed["filler.lot"] == "F-2291"
+    assert echoed["shells.weight"] == lc.mass("96 mg")
+    # the caller's weighing wins and is not echoed (nor the count of the profile's weighing)
+    assert "tablets.average_weight" not in echoed
+    assert "tablets.tablets_weighed" not in echoed
+    assert result.order.source.tablets_weighed is None
+    # the result computes again from its own order (labels and records check that)
+    lc.check_recomputes(result)
+    lc.check_recomputes(lc.read_result(lc.dumps(result)))
+
+
+def test_a_caller_value_always_wins():
+    p = read(TEMPLATE)
+    doc = tablets_doc(average_weight="201.4 mg", lot="TB-118", expiry="2027-09-30")
+    doc["balance"] = {"rule": "class-iii"}
+    doc["shells"] = {"material": "gelatin", "lot": "S-5120", "expiry": "default", "weight": "90 mg"}
+    out = lc.apply_profile(doc, p)
+    assert out["balance"] == {"rule": "class-iii"}
+    assert out["shells"]["weight"] == "90 mg"
+    assert out["shells"]["expiry"] == "2028-01-31"
+    assert "source.lot" not in out["from_profile"]
+    assert "source.product" in out["from_profile"]
+    assert "shells.weight" not in out["from_profile"]
+
+
+def test_another_lot_is_not_the_profiles():
+    p = read(TEMPLATE)
+    out = lc.apply_profile(tablets_doc(average_weight="201.4 mg", lot="OTHER"), p)
+    assert "expiry" not in out["source"]
+    doc = tablets_doc(average_weight="201.4 mg", expiry="2028-01-01")
+    doc["shells"] = {"material": "hpmc", "lot": "default", "expiry": "default", "weight": "default"}
+    doc["filler"] = {"filler": "lactose", "lot": "default", "expiry": "default",
+                     "pack_stat": "default", "density": "default"}  # fmt: skip
+    out = lc.apply_profile(doc, p)
+    assert out["shells"]["lot"] == "default"
+    assert out["filler"]["lot"] == "default"
+
+
+def test_a_filler_measured_by_the_caller_keeps_its_own_figures():
+    p = read(FILLER.format(extra='density = "0.42 g/mL"\nexpiry = 2027-01-01'))
+    doc = tablets_doc(average_weight="201.4 mg", expiry="2028-01-01")
+    doc["filler"] = {"filler": "mcc", "lot": "default", "expiry": "default",
+                     "pack_stat": "default", "density": "0.35 g/mL"}  # fmt: skip
+    out = lc.apply_profile(doc, p)
+    assert out["filler"]["density"] == "0.35 g/mL"
+    assert out["filler"]["lot"] == "F1"
+    assert out["filler"]["expiry"] == "2027-01-01"
+
+
+def test_only_a_product_of_the_orders_strength_is_taken():
+    p = read(TEMPLATE)
+    out = lc.apply_profile(tablets_doc(average_weight="101 mg", strength="25 mg"), p)
+    assert out["source"]["lot"] == "default"
+    api = lc.order_document(orders.capsules(source=orders.api()))
+    assert not any(x.startswith("source.") for x in lc.apply_profile(api, p)["from_profile"])
+
+
+def test_several_products_of_one_strength_must_be_chosen():
+    two = TABLET.format(weight="201.4 mg", count="20") + TABLET.format(
+        weight="205 mg", count="10"
+    ).replace("T1", "T2").replace("Generic 50", "Brand 50")
+    p = read(two)
+    with pytest.raises(lc.InputError) as info:
+        lc.apply_profile(tablets_doc(), p)
+    message = str(info.value)
+    assert info.value.code == "profile-ambiguous"
+    assert "Generic 50 (50 mg, lot T1)" in message and "Brand 50 (50 mg, lot T2)" in message
+    chosen = lc.apply_profile(tablets_doc(product="Brand 50"), p)
+    assert chosen["source"]["average_weight"] == "205 mg"
+    assert lc.apply_profile(tablets_doc(lot="T1"), p)["source"]["tablets_weighed"] == 20
+
+
+def test_an_order_object_is_filled_too():
+    p = read(TEMPLATE)
+    order = orders.capsules(balance=None)
+    filled = lc.apply_profile(order, p)
+    assert isinstance(filled, lc.CapsuleOrder)
+    assert filled.balance == p.balances[0]
+    assert filled.source.lot == "T1"  # the caller's lot: the profile's product is another
+    assert "balance" in filled.from_profile
+
+
+def test_liquids_take_the_vehicle_lot_of_the_table_vehicle_they_name():
+    p = read(TEMPLATE)
+    doc = orders.document("liquid")
+    doc["vehicle"]["lot"] = "default"
+    doc["vehicle"]["expiry"] = "default"
+    doc["balance"] = "default"
+    out = lc.apply_profile(doc, p)
+    assert out["vehicle"]["lot"] == "default"  # purified water: the profile has no lot of it
+    assert out["equipment"] == "default"  # syringes are not filled in (yet)
+    assert profile_defaults(lc.run_order(out, today=orders.DAY))["balance"].startswith("analytical")
+    doc["vehicle"] = lc.order_document(orders.liquid(vehicle=MCT))["vehicle"]
+    out = lc.apply_profile(doc, p)
+    assert (out["vehicle"]["lot"], out["vehicle"]["expiry"]) == ("V-77", "2027-03-31")
+
+
+MCT = lc.VehicleLot(vehicle=lc.vehicle("mct-oil"))
+
+
+def test_drops_take_the_dropper_calibrated_with_their_vehicle():
+    p = read(TEMPLATE)
+    doc = orders.document("drops")
+    doc["calibration"] = "default"
+    doc["vehicle"] = lc.order_document(orders.drops(vehicle=MCT))["vehicle"]
+    out = lc.apply_profile(doc, p)
+    assert out["calibration"]["dropper"] == "amber dropper D7"
+    assert out["vehicle"]["lot"] == "V-77"
+    result = lc.run_order(out, today=orders.DAY)
+    assert profile_defaults(result)["calibration"] == "40 drops in 2 mL from amber dropper D7"
+    assert profile_defaults(result)["vehicle.lot"] == "V-77"
+    two = (
+        TEMPLATE
+        + '[[droppers]]\ndropper = "D9"\nvehicle = "mct-oil"\ndrops = 38\nvolume = "2 mL"\n'
+    )
+    with pytest.raises(lc.InputError) as info:
+        lc.apply_profile(doc, read(two))
+    assert "amber dropper D7, D9" in str(info.value)
+    nominal = lc.apply_profile(doc | {"accept_nominal_dropper": True}, read(two))
+    assert nominal["calibration"] == "default"
+
+
+def test_troches_take_the_balance_and_the_tablets():
+    p = read(TEMPLATE)
+    doc = orders.document("troches")
+    doc["balance"] = "default"
+    result = lc.run_order(lc.apply_profile(doc, p), today=orders.DAY)
+    assert profile_defaults(result)["balance"].startswith("analytical balance B1")
+
+
+@pytest.mark.parametrize(
+    ("paths", "words"),
+    [
+        (("source.product",), "names a field the order does not give"),
+        (("source.lot", "source.lot"), "names a field twice"),
+        (("nonsense[x]",), "names a field the order does not give"),
+        (("acknowledge[3]",), "names a field the order does not give"),
+        ("source.lot", "is not a list of field paths"),
+    ],
+)
+def test_from_profile_names_values_the_order_holds(paths, words):
+    with pytest.raises(lc.InputError) as info:
+        attrs.evolve(orders.capsules(), from_profile=paths)
+    assert words in str(info.value)
+
+
+def test_a_document_without_from_profile_is_valid_and_written_without_it():
+    doc = orders.document("capsules")
+    assert "from_profile" not in doc
+    assert lc.load_order(doc).from_profile == ()
+    result = lc.run_order(doc, today=orders.DAY)
+    assert "from_profile" not in json.loads(lc.dumps(result))["order"]
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def profile_file(tmp_path):
+    path = tmp_path / "ldncompound.toml"
+    path.write_text(TEMPLATE, encoding="utf-8")
+    return path
+
+
+def run(*args: str, **kw: Any) -> Any:
+    return CliRunner().invoke(cli, list(args), **kw)
+
+
+def test_cli_the_issue_command_with_a_profile(profile_file):
+    res = run(*ACCEPTANCE, "--profile", str(profile_file), "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    echoed = {d["field"]: d["value"] for d in data["defaults"] if d["source"] == FROM}
+    assert echoed["tablets.expiry"] == "2027-09-30"
+    assert echoed["tablets.lot"] == "TB-118"
+    assert echoed["filler.lot"] == "F-2291"
+    text = run(*ACCEPTANCE, "--profile", str(profile_file))
+    assert text.exit_code == 0, text.output
+    assert "tablets.lot = TB-118: pharmacy profile" in text.output
+
+
+def test_cli_finds_the_profile_by_variable_then_folder(profile_file, monkeypatch, tmp_path):
+    assert run(*ACCEPTANCE).exit_code == 2  # no profile: --expiry is required
+    monkeypatch.setenv(lc.PROFILE_ENV, str(profile_file))
+    assert run(*ACCEPTANCE).exit_code == 0
+    res = run(*ACCEPTANCE, "--no-profile")
+    assert res.exit_code == 2 and "--expiry is required" in res.output
+    monkeypatch.delenv(lc.PROFILE_ENV)
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / lc.PROFILE_FILE).write_text(TEMPLATE, encoding="utf-8")
+    monkeypatch.setattr(_profile, "config_dir", lambda: str(folder))
+    assert run(*ACCEPTANCE).exit_code == 0
+    res = run(*ACCEPTANCE, "--profile", str(profile_file), "--no-profile")
+    assert res.exit_code == 2 and "contradict" in res.output
+
+
+def test_cli_default_config_dir_is_clicks():
+    assert _profile.default_path().name == lc.PROFILE_FILE
+
+
+def test_cli_an_acknowledged_tablet_weight_is_carried(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        TABLET.format(weight="450 mg", count="20")
+        + '[[acknowledge]]\ncode = "tablet-weight-implausible"\nreason = "film-coated"\n',
+        encoding="utf-8",
+    )
+    args = ("capsules", "--dose", "4.5 mg", "--count", "30", "--source", "tablets")
+    res = run(
+        *args, "--profile", str(path), "--acknowledge", "dose-below-range", "--format", "json"
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["order"]["acknowledge"] == ["dose-below-range", "tablet-weight-implausible"]
+    assert "tablet-weight-implausible" in {w["code"] for w in data["warnings"]}
+
+
+def test_cli_every_preparation_takes_the_profile(profile_file):
+    p = str(profile_file)
+    liquid = orders.command("liquid", **{"--min-weight": None, "--readability": None})
+    res = run(*liquid, "--profile", p, "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["order"]["balance"]["name"] == "analytical balance B1"
+    drops = orders.command(
+        "drops",
+        **{
+            "--calibration-drops": None,
+            "--calibration-volume": None,
+            "--dropper": None,
+            "--vehicle-lot": None,
+            "--vehicle-expiry": None,
+        },
+    )
+    res = run(*drops, "--profile", p, "--format", "json")
+    assert res.exit_code == 2 and "--calibration-drops" in res.output  # no dropper for nz-preserved
+    mct = orders.command(
+        "drops",
+        **{
+            "--calibration-drops": None,
+            "--calibration-volume": None,
+            "--dropper": None,
+            "--vehicle": "mct-oil",
+            "--vehicle-lot": None,
+            "--vehicle-expiry": None,
+        },
+    )
+    res = run(*mct, "--profile", p, "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["order"]["calibration"]["dropper"] == "amber dropper D7"
+    assert data["order"]["vehicle"]["lot"] == "V-77"
+    troches = orders.command("troches", **{"--lot": None, "--expiry": None})
+    res = run(*troches, "--profile", p, "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["order"]["source"]["lot"] == "TB-118"
+
+
+def test_cli_a_bad_profile_is_one_sentence_with_file_and_line(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(TABLET.format(weight="2014 mg", count="20"), encoding="utf-8")
+    res = run(*ACCEPTANCE, "--profile", str(path))
+    assert res.exit_code == 2
+    assert f"Error: {path}, line 6: tablets[1].average_weight: '2014 mg'" in res.output
+    res = run("profile", "check", str(path))
+    assert res.exit_code == 2
+    assert f"{path}, line 6" in res.output
+
+
+def test_cli_two_products_are_chosen_by_tablet_product(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        TABLET.format(weight="201.4 mg", count="20")
+        + TABLET.format(weight="205 mg", count="10").replace("Generic 50", "Brand 50"),
+        encoding="utf-8",
+    )
+    args = ("capsules", "--dose", "4.5 mg", "--count", "30", "--source", "tablets")
+    res = run(*args, "--profile", str(path))
+    assert res.exit_code == 2 and "Error: --tablet-product is not given" in res.output
+    res = run(*args, "--profile", str(path), "--tablet-product", "Brand 50", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["order"]["source"]["average_weight"]["value"] == "205"
+
+
+def test_cli_profile_init_and_check(tmp_path, monkeypatch):
+    target = tmp_path / "sub" / "ldncompound.toml"
+    res = run("profile", "init", str(target))
+    assert res.exit_code == 0, res.output
+    assert target.read_text(encoding="utf-8") == TEMPLATE
+    res = run("profile", "init", str(target))
+    assert res.exit_code == 2 and "exists already" in res.output
+    assert run("profile", "init", str(target), "--force").exit_code == 0
+    res = run("profile", "check", str(target))
+    assert res.exit_code == 0, res.output
+    assert "tablets: Naltrexone HCl 50 mg film-coated tablets (50 mg, lot TB-118)" in res.output
+    assert "dropper: amber dropper D7 with mct-oil, 40 drops in 2 mL (20.0 drops/mL)" in res.output
+    res = run("profile", "check")
+    assert res.exit_code == 2 and "is not given" in res.output
+    monkeypatch.setattr(_profile, "config_dir", lambda: str(tmp_path / "cfg"))
+    assert run("profile", "init").exit_code == 0
+    assert (tmp_path / "cfg" / lc.PROFILE_FILE).is_file()
+    assert run("profile", "check").exit_code == 0
+    blocked = tmp_path / "file"
+    blocked.write_text("x", encoding="utf-8")
+    res = run("profile", "init", str(blocked / "p.toml"))
+    assert res.exit_code == 2 and "cannot be written" in res.output
+
+
+def test_cli_check_shows_every_kind_of_value(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        FILLER.format(extra='pack_stat = "98 mg"\npack_stat_size = "1"')
+        + TABLET.format(weight="450 mg", count="20")
+        + '[[acknowledge]]\ncode = "tablet-weight-implausible"\nreason = "film-coated"\n'
+        + '[[balances]]\nrule = "class-iii"\n',
+        encoding="utf-8",
+    )
+    res = run("profile", "check", str(path))
+    assert res.exit_code == 0, res.output
+    assert "pack stat 98 mg in size 1" in res.output
+    assert "acknowledged: tablet-weight-implausible: film-coated" in res.output
+    path.write_text(FILLER.format(extra='density = "0.4 g/mL"'), encoding="utf-8")
+    assert "density 0.4 g/mL" in run("profile", "check", str(path)).output
+
+
+# --- the docs -------------------------------------------------------------------------------
+
+
+def test_the_docs_show_the_template_and_it_loads():
+    from pathlib import Path  # noqa: PLC0415
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "profile.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)
+    assert block == TEMPLATE
+    profile = read(block)
+    assert profile.tablets[0].average_weight == lc.mass("201.4 mg")
+    for code in lc.PROFILE_ACKNOWLEDGEABLE:
+        assert f"| `{code}` |" in text
+    wrong = block.replace("201.4 mg", "2014 mg")
+    with pytest.raises(lc.InputError) as info:
+        lc.read_profile(wrong)
+    assert str(info.value) in text
+
+
+def test_cli_a_label_takes_the_profiles_pharmacy(profile_file, tmp_path):
+    result = tmp_path / "result.json"
+    result.write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())), encoding="utf-8")
+    args = ("label", str(result), "--patient", "Jane Doe", "--prescriber", "Dr A", "--rx", "RX1")
+    res = run(*args, "--profile", str(profile_file), "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["pharmacy"]["name"] == "Example Compounding Pharmacy"
+    echoed = {d["field"]: d["value"] for d in data["defaults"] if d["source"] == FROM}
+    assert echoed == {
+        "pharmacy": "Example Compounding Pharmacy, 1 Example Street, Springfield, 555-0100"
+    }
+    mine = ("--pharmacy-name", "P", "--pharmacy-address", "A", "--pharmacy-phone", "1")
+    res = run(*args, *mine, "--profile", str(profile_file), "--format", "json")
+    assert json.loads(res.output)["pharmacy"]["name"] == "P"
+    res = run(*args, "--pharmacy-name", "P", "--profile", str(profile_file))
+    assert res.exit_code == 2 and "Error: --pharmacy-address is required" in res.output
+    res = run(*args)
+    assert res.exit_code == 2 and "Error: --pharmacy-name is required" in res.output
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    assert run(*args, "--profile", str(empty)).exit_code == 2
