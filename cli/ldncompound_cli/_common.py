@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -156,15 +157,78 @@ FLAGS: dict[str, str] = {
 }
 
 
+def _table_flag(field: str, overrides: dict[str, str] | None) -> str | None:
+    flags = FLAGS | (overrides or {})
+    # a repeated option's items are numbered (ingredients[2].amount): one flag for them all
+    return flags.get(field) or flags.get(re.sub(r"\[[0-9]+\]", "[]", field))
+
+
+def _flag(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> str | None:
+    """The option that sets the refused field, if one does."""
+    field = err.field or ""
+    flag = _table_flag(field, overrides)
+    if flag is None and field.startswith("--"):
+        return field.partition(" ")[0]  # parsed with the option as the field ("--weighed number")
+    return flag
+
+
 def _flagged(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> str:
     message = err.message
     field = err.field or ""
-    flags = FLAGS | (overrides or {})
-    # a repeated option's items are numbered (ingredients[2].amount): one flag for them all
-    flag = flags.get(field) or flags.get(re.sub(r"\[[0-9]+\]", "[]", field))
+    flag = _table_flag(field, overrides)
     if flag and (message.startswith((f"{field}:", f"{field} "))):
         return flag + message[len(field) :]
     return message
+
+
+class JsonError(click.ClickException):
+    """A refusal under ``--format json``: one JSON object on standard error,
+    ``{"error": {"code", "field", "option", "message"}}``, with the exit status of the text
+    form (2 for bad input, 1 for a request that cannot be compounded as asked)."""
+
+    def __init__(self, error: dict[str, Any], exit_code: int) -> None:
+        super().__init__(str(error["message"]))
+        self.error = error
+        self.exit_code = exit_code  # type: ignore[misc]
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(json.dumps({"error": self.error}, ensure_ascii=False), file=file, err=True)
+
+
+def click_error(
+    err: lc.LdnCompoundError, *, json_format: bool, overrides: dict[str, str] | None = None
+) -> click.ClickException:
+    """The click error for a library error: input errors exit 2, others exit 1; under
+    ``--format json`` the error as one JSON object on standard error."""
+    message = _flagged(err, overrides)
+    if json_format:
+        error = {
+            "code": err.code,
+            "field": err.field,
+            "option": _flag(err, overrides),
+            "message": message,
+        }
+        return JsonError(error, exit_code=err.exit_code)
+    if isinstance(err, lc.InputError):
+        return click.UsageError(message)
+    return click.ClickException(message)
+
+
+def usage_json(err: click.UsageError) -> JsonError:
+    """click's own refusal of a command line (a missing option, a value not among the
+    choices) as a JSON error, for a command run with ``--format json``."""
+    param = getattr(err, "param", None)
+    option = max(param.opts, key=len) if isinstance(param, click.Option) else None
+    if isinstance(err, click.MissingParameter):
+        code = "missing-option"
+    elif isinstance(err, click.NoSuchOption):
+        code, option = "unknown-option", err.option_name
+    elif isinstance(err, click.BadParameter):
+        code = "bad-option"
+    else:
+        code = "usage"
+    error = {"code": code, "field": None, "option": option, "message": err.format_message()}
+    return JsonError(error, exit_code=err.exit_code)
 
 
 def library_errors(fn: F) -> F:
@@ -174,10 +238,8 @@ def library_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except lc.InputError as err:
-            raise click.UsageError(_flagged(err)) from None
         except lc.LdnCompoundError as err:
-            raise click.ClickException(_flagged(err)) from None
+            raise click_error(err, json_format=kwargs.get("fmt") == "json") from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 import ldncompound as lc
-from ldncompound_cli._common import _date, _flagged, _read_json, emit_sheet, library_errors
+from ldncompound_cli._common import _date, _read_json, click_error, emit_sheet, library_errors
 
 from .capsules import capsule_order, capsules
 
@@ -102,27 +102,28 @@ def titrate(**o: Any) -> None:
         strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
         capsules = lc.CapsuleKit(template=template, strategy=strategy)
     per_day = o["kit_doses_per_day"]
-    order = lc.TitrationOrder(
-        steps=steps,
-        maintenance=lc.mass(o["maintenance"], field="--maintenance"),
-        maintenance_days=lc.parse_count(
-            o["maintenance_days"], field="--maintenance-days", allow_zero=True, maximum=730
-        ),
-        start=_date(o["start_date"], "--start"),  # type: ignore[arg-type]
-        form=form,
-        capsules=capsules,
-        liquid=liquid,
-        drops=drops,
-        doses_per_day=None
-        if per_day is None
-        else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
-        protocol=o["protocol"],
-    )
+    # the kit's frequency has its own option, whether the order or the plan refuses it
+    flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start"}
     try:
+        order = lc.TitrationOrder(
+            steps=steps,
+            maintenance=lc.mass(o["maintenance"], field="--maintenance"),
+            maintenance_days=lc.parse_count(
+                o["maintenance_days"], field="--maintenance-days", allow_zero=True, maximum=730
+            ),
+            start=_date(o["start_date"], "--start"),  # type: ignore[arg-type]
+            form=form,
+            capsules=capsules,
+            liquid=liquid,
+            drops=drops,
+            doses_per_day=None
+            if per_day is None
+            else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
+            protocol=o["protocol"],
+        )
         result = lc.plan_titration(order)
-    except lc.InputError as err:  # the kit's frequency has its own option
-        flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start"}
-        raise click.UsageError(_flagged(err, flags)) from None
+    except lc.InputError as err:
+        raise click_error(err, json_format=o["fmt"] == "json", overrides=flags) from None
     emit_sheet(result, o, barcode=None)
 
 
