@@ -49,6 +49,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "from tablets."
         ),
     ),
+    "order": (
+        "ldncompound_cli._commands.order:order",
+        "The order document (JSON) a preparation command's options describe.",
+    ),
     "record": (
         "ldncompound_cli._commands.record:record",
         "A compounding record (with its master formulation record) for a result.",

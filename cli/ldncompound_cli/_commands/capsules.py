@@ -86,13 +86,17 @@ from ldncompound_cli._options import BALANCE_OPTIONS, SOURCE_OPTIONS, _balance, 
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""
-    order = capsule_order(
+    result = lc.formulate_capsules(build_order(o))
+    emit_sheet(result, o, barcode=result.order.reference)
+
+
+def build_order(o: dict[str, Any]) -> lc.CapsuleOrder:
+    """The capsule order the options describe."""
+    return capsule_order(
         o,
         dose=lc.mass(o["dose"], field="--dose"),
         count=lc.parse_count(o["count"], field="--count", maximum=10_000),
     )
-    result = lc.formulate_capsules(order)
-    emit_sheet(result, o, barcode=result.order.reference)
 
 
 def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.CapsuleOrder:

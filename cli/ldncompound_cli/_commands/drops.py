@@ -26,11 +26,15 @@ from .liquid import LIQUID_OPTIONS, _liquid_fields
 @library_errors
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""
-    order = lc.DropsOrder(
+    result = lc.formulate_drops(build_order(o))
+    emit_sheet(result, o, barcode=result.order.reference)
+
+
+def build_order(o: dict[str, Any]) -> lc.DropsOrder:
+    """The drops order the options describe."""
+    return lc.DropsOrder(
         **_liquid_fields(o),
         calibration=_calibration(o),
         accept_nominal_dropper=o["accept_nominal_dropper"],
         max_drops=_count(o["max_drops"], "--max-drops", 60),
     )
-    result = lc.formulate_drops(order)
-    emit_sheet(result, o, barcode=result.order.reference)

@@ -250,6 +250,12 @@ SYRINGES = [d.key or "" for d in lc.DEVICES if d.kind is lc.DeviceKind.ORAL_SYRI
 @library_errors
 def liquid(**o: Any) -> None:
     """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
+    result = lc.formulate_liquid(build_order(o))
+    emit_sheet(result, o, barcode=result.order.reference)
+
+
+def build_order(o: dict[str, Any]) -> lc.LiquidOrder:
+    """The liquid order the options describe."""
     syringe = None
     if o["syringe_capacity"] is not None or o["syringe_graduation"] is not None:
         if o["syringe"] is not None:
@@ -275,6 +281,4 @@ def liquid(**o: Any) -> None:
         )
     elif o["syringe"] is not None:
         syringe = lc.device(o["syringe"])
-    order = lc.LiquidOrder(**_liquid_fields(o), syringe=syringe)
-    result = lc.formulate_liquid(order)
-    emit_sheet(result, o, barcode=result.order.reference)
+    return lc.LiquidOrder(**_liquid_fields(o), syringe=syringe)

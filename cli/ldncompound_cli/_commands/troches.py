@@ -195,12 +195,18 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
+    result = lc.formulate_troches(build_order(o))
+    emit_sheet(result, o, barcode=result.order.reference)
+
+
+def build_order(o: dict[str, Any]) -> lc.TrocheOrder:
+    """The troche order the options describe."""
     opts = {**o, "source_density": None}
     source = _source(
         o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=opts
     )
     per_day = o["doses_per_day"]
-    order = lc.TrocheOrder(
+    return lc.TrocheOrder(
         dose=lc.mass(o["dose"], field="--dose"),
         count=lc.parse_count(o["count"], field="--count", maximum=10_000),
         source=source,
@@ -239,5 +245,3 @@ def troches(**o: Any) -> None:
         acknowledge=tuple(o["acknowledge"]),
         reference=o["reference"],
     )
-    result = lc.formulate_troches(order)
-    emit_sheet(result, o, barcode=result.order.reference)
