@@ -165,6 +165,9 @@ def _table_flag(field: str, overrides: dict[str, str] | None) -> str | None:
 
 def _flag(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> str | None:
     """The option that sets the refused field, if one does."""
+    named = getattr(err, "option", None)  # named from a command's option table
+    if isinstance(named, str):
+        return named
     field = err.field or ""
     flag = _table_flag(field, overrides)
     if flag is None and field.startswith("--"):
@@ -174,6 +177,8 @@ def _flag(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> 
 
 def _flagged(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> str:
     message = err.message
+    if getattr(err, "option", None) is not None:  # named from a command's option table
+        return message
     field = err.field or ""
     flag = _table_flag(field, overrides)
     if flag and (message.startswith((f"{field}:", f"{field} "))):

@@ -12,6 +12,7 @@ import click
 import ldncompound as lc
 
 from ._common import FORMS, _count, _date, _density, _mass, _percent, _require
+from ._tables import Table, To, flag
 
 
 def _balance(
@@ -208,3 +209,117 @@ BALANCE_OPTIONS = (
         "--class-iii", is_flag=True, help="balance: Class III torsion preset (120 mg, 10 mg)"
     ),
 )
+
+
+# --- where these options go in an order document (see _tables.py) ----------------------------
+
+_API = "api"
+_TABLETS = "tablets"
+_STOCK = "stock"
+
+#: the drug source options of every preparation command
+SOURCE_TABLE: Table = {
+    "source_kind": To("source.kind"),
+    "lot": To("source.lot", also=("api.lot", "tablets.lot", "stock.lot")),
+    "expiry": To(
+        {_API: "source.expiry", _TABLETS: "source.expiry", _STOCK: "source.bud"},
+        required="for the {kind} source (its expiry or, for a stock, its BUD)",
+        also=("active.expiry", "stock.bud"),
+    ),
+    "api_form": To({_API: "source.form"}, required="for an API source", also=("form",)),
+    "assay": To({_API: "source.assay"}, required="for an API source", also=("api.assay",)),
+    "assay_basis": To({_API: "source.assay_basis"}, required="for an API source"),
+    "assay_as": To({_API: "source.assay_as"}, also=("api.assay_as",)),
+    "water": To({_API: "source.water_content"}, also=("api.water_content",)),
+    "loss_on_drying": To({_API: "source.loss_on_drying"}, also=("api.loss_on_drying",)),
+    "tablet_weight": To(
+        {_TABLETS: "source.average_weight"},
+        required="(the measured average tablet weight) for a tablet source",
+        also=("tablets.average_weight",),
+    ),
+    "tablets_weighed": To({_TABLETS: "source.tablets_weighed"}, also=("tablets.tablets_weighed",)),
+    "tablet_strength": To({_TABLETS: "source.strength"}, also=("tablets.strength",)),
+    "tablet_basis": To({_TABLETS: "source.strength_basis"}),
+    "tablet_product": To({_TABLETS: "source.product"}, also=("tablets.product",)),
+    "tablet_allergen": To(
+        {_TABLETS: "source.allergens_declared"}, also=("tablets.allergens_declared",)
+    ),
+    "no_tablet_allergens": To({_TABLETS: "source.allergens_declared"}, value=flag([])),
+    "stock_strength": To(
+        {_STOCK: "source.strength"}, required="for a stock source", also=("stock.strength",)
+    ),
+    "stock_diluent": To(
+        {_STOCK: "source.diluent"}, required="for a stock source", also=("stock.diluent",)
+    ),
+    "stock_basis": To({_STOCK: "source.strength_basis"}),
+    "stock_made_on": To({_STOCK: "source.made_on"}, also=("stock.made_on",)),
+}
+#: the measured bulk density of the drug material (not for troches)
+DENSITY_TABLE: Table = {
+    "source_density": To(
+        {_API: "source.bulk_density", _TABLETS: "source.powder_density"},
+        also=("api.bulk_density", "tablets.powder_density"),
+    ),
+}
+
+
+def _rule(document: Any) -> Any:
+    return document.get("balance", {}).get("rule")
+
+
+#: the balance options: the rule comes from which of them is given (:func:`balance_rule`)
+BALANCE_TABLE: Table = {
+    "min_weight": To("balance.minimum_weight"),
+    "readability": To(
+        "balance.readability",
+        required="with a balance rule",
+        needed=lambda d: _rule(d) != "class-iii",
+    ),
+    "sensitivity": To("balance.sensitivity"),
+    "max_error": To(
+        "balance.max_error",
+        required="with --sensitivity",
+        needed=lambda d: _rule(d) == "sensitivity",
+    ),
+    "usp41": To("balance.rule", value=flag("usp41")),
+    "class_iii": To("balance.rule", value=flag("class-iii")),
+}
+
+
+def balance_rule(o: dict[str, Any]) -> dict[str, str]:
+    """``{"balance.rule": rule}`` for the balance options given (nothing when none is);
+    refuses two rules, and a readability without a rule or with the Class III preset."""
+    chosen = sum(
+        [o["min_weight"] is not None, o["sensitivity"] is not None, o["usp41"], o["class_iii"]]
+    )
+    if chosen > 1:
+        raise lc.InputError(
+            "--min-weight, --sensitivity, --usp41 and --class-iii each choose the balance rule; give only one.",
+            field="balance",
+        )
+    if o["class_iii"]:
+        if o["readability"] is not None:
+            raise lc.InputError(
+                "--readability: the --class-iii preset fixes the readability at 10 mg; drop one of the two.",
+                field="--readability",
+            )
+        return {"balance.rule": "class-iii"}
+    if chosen == 0:
+        if o["readability"] is not None:
+            raise lc.InputError(
+                "--readability needs a rule: add --min-weight, --sensitivity with --max-error, or --usp41.",
+                field="--readability",
+            )
+        return {}
+    if o["min_weight"] is not None:
+        return {"balance.rule": "documented"}
+    return {"balance.rule": "sensitivity" if o["sensitivity"] is not None else "usp41"}
+
+
+def check_source(o: dict[str, Any]) -> None:
+    """Refuse source options that contradict each other."""
+    if o.get("no_tablet_allergens") and o.get("tablet_allergen"):
+        raise lc.InputError(
+            "--no-tablet-allergens contradicts --tablet-allergen; give one of them.",
+            field="--no-tablet-allergens",
+        )

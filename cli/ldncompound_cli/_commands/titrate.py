@@ -98,7 +98,10 @@ def titrate(**o: Any) -> None:
         if o["source_kind"] is None:
             raise lc.InputError("--source is required for a capsule kit.", field="--source")
         o["doses_per_day"] = None  # each batch is for a container, not a daily regimen
-        template = capsule_order(o, dose=lc.mass(o["maintenance"], field="--maintenance"), count=1)
+        maintenance = lc.mass(o["maintenance"], field="--maintenance")
+        template = capsule_order(o, dose=o["maintenance"], count="1")
+        if template.dose != maintenance:  # pragma: no cover - the same text, the same parser
+            raise AssertionError(template.dose)
         strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
         capsules = lc.CapsuleKit(template=template, strategy=strategy)
     per_day = o["kit_doses_per_day"]
