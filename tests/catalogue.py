@@ -867,7 +867,7 @@ each(
     "doses_per_day",
     "25",
     Refused(InputError, "out-of-range", "doses_per_day"),
-    cli=Refused(InputError, "out-of-range", "--doses-per-day"),  # the document's own check
+    cli=Refused(InputError, "too-large", "--doses-per-day"),  # the option's own maximum
 )
 each(
     "enormous",
@@ -1437,7 +1437,7 @@ for changes, expect in (
     ((("--dose", "30"), ("--count", "4.5 mg")), Refused(UnitError, "missing-unit", "--dose")),
     (
         (("--count", "1"), ("--doses-per-day", "30")),
-        Refused(InputError, "out-of-range", "--doses-per-day"),
+        Refused(InputError, "too-large", "--doses-per-day"),
     ),
     (
         (("--dose", "1 mg"), ("--count", "2"), ("--doses-per-day", "3")),

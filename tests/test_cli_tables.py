@@ -15,7 +15,7 @@ from ldncompound_cli._tables import Group, To
 import ldncompound as lc
 from ldncompound._solid import POLICY
 
-TABLED = ("capsules",)
+TABLED = ("capsules", "liquid", "drops")
 #: options that choose how a result is printed: not part of the order
 PRINTING = {"fmt", "output", "paper"}
 

@@ -24,8 +24,9 @@ from typing import Any
 import click
 
 import ldncompound as lc
-from ldncompound._documents import DEFAULT, ObjectNode, TaggedNode, node_for
+from ldncompound._documents import DEFAULT, ObjectNode, QuantityNode, TaggedNode, node_for
 from ldncompound._orders import order_kind
+from ldncompound._units import Dimension
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,15 +34,16 @@ class To:
     """Where one option's value goes.
 
     ``path`` is a document path, or a map from the source kind to the path (an option of
-    some source kinds only); ``value`` turns the option's value into the document value (the
-    text as given otherwise; a repeated option gives a list); ``required`` completes the
+    some source kinds only); ``value`` turns the option's value (and the option, to name it in
+    a refusal) into the document value (the text as given otherwise; a repeated option gives a
+    list); ``required`` completes the
     sentence ``--option is required ...`` when the path is required and the option absent;
     ``also`` are the names the library gives the field when it refuses it while computing;
     ``needed`` says, for the document built, whether ``required`` applies.
     """
 
     path: str | Mapping[str, str]
-    value: Callable[[Any], Any] | None = None
+    value: Callable[[Any, str], Any] | None = None
     required: str | None = None
     also: tuple[str, ...] = ()
     needed: Callable[[Mapping[str, Any]], bool] | None = None
@@ -64,16 +66,51 @@ class Group:
     path: str
     options: tuple[str, ...]
     build: Callable[[dict[str, Any]], Any]
-    also: tuple[str, ...] = ()
 
 
 Entry = To | Group
 Table = dict[str, Entry]
 
 
-def flag(true_value: Any) -> Callable[[Any], Any]:
+def flag(true_value: Any) -> Callable[[Any, str], Any]:
     """A flag option: ``true_value`` when it is given, nothing when not."""
-    return lambda given: true_value if given else None
+    return lambda given, _option: true_value if given else None
+
+
+def count(maximum: int) -> Callable[[Any, str], Any]:
+    """A whole number, refused above the option's own ``maximum`` (the document's integer)."""
+    return lambda given, option: (
+        None if given is None else lc.parse_count(given, field=option, maximum=maximum)
+    )
+
+
+def decimal(maximum: int) -> Callable[[Any, str], Any]:
+    """A plain number, refused above the option's own ``maximum`` (the document's text)."""
+
+    def read(given: Any, option: str) -> Any:
+        if given is not None:
+            lc.parse_decimal(
+                given, field=option, maximum=lc.parse_decimal(str(maximum), field="max")
+            )
+        return given
+
+    return read
+
+
+def mass(given: Any, option: str) -> Any:
+    """A mass, read first (a dose is the first thing a refusal should be about)."""
+    if given is not None:
+        lc.mass(given, field=option)
+    return given
+
+
+def strength(given: Any, option: str) -> Any:
+    """A strength, "1 mg/mL" or "250 mg/5 mL" (the document's concentration)."""
+    if given is None:
+        return None
+    return QuantityNode(Dimension.CONCENTRATION).dump(
+        lc.parse_strength(given, field=option).concentration
+    )
 
 
 def group(entry: Group) -> Table:
@@ -97,9 +134,8 @@ def naming(table: Table, flags: Mapping[str, str], kind: str | None) -> dict[str
         option = flags.get(name)
         if option is None:
             continue
-        if isinstance(entry, Group):
-            for where in (entry.path, *entry.also):
-                out.setdefault(where, option)
+        if isinstance(entry, Group):  # the library names the fields of its objects itself
+            out.setdefault(entry.path, option)
             continue
         path = entry.at(kind)
         for where in ((path,) if path else ()) + entry.also:
@@ -132,6 +168,30 @@ def _dump(value: Any) -> Any:
     return node_for(type(value)).dump(value)
 
 
+def _converted(entry: To, given: Any, option: str, kind: str | None) -> Any:
+    """The option's value as the document holds it; a refusal names the option, and its
+    field is the document path."""
+    assert entry.value is not None
+    try:
+        return entry.value(given, option)
+    except lc.InputError as err:
+        path = entry.at(kind) or err.field or option
+        new = type(err)(
+            err.message, field=path, value=err.value, expected=err.expected, code=err.code
+        )
+        new.option = option  # type: ignore[attr-defined]
+        raise new from None
+
+
+def _put_group(document: dict[str, Any], entry: Group, o: Mapping[str, Any]) -> None:
+    built = entry.build(dict(o))
+    if isinstance(built, tuple):  # a list of objects (none: the default)
+        if built:
+            _put(document, entry.path, [_dump(b) for b in built])
+    elif built is not None:
+        _put(document, entry.path, _dump(built))
+
+
 def build_document(
     schema: str,
     table: Table,
@@ -153,12 +213,10 @@ def build_document(
         if isinstance(entry, Group):
             if id(entry) not in done:
                 done.add(id(entry))
-                built = entry.build(dict(o))
-                if built is not None:
-                    _put(document, entry.path, _dump(built))
+                _put_group(document, entry, o)
             continue
         given = o.get(name)
-        value = entry.value(given) if entry.value is not None else given
+        value = _converted(entry, given, flags[name], kind) if entry.value is not None else given
         if value is None or value == ():
             continue
         path = entry.at(kind)

@@ -19,16 +19,27 @@ from ldncompound_cli._options import (
     balance_rule,
     check_source,
 )
-from ldncompound_cli._tables import Table, To, build_document, load, naming, option_flags, renaming
+from ldncompound_cli._tables import (
+    Table,
+    To,
+    build_document,
+    count,
+    decimal,
+    load,
+    mass,
+    naming,
+    option_flags,
+    renaming,
+)
 
 SCHEMA = "ldncompound/order/capsules/1"
 
 #: every option of `capsules` -> its path in the capsule order document
 TABLE: Table = {
-    "dose": To("dose"),
-    "count": To("count"),
+    "dose": To("dose", value=mass),
+    "count": To("count", value=count(10_000)),
     "dose_basis": To("dose_basis"),
-    "doses_per_day": To("doses_per_day"),
+    "doses_per_day": To("doses_per_day", value=decimal(24)),
     **SOURCE_TABLE,
     **DENSITY_TABLE,
     "filler_key": To("filler.filler"),
@@ -51,7 +62,7 @@ TABLE: Table = {
     "compounded_on": To("compounded_on"),
     "storage": To("storage"),
     "day_count": To("day_count"),
-    "qc_sample": To("qc_sample"),
+    "qc_sample": To("qc_sample", value=count(100)),
     "max_stage_mass": To("max_stage_mass"),
     "rounding_tolerance": To("rounding_tolerance"),
     "tablet_margin": To("tablet_margin"),
