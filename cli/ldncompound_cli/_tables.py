@@ -61,11 +61,14 @@ class To:
 @dataclasses.dataclass(frozen=True)
 class Group:
     """Options that describe one object together: ``build`` makes it (or ``None`` when none
-    of them is given) from the options, and it goes at ``path`` in document form."""
+    of them is given) from the options, and it goes at ``path`` in document form; ``names``
+    maps the library's names of its fields (in refusals) to the options."""
 
     path: str
     options: tuple[str, ...]
     build: Callable[[dict[str, Any]], Any]
+    #: the library's names of the object's fields -> the option that sets each
+    names: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 Entry = To | Group
@@ -134,8 +137,10 @@ def naming(table: Table, flags: Mapping[str, str], kind: str | None) -> dict[str
         option = flags.get(name)
         if option is None:
             continue
-        if isinstance(entry, Group):  # the library names the fields of its objects itself
+        if isinstance(entry, Group):
             out.setdefault(entry.path, option)
+            for where, name_ in entry.names.items():
+                out.setdefault(where, flags[name_])
             continue
         path = entry.at(kind)
         for where in ((path,) if path else ()) + entry.also:
@@ -163,7 +168,7 @@ def _has(document: Mapping[str, Any], path: str) -> tuple[bool, bool]:
     return isinstance(node, Mapping), isinstance(node, Mapping) and last in node
 
 
-def _dump(value: Any) -> Any:
+def document_form(value: Any) -> Any:
     """A library object in document form."""
     return node_for(type(value)).dump(value)
 
@@ -187,9 +192,9 @@ def _put_group(document: dict[str, Any], entry: Group, o: Mapping[str, Any]) -> 
     built = entry.build(dict(o))
     if isinstance(built, tuple):  # a list of objects (none: the default)
         if built:
-            _put(document, entry.path, [_dump(b) for b in built])
+            _put(document, entry.path, [document_form(b) for b in built])
     elif built is not None:
-        _put(document, entry.path, _dump(built))
+        _put(document, entry.path, document_form(built))
 
 
 def build_document(
@@ -328,3 +333,17 @@ class renaming:  # noqa: N801 - used as a `with` statement
             new = renamed(err, self.names)
             if new is not err:
                 raise new from None
+
+
+def parsed(parse: Callable[..., Any]) -> Callable[[Any, str], Any]:
+    """An option read by a library parser into an object (or, repeated, a list of them),
+    written in document form (``--ingredient "sucralose:10 mg:dv=1.25"``)."""
+
+    def read(given: Any, option: str) -> Any:
+        if given is None or given == ():
+            return None
+        if isinstance(given, tuple):
+            return [document_form(parse(text, field=option)) for text in given]
+        return document_form(parse(given, field=option))
+
+    return read

@@ -31,6 +31,11 @@ TABLE: Table = {
             "calibration",
             ("calibration_drops", "calibration_volume", "dropper"),
             _calibration,
+            names={
+                "calibration.drops": "calibration_drops",
+                "calibration.volume": "calibration_volume",
+                "calibration.dropper": "dropper",
+            },
         )
     ),
     "accept_nominal_dropper": To("accept_nominal_dropper", value=flag(True)),  # noqa: FBT003

@@ -137,6 +137,13 @@ _VEHICLE = Group(
         "vehicle_expiry",
     ),
     _vehicle,
+    names={
+        "vehicle.name": "vehicle_name",
+        "vehicle.preservative": "preservative",
+        "vehicle.water_activity_basis": "water_activity_basis",
+        "vehicle.lot": "vehicle_lot",
+        "vehicle.expiry": "vehicle_expiry",
+    },
 )
 _ADDITIVES = Group(
     "additives",
@@ -150,11 +157,22 @@ _ADDITIVES = Group(
         "added_preservative_expiry",
     ),
     _additives,
+    names={
+        "flavour.expiry": "flavour_expiry",
+        "preservative.expiry": "added_preservative_expiry",
+        "additive.name": "flavour",
+        "additive.lot": "flavour_lot",
+    },
 )
 _STUDY = Group(
     "study",
     ("study_reference", "study_days", "study_confirmed"),
     lambda o: _study(o, _storage(o)),
+    names={
+        "study.reference": "study_reference",
+        "study.days": "study_days",
+        "study.matches_formula_vehicle_container": "study_confirmed",
+    },
 )
 _LIQUID_SOURCE = {
     k: v for k, v in SOURCE_TABLE.items() if not k.startswith("stock_")
@@ -179,7 +197,7 @@ LIQUID_TABLE: Table = {
     "rounding_tolerance": To("rounding_tolerance"),
     "dose_tolerance": To("dose_tolerance"),
     "compounded_on": To("compounded_on"),
-    "storage": To("storage"),
+    "storage": To("storage", also=("study.storage",)),
     "day_count": To("day_count"),
     **group(_STUDY),
     "reference": To("reference"),
@@ -324,6 +342,10 @@ TABLE: Table = {
             "syringe",
             ("syringe", "syringe_capacity", "syringe_graduation"),
             _syringe,
+            names={
+                "device.capacity": "syringe_capacity",
+                "device.graduation": "syringe_graduation",
+            },
         )
     ),
 }

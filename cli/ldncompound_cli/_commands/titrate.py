@@ -10,7 +10,7 @@ import click
 import ldncompound as lc
 from ldncompound_cli._common import _date, _read_json, click_error, emit_sheet, library_errors
 
-from .capsules import capsule_order, capsules
+from .capsules import capsule_order, capsules, names
 
 
 @click.command()
@@ -107,6 +107,8 @@ def titrate(**o: Any) -> None:
     per_day = o["kit_doses_per_day"]
     # the kit's frequency has its own option, whether the order or the plan refuses it
     flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start"}
+    if form is lc.KitForm.CAPSULES:  # the batches' refusals name the capsule options
+        flags = names(o) | flags
     try:
         order = lc.TitrationOrder(
             steps=steps,
