@@ -107,3 +107,17 @@ def test_a_capsule_kit_names_the_capsule_options():
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 2
     assert "Error: --tablet-weight: '4,5 mg' uses a comma" in res.output
+
+
+def test_liquid_help_defaults_come_from_the_library_constants():
+    from ldncompound._devices import MEASURABLE_FRACTION  # noqa: PLC0415
+    from ldncompound._drops import MAX_DROPS  # noqa: PLC0415
+    from ldncompound._liquid_batch import OVERAGE, ROUNDING_TOLERANCE  # noqa: PLC0415
+
+    for prep in ("liquid", "drops"):
+        res = CliRunner().invoke(cli, [prep, "--help"], terminal_width=200)
+        text = " ".join(res.output.split())
+        for value in (OVERAGE, MEASURABLE_FRACTION, ROUNDING_TOLERANCE):
+            assert f"[default: {value}]" in text
+    drops = CliRunner().invoke(cli, ["drops", "--help"], terminal_width=200).output
+    assert f"[default: {MAX_DROPS}]" in " ".join(drops.split())

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 import ldncompound as lc
+from ldncompound._drops import MAX_DROPS
 from ldncompound_cli._common import PRINT_OPTIONS, _apply, emit_sheet, library_errors
 from ldncompound_cli._tables import (
     Group,
@@ -51,7 +52,7 @@ TABLE: Table = {
     is_flag=True,
     help="use the nominal 20 drops per mL instead of a calibration (warned)",
 )
-@click.option("--max-drops", help="largest number of drops a dose [default: 20]")
+@click.option("--max-drops", help=f"largest number of drops a dose [default: {MAX_DROPS}]")
 @_apply(PRINT_OPTIONS)
 @library_errors
 def drops(**o: Any) -> None:

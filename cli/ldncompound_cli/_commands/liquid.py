@@ -8,6 +8,8 @@ import attrs
 import click
 
 import ldncompound as lc
+from ldncompound._devices import MEASURABLE_FRACTION
+from ldncompound._liquid_batch import OVERAGE, ROUNDING_TOLERANCE
 from ldncompound_cli._common import (
     FORMS,
     PRINT_OPTIONS,
@@ -260,7 +262,7 @@ LIQUID_OPTIONS = (
     click.option("--added-preservative", help="preservative added to the vehicle (name)"),
     click.option("--added-preservative-lot", help="added preservative lot"),
     click.option("--added-preservative-expiry", help="added preservative expiry, YYYY-MM-DD"),
-    click.option("--overage", help='extra of the whole batch, e.g. "5 %" [default: 5 %]'),
+    click.option("--overage", help=f'extra of the whole batch, e.g. "5 %" [default: {OVERAGE}]'),
     *BALANCE_OPTIONS,
     click.option("--aliquot-volume", help='liquid aliquot volume, e.g. "5 mL" [default: chosen]'),
     click.option(
@@ -268,11 +270,11 @@ LIQUID_OPTIONS = (
     ),
     click.option(
         "--measurable-fraction",
-        help="smallest share of a device's capacity to measure [default: 25 %]",
+        help=f"smallest share of a device's capacity to measure [default: {MEASURABLE_FRACTION}]",
     ),
     click.option(
         "--rounding-tolerance",
-        help="largest concentration change from rounding volumes [default: 1 %]",
+        help=f"largest concentration change from rounding volumes [default: {ROUNDING_TOLERANCE}]",
     ),
     click.option(
         "--dose-tolerance",
