@@ -56,6 +56,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "tablets, syringes, droppers), filled into every order that does not give it."
         ),
     ),
+    "order": (
+        "ldncompound_cli._commands.order:order",
+        "The order document (JSON) a preparation command's options describe.",
+    ),
     "record": (
         "ldncompound_cli._commands.record:record",
         "A compounding record (with its master formulation record) for a result.",
@@ -121,6 +125,22 @@ class LazyGroup(click.Group):
         self.lazy = _Commands(lazy)
         self.commands = self.lazy
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["ldncompound.json"] = _json_requested(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; under ``--format json`` click's own refusals of the command line
+        (a missing option, a value not among the choices) are JSON on standard error too."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as err:
+            if not ctx.meta.get("ldncompound.json"):
+                raise
+            from ._common import usage_json  # noqa: PLC0415 - only for a refused command line
+
+            raise usage_json(err) from None
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of ``--help``: a command not yet imported gives its table help."""
         table = self.lazy
@@ -137,6 +157,12 @@ class LazyGroup(click.Group):
             limit = formatter.width - 6 - max(len(name) for name, _ in rows)
             with formatter.section("Commands"):
                 formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
+
+def _json_requested(args: list[str]) -> bool:
+    """Whether a command line asks for ``--format json`` (its errors are JSON then)."""
+    pairs = zip(args, [*args[1:], ""], strict=True)
+    return any(a == "--format=json" or (a == "--format" and b == "json") for a, b in pairs)
 
 
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

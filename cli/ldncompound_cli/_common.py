@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -21,86 +22,16 @@ import ldncompound as lc
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Library field names -> the option that sets them (for error messages).
+#: Library field names -> the option that sets them, for the commands without an option table
+#: (label, record, titrate, calibrate-dropper); a preparation command names its options from
+#: its own table (``TABLE`` in its module, see _tables.py).
 FLAGS: dict[str, str] = {
     "dose": "--dose",
-    "count": "--count",
-    "dose_basis": "--dose-basis",
     "doses_per_day": "--doses-per-day",
-    "api.assay": "--assay",
-    "api.assay_as": "--assay-as",
-    "api.water_content": "--water",
-    "api.loss_on_drying": "--loss-on-drying",
-    "api.lot": "--lot",
-    "api.bulk_density": "--source-density",
-    "form": "--api-form",
-    "tablets.average_weight": "--tablet-weight",
-    "tablets.product": "--tablet-product",
-    "tablets.strength": "--tablet-strength",
-    "tablets.lot": "--lot",
-    "tablets.tablets_weighed": "--tablets-weighed",
-    "tablets.powder_density": "--source-density",
-    "stock.strength": "--stock-strength",
-    "stock.diluent": "--stock-diluent",
-    "stock.lot": "--lot",
-    "stock.made_on": "--stock-made-on",
-    "filler": "--filler",
-    "filler.density": "--filler-density",
-    "filler.lot": "--filler-lot",
-    "filler.pack_stat.method": "--pack-stat-method",
-    "shells.material": "--shell-material",
-    "shells.lot": "--shell-lot",
-    "tablets.allergens_declared": "--tablet-allergen",
-    "filler.pack_stat": "--pack-stat",
-    "size": "--size",
-    "fill_weight": "--fill-weight",
-    "overage": "--overage",
-    "drug_loss_allowance": "--drug-loss",
-    "balance.readability": "--readability",
-    "balance.minimum_weight": "--min-weight",
-    "balance.sensitivity": "--sensitivity",
-    "balance.max_error": "--max-error",
-    "shells.weight": "--shell-weight",
-    "storage": "--storage",
-    "qc_sample": "--qc-sample",
-    "max_stage_mass": "--max-stage-mass",
-    "rounding_tolerance": "--rounding-tolerance",
-    "tablet_margin": "--tablet-margin",
-    "active.expiry": "--expiry",
-    "source": "--source",
-    "days_supply": "--days",
-    "volume": "--volume",
-    "concentration": "--concentration",
-    "syringe": "--syringe",
-    "device.capacity": "--syringe-capacity",
-    "device.graduation": "--syringe-graduation",
-    "vehicle": "--vehicle",
-    "vehicle.name": "--vehicle-name",
-    "vehicle.preservative": "--preservative",
-    "vehicle.water_activity_basis": "--water-activity-basis",
-    "vehicle.lot": "--vehicle-lot",
-    "vehicle.expiry": "--vehicle-expiry",
-    "flavour.expiry": "--flavour-expiry",
-    "preservative.expiry": "--added-preservative-expiry",
-    "additive.name": "--flavour",
-    "additive.lot": "--flavour-lot",
-    "aliquot_volume": "--aliquot-volume",
-    "solubility": "--solubility",
-    "measurable_fraction": "--measurable-fraction",
-    "dose_tolerance": "--dose-tolerance",
     "calibration": "--calibration-drops",
     "calibration.drops": "--calibration-drops",
     "calibration.volume": "--calibration-volume",
     "calibration.dropper": "--dropper",
-    "accept_nominal_dropper": "--accept-nominal-dropper",
-    "max_drops": "--max-drops",
-    "study": "--study-reference",
-    "study.reference": "--study-reference",
-    "study.days": "--study-days",
-    "study.storage": "--storage",
-    "study.matches_formula_vehicle_container": "--study-confirmed",
-    "filler.expiry": "--filler-expiry",
-    "shells.expiry": "--shell-expiry",
     "unit_weights": "--unit-weight",
     "record_id": "--record-id",
     "compounded_by": "--compounded-by",
@@ -108,6 +39,7 @@ FLAGS: dict[str, str] = {
     "yield_units": "--yield",
     "actual_weighings": "--weighed",
     "weighing_tolerance": "--weighing-tolerance",
+    "acknowledge": "--acknowledge",
     "acknowledge.code": "--acknowledge",
     "acknowledge.reason": "--acknowledge",
     "patient": "--patient",
@@ -119,52 +51,92 @@ FLAGS: dict[str, str] = {
     "pharmacy.address": "--pharmacy-address",
     "pharmacy.phone": "--pharmacy-phone",
     "width": "--width",
+    "page": "--page",
     "protocol": "--protocol",
     "maintenance": "--maintenance",
     "steps[].dose": "--step",
     "maintenance_days": "--maintenance-days",
-    "route": "--route",
-    "mold.blank_weight": "--blank-weight",
-    "mold.total": "--blanks-total",
-    "mold.blanks_weighed": "--blanks-count",
-    "mold.cavities": "--cavities",
-    "mold.cavity_volume": "--cavity-volume",
-    "mold.base_lot": "--mold-base-lot",
-    "mold.mold": "--mold-name",
-    "base": "--base",
-    "base.base": "--base",
-    "base.name": "--base-name",
-    "base.contains_water": "--base-water",
-    "base.preservative": "--base-preservative",
-    "base.lot": "--base-lot",
-    "base.expiry": "--base-expiry",
-    "base.density": "--base-density",
-    "ingredients": "--ingredient",
-    "ingredients[].amount": "--ingredient",
-    "ingredients[].expiry": "--ingredient",
-    "ingredients[].displacement": "--ingredient",
-    "drug_displacement": "--drug-displacement",
-    "diluent": "--diluent",
-    "diluent.expiry": "--diluent",
-    "diluent.displacement": "--diluent",
-    "weight_window": "--weight-window",
-    "acknowledge": "--acknowledge",
-    "reference": "--reference",
-    "compounded_on": "--compounded-on",
     "start": "--start",
-    "page": "--page",
 }
+
+
+def _table_flag(field: str, overrides: dict[str, str] | None) -> str | None:
+    flags = FLAGS | (overrides or {})
+    # a repeated option's items are numbered (ingredients[2].amount): one flag for them all
+    return flags.get(field) or flags.get(re.sub(r"\[[0-9]+\]", "[]", field))
+
+
+def _flag(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> str | None:
+    """The option that sets the refused field, if one does."""
+    named = getattr(err, "option", None)  # named from a command's option table
+    if isinstance(named, str):
+        return named
+    field = err.field or ""
+    flag = _table_flag(field, overrides)
+    if flag is None and field.startswith("--"):
+        return field.partition(" ")[0]  # parsed with the option as the field ("--weighed number")
+    return flag
 
 
 def _flagged(err: lc.LdnCompoundError, overrides: dict[str, str] | None = None) -> str:
     message = err.message
+    if getattr(err, "option", None) is not None:  # named from a command's option table
+        return message
     field = err.field or ""
-    flags = FLAGS | (overrides or {})
-    # a repeated option's items are numbered (ingredients[2].amount): one flag for them all
-    flag = flags.get(field) or flags.get(re.sub(r"\[[0-9]+\]", "[]", field))
+    flag = _table_flag(field, overrides)
     if flag and (message.startswith((f"{field}:", f"{field} "))):
         return flag + message[len(field) :]
     return message
+
+
+class JsonError(click.ClickException):
+    """A refusal under ``--format json``: one JSON object on standard error,
+    ``{"error": {"code", "field", "option", "message"}}``, with the exit status of the text
+    form (2 for bad input, 1 for a request that cannot be compounded as asked)."""
+
+    def __init__(self, error: dict[str, Any], exit_code: int) -> None:
+        super().__init__(str(error["message"]))
+        self.error = error
+        self.exit_code = exit_code  # type: ignore[misc]
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(json.dumps({"error": self.error}, ensure_ascii=False), file=file, err=True)
+
+
+def click_error(
+    err: lc.LdnCompoundError, *, json_format: bool, overrides: dict[str, str] | None = None
+) -> click.ClickException:
+    """The click error for a library error: input errors exit 2, others exit 1; under
+    ``--format json`` the error as one JSON object on standard error."""
+    message = _flagged(err, overrides)
+    if json_format:
+        error = {
+            "code": err.code,
+            "field": err.field,
+            "option": _flag(err, overrides),
+            "message": message,
+        }
+        return JsonError(error, exit_code=err.exit_code)
+    if isinstance(err, lc.InputError):
+        return click.UsageError(message)
+    return click.ClickException(message)
+
+
+def usage_json(err: click.UsageError) -> JsonError:
+    """click's own refusal of a command line (a missing option, a value not among the
+    choices) as a JSON error, for a command run with ``--format json``."""
+    param = getattr(err, "param", None)
+    option = max(param.opts, key=len) if isinstance(param, click.Option) else None
+    if isinstance(err, click.MissingParameter):
+        code = "missing-option"
+    elif isinstance(err, click.NoSuchOption):
+        code, option = "unknown-option", err.option_name
+    elif isinstance(err, click.BadParameter):
+        code = "bad-option"
+    else:
+        code = "usage"
+    error = {"code": code, "field": None, "option": option, "message": err.format_message()}
+    return JsonError(error, exit_code=err.exit_code)
 
 
 def library_errors(fn: F) -> F:
@@ -174,10 +146,8 @@ def library_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except lc.InputError as err:
-            raise click.UsageError(_flagged(err)) from None
         except lc.LdnCompoundError as err:
-            raise click.ClickException(_flagged(err)) from None
+            raise click_error(err, json_format=kwargs.get("fmt") == "json") from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -210,10 +180,6 @@ def _require(value: Any, flag: str, why: str) -> Any:
 
 def _volume(text: str | None, flag: str) -> lc.Quantity | None:
     return None if text is None else lc.volume(text, field=flag)
-
-
-def _strength(text: str | None, flag: str) -> lc.Quantity | None:
-    return None if text is None else lc.parse_strength(text, field=flag).concentration
 
 
 def _emit(result: Any, fmt: str) -> None:

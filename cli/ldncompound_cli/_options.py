@@ -1,9 +1,8 @@
 """The option groups several preparation commands share (drug source, lot, balance) and
-the objects they describe."""
+their rows of the option -> document tables."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -11,108 +10,8 @@ import click
 
 import ldncompound as lc
 
-from ._common import FORMS, _count, _date, _density, _mass, _percent, _require
-
-
-def _balance(
-    min_weight: str | None,
-    readability: str | None,
-    sensitivity: str | None,
-    max_error: str | None,
-    usp41: bool,
-    class_iii: bool,
-) -> lc.Balance | None:
-    chosen = sum([min_weight is not None, sensitivity is not None, usp41, class_iii])
-    if chosen > 1:
-        raise lc.InputError(
-            "--min-weight, --sensitivity, --usp41 and --class-iii each choose the balance rule; give only one.",
-            field="balance",
-        )
-    if class_iii:
-        if readability is not None:
-            raise lc.InputError(
-                "--readability: the --class-iii preset fixes the readability at 10 mg; drop one of the two.",
-                field="--readability",
-            )
-        return lc.Balance.class_iii()
-    if chosen == 0:
-        if readability is not None:
-            raise lc.InputError(
-                "--readability needs a rule: add --min-weight, --sensitivity with --max-error, or --usp41.",
-                field="--readability",
-            )
-        return None
-    d = _require(_mass(readability, "--readability"), "--readability", "with a balance rule")
-    if min_weight is not None:
-        return lc.Balance.documented(
-            minimum_weight=lc.mass(min_weight, field="--min-weight"), readability=d
-        )
-    if sensitivity is not None:
-        err = _require(_percent(max_error, "--max-error"), "--max-error", "with --sensitivity")
-        return lc.Balance.torsion(
-            sensitivity=lc.mass(sensitivity, field="--sensitivity"), max_error=err, readability=d
-        )
-    return lc.Balance.usp41(readability=d)
-
-
-def _source(
-    kind: str, *, lot: str | None, expiry: dt.date | None, opts: dict[str, Any]
-) -> lc.Source:
-    expiry = _require(
-        expiry, "--expiry", f"for the {kind} source (its expiry or, for a stock, its BUD)"
-    )
-    if kind == "api":
-        return lc.ApiLot(
-            form=_require(opts["api_form"], "--api-form", "for an API source"),
-            assay=_require(_percent(opts["assay"], "--assay"), "--assay", "for an API source"),
-            assay_basis=lc.AssayBasis(
-                _require(opts["assay_basis"], "--assay-basis", "for an API source")
-            ),
-            assay_as=opts["assay_as"],
-            water_content=_percent(opts["water"], "--water"),
-            loss_on_drying=_percent(opts["loss_on_drying"], "--loss-on-drying"),
-            bulk_density=_density(opts.get("source_density"), "--source-density"),
-            lot=lot,
-            expiry=expiry,
-        )
-    if kind == "tablets":
-        allergens: tuple[str, ...] | None = None
-        if opts["no_tablet_allergens"]:
-            if opts["tablet_allergen"]:
-                raise lc.InputError(
-                    "--no-tablet-allergens contradicts --tablet-allergen; give one of them.",
-                    field="--no-tablet-allergens",
-                )
-            allergens = ()
-        elif opts["tablet_allergen"]:
-            allergens = tuple(opts["tablet_allergen"])
-        return lc.TabletSource(
-            average_weight=_require(
-                _mass(opts["tablet_weight"], "--tablet-weight"),
-                "--tablet-weight",
-                "(the measured average tablet weight) for a tablet source",
-            ),
-            strength=_mass(opts["tablet_strength"], "--tablet-strength"),
-            strength_basis=opts["tablet_basis"],
-            tablets_weighed=_count(opts["tablets_weighed"], "--tablets-weighed", 1000),
-            product=opts["tablet_product"],
-            allergens_declared=allergens,
-            powder_density=_density(opts.get("source_density"), "--source-density"),
-            lot=lot,
-            expiry=expiry,
-        )
-    return lc.TriturationStock(
-        strength=_require(
-            _percent(opts["stock_strength"], "--stock-strength"),
-            "--stock-strength",
-            "for a stock source",
-        ),
-        diluent=_require(opts["stock_diluent"], "--stock-diluent", "for a stock source"),
-        strength_basis=opts["stock_basis"],
-        made_on=_date(opts["stock_made_on"], "--stock-made-on"),
-        lot=lot,
-        bud=expiry,
-    )
+from ._common import FORMS
+from ._tables import Table, To, count, flag
 
 
 def _source_kind(*kinds: str, note: str = "") -> Callable[[Any], Any]:
@@ -208,3 +107,119 @@ BALANCE_OPTIONS = (
         "--class-iii", is_flag=True, help="balance: Class III torsion preset (120 mg, 10 mg)"
     ),
 )
+
+
+# --- where these options go in an order document (see _tables.py) ----------------------------
+
+_API = "api"
+_TABLETS = "tablets"
+_STOCK = "stock"
+
+#: the drug source options of every preparation command
+SOURCE_TABLE: Table = {
+    "source_kind": To("source.kind", also=("source",)),
+    "lot": To("source.lot", also=("api.lot", "tablets.lot", "stock.lot")),
+    "expiry": To(
+        {_API: "source.expiry", _TABLETS: "source.expiry", _STOCK: "source.bud"},
+        required="for the {kind} source (its expiry or, for a stock, its BUD)",
+        also=("active.expiry", "stock.bud"),
+    ),
+    "api_form": To({_API: "source.form"}, required="for an API source", also=("form",)),
+    "assay": To({_API: "source.assay"}, required="for an API source", also=("api.assay",)),
+    "assay_basis": To({_API: "source.assay_basis"}, required="for an API source"),
+    "assay_as": To({_API: "source.assay_as"}, also=("api.assay_as",)),
+    "water": To({_API: "source.water_content"}, also=("api.water_content",)),
+    "loss_on_drying": To({_API: "source.loss_on_drying"}, also=("api.loss_on_drying",)),
+    "tablet_weight": To(
+        {_TABLETS: "source.average_weight"},
+        required="(the measured average tablet weight) for a tablet source",
+        also=("tablets.average_weight",),
+    ),
+    "tablets_weighed": To(
+        {_TABLETS: "source.tablets_weighed"}, value=count(1000), also=("tablets.tablets_weighed",)
+    ),
+    "tablet_strength": To({_TABLETS: "source.strength"}, also=("tablets.strength",)),
+    "tablet_basis": To({_TABLETS: "source.strength_basis"}),
+    "tablet_product": To({_TABLETS: "source.product"}, also=("tablets.product",)),
+    "tablet_allergen": To(
+        {_TABLETS: "source.allergens_declared"}, also=("tablets.allergens_declared",)
+    ),
+    "no_tablet_allergens": To({_TABLETS: "source.allergens_declared"}, value=flag([])),
+    "stock_strength": To(
+        {_STOCK: "source.strength"}, required="for a stock source", also=("stock.strength",)
+    ),
+    "stock_diluent": To(
+        {_STOCK: "source.diluent"}, required="for a stock source", also=("stock.diluent",)
+    ),
+    "stock_basis": To({_STOCK: "source.strength_basis"}),
+    "stock_made_on": To({_STOCK: "source.made_on"}, also=("stock.made_on",)),
+}
+#: the measured bulk density of the drug material (not for troches)
+DENSITY_TABLE: Table = {
+    "source_density": To(
+        {_API: "source.bulk_density", _TABLETS: "source.powder_density"},
+        also=("api.bulk_density", "tablets.powder_density"),
+    ),
+}
+
+
+def _rule(document: Any) -> Any:
+    return document.get("balance", {}).get("rule")
+
+
+#: the balance options: the rule comes from which of them is given (:func:`balance_rule`)
+BALANCE_TABLE: Table = {
+    "min_weight": To("balance.minimum_weight"),
+    "readability": To(
+        "balance.readability",
+        required="with a balance rule",
+        needed=lambda d: _rule(d) != "class-iii",
+    ),
+    "sensitivity": To("balance.sensitivity"),
+    "max_error": To(
+        "balance.max_error",
+        required="with --sensitivity",
+        needed=lambda d: _rule(d) == "sensitivity",
+    ),
+    "usp41": To("balance.rule", value=flag("usp41")),
+    "class_iii": To("balance.rule", value=flag("class-iii")),
+}
+
+
+def balance_rule(o: dict[str, Any]) -> dict[str, str]:
+    """``{"balance.rule": rule}`` for the balance options given (nothing when none is);
+    refuses two rules, and a readability without a rule or with the Class III preset."""
+    chosen = sum(
+        [o["min_weight"] is not None, o["sensitivity"] is not None, o["usp41"], o["class_iii"]]
+    )
+    if chosen > 1:
+        raise lc.InputError(
+            "--min-weight, --sensitivity, --usp41 and --class-iii each choose the balance rule; give only one.",
+            field="balance",
+        )
+    if o["class_iii"]:
+        if o["readability"] is not None:
+            raise lc.InputError(
+                "--readability: the --class-iii preset fixes the readability at 10 mg; drop one of the two.",
+                field="--readability",
+            )
+        return {"balance.rule": "class-iii"}
+    if chosen == 0:
+        if o["readability"] is not None:
+            raise lc.InputError(
+                "--readability needs a rule: add --min-weight, --sensitivity with --max-error, or --usp41.",
+                field="--readability",
+            )
+        return {}
+    if o["min_weight"] is not None:
+        return {"balance.rule": "documented"}
+    return {"balance.rule": "sensitivity" if o["sensitivity"] is not None else "usp41"}
+
+
+def check_source(o: dict[str, Any]) -> None:
+    """Refuse source options that contradict each other."""
+    if o.get("no_tablet_allergens") and o.get("tablet_allergen"):
+        raise lc.InputError(
+            "--no-tablet-allergens contradicts --tablet-allergen; give one of them.",
+            field="--no-tablet-allergens",
+        )

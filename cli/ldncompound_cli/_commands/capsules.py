@@ -7,21 +7,69 @@ from typing import Any
 import click
 
 import ldncompound as lc
-from ldncompound_cli._common import (
-    FORMS,
-    PRINT_OPTIONS,
-    _apply,
-    _count,
-    _date,
-    _density,
-    _mass,
-    _percent,
-    _require,
-    emit_sheet,
-    library_errors,
+from ldncompound._capsules import _default_filler
+from ldncompound._solid import POLICY
+from ldncompound_cli._common import FORMS, PRINT_OPTIONS, _apply, emit_sheet, library_errors
+from ldncompound_cli._options import (
+    BALANCE_OPTIONS,
+    BALANCE_TABLE,
+    DENSITY_TABLE,
+    SOURCE_OPTIONS,
+    SOURCE_TABLE,
+    balance_rule,
+    check_source,
 )
-from ldncompound_cli._options import BALANCE_OPTIONS, SOURCE_OPTIONS, _balance, _source
 from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
+from ldncompound_cli._tables import (
+    Table,
+    To,
+    build_document,
+    count,
+    decimal,
+    load,
+    mass,
+    naming,
+    option_flags,
+    renaming,
+)
+
+SCHEMA = "ldncompound/order/capsules/1"
+
+#: every option of `capsules` -> its path in the capsule order document
+TABLE: Table = {
+    "dose": To("dose", value=mass),
+    "count": To("count", value=count(10_000)),
+    "dose_basis": To("dose_basis"),
+    "doses_per_day": To("doses_per_day", value=decimal(24)),
+    **SOURCE_TABLE,
+    **DENSITY_TABLE,
+    "filler_key": To("filler.filler", also=("filler",)),
+    "filler_lot": To("filler.lot"),
+    "filler_expiry": To("filler.expiry"),
+    "pack_stat": To("filler.pack_stat.filler_per_capsule", also=("filler.pack_stat",)),
+    "pack_stat_size": To("filler.pack_stat.size", required="with --pack-stat"),
+    "pack_stat_method": To("filler.pack_stat.method"),
+    "filler_density": To("filler.density"),
+    "size": To("size"),
+    "method": To("method"),
+    "fill_weight": To("fill_weight"),
+    "overage": To("overage"),
+    "drug_loss": To("drug_loss_allowance"),
+    **BALANCE_TABLE,
+    "shell_weight": To("shells.weight"),
+    "shell_material": To("shells.material"),
+    "shell_lot": To("shells.lot"),
+    "shell_expiry": To("shells.expiry"),
+    "compounded_on": To("compounded_on"),
+    "storage": To("storage", also=("study.storage",)),
+    "day_count": To("day_count"),
+    "qc_sample": To("qc_sample", value=count(100)),
+    "max_stage_mass": To("max_stage_mass"),
+    "rounding_tolerance": To("rounding_tolerance"),
+    "tablet_margin": To("tablet_margin"),
+    "reference": To("reference"),
+    "acknowledge": To("acknowledge"),
+}
 
 
 @click.command()
@@ -71,12 +119,22 @@ from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 @click.option(
     "--day-count", type=click.Choice(["day-1", "day-0"]), help="BUD day counting [default: day-1]"
 )
-@click.option("--qc-sample", help="capsules to weigh for QC [default: 10]")
-@click.option("--max-stage-mass", help="largest trituration stage [default: 10 g]")
 @click.option(
-    "--rounding-tolerance", help="largest dose change from rounding weighings [default: 0.5 %]"
+    "--qc-sample", help=f"capsules to weigh for QC [default: {POLICY['qc_sample'].value}]"
 )
-@click.option("--tablet-margin", help="extra tablet powder to crush [default: 5 %]")
+@click.option(
+    "--max-stage-mass",
+    help=f"largest trituration stage [default: {POLICY['max_stage_mass'].value}]",
+)
+@click.option(
+    "--rounding-tolerance",
+    help="largest dose change from rounding weighings "
+    f"[default: {POLICY['rounding_tolerance'].value}]",
+)
+@click.option(
+    "--tablet-margin",
+    help=f"extra tablet powder to crush [default: {POLICY['tablet_margin'].value}]",
+)
 @click.option("--reference", help="Rx or internal reference number")
 @click.option(
     "--acknowledge",
@@ -88,91 +146,43 @@ from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""
-    order = profiled(
-        "capsules",
-        o,
-        lambda o: capsule_order(
-            o,
-            dose=lc.mass(o["dose"], field="--dose"),
-            count=lc.parse_count(o["count"], field="--count", maximum=10_000),
-        ),
-    )
-    result = lc.formulate_capsules(order)
+    order = profiled("capsules", o, build_order)
+    with renaming(names(o)):
+        result = lc.formulate_capsules(order)
     emit_sheet(result, o, barcode=result.order.reference)
 
 
-def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.CapsuleOrder:
-    """The capsule order the capsule options describe (also the template of a titration kit)."""
-    source = _source(o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=o)
-    pack_stat = None
-    if o["pack_stat"] is not None:
-        pack_stat = lc.PackStat(
-            size=_require(o["pack_stat_size"], "--pack-stat-size", "with --pack-stat"),
-            filler_per_capsule=_mass(o["pack_stat"], "--pack-stat"),  # type: ignore[arg-type]
-            method=o["pack_stat_method"],
+def names(o: dict[str, Any]) -> dict[str, str]:
+    """Document path (and the library's names) -> option, for this command's messages."""
+    return naming(TABLE, option_flags(capsules), o.get("source_kind"))
+
+
+def build_order(o: dict[str, Any]) -> lc.CapsuleOrder:
+    """The capsule order the options describe."""
+    return capsule_order(o)
+
+
+def capsule_order(o: dict[str, Any], **fixed: Any) -> lc.CapsuleOrder:
+    """The capsule order the capsule options describe (``fixed``: document paths set by the
+    caller, as a titration kit sets the dose and count of its template)."""
+    with renaming(names(o)):
+        check_source(o)
+        if o["pack_stat"] is None and (
+            o["pack_stat_size"] is not None or o["pack_stat_method"] is not None
+        ):
+            raise lc.InputError(
+                "--pack-stat-size and --pack-stat-method need --pack-stat.", field="--pack-stat"
+            )
+        document = build_document(
+            SCHEMA,
+            TABLE,
+            o,
+            option_flags(capsules),
+            kind=o["source_kind"],
+            fixed=balance_rule(o) | fixed,
         )
-    elif o["pack_stat_size"] is not None or o["pack_stat_method"] is not None:
-        raise lc.InputError(
-            "--pack-stat-size and --pack-stat-method need --pack-stat.", field="--pack-stat"
-        )
-    filler = None
-    if (
-        any(
-            o[k] is not None
-            for k in ("filler_key", "filler_lot", "filler_expiry", "filler_density")
-        )
-        or pack_stat
-    ):
-        filler = lc.FillerLot(
-            filler=o["filler_key"] or "mcc",
-            lot=o["filler_lot"],
-            expiry=_date(o["filler_expiry"], "--filler-expiry"),
-            pack_stat=pack_stat,
-            density=_density(o["filler_density"], "--filler-density"),
-        )
-    shells = None
-    if any(
-        o[k] is not None for k in ("shell_weight", "shell_material", "shell_lot", "shell_expiry")
-    ):
-        shells = lc.ShellLot(
-            material=o["shell_material"] or "gelatin",
-            lot=o["shell_lot"],
-            expiry=_date(o["shell_expiry"], "--shell-expiry"),
-            weight=_mass(o["shell_weight"], "--shell-weight"),
-        )
-    per_day = o["doses_per_day"]
-    return lc.CapsuleOrder(
-        dose=dose,
-        count=count,
-        source=source,
-        filler=filler,
-        dose_basis=o["dose_basis"],
-        method=lc.CapsuleMethod(o["method"]) if o["method"] else None,
-        size=o["size"],
-        fill_weight=_mass(o["fill_weight"], "--fill-weight"),
-        overage=_percent(o["overage"], "--overage"),
-        drug_loss_allowance=_percent(o["drug_loss"], "--drug-loss"),
-        balance=_balance(
-            o["min_weight"],
-            o["readability"],
-            o["sensitivity"],
-            o["max_error"],
-            o["usp41"],
-            o["class_iii"],
-        ),
-        shells=shells,
-        compounded_on=_date(o["compounded_on"], "--compounded-on"),
-        storage=lc.Storage(o["storage"]) if o["storage"] else None,
-        day_count=lc.DayCount(o["day_count"]) if o["day_count"] else None,
-        doses_per_day=None
-        if per_day is None
-        else lc.parse_decimal(
-            per_day, field="--doses-per-day", maximum=lc.parse_decimal("24", field="max")
-        ),
-        qc_sample=_count(o["qc_sample"], "--qc-sample", 100),
-        max_stage_mass=_mass(o["max_stage_mass"], "--max-stage-mass"),
-        rounding_tolerance=_percent(o["rounding_tolerance"], "--rounding-tolerance"),
-        tablet_margin=_percent(o["tablet_margin"], "--tablet-margin"),
-        acknowledge=tuple(o["acknowledge"]),
-        reference=o["reference"],
-    )
+        filler = document.get("filler")
+        if filler is not None:  # a filler lot without --filler: the library's default filler
+            filler.setdefault("filler", _default_filler().filler)
+        order: lc.CapsuleOrder = load(document)
+    return order

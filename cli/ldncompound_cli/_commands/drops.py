@@ -7,11 +7,42 @@ from typing import Any
 import click
 
 import ldncompound as lc
-from ldncompound_cli._common import PRINT_OPTIONS, _apply, _count, emit_sheet, library_errors
+from ldncompound._drops import MAX_DROPS
+from ldncompound_cli._common import PRINT_OPTIONS, _apply, emit_sheet, library_errors
 from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
+from ldncompound_cli._tables import (
+    Group,
+    Table,
+    To,
+    count,
+    flag,
+    group,
+    naming,
+    option_flags,
+    renaming,
+)
 
 from .calibrate_dropper import CALIBRATION_OPTIONS, _calibration
-from .liquid import LIQUID_OPTIONS, _liquid_fields
+from .liquid import LIQUID_OPTIONS, LIQUID_TABLE, liquid_order
+
+#: every option of `drops` -> its path in the drops order document
+TABLE: Table = {
+    **LIQUID_TABLE,
+    **group(
+        Group(
+            "calibration",
+            ("calibration_drops", "calibration_volume", "dropper"),
+            _calibration,
+            names={
+                "calibration.drops": "calibration_drops",
+                "calibration.volume": "calibration_volume",
+                "calibration.dropper": "dropper",
+            },
+        )
+    ),
+    "accept_nominal_dropper": To("accept_nominal_dropper", value=flag(True)),  # noqa: FBT003
+    "max_drops": To("max_drops", value=count(60)),
+}
 
 
 @click.command()
@@ -22,21 +53,19 @@ from .liquid import LIQUID_OPTIONS, _liquid_fields
     is_flag=True,
     help="use the nominal 20 drops per mL instead of a calibration (warned)",
 )
-@click.option("--max-drops", help="largest number of drops a dose [default: 20]")
+@click.option("--max-drops", help=f"largest number of drops a dose [default: {MAX_DROPS}]")
 @_apply(PRINT_OPTIONS)
 @_apply(PROFILE_OPTIONS)
 @library_errors
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""
-    order = profiled(
-        "drops",
-        o,
-        lambda o: lc.DropsOrder(
-            **_liquid_fields(o),
-            calibration=_calibration(o),
-            accept_nominal_dropper=o["accept_nominal_dropper"],
-            max_drops=_count(o["max_drops"], "--max-drops", 60),
-        ),
-    )
-    result = lc.formulate_drops(order)
+    order = profiled("drops", o, build_order)
+    with renaming(naming(TABLE, option_flags(drops), o.get("source_kind"))):
+        result = lc.formulate_drops(order)
     emit_sheet(result, o, barcode=result.order.reference)
+
+
+def build_order(o: dict[str, Any]) -> lc.DropsOrder:
+    """The drops order the options describe."""
+    order: lc.DropsOrder = liquid_order(o, "ldncompound/order/drops/1", TABLE, drops)
+    return order

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import click
 
 import ldncompound as lc
+from ldncompound._devices import MEASURABLE_FRACTION
+from ldncompound._liquid_batch import OVERAGE, ROUNDING_TOLERANCE
 from ldncompound_cli._common import (
     FORMS,
     PRINT_OPTIONS,
     _apply,
     _count,
     _date,
-    _percent,
     _require,
-    _strength,
     _volume,
     emit_sheet,
     library_errors,
@@ -23,11 +24,28 @@ from ldncompound_cli._common import (
 from ldncompound_cli._options import (
     API_OPTIONS,
     BALANCE_OPTIONS,
+    BALANCE_TABLE,
     LIQUID_LOT_OPTIONS,
+    SOURCE_TABLE,
     TABLET_OPTIONS,
-    _balance,
-    _source,
     _source_kind,
+    balance_rule,
+    check_source,
+)
+from ldncompound_cli._tables import (
+    Group,
+    Table,
+    To,
+    build_document,
+    count,
+    decimal,
+    group,
+    load,
+    mass,
+    naming,
+    option_flags,
+    renaming,
+    strength,
 )
 from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 
@@ -106,46 +124,99 @@ def _study(o: dict[str, Any], storage: lc.Storage | None) -> lc.StudyBud | None:
     )
 
 
-def _liquid_fields(o: dict[str, Any]) -> dict[str, Any]:
-    """The keyword arguments every liquid order shares, parsed from the options."""
-    source = _source(o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=o)
-    storage = lc.Storage(o["storage"]) if o["storage"] else None
-    per_day = o["doses_per_day"]
-    return {
-        "dose": lc.mass(o["dose"], field="--dose"),
-        "source": source,
-        "doses_per_day": None
-        if per_day is None
-        else lc.parse_decimal(
-            per_day, field="--doses-per-day", maximum=lc.parse_decimal("24", field="max")
-        ),
-        "days_supply": _count(o["days"], "--days", 365),
-        "volume": _volume(o["volume"], "--volume"),
-        "concentration": _strength(o["concentration"], "--concentration"),
-        "dose_basis": o["dose_basis"],
-        "vehicle": _vehicle(o),
-        "additives": _additives(o),
-        "overage": _percent(o["overage"], "--overage"),
-        "balance": _balance(
-            o["min_weight"],
-            o["readability"],
-            o["sensitivity"],
-            o["max_error"],
-            o["usp41"],
-            o["class_iii"],
-        ),
-        "aliquot_volume": _volume(o["aliquot_volume"], "--aliquot-volume"),
-        "solubility": _strength(o["solubility"], "--solubility"),
-        "measurable_fraction": _percent(o["measurable_fraction"], "--measurable-fraction"),
-        "rounding_tolerance": _percent(o["rounding_tolerance"], "--rounding-tolerance"),
-        "dose_tolerance": _percent(o["dose_tolerance"], "--dose-tolerance"),
-        "compounded_on": _date(o["compounded_on"], "--compounded-on"),
-        "storage": storage,
-        "day_count": lc.DayCount(o["day_count"]) if o["day_count"] else None,
-        "study": _study(o, storage),
-        "acknowledge": tuple(o["acknowledge"]),
-        "reference": o["reference"],
-    }
+def _storage(o: dict[str, Any]) -> lc.Storage | None:
+    return lc.Storage(o["storage"]) if o["storage"] else None
+
+
+_VEHICLE = Group(
+    "vehicle",
+    (
+        "vehicle_key",
+        "vehicle_name",
+        "vehicle_water",
+        "preservative",
+        "water_activity_basis",
+        "vehicle_lot",
+        "vehicle_expiry",
+    ),
+    _vehicle,
+    names={
+        "vehicle.name": "vehicle_name",
+        "vehicle.preservative": "preservative",
+        "vehicle.water_activity_basis": "water_activity_basis",
+        "vehicle.lot": "vehicle_lot",
+        "vehicle.expiry": "vehicle_expiry",
+    },
+)
+_ADDITIVES = Group(
+    "additives",
+    (
+        "flavour",
+        "flavour_lot",
+        "flavour_expiry",
+        "flavour_contains_water",
+        "added_preservative",
+        "added_preservative_lot",
+        "added_preservative_expiry",
+    ),
+    _additives,
+    names={
+        "flavour.expiry": "flavour_expiry",
+        "preservative.expiry": "added_preservative_expiry",
+        "additive.name": "flavour",
+        "additive.lot": "flavour_lot",
+    },
+)
+_STUDY = Group(
+    "study",
+    ("study_reference", "study_days", "study_confirmed"),
+    lambda o: _study(o, _storage(o)),
+    names={
+        "study.reference": "study_reference",
+        "study.days": "study_days",
+        "study.matches_formula_vehicle_container": "study_confirmed",
+    },
+)
+_LIQUID_SOURCE = {
+    k: v for k, v in SOURCE_TABLE.items() if not k.startswith("stock_")
+}  # liquids take API or tablets: no trituration stock
+
+#: every option `liquid` and `drops` share -> its path in their order documents
+LIQUID_TABLE: Table = {
+    "dose": To("dose", value=mass),
+    "doses_per_day": To("doses_per_day", value=decimal(24)),
+    "days": To("days_supply", value=count(365)),
+    "volume": To("volume"),
+    "concentration": To("concentration", value=strength),
+    "dose_basis": To("dose_basis"),
+    **_LIQUID_SOURCE,
+    **group(_VEHICLE),
+    **group(_ADDITIVES),
+    "overage": To("overage"),
+    **BALANCE_TABLE,
+    "aliquot_volume": To("aliquot_volume"),
+    "solubility": To("solubility", value=strength),
+    "measurable_fraction": To("measurable_fraction"),
+    "rounding_tolerance": To("rounding_tolerance"),
+    "dose_tolerance": To("dose_tolerance"),
+    "compounded_on": To("compounded_on"),
+    "storage": To("storage", also=("study.storage",)),
+    "day_count": To("day_count"),
+    **group(_STUDY),
+    "reference": To("reference"),
+    "acknowledge": To("acknowledge"),
+}
+
+
+def liquid_order(o: dict[str, Any], schema: str, table: Table, command: click.Command) -> Any:
+    """The order (liquid or drops) the options describe, from the command's table."""
+    with renaming(naming(table, option_flags(command), o.get("source_kind"))):
+        check_source(o)
+        flags = option_flags(command)
+        document = build_document(
+            schema, table, o, flags, kind=o["source_kind"], fixed=balance_rule(o)
+        )
+        return load(document)
 
 
 LIQUID_OPTIONS = (
@@ -192,7 +263,7 @@ LIQUID_OPTIONS = (
     click.option("--added-preservative", help="preservative added to the vehicle (name)"),
     click.option("--added-preservative-lot", help="added preservative lot"),
     click.option("--added-preservative-expiry", help="added preservative expiry, YYYY-MM-DD"),
-    click.option("--overage", help='extra of the whole batch, e.g. "5 %" [default: 5 %]'),
+    click.option("--overage", help=f'extra of the whole batch, e.g. "5 %" [default: {OVERAGE}]'),
     *BALANCE_OPTIONS,
     click.option("--aliquot-volume", help='liquid aliquot volume, e.g. "5 mL" [default: chosen]'),
     click.option(
@@ -200,11 +271,11 @@ LIQUID_OPTIONS = (
     ),
     click.option(
         "--measurable-fraction",
-        help="smallest share of a device's capacity to measure [default: 25 %]",
+        help=f"smallest share of a device's capacity to measure [default: {MEASURABLE_FRACTION}]",
     ),
     click.option(
         "--rounding-tolerance",
-        help="largest concentration change from rounding volumes [default: 1 %]",
+        help=f"largest concentration change from rounding volumes [default: {ROUNDING_TOLERANCE}]",
     ),
     click.option(
         "--dose-tolerance",
@@ -238,20 +309,8 @@ LIQUID_OPTIONS = (
 SYRINGES = [d.key or "" for d in lc.DEVICES if d.kind is lc.DeviceKind.ORAL_SYRINGE]
 
 
-@click.command()
-@_apply(LIQUID_OPTIONS)
-@click.option(
-    "--syringe",
-    type=click.Choice(SYRINGES),
-    help="the oral syringe dispensed, from the table [default: chosen]",
-)
-@click.option("--syringe-capacity", help='your oral syringe\'s capacity, e.g. "5 mL"')
-@click.option("--syringe-graduation", help='your oral syringe\'s graduation, e.g. "0.1 mL"')
-@_apply(PRINT_OPTIONS)
-@_apply(PROFILE_OPTIONS)
-@library_errors
-def liquid(**o: Any) -> None:
-    """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
+def _syringe(o: dict[str, Any]) -> lc.MeasuringDevice | None:
+    """A declared syringe (a table syringe is set on the loaded order: see build_order)."""
     syringe = None
     if o["syringe_capacity"] is not None or o["syringe_graduation"] is not None:
         if o["syringe"] is not None:
@@ -275,8 +334,51 @@ def liquid(**o: Any) -> None:
                 "with --syringe-capacity",
             ),
         )
-    elif o["syringe"] is not None:
-        syringe = lc.device(o["syringe"])
-    order = profiled("liquid", o, lambda o: lc.LiquidOrder(**_liquid_fields(o), syringe=syringe))
-    result = lc.formulate_liquid(order)
+    return syringe
+
+
+#: every option of `liquid` -> its path in the liquid order document
+TABLE: Table = {
+    **LIQUID_TABLE,
+    **group(
+        Group(
+            "syringe",
+            ("syringe", "syringe_capacity", "syringe_graduation"),
+            _syringe,
+            names={
+                "device.capacity": "syringe_capacity",
+                "device.graduation": "syringe_graduation",
+            },
+        )
+    ),
+}
+
+
+@click.command()
+@_apply(LIQUID_OPTIONS)
+@click.option(
+    "--syringe",
+    type=click.Choice(SYRINGES),
+    help="the oral syringe dispensed, from the table [default: chosen]",
+)
+@click.option("--syringe-capacity", help='your oral syringe\'s capacity, e.g. "5 mL"')
+@click.option("--syringe-graduation", help='your oral syringe\'s graduation, e.g. "0.1 mL"')
+@_apply(PRINT_OPTIONS)
+@_apply(PROFILE_OPTIONS)
+@library_errors
+def liquid(**o: Any) -> None:
+    """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
+    order = profiled("liquid", o, build_order)
+    with renaming(naming(TABLE, option_flags(liquid), o.get("source_kind"))):
+        result = lc.formulate_liquid(order)
     emit_sheet(result, o, barcode=result.order.reference)
+
+
+def build_order(o: dict[str, Any]) -> lc.LiquidOrder:
+    """The liquid order the options describe."""
+    order: lc.LiquidOrder = liquid_order(o, "ldncompound/order/liquid/1", TABLE, liquid)
+    if o["syringe"] is not None:
+        # A table syringe's cited source is longer than the 200 characters a document's text
+        # field takes, so the loader would refuse it written in full: it is set on the order.
+        order = attrs.evolve(order, syringe=lc.device(o["syringe"]))
+    return order

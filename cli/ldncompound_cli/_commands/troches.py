@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import click
 
 import ldncompound as lc
+from ldncompound._solid import POLICY
 from ldncompound_cli._common import (
     FORMS,
     PRINT_OPTIONS,
@@ -14,14 +16,38 @@ from ldncompound_cli._common import (
     _count,
     _date,
     _density,
-    _mass,
-    _percent,
     _require,
     emit_sheet,
     library_errors,
 )
-from ldncompound_cli._options import BALANCE_OPTIONS, TROCHE_SOURCE_OPTIONS, _balance, _source
+from ldncompound_cli._options import (
+    BALANCE_OPTIONS,
+    BALANCE_TABLE,
+    SOURCE_TABLE,
+    TROCHE_SOURCE_OPTIONS,
+    balance_rule,
+    check_source,
+)
 from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
+from ldncompound_cli._tables import (
+    Group,
+    Table,
+    To,
+    build_document,
+    count,
+    decimal,
+    group,
+    load,
+    mass,
+    naming,
+    option_flags,
+    parsed,
+    renaming,
+)
+
+SCHEMA = "ldncompound/order/troches/1"
+#: document paths whose objects may hold a density above what a document reads (1000 mg/mL)
+_WITH_DENSITIES = ("ingredients", "drug_displacement", "diluent")
 
 
 def _mold(o: dict[str, Any]) -> lc.MoldCalibration:
@@ -103,6 +129,89 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
     )
 
 
+_MOLD = Group(
+    "mold",
+    (
+        "blank_weight",
+        "blanks_total",
+        "blanks_count",
+        "mold_estimate",
+        "mold_name",
+        "cavities",
+        "cavity_volume",
+        "mold_base_lot",
+    ),
+    _mold,
+    names={
+        "mold.blank_weight": "blank_weight",
+        "mold.total": "blanks_total",
+        "mold.blanks_weighed": "blanks_count",
+        "mold.cavities": "cavities",
+        "mold.cavity_volume": "cavity_volume",
+        "mold.base_lot": "mold_base_lot",
+        "mold.mold": "mold_name",
+    },
+)
+_BASE = Group(
+    "base",
+    (
+        "base_key",
+        "base_name",
+        "base_water",
+        "base_preservative",
+        "base_lot",
+        "base_expiry",
+        "base_density",
+    ),
+    _base,
+    names={
+        "base.base": "base_key",
+        "base.name": "base_name",
+        "base.contains_water": "base_water",
+        "base.preservative": "base_preservative",
+        "base.lot": "base_lot",
+        "base.expiry": "base_expiry",
+        "base.density": "base_density",
+    },
+)
+
+#: every option of `troches` -> its path in the troche order document
+TABLE: Table = {
+    "dose": To("dose", value=mass),
+    "count": To("count", value=count(10_000)),
+    "dosage_form": To("dosage_form"),
+    "route": To("route"),
+    "dose_basis": To("dose_basis"),
+    "doses_per_day": To("doses_per_day", value=decimal(24)),
+    **SOURCE_TABLE,
+    **group(_MOLD),
+    **group(_BASE),
+    "ingredient": To(
+        "ingredients",
+        value=parsed(lc.parse_ingredient),
+        also=("ingredients[].amount", "ingredients[].expiry", "ingredients[].displacement"),
+    ),
+    "drug_displacement": To("drug_displacement", value=parsed(lc.parse_displacement)),
+    "diluent": To(
+        "diluent",
+        value=parsed(lc.parse_diluent),
+        also=("diluent.expiry", "diluent.displacement"),
+    ),
+    "overage": To("overage"),
+    **BALANCE_TABLE,
+    "compounded_on": To("compounded_on"),
+    "storage": To("storage", also=("study.storage",)),
+    "day_count": To("day_count"),
+    "qc_sample": To("qc_sample", value=count(100)),
+    "weight_window": To("weight_window"),
+    "max_stage_mass": To("max_stage_mass"),
+    "rounding_tolerance": To("rounding_tolerance"),
+    "tablet_margin": To("tablet_margin"),
+    "reference": To("reference"),
+    "acknowledge": To("acknowledge"),
+}
+
+
 @click.command()
 @click.option("--dose", required=True, help='dose per unit, e.g. "4.5 mg" or "500 mcg"')
 @click.option("--count", required=True, help="units to dispense")
@@ -179,13 +288,25 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
 @click.option(
     "--day-count", type=click.Choice(["day-1", "day-0"]), help="BUD day counting [default: day-1]"
 )
-@click.option("--qc-sample", help="units to weigh for QC [default: 10]")
-@click.option("--weight-window", help="each unit within +/- this of the target [default: 10 %]")
-@click.option("--max-stage-mass", help="largest trituration stage [default: 10 g]")
+@click.option("--qc-sample", help=f"units to weigh for QC [default: {POLICY['qc_sample'].value}]")
 @click.option(
-    "--rounding-tolerance", help="largest dose change from rounding weighings [default: 0.5 %]"
+    "--weight-window",
+    help="each unit within +/- this of the target "
+    f"[default: {POLICY['weight_window.troches'].value}]",
 )
-@click.option("--tablet-margin", help="extra tablet powder to crush [default: 5 %]")
+@click.option(
+    "--max-stage-mass",
+    help=f"largest trituration stage [default: {POLICY['max_stage_mass'].value}]",
+)
+@click.option(
+    "--rounding-tolerance",
+    help="largest dose change from rounding weighings "
+    f"[default: {POLICY['rounding_tolerance'].value}]",
+)
+@click.option(
+    "--tablet-margin",
+    help=f"extra tablet powder to crush [default: {POLICY['tablet_margin'].value}]",
+)
 @click.option("--reference", help="Rx or internal reference number")
 @click.option(
     "--acknowledge",
@@ -197,53 +318,37 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
-    order = profiled("troches", o, _troche_order)
-    result = lc.formulate_troches(order)
+    order = profiled("troches", o, build_order)
+    with renaming(naming(TABLE, option_flags(troches), o.get("source_kind"))):
+        result = lc.formulate_troches(order)
     emit_sheet(result, o, barcode=result.order.reference)
 
 
-def _troche_order(o: dict[str, Any]) -> lc.TrocheOrder:
-    opts = {**o, "source_density": None}
-    source = _source(
-        o["source_kind"], lot=o["lot"], expiry=_date(o["expiry"], "--expiry"), opts=opts
-    )
-    per_day = o["doses_per_day"]
-    return lc.TrocheOrder(
-        dose=lc.mass(o["dose"], field="--dose"),
-        count=lc.parse_count(o["count"], field="--count", maximum=10_000),
-        source=source,
-        dosage_form=lc.TrocheForm(o["dosage_form"]),
-        mold=_mold(o),
-        base=_base(o),
-        ingredients=tuple(lc.parse_ingredient(t, field="--ingredient") for t in o["ingredient"]),
-        drug_displacement=None
-        if o["drug_displacement"] is None
-        else lc.parse_displacement(o["drug_displacement"], field="--drug-displacement"),
-        diluent=None if o["diluent"] is None else lc.parse_diluent(o["diluent"], field="--diluent"),
-        dose_basis=o["dose_basis"],
-        route=lc.Route(o["route"]) if o["route"] else None,
-        overage=_percent(o["overage"], "--overage"),
-        balance=_balance(
-            o["min_weight"],
-            o["readability"],
-            o["sensitivity"],
-            o["max_error"],
-            o["usp41"],
-            o["class_iii"],
-        ),
-        compounded_on=_date(o["compounded_on"], "--compounded-on"),
-        storage=lc.Storage(o["storage"]) if o["storage"] else None,
-        day_count=lc.DayCount(o["day_count"]) if o["day_count"] else None,
-        doses_per_day=None
-        if per_day is None
-        else lc.parse_decimal(
-            per_day, field="--doses-per-day", maximum=lc.parse_decimal("24", field="max")
-        ),
-        qc_sample=_count(o["qc_sample"], "--qc-sample", 100),
-        weight_window=_percent(o["weight_window"], "--weight-window"),
-        max_stage_mass=_mass(o["max_stage_mass"], "--max-stage-mass"),
-        rounding_tolerance=_percent(o["rounding_tolerance"], "--rounding-tolerance"),
-        tablet_margin=_percent(o["tablet_margin"], "--tablet-margin"),
-        acknowledge=tuple(o["acknowledge"]),
-        reference=o["reference"],
-    )
+def build_order(o: dict[str, Any]) -> lc.TrocheOrder:
+    """The troche order the options describe."""
+    flags = option_flags(troches)
+    with renaming(naming(TABLE, flags, o.get("source_kind"))):
+        check_source(o)
+        document = build_document(
+            SCHEMA, TABLE, o, flags, kind=o["source_kind"], fixed=balance_rule(o)
+        )
+        # A document reads a mass per volume up to 1000 mg/mL, below the densities of bases
+        # and excipients (a base of 1.2 g/mL, "density=2.2 g/mL"): the objects that carry
+        # them are loaded without, and set on the order as the library's parsers made them.
+        document["base"] = {**document["base"], "density": "default"}
+        for path in _WITH_DENSITIES:
+            document.pop(path, None)
+        order: lc.TrocheOrder = attrs.evolve(
+            load(document),
+            base=_base(o),
+            ingredients=tuple(
+                lc.parse_ingredient(t, field="--ingredient") for t in o["ingredient"]
+            ),
+            drug_displacement=None
+            if o["drug_displacement"] is None
+            else lc.parse_displacement(o["drug_displacement"], field="--drug-displacement"),
+            diluent=None
+            if o["diluent"] is None
+            else lc.parse_diluent(o["diluent"], field="--diluent"),
+        )
+    return order
