@@ -954,7 +954,7 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         earliest=earliest[2],
     )
     return {
-        "schema": "ldncompound/capsules/1",
+        "schema": "ldncompound/capsules/2",
         "library_version": LIBRARY_VERSION,
         "order": order,
         "drug": "naltrexone",

@@ -714,7 +714,7 @@ def _build_label(
     result: Any, order: LabelOrder, *, planned: bool = False, today: dt.date | None = None
 ) -> Label:
     schema = getattr(result, "schema", None)
-    if not planned and schema == "ldncompound/titration/1":
+    if not planned and schema == "ldncompound/titration/2":
         raise InputError.about(
             "result",
             schema,
@@ -798,7 +798,7 @@ def _capsule_facts(r: Any) -> PreparationFacts:
     )
 
 
-register_label_facts("ldncompound/capsules/1", _capsule_facts)
+register_label_facts("ldncompound/capsules/2", _capsule_facts)
 
 
 @attrs.frozen(kw_only=True)
@@ -894,8 +894,8 @@ def _drops_facts(r: Any) -> PreparationFacts:
     )
 
 
-register_label_facts("ldncompound/liquid/1", _liquid_facts)
-register_label_facts("ldncompound/drops/1", _drops_facts)
+register_label_facts("ldncompound/liquid/2", _liquid_facts)
+register_label_facts("ldncompound/drops/2", _drops_facts)
 
 _ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek and gum"}
 
@@ -924,7 +924,7 @@ def _troche_facts(r: Any) -> PreparationFacts:
     )
 
 
-register_label_facts("ldncompound/troches/1", _troche_facts)
+register_label_facts("ldncompound/troches/2", _troche_facts)
 
 
 def _with_timing(directions: str, timing: str | None) -> str:
@@ -941,7 +941,7 @@ def _with_timing(directions: str, timing: str | None) -> str:
 def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
     """One label per container (capsule kits) or per fill (liquid and drops kits) of a
     titration kit, each with its step text, its own directions and its own quantity."""
-    if getattr(kit, "schema", None) != "ldncompound/titration/1":
+    if getattr(kit, "schema", None) != "ldncompound/titration/2":
         raise InputError.about(
             "kit", getattr(kit, "schema", kit), "is not a titration kit", "a plan_titration result"
         )

@@ -50,7 +50,7 @@ from ._units import Quantity, Unit
 
 __all__ = ["LIQUID_SCHEMA", "LiquidOrder", "LiquidResult", "formulate_liquid"]
 
-LIQUID_SCHEMA = "ldncompound/liquid/1"
+LIQUID_SCHEMA = "ldncompound/liquid/2"
 LIQUID_ORDER_SCHEMA = "ldncompound/order/liquid/1"
 
 #: Concentrations the suggestion tries, lowest first (mg/mL).

@@ -412,7 +412,7 @@ def _liquid_master(r: Any, *, container: str, description: str) -> MasterFormula
     b = r.batch
     return _master(
         r,
-        _drops_facts(r) if r.schema == "ldncompound/drops/1" else _liquid_facts(r),
+        _drops_facts(r) if r.schema == "ldncompound/drops/2" else _liquid_facts(r),
         name=f"{r.dose_basis_name} {r.concentration} {r.label.dosage_form}",
         strength=r.concentration,
         dosage_form=r.label.dosage_form,
@@ -454,14 +454,14 @@ def _register_capsules() -> None:
     from ._liquids import formulate_liquid  # noqa: PLC0415
     from ._troches import formulate_troches  # noqa: PLC0415
 
-    register_record_adapter("ldncompound/liquid/1", formulate_liquid, _no_tables, _liquid_master)
-    register_record_adapter("ldncompound/drops/1", formulate_drops, _no_tables, _liquid_master)
+    register_record_adapter("ldncompound/liquid/2", formulate_liquid, _no_tables, _liquid_master)
+    register_record_adapter("ldncompound/drops/2", formulate_drops, _no_tables, _liquid_master)
 
     register_record_adapter(
-        "ldncompound/capsules/1", formulate_capsules, _capsule_tables, _capsule_master
+        "ldncompound/capsules/2", formulate_capsules, _capsule_tables, _capsule_master
     )
     # the troche tables (base, mold estimate, window, overage) reach the result as defaults
-    register_record_adapter("ldncompound/troches/1", formulate_troches, _no_tables, _troche_master)
+    register_record_adapter("ldncompound/troches/2", formulate_troches, _no_tables, _troche_master)
 
 
 # --- making a record --------------------------------------------------------------------------------
@@ -907,8 +907,12 @@ def read_record(data: Any) -> CompoundingRecord:
     if not isinstance(result_data, dict):
         raise InputError.about("result", result_data, "is missing", "the stored result")
     schema: Any = result_data.get("schema")
+    from ._json import _SCHEMAS, retired, retired_error  # noqa: PLC0415
+
+    current = retired(schema)
+    if current is not None:  # a record of 0.1.0: its result's order is not in document form
+        raise retired_error("result.schema", schema, current)
     _adapter(schema)  # refuses a schema without record support
-    from ._json import _SCHEMAS  # noqa: PLC0415
 
     result = structure_strictly(result_data, _SCHEMAS[schema], "result")
     hints = typing.get_type_hints(CompoundingRecord)

@@ -516,7 +516,7 @@ def _calibration(c: DropperCalibration) -> list[str]:
     ]
 
 
-_RENDERERS["ldncompound/capsules/1"] = _capsules
+_RENDERERS["ldncompound/capsules/2"] = _capsules
 
 
 def _titration(r: TitrationResult) -> list[str]:
@@ -796,10 +796,10 @@ def _verify(r: VerifyReport) -> list[str]:
     return lines
 
 
-_RENDERERS["ldncompound/titration/1"] = _titration
+_RENDERERS["ldncompound/titration/2"] = _titration
 _RENDERERS["ldncompound/record/1"] = _record
 _RENDERERS["ldncompound/verify-report/1"] = _verify
-_RENDERERS["ldncompound/troches/1"] = _troches
-_RENDERERS["ldncompound/liquid/1"] = _liquid
-_RENDERERS["ldncompound/drops/1"] = _drops
+_RENDERERS["ldncompound/troches/2"] = _troches
+_RENDERERS["ldncompound/liquid/2"] = _liquid
+_RENDERERS["ldncompound/drops/2"] = _drops
 _RENDERERS["ldncompound/dropper-calibration/1"] = _calibration

@@ -176,8 +176,8 @@ def test_default_is_refused_where_the_library_has_none(path):
         ("reference", "Rx\x1b1", "reference: 'Rx\\x1b1' contains a control character"),
         (
             "schema",
-            "ldncompound/capsules/1",
-            "schema: 'ldncompound/capsules/1' is not a known order schema",
+            "ldncompound/capsules/2",
+            "schema: 'ldncompound/capsules/2' is not a known order schema",
         ),
     ],
 )
@@ -279,7 +279,7 @@ def test_orders_without_a_document_form_are_refused():
 
 def test_registry_refuses_malformed_schema_ids():
     with pytest.raises(ValueError, match="order schema ids"):
-        register_order("ldncompound/capsules/1", lc.CapsuleOrder, lc.formulate_capsules)
+        register_order("ldncompound/capsules/2", lc.CapsuleOrder, lc.formulate_capsules)
     assert order_kind(lc.CAPSULES_ORDER_SCHEMA).name == "capsules"
 
 

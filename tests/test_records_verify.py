@@ -353,7 +353,7 @@ def test_a_record_of_another_library_version_says_so():
 
 def test_a_stored_order_the_library_refuses_is_a_difference():
     d = _data()
-    d["result"]["order"]["dose"]["value"] = "45"
+    d["result"]["order"]["dose"] = "45 mg"
     report = lc.verify_record(d)
     assert [x.field for x in report.differences] == ["result.order.dose"]
     assert "dose-above-range" in report.differences[0].reason
