@@ -128,19 +128,21 @@ def _wrong(path: str, value: Any, expected: str) -> InputError:
 
 class Defs(dict[str, Any]):
     """The shared definitions of one JSON Schema (``$defs``), and how the nodes name theirs:
-    an order embedded in a result schema has its definitions under ``prefix``, and its drug
-    may be any drug (``drug``: the schema of a drug written in full)."""
+    an order embedded in a result schema has its definitions under ``prefix``, and a value
+    without a document form there (a drug that is not built in, a balance none of the
+    constructors makes) is written in full: ``full(cls)`` is the schema of that form."""
 
     prefix: str = ""
-    drug: dict[str, Any] | None = None
+    full: Callable[[type], dict[str, Any]] | None = None
 
 
-#: Inside a result (``to_json``, ``from_json``) an order may hold a drug that is not built in:
-#: the result codec writes it in full and reads it back, with these two functions (write,
-#: read); an order document given as an order names a built-in drug.
-FULL_DRUGS: contextvars.ContextVar[
-    tuple[Callable[[Any], Any], Callable[[Any, str], Any]] | None
-] = contextvars.ContextVar("full_drugs", default=None)
+#: Inside a result (``to_json``, ``from_json``) an order may hold a value that has no document
+#: form (a drug that is not built in, a balance none of its constructors makes): the result
+#: codec writes it in full and reads it back with these two functions, ``write(value)`` and
+#: ``read(cls, data, path)``. An order document given as an order has no such values.
+FULL: contextvars.ContextVar[
+    tuple[Callable[[Any], Any], Callable[[type, Any, str], Any]] | None
+] = contextvars.ContextVar("full", default=None)
 
 
 def _reserved() -> Any:
@@ -428,9 +430,9 @@ class DrugNode(Node):
         return "a built-in drug: " + ", ".join(sorted(BUILTIN_DRUGS))
 
     def load(self, value: Any, path: str, textual: bool) -> Drug:
-        full = FULL_DRUGS.get()
+        full = FULL.get()
         if full is not None and isinstance(value, dict):  # a drug written in full, in a result
-            return full[1](value, path)  # type: ignore[no-any-return]
+            return full[1](Drug, value, path)  # type: ignore[no-any-return]
         if not isinstance(value, str):
             raise _wrong(path, value, self.expected)
         drug = BUILTIN_DRUGS.get(value)
@@ -444,7 +446,7 @@ class DrugNode(Node):
         builtin = BUILTIN_DRUGS.get(value.name)
         if builtin is value or builtin == value:
             return value.name
-        full = FULL_DRUGS.get()
+        full = FULL.get()
         if full is not None:
             return full[0](value)
         raise InputError.about(
@@ -456,8 +458,8 @@ class DrugNode(Node):
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         names = {"enum": sorted(BUILTIN_DRUGS)}
-        full = defs.drug if isinstance(defs, Defs) else None
-        return names if full is None else {"anyOf": [names, full]}
+        full = defs.full if isinstance(defs, Defs) else None
+        return names if full is None else {"anyOf": [names, full(Drug)]}
 
 
 @attrs.frozen
@@ -692,6 +694,8 @@ class TaggedNode(Node):
     tag: str
     forms: Mapping[str, ObjectNode]
     pick: Callable[[Any], dict[str, Any]] | None = None
+    #: the class of a value written by its constructors (``pick``), for its full form
+    cls: type | None = None
 
     @property
     def expected(self) -> str:
@@ -700,6 +704,9 @@ class TaggedNode(Node):
     def load(self, value: Any, path: str, textual: bool) -> Any:
         if not isinstance(value, dict):
             raise _wrong(path, value, self.expected)
+        cls, full = self.cls, FULL.get()
+        if full is not None and cls is not None and value.keys() == _names_of(cls):
+            return full[1](cls, value, path)  # a value written in full, in a result
         where = join(path, self.tag)
         if self.tag not in value:
             raise InputError.about(
@@ -720,19 +727,23 @@ class TaggedNode(Node):
     def dump(self, value: Any) -> dict[str, Any]:
         if self.pick is not None:
             return self.pick(value)
-        for form in self.forms.values():
-            if form.tag is not None and getattr(value, form.tag[0], None) == form.tag[1]:
+        for form in self.forms.values():  # the form of the value's class (its tag says so)
+            if form.build is type(value):
                 return form.dump(value)
         raise TypeError(f"no document form for {value!r}")  # pragma: no cover
 
     def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
         if self.pick is not None:
             return super().dump_expr(ref, namespace)
-        forms = {key: form._compiled for key, form in self.forms.items()}  # noqa: SLF001
-        return f"{_name(namespace, forms)}[{ref}.{self.tag}]({ref})"
+        forms = {form.build: form._compiled for form in self.forms.values()}  # noqa: SLF001
+        return f"{_name(namespace, forms)}[type({ref})]({ref})"
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        return {"oneOf": [f.schema(defs) for f in self.forms.values()]}
+        forms = [f.schema(defs) for f in self.forms.values()]
+        full = defs.full if isinstance(defs, Defs) else None
+        if full is not None and self.cls is not None:
+            forms.append(full(self.cls))
+        return {"oneOf": forms}
 
     def columns(self, path: str) -> list[tuple[str, str]]:
         tag = join(path, self.tag)
@@ -827,6 +838,19 @@ def _object_node(cls: type, tag: tuple[str, str] | None = None) -> ObjectNode:
     return ObjectNode(cls.__name__, cls, tuple(fields), tag)
 
 
+@functools.cache
+def _names_of(cls: type) -> frozenset[str]:
+    return frozenset(a.name for a in attrs.fields(cls))
+
+
+def _builds(form: ObjectNode, params: dict[str, Any], value: Any) -> bool:
+    """Whether the constructor of ``form`` makes ``value`` from its own fields."""
+    try:
+        return bool(form.build(**params) == value)
+    except LdnCompoundError:  # a value the constructor refuses was not made by it
+        return False
+
+
 def _variant_node(cls: type) -> TaggedNode:
     tag, factories = _VARIANTS[cls]
     metadata = {a.name: a.metadata for a in attrs.fields(cls)}
@@ -849,14 +873,17 @@ def _variant_node(cls: type) -> TaggedNode:
             return known.dump(value)
         for form in forms.values():
             params = {f.name: getattr(value, f.name) for f in form.fields}
-            if None not in params.values() and form.build(**params) == value:
+            if None not in params.values() and _builds(form, params, value):
                 _remember(chosen, value, form)
                 return form.dump(value)
+        full = FULL.get()
+        if full is not None:  # inside a result: written in full
+            return full[0](value)  # type: ignore[no-any-return]
         raise InputError.about(
             cls.__name__.lower(), None, "matches none of its document forms", ", ".join(forms)
         )
 
-    return TaggedNode(tag, forms, pick)
+    return TaggedNode(tag, forms, pick, cls)
 
 
 def node_for(tp: Any, where: str = "") -> Node:

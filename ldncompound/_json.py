@@ -35,11 +35,12 @@ from typing import Any, Literal, TypeVar
 import attrs
 import orjson
 
-from ._documents import FULL_DRUGS, Defs, Node, ObjectNode, node_for
+from ._documents import FULL, Defs, Node, ObjectNode, node_for
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
 from ._parse import parse_date
+from ._strict import loads_strict, plain_data, read_json
 from ._units import Quantity, Unit
 
 __all__ = [
@@ -47,6 +48,8 @@ __all__ = [
     "dumps",
     "entry",
     "from_json",
+    "loads_strict",
+    "plain_data",
     "read_json",
     "read_result",
     "register_schema",
@@ -487,29 +490,34 @@ def _document_form(cls: type[Any]) -> tuple[Node, str | None] | None:
     return None
 
 
-def _full_drug_read(data: Any, path: str) -> Drug:
-    return _read_drug(data, path)
+def _read_full(cls: type[Any], data: Any, path: str) -> Any:
+    return entry(cls).read(data, path)
 
 
-_FULL_DRUGS = (_write_drug, _full_drug_read)
+def _write_full(value: Any) -> Any:
+    return _write(value)
+
+
+#: how a value without a document form is written and read inside a result's order
+_FULL = (_write_full, _read_full)
 
 
 def _order_entry(node: Node, schema_id: str | None) -> Entry:
     def write(order: Any) -> Any:
-        token = FULL_DRUGS.set(_FULL_DRUGS)
+        token = FULL.set(_FULL)
         try:
             return node.dump(order)
         finally:
-            FULL_DRUGS.reset(token)
+            FULL.reset(token)
 
     def read(data: Any, path: str) -> Any:
         if schema_id is not None and isinstance(data, dict) and data.get("schema") != schema_id:
             raise _Mismatch(_join(path, "schema"), data.get("schema"), repr(schema_id))
-        token = FULL_DRUGS.set(_FULL_DRUGS)
+        token = FULL.set(_FULL)
         try:
             return node.load(data, path, textual=False)
         finally:
-            FULL_DRUGS.reset(token)
+            FULL.reset(token)
 
     # a kit's template is the same class untagged: the tagged document has a name of its own
     tagged = (
@@ -519,13 +527,13 @@ def _order_entry(node: Node, schema_id: str | None) -> Entry:
     )
 
     def schema(defs: Defs) -> dict[str, Any]:
-        prefix, drug = defs.prefix, defs.drug
-        defs.drug = _drug_schema(defs)
+        prefix, full = defs.prefix, defs.full
+        defs.full = lambda cls: entry(cls).schema(defs)
         defs.prefix = "order-"
         try:
             return tagged.schema(defs)
         finally:
-            defs.prefix, defs.drug = prefix, drug
+            defs.prefix, defs.full = prefix, full
 
     return Entry(write, read, schema)
 
@@ -601,14 +609,7 @@ def _expr(declared: Any, ref: str, namespace: dict[str, Any], depth: int) -> str
         return ref
     origin, args = typing.get_origin(declared), typing.get_args(declared)
     if origin in (types.UnionType, typing.Union):
-        if len(args) == 2 and type(None) in args:
-            (inner_type,) = (a for a in args if a is not type(None))
-            inner = _expr(inner_type, ref, namespace, depth)
-            return ref if inner == ref else f"(None if {ref} is None else {inner})"
-        if set(args) == {Quantity, str}:  # a trace value: written as _quantity writes it
-            quantity = f"{{'value': _plain({ref}.magnitude), 'unit': {ref}.unit._value_}}"
-            return f"({quantity} if isinstance({ref}, _Quantity) else {ref})"
-        return f"_write({ref})"
+        return _union_expr(args, ref, namespace, depth)
     if declared is Quantity:
         return f"{{'value': _plain({ref}.magnitude), 'unit': {ref}.unit._value_}}"
     if declared is Decimal:
@@ -630,6 +631,17 @@ def _expr(declared: Any, ref: str, namespace: dict[str, Any], depth: int) -> str
     key = f"_w{len(namespace)}"
     namespace[key] = entry(declared).write
     return f"{key}({ref})"
+
+
+def _union_expr(args: tuple[Any, ...], ref: str, namespace: dict[str, Any], depth: int) -> str:
+    if len(args) == 2 and type(None) in args:
+        (inner_type,) = (a for a in args if a is not type(None))
+        inner = _expr(inner_type, ref, namespace, depth)
+        return ref if inner == ref else f"(None if {ref} is None else {inner})"
+    if set(args) == {Quantity, str}:  # a trace value: written as _quantity writes it
+        quantity = f"{{'value': _plain({ref}.magnitude), 'unit': {ref}.unit._value_}}"
+        return f"({quantity} if isinstance({ref}, _Quantity) else {ref})"
+    return f"_write({ref})"
 
 
 def _attrs_reader(cls: type[Any]) -> Reader:
@@ -670,9 +682,7 @@ def _attrs_reader(cls: type[Any]) -> Reader:
         "    except (TypeError, ValueError):",
         "        raise _Mismatch(p, d, _what) from None",
     ]
-    reader = _compile(
-        "read", "\n".join(lines) + "\n", f"reader for {cls.__qualname__}", namespace
-    )
+    reader = _compile("read", "\n".join(lines) + "\n", f"reader for {cls.__qualname__}", namespace)
     _attrs_readers[cls] = reader
     return reader
 
@@ -797,238 +807,3 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
         except orjson.JSONEncodeError:
             pass
     return json.dumps(data, indent=indent, ensure_ascii=False)
-
-
-# --- the strict JSON reader ---------------------------------------------------------------------
-
-#: Longest integer a document the library wrote can hold (a count, a number of a weighing):
-#: anything longer is refused before Python turns it into an int.
-MAX_INTEGER_DIGITS = 18
-
-_NUMBERISH = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
-
-
-class _Pairs(list[tuple[str, Any]]):
-    """An object as the parser met it: its pairs in order, duplicates kept (checked later)."""
-
-
-@attrs.frozen
-class _Refused:
-    """A number the parser met that a document the library wrote never holds."""
-
-    text: str
-    problem: str
-
-
-def _refuse_constant(name: str) -> _Refused:
-    return _Refused(name, "is not a JSON number (NaN and infinities are not numbers)")
-
-
-def _refuse_float(text: str) -> _Refused:
-    return _Refused(text, "is a JSON number with a fraction or an exponent")
-
-
-def _parse_int(text: str) -> int | _Refused:
-    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
-        return _Refused(text[:24] + "...", f"has more than {MAX_INTEGER_DIGITS} digits")
-    return int(text)
-
-
-def _shown_key(key: str) -> str:
-    if key.isprintable() and len(key) <= 64:
-        return key
-    return printable(key[:40]) + ("..." if len(key) > 40 else "")
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise InputError.about(
-                    _shown_key(key),
-                    None,
-                    "appears twice in one JSON object (which one is meant is unknowable)",
-                    "each field once",
-                    code="duplicate-field",
-                )
-            seen.add(key)
-    return out
-
-
-def _constant(name: str) -> Any:
-    raise InputError(
-        f"the document contains {name}, which is not JSON; expected numbers as text.",
-        value=name,
-        expected="JSON",
-        code="bad-json",
-    )
-
-
-def _decode(raw: bytes, what: str, field: str | None) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise _located(
-            InputError(
-                f"the {what} is not UTF-8 (byte {err.start + 1}: {err.reason}); "
-                "nothing in it was read.",
-                expected="UTF-8 text",
-                code="bad-encoding",
-            ),
-            field,
-        ) from None
-
-
-def _located(err: InputError, field: str | None) -> InputError:
-    if field is None:
-        return err
-    return InputError(
-        f"{field}: {err.message}",
-        field=field,
-        value=err.value,
-        expected=err.expected,
-        code=err.code,
-    )
-
-
-def read_json(
-    raw: bytes | str, *, what: str = "document", field: str | None = None, exact: bool = False
-) -> Any:
-    """JSON data from UTF-8 bytes or text: the library's one strict JSON reader.
-
-    Always refuses bytes that are not UTF-8 (``bad-encoding``), malformed JSON, JSON nested
-    too deeply and integers too long to read (``bad-json``), and a key given twice in one
-    object (``duplicate-field``: which value is meant is unknowable). ``NaN`` and
-    ``Infinity`` are not JSON (``bad-json``). With ``exact`` (a document this library wrote:
-    a record) it refuses as well, naming the path, everything :func:`plain_data` refuses:
-    floats, NaN and infinities (``not-a-number``), integers of more than
-    :data:`MAX_INTEGER_DIGITS` digits, numbers in digits other than ASCII 0-9. ``what``
-    names the input in a sentence (``the document``); ``field``, when given, starts every
-    sentence and is the refusal's field (``RECORD``).
-    """
-    text = _decode(raw, what, field) if isinstance(raw, bytes) else raw
-    try:
-        if exact:
-            data = json.loads(
-                text,
-                object_pairs_hook=_Pairs,
-                parse_constant=_refuse_constant,
-                parse_float=_refuse_float,
-                parse_int=_parse_int,
-            )
-        else:
-            return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
-    except json.JSONDecodeError as err:
-        raise _located(
-            InputError(
-                f"the {what} is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}.",
-                expected="one JSON object",
-                code="bad-json",
-            ),
-            field,
-        ) from None
-    except (RecursionError, ValueError) as err:
-        if isinstance(err, InputError):
-            raise _located(err, field) from None
-        reason = (
-            "it is nested too deeply"
-            if isinstance(err, RecursionError)
-            else "a number in it has more digits than can be read"
-        )
-        raise _located(
-            InputError(
-                f"the {what} cannot be read as JSON ({reason}).", expected="JSON", code="bad-json"
-            ),
-            field,
-        ) from None
-    return plain_data(data, what=field or what)
-
-
-def loads_strict(text: str | bytes, *, what: str) -> Any:
-    """:func:`read_json` of a document this library wrote (``exact``), every refusal
-    starting with ``what`` (``RECORD``)."""
-    return read_json(text, field=what, exact=True)
-
-
-def _strict_error(what: str, path: str, value: Any, problem: str, expected: str, code: str) -> Any:
-    where = ": ".join(x for x in (what, path) if x) or "the document"
-    return InputError(
-        f"{where}: {printable(repr(value))} {problem}; expected {expected}.",
-        field=path or what or None,
-        value=value,
-        expected=expected,
-        code=code,
-    )
-
-
-def plain_data(data: Any, *, what: str, path: str = "") -> Any:
-    """``data`` checked to be plain JSON as this library writes it, with objects from
-    :func:`read_json` turned into dicts: refuses, naming the path, a duplicate or
-    non-text key, a float (NaN, infinities, ``4.5``), an integer of more than
-    :data:`MAX_INTEGER_DIGITS` digits, a number written in digits other than ASCII 0-9,
-    and any value that is not text, a whole number, a boolean, null, a list or an object."""
-    try:
-        return _plain(data, what, path)
-    except RecursionError:
-        raise InputError(
-            f"{what}: nested too deeply to be a document this library wrote.",
-            field=what,
-            expected="a document this library wrote",
-            code="too-deep",
-        ) from None
-
-
-def _plain(data: Any, what: str, path: str) -> Any:
-    if isinstance(data, (_Pairs, dict)):
-        pairs = data if isinstance(data, _Pairs) else list(data.items())
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if not isinstance(key, str):
-                raise _strict_error(
-                    what, path, key, "is a key that is not text", "text keys", "non-text-key"
-                )
-            shown = printable(key[:40]) + ("..." if len(key) > 40 else "")
-            inner = f"{path}.{shown}" if path else shown
-            if key in out:
-                raise _strict_error(
-                    what,
-                    inner,
-                    key,
-                    "appears twice in one object (which one is meant is unknowable)",
-                    "each field once",
-                    "duplicate-field",
-                )
-            out[key] = _plain(value, what, inner)
-        return out
-    if isinstance(data, list):
-        return [_plain(v, what, f"{path}[{i}]") for i, v in enumerate(data)]
-    if isinstance(data, _Refused):
-        raise _strict_error(what, path, data.text, data.problem, "numbers as text", "not-a-number")
-    if isinstance(data, bool) or data is None:
-        return data
-    if isinstance(data, int):
-        if len(str(abs(data))) > MAX_INTEGER_DIGITS:
-            raise _strict_error(
-                what, path, data, "is too long a number", "a whole number", "too-large"
-            )
-        return data
-    if isinstance(data, str):
-        if _NUMBERISH.fullmatch(data) and not data.isascii():
-            raise _strict_error(
-                what,
-                path,
-                data,
-                "is a number written in digits other than ASCII 0-9",
-                "ASCII digits",
-                "non-ascii-digit",
-            )
-        return data
-    if isinstance(data, float):
-        raise _strict_error(
-            what, path, data, "is a binary float", "numbers as text", "not-a-number"
-        )
-    raise _strict_error(
-        what, path, data, f"is a {type(data).__name__}", "plain JSON data", "wrong-type"
-    )

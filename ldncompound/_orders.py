@@ -19,7 +19,8 @@ import attrs
 
 from ._documents import ObjectNode, node_for, register_variants
 from ._errors import InputError
-from ._json import _decode, read_json
+from ._strict import decode as _decode
+from ._strict import read_json
 from ._weighing import Balance
 
 __all__ = [
