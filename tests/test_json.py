@@ -7,6 +7,7 @@ import json
 import pickle
 from decimal import Decimal
 
+import attrs
 import orders as valid
 import pytest
 import strategies
@@ -329,3 +330,21 @@ def test_from_json_names_the_path_of_what_it_refuses(path, value, code, field):
         lc.from_json(data)
     assert (info.value.code, info.value.field) == (code, field), info.value.message
     assert "\n" not in info.value.message
+
+
+def test_a_balance_none_of_its_constructors_makes_is_written_in_full_inside_a_result():
+    balance = lc.Balance(
+        name="bench",
+        readability=lc.mass("1 mg"),
+        minimum_weight=lc.mass("50 mg"),
+        rule=lc.MinimumWeightRule.DOCUMENTED,
+        source="",
+    )
+    order = valid.capsules(balance=balance)
+    r = lc.formulate_capsules(order)
+    data = json.loads(lc.dumps(r))
+    assert data["order"]["balance"]["rule"] == "documented"
+    assert set(data["order"]["balance"]) == {a.name for a in attrs.fields(lc.Balance)}
+    assert lc.from_json(data) == r
+    with pytest.raises(lc.InputError):  # an order document names one of the constructors
+        lc.load_order(data["order"])
