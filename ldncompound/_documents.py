@@ -48,12 +48,12 @@ from ._parse import (
     parse_quantity,
     parse_strength,
 )
-from ._units import Dimension, Quantity
+from ._units import Dimension, Quantity, Unit
 from ._validate import DIMENSION, text_field
 
 __all__ = ["DEFAULT", "Node", "ObjectNode", "node_for", "register_variants"]
 
-_QUANTITIES: dict[tuple[Dimension, str], Quantity] = {}
+_QUANTITIES: dict[tuple[Dimension, Quantity | None, str], Quantity] = {}
 _DATES: dict[str, dt.date] = {}
 _DECIMALS: dict[str, Decimal] = {}
 
@@ -186,9 +186,16 @@ def _name(namespace: dict[str, Any], value: Any) -> str:
     return key
 
 
+#: Largest density an order document's density field takes: the classes' own check
+#: (``density_field`` in _validate.py) reads densities up to 5 g/mL, above the 1000 mg/mL the
+#: grammar allows a drug concentration; a built-in troche base is 1.1 g/mL.
+MAX_DENSITY = Quantity(Decimal(5), Unit.G_PER_ML)
+
+
 @attrs.frozen
 class QuantityNode(Node):
     dimension: Dimension
+    maximum: Quantity | None = None
 
     @property
     def expected(self) -> str:
@@ -201,7 +208,7 @@ class QuantityNode(Node):
         # grammar accepted once for this dimension gives the same (immutable) quantity again.
         # The path only names the field in a refusal, and refusals are never remembered.
         if type(value) is str:
-            known = _QUANTITIES.get((self.dimension, value))
+            known = _QUANTITIES.get((self.dimension, self.maximum, value))
             if known is not None:
                 return known
         elif not isinstance(value, str):
@@ -211,8 +218,9 @@ class QuantityNode(Node):
             field=path,
             dimension=self.dimension,
             allow_zero=self.dimension is Dimension.FRACTION,
+            maximum=self.maximum,
         )
-        return _remember(_QUANTITIES, (self.dimension, value), parsed)  # type: ignore[no-any-return]
+        return _remember(_QUANTITIES, (self.dimension, self.maximum, value), parsed)  # type: ignore[no-any-return]
 
     def dump(self, value: Quantity) -> str:
         if not value.unit.display:
@@ -809,6 +817,8 @@ def _field_node(tp: Any, metadata: Mapping[Any, Any], where: str) -> tuple[Node,
         dimension = metadata.get(DIMENSION)
         if not isinstance(dimension, Dimension):
             raise TypeError(f"{where} is a Quantity without a declared dimension (use qfield)")
+        if dimension is Dimension.CONCENTRATION and where.endswith("density"):
+            return QuantityNode(dimension, MAX_DENSITY), optional
         return QuantityNode(dimension), optional
     return node_for(tp, where), optional
 

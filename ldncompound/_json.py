@@ -35,7 +35,7 @@ from typing import Any, Literal, TypeVar
 import attrs
 import orjson
 
-from ._documents import FULL, Defs, Node, ObjectNode, node_for
+from ._documents import FULL, Defs, Node
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
@@ -63,8 +63,6 @@ Reader = Callable[[Any, str], Any]
 
 _SCHEMAS: dict[str, type[Any]] = {}
 _LOADERS: dict[str, Callable[[Any], Any]] = {}
-#: classes written in document form because a registered result holds one as its ``order``
-_ORDER_FIELDS: set[type[Any]] = set()
 _lock = threading.RLock()
 
 
@@ -76,10 +74,6 @@ def register_schema(
     _SCHEMAS[schema] = cls
     if loader is not None:
         _LOADERS[schema] = loader
-    if attrs.has(cls):
-        order = typing.get_type_hints(cls).get("order")
-        if isinstance(order, type) and attrs.has(order):
-            _ORDER_FIELDS.add(order)
 
 
 def retired(schema: object) -> str | None:
@@ -477,16 +471,16 @@ def _enum_value(e: enum.Enum) -> Any:
 # --- orders: their document form ---------------------------------------------------------------
 
 
-def _document_form(cls: type[Any]) -> tuple[Node, str | None] | None:
-    """The document node of a class written as an order document (a registered order class,
-    tagged by its schema id, or the ``order`` of a registered result), else nothing."""
-    from ._orders import order_kinds  # noqa: PLC0415 - the order registry imports this module
+def _document_form(cls: type[Any]) -> tuple[Node, str] | None:
+    """The document node of a registered order class (tagged by its order schema id), which
+    is written as its order document wherever it appears, else nothing. (A titration kit's
+    order is not a registered order: its fields are written as any class's, and the
+    template orders in it as order documents.)"""
+    from ._orders import order_kinds  # noqa: PLC0415 - deferred: the registry fills at import
 
     for kind in order_kinds():
         if kind.order is cls:
             return kind.node, kind.schema
-    if cls in _ORDER_FIELDS:
-        return node_for(cls, cls.__name__), None
     return None
 
 
@@ -502,7 +496,7 @@ def _write_full(value: Any) -> Any:
 _FULL = (_write_full, _read_full)
 
 
-def _order_entry(node: Node, schema_id: str | None) -> Entry:
+def _order_entry(node: Node, schema_id: str) -> Entry:
     def write(order: Any) -> Any:
         token = FULL.set(_FULL)
         try:
@@ -511,7 +505,7 @@ def _order_entry(node: Node, schema_id: str | None) -> Entry:
             FULL.reset(token)
 
     def read(data: Any, path: str) -> Any:
-        if schema_id is not None and isinstance(data, dict) and data.get("schema") != schema_id:
+        if isinstance(data, dict) and data.get("schema") != schema_id:
             raise _Mismatch(_join(path, "schema"), data.get("schema"), repr(schema_id))
         token = FULL.set(_FULL)
         try:
@@ -519,19 +513,12 @@ def _order_entry(node: Node, schema_id: str | None) -> Entry:
         finally:
             FULL.reset(token)
 
-    # a kit's template is the same class untagged: the tagged document has a name of its own
-    tagged = (
-        attrs.evolve(node, title=f"{node.title}-document")
-        if schema_id and isinstance(node, ObjectNode)
-        else node
-    )
-
     def schema(defs: Defs) -> dict[str, Any]:
         prefix, full = defs.prefix, defs.full
         defs.full = lambda cls: entry(cls).schema(defs)
         defs.prefix = "order-"
         try:
-            return tagged.schema(defs)
+            return node.schema(defs)
         finally:
             defs.prefix, defs.full = prefix, full
 

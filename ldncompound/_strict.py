@@ -146,7 +146,7 @@ def read_json(
     except json.JSONDecodeError as err:
         raise _located(
             InputError(
-                f"the {what} is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}.",
+                f"the document is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}.",
                 expected="one JSON object",
                 code="bad-json",
             ),
@@ -162,7 +162,7 @@ def read_json(
         )
         raise _located(
             InputError(
-                f"the {what} cannot be read as JSON ({reason}).", expected="JSON", code="bad-json"
+                f"the document cannot be read as JSON ({reason}).", expected="JSON", code="bad-json"
             ),
             field,
         ) from None

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from test_capsules import orders
 
 import ldncompound as lc
-from ldncompound._documents import node_for
 
 DAY = dt.date(2026, 11, 21)
 
@@ -195,9 +194,9 @@ def test_every_result_round_trips_and_its_order_is_an_order_document(prepared):
     assert lc.dumps(lc.from_json(data)) == lc.dumps(result)
     for inner in _orders_inside(result):
         written = lc.to_json(inner)["order"]
-        if inner is result and kind == "titration":
-            assert written == node_for(lc.TitrationOrder).dump(inner.order)
-            assert node_for(lc.TitrationOrder).load(written, "order", False) == inner.order
+        if inner is result and kind == "titration":  # a kit's template is an order document
+            template = getattr(inner.order, order[1]).template
+            assert written[order[1]]["template"] == lc.order_document(template)
             assert lc.plan_titration(inner.order, today=inner.order.start) == inner
             continue
         assert written == lc.order_document(inner.order)

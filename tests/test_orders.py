@@ -303,7 +303,7 @@ def test_a_remembered_amount_reads_the_same_and_refusals_name_every_path():
     doc = capsules(dose="4.5 mg", overage="10 %")
     first, again = lc.load_order(doc), lc.load_order(doc)
     assert first == again and first.dose == lc.mass("4.5 mg")
-    assert (_documents.Dimension.MASS, "4.5 mg") in _documents._QUANTITIES
+    assert (_documents.Dimension.MASS, None, "4.5 mg") in _documents._QUANTITIES
     # a text accepted for one dimension is still refused for another, naming the field
     assert refusal(capsules(dose="10 %")).field == "dose"
     # a refusal is never remembered: each document names its own path
@@ -313,7 +313,7 @@ def test_a_remembered_amount_reads_the_same_and_refusals_name_every_path():
         "source.average_weight"
     )
     assert refusal(capsules(dose=bad)).field == "dose"
-    assert (_documents.Dimension.MASS, bad) not in _documents._QUANTITIES
+    assert (_documents.Dimension.MASS, None, bad) not in _documents._QUANTITIES
 
 
 def test_remembered_dates_and_numbers_read_the_same_and_refuse_the_same():
