@@ -498,11 +498,14 @@ _FULL = (_write_full, _read_full)
 
 def _order_entry(node: Node, schema_id: str) -> Entry:
     def write(order: Any) -> Any:
-        token = FULL.set(_FULL)
         try:
             return node.dump(order)
-        finally:
-            FULL.reset(token)
+        except InputError:  # a value without a document form: written in full, as it is
+            token = FULL.set(_FULL)  # in a result (on the batch path only when needed)
+            try:
+                return node.dump(order)
+            finally:
+                FULL.reset(token)
 
     def read(data: Any, path: str) -> Any:
         if isinstance(data, dict) and data.get("schema") != schema_id:
