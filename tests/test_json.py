@@ -347,3 +347,53 @@ def test_a_balance_none_of_its_constructors_makes_is_written_in_full_inside_a_re
     assert lc.from_json(data) == r
     with pytest.raises(lc.InputError):  # an order document names one of the constructors
         lc.load_order(data["order"])
+
+
+def _capsule_data():
+    return lc.to_json(lc.formulate_capsules(valid.capsules()))
+
+
+@pytest.mark.parametrize(
+    ("edit", "code", "field"),
+    [
+        (lambda d: d.pop("count"), "not-a-result", "count"),
+        (lambda d: d["trace"][0].update(inputs=[]), "not-a-result", "trace[0].inputs"),
+        (lambda d: d["trace"][0].update(inputs={"a": 5}), "not-a-result", "trace[0].inputs.a"),
+        (lambda d: d["warnings"].append(None), "not-a-result", None),
+    ],
+)
+def test_from_json_names_missing_fields_and_wrong_containers(edit, code, field):
+    data = _capsule_data()
+    edit(data)
+    with pytest.raises(lc.InputError) as info:
+        lc.from_json(data)
+    assert info.value.code == code
+    if field is not None:
+        assert info.value.field == field, info.value.message
+
+
+def test_the_readers_refuse_what_the_writers_never_write():
+    with pytest.raises(lc.InputError) as info:
+        lc.from_json("aspirin", lc.Drug)
+    assert info.value.code == "unknown-drug"
+    api = lc.to_json(valid.api())
+    with pytest.raises(lc.InputError) as info:
+        lc.from_json(api | {"kind": "tablets"}, lc.ApiLot)
+    assert (info.value.code, info.value.field) == ("not-a-result", "kind")
+    with pytest.raises(lc.InputError) as info:
+        lc.from_json(None, lc.ApiLot)
+    assert "is null" in info.value.message
+    record = lc.to_json(
+        lc.make_record(
+            lc.formulate_capsules(valid.capsules()),
+            record_id="R",
+            compounded_by="A",
+            yield_units=30,
+        )
+    )
+    for schema, code in (("x/1", "not-a-result"), ("ldncompound/capsules/1", "retired-schema")):
+        data = record | {"result": record["result"] | {"schema": schema}}
+        with pytest.raises(lc.InputError) as info:
+            lc.from_json(data, lc.CompoundingRecord)
+        assert (info.value.code, info.value.field) == (code, "result.schema")
+    assert lc.read_result(lc.dumps(lc.formulate_capsules(valid.capsules()))).count == 30
