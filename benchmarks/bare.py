@@ -954,7 +954,7 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         earliest=earliest[2],
     )
     return {
-        "schema": "ldncompound/capsules/1",
+        "schema": "ldncompound/capsules/2",
         "library_version": LIBRARY_VERSION,
         "order": order,
         "drug": "naltrexone",
@@ -1075,7 +1075,9 @@ def result(doc: dict[str, Any]) -> dict[str, Any]:
     if not FORMULATE:
         FORMULATE.update(_formulators())
     with decimal.localcontext(CONTEXT):
-        return FORMULATE[doc["schema"]](order_json(doc))  # type: ignore[no-any-return]
+        out: dict[str, Any] = FORMULATE[doc["schema"]](order_json(doc))
+    out["order"] = doc  # a result's order is its order document (the mix writes them whole)
+    return out
 
 
 def record(number: int, doc: dict[str, Any]) -> dict[str, Any]:

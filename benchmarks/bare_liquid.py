@@ -934,7 +934,7 @@ def liquid(order: dict[str, Any]) -> dict[str, Any]:
         per_drop=None,
     )
     return {
-        "schema": "ldncompound/liquid/1",
+        "schema": "ldncompound/liquid/2",
         "library_version": LIBRARY_VERSION,
         "order": order,
         "drug": "naltrexone",
@@ -1074,7 +1074,7 @@ def drops(order: dict[str, Any]) -> dict[str, Any]:
         per_drop=per_drop_q,
     )
     return {
-        "schema": "ldncompound/drops/1",
+        "schema": "ldncompound/drops/2",
         "library_version": LIBRARY_VERSION,
         "order": order,
         "drug": "naltrexone",

@@ -84,7 +84,7 @@ __all__ = [
     "formulate_capsules",
 ]
 
-CAPSULES_SCHEMA = "ldncompound/capsules/1"
+CAPSULES_SCHEMA = "ldncompound/capsules/2"
 CAPSULES_ORDER_SCHEMA = "ldncompound/order/capsules/1"
 
 #: the weight window each capsule must meet (value and source in the policy table)

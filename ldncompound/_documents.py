@@ -22,6 +22,7 @@ In *textual* mode (CSV cells) whole numbers, flags and lists are read from text 
 from __future__ import annotations
 
 import abc
+import contextvars
 import datetime as dt
 import enum
 import functools
@@ -47,12 +48,12 @@ from ._parse import (
     parse_quantity,
     parse_strength,
 )
-from ._units import Dimension, Quantity
+from ._units import Dimension, Quantity, Unit
 from ._validate import DIMENSION, OMITTABLE, text_field
 
 __all__ = ["DEFAULT", "Node", "ObjectNode", "node_for", "register_variants"]
 
-_QUANTITIES: dict[tuple[Dimension, str], Quantity] = {}
+_QUANTITIES: dict[tuple[Dimension, Quantity | None, str], Quantity] = {}
 _DATES: dict[str, dt.date] = {}
 _DECIMALS: dict[str, Decimal] = {}
 
@@ -125,6 +126,29 @@ def _wrong(path: str, value: Any, expected: str) -> InputError:
     return typing.cast("InputError", err)
 
 
+class Defs(dict[str, Any]):
+    """The shared definitions of one JSON Schema (``$defs``), and how the nodes name theirs:
+    an order embedded in a result schema has its definitions under ``prefix``, and a value
+    without a document form there (a drug that is not built in, a balance none of the
+    constructors makes) is written in full: ``full(cls)`` is the schema of that form."""
+
+    prefix: str = ""
+    full: Callable[[type], dict[str, Any]] | None = None
+
+
+#: Inside a result (``to_json``, ``from_json``) an order may hold a value that has no document
+#: form (a drug that is not built in, a balance none of its constructors makes): the result
+#: codec writes it in full and reads it back with these two functions, ``write(value)`` and
+#: ``read(cls, data, path)``. An order document given as an order has no such values.
+FULL: contextvars.ContextVar[
+    tuple[Callable[[Any], Any], Callable[[type, Any, str], Any]] | None
+] = contextvars.ContextVar("full", default=None)
+
+
+def _reserved() -> Any:
+    raise InputError("'default' in a text field", code="reserved-word")
+
+
 class Node(abc.ABC):
     """How one field type appears in a document."""
 
@@ -149,10 +173,29 @@ class Node(abc.ABC):
         """Flat CSV columns (path, what) this node occupies."""
         return [(path, self.expected)]
 
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        """Python source writing the value at ``ref`` as :meth:`dump` does, for the dumpers
+        :class:`ObjectNode` compiles (names it needs go into ``namespace``)."""
+        return f"{_name(namespace, self.dump)}({ref})"
+
+
+def _name(namespace: dict[str, Any], value: Any) -> str:
+    """A fresh name bound to ``value`` in the namespace of a compiled dumper."""
+    key = f"_n{len(namespace)}"
+    namespace[key] = value
+    return key
+
+
+#: Largest density an order document's density field takes: the classes' own check
+#: (``density_field`` in _validate.py) reads densities up to 5 g/mL, above the 1000 mg/mL the
+#: grammar allows a drug concentration; a built-in troche base is 1.1 g/mL.
+MAX_DENSITY = Quantity(Decimal(5), Unit.G_PER_ML)
+
 
 @attrs.frozen
 class QuantityNode(Node):
     dimension: Dimension
+    maximum: Quantity | None = None
 
     @property
     def expected(self) -> str:
@@ -165,7 +208,7 @@ class QuantityNode(Node):
         # grammar accepted once for this dimension gives the same (immutable) quantity again.
         # The path only names the field in a refusal, and refusals are never remembered.
         if type(value) is str:
-            known = _QUANTITIES.get((self.dimension, value))
+            known = _QUANTITIES.get((self.dimension, self.maximum, value))
             if known is not None:
                 return known
         elif not isinstance(value, str):
@@ -175,13 +218,20 @@ class QuantityNode(Node):
             field=path,
             dimension=self.dimension,
             allow_zero=self.dimension is Dimension.FRACTION,
+            maximum=self.maximum,
         )
-        return _remember(_QUANTITIES, (self.dimension, value), parsed)  # type: ignore[no-any-return]
+        return _remember(_QUANTITIES, (self.dimension, self.maximum, value), parsed)  # type: ignore[no-any-return]
 
     def dump(self, value: Quantity) -> str:
         if not value.unit.display:
             value = value.to(value.unit.canonical)
         return f"{plain(value.magnitude)} {value.unit.display}"
+
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        namespace.setdefault("_plain", plain)
+        slow = _name(namespace, self.dump)
+        unit = f"{ref}.unit._display"
+        return f"(_plain({ref}.magnitude) + ' ' + {unit} if {unit} else {slow}({ref}))"
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         if self.dimension is Dimension.CONCENTRATION:  # read as a strength ('250 mg/5 mL')
@@ -225,8 +275,16 @@ class StrengthNode(Node):
         }
 
 
+#: Longest text a document's ``source`` field holds: the library's own citations (a built-in
+#: syringe's or vehicle's source) run past the 200 characters of other text fields, and an
+#: order the library wrote must load back (issue 16: a result's order is an order document).
+MAX_SOURCE_LENGTH = 1000
+
+
 @attrs.frozen
 class TextNode(Node):
+    max_length: int = 200
+
     @property
     def expected(self) -> str:
         return "text"
@@ -234,14 +292,18 @@ class TextNode(Node):
     def load(self, value: Any, path: str, textual: bool) -> str:
         if not isinstance(value, str):
             raise _wrong(path, value, "text")
-        text_field(path)(None, None, value)
+        text_field(path, self.max_length)(None, None, value)
         return value
 
     def dump(self, value: str) -> str:
         return value
 
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        # a text field that says "default" has no document form: the slow path names it
+        return f"({ref} if {ref} != {DEFAULT!r} else _reserved())"
+
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1, "maxLength": 200}
+        return {"type": "string", "minLength": 1, "maxLength": self.max_length}
 
 
 @attrs.frozen
@@ -259,6 +321,9 @@ class CountNode(Node):
 
     def dump(self, value: int) -> int:
         return value
+
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        return ref
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "integer", "minimum": 1, "maximum": MAX_COUNT}
@@ -282,6 +347,10 @@ class DecimalNode(Node):
     def dump(self, value: Decimal) -> str:
         return plain(value)
 
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        namespace.setdefault("_plain", plain)
+        return f"_plain({ref})"
+
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "string", "maxLength": 64, "pattern": "^[0-9]+(\\.[0-9]+)?$"}
 
@@ -304,6 +373,9 @@ class DateNode(Node):
     def dump(self, value: dt.date) -> str:
         return value.isoformat()
 
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        return f"{ref}.isoformat()"
+
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 
@@ -323,6 +395,9 @@ class BoolNode(Node):
 
     def dump(self, value: bool) -> bool:
         return value
+
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        return ref
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "boolean"}
@@ -349,6 +424,9 @@ class EnumNode(Node):
     def dump(self, value: enum.Enum) -> Any:
         return value.value
 
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        return f"{ref}.value"
+
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"enum": [m.value for m in self.cls]}
 
@@ -360,6 +438,9 @@ class DrugNode(Node):
         return "a built-in drug: " + ", ".join(sorted(BUILTIN_DRUGS))
 
     def load(self, value: Any, path: str, textual: bool) -> Drug:
+        full = FULL.get()
+        if full is not None and isinstance(value, dict):  # a drug written in full, in a result
+            return full[1](Drug, value, path)  # type: ignore[no-any-return]
         if not isinstance(value, str):
             raise _wrong(path, value, self.expected)
         drug = BUILTIN_DRUGS.get(value)
@@ -369,18 +450,24 @@ class DrugNode(Node):
             )
         return drug
 
-    def dump(self, value: Drug) -> str:
-        if BUILTIN_DRUGS.get(value.name) != value:
-            raise InputError.about(
-                "drug",
-                value.name,
-                "is not a built-in drug, so it has no document form",
-                "a built-in drug (other drugs are computed from Python)",
-            )
-        return value.name
+    def dump(self, value: Drug) -> Any:
+        builtin = BUILTIN_DRUGS.get(value.name)
+        if builtin is value or builtin == value:
+            return value.name
+        full = FULL.get()
+        if full is not None:
+            return full[0](value)
+        raise InputError.about(
+            "drug",
+            value.name,
+            "is not a built-in drug, so it has no document form",
+            "a built-in drug (other drugs are computed from Python)",
+        )
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        return {"enum": sorted(BUILTIN_DRUGS)}
+        names = {"enum": sorted(BUILTIN_DRUGS)}
+        full = defs.full if isinstance(defs, Defs) else None
+        return names if full is None else {"anyOf": [names, full(Drug)]}
 
 
 @attrs.frozen
@@ -400,6 +487,11 @@ class ListNode(Node):
 
     def dump(self, value: tuple[Any, ...]) -> list[Any]:
         return [self.item.dump(v) for v in value]
+
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        item = f"_x{len(namespace)}"
+        namespace[item] = None  # reserves the name
+        return f"[{self.item.dump_expr(item, namespace)} for {item} in {ref}]"
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "array", "items": self.item.schema(defs)}
@@ -526,7 +618,34 @@ class ObjectNode(Node):
         cls = type(err) if isinstance(err, InputError) else InputError
         return cls(message, field=where, value=err.value, expected=err.expected, code=err.code)
 
+    @functools.cached_property
+    def _compiled(self) -> Callable[[Any], dict[str, Any]]:
+        """:meth:`dump` as one generated function (a result writes its order with it, on the
+        batch path): a dict display of the fields, each written by its node's expression."""
+        namespace: dict[str, Any] = {"_reserved": _reserved}
+        entries = [f"{self.tag[0]!r}: {self.tag[1]!r}"] if self.tag is not None else []
+        for f in self.fields:
+            ref = f"o.{f.name}"
+            expr = f.node.dump_expr(ref, namespace)
+            if f.omittable:  # left out while empty, as in _dump_fields
+                entries.append(f"**({{{f.name!r}: {expr}}} if {ref} else {{}})")
+            else:
+                entries.append(f"{f.name!r}: ({DEFAULT!r} if {ref} is None else {expr})")
+        source = f"def dump(o):\n    return {{{', '.join(entries)}}}\n"
+        code = compile(source, f"<ldncompound document writer for {self.title}>", "exec")
+        exec(code, namespace)  # noqa: S102 - source generated above from the node's fields
+        return namespace["dump"]  # type: ignore[no-any-return]
+
     def dump(self, value: Any) -> dict[str, Any]:
+        try:
+            return self._compiled(value)
+        except Exception:  # noqa: BLE001 - the field-by-field path below names the refusal
+            return self._dump_fields(value)
+
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        return f"{_name(namespace, self._compiled)}({ref})"
+
+    def _dump_fields(self, value: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.tag is not None:
             out[self.tag[0]] = self.tag[1]
@@ -556,21 +675,22 @@ class ObjectNode(Node):
         return out
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        if self.title not in defs:
-            defs[self.title] = {}  # reserve the name first: classes may nest themselves
+        name = (defs.prefix if isinstance(defs, Defs) else "") + self.title
+        if name not in defs:
+            defs[name] = {}  # reserve the name first: classes may nest themselves
             props: dict[str, Any] = {}
             if self.tag is not None:
                 props[self.tag[0]] = {"const": self.tag[1]}
             for f in self.fields:
                 s = f.node.schema(defs)
                 props[f.name] = {"anyOf": [s, {"const": DEFAULT}]} if f.optional else s
-            defs[self.title] = {
+            defs[name] = {
                 "type": "object",
                 "properties": props,
                 "required": [k for k in props if k not in self.omitted],
                 "additionalProperties": False,
             }
-        return {"$ref": f"#/$defs/{self.title}"}
+        return {"$ref": f"#/$defs/{name}"}
 
     def columns(self, path: str) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -597,6 +717,8 @@ class TaggedNode(Node):
     tag: str
     forms: Mapping[str, ObjectNode]
     pick: Callable[[Any], dict[str, Any]] | None = None
+    #: the class of a value written by its constructors (``pick``), for its full form
+    cls: type | None = None
 
     @property
     def expected(self) -> str:
@@ -605,6 +727,9 @@ class TaggedNode(Node):
     def load(self, value: Any, path: str, textual: bool) -> Any:
         if not isinstance(value, dict):
             raise _wrong(path, value, self.expected)
+        cls, full = self.cls, FULL.get()
+        if full is not None and cls is not None and value.keys() == _names_of(cls):
+            return full[1](cls, value, path)  # a value written in full, in a result
         where = join(path, self.tag)
         if self.tag not in value:
             raise InputError.about(
@@ -625,13 +750,23 @@ class TaggedNode(Node):
     def dump(self, value: Any) -> dict[str, Any]:
         if self.pick is not None:
             return self.pick(value)
-        for form in self.forms.values():
-            if form.tag is not None and getattr(value, form.tag[0], None) == form.tag[1]:
+        for form in self.forms.values():  # the form of the value's class (its tag says so)
+            if form.build is type(value):
                 return form.dump(value)
         raise TypeError(f"no document form for {value!r}")  # pragma: no cover
 
+    def dump_expr(self, ref: str, namespace: dict[str, Any]) -> str:
+        if self.pick is not None:
+            return super().dump_expr(ref, namespace)
+        forms = {form.build: form._compiled for form in self.forms.values()}  # noqa: SLF001
+        return f"{_name(namespace, forms)}[type({ref})]({ref})"
+
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        return {"oneOf": [f.schema(defs) for f in self.forms.values()]}
+        forms = [f.schema(defs) for f in self.forms.values()]
+        full = defs.full if isinstance(defs, Defs) else None
+        if full is not None and self.cls is not None:
+            forms.append(full(self.cls))
+        return {"oneOf": forms}
 
     def columns(self, path: str) -> list[tuple[str, str]]:
         tag = join(path, self.tag)
@@ -691,10 +826,14 @@ def _field_node(tp: Any, metadata: Mapping[Any, Any], where: str) -> tuple[Node,
         if len(args) > 1:
             return _union_node(tuple(args), where), optional
         tp = args[0]
+    if tp is str and where.endswith(".source"):
+        return TextNode(MAX_SOURCE_LENGTH), optional
     if tp is Quantity:
         dimension = metadata.get(DIMENSION)
         if not isinstance(dimension, Dimension):
             raise TypeError(f"{where} is a Quantity without a declared dimension (use qfield)")
+        if dimension is Dimension.CONCENTRATION and where.endswith("density"):
+            return QuantityNode(dimension, MAX_DENSITY), optional
         return QuantityNode(dimension), optional
     return node_for(tp, where), optional
 
@@ -731,6 +870,19 @@ def _object_node(cls: type, tag: tuple[str, str] | None = None) -> ObjectNode:
     return ObjectNode(cls.__name__, cls, tuple(fields), tag)
 
 
+@functools.cache
+def _names_of(cls: type) -> frozenset[str]:
+    return frozenset(a.name for a in attrs.fields(cls))
+
+
+def _builds(form: ObjectNode, params: dict[str, Any], value: Any) -> bool:
+    """Whether the constructor of ``form`` makes ``value`` from its own fields."""
+    try:
+        return bool(form.build(**params) == value)
+    except LdnCompoundError:  # a value the constructor refuses was not made by it
+        return False
+
+
 def _variant_node(cls: type) -> TaggedNode:
     tag, factories = _VARIANTS[cls]
     metadata = {a.name: a.metadata for a in attrs.fields(cls)}
@@ -745,16 +897,25 @@ def _variant_node(cls: type) -> TaggedNode:
             fields.append(Field(p.name, node, optional=p.default is not inspect.Parameter.empty))
         forms[key] = ObjectNode(f"{cls.__name__}-{key}", factory, tuple(fields), (tag, key))
 
+    chosen: dict[Any, ObjectNode] = {}  # value -> its form (building each form is not free)
+
     def pick(value: Any) -> dict[str, Any]:
+        known = chosen.get(value)
+        if known is not None:
+            return known.dump(value)
         for form in forms.values():
             params = {f.name: getattr(value, f.name) for f in form.fields}
-            if None not in params.values() and form.build(**params) == value:
+            if None not in params.values() and _builds(form, params, value):
+                _remember(chosen, value, form)
                 return form.dump(value)
+        full = FULL.get()
+        if full is not None:  # inside a result: written in full
+            return full[0](value)  # type: ignore[no-any-return]
         raise InputError.about(
             cls.__name__.lower(), None, "matches none of its document forms", ", ".join(forms)
         )
 
-    return TaggedNode(tag, forms, pick)
+    return TaggedNode(tag, forms, pick, cls)
 
 
 def node_for(tp: Any, where: str = "") -> Node:

@@ -58,7 +58,7 @@ __all__ = [
     "formulate_drops",
 ]
 
-DROPS_SCHEMA = "ldncompound/drops/1"
+DROPS_SCHEMA = "ldncompound/drops/2"
 DROPS_ORDER_SCHEMA = "ldncompound/order/drops/1"
 NOMINAL_SOURCE = (
     "a USP medicine dropper delivers about 20 drops of water per mL (45-55 mg a drop); drop size "

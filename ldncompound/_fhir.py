@@ -302,12 +302,12 @@ def _drops(r: Any) -> _Prep:
 
 
 _ADAPTERS: dict[str, Callable[[Any], _Prep]] = {
-    "ldncompound/capsules/1": _capsules,
-    "ldncompound/liquid/1": _liquid,
-    "ldncompound/drops/1": _drops,
-    "ldncompound/troches/1": _troches,
+    "ldncompound/capsules/2": _capsules,
+    "ldncompound/liquid/2": _liquid,
+    "ldncompound/drops/2": _drops,
+    "ldncompound/troches/2": _troches,
 }
-_KIT_SCHEMA = "ldncompound/titration/1"
+_KIT_SCHEMA = "ldncompound/titration/2"
 
 #: The label order the composed directions are built with: the result's own dose and doses a
 #: day, no caller text (the attributes ``_directions`` reads from a LabelOrder).

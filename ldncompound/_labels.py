@@ -633,7 +633,7 @@ def _build_label(
     result: Any, order: LabelOrder, *, planned: bool = False, today: dt.date | None = None
 ) -> Label:
     schema = getattr(result, "schema", None)
-    if not planned and schema == "ldncompound/titration/1":
+    if not planned and schema == "ldncompound/titration/2":
         raise InputError.about(
             "result",
             schema,
@@ -709,7 +709,7 @@ def _with_timing(directions: str, timing: str | None) -> str:
 def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
     """One label per container (capsule kits) or per fill (liquid and drops kits) of a
     titration kit, each with its step text, its own directions and its own quantity."""
-    if getattr(kit, "schema", None) != "ldncompound/titration/1":
+    if getattr(kit, "schema", None) != "ldncompound/titration/2":
         raise InputError.about(
             "kit", getattr(kit, "schema", kit), "is not a titration kit", "a plan_titration result"
         )

@@ -52,7 +52,7 @@ from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
 __all__ = ["LIQUID_SCHEMA", "LiquidOrder", "LiquidResult", "formulate_liquid"]
 
-LIQUID_SCHEMA = "ldncompound/liquid/1"
+LIQUID_SCHEMA = "ldncompound/liquid/2"
 LIQUID_ORDER_SCHEMA = "ldncompound/order/liquid/1"
 
 #: Concentrations the suggestion tries, lowest first (mg/mL).

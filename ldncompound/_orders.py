@@ -10,16 +10,17 @@ written per preparation.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
 from . import _registry
-from ._documents import ObjectNode, node_for, register_variants, shown_name
+from ._documents import ObjectNode, node_for, register_variants
 from ._errors import InputError
 from ._preparation import ORDER_PREFIX, Preparation, registered
+from ._strict import decode as _decode
+from ._strict import read_json
 from ._weighing import Balance
 
 __all__ = [
@@ -101,65 +102,15 @@ register_variants(
 )
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise InputError.about(
-                    shown_name(key),
-                    None,
-                    "appears twice in one JSON object (which one is meant is unknowable)",
-                    "each field once",
-                    code="duplicate-field",
-                )
-            seen.add(key)
-    return out
-
-
-def _constant(name: str) -> Any:
-    raise InputError(
-        f"the document contains {name}, which is not JSON; expected numbers as text.",
-        value=name,
-        expected="JSON",
-        code="bad-json",
-    )
-
-
 def parse_json(text: str) -> Any:
-    """JSON text to data; refuses duplicate keys, NaN and Infinity, and bad JSON (one sentence)."""
-    try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            f"the document is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}.",
-            expected="one JSON object",
-            code="bad-json",
-        ) from None
-    except (RecursionError, ValueError) as err:
-        if isinstance(err, InputError):
-            raise
-        reason = (
-            "it is nested too deeply"
-            if isinstance(err, RecursionError)
-            else "a number in it has more digits than can be read"
-        )
-        raise InputError(
-            f"the document cannot be read as JSON ({reason}).", expected="JSON", code="bad-json"
-        ) from None
+    """JSON text to data; refuses duplicate keys, NaN and Infinity, and bad JSON (one sentence):
+    the library's strict reader, :func:`ldncompound.read_json`."""
+    return read_json(text)
 
 
 def decode(raw: bytes, what: str = "document") -> str:
     """UTF-8 bytes to text; anything else is refused whole (nothing is guessed)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"the {what} is not UTF-8 (byte {err.start + 1}: {err.reason}); nothing in it was read.",
-            expected="UTF-8 text",
-            code="bad-encoding",
-        ) from None
+    return _decode(raw, what, None)
 
 
 def _data(document: Mapping[str, Any] | str | bytes) -> Any:

@@ -734,8 +734,12 @@ def read_record(data: Any) -> CompoundingRecord:
     if not isinstance(result_data, dict):
         raise InputError.about("result", result_data, "is missing", "the stored result")
     schema: Any = result_data.get("schema")
+    from ._json import _SCHEMAS, retired, retired_error  # noqa: PLC0415
+
+    current = retired(schema)
+    if current is not None:  # a record of 0.1.0: its result's order is not in document form
+        raise retired_error("result.schema", schema, current)
     _adapter(schema)  # refuses a schema without record support
-    from ._json import _SCHEMAS  # noqa: PLC0415
 
     result = structure_strictly(result_data, _SCHEMAS[schema], "result")
     hints = typing.get_type_hints(CompoundingRecord)

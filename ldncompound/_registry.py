@@ -26,14 +26,14 @@ __all__ = ["BUILTIN", "for_order", "for_result", "known_results", "load", "prepa
 #: schema id -> the library module that registers it (imported on first use)
 BUILTIN: dict[str, str] = {
     "ldncompound/order/capsules/1": "_capsules",
-    "ldncompound/capsules/1": "_capsules",
+    "ldncompound/capsules/2": "_capsules",
     "ldncompound/order/liquid/1": "_liquids",
-    "ldncompound/liquid/1": "_liquids",
+    "ldncompound/liquid/2": "_liquids",
     "ldncompound/order/drops/1": "_drops",
-    "ldncompound/drops/1": "_drops",
+    "ldncompound/drops/2": "_drops",
     "ldncompound/order/troches/1": "_troches",
-    "ldncompound/troches/1": "_troches",
-    "ldncompound/titration/1": "_titration",
+    "ldncompound/troches/2": "_troches",
+    "ldncompound/titration/2": "_titration",
 }
 
 

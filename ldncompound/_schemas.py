@@ -5,8 +5,9 @@ They are generated from the classes, never written by hand, and shipped in
 compares). One file per schema id:
 
 * order documents, one per registered preparation (``ldncompound/order/capsules/1``);
-* result documents, one per preparation's result class (``ldncompound/capsules/1``) and per
-  document class registered with ``register_schema`` (records);
+* result documents, one per preparation's result class (``ldncompound/capsules/2``), each
+  order in it by its order schema, and per document class registered with ``register_schema``
+  (records);
 * label documents: a class registered with ``register_schema`` under an id starting
   ``ldncompound/label/`` gets its schema the same way (issue 4 adds the first);
 * batch records (``ldncompound/batch-record/1``), which refer to the result schemas.
@@ -17,25 +18,15 @@ imports a validator: validating is the caller's business (the test suite uses ``
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 import json
-import types
-import typing
-from decimal import Decimal
 from importlib import resources
-from typing import Any, Literal
-
-import attrs
+from typing import Any
 
 from . import _registry
 from ._batch import BATCH_RECORD_SCHEMA
-from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError
-from ._json import _SCHEMAS
+from ._json import _SCHEMAS, schema_of
 from ._orders import order_kinds
-from ._units import Quantity, Unit
-from ._validate import OMITTABLE
 
 __all__ = ["LABEL_PREFIX", "json_schema", "json_schemas", "schema_file", "schema_uri"]
 
@@ -65,102 +56,22 @@ def _root(schema_id: str, title: str, description: str, body: dict[str, Any]) ->
 
 # --- results and labels: the to_json form ------------------------------------------------------
 
-_SCALARS: dict[Any, dict[str, Any]] = {
-    str: {"type": "string"},
-    int: {"type": "integer"},
-    bool: {"type": "boolean"},
-    type(None): {"type": "null"},
-}
-_SHARED: dict[str, dict[str, Any]] = {
-    "quantity": {
-        "type": "object",
-        "description": "an exact decimal string and a unit code",
-        "properties": {
-            "value": {"$ref": "#/$defs/decimal"},
-            "unit": {"enum": [u.code for u in Unit]},
-        },
-        "required": ["value", "unit"],
-        "additionalProperties": False,
-    },
-    "decimal": {"type": "string", "pattern": "^-?[0-9]{1,40}(\\.[0-9]{1,40})?$"},
-    "date": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
-}
 
-
-def _shared(name: str, defs: dict[str, Any]) -> dict[str, Any]:
-    if name not in defs:
-        defs[name] = _SHARED[name]
-        if name == "quantity":
-            _shared("decimal", defs)
-    return {"$ref": f"#/$defs/{name}"}
-
-
-def _data_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:  # noqa: PLR0911 - one type each
-    """The JSON Schema of ``to_json`` output for values of type ``tp``."""
-    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
-        return {"anyOf": [_data_schema(a, defs) for a in typing.get_args(tp)]}
-    if tp is Any:
-        # an embedded document of its own schema (a record's result): checked against that one
-        return {
-            "type": "object",
-            "description": "a document with its own schema id, validated against that schema",
-            "properties": {"schema": {"type": "string"}},
-            "required": ["schema"],
-        }
-    if tp in _SCALARS:
-        return dict(_SCALARS[tp])
-    if tp is Quantity:
-        return _shared("quantity", defs)
-    if tp is Decimal:
-        return _shared("decimal", defs)
-    if tp is dt.date:
-        return _shared("date", defs)
-    if tp is Drug:
-        return {"anyOf": [{"enum": sorted(BUILTIN_DRUGS)}, _class_schema(Drug, defs)]}
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return {"enum": [m.value for m in tp]}
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin is Literal:
-        return {"const": args[0]} if len(args) == 1 else {"enum": list(args)}
-    if origin is tuple and args[1:] == (Ellipsis,):
-        return {"type": "array", "items": _data_schema(args[0], defs)}
-    if origin is dict and args[0] is str:
-        return {"type": "object", "additionalProperties": _data_schema(args[1], defs)}
-    if isinstance(tp, type) and attrs.has(tp):
-        return _class_schema(tp, defs)
-    raise TypeError(f"no JSON Schema for {tp!r}")
-
-
-def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
-    name = cls.__name__
-    owners: dict[str, type] = defs.setdefault("__owners__", {})
-    if owners.setdefault(name, cls) is not cls:
-        raise TypeError(f"two classes named {name} in one document: {owners[name]} and {cls}")
-    if name not in defs:
-        defs[name] = {}  # reserved first, so a class may refer to itself
-        hints = typing.get_type_hints(cls)
-        props = {a.name: _data_schema(hints[a.name], defs) for a in attrs.fields(cls)}
-        omitted = {a.name for a in attrs.fields(cls) if a.metadata.get(OMITTABLE)}
-        defs[name] = {
-            "type": "object",
-            "properties": props,
-            "required": [k for k in props if k not in omitted],
-            "additionalProperties": False,
-        }
-    return {"$ref": f"#/$defs/{name}"}
+_ORDER_NOTE = (
+    " Its order is an order document, as ldncompound.order_document writes it and "
+    "ldncompound.load_order reads it (a drug that is not built in is written in full)."
+)
 
 
 def _document_schema(schema_id: str, cls: type, what: str) -> dict[str, Any]:
-    defs: dict[str, Any] = {}
-    _class_schema(cls, defs)
-    del defs["__owners__"]
-    body = dict(defs.pop(cls.__name__))
+    body, defs = schema_of(cls)  # from the codec's table: the writers' own types
     body["properties"] = dict(body["properties"], schema={"const": schema_id})
     return _root(
         schema_id,
         f"{cls.__name__} ({schema_id})",
         f"The JSON {what} document the library writes for {cls.__name__} "
-        "(ldncompound.to_json); ldncompound.from_json reads it back without loss.",
+        "(ldncompound.to_json); ldncompound.from_json reads it back without loss."
+        + (_ORDER_NOTE if any(k.startswith("order-") for k in defs) else ""),
         {**body, "$defs": defs},
     )
 

@@ -60,7 +60,7 @@ __all__ = [
     "protocol_steps",
 ]
 
-TITRATION_SCHEMA = "ldncompound/titration/1"
+TITRATION_SCHEMA = "ldncompound/titration/2"
 MAX_DAYS = 730
 
 

@@ -85,7 +85,7 @@ __all__ = [
     "parse_ingredient",
 ]
 
-TROCHES_SCHEMA = "ldncompound/troches/1"
+TROCHES_SCHEMA = "ldncompound/troches/2"
 TROCHES_ORDER_SCHEMA = "ldncompound/order/troches/1"
 
 REPLACEMENT_SOURCE = (

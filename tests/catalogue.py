@@ -1371,6 +1371,21 @@ for text, input_class, code in (
         Refused(InputError, code, "RECORD"),
     )
 
+#: a record stored by 0.1.0: its result's schema id is /1 and its order is not in document form
+_RECORD_0_1_0 = json.loads(_RECORD_TEXT)
+_RECORD_0_1_0["result"]["schema"] = "ldncompound/capsules/1"
+_RECORD_0_1_0["result"]["order"] = {"dose": {"value": "4.5", "unit": "mg"}, "count": 30}
+raw(
+    "malformed",
+    "cli",
+    "capsules",
+    Command(
+        ("verify", "{dir}/record.json"),
+        (("record.json", json.dumps(_RECORD_0_1_0).encode()),),
+    ),
+    Refused(InputError, "retired-schema", "RECORD"),
+)
+
 # --- shifted columns and values moved to the wrong field ------------------------------------------
 
 #: (preparation, direction, column, expected): a CSV row whose cells from ``column`` on

@@ -56,13 +56,13 @@ def test_reference_records_equal_the_batch_records_byte_for_byte():
     # the sample reaches every path of the mix: capsules direct and by trituration, liquids
     # from tablets, liquids and drops weighed directly and by a liquid aliquot
     assert set(paths) == {
-        ("ldncompound/capsules/1", "direct"),
-        ("ldncompound/capsules/1", "stages"),
-        ("ldncompound/liquid/1", "tablets"),
-        ("ldncompound/liquid/1", "direct"),
-        ("ldncompound/liquid/1", "aliquot"),
-        ("ldncompound/drops/1", "direct"),
-        ("ldncompound/drops/1", "aliquot"),
+        ("ldncompound/capsules/2", "direct"),
+        ("ldncompound/capsules/2", "stages"),
+        ("ldncompound/liquid/2", "tablets"),
+        ("ldncompound/liquid/2", "direct"),
+        ("ldncompound/liquid/2", "aliquot"),
+        ("ldncompound/drops/2", "direct"),
+        ("ldncompound/drops/2", "aliquot"),
     }
 
 

@@ -44,7 +44,7 @@ def test_json_output_is_the_documented_result():
     res = run(*BASE, "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert data["schema"] == "ldncompound/capsules/1"
+    assert data["schema"] == "ldncompound/capsules/2"
     assert lc.from_json(data).tablets_to_crush == 4
 
 
@@ -312,7 +312,7 @@ def test_liquid_worksheet_and_json():
     res = run(*LIQUID, "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert data["schema"] == "ldncompound/liquid/1"
+    assert data["schema"] == "ldncompound/liquid/2"
     assert [f["first_day"] for f in data["fills"]["schedule"]] == [1, 11, 21]
     r = lc.from_json(data)
     assert r.batch.tablets == 1
@@ -408,7 +408,7 @@ def test_drops_and_calibration_commands():
     res = run(*DROPS, "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert data["schema"] == "ldncompound/drops/1"
+    assert data["schema"] == "ldncompound/drops/2"
     assert data["drops_per_dose"] == 9
     assert data["concentration"] == {"value": "8", "unit": "mg/mL"}
     assert lc.from_json(data).dropper.drops == 40

@@ -135,7 +135,7 @@ def test_json_output_matches_the_library_golden_cases():
     rdt = run(*RDT, "--format", "json")
     assert rdt.exit_code == 0, rdt.output
     data = json.loads(rdt.output)
-    assert data["schema"] == "ldncompound/troches/1"
+    assert data["schema"] == "ldncompound/troches/2"
     assert weighings(rdt.output) == ["149", "331", "166", "199", "24295"]
     assert data["unit_weight"]["value"] == "759.25"
     assert data["warnings"] == []

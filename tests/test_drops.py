@@ -277,7 +277,7 @@ def test_tablet_drops_are_a_suspension():
 def test_json_round_trip_and_worksheet():
     r = lc.formulate_drops(order())
     data = lc.to_json(r)
-    assert data["schema"] == "ldncompound/drops/1"
+    assert data["schema"] == "ldncompound/drops/2"
     assert data["order"]["calibration"]["drops"] == 40
     assert lc.from_json(json.loads(lc.dumps(r))) == r
     text = lc.render_worksheet(r)

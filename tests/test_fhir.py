@@ -451,7 +451,7 @@ def test_cli_takes_the_label_json(tmp_path):
     [
         (b'{"schema": ', "RESULT: the document is not valid JSON"),
         (b"\xff\xfe{}", "RESULT: the file is not UTF-8"),
-        (b'{"schema": "ldncompound/capsules/1"}', "RESULT: "),
+        (b'{"schema": "ldncompound/capsules/2"}', "RESULT: "),
         (b'{"schema": "ldncompound/label/1"}', "RESULT: "),
     ],
 )

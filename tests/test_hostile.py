@@ -38,7 +38,7 @@ HOSTILE = {
     "nested-arrays": b"[" * 100_000 + b"]" * 100_000,
     "nested-objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
     "5000-digit-integer": b'{"count": ' + b"1" * 5000 + b"}",
-    "1e400": b'{"schema": "ldncompound/capsules/1", "count": 1e400}',
+    "1e400": b'{"schema": "ldncompound/capsules/2", "count": 1e400}',
 }
 
 

@@ -101,7 +101,7 @@ def test_an_edited_capsule_result_never_reaches_a_label(path, value, field):
 
 def test_an_edited_order_inside_the_result_is_refused_too():
     # the order says 4 mg, the stored amounts are those of 4.5 mg
-    data = edited(lc.to_json(result()), ("order", "dose"), {"value": "4", "unit": "mg"})
+    data = edited(lc.to_json(result()), ("order", "dose"), "4 mg")
     with pytest.raises(lc.InputError) as info:
         lc.build_label(lc.from_json(data), label_order())
     assert info.value.code == "result-not-recomputed"
@@ -245,7 +245,7 @@ def test_the_command_line_refuses_an_edited_result():
         in res.output
     )
     # the order inside edited to a dose its guards refuse: named as the result's order
-    data = edited(lc.to_json(result()), ("order", "dose"), {"value": "45", "unit": "mg"})
+    data = edited(lc.to_json(result()), ("order", "dose"), "45 mg")
     res = CliRunner().invoke(cli, ["label", "-", *LABEL], input=json.dumps(data))
     assert res.exit_code == 2, res.output
     assert "Error: result.order.dose: '45 mg" in res.output

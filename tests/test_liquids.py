@@ -550,7 +550,7 @@ def test_nothing_defaulted_when_everything_is_given():
 def test_json_round_trip_and_worksheet():
     r = lc.formulate_liquid(order(balance=lc.Balance.class_iii(), days_supply=7))
     data = lc.to_json(r)
-    assert data["schema"] == "ldncompound/liquid/1"
+    assert data["schema"] == "ldncompound/liquid/2"
     assert data["dose_volume"] == {"value": "4.5", "unit": "mL"}
     assert lc.from_json(json.loads(lc.dumps(r))) == r
     text = lc.render_worksheet(r)

@@ -177,8 +177,8 @@ def test_default_is_refused_where_the_library_has_none(path):
         ("reference", "Rx\x1b1", "reference: 'Rx\\x1b1' contains a control character"),
         (
             "schema",
-            "ldncompound/capsules/1",
-            "schema: 'ldncompound/capsules/1' is not a known order schema",
+            "ldncompound/capsules/2",
+            "schema: 'ldncompound/capsules/2' is not a known order schema",
         ),
     ],
 )
@@ -311,7 +311,7 @@ def test_a_remembered_amount_reads_the_same_and_refusals_name_every_path():
     doc = capsules(dose="4.5 mg", overage="10 %")
     first, again = lc.load_order(doc), lc.load_order(doc)
     assert first == again and first.dose == lc.mass("4.5 mg")
-    assert (_documents.Dimension.MASS, "4.5 mg") in _documents._QUANTITIES
+    assert (_documents.Dimension.MASS, None, "4.5 mg") in _documents._QUANTITIES
     # a text accepted for one dimension is still refused for another, naming the field
     assert refusal(capsules(dose="10 %")).field == "dose"
     # a refusal is never remembered: each document names its own path
@@ -321,7 +321,7 @@ def test_a_remembered_amount_reads_the_same_and_refusals_name_every_path():
         "source.average_weight"
     )
     assert refusal(capsules(dose=bad)).field == "dose"
-    assert (_documents.Dimension.MASS, bad) not in _documents._QUANTITIES
+    assert (_documents.Dimension.MASS, None, bad) not in _documents._QUANTITIES
 
 
 def test_remembered_dates_and_numbers_read_the_same_and_refuse_the_same():

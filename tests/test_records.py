@@ -197,7 +197,7 @@ def test_verify_names_a_removed_table_value_and_a_unit_weight_outside_the_window
 
 def test_verify_names_an_altered_order_input():
     d = data()
-    d["result"]["order"]["source"]["assay"]["value"] = "98"
+    d["result"]["order"]["source"]["assay"] = "98 %"
     found = lc.verify_record(d).differences
     fields = {x.field for x in found}
     assert "result.weighings[2].amount" in fields or "result.active_per_capsule" in fields
@@ -206,7 +206,7 @@ def test_verify_names_an_altered_order_input():
 
 def test_verify_refuses_what_is_not_a_record():
     with pytest.raises(lc.InputError):
-        lc.verify_record({"schema": "ldncompound/capsules/1"})
+        lc.verify_record({"schema": "ldncompound/capsules/2"})
     d = copy.deepcopy(data())
     del d["result"]
     with pytest.raises(lc.InputError):
@@ -258,9 +258,9 @@ def test_verify_names_an_unknown_or_doubled_table_value():
 @pytest.mark.parametrize(
     ("path", "value", "code", "field"),
     [
-        (["result", "order"], 5, "not-a-record", "result.order"),
+        (["result", "order"], 5, "wrong-type", "result.order"),  # read by the order loader
         (["result", "bud"], 5, "not-a-record", "result.bud"),
-        (["result", "order", "count"], -1, "invalid-input", "result.order.count"),
+        (["result", "order", "count"], -1, "negative", "result.order.count"),
         (["result", "schema"], "ldncompound/capsules/9", "unknown-schema", "result.schema"),
         (["master"], 5, "not-a-record", "master"),
         (["master", "name"], 5, "not-as-written", "master.name"),
@@ -273,12 +273,12 @@ def test_verify_names_an_unknown_or_doubled_table_value():
         (["unit_weights", 0, "value"], "150.0", "not-as-written", "unit_weights[0].value"),
         (["yield_units"], "33", "not-as-written", "yield_units"),
         (["yield_units"], "abc", "not-a-record", "yield_units"),
-        (["result", "order", "count"], "abc", "not-a-record", "result.order.count"),
+        (["result", "order", "count"], "abc", "wrong-type", "result.order.count"),
         (["yield_units"], True, "not-as-written", "yield_units"),
         (["yield_units"], 33.0, "not-a-number", "yield_units"),
         (["yield_units"], float("nan"), "not-a-number", "yield_units"),
         (["yield_units"], 10**30, "too-large", "yield_units"),
-        (["result", "order", "extra"], 1, "not-a-record", "result.order"),
+        (["result", "order", "extra"], 1, "unknown-field", "result.order.extra"),
         (["weight_check", "mean", "unit"], "MG", "invalid-unit", "weight_check.mean"),
         (
             ["acknowledged"],

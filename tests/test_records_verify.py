@@ -353,7 +353,7 @@ def test_a_record_of_another_library_version_says_so():
 
 def test_a_stored_order_the_library_refuses_is_a_difference():
     d = _data()
-    d["result"]["order"]["dose"]["value"] = "45"
+    d["result"]["order"]["dose"] = "45 mg"
     report = lc.verify_record(d)
     assert [x.field for x in report.differences] == ["result.order.dose"]
     assert "dose-above-range" in report.differences[0].reason
@@ -542,3 +542,27 @@ def test_an_edited_warning_is_reported_as_recorded_and_as_missing():
             "[not-verified] No verifier is recorded; the record must be reviewed before release.",
         ),
     ]
+
+
+def test_a_record_stored_by_0_1_0_is_refused_in_one_sentence_naming_the_schema():
+    """0.1.0 wrote results as ldncompound/capsules/1 with the order in another form: this
+    version does not guess at it; it says which schema it is and what it reads instead."""
+    d = _data()
+    d["result"]["schema"] = "ldncompound/capsules/1"
+    d["result"]["order"] = {"dose": {"value": "4.5", "unit": "mg"}, "count": 30}
+    for read in (lc.verify_record, lc.from_json):
+        with pytest.raises(lc.InputError) as info:
+            read(d)
+        assert (info.value.code, info.value.field) == ("retired-schema", "result.schema")
+        assert "'ldncompound/capsules/1'" in info.value.message
+        assert "expected ldncompound/capsules/2" in info.value.message
+    res = _verify_file_text(json.dumps(d))
+    assert res.exit_code == 2
+    assert res.output.count("Error: ") == 1 and "Traceback" not in res.output
+
+
+def _verify_file_text(text: str) -> Any:
+    import tempfile  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as folder:
+        return _verify_file(Path(folder), text)

@@ -49,7 +49,7 @@ def test_every_schema_is_draft_2020_12_with_a_versioned_id():
 def test_every_registered_preparation_has_order_result_and_batch_schemas():
     ids = set(json_schemas())
     for prep in ("capsules", "liquid", "drops", "troches"):
-        assert {f"ldncompound/order/{prep}/1", f"ldncompound/{prep}/1"} <= ids
+        assert {f"ldncompound/order/{prep}/1", f"ldncompound/{prep}/2"} <= ids
     assert {lc.BATCH_RECORD_SCHEMA, lc.TITRATION_SCHEMA, lc.RECORD_SCHEMA, lc.VERIFY_SCHEMA} <= ids
     assert {i for i in ids if i.startswith(LABEL_PREFIX)} == {lc.LABEL_SCHEMA}
 

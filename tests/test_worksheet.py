@@ -50,7 +50,7 @@ def test_worksheet_sections_and_balance_figures():
         assert f"{w.amount.magnitude:.1f} mg" in text
     assert "geometric dilution" in text
     assert "USP <795>" in text
-    assert "ldncompound/capsules/1" in text
+    assert "ldncompound/capsules/2" in text
     assert all(len(line) <= 110 for line in text.splitlines())
 
 
