@@ -710,11 +710,12 @@ def load_profile(path: str | Path) -> PharmacyProfile:
     name = str(path)
     try:
         raw = Path(path).read_bytes()
-    except OSError as err:
+    except (OSError, ValueError) as err:  # ValueError: a NUL or a lone surrogate in the path
+        why = err.strerror if isinstance(err, OSError) and err.strerror else "not a usable path"
         raise InputError.about(
             "profile",
             name,
-            f"cannot be read ({err.strerror or err})",
+            f"cannot be read ({why})",
             "the path of a pharmacy profile (ldncompound.toml)",
             code="cannot-read",
         ) from None

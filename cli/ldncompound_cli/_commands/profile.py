@@ -78,7 +78,13 @@ def init(path: str | None, force: bool) -> None:
     @library_errors
     def run() -> None:
         where = _path(path)
-        if where.exists() and not force:
+        try:
+            exists = where.exists()
+        except ValueError:  # a NUL or a lone surrogate: no file can have that name
+            raise lc.InputError.about(
+                "PATH", str(where), "is not a usable path", "a file name", code="cannot-write"
+            ) from None
+        if exists and not force:
             raise lc.InputError.about(
                 "PATH",
                 str(where),
