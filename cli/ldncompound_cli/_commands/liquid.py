@@ -32,6 +32,7 @@ from ldncompound_cli._options import (
     balance_rule,
     check_source,
 )
+from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 from ldncompound_cli._tables import (
     Group,
     Table,
@@ -47,7 +48,6 @@ from ldncompound_cli._tables import (
     renaming,
     strength,
 )
-from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 
 
 def _vehicle(o: dict[str, Any]) -> lc.VehicleLot | None:
