@@ -103,6 +103,7 @@ from ._records import (
     verify_record,
 )
 from ._schemas import json_schema, json_schemas
+from ._solid import plan_solid
 from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
 from ._titration import (
     PROTOCOLS,
@@ -150,8 +151,8 @@ from ._weighing import (
     DilutionStage,
     MinimumWeightRule,
     SolidPlan,
+    TracedPlan,
     percent_error,
-    plan_solid,
     sensitivity_from_test,
 )
 from ._worksheet import render_worksheet
@@ -274,6 +275,7 @@ __all__ = [
     "TitrationOrder",
     "TitrationResult",
     "TitrationStep",
+    "TracedPlan",
     "TriturationStock",
     "TrocheBase",
     "TrocheDiluent",

@@ -450,6 +450,8 @@ class TrocheOrder:
         default=None,
     )
     max_stage_mass: Quantity | None = solid.max_stage_field()
+    trituration_ratio: int | None = attrs.field(default=None, validator=solid.ratio_validator)
+    aliquot_mass: Quantity | None = qfield(Dimension.MASS, mass_field("aliquot_mass"), default=None)
     rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
     tablet_margin: Quantity | None = solid.tablet_margin_field()
     acknowledge: tuple[str, ...] = solid.acknowledge_field()
