@@ -44,7 +44,7 @@ from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant
 from ._plausible import DROPS_PER_ML, check_window
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
-from ._validate import qfield, text_field
+from ._validate import mass_field, qfield, text_field
 
 __all__ = [
     "DROPS_SCHEMA",
@@ -175,6 +175,9 @@ class DropsOrder(LiquidFields):
     calibration: DropperCalibration | None = None
     accept_nominal_dropper: bool = False
     max_drops: int | None = None
+    dose_per_drop: Quantity | None = qfield(
+        Dimension.MASS, mass_field("dose_per_drop"), default=None
+    )
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -450,7 +453,10 @@ def _concentration(
     suggestion: tuple[Decimal, int] | None,
     rec: Recorder,
 ) -> Quantity:
-    """The order's concentration (within the solubility), or the suggested one."""
+    """The order's concentration (within the solubility), the one its dose per drop gives, or
+    the suggested one."""
+    if order.dose_per_drop is not None:
+        return _from_dose_per_drop(order, order.dose_per_drop, su, cal, max_drops, rec)
     if order.concentration is not None:
         check_solubility(order.concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
         return order.concentration
@@ -471,6 +477,71 @@ def _concentration(
         "the largest of 5-0.001 mg a drop (1-2-2.5-5 steps) giving 3 drops or more (library policy) [D]",
     )
     return concentration
+
+
+def _from_dose_per_drop(
+    order: DropsOrder,
+    per_drop: Quantity,
+    su: Setup,
+    cal: DropperCalibration,
+    max_drops: int,
+    rec: Recorder,
+) -> Quantity:
+    """The concentration a stated dose per drop gives with this dropper (C = dose per drop x
+    drops per mL, to the 4 significant figures a concentration is stated to), refused when the
+    dose is not whole drops of it, or when the order's concentration says otherwise."""
+    shown = str(per_drop)
+    dose = order.dose
+    p = per_drop.m_as(Unit.MG)
+    exact = CONTEXT.divide(dose.m_as(Unit.MG), p)
+    n = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+    if n < 1 or n > max_drops:
+        raise InputError.about(
+            "dose_per_drop",
+            shown,
+            f"makes the {dose} dose {significant(exact, 4)} drops, outside 1 to {max_drops} drops",
+            f"a dose per drop from {significant(CONTEXT.divide(dose.m_as(Unit.MG), Decimal(max_drops)), 4)} "
+            f"mg to {dose}",
+            code="dose-per-drop-out-of-range",
+        )
+    if abs(CONTEXT.divide(Decimal(n) * p, dose.m_as(Unit.MG)) - ONE) > WHOLE_DROPS_PRECISION:
+        near = sorted({max(n - 1, 1), n, n + 1} - {0})
+        options = " or ".join(
+            f"{significant(CONTEXT.divide(dose.m_as(Unit.MG), Decimal(k)), 4)} mg "
+            f"({k} drop{'' if k == 1 else 's'})"
+            for k in near
+            if k <= max_drops
+        )
+        raise InputError.about(
+            "dose_per_drop",
+            shown,
+            f"makes the {dose} dose {significant(exact, 4)} drops, not a whole number",
+            f"a dose per drop that divides the dose, such as {options}",
+            code="dose-per-drop-not-whole",
+        )
+    c = rec.step(
+        "concentration-from-drop",
+        f"concentration that puts {per_drop} in one drop of this dropper (4 significant figures)",
+        "C = dose per drop x drops per mL",
+        Quantity(Decimal(significant(p * cal.per_ml, 4)), Unit.MG_PER_ML),
+        dose_per_drop=per_drop,
+        drops_per_ml=cal.drops_per_ml,
+    )
+    given = order.concentration
+    if given is not None:
+        ratio = CONTEXT.divide(given.m_as(Unit.MG_PER_ML), c.magnitude) - ONE
+        if abs(ratio) > WHOLE_DROPS_PRECISION:
+            raise InputError.about(
+                "dose_per_drop",
+                shown,
+                f"at {significant(cal.per_ml, 4)} drops per mL needs {c}, not the order's "
+                f"concentration of {given}",
+                f"the concentration {c}, or only one of dose_per_drop and concentration",
+                code="dose-per-drop-inconsistent",
+            )
+        c = given
+    check_solubility(c.m_as(Unit.MG_PER_ML), su.solubility, "dose_per_drop")
+    return c
 
 
 @attrs.frozen(kw_only=True)
