@@ -152,6 +152,7 @@ from ._weighing import (
     MinimumWeightRule,
     SolidPlan,
     TracedPlan,
+    parse_ratio,
     percent_error,
     sensitivity_from_test,
 )
@@ -326,6 +327,7 @@ __all__ = [
     "parse_displacement",
     "parse_ingredient",
     "parse_quantity",
+    "parse_ratio",
     "parse_step",
     "parse_strength",
     "percent",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from decimal import Decimal
 from typing import Generic, TypeVar
 
@@ -39,6 +40,7 @@ __all__ = [
     "balance_or_class_iii",
     "check_ratio",
     "geometric_portions",
+    "parse_ratio",
     "percent_error",
     "plan_solid_mg",
     "sensitivity_from_test",
@@ -465,6 +467,25 @@ def check_ratio(ratio: object, field: str = "trituration_ratio") -> None:
             "the f of '1 in f', such as 10",
             code="out-of-range",
         )
+
+
+_RATIO = re.compile(r"(?:1\s*(?:in|:)\s*)?([0-9]{1,6})")
+
+
+def parse_ratio(text: object, *, field: str = "trituration_ratio") -> int:
+    """A trituration ratio as a pharmacist writes it: "1 in 10", "1:10" or "10" -> 10."""
+    found = _RATIO.fullmatch(text.strip()) if isinstance(text, str) else None
+    if found is None:
+        raise InputError.about(
+            field,
+            text,
+            "is not a trituration ratio",
+            "'1 in f', '1:f' or f, with f a whole number such as 10",
+            code="bad-ratio",
+        )
+    ratio = int(found.group(1))
+    check_ratio(ratio, field)
+    return ratio
 
 
 def _chosen_plan(

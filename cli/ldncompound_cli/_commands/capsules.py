@@ -73,6 +73,13 @@ from ldncompound_cli._options import BALANCE_OPTIONS, SOURCE_OPTIONS, _balance, 
 @click.option("--qc-sample", help="capsules to weigh for QC [default: 10]")
 @click.option("--max-stage-mass", help="largest trituration stage [default: 10 g]")
 @click.option(
+    "--trituration-ratio",
+    help='dilution of every trituration stage, e.g. "1 in 10" [default: the minimal plan]',
+)
+@click.option(
+    "--aliquot-mass", help='aliquot of the last trituration, e.g. "120 mg" [default: chosen]'
+)
+@click.option(
     "--rounding-tolerance", help="largest dose change from rounding weighings [default: 0.5 %]"
 )
 @click.option("--tablet-margin", help="extra tablet powder to crush [default: 5 %]")
@@ -165,6 +172,10 @@ def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.Cap
         ),
         qc_sample=_count(o["qc_sample"], "--qc-sample", 100),
         max_stage_mass=_mass(o["max_stage_mass"], "--max-stage-mass"),
+        trituration_ratio=None
+        if o["trituration_ratio"] is None
+        else lc.parse_ratio(o["trituration_ratio"], field="--trituration-ratio"),
+        aliquot_mass=_mass(o["aliquot_mass"], "--aliquot-mass"),
         rounding_tolerance=_percent(o["rounding_tolerance"], "--rounding-tolerance"),
         tablet_margin=_percent(o["tablet_margin"], "--tablet-margin"),
         acknowledge=tuple(o["acknowledge"]),

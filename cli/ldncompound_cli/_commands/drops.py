@@ -7,7 +7,14 @@ from typing import Any
 import click
 
 import ldncompound as lc
-from ldncompound_cli._common import PRINT_OPTIONS, _apply, _count, emit_sheet, library_errors
+from ldncompound_cli._common import (
+    PRINT_OPTIONS,
+    _apply,
+    _count,
+    _mass,
+    emit_sheet,
+    library_errors,
+)
 
 from .calibrate_dropper import CALIBRATION_OPTIONS, _calibration
 from .liquid import LIQUID_OPTIONS, _liquid_fields
@@ -22,6 +29,10 @@ from .liquid import LIQUID_OPTIONS, _liquid_fields
     help="use the nominal 20 drops per mL instead of a calibration (warned)",
 )
 @click.option("--max-drops", help="largest number of drops a dose [default: 20]")
+@click.option(
+    "--dose-per-drop",
+    help='drug in one drop, e.g. "0.5 mg": sets the concentration from the calibration',
+)
 @_apply(PRINT_OPTIONS)
 @library_errors
 def drops(**o: Any) -> None:
@@ -31,6 +42,7 @@ def drops(**o: Any) -> None:
         calibration=_calibration(o),
         accept_nominal_dropper=o["accept_nominal_dropper"],
         max_drops=_count(o["max_drops"], "--max-drops", 60),
+        dose_per_drop=_mass(o["dose_per_drop"], "--dose-per-drop"),
     )
     result = lc.formulate_drops(order)
     emit_sheet(result, o, barcode=result.order.reference)

@@ -134,6 +134,7 @@ def _liquid_fields(o: dict[str, Any]) -> dict[str, Any]:
             o["class_iii"],
         ),
         "aliquot_volume": _volume(o["aliquot_volume"], "--aliquot-volume"),
+        "stock_volume": _volume(o["stock_volume"], "--stock-volume"),
         "solubility": _strength(o["solubility"], "--solubility"),
         "measurable_fraction": _percent(o["measurable_fraction"], "--measurable-fraction"),
         "rounding_tolerance": _percent(o["rounding_tolerance"], "--rounding-tolerance"),
@@ -194,6 +195,10 @@ LIQUID_OPTIONS = (
     click.option("--overage", help='extra of the whole batch, e.g. "5 %" [default: 5 %]'),
     *BALANCE_OPTIONS,
     click.option("--aliquot-volume", help='liquid aliquot volume, e.g. "5 mL" [default: chosen]'),
+    click.option(
+        "--stock-volume",
+        help='stock solution the aliquot is taken from, e.g. "30 mL" [default: chosen]',
+    ),
     click.option(
         "--solubility", help='solubility in this vehicle, as the dose basis, e.g. "50 mg/mL"'
     ),
