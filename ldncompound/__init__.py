@@ -41,12 +41,15 @@ from ._displacement import (
     parse_displacement,
 )
 from ._drops import (
+    DROPPER_CALIBRATION_SCHEMA,
     DROPS_SCHEMA,
     NOMINAL_DROPPER,
+    CalibrationResult,
     DropperCalibration,
     DropsOrder,
     DropsResult,
     calibrate_dropper,
+    calibration_result,
     formulate_drops,
 )
 from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
@@ -168,6 +171,7 @@ __all__ = [
     "CLASS_III_SENSITIVITY",
     "DEVICES",
     "DOSE_FORM_CODES",
+    "DROPPER_CALIBRATION_SCHEMA",
     "DROPS_SCHEMA",
     "DRUG_CODES",
     "FILLERS",
@@ -201,6 +205,7 @@ __all__ = [
     "BatchRecord",
     "BeyondUseDate",
     "BudCategory",
+    "CalibrationResult",
     "CapsuleKit",
     "CapsuleMethod",
     "CapsuleOrder",
@@ -298,6 +303,7 @@ __all__ = [
     "build_kit_labels",
     "build_label",
     "calibrate_dropper",
+    "calibration_result",
     "capsule_size",
     "check_recomputes",
     "check_weights",

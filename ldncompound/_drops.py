@@ -45,18 +45,23 @@ from ._plausible import DROPS_PER_ML, check_window
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import mass_field, qfield, text_field
+from ._version import __version__
 
 __all__ = [
+    "DROPPER_CALIBRATION_SCHEMA",
     "DROPS_SCHEMA",
     "NOMINAL_DROPPER",
+    "CalibrationResult",
     "DropperCalibration",
     "DropsOrder",
     "DropsResult",
     "calibrate_dropper",
+    "calibration_result",
     "formulate_drops",
 ]
 
 DROPS_SCHEMA = "ldncompound/drops/1"
+DROPPER_CALIBRATION_SCHEMA = "ldncompound/dropper-calibration/1"
 DROPS_ORDER_SCHEMA = "ldncompound/order/drops/1"
 NOMINAL_SOURCE = (
     "a USP medicine dropper delivers about 20 drops of water per mL (45-55 mg a drop); drop size "
@@ -95,7 +100,7 @@ class DropperCalibration:
     dropper supplied"). ``nominal`` marks the uncalibrated 20 drops per mL.
     """
 
-    schema: ClassVar[str] = "ldncompound/dropper-calibration/1"
+    schema: ClassVar[str] = DROPPER_CALIBRATION_SCHEMA
 
     drops: int
     volume: Quantity = qfield(Dimension.VOLUME)
@@ -165,6 +170,88 @@ def calibrate_dropper(*, drops: int, volume: Quantity, dropper: str) -> DropperC
     """Drops per mL of a preparation from the dropper that will be dispensed: ``drops`` counted
     into ``volume`` (WE-15: 40 drops to 2.5 mL -> 16 drops per mL)."""
     return DropperCalibration(drops=drops, volume=volume, dropper=dropper)
+
+
+@attrs.frozen(kw_only=True)
+class CalibrationResult:
+    """A dropper calibration as a result document (``ldncompound/dropper-calibration/1``): the
+    inputs (drops counted, the volume they filled, the dropper), the drops per mL, the volume
+    of one drop, the label statement, warnings and trace."""
+
+    schema: str
+    library_version: str
+    calibration: DropperCalibration
+    drops_per_ml: Quantity
+    volume_per_drop: Quantity
+    label_text: str
+    warnings: tuple[ResultWarning, ...]
+    trace: tuple[Step, ...]
+
+
+def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
+    """The result of a dropper calibration: drops per mL (N / V) and mL per drop (V / N, 4
+    significant figures). A calibration outside the plausible window, or from fewer than 20
+    drops, is warned about here (an order that uses it refuses the implausible one unless it
+    acknowledges ``dropper-implausible``)."""
+    if not isinstance(calibration, DropperCalibration):
+        raise InputError.about(
+            "calibration",
+            type(calibration).__name__,
+            "is not a dropper calibration",
+            "the result of calibrate_dropper",
+        )
+    rec = Recorder(acknowledged=frozenset({"dropper-implausible"}))
+    if not calibration.nominal:
+        check_window(
+            rec,
+            "dropper-implausible",
+            "calibration.drops",
+            calibration.per_ml,
+            DROPS_PER_ML,
+            shown=f"{calibration.drops} drops in {calibration.volume}",
+            what=f"an oral dropper (this is {significant(calibration.per_ml, 4)} drops/mL)",
+            expected="the drops counted into a measured volume of the preparation",
+        )
+        if calibration.drops < FEW_CALIBRATION_DROPS:
+            rec.warn(
+                "calibration-few-drops",
+                f"The calibration counted only {calibration.drops} drops; count at least "
+                f"{FEW_CALIBRATION_DROPS} drops into the measuring device for a reliable figure.",
+                "calibration.drops",
+            )
+    per_ml = rec.step(
+        "drops-per-ml",
+        f"drops per mL of the preparation from the dropper ({calibration.dropper})",
+        "drops/mL = N / V",
+        calibration.drops_per_ml,
+        N=Quantity(calibration.drops, Unit.DROP),
+        V=calibration.volume,
+    )
+    per_drop = rec.step(
+        "volume-per-drop",
+        "volume of one drop (4 significant figures)",
+        "V / N",
+        Quantity(
+            Decimal(
+                significant(
+                    CONTEXT.divide(calibration.volume.m_as(Unit.ML), Decimal(calibration.drops)), 4
+                )
+            ),
+            Unit.ML,
+        ),
+        V=calibration.volume,
+        N=Quantity(calibration.drops, Unit.DROP),
+    )
+    return CalibrationResult(
+        schema=DROPPER_CALIBRATION_SCHEMA,
+        library_version=__version__,
+        calibration=calibration,
+        drops_per_ml=per_ml,
+        volume_per_drop=per_drop,
+        label_text=calibration.label_text,
+        warnings=tuple(rec.warnings),
+        trace=tuple(rec.steps),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -626,3 +713,12 @@ def _drops_per_dose(
 
 
 register_liquid(DROPS_SCHEMA, DropsResult, DROPS_ORDER_SCHEMA, DropsOrder, formulate_drops)
+
+
+def _register() -> None:
+    from ._json import register_schema  # noqa: PLC0415
+
+    register_schema(DROPPER_CALIBRATION_SCHEMA, CalibrationResult)
+
+
+_register()

@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any
 from ._numbers import fixed, places_of, plain, significant
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Quantity, Unit
-from ._version import __version__
 
 if TYPE_CHECKING:
     from ._bud import BeyondUseDate
     from ._capsules import CapsuleResult
-    from ._drops import DropperCalibration, DropsResult
+    from ._drops import CalibrationResult, DropperCalibration, DropsResult
     from ._labels import LabelFacts
     from ._liquid_batch import FillPlan, LiquidBatch
     from ._liquids import LiquidResult
@@ -495,7 +494,12 @@ def _drops(r: DropsResult) -> list[str]:
     )
 
 
-def _calibration(c: DropperCalibration) -> list[str]:
+def _calibration(r: CalibrationResult | DropperCalibration) -> list[str]:
+    from ._drops import CalibrationResult, calibration_result  # noqa: PLC0415
+
+    if not isinstance(r, CalibrationResult):
+        r = calibration_result(r)
+    c = r.calibration
     head = "Dropper calibration"
     return [
         head,
@@ -507,12 +511,13 @@ def _calibration(c: DropperCalibration) -> list[str]:
                     "Counted",
                     f"{c.drops} drops into {q(c.volume)}" + (" (nominal)" if c.nominal else ""),
                 ),
-                ("Result", f"{q(c.drops_per_ml, 4)}"),
-                ("Label", c.label_text),
+                ("Result", f"{q(r.drops_per_ml, 4)} ({q(r.volume_per_drop, 4)} a drop)"),
+                ("Label", r.label_text),
             ]
         ),
+        *(warnings_section(r.warnings) if r.warnings else []),
         "",
-        f"{c.schema}; ldncompound {__version__}",
+        f"{r.schema}; ldncompound {r.library_version}",
     ]
 
 

@@ -1,12 +1,17 @@
-"""The bench options on the command line (issue 13): chosen dilutions, the dose per drop."""
+"""The bench options on the command line (issue 13): chosen dilutions, the dose per drop,
+calibrate-dropper as JSON."""
 
 from __future__ import annotations
 
 import json
 
 import orders
+import pytest
+import schema_check
 from click.testing import CliRunner
 from ldncompound_cli import cli
+
+import ldncompound as lc
 
 
 def run_json(*args: str) -> dict:
@@ -42,3 +47,51 @@ def test_an_aliquot_mass_below_the_minimum_is_refused_naming_the_option():
     out = CliRunner().invoke(cli, [*orders.COMMANDS["capsules"], "--aliquot-mass", "10 mg"])
     assert out.exit_code == 2
     assert "--aliquot-mass: '10 mg' is below the balance minimum of 50 mg" in out.output
+
+
+# --- calibrate-dropper --format json (issue 13 §3) ---------------------------------------------
+
+
+def test_calibrate_dropper_json_has_a_schema_id_and_validates():
+    """WE-15: 40 drops to the 2.5 mL mark is 16 drops per mL ([D]); 0.0625 mL a drop."""
+    data = run_json(
+        "calibrate-dropper",
+        "--calibration-drops",
+        "40",
+        "--calibration-volume",
+        "2.5 mL",
+        "--dropper",
+        "D7",
+    )
+    schema_check.validate(data)
+    assert data["schema"] == "ldncompound/dropper-calibration/1"
+    assert data["drops_per_ml"] == {"value": "16", "unit": "drop/mL"}
+    assert data["volume_per_drop"] == {"value": "0.0625", "unit": "mL"}
+    assert data["calibration"] == {
+        "drops": 40,
+        "volume": {"value": "2.5", "unit": "mL"},
+        "dropper": "D7",
+        "nominal": False,
+    }
+    result = lc.from_json(data)
+    assert result == lc.calibration_result(
+        lc.calibrate_dropper(drops=40, volume=lc.volume("2.5 mL"), dropper="D7")
+    )
+
+
+def test_a_calibration_from_few_or_implausible_drops_is_warned_not_refused():
+    few = lc.calibration_result(
+        lc.calibrate_dropper(drops=12, volume=lc.volume("0.5 mL"), dropper="D")
+    )
+    assert [w.code for w in few.warnings] == ["calibration-few-drops"]
+    odd = lc.calibration_result(
+        lc.calibrate_dropper(drops=90, volume=lc.volume("1 mL"), dropper="D")
+    )
+    assert "dropper-implausible" in [w.code for w in odd.warnings]
+    assert "[dropper-implausible]" in lc.render_worksheet(odd)
+    nominal = lc.calibration_result(lc.NOMINAL_DROPPER)
+    assert nominal.warnings == () and nominal.drops_per_ml.magnitude == 20
+    # a calibration renders as its result
+    assert lc.render_worksheet(lc.NOMINAL_DROPPER) == lc.render_worksheet(nominal)
+    with pytest.raises(lc.InputError):
+        lc.calibration_result("40 drops")  # type: ignore[arg-type]
