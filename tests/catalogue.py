@@ -63,7 +63,7 @@ CLASSES: dict[str, str] = {
     "shifted": "shifted columns and values moved to the wrong field",
     "implausible": "a figure that scales the drug typed into an implausible range, or a date",
     "dilution-choice": "a pharmacist's dilution (ratio, aliquot, stock volume, dose per drop) "
-    "that breaks a weighing or measuring rule",
+    "that breaks a weighing or measuring rule, or a base made for another dosage form",
 }
 
 
@@ -170,6 +170,7 @@ FLAG = {
     "aliquot_mass": "--aliquot-mass",
     "stock_volume": "--stock-volume",
     "dose_per_drop": "--dose-per-drop",
+    "base.base": "--base",
 }
 
 CASES: list[Case] = []
@@ -287,6 +288,14 @@ each(
     "dose_per_drop",
     "0.4 mg",
     Refused(InputError, "dose-per-drop-not-whole", "dose_per_drop"),
+)
+each(
+    "dilution-choice",
+    "troches",
+    "base.base",
+    "rdt",
+    Refused(InputError, "base-not-for-form", "base"),
+    cli=Refused(InputError, "base-not-for-form", "--base"),
 )
 raw(
     "dilution-choice",
