@@ -381,6 +381,25 @@ class TitrationResult:
     defaults: tuple[DefaultUsed, ...]
     trace: tuple[Step, ...]
 
+    @property
+    def batches(self) -> tuple[CapsuleResult | LiquidResult | DropsResult, ...]:
+        """Every batch the kit makes, in order (capsule strengths, or liquid or drops fills):
+        each a preparation result of its own, with its own compounding record."""
+        return (*self.capsule_batches, *self.liquid_fills, *self.drops_fills)
+
+    def batch(self, number: int) -> CapsuleResult | LiquidResult | DropsResult:
+        """Batch ``number`` (1 = the first) of the kit; refused out of range."""
+        found = self.batches
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= len(found):
+            raise InputError.about(
+                "batch",
+                number,
+                f"is not a batch of this kit ({len(found)} batches)",
+                f"a batch number from 1 to {len(found)}",
+                code="out-of-range",
+            )
+        return found[number - 1]
+
 
 def _step_plans(order: TitrationOrder) -> tuple[StepPlan, ...]:
     plans = []

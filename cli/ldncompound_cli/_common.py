@@ -97,6 +97,7 @@ FLAGS: dict[str, str] = {
     "calibration.dropper": "--dropper",
     "accept_nominal_dropper": "--accept-nominal-dropper",
     "max_drops": "--max-drops",
+    "batch": "--batch",
     "dose_per_drop": "--dose-per-drop",
     "study": "--study-reference",
     "study.reference": "--study-reference",

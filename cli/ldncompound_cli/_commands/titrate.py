@@ -8,9 +8,24 @@ from typing import Any
 import click
 
 import ldncompound as lc
-from ldncompound_cli._common import _date, _flagged, _read_json, emit_sheet, library_errors
+from ldncompound_cli._common import (
+    _count,
+    _date,
+    _flagged,
+    _read_json,
+    _strength,
+    emit_sheet,
+    library_errors,
+)
 
+from .calibrate_dropper import _calibration
 from .capsules import capsule_order, capsules
+from .drops import drops as drops_command
+from .liquid import _liquid_fields
+
+#: Options of ``liquid``/``drops`` a kit does not take: the dose, supply and volume are set
+#: per fill, and a kit's strength per drop is chosen so that every step is whole drops.
+_PER_FILL = {"dose", "count", "doses_per_day", "days", "volume", "dose_per_drop"}
 
 
 @click.command()
@@ -42,8 +57,9 @@ from .capsules import capsule_order, capsules
     "--template",
     "template_file",
     type=click.File("rb"),
-    help="an order document (JSON) for a liquid or drops kit: its source, vehicle, balance, "
-    "syringe or dropper; dose, volume and dates are set per fill",
+    help="an order document (JSON) for a liquid or drops kit instead of the liquid or drops "
+    "options: its source, vehicle, balance, syringe or dropper; dose, volume and dates are set "
+    "per fill",
 )
 @click.option(
     "--kit-syringe",
@@ -69,20 +85,24 @@ def titrate(**o: Any) -> None:
     capsules = liquid = drops = None
     template_file = o["template_file"]
     if form is not lc.KitForm.CAPSULES:
+        template: Any
         if template_file is None:
+            template = _fill_template(o, form)
+        elif o["source_kind"] is not None:
             raise lc.InputError(
-                f"--template is required for a {form.value} kit: an order document with its source, "
-                "vehicle and balance.",
+                "--template and --source both describe the kit's fills; give one of them.",
                 field="--template",
             )
-        template = lc.load_order(_read_json(template_file, "--template"))
+        else:
+            template = lc.load_order(_read_json(template_file, "--template"))
         if form is lc.KitForm.LIQUID:
             if not isinstance(template, lc.LiquidOrder):
                 raise lc.InputError(
                     "--template: a liquid kit needs a liquid order document.", field="--template"
                 )
             syringes = tuple(_syringe(t) for t in o["kit_syringe"]) or None
-            liquid = lc.LiquidKit(template=template, syringes=syringes)
+            concentration = _strength(o["concentration"], "--concentration")
+            liquid = lc.LiquidKit(template=template, syringes=syringes, concentration=concentration)
         else:
             if not isinstance(template, lc.DropsOrder):
                 raise lc.InputError(
@@ -98,9 +118,11 @@ def titrate(**o: Any) -> None:
         if o["source_kind"] is None:
             raise lc.InputError("--source is required for a capsule kit.", field="--source")
         o["doses_per_day"] = None  # each batch is for a container, not a daily regimen
-        template = capsule_order(o, dose=lc.mass(o["maintenance"], field="--maintenance"), count=1)
+        capsule_template = capsule_order(
+            o, dose=lc.mass(o["maintenance"], field="--maintenance"), count=1
+        )
         strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
-        capsules = lc.CapsuleKit(template=template, strategy=strategy)
+        capsules = lc.CapsuleKit(template=capsule_template, strategy=strategy)
     per_day = o["kit_doses_per_day"]
     order = lc.TitrationOrder(
         steps=steps,
@@ -126,6 +148,35 @@ def titrate(**o: Any) -> None:
     emit_sheet(result, o, barcode=None)
 
 
+def _fill_template(o: dict[str, Any], form: lc.KitForm) -> lc.LiquidOrder | lc.DropsOrder:
+    """The order every fill of a liquid or drops kit repeats, from the ``liquid``/``drops``
+    options (its dose is the maintenance dose and its volume a placeholder: both are set per
+    fill)."""
+    if o["source_kind"] is None:
+        raise lc.InputError(
+            f"--source is required for a {form.value} kit (or --template, an order document).",
+            field="--source",
+        )
+    fields = _liquid_fields(
+        {
+            **o,
+            "dose": o["maintenance"],
+            "doses_per_day": None,
+            "days": None,
+            "volume": "1 mL",
+            "concentration": None,
+        }
+    )
+    if form is lc.KitForm.LIQUID:
+        return lc.LiquidOrder(**fields)
+    return lc.DropsOrder(
+        **fields,
+        calibration=_calibration(o),
+        accept_nominal_dropper=o["accept_nominal_dropper"],
+        max_drops=_count(o["max_drops"], "--max-drops", 60),
+    )
+
+
 def _syringe(text: str) -> lc.MeasuringDevice:
     capacity, sep, graduation = text.partition("/")
     if not sep:
@@ -144,6 +195,13 @@ def _syringe(text: str) -> lc.MeasuringDevice:
 
 for _p in capsules.params:  # only a capsule kit needs them; checked in titrate
     if _p.name in {"dose", "count", "doses_per_day"}:
+        continue
+    _option = copy.copy(_p)
+    _option.required = False
+    titrate.params.append(_option)
+_TAKEN = {p.name for p in titrate.params}
+for _p in drops_command.params:  # a liquid or drops kit's fills, as `liquid` and `drops` take them
+    if _p.name in _PER_FILL or _p.name in _TAKEN:
         continue
     _option = copy.copy(_p)
     _option.required = False
