@@ -18,6 +18,7 @@ from ._batch import (
     run_batch,
     run_batch_lines,
 )
+from ._brief import BRIEF_MAX_LINES, render_brief
 from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
 from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
 from ._capsules import (
@@ -164,6 +165,7 @@ from ._worksheet import render_worksheet
 __all__ = [
     "ACKNOWLEDGEABLE",
     "BATCH_RECORD_SCHEMA",
+    "BRIEF_MAX_LINES",
     "BUILTIN_DRUGS",
     "CAPSULES_ORDER_SCHEMA",
     "CAPSULES_SCHEMA",
@@ -346,6 +348,7 @@ __all__ = [
     "read_record",
     "read_result",
     "registry",
+    "render_brief",
     "render_label",
     "render_worksheet",
     "run_batch",

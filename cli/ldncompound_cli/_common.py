@@ -299,8 +299,23 @@ def pdf_output(o: dict[str, Any]) -> str | None:
     return str(o["output"])
 
 
+BRIEF = click.option(
+    "--brief",
+    is_flag=True,
+    help="print only what to weigh, fill and label (under 30 lines) instead of the worksheet",
+)
+
+
 def emit_sheet(document: Any, o: dict[str, Any], *, barcode: str | None) -> None:
-    """Print ``document``'s worksheet as text, JSON or (--format pdf) a PDF with a barcode."""
+    """Print ``document``'s worksheet as text, JSON or (--format pdf) a PDF with a barcode,
+    or (--brief) the library's brief."""
+    if o.get("brief"):
+        if o["fmt"] != "text":
+            raise lc.InputError(
+                f"--brief is a text format; leave out --format {o['fmt']}.", field="--brief"
+            )
+        click.echo(lc.render_brief(document), nl=False)
+        return
     output = pdf_output(o)
     if output is None:
         _emit(document, o["fmt"])

@@ -8,6 +8,7 @@ import click
 
 import ldncompound as lc
 from ldncompound_cli._common import (
+    BRIEF,
     FORMS,
     PRINT_OPTIONS,
     _apply,
@@ -90,6 +91,7 @@ from ldncompound_cli._options import BALANCE_OPTIONS, SOURCE_OPTIONS, _balance, 
     help="acknowledge a blocked check by its code, e.g. dose-above-range",
 )
 @_apply(PRINT_OPTIONS)
+@BRIEF
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""

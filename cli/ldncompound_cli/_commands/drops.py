@@ -8,6 +8,7 @@ import click
 
 import ldncompound as lc
 from ldncompound_cli._common import (
+    BRIEF,
     PRINT_OPTIONS,
     _apply,
     _count,
@@ -34,6 +35,7 @@ from .liquid import LIQUID_OPTIONS, _liquid_fields
     help='drug in one drop, e.g. "0.5 mg": sets the concentration from the calibration',
 )
 @_apply(PRINT_OPTIONS)
+@BRIEF
 @library_errors
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""

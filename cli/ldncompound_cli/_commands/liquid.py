@@ -8,6 +8,7 @@ import click
 
 import ldncompound as lc
 from ldncompound_cli._common import (
+    BRIEF,
     FORMS,
     PRINT_OPTIONS,
     _apply,
@@ -252,6 +253,7 @@ SYRINGES = [d.key or "" for d in lc.DEVICES if d.kind is lc.DeviceKind.ORAL_SYRI
 @click.option("--syringe-capacity", help='your oral syringe\'s capacity, e.g. "5 mL"')
 @click.option("--syringe-graduation", help='your oral syringe\'s graduation, e.g. "0.1 mL"')
 @_apply(PRINT_OPTIONS)
+@BRIEF
 @library_errors
 def liquid(**o: Any) -> None:
     """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""

@@ -8,6 +8,7 @@ import click
 
 import ldncompound as lc
 from ldncompound_cli._common import (
+    BRIEF,
     FORMS,
     PRINT_OPTIONS,
     _apply,
@@ -199,6 +200,7 @@ def _base(o: dict[str, Any]) -> lc.BaseLot:
     help="acknowledge a blocked check by its code, e.g. dose-above-range",
 )
 @_apply(PRINT_OPTIONS)
+@BRIEF
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
