@@ -18,6 +18,13 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._solid import (
+        plan_solid,
+    )
+    from ._brief import (
+        BRIEF_MAX_LINES,
+        render_brief,
+    )
     from ._batch import (
         BATCH_RECORD_SCHEMA,
         MAX_BATCH_BYTES,
@@ -52,12 +59,15 @@ if TYPE_CHECKING:
         parse_displacement,
     )
     from ._drops import (
+        DROPPER_CALIBRATION_SCHEMA,
         DROPS_SCHEMA,
         NOMINAL_DROPPER,
+        CalibrationResult,
         DropperCalibration,
         DropsOrder,
         DropsResult,
         calibrate_dropper,
+        calibration_result,
         formulate_drops,
     )
     from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
@@ -182,14 +192,22 @@ if TYPE_CHECKING:
         DilutionStage,
         MinimumWeightRule,
         SolidPlan,
+        TracedPlan,
+        parse_ratio,
         percent_error,
-        plan_solid,
         sensitivity_from_test,
     )
     from ._worksheet import render_worksheet
 
 #: module -> the public names it defines, imported on first use
 _MODULES: dict[str, tuple[str, ...]] = {
+    "_solid": (
+        "plan_solid",
+    ),
+    "_brief": (
+        "BRIEF_MAX_LINES",
+        "render_brief",
+    ),
     "_profile": (
         "PROFILE_ACKNOWLEDGEABLE",
         "PROFILE_ENV",
@@ -258,12 +276,15 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "parse_displacement",
     ),
     "_drops": (
+        "CalibrationResult",
+        "DROPPER_CALIBRATION_SCHEMA",
         "DROPS_SCHEMA",
         "DropperCalibration",
         "DropsOrder",
         "DropsResult",
         "NOMINAL_DROPPER",
         "calibrate_dropper",
+        "calibration_result",
         "formulate_drops",
     ),
     "_drug": (
@@ -450,8 +471,9 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "DilutionStage",
         "MinimumWeightRule",
         "SolidPlan",
+        "TracedPlan",
+        "parse_ratio",
         "percent_error",
-        "plan_solid",
         "sensitivity_from_test",
     ),
     "_worksheet": ("render_worksheet",),
@@ -685,4 +707,11 @@ __all__ = [
     "vehicle",
     "verify_record",
     "volume",
+    "BRIEF_MAX_LINES",
+    "render_brief",
+    "DROPPER_CALIBRATION_SCHEMA",
+    "CalibrationResult",
+    "calibration_result",
+    "TracedPlan",
+    "parse_ratio",
 ]

@@ -60,6 +60,7 @@ from ._supplied import echo_from_profile, from_profile_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
+    OMITTABLE,
     density_field,
     mass_field,
     percent_field,
@@ -221,6 +222,13 @@ class CapsuleOrder:
     doses_per_day: Decimal | None = None
     qc_sample: int | None = None
     max_stage_mass: Quantity | None = solid.max_stage_field()
+    # added in 0.2: documents written before may leave the pharmacist's dilution choices out
+    trituration_ratio: int | None = attrs.field(
+        default=None, validator=solid.ratio_validator, metadata={OMITTABLE: True}
+    )
+    aliquot_mass: Quantity | None = qfield(
+        Dimension.MASS, mass_field("aliquot_mass"), default=None, omittable=True
+    )
     rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
     tablet_margin: Quantity | None = solid.tablet_margin_field()
     acknowledge: tuple[str, ...] = solid.acknowledge_field()

@@ -41,24 +41,29 @@ from ._liquid_batch import (
 )
 from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
 from ._plausible import DROPS_PER_ML, check_window
-from ._preparation import Preparation, register
+from ._preparation import Preparation, register, register_document
 from ._supplied import echo_from_profile
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
-from ._validate import qfield, text_field
+from ._validate import mass_field, qfield, text_field
+from ._version import __version__
 from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
 __all__ = [
+    "DROPPER_CALIBRATION_SCHEMA",
     "DROPS_SCHEMA",
     "NOMINAL_DROPPER",
+    "CalibrationResult",
     "DropperCalibration",
     "DropsOrder",
     "DropsResult",
     "calibrate_dropper",
+    "calibration_result",
     "formulate_drops",
 ]
 
 DROPS_SCHEMA = "ldncompound/drops/2"
+DROPPER_CALIBRATION_SCHEMA = "ldncompound/dropper-calibration/1"
 DROPS_ORDER_SCHEMA = "ldncompound/order/drops/1"
 NOMINAL_SOURCE = (
     "a USP medicine dropper delivers about 20 drops of water per mL (45-55 mg a drop); drop size "
@@ -97,12 +102,16 @@ class DropperCalibration:
     dropper supplied"). ``nominal`` marks the uncalibrated 20 drops per mL.
     """
 
-    schema: ClassVar[str] = "ldncompound/dropper-calibration/1"
+    schema: ClassVar[str] = DROPPER_CALIBRATION_SCHEMA
 
     drops: int
     volume: Quantity = qfield(Dimension.VOLUME)
     dropper: str = attrs.field(validator=text_field("calibration.dropper"))
     nominal: bool = False
+
+    def as_result(self) -> CalibrationResult:
+        """This calibration as its result document (what ``calibrate-dropper`` writes)."""
+        return calibration_result(self)
 
     def __attrs_post_init__(self) -> None:
         if (
@@ -170,6 +179,88 @@ def calibrate_dropper(*, drops: int, volume: Quantity, dropper: str) -> DropperC
 
 
 @attrs.frozen(kw_only=True)
+class CalibrationResult:
+    """A dropper calibration as a result document (``ldncompound/dropper-calibration/1``): the
+    inputs (drops counted, the volume they filled, the dropper), the drops per mL, the volume
+    of one drop, the label statement, warnings and trace."""
+
+    schema: str
+    library_version: str
+    calibration: DropperCalibration
+    drops_per_ml: Quantity
+    volume_per_drop: Quantity
+    label_text: str
+    warnings: tuple[ResultWarning, ...]
+    trace: tuple[Step, ...]
+
+
+def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
+    """The result of a dropper calibration: drops per mL (N / V) and mL per drop (V / N, 4
+    significant figures). A calibration outside the plausible window, or from fewer than 20
+    drops, is warned about here (an order that uses it refuses the implausible one unless it
+    acknowledges ``dropper-implausible``)."""
+    if not isinstance(calibration, DropperCalibration):
+        raise InputError.about(
+            "calibration",
+            type(calibration).__name__,
+            "is not a dropper calibration",
+            "the result of calibrate_dropper",
+        )
+    rec = Recorder(acknowledged=frozenset({"dropper-implausible"}))
+    if not calibration.nominal:
+        check_window(
+            rec,
+            "dropper-implausible",
+            "calibration.drops",
+            calibration.per_ml,
+            DROPS_PER_ML,
+            shown=f"{calibration.drops} drops in {calibration.volume}",
+            what=f"an oral dropper (this is {significant(calibration.per_ml, 4)} drops/mL)",
+            expected="the drops counted into a measured volume of the preparation",
+        )
+        if calibration.drops < FEW_CALIBRATION_DROPS:
+            rec.warn(
+                "calibration-few-drops",
+                f"The calibration counted only {calibration.drops} drops; count at least "
+                f"{FEW_CALIBRATION_DROPS} drops into the measuring device for a reliable figure.",
+                "calibration.drops",
+            )
+    per_ml = rec.step(
+        "drops-per-ml",
+        f"drops per mL of the preparation from the dropper ({calibration.dropper})",
+        "drops/mL = N / V",
+        calibration.drops_per_ml,
+        N=Quantity(calibration.drops, Unit.DROP),
+        V=calibration.volume,
+    )
+    per_drop = rec.step(
+        "volume-per-drop",
+        "volume of one drop (4 significant figures)",
+        "V / N",
+        Quantity(
+            Decimal(
+                significant(
+                    CONTEXT.divide(calibration.volume.m_as(Unit.ML), Decimal(calibration.drops)), 4
+                )
+            ),
+            Unit.ML,
+        ),
+        V=calibration.volume,
+        N=Quantity(calibration.drops, Unit.DROP),
+    )
+    return CalibrationResult(
+        schema=DROPPER_CALIBRATION_SCHEMA,
+        library_version=__version__,
+        calibration=calibration,
+        drops_per_ml=per_ml,
+        volume_per_drop=per_drop,
+        label_text=calibration.label_text,
+        warnings=tuple(rec.warnings),
+        trace=tuple(rec.steps),
+    )
+
+
+@attrs.frozen(kw_only=True)
 class DropsOrder(LiquidFields):
     """A sublingual drops order: the fields of every liquid, the dropper calibration (or the
     explicit acceptance of the nominal 20 drops per mL) and the cap on drops per dose."""
@@ -177,6 +268,9 @@ class DropsOrder(LiquidFields):
     calibration: DropperCalibration | None = None
     accept_nominal_dropper: bool = False
     max_drops: int | None = None
+    dose_per_drop: Quantity | None = qfield(  # added in 0.2: documents may leave it out
+        Dimension.MASS, mass_field("dose_per_drop"), default=None, omittable=True
+    )
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -453,7 +547,10 @@ def _concentration(
     suggestion: tuple[Decimal, int] | None,
     rec: Recorder,
 ) -> Quantity:
-    """The order's concentration (within the solubility), or the suggested one."""
+    """The order's concentration (within the solubility), the one its dose per drop gives, or
+    the suggested one."""
+    if order.dose_per_drop is not None:
+        return _from_dose_per_drop(order, order.dose_per_drop, su, cal, max_drops, rec)
     if order.concentration is not None:
         check_solubility(order.concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
         return order.concentration
@@ -474,6 +571,71 @@ def _concentration(
         "the largest of 5-0.001 mg a drop (1-2-2.5-5 steps) giving 3 drops or more (library policy) [D]",
     )
     return concentration
+
+
+def _from_dose_per_drop(
+    order: DropsOrder,
+    per_drop: Quantity,
+    su: Setup,
+    cal: DropperCalibration,
+    max_drops: int,
+    rec: Recorder,
+) -> Quantity:
+    """The concentration a stated dose per drop gives with this dropper (C = dose per drop x
+    drops per mL, to the 4 significant figures a concentration is stated to), refused when the
+    dose is not whole drops of it, or when the order's concentration says otherwise."""
+    shown = str(per_drop)
+    dose = order.dose
+    p = per_drop.m_as(Unit.MG)
+    exact = CONTEXT.divide(dose.m_as(Unit.MG), p)
+    n = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+    if n < 1 or n > max_drops:
+        raise InputError.about(
+            "dose_per_drop",
+            shown,
+            f"makes the {dose} dose {significant(exact, 4)} drops, outside 1 to {max_drops} drops",
+            f"a dose per drop from {significant(CONTEXT.divide(dose.m_as(Unit.MG), Decimal(max_drops)), 4)} "
+            f"mg to {dose}",
+            code="dose-per-drop-out-of-range",
+        )
+    if abs(CONTEXT.divide(Decimal(n) * p, dose.m_as(Unit.MG)) - ONE) > WHOLE_DROPS_PRECISION:
+        near = sorted({max(n - 1, 1), n, n + 1} - {0})
+        options = " or ".join(
+            f"{significant(CONTEXT.divide(dose.m_as(Unit.MG), Decimal(k)), 4)} mg "
+            f"({k} drop{'' if k == 1 else 's'})"
+            for k in near
+            if k <= max_drops
+        )
+        raise InputError.about(
+            "dose_per_drop",
+            shown,
+            f"makes the {dose} dose {significant(exact, 4)} drops, not a whole number",
+            f"a dose per drop that divides the dose, such as {options}",
+            code="dose-per-drop-not-whole",
+        )
+    c = rec.step(
+        "concentration-from-drop",
+        f"concentration that puts {per_drop} in one drop of this dropper (4 significant figures)",
+        "C = dose per drop x drops per mL",
+        Quantity(Decimal(significant(p * cal.per_ml, 4)), Unit.MG_PER_ML),
+        dose_per_drop=per_drop,
+        drops_per_ml=cal.drops_per_ml,
+    )
+    given = order.concentration
+    if given is not None:
+        ratio = CONTEXT.divide(given.m_as(Unit.MG_PER_ML), c.magnitude) - ONE
+        if abs(ratio) > WHOLE_DROPS_PRECISION:
+            raise InputError.about(
+                "dose_per_drop",
+                shown,
+                f"at {significant(cal.per_ml, 4)} drops per mL needs {c}, not the order's "
+                f"concentration of {given}",
+                f"the concentration {c}, or only one of dose_per_drop and concentration",
+                code="dose-per-drop-inconsistent",
+            )
+        c = given
+    check_solubility(c.m_as(Unit.MG_PER_ML), su.solubility, "dose_per_drop")
+    return c
 
 
 @attrs.frozen(kw_only=True)
@@ -605,3 +767,6 @@ PREPARATION = register(
         worksheet=_worksheet,
     )
 )
+
+#: a dropper calibration's own result document (``ldncompound calibrate-dropper --format json``)
+register_document(DROPPER_CALIBRATION_SCHEMA, CalibrationResult)

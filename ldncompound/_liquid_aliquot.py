@@ -23,14 +23,38 @@ from decimal import Decimal
 
 import attrs
 
-from ._devices import DEVICES, DeviceKind, MeasuringDevice
+from ._devices import (
+    DEVICES,
+    MEASURABLE_FRACTION,
+    MEASURABLE_FRACTION_SOURCE,
+    DeviceKind,
+    MeasuringDevice,
+)
 from ._errors import FormulationError, InputError
-from ._numbers import CONTEXT, ONE, plain, round_up_to
+from ._numbers import CONTEXT, ONE, plain, round_up_to, significant
 from ._trace import Recorder
 from ._units import Quantity, Unit
-from ._weighing import Balance
+from ._validate import concentration_field, mass_field, percent_field, volume_field
+from ._weighing import Balance, TracedPlan, balance_or_class_iii
 
-__all__ = ["ALIQUOT_VOLUMES", "LiquidPlan", "final_measure", "least_measurable", "plan_liquid"]
+ROUNDING_TOLERANCE = Quantity(Decimal(1), Unit.PERCENT)
+ROUNDING_SOURCE = (
+    "volumes rounded to a cylinder's graduation may move the concentration by at most 1 % "
+    "(library policy) [D]"
+)
+#: The largest batch or stock solution the public planner takes (mL), as for liquid orders.
+MAX_BATCH = Decimal(1000)
+
+__all__ = [
+    "ALIQUOT_VOLUMES",
+    "ROUNDING_SOURCE",
+    "ROUNDING_TOLERANCE",
+    "LiquidPlan",
+    "final_measure",
+    "least_measurable",
+    "plan_liquid",
+    "plan_liquid_mg",
+]
 
 #: Aliquot volumes tried, in order (mL): multiples of 5 mL first (domain.md §5.4), then 2 and 1.
 ALIQUOT_VOLUMES: tuple[Decimal, ...] = tuple(
@@ -157,7 +181,7 @@ def _aliquot_device(
     return min(fit, key=_kind_rank) if fit else None
 
 
-def plan_liquid(
+def plan_liquid_mg(
     *,
     needed: Decimal,
     volume: Decimal,
@@ -169,16 +193,20 @@ def plan_liquid(
     solubility: Decimal | None,
     aliquot_volume: Decimal | None,
     rec: Recorder,
+    stock_volume: Decimal | None = None,
 ) -> LiquidPlan:
     """Plan how ``needed`` mg of drug material enters a batch of ``volume`` mL.
 
     ``least_volume`` is the volume the batch must at least reach (what is dispensed);
     ``tolerance`` is the largest relative concentration change the final volume's rounding may
     cause; ``solubility`` caps the stock solution (mg of powder per mL, ``None`` when
-    unknown); ``aliquot_volume`` fixes D (mL) instead of trying the usual ones.
+    unknown); ``aliquot_volume`` fixes D (mL) and ``stock_volume`` fixes B (mL) instead of
+    trying the usual ones (the pharmacist's choices: a liquid aliquot is then made even when
+    the material could be weighed directly, and a choice that breaks a rule is refused).
     Raises :class:`FormulationError` when no plan keeps every rule.
     """
     d, m = balance.d, balance.m
+    chosen = aliquot_volume is not None or stock_volume is not None
 
     def finish(material: Decimal) -> tuple[MeasuringDevice, Decimal] | None:
         exact = CONTEXT.divide(volume * material, needed)
@@ -190,7 +218,7 @@ def plan_liquid(
             return None
         return found
 
-    if needed >= m:
+    if needed >= m and not chosen:
         start = round_up_to(needed, d)
         for k in range(_TRIES):
             weighed = start + k * d
@@ -240,6 +268,10 @@ def plan_liquid(
                 "a larger aliquot",
                 code="above-solubility",
             )
+    fixed_stock = None
+    if stock_volume is not None:
+        fixed_stock = _check_stock(stock_volume, aliquot_volume, needed, m, devices, min_percent)
+    first = max(m, round_up_to(needed, d))
     tried = (aliquot_volume,) if aliquot_volume is not None else ALIQUOT_VOLUMES
     for aliquot in tried:
         if aliquot >= volume:
@@ -249,10 +281,16 @@ def plan_liquid(
         tool = aliquot_device(aliquot, devices, min_percent)
         if tool is None:
             continue
+        if fixed_stock is not None:
+            if fixed_stock[1] <= aliquot:
+                continue
+            start = max(m, round_up_to(CONTEXT.divide(needed * fixed_stock[1], aliquot), d))
+        else:
+            start = first
         for k in range(_TRIES):
-            weighed = m + k * d
+            weighed = start + k * d
             exact_stock = CONTEXT.divide(weighed * aliquot, needed)
-            stock = final_measure(exact_stock, devices, min_percent)
+            stock = fixed_stock or final_measure(exact_stock, devices, min_percent)
             if stock is None:
                 if exact_stock > max((dv.cap for dv in devices), default=Decimal(0)):
                     break
@@ -260,7 +298,11 @@ def plan_liquid(
             stock_device, stock_volume = stock
             if stock_volume <= aliquot:
                 continue
+            if solubility is not None and CONTEXT.divide(weighed, stock_volume) > solubility:
+                continue
             material = CONTEXT.divide(weighed * aliquot, stock_volume)
+            if fixed_stock is not None and material > needed * (ONE + tolerance):
+                break
             done = finish(material)
             if done is None:
                 continue
@@ -301,9 +343,120 @@ def plan_liquid(
             else ""
         )
         + "; make a larger batch, use a finer balance or give a different aliquot volume",
-        field="aliquot_volume" if aliquot_volume is not None else "balance",
+        field=(
+            "stock_volume"
+            if stock_volume is not None
+            else "aliquot_volume"
+            if aliquot_volume is not None
+            else "balance"
+        ),
         code="no-liquid-aliquot-plan",
     )
+
+
+def plan_liquid(
+    needed: Quantity,
+    *,
+    volume: Quantity,
+    balance: Balance | None = None,
+    least_volume: Quantity | None = None,
+    equipment: tuple[MeasuringDevice, ...] | None = None,
+    measurable_fraction: Quantity | None = None,
+    rounding_tolerance: Quantity | None = None,
+    solubility: Quantity | None = None,
+    aliquot_volume: Quantity | None = None,
+    stock_volume: Quantity | None = None,
+) -> TracedPlan[LiquidPlan]:
+    """How ``needed`` of a soluble drug material enters a liquid batch of ``volume``: weighed
+    directly, or by a liquid aliquot (A / B = C / D, domain.md §5.4).
+
+    ``aliquot_volume`` (D) and ``stock_volume`` (B) are the pharmacist's choices: kept when
+    the weighing reaches the balance minimum and every volume is measurable, refused with the
+    reason otherwise; without them the plan is the minimal one. ``least_volume`` (the volume
+    to dispense) defaults to ``volume``; the balance (Class III), devices (the device table),
+    measurable share and rounding tolerance default as for liquids, echoed in ``defaults``.
+    ``solubility`` is in mg of the drug material per mL (``None``: not checked).
+    """
+    mass_field("needed")(None, None, needed)
+    volume_field("volume", MAX_BATCH)(None, None, volume)
+    volume_field("least_volume", MAX_BATCH)(None, None, least_volume)
+    volume_field("aliquot_volume", Decimal(100))(None, None, aliquot_volume)
+    volume_field("stock_volume", MAX_BATCH)(None, None, stock_volume)
+    concentration_field("solubility")(None, None, solubility)
+    percent_field("measurable_fraction", ONE, Decimal(100))(None, None, measurable_fraction)
+    percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5))(None, None, rounding_tolerance)
+    if equipment is not None and not equipment:
+        raise InputError.about(
+            "equipment", "()", "is empty", "the measuring devices at hand, or None for the table"
+        )
+    rec = Recorder()
+    chosen = balance_or_class_iii(balance, rec)
+    if measurable_fraction is None:
+        measurable_fraction = MEASURABLE_FRACTION
+        rec.default("measurable_fraction", measurable_fraction, MEASURABLE_FRACTION_SOURCE)
+    if rounding_tolerance is None:
+        rounding_tolerance = ROUNDING_TOLERANCE
+        rec.default("rounding_tolerance", rounding_tolerance, ROUNDING_SOURCE)
+    plan = plan_liquid_mg(
+        needed=needed.m_as(Unit.MG),
+        volume=volume.m_as(Unit.ML),
+        least_volume=(least_volume or volume).m_as(Unit.ML),
+        balance=chosen,
+        devices=DEVICES if equipment is None else equipment,
+        min_percent=measurable_fraction.m_as(Unit.PERCENT),
+        tolerance=rounding_tolerance.m_as(Unit.ONE),
+        solubility=None if solubility is None else solubility.m_as(Unit.MG_PER_ML),
+        aliquot_volume=None if aliquot_volume is None else aliquot_volume.m_as(Unit.ML),
+        stock_volume=None if stock_volume is None else stock_volume.m_as(Unit.ML),
+        rec=rec,
+    )
+    return TracedPlan.of(plan, rec)
+
+
+def _check_stock(
+    stock_volume: Decimal,
+    aliquot_volume: Decimal | None,
+    needed: Decimal,
+    m: Decimal,
+    devices: tuple[MeasuringDevice, ...],
+    min_percent: Decimal,
+) -> tuple[MeasuringDevice, Decimal]:
+    """The pharmacist's stock volume B: a cylinder's mark at a measurable share of its
+    capacity, larger than the aliquot and large enough that the weighing reaches the minimum."""
+    shown = f"{plain(stock_volume)} mL"
+    for dev in _cylinders(devices):
+        if dev.measures(stock_volume, min_percent):
+            break
+    else:
+        raise InputError.about(
+            "stock_volume",
+            shown,
+            "is not a graduation mark of any available graduated cylinder at a measurable share "
+            "of its capacity",
+            "a volume such as 30 mL that a graduated cylinder measures",
+            code="stock-not-measurable",
+        )
+    if aliquot_volume is not None:
+        if stock_volume <= aliquot_volume:
+            raise InputError.about(
+                "stock_volume",
+                shown,
+                f"is not larger than the aliquot ({plain(aliquot_volume)} mL)",
+                "a stock solution larger than the aliquot taken from it",
+                code="stock-too-small",
+            )
+        weighed = CONTEXT.divide(needed * stock_volume, aliquot_volume)
+        if weighed < m:
+            least = CONTEXT.divide(m * aliquot_volume, needed)
+            raise InputError.about(
+                "stock_volume",
+                shown,
+                f"with a {plain(aliquot_volume)} mL aliquot needs a weighing of "
+                f"{significant(weighed)} mg, below the balance minimum of {plain(m)} mg",
+                f"a stock volume of at least {significant(least)} mL",
+                code="below-minimum-weight",
+            )
+    return dev, stock_volume
 
 
 def _plan(

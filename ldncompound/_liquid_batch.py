@@ -52,7 +52,14 @@ from ._devices import (
 from ._dose import acknowledgements, check_dose
 from ._drug import Drug
 from ._errors import FormulationError, InputError
-from ._liquid_aliquot import LiquidPlan, final_measure, least_measurable, plan_liquid
+from ._liquid_aliquot import (
+    ROUNDING_SOURCE,
+    ROUNDING_TOLERANCE,
+    LiquidPlan,
+    final_measure,
+    least_measurable,
+    plan_liquid_mg,
+)
 from ._numbers import (
     CONTEXT,
     HUNDRED,
@@ -85,11 +92,6 @@ __all__ = ["Fill", "FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
 
 OVERAGE = Quantity(Decimal(5), Unit.PERCENT)
 OVERAGE_SOURCE = "5 % extra volume for what stays in the mortar, cylinder, bottle and syringe (library policy) [D]"
-ROUNDING_TOLERANCE = Quantity(Decimal(1), Unit.PERCENT)
-ROUNDING_SOURCE = (
-    "volumes rounded to a cylinder's graduation may move the concentration by at most 1 % "
-    "(library policy) [D]"
-)
 STORAGE_SOURCE = (
     "liquids are kept in the refrigerator: the only storage a non-preserved aqueous liquid allows "
     "(USP <795>) and the more stable one for naltrexone liquids (Fawcett 1997; domain.md §1.4) [V]"
@@ -131,6 +133,9 @@ class LiquidFields:
     equipment: tuple[MeasuringDevice, ...] | None = None
     aliquot_volume: Quantity | None = qfield(
         Dimension.VOLUME, volume_field("aliquot_volume", Decimal(100)), default=None
+    )
+    stock_volume: Quantity | None = qfield(  # added in 0.2: documents may leave it out
+        Dimension.VOLUME, volume_field("stock_volume", MAX_VOLUME), default=None, omittable=True
     )
     solubility: Quantity | None = qfield(
         Dimension.CONCENTRATION, concentration_field("solubility"), default=None
@@ -744,7 +749,7 @@ def _from_powder(
     powder_limit = (
         None if su.solubility is None else CONTEXT.divide(su.solubility * material, drug_needed)
     )
-    plan = plan_liquid(
+    plan = plan_liquid_mg(
         needed=material,
         volume=volume,
         least_volume=dispense,
@@ -754,6 +759,7 @@ def _from_powder(
         tolerance=su.rounding_tolerance,
         solubility=powder_limit,
         aliquot_volume=None if order.aliquot_volume is None else order.aliquot_volume.m_as(Unit.ML),
+        stock_volume=None if order.stock_volume is None else order.stock_volume.m_as(Unit.ML),
         rec=rec,
     )
     _weigh_and_dissolve(source, su, plan, balance, work)

@@ -34,6 +34,7 @@ BUILTIN: dict[str, str] = {
     "ldncompound/order/troches/1": "_troches",
     "ldncompound/troches/2": "_troches",
     "ldncompound/titration/2": "_titration",
+    "ldncompound/dropper-calibration/1": "_drops",
 }
 
 

@@ -43,9 +43,16 @@ from ._validate import (
     qfield,
     text_field,
 )
-from ._weighing import Balance, SolidPlan, balance_or_class_iii, plan_solid
+from ._weighing import (
+    Balance,
+    SolidPlan,
+    TracedPlan,
+    balance_or_class_iii,
+    check_ratio,
+    plan_solid_mg,
+)
 
-__all__ = ["POLICY", "Policy", "Weighing"]
+__all__ = ["POLICY", "Policy", "Weighing", "plan_solid"]
 
 
 @attrs.frozen
@@ -110,6 +117,56 @@ def qc_sample_source(units: str) -> str:
     return POLICY["qc_sample"].source.format(units=units)
 
 
+def plan_solid(
+    needed: Quantity,
+    *,
+    balance: Balance | None = None,
+    trituration_ratio: int | None = None,
+    aliquot_mass: Quantity | None = None,
+    mix_mass: Quantity | None = None,
+    max_stage_mass: Quantity | None = None,
+    material_name: str = "drug material",
+    diluent_name: str = "diluent",
+) -> TracedPlan[SolidPlan]:
+    """How ``needed`` of a solid drug material is weighed: directly, or by trituration and
+    aliquot (A / B = C / D, domain.md §5.3), every weighing at or above the balance minimum.
+
+    ``trituration_ratio`` (every stage 1 in that ratio) and ``aliquot_mass`` are the
+    pharmacist's choices: kept when every weighing rule holds, refused with the reason
+    (:class:`InputError`) otherwise; without them the plan is the minimal one. ``mix_mass``
+    is the finished mix (an aliquot may not be larger); ``None`` sets no such limit.
+    ``balance`` defaults to a Class III prescription balance and ``max_stage_mass`` to the
+    library's 10 g stage, both echoed in ``defaults``.
+    """
+    mass_field("needed")(None, None, needed)
+    mass_field("aliquot_mass")(None, None, aliquot_mass)
+    mass_field("mix_mass")(None, None, mix_mass)
+    mass_field("max_stage_mass")(None, None, max_stage_mass)
+    check_ratio(trituration_ratio)
+    rec = Recorder()
+    chosen = balance_or_class_iii(balance, rec)
+    if max_stage_mass is None:
+        policy = POLICY["max_stage_mass"]
+        max_stage_mass = policy.value
+        rec.default("max_stage_mass", max_stage_mass, policy.source)
+    need = needed.m_as(Unit.MG)
+    ratio = (
+        Decimal("Infinity") if mix_mass is None else CONTEXT.divide(mix_mass.m_as(Unit.MG), need)
+    )
+    plan = plan_solid_mg(
+        needed=need,
+        final_ratio=ratio,
+        balance=chosen,
+        max_stage_mass=max_stage_mass.m_as(Unit.MG),
+        material_name=material_name,
+        diluent_name=diluent_name,
+        rec=rec,
+        ratio=trituration_ratio,
+        aliquot=None if aliquot_mass is None else aliquot_mass.m_as(Unit.MG),
+    )
+    return TracedPlan.of(plan, rec)
+
+
 # --- the order: fields and guards shared by the order classes -------------------------------
 
 
@@ -121,6 +178,11 @@ def overage_field() -> Any:
 def max_stage_field() -> Any:
     """The largest trituration per stage: a positive mass, or ``None`` for the default."""
     return qfield(Dimension.MASS, mass_field("max_stage_mass"), default=None)
+
+
+def ratio_validator(_i: object, _a: attrs.Attribute[int | None], value: int | None) -> None:
+    """The pharmacist's trituration ratio (every stage 1 in that ratio), or ``None``."""
+    check_ratio(value)
 
 
 def rounding_tolerance_field() -> Any:
@@ -216,6 +278,10 @@ class SolidOrder(Protocol):
     @property
     def max_stage_mass(self) -> Quantity | None: ...
     @property
+    def trituration_ratio(self) -> int | None: ...
+    @property
+    def aliquot_mass(self) -> Quantity | None: ...
+    @property
     def rounding_tolerance(self) -> Quantity | None: ...
     @property
     def tablet_margin(self) -> Quantity | None: ...
@@ -259,6 +325,8 @@ class Settings:
     overage: Quantity
     tolerance: Quantity
     max_stage: Quantity
+    trituration_ratio: int | None = None
+    aliquot_mass: Quantity | None = None
 
 
 def resolve_settings(
@@ -277,6 +345,8 @@ def resolve_settings(
         overage=overage,
         tolerance=_policy(rec, "rounding_tolerance", order.rounding_tolerance),
         max_stage=_policy(rec, "max_stage_mass", order.max_stage_mass),
+        trituration_ratio=order.trituration_ratio,
+        aliquot_mass=order.aliquot_mass,
     )
 
 
@@ -326,7 +396,7 @@ def planner(
     """The weighing plan for an amount of material, traced into the given recorder."""
 
     def plan_for(need: Decimal, trace: Recorder) -> SolidPlan:
-        return plan_solid(
+        return plan_solid_mg(
             needed=need,
             final_ratio=ratio,
             balance=settings.balance,
@@ -334,6 +404,8 @@ def planner(
             material_name=material_name,
             diluent_name=diluent_name,
             rec=trace,
+            ratio=settings.trituration_ratio,
+            aliquot=None if settings.aliquot_mass is None else settings.aliquot_mass.m_as(Unit.MG),
         )
 
     return plan_for

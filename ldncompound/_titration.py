@@ -279,7 +279,7 @@ class TitrationOrder:
                 "a real start date",
                 code="date-out-of-range",
             )
-        check_doses_per_day(self.doses_per_day, maximum=4)
+        check_doses_per_day(self.doses_per_day)
         needed = {
             KitForm.CAPSULES: self.capsules,
             KitForm.LIQUID: self.liquid,
@@ -381,6 +381,25 @@ class TitrationResult:
     warnings: tuple[ResultWarning, ...]
     defaults: tuple[DefaultUsed, ...]
     trace: tuple[Step, ...]
+
+    @property
+    def batches(self) -> tuple[CapsuleResult | LiquidResult | DropsResult, ...]:
+        """Every batch the kit makes, in order (capsule strengths, or liquid or drops fills):
+        each a preparation result of its own, with its own compounding record."""
+        return (*self.capsule_batches, *self.liquid_fills, *self.drops_fills)
+
+    def batch(self, number: int) -> CapsuleResult | LiquidResult | DropsResult:
+        """Batch ``number`` (1 = the first) of the kit; refused out of range."""
+        found = self.batches
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= len(found):
+            raise InputError.about(
+                "batch",
+                number,
+                f"is not a batch of this kit ({len(found)} batches)",
+                f"a batch number from 1 to {len(found)}",
+                code="out-of-range",
+            )
+        return found[number - 1]
 
 
 def _step_plans(order: TitrationOrder) -> tuple[StepPlan, ...]:
@@ -498,14 +517,7 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
     """
     kit = order.capsules or order.liquid or order.drops
     rec = Recorder(acknowledged=frozenset(kit.template.acknowledge if kit is not None else ()))
-    per_day = order.doses_per_day
-    if per_day is None:
-        per_day = ONE
-        rec.default(
-            "doses_per_day",
-            "1",
-            "LDN is taken once daily unless the prescriber says otherwise (domain.md §7) [S]",
-        )
+    per_day = _doses_per_day(order, None if kit is None else kit.template.doses_per_day, rec)
     if order.protocol is not None:
         if order.protocol not in PROTOCOLS:
             raise InputError.about(
@@ -604,6 +616,31 @@ def _planned(today: dt.date | None, day: dt.date) -> dt.date:
     """The day a kit's batch or fill is checked against: today, or the later day it is
     planned for (a kit is compounded fill by fill, so its later fills are dated ahead)."""
     return max(today or _clock.today(), day)
+
+
+def _doses_per_day(order: TitrationOrder, template: Decimal | None, rec: Recorder) -> Decimal:
+    """The kit's doses a day: the order's, else its template's (what ``liquid``, ``drops`` or
+    ``capsules`` would use for the same order), else once daily; refused when the two differ."""
+    per_day = order.doses_per_day
+    if per_day is not None and template is not None and per_day != template:
+        raise InputError.about(
+            "doses_per_day",
+            plain(per_day),
+            f"differs from the template's {plain(template)} doses a day",
+            "one number of doses a day: the same on the kit and its template, or only one of them",
+            code="doses-per-day-disagree",
+        )
+    if per_day is not None:
+        return per_day
+    if template is not None:
+        rec.default("doses_per_day", plain(template), "the kit's template order (doses_per_day)")
+        return template
+    rec.default(
+        "doses_per_day",
+        "1",
+        "LDN is taken once daily unless the prescriber says otherwise (domain.md §7) [S]",
+    )
+    return ONE
 
 
 def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) -> None:

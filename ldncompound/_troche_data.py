@@ -21,7 +21,11 @@ __all__ = ["TROCHE_BASES", "TROCHE_MOLDS", "MoldSpec", "TrocheBase", "mold_spec"
 
 @attrs.frozen(kw_only=True)
 class TrocheBase:
-    """A troche or RDT base and whether it contains water (which decides the BUD class)."""
+    """A troche or RDT base and whether it contains water (which decides the BUD class).
+
+    ``forms`` are the dosage forms it is made for (``troche``, ``rdt``): a slowly dissolving
+    troche base is not a rapid-dissolve tablet base, and the reverse. ``water_overridable``
+    marks a ``contains_water`` that is an [U] default the order may override (echoed)."""
 
     key: str
     name: str
@@ -29,6 +33,8 @@ class TrocheBase:
     preservative: str | None
     source: str
     allergens: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ("troche",)
+    water_overridable: bool = False
 
 
 TROCHE_BASES: tuple[TrocheBase, ...] = (
@@ -52,7 +58,24 @@ TROCHE_BASES: tuple[TrocheBase, ...] = (
             "not nonaqueous (domain.md §2.1: water activity decides the class) [U]"
         ),
     ),
+    TrocheBase(
+        key="rdt",
+        name="rapid-dissolve tablet base (blank oral RDT base, Medisca type)",
+        contains_water=False,
+        preservative=None,
+        forms=("rdt",),
+        water_overridable=True,
+        source=(
+            "Medisca blank oral rapid-dissolve tablets formula: 96 cavities of 750 mg [0.93 mL], "
+            "actives added by reducing the base 1:1 by weight, 5-9 % excess (domain.md §4.4, "
+            "§6.4) [V]; made without water, so nonaqueous [U]: a default the order overrides "
+            "with base.contains_water when the base's certificate says otherwise"
+        ),
+    ),
 )
+
+#: The dosage forms a table base may be molded into, by form value.
+FORM_NAMES = {"troche": "troches", "rdt": "rapid-dissolve tablets"}
 
 
 def troche_base(key: str) -> TrocheBase:

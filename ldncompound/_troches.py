@@ -55,9 +55,10 @@ from ._solid import POLICY, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in
 from ._supplied import echo_from_profile, from_profile_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
-from ._troche_data import TrocheBase, mold_spec, troche_base
+from ._troche_data import FORM_NAMES, TROCHE_BASES, TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
+    OMITTABLE,
     density_field,
     mass_field,
     percent_field,
@@ -275,7 +276,8 @@ class BaseLot:
                 "base",
                 None,
                 "is missing",
-                "a table base (peg, gelatin) or a declared base name with whether it contains water",
+                "a table base (peg, gelatin, rdt) or a declared base name with whether it contains "
+                "water",
             )
         if self.base is not None and self.name is not None:
             raise InputError.about(
@@ -298,7 +300,11 @@ class BaseLot:
                 "the aqueous BUD)",
                 code="water-not-declared",
             )
-        if spec is not None and self.contains_water not in (None, spec.contains_water):
+        if (
+            spec is not None
+            and not spec.water_overridable
+            and self.contains_water not in (None, spec.contains_water)
+        ):
             raise InputError.about(
                 "base.contains_water",
                 self.contains_water,
@@ -320,7 +326,9 @@ class BaseLot:
     @property
     def water(self) -> bool:
         spec = self.spec
-        return spec.contains_water if spec is not None else bool(self.contains_water)
+        if spec is None or (spec.water_overridable and self.contains_water is not None):
+            return bool(self.contains_water)
+        return spec.contains_water
 
     @property
     def resolved_preservative(self) -> str | None:
@@ -453,6 +461,13 @@ class TrocheOrder:
         default=None,
     )
     max_stage_mass: Quantity | None = solid.max_stage_field()
+    # added in 0.2: documents written before may leave the pharmacist's dilution choices out
+    trituration_ratio: int | None = attrs.field(
+        default=None, validator=solid.ratio_validator, metadata={OMITTABLE: True}
+    )
+    aliquot_mass: Quantity | None = qfield(
+        Dimension.MASS, mass_field("aliquot_mass"), default=None, omittable=True
+    )
     rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
     tablet_margin: Quantity | None = solid.tablet_margin_field()
     acknowledge: tuple[str, ...] = solid.acknowledge_field()
@@ -492,6 +507,24 @@ class TrocheOrder:
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
         solid.check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="units")
+        _check_base_form(self.base, self.dosage_form)
+
+
+def _check_base_form(base: BaseLot, form: TrocheForm) -> None:
+    """Refuse a table base made for another dosage form: a troche base dissolves slowly in
+    the mouth, so it does not make a rapid-dissolve tablet (and the reverse)."""
+    spec = base.spec
+    if spec is None or form.value in spec.forms:
+        return
+    fitting = ", ".join(b.key for b in TROCHE_BASES if form.value in b.forms)
+    raise InputError.about(
+        "base",
+        spec.key,
+        f"is a base for {' and '.join(FORM_NAMES[f] for f in spec.forms)}, not for {form.plural}",
+        f"a table base for {form.plural} ({fitting}), or a declared base name with whether it "
+        "contains water",
+        code="base-not-for-form",
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -635,6 +668,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     echo_from_profile(order, rec)
     basis = solid.resolve_basis(order, rec)
     route = _resolve_route(order, rec)
+    _echo_base_water(order.base, rec)
     solid.guard_dose(order, basis, rec)
     settings = solid.resolve_settings(order, rec, lambda: POLICY["overage.troches"])
     blank = _calibrated_blank(order, rec)
@@ -688,6 +722,13 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
     )
+
+
+def _echo_base_water(base: BaseLot, rec: Recorder) -> None:
+    """A table base's [U] water content, when the order did not state it, is a default."""
+    spec = base.spec
+    if spec is not None and spec.water_overridable and base.contains_water is None:
+        rec.default("base.contains_water", "yes" if spec.contains_water else "no", spec.source)
 
 
 def _resolve_route(order: TrocheOrder, rec: Recorder) -> Route:

@@ -45,10 +45,19 @@ OMITTABLE = "ldncompound.omittable"
 
 
 def qfield(
-    dimension: Dimension, validator: Validator | None = None, *, default: Any = attrs.NOTHING
+    dimension: Dimension,
+    validator: Validator | None = None,
+    *,
+    default: Any = attrs.NOTHING,
+    omittable: bool = False,
 ) -> Any:
-    """An attrs field holding a :class:`Quantity` of ``dimension`` (declared in its metadata)."""
-    return attrs.field(default=default, validator=validator, metadata={DIMENSION: dimension})
+    """An attrs field holding a :class:`Quantity` of ``dimension`` (declared in its metadata);
+    ``omittable``: a document may leave it out, and it is written only when it holds a value
+    (a field added after documents were written without it)."""
+    metadata: dict[str, Any] = {DIMENSION: dimension}
+    if omittable:
+        metadata[OMITTABLE] = True
+    return attrs.field(default=default, validator=validator, metadata=metadata)
 
 
 def mass_field(field: str) -> Validator:

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 import attrs
 
 from ._errors import FormulationError, InputError
-from ._numbers import CONTEXT, ONE, plain, round_up_to
-from ._trace import Recorder
+from ._numbers import CONTEXT, ONE, plain, round_up_to, significant
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import mass_field, qfield
 
@@ -34,10 +36,13 @@ __all__ = [
     "DilutionStage",
     "MinimumWeightRule",
     "SolidPlan",
+    "TracedPlan",
     "balance_or_class_iii",
+    "check_ratio",
     "geometric_portions",
+    "parse_ratio",
     "percent_error",
-    "plan_solid",
+    "plan_solid_mg",
     "sensitivity_from_test",
 ]
 
@@ -224,6 +229,29 @@ class SolidPlan:
         return self.stages[0].take if self.stages else self.aliquot
 
 
+P = TypeVar("P")
+
+
+@attrs.frozen(kw_only=True)
+class TracedPlan(Generic[P]):
+    """A weighing plan from the public planners, with its calculation trace, warnings and the
+    defaults the library supplied (echoed with their source)."""
+
+    plan: P
+    steps: tuple[Step, ...]
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+
+    @classmethod
+    def of(cls, plan: P, rec: Recorder) -> TracedPlan[P]:
+        return cls(
+            plan=plan,
+            steps=tuple(rec.steps),
+            warnings=tuple(rec.warnings),
+            defaults=tuple(rec.defaults),
+        )
+
+
 def geometric_portions(start: Decimal, diluent: Decimal) -> tuple[Quantity, ...]:
     """Diluent additions for geometric dilution: each about equal to the mix so far (mg)."""
     out: list[Quantity] = []
@@ -246,7 +274,7 @@ def _min_stages(need_factor: Decimal, f_cap: int) -> int:
     return stages
 
 
-def plan_solid(
+def plan_solid_mg(
     *,
     needed: Decimal,
     final_ratio: Decimal,
@@ -255,13 +283,29 @@ def plan_solid(
     material_name: str,
     diluent_name: str,
     rec: Recorder,
+    ratio: int | None = None,
+    aliquot: Decimal | None = None,
 ) -> SolidPlan:
     """Plan how ``needed`` mg of drug material reaches the batch with every weighing >= minimum.
 
     ``final_ratio`` is the batch's mix mass per mass of material: an aliquot may not be more
     dilute than the finished mix. ``max_stage_mass`` caps each trituration (mg).
+    ``ratio`` (every stage 1 in ``ratio``) and ``aliquot`` (mg) are the pharmacist's choices:
+    honoured when every rule holds, refused with the reason otherwise (:func:`_chosen_plan`).
     Raises :class:`FormulationError` when no plan fits within four stages.
     """
+    if ratio is not None or aliquot is not None:
+        return _chosen_plan(
+            needed=needed,
+            final_ratio=final_ratio,
+            balance=balance,
+            max_stage_mass=max_stage_mass,
+            material_name=material_name,
+            diluent_name=diluent_name,
+            rec=rec,
+            ratio=ratio,
+            aliquot=aliquot,
+        )
     d, m = balance.d, balance.m
     if needed >= m:
         aliquot = round_up_to(needed, d)
@@ -334,10 +378,35 @@ def plan_solid(
         )
     _excess, last, aliquot = best
     factors.append(last)
+    return _stages_plan(
+        needed=needed,
+        takes=[take] * len(factors),
+        factors=factors,
+        aliquot=aliquot,
+        balance=balance,
+        material_name=material_name,
+        diluent_name=diluent_name,
+        rec=rec,
+    )
+
+
+def _stages_plan(
+    *,
+    needed: Decimal,
+    takes: list[Decimal],
+    factors: list[int],
+    aliquot: Decimal,
+    balance: Balance,
+    material_name: str,
+    diluent_name: str,
+    rec: Recorder,
+) -> SolidPlan:
+    """The plan of the given triturations (``takes[i]`` made up 1 in ``factors[i]``) and the
+    aliquot of the last one, traced."""
     stages: list[DilutionStage] = []
     fraction = ONE
     source = material_name
-    for i, f in enumerate(factors, start=1):
+    for i, (take, f) in enumerate(zip(takes, factors, strict=True), start=1):
         total = take * f
         fraction = CONTEXT.divide(fraction, Decimal(f))
         diluent = total - take
@@ -379,6 +448,175 @@ def plan_solid(
         material=Quantity(material, Unit.MG),
         needed=Quantity(needed, Unit.MG),
         dilution=total_factor,
+    )
+
+
+#: The largest trituration ratio a pharmacist may state (1 in 10000): beyond a plausible mortar.
+MAX_RATIO = 10_000
+
+
+def check_ratio(ratio: object, field: str = "trituration_ratio") -> None:
+    """Refuse a trituration ratio that is not a whole number from 2 to 10000 ("1 in 10")."""
+    if ratio is None:
+        return
+    if isinstance(ratio, bool) or not isinstance(ratio, int) or not 2 <= ratio <= MAX_RATIO:
+        raise InputError.about(
+            field,
+            ratio,
+            "is not a whole trituration ratio from 2 to 10000",
+            "the f of '1 in f', such as 10",
+            code="out-of-range",
+        )
+
+
+_RATIO = re.compile(r"(?:1\s*(?:in|:)\s*)?([0-9]{1,6})")
+
+
+def parse_ratio(text: object, *, field: str = "trituration_ratio") -> int:
+    """A trituration ratio as a pharmacist writes it: "1 in 10", "1:10" or "10" -> 10."""
+    found = _RATIO.fullmatch(text.strip()) if isinstance(text, str) else None
+    if found is None:
+        raise InputError.about(
+            field,
+            text,
+            "is not a trituration ratio",
+            "'1 in f', '1:f' or f, with f a whole number such as 10",
+            code="bad-ratio",
+        )
+    ratio = int(found.group(1))
+    check_ratio(ratio, field)
+    return ratio
+
+
+def _chosen_plan(
+    *,
+    needed: Decimal,
+    final_ratio: Decimal,
+    balance: Balance,
+    max_stage_mass: Decimal,
+    material_name: str,
+    diluent_name: str,
+    rec: Recorder,
+    ratio: int | None,
+    aliquot: Decimal | None,
+) -> SolidPlan:
+    """The pharmacist's trituration ratio and/or aliquot mass, when every rule holds.
+
+    Rules (domain.md §5.3, pharmlabs.unc.edu triturations/method): every weighing (drug A,
+    diluent B - A, aliquot D) at or above the balance minimum and on its readability; the
+    aliquot holds the material (D / F >= C); no stage above the largest trituration; the
+    aliquot no more dilute than the finished mix. A ratio alone uses the fewest stages of
+    1 in ``ratio`` that bring the material to the minimum; an aliquot alone uses one stage,
+    the largest whole ratio whose aliquot still holds the material.
+    """
+    d, m = balance.d, balance.m
+    check_ratio(ratio)
+    field = "trituration_ratio" if ratio is not None else "aliquot_mass"
+    choice = f"1 in {ratio}" if ratio is not None else f"{plain(aliquot or ONE)} mg"
+    if aliquot is not None:
+        shown = f"{plain(aliquot)} mg"
+        if aliquot < m:
+            raise InputError.about(
+                "aliquot_mass",
+                shown,
+                f"is below the balance minimum of {plain(m)} mg",
+                f"an aliquot of at least {plain(m)} mg",
+                code="below-minimum-weight",
+            )
+        if round_up_to(aliquot, d) != aliquot:
+            raise InputError.about(
+                "aliquot_mass",
+                shown,
+                f"is not on the balance readability of {balance.readability}",
+                f"a multiple of {balance.readability}",
+                code="not-on-readability",
+            )
+    if ratio is None:
+        if aliquot is None:  # pragma: no cover - called with at least one choice
+            raise AssertionError("no choice")
+        f = int(CONTEXT.divide(aliquot, needed).to_integral_value(rounding="ROUND_FLOOR"))
+        if f < 2:
+            raise InputError.about(
+                "aliquot_mass",
+                f"{plain(aliquot)} mg",
+                f"holds the {plain(needed)} mg of material at less than 1 in 2",
+                f"an aliquot of at least {plain(round_up_to(2 * needed, d))} mg",
+                code="aliquot-too-small",
+            )
+        stages_n = 1
+    else:
+        f, stages_n = ratio, 1
+        while needed * Decimal(f) ** stages_n < m:
+            stages_n += 1
+        if stages_n > 4:
+            raise InputError.about(
+                "trituration_ratio",
+                f"1 in {f}",
+                f"needs more than four stages to bring {plain(needed)} mg to the balance minimum "
+                f"of {plain(m)} mg",
+                "a larger ratio",
+                code="dilution-too-deep",
+            )
+    factor = Decimal(f) ** stages_n
+    if factor > final_ratio:
+        raise InputError.about(
+            field,
+            choice,
+            f"dilutes the material 1 in {plain(factor)}, more than the finished mix "
+            f"(1 in {significant(final_ratio)}), so the aliquot would not fit in the batch",
+            f"a dilution of at most 1 in {significant(final_ratio)}",
+            code="dilution-beyond-mix",
+        )
+    if aliquot is None:
+        aliquot = round_up_to(needed * factor, d)
+    elif aliquot < needed * factor:
+        raise InputError.about(
+            "aliquot_mass",
+            f"{plain(aliquot)} mg",
+            f"holds only {significant(CONTEXT.divide(aliquot, factor))} mg of material at 1 in "
+            f"{plain(factor)}, less than the {plain(needed)} mg needed",
+            f"an aliquot of at least {plain(round_up_to(needed * factor, d))} mg",
+            code="aliquot-too-small",
+        )
+    last_take = max(m, round_up_to(CONTEXT.divide(aliquot, Decimal(f)), d))
+    takes = [m] * (stages_n - 1) + [last_take]
+    if stages_n > 1 and last_take > m * f:
+        most = m * f * f
+        raise InputError.about(
+            "aliquot_mass",
+            f"{plain(aliquot)} mg",
+            f"is more than the last trituration stage makes ({plain(most)} mg)",
+            f"an aliquot of at most {plain(most)} mg",
+            code="aliquot-too-large",
+        )
+    largest = max(t * f for t in takes)
+    if largest > max_stage_mass:
+        raise InputError.about(
+            field,
+            choice,
+            f"makes a trituration of {plain(largest)} mg, above the largest stage of "
+            f"{plain(max_stage_mass)} mg",
+            "a smaller ratio or aliquot, or a larger max_stage_mass",
+            code="stage-too-large",
+        )
+    rec.step(
+        "dilution-chosen",
+        "the pharmacist's dilution, kept: every weighing is at or above the balance minimum",
+        "F = f ^ stages; D >= C x F; D >= minimum",
+        Quantity(factor, Unit.ONE),
+        f=Quantity(f, Unit.ONE),
+        stages=Quantity(stages_n, Unit.ONE),
+        minimum=Quantity(m, Unit.MG),
+    )
+    return _stages_plan(
+        needed=needed,
+        takes=takes,
+        factors=[f] * stages_n,
+        aliquot=aliquot,
+        balance=balance,
+        material_name=material_name,
+        diluent_name=diluent_name,
+        rec=rec,
     )
 
 

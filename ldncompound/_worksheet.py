@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # The preparations' and records' results are read by their attributes: their modules name the
 # renderers here, so this module cannot import them (not even for types).
 CapsuleResult: TypeAlias = Any
+CalibrationResult: TypeAlias = Any
 DropperCalibration: TypeAlias = Any
 DropsResult: TypeAlias = Any
 LiquidResult: TypeAlias = Any
@@ -526,7 +527,10 @@ def _drops(r: DropsResult) -> list[str]:
     )
 
 
-def _calibration(c: DropperCalibration) -> list[str]:
+def _calibration(r: CalibrationResult | DropperCalibration) -> list[str]:
+    if not hasattr(r, "drops_per_ml"):  # a bare calibration: its result document
+        r = r.as_result()
+    c = r.calibration
     head = "Dropper calibration"
     return [
         head,
@@ -538,12 +542,13 @@ def _calibration(c: DropperCalibration) -> list[str]:
                     "Counted",
                     f"{c.drops} drops into {q(c.volume)}" + (" (nominal)" if c.nominal else ""),
                 ),
-                ("Result", f"{q(c.drops_per_ml, 4)}"),
-                ("Label", c.label_text),
+                ("Result", f"{q(r.drops_per_ml, 4)} ({q(r.volume_per_drop, 4)} a drop)"),
+                ("Label", r.label_text),
             ]
         ),
+        *(warnings_section(r.warnings) if r.warnings else []),
         "",
-        f"{c.schema}; ldncompound {__version__}",
+        f"{r.schema}; ldncompound {r.library_version}",
     ]
 
 

@@ -62,6 +62,8 @@ CLASSES: dict[str, str] = {
     "malformed": "malformed JSON and CSV",
     "shifted": "shifted columns and values moved to the wrong field",
     "implausible": "a figure that scales the drug typed into an implausible range, or a date",
+    "dilution-choice": "a pharmacist's dilution (ratio, aliquot, stock volume, dose per drop) "
+    "that breaks a weighing or measuring rule, or a base made for another dosage form",
 }
 
 
@@ -164,6 +166,11 @@ FLAG = {
     "calibration.dropper": "--dropper",
     "mold.blank_weight": "--blank-weight",
     "vehicle.lot": "--vehicle-lot",
+    "trituration_ratio": "--trituration-ratio",
+    "aliquot_mass": "--aliquot-mass",
+    "stock_volume": "--stock-volume",
+    "dose_per_drop": "--dose-per-drop",
+    "base.base": "--base",
 }
 
 CASES: list[Case] = []
@@ -242,6 +249,60 @@ each(
     Accepted(warnings=("dose-below-range",), dose="50 mcg"),
     also=(("acknowledge", ["dose-below-range"]),),
     cli=Accepted(warnings=("dose-below-range",), dose="50 mcg"),
+)
+
+# --- a pharmacist's dilution that breaks a weighing or measuring rule (issue 13 §1, §3) --------
+# Refused while the plan is made, naming the order field (on the command line, its option).
+
+each(
+    "dilution-choice",
+    "capsules",
+    "aliquot_mass",
+    "10 mg",
+    Refused(InputError, "below-minimum-weight", "aliquot_mass"),
+)
+each(
+    "dilution-choice",
+    "capsules",
+    "trituration_ratio",
+    1,
+    Refused(InputError, "out-of-range", "trituration_ratio"),
+)
+each(
+    "dilution-choice",
+    "troches",
+    "trituration_ratio",
+    1000,
+    Refused(InputError, "dilution-beyond-mix", "trituration_ratio"),
+)
+each(
+    "dilution-choice",
+    "liquid",
+    "stock_volume",
+    "33.3 mL",
+    Refused(InputError, "stock-not-measurable", "stock_volume"),
+)
+each(
+    "dilution-choice",
+    "drops",
+    "dose_per_drop",
+    "0.4 mg",
+    Refused(InputError, "dose-per-drop-not-whole", "dose_per_drop"),
+)
+each(
+    "dilution-choice",
+    "troches",
+    "base.base",
+    "rdt",
+    Refused(InputError, "base-not-for-form", "base"),
+    cli=Refused(InputError, "base-not-for-form", "--base"),
+)
+raw(
+    "dilution-choice",
+    "cli",
+    "capsules",
+    Command((*orders.COMMANDS["capsules"], "--trituration-ratio", "1 to 10")),
+    Refused(InputError, "bad-ratio", "--trituration-ratio"),
 )
 
 # --- a figure that scales the drug, typed into an implausible range (issue 11 §1) ---------------

@@ -89,6 +89,8 @@ def capsules(**changes: Any) -> dict[str, Any]:
         "doses_per_day": "default",
         "qc_sample": "default",
         "max_stage_mass": "default",
+        "trituration_ratio": "default",
+        "aliquot_mass": "default",
         "rounding_tolerance": "default",
         "tablet_margin": "default",
         "acknowledge": [],

@@ -155,7 +155,11 @@ def troche_orders(*, replacement_only: bool = False) -> st.SearchStrategy[lc.Tro
                 mold=lc.MoldCalibration(
                     blank_weight=lc.Quantity(blank, lc.Unit.MG), blanks_weighed=20
                 ),
-                base=lc.BaseLot(base="peg", lot="B1", expiry=dt.date(2030, 1, 1)),
+                base=lc.BaseLot(
+                    base="rdt" if form is lc.TrocheForm.RDT else "peg",
+                    lot="B1",
+                    expiry=dt.date(2030, 1, 1),
+                ),
                 ingredients=ingredients,
                 drug_displacement=drug_disp,
                 overage=lc.Quantity(overage, lc.Unit.PERCENT),

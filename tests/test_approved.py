@@ -35,7 +35,9 @@ from orders import BALANCE, DAY, EXP
 
 import ldncompound as lc
 from ldncompound import Quantity, Unit
+from ldncompound._liquid_aliquot import plan_liquid_mg
 from ldncompound._trace import Recorder
+from ldncompound._weighing import plan_solid_mg
 
 # --- the grid ---------------------------------------------------------------------------------
 
@@ -863,7 +865,7 @@ FUNCTIONS: dict[str, list[tuple[str, Callable[[], Any]]]] = {
     "plan_solid": [
         (
             f"{n} x{r} {b.name} max {x}",
-            lambda n=n, r=r, b=b, x=x: lc.plan_solid(
+            lambda n=n, r=r, b=b, x=x: plan_solid_mg(
                 needed=Decimal(n),
                 final_ratio=Decimal(r),
                 balance=b,
@@ -881,7 +883,7 @@ FUNCTIONS: dict[str, list[tuple[str, Callable[[], Any]]]] = {
     "plan_liquid": [
         (
             f"{n} mg in {v} mL, least {least}, {b.name}, sol {sol}, aliquot {al}",
-            lambda n=n, v=v, least=least, b=b, sol=sol, al=al: lc.plan_liquid(
+            lambda n=n, v=v, least=least, b=b, sol=sol, al=al: plan_liquid_mg(
                 needed=Decimal(n),
                 volume=Decimal(v),
                 least_volume=Decimal(least),

@@ -438,7 +438,7 @@ def test_drops_and_calibration_commands():
         "--format",
         "json",
     )
-    assert json.loads(res.output)["drops"] == 40
+    assert json.loads(res.output)["calibration"]["drops"] == 40
 
 
 def _without(args: list[str], *flags: str) -> list[str]:

@@ -218,7 +218,7 @@ def test_titrate_liquid_from_an_order_document_and_its_labels(tmp_path):
     assert len(json.loads(labels.output)) == 11
     missing = run(*[a for a in base if a not in ("--template", str(template))])
     assert missing.exit_code == 2
-    assert "--template is required" in missing.output
+    assert "--source is required for a liquid kit (or --template" in missing.output
     bad = run(*base, "--kit-syringe", "5 mL")
     assert bad.exit_code == 2
     assert "CAPACITY/GRADUATION" in bad.output

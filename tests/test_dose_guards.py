@@ -129,12 +129,15 @@ START = dt.date(2026, 12, 1)
 
 
 def kit(steps, *, maintenance="4.5 mg", per_day=None, form="capsules", acknowledge=()):
+    # a liquid or drops template states the kit's doses a day (a kit and template that
+    # disagree are refused)
+    same = {} if per_day is None else {"doses_per_day": Decimal(per_day)}
     template = {
         "capsules": lambda: lc.CapsuleKit(
             template=orders.capsules(count=1, doses_per_day=None, acknowledge=acknowledge)
         ),
-        "liquid": lambda: lc.LiquidKit(template=orders.liquid(acknowledge=acknowledge)),
-        "drops": lambda: lc.DropsKit(template=orders.drops(acknowledge=acknowledge)),
+        "liquid": lambda: lc.LiquidKit(template=orders.liquid(acknowledge=acknowledge, **same)),
+        "drops": lambda: lc.DropsKit(template=orders.drops(acknowledge=acknowledge, **same)),
     }[form]()
     return lc.plan_titration(
         lc.TitrationOrder(

@@ -169,7 +169,11 @@ PREPARATIONS: dict[str, Any] = {
     "drops": lambda: lc.formulate_drops(orders.drops()),
     "troches": lambda: lc.formulate_troches(orders.troches()),
     "buccal rdt": lambda: lc.formulate_troches(
-        orders.troches(dosage_form=lc.TrocheForm.RDT, route=lc.Route.BUCCAL)
+        orders.troches(
+            dosage_form=lc.TrocheForm.RDT,
+            route=lc.Route.BUCCAL,
+            base=lc.BaseLot(base="rdt", lot="R1", expiry=orders.EXP),
+        )
     ),
 }
 
@@ -393,6 +397,8 @@ def results(draw: st.DrawFn) -> Any:
         args |= {"count": draw(st.integers(min_value=2, max_value=120)), "doses_per_day": per_day}
         if kind == "troches":
             args["dosage_form"] = draw(st.sampled_from(list(lc.TrocheForm)))
+            if args["dosage_form"] is lc.TrocheForm.RDT:
+                args["base"] = lc.BaseLot(base="rdt", lot="R1", expiry=orders.EXP)
             args["route"] = draw(st.sampled_from(list(lc.Route)))
     else:
         days = draw(st.integers(min_value=1, max_value=60))

@@ -11,6 +11,7 @@ from strategies import balances, decimals
 
 import ldncompound as lc
 from ldncompound import Quantity, Unit
+from ldncompound._liquid_aliquot import plan_liquid_mg
 from ldncompound._trace import Recorder
 
 
@@ -28,7 +29,7 @@ def plan(needed: str, volume: str, balance: lc.Balance, **kwargs):
         "rec": Recorder(),
         **kwargs,
     }
-    return lc.plan_liquid(**args)
+    return plan_liquid_mg(**args)
 
 
 LWQ_120 = lc.Balance.documented(minimum_weight=lc.mass("120 mg"), readability=lc.mass("10 mg"))

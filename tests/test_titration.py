@@ -161,11 +161,16 @@ SYRINGES = (
 )
 
 
-def liquid_kit(steps, **kw) -> lc.TitrationResult:
-    template = test_liquids.order(days_supply=30, source=test_liquids.api())
+def liquid_kit(
+    steps, *, template_changes=None, doses_per_day=None, maintenance="4.5 mg", **kw
+) -> lc.TitrationResult:
+    template = test_liquids.order(
+        days_supply=30, source=test_liquids.api(), **(template_changes or {})
+    )
     order = lc.TitrationOrder(
+        doses_per_day=doses_per_day,
         steps=tuple(steps),
-        maintenance=lc.mass("4.5 mg"),
+        maintenance=lc.mass(maintenance),
         maintenance_days=30,
         start=START,
         form=lc.KitForm.LIQUID,
@@ -300,7 +305,7 @@ def test_kit_labels_refuse_what_is_not_a_kit():
         ({"maintenance_days": -1}, "out-of-range", "maintenance_days"),
         ({"maintenance_days": 731}, "out-of-range", "maintenance_days"),
         ({"maintenance_days": 720}, "invalid-input", "steps"),  # 14 + 720 > 730 days
-        ({"doses_per_day": Decimal(5)}, "out-of-range", "doses_per_day"),
+        ({"doses_per_day": Decimal(25)}, "out-of-range", "doses_per_day"),
         ({"doses_per_day": Decimal(0)}, "out-of-range", "doses_per_day"),
         ({"capsules": None}, "invalid-input", "capsules"),
     ],
@@ -488,3 +493,46 @@ def test_a_kit_of_a_hundred_distinct_steps_is_planned():
     # needs ceil(n / 2) strengths, every other dose served by its half
     chains = [sum(1 for k in range(7) if 3 <= m * 2**k <= 102) for m in range(1, 103, 2)]
     assert len(r.capsule_batches) == sum((n + 1) // 2 for n in chains if n)
+
+
+# --- doses a day: the kit and its template agree (issue 13 §3) ------------------------------
+
+
+def test_a_kit_takes_its_templates_doses_a_day_and_echoes_where_they_came_from():
+    """A liquid order for twice a day makes a twice-daily kit, as `liquid` would: the kit's
+    fills hold two doses a day, and the value is echoed as taken from the template."""
+    once = liquid_kit([lc.parse_step("0.5 mg:7")], maintenance="1 mg")
+    twice = liquid_kit(
+        [lc.parse_step("0.5 mg:7")],
+        template_changes={"doses_per_day": Decimal(2)},
+        maintenance="1 mg",
+    )
+    assert twice.doses_per_day == Decimal(2)
+    (default,) = [d for d in twice.defaults if d.field == "doses_per_day"]
+    assert (default.value, default.source) == ("2", "the kit's template order (doses_per_day)")
+    drug_once = sum(f.volume.magnitude for f in once.fills)
+    drug_twice = sum(f.volume.magnitude for f in twice.fills)
+    assert drug_twice == 2 * drug_once
+
+
+def test_a_kit_whose_doses_a_day_differ_from_its_template_is_refused():
+    with pytest.raises(lc.InputError) as info:
+        liquid_kit(
+            [lc.parse_step("1 mg:7")],
+            template_changes={"doses_per_day": Decimal(2)},
+            doses_per_day=Decimal(1),
+        )
+    assert (info.value.field, info.value.code) == ("doses_per_day", "doses-per-day-disagree")
+
+
+def test_a_kit_accepts_the_doses_a_day_a_liquid_accepts():
+    """One rule for doses a day: above 0 and at most 24, as every preparation (the kit
+    allowed at most 4)."""
+    r = liquid_kit(
+        [lc.parse_step("0.5 mg:7")],
+        template_changes={"doses_per_day": Decimal(5)},
+        doses_per_day=Decimal(5),
+        maintenance="1 mg",
+    )
+    assert r.doses_per_day == Decimal(5)
+    assert "doses_per_day" not in [d.field for d in r.defaults]

@@ -10,6 +10,7 @@ import json
 import pickle
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -516,7 +517,7 @@ def test_every_library_default_is_echoed_and_none_when_all_is_given():
             source=lc.TabletSource(average_weight=lc.mass("200 mg"), expiry=EXP),
             dosage_form=lc.TrocheForm.RDT,
             mold=lc.MoldCalibration(blank_weight=mg(750), blanks_weighed=30),
-            base=lc.BaseLot(base="peg"),
+            base=lc.BaseLot(base="rdt"),
             ingredients=(lc.Additive(name="stevia", amount=mg(20)),),
         ),
         today=DAY,
@@ -550,7 +551,7 @@ def test_every_library_default_is_echoed_and_none_when_all_is_given():
             dosage_form=lc.TrocheForm.RDT,
             route=lc.Route.SUBLINGUAL,
             mold=lc.MoldCalibration(blank_weight=mg(750), blanks_weighed=30),
-            base=lc.BaseLot(base="peg", lot="P", expiry=EXP),
+            base=lc.BaseLot(base="rdt", contains_water=False, lot="P", expiry=EXP),
             ingredients=(
                 lc.Additive(
                     name="stevia",
@@ -895,3 +896,49 @@ def test_every_quantity_field_of_the_troche_inputs_declares_its_dimension():
         for f in attrs.fields(cls):
             if "Quantity" in str(hints[f.name]):
                 assert isinstance(f.metadata.get(DIMENSION), lc.Dimension), (cls.__name__, f.name)
+
+
+# --- bases for the dosage form (issue 13 §3) ---------------------------------------------------
+
+
+def test_an_rdt_base_from_the_table_with_its_water_an_overridable_default():
+    """The table's RDT base (Medisca blank RDT formula, domain.md §4.4 [V]) is nonaqueous by
+    default ([U], echoed); a base certificate that says it holds water overrides it."""
+    r = lc.formulate_troches(
+        rdt_order_with(lc.BaseLot(base="rdt", lot="R1", expiry=EXP, density=lc.density("1.1 g/mL")))
+    )
+    (default,) = [d for d in r.defaults if d.field == "base.contains_water"]
+    assert default.value == "no" and "domain.md §4.4" in default.source
+    assert r.bud.category is lc.BudCategory.NONAQUEOUS_SOLID
+    wet = lc.formulate_troches(
+        rdt_order_with(
+            lc.BaseLot(
+                base="rdt",
+                contains_water=True,
+                lot="R1",
+                expiry=EXP,
+                density=lc.density("1.1 g/mL"),
+            )
+        )
+    )
+    assert "base.contains_water" not in [d.field for d in wet.defaults]
+    assert wet.bud.category is not lc.BudCategory.NONAQUEOUS_SOLID
+
+
+@pytest.mark.parametrize(
+    ("form", "base", "words"),
+    [
+        (lc.TrocheForm.RDT, "peg", "is a base for troches, not for rapid-dissolve tablets"),
+        (lc.TrocheForm.RDT, "gelatin", "(rdt)"),
+        (lc.TrocheForm.TROCHE, "rdt", "is a base for rapid-dissolve tablets, not for troches"),
+    ],
+)
+def test_a_table_base_for_another_dosage_form_is_refused(form, base, words):
+    with pytest.raises(lc.InputError) as info:
+        simple(dosage_form=form, base=lc.BaseLot(base=base))
+    assert (info.value.field, info.value.code) == ("base", "base-not-for-form")
+    assert words in info.value.message
+
+
+def rdt_order_with(base: lc.BaseLot) -> lc.TrocheOrder:
+    return attrs.evolve(rdt_order(), base=base)

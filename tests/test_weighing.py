@@ -12,6 +12,7 @@ from strategies import at_least, balances, decimals
 import ldncompound as lc
 from ldncompound import Balance, Quantity, Unit
 from ldncompound._trace import Recorder
+from ldncompound._weighing import plan_solid_mg
 
 
 def mg(value: str | int) -> Quantity:
@@ -19,7 +20,7 @@ def mg(value: str | int) -> Quantity:
 
 
 def plan(needed: str, balance: Balance, *, ratio: str = "1000000", stage: str = "10000"):
-    return lc.plan_solid(
+    return plan_solid_mg(
         needed=Decimal(needed),
         final_ratio=Decimal(ratio),
         balance=balance,

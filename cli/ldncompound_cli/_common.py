@@ -28,6 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 FLAGS: dict[str, str] = {
     "dose": "--dose",
     "doses_per_day": "--doses-per-day",
+    "batch": "--batch",
     "calibration": "--calibration-drops",
     "calibration.drops": "--calibration-drops",
     "calibration.volume": "--calibration-volume",
@@ -178,6 +179,11 @@ def _require(value: Any, flag: str, why: str) -> Any:
     return value
 
 
+def _strength(text: str | None, flag: str) -> lc.Quantity | None:
+    """A concentration, "1 mg/mL" or "250 mg/5 mL", or ``None``."""
+    return None if text is None else lc.parse_strength(text, field=flag).concentration
+
+
 def _volume(text: str | None, flag: str) -> lc.Quantity | None:
     return None if text is None else lc.volume(text, field=flag)
 
@@ -260,8 +266,23 @@ def pdf_output(o: dict[str, Any]) -> str | None:
     return str(o["output"])
 
 
+BRIEF = click.option(
+    "--brief",
+    is_flag=True,
+    help="print only what to weigh, fill and label (under 30 lines) instead of the worksheet",
+)
+
+
 def emit_sheet(document: Any, o: dict[str, Any], *, barcode: str | None) -> None:
-    """Print ``document``'s worksheet as text, JSON or (--format pdf) a PDF with a barcode."""
+    """Print ``document``'s worksheet as text, JSON or (--format pdf) a PDF with a barcode,
+    or (--brief) the library's brief."""
+    if o.get("brief"):
+        if o["fmt"] != "text":
+            raise lc.InputError(
+                f"--brief is a text format; leave out --format {o['fmt']}.", field="--brief"
+            )
+        click.echo(lc.render_brief(document), nl=False)
+        return
     output = pdf_output(o)
     if output is None:
         _emit(document, o["fmt"])

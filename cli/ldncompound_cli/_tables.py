@@ -100,6 +100,11 @@ def decimal(maximum: int) -> Callable[[Any, str], Any]:
     return read
 
 
+def ratio(given: Any, option: str) -> Any:
+    """A trituration ratio, "1 in 10", "1:10" or "10" (the document's whole number f)."""
+    return None if given is None else lc.parse_ratio(given, field=option)
+
+
 def mass(given: Any, option: str) -> Any:
     """A mass, read first (a dose is the first thing a refusal should be about)."""
     if given is not None:

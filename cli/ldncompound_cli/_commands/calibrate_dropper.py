@@ -42,8 +42,7 @@ def _calibration(o: dict[str, Any]) -> lc.DropperCalibration | None:
 @library_errors
 def calibrate_dropper(**o: Any) -> None:
     """Drops per mL of a preparation from the dropper that will be dispensed."""
-    calibration = _calibration(o)
-    _emit(
-        _require(calibration, "--calibration-drops", "with --calibration-volume and --dropper"),
-        o["fmt"],
+    calibration = _require(
+        _calibration(o), "--calibration-drops", "with --calibration-volume and --dropper"
     )
+    _emit(lc.calibration_result(calibration), o["fmt"])

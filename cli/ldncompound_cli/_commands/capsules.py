@@ -9,7 +9,7 @@ import click
 import ldncompound as lc
 from ldncompound._capsules import _default_filler
 from ldncompound._solid import POLICY
-from ldncompound_cli._common import FORMS, PRINT_OPTIONS, _apply, emit_sheet, library_errors
+from ldncompound_cli._common import BRIEF, FORMS, PRINT_OPTIONS, _apply, emit_sheet, library_errors
 from ldncompound_cli._options import (
     BALANCE_OPTIONS,
     BALANCE_TABLE,
@@ -30,6 +30,7 @@ from ldncompound_cli._tables import (
     mass,
     naming,
     option_flags,
+    ratio,
     renaming,
 )
 
@@ -65,6 +66,8 @@ TABLE: Table = {
     "day_count": To("day_count"),
     "qc_sample": To("qc_sample", value=count(100)),
     "max_stage_mass": To("max_stage_mass"),
+    "trituration_ratio": To("trituration_ratio", value=ratio),
+    "aliquot_mass": To("aliquot_mass"),
     "rounding_tolerance": To("rounding_tolerance"),
     "tablet_margin": To("tablet_margin"),
     "reference": To("reference"),
@@ -127,6 +130,13 @@ TABLE: Table = {
     help=f"largest trituration stage [default: {POLICY['max_stage_mass'].value}]",
 )
 @click.option(
+    "--trituration-ratio",
+    help='dilution of every trituration stage, e.g. "1 in 10" [default: the minimal plan]',
+)
+@click.option(
+    "--aliquot-mass", help='aliquot of the last trituration, e.g. "120 mg" [default: chosen]'
+)
+@click.option(
     "--rounding-tolerance",
     help="largest dose change from rounding weighings "
     f"[default: {POLICY['rounding_tolerance'].value}]",
@@ -143,6 +153,7 @@ TABLE: Table = {
 )
 @_apply(PRINT_OPTIONS)
 @_apply(PROFILE_OPTIONS)
+@BRIEF
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""

@@ -8,7 +8,7 @@ import click
 
 import ldncompound as lc
 from ldncompound._drops import MAX_DROPS
-from ldncompound_cli._common import PRINT_OPTIONS, _apply, emit_sheet, library_errors
+from ldncompound_cli._common import BRIEF, PRINT_OPTIONS, _apply, emit_sheet, library_errors
 from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
 from ldncompound_cli._tables import (
     Group,
@@ -17,6 +17,7 @@ from ldncompound_cli._tables import (
     count,
     flag,
     group,
+    mass,
     naming,
     option_flags,
     renaming,
@@ -42,6 +43,7 @@ TABLE: Table = {
     ),
     "accept_nominal_dropper": To("accept_nominal_dropper", value=flag(True)),  # noqa: FBT003
     "max_drops": To("max_drops", value=count(60)),
+    "dose_per_drop": To("dose_per_drop", value=mass),
 }
 
 
@@ -54,8 +56,13 @@ TABLE: Table = {
     help="use the nominal 20 drops per mL instead of a calibration (warned)",
 )
 @click.option("--max-drops", help=f"largest number of drops a dose [default: {MAX_DROPS}]")
+@click.option(
+    "--dose-per-drop",
+    help='drug in one drop, e.g. "0.5 mg": sets the concentration from the calibration',
+)
 @_apply(PRINT_OPTIONS)
 @_apply(PROFILE_OPTIONS)
+@BRIEF
 @library_errors
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""

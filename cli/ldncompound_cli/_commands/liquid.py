@@ -11,6 +11,7 @@ import ldncompound as lc
 from ldncompound._devices import MEASURABLE_FRACTION
 from ldncompound._liquid_batch import OVERAGE, ROUNDING_TOLERANCE
 from ldncompound_cli._common import (
+    BRIEF,
     FORMS,
     PRINT_OPTIONS,
     _apply,
@@ -195,6 +196,7 @@ LIQUID_TABLE: Table = {
     "overage": To("overage"),
     **BALANCE_TABLE,
     "aliquot_volume": To("aliquot_volume"),
+    "stock_volume": To("stock_volume"),
     "solubility": To("solubility", value=strength),
     "measurable_fraction": To("measurable_fraction"),
     "rounding_tolerance": To("rounding_tolerance"),
@@ -208,13 +210,16 @@ LIQUID_TABLE: Table = {
 }
 
 
-def liquid_order(o: dict[str, Any], schema: str, table: Table, command: click.Command) -> Any:
-    """The order (liquid or drops) the options describe, from the command's table."""
+def liquid_order(
+    o: dict[str, Any], schema: str, table: Table, command: click.Command, **fixed: Any
+) -> Any:
+    """The order (liquid or drops) the options describe, from the command's table (``fixed``:
+    document paths set by the caller, as a titration kit sets its template's dose)."""
     with renaming(naming(table, option_flags(command), o.get("source_kind"))):
         check_source(o)
         flags = option_flags(command)
         document = build_document(
-            schema, table, o, flags, kind=o["source_kind"], fixed=balance_rule(o)
+            schema, table, o, flags, kind=o["source_kind"], fixed=balance_rule(o) | fixed
         )
         return load(document)
 
@@ -266,6 +271,10 @@ LIQUID_OPTIONS = (
     click.option("--overage", help=f'extra of the whole batch, e.g. "5 %" [default: {OVERAGE}]'),
     *BALANCE_OPTIONS,
     click.option("--aliquot-volume", help='liquid aliquot volume, e.g. "5 mL" [default: chosen]'),
+    click.option(
+        "--stock-volume",
+        help='stock solution the aliquot is taken from, e.g. "30 mL" [default: chosen]',
+    ),
     click.option(
         "--solubility", help='solubility in this vehicle, as the dose basis, e.g. "50 mg/mL"'
     ),
@@ -365,6 +374,7 @@ TABLE: Table = {
 @click.option("--syringe-graduation", help='your oral syringe\'s graduation, e.g. "0.1 mL"')
 @_apply(PRINT_OPTIONS)
 @_apply(PROFILE_OPTIONS)
+@BRIEF
 @library_errors
 def liquid(**o: Any) -> None:
     """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""

@@ -31,6 +31,11 @@ from ldncompound_cli._common import (
     "--unit-weight", multiple=True, help="a measured unit (capsule) net weight; repeat for each"
 )
 @click.option("--yield", "yield_units", help="units actually made")
+@click.option(
+    "--batch",
+    "kit_batch",
+    help="for a titration kit: the number of the batch (capsule strength or fill) to record",
+)
 @click.option("--deviation", multiple=True, help="a deviation from the master formulation record")
 @click.option("--container", default="tight, light-resistant container", show_default=True)
 @click.option("--description", help="physical description of the finished preparation")
@@ -49,6 +54,20 @@ from ldncompound_cli._common import (
 def record(result: IO[bytes], **o: Any) -> None:
     """A compounding record (with its master formulation record) for a result."""
     res = _load_result(result, "RESULT")
+    if isinstance(res, lc.TitrationResult):
+        if o["kit_batch"] is None:
+            raise lc.InputError(
+                f"--batch is required for a titration kit: the kit makes {len(res.batches)} "
+                "batches, each recorded on its own (1 to "
+                f"{len(res.batches)}).",
+                field="--batch",
+            )
+        res = res.batch(lc.parse_count(o["kit_batch"], field="--batch", maximum=10_000))
+    elif o["kit_batch"] is not None:
+        raise lc.InputError(
+            "--batch: the result is a single batch, not a titration kit; leave --batch out.",
+            field="--batch",
+        )
     actual = []
     for text in o["weighed"]:
         number, sep, amount = text.partition("=")

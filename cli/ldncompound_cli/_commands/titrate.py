@@ -8,9 +8,22 @@ from typing import Any
 import click
 
 import ldncompound as lc
-from ldncompound_cli._common import _date, _read_json, click_error, emit_sheet, library_errors
+from ldncompound_cli._common import (
+    _date,
+    _read_json,
+    _strength,
+    click_error,
+    emit_sheet,
+    library_errors,
+)
 
+from . import drops as drops_module
+from . import liquid as liquid_module
 from .capsules import capsule_order, capsules, names
+
+#: Options of ``liquid``/``drops`` a kit does not take: the dose, supply and volume are set
+#: per fill, and a kit's strength per drop is chosen so that every step is whole drops.
+_PER_FILL = {"dose", "count", "doses_per_day", "days", "volume", "dose_per_drop"}
 
 
 @click.command()
@@ -69,20 +82,24 @@ def titrate(**o: Any) -> None:
     capsules = liquid = drops = None
     template_file = o["template_file"]
     if form is not lc.KitForm.CAPSULES:
+        template: Any
         if template_file is None:
+            template = _fill_template(o, form)
+        elif o["source_kind"] is not None:
             raise lc.InputError(
-                f"--template is required for a {form.value} kit: an order document with its source, "
-                "vehicle and balance.",
+                "--template and --source both describe the kit's fills; give one of them.",
                 field="--template",
             )
-        template = lc.load_order(_read_json(template_file, "--template"))
+        else:
+            template = lc.load_order(_read_json(template_file, "--template"))
         if form is lc.KitForm.LIQUID:
             if not isinstance(template, lc.LiquidOrder):
                 raise lc.InputError(
                     "--template: a liquid kit needs a liquid order document.", field="--template"
                 )
             syringes = tuple(_syringe(t) for t in o["kit_syringe"]) or None
-            liquid = lc.LiquidKit(template=template, syringes=syringes)
+            concentration = _strength(o["concentration"], "--concentration")
+            liquid = lc.LiquidKit(template=template, syringes=syringes, concentration=concentration)
         else:
             if not isinstance(template, lc.DropsOrder):
                 raise lc.InputError(
@@ -132,6 +149,31 @@ def titrate(**o: Any) -> None:
     emit_sheet(result, o, barcode=None)
 
 
+def _fill_template(o: dict[str, Any], form: lc.KitForm) -> lc.LiquidOrder | lc.DropsOrder:
+    """The order every fill of a liquid or drops kit repeats, from the ``liquid``/``drops``
+    options (its dose is the maintenance dose and its volume a placeholder: both are set per
+    fill)."""
+    if o["source_kind"] is None:
+        raise lc.InputError(
+            f"--source is required for a {form.value} kit (or --template, an order document).",
+            field="--source",
+        )
+    fill = {
+        **o,
+        "dose": o["maintenance"],
+        "doses_per_day": None,
+        "days": None,
+        "volume": "1 mL",
+        "concentration": None,
+    }
+    if form is lc.KitForm.LIQUID:
+        schema, table = "ldncompound/order/liquid/1", liquid_module.LIQUID_TABLE
+    else:
+        schema, table = "ldncompound/order/drops/1", drops_module.TABLE
+    order: lc.LiquidOrder | lc.DropsOrder = liquid_module.liquid_order(fill, schema, table, titrate)
+    return order
+
+
 def _syringe(text: str) -> lc.MeasuringDevice:
     capacity, sep, graduation = text.partition("/")
     if not sep:
@@ -150,6 +192,13 @@ def _syringe(text: str) -> lc.MeasuringDevice:
 
 for _p in capsules.params:  # only a capsule kit needs them; checked in titrate
     if _p.name in {"dose", "count", "doses_per_day"}:
+        continue
+    _option = copy.copy(_p)
+    _option.required = False
+    titrate.params.append(_option)
+_TAKEN = {p.name for p in titrate.params}
+for _p in drops_module.drops.params:  # a liquid or drops kit's fills, as `liquid` and `drops` take them
+    if _p.name in _PER_FILL or _p.name in _TAKEN:
         continue
     _option = copy.copy(_p)
     _option.required = False

@@ -10,6 +10,7 @@ import click
 import ldncompound as lc
 from ldncompound._solid import POLICY
 from ldncompound_cli._common import (
+    BRIEF,
     FORMS,
     PRINT_OPTIONS,
     _apply,
@@ -42,6 +43,7 @@ from ldncompound_cli._tables import (
     naming,
     option_flags,
     parsed,
+    ratio,
     renaming,
 )
 
@@ -205,6 +207,8 @@ TABLE: Table = {
     "qc_sample": To("qc_sample", value=count(100)),
     "weight_window": To("weight_window"),
     "max_stage_mass": To("max_stage_mass"),
+    "trituration_ratio": To("trituration_ratio", value=ratio),
+    "aliquot_mass": To("aliquot_mass"),
     "rounding_tolerance": To("rounding_tolerance"),
     "tablet_margin": To("tablet_margin"),
     "reference": To("reference"),
@@ -299,6 +303,13 @@ TABLE: Table = {
     help=f"largest trituration stage [default: {POLICY['max_stage_mass'].value}]",
 )
 @click.option(
+    "--trituration-ratio",
+    help='dilution of every trituration stage, e.g. "1 in 10" [default: the minimal plan]',
+)
+@click.option(
+    "--aliquot-mass", help='aliquot of the last trituration, e.g. "120 mg" [default: chosen]'
+)
+@click.option(
     "--rounding-tolerance",
     help="largest dose change from rounding weighings "
     f"[default: {POLICY['rounding_tolerance'].value}]",
@@ -315,6 +326,7 @@ TABLE: Table = {
 )
 @_apply(PRINT_OPTIONS)
 @_apply(PROFILE_OPTIONS)
+@BRIEF
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""

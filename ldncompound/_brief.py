@@ -1,0 +1,176 @@
+"""The brief: what to weigh, fill and label, in under 30 lines, for the bench.
+
+The full worksheet (:func:`render_worksheet`) carries the method, trace and defaults; the
+brief carries only what the compounder acts on: the weighings and measurements in order, how
+the units are filled or the liquid made up and packed, and what goes on the label, with the
+warning codes. Every figure is the result's own (formatted as on the worksheet), so the
+brief never states a number the result does not hold.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ._worksheet import q, weighed
+
+if TYPE_CHECKING:
+    from ._capsules import CapsuleResult
+    from ._drops import DropsResult
+    from ._liquids import LiquidResult
+    from ._solid import Weighing
+    from ._trace import ResultWarning
+    from ._troches import TrocheResult
+    from ._weighing import Balance
+
+__all__ = ["BRIEF_MAX_LINES", "render_brief"]
+
+#: A brief is at most this many lines (what fits on a card beside the balance).
+BRIEF_MAX_LINES = 29
+#: Weighings and measurements listed one a line; more are folded into the last line.
+_MAX_ITEMS = 12
+_WIDTH = 96
+
+_RENDERERS: dict[str, Callable[[Any], list[str]]] = {}
+
+
+def render_brief(result: Any) -> str:
+    """The brief for a capsule, troche/RDT, oral liquid or drops result (under 30 lines)."""
+    renderer = _RENDERERS.get(getattr(result, "schema", ""))
+    if renderer is None:
+        raise TypeError(f"no brief for {type(result).__name__}")
+    lines = renderer(result)
+    if len(lines) > BRIEF_MAX_LINES:  # pragma: no cover - the renderers fold long lists
+        raise AssertionError(f"a brief of {len(lines)} lines")
+    return "\n".join(lines) + "\n"
+
+
+def _items(rows: list[str]) -> list[str]:
+    if len(rows) <= _MAX_ITEMS:
+        return rows
+    rest = len(rows) - _MAX_ITEMS + 1
+    return [*rows[: _MAX_ITEMS - 1], f"  ... and {rest} more: see the worksheet"]
+
+
+def _weighings(weighings: tuple[Weighing, ...], balance: Balance) -> list[str]:
+    head = (
+        f"WEIGH on the {balance.name} (minimum {q(balance.minimum_weight)}, "
+        f"readability {q(balance.readability)}):"
+    )
+    return [
+        head,
+        *_items(
+            [
+                f"  {w.number:>2}. {weighed(w.amount, balance.readability):>11}  {w.what}"
+                for w in weighings
+            ]
+        ),
+    ]
+
+
+def _warnings(warnings: tuple[ResultWarning, ...]) -> list[str]:
+    codes = ", ".join(dict.fromkeys(w.code for w in warnings)) or "none"
+    return textwrap.wrap(
+        f"WARNINGS: {codes} (see the worksheet)", width=_WIDTH, subsequent_indent="  "
+    )
+
+
+def _label(parts: list[str]) -> list[str]:
+    return ["LABEL: " + parts[0], *(f"  {p}" for p in parts[1:])]
+
+
+def _allergens(allergens: tuple[str, ...]) -> str:
+    return "allergens: " + (", ".join(allergens) if allergens else "none declared")
+
+
+def _capsules(r: CapsuleResult) -> list[str]:
+    tablets = (
+        [f"CRUSH {r.tablets_to_crush} tablets first."] if r.tablets_to_crush is not None else []
+    )
+    return [
+        f"BRIEF: {r.count} x {q(r.dose)} {r.dose_basis_name} capsules, size {r.size}",
+        *tablets,
+        *_weighings(r.weighings, r.balance),
+        "MIX by geometric dilution, in the order weighed.",
+        (
+            f"FILL {r.batch_count} size {r.size} capsules, {q(r.fill_weight)} net each "
+            f"(each {q(r.qc.low)}-{q(r.qc.high)}); dispense {r.count}."
+        ),
+        *_label(
+            [
+                f"{r.dose_basis_name} {q(r.dose)} capsules; quantity {r.count}",
+                f"BUD {r.bud.date.isoformat()}; {r.bud.storage.described}",
+                _allergens(r.allergens),
+            ]
+        ),
+        *_warnings(r.warnings),
+    ]
+
+
+def _troches(r: TrocheResult) -> list[str]:
+    tablets = (
+        [f"CRUSH {r.tablets_to_crush} tablets first."] if r.tablets_to_crush is not None else []
+    )
+    form = r.dosage_form_name
+    return [
+        f"BRIEF: {r.count} x {q(r.dose)} {r.dose_basis_name} {form}s ({r.route.value})",
+        *tablets,
+        *_weighings(r.weighings, r.balance),
+        "MELT the base, mix in the rest in the order weighed, and pour.",
+        (
+            f"FILL {r.batch_count} cavities, {q(r.unit_weight)} each "
+            f"(each {q(r.qc.low)}-{q(r.qc.high)}); dispense {r.count}."
+        ),
+        *_label(
+            [
+                f"{r.dose_basis_name} {q(r.dose)} {form}s; quantity {r.count}; {r.route.value}",
+                f"BUD {r.bud.date.isoformat()}; {r.bud.storage.described}",
+                _allergens(r.allergens),
+            ]
+        ),
+        *_warnings(r.warnings),
+    ]
+
+
+def _liquid_lines(r: LiquidResult | DropsResult, what: str) -> list[str]:
+    b, label = r.batch, r.label
+    measured = [
+        f"  {m.number:>2}. {q(m.amount):>11}  {m.what} ({m.device})" for m in b.measurements
+    ]
+    return [
+        f"BRIEF: {q(b.dispense_volume)} {what} {q(r.concentration)} {r.dose_basis_name}",
+        "MEASURE in this order:",
+        *_items(measured),
+        (
+            f"MAKE UP to {q(b.final_volume)} in the {b.final_device.name}; "
+            f"PACK {q(b.dispense_volume)}."
+        ),
+        *_label(
+            [
+                (
+                    f"{label.drug} {q(label.strength)} {label.dosage_form}; quantity "
+                    f"{q(label.quantity)}"
+                ),
+                f"dose: {label.dose_measure}",
+                f"BUD {label.beyond_use_date.isoformat()}; {label.storage.described}",
+                *(" ".join(label.auxiliary[i : i + 2]) for i in range(0, len(label.auxiliary), 2)),
+                _allergens(label.allergens),
+            ]
+        ),
+        *_warnings(r.warnings),
+    ]
+
+
+def _liquid(r: LiquidResult) -> list[str]:
+    return _liquid_lines(r, "oral liquid")
+
+
+def _drops(r: DropsResult) -> list[str]:
+    return _liquid_lines(r, "sublingual drops")
+
+
+_RENDERERS["ldncompound/capsules/1"] = _capsules
+_RENDERERS["ldncompound/troches/1"] = _troches
+_RENDERERS["ldncompound/liquid/1"] = _liquid
+_RENDERERS["ldncompound/drops/1"] = _drops
