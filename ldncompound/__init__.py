@@ -18,13 +18,6 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._solid import (
-        plan_solid,
-    )
-    from ._brief import (
-        BRIEF_MAX_LINES,
-        render_brief,
-    )
     from ._batch import (
         BATCH_RECORD_SCHEMA,
         MAX_BATCH_BYTES,
@@ -35,6 +28,10 @@ if TYPE_CHECKING:
         csv_columns,
         run_batch,
         run_batch_lines,
+    )
+    from ._brief import (
+        BRIEF_MAX_LINES,
+        render_brief,
     )
     from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
     from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
@@ -139,6 +136,9 @@ if TYPE_CHECKING:
         verify_record,
     )
     from ._schemas import json_schema, json_schemas
+    from ._solid import (
+        plan_solid,
+    )
     from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
     from ._titration import (
         PROTOCOLS,
@@ -201,9 +201,7 @@ if TYPE_CHECKING:
 
 #: module -> the public names it defines, imported on first use
 _MODULES: dict[str, tuple[str, ...]] = {
-    "_solid": (
-        "plan_solid",
-    ),
+    "_solid": ("plan_solid",),
     "_brief": (
         "BRIEF_MAX_LINES",
         "render_brief",
@@ -505,6 +503,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "ACKNOWLEDGEABLE",
     "BATCH_RECORD_SCHEMA",
+    "BRIEF_MAX_LINES",
     "BUILTIN_DRUGS",
     "CAPSULES_ORDER_SCHEMA",
     "CAPSULES_SCHEMA",
@@ -512,6 +511,7 @@ __all__ = [
     "CLASS_III_SENSITIVITY",
     "DEVICES",
     "DOSE_FORM_CODES",
+    "DROPPER_CALIBRATION_SCHEMA",
     "DROPS_SCHEMA",
     "DRUG_CODES",
     "FILLERS",
@@ -549,6 +549,7 @@ __all__ = [
     "BatchRecord",
     "BeyondUseDate",
     "BudCategory",
+    "CalibrationResult",
     "CapsuleKit",
     "CapsuleMethod",
     "CapsuleOrder",
@@ -628,6 +629,7 @@ __all__ = [
     "TitrationOrder",
     "TitrationResult",
     "TitrationStep",
+    "TracedPlan",
     "TriturationStock",
     "TrocheBase",
     "TrocheDiluent",
@@ -650,6 +652,7 @@ __all__ = [
     "build_kit_labels",
     "build_label",
     "calibrate_dropper",
+    "calibration_result",
     "capsule_size",
     "check_recomputes",
     "check_weights",
@@ -680,6 +683,7 @@ __all__ = [
     "parse_displacement",
     "parse_ingredient",
     "parse_quantity",
+    "parse_ratio",
     "parse_step",
     "parse_strength",
     "percent",
@@ -694,6 +698,7 @@ __all__ = [
     "read_record",
     "read_result",
     "registry",
+    "render_brief",
     "render_label",
     "render_worksheet",
     "run_batch",
@@ -707,11 +712,4 @@ __all__ = [
     "vehicle",
     "verify_record",
     "volume",
-    "BRIEF_MAX_LINES",
-    "render_brief",
-    "DROPPER_CALIBRATION_SCHEMA",
-    "CalibrationResult",
-    "calibration_result",
-    "TracedPlan",
-    "parse_ratio",
 ]

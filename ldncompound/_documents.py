@@ -697,8 +697,6 @@ class ObjectNode(Node):
         if self.tag is not None:
             out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
         for f in self.fields:
-            if f.omittable:  # not a CSV column: a row leaves it out
-                continue
             where = join(path, f.name)
             if isinstance(f.node, (ObjectNode, TaggedNode)):
                 if f.optional:
@@ -706,7 +704,9 @@ class ObjectNode(Node):
                 out.extend(f.node.columns(where))
             else:
                 ((col, what),) = f.node.columns(where)
-                out.append((col, f"{what}, or 'default'" if f.optional else what))
+                what = f"{what}, or 'default'" if f.optional else what
+                # a field added after the schema was published: a file may leave the column out
+                out.append((col, f"{what}; the column may be left out" if f.omittable else what))
         return out
 
 

@@ -40,7 +40,7 @@ from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
 from ._parse import parse_date
-from ._preparation import DOCUMENTS, LOADERS, register_document
+from ._preparation import DOCUMENTS, LOADERS, register_document, registered
 from ._strict import loads_strict, plain_data, read_json
 from ._units import Quantity, Unit
 from ._validate import OMITTABLE
@@ -476,10 +476,14 @@ def _document_form(cls: type[Any]) -> tuple[Node, str] | None:
     is written as its order document wherever it appears, else nothing. (A titration kit's
     order is not a registered order: its fields are written as any class's, and the
     template orders in it as order documents.)"""
-    from ._orders import order_kinds  # noqa: PLC0415 - deferred: the registry fills at import
+    from ._orders import order_kind  # noqa: PLC0415 - deferred: the registry fills at import
 
-    for kind in order_kinds():
-        if kind.order is cls:
+    # only the registered preparations: a class that exists has had its module imported, and
+    # asking every built-in one would import them all (a troche result read back would load
+    # the capsules)
+    for prep in registered():
+        if prep.order is cls and prep.order_schema is not None:
+            kind = order_kind(prep.order_schema)
             return kind.node, kind.schema
     return None
 

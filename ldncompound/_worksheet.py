@@ -20,7 +20,6 @@ from ._numbers import fixed, places_of, plain, significant
 from ._preparation import by_result_schema
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Quantity, Unit
-from ._version import __version__
 from ._vocabulary import planned_weighings as _planned
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from ldncompound._solid import POLICY
 TABLED = ("capsules", "liquid", "drops", "troches")
 #: options that choose how a result is printed: not part of the order
 #: options that choose how a result is printed, or where defaults come from (the profile)
-PRINTING = {"fmt", "output", "paper", "profile_path", "no_profile"}
+PRINTING = {"fmt", "output", "paper", "brief", "profile_path", "no_profile"}
 
 
 def table(prep: str) -> dict[str, To | Group]:
@@ -88,15 +88,18 @@ def test_help_defaults_come_from_the_policy_table():
 
 
 def test_troche_densities_above_what_a_document_reads_still_compute():
-    """A document reads a mass per volume up to 1000 mg/mL; a base of 1.2 g/mL and an
-    excipient of 2.2 g/mL are set on the order as the library's parsers read them."""
+    """A base of 1.2 g/mL and an excipient of 2.2 g/mL travel through the order document
+    (its densities read up to 5 g/mL), so `ldncompound order troches` prints what batch runs."""
     args = orders.command("troches", **{"--base-density": "1.2 g/mL"})
     args += ["--ingredient", "silica:5 mg:density=2.2 g/mL"]
     res = CliRunner().invoke(cli, [*args, "--format", "json"])
     assert res.exit_code == 0, res.output
     order = json.loads(res.stdout)["order"]
-    assert order["base"]["density"] == {"value": "1.2", "unit": "g/mL"}
-    assert order["ingredients"][0]["displacement"]["density"] == {"value": "2.2", "unit": "g/mL"}
+    assert lc.density(order["base"]["density"]) == lc.density("1.2 g/mL")
+    assert lc.density(order["ingredients"][0]["displacement"]["density"]) == lc.density("2.2 g/mL")
+    printed = CliRunner().invoke(cli, ["order", *args])
+    assert printed.exit_code == 0, printed.output
+    assert lc.to_json(lc.run_order(printed.stdout))["order"] == order
 
 
 def test_a_capsule_kit_names_the_capsule_options():

@@ -631,7 +631,7 @@ def test_cli_two_products_are_chosen_by_tablet_product(tmp_path):
     assert res.exit_code == 2 and "Error: --tablet-product is not given" in res.output
     res = run(*args, "--profile", str(path), "--tablet-product", "Brand 50", "--format", "json")
     assert res.exit_code == 0, res.output
-    assert json.loads(res.output)["order"]["source"]["average_weight"]["value"] == "205"
+    assert json.loads(res.output)["order"]["source"]["average_weight"] == "205 mg"
 
 
 def test_cli_profile_init_and_check(tmp_path, monkeypatch):

@@ -192,4 +192,4 @@ def test_its_result_has_no_record_until_it_says_how():
     with pytest.raises(lc.InputError) as info:
         lc.make_record(result, record_id="R1", compounded_by="A", container="bottle")
     assert info.value.code == "unknown-schema"
-    assert "ldncompound/capsules/1" in str(info.value)
+    assert "ldncompound/capsules/2" in str(info.value)

@@ -157,8 +157,8 @@ TABLE: Table = {
 @library_errors
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""
-    order = profiled("capsules", o, build_order)
     with renaming(names(o)):
+        order = profiled("capsules", o, build_order)
         result = lc.formulate_capsules(order)
     emit_sheet(result, o, barcode=result.order.reference)
 

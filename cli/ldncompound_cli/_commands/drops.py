@@ -66,8 +66,8 @@ TABLE: Table = {
 @library_errors
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""
-    order = profiled("drops", o, build_order)
     with renaming(naming(TABLE, option_flags(drops), o.get("source_kind"))):
+        order = profiled("drops", o, build_order)
         result = lc.formulate_drops(order)
     emit_sheet(result, o, barcode=result.order.reference)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import click
 
 import ldncompound as lc
 from ldncompound._devices import MEASURABLE_FRACTION
-from ldncompound._liquid_batch import OVERAGE, ROUNDING_TOLERANCE
+from ldncompound._liquid_aliquot import ROUNDING_TOLERANCE
+from ldncompound._liquid_batch import OVERAGE
 from ldncompound_cli._common import (
     BRIEF,
     FORMS,
@@ -319,7 +319,7 @@ SYRINGES = [d.key or "" for d in lc.DEVICES if d.kind is lc.DeviceKind.ORAL_SYRI
 
 
 def _syringe(o: dict[str, Any]) -> lc.MeasuringDevice | None:
-    """A declared syringe (a table syringe is set on the loaded order: see build_order)."""
+    """The syringe the options name: a table syringe, or one declared by its marks."""
     syringe = None
     if o["syringe_capacity"] is not None or o["syringe_graduation"] is not None:
         if o["syringe"] is not None:
@@ -343,6 +343,8 @@ def _syringe(o: dict[str, Any]) -> lc.MeasuringDevice | None:
                 "with --syringe-capacity",
             ),
         )
+    elif o["syringe"] is not None:
+        syringe = lc.device(o["syringe"])
     return syringe
 
 
@@ -378,8 +380,8 @@ TABLE: Table = {
 @library_errors
 def liquid(**o: Any) -> None:
     """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
-    order = profiled("liquid", o, build_order)
     with renaming(naming(TABLE, option_flags(liquid), o.get("source_kind"))):
+        order = profiled("liquid", o, build_order)
         result = lc.formulate_liquid(order)
     emit_sheet(result, o, barcode=result.order.reference)
 
@@ -387,8 +389,4 @@ def liquid(**o: Any) -> None:
 def build_order(o: dict[str, Any]) -> lc.LiquidOrder:
     """The liquid order the options describe."""
     order: lc.LiquidOrder = liquid_order(o, "ldncompound/order/liquid/1", TABLE, liquid)
-    if o["syringe"] is not None:
-        # A table syringe's cited source is longer than the 200 characters a document's text
-        # field takes, so the loader would refuse it written in full: it is set on the order.
-        order = attrs.evolve(order, syringe=lc.device(o["syringe"]))
     return order

@@ -22,7 +22,7 @@ from ldncompound_cli._profile import profiled
 #: the preparation commands whose options describe an order
 PREPARATIONS = ("capsules", "drops", "liquid", "troches")
 #: options of a preparation command that choose how a result is printed, not the order
-_PRINTING = frozenset({"fmt", "output", "paper"})
+_PRINTING = frozenset({"fmt", "output", "paper", "brief"})
 
 
 def _order_command(name: str) -> click.Command:

@@ -197,7 +197,9 @@ for _p in capsules.params:  # only a capsule kit needs them; checked in titrate
     _option.required = False
     titrate.params.append(_option)
 _TAKEN = {p.name for p in titrate.params}
-for _p in drops_module.drops.params:  # a liquid or drops kit's fills, as `liquid` and `drops` take them
+for (
+    _p
+) in drops_module.drops.params:  # a liquid or drops kit's fills, as `liquid` and `drops` take them
     if _p.name in _PER_FILL or _p.name in _TAKEN:
         continue
     _option = copy.copy(_p)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import click
 
 import ldncompound as lc
@@ -48,8 +47,6 @@ from ldncompound_cli._tables import (
 )
 
 SCHEMA = "ldncompound/order/troches/1"
-#: document paths whose objects may hold a density above what a document reads (1000 mg/mL)
-_WITH_DENSITIES = ("ingredients", "drug_displacement", "diluent")
 
 
 def _mold(o: dict[str, Any]) -> lc.MoldCalibration:
@@ -330,8 +327,8 @@ TABLE: Table = {
 @library_errors
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
-    order = profiled("troches", o, build_order)
     with renaming(naming(TABLE, option_flags(troches), o.get("source_kind"))):
+        order = profiled("troches", o, build_order)
         result = lc.formulate_troches(order)
     emit_sheet(result, o, barcode=result.order.reference)
 
@@ -344,23 +341,5 @@ def build_order(o: dict[str, Any]) -> lc.TrocheOrder:
         document = build_document(
             SCHEMA, TABLE, o, flags, kind=o["source_kind"], fixed=balance_rule(o)
         )
-        # A document reads a mass per volume up to 1000 mg/mL, below the densities of bases
-        # and excipients (a base of 1.2 g/mL, "density=2.2 g/mL"): the objects that carry
-        # them are loaded without, and set on the order as the library's parsers made them.
-        document["base"] = {**document["base"], "density": "default"}
-        for path in _WITH_DENSITIES:
-            document.pop(path, None)
-        order: lc.TrocheOrder = attrs.evolve(
-            load(document),
-            base=_base(o),
-            ingredients=tuple(
-                lc.parse_ingredient(t, field="--ingredient") for t in o["ingredient"]
-            ),
-            drug_displacement=None
-            if o["drug_displacement"] is None
-            else lc.parse_displacement(o["drug_displacement"], field="--drug-displacement"),
-            diluent=None
-            if o["diluent"] is None
-            else lc.parse_diluent(o["diluent"], field="--diluent"),
-        )
+        order: lc.TrocheOrder = load(document)
     return order
