@@ -527,7 +527,7 @@ def _drops(r: DropsResult) -> list[str]:
 
 
 def _calibration(r: CalibrationResult | DropperCalibration) -> list[str]:
-    if not hasattr(r, "drops_per_ml"):  # a bare calibration: its result document
+    if not hasattr(r, "calibration"):  # a bare calibration: its result document
         r = r.as_result()
     c = r.calibration
     head = "Dropper calibration"
