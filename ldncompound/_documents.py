@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._drug import BUILTIN_DRUGS, Drug
+from ._drug import BUILTIN_DRUGS, Drug, SaltForm
 from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import plain
 from ._parse import (
@@ -48,7 +48,7 @@ from ._parse import (
     parse_strength,
 )
 from ._units import Dimension, Quantity
-from ._validate import DIMENSION, text_field
+from ._validate import DIMENSION, OMIT_IF_DEFAULT, text_field
 
 __all__ = ["DEFAULT", "Node", "ObjectNode", "node_for", "register_variants"]
 
@@ -355,32 +355,92 @@ class EnumNode(Node):
 
 @attrs.frozen
 class DrugNode(Node):
+    """A built-in drug by its name, or any other drug as an object (name, forms, profile)."""
+
     @property
     def expected(self) -> str:
-        return "a built-in drug: " + ", ".join(sorted(BUILTIN_DRUGS))
+        return "a built-in drug (" + ", ".join(sorted(BUILTIN_DRUGS)) + ") or a drug object"
+
+    @functools.cached_property
+    def _object(self) -> ObjectNode:
+        # a drug in a document: its name, its forms and the basis doses are stated in (no dose
+        # profile: the library warns that no dose-range check was made)
+        return ObjectNode(
+            "Drug",
+            Drug,
+            (
+                Field("name", TextNode(), optional=False),
+                Field("forms", ListNode(_salt_form_node()), optional=False),
+                Field("default_basis", TextNode(), optional=False),
+            ),
+        )
 
     def load(self, value: Any, path: str, textual: bool) -> Drug:
+        if isinstance(value, dict):
+            drug: Drug = self._object.load(value, path, textual)
+            if drug.name.casefold() in {n.casefold() for n in BUILTIN_DRUGS}:
+                raise InputError.about(
+                    join(path, "name"),
+                    drug.name,
+                    "is the name of a built-in drug, whose forms and dose range the library holds",
+                    f"the drug's name as text ({drug.name!r}) to use the built-in drug",
+                    code="builtin-drug-redefined",
+                )
+            return drug
         if not isinstance(value, str):
             raise _wrong(path, value, self.expected)
-        drug = BUILTIN_DRUGS.get(value)
-        if drug is None:
+        builtin = BUILTIN_DRUGS.get(value)
+        if builtin is None:
             raise InputError.about(
                 path, value, "is not a built-in drug", self.expected, code="unknown-drug"
             )
-        return drug
+        return builtin
 
-    def dump(self, value: Drug) -> str:
-        if BUILTIN_DRUGS.get(value.name) != value:
+    def dump(self, value: Drug) -> Any:
+        if BUILTIN_DRUGS.get(value.name) == value:
+            return value.name
+        if value.profile is not None or value.water_solubility is not None:
             raise InputError.about(
                 "drug",
                 value.name,
-                "is not a built-in drug, so it has no document form",
-                "a built-in drug (other drugs are computed from Python)",
+                "has a dose profile or solubility, which a document cannot hold",
+                "a built-in drug, or a drug given by its name and forms only",
             )
-        return value.name
+        return self._object.dump(value)
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        return {"enum": sorted(BUILTIN_DRUGS)}
+        return {"anyOf": [{"enum": sorted(BUILTIN_DRUGS)}, self._object.schema(defs)]}
+
+
+@attrs.frozen
+class _WaterNode(CountNode):
+    """Molecules of crystal water: a whole number, zero for a water-free form."""
+
+    def load(self, value: Any, path: str, textual: bool) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _wrong(path, value, "a whole number written as a JSON number, such as 2")
+        return parse_count(value, field=path, maximum=12, allow_zero=True)
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "integer", "minimum": 0, "maximum": 12}
+
+
+def _salt_form_node() -> ObjectNode:
+    """A drug's form in a document: key, names, molar mass, its water-free form and water."""
+    text = TextNode()
+    return ObjectNode(
+        "SaltForm",
+        SaltForm,
+        (
+            Field("key", text, optional=False),
+            Field("name", text, optional=False),
+            Field("short_name", text, optional=False),
+            Field("molar_mass", DecimalNode(), optional=False),
+            Field("anhydrous", text, optional=True),
+            Field("water", _WaterNode(), optional=False),
+            Field("source", text, optional=True, omittable=True),
+        ),
+    )
 
 
 @attrs.frozen
@@ -415,6 +475,8 @@ class Field:
     name: str
     node: Node
     optional: bool
+    #: added after the documents were published: may be left out, then it is its default
+    omittable: bool = False
 
 
 @attrs.frozen(eq=False)
@@ -469,6 +531,8 @@ class ObjectNode(Node):
         for f, where in zip(self.fields, self._paths(path), strict=True):
             name = f.name
             if name not in value:
+                if f.omittable:
+                    continue
                 hint = f"{f.node.expected}, or 'default'" if f.optional else f.node.expected
                 raise InputError.about(where, None, "is missing", hint, code="missing-field")
             v = value[name]
@@ -524,6 +588,8 @@ class ObjectNode(Node):
             out[self.tag[0]] = self.tag[1]
         for f in self.fields:
             v = getattr(value, f.name)
+            if f.omittable and v == getattr(attrs.fields(type(value)), f.name).default:
+                continue
             if v == DEFAULT and isinstance(v, str):
                 raise InputError.about(
                     f.name,
@@ -557,16 +623,22 @@ class ObjectNode(Node):
             defs[self.title] = {
                 "type": "object",
                 "properties": props,
-                "required": list(props),
+                "required": [n for n in props if n not in self._omittable],
                 "additionalProperties": False,
             }
         return {"$ref": f"#/$defs/{self.title}"}
+
+    @functools.cached_property
+    def _omittable(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if f.omittable)
 
     def columns(self, path: str) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         if self.tag is not None:
             out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
         for f in self.fields:
+            if f.omittable:  # not in the flat CSV form (a document may leave it out)
+                continue
             where = join(path, f.name)
             if isinstance(f.node, (ObjectNode, TaggedNode)):
                 if f.optional:
@@ -708,7 +780,10 @@ def _object_node(cls: type, tag: tuple[str, str] | None = None) -> ObjectNode:
         if tag is not None and a.name == tag[0]:
             continue
         node, _ = _field_node(hints[a.name], a.metadata, f"{cls.__name__}.{a.name}")
-        fields.append(Field(a.name, node, optional=a.default is not attrs.NOTHING))
+        omittable = bool(a.metadata.get(OMIT_IF_DEFAULT))
+        fields.append(
+            Field(a.name, node, optional=a.default is not attrs.NOTHING, omittable=omittable)
+        )
     return ObjectNode(cls.__name__, cls, tuple(fields), tag)
 
 

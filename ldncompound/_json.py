@@ -37,6 +37,7 @@ from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
 from ._parse import parse_date
 from ._units import Quantity
+from ._validate import OMIT_IF_DEFAULT
 
 if TYPE_CHECKING:
     import cattrs
@@ -166,15 +167,26 @@ def _attrs_writer(cls: type[Any]) -> Writer:
             "_plain": plain,
             "_Quantity": Quantity,
         }
+        fields = [a for a in attrs.fields(cls) if a.init]
         entries = [
             f"{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}"
-            for a in attrs.fields(cls)
-            if a.init
+            for a in fields
+            if not a.metadata.get(OMIT_IF_DEFAULT)
         ]
+        # a field added after the documents were published: written only when not its default
+        later = []
+        for i, a in enumerate(fields):
+            if a.metadata.get(OMIT_IF_DEFAULT):
+                namespace[f"_d{i}"] = a.default
+                value = _expr(hints.get(a.name, Any), f"o.{a.name}", namespace, 0)
+                later.append(f"    if o.{a.name} != _d{i}:\n        d[{a.name!r}] = {value}\n")
     finally:
         _building.discard(cls)
     name = f"write_{cls.__name__}"
-    source = f"def {name}(o):\n    return {{{', '.join(entries)}}}\n"
+    if later:
+        source = f"def {name}(o):\n    d = {{{', '.join(entries)}}}\n{''.join(later)}    return d\n"
+    else:
+        source = f"def {name}(o):\n    return {{{', '.join(entries)}}}\n"
     code = compile(source, f"<ldncompound JSON writer for {cls.__qualname__}>", "exec")
     exec(code, namespace)  # noqa: S102 - source generated above from attrs field names
     writer = namespace[name]
@@ -225,6 +237,7 @@ def _build() -> cattrs.Converter:
     import cattrs  # noqa: PLC0415 - ~10 ms; paid only by callers who read JSON
 
     c = cattrs.Converter(forbid_extra_keys=True, omit_if_default=False)
+    c.register_unstructure_hook_factory(_has_omittable, lambda cls: _omitting(c, cls))
     for t, write in _SCALARS.items():
         if t is not Drug:
             c.register_unstructure_hook(t, write)
@@ -244,6 +257,21 @@ def _build() -> cattrs.Converter:
         _is_value_union, lambda v: v.to_json() if isinstance(v, Quantity) else v
     )
     return c
+
+
+def _has_omittable(cls: Any) -> bool:
+    return attrs.has(cls) and any(a.metadata.get(OMIT_IF_DEFAULT) for a in attrs.fields(cls))
+
+
+def _omitting(c: cattrs.Converter, cls: type[Any]) -> Callable[[Any], Any]:
+    from cattrs.gen import make_dict_unstructure_fn, override  # noqa: PLC0415
+
+    omit = {
+        a.name: override(omit_if_default=True)
+        for a in attrs.fields(cls)
+        if a.metadata.get(OMIT_IF_DEFAULT)
+    }
+    return make_dict_unstructure_fn(cls, c, **omit)  # type: ignore[arg-type]
 
 
 def converter() -> cattrs.Converter:

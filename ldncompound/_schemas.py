@@ -34,6 +34,7 @@ from ._errors import InputError
 from ._json import _SCHEMAS
 from ._orders import order_kinds
 from ._units import Quantity, Unit
+from ._validate import OMIT_IF_DEFAULT
 
 __all__ = ["LABEL_PREFIX", "json_schema", "json_schemas", "schema_file", "schema_uri"]
 
@@ -138,10 +139,11 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         defs[name] = {}  # reserved first, so a class may refer to itself
         hints = typing.get_type_hints(cls)
         props = {a.name: _data_schema(hints[a.name], defs) for a in attrs.fields(cls)}
+        later = {a.name for a in attrs.fields(cls) if a.metadata.get(OMIT_IF_DEFAULT)}
         defs[name] = {
             "type": "object",
             "properties": props,
-            "required": list(props),
+            "required": [n for n in props if n not in later],
             "additionalProperties": False,
         }
     return {"$ref": f"#/$defs/{name}"}

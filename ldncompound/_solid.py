@@ -408,16 +408,30 @@ def dose_deviation(planned: Quantity, dose_mg: Decimal) -> Quantity:
     return Quantity((CONTEXT.divide(planned.m_as(Unit.MG), dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
 
 
-def tablets_to_crush(order: SolidOrder, plan: SolidPlan, rec: Recorder) -> int | None:
-    """Whole tablets to crush for the first weighing of tablet powder, with the margin."""
-    source = order.source
+def tablets_to_crush(
+    order: SolidOrder,
+    plan: SolidPlan,
+    rec: Recorder,
+    *,
+    source: Source | None = None,
+    name: str | None = None,
+) -> int | None:
+    """Whole tablets to crush for the first weighing of tablet powder, with the margin.
+
+    ``source`` and ``name`` are another active's tablets and its drug's name; the
+    margin's default is echoed once."""
+    source = source or order.source
     if not isinstance(source, TabletSource):
         return None
-    margin = _policy(rec, "tablet_margin", order.tablet_margin)
+    if order.tablet_margin is None and any(d.field == "tablet_margin" for d in rec.defaults):
+        margin = POLICY["tablet_margin"].value
+    else:
+        margin = _policy(rec, "tablet_margin", order.tablet_margin)
+    where = f"{name}: " if name else ""
     return int(
         rec.step(
             "tablets-to-crush",
-            "whole tablets to crush for the first weighing of tablet powder, with margin",
+            f"{where}whole tablets to crush for the first weighing of tablet powder, with margin",
             "tablets = ceil(A x (1 + margin) / average tablet weight)",
             Quantity(
                 ceil_int(

@@ -1,0 +1,397 @@
+"""Several actives in one capsule (issue 13, section 1): each active with its own source, its
+share of the capsule summed, the filler what is left, each weighed on its own plan.
+
+Every published answer names its source in the docstring of its test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ldncompound as lc
+from ldncompound import Quantity, Unit
+
+EXP = dt.date(2028, 1, 1)
+DAY = dt.date(2026, 11, 21)
+TINY = Decimal("1e-24")
+
+
+def mg(text: str | int) -> Quantity:
+    return Quantity(Decimal(text), Unit.MG)
+
+
+def pct(text: str | int) -> Quantity:
+    return Quantity(Decimal(text), Unit.PERCENT)
+
+
+def generic(name: str, mw: str = "288.42") -> lc.Drug:
+    return lc.Drug(
+        name=name,
+        forms=(lc.SaltForm(key="base", name=name, short_name=name, molar_mass=Decimal(mw)),),
+        default_basis="base",
+    )
+
+
+def api(drug: lc.Drug | None = None, **kwargs: object) -> lc.ApiLot:
+    if drug is None:
+        return lc.ApiLot(
+            form="hcl",
+            assay=pct(100),
+            assay_basis=lc.AssayBasis.AS_IS,
+            expiry=EXP,
+            lot="N1",
+            **kwargs,  # type: ignore[arg-type]
+        )
+    return lc.ApiLot(
+        form="base",
+        assay=pct(100),
+        assay_basis=lc.AssayBasis.AS_IS,
+        expiry=EXP,
+        lot=drug.name[:3].upper(),
+        drug=drug,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+DHEA = generic("DHEA")
+ANALYTICAL = lc.Balance.documented(minimum_weight=mg(10), readability=mg(1))
+
+
+def order(**kwargs: object) -> lc.CapsuleOrder:
+    base: dict[str, object] = {
+        "dose": lc.mass("4.5 mg"),
+        "count": 30,
+        "source": api(),
+        "compounded_on": DAY,
+        "additional_actives": (lc.CapsuleActive(dose=lc.mass("20 mg"), source=api(DHEA)),),
+    }
+    base.update(kwargs)
+    return lc.CapsuleOrder(**base)  # type: ignore[arg-type]
+
+
+# --- worked examples --------------------------------------------------------------------------
+
+
+def test_we28_three_ingredient_capsules_q_s_to_300_mg():
+    """WE-28 (tipscollege.com, chapter 26) [S]: 36 capsules of 0.5 mg X + 15 mg Y + Z to
+    300 mg -> 18 mg X, 540 mg Y, 10,242 mg Z. No overage; a balance that weighs 18 mg
+    (minimum 10 mg, readability 1 mg), so no trituration."""
+    x, y = generic("X", "100"), generic("Y", "200")
+    r = lc.formulate_capsules(
+        lc.CapsuleOrder(
+            dose=lc.mass("0.5 mg"),
+            count=36,
+            source=api(x),
+            additional_actives=(lc.CapsuleActive(dose=lc.mass("15 mg"), source=api(y)),),
+            overage=pct(0),
+            method=lc.CapsuleMethod.FIXED_WEIGHT,
+            fill_weight=mg(300),
+            filler=lc.FillerLot(filler="lactose", lot="L", expiry=EXP),
+            balance=ANALYTICAL,
+            compounded_on=DAY,
+        )
+    )
+    assert [w.amount for w in r.weighings] == [mg(18), mg(540), mg(10242)]
+    assert [i.per_capsule for i in r.ingredients] == [mg("0.5"), mg(15), mg("284.5")]
+    (y_amount,) = r.additional_actives
+    assert y_amount.dose_planned == mg(15)
+    assert r.dose_planned == mg("0.5")
+
+
+def test_we10c_dhea_with_ldn_lactose_q_s_400_mg():
+    """WE-10 (c) (vdocuments.net "Weight & Measurements", Arya Mehr) [S]: DHEA 20 mg, lactose
+    q.s. 400 mg, 50 capsules + 10 % = 55 -> DHEA 1100 mg. With 4.5 mg naltrexone HCl as the
+    order's own active (247.5 mg for 55 capsules, weighable on a 1 mg balance), DHEA is still
+    1100 mg and the lactose 55 x (400 - 20 - 4.5) = 20,652.5 mg [D] (20,900 without LDN)."""
+    r = lc.formulate_capsules(
+        order(
+            count=50,
+            overage=pct(10),
+            method=lc.CapsuleMethod.FIXED_WEIGHT,
+            fill_weight=mg(400),
+            filler=lc.FillerLot(filler="lactose", lot="L", expiry=EXP),
+            balance=lc.Balance.documented(minimum_weight=mg(100), readability=mg("0.1")),
+        )
+    )
+    assert r.batch_count == 55
+    assert [w.amount for w in r.weighings] == [mg("247.5"), mg(1100), mg("20652.5")]
+    assert r.filler_per_capsule == mg("375.5")
+    assert r.additional_actives[0].dose_planned == mg(20)
+
+
+def test_volume_method_with_two_actives_domain_4_1_and_4_2():
+    """domain.md §4.1 [V]: diluent per capsule = (V - m_drug / rho_drug) x rho_diluent, and
+    §4.2 [V]/[D]: an ingredient's fraction of the capsule = m_i / PS_i(size). Size 1 (0.50 mL),
+    lactose packed at 0.978 g/mL -> 489 mg; naltrexone HCl 4.5 mg at 0.5 g/mL -> 4.5 / 250;
+    DHEA 20 mg with a pack stat of 250 mg in size 1 -> 20 / 250; filler
+    (1 - 24.5 / 250) x 489 = 441.078 mg."""
+    r = lc.formulate_capsules(
+        order(
+            source=api(bulk_density=lc.Quantity(Decimal("0.5"), Unit.G_PER_ML)),
+            additional_actives=(
+                lc.CapsuleActive(
+                    dose=lc.mass("20 mg"),
+                    source=api(DHEA),
+                    pack_stat=lc.ActivePackStat(size="1", per_capsule=mg(250)),
+                ),
+            ),
+            size="1",
+            filler=lc.FillerLot(filler="lactose", lot="L", expiry=EXP),
+        )
+    )
+    assert r.filler_per_capsule == mg("441.078")
+    assert r.fill_weight == mg("465.578")
+    assert r.additional_actives[0].volume_share == pct(8)
+    share = next(s for s in r.trace if s.key == "material-share")
+    assert share.result == pct("9.8")
+
+
+def test_an_overfill_is_refused_with_the_share_each_active_takes():
+    with pytest.raises(lc.FormulationError) as err:
+        lc.formulate_capsules(
+            order(
+                size="3",
+                additional_actives=(lc.CapsuleActive(dose=lc.mass("100 mg"), source=api(DHEA)),),
+            )
+        )
+    assert err.value.code == "overfill"
+    assert str(err.value) == (
+        "size: '3' overfills: the drug materials alone (104.5 mg) need 116.1 % of the capsule "
+        "(naltrexone HCl powder (API) 5 %, DHEA powder (API) 111 %); expected size 2 or larger."
+    )
+
+
+# --- refusals and warnings per active ---------------------------------------------------------
+
+
+def test_each_drug_once_and_a_dose_guard_for_naltrexone_only():
+    with pytest.raises(lc.InputError) as err:
+        order(additional_actives=(lc.CapsuleActive(dose=lc.mass("1 mg"), source=api()),))
+    assert err.value.code == "duplicate-active"
+    assert err.value.field == "additional_actives[0].source.drug"
+    # naltrexone as the additional active keeps its dose range; DHEA has none (warned)
+    with pytest.raises(lc.InputError) as err:
+        lc.formulate_capsules(
+            order(
+                dose=lc.mass("20 mg"),
+                source=api(DHEA),
+                additional_actives=(lc.CapsuleActive(dose=lc.mass("50 mg"), source=api()),),
+            )
+        )
+    assert err.value.code == "dose-above-range"
+    assert str(err.value).startswith("additional_actives[0].dose: '50 mg as naltrexone HCl'")
+    r = lc.formulate_capsules(order())
+    warned = {(w.code, w.field) for w in r.warnings}
+    assert ("no-dose-range-check", "additional_actives[0].dose") in warned
+    assert any(d.field == "additional_actives[0].dose_basis" for d in r.defaults)
+
+
+def test_bad_additional_actives_are_refused():
+    with pytest.raises(lc.InputError, match="at most 9 additional actives") as err:
+        order(
+            additional_actives=tuple(
+                lc.CapsuleActive(dose=lc.mass("1 mg"), source=api(generic(f"D{i}")))
+                for i in range(10)
+            )
+        )
+    assert err.value.code == "too-many-actives"
+    with pytest.raises(lc.InputError, match="not a tuple of actives"):
+        order(additional_actives=[])
+    with pytest.raises(lc.InputError, match="is not an active"):
+        order(additional_actives=("DHEA",))
+    with pytest.raises(lc.InputError, match="together with a density"):
+        lc.CapsuleActive(
+            dose=lc.mass("20 mg"),
+            source=api(DHEA, bulk_density=lc.Quantity(Decimal("0.5"), Unit.G_PER_ML)),
+            pack_stat=lc.ActivePackStat(size="1", per_capsule=mg(250)),
+        )
+    with pytest.raises(lc.InputError, match="is not positive"):
+        lc.CapsuleActive(dose=Quantity(Decimal(0), Unit.MG), source=api(DHEA))
+    with pytest.raises(lc.DimensionError):
+        lc.CapsuleActive(dose=lc.volume("1 mL"), source=api(DHEA))
+    with pytest.raises(lc.InputError, match="is not a quantity"):
+        lc.CapsuleActive(dose="20 mg", source=api(DHEA))  # type: ignore[arg-type]
+    with pytest.raises(lc.InputError, match="is not a form of DHEA"):
+        lc.CapsuleActive(dose=lc.mass("20 mg"), source=api(DHEA), dose_basis="hcl")
+
+
+def test_a_refusal_about_an_additional_active_names_its_place():
+    bad = lc.ApiLot(
+        form="base",
+        assay=pct(90),
+        assay_basis=lc.AssayBasis.AS_IS,
+        expiry=EXP,
+        lot="X",
+        drug=lc.NALTREXONE,
+    )
+    with pytest.raises(lc.InputError) as err:
+        lc.formulate_capsules(
+            order(
+                dose=lc.mass("20 mg"),
+                source=api(DHEA),
+                additional_actives=(lc.CapsuleActive(dose=lc.mass("1 mg"), source=bad),),
+            )
+        )
+    assert err.value.code == "assay-implausible"
+    assert err.value.field == "additional_actives[0].api.assay"
+    assert str(err.value).startswith("additional_actives[0].api.assay: ")
+
+
+def test_small_additional_actives_are_triturated_and_tablets_crushed():
+    """A 0.5 mg second active on a Class III balance (minimum 120 mg) is triturated like LDN;
+    an additional active from tablets gets its tablets to crush."""
+    tabs = lc.TabletSource(
+        average_weight=mg("201.4"), expiry=EXP, lot="T1", tablets_weighed=20, drug=lc.NALTREXONE
+    )
+    r = lc.formulate_capsules(
+        order(
+            dose=lc.mass("0.5 mg"),
+            source=api(DHEA),
+            additional_actives=(lc.CapsuleActive(dose=lc.mass("1.5 mg"), source=tabs),),
+            count=60,
+        )
+    )
+    (ldn,) = r.additional_actives
+    assert ldn.tablets_to_crush is not None and ldn.tablets_to_crush >= 1
+    assert r.plan.stages  # 0.5 mg x 66 = 33 mg of DHEA: below the minimum, triturated
+    for a in (r.plan, ldn.plan):
+        assert a.aliquot >= mg(120)
+    assert abs(ldn.dose_deviation.m_as(Unit.PERCENT)) <= Decimal("0.5")
+    assert "lactose" in r.allergens  # from the tablets
+    assert sum(1 for i in r.ingredients if i.role == "active") == 2
+
+
+def test_rounding_beyond_the_tolerance_is_refused_for_an_additional_active():
+    with pytest.raises(lc.FormulationError) as err:
+        lc.formulate_capsules(
+            order(
+                rounding_tolerance=pct("0.05"),
+                additional_actives=(lc.CapsuleActive(dose=lc.mass("0.77 mg"), source=api(DHEA)),),
+            )
+        )
+    assert err.value.code == "rounding-beyond-tolerance"
+    assert "cannot be kept for DHEA" in str(err.value)
+
+
+# --- documents and JSON -----------------------------------------------------------------------
+
+DOCUMENT_ACTIVE = {
+    "dose": "20 mg",
+    "source": {
+        "kind": "api",
+        "form": "base",
+        "assay": "100 %",
+        "assay_basis": "as-is",
+        "expiry": "2028-01-01",
+        "lot": "DHE",
+        "assay_as": "default",
+        "water_content": "default",
+        "loss_on_drying": "default",
+        "bulk_density": "default",
+        "supplier": "default",
+        "drug": {
+            "name": "DHEA",
+            "forms": [
+                {
+                    "key": "base",
+                    "name": "DHEA",
+                    "short_name": "DHEA",
+                    "molar_mass": "288.42",
+                    "anhydrous": "default",
+                    "water": 0,
+                }
+            ],
+            "default_basis": "base",
+        },
+    },
+    "dose_basis": "default",
+    "pack_stat": "default",
+}
+
+
+def test_an_order_document_with_additional_actives_gives_the_api_result():
+    single = lc.order_document(order(additional_actives=()))
+    assert "additional_actives" not in single  # earlier documents are unchanged
+    document = dict(single, additional_actives=[DOCUMENT_ACTIVE])
+    assert lc.load_order(json.dumps(document)) == order()
+    assert lc.run_order(json.dumps(document)) == lc.formulate_capsules(order())
+    assert lc.order_document(order()) == document
+
+
+def test_results_round_trip_and_one_active_writes_no_new_field():
+    several = lc.formulate_capsules(order())
+    assert lc.from_json(json.loads(lc.dumps(several))) == several
+    data = lc.to_json(several)
+    assert data["additional_actives"][0]["drug"] == "DHEA"
+    one = lc.to_json(lc.formulate_capsules(order(additional_actives=())))
+    assert "additional_actives" not in one
+    assert "additional_actives" not in one["order"]
+    assert "active_pack_stat" not in one["order"]
+    assert "additional_actives" not in repr(order(additional_actives=()))
+
+
+def test_the_worksheet_lists_every_active():
+    text = " ".join(lc.render_worksheet(lc.formulate_capsules(order())).split())
+    assert "naltrexone HCl 4.5 mg + DHEA 20 mg capsules" in text
+    assert "DHEA powder (API), lot DHE" in text
+    assert "Combine the weighed naltrexone HCl powder (API) and DHEA powder (API)" in text
+
+
+# --- properties -------------------------------------------------------------------------------
+
+doses = st.decimals(min_value=Decimal("0.5"), max_value=Decimal(40), places=1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(doses, doses, st.sampled_from(["0", "1", "00"]))
+def test_shares_and_filler_fill_the_capsule_and_mass_balances(d1, d2, size):
+    """At capacity the actives' shares and the filler's share make exactly one capsule, and
+    each active's material in the batch is at least what the batch's capsules need."""
+    y = generic("Y")
+    r = lc.formulate_capsules(
+        order(
+            source=api(DHEA),
+            dose=Quantity(d1, Unit.MG),
+            size=size,
+            additional_actives=(lc.CapsuleActive(dose=Quantity(d2, Unit.MG), source=api(y)),),
+        )
+    )
+    share = next(s for s in r.trace if s.key == "material-share").result
+    capacity = next(s for s in r.trace if s.key == "filler-capacity").result
+    assert isinstance(share, Quantity) and isinstance(capacity, Quantity)
+    whole = share.m_as(Unit.ONE) + r.filler_per_capsule.magnitude / capacity.magnitude
+    assert abs(whole - 1) < TINY
+    for ing in r.ingredients[:-1]:
+        assert ing.in_batch.magnitude >= r.batch_count * ing.per_capsule.magnitude - TINY
+    total = sum((i.in_batch.magnitude for i in r.ingredients), Decimal(0))
+    assert abs(total - r.total_mix.magnitude) < TINY
+
+
+@settings(max_examples=15, deadline=None)
+@given(doses, doses)
+def test_the_order_of_the_additional_actives_does_not_change_their_amounts(d1, d2):
+    y, z = generic("Y"), generic("Z")
+    a = lc.CapsuleActive(dose=Quantity(d1, Unit.MG), source=api(y))
+    b = lc.CapsuleActive(dose=Quantity(d2, Unit.MG), source=api(z))
+    one = lc.formulate_capsules(order(additional_actives=(a, b)))
+    two = lc.formulate_capsules(order(additional_actives=(b, a)))
+    assert one.additional_actives == two.additional_actives[::-1]
+    assert one.fill_weight == two.fill_weight
+    assert sorted(w.amount for w in one.weighings) == sorted(w.amount for w in two.weighings)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(["20 mg", "0.02 g", "20000 mcg"]))
+def test_an_additional_dose_in_any_mass_unit_gives_the_same_amounts(dose):
+    r = lc.formulate_capsules(
+        order(additional_actives=(lc.CapsuleActive(dose=lc.mass(dose), source=api(DHEA)),))
+    )
+    ref = lc.formulate_capsules(order())
+    assert [w.amount for w in r.weighings] == [w.amount for w in ref.weighings]
+    assert r.additional_actives[0].material_per_capsule == mg(20)
