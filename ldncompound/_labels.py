@@ -191,6 +191,8 @@ class PreparationFacts:
     measure: Quantity | None = None
     #: the dose one measure delivers (a liquid's or drops' delivered dose)
     delivered: Quantity | None = None
+    #: the other actives of a formula of several (name, strength per unit), in order
+    other_actives: tuple[tuple[str, Quantity], ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -749,7 +751,11 @@ def _build_label(
         result_schema=schema or "",
         drug=facts.drug,
         strength=strength,
-        strength_text=f"{strength.display} {facts.per}".rstrip(),
+        strength_text=f"{strength.display} {facts.per}".rstrip()
+        + "".join(
+            f", with {name} {LabelAmount.of(amount).display} {facts.per}".rstrip()
+            for name, amount in facts.other_actives
+        ),
         dosage_form=facts.dosage_form,
         route=facts.route,
         directions=_directions(facts, order),
@@ -795,6 +801,7 @@ def _capsule_facts(r: Any) -> PreparationFacts:
         allergens=r.allergens,
         doses_per_day=per_day,
         compounded_on=r.bud.compounded_on,
+        other_actives=tuple((a.dose_basis_name, a.dose) for a in r.additional_actives),
     )
 
 

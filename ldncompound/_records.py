@@ -352,16 +352,22 @@ def _master(
 def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
     from ._labels import _capsule_facts  # noqa: PLC0415
 
+    others = r.additional_actives
+    # the salt form of each active, in the order of the ingredients (the order's own first)
+    forms = iter([r.dose_basis_name, *(a.dose_basis_name for a in others)])
+    also = "".join(
+        f" + {a.dose_basis_name} {plain(a.dose.magnitude)} {a.dose.unit.display}" for a in others
+    )
     return _master(
         r,
         _capsule_facts(r),
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} capsules",
+        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display}{also} capsules",
         strength=r.dose,
         dosage_form=f"hard capsule, size {r.size}",
         batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
         ingredients=tuple(
             f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
-            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + (f"; salt form {next(forms)}" if i.role == "active" else "")
             + ")"
             for i in r.ingredients
         ),

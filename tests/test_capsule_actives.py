@@ -395,3 +395,27 @@ def test_an_additional_dose_in_any_mass_unit_gives_the_same_amounts(dose):
     ref = lc.formulate_capsules(order())
     assert [w.amount for w in r.weighings] == [w.amount for w in ref.weighings]
     assert r.additional_actives[0].material_per_capsule == mg(20)
+
+
+def test_the_label_and_the_master_record_list_every_active():
+    r = lc.formulate_capsules(order())
+    label = lc.build_label(
+        r,
+        lc.LabelOrder(
+            patient="A. Patient",
+            prescriber="Dr B",
+            pharmacy=lc.Pharmacy(name="P", address="1 Road", phone="555"),
+            rx_number="Rx1",
+            doses_per_day=Decimal(1),
+        ),
+    )
+    assert label.strength_text == "4.5 mg per capsule, with DHEA 20 mg per capsule"
+    assert "naltrexone HCl 4.5 mg per capsule, with DHEA 20 mg per capsule" in " ".join(
+        lc.render_label(label).split()
+    )
+    master = lc.make_record(r, record_id="R1", compounded_by="C").master
+    assert master.name == "naltrexone HCl 4.5 mg + DHEA 20 mg capsules"
+    assert master.ingredients[:2] == (
+        "active: naltrexone HCl powder (API) (4.5 mg per capsule; salt form naltrexone HCl)",
+        "active: DHEA powder (API) (20 mg per capsule; salt form DHEA)",
+    )
