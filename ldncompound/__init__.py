@@ -33,6 +33,7 @@ from ._capsules import (
     Ingredient,
     PackStat,
     ShellLot,
+    ShellVolume,
     Weighing,
     formulate_capsules,
 )
@@ -268,6 +269,7 @@ __all__ = [
     "SaltForm",
     "ScheduleDay",
     "ShellLot",
+    "ShellVolume",
     "SolidPlan",
     "Source",
     "Step",

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import itertools
 from decimal import Decimal
 
 import attrs
@@ -34,6 +35,7 @@ from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
 from ._capsule_data import (
     CAPSULE_SIZES,
     SHELL_SOURCE,
+    SIZE_SOURCE,
     CapsuleSize,
     Filler,
     capsule_size,
@@ -65,6 +67,7 @@ from ._validate import (
     qfield,
     repr_omitting,
     text_field,
+    volume_field,
 )
 from ._version import __version__
 from ._weighing import Balance, SolidPlan, geometric_portions
@@ -82,6 +85,7 @@ __all__ = [
     "Ingredient",
     "PackStat",
     "ShellLot",
+    "ShellVolume",
     "Weighing",
     "formulate_capsules",
 ]
@@ -111,6 +115,11 @@ ACTIVE_PACKING_SOURCE = (
 )
 #: most additional actives in one capsule order (a formula of up to ten actives) [D]
 MAX_ADDITIONAL_ACTIVES = 9
+#: a supplier's shell volume may differ from the cited table by at most this share: the
+#: published tables differ by up to 23 % (size 5: 0.10 vs 0.13 mL; domain.md §3.1) [S], so a
+#: figure 30 % away is a typing error or another size (library policy) [D]
+SHELL_VOLUME_SPREAD = Decimal("0.30")
+ORDER_VOLUME_SOURCE = "the supplier's shell volume given in the order (shell_volumes)"
 
 
 class CapsuleMethod(enum.Enum):
@@ -198,6 +207,80 @@ class ShellLot:
     lot: str | None = attrs.field(default=None, validator=text_field("shells.lot"))
     expiry: dt.date | None = None
     weight: Quantity | None = qfield(Dimension.MASS, mass_field("shells.weight"), default=None)
+
+
+@attrs.frozen(kw_only=True)
+class ShellVolume:
+    """A supplier's closed-capsule volume for one size, used instead of the cited table's
+    (domain.md §3.1: manufacturers' volumes differ slightly). Refused when it is more than
+    :data:`SHELL_VOLUME_SPREAD` away from the table's volume of that size."""
+
+    size: str
+    volume: Quantity = qfield(Dimension.VOLUME, volume_field("shell_volumes.volume", Decimal(5)))
+
+    def __attrs_post_init__(self) -> None:
+        table = capsule_size(self.size).volume.m_as(Unit.ML)
+        given = self.volume.m_as(Unit.ML)
+        low, high = table * (ONE - SHELL_VOLUME_SPREAD), table * (ONE + SHELL_VOLUME_SPREAD)
+        if not low <= given <= high:
+            raise InputError.about(
+                "shell_volumes.volume",
+                str(self.volume),
+                f"is implausible for a size {self.size} capsule (the cited table gives "
+                f"{plain(table)} mL; {SIZE_SOURCE})",
+                f"the supplier's volume of a closed size {self.size} capsule, "
+                f"{plain(low)}-{plain(high)} mL",
+                code="shell-volume-implausible",
+            )
+
+
+def _check_shell_volumes(value: object) -> None:
+    """Each size once, and the volumes (given or cited) growing from size 5 to size 000."""
+    if value == ():
+        return
+    if not isinstance(value, tuple) or not all(isinstance(v, ShellVolume) for v in value):
+        raise InputError.about(
+            "shell_volumes",
+            repr(value)[:60],
+            "is not a tuple of shell volumes",
+            "ShellVolume items",
+        )
+    sizes = [v.size for v in value]
+    for code in sizes:
+        if sizes.count(code) > 1:
+            raise InputError.about(
+                "shell_volumes",
+                code,
+                "gives a size twice",
+                "each size once",
+                code="duplicate-size",
+            )
+    table = _table(value)
+    for smaller, larger in itertools.pairwise(table):
+        if smaller.volume >= larger.volume:
+            raise InputError.about(
+                "shell_volumes",
+                f"size {smaller.code} {smaller.volume}, size {larger.code} {larger.volume}",
+                "does not grow with the capsule size",
+                "volumes that grow from size 5 to size 000 (the cited table fills the sizes not "
+                "given)",
+                code="shell-volume-implausible",
+            )
+
+
+def _table(volumes: tuple[ShellVolume, ...]) -> tuple[CapsuleSize, ...]:
+    """The capsule sizes with the order's volumes where it gives them."""
+    if not volumes:
+        return CAPSULE_SIZES
+    given = {v.size: v.volume for v in volumes}
+    return tuple(
+        attrs.evolve(s, volume=given[s.code]) if s.code in given else s for s in CAPSULE_SIZES
+    )
+
+
+def _size(sizes: tuple[CapsuleSize, ...], code: str) -> CapsuleSize:
+    capsule_size(code)  # refuses a size that is not in the table
+    return next(s for s in sizes if s.code == code)
 
 
 @attrs.frozen(kw_only=True)
@@ -318,6 +401,8 @@ class CapsuleOrder:
     additional_actives: tuple[CapsuleActive, ...] = omittable(())
     #: the measured pack stat of the order's own drug material (instead of its density)
     active_pack_stat: ActivePackStat | None = omittable(None)
+    #: a supplier's shell volumes, instead of the cited table's for the sizes given
+    shell_volumes: tuple[ShellVolume, ...] = omittable(())
 
     __repr__ = repr_omitting
 
@@ -349,6 +434,7 @@ class CapsuleOrder:
             )
         solid.check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="capsules")
         _check_actives(self, self.additional_actives)
+        _check_shell_volumes(self.shell_volumes)
         _check_material_packing("active_pack_stat", self.source.density, self.active_pack_stat)
 
 
@@ -451,13 +537,17 @@ class _Capacity:
 
 
 def _material_capacity(
-    density: Quantity | None, ps: ActivePackStat | None, filler_cap: Decimal, size: CapsuleSize
+    density: Quantity | None,
+    ps: ActivePackStat | None,
+    filler_cap: Decimal,
+    size: CapsuleSize,
+    sizes: tuple[CapsuleSize, ...],
 ) -> Decimal:
     """mg of a drug material that fills one capsule: its pack stat (scaled by volume from the
     size it was measured in), its density x volume, or the filler's capacity (1:1)."""
     volume = size.volume.m_as(Unit.ML)
     if ps is not None:
-        ps_size = capsule_size(ps.size)
+        ps_size = _size(sizes, ps.size)
         measured = ps.per_capsule.m_as(Unit.MG)
         if ps_size.code == size.code:
             return measured
@@ -472,7 +562,7 @@ def _capacity(lot: FillerLot, size: CapsuleSize, order: CapsuleOrder) -> _Capaci
     spec = lot.spec
     if lot.pack_stat is not None:
         ps = lot.pack_stat
-        ps_size = capsule_size(ps.size)
+        ps_size = _size(_table(order.shell_volumes), ps.size)
         measured = ps.filler_per_capsule.m_as(Unit.MG)
         if ps_size.code == size.code:
             cap, note = measured, "measured pack stat"
@@ -494,9 +584,10 @@ def _capacity(lot: FillerLot, size: CapsuleSize, order: CapsuleOrder) -> _Capaci
             "a measured pack stat or density for this filler lot",
             code="missing-density",
         )
-    active = _material_capacity(order.source.density, order.active_pack_stat, cap, size)
+    sizes = _table(order.shell_volumes)
+    active = _material_capacity(order.source.density, order.active_pack_stat, cap, size, sizes)
     others = tuple(
-        _material_capacity(a.source.density, a.pack_stat, cap, size)
+        _material_capacity(a.source.density, a.pack_stat, cap, size, sizes)
         for a in order.additional_actives
     )
     return _Capacity(size=size, filler=cap, active=active, note=note, others=others)
@@ -525,14 +616,14 @@ def _choose_size(
     rec: Recorder,
 ) -> _Capacity:
     if order.size is not None:
-        return _capacity(lot, capsule_size(order.size), order)
+        return _capacity(lot, _size(_table(order.shell_volumes), order.size), order)
     if lot.pack_stat is not None:
         rec.default("size", lot.pack_stat.size, "the size the filler's pack stat was measured in")
-        return _capacity(lot, capsule_size(lot.pack_stat.size), order)
+        return _capacity(lot, _size(_table(order.shell_volumes), lot.pack_stat.size), order)
     m = balance.m
     chosen: _Capacity | None = None
     fitting: _Capacity | None = None
-    for size in CAPSULE_SIZES:
+    for size in _table(order.shell_volumes):
         cap = _capacity(lot, size, order)
         share, weight = _fill_share(order, method, p, op, cap)
         # filled to capacity, the drug material must leave room for some filler
@@ -818,29 +909,47 @@ def _resolve_filler(order: CapsuleOrder, rec: Recorder) -> FillerLot:
     if lot is None:
         lot = _default_filler()
         rec.default("filler", lot.filler, DEFAULT_FILLER_SOURCE)
-    _check_filler(lot, rec)
+    sizes = _table(order.shell_volumes)
+    _check_filler(lot, sizes, rec)
+    packs = [("active_pack_stat", order.active_pack_stat)]
+    packs += [
+        (f"additional_actives[{i}].pack_stat", a.pack_stat)
+        for i, a in enumerate(order.additional_actives)
+    ]
+    for field, ps in packs:
+        if ps is not None:
+            _check_packed(rec, field, ps.per_capsule, _size(sizes, ps.size), "drug material")
     return lot
 
 
-def _check_filler(lot: FillerLot, rec: Recorder) -> None:
+def _check_filler(lot: FillerLot, sizes: tuple[CapsuleSize, ...], rec: Recorder) -> None:
     """A measured filler density must be a powder's, and a pack stat must imply a packed
     density in :data:`PACKED_DENSITY` (refused unless acknowledged)."""
     if lot.density is not None:
         check_density(rec, "filler.density", lot.density)
     ps = lot.pack_stat
     if ps is not None:
-        size = capsule_size(ps.size)
-        packed = CONTEXT.divide(ps.filler_per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
-        if not PACKED_DENSITY.holds(packed):
-            implausible(
-                rec,
-                "pack-stat-implausible",
-                "filler.pack_stat",
-                str(ps.filler_per_capsule),
-                f"in a size {size.code} capsule ({size.volume}) is a packed density of "
-                f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
-                "the measured mg of filler per capsule of that size",
-            )
+        _check_packed(
+            rec, "filler.pack_stat", ps.filler_per_capsule, _size(sizes, ps.size), "filler"
+        )
+
+
+def _check_packed(
+    rec: Recorder, field: str, per_capsule: Quantity, size: CapsuleSize, what: str
+) -> None:
+    """A pack stat (mg per capsule of a size) must imply a packed density in
+    :data:`PACKED_DENSITY` (refused unless acknowledged)."""
+    packed = CONTEXT.divide(per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
+    if not PACKED_DENSITY.holds(packed):
+        implausible(
+            rec,
+            "pack-stat-implausible",
+            field,
+            str(per_capsule),
+            f"in a size {size.code} capsule ({size.volume}) is a packed density of "
+            f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
+            f"the measured mg of {what} per capsule of that size",
+        )
 
 
 @attrs.frozen
@@ -870,6 +979,14 @@ def _fill(
     op = tuple(o.p for o in others)
     cap = _choose_size(order, lot, method, p, op, balance, rec)
     _echo_capacity(order, lot, cap, rec)
+    if cap.size.code in {v.size for v in order.shell_volumes}:
+        rec.step(
+            "capsule-volume",
+            f"volume of a closed size {cap.size.code} capsule: {ORDER_VOLUME_SOURCE}",
+            "V = shell_volumes[size]",
+            cap.size.volume,
+            table=capsule_size(cap.size.code).volume,
+        )
     capacity_f = rec.step(
         "filler-capacity",
         f"filler that fills one size {cap.size.code} capsule ({cap.note})",
@@ -969,7 +1086,15 @@ def _echo_capacity(order: CapsuleOrder, lot: FillerLot, cap: _Capacity, rec: Rec
             f"and scaled by volume to size {size.code}; measure it in size {size.code}.",
             "filler.pack_stat",
         )
-    if order.source.density is None:
+    ps = order.active_pack_stat
+    if ps is not None and ps.size != cap.size.code:
+        rec.warn(
+            "pack-stat-extrapolated",
+            f"The drug material's pack stat was measured in size {ps.size} and scaled by "
+            f"volume to size {cap.size.code}; measure it in size {cap.size.code}.",
+            "active_pack_stat",
+        )
+    if order.source.density is None and ps is None:
         rec.default("source.density", "packs like the filler", ACTIVE_PACKING_SOURCE)
 
 
@@ -992,7 +1117,7 @@ def _fill_to_capacity(
             bigger = next(
                 (
                     s.code
-                    for s in CAPSULE_SIZES
+                    for s in _table(order.shell_volumes)
                     if _material_share(op[0], op[1:], _capacity(lot, s, order)) < 1
                 ),
                 None,
@@ -1012,7 +1137,12 @@ def _fill_to_capacity(
             )
         else:
             bigger = next(
-                (s.code for s in CAPSULE_SIZES if _capacity(lot, s, order).active > p), None
+                (
+                    s.code
+                    for s in _table(order.shell_volumes)
+                    if _capacity(lot, s, order).active > p
+                ),
+                None,
             )
             problem = (
                 f"overfills: the drug material alone ({significant(p)} mg) needs "

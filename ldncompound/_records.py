@@ -300,11 +300,20 @@ def table_values(result: Any) -> tuple[TableValue, ...]:
 
 def _capsule_tables(r: Any) -> tuple[TableValue, ...]:
     from ._capsule_data import SIZE_SOURCE, capsule_size  # noqa: PLC0415
-    from ._capsules import WINDOW_PERCENT, WINDOW_SOURCE  # noqa: PLC0415
+    from ._capsules import (  # noqa: PLC0415
+        ORDER_VOLUME_SOURCE,
+        WINDOW_PERCENT,
+        WINDOW_SOURCE,
+    )
 
     size = capsule_size(r.size)
+    given = r.capsule_volume != size.volume  # a supplier's volume from the order
     return (
-        TableValue(key=f"capsule_size.{size.code}.volume", value=size.volume, source=SIZE_SOURCE),
+        TableValue(
+            key=f"capsule_size.{size.code}.volume",
+            value=r.capsule_volume,
+            source=ORDER_VOLUME_SOURCE if given else SIZE_SOURCE,
+        ),
         TableValue(
             key="capsules.weight_window",
             value=Quantity(WINDOW_PERCENT, Unit.PERCENT),

@@ -419,3 +419,105 @@ def test_the_label_and_the_master_record_list_every_active():
         "active: naltrexone HCl powder (API) (4.5 mg per capsule; salt form naltrexone HCl)",
         "active: DHEA powder (API) (20 mg per capsule; salt form DHEA)",
     )
+
+
+# --- capsule volumes and pack stats as inputs -------------------------------------------------
+
+
+def test_a_suppliers_shell_volume_replaces_the_table_and_is_echoed():
+    """domain.md §3.1: size 00 is 0.95 mL in the UNC table [V] and 0.90-0.91 mL from other
+    manufacturers [S]. With 0.91 mL, lactose packed at 0.978 g/mL holds 0.91 x 978 = 889.98 mg."""
+    r = lc.formulate_capsules(
+        order(
+            additional_actives=(),
+            size="00",
+            filler=lc.FillerLot(filler="lactose", lot="L", expiry=EXP),
+            shell_volumes=(lc.ShellVolume(size="00", volume=lc.volume("0.91 mL")),),
+        )
+    )
+    assert r.capsule_volume == lc.volume("0.91 mL")
+    assert r.order.shell_volumes[0].volume == lc.volume("0.91 mL")
+    capacity = next(s for s in r.trace if s.key == "filler-capacity")
+    assert capacity.result == mg("889.98")
+    assert next(s for s in r.trace if s.key == "capsule-volume").result == lc.volume("0.91 mL")
+    table = {t.key: t for t in lc.make_record(r, record_id="R", compounded_by="C").table_values}
+    assert table["capsule_size.00.volume"].value == lc.volume("0.91 mL")
+    assert "given in the order" in table["capsule_size.00.volume"].source
+    document = lc.order_document(r.order)
+    assert document["shell_volumes"] == [{"size": "00", "volume": "0.91 mL"}]
+    assert lc.load_order(json.dumps(document)) == r.order
+
+
+@pytest.mark.parametrize(
+    ("volumes", "code"),
+    [
+        ((("1", "5 mL"),), "shell-volume-implausible"),
+        ((("0", "0.05 mL"),), "shell-volume-implausible"),
+        ((("1", "0.36 mL"),), "shell-volume-implausible"),  # below size 2's 0.37 mL
+        ((("1", "0.5 mL"), ("1", "0.48 mL")), "duplicate-size"),
+    ],
+)
+def test_implausible_shell_volumes_are_refused(volumes, code):
+    with pytest.raises(lc.InputError) as err:
+        order(shell_volumes=tuple(lc.ShellVolume(size=s, volume=lc.volume(v)) for s, v in volumes))
+    assert err.value.code == code
+    with pytest.raises(lc.InputError, match="not a tuple of shell volumes"):
+        order(shell_volumes=[lc.ShellVolume(size="1", volume=lc.volume("0.5 mL"))])
+
+
+def test_the_order_s_own_active_may_have_a_pack_stat():
+    """domain.md §4.2 [V]: the fraction of the capsule an ingredient takes is m / PS(size);
+    naltrexone HCl 4.5 mg with a pack stat of 250 mg in size 1 takes 1.8 %."""
+    ps = lc.ActivePackStat(size="1", per_capsule=mg(250))
+    r = lc.formulate_capsules(order(additional_actives=(), size="1", active_pack_stat=ps))
+    assert next(s for s in r.trace if s.key == "active-share").result == pct("1.8")
+    assert not any(d.field == "source.density" for d in r.defaults)
+    scaled = lc.formulate_capsules(
+        order(
+            additional_actives=(),
+            size="0",
+            active_pack_stat=ps,
+            shell_volumes=(lc.ShellVolume(size="0", volume=lc.volume("0.7 mL")),),
+        )
+    )
+    assert "pack-stat-extrapolated" in {w.code for w in scaled.warnings}
+    # 250 mg x 0.7 / 0.5 = 350 mg of the material fills a size 0 capsule of 0.7 mL
+    share = next(s for s in scaled.trace if s.key == "active-share")
+    assert share.inputs["C_a"] == mg(350)
+    with pytest.raises(lc.InputError, match="together with a density"):
+        order(
+            source=api(bulk_density=lc.Quantity(Decimal("0.5"), Unit.G_PER_ML)),
+            active_pack_stat=ps,
+        )
+
+
+def test_an_implausible_active_pack_stat_is_refused_unless_acknowledged():
+    tiny = lc.ActivePackStat(size="1", per_capsule=mg(5))  # 0.01 g/mL: not a powder
+    with pytest.raises(lc.InputError) as err:
+        lc.formulate_capsules(order(active_pack_stat=tiny))
+    assert err.value.code == "pack-stat-implausible"
+    assert err.value.field == "active_pack_stat"
+    with pytest.raises(lc.InputError) as err:
+        lc.formulate_capsules(
+            order(
+                additional_actives=(
+                    lc.CapsuleActive(dose=lc.mass("1 mg"), source=api(DHEA), pack_stat=tiny),
+                )
+            )
+        )
+    assert err.value.field == "additional_actives[0].pack_stat"
+    r = lc.formulate_capsules(
+        order(
+            additional_actives=(
+                lc.CapsuleActive(
+                    dose=lc.mass("1 mg"),
+                    source=api(DHEA),
+                    pack_stat=lc.ActivePackStat(size="0", per_capsule=mg(400)),
+                ),
+            ),
+            size="1",
+        )
+    )
+    assert ("pack-stat-extrapolated", "additional_actives[0].pack_stat") in {
+        (w.code, w.field) for w in r.warnings
+    }
