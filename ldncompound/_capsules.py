@@ -601,6 +601,18 @@ def _material_share(p: Decimal, op: tuple[Decimal, ...], cap: _Capacity) -> Deci
     return share
 
 
+def _shares(order: CapsuleOrder, parts: tuple[Decimal, ...], cap: _Capacity) -> str:
+    """Each active's share of the capsule, for a refusal: "DHEA powder (API) 111 %"."""
+    names = (
+        order.source.material_name,
+        *(a.source.material_name for a in order.additional_actives),
+    )
+    return ", ".join(
+        f"{name} {significant(CONTEXT.divide(m, c) * HUNDRED, 3)} %"
+        for name, m, c in zip(names, parts, (cap.active, *cap.others), strict=True)
+    )
+
+
 def _total(p: Decimal, op: tuple[Decimal, ...]) -> Decimal:
     """All drug material per capsule (the order's own when it is the only active)."""
     return p + sum(op, ZERO) if op else p
@@ -633,6 +645,17 @@ def _choose_size(
                 chosen = cap
                 break
     if chosen is None:
+        if fitting is None and op:
+            largest = _capacity(lot, _table(order.shell_volumes)[-1], order)
+            share, _weight = _fill_share(order, method, p, op, largest)
+            raise FormulationError.about(
+                "size",
+                largest.size.code,
+                f"is the largest size, and the fill needs {significant(share * HUNDRED, 4)} % "
+                f"of it ({_shares(order, (p, *op), largest)})",
+                "smaller doses per capsule, or fewer actives in one capsule",
+                code="overfill",
+            )
         if fitting is None:
             raise FormulationError(
                 f"the fill does not fit even a size {CAPSULE_SIZES[-1].code} capsule",
@@ -1111,7 +1134,6 @@ def _fill_to_capacity(
     """Fill to capacity; ``p`` is all drug material, ``parts`` each active's (several only)."""
     several = bool(parts)
     if share >= 1:
-        own = order.source.material_name
         if several:
             op = parts
             bigger = next(
@@ -1122,15 +1144,7 @@ def _fill_to_capacity(
                 ),
                 None,
             )
-            shares = ", ".join(
-                f"{name} {significant(CONTEXT.divide(m, c) * HUNDRED, 3)} %"
-                for name, m, c in zip(
-                    (own, *(a.source.material_name for a in order.additional_actives)),
-                    op,
-                    (cap.active, *cap.others),
-                    strict=True,
-                )
-            )
+            shares = _shares(order, op, cap)
             problem = (
                 f"overfills: the drug materials alone ({significant(p)} mg) need "
                 f"{significant(share * HUNDRED, 4)} % of the capsule ({shares})"

@@ -359,7 +359,7 @@ class DrugNode(Node):
 
     @property
     def expected(self) -> str:
-        return "a built-in drug (" + ", ".join(sorted(BUILTIN_DRUGS)) + ") or a drug object"
+        return "a built-in drug: " + ", ".join(sorted(BUILTIN_DRUGS))
 
     @functools.cached_property
     def _object(self) -> ObjectNode:
@@ -565,7 +565,9 @@ class ObjectNode(Node):
         field = err.field or ""
         head, _, rest = field.partition(".")
         target: str | None = None
-        if rest and rest.split(".")[0] in self.names:
+        if "[" in head and head.split("[")[0] in self.names:  # an item of a list field
+            target = field
+        elif rest and rest.split(".")[0] in self.names:
             target = rest
         elif head in self.names:
             target = field

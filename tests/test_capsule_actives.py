@@ -521,3 +521,23 @@ def test_an_implausible_active_pack_stat_is_refused_unless_acknowledged():
     assert ("pack-stat-extrapolated", "additional_actives[0].pack_stat") in {
         (w.code, w.field) for w in r.warnings
     }
+
+
+def test_the_fhir_export_lists_every_active():
+    tabs = lc.TabletSource(average_weight=mg("201.4"), expiry=EXP, lot="T1", tablets_weighed=20)
+    r = lc.formulate_capsules(
+        order(
+            dose=lc.mass("20 mg"),
+            source=api(DHEA),
+            additional_actives=(lc.CapsuleActive(dose=lc.mass("4.5 mg"), source=tabs),),
+        )
+    )
+    medication = next(
+        e["resource"]
+        for e in lc.to_fhir(r)["entry"]
+        if e["resource"]["resourceType"] == "Medication"
+    )
+    active = [i for i in medication["ingredient"] if i["isActive"]]
+    assert [i["itemCodeableConcept"]["text"] for i in active] == ["DHEA", "naltrexone HCl"]
+    assert active[1]["itemCodeableConcept"]["coding"][0]["code"] == "203174"
+    assert active[1]["strength"]["numerator"]["value"] == 4.5
