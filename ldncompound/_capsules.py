@@ -1288,8 +1288,11 @@ class _Mix:
     other_planned: tuple[Quantity, ...] = ()
 
 
-#: attempts at a plan before the rounding of an additional active's weighing is refused
-_OTHER_ATTEMPTS = 7
+#: the batch grows by this factor while an additional active's rounded weighing moves its
+#: dose by more than the tolerance, and at most to :data:`OTHER_MAX_GROWTH` times the material
+#: the order's own active first needed; beyond, the rounding is refused (library policy) [D]
+OTHER_GROWTH = Decimal("1.125")
+OTHER_MAX_GROWTH = 16
 
 
 def _plan_mix(
@@ -1322,7 +1325,7 @@ def _plan_mix(
         diluent_name=lot.spec.name,
     )
 
-    tries = [0]
+    base: list[Decimal] = []  # the need when an additional active's rounding is first checked
 
     def attempt(
         need: Decimal,
@@ -1341,23 +1344,26 @@ def _plan_mix(
             return CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02"), None
         if abs(CONTEXT.divide(total, aliquot + filler_add) - ONE) > tol:
             return need * 2, None
-        tries[0] += 1
-        off = planned_others.beyond(tol)
+        off = planned_others.beyond(tol, CONTEXT.divide(total, aliquot + filler_add))
         if off is not None:
-            if tries[0] < _OTHER_ATTEMPTS:
-                return need * 2, None
+            base.append(need)
+            if need * OTHER_GROWTH <= base[0] * OTHER_MAX_GROWTH:
+                return need * OTHER_GROWTH, None
             o, excess = off
             raise FormulationError.about(
                 "rounding_tolerance",
                 str(tolerance),
                 f"cannot be kept for {o.name}: rounding its weighing to {balance.readability} "
-                f"moves its dose by {significant(excess * HUNDRED, 3)} %",
-                "a finer balance, a larger batch or a higher rounding tolerance",
+                f"moves its dose by {significant(excess * HUNDRED, 3)} % even in a batch "
+                f"{OTHER_MAX_GROWTH} times larger",
+                "a finer balance or a higher rounding tolerance (at most 5 %)",
                 code="rounding-beyond-tolerance",
             )
         return need, (trial, plan, filler_add, total, planned_others)
 
-    need, (trial, plan, filler_add, total, planned_others) = solid.converge(need, attempt)
+    need, (trial, plan, filler_add, total, planned_others) = solid.converge(
+        need, attempt, attempts=8 + (40 if others else 0)
+    )
     solid.material_enlarged(
         rec,
         need,
@@ -1380,12 +1386,13 @@ class _Others:
     plans: tuple[SolidPlan, ...] = ()
     needed: tuple[Decimal, ...] = ()
 
-    def beyond(self, tol: Decimal) -> tuple[_Other, Decimal] | None:
-        """The first active whose rounded weighing exceeds its need by more than ``tol``."""
+    def beyond(self, tol: Decimal, mix: Decimal) -> tuple[_Other, Decimal] | None:
+        """The first active whose dose the rounded weighings move by more than ``tol``: its
+        material weighed over its need, times ``mix`` (the mix planned over the mix made)."""
         for o, plan, need in zip(self.others, self.plans, self.needed, strict=True):
-            excess = CONTEXT.divide(plan.material.m_as(Unit.MG), need) - ONE
-            if excess > tol:
-                return o, excess
+            moved = CONTEXT.divide(plan.material.m_as(Unit.MG) * mix, need) - ONE
+            if abs(moved) > tol:
+                return o, moved
         return None
 
 

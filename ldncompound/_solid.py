@@ -343,11 +343,11 @@ T = TypeVar("T")
 
 
 def converge(
-    need: Decimal, attempt: Callable[[Decimal], tuple[Decimal, T | None]]
+    need: Decimal, attempt: Callable[[Decimal], tuple[Decimal, T | None]], *, attempts: int = 8
 ) -> tuple[Decimal, T]:
     """Try plans for ``need`` until one is accepted: ``attempt`` returns the need to try next
     and ``None``, or the need and what the accepted plan makes."""
-    for _attempt in range(8):
+    for _attempt in range(attempts):
         need, made = attempt(need)
         if made is not None:
             return need, made

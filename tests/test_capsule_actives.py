@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -541,3 +542,54 @@ def test_the_fhir_export_lists_every_active():
     assert [i["itemCodeableConcept"]["text"] for i in active] == ["DHEA", "naltrexone HCl"]
     assert active[1]["itemCodeableConcept"]["coding"][0]["code"] == "203174"
     assert active[1]["strength"]["numerator"]["value"] == 4.5
+
+
+def test_triturations_larger_than_the_mix_enlarge_the_batch():
+    """One 60 mg capsule with 0.1 mg of naltrexone HCl and two 0.05 mg actives: at first the
+    three triturations' aliquots (each at least the 120 mg minimum) outweigh the whole mix, so
+    the batch grows until the filler to add is at or above the minimum again."""
+    r = lc.formulate_capsules(
+        order(
+            dose=lc.mass("0.1 mg"),
+            count=1,
+            size="5",
+            method=lc.CapsuleMethod.FIXED_WEIGHT,
+            fill_weight=mg(60),
+            additional_actives=tuple(
+                lc.CapsuleActive(dose=lc.mass("0.05 mg"), source=api(generic(f"Q{i}")))
+                for i in range(2)
+            ),
+            dose_basis="hcl",
+        )
+    )
+    assert all(w.amount >= mg(120) for w in r.weighings)
+    for a in r.additional_actives:
+        assert abs(a.dose_deviation.m_as(Unit.PERCENT)) <= Decimal("0.5")
+        assert a.dose_basis == "base"
+
+
+def test_drug_objects_in_documents_are_read_strictly():
+    document = dict(
+        lc.order_document(order(additional_actives=())),
+        additional_actives=[DOCUMENT_ACTIVE | {"dose_basis": "base"}],
+    )
+    assert lc.run_order(json.dumps(document)).additional_actives[0].dose_basis == "base"
+    for change, code, field in (
+        (5, "wrong-type", "additional_actives[0].source.drug"),
+        (
+            DOCUMENT_ACTIVE["source"]["drug"]  # type: ignore[index]
+            | {"forms": [{**DOCUMENT_ACTIVE["source"]["drug"]["forms"][0], "water": "2"}]},  # type: ignore[index]
+            "wrong-type",
+            "additional_actives[0].source.drug.forms[0].water",
+        ),
+    ):
+        active = json.loads(json.dumps(DOCUMENT_ACTIVE))
+        active["source"]["drug"] = change
+        with pytest.raises(lc.InputError) as err:
+            lc.run_order(json.dumps(dict(document, additional_actives=[active])))
+        assert (err.value.code, err.value.field) == (code, field)
+    profiled = attrs.evolve(DHEA, profile=lc.NALTREXONE.profile)
+    with pytest.raises(lc.InputError, match="dose profile or solubility"):
+        lc.order_document(
+            order(additional_actives=(lc.CapsuleActive(dose=mg(20), source=api(profiled)),))
+        )
