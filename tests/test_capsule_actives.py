@@ -593,3 +593,54 @@ def test_drug_objects_in_documents_are_read_strictly():
         lc.order_document(
             order(additional_actives=(lc.CapsuleActive(dose=mg(20), source=api(profiled)),))
         )
+
+
+# --- command line: the supplier's volumes and the active's pack stat --------------------------
+
+CLI_ORDER = (
+    "capsules",
+    *("--dose", "4.5 mg", "--count", "30", "--source", "api", "--api-form", "hcl"),
+    *("--assay", "100 %", "--assay-basis", "as-is", "--lot", "A1", "--expiry", "2028-01-01"),
+    *("--class-iii", "--compounded-on", "2026-11-21", "--format", "json"),
+)
+
+
+def test_the_command_line_takes_shell_volumes_and_an_active_pack_stat():
+    from click.testing import CliRunner  # noqa: PLC0415
+    from ldncompound_cli import cli  # noqa: PLC0415
+
+    runner = CliRunner()
+    ok = runner.invoke(
+        cli,
+        [
+            *CLI_ORDER,
+            *("--size", "00", "--shell-volume", "00=0.91 mL", "--shell-volume", "1=0.48 mL"),
+            *("--active-pack-stat", "250 mg", "--active-pack-stat-size", "1"),
+        ],
+    )
+    assert ok.exit_code == 0, ok.output
+    data = json.loads(ok.output)
+    assert data["capsule_volume"] == {"value": "0.91", "unit": "mL"}
+    assert data["order"]["shell_volumes"][1] == {
+        "size": "1",
+        "volume": {"value": "0.48", "unit": "mL"},
+    }
+    assert data["order"]["active_pack_stat"]["per_capsule"] == {"value": "250", "unit": "mg"}
+    for extra, start in (
+        (("--shell-volume", "00:0.91 mL"), "Error: --shell-volume: '00:0.91 mL' is not SIZE="),
+        (("--shell-volume", "7=0.91 mL"), "Error: --shell-volume: '7=0.91 mL' is not SIZE="),
+        (("--shell-volume", "1=5 mL"), "Error: --shell-volume: '5 mL' is implausible"),
+        (("--shell-volume", "1=0.5 mg"), "Error: --shell-volume: '0.5 mg' is a mass"),
+        (
+            ("--active-pack-stat", "250 mg"),
+            "Error: --active-pack-stat-size is required with --active-pack-stat.",
+        ),
+        (("--active-pack-stat-size", "1"), "Error: --active-pack-stat-size needs"),
+        (
+            ("--active-pack-stat", "2 mg", "--active-pack-stat-size", "1"),
+            "Error: --active-pack-stat: '2 mg' in a size 1 capsule",
+        ),
+    ):
+        bad = runner.invoke(cli, [*CLI_ORDER, *extra])
+        assert bad.exit_code == 2, bad.output
+        assert start in bad.output, bad.output

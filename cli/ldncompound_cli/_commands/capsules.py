@@ -46,6 +46,16 @@ from ldncompound_cli._options import BALANCE_OPTIONS, SOURCE_OPTIONS, _balance, 
 )
 @click.option("--filler-density", help='measured filler density, e.g. "0.42 g/mL"')
 @click.option(
+    "--active-pack-stat",
+    help='measured mg of the drug material that fills one capsule, e.g. "250 mg"',
+)
+@click.option("--active-pack-stat-size", help="capsule size the active's pack stat was measured in")
+@click.option(
+    "--shell-volume",
+    multiple=True,
+    help='a supplier\'s capsule volume as SIZE=VOLUME, e.g. "00=0.91 mL" (repeatable)',
+)
+@click.option(
     "--size",
     type=click.Choice([s.code for s in lc.CAPSULE_SIZES]),
     help="capsule size [default: chosen]",
@@ -136,6 +146,7 @@ def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.Cap
         )
     per_day = o["doses_per_day"]
     return lc.CapsuleOrder(
+        **_capsule_inputs(o),
         dose=dose,
         count=count,
         source=source,
@@ -170,3 +181,37 @@ def capsule_order(o: dict[str, Any], *, dose: lc.Quantity, count: int) -> lc.Cap
         acknowledge=tuple(o["acknowledge"]),
         reference=o["reference"],
     )
+
+
+def _capsule_inputs(o: dict[str, Any]) -> dict[str, Any]:
+    """The active's pack stat and the supplier's shell volumes (capsules only; a titration
+    kit's template has neither option)."""
+    out: dict[str, Any] = {}
+    given, size = o.get("active_pack_stat"), o.get("active_pack_stat_size")
+    if given is not None:
+        out["active_pack_stat"] = lc.ActivePackStat(
+            size=_require(size, "--active-pack-stat-size", "with --active-pack-stat"),
+            per_capsule=_mass(given, "--active-pack-stat"),  # type: ignore[arg-type]
+        )
+    elif size is not None:
+        raise lc.InputError(
+            "--active-pack-stat-size needs --active-pack-stat.", field="--active-pack-stat"
+        )
+    volumes = []
+    for text in o.get("shell_volume") or ():
+        code, sep, volume = text.partition("=")
+        known = [s.code for s in lc.CAPSULE_SIZES]
+        if not sep or code.strip() not in known:
+            raise lc.InputError.about(
+                "--shell-volume",
+                text,
+                "is not SIZE=VOLUME with a capsule size",
+                f'e.g. "00=0.91 mL", the size one of {", ".join(known)}',
+                code="malformed",
+            )
+        volumes.append(
+            lc.ShellVolume(size=code.strip(), volume=lc.volume(volume, field="--shell-volume"))
+        )
+    if volumes:
+        out["shell_volumes"] = tuple(volumes)
+    return out
