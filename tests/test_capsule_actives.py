@@ -644,3 +644,31 @@ def test_the_command_line_takes_shell_volumes_and_an_active_pack_stat():
         bad = runner.invoke(cli, [*CLI_ORDER, *extra])
         assert bad.exit_code == 2, bad.output
         assert start in bad.output, bad.output
+
+
+@pytest.mark.parametrize(
+    ("count", "first", "second", "filler"), [(50, 1500, 1000, 22500), (100, 3000, 2000, 45000)]
+)
+def test_we25_we26_calibration_with_filler_and_two_actives(count, first, second, filler):
+    """WE-25 (leanbulk.com "Capping 101") and WE-26 (steroidwiki.com "How to cap 101") [S]: a
+    capsule holds 500 mg of filler (600 mg filled - 100 mg empty shell); 50 mg of active
+    replaces filler 1:1 by weight -> 450 mg filler per capsule; 50 capsules: 2.5 g active +
+    22.5 g filler, 100 capsules: 5 g + 45 g. The 50 mg split into two actives of 30 mg and
+    20 mg (each packing 1:1) leaves the same 450 mg of filler [D]."""
+    stat = lc.PackStat.from_weights(
+        size="00", filled=mg(6000), empty=mg(1000), capsules=10, method="tamped"
+    )
+    r = lc.formulate_capsules(
+        lc.CapsuleOrder(
+            dose=lc.mass("30 mg"),
+            count=count,
+            source=api(generic("A", "100")),
+            additional_actives=(lc.CapsuleActive(dose=mg(20), source=api(generic("B", "100"))),),
+            overage=pct(0),
+            filler=lc.FillerLot(filler="mcc", lot="F", expiry=EXP, pack_stat=stat),
+            balance=lc.Balance.documented(minimum_weight=mg(100), readability=mg(10)),
+            compounded_on=DAY,
+        )
+    )
+    assert r.filler_per_capsule == mg(450)
+    assert [w.amount for w in r.weighings] == [mg(first), mg(second), mg(filler)]
