@@ -1554,3 +1554,20 @@ each(
     Refused(InputError, "pack-stat-implausible", "active_pack_stat"),
     entries=_DOCUMENT_ONLY,
 )
+each(
+    "implausible",  # one size given twice in the supplier's table: which volume is meant?
+    "capsules",
+    "shell_volumes",
+    [{"size": "1", "volume": "0.5 mL"}, {"size": "1", "volume": "0.48 mL"}],
+    Refused(InputError, "duplicate-size", "shell_volumes"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "implausible",  # a 0.02 % rounding tolerance the order's balance cannot keep for 0.77 mg
+    "capsules",
+    "additional_actives",
+    [_active("0.77 mg")],
+    Refused(FormulationError, "rounding-beyond-tolerance", "rounding_tolerance"),
+    entries=_DOCUMENT_ONLY,
+    also=(("rounding_tolerance", "0.02 %"),),
+)

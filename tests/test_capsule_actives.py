@@ -672,3 +672,20 @@ def test_we25_we26_calibration_with_filler_and_two_actives(count, first, second,
     )
     assert r.filler_per_capsule == mg(450)
     assert [w.amount for w in r.weighings] == [mg(first), mg(second), mg(filler)]
+
+
+def test_a_record_of_several_actives_reads_back_and_verifies():
+    r = lc.formulate_capsules(
+        order(shell_volumes=(lc.ShellVolume(size="1", volume=lc.volume("0.48 mL")),))
+    )
+    record = lc.make_record(r, record_id="R1", compounded_by="C")
+    data = json.loads(lc.dumps(record))
+    assert lc.read_record(data) == record
+    assert lc.verify_record(data).differences == ()
+
+
+def test_a_titration_kit_of_several_actives_is_refused():
+    with pytest.raises(lc.InputError) as err:
+        lc.CapsuleKit(template=order())
+    assert err.value.code == "actives-in-kit"
+    assert lc.CapsuleKit(template=order(additional_actives=())).template.additional_actives == ()
