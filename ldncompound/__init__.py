@@ -4,161 +4,461 @@ Capsules, oral liquids and sublingual drops from naltrexone HCl powder, commerci
 (capsules only) a trituration stock. Every quantity carries its unit; every result carries its
 calculation trace, beyond-use date, warnings and the defaults the library supplied.
 
-Importing the package imports pint's machinery lazily and never imports click.
+Importing the package imports none of its modules (PEP 562): each public name is imported
+from its module the first time it is used, and a preparation's module when its schema id is
+first met (``_registry``). It never imports click.
 """
 
-from ._batch import (
-    BATCH_RECORD_SCHEMA,
-    MAX_BATCH_BYTES,
-    MAX_JOBS,
-    BatchError,
-    BatchRecord,
-    Readable,
-    csv_columns,
-    run_batch,
-    run_batch_lines,
-)
-from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
-from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
-from ._capsules import (
-    CAPSULES_ORDER_SCHEMA,
-    CAPSULES_SCHEMA,
-    ActiveAmount,
-    ActivePackStat,
-    CapsuleActive,
-    CapsuleMethod,
-    CapsuleOrder,
-    CapsuleResult,
-    FillerLot,
-    Ingredient,
-    PackStat,
-    ShellLot,
-    ShellVolume,
-    Weighing,
-    formulate_capsules,
-)
-from ._devices import DEVICES, DeviceKind, Measurement, MeasuringDevice, device
-from ._displacement import (
-    Displacement,
-    DisplacementMethod,
-    DisplacementTrial,
-    parse_displacement,
-)
-from ._drops import (
-    DROPS_SCHEMA,
-    NOMINAL_DROPPER,
-    DropperCalibration,
-    DropsOrder,
-    DropsResult,
-    calibrate_dropper,
-    formulate_drops,
-)
-from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
-from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
-from ._fhir import DOSE_FORM_CODES, DRUG_CODES, ROUTE_CODES, FhirCode, fhir_json, to_fhir
-from ._formula import formula_with_qs, scale_formula
-from ._json import dumps, from_json, read_json, read_result, to_json
-from ._labels import (
-    LABEL_SCHEMA,
-    AuxiliaryWarning,
-    Label,
-    LabelAmount,
-    LabelFacts,
-    LabelOrder,
-    Pharmacy,
-    build_kit_labels,
-    build_label,
-    check_recomputes,
-    render_label,
-)
-from ._liquid_aliquot import LiquidPlan, plan_liquid
-from ._liquid_batch import Fill, FillPlan, LiquidBatch, LiquidIngredient
-from ._liquids import LIQUID_SCHEMA, LiquidOrder, LiquidResult, formulate_liquid
-from ._orders import load_order, order_document, run_order
-from ._parse import (
-    Strength,
-    density,
-    mass,
-    parse_count,
-    parse_date,
-    parse_decimal,
-    parse_quantity,
-    parse_strength,
-    percent,
-    volume,
-)
-from ._plausible import ACKNOWLEDGEABLE
-from ._qc import WeightCheck, WeightWindow, check_weights
-from ._records import (
-    RECORD_ACKNOWLEDGEABLE,
-    RECORD_SCHEMA,
-    UNCHECKABLE_FIELDS,
-    VERIFY_SCHEMA,
-    Acknowledgement,
-    ActualWeighing,
-    CompoundingRecord,
-    Difference,
-    MasterFormulationRecord,
-    TableValue,
-    VerifyReport,
-    WeighingCheck,
-    make_record,
-    read_record,
-    verify_record,
-)
-from ._schemas import json_schema, json_schemas
-from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
-from ._titration import (
-    PROTOCOLS,
-    TITRATION_SCHEMA,
-    CapsuleKit,
-    DropsKit,
-    KitContainer,
-    KitDirection,
-    KitFill,
-    KitForm,
-    KitStrategy,
-    LiquidKit,
-    ScheduleDay,
-    StepPlan,
-    TitrationOrder,
-    TitrationResult,
-    TitrationStep,
-    parse_step,
-    plan_titration,
-    protocol_steps,
-)
-from ._trace import DefaultUsed, ResultWarning, Step
-from ._troche_data import TROCHE_BASES, TROCHE_MOLDS, MoldSpec, TrocheBase, mold_spec, troche_base
-from ._troches import (
-    TROCHES_SCHEMA,
-    Additive,
-    BaseLot,
-    MoldCalibration,
-    Route,
-    TrocheDiluent,
-    TrocheForm,
-    TrocheIngredient,
-    TrocheOrder,
-    TrocheResult,
-    formulate_troches,
-    parse_diluent,
-    parse_ingredient,
-)
-from ._units import Dimension, Quantity, Unit, registry
-from ._vehicles import VEHICLES, AdditiveRole, LiquidAdditive, Vehicle, VehicleLot, vehicle
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from ._weighing import (
-    CLASS_III_SENSITIVITY,
-    Balance,
-    DilutionStage,
-    MinimumWeightRule,
-    SolidPlan,
-    percent_error,
-    plan_solid,
-    sensitivity_from_test,
-)
-from ._worksheet import render_worksheet
+
+if TYPE_CHECKING:
+    from ._batch import (
+        BATCH_RECORD_SCHEMA,
+        MAX_BATCH_BYTES,
+        MAX_JOBS,
+        BatchError,
+        BatchRecord,
+        Readable,
+        csv_columns,
+        run_batch,
+        run_batch_lines,
+    )
+    from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud, assign_bud
+    from ._capsule_data import CAPSULE_SIZES, FILLERS, CapsuleSize, Filler, capsule_size, filler
+    from ._capsules import (
+        CAPSULES_ORDER_SCHEMA,
+        CAPSULES_SCHEMA,
+        ActiveAmount,
+        ActivePackStat,
+        CapsuleActive,
+        CapsuleMethod,
+        CapsuleOrder,
+        CapsuleResult,
+        FillerLot,
+        Ingredient,
+        PackStat,
+        ShellLot,
+        ShellVolume,
+        Weighing,
+        formulate_capsules,
+    )
+    from ._devices import DEVICES, DeviceKind, Measurement, MeasuringDevice, device
+    from ._displacement import (
+        Displacement,
+        DisplacementMethod,
+        DisplacementTrial,
+        parse_displacement,
+    )
+    from ._drops import (
+        DROPS_SCHEMA,
+        NOMINAL_DROPPER,
+        DropperCalibration,
+        DropsOrder,
+        DropsResult,
+        calibrate_dropper,
+        formulate_drops,
+    )
+    from ._drug import BUILTIN_DRUGS, NALTREXONE, DoseProfile, Drug, SaltForm
+    from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
+    from ._fhir import DOSE_FORM_CODES, DRUG_CODES, ROUTE_CODES, FhirCode, fhir_json, to_fhir
+    from ._formula import formula_with_qs, scale_formula
+    from ._json import dumps, read_json, to_json
+    from ._labels import (
+        LABEL_SCHEMA,
+        AuxiliaryWarning,
+        Label,
+        LabelAmount,
+        LabelFacts,
+        LabelOrder,
+        Pharmacy,
+        build_kit_labels,
+        build_label,
+        check_recomputes,
+        render_label,
+    )
+    from ._liquid_aliquot import LiquidPlan, plan_liquid
+    from ._liquid_batch import Fill, FillPlan, LiquidBatch, LiquidIngredient
+    from ._liquids import LIQUID_SCHEMA, LiquidOrder, LiquidResult, formulate_liquid
+    from ._orders import load_order, order_document, run_order
+    from ._parse import (
+        Strength,
+        density,
+        mass,
+        parse_count,
+        parse_date,
+        parse_decimal,
+        parse_quantity,
+        parse_strength,
+        percent,
+        volume,
+    )
+    from ._plausible import ACKNOWLEDGEABLE
+    from ._qc import WeightCheck, WeightWindow, check_weights
+    from ._reading import from_json, read_result
+    from ._records import (
+        RECORD_ACKNOWLEDGEABLE,
+        RECORD_SCHEMA,
+        UNCHECKABLE_FIELDS,
+        VERIFY_SCHEMA,
+        Acknowledgement,
+        ActualWeighing,
+        CompoundingRecord,
+        Difference,
+        MasterFormulationRecord,
+        TableValue,
+        VerifyReport,
+        WeighingCheck,
+        make_record,
+        read_record,
+        verify_record,
+    )
+    from ._schemas import json_schema, json_schemas
+    from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
+    from ._titration import (
+        PROTOCOLS,
+        TITRATION_SCHEMA,
+        CapsuleKit,
+        DropsKit,
+        KitContainer,
+        KitDirection,
+        KitFill,
+        KitForm,
+        KitStrategy,
+        LiquidKit,
+        ScheduleDay,
+        StepPlan,
+        TitrationOrder,
+        TitrationResult,
+        TitrationStep,
+        parse_step,
+        plan_titration,
+        protocol_steps,
+    )
+    from ._trace import DefaultUsed, ResultWarning, Step
+    from ._troche_data import (
+        TROCHE_BASES,
+        TROCHE_MOLDS,
+        MoldSpec,
+        TrocheBase,
+        mold_spec,
+        troche_base,
+    )
+    from ._troches import (
+        TROCHES_SCHEMA,
+        Additive,
+        BaseLot,
+        MoldCalibration,
+        Route,
+        TrocheDiluent,
+        TrocheForm,
+        TrocheIngredient,
+        TrocheOrder,
+        TrocheResult,
+        formulate_troches,
+        parse_diluent,
+        parse_ingredient,
+    )
+    from ._units import Dimension, Quantity, Unit, registry
+    from ._vehicles import VEHICLES, AdditiveRole, LiquidAdditive, Vehicle, VehicleLot, vehicle
+    from ._weighing import (
+        CLASS_III_SENSITIVITY,
+        Balance,
+        DilutionStage,
+        MinimumWeightRule,
+        SolidPlan,
+        percent_error,
+        plan_solid,
+        sensitivity_from_test,
+    )
+    from ._worksheet import render_worksheet
+
+#: module -> the public names it defines, imported on first use
+_MODULES: dict[str, tuple[str, ...]] = {
+    "_batch": (
+        "BATCH_RECORD_SCHEMA",
+        "BatchError",
+        "BatchRecord",
+        "MAX_BATCH_BYTES",
+        "MAX_JOBS",
+        "Readable",
+        "csv_columns",
+        "run_batch",
+        "run_batch_lines",
+    ),
+    "_bud": (
+        "BeyondUseDate",
+        "BudCategory",
+        "DayCount",
+        "Storage",
+        "StudyBud",
+        "assign_bud",
+    ),
+    "_capsule_data": (
+        "CAPSULE_SIZES",
+        "CapsuleSize",
+        "FILLERS",
+        "Filler",
+        "capsule_size",
+        "filler",
+    ),
+    "_capsules": (
+        "CAPSULES_ORDER_SCHEMA",
+        "CAPSULES_SCHEMA",
+        "ActiveAmount",
+        "ActivePackStat",
+        "CapsuleActive",
+        "CapsuleMethod",
+        "CapsuleOrder",
+        "CapsuleResult",
+        "FillerLot",
+        "Ingredient",
+        "PackStat",
+        "ShellLot",
+        "ShellVolume",
+        "Weighing",
+        "formulate_capsules",
+    ),
+    "_devices": (
+        "DEVICES",
+        "DeviceKind",
+        "Measurement",
+        "MeasuringDevice",
+        "device",
+    ),
+    "_displacement": (
+        "Displacement",
+        "DisplacementMethod",
+        "DisplacementTrial",
+        "parse_displacement",
+    ),
+    "_drops": (
+        "DROPS_SCHEMA",
+        "DropperCalibration",
+        "DropsOrder",
+        "DropsResult",
+        "NOMINAL_DROPPER",
+        "calibrate_dropper",
+        "formulate_drops",
+    ),
+    "_drug": (
+        "BUILTIN_DRUGS",
+        "DoseProfile",
+        "Drug",
+        "NALTREXONE",
+        "SaltForm",
+    ),
+    "_errors": (
+        "DimensionError",
+        "FormulationError",
+        "InputError",
+        "LdnCompoundError",
+        "UnitError",
+    ),
+    "_fhir": (
+        "DOSE_FORM_CODES",
+        "DRUG_CODES",
+        "FhirCode",
+        "ROUTE_CODES",
+        "fhir_json",
+        "to_fhir",
+    ),
+    "_formula": (
+        "formula_with_qs",
+        "scale_formula",
+    ),
+    "_json": (
+        "dumps",
+        "read_json",
+        "to_json",
+    ),
+    "_labels": (
+        "AuxiliaryWarning",
+        "LABEL_SCHEMA",
+        "Label",
+        "LabelAmount",
+        "LabelFacts",
+        "LabelOrder",
+        "Pharmacy",
+        "build_kit_labels",
+        "build_label",
+        "check_recomputes",
+        "render_label",
+    ),
+    "_liquid_aliquot": (
+        "LiquidPlan",
+        "plan_liquid",
+    ),
+    "_liquid_batch": (
+        "Fill",
+        "FillPlan",
+        "LiquidBatch",
+        "LiquidIngredient",
+    ),
+    "_liquids": (
+        "LIQUID_SCHEMA",
+        "LiquidOrder",
+        "LiquidResult",
+        "formulate_liquid",
+    ),
+    "_orders": (
+        "load_order",
+        "order_document",
+        "run_order",
+    ),
+    "_parse": (
+        "Strength",
+        "density",
+        "mass",
+        "parse_count",
+        "parse_date",
+        "parse_decimal",
+        "parse_quantity",
+        "parse_strength",
+        "percent",
+        "volume",
+    ),
+    "_plausible": ("ACKNOWLEDGEABLE",),
+    "_qc": (
+        "WeightCheck",
+        "WeightWindow",
+        "check_weights",
+    ),
+    "_reading": (
+        "from_json",
+        "read_result",
+    ),
+    "_records": (
+        "Acknowledgement",
+        "ActualWeighing",
+        "CompoundingRecord",
+        "Difference",
+        "MasterFormulationRecord",
+        "RECORD_ACKNOWLEDGEABLE",
+        "RECORD_SCHEMA",
+        "TableValue",
+        "UNCHECKABLE_FIELDS",
+        "VERIFY_SCHEMA",
+        "VerifyReport",
+        "WeighingCheck",
+        "make_record",
+        "read_record",
+        "verify_record",
+    ),
+    "_schemas": (
+        "json_schema",
+        "json_schemas",
+    ),
+    "_sources": (
+        "ApiLot",
+        "AssayBasis",
+        "Component",
+        "Source",
+        "TabletSource",
+        "TriturationStock",
+    ),
+    "_titration": (
+        "CapsuleKit",
+        "DropsKit",
+        "KitContainer",
+        "KitDirection",
+        "KitFill",
+        "KitForm",
+        "KitStrategy",
+        "LiquidKit",
+        "PROTOCOLS",
+        "ScheduleDay",
+        "StepPlan",
+        "TITRATION_SCHEMA",
+        "TitrationOrder",
+        "TitrationResult",
+        "TitrationStep",
+        "parse_step",
+        "plan_titration",
+        "protocol_steps",
+    ),
+    "_trace": (
+        "DefaultUsed",
+        "ResultWarning",
+        "Step",
+    ),
+    "_troche_data": (
+        "MoldSpec",
+        "TROCHE_BASES",
+        "TROCHE_MOLDS",
+        "TrocheBase",
+        "mold_spec",
+        "troche_base",
+    ),
+    "_troches": (
+        "Additive",
+        "BaseLot",
+        "MoldCalibration",
+        "Route",
+        "TROCHES_SCHEMA",
+        "TrocheDiluent",
+        "TrocheForm",
+        "TrocheIngredient",
+        "TrocheOrder",
+        "TrocheResult",
+        "formulate_troches",
+        "parse_diluent",
+        "parse_ingredient",
+    ),
+    "_units": (
+        "Dimension",
+        "Quantity",
+        "Unit",
+        "registry",
+    ),
+    "_vehicles": (
+        "AdditiveRole",
+        "LiquidAdditive",
+        "VEHICLES",
+        "Vehicle",
+        "VehicleLot",
+        "vehicle",
+    ),
+    "_weighing": (
+        "Balance",
+        "CLASS_III_SENSITIVITY",
+        "DilutionStage",
+        "MinimumWeightRule",
+        "SolidPlan",
+        "percent_error",
+        "plan_solid",
+        "sensitivity_from_test",
+    ),
+    "_worksheet": ("render_worksheet",),
+}
+_WHERE = {name: module for module, names in _MODULES.items() for name in names}
+_lock = threading.Lock()
+
+
+if not TYPE_CHECKING:  # mypy reads the imports above; at run time names load on first use
+
+    def __getattr__(name: str) -> Any:
+        module = _WHERE.get(name)
+        if module is None:
+            if name.startswith("_") and not name.startswith("__"):  # ldncompound._sources
+                try:
+                    return importlib.import_module(f"{__name__}.{name}")
+                except ModuleNotFoundError:
+                    pass
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        with _lock:  # the first to arrive binds it; every caller gets that one
+            return globals().setdefault(name, value)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "ACKNOWLEDGEABLE",

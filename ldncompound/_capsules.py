@@ -54,6 +54,7 @@ from ._numbers import (
     significant,
 )
 from ._plausible import PACKED_DENSITY, implausible
+from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in, check_density
@@ -70,6 +71,7 @@ from ._validate import (
     volume_field,
 )
 from ._version import __version__
+from ._vocabulary import MasterFacts, PreparationFacts, TableValue
 from ._weighing import Balance, SolidPlan, geometric_portions
 
 __all__ = [
@@ -1706,12 +1708,93 @@ def _beyond_use_date(
     return solid.beyond_use_date(order, start, BudCategory.NONAQUEOUS_SOLID, components, rec, today)
 
 
-def _register() -> None:
-    from ._json import register_schema  # noqa: PLC0415
-    from ._orders import register_order  # noqa: PLC0415
+def _label_facts(r: CapsuleResult) -> PreparationFacts:
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.dose,
+        per="per capsule",
+        dosage_form="capsule",
+        route="by mouth",
+        verb="Take",
+        unit_noun="capsule",
+        unit_noun_plural="capsules",
+        quantity=Quantity(r.count, Unit.CAPSULE),
+        quantity_noun="",
+        bud=r.bud.date,
+        refrigerated=r.bud.storage.value == "refrigerator",
+        liquid=False,
+        suspension=False,
+        dropper=False,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        compounded_on=r.bud.compounded_on,
+        other_actives=tuple((a.dose_basis_name, a.dose) for a in r.additional_actives),
+    )
 
-    register_schema(CAPSULES_SCHEMA, CapsuleResult)
-    register_order(CAPSULES_ORDER_SCHEMA, CapsuleOrder, formulate_capsules)
+
+def _master_facts(r: CapsuleResult) -> MasterFacts:
+    others = r.additional_actives
+    # the salt form of each active, in the order of the ingredients (the order's own first)
+    forms = iter([r.dose_basis_name, *(a.dose_basis_name for a in others)])
+    also = "".join(
+        f" + {a.dose_basis_name} {plain(a.dose.magnitude)} {a.dose.unit.display}" for a in others
+    )
+    return MasterFacts(
+        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display}{also} capsules",
+        strength=r.dose,
+        dosage_form=f"hard capsule, size {r.size}",
+        batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
+        ingredients=tuple(
+            f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
+            + (f"; salt form {next(forms)}" if i.role == "active" else "")
+            + ")"
+            for i in r.ingredients
+        ),
+        instructions=r.process,
+        quality_control=(
+            (
+                f"weigh {r.qc.sample_size} capsules; each net fill "
+                f"{plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg"
+            ),
+            "visual inspection: capsules closed, uniform, no powder on the outside",
+        ),
+    )
 
 
-_register()
+def _record_tables(r: CapsuleResult) -> tuple[TableValue, ...]:
+    size = capsule_size(r.size)
+    given = r.capsule_volume != size.volume  # a supplier's volume from the order
+    return (
+        TableValue(
+            key=f"capsule_size.{size.code}.volume",
+            value=r.capsule_volume,
+            source=ORDER_VOLUME_SOURCE if given else SIZE_SOURCE,
+        ),
+        TableValue(
+            key="capsules.weight_window",
+            value=Quantity(WINDOW_PERCENT, Unit.PERCENT),
+            source=WINDOW_SOURCE,
+        ),
+    )
+
+
+def _worksheet(r: CapsuleResult) -> list[str]:
+    from ._worksheet import _capsules as lines  # noqa: PLC0415 - printed on request only
+
+    return lines(r)
+
+
+PREPARATION = register(
+    Preparation(
+        name="capsules",
+        order_schema=CAPSULES_ORDER_SCHEMA,
+        order=CapsuleOrder,
+        result_schema=CAPSULES_SCHEMA,
+        result=CapsuleResult,
+        formulate=formulate_capsules,
+        label_facts=_label_facts,
+        master_record=_master_facts,
+        record_tables=_record_tables,
+        worksheet=_worksheet,
+    )
+)

@@ -25,9 +25,8 @@ from typing import ClassVar
 
 import attrs
 
-from ._bud import BeyondUseDate
+from ._bud import BeyondUseDate, Storage
 from ._errors import FormulationError, InputError
-from ._labels import LabelFacts
 from ._liquid_batch import (
     FillPlan,
     LiquidBatch,
@@ -36,15 +35,17 @@ from ._liquid_batch import (
     check_solubility,
     least_concentration,
     make_batch,
-    register_liquid,
+    master_facts,
     result_fields,
     setup,
 )
 from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
 from ._plausible import DROPS_PER_ML, check_window
+from ._preparation import Preparation, register
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import qfield, text_field
+from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
 __all__ = [
     "DROPS_SCHEMA",
@@ -554,4 +555,51 @@ def _drops_per_dose(
     )
 
 
-register_liquid(DROPS_SCHEMA, DropsResult, DROPS_ORDER_SCHEMA, DropsOrder, formulate_drops)
+def _label_facts(r: DropsResult) -> PreparationFacts:
+    drops = f"{r.drops_per_dose} drop" + ("" if r.drops_per_dose == 1 else "s")
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.concentration,
+        # "0.5 mg per drop" (the amount's unit without its "/drop")
+        per=f"({plain(r.per_drop.magnitude)} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
+        dosage_form=r.label.dosage_form,
+        route="under the tongue",
+        verb="Place",
+        unit_noun="drop",
+        unit_noun_plural="drops",
+        quantity=r.label.quantity,
+        quantity_noun="",
+        bud=r.bud.date,
+        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
+        liquid=True,
+        suspension=r.label.suspension,
+        dropper=True,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        compounded_on=r.bud.compounded_on,
+        # the prescribed dose: drops are only made when the dose is whole drops
+        dose_text=f"{drops} ({LabelAmount.of(r.dose).display})",
+        measure=Quantity(r.drops_per_dose, Unit.DROP),
+        delivered=r.dose,
+    )
+
+
+def _worksheet(r: DropsResult) -> list[str]:
+    from ._worksheet import _drops as lines  # noqa: PLC0415 - printed on request only
+
+    return lines(r)
+
+
+PREPARATION = register(
+    Preparation(
+        name="drops",
+        order_schema=DROPS_ORDER_SCHEMA,
+        order=DropsOrder,
+        result_schema=DROPS_SCHEMA,
+        result=DropsResult,
+        formulate=formulate_drops,
+        label_facts=_label_facts,
+        master_record=master_facts,
+        worksheet=_worksheet,
+    )
+)

@@ -317,10 +317,14 @@ _RESULT_ONLY = types.SimpleNamespace(directions=None, dose=None, doses_per_day=N
 def _composed_directions(result: Any) -> str | None:
     """The directions a label composes from the result alone, or ``None`` when the result
     does not say how often (then a label needs the caller's frequency or text)."""
-    from ._labels import _FACTS, _directions  # noqa: PLC0415 - label machinery, on use
+    from ._labels import _directions  # noqa: PLC0415 - label machinery, on use
+    from ._registry import for_result  # noqa: PLC0415
 
+    prep = for_result(result.schema)
+    if prep is None or prep.label_facts is None:  # pragma: no cover - an exportable result
+        return None
     try:
-        return _directions(_FACTS[result.schema](result), _RESULT_ONLY)  # type: ignore[arg-type]
+        return _directions(prep.label_facts(result), _RESULT_ONLY)  # type: ignore[arg-type]
     except InputError:
         return None
 

@@ -36,6 +36,7 @@ from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
 from ._parse import parse_date
+from ._preparation import DOCUMENTS, LOADERS, register_document
 from ._units import Quantity
 from ._validate import OMIT_IF_DEFAULT
 
@@ -47,20 +48,15 @@ __all__ = ["dumps", "from_json", "read_json", "read_result", "register_schema", 
 T = TypeVar("T")
 Writer = Callable[[Any], Any]
 
-_SCHEMAS: dict[str, type[Any]] = {}
-_LOADERS: dict[str, Callable[[Any], Any]] = {}
+#: schema id -> class, and -> loader: the preparation registry's document tables
+_SCHEMAS: dict[str, type[Any]] = DOCUMENTS
+_LOADERS: dict[str, Callable[[Any], Any]] = LOADERS
 _lock = threading.Lock()
 _converter: cattrs.Converter | None = None
 
 
-def register_schema(
-    schema: str, cls: type[Any], loader: Callable[[Any], Any] | None = None
-) -> None:
-    """Map a schema id (``"ldncompound/capsules/1"``) to its class, and optionally to a loader
-    for documents that embed other documents (a record holds a result of any schema)."""
-    _SCHEMAS[schema] = cls
-    if loader is not None:
-        _LOADERS[schema] = loader
+#: a document that is not a preparation's result (a label, a record) registers its class here
+register_schema = register_document
 
 
 def _is_value_union(t: Any) -> bool:
@@ -296,8 +292,11 @@ def from_json(data: Any, cls: type[T] | None = None) -> T:
     loader: Callable[[Any], Any] | None = None
     if cls is None:
         schema = data.get("schema") if isinstance(data, dict) else None
+        from . import _registry  # noqa: PLC0415 - a built-in preparation loads on first use
+
+        _registry.load(schema)
         if not isinstance(schema, str) or schema not in _SCHEMAS:
-            known = ", ".join(sorted(_SCHEMAS))
+            known = ", ".join(_registry.known_results())
             raise InputError.about(
                 "schema",
                 schema,

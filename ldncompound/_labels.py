@@ -35,19 +35,18 @@ from typing import Any
 
 import attrs
 
-from . import _clock
-from ._bud import Storage
+from . import _clock, _registry
 from ._directions import COUNTED, SPELLED, Amount, ReadDirections, read_directions
 from ._dose import acknowledgements, check_dose
 from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
-from ._orders import order_kinds
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
 from ._plausible import without_dated_warnings
 from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import normalise_text
 from ._version import __version__
+from ._vocabulary import AUX_TEXT, LabelAmount, LabelFacts, PreparationFacts
 
 __all__ = [
     "LABEL_SCHEMA",
@@ -65,7 +64,8 @@ __all__ = [
 ]
 
 LABEL_SCHEMA = "ldncompound/label/1"
-_COUNTED = {Unit.CAPSULE, Unit.TABLET, Unit.DROP, Unit.DAY}
+#: ``LabelAmount`` and ``LabelFacts`` live in ``_vocabulary`` (the preparations use them and
+#: never import this module); they are re-exported here
 
 
 def check_caller_text(
@@ -137,62 +137,11 @@ class LabelOrder:
 
 
 @attrs.frozen(kw_only=True)
-class LabelAmount:
-    """An amount ready for print: exact value, unit code, and the display string."""
-
-    value: str
-    unit: str
-    display: str
-
-    @classmethod
-    def of(cls, q: Quantity, suffix: str = "") -> LabelAmount:
-        """Patient-facing form: leading zero, no trailing zero, ``mcg`` for micrograms."""
-        text = plain(q.magnitude)
-        unit = q.unit.display
-        if q.magnitude == 1 and q.unit in _COUNTED:
-            unit = unit.removesuffix("s")
-        display = f"{text} {unit}".rstrip() + suffix
-        return cls(value=text, unit=q.unit.code, display=display)
-
-
-@attrs.frozen(kw_only=True)
 class AuxiliaryWarning:
     """An auxiliary label warning: a stable code and its printed text."""
 
     code: str
     text: str
-
-
-@attrs.frozen(kw_only=True)
-class PreparationFacts:
-    """What a preparation contributes to its label (see the per-preparation adapters)."""
-
-    drug: str
-    strength: Quantity
-    per: str
-    dosage_form: str
-    route: str
-    verb: str
-    unit_noun: str
-    unit_noun_plural: str
-    quantity: Quantity
-    quantity_noun: str
-    bud: dt.date
-    refrigerated: bool
-    liquid: bool
-    suspension: bool
-    dropper: bool
-    allergens: tuple[str, ...]
-    doses_per_day: Decimal | None
-    compounded_on: dt.date
-    device: str | None = None
-    dose_text: str | None = None
-    #: what one dose measures for a liquid (mL) or drops (drops); None for counted units
-    measure: Quantity | None = None
-    #: the dose one measure delivers (a liquid's or drops' delivered dose)
-    delivered: Quantity | None = None
-    #: the other actives of a formula of several (name, strength per unit), in order
-    other_actives: tuple[tuple[str, Quantity], ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -226,28 +175,7 @@ class Label:
     defaults: tuple[DefaultUsed, ...] = ()
 
 
-AUX_TEXT = {
-    "opioid": (
-        "Do not take opioid pain or cough medicines with this medicine. Carry a card saying you take naltrexone."
-    ),
-    "keep-out-of-reach": "Keep out of reach of children.",
-    "shake-well": "Shake well before use.",
-    "refrigerate": "Keep in the refrigerator (2-8 °C). Do not freeze.",
-    "protect-from-light": "Protect from light.",
-    "note-strength": "Note the strength.",
-    "use-supplied-dropper": "Use only the dropper supplied.",
-    "use-supplied-syringe": "Measure each dose with the oral syringe supplied.",
-}
-
 _FREQUENCY = {1: "once daily", 2: "twice daily", 3: "three times daily", 4: "four times daily"}
-
-#: schema id of a result -> adapter giving its label facts
-_FACTS: dict[str, Callable[[Any], PreparationFacts]] = {}
-
-
-def register_label_facts(schema: str, adapter: Callable[[Any], PreparationFacts]) -> None:
-    """Register how a preparation's result becomes label facts."""
-    _FACTS[schema] = adapter
 
 
 def _frequency(per_day: Decimal) -> str:
@@ -621,29 +549,16 @@ def batch_lot(result: Any) -> str:
     return f"L{result.bud.compounded_on:%Y%m%d}-{digest}"
 
 
-#: result schema -> how to compute a result of that schema again from itself, for results
-#: that are not made from a registered order document (a titration kit registers its own)
-_RECOMPUTE: dict[str, Callable[[Any], Any]] = {}
-
-
-def register_recompute(schema: str, recompute: Callable[[Any], Any]) -> None:
-    """Tell the labels how to compute a ``schema`` result again (the preparations call this;
-    the labels module never imports a preparation)."""
-    _RECOMPUTE[schema] = recompute
-
-
 def _recompute(result: Any) -> Any:
+    """The result computed again by its preparation (a titration kit: from its start date)."""
     schema = getattr(result, "schema", None)
-    special = _RECOMPUTE.get(schema or "")
-    if special is not None:
-        return special(result)
+    prep = _registry.for_result(schema)
     order = getattr(result, "order", None)
-    kind = next((k for k in order_kinds() if type(order) is k.order), None)
-    if kind is None:
+    if prep is None or (prep.recompute is None and type(order) is not prep.order):
         raise InputError.about(
             "result", schema, "is not a result the library can label", "a preparation result"
         )
-    return kind.formulate(order, today=result.bud.compounded_on)
+    return prep.compute_again(result)
 
 
 def _shown(value: Any) -> str:
@@ -723,7 +638,8 @@ def _build_label(
             "is a titration kit, which has one label per container or fill",
             "build_kit_labels for a kit",
         )
-    adapter = _FACTS.get(schema or "")
+    prep = _registry.for_result(schema)
+    adapter = prep.label_facts if prep is not None else None
     if adapter is None:
         raise InputError.about(
             "result", schema, "is not a result the library can label", "a preparation result"
@@ -778,160 +694,6 @@ def _build_label(
         allergens=facts.allergens,
         defaults=defaults,
     )
-
-
-def _capsule_facts(r: Any) -> PreparationFacts:
-    per_day = r.order.doses_per_day
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.dose,
-        per="per capsule",
-        dosage_form="capsule",
-        route="by mouth",
-        verb="Take",
-        unit_noun="capsule",
-        unit_noun_plural="capsules",
-        quantity=Quantity(r.count, Unit.CAPSULE),
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage.value == "refrigerator",
-        liquid=False,
-        suspension=False,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=per_day,
-        compounded_on=r.bud.compounded_on,
-        other_actives=tuple((a.dose_basis_name, a.dose) for a in r.additional_actives),
-    )
-
-
-register_label_facts("ldncompound/capsules/1", _capsule_facts)
-
-
-@attrs.frozen(kw_only=True)
-class LabelFacts:
-    """The facts a liquid or drops result carries for its label, in the result's own words."""
-
-    drug: str
-    dosage_form: str
-    route: str
-    strength: Quantity
-    strength_per_drop: Quantity | None
-    dose_measure: str
-    quantity: Quantity
-    storage: Storage
-    beyond_use_date: dt.date
-    suspension: bool
-    auxiliary: tuple[str, ...]
-    allergens: tuple[str, ...]
-
-
-ROOM_TEXT = "Store at room temperature (20-25 °C)."
-
-
-def auxiliary_statements(
-    *, shake: bool, storage: Storage, dropper: bool, syringe: bool
-) -> tuple[str, ...]:
-    """The auxiliary statements of a liquid, in the same words as its label (domain.md §7:
-    shake well, protect from light, note strength; the dropper or syringe supplied)."""
-    out = [AUX_TEXT["shake-well"]] if shake else []
-    out.append(AUX_TEXT["refrigerate"] if storage is Storage.REFRIGERATOR else ROOM_TEXT)
-    out += [AUX_TEXT["protect-from-light"], AUX_TEXT["note-strength"]]
-    if dropper:
-        out.append(AUX_TEXT["use-supplied-dropper"])
-    if syringe:
-        out.append(AUX_TEXT["use-supplied-syringe"])
-    return tuple(out)
-
-
-def _liquid_facts(r: Any) -> PreparationFacts:
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.concentration,
-        per="",
-        dosage_form=r.label.dosage_form,
-        route="by mouth",
-        verb="Take",
-        unit_noun="mL",
-        unit_noun_plural="mL",
-        quantity=r.label.quantity,
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
-        liquid=True,
-        suspension=r.label.suspension,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
-        device=r.syringe.name,
-        # the prescribed dose: a liquid is only made when one dose is a graduation exactly
-        dose_text=f"{plain(r.dose_measured.magnitude)} mL ({LabelAmount.of(r.dose).display})",
-        measure=r.dose_measured,
-        delivered=r.dose,
-    )
-
-
-def _drops_facts(r: Any) -> PreparationFacts:
-    drops = f"{r.drops_per_dose} drop" + ("" if r.drops_per_dose == 1 else "s")
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.concentration,
-        # "0.5 mg per drop" (the amount's unit without its "/drop")
-        per=f"({plain(r.per_drop.magnitude)} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
-        dosage_form=r.label.dosage_form,
-        route="under the tongue",
-        verb="Place",
-        unit_noun="drop",
-        unit_noun_plural="drops",
-        quantity=r.label.quantity,
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
-        liquid=True,
-        suspension=r.label.suspension,
-        dropper=True,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
-        # the prescribed dose: drops are only made when the dose is whole drops
-        dose_text=f"{drops} ({LabelAmount.of(r.dose).display})",
-        measure=Quantity(r.drops_per_dose, Unit.DROP),
-        delivered=r.dose,
-    )
-
-
-register_label_facts("ldncompound/liquid/1", _liquid_facts)
-register_label_facts("ldncompound/drops/1", _drops_facts)
-
-_ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek and gum"}
-
-
-def _troche_facts(r: Any) -> PreparationFacts:
-    form = r.dosage_form
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.dose,
-        per=f"per {form.described}",
-        dosage_form=form.described,
-        route=_ROUTE_TEXT[r.route.value],
-        verb="Dissolve",
-        unit_noun=form.described,
-        unit_noun_plural=form.plural,
-        quantity=Quantity(r.count, Unit.ONE),
-        quantity_noun=form.plural if r.count != 1 else form.described,
-        bud=r.bud.date,
-        refrigerated=r.bud.storage.value == "refrigerator",
-        liquid=False,
-        suspension=False,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
-    )
-
-
-register_label_facts("ldncompound/troches/1", _troche_facts)
 
 
 def _with_timing(directions: str, timing: str | None) -> str:

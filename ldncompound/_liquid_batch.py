@@ -52,7 +52,6 @@ from ._devices import (
 from ._dose import acknowledgements, check_dose
 from ._drug import Drug
 from ._errors import FormulationError, InputError
-from ._labels import LabelFacts, auxiliary_statements
 from ._liquid_aliquot import LiquidPlan, final_measure, least_measurable, plan_liquid
 from ._numbers import (
     CONTEXT,
@@ -78,6 +77,7 @@ from ._validate import (
 )
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._version import __version__
+from ._vocabulary import LabelFacts, MasterFacts, auxiliary_statements
 from ._weighing import Balance, balance_or_class_iii
 
 __all__ = ["Fill", "FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
@@ -1140,19 +1140,37 @@ def result_fields(
     )
 
 
-def register_liquid(
-    schema: str,
-    result: type[Any],
-    order_schema: str,
-    order: type[Any],
-    formulate: Callable[..., Any],
-) -> None:
-    """Register a liquid preparation's result schema and its order documents."""
-    from ._json import register_schema  # noqa: PLC0415
-    from ._orders import register_order  # noqa: PLC0415
-
-    register_schema(schema, result)
-    register_order(order_schema, order, formulate)
+def master_facts(r: Any) -> MasterFacts:
+    """What the master formulation record of a liquid or drops result says of it."""
+    b = r.batch
+    return MasterFacts(
+        name=f"{r.dose_basis_name} {r.concentration} {r.label.dosage_form}",
+        strength=r.concentration,
+        dosage_form=r.label.dosage_form,
+        batch_size=f"{plain(b.final_volume.magnitude)} mL made ({plain(b.dispense_volume.magnitude)} mL dispensed)",
+        ingredients=tuple(
+            f"{i.role}: {i.name} ("
+            + (
+                f"{plain(i.amount.magnitude)} {i.amount.unit.display} in the batch"
+                if i.amount is not None
+                else "q.s."
+            )
+            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + (f"; {i.note}" if i.note else "")
+            + ")"
+            for i in b.ingredients
+        ),
+        instructions=b.process,
+        quality_control=(
+            "final volume checked in the stated device",
+            "visual inspection: "
+            + (
+                "uniform suspension after shaking"
+                if b.suspension
+                else "clear solution, no particles"
+            ),
+        ),
+    )
 
 
 def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -> BeyondUseDate:

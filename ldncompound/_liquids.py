@@ -27,10 +27,9 @@ from decimal import Decimal
 
 import attrs
 
-from ._bud import BeyondUseDate
+from ._bud import BeyondUseDate, Storage
 from ._devices import DeviceKind, MeasuringDevice, device
 from ._errors import FormulationError, InputError
-from ._labels import LabelFacts
 from ._liquid_batch import (
     FillPlan,
     LiquidBatch,
@@ -39,14 +38,16 @@ from ._liquid_batch import (
     check_solubility,
     least_concentration,
     make_batch,
-    register_liquid,
+    master_facts,
     result_fields,
     setup,
     syringes,
 )
 from ._numbers import CONTEXT, plain, private_context, significant
+from ._preparation import Preparation, register
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Quantity, Unit
+from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
 __all__ = ["LIQUID_SCHEMA", "LiquidOrder", "LiquidResult", "formulate_liquid"]
 
@@ -379,4 +380,50 @@ def _check_dose_measure(
     return share
 
 
-register_liquid(LIQUID_SCHEMA, LiquidResult, LIQUID_ORDER_SCHEMA, LiquidOrder, formulate_liquid)
+def _label_facts(r: LiquidResult) -> PreparationFacts:
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.concentration,
+        per="",
+        dosage_form=r.label.dosage_form,
+        route="by mouth",
+        verb="Take",
+        unit_noun="mL",
+        unit_noun_plural="mL",
+        quantity=r.label.quantity,
+        quantity_noun="",
+        bud=r.bud.date,
+        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
+        liquid=True,
+        suspension=r.label.suspension,
+        dropper=False,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        compounded_on=r.bud.compounded_on,
+        device=r.syringe.name,
+        # the prescribed dose: a liquid is only made when one dose is a graduation exactly
+        dose_text=f"{plain(r.dose_measured.magnitude)} mL ({LabelAmount.of(r.dose).display})",
+        measure=r.dose_measured,
+        delivered=r.dose,
+    )
+
+
+def _worksheet(r: LiquidResult) -> list[str]:
+    from ._worksheet import _liquid as lines  # noqa: PLC0415 - printed on request only
+
+    return lines(r)
+
+
+PREPARATION = register(
+    Preparation(
+        name="liquid",
+        order_schema=LIQUID_ORDER_SCHEMA,
+        order=LiquidOrder,
+        result_schema=LIQUID_SCHEMA,
+        result=LiquidResult,
+        formulate=formulate_liquid,
+        label_facts=_label_facts,
+        master_record=master_facts,
+        worksheet=_worksheet,
+    )
+)

@@ -1,12 +1,10 @@
 """Order documents: the JSON form of an order of any registered preparation, and running one.
 
-A preparation registers its order class and formulate function under an order schema id::
-
-    register_order("ldncompound/order/capsules/1", CapsuleOrder, formulate_capsules)
-
-and :func:`load_order` / :func:`run_order` then accept its documents. The document form of
-each class is derived from the class itself (see ``_documents.py``); nothing is written per
-preparation.
+A preparation's descriptor (``_preparation.Preparation``) names its order schema id, order
+class and formulate function; :func:`load_order` / :func:`run_order` then accept its documents
+(a built-in preparation's module is imported when its schema id is first met). The document
+form of each class is derived from the class itself (see ``_documents.py``); nothing is
+written per preparation.
 """
 
 from __future__ import annotations
@@ -18,8 +16,10 @@ from typing import Any
 
 import attrs
 
+from . import _registry
 from ._documents import ObjectNode, node_for, register_variants, shown_name
 from ._errors import InputError
+from ._preparation import ORDER_PREFIX, Preparation, registered
 from ._weighing import Balance
 
 __all__ = [
@@ -31,16 +31,13 @@ __all__ = [
     "order_kind",
     "order_kinds",
     "parse_json",
-    "register_order",
     "run_order",
 ]
-
-ORDER_PREFIX = "ldncompound/order/"
 
 
 @attrs.frozen(eq=False)
 class OrderKind:
-    """A registered preparation: its order schema id, order class and formulate function."""
+    """A preparation's order documents: schema id, order class and formulate function."""
 
     schema: str
     order: type[Any]
@@ -54,40 +51,41 @@ class OrderKind:
     @property
     def node(self) -> ObjectNode:
         """The document form: the order class's fields, tagged by ``schema``."""
-        node = _TOP.get(self.schema)
+        key = (self.schema, self.order)
+        node = _TOP.get(key)
         if node is None:
             base = node_for(self.order, self.order.__name__)
             if not isinstance(base, ObjectNode):  # pragma: no cover - orders are attrs classes
                 raise TypeError(base)
-            node = _TOP[self.schema] = attrs.evolve(base, tag=("schema", self.schema))
+            node = _TOP[key] = attrs.evolve(base, tag=("schema", self.schema))
         return node
 
 
-_ORDERS: dict[str, OrderKind] = {}
-_TOP: dict[str, ObjectNode] = {}
+_KINDS: dict[str, OrderKind] = {}
+_TOP: dict[tuple[str, type[Any]], ObjectNode] = {}
 
 
-def register_order(schema: str, order: type[Any], formulate: Callable[..., Any]) -> None:
-    """Accept documents with ``"schema": schema`` as ``order`` objects run by ``formulate``."""
-    if not schema.startswith(ORDER_PREFIX) or not schema.rsplit("/", 1)[-1].isdigit():
-        raise ValueError(f"order schema ids look like {ORDER_PREFIX}<preparation>/<version>")
-    _ORDERS[schema] = OrderKind(schema, order, formulate)
-    _TOP.pop(schema, None)
+def _kind(prep: Preparation, schema: str) -> OrderKind:
+    kind = _KINDS.get(schema)
+    if kind is None or kind.order is not prep.order or kind.formulate is not prep.formulate:
+        kind = _KINDS[schema] = OrderKind(schema, prep.order, prep.formulate)
+    return kind
 
 
 def order_kinds() -> tuple[OrderKind, ...]:
-    """Every registered preparation, by schema id."""
-    return tuple(_ORDERS[k] for k in sorted(_ORDERS))
+    """Every preparation made from order documents (built-in ones loaded), by schema id."""
+    kinds = [_kind(p, p.order_schema) for p in _registry.preparations() if p.order_schema]
+    return tuple(sorted(kinds, key=lambda k: k.schema))
 
 
 def order_kind(schema: object) -> OrderKind:
     """The preparation for an order schema id; refuses others naming the known ones."""
-    kind = _ORDERS.get(schema) if isinstance(schema, str) else None
-    if kind is None:
-        known = ", ".join(sorted(_ORDERS))
-        problem = "is missing" if schema is None else "is not a known order schema"
-        raise InputError.about("schema", schema, problem, f"one of {known}", code="unknown-schema")
-    return kind
+    prep = _registry.for_order(schema)
+    if prep is not None and prep.order_schema is not None:
+        return _kind(prep, prep.order_schema)
+    known = ", ".join(k.schema for k in order_kinds())
+    problem = "is missing" if schema is None else "is not a known order schema"
+    raise InputError.about("schema", schema, problem, f"one of {known}", code="unknown-schema")
 
 
 # Balance has one constructor per minimum-weight rule; its document form follows them.
@@ -213,7 +211,7 @@ def order_document(order: Any) -> dict[str, Any]:
     (a custom drug; an amount with more decimals than the input grammar takes is written
     but refused when loaded).
     """
-    for kind in _ORDERS.values():
-        if type(order) is kind.order:
-            return kind.node.dump(order)
+    for prep in registered():  # an order object's preparation is loaded already
+        if type(order) is prep.order and prep.order_schema is not None:
+            return _kind(prep, prep.order_schema).node.dump(order)
     raise TypeError(f"{type(order).__name__} is not a registered order class")

@@ -27,14 +27,18 @@ from typing import Any
 
 import attrs
 
+from . import _registry
 from ._errors import InputError, LdnCompoundError, printable
-from ._numbers import CONTEXT, HUNDRED, plain, private_context, significant
+from ._numbers import CONTEXT, HUNDRED, plain, private_context
 from ._plausible import without_dated_warnings
+from ._preparation import Preparation
 from ._qc import WeightCheck, WeightWindow, check_weights
 from ._record_reader import first_mismatch, structure_strictly
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._version import __version__
+from ._vocabulary import TableValue
+from ._vocabulary import planned_weighings as _planned
 
 __all__ = [
     "RECORD_ACKNOWLEDGEABLE",
@@ -99,15 +103,6 @@ CANNOT_CHECK = (
     "the text the compounder wrote (names, deviations, container, description, reasons)",
     *(f"{field}: {why}" for field, why in UNCHECKABLE_FIELDS.items()),
 )
-
-
-@attrs.frozen(kw_only=True)
-class TableValue:
-    """A value read from one of the library's tables, with its key and source."""
-
-    key: str
-    value: Quantity | str
-    source: str
 
 
 @attrs.frozen(kw_only=True)
@@ -228,37 +223,12 @@ class VerifyReport:
 
 # --- per-preparation adapters -------------------------------------------------------------------
 
-#: schema id -> (formulate function, table-value collector, master-record builder)
-_ADAPTERS: dict[
-    str,
-    tuple[
-        Callable[..., Any],
-        Callable[[Any], tuple[TableValue, ...]],
-        Callable[..., MasterFormulationRecord],
-    ],
-] = {}
 
-
-def register_record_adapter(
-    schema: str,
-    formulate: Callable[..., Any],
-    tables: Callable[[Any], tuple[TableValue, ...]],
-    master: Callable[..., MasterFormulationRecord],
-) -> None:
-    """Register how records are made and verified for one preparation's results."""
-    _ADAPTERS[schema] = (formulate, tables, master)
-
-
-def _adapter(
-    schema: str,
-) -> tuple[
-    Callable[..., Any],
-    Callable[[Any], tuple[TableValue, ...]],
-    Callable[..., MasterFormulationRecord],
-]:
-    found = _ADAPTERS.get(schema) if isinstance(schema, str) else None
-    if found is None:
-        known = ", ".join(sorted(_ADAPTERS))
+def _adapter(schema: object) -> Preparation:
+    """The preparation of a result schema that has records (a master-record adapter)."""
+    prep = _registry.for_result(schema)
+    if prep is None or prep.master_record is None:
+        known = ", ".join(p.result_schema for p in _registry.preparations() if p.master_record)
         raise InputError.about(
             "result.schema",
             schema,
@@ -266,7 +236,7 @@ def _adapter(
             f"one of {known}",
             code="unknown-schema",
         )
-    return found
+    return prep
 
 
 def table_values(result: Any) -> tuple[TableValue, ...]:
@@ -293,190 +263,39 @@ def table_values(result: Any) -> tuple[TableValue, ...]:
         TableValue(key=f"default.{d.field}", value=d.value, source=d.source)
         for d in result.defaults
     ]
-    _formulate, extra, _master = _adapter(result.schema)
-    out += extra(result)
+    tables = _adapter(result.schema).record_tables
+    if tables is not None:
+        out += tables(result)
     return tuple(out)
 
 
-def _capsule_tables(r: Any) -> tuple[TableValue, ...]:
-    from ._capsule_data import SIZE_SOURCE, capsule_size  # noqa: PLC0415
-    from ._capsules import (  # noqa: PLC0415
-        ORDER_VOLUME_SOURCE,
-        WINDOW_PERCENT,
-        WINDOW_SOURCE,
-    )
-
-    size = capsule_size(r.size)
-    given = r.capsule_volume != size.volume  # a supplier's volume from the order
-    return (
-        TableValue(
-            key=f"capsule_size.{size.code}.volume",
-            value=r.capsule_volume,
-            source=ORDER_VOLUME_SOURCE if given else SIZE_SOURCE,
-        ),
-        TableValue(
-            key="capsules.weight_window",
-            value=Quantity(WINDOW_PERCENT, Unit.PERCENT),
-            source=WINDOW_SOURCE,
-        ),
-    )
-
-
 def _master(
-    r: Any,
-    facts: Any,
-    *,
-    name: str,
-    strength: Quantity,
-    dosage_form: str,
-    batch_size: str,
-    ingredients: tuple[str, ...],
-    instructions: tuple[str, ...],
-    quality_control: tuple[str, ...],
-    container: str,
-    description: str,
+    r: Any, prep: Preparation, *, container: str, description: str
 ) -> MasterFormulationRecord:
-    """A master formulation record: what the preparation gives, and what every preparation
-    fills the same way (BUD, storage, label statements from its label facts, calculations)."""
+    """A master formulation record: what the preparation gives (its master-record adapter),
+    and what every preparation fills the same way (BUD, storage, label statements from its
+    label facts, calculations)."""
     from ._labels import _aux  # noqa: PLC0415
 
+    if prep.master_record is None or prep.label_facts is None:  # pragma: no cover - _adapter
+        raise TypeError(f"{prep.name} has no compounding record")
+    m = prep.master_record(r)
     return MasterFormulationRecord(
-        name=name,
-        strength=strength,
-        dosage_form=dosage_form,
-        batch_size=batch_size,
-        ingredients=ingredients,
+        name=m.name,
+        strength=m.strength,
+        dosage_form=m.dosage_form,
+        batch_size=m.batch_size,
+        ingredients=m.ingredients,
         container=container,
-        instructions=instructions,
+        instructions=m.instructions,
         description=description,
         bud=f"{r.bud.category_days} days ({r.bud.category.value})",
         storage=r.bud.storage.described,
         bud_reference=r.bud.reference,
-        labeling=tuple(w.text for w in _aux(facts)),
-        quality_control=quality_control,
+        labeling=tuple(w.text for w in _aux(prep.label_facts(r))),
+        quality_control=m.quality_control,
         calculations=r.trace,
     )
-
-
-def _capsule_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _capsule_facts  # noqa: PLC0415
-
-    others = r.additional_actives
-    # the salt form of each active, in the order of the ingredients (the order's own first)
-    forms = iter([r.dose_basis_name, *(a.dose_basis_name for a in others)])
-    also = "".join(
-        f" + {a.dose_basis_name} {plain(a.dose.magnitude)} {a.dose.unit.display}" for a in others
-    )
-    return _master(
-        r,
-        _capsule_facts(r),
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display}{also} capsules",
-        strength=r.dose,
-        dosage_form=f"hard capsule, size {r.size}",
-        batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
-        ingredients=tuple(
-            f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
-            + (f"; salt form {next(forms)}" if i.role == "active" else "")
-            + ")"
-            for i in r.ingredients
-        ),
-        instructions=r.process,
-        quality_control=(
-            (
-                f"weigh {r.qc.sample_size} capsules; each net fill "
-                f"{plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg"
-            ),
-            "visual inspection: capsules closed, uniform, no powder on the outside",
-        ),
-        container=container,
-        description=description,
-    )
-
-
-def _troche_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _troche_facts  # noqa: PLC0415
-
-    unit = r.dosage_form.described
-    return _master(
-        r,
-        _troche_facts(r),
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} {r.dosage_form.plural}",
-        strength=r.dose,
-        dosage_form=f"molded {unit}, {r.route.value}",
-        batch_size=f"{r.batch_count} units ({r.count} dispensed)",
-        ingredients=tuple(
-            f"{i.role}: {i.name} ({significant(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
-            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-            + (f"; displacement {i.displacement}" if i.role != "base" else "")
-            + ")"
-            for i in r.ingredients
-        ),
-        instructions=r.process,
-        quality_control=(
-            f"weigh {r.qc.sample_size} units; each {plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg",
-            "visual inspection: units whole, uniform, no air pockets",
-        ),
-        container=container,
-        description=description,
-    )
-
-
-def _liquid_master(r: Any, *, container: str, description: str) -> MasterFormulationRecord:
-    from ._labels import _drops_facts, _liquid_facts  # noqa: PLC0415
-
-    b = r.batch
-    return _master(
-        r,
-        _drops_facts(r) if r.schema == "ldncompound/drops/1" else _liquid_facts(r),
-        name=f"{r.dose_basis_name} {r.concentration} {r.label.dosage_form}",
-        strength=r.concentration,
-        dosage_form=r.label.dosage_form,
-        batch_size=f"{plain(b.final_volume.magnitude)} mL made ({plain(b.dispense_volume.magnitude)} mL dispensed)",
-        ingredients=tuple(
-            f"{i.role}: {i.name} ("
-            + (
-                f"{plain(i.amount.magnitude)} {i.amount.unit.display} in the batch"
-                if i.amount is not None
-                else "q.s."
-            )
-            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-            + (f"; {i.note}" if i.note else "")
-            + ")"
-            for i in b.ingredients
-        ),
-        instructions=b.process,
-        quality_control=(
-            "final volume checked in the stated device",
-            "visual inspection: "
-            + (
-                "uniform suspension after shaking"
-                if b.suspension
-                else "clear solution, no particles"
-            ),
-        ),
-        container=container,
-        description=description,
-    )
-
-
-def _no_tables(_r: Any) -> tuple[TableValue, ...]:
-    return ()
-
-
-def _register_capsules() -> None:
-    from ._capsules import formulate_capsules  # noqa: PLC0415
-    from ._drops import formulate_drops  # noqa: PLC0415
-    from ._liquids import formulate_liquid  # noqa: PLC0415
-    from ._troches import formulate_troches  # noqa: PLC0415
-
-    register_record_adapter("ldncompound/liquid/1", formulate_liquid, _no_tables, _liquid_master)
-    register_record_adapter("ldncompound/drops/1", formulate_drops, _no_tables, _liquid_master)
-
-    register_record_adapter(
-        "ldncompound/capsules/1", formulate_capsules, _capsule_tables, _capsule_master
-    )
-    # the troche tables (base, mold estimate, window, overage) reach the result as defaults
-    register_record_adapter("ldncompound/troches/1", formulate_troches, _no_tables, _troche_master)
 
 
 # --- making a record --------------------------------------------------------------------------------
@@ -803,7 +622,7 @@ def _assemble(
 ) -> CompoundingRecord:
     """The record of ``result`` with ``bench``: every figure computed here, none taken from
     a stored record (``stored`` only fills in a weighing that cannot be matched)."""
-    _formulate, _tables, master = _adapter(result.schema)
+    prep = _adapter(result.schema)
     for field, value, required in (
         ("record_id", bench.record_id, True),
         ("compounded_by", bench.compounded_by, True),
@@ -847,8 +666,9 @@ def _assemble(
         compounded_on=result.bud.compounded_on,
         compounded_by=bench.compounded_by,
         verified_by=bench.verified_by,
-        master=master(
+        master=_master(
             result,
+            prep,
             container=_text(bench.container),
             description=_text(bench.description) or "not described",
         ),
@@ -871,14 +691,6 @@ def _assemble(
 
 def _pct(q: Quantity) -> str:
     return plain(q.magnitude.quantize(Decimal("0.01")))
-
-
-def _planned(result: Any) -> dict[int, Any]:
-    """The planned weighings (and, for liquids, measured volumes) by number."""
-    items = getattr(result, "weighings", None)
-    if items is None:
-        items = result.batch.measurements
-    return {m.number: m for m in items}
 
 
 def _window(result: Any) -> WeightWindow | None:
@@ -1227,7 +1039,7 @@ def verify_record(data: Any) -> VerifyReport:
     record = read_record(data)
     data = to_json(record)  # the same data, as the library writes it (read_record checked)
     checked, cannot_check = _version_notes(record)
-    formulate, _tables_of, _master = _adapter(record.result.schema)
+    formulate = _adapter(record.result.schema).formulate
     try:
         recomputed = formulate(record.result.order, today=record.compounded_on)
     except LdnCompoundError as err:
@@ -1337,7 +1149,6 @@ def _register() -> None:
 
     register_schema(RECORD_SCHEMA, CompoundingRecord, record_from_json)
     register_schema(VERIFY_SCHEMA, VerifyReport)
-    _register_capsules()
 
 
 _register()

@@ -5,8 +5,8 @@ They are generated from the classes, never written by hand, and shipped in
 compares). One file per schema id:
 
 * order documents, one per registered preparation (``ldncompound/order/capsules/1``);
-* result documents, one per result class registered with ``register_schema``
-  (``ldncompound/capsules/1``);
+* result documents, one per preparation's result class (``ldncompound/capsules/1``) and per
+  document class registered with ``register_schema`` (records);
 * label documents: a class registered with ``register_schema`` under an id starting
   ``ldncompound/label/`` gets its schema the same way (issue 4 adds the first);
 * batch records (``ldncompound/batch-record/1``), which refer to the result schemas.
@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import attrs
 
+from . import _registry
 from ._batch import BATCH_RECORD_SCHEMA
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError
@@ -229,6 +230,9 @@ def _batch_record_schema() -> dict[str, Any]:
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """Every schema the library has, generated now from the registered classes, by schema id."""
+    from . import _labels, _records  # noqa: F401, PLC0415 - they register label and record documents
+
+    _registry.load_all()
     out: dict[str, dict[str, Any]] = {}
     for kind in order_kinds():
         out[kind.schema] = _order_schema(kind.schema)

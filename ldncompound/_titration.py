@@ -32,6 +32,7 @@ from ._errors import FormulationError, InputError
 from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
 from ._numbers import CONTEXT, ONE, plain, private_context
 from ._plausible import implausible
+from ._preparation import Preparation, register
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import check_doses_per_day, concentration_field, mass_field, qfield
@@ -1003,14 +1004,23 @@ def _fills(
     return tuple(fills), results
 
 
-def _register() -> None:
-    from ._json import register_schema  # noqa: PLC0415
-    from ._labels import register_recompute  # noqa: PLC0415
+def _worksheet(r: TitrationResult) -> list[str]:
+    from ._worksheet import _titration as lines  # noqa: PLC0415 - printed on request only
 
-    register_schema(TITRATION_SCHEMA, TitrationResult)
-    register_recompute(
-        TITRATION_SCHEMA, lambda kit: plan_titration(kit.order, today=kit.order.start)
+    return lines(r)
+
+
+# a kit is made from a TitrationOrder object, not an order document of its own; its labels
+# are one per container (build_kit_labels), and it has no compounding record of its own
+PREPARATION = register(
+    Preparation(
+        name="titration",
+        order_schema=None,
+        order=TitrationOrder,
+        result_schema=TITRATION_SCHEMA,
+        result=TitrationResult,
+        formulate=plan_titration,
+        worksheet=_worksheet,
+        recompute=lambda kit: plan_titration(kit.order, today=kit.order.start),
     )
-
-
-_register()
+)

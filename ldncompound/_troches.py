@@ -49,6 +49,7 @@ from ._numbers import (
 )
 from ._parse import parse_date, parse_quantity
 from ._plausible import BASE_DENSITY, BLANK_WEIGHT, check_window, implausible
+from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in
@@ -64,6 +65,7 @@ from ._validate import (
     text_items,
 )
 from ._version import __version__
+from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import Balance, SolidPlan, geometric_portions
 
 __all__ = [
@@ -1568,12 +1570,72 @@ def parse_diluent(text: object, *, field: str = "diluent") -> TrocheDiluent:
     )
 
 
-def _register() -> None:
-    from ._json import register_schema  # noqa: PLC0415
-    from ._orders import register_order  # noqa: PLC0415
-
-    register_schema(TROCHES_SCHEMA, TrocheResult)
-    register_order(TROCHES_ORDER_SCHEMA, TrocheOrder, formulate_troches)
+_ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek and gum"}
 
 
-_register()
+def _label_facts(r: TrocheResult) -> PreparationFacts:
+    form = r.dosage_form
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.dose,
+        per=f"per {form.described}",
+        dosage_form=form.described,
+        route=_ROUTE_TEXT[r.route.value],
+        verb="Dissolve",
+        unit_noun=form.described,
+        unit_noun_plural=form.plural,
+        quantity=Quantity(r.count, Unit.ONE),
+        quantity_noun=form.plural if r.count != 1 else form.described,
+        bud=r.bud.date,
+        refrigerated=r.bud.storage.value == "refrigerator",
+        liquid=False,
+        suspension=False,
+        dropper=False,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        compounded_on=r.bud.compounded_on,
+    )
+
+
+def _master_facts(r: TrocheResult) -> MasterFacts:
+    unit = r.dosage_form.described
+    return MasterFacts(
+        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} {r.dosage_form.plural}",
+        strength=r.dose,
+        dosage_form=f"molded {unit}, {r.route.value}",
+        batch_size=f"{r.batch_count} units ({r.count} dispensed)",
+        ingredients=tuple(
+            f"{i.role}: {i.name} ({significant(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
+            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + (f"; displacement {i.displacement}" if i.role != "base" else "")
+            + ")"
+            for i in r.ingredients
+        ),
+        instructions=r.process,
+        quality_control=(
+            f"weigh {r.qc.sample_size} units; each {plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg",
+            "visual inspection: units whole, uniform, no air pockets",
+        ),
+    )
+
+
+def _worksheet(r: TrocheResult) -> list[str]:
+    from ._worksheet import _troches as lines  # noqa: PLC0415 - printed on request only
+
+    return lines(r)
+
+
+# the troche tables (base, mold estimate, window, overage) reach the result as defaults
+PREPARATION = register(
+    Preparation(
+        name="troches",
+        order_schema=TROCHES_ORDER_SCHEMA,
+        order=TrocheOrder,
+        result_schema=TROCHES_SCHEMA,
+        result=TrocheResult,
+        formulate=formulate_troches,
+        label_facts=_label_facts,
+        master_record=_master_facts,
+        worksheet=_worksheet,
+    )
+)

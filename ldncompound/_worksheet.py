@@ -2,44 +2,75 @@
 
 Weighings keep the balance's figures (a 0.1 mg balance prints ``120.0 mg``); other amounts
 are shown to six significant figures, never rounded in the calculation itself. Sections are
-shared by every preparation; each result type registers the lines that are its own.
+shared by every preparation; each preparation's descriptor names the renderer of the lines
+that are its own (a preparation without one gets :func:`_generic`), and the documents that are
+not a preparation's result (a record, a verify report, a dropper calibration) are in
+:data:`_RENDERERS`.
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
 
 from ._numbers import fixed, places_of, plain, significant
+from ._preparation import by_result_schema
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Quantity, Unit
 from ._version import __version__
+from ._vocabulary import planned_weighings as _planned
 
 if TYPE_CHECKING:
     from ._bud import BeyondUseDate
-    from ._capsules import CapsuleResult
-    from ._drops import DropperCalibration, DropsResult
-    from ._labels import LabelFacts
     from ._liquid_batch import FillPlan, LiquidBatch
-    from ._liquids import LiquidResult
-    from ._records import CompoundingRecord, VerifyReport
-    from ._titration import TitrationResult
-    from ._troches import TrocheResult
+    from ._vocabulary import LabelFacts
+
+# The preparations' and records' results are read by their attributes: their modules name the
+# renderers here, so this module cannot import them (not even for types).
+CapsuleResult: TypeAlias = Any
+DropperCalibration: TypeAlias = Any
+DropsResult: TypeAlias = Any
+LiquidResult: TypeAlias = Any
+TitrationResult: TypeAlias = Any
+TrocheResult: TypeAlias = Any
+CompoundingRecord: TypeAlias = Any
+VerifyReport: TypeAlias = Any
 
 __all__ = ["render_worksheet"]
 
 WIDTH = 96
-#: schema id -> renderer of that result's lines
+#: schema id -> renderer, for the documents that are not a preparation's result
 _RENDERERS: dict[str, Callable[[Any], list[str]]] = {}
 
 
 def render_worksheet(result: Any) -> str:
     """The text worksheet for any result the library produces (found by its schema id)."""
-    renderer = _RENDERERS.get(getattr(result, "schema", ""))
+    schema = getattr(result, "schema", "")
+    prep = by_result_schema(schema)  # a result's preparation is loaded: it made the result
+    renderer = _RENDERERS.get(schema) if prep is None else (prep.worksheet or _generic)
     if renderer is None:
         raise TypeError(f"no worksheet for {type(result).__name__}")
     return "\n".join(renderer(result)) + "\n"
+
+
+def _generic(r: Any) -> list[str]:
+    """The worksheet of a preparation without a renderer of its own: its scalar fields, then
+    the warnings, defaults and trace every result carries."""
+    head = f"{type(r).__name__} ({r.schema})"
+    lines = [head, "=" * len(head)]
+    lines += field_lines(
+        (a.name, q(v) if isinstance(v, Quantity) else str(v))
+        for a in attrs.fields(type(r))
+        if a.name not in {"schema", "warnings", "defaults", "trace"}
+        and isinstance(v := getattr(r, a.name), (Quantity, str, int))
+    )
+    lines += warnings_section(getattr(r, "warnings", ()))
+    lines += defaults_section(getattr(r, "defaults", ()))
+    lines += trace_section(getattr(r, "trace", ()))
+    return lines
 
 
 def q(value: Quantity, digits: int = 6) -> str:
@@ -536,9 +567,6 @@ def _calibration(c: DropperCalibration) -> list[str]:
     ]
 
 
-_RENDERERS["ldncompound/capsules/1"] = _capsules
-
-
 def _titration(r: TitrationResult) -> list[str]:
     head = f"LDN titration kit: {r.order.form.value}, {len(r.schedule)} days from {r.order.start.isoformat()}"
     lines = [head, "=" * len(head)]
@@ -589,8 +617,6 @@ def _titration(r: TitrationResult) -> list[str]:
 
 
 def _record(r: CompoundingRecord) -> list[str]:
-    from ._records import _planned  # noqa: PLC0415 - the records module imports this one
-
     m = r.master
     res = r.result
     head = f"Compounding record {r.record_id}: {m.name}"
@@ -816,10 +842,6 @@ def _verify(r: VerifyReport) -> list[str]:
     return lines
 
 
-_RENDERERS["ldncompound/titration/1"] = _titration
 _RENDERERS["ldncompound/record/1"] = _record
 _RENDERERS["ldncompound/verify-report/1"] = _verify
-_RENDERERS["ldncompound/troches/1"] = _troches
-_RENDERERS["ldncompound/liquid/1"] = _liquid
-_RENDERERS["ldncompound/drops/1"] = _drops
 _RENDERERS["ldncompound/dropper-calibration/1"] = _calibration

@@ -122,20 +122,23 @@ def _every_result_validates_against_its_schema() -> Iterator[None]:
     """Wrap every way the suite computes a result: ``lc.formulate_*`` (direct calls, docs
     examples, the CLI) and the order registry (``run_order``, batch runs)."""
     import ldncompound as lc  # noqa: PLC0415
-    from ldncompound import _orders  # noqa: PLC0415
+    from ldncompound import _preparation, _registry  # noqa: PLC0415
 
     producers = {"build_label", "make_record", "plan_titration", "verify_record"}
     names = [n for n in lc.__all__ if n.startswith("formulate_") or n in producers]
     saved = {n: getattr(lc, n) for n in names}
-    kinds = dict(_orders._ORDERS)
+    preparations = _registry.preparations()
     for name, fn in saved.items():
         setattr(lc, name, _checked(fn))
-    for schema, kind in kinds.items():
-        _orders._ORDERS[schema] = attrs.evolve(kind, formulate=_checked(kind.formulate))
+    for prep in preparations:
+        _preparation.unregister(prep.name)
+        _preparation.register(attrs.evolve(prep, formulate=_checked(prep.formulate)))
     yield
     for name, fn in saved.items():
         setattr(lc, name, fn)
-    _orders._ORDERS.update(kinds)
+    for prep in preparations:
+        _preparation.unregister(prep.name)
+        _preparation.register(prep)
 
 
 @pytest.fixture(autouse=True)

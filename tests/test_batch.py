@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 
+import attrs
 import examples
 import pytest
 from examples import capsules, flatten, full_capsules, without
@@ -15,8 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ldncompound as lc
-from ldncompound import _batch
-from ldncompound._orders import _ORDERS, OrderKind
+from ldncompound import _batch, _preparation, _registry
 
 DAY = dt.date(2026, 11, 21)
 DOSES = ["0.5 mg", "1.5 mg", "3 mg", "4.5 mg"]
@@ -189,7 +189,8 @@ def test_an_internal_failure_is_that_record_s_error(monkeypatch):
         return lc.formulate_capsules(order, today=today)
 
     schema = lc.CAPSULES_ORDER_SCHEMA
-    monkeypatch.setitem(_ORDERS, schema, OrderKind(schema, lc.CapsuleOrder, boom))
+    prep = _registry.for_order(schema)
+    monkeypatch.setitem(_preparation._BY_ORDER, schema, attrs.evolve(prep, formulate=boom))
     records = run(b"\n".join(line(capsules(count=n)) for n in (30, 31, 32)))
     assert [r.ok for r in records] == [True, False, True]
     assert records[1].error.code == "internal-error"

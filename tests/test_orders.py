@@ -17,7 +17,8 @@ from ldncompound_cli import cli
 from strategies import capsule_orders
 
 import ldncompound as lc
-from ldncompound._orders import order_kind, register_order
+from ldncompound._orders import order_kind
+from ldncompound._preparation import Preparation
 
 TABLETS = lc.TabletSource(
     average_weight=lc.mass("201.4 mg"), tablets_weighed=20, expiry=dt.date(2030, 12, 31), lot="T123"
@@ -290,7 +291,14 @@ def test_orders_without_a_document_form_are_refused():
 
 def test_registry_refuses_malformed_schema_ids():
     with pytest.raises(ValueError, match="order schema ids"):
-        register_order("ldncompound/capsules/1", lc.CapsuleOrder, lc.formulate_capsules)
+        Preparation(
+            name="capsules",
+            order_schema="ldncompound/capsules/1",
+            order=lc.CapsuleOrder,
+            result_schema=lc.CAPSULES_SCHEMA,
+            result=lc.CapsuleResult,
+            formulate=lc.formulate_capsules,
+        )
     assert order_kind(lc.CAPSULES_ORDER_SCHEMA).name == "capsules"
 
 

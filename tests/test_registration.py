@@ -1,7 +1,8 @@
-"""A new preparation is a registration: documents, batch, CSV columns and schemas follow.
+"""A new preparation is one registration: documents, batch, CSV columns, schemas, JSON,
+worksheet and the CLI's batch follow (issue 16, section 2).
 
 A toy preparation with field types the capsules do not use (a volume, a written strength, a
-list of dates) is registered with the two lines a real one uses, and everything works.
+list of dates) is registered with one descriptor, as a real one is, and everything works.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from click.testing import CliRunner
 from examples import api_source, capsules
 from jsonschema import Draft202012Validator
+from ldncompound_cli import cli
 
 import ldncompound as lc
-from ldncompound import _json, _orders
-from ldncompound._json import register_schema
-from ldncompound._orders import register_order
+from ldncompound._preparation import Preparation, register, unregister
 from ldncompound._validate import qfield
 
 TOY_ORDER, TOY_RESULT = "ldncompound/order/toy/1", "ldncompound/toy/1"
@@ -46,13 +47,21 @@ def formulate_toy(order: ToyOrder, *, today: dt.date | None = None) -> ToyResult
     return ToyResult(schema=TOY_RESULT, order=order, drug=lc.Quantity(mg, lc.Unit.MG))
 
 
+TOY = Preparation(
+    name="toy",
+    order_schema=TOY_ORDER,
+    order=ToyOrder,
+    result_schema=TOY_RESULT,
+    result=ToyResult,
+    formulate=formulate_toy,
+)
+
+
 @pytest.fixture
 def toy():
-    register_schema(TOY_RESULT, ToyResult)
-    register_order(TOY_ORDER, ToyOrder, formulate_toy)
+    register(TOY)
     yield
-    del _json._SCHEMAS[TOY_RESULT]
-    del _orders._ORDERS[TOY_ORDER]
+    unregister("toy")
 
 
 def toy_document(**changes):
@@ -129,9 +138,58 @@ def test_a_field_type_without_a_document_form_is_a_programming_error():
         amount: lc.Quantity  # no qfield: the dimension is unknown
         ratio: Decimal
 
-    register_order("ldncompound/order/broken/1", Broken, formulate_toy)
+    broken = attrs.evolve(
+        TOY,
+        name="broken",
+        order_schema="ldncompound/order/broken/1",
+        order=Broken,
+        result_schema="ldncompound/broken/1",
+    )
+    register(broken)
     try:
         with pytest.raises(TypeError, match="without a declared dimension"):
             lc.load_order({"schema": "ldncompound/order/broken/1"})
     finally:
-        del _orders._ORDERS["ldncompound/order/broken/1"]
+        unregister("broken")
+
+
+@pytest.mark.usefixtures("toy")
+def test_its_batch_lines_worksheet_and_json_follow():
+    data = json.dumps(toy_document()).encode() + b"\n"
+    ((ok, line),) = lc.run_batch_lines(io.BytesIO(data), today=dt.date(2026, 11, 21))
+    assert ok
+    result = lc.from_json(json.loads(line)["result"])
+    assert result == lc.run_order(toy_document())
+    assert lc.read_result(lc.dumps(result)) == result
+    sheet = lc.render_worksheet(result)
+    assert sheet.startswith(f"ToyResult ({TOY_RESULT})\n")
+    assert "drug" in sheet and "1500 mg" in sheet
+
+
+@pytest.mark.usefixtures("toy")
+def test_the_cli_batch_runs_it(tmp_path):
+    orders = tmp_path / "orders.jsonl"
+    orders.write_text(json.dumps(toy_document()) + "\n" + json.dumps(capsules()) + "\n")
+    out = tmp_path / "results.jsonl"
+    res = CliRunner().invoke(cli, ["batch", str(orders), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    records = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["result"]["schema"] for r in records] == [TOY_RESULT, lc.CAPSULES_SCHEMA]
+
+
+@pytest.mark.usefixtures("toy")
+def test_a_preparation_is_registered_once():
+    with pytest.raises(ValueError, match="registered once"):
+        register(attrs.evolve(TOY, formulate=lc.formulate_capsules))
+    with pytest.raises(ValueError, match="registered once"):
+        register(attrs.evolve(TOY, name="other"))  # the same schema ids
+    register(TOY)  # the same descriptor again is no second registration
+
+
+@pytest.mark.usefixtures("toy")
+def test_its_result_has_no_record_until_it_says_how():
+    result = lc.run_order(toy_document())
+    with pytest.raises(lc.InputError) as info:
+        lc.make_record(result, record_id="R1", compounded_by="A", container="bottle")
+    assert info.value.code == "unknown-schema"
+    assert "ldncompound/capsules/1" in str(info.value)

@@ -95,12 +95,13 @@ def test_both_distributions_ship_the_full_licence():
     assert (ROOT / "LICENSE").read_bytes() == (ROOT / "cli" / "LICENSE").read_bytes()
 
 
-def test_the_library_modules_import_each_other_without_a_cycle():
-    """Every ``from .x import`` of every library module, at the top or deferred inside a
-    function: the graph has no cycle (``_units`` and ``_parse`` had one, hidden by a deferred
-    import), so each module can be read and tested after the ones it uses."""
+def _import_graph() -> dict[str, set[str]]:
+    """Every ``from .x import`` of every library module, at the top, deferred inside a
+    function or for type checking only, and the modules the registry imports on first use
+    (``_registry.BUILTIN``) as imports of ``_registry``."""
     import ast  # noqa: PLC0415
-    import graphlib  # noqa: PLC0415
+
+    from ldncompound._registry import BUILTIN  # noqa: PLC0415
 
     graph: dict[str, set[str]] = {}
     for path in sorted((ROOT / "ldncompound").glob("*.py")):
@@ -108,6 +109,45 @@ def test_the_library_modules_import_each_other_without_a_cycle():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 1:
                 uses.update([node.module] if node.module else [a.name for a in node.names])
+    graph["_registry"].update(BUILTIN.values())
+    return graph
+
+
+def _reached(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    pending = [start]
+    while pending:
+        for used in graph.get(pending.pop(), ()):
+            if used not in seen:
+                seen.add(used)
+                pending.append(used)
+    return seen
+
+
+def test_the_library_modules_import_each_other_without_a_cycle():
+    """The graph of imports (deferred ones and the registry's lazy table included) has no
+    cycle (``_units`` and ``_parse`` had one, hidden by a deferred import), so each module can
+    be read and tested after the ones it uses."""
+    import graphlib  # noqa: PLC0415
+
+    graph = _import_graph()
     assert graph["_parse"] >= {"_units", "_numbers"}
+    assert graph["_registry"] >= {"_capsules", "_troches", "_liquids", "_drops", "_titration"}
     order = list(graphlib.TopologicalSorter(graph).static_order())  # raises CycleError
     assert order.index("_numbers") < order.index("_units") < order.index("_parse")
+
+
+def test_preparations_never_import_the_labels_module():
+    """A preparation describes its label in the shared vocabulary (``_vocabulary``); neither
+    it nor anything it imports (deferred imports included) imports the labels, the records,
+    or the registry that loads the preparations (issue 16, section 6)."""
+    from ldncompound._registry import BUILTIN  # noqa: PLC0415
+
+    graph = _import_graph()
+    for module in sorted(set(BUILTIN.values())):
+        reached = _reached(graph, module)
+        assert not reached & {"_labels", "_records", "_registry", "_orders", "_json"}, (
+            module,
+            sorted(reached),
+        )
+    assert "_labels" in _reached(graph, "_reading")  # the check can see an import of it

@@ -1,0 +1,174 @@
+"""The preparation descriptor: everything the library knows of one preparation, registered once.
+
+A preparation is one module that ends with one registration::
+
+    register(
+        Preparation(
+            name="capsules",
+            order_schema=CAPSULES_ORDER_SCHEMA,
+            order=CapsuleOrder,
+            result_schema=CAPSULES_SCHEMA,
+            result=CapsuleResult,
+            formulate=formulate_capsules,
+            label_facts=_label_facts,
+            master_record=_master_facts,
+            worksheet=_worksheet,
+        )
+    )
+
+and then order documents (``load_order``, ``run_order``, ``batch``), the JSON Schemas,
+``from_json``, labels, records and the worksheet all find it here. Those generic modules ask
+:mod:`ldncompound._registry`, which imports a built-in preparation's module the first time one
+of its schema ids is met. This module imports nothing of the library, so that every
+preparation can import it.
+
+Documents that are not a preparation's result (a label, a compounding record, a verify
+report) register their class with :func:`register_document`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from ._vocabulary import MasterFacts, PreparationFacts, TableValue
+
+__all__ = [
+    "DOCUMENTS",
+    "LOADERS",
+    "ORDER_PREFIX",
+    "Preparation",
+    "by_name",
+    "by_order_schema",
+    "by_result_schema",
+    "register",
+    "register_document",
+    "registered",
+    "unregister",
+]
+
+ORDER_PREFIX = "ldncompound/order/"
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class Preparation:
+    """One preparation: its documents, its calculation and how the rest of the library
+    presents its results. Only ``name``, the classes, their schema ids and ``formulate`` are
+    required; a preparation without ``label_facts`` has no label, without ``master_record``
+    no compounding record, and without ``worksheet`` the generic worksheet."""
+
+    #: short name (``capsules``), also the CLI command's
+    name: str
+    #: schema id of its order documents (``ldncompound/order/capsules/1``); ``None`` for a
+    #: preparation not made from an order document of its own
+    order_schema: str | None
+    order: type[Any]
+    #: schema id its results carry (``ldncompound/capsules/1``)
+    result_schema: str
+    result: type[Any]
+    #: ``formulate(order, *, today=None) -> result``
+    formulate: Callable[..., Any]
+    #: result -> what goes on its label
+    label_facts: Callable[[Any], PreparationFacts] | None = None
+    #: result -> what its master formulation record says of it
+    master_record: Callable[[Any], MasterFacts] | None = None
+    #: result -> the preparation's own table values in a record (besides drug, BUD, defaults)
+    record_tables: Callable[[Any], tuple[TableValue, ...]] | None = None
+    #: result -> the lines of its worksheet
+    worksheet: Callable[[Any], list[str]] | None = None
+    #: result -> the same result computed again from itself, when that is not
+    #: ``formulate(result.order, today=result.bud.compounded_on)`` (a titration kit)
+    recompute: Callable[[Any], Any] | None = None
+    #: the CLI's option table (option -> document path); built by the CLI
+    cli: Any = None
+
+    def __attrs_post_init__(self) -> None:
+        schema = self.order_schema
+        if schema is not None and (
+            not schema.startswith(ORDER_PREFIX) or not schema.rsplit("/", 1)[-1].isdigit()
+        ):
+            raise ValueError(f"order schema ids look like {ORDER_PREFIX}<preparation>/<version>")
+
+    def compute_again(self, result: Any) -> Any:
+        """The result computed again from the order it carries, on its date compounded."""
+        if self.recompute is not None:
+            return self.recompute(result)
+        return self.formulate(result.order, today=result.bud.compounded_on)
+
+
+#: result (and other document) schema id -> its class, for ``from_json`` and the JSON Schemas
+DOCUMENTS: dict[str, type[Any]] = {}
+#: schema id -> a loader for documents that embed other documents (a record holds a result)
+LOADERS: dict[str, Callable[[Any], Any]] = {}
+
+_BY_NAME: dict[str, Preparation] = {}
+_BY_ORDER: dict[str, Preparation] = {}
+_BY_RESULT: dict[str, Preparation] = {}
+_lock = threading.Lock()
+
+
+def register(prep: Preparation) -> Preparation:
+    """Register a preparation, once: a second preparation with its name or one of its
+    schema ids is refused (``ValueError``)."""
+    with _lock:
+        taken = (
+            _BY_NAME.get(prep.name),
+            _BY_RESULT.get(prep.result_schema),
+            _BY_ORDER.get(prep.order_schema or ""),
+        )
+        for other in taken:
+            if other is not None and other is not prep:
+                raise ValueError(
+                    f"{other.name} ({other.result_schema}) is already registered; "
+                    f"a preparation is registered once"
+                )
+        _BY_NAME[prep.name] = prep
+        _BY_RESULT[prep.result_schema] = prep
+        if prep.order_schema is not None:
+            _BY_ORDER[prep.order_schema] = prep
+        DOCUMENTS[prep.result_schema] = prep.result
+    return prep
+
+
+def unregister(name: str) -> None:
+    """Forget a registered preparation (for tests and plug-ins that replace one)."""
+    with _lock:
+        prep = _BY_NAME.pop(name)
+        _BY_RESULT.pop(prep.result_schema, None)
+        DOCUMENTS.pop(prep.result_schema, None)
+        if prep.order_schema is not None:
+            _BY_ORDER.pop(prep.order_schema, None)
+
+
+def register_document(
+    schema: str, cls: type[Any], loader: Callable[[Any], Any] | None = None
+) -> None:
+    """Map a schema id (``"ldncompound/record/1"``) to its class, and optionally to a loader
+    for documents that embed other documents (a record holds a result of any schema)."""
+    DOCUMENTS[schema] = cls
+    if loader is not None:
+        LOADERS[schema] = loader
+
+
+def registered() -> tuple[Preparation, ...]:
+    """The preparations registered so far, by name (see ``_registry`` for all of them)."""
+    return tuple(_BY_NAME[k] for k in sorted(_BY_NAME))
+
+
+def by_name(name: str) -> Preparation | None:
+    """The registered preparation called ``name``."""
+    return _BY_NAME.get(name)
+
+
+def by_order_schema(schema: object) -> Preparation | None:
+    """The registered preparation whose order documents carry ``schema``."""
+    return _BY_ORDER.get(schema) if isinstance(schema, str) else None
+
+
+def by_result_schema(schema: object) -> Preparation | None:
+    """The registered preparation whose results carry ``schema``."""
+    return _BY_RESULT.get(schema) if isinstance(schema, str) else None
