@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import itertools
 from decimal import Decimal
 
 import attrs
@@ -40,7 +41,8 @@ from ._capsule_data import (
     capsule_size,
     filler,
 )
-from ._errors import FormulationError, InputError
+from ._dose import check_dose
+from ._errors import FormulationError, InputError, LdnCompoundError
 from ._numbers import (
     CONTEXT,
     HUNDRED,
@@ -63,9 +65,12 @@ from ._validate import (
     OMITTABLE,
     density_field,
     mass_field,
+    omittable,
     percent_field,
     qfield,
+    repr_omitting,
     text_field,
+    volume_field,
 )
 from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts, TableValue
@@ -74,6 +79,9 @@ from ._weighing import Balance, SolidPlan, geometric_portions
 __all__ = [
     "CAPSULES_ORDER_SCHEMA",
     "CAPSULES_SCHEMA",
+    "ActiveAmount",
+    "ActivePackStat",
+    "CapsuleActive",
     "CapsuleMethod",
     "CapsuleOrder",
     "CapsuleResult",
@@ -81,6 +89,7 @@ __all__ = [
     "Ingredient",
     "PackStat",
     "ShellLot",
+    "ShellVolume",
     "Weighing",
     "formulate_capsules",
 ]
@@ -108,6 +117,13 @@ DEFAULT_FILLER_SOURCE = (
 ACTIVE_PACKING_SOURCE = (
     "no density given for the drug material: assumed to pack like the filler (1:1 by weight) [D]"
 )
+#: most additional actives in one capsule order (a formula of up to ten actives) [D]
+MAX_ADDITIONAL_ACTIVES = 9
+#: a supplier's shell volume may differ from the cited table by at most this share: the
+#: published tables differ by up to 23 % (size 5: 0.10 vs 0.13 mL; domain.md §3.1) [S], so a
+#: figure 30 % away is a typing error or another size (library policy) [D]
+SHELL_VOLUME_SPREAD = Decimal("0.30")
+ORDER_VOLUME_SOURCE = "the supplier's shell volume given in the order (shell_volumes)"
 
 
 class CapsuleMethod(enum.Enum):
@@ -198,6 +214,165 @@ class ShellLot:
 
 
 @attrs.frozen(kw_only=True)
+class ShellVolume:
+    """A supplier's closed-capsule volume for one size, used instead of the cited table's
+    (domain.md §3.1: manufacturers' volumes differ slightly). Refused when it is more than
+    :data:`SHELL_VOLUME_SPREAD` away from the table's volume of that size."""
+
+    size: str
+    volume: Quantity = qfield(Dimension.VOLUME, volume_field("shell_volumes.volume", Decimal(5)))
+
+    def __attrs_post_init__(self) -> None:
+        table = capsule_size(self.size).volume.m_as(Unit.ML)
+        given = self.volume.m_as(Unit.ML)
+        low, high = table * (ONE - SHELL_VOLUME_SPREAD), table * (ONE + SHELL_VOLUME_SPREAD)
+        if not low <= given <= high:
+            raise InputError.about(
+                "shell_volumes.volume",
+                str(self.volume),
+                f"is implausible for a size {self.size} capsule (the cited table gives "
+                f"{plain(table)} mL; {SIZE_SOURCE})",
+                f"the supplier's volume of a closed size {self.size} capsule, "
+                f"{plain(low)}-{plain(high)} mL",
+                code="shell-volume-implausible",
+            )
+
+
+def _check_shell_volumes(value: object) -> None:
+    """Each size once, and the volumes (given or cited) growing from size 5 to size 000."""
+    if value == ():
+        return
+    if not isinstance(value, tuple) or not all(isinstance(v, ShellVolume) for v in value):
+        raise InputError.about(
+            "shell_volumes",
+            repr(value)[:60],
+            "is not a tuple of shell volumes",
+            "ShellVolume items",
+        )
+    sizes = [v.size for v in value]
+    for code in sizes:
+        if sizes.count(code) > 1:
+            raise InputError.about(
+                "shell_volumes",
+                code,
+                "gives a size twice",
+                "each size once",
+                code="duplicate-size",
+            )
+    table = _table(value)
+    for smaller, larger in itertools.pairwise(table):
+        if smaller.volume >= larger.volume:
+            raise InputError.about(
+                "shell_volumes",
+                f"size {smaller.code} {smaller.volume}, size {larger.code} {larger.volume}",
+                "does not grow with the capsule size",
+                "volumes that grow from size 5 to size 000 (the cited table fills the sizes not "
+                "given)",
+                code="shell-volume-implausible",
+            )
+
+
+def _table(volumes: tuple[ShellVolume, ...]) -> tuple[CapsuleSize, ...]:
+    """The capsule sizes with the order's volumes where it gives them."""
+    if not volumes:
+        return CAPSULE_SIZES
+    given = {v.size: v.volume for v in volumes}
+    return tuple(
+        attrs.evolve(s, volume=given[s.code]) if s.code in given else s for s in CAPSULE_SIZES
+    )
+
+
+def _size(sizes: tuple[CapsuleSize, ...], code: str) -> CapsuleSize:
+    capsule_size(code)  # refuses a size that is not in the table
+    return next(s for s in sizes if s.code == code)
+
+
+@attrs.frozen(kw_only=True)
+class ActivePackStat:
+    """A measured pack stat of an active's material: the mg of it that fills one capsule of
+    ``size`` (dry, packed as the batch is filled). Its share of a capsule is then
+    ``m / pack stat`` (domain.md §4.2) [V]; in another size it is scaled by volume."""
+
+    size: str
+    per_capsule: Quantity = qfield(Dimension.MASS, mass_field("pack_stat.per_capsule"))
+
+    def __attrs_post_init__(self) -> None:
+        capsule_size(self.size)
+
+
+def _check_material_packing(
+    field: str, density: Quantity | None, ps: ActivePackStat | None
+) -> None:
+    if density is not None and ps is not None:
+        raise InputError.about(
+            field,
+            str(ps.per_capsule),
+            f"was given together with a density of the same material ({density})",
+            "one of the two (the pack stat is preferred)",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class CapsuleActive:
+    """Another active in every capsule, beside the order's own: its dose per capsule, its own
+    source (API powder with its salt form and assay, tablets, or a trituration stock; the
+    source names the drug, e.g. ``ApiLot(drug=Drug(...))``) and how its material packs (the
+    source's density, or a pack stat here; else 1:1 with the filler, echoed)."""
+
+    dose: Quantity = qfield(Dimension.MASS)
+    source: Source
+    dose_basis: str | None = None
+    pack_stat: ActivePackStat | None = None
+
+    def __attrs_post_init__(self) -> None:
+        dose = self.dose
+        if not isinstance(dose, Quantity):
+            raise InputError.about("dose", dose, "is not a quantity", "a mass such as '20 mg'")
+        dose.require(Dimension.MASS, "dose")
+        if dose.magnitude <= 0:
+            raise InputError.about(
+                "dose", str(dose), "is not positive", "a dose greater than zero", code="zero"
+            )
+        if self.dose_basis is not None:
+            self.source.drug.form(self.dose_basis)
+        _check_material_packing("pack_stat", self.source.density, self.pack_stat)
+
+
+def _check_actives(order: CapsuleOrder, value: object) -> None:
+    """Several actives: a list of :class:`CapsuleActive`, each drug once in the order."""
+    if value == ():
+        return
+    if not isinstance(value, tuple):
+        raise InputError.about(
+            "additional_actives", value, "is not a tuple of actives", "a tuple of CapsuleActive"
+        )
+    if len(value) > MAX_ADDITIONAL_ACTIVES:
+        raise InputError.about(
+            "additional_actives",
+            f"{len(value)} actives",
+            "is more than a capsule formula the library plans",
+            f"at most {MAX_ADDITIONAL_ACTIVES} additional actives",
+            code="too-many-actives",
+        )
+    seen = {order.source.drug.name.casefold(): "the order's own source"}
+    for i, active in enumerate(value):
+        where = f"additional_actives[{i}]"
+        if not isinstance(active, CapsuleActive):
+            raise InputError.about(where, repr(active)[:60], "is not an active", "a CapsuleActive")
+        name = active.source.drug.name
+        if name.casefold() in seen:
+            raise InputError.about(
+                f"{where}.source.drug",
+                name,
+                f"is already an active of this order ({seen[name.casefold()]})",
+                "another drug, given with its name and forms (each active once; a drug other "
+                "than the built-in naltrexone is a Drug object)",
+                code="duplicate-active",
+            )
+        seen[name.casefold()] = where
+
+
+@attrs.frozen(kw_only=True)
 class CapsuleOrder:
     """Everything a capsule calculation needs. ``None`` means "use the stated default"."""
 
@@ -234,6 +409,14 @@ class CapsuleOrder:
     acknowledge: tuple[str, ...] = solid.acknowledge_field()
     reference: str | None = solid.reference_field()
     from_profile: tuple[str, ...] = from_profile_field()
+    #: the other actives of a formula of several actives (none for LDN alone)
+    additional_actives: tuple[CapsuleActive, ...] = omittable(())
+    #: the measured pack stat of the order's own drug material (instead of its density)
+    active_pack_stat: ActivePackStat | None = omittable(None)
+    #: a supplier's shell volumes, instead of the cited table's for the sizes given
+    shell_volumes: tuple[ShellVolume, ...] = omittable(())
+
+    __repr__ = repr_omitting
 
     def __attrs_post_init__(self) -> None:
         solid.check_dose_and_count(
@@ -262,6 +445,28 @@ class CapsuleOrder:
                 "no fill weight, or method 'fixed-weight'",
             )
         solid.check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="capsules")
+        _check_actives(self, self.additional_actives)
+        _check_shell_volumes(self.shell_volumes)
+        _check_material_packing("active_pack_stat", self.source.density, self.active_pack_stat)
+
+
+@attrs.frozen(kw_only=True)
+class ActiveAmount:
+    """One additional active of a capsule batch: its dose (prescribed and planned from the
+    rounded weighings), its material per capsule, the share of the capsule it takes, and how
+    it is weighed (its own plan, trituration when below the balance minimum)."""
+
+    drug: str
+    dose_basis: str
+    dose_basis_name: str
+    dose: Quantity
+    dose_planned: Quantity
+    dose_deviation: Quantity
+    material_name: str
+    material_per_capsule: Quantity
+    volume_share: Quantity
+    tablets_to_crush: int | None
+    plan: SolidPlan
 
 
 @attrs.frozen(kw_only=True)
@@ -317,6 +522,10 @@ class CapsuleResult:
     warnings: tuple[ResultWarning, ...]
     defaults: tuple[DefaultUsed, ...]
     trace: tuple[Step, ...]
+    #: the other actives, in the order's order (none for LDN alone)
+    additional_actives: tuple[ActiveAmount, ...] = omittable(())
+
+    __repr__ = repr_omitting
 
 
 @functools.cache
@@ -335,14 +544,37 @@ class _Capacity:
     filler: Decimal
     active: Decimal
     note: str
+    #: the capacity of each additional active's material (mg that would fill the capsule)
+    others: tuple[Decimal, ...] = ()
 
 
-def _capacity(lot: FillerLot, size: CapsuleSize, source: Source) -> _Capacity:
+def _material_capacity(
+    density: Quantity | None,
+    ps: ActivePackStat | None,
+    filler_cap: Decimal,
+    size: CapsuleSize,
+    sizes: tuple[CapsuleSize, ...],
+) -> Decimal:
+    """mg of a drug material that fills one capsule: its pack stat (scaled by volume from the
+    size it was measured in), its density x volume, or the filler's capacity (1:1)."""
+    volume = size.volume.m_as(Unit.ML)
+    if ps is not None:
+        ps_size = _size(sizes, ps.size)
+        measured = ps.per_capsule.m_as(Unit.MG)
+        if ps_size.code == size.code:
+            return measured
+        return CONTEXT.divide(measured * volume, ps_size.volume.m_as(Unit.ML))
+    if density is None:
+        return filler_cap
+    return density.m_as(Unit.G_PER_ML) * volume * 1000
+
+
+def _capacity(lot: FillerLot, size: CapsuleSize, order: CapsuleOrder) -> _Capacity:
     volume = size.volume.m_as(Unit.ML)
     spec = lot.spec
     if lot.pack_stat is not None:
         ps = lot.pack_stat
-        ps_size = capsule_size(ps.size)
+        ps_size = _size(_table(order.shell_volumes), ps.size)
         measured = ps.filler_per_capsule.m_as(Unit.MG)
         if ps_size.code == size.code:
             cap, note = measured, "measured pack stat"
@@ -364,8 +596,38 @@ def _capacity(lot: FillerLot, size: CapsuleSize, source: Source) -> _Capacity:
             "a measured pack stat or density for this filler lot",
             code="missing-density",
         )
-    active = cap if source.density is None else source.density.m_as(Unit.G_PER_ML) * volume * 1000
-    return _Capacity(size=size, filler=cap, active=active, note=note)
+    sizes = _table(order.shell_volumes)
+    active = _material_capacity(order.source.density, order.active_pack_stat, cap, size, sizes)
+    others = tuple(
+        _material_capacity(a.source.density, a.pack_stat, cap, size, sizes)
+        for a in order.additional_actives
+    )
+    return _Capacity(size=size, filler=cap, active=active, note=note, others=others)
+
+
+def _material_share(p: Decimal, op: tuple[Decimal, ...], cap: _Capacity) -> Decimal:
+    """The share of the capsule's volume the drug materials take: sum of m_i / C_i."""
+    share = CONTEXT.divide(p, cap.active)
+    for m, c in zip(op, cap.others, strict=True):
+        share += CONTEXT.divide(m, c)
+    return share
+
+
+def _shares(order: CapsuleOrder, parts: tuple[Decimal, ...], cap: _Capacity) -> str:
+    """Each active's share of the capsule, for a refusal: "DHEA powder (API) 111 %"."""
+    names = (
+        order.source.material_name,
+        *(a.source.material_name for a in order.additional_actives),
+    )
+    return ", ".join(
+        f"{name} {significant(CONTEXT.divide(m, c) * HUNDRED, 3)} %"
+        for name, m, c in zip(names, parts, (cap.active, *cap.others), strict=True)
+    )
+
+
+def _total(p: Decimal, op: tuple[Decimal, ...]) -> Decimal:
+    """All drug material per capsule (the order's own when it is the only active)."""
+    return p + sum(op, ZERO) if op else p
 
 
 def _choose_size(
@@ -373,20 +635,21 @@ def _choose_size(
     lot: FillerLot,
     method: CapsuleMethod,
     p: Decimal,
+    op: tuple[Decimal, ...],
     balance: Balance,
     rec: Recorder,
 ) -> _Capacity:
     if order.size is not None:
-        return _capacity(lot, capsule_size(order.size), order.source)
+        return _capacity(lot, _size(_table(order.shell_volumes), order.size), order)
     if lot.pack_stat is not None:
         rec.default("size", lot.pack_stat.size, "the size the filler's pack stat was measured in")
-        return _capacity(lot, capsule_size(lot.pack_stat.size), order.source)
+        return _capacity(lot, _size(_table(order.shell_volumes), lot.pack_stat.size), order)
     m = balance.m
     chosen: _Capacity | None = None
     fitting: _Capacity | None = None
-    for size in CAPSULE_SIZES:
-        cap = _capacity(lot, size, order.source)
-        share, weight = _fill_share(order, method, p, cap)
+    for size in _table(order.shell_volumes):
+        cap = _capacity(lot, size, order)
+        share, weight = _fill_share(order, method, p, op, cap)
         # filled to capacity, the drug material must leave room for some filler
         if share < ONE or (share == ONE and method is CapsuleMethod.FIXED_WEIGHT):
             fitting = fitting or cap
@@ -394,6 +657,17 @@ def _choose_size(
                 chosen = cap
                 break
     if chosen is None:
+        if fitting is None and op:
+            largest = _capacity(lot, _table(order.shell_volumes)[-1], order)
+            share, _weight = _fill_share(order, method, p, op, largest)
+            raise FormulationError.about(
+                "size",
+                largest.size.code,
+                f"is the largest size, and the fill needs {significant(share * HUNDRED, 4)} % "
+                f"of it ({_shares(order, (p, *op), largest)})",
+                "smaller doses per capsule, or fewer actives in one capsule",
+                code="overfill",
+            )
         if fitting is None:
             raise FormulationError(
                 f"the fill does not fit even a size {CAPSULE_SIZES[-1].code} capsule",
@@ -407,10 +681,11 @@ def _choose_size(
         SIZE_RULE_SOURCE + "; for a filled capsule, also the smallest whose fill weighs at least "
         "the balance minimum, so single capsules can be weight-checked",
     )
-    share, weight = _fill_share(order, method, p, chosen)
+    share, weight = _fill_share(order, method, p, op, chosen)
     if share > FILL_WARN_SHARE:
+        material = "The drug materials take" if op else "The drug material takes"
         what, advice = (
-            ("The drug material takes", "little filler is left to mix it with evenly")
+            (material, "little filler is left to mix it with evenly")
             if method is CapsuleMethod.CAPACITY
             else ("The fill takes", "tamp evenly and check that every capsule closes")
         )
@@ -425,17 +700,18 @@ def _choose_size(
 
 
 def _fill_share(
-    order: CapsuleOrder, method: CapsuleMethod, p: Decimal, cap: _Capacity
+    order: CapsuleOrder, method: CapsuleMethod, p: Decimal, op: tuple[Decimal, ...], cap: _Capacity
 ) -> tuple[Decimal, Decimal]:
     """The share of a capsule's volume the fill needs, and the net fill weight (mg): filled to
-    capacity, only the drug material's share matters; at a fixed weight, drug plus filler."""
+    capacity, only the drug materials' share matters; at a fixed weight, drugs plus filler."""
+    total = _total(p, op)
     if method is CapsuleMethod.CAPACITY:
-        share = CONTEXT.divide(p, cap.active)
-        return share, p + cap.filler * (ONE - share)
+        share = _material_share(p, op, cap)
+        return share, total + cap.filler * (ONE - share)
     if order.fill_weight is None:  # pragma: no cover - validated on the order
         raise AssertionError(order)
     weight = order.fill_weight.m_as(Unit.MG)
-    return CONTEXT.divide(p, cap.active) + CONTEXT.divide(weight - p, cap.filler), weight
+    return _material_share(p, op, cap) + CONTEXT.divide(weight - total, cap.filler), weight
 
 
 @private_context
@@ -458,13 +734,20 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     )
     dose_eff = _drug_loss_allowance(order, rec)
     p = order.source.material_for(dose_eff, basis, rec)
+    others = _resolve_others(order, rec)
     lot = _resolve_filler(order, rec)
-    fill = _fill(order, lot, method, p, settings.balance, rec)
-    mix = _plan_mix(order, settings, batch, fill, lot, dose_eff, rec)
+    fill = _fill(order, lot, method, p, others, settings.balance, rec)
+    mix = _plan_mix(order, settings, batch, fill, lot, dose_eff, others, rec)
     tablets = solid.tablets_to_crush(order, mix.plan, rec)
-    sheet, shells = _compound(order, settings.balance, fill, lot, mix, tablets, n_batch, rec)
+    other_tablets = tuple(
+        solid.tablets_to_crush(order, plan, rec, source=o.active.source, name=o.name)
+        for o, plan in zip(others, mix.other_plans, strict=True)
+    )
+    sheet, shells = _compound(
+        order, settings.balance, fill, lot, mix, tablets, others, other_tablets, n_batch, rec
+    )
     qc, gross = _weight_check(order, sheet, fill.w, shells, n_batch, rec)
-    ingredients, allergens = _ingredients(order, fill, lot, mix, rec)
+    ingredients, allergens = _ingredients(order, fill, lot, mix, others, rec)
     bud = _beyond_use_date(order, lot, today, rec)
     return CapsuleResult(
         schema=CAPSULES_SCHEMA,
@@ -502,6 +785,109 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         warnings=tuple(rec.warnings),
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
+        additional_actives=tuple(
+            _amount(o, c, plan, planned, t)
+            for o, c, plan, planned, t in zip(
+                others,
+                fill.cap.others,
+                mix.other_plans,
+                mix.other_planned,
+                other_tablets,
+                strict=True,
+            )
+        ),
+    )
+
+
+@attrs.frozen
+class _Other:
+    """An additional active, resolved: where it is in the order, its basis, its material ``p``."""
+
+    where: str
+    active: CapsuleActive
+    basis: str
+    p: Decimal
+
+    @property
+    def name(self) -> str:
+        return self.active.source.drug.name
+
+
+def _resolve_others(order: CapsuleOrder, rec: Recorder) -> tuple[_Other, ...]:
+    """Each additional active: its source checked, its dose guarded (the drug's own dose
+    profile; a drug without one is warned about), its material per capsule. Warnings, defaults
+    and steps are recorded under the active's place in the order and its drug's name."""
+    out = []
+    acknowledge = frozenset(order.acknowledge)
+    for i, active in enumerate(order.additional_actives):
+        where = f"additional_actives[{i}]"
+        drug = active.source.drug
+        sub = Recorder(acknowledged=rec.acknowledged)
+        try:
+            active.source.check(sub)
+            basis = active.dose_basis
+            if basis is None:
+                basis = drug.default_basis
+                sub.default(
+                    "dose_basis",
+                    basis,
+                    f"doses are {drug.describe(basis)} unless the order says otherwise",
+                )
+            check_dose(
+                drug,
+                active.dose,
+                basis,
+                doses_per_day=order.doses_per_day,
+                acknowledge=acknowledge,
+                rec=sub,
+            )
+            p = active.source.material_for(active.dose.m_as(Unit.MG), basis, sub)
+        except LdnCompoundError as err:
+            raise _relocated(err, where) from None
+        _merge(rec, sub, where, drug.name)
+        out.append(_Other(where=where, active=active, basis=basis, p=p))
+    return tuple(out)
+
+
+def _relocated(err: LdnCompoundError, where: str) -> LdnCompoundError:
+    """A refusal about an additional active, its field named by the active's place."""
+    field = f"{where}.{err.field}" if err.field else where
+    message = err.message
+    message = (
+        f"{where}.{message}"
+        if err.field and message.startswith(err.field)
+        else f"{where}: {message}"
+    )
+    return type(err)(message, field=field, value=err.value, expected=err.expected, code=err.code)
+
+
+def _merge(rec: Recorder, sub: Recorder, where: str, name: str) -> None:
+    """Record what ``sub`` recorded for an additional active, named by its drug and place."""
+    for st in sub.steps:
+        rec.steps.append(attrs.evolve(st, description=f"{name}: {st.description}"))
+    for w in sub.warnings:
+        rec.warn(w.code, f"{name}: {w.message}", f"{where}.{w.field}" if w.field else where)
+    for d in sub.defaults:
+        rec.default(f"{where}.{d.field}", d.value, d.source)
+
+
+def _amount(
+    o: _Other, capacity: Decimal, plan: SolidPlan, planned: Quantity, tablets: int | None
+) -> ActiveAmount:
+    drug = o.active.source.drug
+    dose = o.active.dose
+    return ActiveAmount(
+        drug=drug.name,
+        dose_basis=o.basis,
+        dose_basis_name=drug.describe(o.basis),
+        dose=dose,
+        dose_planned=planned,
+        dose_deviation=solid.dose_deviation(planned, dose.m_as(Unit.MG)),
+        material_name=o.active.source.material_name,
+        material_per_capsule=Quantity(o.p, Unit.MG),
+        volume_share=Quantity(CONTEXT.divide(o.p, capacity) * HUNDRED, Unit.PERCENT),
+        tablets_to_crush=tablets,
+        plan=plan,
     )
 
 
@@ -517,7 +903,16 @@ def _resolve_method(order: CapsuleOrder, rec: Recorder) -> CapsuleMethod:
 
 def _overage_for(order: CapsuleOrder, basis: str) -> Policy:
     drug = order.source.drug
-    return _default_overage(drug.convert(order.dose, basis, drug.default_basis).m_as(Unit.MG))
+    dose = drug.convert(order.dose, basis, drug.default_basis).m_as(Unit.MG)
+    for a in order.additional_actives:  # the overage for the smallest active
+        other = a.source.drug
+        dose = min(
+            dose,
+            other.convert(a.dose, a.dose_basis or other.default_basis, other.default_basis).m_as(
+                Unit.MG
+            ),
+        )
+    return _default_overage(dose)
 
 
 def _drug_loss_allowance(order: CapsuleOrder, rec: Recorder) -> Decimal:
@@ -550,29 +945,47 @@ def _resolve_filler(order: CapsuleOrder, rec: Recorder) -> FillerLot:
     if lot is None:
         lot = _default_filler()
         rec.default("filler", lot.filler, DEFAULT_FILLER_SOURCE)
-    _check_filler(lot, rec)
+    sizes = _table(order.shell_volumes)
+    _check_filler(lot, sizes, rec)
+    packs = [("active_pack_stat", order.active_pack_stat)]
+    packs += [
+        (f"additional_actives[{i}].pack_stat", a.pack_stat)
+        for i, a in enumerate(order.additional_actives)
+    ]
+    for field, ps in packs:
+        if ps is not None:
+            _check_packed(rec, field, ps.per_capsule, _size(sizes, ps.size), "drug material")
     return lot
 
 
-def _check_filler(lot: FillerLot, rec: Recorder) -> None:
+def _check_filler(lot: FillerLot, sizes: tuple[CapsuleSize, ...], rec: Recorder) -> None:
     """A measured filler density must be a powder's, and a pack stat must imply a packed
     density in :data:`PACKED_DENSITY` (refused unless acknowledged)."""
     if lot.density is not None:
         check_density(rec, "filler.density", lot.density)
     ps = lot.pack_stat
     if ps is not None:
-        size = capsule_size(ps.size)
-        packed = CONTEXT.divide(ps.filler_per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
-        if not PACKED_DENSITY.holds(packed):
-            implausible(
-                rec,
-                "pack-stat-implausible",
-                "filler.pack_stat",
-                str(ps.filler_per_capsule),
-                f"in a size {size.code} capsule ({size.volume}) is a packed density of "
-                f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
-                "the measured mg of filler per capsule of that size",
-            )
+        _check_packed(
+            rec, "filler.pack_stat", ps.filler_per_capsule, _size(sizes, ps.size), "filler"
+        )
+
+
+def _check_packed(
+    rec: Recorder, field: str, per_capsule: Quantity, size: CapsuleSize, what: str
+) -> None:
+    """A pack stat (mg per capsule of a size) must imply a packed density in
+    :data:`PACKED_DENSITY` (refused unless acknowledged)."""
+    packed = CONTEXT.divide(per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
+    if not PACKED_DENSITY.holds(packed):
+        implausible(
+            rec,
+            "pack-stat-implausible",
+            field,
+            str(per_capsule),
+            f"in a size {size.code} capsule ({size.volume}) is a packed density of "
+            f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
+            f"the measured mg of {what} per capsule of that size",
+        )
 
 
 @attrs.frozen
@@ -585,6 +998,8 @@ class _Fill:
     f: Decimal
     w: Decimal
     fraction: Quantity
+    #: every drug material per capsule (``p`` alone for one active)
+    material: Decimal
 
 
 def _fill(
@@ -592,12 +1007,22 @@ def _fill(
     lot: FillerLot,
     method: CapsuleMethod,
     p: Decimal,
+    others: tuple[_Other, ...],
     balance: Balance,
     rec: Recorder,
 ) -> _Fill:
     """Choose the size, then fill to capacity or to the fixed weight; warn about the fill."""
-    cap = _choose_size(order, lot, method, p, balance, rec)
+    op = tuple(o.p for o in others)
+    cap = _choose_size(order, lot, method, p, op, balance, rec)
     _echo_capacity(order, lot, cap, rec)
+    if cap.size.code in {v.size for v in order.shell_volumes}:
+        rec.step(
+            "capsule-volume",
+            f"volume of a closed size {cap.size.code} capsule: {ORDER_VOLUME_SOURCE}",
+            "V = shell_volumes[size]",
+            cap.size.volume,
+            table=capsule_size(cap.size.code).volume,
+        )
     capacity_f = rec.step(
         "filler-capacity",
         f"filler that fills one size {cap.size.code} capsule ({cap.note})",
@@ -613,10 +1038,20 @@ def _fill(
         p=Quantity(p, Unit.MG),
         C_a=Quantity(cap.active, Unit.MG),
     ).m_as(Unit.ONE)
+    material = p
+    if others:
+        share = _other_shares(others, cap, p, share, rec)
+        material = rec.step(
+            "material-per-capsule",
+            "all drug material per capsule",
+            "m = sum of m_i",
+            Quantity(_total(p, op), Unit.MG),
+        ).magnitude
     if method is CapsuleMethod.CAPACITY:
-        f, w, fraction = _fill_to_capacity(order.source, lot, cap, p, capacity_f, share, rec)
+        parts = (p, *op) if op else ()
+        f, w, fraction = _fill_to_capacity(order, lot, cap, material, capacity_f, share, rec, parts)
     else:
-        f, w, fraction = _fill_to_weight(order, cap, p, capacity_f, share, rec)
+        f, w, fraction = _fill_to_weight(order, cap, material, capacity_f, share, rec)
     _warn_fill(lot, w, balance, rec)
     return _Fill(
         size=cap.size,
@@ -625,7 +1060,45 @@ def _fill(
         f=f,
         w=w,
         fraction=fraction,
+        material=material,
     )
+
+
+def _other_shares(
+    others: tuple[_Other, ...],
+    cap: _Capacity,
+    p: Decimal,
+    own: Decimal,
+    rec: Recorder,
+) -> Decimal:
+    """Each additional active's share of the capsule (m_i / C_i), and the shares summed."""
+    total = own
+    for o, c in zip(others, cap.others, strict=True):
+        ps, density = o.active.pack_stat, o.active.source.density
+        if ps is None and density is None:
+            rec.default(f"{o.where}.source.density", "packs like the filler", ACTIVE_PACKING_SOURCE)
+        elif ps is not None and ps.size != cap.size.code:
+            rec.warn(
+                "pack-stat-extrapolated",
+                f"{o.name}: the pack stat was measured in size {ps.size} and scaled by volume to "
+                f"size {cap.size.code}; measure it in size {cap.size.code}.",
+                f"{o.where}.pack_stat",
+            )
+        total += rec.step(
+            "active-share",
+            f"share of the capsule volume taken by {o.active.source.material_name}",
+            "s_i = m_i / C_i  (C_i: pack stat, density x volume, or the filler's capacity)",
+            Quantity(CONTEXT.divide(o.p, c) * HUNDRED, Unit.PERCENT),
+            m_i=Quantity(o.p, Unit.MG),
+            C_i=Quantity(c, Unit.MG),
+        ).m_as(Unit.ONE)
+    return rec.step(
+        "material-share",
+        "share of the capsule volume taken by all the drug materials",
+        "S = sum of s_i",
+        Quantity(total * HUNDRED, Unit.PERCENT),
+        own=Quantity(CONTEXT.divide(p, cap.active) * HUNDRED, Unit.PERCENT),
+    ).m_as(Unit.ONE)
 
 
 def _echo_capacity(order: CapsuleOrder, lot: FillerLot, cap: _Capacity, rec: Recorder) -> None:
@@ -649,30 +1122,79 @@ def _echo_capacity(order: CapsuleOrder, lot: FillerLot, cap: _Capacity, rec: Rec
             f"and scaled by volume to size {size.code}; measure it in size {size.code}.",
             "filler.pack_stat",
         )
-    if order.source.density is None:
+    ps = order.active_pack_stat
+    if ps is not None and ps.size != cap.size.code:
+        rec.warn(
+            "pack-stat-extrapolated",
+            f"The drug material's pack stat was measured in size {ps.size} and scaled by "
+            f"volume to size {cap.size.code}; measure it in size {cap.size.code}.",
+            "active_pack_stat",
+        )
+    if order.source.density is None and ps is None:
         rec.default("source.density", "packs like the filler", ACTIVE_PACKING_SOURCE)
 
 
 def _fill_to_capacity(
-    source: Source,
+    order: CapsuleOrder,
     lot: FillerLot,
     cap: _Capacity,
     p: Decimal,
     capacity_f: Decimal,
     share: Decimal,
     rec: Recorder,
+    parts: tuple[Decimal, ...] = (),
 ) -> tuple[Decimal, Decimal, Quantity]:
+    """Fill to capacity; ``p`` is all drug material, ``parts`` each active's (several only)."""
+    several = bool(parts)
     if share >= 1:
-        bigger = next((s.code for s in CAPSULE_SIZES if _capacity(lot, s, source).active > p), None)
+        if several:
+            op = parts
+            bigger = next(
+                (
+                    s.code
+                    for s in _table(order.shell_volumes)
+                    if _material_share(op[0], op[1:], _capacity(lot, s, order)) < 1
+                ),
+                None,
+            )
+            shares = _shares(order, op, cap)
+            problem = (
+                f"overfills: the drug materials alone ({significant(p)} mg) need "
+                f"{significant(share * HUNDRED, 4)} % of the capsule ({shares})"
+            )
+        else:
+            bigger = next(
+                (
+                    s.code
+                    for s in _table(order.shell_volumes)
+                    if _capacity(lot, s, order).active > p
+                ),
+                None,
+            )
+            problem = (
+                f"overfills: the drug material alone ({significant(p)} mg) needs "
+                f"{significant(share * HUNDRED, 4)} % of the capsule"
+            )
         hint = f"size {bigger} or larger" if bigger else "a smaller dose per capsule"
-        raise FormulationError.about(
-            "size",
-            cap.size.code,
-            f"overfills: the drug material alone ({significant(p)} mg) needs "
-            f"{significant(share * HUNDRED, 4)} % of the capsule",
-            hint,
-            code="overfill",
-        )
+        raise FormulationError.about("size", cap.size.code, problem, hint, code="overfill")
+    if several:
+        f = rec.step(
+            "filler-per-capsule",
+            "filler per capsule: the capacity left after the drug materials",
+            "f = C_f x (1 - S)",
+            Quantity(capacity_f * (ONE - share), Unit.MG),
+            C_f=Quantity(capacity_f, Unit.MG),
+            S=Quantity(share * HUNDRED, Unit.PERCENT),
+        ).magnitude
+        w = rec.step(
+            "fill-weight",
+            "net fill weight per capsule",
+            "W = m + f",
+            Quantity(p + f, Unit.MG),
+            m=Quantity(p, Unit.MG),
+            f=Quantity(f, Unit.MG),
+        ).magnitude
+        return f, w, Quantity(HUNDRED, Unit.PERCENT)
     f = rec.step(
         "filler-per-capsule",
         "filler per capsule: the capacity left after the drug material",
@@ -774,6 +1296,16 @@ class _Mix:
     actual_total: Decimal
     mix_for: Quantity
     planned: Quantity
+    #: the additional actives' plans and planned doses (in the order's order)
+    other_plans: tuple[SolidPlan, ...] = ()
+    other_planned: tuple[Quantity, ...] = ()
+
+
+#: the batch grows by this factor while an additional active's rounded weighing moves its
+#: dose by more than the tolerance, and at most to :data:`OTHER_MAX_GROWTH` times the material
+#: the order's own active first needed; beyond, the rounding is refused (library policy) [D]
+OTHER_GROWTH = Decimal("1.125")
+OTHER_MAX_GROWTH = 16
 
 
 def _plan_mix(
@@ -783,9 +1315,15 @@ def _plan_mix(
     fill: _Fill,
     lot: FillerLot,
     dose_eff: Decimal,
+    others: tuple[_Other, ...],
     rec: Recorder,
 ) -> _Mix:
-    """Plan the weighings; the batch is made for the material actually weighed."""
+    """Plan the weighings; the batch is made for the material actually weighed.
+
+    With several actives, the order's own active sets the capsules' worth of mix (``n_eff``)
+    as for one; each additional active is planned for ``n_eff x m_i`` (weighed directly, or
+    triturated when below the balance minimum) and the rounding of its weighing may move its
+    dose by at most the tolerance, like the filler's; otherwise the batch is enlarged."""
     balance, p, w = settings.balance, fill.p, fill.w
     d, m = balance.d, balance.m
     tolerance = settings.tolerance
@@ -800,22 +1338,45 @@ def _plan_mix(
         diluent_name=lot.spec.name,
     )
 
+    base: list[Decimal] = []  # the need when an additional active's rounding is first checked
+
     def attempt(
         need: Decimal,
-    ) -> tuple[Decimal, tuple[Recorder, SolidPlan, Decimal, Decimal] | None]:
+    ) -> tuple[Decimal, tuple[Recorder, SolidPlan, Decimal, Decimal, _Others] | None]:
         trial = Recorder()
         plan = plan_for(need, trial)
         total = CONTEXT.divide(plan.material.m_as(Unit.MG) * w, p)
         aliquot = plan.aliquot.m_as(Unit.MG)
+        planned_others = _plan_others(settings, lot, plan, fill, others, trial)
+        aliquot += sum((q.aliquot.m_as(Unit.MG) for q in planned_others.plans), ZERO)
         filler_add = round_to(total - aliquot, d)
+        if filler_add < 0:  # the additional actives' triturations alone exceed the mix
+            return need * 2, None
         if ZERO < filler_add < m:
             # the filler scales with the material: enlarge until it reaches the minimum
             return CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02"), None
         if abs(CONTEXT.divide(total, aliquot + filler_add) - ONE) > tol:
             return need * 2, None
-        return need, (trial, plan, filler_add, total)
+        off = planned_others.beyond(tol, CONTEXT.divide(total, aliquot + filler_add))
+        if off is not None:
+            base.append(need)
+            if need * OTHER_GROWTH <= base[0] * OTHER_MAX_GROWTH:
+                return need * OTHER_GROWTH, None
+            o, excess = off
+            raise FormulationError.about(
+                "rounding_tolerance",
+                str(tolerance),
+                f"cannot be kept for {o.name}: rounding its weighing to {balance.readability} "
+                f"moves its dose by {significant(excess * HUNDRED, 3)} % even in a batch "
+                f"{OTHER_MAX_GROWTH} times larger",
+                "a finer balance or a higher rounding tolerance (at most 5 %)",
+                code="rounding-beyond-tolerance",
+            )
+        return need, (trial, plan, filler_add, total, planned_others)
 
-    need, (trial, plan, filler_add, total) = solid.converge(need, attempt)
+    need, (trial, plan, filler_add, total, planned_others) = solid.converge(
+        need, attempt, attempts=8 + (40 if others else 0)
+    )
     solid.material_enlarged(
         rec,
         need,
@@ -827,7 +1388,54 @@ def _plan_mix(
         formula="C' >= max(C, max(d / (2 x tolerance), 2 x minimum) / (W / p))",
     )
     rec.extend(trial)  # the trace holds the final plan only
-    return _trace_mix(order, balance, plan, fill, filler_add, total, dose_eff, rec)
+    return _trace_mix(order, balance, plan, fill, filler_add, total, dose_eff, planned_others, rec)
+
+
+@attrs.frozen
+class _Others:
+    """The additional actives' plans for one trial: each planned for ``n_eff x m_i``."""
+
+    others: tuple[_Other, ...] = ()
+    plans: tuple[SolidPlan, ...] = ()
+    needed: tuple[Decimal, ...] = ()
+
+    def beyond(self, tol: Decimal, mix: Decimal) -> tuple[_Other, Decimal] | None:
+        """The first active whose dose the rounded weighings move by more than ``tol``: its
+        material weighed over its need, times ``mix`` (the mix planned over the mix made)."""
+        for o, plan, need in zip(self.others, self.plans, self.needed, strict=True):
+            moved = CONTEXT.divide(plan.material.m_as(Unit.MG) * mix, need) - ONE
+            if abs(moved) > tol:
+                return o, moved
+        return None
+
+
+def _plan_others(
+    settings: Settings,
+    lot: FillerLot,
+    plan: SolidPlan,
+    fill: _Fill,
+    others: tuple[_Other, ...],
+    trial: Recorder,
+) -> _Others:
+    """Plan each additional active for the capsules' worth the order's own active makes."""
+    if not others:
+        return _Others()
+    material, p = plan.material.m_as(Unit.MG), fill.p
+    plans, needed = [], []
+    for o in others:
+        need = CONTEXT.divide(material * o.p, p)  # n_eff x m_i, one division
+        sub = Recorder()
+        plans.append(
+            solid.planner(
+                settings,
+                ratio=CONTEXT.divide(fill.w, o.p),
+                material_name=o.active.source.material_name,
+                diluent_name=lot.spec.name,
+            )(need, sub)
+        )
+        _merge(trial, sub, o.where, o.name)
+        needed.append(need)
+    return _Others(others=others, plans=tuple(plans), needed=tuple(needed))
 
 
 def _trace_mix(
@@ -838,10 +1446,20 @@ def _trace_mix(
     filler_add: Decimal,
     total: Decimal,
     dose_eff: Decimal,
+    planned_others: _Others,
     rec: Recorder,
 ) -> _Mix:
     p, dose = fill.p, order.dose
     material, aliquot = plan.material.m_as(Unit.MG), plan.aliquot.m_as(Unit.MG)
+    aliquots = plan.aliquot
+    if planned_others.plans:
+        aliquot += sum((q.aliquot.m_as(Unit.MG) for q in planned_others.plans), ZERO)
+        aliquots = rec.step(
+            "aliquots",
+            "what the weighings of all the actives put into the mix",
+            "D = sum of the actives' aliquots",
+            Quantity(aliquot, Unit.MG),
+        )
     actual_total = aliquot + filler_add
     mix_for = rec.step(
         "mix-for",
@@ -864,7 +1482,7 @@ def _trace_mix(
         "F = round_d(T - D)",
         Quantity(filler_add, Unit.MG),
         T=Quantity(total, Unit.MG),
-        D=plan.aliquot,
+        D=aliquots,
     )
     planned = rec.step(
         "dose-planned",
@@ -873,6 +1491,28 @@ def _trace_mix(
         Quantity(CONTEXT.divide(dose_eff * total, actual_total), dose.unit.canonical).to(dose.unit),
         dose_eff=Quantity(dose_eff, Unit.MG),
     )
+    other_planned = []
+    for o, q, need in zip(
+        planned_others.others, planned_others.plans, planned_others.needed, strict=True
+    ):
+        given = o.active.dose
+        other_planned.append(
+            rec.step(
+                "dose-planned",
+                f"{o.name}: dose per capsule the rounded weighings deliver",
+                "dose_planned = dose x (material weighed / n_eff x m_i) x T / (D + F)",
+                Quantity(
+                    CONTEXT.divide(
+                        given.m_as(Unit.MG) * q.material.m_as(Unit.MG) * total,
+                        need * actual_total,
+                    ),
+                    given.unit.canonical,
+                ).to(given.unit),
+                dose=given,
+                material=q.material,
+                needed=Quantity(need, Unit.MG),
+            )
+        )
     return _Mix(
         plan=plan,
         material=material,
@@ -881,6 +1521,8 @@ def _trace_mix(
         actual_total=actual_total,
         mix_for=mix_for,
         planned=planned,
+        other_plans=planned_others.plans,
+        other_planned=tuple(other_planned),
     )
 
 
@@ -891,6 +1533,8 @@ def _compound(
     lot: FillerLot,
     mix: _Mix,
     tablets: int | None,
+    others: tuple[_Other, ...],
+    other_tablets: tuple[int | None, ...],
     n_batch: int,
     rec: Recorder,
 ) -> tuple[Sheet, Quantity]:
@@ -898,6 +1542,14 @@ def _compound(
     filler_name = lot.spec.name
     sheet = Sheet(d=balance.d)
     sheet.crush_and_triturate(tablets, mix.plan, order.source.material_name, filler_name)
+    for o, plan, t in zip(others, mix.other_plans, other_tablets, strict=True):
+        sheet.crush_and_triturate(t, plan, o.active.source.material_name, filler_name)
+    if others:
+        names = [order.source.material_name, *(o.active.source.material_name for o in others)]
+        sheet.process.append(
+            f"Combine the weighed {', '.join(names[:-1])} and {names[-1]} by geometric "
+            "dilution, the smallest amount first, triturating well after each addition."
+        )
     if mix.filler_add > 0:
         sheet.weigh(f"{filler_name} (filler)", Quantity(mix.filler_add, Unit.MG))
         portions = ", ".join(
@@ -992,21 +1644,39 @@ def _weight_check(
 
 
 def _ingredients(
-    order: CapsuleOrder, fill: _Fill, lot: FillerLot, mix: _Mix, rec: Recorder
+    order: CapsuleOrder,
+    fill: _Fill,
+    lot: FillerLot,
+    mix: _Mix,
+    others: tuple[_Other, ...],
+    rec: Recorder,
 ) -> tuple[tuple[Ingredient, ...], tuple[str, ...]]:
-    """The drug material and the filler, with what is weighed and what ends in the batch."""
+    """The drug materials and the filler, with what is weighed and what ends in the batch."""
     source, spec, plan = order.source, lot.spec, mix.plan
-    consumed_filler = sum((st.diluent.m_as(Unit.MG) for st in plan.stages), ZERO) + mix.filler_add
-    allergens = tuple(sorted(set(allergens_in(spec.name) + source.allergens)))
+    plans = (plan, *mix.other_plans)
+    consumed_filler = (
+        sum((st.diluent.m_as(Unit.MG) for q in plans for st in q.stages), ZERO) + mix.filler_add
+    )
+    in_batch = mix.actual_total - mix.material
+    for q in mix.other_plans:
+        in_batch -= q.material.m_as(Unit.MG)
+    found = allergens_in(spec.name) + source.allergens
+    for o in others:
+        found += o.active.source.allergens
+    allergens = tuple(sorted(set(found)))
     ingredients = (
         Ingredient(**solid.active_line(source, plan), per_capsule=Quantity(fill.p, Unit.MG)),
+        *(
+            Ingredient(**solid.active_line(o.active.source, q), per_capsule=Quantity(o.p, Unit.MG))
+            for o, q in zip(others, mix.other_plans, strict=True)
+        ),
         Ingredient(
             role="filler",
             name=spec.name,
             lot=lot.lot,
             expiry=lot.expiry,
             weighed=Quantity(consumed_filler, Unit.MG),
-            in_batch=Quantity(mix.actual_total - mix.material, Unit.MG),
+            in_batch=Quantity(in_batch, Unit.MG),
             per_capsule=Quantity(fill.f, Unit.MG),
             allergens=spec.allergens,
         ),
@@ -1029,6 +1699,7 @@ def _beyond_use_date(
     )
     components = [
         *order.source.components(),
+        *(c for a in order.additional_actives for c in a.source.components()),
         Component(role="filler", name=lot.spec.name, lot=lot.lot, expiry=lot.expiry),
     ]
     if lot.expiry is None:
@@ -1068,18 +1739,25 @@ def _label_facts(r: CapsuleResult) -> PreparationFacts:
         allergens=r.allergens,
         doses_per_day=r.order.doses_per_day,
         compounded_on=r.bud.compounded_on,
+        other_actives=tuple((a.dose_basis_name, a.dose) for a in r.additional_actives),
     )
 
 
 def _master_facts(r: CapsuleResult) -> MasterFacts:
+    others = r.additional_actives
+    # the salt form of each active, in the order of the ingredients (the order's own first)
+    forms = iter([r.dose_basis_name, *(a.dose_basis_name for a in others)])
+    also = "".join(
+        f" + {a.dose_basis_name} {plain(a.dose.magnitude)} {a.dose.unit.display}" for a in others
+    )
     return MasterFacts(
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} capsules",
+        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display}{also} capsules",
         strength=r.dose,
         dosage_form=f"hard capsule, size {r.size}",
         batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
         ingredients=tuple(
             f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
-            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
+            + (f"; salt form {next(forms)}" if i.role == "active" else "")
             + ")"
             for i in r.ingredients
         ),
@@ -1096,8 +1774,13 @@ def _master_facts(r: CapsuleResult) -> MasterFacts:
 
 def _record_tables(r: CapsuleResult) -> tuple[TableValue, ...]:
     size = capsule_size(r.size)
+    given = r.capsule_volume != size.volume  # a supplier's volume from the order
     return (
-        TableValue(key=f"capsule_size.{size.code}.volume", value=size.volume, source=SIZE_SOURCE),
+        TableValue(
+            key=f"capsule_size.{size.code}.volume",
+            value=r.capsule_volume,
+            source=ORDER_VOLUME_SOURCE if given else SIZE_SOURCE,
+        ),
         TableValue(
             key="capsules.weight_window",
             value=Quantity(WINDOW_PERCENT, Unit.PERCENT),

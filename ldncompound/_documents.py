@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._drug import BUILTIN_DRUGS, Drug
+from ._drug import BUILTIN_DRUGS, Drug, SaltForm
 from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import plain
 from ._parse import (
@@ -52,6 +52,9 @@ from ._units import Dimension, Quantity, Unit
 from ._validate import DIMENSION, OMITTABLE, text_field
 
 __all__ = ["DEFAULT", "Node", "ObjectNode", "node_for", "register_variants"]
+
+#: the fields of a drug written in an order document (a drug written in full has more)
+_DOCUMENT_DRUG = frozenset({"name", "forms", "default_basis"})
 
 _QUANTITIES: dict[tuple[Dimension, Quantity | None, str], Quantity] = {}
 _DATES: dict[str, dt.date] = {}
@@ -433,41 +436,101 @@ class EnumNode(Node):
 
 @attrs.frozen
 class DrugNode(Node):
+    """A built-in drug by its name, or any other drug as an object (name, forms, profile)."""
+
     @property
     def expected(self) -> str:
         return "a built-in drug: " + ", ".join(sorted(BUILTIN_DRUGS))
 
+    @functools.cached_property
+    def _object(self) -> ObjectNode:
+        # a drug in a document: its name, its forms and the basis doses are stated in (no dose
+        # profile: the library warns that no dose-range check was made)
+        return ObjectNode(
+            "Drug",
+            Drug,
+            (
+                Field("name", TextNode(), optional=False),
+                Field("forms", ListNode(_salt_form_node()), optional=False),
+                Field("default_basis", TextNode(), optional=False),
+            ),
+        )
+
     def load(self, value: Any, path: str, textual: bool) -> Drug:
         full = FULL.get()
-        if full is not None and isinstance(value, dict):  # a drug written in full, in a result
-            return full[1](Drug, value, path)  # type: ignore[no-any-return]
+        if isinstance(value, dict) and full is not None and value.keys() != _DOCUMENT_DRUG:
+            return full[1](Drug, value, path)  # type: ignore[no-any-return]  # in full, in a result
+        if isinstance(value, dict):
+            drug: Drug = self._object.load(value, path, textual)
+            if drug.name.casefold() in {n.casefold() for n in BUILTIN_DRUGS}:
+                raise InputError.about(
+                    join(path, "name"),
+                    drug.name,
+                    "is the name of a built-in drug, whose forms and dose range the library holds",
+                    f"the drug's name as text ({drug.name!r}) to use the built-in drug",
+                    code="builtin-drug-redefined",
+                )
+            return drug
         if not isinstance(value, str):
             raise _wrong(path, value, self.expected)
-        drug = BUILTIN_DRUGS.get(value)
-        if drug is None:
+        builtin = BUILTIN_DRUGS.get(value)
+        if builtin is None:
             raise InputError.about(
                 path, value, "is not a built-in drug", self.expected, code="unknown-drug"
             )
-        return drug
+        return builtin
 
     def dump(self, value: Drug) -> Any:
-        builtin = BUILTIN_DRUGS.get(value.name)
-        if builtin is value or builtin == value:
+        if BUILTIN_DRUGS.get(value.name) == value:
             return value.name
+        if value.profile is None and value.water_solubility is None:
+            return self._object.dump(value)  # its document form: name, forms, default basis
         full = FULL.get()
-        if full is not None:
+        if full is not None:  # inside a result: written in full, read back exactly
             return full[0](value)
         raise InputError.about(
             "drug",
             value.name,
-            "is not a built-in drug, so it has no document form",
-            "a built-in drug (other drugs are computed from Python)",
+            "has a dose profile or solubility, which a document cannot hold",
+            "a built-in drug, or a drug given by its name and forms only",
         )
 
     def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
         names = {"enum": sorted(BUILTIN_DRUGS)}
+        forms: list[dict[str, Any]] = [names, self._object.schema(defs)]
         full = defs.full if isinstance(defs, Defs) else None
-        return names if full is None else {"anyOf": [names, full(Drug)]}
+        return {"anyOf": forms if full is None else [*forms, full(Drug)]}
+
+
+@attrs.frozen
+class _WaterNode(CountNode):
+    """Molecules of crystal water: a whole number, zero for a water-free form."""
+
+    def load(self, value: Any, path: str, textual: bool) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _wrong(path, value, "a whole number written as a JSON number, such as 2")
+        return parse_count(value, field=path, maximum=12, allow_zero=True)
+
+    def schema(self, defs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "integer", "minimum": 0, "maximum": 12}
+
+
+def _salt_form_node() -> ObjectNode:
+    """A drug's form in a document: key, names, molar mass, its water-free form and water."""
+    text = TextNode()
+    return ObjectNode(
+        "SaltForm",
+        SaltForm,
+        (
+            Field("key", text, optional=False),
+            Field("name", text, optional=False),
+            Field("short_name", text, optional=False),
+            Field("molar_mass", DecimalNode(), optional=False),
+            Field("anhydrous", text, optional=True),
+            Field("water", _WaterNode(), optional=False),
+            Field("source", text, optional=True, omittable=True),
+        ),
+    )
 
 
 @attrs.frozen
@@ -601,7 +664,9 @@ class ObjectNode(Node):
         field = err.field or ""
         head, _, rest = field.partition(".")
         target: str | None = None
-        if rest and rest.split(".")[0] in self.names:
+        if "[" in head and head.split("[")[0] in self.names:  # an item of a list field
+            target = field
+        elif rest and rest.split(".")[0] in self.names:
             target = rest
         elif head in self.names:
             target = field
@@ -697,6 +762,8 @@ class ObjectNode(Node):
         if self.tag is not None:
             out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
         for f in self.fields:
+            if f.omittable:  # not in the flat CSV form (a document may leave it out)
+                continue
             where = join(path, f.name)
             if isinstance(f.node, (ObjectNode, TaggedNode)):
                 if f.optional:

@@ -423,6 +423,21 @@ def _ingredients(result: Any, prep: _Prep) -> list[dict[str, Any]]:
             "strength": _ratio(prep.strength, prep.strength_per, prep.per),
         }
     ]
+    # the other actives of a capsule formula of several, each with its strength per unit
+    for other in getattr(result, "additional_actives", ()):
+        known = (
+            DRUG_CODES.get((other.drug, other.dose_basis)) if other.drug == "naltrexone" else None
+        )
+        concept: dict[str, Any] = {"text": other.dose_basis_name}
+        if known is not None:
+            concept = {"coding": [known.coding()], "text": other.dose_basis_name}
+        out.append(
+            {
+                "itemCodeableConcept": concept,
+                "isActive": True,
+                "strength": _ratio(other.dose, prep.strength_per, prep.per),
+            }
+        )
     for name, per_unit in prep.inactive:
         entry: dict[str, Any] = {"itemCodeableConcept": {"text": name}, "isActive": False}
         if per_unit is not None:

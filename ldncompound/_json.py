@@ -586,15 +586,16 @@ def _attrs_writer(cls: type[Any]) -> Writer:
         return writer
     hints = typing.get_type_hints(cls)
     namespace: dict[str, Any] = {"_write": _write, "_plain": plain, "_Quantity": Quantity}
-    entries = [
-        # a field left out while empty (OMITTABLE) is written only when it holds something
-        f"**({{{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}}}"
-        f" if o.{a.name} else {{}})"
-        if a.metadata.get(OMITTABLE)
-        else f"{a.name!r}: {_expr(hints.get(a.name, Any), f'o.{a.name}', namespace, 0)}"
-        for a in attrs.fields(cls)
-        if a.init
-    ]
+    entries = []
+    for i, a in enumerate(attrs.fields(cls)):
+        if not a.init:
+            continue
+        value = _expr(hints.get(a.name, Any), f"o.{a.name}", namespace, 0)
+        if a.metadata.get(OMITTABLE):  # written only when it is not its default
+            namespace[f"_d{i}"] = a.default
+            entries.append(f"**({{{a.name!r}: {value}}} if o.{a.name} != _d{i} else {{}})")
+        else:
+            entries.append(f"{a.name!r}: {value}")
     source = f"def write(o):\n    return {{{', '.join(entries)}}}\n"
     writer = _compile("write", source, f"writer for {cls.__qualname__}", namespace)
     _attrs_writers[cls] = writer

@@ -670,7 +670,11 @@ def _build_label(
         result_schema=schema or "",
         drug=facts.drug,
         strength=strength,
-        strength_text=f"{strength.display} {facts.per}".rstrip(),
+        strength_text=f"{strength.display} {facts.per}".rstrip()
+        + "".join(
+            f", with {name} {LabelAmount.of(amount).display} {facts.per}".rstrip()
+            for name, amount in facts.other_actives
+        ),
         dosage_form=facts.dosage_form,
         route=facts.route,
         directions=_directions(facts, order),

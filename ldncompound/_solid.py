@@ -415,11 +415,11 @@ T = TypeVar("T")
 
 
 def converge(
-    need: Decimal, attempt: Callable[[Decimal], tuple[Decimal, T | None]]
+    need: Decimal, attempt: Callable[[Decimal], tuple[Decimal, T | None]], *, attempts: int = 8
 ) -> tuple[Decimal, T]:
     """Try plans for ``need`` until one is accepted: ``attempt`` returns the need to try next
     and ``None``, or the need and what the accepted plan makes."""
-    for _attempt in range(8):
+    for _attempt in range(attempts):
         need, made = attempt(need)
         if made is not None:
             return need, made
@@ -480,16 +480,30 @@ def dose_deviation(planned: Quantity, dose_mg: Decimal) -> Quantity:
     return Quantity((CONTEXT.divide(planned.m_as(Unit.MG), dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
 
 
-def tablets_to_crush(order: SolidOrder, plan: SolidPlan, rec: Recorder) -> int | None:
-    """Whole tablets to crush for the first weighing of tablet powder, with the margin."""
-    source = order.source
+def tablets_to_crush(
+    order: SolidOrder,
+    plan: SolidPlan,
+    rec: Recorder,
+    *,
+    source: Source | None = None,
+    name: str | None = None,
+) -> int | None:
+    """Whole tablets to crush for the first weighing of tablet powder, with the margin.
+
+    ``source`` and ``name`` are another active's tablets and its drug's name; the
+    margin's default is echoed once."""
+    source = source or order.source
     if not isinstance(source, TabletSource):
         return None
-    margin = _policy(rec, "tablet_margin", order.tablet_margin)
+    if order.tablet_margin is None and any(d.field == "tablet_margin" for d in rec.defaults):
+        margin = POLICY["tablet_margin"].value
+    else:
+        margin = _policy(rec, "tablet_margin", order.tablet_margin)
+    where = f"{name}: " if name else ""
     return int(
         rec.step(
             "tablets-to-crush",
-            "whole tablets to crush for the first weighing of tablet powder, with margin",
+            f"{where}whole tablets to crush for the first weighing of tablet powder, with margin",
             "tablets = ceil(A x (1 + margin) / average tablet weight)",
             Quantity(
                 ceil_int(

@@ -206,6 +206,18 @@ class CapsuleKit:
     template: CapsuleOrder
     strategy: KitStrategy | None = None
 
+    def __attrs_post_init__(self) -> None:
+        # a dose of several capsules would multiply the other actives' fixed amounts
+        if getattr(self.template, "additional_actives", ()):
+            raise InputError.about(
+                "template.additional_actives",
+                f"{len(self.template.additional_actives)} actives",
+                "cannot be titrated: a dose of two capsules would double each other active's "
+                "fixed amount per capsule",
+                "a kit of the titrated drug alone (compound the other actives separately)",
+                code="actives-in-kit",
+            )
+
 
 @attrs.frozen(kw_only=True)
 class LiquidKit:

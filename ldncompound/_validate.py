@@ -39,9 +39,31 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 #: attrs metadata key: the dimension a Quantity field holds (read by the order-document loader).
 DIMENSION = "ldncompound.dimension"
-#: attrs metadata key: the field may be left out of a document or JSON object while it holds
-#: its (empty) default, so documents written before it existed stay valid.
+#: attrs metadata key of a field added to a class after its documents were published: it is
+#: written (to JSON and documents) only when it differs from its default (always an empty one:
+#: None or ()), and a document or JSON object may leave it out, so the documents and results of
+#: every earlier order stay exactly as they were.
 OMITTABLE = "ldncompound.omittable"
+OMIT_IF_DEFAULT = OMITTABLE  # the same rule under the name the capsule actives gave it
+def omittable(default: Any, validator: Validator | None = None) -> Any:
+    """An attrs field marked :data:`OMIT_IF_DEFAULT` (see there)."""
+    return attrs.field(default=default, validator=validator, metadata={OMIT_IF_DEFAULT: True})
+
+
+def omitted(a: attrs.Attribute[Any], value: Any) -> bool:
+    """Whether field ``a`` with ``value`` is left out of JSON and documents."""
+    return bool(a.metadata.get(OMIT_IF_DEFAULT)) and value == a.default
+
+
+def repr_omitting(self: Any) -> str:
+    """attrs' repr, without the :data:`OMIT_IF_DEFAULT` fields that hold their default (the
+    repr of every earlier value stays as it was)."""
+    parts = [
+        f"{a.name}={getattr(self, a.name)!r}"
+        for a in attrs.fields(type(self))
+        if a.repr and not omitted(a, getattr(self, a.name))
+    ]
+    return f"{type(self).__qualname__}({', '.join(parts)})"
 
 
 def qfield(

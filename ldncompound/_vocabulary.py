@@ -81,6 +81,8 @@ class PreparationFacts:
     measure: Quantity | None = None
     #: the dose one measure delivers (a liquid's or drops' delivered dose)
     delivered: Quantity | None = None
+    #: the other actives of a formula of several (name, strength per unit), in order
+    other_actives: tuple[tuple[str, Quantity], ...] = ()
 
 
 @attrs.frozen(kw_only=True)

@@ -175,20 +175,46 @@ def _capsules(r: CapsuleResult) -> list[str]:
     bal = r.balance
     capacity = r.method.value == "capacity"
     method = "fill to capacity" if capacity else "fixed fill weight (q.s.)"
-    head = f"LDN compounding worksheet: {r.dose_basis_name} {q(r.dose)} capsules"
+    others = r.additional_actives
+    actives = "".join(f" + {a.dose_basis_name} {q(a.dose)}" for a in others)
+    head = f"LDN compounding worksheet: {r.dose_basis_name} {q(r.dose)}{actives} capsules"
     src = source.material_name
     if source.lot:
         src += f", lot {source.lot}"
     src += f", expires {source.expiry.isoformat()}"
     if r.tablets_to_crush is not None:
         src += f"; crush {r.tablets_to_crush} tablets"
+    for a, active in zip(others, order.additional_actives, strict=True):
+        other = active.source
+        src += f"; {other.material_name}"
+        if other.lot:
+            src += f", lot {other.lot}"
+        src += f", expires {other.expiry.isoformat()}"
+        if a.tablets_to_crush is not None:
+            src += f"; crush {a.tablets_to_crush} tablets"
+    material = r.active_per_capsule
+    if others:
+        material = Quantity(
+            r.fill_weight.m_as(Unit.MG) - r.filler_per_capsule.m_as(Unit.MG), Unit.MG
+        )
+    dose = (
+        f"{q(r.dose)} prescribed; {q(r.dose_planned)} planned from the rounded weighings "
+        f"({deviation(r.dose_deviation)})"
+    )
+    if others:
+        dose = f"{r.dose_basis_name}: {dose}" + "".join(
+            f"; {a.dose_basis_name}: {q(a.dose)} prescribed; {q(a.dose_planned)} planned "
+            f"({deviation(a.dose_deviation)}), {q(a.volume_share, 3)} of the capsule"
+            for a in others
+        )
     mix = significant(r.mix_for.magnitude, 4)
     lines = [head, "=" * len(head)]
     lines += field_lines(
         [
             (
                 "Order",
-                f"{r.count} capsules of {q(r.dose)} {r.dose_basis_name} (dose basis: {r.dose_basis_name})",
+                f"{r.count} capsules of {q(r.dose)} {r.dose_basis_name} (dose basis: {r.dose_basis_name})"
+                + "".join(f" + {q(a.dose)} {a.dose_basis_name}" for a in others),
             ),
             ("Reference", order.reference or "not given"),
             ("Method", f"{method}, size {r.size} ({q(r.capsule_volume)})"),
@@ -202,17 +228,11 @@ def _capsules(r: CapsuleResult) -> list[str]:
             (
                 "Fill",
                 (
-                    f"{q(r.fill_weight, 4)} net per capsule ({q(r.active_per_capsule, 4)} drug material + "
+                    f"{q(r.fill_weight, 4)} net per capsule ({q(material, 4)} drug material + "
                     f"{q(r.filler_per_capsule, 4)} filler); fill {q(r.fill_fraction, 4)} of the capsule"
                 ),
             ),
-            (
-                "Dose",
-                (
-                    f"{q(r.dose)} prescribed; {q(r.dose_planned)} planned from the rounded weighings "
-                    f"({deviation(r.dose_deviation)})"
-                ),
-            ),
+            ("Dose", dose),
             ("Source", src),
             (
                 "Balance",

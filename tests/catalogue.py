@@ -1581,3 +1581,122 @@ for input_class, text, error, code in (
         Command(_PROFILED, (("ldncompound.toml", text.encode()),)),
         Refused(error, code, None),
     )
+# --- several actives, shell volumes and pack stats (issue 13 §1): document fields only --------
+# (no command-line option and no CSV column: a list of actives has no flat form)
+
+_OTHER_DRUG = {
+    "name": "DHEA",
+    "forms": [
+        {
+            "key": "base",
+            "name": "DHEA",
+            "short_name": "DHEA",
+            "molar_mass": "288.42",
+            "anhydrous": "default",
+            "water": 0,
+        }
+    ],
+    "default_basis": "base",
+}
+
+
+def _active(dose: str = "20 mg", drug: Any = _OTHER_DRUG, **more: Any) -> dict[str, Any]:
+    source = {
+        "kind": "api",
+        "form": "hcl" if drug == "naltrexone" else "base",
+        "assay": "100 %",
+        "assay_basis": "as-is",
+        "expiry": "2028-01-01",
+        "lot": "D1",
+        "assay_as": "default",
+        "water_content": "default",
+        "loss_on_drying": "default",
+        "bulk_density": "default",
+        "supplier": "default",
+        "drug": drug,
+    }
+    return {"dose": dose, "source": source, "dose_basis": "default", "pack_stat": "default"} | more
+
+
+_DOCUMENT_ONLY = ("document", "jsonl")
+each(
+    "shifted",  # the order's own drug given again as another active
+    "capsules",
+    "additional_actives",
+    [_active("4.5 mg", drug="naltrexone")],
+    Refused(InputError, "duplicate-active", "additional_actives[0].source.drug"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "shifted",  # a drug object under a built-in drug's name (its dose range would be lost)
+    "capsules",
+    "additional_actives",
+    [_active(drug=_OTHER_DRUG | {"name": "naltrexone"})],
+    Refused(InputError, "builtin-drug-redefined", "additional_actives[0].source.drug.name"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "enormous",
+    "capsules",
+    "additional_actives",
+    [_active(drug=_OTHER_DRUG | {"name": f"D{i}"}) for i in range(10)],
+    Refused(InputError, "too-many-actives", "additional_actives"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "enormous",  # an additional active that overfills the capsule: refused with each share
+    "capsules",
+    "additional_actives",
+    [_active("5 g")],
+    Refused(FormulationError, "overfill", "size"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "implausible",
+    "capsules",
+    "shell_volumes",
+    [{"size": "1", "volume": "5 mL"}],
+    Refused(InputError, "shell-volume-implausible", "shell_volumes[0].volume"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "implausible",  # 0.36 mL for size 1: plausible alone, but smaller than size 2's 0.37 mL
+    "capsules",
+    "shell_volumes",
+    [{"size": "1", "volume": "0.36 mL"}],
+    Refused(InputError, "shell-volume-implausible", "shell_volumes"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "wrong-unit",
+    "capsules",
+    "shell_volumes",
+    [{"size": "1", "volume": "0.5 mg"}],
+    Refused(DimensionError, "wrong-dimension", "shell_volumes[0].volume"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "implausible",  # 5 mg of powder filling a size 1 capsule: 0.01 g/mL
+    "capsules",
+    "active_pack_stat",
+    {"size": "1", "per_capsule": "5 mg"},
+    Refused(InputError, "pack-stat-implausible", "active_pack_stat"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "implausible",  # one size given twice in the supplier's table: which volume is meant?
+    "capsules",
+    "shell_volumes",
+    [{"size": "1", "volume": "0.5 mL"}, {"size": "1", "volume": "0.48 mL"}],
+    Refused(InputError, "duplicate-size", "shell_volumes"),
+    entries=_DOCUMENT_ONLY,
+)
+each(
+    "implausible",  # a 0.02 % rounding tolerance the order's balance cannot keep for 0.77 mg
+    "capsules",
+    "additional_actives",
+    [_active("0.77 mg")],
+    Refused(FormulationError, "rounding-beyond-tolerance", "rounding_tolerance"),
+    entries=_DOCUMENT_ONLY,
+    also=(("rounding_tolerance", "0.02 %"),),
+)

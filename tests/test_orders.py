@@ -263,7 +263,7 @@ def test_bad_utf8_bytes_are_refused():
     assert refusal(b'{"dose": "4.5 \xff mg"}').code == "bad-encoding"
 
 
-def test_orders_without_a_document_form_are_refused():
+def test_a_drug_that_is_not_built_in_is_written_in_full_and_read_back():
     drug = lc.Drug.from_salt_factor("x", base_name="x", salt_name="x HCl", factor=Decimal("1.1"))
     api = lc.ApiLot(
         form="salt",
@@ -272,8 +272,19 @@ def test_orders_without_a_document_form_are_refused():
         expiry=dt.date(2030, 1, 1),
         drug=drug,
     )
-    with pytest.raises(lc.InputError, match="not a built-in drug"):
-        lc.order_document(lc.CapsuleOrder(dose=lc.mass("10 mg"), count=30, source=api))
+    order = lc.CapsuleOrder(dose=lc.mass("10 mg"), count=30, source=api)
+    document = lc.order_document(order)
+    assert document["source"]["drug"]["name"] == "x"
+    assert lc.load_order(json.dumps(document)) == order
+    # a drug object may not take the name of a built-in drug (its dose range would be lost)
+    document["source"]["drug"]["name"] = "Naltrexone"
+    with pytest.raises(
+        lc.InputError, match=r"source\.drug\.name: 'Naltrexone' is the name of a built-in"
+    ):
+        lc.load_order(json.dumps(document))
+
+
+def test_orders_without_a_document_form_are_refused():
     with pytest.raises(TypeError):
         lc.order_document(TABLETS)
 

@@ -52,6 +52,9 @@ TABLE: Table = {
     "pack_stat_method": To("filler.pack_stat.method"),
     "filler_density": To("filler.density"),
     "size": To("size"),
+    "active_pack_stat": To("active_pack_stat.per_capsule", also=("active_pack_stat",)),
+    "active_pack_stat_size": To("active_pack_stat.size", required="with --active-pack-stat"),
+    "shell_volume": To("shell_volumes", value=lambda given, option: _shell_volumes(given, option)),
     "method": To("method"),
     "fill_weight": To("fill_weight"),
     "overage": To("overage"),
@@ -98,6 +101,16 @@ TABLE: Table = {
 )
 @click.option("--filler-density", help='measured filler density, e.g. "0.42 g/mL"')
 @click.option(
+    "--active-pack-stat",
+    help='measured mg of the drug material that fills one capsule, e.g. "250 mg"',
+)
+@click.option("--active-pack-stat-size", help="capsule size the active's pack stat was measured in")
+@click.option(
+    "--shell-volume",
+    multiple=True,
+    help='a supplier\'s capsule volume as SIZE=VOLUME, e.g. "00=0.91 mL" (repeatable)',
+)
+@click.option(
     "--size",
     type=click.Choice([s.code for s in lc.CAPSULE_SIZES]),
     help="capsule size [default: chosen]",
@@ -128,6 +141,16 @@ TABLE: Table = {
 @click.option(
     "--max-stage-mass",
     help=f"largest trituration stage [default: {POLICY['max_stage_mass'].value}]",
+)
+@click.option(
+    "--active-pack-stat",
+    help='measured mg of the drug material that fills one capsule, e.g. "250 mg"',
+)
+@click.option("--active-pack-stat-size", help="capsule size the active's pack stat was measured in")
+@click.option(
+    "--shell-volume",
+    multiple=True,
+    help='a supplier\'s capsule volume as SIZE=VOLUME, e.g. "00=0.91 mL" (repeatable)',
 )
 @click.option(
     "--trituration-ratio",
@@ -184,6 +207,10 @@ def capsule_order(o: dict[str, Any], **fixed: Any) -> lc.CapsuleOrder:
             raise lc.InputError(
                 "--pack-stat-size and --pack-stat-method need --pack-stat.", field="--pack-stat"
             )
+        if o.get("active_pack_stat") is None and o.get("active_pack_stat_size") is not None:
+            raise lc.InputError(
+                "--active-pack-stat-size needs --active-pack-stat.", field="--active-pack-stat"
+            )
         document = build_document(
             SCHEMA,
             TABLE,
@@ -197,3 +224,24 @@ def capsule_order(o: dict[str, Any], **fixed: Any) -> lc.CapsuleOrder:
             filler.setdefault("filler", _default_filler().filler)
         order: lc.CapsuleOrder = load(document)
     return order
+
+
+def _shell_volumes(given: Any, option: str) -> list[dict[str, str]] | None:
+    """A supplier's shell volumes, SIZE=VOLUME each (the document's ``shell_volumes``)."""
+    if not given:
+        return None
+    known = [s.code for s in lc.CAPSULE_SIZES]
+    out = []
+    for text in given:
+        code, sep, volume = text.partition("=")
+        if not sep or code.strip() not in known:
+            raise lc.InputError.about(
+                option,
+                text,
+                "is not SIZE=VOLUME with a capsule size",
+                f'e.g. "00=0.91 mL", the size one of {", ".join(known)}',
+                code="malformed",
+            )
+        lc.volume(volume, field=option)
+        out.append({"size": code.strip(), "volume": volume.strip()})
+    return out
