@@ -170,7 +170,7 @@ def _drops(r: DropsResult) -> list[str]:
     return _liquid_lines(r, "sublingual drops")
 
 
-_RENDERERS["ldncompound/capsules/1"] = _capsules
-_RENDERERS["ldncompound/troches/1"] = _troches
-_RENDERERS["ldncompound/liquid/1"] = _liquid
-_RENDERERS["ldncompound/drops/1"] = _drops
+_RENDERERS["ldncompound/capsules/2"] = _capsules
+_RENDERERS["ldncompound/troches/2"] = _troches
+_RENDERERS["ldncompound/liquid/2"] = _liquid
+_RENDERERS["ldncompound/drops/2"] = _drops

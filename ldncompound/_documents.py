@@ -538,6 +538,11 @@ class ListNode(Node):
     item: Node
 
     @property
+    def flat(self) -> bool:
+        """Whether a CSV cell can hold the list (items separated by ';'): not of objects."""
+        return not isinstance(self.item, (ObjectNode, TaggedNode))
+
+    @property
     def expected(self) -> str:
         return f"a list of {self.item.expected}"
 
@@ -762,8 +767,8 @@ class ObjectNode(Node):
         if self.tag is not None:
             out.append((join(path, self.tag[0]), f"'{self.tag[1]}'"))
         for f in self.fields:
-            if f.omittable:  # not in the flat CSV form (a document may leave it out)
-                continue
+            if f.omittable and isinstance(f.node, ListNode) and not f.node.flat:
+                continue  # a list of objects has no flat form: documents only
             where = join(path, f.name)
             if isinstance(f.node, (ObjectNode, TaggedNode)):
                 if f.optional:

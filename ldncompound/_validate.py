@@ -45,6 +45,8 @@ DIMENSION = "ldncompound.dimension"
 #: every earlier order stay exactly as they were.
 OMITTABLE = "ldncompound.omittable"
 OMIT_IF_DEFAULT = OMITTABLE  # the same rule under the name the capsule actives gave it
+
+
 def omittable(default: Any, validator: Validator | None = None) -> Any:
     """An attrs field marked :data:`OMIT_IF_DEFAULT` (see there)."""
     return attrs.field(default=default, validator=validator, metadata={OMIT_IF_DEFAULT: True})

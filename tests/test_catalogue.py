@@ -186,15 +186,18 @@ def csv_data(case: Case) -> bytes:
         return given.data
     out = io.StringIO()
     writer = csv.writer(out)  # as a spreadsheet writes it: CRLF, quoted when needed
-    writer.writerow(list(cells))
     if isinstance(given, Raw):
+        writer.writerow(list(cells))
         return out.getvalue().encode() + given.data
     if not isinstance(given, tuple):  # pragma: no cover - the matrix test says so
         raise TypeError(given)
+    # a column a document may leave out (a field added after 0.1.0) is added when given
+    optional = {c for c, _ in lc.csv_columns(orders.document(case.preparation)["schema"])}
     for path, value in given:
-        if path not in cells:
+        if path not in cells and path not in optional:
             raise KeyError(path)
         cells[path] = value if isinstance(value, str) else flatten({"v": value})["v"]
+    writer.writerow(list(cells))
     writer.writerow(list(cells.values()))
     return out.getvalue().encode()
 

@@ -64,4 +64,4 @@ def test_the_order_commands_take_the_preparations_options_but_not_the_printing_o
         prep_options = {p.name for p in cli.commands[prep].params}
         group = cli.commands["order"]
         order_options = {p.name for p in group.commands[prep].params}  # type: ignore[attr-defined]
-        assert order_options == prep_options - {"fmt", "output", "paper"}
+        assert order_options == prep_options - {"fmt", "output", "paper", "brief"}

@@ -80,12 +80,24 @@ def test_default_today_is_used_only_when_the_order_says_default():
     assert result.bud.compounded_on == dt.date(2026, 11, 21)
 
 
-@pytest.mark.parametrize("path", paths(full_capsules()))
+#: fields added after 0.1.0: a document written before them may leave them out
+ADDED_LATER = {"trituration_ratio", "aliquot_mass"}
+
+
+@pytest.mark.parametrize("path", [p for p in paths(full_capsules()) if p not in ADDED_LATER])
 def test_every_missing_field_is_named(path):
     err = refusal(without(full_capsules(), path))
     assert err.field == path
     assert err.code == "missing-field"
     assert str(err).startswith(f"{path} is missing; expected ")
+
+
+@pytest.mark.parametrize("path", sorted(ADDED_LATER))
+def test_a_field_added_after_0_1_0_may_be_left_out_and_is_not_written_while_unset(path):
+    document = without(full_capsules(), path)
+    order = lc.load_order(document)
+    assert getattr(order, path) is None
+    assert path not in lc.order_document(order)
 
 
 @pytest.mark.parametrize("path", paths(full_capsules()))

@@ -54,7 +54,10 @@ TABLE: Table = {
     "size": To("size"),
     "active_pack_stat": To("active_pack_stat.per_capsule", also=("active_pack_stat",)),
     "active_pack_stat_size": To("active_pack_stat.size", required="with --active-pack-stat"),
-    "shell_volume": To("shell_volumes", value=lambda given, option: _shell_volumes(given, option)),
+    "shell_volume": To(
+        "shell_volumes",
+        value=lambda given, option: _shell_volumes(given, option),  # noqa: PLW0108 - defined below
+    ),
     "method": To("method"),
     "fill_weight": To("fill_weight"),
     "overage": To("overage"),
@@ -141,16 +144,6 @@ TABLE: Table = {
 @click.option(
     "--max-stage-mass",
     help=f"largest trituration stage [default: {POLICY['max_stage_mass'].value}]",
-)
-@click.option(
-    "--active-pack-stat",
-    help='measured mg of the drug material that fills one capsule, e.g. "250 mg"',
-)
-@click.option("--active-pack-stat-size", help="capsule size the active's pack stat was measured in")
-@click.option(
-    "--shell-volume",
-    multiple=True,
-    help='a supplier\'s capsule volume as SIZE=VOLUME, e.g. "00=0.91 mL" (repeatable)',
 )
 @click.option(
     "--trituration-ratio",

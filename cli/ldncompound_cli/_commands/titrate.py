@@ -166,11 +166,14 @@ def _fill_template(o: dict[str, Any], form: lc.KitForm) -> lc.LiquidOrder | lc.D
         "volume": "1 mL",
         "concentration": None,
     }
+    # the fill's options are the preparation command's (copied onto titrate below)
     if form is lc.KitForm.LIQUID:
         schema, table = "ldncompound/order/liquid/1", liquid_module.LIQUID_TABLE
+        command = liquid_module.liquid
     else:
         schema, table = "ldncompound/order/drops/1", drops_module.TABLE
-    order: lc.LiquidOrder | lc.DropsOrder = liquid_module.liquid_order(fill, schema, table, titrate)
+        command = drops_module.drops
+    order: lc.LiquidOrder | lc.DropsOrder = liquid_module.liquid_order(fill, schema, table, command)
     return order
 
 
