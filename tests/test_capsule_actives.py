@@ -623,9 +623,9 @@ def test_the_command_line_takes_shell_volumes_and_an_active_pack_stat():
     assert data["capsule_volume"] == {"value": "0.91", "unit": "mL"}
     assert data["order"]["shell_volumes"][1] == {
         "size": "1",
-        "volume": {"value": "0.48", "unit": "mL"},
+        "volume": "0.48 mL",
     }
-    assert data["order"]["active_pack_stat"]["per_capsule"] == {"value": "250", "unit": "mg"}
+    assert data["order"]["active_pack_stat"]["per_capsule"] == "250 mg"
     for extra, start in (
         (("--shell-volume", "00:0.91 mL"), "Error: --shell-volume: '00:0.91 mL' is not SIZE="),
         (("--shell-volume", "7=0.91 mL"), "Error: --shell-volume: '7=0.91 mL' is not SIZE="),
