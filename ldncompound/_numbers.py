@@ -54,6 +54,11 @@ def tidy(value: Decimal) -> Decimal:
     """``value`` without the noise of the 34-digit context: snapped to the short decimal (20
     digits or fewer) it is within 1e-26 (relative) of, else rounded (half even) to 28
     significant digits. A value of 20 digits or fewer is returned as it is."""
+    # str() has at least one character per digit of the coefficient: a short text proves a
+    # short value without as_tuple(), which builds a tuple of every digit (most values built
+    # are short, and every Quantity passes here).
+    if len(str(value)) <= SNAP_DIGITS:
+        return value
     digits = len(value.as_tuple().digits)
     if digits <= SNAP_DIGITS:
         return value
@@ -97,11 +102,30 @@ def ceil_int(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_CEILING))
 
 
+#: Texts :func:`plain` gave, by value: the text is a function of the value alone (equal
+#: values, whatever their exponent, have one shortest text), and a batch writes the same
+#: balances, densities and doses order after order. Bounded: emptied when full.
+_PLAIN: dict[Decimal, str] = {}
+_PLAIN_SIZE = 4096
+
+
 def plain(value: Decimal) -> str:
     """Shortest exact text: leading zero, no exponent, no trailing zero ("0.5", "150").
 
     Exact: ``Decimal(plain(x)) == x`` for every finite ``x`` of at most 34 digits.
     """
+    try:
+        return _PLAIN[value]
+    except (KeyError, TypeError):  # (TypeError: a signalling NaN has no hash)
+        pass
+    text = _plain(value)
+    if len(_PLAIN) >= _PLAIN_SIZE:
+        _PLAIN.clear()
+    _PLAIN[value] = text
+    return text
+
+
+def _plain(value: Decimal) -> str:
     text = str(value)
     # Every amount in every document passes here, so work on str() when it has no exponent
     # and at most 34 digits (normalize would round more): then the shortest text is str()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -61,3 +63,20 @@ def test_tidy_removes_the_noise_of_the_34_digit_context():
     assert tidy(Decimal("4.5")) == Decimal("4.5")  # short values are untouched
     assert tidy(Decimal("0.1030927835051546391752577")) == Decimal("0.1030927835051546391752577")
     assert lc.Quantity(noisy, lc.Unit.MG).magnitude == Decimal("3.964")
+
+
+def test_plain_remembers_texts_by_value_within_a_bound():
+    """The text cache keys on the value: equal values of any exponent share one text, a
+    signalling NaN (no hash) is still refused, and the cache never grows past its size."""
+    from ldncompound import _numbers  # noqa: PLC0415
+
+    assert plain(Decimal("1.50")) == plain(Decimal("1.5")) == "1.5"
+    assert plain(Decimal("1.5")) == "1.5"  # from the cache
+    assert plain(Decimal("-0.0")) == plain(Decimal(0)) == "0"
+    with pytest.raises(decimal.InvalidOperation):
+        plain(Decimal("sNaN"))
+    for i in range(_numbers._PLAIN_SIZE + 10):
+        value = Decimal(i) / 8
+        assert plain(value) == _numbers._plain(value)
+        assert Decimal(plain(value)) == value
+    assert len(_numbers._PLAIN) <= _numbers._PLAIN_SIZE
