@@ -18,8 +18,8 @@ from ldncompound_cli import cli
 
 import ldncompound as lc
 
-#: the module of label, record, verify and titrate (loaded with cli, which registers them)
-_kit = importlib.import_module("ldncompound_cli._kit")
+#: the module of what the document-reading commands share (label, record, verify, fhir, titrate)
+_kit = importlib.import_module("ldncompound_cli._common")
 LABEL = (
     *("--patient", "J", "--prescriber", "P", "--rx", "1"),
     *("--pharmacy-name", "N", "--pharmacy-address", "A", "--pharmacy-phone", "1"),

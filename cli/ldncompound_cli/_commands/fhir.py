@@ -8,8 +8,7 @@ from typing import IO, Any
 import click
 
 import ldncompound as lc
-
-from ._app import library_errors
+from ldncompound_cli._common import _load_result, library_errors
 
 
 @click.command()
@@ -34,8 +33,6 @@ def fhir(result: IO[bytes], label_file: IO[bytes] | None, output: Path | None) -
     codes and strengths per unit in UCUM, batch lot, expiration = beyond-use date) and a
     MedicationDispense (quantity, days' supply, date prepared, dosage instruction).
     """
-    from ._kit import _load_result  # noqa: PLC0415 - _kit and this module both import _app
-
     res = _load_result(result, "RESULT")
     label: Any = None
     if label_file is not None:

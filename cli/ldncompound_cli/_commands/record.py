@@ -1,0 +1,92 @@
+"""The ``record`` command: a compounding record for a result."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+import click
+
+import ldncompound as lc
+from ldncompound_cli._common import (
+    PRINT_OPTIONS,
+    _apply,
+    _load_result,
+    _percent,
+    emit_sheet,
+    library_errors,
+)
+
+
+@click.command()
+@click.argument("result", type=click.File("rb"))
+@click.option("--record-id", required=True, help="Rx, order or lot number of the batch")
+@click.option("--compounded-by", required=True)
+@click.option("--verified-by")
+@click.option(
+    "--weighed",
+    multiple=True,
+    help='actual weight of a planned weighing: "NUMBER=AMOUNT", e.g. "1=601 mg"',
+)
+@click.option(
+    "--unit-weight", multiple=True, help="a measured unit (capsule) net weight; repeat for each"
+)
+@click.option("--yield", "yield_units", help="units actually made")
+@click.option("--deviation", multiple=True, help="a deviation from the master formulation record")
+@click.option("--container", default="tight, light-resistant container", show_default=True)
+@click.option("--description", help="physical description of the finished preparation")
+@click.option(
+    "--weighing-tolerance",
+    help="tolerance for actual weighings [default: the policy's 5 %; wider needs --acknowledge]",
+)
+@click.option(
+    "--acknowledge",
+    multiple=True,
+    help='acknowledge a record check with a reason: "CODE=REASON", e.g. '
+    '"weighing-tolerance-above-policy=viscous base, SOP 12"',
+)
+@_apply(PRINT_OPTIONS)
+@library_errors
+def record(result: IO[bytes], **o: Any) -> None:
+    """A compounding record (with its master formulation record) for a result."""
+    res = _load_result(result, "RESULT")
+    actual = []
+    for text in o["weighed"]:
+        number, sep, amount = text.partition("=")
+        if not sep:
+            raise lc.InputError(
+                f"--weighed: {text!r} is not NUMBER=AMOUNT; expected e.g. '1=601 mg'.",
+                field="--weighed",
+            )
+        actual.append(
+            lc.ActualWeighing(
+                number=lc.parse_count(number.strip(), field="--weighed number", maximum=100),
+                amount=lc.mass(amount, field="--weighed amount"),
+            )
+        )
+    acknowledged = []
+    for text in o["acknowledge"]:
+        code, sep, reason = text.partition("=")
+        if not sep:
+            raise lc.InputError(
+                f"--acknowledge: {text!r} is not CODE=REASON; expected e.g. "
+                "'weighing-tolerance-above-policy=viscous base, SOP 12'.",
+                field="--acknowledge",
+            )
+        acknowledged.append(lc.Acknowledgement(code=code.strip(), reason=reason.strip()))
+    rec = lc.make_record(
+        res,
+        record_id=o["record_id"],
+        compounded_by=o["compounded_by"],
+        verified_by=o["verified_by"],
+        actual_weighings=tuple(actual),
+        unit_weights=tuple(lc.mass(w, field="--unit-weight") for w in o["unit_weight"]),
+        yield_units=None
+        if o["yield_units"] is None
+        else lc.parse_count(o["yield_units"], field="--yield", allow_zero=True),
+        deviations=tuple(o["deviation"]),
+        container=o["container"],
+        description=o["description"],
+        weighing_tolerance=_percent(o["weighing_tolerance"], "--weighing-tolerance"),
+        acknowledge=tuple(acknowledged),
+    )
+    emit_sheet(rec, o, barcode=rec.record_id)

@@ -1,0 +1,150 @@
+"""The ``titrate`` command: a titration kit; it takes the capsule options for its batches."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import click
+
+import ldncompound as lc
+from ldncompound_cli._common import _date, _flagged, _read_json, emit_sheet, library_errors
+
+from .capsules import capsule_order, capsules
+
+
+@click.command()
+@click.option(
+    "--step",
+    "steps",
+    multiple=True,
+    help='prescriber step "DOSE:DAYS", e.g. "0.5 mg:14"; repeat in order',
+)
+@click.option(
+    "--protocol", type=click.Choice(sorted(lc.PROTOCOLS)), help="a named template instead of --step"
+)
+@click.option(
+    "--confirm-protocol",
+    is_flag=True,
+    help="confirm that the prescriber ordered the template's steps",
+)
+@click.option("--maintenance", required=True, help='maintenance dose, e.g. "4.5 mg"')
+@click.option("--maintenance-days", required=True, help="days of maintenance to supply in this kit")
+@click.option("--start", "start_date", required=True, help="first day of the kit, YYYY-MM-DD")
+@click.option("--form", "kit_form", type=click.Choice([f.value for f in lc.KitForm]), required=True)
+@click.option(
+    "--strategy",
+    type=click.Choice([s.value for s in lc.KitStrategy]),
+    help="capsule strengths [default: fewest-batches]",
+)
+@click.option("--kit-doses-per-day", help="doses a day [default: 1]")
+@click.option(
+    "--template",
+    "template_file",
+    type=click.File("rb"),
+    help="an order document (JSON) for a liquid or drops kit: its source, vehicle, balance, "
+    "syringe or dropper; dose, volume and dates are set per fill",
+)
+@click.option(
+    "--kit-syringe",
+    multiple=True,
+    help='liquid kits: an oral syringe dispensed, "CAPACITY/GRADUATION", e.g. "1 mL/0.01 mL" (repeatable)',
+)
+@library_errors
+def titrate(**o: Any) -> None:
+    """A titration kit from explicit prescriber steps: schedule, containers and batches."""
+    if o["protocol"]:
+        if o["steps"]:
+            raise lc.InputError(
+                "--protocol and --step both give the steps; give one of them.", field="--protocol"
+            )
+        steps, _target = lc.protocol_steps(o["protocol"], confirmed=o["confirm_protocol"])
+    else:
+        if not o["steps"]:
+            raise lc.InputError(
+                "--step is required (or --protocol with --confirm-protocol).", field="--step"
+            )
+        steps = tuple(lc.parse_step(s, field="--step") for s in o["steps"])
+    form = lc.KitForm(o["kit_form"])
+    capsules = liquid = drops = None
+    template_file = o["template_file"]
+    if form is not lc.KitForm.CAPSULES:
+        if template_file is None:
+            raise lc.InputError(
+                f"--template is required for a {form.value} kit: an order document with its source, "
+                "vehicle and balance.",
+                field="--template",
+            )
+        template = lc.load_order(_read_json(template_file, "--template"))
+        if form is lc.KitForm.LIQUID:
+            if not isinstance(template, lc.LiquidOrder):
+                raise lc.InputError(
+                    "--template: a liquid kit needs a liquid order document.", field="--template"
+                )
+            syringes = tuple(_syringe(t) for t in o["kit_syringe"]) or None
+            liquid = lc.LiquidKit(template=template, syringes=syringes)
+        else:
+            if not isinstance(template, lc.DropsOrder):
+                raise lc.InputError(
+                    "--template: a drops kit needs a drops order document.", field="--template"
+                )
+            drops = lc.DropsKit(template=template)
+    elif template_file is not None:
+        raise lc.InputError(
+            "--template is for liquid and drops kits; give the capsule options instead.",
+            field="--template",
+        )
+    if form is lc.KitForm.CAPSULES:
+        if o["source_kind"] is None:
+            raise lc.InputError("--source is required for a capsule kit.", field="--source")
+        o["doses_per_day"] = None  # each batch is for a container, not a daily regimen
+        template = capsule_order(o, dose=lc.mass(o["maintenance"], field="--maintenance"), count=1)
+        strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
+        capsules = lc.CapsuleKit(template=template, strategy=strategy)
+    per_day = o["kit_doses_per_day"]
+    order = lc.TitrationOrder(
+        steps=steps,
+        maintenance=lc.mass(o["maintenance"], field="--maintenance"),
+        maintenance_days=lc.parse_count(
+            o["maintenance_days"], field="--maintenance-days", allow_zero=True, maximum=730
+        ),
+        start=_date(o["start_date"], "--start"),  # type: ignore[arg-type]
+        form=form,
+        capsules=capsules,
+        liquid=liquid,
+        drops=drops,
+        doses_per_day=None
+        if per_day is None
+        else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
+        protocol=o["protocol"],
+    )
+    try:
+        result = lc.plan_titration(order)
+    except lc.InputError as err:  # the kit's frequency has its own option
+        flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start"}
+        raise click.UsageError(_flagged(err, flags)) from None
+    emit_sheet(result, o, barcode=None)
+
+
+def _syringe(text: str) -> lc.MeasuringDevice:
+    capacity, sep, graduation = text.partition("/")
+    if not sep:
+        raise lc.InputError(
+            f"--kit-syringe: {text!r} is not CAPACITY/GRADUATION; expected e.g. '1 mL/0.01 mL'.",
+            field="--kit-syringe",
+        )
+    cap = lc.volume(capacity, field="--kit-syringe capacity")
+    return lc.MeasuringDevice.declared(
+        name=f"{cap} oral syringe",
+        kind=lc.DeviceKind.ORAL_SYRINGE,
+        capacity=cap,
+        graduation=lc.volume(graduation, field="--kit-syringe graduation"),
+    )
+
+
+for _p in capsules.params:  # only a capsule kit needs them; checked in titrate
+    if _p.name in {"dose", "count", "doses_per_day"}:
+        continue
+    _option = copy.copy(_p)
+    _option.required = False
+    titrate.params.append(_option)
