@@ -54,21 +54,39 @@ def tidy(value: Decimal) -> Decimal:
     """``value`` without the noise of the 34-digit context: snapped to the short decimal (20
     digits or fewer) it is within 1e-26 (relative) of, else rounded (half even) to 28
     significant digits. A value of 20 digits or fewer is returned as it is."""
-    # str() has at least one character per digit of the coefficient: a short text proves a
-    # short value without as_tuple(), which builds a tuple of every digit (most values built
-    # are short, and every Quantity passes here).
-    if len(str(value)) <= SNAP_DIGITS:
+    # Every Quantity passes here, so the digits are counted on str(): it has at least one
+    # character per digit of the coefficient (a short text proves a short value), and without
+    # an exponent its digits are the coefficient's once the sign, the point and the leading
+    # zeros are gone. as_tuple() builds a tuple of every digit: several times slower.
+    text = str(value)
+    if len(text) <= SNAP_DIGITS:
         return value
-    digits = len(value.as_tuple().digits)
+    if "E" in text or "e" in text:
+        digits = len(value.as_tuple().digits)
+    else:
+        digits = len(text.replace(".", "").lstrip("-0")) or 1
     if digits <= SNAP_DIGITS:
         return value
     top = value.adjusted()
-    snapped = value.quantize(Decimal(1).scaleb(top - SNAP_DIGITS + 1), context=CONTEXT)
+    snapped = value.quantize(_quantum(top - SNAP_DIGITS + 1), context=CONTEXT)
     if abs(value - snapped) <= abs(value) * _SNAP_NOISE:
         return snapped.normalize(CONTEXT) if snapped else snapped
     if digits <= TIDY_DIGITS:
         return value
-    return value.quantize(Decimal(1).scaleb(top - TIDY_DIGITS + 1), context=CONTEXT)
+    return value.quantize(_quantum(top - TIDY_DIGITS + 1), context=CONTEXT)
+
+
+_QUANTA: dict[int, Decimal] = {}
+
+
+def _quantum(exponent: int) -> Decimal:
+    """``Decimal(1).scaleb(exponent)``, i.e. 1E<exponent>, made once per exponent."""
+    quantum = _QUANTA.get(exponent)
+    if quantum is None:
+        quantum = Decimal((0, (1,), exponent))
+        if len(_QUANTA) < 4096:  # (amounts span a few dozen exponents)
+            _QUANTA[exponent] = quantum
+    return quantum
 
 
 def private_context(fn: Callable[P, R]) -> Callable[P, R]:
@@ -151,7 +169,7 @@ _DIGITS = CONTEXT.prec
 
 def fixed(value: Decimal, places: int) -> str:
     """Text with exactly ``places`` decimals (worksheets keep the balance's figures)."""
-    quantum = Decimal(1).scaleb(-places) if places > 0 else Decimal(1)
+    quantum = _quantum(-places) if places > 0 else ONE
     return format(value.quantize(quantum, rounding=ROUND_HALF_UP, context=CONTEXT), "f")
 
 
@@ -160,7 +178,7 @@ def significant(value: Decimal, digits: int = 6) -> str:
     if value.is_zero():
         return "0"
     exponent = value.adjusted() - digits + 1
-    quantum = Decimal(1).scaleb(exponent)
+    quantum = _quantum(exponent)
     rounded = value.quantize(quantum, rounding=ROUND_HALF_UP, context=CONTEXT)
     return plain(rounded)
 
