@@ -64,7 +64,13 @@ def tidy(value: Decimal) -> Decimal:
     if "E" in text or "e" in text:
         digits = len(value.as_tuple().digits)
     else:
-        digits = len(text.replace(".", "").lstrip("-0")) or 1
+        coefficient = text.replace(".", "").lstrip("-0")
+        digits = len(coefficient) or 1
+        # Within 1e-26 of its 20-digit rounding, a value's digits 21 to 26 are all 0 (it
+        # rounds down) or all 9 (up): any other makes the difference at least 1e-25 of it.
+        tail = coefficient[SNAP_DIGITS : SNAP_DIGITS + 6]
+        if tail.strip("0") and tail.strip("9"):
+            return value if digits <= TIDY_DIGITS else _to_tidy_digits(value)
     if digits <= SNAP_DIGITS:
         return value
     top = value.adjusted()
@@ -73,7 +79,12 @@ def tidy(value: Decimal) -> Decimal:
         return snapped.normalize(CONTEXT) if snapped else snapped
     if digits <= TIDY_DIGITS:
         return value
-    return value.quantize(_quantum(top - TIDY_DIGITS + 1), context=CONTEXT)
+    return _to_tidy_digits(value)
+
+
+def _to_tidy_digits(value: Decimal) -> Decimal:
+    """``value`` rounded (half even) to TIDY_DIGITS significant digits."""
+    return value.quantize(_quantum(value.adjusted() - TIDY_DIGITS + 1), context=CONTEXT)
 
 
 _QUANTA: dict[int, Decimal] = {}
