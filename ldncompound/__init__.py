@@ -108,9 +108,6 @@ if TYPE_CHECKING:
     from ._plausible import ACKNOWLEDGEABLE
     from ._profile import (
         PROFILE_ACKNOWLEDGEABLE,
-        PROFILE_ENV,
-        PROFILE_FILE,
-        PROFILE_SOURCE,
         DropperStock,
         PharmacyProfile,
         ProfileAcknowledgement,
@@ -144,6 +141,11 @@ if TYPE_CHECKING:
         plan_solid,
     )
     from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
+    from ._supplied import (
+        PROFILE_ENV,
+        PROFILE_FILE,
+        PROFILE_SOURCE,
+    )
     from ._titration import (
         PROTOCOLS,
         TITRATION_SCHEMA,
@@ -205,6 +207,11 @@ if TYPE_CHECKING:
 
 #: module -> the public names it defines, imported on first use
 _MODULES: dict[str, tuple[str, ...]] = {
+    "_supplied": (
+        "PROFILE_ENV",
+        "PROFILE_FILE",
+        "PROFILE_SOURCE",
+    ),
     "_solid": ("plan_solid",),
     "_brief": (
         "BRIEF_MAX_LINES",
@@ -212,9 +219,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "_profile": (
         "PROFILE_ACKNOWLEDGEABLE",
-        "PROFILE_ENV",
-        "PROFILE_FILE",
-        "PROFILE_SOURCE",
         "DropperStock",
         "PharmacyProfile",
         "ProfileAcknowledgement",

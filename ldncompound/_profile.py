@@ -38,7 +38,7 @@ from ._orders import decode, load_order, order_document, order_kind
 from ._parse import density, mass, parse_count, parse_date, percent, volume
 from ._plausible import ACKNOWLEDGEABLE, DROPS_PER_ML, check_window
 from ._sources import DEFAULT_TABLET_STRENGTH, TabletSource, check_density
-from ._supplied import PROFILE_SOURCE
+from ._supplied import PROFILE_ENV, PROFILE_FILE, PROFILE_SOURCE
 from ._trace import Recorder
 from ._units import Quantity, Unit
 from ._validate import normalise_text
@@ -143,11 +143,6 @@ def profile_template() -> str:
     """The commented template of a pharmacy profile (it loads as it is)."""
     return TEMPLATE
 
-
-#: The profile's file name (in the folder the command line looks in).
-PROFILE_FILE = "ldncompound.toml"
-#: The environment variable naming a profile file.
-PROFILE_ENV = "LDNCOMPOUND_PROFILE"
 
 #: The plausibility checks a profile may acknowledge (for the figures it holds).
 PROFILE_ACKNOWLEDGEABLE: dict[str, str] = {

@@ -20,6 +20,8 @@ from ._units import Quantity
 from ._validate import OMITTABLE
 
 __all__ = [
+    "PROFILE_ENV",
+    "PROFILE_FILE",
     "PROFILE_SOURCE",
     "echo_from_profile",
     "from_profile_field",
@@ -29,6 +31,10 @@ __all__ = [
 
 #: The source every value taken from a pharmacy profile is echoed with.
 PROFILE_SOURCE = "pharmacy profile"
+#: The profile's file name (in the folder the command line looks in).
+PROFILE_FILE = "ldncompound.toml"
+#: The environment variable naming a profile file.
+PROFILE_ENV = "LDNCOMPOUND_PROFILE"
 
 _STEP = re.compile(r"([a-z_]+)(?:\[([0-9]+)\])?")
 #: the document's ``source`` is named by its kind in result fields (``tablets.lot``)
