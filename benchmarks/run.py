@@ -575,7 +575,7 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     versions = {}
-    for dist in ("ldncompound", "pint", "attrs", "cattrs", "click", "orjson"):
+    for dist in ("ldncompound", "pint", "attrs", "click", "orjson"):
         try:
             versions[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
