@@ -87,6 +87,7 @@ if TYPE_CHECKING:
         build_kit_labels,
         build_label,
         check_recomputes,
+        read_label,
         render_label,
     )
     from ._liquid_aliquot import LiquidPlan, plan_liquid
@@ -339,6 +340,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "build_kit_labels",
         "build_label",
         "check_recomputes",
+        "read_label",
         "render_label",
     ),
     "_liquid_aliquot": (
@@ -710,6 +712,7 @@ __all__ = [
     "profile_template",
     "protocol_steps",
     "read_json",
+    "read_label",
     "read_profile",
     "read_record",
     "read_result",

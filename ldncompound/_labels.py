@@ -45,7 +45,7 @@ from ._plausible import without_dated_warnings
 from ._supplied import from_profile_field, profile_defaults
 from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
-from ._validate import normalise_text
+from ._validate import OMITTABLE, normalise_text
 from ._version import __version__
 from ._vocabulary import AUX_TEXT, LabelAmount, LabelFacts, PreparationFacts
 
@@ -61,6 +61,7 @@ __all__ = [
     "build_label",
     "check_caller_text",
     "check_recomputes",
+    "read_label",
     "render_label",
 ]
 
@@ -175,6 +176,11 @@ class Label:
     auxiliary: tuple[AuxiliaryWarning, ...]
     allergens: tuple[str, ...]
     defaults: tuple[DefaultUsed, ...] = ()
+    #: what the label was made from, so that a saved label can be checked by making it again
+    #: (:func:`read_label`): the result and the caller's label order. Absent from labels
+    #: written before 0.2.0 and from a kit's labels (which are made again from their kit).
+    result: Any = attrs.field(default=None, metadata={OMITTABLE: True})
+    order: LabelOrder | None = attrs.field(default=None, metadata={OMITTABLE: True})
 
 
 _FREQUENCY = {1: "once daily", 2: "twice daily", 3: "three times daily", 4: "four times daily"}
@@ -696,7 +702,58 @@ def _build_label(
         auxiliary=_aux(facts),
         allergens=facts.allergens,
         defaults=defaults,
+        result=None if planned else result,
+        order=None if planned else order,
     )
+
+
+def read_label(data: Any, *, today: dt.date | None = None) -> Label:
+    """A saved label document (``ldncompound/label/1``: JSON text, bytes or the data
+    :func:`~ldncompound.to_json` wrote), checked before it is printed again.
+
+    The document is read strictly (:func:`~ldncompound.read_json`, then the codec's exact
+    reader); the label is then made again from the result and the label order it embeds
+    (:func:`build_label`: the result must recompute, ``result-not-recomputed``, and its BUD
+    must not have passed, ``bud-already-past``) and compared field by field with the saved
+    one: the first field that differs is refused (``label-not-recomputed``), since a saved
+    label file may have been edited. A label that embeds no result and order (written before
+    0.2.0, or one of a kit's labels) is refused (``label-not-rederivable``).
+    """
+    from ._json import from_json, read_json, to_json  # noqa: PLC0415 - _json imports this module
+
+    if isinstance(data, bytes | str):
+        data = read_json(data, what="label")
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema != LABEL_SCHEMA:
+        raise InputError.about(
+            "schema", schema, "is not a label schema id", LABEL_SCHEMA, code="not-a-label"
+        )
+    embedded = data.get("result")
+    _registry.load(embedded.get("schema") if isinstance(embedded, dict) else None)
+    saved = from_json(data, Label)
+    if saved.result is None or saved.order is None:
+        raise InputError.about(
+            "label",
+            schema,
+            "does not embed the result and label order it was made from (a label written "
+            "before 0.2.0, or one of a kit's labels), so it cannot be checked before printing",
+            "a label made again from its result (ldncompound label RESULT.json ...)",
+            code="label-not-rederivable",
+        )
+    fresh = build_label(saved.result, saved.order, today=today)
+    found = _first_difference(
+        _without_version(to_json(saved)), _without_version(to_json(fresh)), ""
+    )
+    if found is not None:
+        path, was, now = found
+        raise InputError.about(
+            f"label.{path}",
+            _shown(was),
+            f"is not what the label's own result and order make ({_shown(now)!r})",
+            "a label exactly as the library made it (make it again rather than edit it)",
+            code="label-not-recomputed",
+        )
+    return saved
 
 
 def _with_timing(directions: str, timing: str | None) -> str:

@@ -174,6 +174,28 @@ def _choose_syringe(
     return None
 
 
+@private_context
+def syringe_among(order: LiquidOrder, stock: tuple[MeasuringDevice, ...]) -> MeasuringDevice | None:
+    """The oral syringe the library chooses for ``order`` among ``stock`` (a pharmacy's
+    syringes), by its own rules: with the order's concentration, the smallest that measures
+    one dose on a graduation at a measurable share of its capacity, else the smallest with one
+    dose on a graduation; without one, a 5 mL oral syringe (the one the library takes) when
+    one is in stock and a suggested concentration puts the dose on its graduation, else the
+    smallest on which one does. ``None`` when none does; an order the library refuses is refused here as there."""
+    su = setup(order, Recorder(acknowledged=frozenset(order.acknowledge)))
+    ranked = sorted(stock, key=lambda s: s.cap)
+    dose_mg = order.dose.m_as(Unit.MG)
+    if order.concentration is not None:
+        volume = CONTEXT.divide(dose_mg, order.concentration.m_as(Unit.MG_PER_ML))
+        return _choose_syringe(volume, ranked, su.min_percent)
+    low, limit = least_concentration(order, su), su.solubility
+    usual = device(DEFAULT_SYRINGE).cap  # the library's own first try: a 5 mL oral syringe
+    tried = sorted(ranked, key=lambda s: s.cap != usual)  # stable: then the smallest first
+    return next(
+        (s for s in tried if _suggest(dose_mg, s, su.min_percent, low, limit) is not None), None
+    )
+
+
 def _alternatives(
     dose_mg: Decimal,
     volume: Decimal,

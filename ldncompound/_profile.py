@@ -871,7 +871,10 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
     if len(lots) == 1:
         for k in ("lot", "expiry"):
             f.fill(f"vehicle.{k}", getattr(lots[0], k))
-    if not drops or _given(f.doc, "calibration") or _get(f.doc, "accept_nominal_dropper") is True:
+    if not drops:
+        _fill_syringe(f)
+        return
+    if _given(f.doc, "calibration") or _get(f.doc, "accept_nominal_dropper") is True:
         return
     found = [d for d in f.profile.droppers if d.vehicle == key]
     if len(found) > 1:
@@ -887,6 +890,35 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
     if found:
         f.fill("calibration", found[0].calibration)
         f.acknowledge(found[0].acknowledged)
+
+
+def _fill_syringe(f: _Filler) -> None:
+    """A liquid's oral syringe, when the caller names none: the profile's only one, or the one
+    the library chooses among the profile's by its own rules (``syringe_among``)."""
+    stock = f.profile.syringes
+    if not stock or _given(f.doc, "syringe"):
+        return
+    if len(stock) == 1:
+        f.fill("syringe", stock[0])
+        return
+    from ._liquids import syringe_among  # noqa: PLC0415 - only a liquid needs the liquids
+
+    try:
+        chosen = syringe_among(load_order(f.doc), stock)
+    except LdnCompoundError:
+        return  # the order's own refusal comes when it is computed
+    if chosen is None:
+        listed = ", ".join(s.name for s in stock)
+        raise InputError.about(
+            "syringe",
+            None,
+            f"is not given and none of the {len(stock)} oral syringes of the pharmacy profile "
+            f"{f.profile.file} measures one dose on a graduation ({listed})",
+            "the oral syringe dispensed, or a concentration that puts one dose on a graduation "
+            "of one of them",
+            code="profile-no-syringe",
+        )
+    f.fill("syringe", chosen)
 
 
 def _fill_document(doc: dict[str, Any], profile: PharmacyProfile) -> None:
@@ -923,8 +955,10 @@ def apply_profile(order: Any, profile: PharmacyProfile | None) -> Any:
     is the order's (50 mg unless stated) and whose product, lot and expiry agree with the
     caller's (several: refused, naming them); capsules: the filler and shell lots; liquids and
     drops: the lot of the table vehicle the order names and (drops) the dropper calibrated with
-    that vehicle. The oral syringes are read and checked but not yet filled in. An acknowledgement the
-    profile gave for a figure it fills is added to the order's ``acknowledge``.
+    that vehicle; liquids without a syringe: the profile's oral syringe, or, when it lists
+    several, the one the library chooses among them (none that measures the dose: refused,
+    naming them). An acknowledgement the profile gave for a figure it fills is added to the
+    order's ``acknowledge``.
     """
     if profile is None:
         return order

@@ -27,6 +27,7 @@ The valid orders every case starts from are in ``tests/orders.py``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
@@ -1254,6 +1255,82 @@ for input_class, extra, code, field in (
         Command((*_PDF_LABEL, *extra)),
         Refused(InputError, code, field),
     )
+
+#: ``ldncompound label SAVED.json``: a saved label is made again from the result and label
+#: order it embeds, and printed only if nothing differs (docs/labels-and-records.md)
+_LABEL_ORDER = lc.LabelOrder(
+    patient="Jane Doe",
+    prescriber="Dr A. Smith",
+    pharmacy=lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100"),
+    rx_number="RX-1",
+)
+_SAVED = json.loads(
+    lc.dumps(lc.build_label(lc.read_result(_RESULT), _LABEL_ORDER, today=orders.DAY))
+)
+
+
+def _saved(edit: Any) -> bytes:
+    data = json.loads(json.dumps(_SAVED))
+    edit(data)
+    return json.dumps(data, indent=2).encode()
+
+
+_OLD_RESULT = orders.FORMULATE["capsules"](
+    orders.capsules(compounded_on=dt.date(2025, 1, 2), acknowledge=("bud-already-past",))
+)
+_PAST = lc.dumps(lc.build_label(_OLD_RESULT, _LABEL_ORDER, today=dt.date(2025, 1, 2)))
+for i, (input_class, data, code, field) in enumerate(
+    (
+        (
+            "dose-typo",
+            _saved(lambda d: d.update(directions="Take 1 capsule (45 mg) by mouth once daily.")),
+            "label-not-recomputed",
+            "label.directions",
+        ),
+        (
+            "dose-typo",
+            _saved(lambda d: d["strength"].update(value="45", display="45 mg")),
+            "label-not-recomputed",
+            "label.strength.value",
+        ),
+        (
+            "dose-typo",
+            _saved(lambda d: d["result"]["dose"].update(value="45")),
+            "result-not-recomputed",
+            "result.dose",
+        ),
+        ("implausible", _PAST.encode(), "bud-already-past", "bud"),
+        (
+            "malformed",
+            _saved(lambda d: (d.pop("result"), d.pop("order"))),
+            "label-not-rederivable",
+            "label",
+        ),
+        (
+            "malformed",
+            json.dumps(_SAVED).replace('"lot"', '"lot": "L1", "lot"', 1).encode(),
+            "duplicate-field",
+            "RESULT",
+        ),
+    )
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command(("label", f"{{dir}}/saved{i}.json"), ((f"saved{i}.json", data),)),
+        Refused(InputError, code, field),
+    )
+raw(  # an option that makes a new label, given with a saved one
+    "shifted",
+    "cli",
+    "capsules",
+    Command(
+        ("label", "{dir}/saved.json", "--patient", "John Roe"),
+        (("saved.json", json.dumps(_SAVED).encode()),),
+    ),
+    Refused(InputError, "option-for-new-label", "--patient"),
+)
 
 # --- malformed JSON and CSV -----------------------------------------------------------------------
 

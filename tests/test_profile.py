@@ -440,7 +440,7 @@ def test_liquids_take_the_vehicle_lot_of_the_table_vehicle_they_name():
     doc["balance"] = "default"
     out = lc.apply_profile(doc, p)
     assert out["vehicle"]["lot"] == "default"  # purified water: the profile has no lot of it
-    assert out["equipment"] == "default"  # syringes are not filled in (yet)
+    assert out["equipment"] == "default"  # the profile's syringes never become the equipment
     assert profile_defaults(lc.run_order(out, today=orders.DAY))["balance"].startswith("analytical")
     doc["vehicle"] = lc.order_document(orders.liquid(vehicle=MCT))["vehicle"]
     out = lc.apply_profile(doc, p)
@@ -716,3 +716,104 @@ def test_cli_a_label_takes_the_profiles_pharmacy(profile_file, tmp_path):
     empty = tmp_path / "empty.toml"
     empty.write_text("", encoding="utf-8")
     assert run(*args, "--profile", str(empty)).exit_code == 2
+
+
+# --- oral syringes ---------------------------------------------------------------------------
+
+ONE_ML, FIVE_ML = "1 mL oral syringe", "5 mL oral syringe (0.1 mL scale)"
+
+
+def liquid_doc(**changes: Any) -> dict[str, Any]:
+    doc = orders.document("liquid")
+    doc["syringe"] = "default"
+    doc.update(changes)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("changes", "chosen"),
+    [
+        ({}, FIVE_ML),  # 4.5 mg at 2.5 mg/mL: 1.8 mL, more than the 1 mL syringe holds
+        ({"dose": "0.5 mg"}, ONE_ML),  # 0.2 mL: on the 1 mL syringe's 0.01 mL marks
+        ({"dose": "0.75 mg"}, ONE_ML),  # 0.3 mL on both: the smaller, as the library takes
+        ({"concentration": "default"}, FIVE_ML),  # no concentration: a 5 mL syringe first
+    ],
+)
+def test_a_liquid_takes_the_syringe_the_library_chooses_among_the_profiles(changes, chosen):
+    p = read(TEMPLATE)
+    out = lc.apply_profile(liquid_doc(**changes), p)
+    assert out["syringe"]["name"] == chosen
+    assert "syringe" in out["from_profile"]
+    result = lc.run_order(out, today=orders.DAY)
+    assert result.syringe.name == chosen
+    assert profile_defaults(result)["syringe"].startswith(chosen)
+
+
+def test_the_library_would_choose_the_same_syringe_from_the_same_stock():
+    p = read(TEMPLATE)
+    others = tuple(d for d in lc.DEVICES if d.kind is not lc.DeviceKind.ORAL_SYRINGE)
+    for dose in ("0.5 mg", "0.75 mg", "1.5 mg", "4.5 mg"):
+        filled = lc.apply_profile(orders.liquid(dose=lc.mass(dose)), p)
+        own = orders.liquid(dose=lc.mass(dose), equipment=(*others, *p.syringes))
+        assert filled.syringe == lc.formulate_liquid(own).syringe, dose
+
+
+def test_one_syringe_in_stock_is_the_liquids_and_the_callers_wins():
+    (one,) = read(TEMPLATE).syringes[:1]
+    p = lc.PharmacyProfile(file="p.toml", syringes=(one,))
+    out = lc.apply_profile(liquid_doc(), p)
+    assert out["syringe"]["name"] == ONE_ML  # the library then says why it cannot measure 1.8 mL
+    with pytest.raises(lc.FormulationError) as info:
+        lc.run_order(out, today=orders.DAY)
+    assert info.value.code == "dose-above-syringe"
+    mine = lc.order_document(orders.liquid(syringe=lc.device("oral-10ml")))
+    out = lc.apply_profile(mine, read(TEMPLATE))
+    assert out["syringe"]["key"] == "oral-10ml"
+    assert "syringe" not in out["from_profile"]
+
+
+def test_no_syringe_of_the_profile_measures_the_dose_is_refused_naming_them():
+    p = read(TEMPLATE)
+    with pytest.raises(lc.InputError) as info:
+        lc.apply_profile(liquid_doc(concentration="0.5 mg/mL"), p)  # 9 mL a dose
+    err = info.value
+    assert (err.code, err.field) == ("profile-no-syringe", "syringe")
+    assert f"({ONE_ML}, {FIVE_ML})" in err.message and "p.toml" in err.message
+
+
+def test_a_liquid_the_library_refuses_is_refused_by_the_library_not_the_profile():
+    p = read(TEMPLATE)
+    out = lc.apply_profile(liquid_doc(dose="45 mg"), p)
+    assert out["syringe"] == "default"
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(out, today=orders.DAY)
+    assert info.value.code == "dose-above-range"
+
+
+def test_drops_take_no_syringe():
+    doc = orders.document("drops")
+    out = lc.apply_profile(doc, read(TEMPLATE))
+    assert "syringe" not in out and "syringe" not in out["from_profile"]
+
+
+def test_cli_a_liquid_takes_the_profiles_syringe(profile_file):
+    liquid = orders.command("liquid", **{"--dose": "0.5 mg"})
+    res = run(*liquid, "--profile", str(profile_file), "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["order"]["syringe"]["name"] == ONE_ML
+    assert "syringe" in data["order"]["from_profile"]
+    echoed = {d["field"]: d["value"] for d in data["defaults"] if d["source"] == FROM}
+    assert echoed["syringe"].startswith(ONE_ML)
+    text = run(*liquid, "--profile", str(profile_file))
+    assert text.exit_code == 0, text.output
+    assert f"syringe = {ONE_ML}" in text.output and ": pharmacy profile" in text.output
+    own = run(*liquid, "--profile", str(profile_file), "--syringe", "oral-3ml", "--format", "json")
+    assert json.loads(own.output)["order"]["syringe"]["key"] == "oral-3ml"
+    none = run(
+        *orders.command("liquid", **{"--concentration": "0.5 mg/mL"}),
+        "--profile",
+        str(profile_file),
+    )
+    assert none.exit_code == 2
+    assert "Error: --syringe is not given and none of the 2 oral syringes" in none.output

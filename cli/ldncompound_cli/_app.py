@@ -40,7 +40,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "label": (
         "ldncompound_cli._commands.label:label",
-        "A prescription label for a result (the JSON a preparation command wrote; - for stdin).",
+        (
+            "A prescription label for a result (the JSON a preparation command wrote; - for "
+            "stdin), or a saved label printed again once it is checked."
+        ),
     ),
     "liquid": (
         "ldncompound_cli._commands.liquid:liquid",

@@ -1,4 +1,5 @@
-"""The ``label`` command: a prescription label for a result or a kit."""
+"""The ``label`` command: a prescription label for a result or a kit, or a saved label
+printed again after it is checked (:func:`ldncompound.read_label`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import click
 import ldncompound as lc
 from ldncompound_cli._common import (
     _apply,
-    _load_result,
     _mass,
+    _read_json,
     library_errors,
     pdf_output,
     write_pdf,
@@ -20,12 +21,12 @@ from ldncompound_cli._profile import PROFILE_OPTIONS, label_pharmacy
 
 @click.command()
 @click.argument("result", type=click.File("rb"))
-@click.option("--patient", required=True, help="patient name as it should be printed")
-@click.option("--prescriber", required=True, help="prescriber name")
+@click.option("--patient", help="patient name as it should be printed")
+@click.option("--prescriber", help="prescriber name")
 @click.option("--pharmacy-name", help="[default: the pharmacy profile's]")
 @click.option("--pharmacy-address", help="[default: the pharmacy profile's]")
 @click.option("--pharmacy-phone", help="[default: the pharmacy profile's]")
-@click.option("--rx", "rx_number", required=True, help="Rx number")
+@click.option("--rx", "rx_number", help="Rx number")
 @click.option("--directions", help="full directions text (replaces the composed directions)")
 @click.option("--dose", help="dose per administration, if not one unit")
 @click.option("--doses-per-day", help="doses a day, for composed directions")
@@ -70,8 +71,17 @@ from ldncompound_cli._profile import PROFILE_OPTIONS, label_pharmacy
 @_apply(PROFILE_OPTIONS)
 @library_errors
 def label(result: IO[bytes], **o: Any) -> None:
-    """A prescription label for a result (the JSON a preparation command wrote; - for stdin)."""
-    res = _load_result(result, "RESULT")
+    """A prescription label for a result (the JSON a preparation command wrote; - for
+    stdin), or a saved label printed again once it is checked.
+
+    A saved label (the JSON ``label --format json`` wrote) is printed only if it is exactly
+    what its own result and label order make."""
+    data = _read_json(result, "RESULT")
+    if isinstance(data, dict) and data.get("schema") == lc.LABEL_SCHEMA:
+        _saved_label(data, o)
+        return
+    _require(o)
+    res = _file_document(data)
     per_day = o["doses_per_day"]
     pharmacy, supplied = label_pharmacy(o)
     order = lc.LabelOrder(
@@ -92,12 +102,7 @@ def label(result: IO[bytes], **o: Any) -> None:
     )
     width = lc.parse_count(o["width"], field="--width", maximum=200)
     output = pdf_output(o)
-    if output is None and o["record_id"] is not None:
-        raise lc.InputError(
-            "--record-id is carried by the PDF label's barcode; add --format pdf.",
-            field="--record-id",
-            code="record-id-needs-pdf",
-        )
+    _record_id_needs_pdf(output, o)
     if output is not None:
         from ldncompound_cli._pdf import kit_dates, label_pdf, made_on, parse_page  # noqa: PLC0415
 
@@ -119,3 +124,78 @@ def label(result: IO[bytes], **o: Any) -> None:
         click.echo(lc.dumps(built))
     else:
         click.echo(lc.render_label(built, width=width), nl=False)
+
+
+#: the options a new label needs (a saved label carries them)
+_REQUIRED = (("patient", "--patient"), ("prescriber", "--prescriber"), ("rx_number", "--rx"))
+
+
+def _require(o: dict[str, Any]) -> None:
+    """A new label's required options, refused as click refuses a missing required option."""
+    for key, _flag in _REQUIRED:
+        if o[key] is None:
+            ctx = click.get_current_context()
+            param = next(p for p in ctx.command.params if p.name == key)
+            raise click.MissingParameter(ctx=ctx, param=param)
+
+
+#: the options that only make a new label: refused with a saved label, which is printed as it
+#: was made
+_NEW_LABEL_ONLY = (
+    *_REQUIRED,
+    ("pharmacy_name", "--pharmacy-name"),
+    ("pharmacy_address", "--pharmacy-address"),
+    ("pharmacy_phone", "--pharmacy-phone"),
+    ("directions", "--directions"),
+    ("dose", "--dose"),
+    ("doses_per_day", "--doses-per-day"),
+    ("timing", "--timing"),
+    ("step", "--step"),
+    ("lot", "--lot"),
+    ("acknowledge", "--acknowledge"),
+    ("profile_path", "--profile"),
+    ("no_profile", "--no-profile"),
+)
+
+
+def _file_document(data: Any) -> Any:
+    try:
+        return lc.from_json(data)
+    except lc.LdnCompoundError as err:  # the file's fault: name the argument first
+        raise lc.InputError(f"RESULT: {err.message}", field="RESULT", code=err.code) from None
+
+
+def _saved_label(data: Any, o: dict[str, Any]) -> None:
+    """Print a saved label again, after :func:`ldncompound.read_label` has made it again from
+    what it embeds and found it unchanged."""
+    for key, flag in _NEW_LABEL_ONLY:
+        if o[key]:
+            raise lc.InputError(
+                f"{flag} makes a new label, but RESULT is a saved label, which is printed "
+                "exactly as it was made; give the result instead to make a new label.",
+                field=flag,
+                code="option-for-new-label",
+            )
+    saved = lc.read_label(data)  # its refusals name the label's field (label.directions)
+    width = lc.parse_count(o["width"], field="--width", maximum=200)
+    output = pdf_output(o)
+    _record_id_needs_pdf(output, o)
+    if output is not None:
+        from ldncompound_cli._pdf import label_pdf, parse_page  # noqa: PLC0415
+
+        page = parse_page(o["page"], field="--page")
+        pdf = label_pdf((saved,), [saved.compounded_on], page=page, record_id=o["record_id"])
+        write_pdf(output, pdf)
+    elif o["fmt"] == "json":
+        click.echo(lc.dumps(saved))
+    else:
+        click.echo(lc.render_label(saved, width=width), nl=False)
+
+
+def _record_id_needs_pdf(output: str | None, o: dict[str, Any]) -> None:
+    if output is None and o["record_id"] is not None:
+        raise lc.InputError(
+            "--record-id is carried by the PDF label's barcode; add --format pdf.",
+            field="--record-id",
+            code="record-id-needs-pdf",
+        )
