@@ -222,7 +222,8 @@ def _from_json_order() -> Callable[[], Any]:
 
 
 def _bare_one() -> Callable[[], Any]:
-    data = lc.to_json(capsule_order())
+    # to_json of an order is its order document; the reference reads the field-by-field form
+    data = bare.order_json(lc.to_json(capsule_order()))
     encode = bare.encoder(CODEC)
     return lambda: encode(bare.formulate(data))
 
