@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import attrs
 
-from ._errors import InputError
 from ._units import Quantity, Unit
+from ._validate import table_entry
 
 __all__ = ["CAPSULE_SIZES", "FILLERS", "CapsuleSize", "Filler", "capsule_size", "filler"]
 
@@ -55,12 +55,13 @@ CAPSULE_SIZES: tuple[CapsuleSize, ...] = (
 
 def capsule_size(code: str) -> CapsuleSize:
     """The size with ``code`` ("000" to "5"); refuses others naming the table."""
-    for s in CAPSULE_SIZES:
-        if s.code == code:
-            return s
-    known = ", ".join(s.code for s in CAPSULE_SIZES)
-    raise InputError.about(
-        "size", code, "is not a capsule size in the table", f"one of {known}", code="unknown-size"
+    return table_entry(
+        CAPSULE_SIZES,
+        code,
+        lambda s: s.code,
+        field="size",
+        what="a capsule size",
+        code="unknown-size",
     )
 
 
@@ -156,10 +157,6 @@ FILLERS: tuple[Filler, ...] = (
 
 def filler(key: str) -> Filler:
     """The table filler with ``key``; refuses others naming the table."""
-    for f in FILLERS:
-        if f.key == key:
-            return f
-    known = ", ".join(f.key for f in FILLERS)
-    raise InputError.about(
-        "filler", key, "is not a filler in the table", f"one of {known}", code="unknown-filler"
+    return table_entry(
+        FILLERS, key, lambda f: f.key, field="filler", what="a filler", code="unknown-filler"
     )
