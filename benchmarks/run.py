@@ -1,7 +1,8 @@
-"""Benchmarks for issue 6: one command, interleaved comparisons, medians and IQRs.
+"""Benchmarks for issues 6 and 15: one command, interleaved comparisons, medians and IQRs.
 
     python benchmarks/run.py            # the table, and docs/performance.md rewritten
     python benchmarks/run.py --long     # about 4x the samples (see docs/performance.md)
+    python benchmarks/run.py --quick    # a few rounds of small runs: checks that it works
 
 Run it with the interpreter of an environment where ``ldncompound`` and ``ldncompound-cli``
 are installed (``.venv/bin/python``). Process rows start fresh interpreters with that same
@@ -29,6 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
@@ -37,8 +40,13 @@ import bare  # noqa: E402 - after the path insert above
 import mix  # noqa: E402
 
 import ldncompound as lc  # noqa: E402
+from ldncompound._clock import today  # noqa: E402
 
 PY = sys.executable
+#: The compounding date of every order measured: the day of the run. A fixed date passes its
+#: beyond-use date as the calendar moves on, and then every capsule order is refused
+#: (``bud-already-past``) instead of computed.
+DAY = today()
 CODEC = "orjson" if bare.orjson is not None else "json"
 CLI_ARGS = [
     "capsules",
@@ -53,7 +61,7 @@ CLI_ARGS = [
     "--expiry",
     "2030-12-31",
     "--compounded-on",
-    "2026-11-21",
+    DAY.isoformat(),
     "--format",
     "json",
 ]
@@ -92,9 +100,7 @@ def cli_argv() -> list[str]:
 def capsule_order() -> lc.CapsuleOrder:
     """The order of the CLI row: 30 x 4.5 mg from 50 mg tablets, every other value defaulted."""
     tablets = lc.TabletSource(average_weight=lc.mass("201.4 mg"), expiry=dt.date(2030, 12, 31))
-    return lc.CapsuleOrder(
-        dose=lc.mass("4.5 mg"), count=30, source=tablets, compounded_on=dt.date(2026, 11, 21)
-    )
+    return lc.CapsuleOrder(dose=lc.mass("4.5 mg"), count=30, source=tablets, compounded_on=DAY)
 
 
 def liquid_order() -> Any:
@@ -122,7 +128,7 @@ def liquid_order() -> Any:
             vehicle=lc.vehicle("purified-water"), lot="W1", expiry=dt.date(2027, 12, 31)
         ),
         overage=lc.percent("5 %"),
-        compounded_on=dt.date(2026, 11, 21),
+        compounded_on=DAY,
     )
 
 
@@ -149,7 +155,7 @@ def drops_order() -> Any:
         ),
         balance=lc.Balance.documented(minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg")),
         overage=lc.percent("5 %"),
-        compounded_on=dt.date(2026, 11, 21),
+        compounded_on=DAY,
     )
 
 
@@ -233,7 +239,7 @@ def _stage_rows() -> list[ApiRow]:
     from ldncompound._batch import BatchRecord  # noqa: PLC0415
     from ldncompound._orders import load, parse_json  # noqa: PLC0415
 
-    today = dt.date(2026, 11, 21)
+    today = DAY
     lines = [mix.order_line(o).encode() for o in mix.orders(STAGE_ORDERS)]
     texts = [line.decode() for line in lines]
     datas = [parse_json(t) for t in texts]
@@ -258,7 +264,38 @@ def _stage_rows() -> list[ApiRow]:
     def bare_order(line: bytes) -> bytes:
         return encode(bare.record(1, bare.decoder(CODEC)(line)))  # type: ignore[no-any-return]
 
+    # the trace and the defaults: the same results written without them, and the same orders
+    # computed with a recorder that keeps no step and no default (what building them costs)
+    from ldncompound._trace import Recorder  # noqa: PLC0415
+
+    untraced = [attrs.evolve(r.result, trace=(), defaults=()) for r in records]
+    TRACE_BYTES.clear()
+    for data, lean in zip(written, untraced, strict=True):
+        result = len(encode(data["result"])) - len(encode(lc.to_json(lean)))
+        TRACE_BYTES.append((len(encode(data)), result))
+
+    def all_orders() -> None:  # each result dropped at once, as in a batch run
+        for item in loaded:
+            compute(item)
+
+    def compute_all() -> Callable[[], Any]:
+        return all_orders
+
+    def untraced_all() -> Callable[[], Any]:
+        def run() -> Any:
+            step, default = Recorder.step, Recorder.default
+            Recorder.step = _no_step  # type: ignore[method-assign,assignment]
+            Recorder.default = _no_default  # type: ignore[method-assign]
+            try:
+                return all_orders()
+            finally:
+                Recorder.step, Recorder.default = step, default  # type: ignore[method-assign]
+
+        return run
+
+    TRACE_BUILD[:] = [ApiRow(TRACE_STAGES[1], untraced_all), ApiRow(TRACE_STAGES[2], compute_all)]
     return [
+        ApiRow(TRACE_STAGES[0], cycling(untraced, lc.to_json)),
         ApiRow(STAGES[0], cycling(lines, lambda b: parse_json(b.decode()))),
         ApiRow(STAGES[1], cycling(datas, load)),
         ApiRow(STAGES[2], cycling(loaded, compute)),
@@ -284,7 +321,7 @@ def titration_order(distinct: int) -> Any:
         steps=steps,
         maintenance=lc.mass(f"{unit * (2 + distinct)} mg"),
         maintenance_days=1,
-        start=dt.date(2026, 12, 1),
+        start=DAY + dt.timedelta(days=7),
         form=lc.KitForm.CAPSULES,
         capsules=lc.CapsuleKit(template=capsule_order()),
     )
@@ -322,6 +359,24 @@ STAGES = [
     f"mix, per order: the JSON line ({CODEC})",
 ]
 BARE_STAGE = "mix, per order: bare reference, the whole order (parse, compute, write)"
+TRACE_STAGES = [
+    "mix, per order: the result's JSON data without its trace and defaults",
+    "mix, per order: formulate, the recorder keeping no step and no default",
+    "mix, per order: formulate (the same orders, in turn with the row above)",
+]
+#: The two formulate rows above, timed in turn over all the stage orders (not rotated with
+#: the other API rows: the recorder is patched for the whole block)
+TRACE_BUILD: list[ApiRow] = []
+#: (bytes of the JSON line of a record, bytes of its trace and defaults) for the stage orders
+TRACE_BYTES: list[tuple[int, int]] = []
+
+
+def _no_step(_self: Any, _key: str, _description: str, _formula: str, result: Any, **_: Any) -> Any:
+    return result
+
+
+def _no_default(_self: Any, _field: str, _value: Any, _source: str) -> None:
+    return None
 
 
 # --- measurement -------------------------------------------------------------------------
@@ -338,6 +393,9 @@ class Row:
 @dataclass
 class ProcessRow(Row):
     argv: list[str] = field(default_factory=list)
+    #: the same samples from the process's CPU time (user + system) instead of the wall clock:
+    #: what the machine's other users change least (the machine is shared)
+    cpu: list[float] = field(default_factory=list)
     stdin: Path | None = None
     reads_own_time: bool = False
     per_run: float = 1.0  # report N / seconds instead of seconds when != 1
@@ -363,8 +421,9 @@ def _stdout(row: ProcessRow, out: Path) -> Any:
     return out.open("wb")
 
 
-def run_process(row: ProcessRow, out: Path) -> float:
-    """Wall time (s) of one fresh process (or the ms it printed); raises if it fails.
+def run_process(row: ProcessRow, out: Path) -> tuple[float, float]:
+    """Wall time and CPU time (s) of one fresh process (or the ms it printed, twice); raises
+    if it fails.
 
     The process's standard output goes to ``out``, unless its argv names ``{output}``: then
     ``out`` is the file it writes itself.
@@ -374,8 +433,9 @@ def run_process(row: ProcessRow, out: Path) -> float:
     with _stdout(row, out) as stdout, tempfile.TemporaryFile() as stderr:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=stderr, cwd=out.parent)
-        _pid, status = os.waitpid(proc.pid, 0)
+        _pid, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - t0
+        cpu = usage.ru_utime + usage.ru_stime
         proc.returncode = os.waitstatus_to_exitcode(status)
         if row.stdin:
             stdin.close()  # type: ignore[union-attr]
@@ -383,8 +443,8 @@ def run_process(row: ProcessRow, out: Path) -> float:
             stderr.seek(0)
             raise RuntimeError(f"{row.name}: exit {proc.returncode}: {stderr.read().decode()}")
     if row.reads_own_time:
-        elapsed = float(out.read_text().split()[-1])
-    return elapsed
+        elapsed = cpu = float(out.read_text().split()[-1])
+    return elapsed, cpu
 
 
 def peak_rss_kib(row: ProcessRow, stdin: Path, out: Path) -> int | None:
@@ -408,13 +468,16 @@ def measure_processes(rows: list[ProcessRow], rounds: int, tmp: Path) -> None:
         run_process(r, tmp / "warm.out")
     for i in range(rounds):
         for r in active[i % len(active) :] + active[: i % len(active)]:
-            elapsed = run_process(r, tmp / f"{id(r)}.out")
+            elapsed, cpu = run_process(r, tmp / f"{id(r)}.out")
             if r.reads_own_time:
                 r.samples.append(elapsed)
+                r.cpu.append(cpu)
             elif r.per_run != 1.0:
                 r.samples.append(r.per_run / elapsed)
+                r.cpu.append(r.per_run / cpu)
             else:
                 r.samples.append(elapsed * 1000)
+                r.cpu.append(cpu * 1000)
 
 
 def measure_api(rows: list[tuple[ApiRow, Row]], rounds: int, block: float) -> None:
@@ -465,6 +528,12 @@ class Target:
     kind: str  # "ratio<=", "ratio>=", "abs<=", "abs>=", "rss<=" (peak RSS, full size / a tenth)
     pending: str | None = None
     values: list[float] = field(default_factory=list)
+    #: the same ratio from the CPU times (process rows only; None where CPU time would mislead,
+    #: as for several processes against one)
+    cpu_values: list[float] | None = None
+    use_cpu: bool = True
+    issue: str = "15"
+    scale: float = 1.0  # of the samples (µs rows shown in ms: 1e-3)
 
     def compute(self) -> None:
         if self.num.pending or (self.den is not None and self.den.pending):
@@ -473,9 +542,18 @@ class Target:
         if self.kind == "rss<=":
             return  # set from the memory runs
         if self.den is None:
-            self.values = list(self.num.samples)
+            self.values = [x * self.scale for x in self.num.samples]
         else:  # paired by round: the two ran back to back in the same round
             self.values = [a / b for a, b in zip(self.num.samples, self.den.samples, strict=True)]
+            num, den = self.num, self.den
+            if (
+                self.use_cpu
+                and isinstance(num, ProcessRow)
+                and isinstance(den, ProcessRow)
+                and num.cpu
+                and den.cpu
+            ):
+                self.cpu_values = [a / b for a, b in zip(num.cpu, den.cpu, strict=True)]
 
 
 def ensure_bytecode() -> None:
@@ -536,6 +614,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--orders", type=int, default=10_000, help="orders per throughput run")
     ap.add_argument("--batch-rounds", type=int, default=5, help="rounds of the throughput rows [5]")
     ap.add_argument("--long", action="store_true", help="4x the rounds of every group")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="3 rounds of each group, 1,000 orders, nothing written: checks that it runs",
+    )
     ap.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     ap.add_argument("--no-write", action="store_true", help="print only; keep docs as they are")
     args = ap.parse_args(argv)
@@ -543,6 +626,9 @@ def main(argv: list[str] | None = None) -> int:
         args.rounds *= 4
         args.api_rounds *= 4
         args.batch_rounds *= 4
+    if args.quick:
+        args.rounds = args.api_rounds = args.batch_rounds = 3
+        args.orders, args.block, args.no_write = 1000, 0.02, True
 
     ensure_bytecode()
     info = machine()
@@ -552,6 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="ldncompound-bench-"))
     orders_file = tmp / "orders.jsonl"
     small_file = tmp / "orders-small.jsonl"
+    mix.DAY = DAY  # (the stage rows' orders too)
     mix.write_lines(str(orders_file), args.orders)
     mix.write_lines(str(small_file), max(1, args.orders // 10))
 
@@ -562,6 +649,15 @@ def main(argv: list[str] | None = None) -> int:
     line = ProcessRow(
         "python -c 'import pint, attrs, click'", "ms", argv=[PY, "-c", "import pint, attrs, click"]
     )
+    # issue 15's baselines: what the library and the CLI really load (neither imports pint)
+    deps = ProcessRow(
+        "python -c 'import attrs, orjson'", "ms", argv=[PY, "-c", "import attrs, orjson"]
+    )
+    cli_deps = ProcessRow(
+        "python -c 'import attrs, click, orjson'",
+        "ms",
+        argv=[PY, "-c", "import attrs, click, orjson"],
+    )
     cli = ProcessRow("ldncompound capsules ... --format json (cold)", "ms", argv=cli_argv())
     reg = ProcessRow(
         "registry construction (first ldncompound.registry())",
@@ -569,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
         argv=[PY, "-c", REGISTRY_PROBE],
         reads_own_time=True,
     )
-    process_rows = [pas, pint_, lib, line, cli, reg]
+    process_rows = [pas, pint_, deps, lib, line, cli_deps, cli, reg]
     measure_processes(process_rows, args.rounds, tmp)
 
     # 2. throughput: the same JSON Lines file through each filter
@@ -637,24 +733,65 @@ def main(argv: list[str] | None = None) -> int:
     for api, row in api_rows:
         row.name = api.name
     measure_api(api_rows, args.api_rounds, args.block)
+    trace_build = [(a, Row(a.name, "µs")) for a in TRACE_BUILD]
+    measure_api(trace_build, args.api_rounds, args.block)
+    for _api, row in trace_build:  # one sample covers every stage order
+        row.samples = [x / STAGE_ORDERS for x in row.samples]
+    api_rows += trace_build
 
     fmt_row = {r.name: r for _api, r in api_rows}
     stage_rows = [fmt_row[name] for name in [*STAGES, BARE_STAGE]]
+    trace_rows = [fmt_row[name] for name in TRACE_STAGES]
     capsule_formulate = fmt_row["capsules: formulate_capsules(order)"]
+    titration = {
+        n: fmt_row[f"titration: plan_titration, capsule kit of {n} distinct steps"]
+        for n in TITRATION_STEPS
+    }
     targets = [
-        Target("import ldncompound / import pint", lib, pint_, 1.1, "ratio<="),
-        Target("CLI cold run / import pint, attrs, click", cli, line, 1.25, "ratio<="),
-        Target("registry construction (ms)", reg, None, 10, "abs<="),
-        Target("ldncompound batch (orders/s)", batch, None, 5000, "abs>="),
-        Target("ldncompound batch time / bare reference time", ref, batch, 3, "ratio<="),
-        Target("ldncompound batch --jobs 2 / --jobs 1 (orders/s)", batch2, batch, 1.5, "ratio>="),
+        # issue 15: against what the library and the CLI really load
+        Target("import ldncompound / import attrs, orjson", lib, deps, 1.5, "ratio<="),
+        Target(
+            "ldncompound capsules ... --format json (cold) / import attrs, click, orjson",
+            cli,
+            cli_deps,
+            1.5,
+            "ratio<=",
+        ),
+        Target("ldncompound batch time / bare reference time (one core)", ref, batch, 2, "ratio<="),
+        Target(
+            "ldncompound batch --jobs 2 / --jobs 1 (orders/s)",
+            batch2,
+            batch,
+            1.5,
+            "ratio>=",
+            use_cpu=False,
+        ),
+        Target("ldncompound batch (orders/s, one core)", batch, None, 5000, "abs>="),
+        *(
+            Target(
+                f"plan_titration, {n} distinct steps (ms)",
+                titration[n],
+                None,
+                1000,
+                "abs<=",
+                issue="12",
+                scale=1e-3,
+            )
+            for n in TITRATION_STEPS
+        ),
         Target(
             "ldncompound batch peak RSS, full size / a tenth (memory flat)",
             batch,
             None,
             1.1,
             "rss<=",
+            issue="6",
         ),
+        # issue 6's rows, kept for comparison
+        Target("import ldncompound / import pint", lib, pint_, 1.1, "ratio<=", issue="6"),
+        Target("CLI cold run / import pint, attrs, click", cli, line, 1.25, "ratio<=", issue="6"),
+        Target("registry construction (ms)", reg, None, 10, "abs<=", issue="6"),
+        Target("ldncompound batch time / bare reference time", ref, batch, 3, "ratio<=", issue="6"),
     ]
     for t in targets:
         t.compute()
@@ -681,6 +818,7 @@ def main(argv: list[str] | None = None) -> int:
         targets=targets,
         capsule_formulate=capsule_formulate,
         stage_rows=stage_rows,
+        trace_rows=trace_rows,
         batch=batch,
         ref=ref,
     )
@@ -715,22 +853,29 @@ def report(**k: Any) -> str:
         + " (the machine is shared: timings are noisy, ratios within one run are what count)",
         f"- JSON codec of the throughput rows: {CODEC}",
         "",
-        "## Targets (issue 6)",
+        "## Targets (issue 15; the rows of issues 6 and 12 kept for comparison)",
         "",
-        "Ratios are taken round by round (the two commands ran back to back), then summarised.",
+        (
+            "Ratios are taken round by round (the two commands ran back to back in one "
+            "interleaved run), then summarised. The status reads the wall-clock median; the "
+            "CPU-time median (user + system time of each process) is the same ratio as the "
+            "machine's other users change it least (not given for several processes against "
+            "one, which use more CPU time to take less wall time)."
+        ),
         "",
-        "| comparison | N | median | IQR | target | status |",
-        "|---|---:|---:|---|---|---|",
+        "| comparison | issue | N | median | IQR | CPU-time median | target | status |",
+        "|---|---|---:|---:|---|---:|---|---|",
     ]
     for t in k["targets"]:
         if t.pending:
-            lines.append(f"| {t.label} | - | - | - | {_target(t)} | pending |")
+            lines.append(f"| {t.label} | {t.issue} | - | - | - | - | {_target(t)} | pending |")
             continue
         vals = t.values
         q1, q2, q3 = quartiles(vals)
+        cpu = fmt(statistics.median(t.cpu_values)) if t.cpu_values else "-"
         lines.append(
-            f"| {t.label} | {len(vals)} | {fmt(q2)} | {fmt(q1)}–{fmt(q3)} | {_target(t)} | "
-            f"{_status(t, q2)} |"
+            f"| {t.label} | {t.issue} | {len(vals)} | {fmt(q2)} | {fmt(q1)}–{fmt(q3)} | {cpu} | "
+            f"{_target(t)} | {_status(t, q2)} |"
         )
     lines += [
         "",
@@ -782,7 +927,8 @@ def report(**k: Any) -> str:
             "- Process rows start a fresh interpreter each time (the same interpreter as the harness, "
             "in a scratch directory so that `-c` imports the installed package, not a source tree), "
             f"{args.rounds} rounds; each round runs every command once, in an order rotated by one "
-            "each round; one untimed warm-up run first. Times are wall clock around the process. "
+            "each round; one untimed warm-up run first. Times are wall clock around the process, "
+            "and its CPU time (user + system, from wait4) beside the ratios. "
             "The CLI row runs the installed `ldncompound` script. Bytecode of "
             "our packages is compiled before timing, as a wheel install would have it."
         ),
@@ -795,7 +941,9 @@ def report(**k: Any) -> str:
             "documents (`ldncompound.order_document`, as a pharmacy system sends them) to each "
             f"command by its path, in a fresh process ({args.batch_rounds} rounds, rotated); each "
             "writes one batch record (`ldncompound/batch-record/1`, the full result with its "
-            f"trace) per line. Mix: {shares} (seeded; `benchmarks/mix.py` lists the variants). "
+            f"trace) per line. Mix: {shares} (seeded; `benchmarks/mix.py` lists the variants), "
+            "every order compounded on the day of the run (a fixed date would pass its "
+            "beyond-use date and turn the orders into refusals). "
             "The batch row is the installed `ldncompound batch ORDERS -o RESULTS`, cold. The bare "
             "reference (`benchmarks/bare.py`, `benchmarks/bare_liquid.py`) is the formulas in "
             "plain Decimal building the same records with no units, no objects and no "
@@ -861,6 +1009,7 @@ def _where_the_time_goes(k: dict[str, Any]) -> list[str]:
         ),
         "",
     ]
+    lines += _the_trace(rows, k["trace_rows"], lib)
     batch, ref = k["batch"], k["ref"]
     if not batch.pending and batch.samples and ref.samples:
         lines += [
@@ -872,6 +1021,44 @@ def _where_the_time_goes(k: dict[str, Any]) -> list[str]:
             "",
         ]
     return lines
+
+
+def _the_trace(stages: list[Row], rows: list[Row], lib: float) -> list[str]:
+    """What the trace and the defaults cost per order: bytes of the output, and time to build
+    (formulate with a recorder keeping nothing) and to write (to_json without them)."""
+    if any(r.pending or not r.samples for r in rows) or not TRACE_BYTES:
+        return []
+    lean_json, lean_formulate, formulate = (statistics.median(r.samples) for r in rows)
+    to_json = statistics.median(stages[3].samples)
+    build, write = formulate - lean_formulate, to_json - lean_json
+    line_bytes = sum(b for b, _ in TRACE_BYTES)
+    trace_bytes = sum(t for _, t in TRACE_BYTES)
+    n = len(TRACE_BYTES)
+    return [
+        "### The trace and the defaults",
+        "",
+        "| per order (the stage orders) | with them | without them | their share |",
+        "|---|---:|---:|---:|",
+        (
+            f"| bytes of the JSON line | {line_bytes / n:,.0f} | {(line_bytes - trace_bytes) / n:,.0f} | "
+            f"{trace_bytes / line_bytes * 100:.0f} % |"
+        ),
+        (
+            f"| formulate (µs; building them) | {fmt(formulate)} | {fmt(lean_formulate)} | "
+            f"{build / lib * 100:.0f} % of all stages |"
+        ),
+        (
+            f"| to_json (µs; writing them) | {fmt(to_json)} | {fmt(lean_json)} | "
+            f"{write / lib * 100:.0f} % of all stages |"
+        ),
+        "",
+        (
+            f"Together {fmt(build + write)} µs of the library's {fmt(lib)} µs per order "
+            f"({(build + write) / lib * 100:.0f} %). The bare reference writes the same trace "
+            "and defaults."
+        ),
+        "",
+    ]
 
 
 def _target(t: Target) -> str:

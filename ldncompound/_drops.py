@@ -395,6 +395,8 @@ def _options(
         if _whole(n) and fewest <= n <= max_drops:
             add(Decimal(significant(CONTEXT.divide(per_drop * cal.drops, volume), 4)), int(n))
     for whole in sorted(range(1, max_drops + 1), key=lambda w: abs(w - 2 * MIN_SUGGESTED_DROPS)):
+        if len(found) >= 3:  # only the first three are shown: the rest cannot change them
+            break
         add(
             Decimal(significant(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * volume), 4)),
             whole,

@@ -238,7 +238,8 @@ CERTIFICATES: dict[str, Certificate] = {
 
 def certificate_of(drug: Drug) -> Certificate | None:
     """The certificate data of ``drug`` when it is a built-in drug, else ``None``."""
-    if BUILTIN_DRUGS.get(drug.name) != drug:
+    builtin = BUILTIN_DRUGS.get(drug.name)
+    if builtin is not drug and builtin != drug:  # (the built-in object itself: no field compare)
         return None
     return CERTIFICATES.get(drug.name)
 

@@ -54,16 +54,50 @@ def tidy(value: Decimal) -> Decimal:
     """``value`` without the noise of the 34-digit context: snapped to the short decimal (20
     digits or fewer) it is within 1e-26 (relative) of, else rounded (half even) to 28
     significant digits. A value of 20 digits or fewer is returned as it is."""
-    digits = len(value.as_tuple().digits)
+    # Every Quantity passes here, so the digits are counted on str(): it has at least one
+    # character per digit of the coefficient (a short text proves a short value), and without
+    # an exponent its digits are the coefficient's once the sign, the point and the leading
+    # zeros are gone. as_tuple() builds a tuple of every digit: several times slower.
+    text = str(value)
+    if len(text) <= SNAP_DIGITS:
+        return value
+    if "E" in text or "e" in text:
+        digits = len(value.as_tuple().digits)
+    else:
+        coefficient = text.replace(".", "").lstrip("-0")
+        digits = len(coefficient) or 1
+        # Within 1e-26 of its 20-digit rounding, a value's digits 21 to 26 are all 0 (it
+        # rounds down) or all 9 (up): any other makes the difference at least 1e-25 of it.
+        tail = coefficient[SNAP_DIGITS : SNAP_DIGITS + 6]
+        if tail.strip("0") and tail.strip("9"):
+            return value if digits <= TIDY_DIGITS else _to_tidy_digits(value)
     if digits <= SNAP_DIGITS:
         return value
     top = value.adjusted()
-    snapped = value.quantize(Decimal(1).scaleb(top - SNAP_DIGITS + 1), context=CONTEXT)
+    snapped = value.quantize(_quantum(top - SNAP_DIGITS + 1), context=CONTEXT)
     if abs(value - snapped) <= abs(value) * _SNAP_NOISE:
         return snapped.normalize(CONTEXT) if snapped else snapped
     if digits <= TIDY_DIGITS:
         return value
-    return value.quantize(Decimal(1).scaleb(top - TIDY_DIGITS + 1), context=CONTEXT)
+    return _to_tidy_digits(value)
+
+
+def _to_tidy_digits(value: Decimal) -> Decimal:
+    """``value`` rounded (half even) to TIDY_DIGITS significant digits."""
+    return value.quantize(_quantum(value.adjusted() - TIDY_DIGITS + 1), context=CONTEXT)
+
+
+_QUANTA: dict[int, Decimal] = {}
+
+
+def _quantum(exponent: int) -> Decimal:
+    """``Decimal(1).scaleb(exponent)``, i.e. 1E<exponent>, made once per exponent."""
+    quantum = _QUANTA.get(exponent)
+    if quantum is None:
+        quantum = Decimal((0, (1,), exponent))
+        if len(_QUANTA) < 4096:  # (amounts span a few dozen exponents)
+            _QUANTA[exponent] = quantum
+    return quantum
 
 
 def private_context(fn: Callable[P, R]) -> Callable[P, R]:
@@ -97,11 +131,30 @@ def ceil_int(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_CEILING))
 
 
+#: Texts :func:`plain` gave, by value: the text is a function of the value alone (equal
+#: values, whatever their exponent, have one shortest text), and a batch writes the same
+#: balances, densities and doses order after order. Bounded: emptied when full.
+_PLAIN: dict[Decimal, str] = {}
+_PLAIN_SIZE = 4096
+
+
 def plain(value: Decimal) -> str:
     """Shortest exact text: leading zero, no exponent, no trailing zero ("0.5", "150").
 
     Exact: ``Decimal(plain(x)) == x`` for every finite ``x`` of at most 34 digits.
     """
+    try:
+        return _PLAIN[value]
+    except (KeyError, TypeError):  # (TypeError: a signalling NaN has no hash)
+        pass
+    text = _plain(value)
+    if len(_PLAIN) >= _PLAIN_SIZE:
+        _PLAIN.clear()
+    _PLAIN[value] = text
+    return text
+
+
+def _plain(value: Decimal) -> str:
     text = str(value)
     # Every amount in every document passes here, so work on str() when it has no exponent
     # and at most 34 digits (normalize would round more): then the shortest text is str()
@@ -127,7 +180,7 @@ _DIGITS = CONTEXT.prec
 
 def fixed(value: Decimal, places: int) -> str:
     """Text with exactly ``places`` decimals (worksheets keep the balance's figures)."""
-    quantum = Decimal(1).scaleb(-places) if places > 0 else Decimal(1)
+    quantum = _quantum(-places) if places > 0 else ONE
     return format(value.quantize(quantum, rounding=ROUND_HALF_UP, context=CONTEXT), "f")
 
 
@@ -136,7 +189,7 @@ def significant(value: Decimal, digits: int = 6) -> str:
     if value.is_zero():
         return "0"
     exponent = value.adjusted() - digits + 1
-    quantum = Decimal(1).scaleb(exponent)
+    quantum = _quantum(exponent)
     rounded = value.quantize(quantum, rounding=ROUND_HALF_UP, context=CONTEXT)
     return plain(rounded)
 

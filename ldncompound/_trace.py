@@ -61,32 +61,12 @@ _DEFAULT_SLOTS = tuple(DefaultUsed.__dict__[a.name].__set__ for a in attrs.field
 (_set_default_field, _set_value, _set_source) = _DEFAULT_SLOTS
 
 
-def _step(
-    key: str, description: str, formula: str, inputs: dict[str, Value], result: Value
-) -> Step:
-    s = _new(Step)
-    _set_key(s, key)
-    _set_description(s, description)
-    _set_formula(s, formula)
-    _set_inputs(s, inputs)
-    _set_result(s, result)
-    return s
-
-
 def _warning(code: str, message: str, field: str | None) -> ResultWarning:
     w = _new(ResultWarning)
     _set_code(w, code)
     _set_message(w, message)
     _set_warning_field(w, field)
     return w
-
-
-def _default(field: str, value: Value, source: str) -> DefaultUsed:
-    d = _new(DefaultUsed)
-    _set_default_field(d, field)
-    _set_value(d, value)
-    _set_source(d, source)
-    return d
 
 
 @attrs.define
@@ -104,7 +84,14 @@ class Recorder:
 
     def step(self, key: str, description: str, formula: str, result: V, **inputs: Value) -> V:
         """Record a step and hand its result back, so formulas read inline."""
-        self.steps.append(_step(key, description, formula, inputs, result))
+        # _step written out: a dozen steps an order
+        s = _new(Step)
+        _set_key(s, key)
+        _set_description(s, description)
+        _set_formula(s, formula)
+        _set_inputs(s, inputs)
+        _set_result(s, result)
+        self.steps.append(s)
         return result
 
     def warn(self, code: str, message: str, field: str | None = None) -> None:
@@ -116,7 +103,12 @@ class Recorder:
 
     def default(self, field: str, value: Value, source: str) -> None:
         """Echo a value the library supplied."""
-        self.defaults.append(_default(field, value, source))
+        # _default written out: a dozen defaults an order
+        d = _new(DefaultUsed)
+        _set_default_field(d, field)
+        _set_value(d, value)
+        _set_source(d, source)
+        self.defaults.append(d)
 
     def extend(self, other: Recorder) -> None:
         """Record what ``other`` recorded, after what this one has (a trial kept)."""

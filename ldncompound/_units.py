@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._errors import DimensionError, UnitError
-from ._numbers import CONTEXT, parse_exact_decimal, plain, tidy
+from ._numbers import CONTEXT, SNAP_DIGITS, parse_exact_decimal, plain, tidy
 
 if TYPE_CHECKING:
     import pint
@@ -366,8 +366,10 @@ class Quantity:
         if type(magnitude) is not Decimal or not magnitude.is_finite():
             magnitude = _to_decimal(magnitude)
             _check_magnitude(self, None, magnitude)
-        # a 34-digit quotient's last-digit noise never reaches a quantity (see tidy)
-        magnitude = tidy(magnitude)
+        # a 34-digit quotient's last-digit noise never reaches a quantity (see tidy; a short
+        # text is a short value, which tidy returns as it is: most are, so tested here)
+        if len(str(magnitude)) > SNAP_DIGITS:
+            magnitude = tidy(magnitude)
         if type(unit) is not Unit:
             _unit_is_a_unit(self, attrs.fields(Quantity).unit, unit)
         _set_magnitude(self, magnitude)

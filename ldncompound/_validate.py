@@ -59,9 +59,6 @@ def table_entry(
     )
 
 
-#: C0 and C1 control characters (code points below 32, and 0x7F to 0x9F).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
 #: attrs metadata key: the dimension a Quantity field holds (read by the order-document loader).
 DIMENSION = "ldncompound.dimension"
 #: attrs metadata key of a field added to a class after its documents were published: it is
@@ -223,6 +220,11 @@ _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
 #: letters or marks, where they join or separate letters. Every other format character
 #: (Unicode category Cf: zero-width space, word joiner, soft hyphen, BOM...) is refused.
 _JOINERS = frozenset({"\u200c", "\u200d"})
+#: Text every character of which is printable ASCII or a printable Latin-1 character other
+#: than the soft hyphen (letters, digits, punctuation, symbols and spaces: "§", "µ", "×",
+#: "°"): nothing in it is refused, so it passes without a lookup per character.
+#: tests/test_validate.py checks each of these characters against the rules below.
+_PLAIN_TEXT = re.compile("[ -~\u00a0-\u00ac\u00ae-\u00ff]*")
 #: Characters that are letters or symbols to Unicode but print nothing (Hangul fillers, the
 #: blank Braille pattern): text made only of these and spaces prints blank.
 _BLANK_GLYPHS = frozenset({"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"})
@@ -247,8 +249,8 @@ def check_text_characters(field: str, value: str) -> None:
     zero-width joiner and non-joiner between two non-ASCII letters or marks, as some scripts
     need them.
     """
-    if value.isascii() and _CONTROL.search(value) is None:
-        return  # printable ASCII: the usual case, checked without a lookup per character
+    if _PLAIN_TEXT.fullmatch(value) is not None:
+        return  # printable ASCII and Latin-1: the usual case, without a lookup per character
     for i, ch in enumerate(value):
         category = unicodedata.category(ch)
         if category in _REFUSED_CATEGORIES or ch in _BIDI_CONTROLS:

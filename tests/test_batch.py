@@ -358,6 +358,11 @@ def test_json_line_writes_the_standard_librarys_compact_text(text):
     for record in (lc.BatchRecord(record=1, line=1, error=error), *run(line(good(1)))):
         expected = json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":"))
         assert record.json_line() == expected
+        written = record.json_bytes()
+        assert written.endswith(b"\n") and b"\n" not in written[:-1]
+        assert json.loads(written) == json.loads(expected)
+        if not any(0xD800 <= ord(c) < 0xE000 for c in text):
+            assert written == expected.encode() + b"\n"
 
 
 def test_json_line_falls_back_where_orjson_refuses():
@@ -366,6 +371,14 @@ def test_json_line_falls_back_where_orjson_refuses():
     assert record.json_line() == json.dumps(
         record.to_json(), ensure_ascii=False, separators=(",", ":")
     )
+    assert (
+        record.json_bytes()
+        == record.json_line()
+        .encode("utf-8", "surrogatepass")
+        .replace("\ud800".encode("utf-8", "surrogatepass"), b"\\ud800")
+        + b"\n"
+    )
+    assert json.loads(record.json_bytes()) == record.to_json()
 
 
 def test_json_line_matches_for_every_code_point():

@@ -56,6 +56,16 @@ def test_the_lines_are_the_same_for_any_number_of_processes(data, fmt):
     assert any(ok for ok, _ in expected) or fmt == "csv"
     for jobs in (1, 2, 3, 0):
         assert _lines(data, fmt, jobs) == expected, jobs
+    encoded = [(ok, f"{text}\n".encode()) for ok, text in expected]
+    for jobs in (1, 2):
+        got = lc.run_batch_lines(
+            io.BytesIO(data),
+            input_format=fmt,  # type: ignore[arg-type]
+            today=DAY,
+            jobs=jobs,
+            encoded=True,
+        )
+        assert list(got) == encoded, jobs
     numbers = [json.loads(text)["record"] for _, text in expected]
     assert numbers == list(range(1, len(numbers) + 1))
 

@@ -35,8 +35,11 @@ def test_every_option_is_in_the_table_and_every_entry_is_an_option(prep):
 @pytest.mark.parametrize("prep", TABLED)
 def test_every_path_of_the_table_is_a_column_of_the_order_document(prep):
     columns = {c for c, _ in lc.csv_columns(f"ldncompound/order/{prep}/1")}
+    documents_only = {"shell_volumes"}  # a list of objects has no flat CSV form
     for name, entry in table(prep).items():
         for path in entry.paths() if isinstance(entry, To) else (entry.path,):
+            if path in documents_only:
+                continue
             assert path in columns or any(c.startswith(f"{path}.") for c in columns), (name, path)
 
 

@@ -215,27 +215,34 @@ def test_an_order_is_written_as_its_document_everywhere():
     assert lc.from_json(data["order"], lc.CapsuleOrder) == r.order
 
 
-def test_a_custom_drug_is_written_in_full_inside_a_result_and_refused_as_an_order():
+def test_a_custom_drug_travels_as_a_document_and_one_with_a_solubility_in_full():
     drug = lc.Drug.from_salt_factor("x", base_name="x", salt_name="x HCl", factor=Decimal("1.1"))
-    api = lc.ApiLot(
-        form="salt",
-        assay=lc.percent("100 %"),
-        assay_basis=lc.AssayBasis.AS_IS,
-        expiry=dt.date(2028, 1, 1),
-        lot="A",
-        drug=drug,
-    )
-    r = lc.formulate_capsules(
-        lc.CapsuleOrder(dose=lc.mass("10 mg"), count=30, source=api, compounded_on=DAY)
-    )
-    data = json.loads(lc.dumps(r))
-    assert data["order"]["source"]["drug"]["name"] == "x"
-    assert lc.from_json(data) == r
-    with pytest.raises(lc.InputError) as info:
-        lc.load_order(data["order"])
-    assert (info.value.code, info.value.field) == ("wrong-type", "source.drug")
-    with pytest.raises(lc.InputError):
-        lc.order_document(r.order)
+    for custom, in_documents in (
+        (drug, True),
+        (attrs.evolve(drug, water_solubility=lc.Quantity(Decimal(10), lc.Unit.MG_PER_ML)), False),
+    ):
+        api = lc.ApiLot(
+            form="salt",
+            assay=lc.percent("100 %"),
+            assay_basis=lc.AssayBasis.AS_IS,
+            expiry=dt.date(2028, 1, 1),
+            lot="A",
+            drug=custom,
+        )
+        r = lc.formulate_capsules(
+            lc.CapsuleOrder(dose=lc.mass("10 mg"), count=30, source=api, compounded_on=DAY)
+        )
+        data = json.loads(lc.dumps(r))
+        assert data["order"]["source"]["drug"]["name"] == "x"
+        assert lc.from_json(data) == r
+        if in_documents:  # name, forms and default basis: the order document's drug
+            assert lc.load_order(data["order"]) == r.order
+            continue
+        with pytest.raises(lc.InputError) as info:  # a solubility has no document form
+            lc.load_order(data["order"])
+        assert info.value.field is not None and info.value.field.startswith("source.drug")
+        with pytest.raises(lc.InputError):
+            lc.order_document(r.order)
 
 
 def test_the_writers_write_every_scalar_by_the_table():

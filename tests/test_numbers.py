@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -61,3 +63,57 @@ def test_tidy_removes_the_noise_of_the_34_digit_context():
     assert tidy(Decimal("4.5")) == Decimal("4.5")  # short values are untouched
     assert tidy(Decimal("0.1030927835051546391752577")) == Decimal("0.1030927835051546391752577")
     assert lc.Quantity(noisy, lc.Unit.MG).magnitude == Decimal("3.964")
+
+
+def test_plain_remembers_texts_by_value_within_a_bound():
+    """The text cache keys on the value: equal values of any exponent share one text, a
+    signalling NaN (no hash) is still refused, and the cache never grows past its size."""
+    from ldncompound import _numbers  # noqa: PLC0415
+
+    assert plain(Decimal("1.50")) == plain(Decimal("1.5")) == "1.5"
+    assert plain(Decimal("1.5")) == "1.5"  # from the cache
+    assert plain(Decimal("-0.0")) == plain(Decimal(0)) == "0"
+    with pytest.raises(decimal.InvalidOperation):
+        plain(Decimal("sNaN"))
+    for i in range(_numbers._PLAIN_SIZE + 10):
+        value = Decimal(i) / 8
+        assert plain(value) == _numbers._plain(value)
+        assert Decimal(plain(value)) == value
+    assert len(_numbers._PLAIN) <= _numbers._PLAIN_SIZE
+
+
+def _digits_reference(value: Decimal) -> Decimal:
+    """tidy as it was written with as_tuple() (the reference for the text-based count)."""
+    digits = len(value.as_tuple().digits)
+    if digits <= 20:
+        return value
+    top = value.adjusted()
+    snapped = value.quantize(Decimal(1).scaleb(top - 19), context=CONTEXT)
+    if abs(value - snapped) <= abs(value) * Decimal("1e-26"):
+        return snapped.normalize(CONTEXT) if snapped else snapped
+    if digits <= 28:
+        return value
+    return value.quantize(Decimal(1).scaleb(top - 27), context=CONTEXT)
+
+
+@given(
+    st.integers(min_value=-(10**34) + 1, max_value=10**34 - 1),
+    st.integers(min_value=-60, max_value=30),
+)
+def test_tidy_counts_digits_on_the_text_as_as_tuple_does(coefficient, exponent):
+    """Leading zeros, signs, points and exponent notation: the same value, the same form."""
+    from ldncompound._numbers import tidy  # noqa: PLC0415
+
+    value = Decimal(coefficient).scaleb(exponent, CONTEXT)
+    got, expected = tidy(value), _digits_reference(value)
+    assert got.as_tuple() == expected.as_tuple()
+    for text in ("-0.000000000000000000000000", "1.000000000000000000000000E-20", "9" * 30):
+        assert tidy(Decimal(text)).as_tuple() == _digits_reference(Decimal(text)).as_tuple()
+
+
+def test_the_quanta_are_exact_and_kept_within_a_bound():
+    from ldncompound import _numbers  # noqa: PLC0415
+
+    for exponent in range(-5000, 100):
+        assert _numbers._quantum(exponent) == Decimal(1).scaleb(exponent, CONTEXT)
+    assert len(_numbers._QUANTA) <= 4096

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pytest
 
@@ -191,3 +192,22 @@ def test_a_study_reference_is_kept_in_nfkc_form():
         matches_formula_vehicle_container=True,
     )
     assert study.reference == "Study 1"
+
+
+def test_the_fast_path_passes_only_characters_the_rules_accept():
+    """Text wholly of the fast path's characters skips the lookup per character: every one of
+    them must be accepted by the character rules, and every other one in the first 512 code
+    points must take the lookup (so that the soft hyphen and the controls are still refused)."""
+    from ldncompound import _validate  # noqa: PLC0415
+
+    fast = [chr(c) for c in range(512) if _validate._PLAIN_TEXT.fullmatch(chr(c))]
+    assert "§" in fast and "µ" in fast and "\u00ad" not in fast and "\x9b" not in fast
+    for ch in fast:
+        category = unicodedata.category(ch)
+        assert category[0] in "LNPSZ" and category not in ("Zl", "Zp"), repr(ch)
+    for ch in map(chr, range(512)):
+        if ch not in fast:
+            assert ch == "\u00ad" or unicodedata.category(ch)[0] in "CL", repr(ch)
+    with pytest.raises(lc.InputError) as err:
+        check_text_characters("lot", "A\u00adB §")
+    assert err.value.code == "invisible-character"

@@ -29,6 +29,8 @@ import ldncompound as lc
 __all__ = ["Interrupted", "Signals", "Sink", "identity"]
 
 Identity = tuple[int, int]
+#: Bytes buffered before a write call to an output file (written through a temporary file).
+_FILE_BUFFER = 1 << 20
 
 
 def identity(stream: Any) -> tuple[Identity, os.stat_result] | None:
@@ -113,7 +115,11 @@ class Sink:
                 "bad-output",
             ) from None
         os.fchmod(fd, stat.S_IMODE(info.st_mode) if info is not None else _default_mode())
-        return cls(os.fdopen(fd, "wb"), final=real, temp=Path(temp), owned=True)
+        # a large buffer: a result line (about 12 kB) is larger than the default 8 kB, so
+        # each would be one write call; nothing is read from the file before the rename
+        return cls(
+            os.fdopen(fd, "wb", buffering=_FILE_BUFFER), final=real, temp=Path(temp), owned=True
+        )
 
     def commit(self) -> None:
         """Flush; a file output replaces the output file now, whole."""

@@ -113,8 +113,9 @@ def batch(
     try:
         with signals:
             try:
-                for ok, text in lc.run_batch_lines(counting, input_format=fmt, jobs=jobs):
-                    line = text.encode() + b"\n"
+                for ok, line in lc.run_batch_lines(
+                    counting, input_format=fmt, jobs=jobs, encoded=True
+                ):
                     signals.writing = True
                     try:
                         sink.stream.write(line)

@@ -56,6 +56,7 @@ TABLE: Table = {
     "active_pack_stat_size": To("active_pack_stat.size", required="with --active-pack-stat"),
     "shell_volume": To(
         "shell_volumes",
+        also=("shell_volumes[].volume", "shell_volumes[].size"),
         value=lambda given, option: _shell_volumes(given, option),  # noqa: PLW0108 - defined below
     ),
     "method": To("method"),
