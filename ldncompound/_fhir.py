@@ -172,12 +172,14 @@ def _inactive(ingredients: Any, per_field: str | None) -> tuple[tuple[str, Quant
     )
 
 
-def _capsules(r: Any) -> _Prep:
-    per = _Per(ucum=Unit.CAPSULE.ucum, display="capsule")
+def _unit_prep(
+    r: Any, *, form: str, form_text: str, per: _Per, route: str, per_field: str
+) -> _Prep:
+    """What a result of counted units (capsules, troches, RDTs) exports: one unit a dose."""
     per_day = r.order.doses_per_day
     return _Prep(
-        form="capsule",
-        form_text="capsule",
+        form=form,
+        form_text=form_text,
         per=per,
         strength=r.dose,
         strength_per=Decimal(1),
@@ -186,32 +188,33 @@ def _capsules(r: Any) -> _Prep:
         labelled=Decimal(r.count),
         dose=Decimal(1),
         dose_per=per,
-        route="oral",
+        route=route,
         doses_per_day=per_day,
         days_supply=_days(r.count, per_day),
-        inactive=_inactive(r.ingredients, "per_capsule"),
+        inactive=_inactive(r.ingredients, per_field),
+    )
+
+
+def _capsules(r: Any) -> _Prep:
+    return _unit_prep(
+        r,
+        form="capsule",
+        form_text="capsule",
+        per=_Per(ucum=Unit.CAPSULE.ucum, display="capsule"),
+        route="oral",
+        per_field="per_capsule",
     )
 
 
 def _troches(r: Any) -> _Prep:
     rdt = r.dosage_form.value == "rdt"
-    per = _Per(ucum="{tablet}" if rdt else "{troche}", display=r.dosage_form.described)
-    per_day = r.order.doses_per_day
-    return _Prep(
+    return _unit_prep(
+        r,
         form="rdt" if rdt else "troche",
         form_text=r.dosage_form.described,
-        per=per,
-        strength=r.dose,
-        strength_per=Decimal(1),
-        quantity=Decimal(r.count),
-        quantity_per=per,
-        labelled=Decimal(r.count),
-        dose=Decimal(1),
-        dose_per=per,
+        per=_Per(ucum="{tablet}" if rdt else "{troche}", display=r.dosage_form.described),
         route=r.route.value,
-        doses_per_day=per_day,
-        days_supply=_days(r.count, per_day),
-        inactive=_inactive(r.ingredients, "per_unit"),
+        per_field="per_unit",
     )
 
 
