@@ -63,18 +63,21 @@ class Policy:
     source: str
 
 
+_NRF_OVERAGE = (
+    "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise "
+    "5 % (anchors.md §2 and §4.5) [S]"
+)
+
 #: Every policy default of the solid preparations, with its cited source. ``{units}`` in a
 #: source is the preparation's word for its units ("capsules", "units").
 POLICY: dict[str, Policy] = {
     "overage.capsules.under-20-mg": Policy(
         Quantity(Decimal(10), Unit.PERCENT),
-        "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise "
-        "5 % (anchors.md §2 and §4.5) [S]",
+        _NRF_OVERAGE,
     ),
     "overage.capsules": Policy(
         Quantity(Decimal(5), Unit.PERCENT),
-        "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise "
-        "5 % (anchors.md §2 and §4.5) [S]",
+        _NRF_OVERAGE,
     ),
     "overage.troches": Policy(
         Quantity(Decimal(7), Unit.PERCENT),
