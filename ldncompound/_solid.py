@@ -214,15 +214,20 @@ def reference_field() -> Any:
     return attrs.field(default=None, validator=text_field("reference"))
 
 
-def check_dose_and_count(dose: object, count: object, *, count_expected: str, units: str) -> None:
-    """Refuse a dose that is not a positive mass and a count that is not a plausible batch."""
+def check_positive_dose(dose: object, example: str) -> None:
+    """Refuse a dose that is not a positive mass (``example``: a mass such as ``'4.5 mg'``)."""
     if not isinstance(dose, Quantity):
-        raise InputError.about("dose", dose, "is not a quantity", "a mass such as '4.5 mg'")
+        raise InputError.about("dose", dose, "is not a quantity", f"a mass such as {example}")
     dose.require(Dimension.MASS, "dose")
     if dose.magnitude <= 0:
         raise InputError.about(
             "dose", str(dose), "is not positive", "a dose greater than zero", code="zero"
         )
+
+
+def check_dose_and_count(dose: object, count: object, *, count_expected: str, units: str) -> None:
+    """Refuse a dose that is not a positive mass and a count that is not a plausible batch."""
+    check_positive_dose(dose, "'4.5 mg'")
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise InputError.about("count", count, "is not a positive whole number", count_expected)
     if count > 10_000:
