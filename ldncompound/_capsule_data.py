@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import attrs
 
-from ._errors import InputError
 from ._units import Quantity, Unit
+from ._validate import table_entry
 
 __all__ = ["CAPSULE_SIZES", "FILLERS", "CapsuleSize", "Filler", "capsule_size", "filler"]
 
@@ -55,12 +55,13 @@ CAPSULE_SIZES: tuple[CapsuleSize, ...] = (
 
 def capsule_size(code: str) -> CapsuleSize:
     """The size with ``code`` ("000" to "5"); refuses others naming the table."""
-    for s in CAPSULE_SIZES:
-        if s.code == code:
-            return s
-    known = ", ".join(s.code for s in CAPSULE_SIZES)
-    raise InputError.about(
-        "size", code, "is not a capsule size in the table", f"one of {known}", code="unknown-size"
+    return table_entry(
+        CAPSULE_SIZES,
+        code,
+        lambda s: s.code,
+        field="size",
+        what="a capsule size",
+        code="unknown-size",
     )
 
 
@@ -83,83 +84,82 @@ class Filler:
 
 _IFF = "IFF Avicel technical data sheet, loose bulk density (domain.md §3.3)"
 
+
+def _filler(
+    key: str,
+    name: str,
+    density: str | None,
+    source: str,
+    *,
+    slow_release: bool = False,
+    calcium_carbonate: bool = False,
+    allergens: tuple[str, ...] = (),
+) -> Filler:
+    """One row of :data:`FILLERS`: the density in g/mL as written in the source, or ``None``."""
+    return Filler(
+        key=key,
+        name=name,
+        density=None if density is None else Quantity(Decimal(density), Unit.G_PER_ML),
+        density_source=source,
+        slow_release=slow_release,
+        calcium_carbonate=calcium_carbonate,
+        allergens=allergens,
+    )
+
+
+_MCC = "microcrystalline cellulose"
+_NO_BULK = "no pharmaceutical bulk density found (domain.md §3.3) [U]"
+
 FILLERS: tuple[Filler, ...] = (
-    Filler(
-        key="mcc",
-        name="microcrystalline cellulose (Avicel PH-102)",
-        density=Quantity(Decimal("0.30"), Unit.G_PER_ML),
-        density_source=f"{_IFF}: 0.28-0.33 g/mL, midpoint [V]",
+    _filler("mcc", f"{_MCC} (Avicel PH-102)", "0.30", f"{_IFF}: 0.28-0.33 g/mL, midpoint [V]"),
+    _filler(
+        "mcc-ph105",
+        f"{_MCC} (Avicel PH-105)",
+        "0.30",
+        "about 0.3 g/mL implied for 'most other grades' by IFF; not published for PH-105 [U]",
     ),
-    Filler(
-        key="mcc-ph105",
-        name="microcrystalline cellulose (Avicel PH-105)",
-        density=Quantity(Decimal("0.30"), Unit.G_PER_ML),
-        density_source="about 0.3 g/mL implied for 'most other grades' by IFF; not published for PH-105 [U]",
+    _filler(
+        "mcc-ph112", f"{_MCC} (Avicel PH-112)", "0.31", f"{_IFF}: 0.28-0.34 g/mL, midpoint [V]"
     ),
-    Filler(
-        key="mcc-ph112",
-        name="microcrystalline cellulose (Avicel PH-112)",
-        density=Quantity(Decimal("0.31"), Unit.G_PER_ML),
-        density_source=f"{_IFF}: 0.28-0.34 g/mL, midpoint [V]",
+    _filler(
+        "mcc-ph301", f"{_MCC} (Avicel PH-301)", "0.40", f"{_IFF}: 0.34-0.45 g/mL, about 0.4 [V]"
     ),
-    Filler(
-        key="mcc-ph301",
-        name="microcrystalline cellulose (Avicel PH-301)",
-        density=Quantity(Decimal("0.40"), Unit.G_PER_ML),
-        density_source=f"{_IFF}: 0.34-0.45 g/mL, about 0.4 [V]",
-    ),
-    Filler(
-        key="lactose",
-        name="lactose monohydrate",
-        density=Quantity(Decimal("0.978"), Unit.G_PER_ML),
-        density_source=(
-            "packed density reproducing the UNC lactose fill table, 1340 mg / 1.37 mL "
-            "(domain.md §3.2) [D]"
-        ),
+    _filler(
+        "lactose",
+        "lactose monohydrate",
+        "0.978",
+        "packed density reproducing the UNC lactose fill table, 1340 mg / 1.37 mL "
+        "(domain.md §3.2) [D]",
         allergens=("lactose",),
     ),
-    Filler(
-        key="hpmc",
-        name="hypromellose (HPMC)",
-        density=Quantity(Decimal("0.5"), Unit.G_PER_ML),
-        density_source="vendor data sheets, 0.25-0.70 g/mL, typically about 0.5 (domain.md §3.3) [S]",
+    _filler(
+        "hpmc",
+        "hypromellose (HPMC)",
+        "0.5",
+        "vendor data sheets, 0.25-0.70 g/mL, typically about 0.5 (domain.md §3.3) [S]",
         slow_release=True,
     ),
-    Filler(
-        key="methylcellulose",
-        name="methylcellulose",
-        density=None,
-        density_source="no usable bulk density in the references",
+    _filler(
+        "methylcellulose",
+        "methylcellulose",
+        None,
+        "no usable bulk density in the references",
         slow_release=True,
     ),
-    Filler(
-        key="calcium-carbonate",
-        name="calcium carbonate",
-        density=None,
-        density_source="bulk density ranges 0.1-1.3 g/mL by grade (domain.md §3.3) [S]",
+    _filler(
+        "calcium-carbonate",
+        "calcium carbonate",
+        None,
+        "bulk density ranges 0.1-1.3 g/mL by grade (domain.md §3.3) [S]",
         calcium_carbonate=True,
     ),
-    Filler(
-        key="sucrose",
-        name="sucrose",
-        density=None,
-        density_source="no pharmaceutical bulk density found (domain.md §3.3) [U]",
-    ),
-    Filler(
-        key="rice-flour",
-        name="rice flour",
-        density=None,
-        density_source="no pharmaceutical bulk density found (domain.md §3.3) [U]",
-    ),
+    _filler("sucrose", "sucrose", None, _NO_BULK),
+    _filler("rice-flour", "rice flour", None, _NO_BULK),
 )
 
 
 def filler(key: str) -> Filler:
     """The table filler with ``key``; refuses others naming the table."""
-    for f in FILLERS:
-        if f.key == key:
-            return f
-    known = ", ".join(f.key for f in FILLERS)
-    raise InputError.about(
-        "filler", key, "is not a filler in the table", f"one of {known}", code="unknown-filler"
+    return table_entry(
+        FILLERS, key, lambda f: f.key, field="filler", what="a filler", code="unknown-filler"
     )

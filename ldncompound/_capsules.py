@@ -325,14 +325,7 @@ class CapsuleActive:
     pack_stat: ActivePackStat | None = None
 
     def __attrs_post_init__(self) -> None:
-        dose = self.dose
-        if not isinstance(dose, Quantity):
-            raise InputError.about("dose", dose, "is not a quantity", "a mass such as '20 mg'")
-        dose.require(Dimension.MASS, "dose")
-        if dose.magnitude <= 0:
-            raise InputError.about(
-                "dose", str(dose), "is not positive", "a dose greater than zero", code="zero"
-            )
+        solid.check_positive_dose(self.dose, "'20 mg'")
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
         _check_material_packing("pack_stat", self.source.density, self.pack_stat)

@@ -17,7 +17,7 @@ import attrs
 from ._errors import InputError
 from ._numbers import CONTEXT, HUNDRED, plain, round_to
 from ._units import Dimension, Quantity, Unit
-from ._validate import qfield, text_field, volume_field
+from ._validate import qfield, table_entry, text_field, volume_field
 
 __all__ = [
     "DEVICES",
@@ -185,12 +185,8 @@ DEVICES: tuple[MeasuringDevice, ...] = (
 
 def device(key: str) -> MeasuringDevice:
     """The table device with ``key`` (``"oral-5ml"``, ``"cylinder-50ml"``, ...)."""
-    for d in DEVICES:
-        if d.key == key:
-            return d
-    known = ", ".join(d.key or "" for d in DEVICES)
-    raise InputError.about(
-        "device", key, "is not a device in the table", f"one of {known}", code="unknown-device"
+    return table_entry(
+        DEVICES, key, lambda d: d.key, field="device", what="a device", code="unknown-device"
     )
 
 

@@ -290,11 +290,5 @@ def _trial(value: str, field: str) -> Displacement:
         trial = DisplacementTrial(units=units, blank_total=a, medicated_total=b, ingredient_total=d)
     except InputError as err:
         # the trial's own field names mean nothing on a command line: name the option
-        raise InputError(
-            f"{field}: {err.message}",
-            field=field,
-            value=value,
-            expected=err.expected,
-            code=err.code,
-        ) from None
+        raise InputError.located(err, field, value) from None
     return Displacement.from_trial(trial)

@@ -107,6 +107,21 @@ class InputError(LdnCompoundError, ValueError):
     exit_code = 2
     code = "invalid-input"
 
+    @classmethod
+    def located(
+        cls, err: LdnCompoundError, field: str, value: Any, *, where: str | None = None
+    ) -> InputError:
+        """``err``, refused in a part of ``field`` (a trial inside an option, an entry of a
+        list), told as ``field``'s refusal: its message led by ``where`` (default: ``field``),
+        its expectation and code kept."""
+        return cls(
+            f"{where or field}: {err.message}",
+            field=field,
+            value=value,
+            expected=err.expected,
+            code=err.code,
+        )
+
 
 class UnitError(InputError):
     """A unit is missing, not on the allow-list, or ambiguous."""

@@ -68,66 +68,32 @@ _SNOMED_ROUTES = (
     "mappings, not checked against a SNOMED CT release here [S]"
 )
 
+
+def _snomed(code: str, display: str, source: str) -> FhirCode:
+    """A SNOMED CT code as the FHIR R4 value set named in ``source`` lists it [S]."""
+    return FhirCode(system=SNOMED, code=code, display=display, status="S", source=source)
+
+
 #: The dose form of each preparation, from SNOMED CT (the code system FHIR R4 binds
 #: ``Medication.form`` to, as an example binding). Keys are the library's forms.
 DOSE_FORM_CODES: dict[str, FhirCode] = {
-    "capsule": FhirCode(
-        system=SNOMED, code="385049006", display="Capsule", status="S", source=_SNOMED_FORMS
-    ),
-    "oral-solution": FhirCode(
-        system=SNOMED, code="385023001", display="Oral solution", status="S", source=_SNOMED_FORMS
-    ),
-    "oral-suspension": FhirCode(
-        system=SNOMED,
-        code="385024007",
-        display="Oral suspension",
-        status="S",
-        source=_SNOMED_FORMS,
-    ),
+    "capsule": _snomed("385049006", "Capsule", _SNOMED_FORMS),
+    "oral-solution": _snomed("385023001", "Oral solution", _SNOMED_FORMS),
+    "oral-suspension": _snomed("385024007", "Oral suspension", _SNOMED_FORMS),
     # Drops held under the tongue are an oromucosal liquid: SNOMED CT's "oral drops" forms are
     # swallowed, and the value set has no sublingual drops (the mapping is ours).
-    "sublingual-drops": FhirCode(
-        system=SNOMED,
-        code="385070000",
-        display="Oromucosal solution",
-        status="S",
-        source=_SNOMED_FORMS,
-    ),
-    "sublingual-drops-suspension": FhirCode(
-        system=SNOMED,
-        code="385071001",
-        display="Oromucosal suspension",
-        status="S",
-        source=_SNOMED_FORMS,
-    ),
+    "sublingual-drops": _snomed("385070000", "Oromucosal solution", _SNOMED_FORMS),
+    "sublingual-drops-suspension": _snomed("385071001", "Oromucosal suspension", _SNOMED_FORMS),
     # A troche is a lozenge (USP names molded lozenges troches).
-    "troche": FhirCode(
-        system=SNOMED, code="385087003", display="Lozenge", status="S", source=_SNOMED_FORMS
-    ),
-    "rdt": FhirCode(
-        system=SNOMED,
-        code="447079001",
-        display="Orodispersible tablet",
-        status="S",
-        source=_SNOMED_FORMS,
-    ),
+    "troche": _snomed("385087003", "Lozenge", _SNOMED_FORMS),
+    "rdt": _snomed("447079001", "Orodispersible tablet", _SNOMED_FORMS),
 }
 
 #: The route of administration, from SNOMED CT.
 ROUTE_CODES: dict[str, FhirCode] = {
-    "oral": FhirCode(
-        system=SNOMED, code="26643006", display="Oral route", status="S", source=_SNOMED_ROUTES
-    ),
-    "sublingual": FhirCode(
-        system=SNOMED,
-        code="37839007",
-        display="Sublingual route",
-        status="S",
-        source=_SNOMED_ROUTES,
-    ),
-    "buccal": FhirCode(
-        system=SNOMED, code="54471007", display="Buccal route", status="S", source=_SNOMED_ROUTES
-    ),
+    "oral": _snomed("26643006", "Oral route", _SNOMED_ROUTES),
+    "sublingual": _snomed("37839007", "Sublingual route", _SNOMED_ROUTES),
+    "buccal": _snomed("54471007", "Buccal route", _SNOMED_ROUTES),
 }
 
 #: RxNorm codes of the built-in drug by dose basis: the ingredient (IN) for naltrexone base
@@ -206,12 +172,14 @@ def _inactive(ingredients: Any, per_field: str | None) -> tuple[tuple[str, Quant
     )
 
 
-def _capsules(r: Any) -> _Prep:
-    per = _Per(ucum=Unit.CAPSULE.ucum, display="capsule")
+def _unit_prep(
+    r: Any, *, form: str, form_text: str, per: _Per, route: str, per_field: str
+) -> _Prep:
+    """What a result of counted units (capsules, troches, RDTs) exports: one unit a dose."""
     per_day = r.order.doses_per_day
     return _Prep(
-        form="capsule",
-        form_text="capsule",
+        form=form,
+        form_text=form_text,
         per=per,
         strength=r.dose,
         strength_per=Decimal(1),
@@ -220,32 +188,33 @@ def _capsules(r: Any) -> _Prep:
         labelled=Decimal(r.count),
         dose=Decimal(1),
         dose_per=per,
-        route="oral",
+        route=route,
         doses_per_day=per_day,
         days_supply=_days(r.count, per_day),
-        inactive=_inactive(r.ingredients, "per_capsule"),
+        inactive=_inactive(r.ingredients, per_field),
+    )
+
+
+def _capsules(r: Any) -> _Prep:
+    return _unit_prep(
+        r,
+        form="capsule",
+        form_text="capsule",
+        per=_Per(ucum=Unit.CAPSULE.ucum, display="capsule"),
+        route="oral",
+        per_field="per_capsule",
     )
 
 
 def _troches(r: Any) -> _Prep:
     rdt = r.dosage_form.value == "rdt"
-    per = _Per(ucum="{tablet}" if rdt else "{troche}", display=r.dosage_form.described)
-    per_day = r.order.doses_per_day
-    return _Prep(
+    return _unit_prep(
+        r,
         form="rdt" if rdt else "troche",
         form_text=r.dosage_form.described,
-        per=per,
-        strength=r.dose,
-        strength_per=Decimal(1),
-        quantity=Decimal(r.count),
-        quantity_per=per,
-        labelled=Decimal(r.count),
-        dose=Decimal(1),
-        dose_per=per,
+        per=_Per(ucum="{tablet}" if rdt else "{troche}", display=r.dosage_form.described),
         route=r.route.value,
-        doses_per_day=per_day,
-        days_supply=_days(r.count, per_day),
-        inactive=_inactive(r.ingredients, "per_unit"),
+        per_field="per_unit",
     )
 
 
@@ -259,11 +228,11 @@ def _liquid_supply(r: Any) -> tuple[Decimal, Decimal | None]:
     return r.label.quantity.m_as(Unit.ML), None if days is None else Decimal(days)
 
 
-def _liquid(r: Any) -> _Prep:
-    suspension = bool(r.label.suspension)
+def _liquid_prep(r: Any, *, form: str, dose: Decimal, dose_per: _Per, route: str) -> _Prep:
+    """What a liquid or drops result exports: measured in mL, supplied by volume."""
     volume, days = _liquid_supply(r)
     return _Prep(
-        form="oral-suspension" if suspension else "oral-solution",
+        form=form,
         form_text=r.label.dosage_form,
         per=_ML,
         strength=r.concentration,
@@ -271,33 +240,32 @@ def _liquid(r: Any) -> _Prep:
         quantity=volume,
         quantity_per=_ML,
         labelled=r.label.quantity.m_as(Unit.ML),
-        dose=r.dose_measured.m_as(Unit.ML),
-        dose_per=_ML,
-        route="oral",
+        dose=dose,
+        dose_per=dose_per,
+        route=route,
         doses_per_day=r.order.doses_per_day,
         days_supply=days,
         inactive=_inactive(r.batch.ingredients, None),
     )
 
 
+def _liquid(r: Any) -> _Prep:
+    return _liquid_prep(
+        r,
+        form="oral-suspension" if r.label.suspension else "oral-solution",
+        dose=r.dose_measured.m_as(Unit.ML),
+        dose_per=_ML,
+        route="oral",
+    )
+
+
 def _drops(r: Any) -> _Prep:
-    suspension = bool(r.label.suspension)
-    volume, days = _liquid_supply(r)
-    return _Prep(
-        form="sublingual-drops-suspension" if suspension else "sublingual-drops",
-        form_text=r.label.dosage_form,
-        per=_ML,
-        strength=r.concentration,
-        strength_per=Decimal(1),
-        quantity=volume,
-        quantity_per=_ML,
-        labelled=r.label.quantity.m_as(Unit.ML),
+    return _liquid_prep(
+        r,
+        form="sublingual-drops-suspension" if r.label.suspension else "sublingual-drops",
         dose=Decimal(r.drops_per_dose),
         dose_per=_Per(ucum=Unit.DROP.ucum, display="drop"),
         route="sublingual",
-        doses_per_day=r.order.doses_per_day,
-        days_supply=days,
-        inactive=_inactive(r.batch.ingredients, None),
     )
 
 

@@ -205,46 +205,104 @@ def plan_liquid_mg(
     the material could be weighed directly, and a choice that breaks a rule is refused).
     Raises :class:`FormulationError` when no plan keeps every rule.
     """
-    d, m = balance.d, balance.m
-    chosen = aliquot_volume is not None or stock_volume is not None
+    search = _Search(
+        needed=needed,
+        volume=volume,
+        least_volume=least_volume,
+        balance=balance,
+        devices=devices,
+        min_percent=min_percent,
+        tolerance=tolerance,
+        solubility=solubility,
+        rec=rec,
+    )
+    if needed >= balance.m and aliquot_volume is None and stock_volume is None:
+        return search.weigh_direct()
+    if aliquot_volume is not None:
+        search.check_aliquot(aliquot_volume)
+    fixed_stock = None
+    if stock_volume is not None:
+        fixed_stock = _check_stock(
+            stock_volume, aliquot_volume, needed, balance.m, devices, min_percent
+        )
+    tried = (aliquot_volume,) if aliquot_volume is not None else ALIQUOT_VOLUMES
+    saw_stock = False
+    for aliquot in tried:
+        plan, saw = search.by_aliquot(aliquot, fixed_stock)
+        if plan is not None:
+            return plan
+        saw_stock = saw_stock or saw
+    # The field named: a stock volume once one was given or tried, else the aliquot, else
+    # the balance (as before the planner was split into steps).
+    raise search.no_aliquot_plan(
+        "stock_volume"
+        if stock_volume is not None or saw_stock
+        else "aliquot_volume"
+        if aliquot_volume is not None
+        else "balance"
+    )
 
-    def finish(material: Decimal) -> tuple[MeasuringDevice, Decimal] | None:
-        exact = CONTEXT.divide(volume * material, needed)
-        found = final_measure(exact, devices, min_percent)
+
+@attrs.frozen(kw_only=True)
+class _Search:
+    """What every candidate plan of one batch is checked against (see :func:`plan_liquid_mg`)."""
+
+    needed: Decimal
+    volume: Decimal
+    least_volume: Decimal
+    balance: Balance
+    devices: tuple[MeasuringDevice, ...]
+    min_percent: Decimal
+    tolerance: Decimal
+    solubility: Decimal | None
+    rec: Recorder
+
+    def finish(self, material: Decimal) -> tuple[MeasuringDevice, Decimal] | None:
+        """The final volume for ``material`` mg: on a cylinder's graduation, at least the
+        least volume, and within the tolerance of the exact volume (``None`` otherwise)."""
+        exact = CONTEXT.divide(self.volume * material, self.needed)
+        found = final_measure(exact, self.devices, self.min_percent)
         if found is None:
             return None
         final = found[1]
-        if final < least_volume or abs(CONTEXT.divide(exact, final) - ONE) > tolerance:
+        if final < self.least_volume or abs(CONTEXT.divide(exact, final) - ONE) > self.tolerance:
             return None
         return found
 
-    if needed >= m and not chosen:
+    def above_solubility(self, mg: Decimal, ml: Decimal) -> bool:
+        return self.solubility is not None and CONTEXT.divide(mg, ml) > self.solubility
+
+    def weigh_direct(self) -> LiquidPlan:
+        """Weigh the material directly (at or above the balance minimum)."""
+        needed, d = self.needed, self.balance.d
         start = round_up_to(needed, d)
         for k in range(_TRIES):
             weighed = start + k * d
-            done = finish(weighed)
+            done = self.finish(weighed)
             if done is None:
                 continue
-            rec.step(
+            self.rec.step(
                 "weigh-direct",
                 "drug material is at or above the balance minimum: weigh it directly (rounded up "
                 "to the readability, enlarged until the final volume falls on a graduation)",
                 "A = ceil_d(C) (+ k x d)",
                 Quantity(weighed, Unit.MG),
                 C=Quantity(needed, Unit.MG),
-                readability=balance.readability,
-                minimum=Quantity(m, Unit.MG),
+                readability=self.balance.readability,
+                minimum=Quantity(self.balance.m, Unit.MG),
             )
-            return _plan(weighed, None, None, weighed, needed, volume, done)
+            return _plan(weighed, None, None, weighed, needed, self.volume, done)
         raise FormulationError(
             f"no weighing of {plain(needed)} mg or a little more makes a final volume that a graduated "
-            f"cylinder measures within {plain(tolerance * 100)} %",
+            f"cylinder measures within {plain(self.tolerance * 100)} %",
             field="volume",
             code="no-liquid-plan",
         )
 
-    if aliquot_volume is not None:
-        if aliquot_device(aliquot_volume, devices, min_percent) is None:
+    def check_aliquot(self, aliquot_volume: Decimal) -> None:
+        """Refuse the pharmacist's aliquot volume D when it breaks a rule."""
+        solubility = self.solubility
+        if aliquot_device(aliquot_volume, self.devices, self.min_percent) is None:
             raise InputError.about(
                 "aliquot_volume",
                 f"{plain(aliquot_volume)} mL",
@@ -252,106 +310,114 @@ def plan_liquid_mg(
                 "a volume such as 5 mL that a pipette, syringe or cylinder measures",
                 code="aliquot-not-measurable",
             )
-        if aliquot_volume >= volume:
+        if aliquot_volume >= self.volume:
             raise InputError.about(
                 "aliquot_volume",
                 f"{plain(aliquot_volume)} mL",
-                f"is not smaller than the batch ({plain(volume)} mL)",
+                f"is not smaller than the batch ({plain(self.volume)} mL)",
                 "an aliquot smaller than the batch volume",
             )
-        if solubility is not None and CONTEXT.divide(needed, aliquot_volume) > solubility:
+        if solubility is not None and self.above_solubility(self.needed, aliquot_volume):
             raise FormulationError.about(
                 "aliquot_volume",
                 f"{plain(aliquot_volume)} mL",
-                f"would need a stock solution of {plain(CONTEXT.divide(needed, aliquot_volume))} mg/mL, "
+                f"would need a stock solution of {plain(CONTEXT.divide(self.needed, aliquot_volume))} mg/mL, "
                 f"above the solubility of {plain(solubility)} mg/mL",
                 "a larger aliquot",
                 code="above-solubility",
             )
-    fixed_stock = None
-    if stock_volume is not None:
-        fixed_stock = _check_stock(stock_volume, aliquot_volume, needed, m, devices, min_percent)
-    first = max(m, round_up_to(needed, d))
-    tried = (aliquot_volume,) if aliquot_volume is not None else ALIQUOT_VOLUMES
-    for aliquot in tried:
-        if aliquot >= volume:
-            continue
-        if solubility is not None and CONTEXT.divide(needed, aliquot) > solubility:
-            continue
-        tool = aliquot_device(aliquot, devices, min_percent)
+
+    def by_aliquot(
+        self, aliquot: Decimal, fixed_stock: tuple[MeasuringDevice, Decimal] | None
+    ) -> tuple[LiquidPlan | None, bool]:
+        """A plan taking an aliquot of ``aliquot`` mL (``None`` when none keeps every rule),
+        and whether any stock volume was tried on the way."""
+        needed, d = self.needed, self.balance.d
+        start = self._first_weighing(aliquot, fixed_stock)
+        if start is None:
+            return None, False
+        tool = aliquot_device(aliquot, self.devices, self.min_percent)
         if tool is None:
-            continue
-        if fixed_stock is not None:
-            if fixed_stock[1] <= aliquot:
-                continue
-            start = max(m, round_up_to(CONTEXT.divide(needed * fixed_stock[1], aliquot), d))
-        else:
-            start = first
+            return None, False
+        saw_stock = False
         for k in range(_TRIES):
             weighed = start + k * d
             exact_stock = CONTEXT.divide(weighed * aliquot, needed)
-            stock = fixed_stock or final_measure(exact_stock, devices, min_percent)
+            stock = fixed_stock or final_measure(exact_stock, self.devices, self.min_percent)
             if stock is None:
-                if exact_stock > max((dv.cap for dv in devices), default=Decimal(0)):
+                if exact_stock > max((dv.cap for dv in self.devices), default=Decimal(0)):
                     break
                 continue
-            stock_device, stock_volume = stock
-            if stock_volume <= aliquot:
-                continue
-            if solubility is not None and CONTEXT.divide(weighed, stock_volume) > solubility:
+            saw_stock = True
+            stock_volume = stock[1]
+            if stock_volume <= aliquot or self.above_solubility(weighed, stock_volume):
                 continue
             material = CONTEXT.divide(weighed * aliquot, stock_volume)
-            if fixed_stock is not None and material > needed * (ONE + tolerance):
+            if fixed_stock is not None and material > needed * (ONE + self.tolerance):
                 break
-            done = finish(material)
+            done = self.finish(material)
             if done is None:
                 continue
-            rec.step(
-                "liquid-aliquot",
-                f"weigh A >= the minimum, dissolve to B in a {stock_device.name}, take the aliquot D "
-                f"with a {tool.name}: A / B = C / D",
-                "B = A x D / C, on the cylinder's graduation; material in D = A x D / B",
-                Quantity(stock_volume, Unit.ML),
-                A=Quantity(weighed, Unit.MG),
-                D=Quantity(aliquot, Unit.ML),
-                C=Quantity(needed, Unit.MG),
-            )
-            rec.step(
-                "aliquot-material",
-                "drug material the aliquot holds",
-                "A x D / B",
-                Quantity(material, Unit.MG),
-                A=Quantity(weighed, Unit.MG),
-                D=Quantity(aliquot, Unit.ML),
-                B=Quantity(stock_volume, Unit.ML),
-            )
-            return _plan(
-                weighed,
-                (stock_device, stock_volume),
-                (tool, aliquot),
-                material,
-                needed,
-                volume,
-                done,
-            )
-    raise FormulationError(
-        f"no liquid aliquot keeps the weighing of {plain(needed)} mg at or above {plain(m)} mg with every "
-        "volume on a device's graduations"
-        + (
-            f" and the stock solution at or below {plain(solubility)} mg/mL"
-            if solubility is not None
-            else ""
+            self._trace_aliquot(weighed, stock, (tool, aliquot), material)
+            return _plan(weighed, stock, (tool, aliquot), material, needed, self.volume, done), True
+        return None, saw_stock
+
+    def _first_weighing(
+        self, aliquot: Decimal, fixed_stock: tuple[MeasuringDevice, Decimal] | None
+    ) -> Decimal | None:
+        """The first weighing tried with an aliquot of ``aliquot`` mL (``None`` when the aliquot
+        is not smaller than the batch or the stock, or needs a stock above the solubility)."""
+        needed, d, m = self.needed, self.balance.d, self.balance.m
+        if aliquot >= self.volume or self.above_solubility(needed, aliquot):
+            return None
+        if fixed_stock is None:
+            return max(m, round_up_to(needed, d))
+        if fixed_stock[1] <= aliquot:
+            return None
+        return max(m, round_up_to(CONTEXT.divide(needed * fixed_stock[1], aliquot), d))
+
+    def _trace_aliquot(
+        self,
+        weighed: Decimal,
+        stock: tuple[MeasuringDevice, Decimal],
+        aliquot: tuple[MeasuringDevice, Decimal],
+        material: Decimal,
+    ) -> None:
+        (stock_device, stock_volume), (tool, volume) = stock, aliquot
+        self.rec.step(
+            "liquid-aliquot",
+            f"weigh A >= the minimum, dissolve to B in a {stock_device.name}, take the aliquot D "
+            f"with a {tool.name}: A / B = C / D",
+            "B = A x D / C, on the cylinder's graduation; material in D = A x D / B",
+            Quantity(stock_volume, Unit.ML),
+            A=Quantity(weighed, Unit.MG),
+            D=Quantity(volume, Unit.ML),
+            C=Quantity(self.needed, Unit.MG),
         )
-        + "; make a larger batch, use a finer balance or give a different aliquot volume",
-        field=(
-            "stock_volume"
-            if stock_volume is not None
-            else "aliquot_volume"
-            if aliquot_volume is not None
-            else "balance"
-        ),
-        code="no-liquid-aliquot-plan",
-    )
+        self.rec.step(
+            "aliquot-material",
+            "drug material the aliquot holds",
+            "A x D / B",
+            Quantity(material, Unit.MG),
+            A=Quantity(weighed, Unit.MG),
+            D=Quantity(volume, Unit.ML),
+            B=Quantity(stock_volume, Unit.ML),
+        )
+
+    def no_aliquot_plan(self, field: str) -> FormulationError:
+        solubility = self.solubility
+        return FormulationError(
+            f"no liquid aliquot keeps the weighing of {plain(self.needed)} mg at or above "
+            f"{plain(self.balance.m)} mg with every volume on a device's graduations"
+            + (
+                f" and the stock solution at or below {plain(solubility)} mg/mL"
+                if solubility is not None
+                else ""
+            )
+            + "; make a larger batch, use a finer balance or give a different aliquot volume",
+            field=field,
+            code="no-liquid-aliquot-plan",
+        )
 
 
 def plan_liquid(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -226,21 +227,76 @@ def _screen(
     return stripped
 
 
+#: What a number that is not in the grammar most likely is, checked in order: a test of the
+#: text, the problem, what was expected (``{example}`` is the field's example) and the code.
+_Mistake = tuple[Callable[[str], object], str, str, str]
+_SIGN_MISTAKES: tuple[_Mistake, ...] = (
+    (
+        lambda t: t[0] in "-\u2212\u2013",
+        "is negative",
+        "a positive amount such as {example}",
+        "negative",
+    ),
+    (lambda t: t[0] == "+", "has a sign", "an unsigned amount such as {example}", "sign"),
+    (
+        lambda t: re.match(r"(s?nan|inf(inity)?)\b", t.lower()),
+        "is not a number",
+        "an amount such as {example}",
+        "not-a-number",
+    ),
+)
+_FORM_MISTAKES: tuple[_Mistake, ...] = (
+    (
+        lambda t: re.match(r"[0-9.]*,", t) or re.match(r"[0-9]+[ \u00a0\u202f][0-9]{3}\b", t),
+        "uses a comma or a digit-group separator",
+        "a point as the decimal separator and no thousands separator, e.g. {example} or '1000 mg'",
+        "comma",
+    ),
+    (
+        lambda t: re.match(r"[0-9.]+[eE][+-]?[0-9]", t),
+        "uses exponent notation",
+        "a plain number such as {example}",
+        "exponent",
+    ),
+    (lambda t: ":" in t, "is a ratio", "an amount with a unit such as {example}", "ratio"),
+    (
+        lambda t: t[0] == ".",
+        "has no leading zero (a naked decimal point is misread)",
+        "a leading zero such as '0.5 mg'",
+        "leading-point",
+    ),
+    (
+        lambda t: re.match(r"[0-9]+\.[0-9]+\.", t),
+        "has more than one decimal point",
+        "a number such as {example}",
+        "multiple-points",
+    ),
+    (
+        lambda t: re.match(r"[0-9]+\.(?![0-9])", t),
+        "ends its number with a point",
+        "digits after the point, or no point",
+        "trailing-point",
+    ),
+    (
+        lambda t: not t[0].isdigit(),
+        "does not start with a number",
+        "an amount such as {example}",
+        "no-number",
+    ),
+)
+
+
+def _refuse_mistakes(mistakes: tuple[_Mistake, ...], text: str, field: str, example: str) -> None:
+    for test, problem, expected, code in mistakes:
+        if test(text):
+            raise InputError.about(
+                field, text, problem, expected.format(example=example), code=code
+            )
+
+
 def _diagnose_number(text: str, field: str, example: str) -> None:
     """Raise the most specific error for text whose number part is not in the grammar."""
-    lowered = text.lower()
-    if text[0] == "-" or text[0] in "\u2212\u2013":
-        raise InputError.about(
-            field, text, "is negative", f"a positive amount such as {example}", code="negative"
-        )
-    if text[0] == "+":
-        raise InputError.about(
-            field, text, "has a sign", f"an unsigned amount such as {example}", code="sign"
-        )
-    if re.match(r"(s?nan|inf(inity)?)\b", lowered):
-        raise InputError.about(
-            field, text, "is not a number", f"an amount such as {example}", code="not-a-number"
-        )
+    _refuse_mistakes(_SIGN_MISTAKES, text, field, example)
     for ch in text:
         if (ch.isdigit() and not ("0" <= ch <= "9")) or unicodedata.category(ch) == "No":
             raise InputError.about(
@@ -250,58 +306,7 @@ def _diagnose_number(text: str, field: str, example: str) -> None:
                 f"ASCII digits, e.g. {example}",
                 code="non-ascii-digit",
             )
-    if re.match(r"[0-9.]*,", text) or re.match(r"[0-9]+[ \u00a0\u202f][0-9]{3}\b", text):
-        raise InputError.about(
-            field,
-            text,
-            "uses a comma or a digit-group separator",
-            f"a point as the decimal separator and no thousands separator, e.g. {example} or '1000 mg'",
-            code="comma",
-        )
-    if re.match(r"[0-9.]+[eE][+-]?[0-9]", text):
-        raise InputError.about(
-            field,
-            text,
-            "uses exponent notation",
-            f"a plain number such as {example}",
-            code="exponent",
-        )
-    if ":" in text:
-        raise InputError.about(
-            field, text, "is a ratio", f"an amount with a unit such as {example}", code="ratio"
-        )
-    if text[0] == ".":
-        raise InputError.about(
-            field,
-            text,
-            "has no leading zero (a naked decimal point is misread)",
-            "a leading zero such as '0.5 mg'",
-            code="leading-point",
-        )
-    if re.match(r"[0-9]+\.[0-9]+\.", text):
-        raise InputError.about(
-            field,
-            text,
-            "has more than one decimal point",
-            f"a number such as {example}",
-            code="multiple-points",
-        )
-    if re.match(r"[0-9]+\.(?![0-9])", text):
-        raise InputError.about(
-            field,
-            text,
-            "ends its number with a point",
-            "digits after the point, or no point",
-            code="trailing-point",
-        )
-    if not text[0].isdigit():
-        raise InputError.about(
-            field,
-            text,
-            "does not start with a number",
-            f"an amount such as {example}",
-            code="no-number",
-        )
+    _refuse_mistakes(_FORM_MISTAKES, text, field, example)
 
 
 def _check_digits(number: str, text: str, field: str) -> Decimal:

@@ -78,15 +78,20 @@ class Window:
         return self.low <= value <= self.high
 
 
+def _window(low: str, high: str, unit: Unit, source: str) -> Window:
+    """One of the windows below, its bounds written as in the source."""
+    return Window(low=Decimal(low), high=Decimal(high), unit=unit, source=source)
+
+
 #: Water (Karl Fischer) or loss on drying of a form without crystal water. The USP monograph
 #: asks for the water content to be determined but sets no limit (USP 28 "Naltrexone
 #: Hydrochloride", Water, Method I <921>; domain.md §1.1) [V]; more than 5 % is over half the
 #: dihydrate's 8.70 % of crystal water, i.e. most likely a hydrate declared as water-free [D].
-WATER_FREE_WATER = Window(
-    low=Decimal(0),
-    high=Decimal(5),
-    unit=Unit.PERCENT,
-    source=(
+WATER_FREE_WATER = _window(
+    "0",
+    "5",
+    Unit.PERCENT,
+    (
         "form without crystal water: at most 5 %, over half the 8.70 % crystal water of the "
         "dihydrate (USP 28 sets no water limit; domain.md §1.1) [D][U]"
     ),
@@ -102,22 +107,22 @@ HYDRATE_WATER_SOURCE = (
 #: Loose bulk density of a pharmaceutical powder (filler, API, crushed tablets): Avicel
 #: 0.28-0.45, hypromellose 0.25-0.70, calcium carbonate 0.1-1.3 g/mL (domain.md §3.3) [V][S];
 #: anything outside 0.1-1.5 g/mL is most likely a unit or decimal slip [D].
-POWDER_DENSITY = Window(
-    low=Decimal("0.1"),
-    high=Decimal("1.5"),
-    unit=Unit.G_PER_ML,
-    source=(
+POWDER_DENSITY = _window(
+    "0.1",
+    "1.5",
+    Unit.G_PER_ML,
+    (
         "powder bulk densities 0.1-1.3 g/mL (Avicel 0.28-0.45 [V], hypromellose 0.25-0.70 [S], "
         "calcium carbonate 0.1-1.3 [S]; domain.md §3.3), widened to 0.1-1.5 g/mL [D]"
     ),
 )
 #: Packed density a pack stat implies (mg per capsule / capsule volume): lactose packs at
 #: 0.978 g/mL in the UNC table, aspirin at 0.46-0.74 (domain.md §3.2) [V][D].
-PACKED_DENSITY = Window(
-    low=Decimal("0.1"),
-    high=Decimal("1.5"),
-    unit=Unit.G_PER_ML,
-    source=(
+PACKED_DENSITY = _window(
+    "0.1",
+    "1.5",
+    Unit.G_PER_ML,
+    (
         "packed fill densities of the UNC capsule table: lactose 0.978 g/mL, aspirin "
         "0.46-0.74 g/mL (domain.md §3.2) [V]; window 0.1-1.5 g/mL as for bulk powders [D]"
     ),
@@ -125,11 +130,11 @@ PACKED_DENSITY = Window(
 #: Density of a troche or RDT base as molded (blank weight / cavity volume, or the base lot's
 #: stated density): Medisca RDT blanks 750 mg in 0.93 mL = 0.81 g/mL (domain.md §4.4) [V][D];
 #: PEG and gelatin bases are about 1.1-1.3 g/mL [U].
-BASE_DENSITY = Window(
-    low=Decimal("0.7"),
-    high=Decimal(2),
-    unit=Unit.G_PER_ML,
-    source=(
+BASE_DENSITY = _window(
+    "0.7",
+    "2",
+    Unit.G_PER_ML,
+    (
         "molded bases: Medisca RDT 750 mg / 0.93 mL = 0.81 g/mL (domain.md §4.4) [V][D]; "
         "PEG and gelatin bases about 1.1-1.3 g/mL [U]; window 0.7-2 g/mL [D]"
     ),
@@ -137,11 +142,11 @@ BASE_DENSITY = Window(
 #: Weight of one blank troche or RDT: Medisca RDT blanks weigh 750 mg (domain.md §4.4) [V];
 #: troches are usually 1-2 g [U]; outside 0.3-5 g is most likely a total typed for an average,
 #: or g for mg [D][U].
-BLANK_WEIGHT = Window(
-    low=Decimal(300),
-    high=Decimal(5000),
-    unit=Unit.MG,
-    source=(
+BLANK_WEIGHT = _window(
+    "300",
+    "5000",
+    Unit.MG,
+    (
         "Medisca RDT blank 750 mg (domain.md §4.4) [V]; troches usually 1-2 g [U]; window "
         "300-5000 mg [D][U]"
     ),
@@ -149,11 +154,11 @@ BLANK_WEIGHT = Window(
 #: Drops per mL of an oral dropper: the USP medicine dropper gives 20 drops of water per mL
 #: (18-22; USP <1101>, domain.md §6.2) [V]; viscous liquids give larger drops, oily and
 #: alcoholic ones smaller, so half to three times the nominal [D][U].
-DROPS_PER_ML = Window(
-    low=Decimal(10),
-    high=Decimal(60),
-    unit=Unit.DROP_PER_ML,
-    source=(
+DROPS_PER_ML = _window(
+    "10",
+    "60",
+    Unit.DROP_PER_ML,
+    (
         "USP medicine dropper 20 drops of water per mL, 18-22 (USP <1101>; domain.md §6.2) [V]; "
         "other liquids differ, window half to three times the nominal: 10-60 drops/mL [D][U]"
     ),
@@ -162,11 +167,11 @@ DROPS_PER_ML = Window(
 #: lactose besides its 50 mg of drug, so it weighs more than 176.8 mg (3.5 x; domain.md §1.5)
 #: [V][D]; no published total weight was found, so the upper bound (8 x, 400 mg for 50 mg)
 #: is a library default [U].
-TABLET_WEIGHT_RATIO = Window(
-    low=Decimal("3.5"),
-    high=Decimal(8),
-    unit=Unit.ONE,
-    source=(
+TABLET_WEIGHT_RATIO = _window(
+    "3.5",
+    "8",
+    Unit.ONE,
+    (
         "marketed naltrexone 50 mg tablets weigh more than 176.8 mg (50 mg drug + 126.8 mg "
         "lactose, AOP SmPC; domain.md §1.5) [V][D]; total weight not published: window "
         "3.5-8 x the strength (175-400 mg for 50 mg) [U]"

@@ -12,6 +12,7 @@ it, with this table counted as imports).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 from ._preparation import (
     DOCUMENTS,
@@ -53,19 +54,22 @@ def load_all() -> None:
 
 def for_order(schema: object) -> Preparation | None:
     """The preparation whose order documents carry ``schema`` (``None`` if there is none)."""
-    prep = by_order_schema(schema)
-    if prep is None and isinstance(schema, str) and schema in BUILTIN:
-        load(schema)
-        prep = by_order_schema(schema)
-    return prep
+    return _registered(schema, by_order_schema)
 
 
 def for_result(schema: object) -> Preparation | None:
     """The preparation whose results carry ``schema`` (``None`` if there is none)."""
-    prep = by_result_schema(schema)
+    return _registered(schema, by_result_schema)
+
+
+def _registered(
+    schema: object, by_schema: Callable[[object], Preparation | None]
+) -> Preparation | None:
+    """The preparation ``by_schema`` finds, its built-in module imported first if need be."""
+    prep = by_schema(schema)
     if prep is None and isinstance(schema, str) and schema in BUILTIN:
         load(schema)
-        prep = by_result_schema(schema)
+        prep = by_schema(schema)
     return prep
 
 

@@ -63,18 +63,21 @@ class Policy:
     source: str
 
 
+_NRF_OVERAGE = (
+    "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise "
+    "5 % (anchors.md §2 and §4.5) [S]"
+)
+
 #: Every policy default of the solid preparations, with its cited source. ``{units}`` in a
 #: source is the preparation's word for its units ("capsules", "units").
 POLICY: dict[str, Policy] = {
     "overage.capsules.under-20-mg": Policy(
         Quantity(Decimal(10), Unit.PERCENT),
-        "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise "
-        "5 % (anchors.md §2 and §4.5) [S]",
+        _NRF_OVERAGE,
     ),
     "overage.capsules": Policy(
         Quantity(Decimal(5), Unit.PERCENT),
-        "NRF/DAC Rechenhilfen practice: 10 % extra for actives under 20 mg per unit, otherwise "
-        "5 % (anchors.md §2 and §4.5) [S]",
+        _NRF_OVERAGE,
     ),
     "overage.troches": Policy(
         Quantity(Decimal(7), Unit.PERCENT),
@@ -211,15 +214,20 @@ def reference_field() -> Any:
     return attrs.field(default=None, validator=text_field("reference"))
 
 
-def check_dose_and_count(dose: object, count: object, *, count_expected: str, units: str) -> None:
-    """Refuse a dose that is not a positive mass and a count that is not a plausible batch."""
+def check_positive_dose(dose: object, example: str) -> None:
+    """Refuse a dose that is not a positive mass (``example``: a mass such as ``'4.5 mg'``)."""
     if not isinstance(dose, Quantity):
-        raise InputError.about("dose", dose, "is not a quantity", "a mass such as '4.5 mg'")
+        raise InputError.about("dose", dose, "is not a quantity", f"a mass such as {example}")
     dose.require(Dimension.MASS, "dose")
     if dose.magnitude <= 0:
         raise InputError.about(
             "dose", str(dose), "is not positive", "a dose greater than zero", code="zero"
         )
+
+
+def check_dose_and_count(dose: object, count: object, *, count_expected: str, units: str) -> None:
+    """Refuse a dose that is not a positive mass and a count that is not a plausible batch."""
+    check_positive_dose(dose, "'4.5 mg'")
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise InputError.about("count", count, "is not a positive whole number", count_expected)
     if count > 10_000:

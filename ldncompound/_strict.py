@@ -107,13 +107,7 @@ def decode(raw: bytes, what: str, field: str | None = None) -> str:
 def _located(err: InputError, field: str | None) -> InputError:
     if field is None:
         return err
-    return InputError(
-        f"{field}: {err.message}",
-        field=field,
-        value=err.value,
-        expected=err.expected,
-        code=err.code,
-    )
+    return InputError.located(err, field, err.value)
 
 
 def read_json(

@@ -114,44 +114,66 @@ class Protocol:
     target: Decimal
 
 
+def _protocol(
+    name: str,
+    start: str,
+    increment: str,
+    every_days: int,
+    target: str,
+    description: str,
+    source: str,
+) -> Protocol:
+    """One row of :data:`PROTOCOLS`: doses in mg, as written in the source."""
+    return Protocol(
+        name=name,
+        description=description,
+        source=source,
+        start=Decimal(start),
+        increment=Decimal(increment),
+        every_days=every_days,
+        target=Decimal(target),
+    )
+
+
 PROTOCOLS: dict[str, Protocol] = {
     p.name: p
     for p in (
-        Protocol(
-            name="ldnrt-0.5-every-14",
-            description="start 0.5 mg daily, +0.5 mg every 14 days to 4.5 mg",
-            source="LDN Research Trust prescriber dosing guide 2021 (domain.md §7) [S]",
-            start=Decimal("0.5"),
-            increment=Decimal("0.5"),
-            every_days=14,
-            target=Decimal("4.5"),
+        # each row: the name; start, increment (mg) every so many days up to the target (mg)
+        _protocol(
+            "ldnrt-0.5-every-14",
+            "0.5",
+            "0.5",
+            14,
+            "4.5",
+            "start 0.5 mg daily, +0.5 mg every 14 days to 4.5 mg",
+            "LDN Research Trust prescriber dosing guide 2021 (domain.md §7) [S]",
         ),
-        Protocol(
-            name="ldnrt-1-every-7",
-            description="start 1 mg daily, +1 mg every 7 days; 4.5 mg by week 5",
-            source="LDN Research Trust, pharmacist guidance (domain.md §7) [S]",
-            start=Decimal(1),
-            increment=Decimal(1),
-            every_days=7,
-            target=Decimal("4.5"),
+        _protocol(
+            "ldnrt-1-every-7",
+            "1",
+            "1",
+            7,
+            "4.5",
+            "start 1 mg daily, +1 mg every 7 days; 4.5 mg by week 5",
+            "LDN Research Trust, pharmacist guidance (domain.md §7) [S]",
         ),
-        Protocol(
-            name="ldnrt-1.5-every-7",
-            description="start 1.5 mg daily for 7 days, +1.5 mg weekly to 4.5 mg",
-            source="LDN Research Trust prescriber dosing guide 2021, cancer (domain.md §7) [S]",
-            start=Decimal("1.5"),
-            increment=Decimal("1.5"),
-            every_days=7,
-            target=Decimal("4.5"),
+        _protocol(
+            "ldnrt-1.5-every-7",
+            "1.5",
+            "1.5",
+            7,
+            "4.5",
+            "start 1.5 mg daily for 7 days, +1.5 mg weekly to 4.5 mg",
+            "LDN Research Trust prescriber dosing guide 2021, cancer (domain.md §7) [S]",
         ),
-        Protocol(
-            name="ldnrt-0.5-every-7",
-            description="start 0.5 mg daily, +0.5 mg every 7 days to 4.5 mg",
-            source="LDN Research Trust, titrating LDN (domain.md §7) [S]",
-            start=Decimal("0.5"),
-            increment=Decimal("0.5"),
-            every_days=7,
-            target=Decimal("4.5"),
+        _protocol(
+            "ldnrt-0.5-every-7",
+            "0.5",
+            "0.5",
+            7,
+            "4.5",
+            "start 0.5 mg daily, +0.5 mg every 7 days to 4.5 mg",
+            "LDN Research Trust, titrating LDN (domain.md §7) [S]",
         ),
     )
 }
@@ -857,19 +879,7 @@ def _liquid_directions(
             f"Step {p.number}, {_days_text(p)}: take {plain(volume.magnitude)} mL ({plain(p.dose.magnitude)} "
             f"{p.dose.unit.display}) by mouth {_frequency(per_day)}, measured with the {dev.name}."
         )
-        out.append(
-            KitDirection(
-                step=p.number,
-                dose=p.dose,
-                volume=volume,
-                drops=None,
-                device=dev.name,
-                device_spec=dev,
-                start=p.start,
-                end=p.end,
-                text=text,
-            )
-        )
+        out.append(_direction(p, volume, None, dev.name, dev, text))
         rec.step(
             f"step-volume-{p.number}",
             f"step {p.number}: volume of one dose",
@@ -879,6 +889,28 @@ def _liquid_directions(
             concentration=Quantity(c, Unit.MG_PER_ML),
         )
     return Quantity(c, Unit.MG_PER_ML), tuple(out)
+
+
+def _direction(
+    p: StepPlan,
+    volume: Quantity,
+    drops: int | None,
+    device: str,
+    device_spec: MeasuringDevice | None,
+    text: str,
+) -> KitDirection:
+    """A liquid or drops kit's directions for step ``p``."""
+    return KitDirection(
+        step=p.number,
+        dose=p.dose,
+        volume=volume,
+        drops=drops,
+        device=device,
+        device_spec=device_spec,
+        start=p.start,
+        end=p.end,
+        text=text,
+    )
 
 
 def _decimal_gcd(values: list[Decimal]) -> Decimal:
@@ -934,19 +966,7 @@ def _drops_directions(
             f"Step {p.number}, {_days_text(p)}: place {n} {word} ({plain(p.dose.magnitude)} {p.dose.unit.display}) "
             f"under the tongue {_frequency(per_day)}."
         )
-        out.append(
-            KitDirection(
-                step=p.number,
-                dose=p.dose,
-                volume=volume,
-                drops=n,
-                device=calibration.dropper,
-                device_spec=None,
-                start=p.start,
-                end=p.end,
-                text=text,
-            )
-        )
+        out.append(_direction(p, volume, n, calibration.dropper, None, text))
     return Quantity(c, Unit.MG_PER_ML), tuple(out)
 
 

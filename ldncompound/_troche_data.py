@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import attrs
 
-from ._errors import InputError
 from ._units import Quantity, Unit
+from ._validate import table_entry
 
 __all__ = ["TROCHE_BASES", "TROCHE_MOLDS", "MoldSpec", "TrocheBase", "mold_spec", "troche_base"]
 
@@ -80,16 +80,14 @@ FORM_NAMES = {"troche": "troches", "rdt": "rapid-dissolve tablets"}
 
 def troche_base(key: str) -> TrocheBase:
     """The table base with ``key``; refuses others naming the table."""
-    for b in TROCHE_BASES:
-        if b.key == key:
-            return b
-    known = ", ".join(b.key for b in TROCHE_BASES)
-    raise InputError.about(
-        "base.base",
+    return table_entry(
+        TROCHE_BASES,
         key,
-        "is not a base in the table",
-        f"one of {known}, or a declared base name with whether it contains water",
+        lambda b: b.key,
+        field="base.base",
+        what="a base",
         code="unknown-base",
+        otherwise=", or a declared base name with whether it contains water",
     )
 
 
@@ -122,10 +120,6 @@ TROCHE_MOLDS: tuple[MoldSpec, ...] = (
 
 def mold_spec(key: str) -> MoldSpec:
     """The table mold with ``key``; refuses others naming the table."""
-    for m in TROCHE_MOLDS:
-        if m.key == key:
-            return m
-    known = ", ".join(m.key for m in TROCHE_MOLDS)
-    raise InputError.about(
-        "mold", key, "is not a mold in the table", f"one of {known}", code="unknown-mold"
+    return table_entry(
+        TROCHE_MOLDS, key, lambda m: m.key, field="mold", what="a mold", code="unknown-mold"
     )

@@ -1583,13 +1583,7 @@ def parse_ingredient(text: object, *, field: str = "ingredient") -> Additive:
             preservative=o.preservative,
         )
     except InputError as err:
-        raise InputError(
-            f"{field} {name!r}: {err.message}",
-            field=field,
-            value=text,
-            expected=err.expected,
-            code=err.code,
-        ) from None
+        raise InputError.located(err, field, text, where=f"{field} {name!r}") from None
 
 
 def parse_diluent(text: object, *, field: str = "diluent") -> TrocheDiluent:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -27,12 +27,37 @@ __all__ = [
     "normalise_text",
     "percent_field",
     "qfield",
+    "table_entry",
     "text_field",
     "text_items",
     "volume_field",
 ]
 
 Validator = Callable[[Any, Any, Any], None]
+T = TypeVar("T")
+
+
+def table_entry(
+    table: Iterable[T],
+    key: str,
+    key_of: Callable[[T], str | None],
+    *,
+    field: str,
+    what: str,
+    code: str,
+    otherwise: str = "",
+) -> T:
+    """The entry of a cited table whose key is ``key``; any other key is refused in one
+    sentence naming the table's keys (``what``: "a capsule size"; ``otherwise``: what else
+    the field takes, after the keys)."""
+    for entry in table:
+        if key_of(entry) == key:
+            return entry
+    known = ", ".join(key_of(e) or "" for e in table)
+    raise InputError.about(
+        field, key, f"is not {what} in the table", f"one of {known}{otherwise}", code=code
+    )
+
 
 #: attrs metadata key: the dimension a Quantity field holds (read by the order-document loader).
 DIMENSION = "ldncompound.dimension"

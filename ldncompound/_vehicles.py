@@ -23,7 +23,7 @@ import attrs
 from ._bud import BudCategory
 from ._errors import InputError
 from ._sources import Component, allergens_in
-from ._validate import text_field
+from ._validate import table_entry, text_field
 
 __all__ = ["VEHICLES", "AdditiveRole", "LiquidAdditive", "Vehicle", "VehicleLot", "vehicle"]
 
@@ -206,10 +206,6 @@ VEHICLES: tuple[Vehicle, ...] = (
 
 def vehicle(key: str) -> Vehicle:
     """The table vehicle with ``key``; refuses others naming the table."""
-    for v in VEHICLES:
-        if v.key == key:
-            return v
-    known = ", ".join(v.key or "" for v in VEHICLES)
-    raise InputError.about(
-        "vehicle", key, "is not a vehicle in the table", f"one of {known}", code="unknown-vehicle"
+    return table_entry(
+        VEHICLES, key, lambda v: v.key, field="vehicle", what="a vehicle", code="unknown-vehicle"
     )

@@ -306,22 +306,46 @@ def plan_solid_mg(
             ratio=ratio,
             aliquot=aliquot,
         )
-    d, m = balance.d, balance.m
-    if needed >= m:
-        aliquot = round_up_to(needed, d)
-        rec.step(
-            "weigh-direct",
-            "drug material is at or above the balance minimum: weigh it directly (rounded up)",
-            "A = ceil_d(material needed)",
-            Quantity(aliquot, Unit.MG),
-            needed=Quantity(needed, Unit.MG),
-            readability=balance.readability,
-            minimum=Quantity(m, Unit.MG),
-        )
-        q = Quantity(aliquot, Unit.MG)
-        return SolidPlan(
-            stages=(), aliquot=q, material=q, needed=Quantity(needed, Unit.MG), dilution=ONE
-        )
+    if needed >= balance.m:
+        return _direct_plan(needed, balance, rec)
+    factors, aliquot = _fewest_stages(needed, final_ratio, balance, max_stage_mass)
+    return _stages_plan(
+        needed=needed,
+        takes=[balance.m] * len(factors),
+        factors=factors,
+        aliquot=aliquot,
+        balance=balance,
+        material_name=material_name,
+        diluent_name=diluent_name,
+        rec=rec,
+    )
+
+
+def _direct_plan(needed: Decimal, balance: Balance, rec: Recorder) -> SolidPlan:
+    """Weigh the drug material directly (at or above the balance minimum), rounded up."""
+    aliquot = round_up_to(needed, balance.d)
+    rec.step(
+        "weigh-direct",
+        "drug material is at or above the balance minimum: weigh it directly (rounded up)",
+        "A = ceil_d(material needed)",
+        Quantity(aliquot, Unit.MG),
+        needed=Quantity(needed, Unit.MG),
+        readability=balance.readability,
+        minimum=Quantity(balance.m, Unit.MG),
+    )
+    q = Quantity(aliquot, Unit.MG)
+    return SolidPlan(
+        stages=(), aliquot=q, material=q, needed=Quantity(needed, Unit.MG), dilution=ONE
+    )
+
+
+def _fewest_stages(
+    needed: Decimal, final_ratio: Decimal, balance: Balance, max_stage_mass: Decimal
+) -> tuple[list[int], Decimal]:
+    """The trituration factors (each stage takes the balance minimum) and the aliquot (mg) of
+    the fewest stages that bring ``needed`` mg to a weighable aliquot, the last factor searched
+    so the rounded aliquot wastes least."""
+    m = balance.m
     take = m
     need_factor = CONTEXT.divide(m, needed)
     if need_factor > final_ratio:
@@ -345,12 +369,32 @@ def plan_solid_mg(
             field="dose",
             code="dilution-too-deep",
         )
-    # equal factors for the first stages; the last is searched so the rounded aliquot wastes least
+    factors = _first_factors(need_factor, stages_n, f_cap)
+    last, aliquot = _last_factor(needed, need_factor, factors, final_ratio, balance, f_cap)
+    return [*factors, last], aliquot
+
+
+def _first_factors(need_factor: Decimal, stages_n: int, f_cap: int) -> list[int]:
+    """Equal factors for all stages but the last: the least whole ``f`` with ``f ** stages_n``
+    reaching ``need_factor``, at most ``f_cap``."""
     common = 2
     while Decimal(common) ** stages_n < need_factor:
         common += 1
     common = min(common, f_cap)
-    factors = [common] * (stages_n - 1)
+    return [common] * (stages_n - 1)
+
+
+def _last_factor(
+    needed: Decimal,
+    need_factor: Decimal,
+    factors: list[int],
+    final_ratio: Decimal,
+    balance: Balance,
+    f_cap: int,
+) -> tuple[int, Decimal]:
+    """The last stage's factor whose rounded aliquot (returned too, mg) wastes least."""
+    d, m = balance.d, balance.m
+    take = m
     prior = Decimal(1)
     for f in factors:
         prior *= f
@@ -377,17 +421,7 @@ def plan_solid_mg(
             code="no-aliquot-plan",
         )
     _excess, last, aliquot = best
-    factors.append(last)
-    return _stages_plan(
-        needed=needed,
-        takes=[take] * len(factors),
-        factors=factors,
-        aliquot=aliquot,
-        balance=balance,
-        material_name=material_name,
-        diluent_name=diluent_name,
-        rec=rec,
-    )
+    return last, aliquot
 
 
 def _stages_plan(
@@ -514,49 +548,8 @@ def _chosen_plan(
     field = "trituration_ratio" if ratio is not None else "aliquot_mass"
     choice = f"1 in {ratio}" if ratio is not None else f"{plain(aliquot or ONE)} mg"
     if aliquot is not None:
-        shown = f"{plain(aliquot)} mg"
-        if aliquot < m:
-            raise InputError.about(
-                "aliquot_mass",
-                shown,
-                f"is below the balance minimum of {plain(m)} mg",
-                f"an aliquot of at least {plain(m)} mg",
-                code="below-minimum-weight",
-            )
-        if round_up_to(aliquot, d) != aliquot:
-            raise InputError.about(
-                "aliquot_mass",
-                shown,
-                f"is not on the balance readability of {balance.readability}",
-                f"a multiple of {balance.readability}",
-                code="not-on-readability",
-            )
-    if ratio is None:
-        if aliquot is None:  # pragma: no cover - called with at least one choice
-            raise AssertionError("no choice")
-        f = int(CONTEXT.divide(aliquot, needed).to_integral_value(rounding="ROUND_FLOOR"))
-        if f < 2:
-            raise InputError.about(
-                "aliquot_mass",
-                f"{plain(aliquot)} mg",
-                f"holds the {plain(needed)} mg of material at less than 1 in 2",
-                f"an aliquot of at least {plain(round_up_to(2 * needed, d))} mg",
-                code="aliquot-too-small",
-            )
-        stages_n = 1
-    else:
-        f, stages_n = ratio, 1
-        while needed * Decimal(f) ** stages_n < m:
-            stages_n += 1
-        if stages_n > 4:
-            raise InputError.about(
-                "trituration_ratio",
-                f"1 in {f}",
-                f"needs more than four stages to bring {plain(needed)} mg to the balance minimum "
-                f"of {plain(m)} mg",
-                "a larger ratio",
-                code="dilution-too-deep",
-            )
+        _check_aliquot_mass(aliquot, balance)
+    f, stages_n = _chosen_stages(needed, balance, ratio, aliquot)
     factor = Decimal(f) ** stages_n
     if factor > final_ratio:
         raise InputError.about(
@@ -618,6 +611,62 @@ def _chosen_plan(
         diluent_name=diluent_name,
         rec=rec,
     )
+
+
+def _check_aliquot_mass(aliquot: Decimal, balance: Balance) -> None:
+    """Refuse an aliquot mass below the balance minimum or off its readability."""
+    shown, m = f"{plain(aliquot)} mg", balance.m
+    if aliquot < m:
+        raise InputError.about(
+            "aliquot_mass",
+            shown,
+            f"is below the balance minimum of {plain(m)} mg",
+            f"an aliquot of at least {plain(m)} mg",
+            code="below-minimum-weight",
+        )
+    if round_up_to(aliquot, balance.d) != aliquot:
+        raise InputError.about(
+            "aliquot_mass",
+            shown,
+            f"is not on the balance readability of {balance.readability}",
+            f"a multiple of {balance.readability}",
+            code="not-on-readability",
+        )
+
+
+def _chosen_stages(
+    needed: Decimal, balance: Balance, ratio: int | None, aliquot: Decimal | None
+) -> tuple[int, int]:
+    """The factor of every stage and the number of stages: a ratio alone takes the fewest
+    stages of 1 in ``ratio`` that reach the minimum; an aliquot alone one stage, the largest
+    whole ratio whose aliquot still holds the material."""
+    d, m = balance.d, balance.m
+    if ratio is None:
+        if aliquot is None:  # pragma: no cover - called with at least one choice
+            raise AssertionError("no choice")
+        f = int(CONTEXT.divide(aliquot, needed).to_integral_value(rounding="ROUND_FLOOR"))
+        if f < 2:
+            raise InputError.about(
+                "aliquot_mass",
+                f"{plain(aliquot)} mg",
+                f"holds the {plain(needed)} mg of material at less than 1 in 2",
+                f"an aliquot of at least {plain(round_up_to(2 * needed, d))} mg",
+                code="aliquot-too-small",
+            )
+        return f, 1
+    stages_n = 1
+    while needed * Decimal(ratio) ** stages_n < m:
+        stages_n += 1
+    if stages_n > 4:
+        raise InputError.about(
+            "trituration_ratio",
+            f"1 in {ratio}",
+            f"needs more than four stages to bring {plain(needed)} mg to the balance minimum "
+            f"of {plain(m)} mg",
+            "a larger ratio",
+            code="dilution-too-deep",
+        )
+    return ratio, stages_n
 
 
 CLASS_III_SENSITIVITY = Quantity(6, Unit.MG)

@@ -178,20 +178,10 @@ def _capsules(r: CapsuleResult) -> list[str]:
     others = r.additional_actives
     actives = "".join(f" + {a.dose_basis_name} {q(a.dose)}" for a in others)
     head = f"LDN compounding worksheet: {r.dose_basis_name} {q(r.dose)}{actives} capsules"
-    src = source.material_name
-    if source.lot:
-        src += f", lot {source.lot}"
-    src += f", expires {source.expiry.isoformat()}"
-    if r.tablets_to_crush is not None:
-        src += f"; crush {r.tablets_to_crush} tablets"
-    for a, active in zip(others, order.additional_actives, strict=True):
-        other = active.source
-        src += f"; {other.material_name}"
-        if other.lot:
-            src += f", lot {other.lot}"
-        src += f", expires {other.expiry.isoformat()}"
-        if a.tablets_to_crush is not None:
-            src += f"; crush {a.tablets_to_crush} tablets"
+    src = _source_text(source, r.tablets_to_crush) + "".join(
+        f"; {_source_text(active.source, a.tablets_to_crush)}"
+        for a, active in zip(others, order.additional_actives, strict=True)
+    )
     material = r.active_per_capsule
     if others:
         material = Quantity(
@@ -249,16 +239,7 @@ def _capsules(r: CapsuleResult) -> list[str]:
         expiry = ing.expiry.isoformat() if ing.expiry else "-"
         head_cols = f"  {ing.role:<8} {weighed(ing.weighed, bal.readability):>12} {q(ing.per_capsule, 4):>12}  "
         lines += hanging(head_cols + f"{ing.lot or '-':<12} {expiry:<10}  ", ing.name)
-    least = weighed(bal.minimum_weight, bal.readability)
-    lines += title(f"Weighings (each at least {least}, to {q(bal.readability)})")
-    for w in r.weighings:
-        lines += hanging(
-            f"  {w.number:>2}. {weighed(w.amount, bal.readability):>12}   actual ________   ",
-            w.what,
-        )
-    lines += title("Procedure")
-    lines += numbered(r.process)
-    lines += title("Quality control (record after compounding)")
+    lines += _weighings_and_procedure(r)
     lines += field_lines(
         [
             (
@@ -276,11 +257,7 @@ def _capsules(r: CapsuleResult) -> list[str]:
     )
     lines += [record_line(label) for label in RECORD_FIELDS]
     lines += bud_section(r.bud, container="tight, light-resistant container")
-    lines += warnings_section(r.warnings)
-    lines += defaults_section(r.defaults)
-    lines += trace_section(r.trace)
-    lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
-    return lines
+    return lines + _closing(r)
 
 
 RECORD_FIELDS = (
@@ -325,10 +302,7 @@ def _supply(order: Any) -> str:
 def _batch_fields(r: Any) -> list[tuple[str, str]]:
     b: LiquidBatch = r.batch
     source = r.order.source
-    src = source.material_name
-    if source.lot:
-        src += f", lot {source.lot}"
-    src += f", expires {source.expiry.isoformat()}"
+    src = _source_text(source, None)
     pairs = [
         (
             "Concentration",
@@ -481,7 +455,39 @@ def _tail(r: Any, container: str) -> list[str]:
     lines = label_section(r.label)
     lines += bud_section(r.bud, container=container)
     lines += _fills(r.fills)
-    lines += warnings_section(r.warnings)
+    return lines + _closing(r)
+
+
+def _source_text(source: Any, tablets_to_crush: int | None) -> str:
+    """A drug source as the worksheet names it: material, lot, expiry, tablets to crush."""
+    src: str = source.material_name
+    if source.lot:
+        src += f", lot {source.lot}"
+    src += f", expires {source.expiry.isoformat()}"
+    if tablets_to_crush is not None:
+        src += f"; crush {tablets_to_crush} tablets"
+    return src
+
+
+def _weighings_and_procedure(r: Any) -> list[str]:
+    """A solid preparation's weighings, its procedure and the heading of its quality control."""
+    bal = r.balance
+    least = weighed(bal.minimum_weight, bal.readability)
+    lines = title(f"Weighings (each at least {least}, to {q(bal.readability)})")
+    for w in r.weighings:
+        lines += hanging(
+            f"  {w.number:>2}. {weighed(w.amount, bal.readability):>12}   actual ________   ",
+            w.what,
+        )
+    lines += title("Procedure")
+    lines += numbered(r.process)
+    lines += title("Quality control (record after compounding)")
+    return lines
+
+
+def _closing(r: Any) -> list[str]:
+    """The warnings, the defaults used, the calculation trace and the schema line."""
+    lines = warnings_section(r.warnings)
     lines += defaults_section(r.defaults)
     lines += trace_section(r.trace)
     lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
@@ -703,12 +709,7 @@ def _troches(r: TrocheResult) -> list[str]:
     bal = r.balance
     mold = order.mold
     head = f"LDN compounding worksheet: {r.dose_basis_name} {q(r.dose)} {r.dosage_form.plural}"
-    src = source.material_name
-    if source.lot:
-        src += f", lot {source.lot}"
-    src += f", expires {source.expiry.isoformat()}"
-    if r.tablets_to_crush is not None:
-        src += f"; crush {r.tablets_to_crush} tablets"
+    src = _source_text(source, r.tablets_to_crush)
     calibration = f"blank {q(r.blank_weight)} per cavity"
     if mold.estimate is not None:
         calibration += " (TYPICAL FIGURE, NOT A CALIBRATION)"
@@ -786,16 +787,7 @@ def _troches(r: TrocheResult) -> list[str]:
         f"in all: base per unit = blank {q(r.blank_weight)} - "
         f"{q(r.blank_weight - r.base_per_unit, 5)} = {q(r.base_per_unit, 6)}",
     )
-    least = weighed(bal.minimum_weight, bal.readability)
-    lines += title(f"Weighings (each at least {least}, to {q(bal.readability)})")
-    for w in r.weighings:
-        lines += hanging(
-            f"  {w.number:>2}. {weighed(w.amount, bal.readability):>12}   actual ________   ",
-            w.what,
-        )
-    lines += title("Procedure")
-    lines += numbered(r.process)
-    lines += title("Quality control (record after compounding)")
+    lines += _weighings_and_procedure(r)
     lines += field_lines(
         [
             (
@@ -818,11 +810,7 @@ def _troches(r: TrocheResult) -> list[str]:
         ]
     )
     lines += bud_section(r.bud, container="tight, light-resistant container")
-    lines += warnings_section(r.warnings)
-    lines += defaults_section(r.defaults)
-    lines += trace_section(r.trace)
-    lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
-    return lines
+    return lines + _closing(r)
 
 
 def _verify(r: VerifyReport) -> list[str]:
