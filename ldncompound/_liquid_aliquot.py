@@ -226,17 +226,15 @@ def plan_liquid_mg(
             stock_volume, aliquot_volume, needed, balance.m, devices, min_percent
         )
     tried = (aliquot_volume,) if aliquot_volume is not None else ALIQUOT_VOLUMES
-    saw_stock = False
     for aliquot in tried:
-        plan, saw = search.by_aliquot(aliquot, fixed_stock)
+        plan, _saw = search.by_aliquot(aliquot, fixed_stock)
         if plan is not None:
             return plan
-        saw_stock = saw_stock or saw
-    # The field named: a stock volume once one was given or tried, else the aliquot, else
-    # the balance (as before the planner was split into steps).
+    # The field named is one the caller gave (a stock volume, else an aliquot volume), else
+    # the balance: a stock volume the search only tried is no field of the order to change.
     raise search.no_aliquot_plan(
         "stock_volume"
-        if stock_volume is not None or saw_stock
+        if stock_volume is not None
         else "aliquot_volume"
         if aliquot_volume is not None
         else "balance"

@@ -148,3 +148,20 @@ def test_the_device_table_answers_as_any_device_list_does(volume, min_percent, u
         assert least == la.least_measurable(copy, min_percent)
         assert str(least) == str(la.least_measurable(copy, min_percent))
         assert lb.syringes(lc.DEVICES) == lb.syringes(copy)
+
+
+def test_a_refusal_after_trying_stock_volumes_names_the_balance_not_a_field_never_given():
+    """The search tries stock volumes of its own; when none gives a plan the refusal names
+    what the caller can change (the balance), not `stock_volume`, which they did not give."""
+    balance = lc.Balance.documented(minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg"))
+    with pytest.raises(lc.FormulationError) as info:
+        lc.plan_liquid(lc.mass("0.5 mg"), volume=lc.volume("2 mL"), balance=balance)
+    assert (info.value.code, info.value.field) == ("no-liquid-aliquot-plan", "balance")
+    with pytest.raises(lc.LdnCompoundError) as given:
+        lc.plan_liquid(
+            lc.mass("0.5 mg"),
+            volume=lc.volume("2 mL"),
+            balance=balance,
+            stock_volume=lc.volume("100 mL"),
+        )
+    assert given.value.field == "stock_volume"
