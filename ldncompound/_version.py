@@ -1,3 +1,3 @@
 """The library version, kept in one place (read by the build backend and by results)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"

@@ -653,7 +653,7 @@ def test_python_dash_m_ldncompound_runs_the_command_line(monkeypatch, capsys):
     with pytest.raises(SystemExit) as stop:
         runpy.run_module("ldncompound", run_name="__main__", alter_sys=True)
     assert stop.value.code == 0
-    assert "0.1.0" in capsys.readouterr().out
+    assert lc.__version__ in capsys.readouterr().out
 
 
 def test_python_dash_m_ldncompound_without_the_cli_says_how_to_install_it(monkeypatch, capsys):

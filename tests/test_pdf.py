@@ -20,6 +20,7 @@ from approval import APPROVED
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ldncompound_cli import __version__ as cli_version
 from ldncompound_cli import _pdf, cli
 from PIL import Image, ImageChops
 
@@ -146,7 +147,7 @@ def test_the_same_input_prints_the_same_bytes():
     meta = pypdf.PdfReader(io.BytesIO(pdf_samples.worksheet_pdf())).metadata
     assert meta is not None
     assert meta["/CreationDate"] == "D:20261121000000Z"
-    assert meta["/Producer"] == f"ldncompound {lc.__version__} (ldncompound-cli 0.1.0)"
+    assert meta["/Producer"] == f"ldncompound {lc.__version__} (ldncompound-cli {cli_version})"
 
 
 def test_kit_labels_print_one_page_each_with_their_own_date():
