@@ -383,7 +383,8 @@ class KitDirection:
 
 @attrs.frozen(kw_only=True)
 class KitFill:
-    """One fill of a liquid or drops kit, compounded on its first day, within its BUD."""
+    """One fill of a liquid or drops kit, used within its BUD (the first compounded on the
+    kit's compounding date, the others on their first day)."""
 
     number: int
     first_day: int
@@ -970,6 +971,23 @@ def _drops_directions(
     return Quantity(c, Unit.MG_PER_ML), tuple(out)
 
 
+def _first_fill_made(compounded_on: dt.date | None, start: dt.date) -> dt.date:
+    """When the first fill of a liquid or drops kit is made: the template's compounding date
+    (the day the pharmacist makes it, on or before the kit's start), else the start."""
+    if compounded_on is None:
+        return start
+    if compounded_on > start:
+        raise InputError.about(
+            "compounded_on",
+            compounded_on.isoformat(),
+            f"is after the kit's start ({start.isoformat()}), so the first fill would be used "
+            "before it is made",
+            "a compounding date on or before the start",
+            code="compounded-after-start",
+        )
+    return compounded_on
+
+
 def _fills(
     order: TitrationOrder,
     plans: tuple[StepPlan, ...],
@@ -979,7 +997,8 @@ def _fills(
     rec: Recorder,
     today: dt.date | None,
 ) -> tuple[tuple[KitFill, ...], list[Any]]:
-    """Split the kit into fills, each compounded on its first day and within its BUD."""
+    """Split the kit into fills, each used within its BUD: the first compounded on the
+    template's compounding date (else the start), the others on their first day."""
     template: LiquidOrder | DropsOrder = (
         order.liquid.template if order.liquid is not None else order.drops.template  # type: ignore[union-attr]
     )
@@ -992,6 +1011,7 @@ def _fills(
     devices = {d.step: d.device_spec for d in directions if d.device_spec is not None}
     fills: list[KitFill] = []
     results: list[Any] = []
+    made_first = _first_fill_made(template.compounded_on, order.start)
     first = 1
     while first <= total_days:
         length = total_days - first + 1
@@ -1003,6 +1023,9 @@ def _fills(
             )
             volume = Quantity(CONTEXT.divide(drug, c), Unit.ML)
             start = order.start + dt.timedelta(days=first - 1)
+            # fill 1 is made when the template says (before the kit starts), the others on
+            # their first day; a fill made early has that many fewer days of use
+            made = made_first if first == 1 else start
             top = max(
                 (daily[d] for d in range(first, last + 1)), key=lambda p: p.dose.m_as(Unit.MG)
             )
@@ -1017,12 +1040,22 @@ def _fills(
                 days_supply=None,
                 volume=volume,
                 concentration=concentration,
-                compounded_on=start,
+                compounded_on=made,
             )
-            result = formulate(fill_order, today=_planned(today, start))
-            if result.bud.days >= length:
+            result = formulate(fill_order, today=_planned(today, made))
+            usable = result.bud.days - (start - made).days
+            if usable < 1:
+                raise InputError.about(
+                    "compounded_on",
+                    made.isoformat(),
+                    f"is so early that the first fill's BUD ({result.bud.date.isoformat()}) "
+                    f"passes before the kit starts ({start.isoformat()})",
+                    "a compounding date closer to the start",
+                    code="bud-before-start",
+                )
+            if usable >= length:
                 break
-            length = result.bud.days
+            length = usable
         else:  # pragma: no cover - the BUD length is stable once the fill fits
             raise FormulationError(
                 "the kit's fills do not converge", field="form", code="kit-fills"
@@ -1045,7 +1078,7 @@ def _fills(
         results.append(result)
         rec.step(
             f"fill-{number}",
-            f"fill {number}: days {first}-{last}, compounded on its first day, within its BUD",
+            f"fill {number}: days {first}-{last}, compounded {made.isoformat()}, within its BUD",
             "volume = sum(daily dose) / concentration over the fill's days",
             volume,
             bud_days=Quantity(result.bud.days, Unit.DAY),
@@ -1054,8 +1087,8 @@ def _fills(
     if len(fills) > 1:
         rec.warn(
             "kit-split-into-fills",
-            f"The kit is dispensed in {len(fills)} fills, each compounded on its first day, so that "
-            "every fill is used within its beyond-use date.",
+            f"The kit is dispensed in {len(fills)} fills, each compounded on its first day (the "
+            "first on its compounding date), so that every fill is used within its beyond-use date.",
             "form",
         )
     return tuple(fills), results

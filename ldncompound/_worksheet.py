@@ -600,7 +600,9 @@ def _titration(r: TitrationResult) -> list[str]:
         for d in r.directions:
             lines += hanging("  - ", d.text)
     if r.fills:
-        lines += title("Fills (each compounded on its first day, used within its BUD)")
+        lines += title(
+            "Fills (the first made on the compounding date, the others on their first day)"
+        )
         fills: tuple[Any, ...] = r.liquid_fills or r.drops_fills
         for f, made in zip(r.fills, fills, strict=True):
             lines.append(

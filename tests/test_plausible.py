@@ -402,8 +402,8 @@ def test_a_titration_kit_compounds_its_later_fills_on_their_own_days():
 
 
 def kit(start: dt.date, acknowledge: tuple[str, ...] = ()) -> lc.TitrationResult:
-    template = test_liquids.order(
-        days_supply=30, source=test_liquids.api(), acknowledge=acknowledge
+    template = test_liquids.order(  # no compounding date: fill 1 is made on the start
+        days_supply=30, source=test_liquids.api(), acknowledge=acknowledge, compounded_on=None
     )
     return lc.plan_titration(
         lc.TitrationOrder(

@@ -164,8 +164,11 @@ SYRINGES = (
 def liquid_kit(
     steps, *, template_changes=None, doses_per_day=None, maintenance="4.5 mg", **kw
 ) -> lc.TitrationResult:
+    # no compounding date unless a test gives one: fill 1 is then made on the kit's start
     template = test_liquids.order(
-        days_supply=30, source=test_liquids.api(), **(template_changes or {})
+        days_supply=30,
+        source=test_liquids.api(),
+        **{"compounded_on": None, **(template_changes or {})},
     )
     order = lc.TitrationOrder(
         doses_per_day=doses_per_day,
@@ -206,7 +209,7 @@ def test_liquid_plan_for_0_5_rising_every_14_days_to_4_5():
     assert sum(f.last_day - f.first_day + 1 for f in r.fills) == 142
     assert {"kit-two-syringes", "kit-split-into-fills"} <= {w.code for w in r.warnings}
     assert lc.from_json(json.loads(lc.dumps(r))) == r
-    assert "Fills (each compounded on its first day" in lc.render_worksheet(r)
+    assert "Fills (the first made on the compounding date" in lc.render_worksheet(r)
 
 
 def test_liquid_kit_refuses_unmeasurable_volumes():
@@ -536,3 +539,26 @@ def test_a_kit_accepts_the_doses_a_day_a_liquid_accepts():
     )
     assert r.doses_per_day == Decimal(5)
     assert "doses_per_day" not in [d.field for d in r.defaults]
+
+
+def test_a_liquid_kit_made_before_its_start_counts_its_first_fill_from_that_day():
+    """Fill 1 of a liquid kit made 5 days before the kit starts has the BUD of a liquid made
+    that day (a hostile test found it dated the start instead: a label 29 days late)."""
+    made = START - dt.timedelta(days=5)
+    result = liquid_kit(
+        [lc.parse_step("1.5 mg:14", field="s")], template_changes={"compounded_on": made}
+    )
+    first = result.batches[0]
+    assert first.bud.compounded_on == made
+    assert result.fills[0].start == START
+    assert first.bud.date >= result.fills[0].end
+    assert all(
+        b.bud.compounded_on == f.start
+        for b, f in zip(result.batches[1:], result.fills[1:], strict=True)
+    )
+    with pytest.raises(lc.InputError) as info:
+        liquid_kit(
+            [lc.parse_step("1.5 mg:14", field="s")],
+            template_changes={"compounded_on": START + dt.timedelta(days=1)},
+        )
+    assert info.value.code == "compounded-after-start"
