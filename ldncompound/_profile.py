@@ -253,6 +253,7 @@ class _Reader:
         self.file = file
         self.lines = _key_lines(text)
         self.acknowledged: frozenset[str] = frozenset()
+        self.used_by: dict[str, list[str]] = {}
         self.used: set[str] = set()
 
     def where(self, key: str) -> str:
@@ -349,6 +350,8 @@ class _Reader:
             check(rec)
         codes = frozenset(w.code for w in rec.warnings if w.code in self.acknowledged)
         self.used |= codes
+        for code in codes:  # which figures each acknowledgement covers (one only: see below)
+            self.used_by.setdefault(code, []).append(key)
         return codes
 
 
@@ -697,14 +700,29 @@ def read_profile(text: str, *, file: str = PROFILE_FILE) -> PharmacyProfile:
                 "acknowledges no figure of the profile (each figure is within its window)",
                 "only the acknowledgements a figure of the profile needs",
             )
+        covered = reader.used_by.get(ack.code, [])
+        if len(covered) > 1:  # one reason cannot vouch for a second figure (a slip among them)
+            raise reader.refuse(
+                f"{k}.code",
+                ack.code,
+                f"would cover {len(covered)} figures ({', '.join(covered)}), and its reason "
+                "can vouch for one",
+                "one figure outside its window per acknowledged check: correct the others",
+            )
     return profile
+
+
+#: The largest profile read: a pharmacy's profile is a few kilobytes; this refuses a device
+#: (/dev/zero) or a wrong file before it fills the memory.
+MAX_PROFILE_BYTES = 1 << 20
 
 
 def load_profile(path: str | Path) -> PharmacyProfile:
     """The pharmacy profile in the TOML file at ``path``."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as stream:  # a device or a huge file: read at most the limit
+            raw = stream.read(MAX_PROFILE_BYTES + 1)
     except (OSError, ValueError) as err:  # ValueError: a NUL or a lone surrogate in the path
         why = err.strerror if isinstance(err, OSError) and err.strerror else "not a usable path"
         raise InputError.about(
@@ -714,6 +732,14 @@ def load_profile(path: str | Path) -> PharmacyProfile:
             "the path of a pharmacy profile (ldncompound.toml)",
             code="cannot-read",
         ) from None
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise InputError.about(
+            "profile",
+            name,
+            f"is larger than {MAX_PROFILE_BYTES // 1024} KiB",
+            "a pharmacy profile (a few kilobytes of TOML)",
+            code="too-large",
+        )
     try:
         text = decode(raw, "profile")
     except InputError as err:
@@ -871,6 +897,16 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
     if len(lots) == 1:
         for k in ("lot", "expiry"):
             f.fill(f"vehicle.{k}", getattr(lots[0], k))
+    elif len(lots) > 1 and not _given(f.doc, "vehicle.lot"):
+        listed = ", ".join(str(v.lot) for v in lots)
+        raise InputError.about(
+            "vehicle.lot",
+            None,
+            f"is not given and the pharmacy profile {f.profile.file} holds {len(lots)} lots of "
+            f"{key} ({listed})",
+            "the lot of the vehicle used",
+            code="profile-ambiguous",
+        )
     if not drops:
         _fill_syringe(f)
         return

@@ -698,3 +698,19 @@ def test_a_titration_kit_of_several_actives_is_refused():
         lc.CapsuleKit(template=order())
     assert err.value.code == "actives-in-kit"
     assert lc.CapsuleKit(template=order(additional_actives=())).template.additional_actives == ()
+
+
+@pytest.mark.parametrize("spelling", ["DHEA ", " dhea", "ＤＨＥＡ", "DHEA\u00a0"])
+def test_one_drug_spelt_with_other_spaces_case_or_width_is_the_same_active(spelling):
+    """A hostile test added DHEA twice as "DHEA" and "DHEA ": weighed twice, labelled twice."""
+    with pytest.raises(lc.InputError) as err:
+        order(
+            additional_actives=(
+                lc.CapsuleActive(dose=lc.mass("20 mg"), source=api(DHEA)),
+                lc.CapsuleActive(dose=lc.mass("10 mg"), source=api(generic(spelling))),
+            )
+        )
+    assert (err.value.code, err.value.field) == (
+        "duplicate-active",
+        "additional_actives[1].source.drug",
+    )

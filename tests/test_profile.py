@@ -817,3 +817,45 @@ def test_cli_a_liquid_takes_the_profiles_syringe(profile_file):
     )
     assert none.exit_code == 2
     assert "Error: --syringe is not given and none of the 2 oral syringes" in none.output
+
+
+def test_a_profile_larger_than_a_mebibyte_or_a_device_is_refused_not_read_whole(tmp_path):
+    """A hostile test gave /dev/zero as the profile: it was read until memory ran out."""
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * (1 << 20) + b"\n")
+    for path in (big, "/dev/zero"):
+        with pytest.raises(lc.InputError) as info:
+            lc.load_profile(path)
+        assert info.value.code == "too-large"
+
+
+def test_one_acknowledgement_cannot_cover_a_second_figure_outside_its_window():
+    """A hostile test acknowledged a 420 mg film-coated product, and a second product's 2014 mg
+    (a slipped decimal point) went through under the same acknowledgement."""
+    text = (
+        TABLET.format(weight="420 mg", count="20")
+        + TABLET.format(weight="2014 mg", count="20").replace("Generic 50", "Other 50")
+        + '[[acknowledge]]\ncode = "tablet-weight-implausible"\nreason = "film-coated, checked"\n'
+    )
+    err = refused(text)
+    assert err.code == "invalid-profile"
+    assert "would cover 2 figures (tablets[1], tablets[2])" in str(err)
+    assert "line " in str(err)
+
+
+def test_two_lots_of_one_vehicle_are_refused_until_the_lot_is_given():
+    """A hostile test listed two lots of mct-oil: nothing was filled and only a generic
+    'expiry not given' warning said so."""
+    two = (
+        '[[vehicles]]\nvehicle = "mct-oil"\nlot = "V-1"\nexpiry = 2027-01-01\n'
+        '[[vehicles]]\nvehicle = "mct-oil"\nlot = "V-77"\nexpiry = 2027-03-31\n'
+    )
+    p = read(two)
+    doc = liquid_doc()
+    doc["vehicle"] = {"vehicle": {"key": "mct-oil"}, "lot": "default", "expiry": "default"}
+    with pytest.raises(lc.InputError) as info:
+        lc.apply_profile(doc, p)
+    assert (info.value.code, info.value.field) == ("profile-ambiguous", "vehicle.lot")
+    assert "V-1, V-77" in str(info.value)
+    doc["vehicle"]["lot"] = "V-77"
+    assert lc.apply_profile(doc, p)["vehicle"]["expiry"] == "2027-03-31"

@@ -107,6 +107,8 @@ def _required_from_profile(
     calibrate = kind == "drops" and not any(o.get(k) for k in _CALIBRATION_OPTIONS)
     if calibrate:
         sparse["vehicle"] = {"vehicle": {"key": o.get("vehicle_key")}}
+        if o.get("vehicle_lot") is not None:  # the lot given picks among the profile's lots
+            sparse["vehicle"]["lot"] = o["vehicle_lot"]
         sparse["accept_nominal_dropper"] = bool(o.get("accept_nominal_dropper"))
     filled = lc.apply_profile(sparse, profile)
     o = dict(o)
