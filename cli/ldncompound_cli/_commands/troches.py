@@ -29,6 +29,7 @@ from ldncompound_cli._options import (
     check_source,
 )
 from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
+from ldncompound_cli._solid_options import SOLID_PLAN_OPTIONS
 from ldncompound_cli._tables import (
     Group,
     Table,
@@ -295,32 +296,7 @@ TABLE: Table = {
     help="each unit within +/- this of the target "
     f"[default: {POLICY['weight_window.troches'].value}]",
 )
-@click.option(
-    "--max-stage-mass",
-    help=f"largest trituration stage [default: {POLICY['max_stage_mass'].value}]",
-)
-@click.option(
-    "--trituration-ratio",
-    help='dilution of every trituration stage, e.g. "1 in 10" [default: the minimal plan]',
-)
-@click.option(
-    "--aliquot-mass", help='aliquot of the last trituration, e.g. "120 mg" [default: chosen]'
-)
-@click.option(
-    "--rounding-tolerance",
-    help="largest dose change from rounding weighings "
-    f"[default: {POLICY['rounding_tolerance'].value}]",
-)
-@click.option(
-    "--tablet-margin",
-    help=f"extra tablet powder to crush [default: {POLICY['tablet_margin'].value}]",
-)
-@click.option("--reference", help="Rx or internal reference number")
-@click.option(
-    "--acknowledge",
-    multiple=True,
-    help="acknowledge a blocked check by its code, e.g. dose-above-range",
-)
+@_apply(SOLID_PLAN_OPTIONS)
 @_apply(PRINT_OPTIONS)
 @_apply(PROFILE_OPTIONS)
 @BRIEF
