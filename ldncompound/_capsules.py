@@ -1699,7 +1699,13 @@ def _beyond_use_date(
     )
     components = [
         *order.source.components(),
-        *(c for a in order.additional_actives for c in a.source.components()),
+        # an additional active's components name its place (its expiry refused or limiting
+        # the BUD is that active's, not the order's own source)
+        *(
+            attrs.evolve(c, role=f"additional_actives[{i}].source")
+            for i, a in enumerate(order.additional_actives)
+            for c in a.source.components()
+        ),
         Component(role="filler", name=lot.spec.name, lot=lot.lot, expiry=lot.expiry),
     ]
     if lot.expiry is None:

@@ -714,3 +714,17 @@ def test_one_drug_spelt_with_other_spaces_case_or_width_is_the_same_active(spell
         "duplicate-active",
         "additional_actives[1].source.drug",
     )
+
+
+def test_an_expired_additional_active_is_named_by_its_place():
+    """A hostile test found an expired DHEA lot refused as `active.expiry`, the name of the
+    order's own source: the refusal now names the additional active."""
+    old = attrs.evolve(api(DHEA), expiry=dt.date(2026, 1, 1))
+    with pytest.raises(lc.LdnCompoundError) as err:
+        lc.formulate_capsules(
+            order(additional_actives=(lc.CapsuleActive(dose=lc.mass("20 mg"), source=old),))
+        )
+    assert (err.value.code, err.value.field) == (
+        "component-expired",
+        "additional_actives[0].source.expiry",
+    )
