@@ -20,7 +20,7 @@ from ldncompound_cli._options import (
     check_source,
 )
 from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
-from ldncompound_cli._solid_options import SOLID_PLAN_OPTIONS
+from ldncompound_cli._solid_options import SOLID_PLAN_OPTIONS, SOLID_PLAN_TABLE
 from ldncompound_cli._tables import (
     Table,
     To,
@@ -31,7 +31,6 @@ from ldncompound_cli._tables import (
     mass,
     naming,
     option_flags,
-    ratio,
     renaming,
 )
 
@@ -73,13 +72,7 @@ TABLE: Table = {
     "storage": To("storage", also=("study.storage",)),
     "day_count": To("day_count"),
     "qc_sample": To("qc_sample", value=count(100)),
-    "max_stage_mass": To("max_stage_mass"),
-    "trituration_ratio": To("trituration_ratio", value=ratio),
-    "aliquot_mass": To("aliquot_mass"),
-    "rounding_tolerance": To("rounding_tolerance"),
-    "tablet_margin": To("tablet_margin"),
-    "reference": To("reference"),
-    "acknowledge": To("acknowledge"),
+    **SOLID_PLAN_TABLE,
 }
 
 
