@@ -194,6 +194,28 @@ class CalibrationResult:
     trace: tuple[Step, ...]
 
 
+def _check_calibration(rec: Recorder, cal: DropperCalibration) -> None:
+    """A measured calibration's checks: its drops per mL within a dropper's window (refused
+    unless ``rec`` acknowledges ``dropper-implausible``) and enough drops counted (warned)."""
+    check_window(
+        rec,
+        "dropper-implausible",
+        "calibration.drops",
+        cal.per_ml,
+        DROPS_PER_ML,
+        shown=f"{cal.drops} drops in {cal.volume}",
+        what=f"an oral dropper (this is {significant(cal.per_ml, 4)} drops/mL)",
+        expected="the drops counted into a measured volume of the preparation",
+    )
+    if cal.drops < FEW_CALIBRATION_DROPS:
+        rec.warn(
+            "calibration-few-drops",
+            f"The calibration counted only {cal.drops} drops; count at least "
+            f"{FEW_CALIBRATION_DROPS} drops into the measuring device for a reliable figure.",
+            "calibration.drops",
+        )
+
+
 def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
     """The result of a dropper calibration: drops per mL (N / V) and mL per drop (V / N, 4
     significant figures). A calibration outside the plausible window, or from fewer than 20
@@ -208,23 +230,7 @@ def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
         )
     rec = Recorder(acknowledged=frozenset({"dropper-implausible"}))
     if not calibration.nominal:
-        check_window(
-            rec,
-            "dropper-implausible",
-            "calibration.drops",
-            calibration.per_ml,
-            DROPS_PER_ML,
-            shown=f"{calibration.drops} drops in {calibration.volume}",
-            what=f"an oral dropper (this is {significant(calibration.per_ml, 4)} drops/mL)",
-            expected="the drops counted into a measured volume of the preparation",
-        )
-        if calibration.drops < FEW_CALIBRATION_DROPS:
-            rec.warn(
-                "calibration-few-drops",
-                f"The calibration counted only {calibration.drops} drops; count at least "
-                f"{FEW_CALIBRATION_DROPS} drops into the measuring device for a reliable figure.",
-                "calibration.drops",
-            )
+        _check_calibration(rec, calibration)
     per_ml = rec.step(
         "drops-per-ml",
         f"drops per mL of the preparation from the dropper ({calibration.dropper})",
@@ -521,23 +527,7 @@ def _calibration(order: DropsOrder, rec: Recorder) -> DropperCalibration:
             "calibration",
         )
         return NOMINAL_DROPPER
-    check_window(
-        rec,
-        "dropper-implausible",
-        "calibration.drops",
-        cal.per_ml,
-        DROPS_PER_ML,
-        shown=f"{cal.drops} drops in {cal.volume}",
-        what=f"an oral dropper (this is {significant(cal.per_ml, 4)} drops/mL)",
-        expected="the drops counted into a measured volume of the preparation",
-    )
-    if cal.drops < FEW_CALIBRATION_DROPS:
-        rec.warn(
-            "calibration-few-drops",
-            f"The calibration counted only {cal.drops} drops; count at least {FEW_CALIBRATION_DROPS} drops "
-            "into the measuring device for a reliable figure.",
-            "calibration.drops",
-        )
+    _check_calibration(rec, cal)
     return cal
 
 
