@@ -62,15 +62,7 @@ class Sink:
     def create(cls, path: str, *, force: bool, source: Identity | None) -> Sink:
         """Check and open the output; refuses (InputError, exit 2) before anything is read."""
         if path == "-":
-            stdout = sys.stdout.buffer
-            found = identity(stdout)
-            if source is not None and found and found[0] == source and _regular(found[1]):
-                raise _refuse(
-                    "--output: standard output is redirected to the input file; it would "
-                    "overwrite the orders as they are read. Write the records to another file.",
-                    "output-is-input",
-                )
-            return cls(stdout, final=None, temp=None, owned=False)
+            return cls._standard_output(source)
         real = Path(path).resolve()
         try:
             info: os.stat_result | None = real.stat()
@@ -80,33 +72,40 @@ class Sink:
             raise _refuse(
                 f"--output: {path!r} cannot be used ({err.strerror}).", "bad-output"
             ) from None
+        if info is not None and not _regular(info):
+            return cls._device(path, real, info)
         if info is not None:
-            same = source is not None and (info.st_dev, info.st_ino) == source
-            if same and _regular(info):  # (a terminal may be both standard input and output)
-                raise _refuse(
-                    f"--output: {path!r} is the input file (or a link to it); writing it would "
-                    "destroy the orders before they are read. Write the records to another file.",
-                    "output-is-input",
-                )
-            if stat.S_ISDIR(info.st_mode):
-                raise _refuse(f"--output: {path!r} is a folder; expected a file.", "bad-output")
-            if not _regular(info):  # a pipe or a device: written as it is
-                try:
-                    return cls(real.open("wb"), final=None, temp=None, owned=True)
-                except OSError as err:
-                    raise _refuse(
-                        f"--output: {path!r} cannot be written ({err.strerror}).", "bad-output"
-                    ) from None
-            if not force:
-                raise _refuse(
-                    f"--output: {path!r} exists; give --force to replace it (it is replaced "
-                    "only when the run ends).",
-                    "output-exists",
-                )
-            if not os.access(real, os.W_OK):
-                raise _refuse(
-                    f"--output: {path!r} is not writable; nothing was computed.", "bad-output"
-                )
+            _check_replaceable(path, real, info, force=force, source=source)
+        return cls._temporary(path, real, info)
+
+    @classmethod
+    def _standard_output(cls, source: Identity | None) -> Sink:
+        stdout = sys.stdout.buffer
+        found = identity(stdout)
+        if source is not None and found and found[0] == source and _regular(found[1]):
+            raise _refuse(
+                "--output: standard output is redirected to the input file; it would "
+                "overwrite the orders as they are read. Write the records to another file.",
+                "output-is-input",
+            )
+        return cls(stdout, final=None, temp=None, owned=False)
+
+    @classmethod
+    def _device(cls, path: str, real: Path, info: os.stat_result) -> Sink:
+        """A folder is refused; a pipe or a device is written as it is (a terminal may be
+        both standard input and output, so it is never compared with the input)."""
+        if stat.S_ISDIR(info.st_mode):
+            raise _refuse(f"--output: {path!r} is a folder; expected a file.", "bad-output")
+        try:
+            return cls(real.open("wb"), final=None, temp=None, owned=True)
+        except OSError as err:
+            raise _refuse(
+                f"--output: {path!r} cannot be written ({err.strerror}).", "bad-output"
+            ) from None
+
+    @classmethod
+    def _temporary(cls, path: str, real: Path, info: os.stat_result | None) -> Sink:
+        """A temporary file beside the output, renamed over it when the run ends."""
         try:
             fd, temp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".partial", dir=real.parent)
         except OSError as err:
@@ -147,6 +146,27 @@ class Sink:
     @property
     def name(self) -> str:
         return "standard output" if self.final is None else repr(str(self.final))
+
+
+def _check_replaceable(
+    path: str, real: Path, info: os.stat_result, *, force: bool, source: Identity | None
+) -> None:
+    """An existing regular file may be replaced only if it is not the input, with --force,
+    and when it is writable."""
+    if source is not None and (info.st_dev, info.st_ino) == source:
+        raise _refuse(
+            f"--output: {path!r} is the input file (or a link to it); writing it would "
+            "destroy the orders before they are read. Write the records to another file.",
+            "output-is-input",
+        )
+    if not force:
+        raise _refuse(
+            f"--output: {path!r} exists; give --force to replace it (it is replaced "
+            "only when the run ends).",
+            "output-exists",
+        )
+    if not os.access(real, os.W_OK):
+        raise _refuse(f"--output: {path!r} is not writable; nothing was computed.", "bad-output")
 
 
 def _regular(info: os.stat_result) -> bool:

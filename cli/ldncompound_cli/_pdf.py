@@ -298,31 +298,7 @@ def _draw_label(
     blocks = _label_blocks(label, made_on)
     room = height - 2 * margin - bottom
     pdf.add_page()
-    size = MAX_LABEL_PT
-    while True:
-        lines, field, used = _layout_label(pdf, blocks, size, inner)
-        if lines is not None and used <= room:
-            break
-        if size <= MIN_LABEL_PT:
-            if lines is None:
-                raise lc.InputError.about(
-                    field,
-                    _field_value(label, field),
-                    f"has a word wider than the {width:.1f} mm label at the {MIN_LABEL_PT:g} pt"
-                    " minimum font size",
-                    "a wider --page, or shorter words",
-                    code="word-too-wide",
-                )
-            over = _overflowing(pdf, blocks, inner, room)
-            raise lc.InputError.about(
-                over,
-                _field_value(label, over),
-                f"does not fit on the {width:.1f} x {height:.1f} mm label at the"
-                f" {MIN_LABEL_PT:g} pt minimum font size",
-                "a larger --page, or shorter text",
-                code="label-does-not-fit",
-            )
-        size -= 0.25
+    lines = _fit_label(pdf, label, blocks, inner, room, (width, height))
     y = margin
     pdf.set_text_color(0, 0, 0)
     for style, pt, line, line_height in lines:
@@ -343,6 +319,44 @@ def _draw_label(
     pdf.set_font("sans", "", caption_pt)
     pdf.set_xy(margin, top + bar_height)
     pdf.cell(drawn, caption_pt * _PT * _LEADING, code, align="C")
+
+
+def _fit_label(
+    pdf: FPDF,
+    label: lc.Label,
+    blocks: list[tuple[str, str, str, float]],
+    inner: float,
+    room: float,
+    page: tuple[float, float],
+) -> list[tuple[str, float, str, float]]:
+    """The label's lines at the largest font size (a quarter point at a time) that fits the
+    room above the bar code; refused when even the minimum size does not fit."""
+    width, height = page
+    size = MAX_LABEL_PT
+    while True:
+        lines, field, used = _layout_label(pdf, blocks, size, inner)
+        if lines is not None and used <= room:
+            return lines
+        if size <= MIN_LABEL_PT:
+            if lines is None:
+                raise lc.InputError.about(
+                    field,
+                    _field_value(label, field),
+                    f"has a word wider than the {width:.1f} mm label at the {MIN_LABEL_PT:g} pt"
+                    " minimum font size",
+                    "a wider --page, or shorter words",
+                    code="word-too-wide",
+                )
+            over = _overflowing(pdf, blocks, inner, room)
+            raise lc.InputError.about(
+                over,
+                _field_value(label, over),
+                f"does not fit on the {width:.1f} x {height:.1f} mm label at the"
+                f" {MIN_LABEL_PT:g} pt minimum font size",
+                "a larger --page, or shorter text",
+                code="label-does-not-fit",
+            )
+        size -= 0.25
 
 
 def _field_value(label: lc.Label, field: str) -> str:

@@ -32,6 +32,84 @@ class _Counting:
         return line
 
 
+def _format(orders: Any, input_format: str) -> Literal["jsonl", "csv"]:
+    """auto: CSV for a file whose name ends in .csv, otherwise JSON Lines."""
+    name = str(getattr(orders, "name", "") or "").lower()
+    if input_format == "csv" or (input_format == "auto" and name.endswith(".csv")):
+        return "csv"
+    return "jsonl"
+
+
+def _copy(lines: Any, sink: Any, shown: _Progress, *, deferred: bool) -> None:
+    """Write the records as they come; SIGINT and SIGTERM stop the run between two lines
+    (exit 128 + the signal; an --output file is left as it was)."""
+    from ldncompound_cli._batchio import Interrupted, Signals, note  # noqa: PLC0415
+
+    signals = Signals(deferred=deferred)
+    with signals:
+        try:
+            for ok, line in lines:
+                signals.writing = True
+                _write(sink.stream, line)
+                signals.written()
+                shown.record(ok=ok)
+            signals.writing = True  # from here on a signal waits for the end
+            sink.commit()
+        except Interrupted as stop:
+            signals.writing = True
+            sink.discard()
+            kept = "was left as it was" if sink.final else "ends with the last complete line"
+            note(f"stopped by {stop.name} after {shown.total} records; {sink.name} {kept}.")
+            raise SystemExit(128 + stop.signum) from None
+
+
+def _check_size(source: tuple[Any, os.stat_result] | None) -> None:
+    if source is not None and source[1].st_size > lc.MAX_BATCH_BYTES:
+        raise lc.InputError(
+            f"ORDERS: the file is larger than {lc.MAX_BATCH_BYTES >> 20} MiB; split the batch "
+            "into smaller files (nothing was computed).",
+            field="ORDERS",
+            code="input-too-large",
+        )
+
+
+def _write(stream: Any, line: bytes) -> None:
+    try:
+        stream.write(line)
+    except BrokenPipeError:  # the reader stopped (`| head`): records were lost
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(1) from None
+
+
+class _Progress:
+    """Records counted; a bar on standard error when asked for (or a count every thousand
+    records when the input's size is unknown)."""
+
+    def __init__(self, counting: _Counting, show: bool) -> None:
+        self.counting = counting
+        self.show = show
+        self.total = self.failed = 0
+        size = _size(counting.raw) if show else None
+        self.bar = (
+            click.progressbar(length=size, label="orders", file=sys.stderr, show_pos=False)
+            if size
+            else None
+        )
+
+    def record(self, *, ok: bool) -> None:
+        self.total += 1
+        self.failed += not ok
+        if self.bar is not None:
+            self.bar.update(self.counting.done - self.bar.pos)
+        elif self.show and self.total % 1000 == 0:
+            click.echo(f"\r{self.total} records", nl=False, err=True)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+
+
 def _size(stream: Any) -> int | None:
     try:
         info = os.fstat(stream.fileno())
@@ -83,66 +161,26 @@ def batch(
     2 when the run could not start, 130 or 143 when SIGINT or SIGTERM stopped it (between two
     lines; an --output file is then left as it was).
     """
-    from ldncompound_cli._batchio import Interrupted, Signals, Sink, identity, note  # noqa: PLC0415
+    from ldncompound_cli._batchio import Sink, identity  # noqa: PLC0415
 
-    name = str(getattr(orders, "name", "") or "").lower()
-    fmt: Literal["jsonl", "csv"] = (
-        "csv"
-        if input_format == "csv" or (input_format == "auto" and name.endswith(".csv"))
-        else "jsonl"
-    )
     source = identity(orders)
-    if source is not None and source[1].st_size > lc.MAX_BATCH_BYTES:
-        raise lc.InputError(
-            f"ORDERS: the file is larger than {lc.MAX_BATCH_BYTES >> 20} MiB; split the batch "
-            "into smaller files (nothing was computed).",
-            field="ORDERS",
-            code="input-too-large",
-        )
+    _check_size(source)
     sink = Sink.create(output, force=force, source=source[0] if source else None)
-    show = sys.stderr.isatty() if progress is None else progress
     counting = _Counting(orders)
-    failed = total = 0
-    size = _size(orders) if show else None
-    bar = (
-        click.progressbar(length=size, label="orders", file=sys.stderr, show_pos=False)
-        if size
-        else None
-    )
-    signals = Signals(deferred=jobs != 1)
+    shown = _Progress(counting, sys.stderr.isatty() if progress is None else progress)
+    fmt = _format(orders, input_format)
     try:
-        with signals:
-            try:
-                for ok, line in lc.run_batch_lines(
-                    counting, input_format=fmt, jobs=jobs, encoded=True
-                ):
-                    signals.writing = True
-                    try:
-                        sink.stream.write(line)
-                    except BrokenPipeError:  # the reader stopped (`| head`): records were lost
-                        devnull = os.open(os.devnull, os.O_WRONLY)
-                        os.dup2(devnull, sys.stdout.fileno())
-                        raise SystemExit(1) from None
-                    signals.written()
-                    total += 1
-                    failed += not ok
-                    if bar is not None:
-                        bar.update(counting.done - bar.pos)
-                    elif show and total % 1000 == 0:
-                        click.echo(f"\r{total} records", nl=False, err=True)
-                signals.writing = True  # from here on a signal waits for the end
-                sink.commit()
-            except Interrupted as stop:
-                signals.writing = True
-                sink.discard()
-                kept = "was left as it was" if sink.final else "ends with the last complete line"
-                note(f"stopped by {stop.name} after {total} records; {sink.name} {kept}.")
-                raise SystemExit(128 + stop.signum) from None
+        _copy(
+            lc.run_batch_lines(counting, input_format=fmt, jobs=jobs, encoded=True),
+            sink,
+            shown,
+            deferred=jobs != 1,
+        )
     finally:
-        if bar is not None:
-            bar.render_finish()
+        shown.finish()
         sink.discard()
-    if show:
+    total, failed = shown.total, shown.failed
+    if shown.show:
         click.echo(f"\r{total} records: {total - failed} computed, {failed} not.", err=True)
     if failed:
         raise SystemExit(1)
