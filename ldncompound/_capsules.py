@@ -77,24 +77,6 @@ from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts, TableValue
 from ._weighing import Balance, SolidPlan, geometric_portions
 
-__all__ = [
-    "CAPSULES_ORDER_SCHEMA",
-    "CAPSULES_SCHEMA",
-    "ActiveAmount",
-    "ActivePackStat",
-    "CapsuleActive",
-    "CapsuleMethod",
-    "CapsuleOrder",
-    "CapsuleResult",
-    "FillerLot",
-    "Ingredient",
-    "PackStat",
-    "ShellLot",
-    "ShellVolume",
-    "Weighing",
-    "formulate_capsules",
-]
-
 CAPSULES_SCHEMA = "ldncompound/capsules/2"
 CAPSULES_ORDER_SCHEMA = "ldncompound/order/capsules/1"
 

@@ -49,19 +49,6 @@ from ._validate import mass_field, qfield, text_field
 from ._version import __version__
 from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
-__all__ = [
-    "DROPPER_CALIBRATION_SCHEMA",
-    "DROPS_SCHEMA",
-    "NOMINAL_DROPPER",
-    "CalibrationResult",
-    "DropperCalibration",
-    "DropsOrder",
-    "DropsResult",
-    "calibrate_dropper",
-    "calibration_result",
-    "formulate_drops",
-]
-
 DROPS_SCHEMA = "ldncompound/drops/2"
 DROPPER_CALIBRATION_SCHEMA = "ldncompound/dropper-calibration/1"
 DROPS_ORDER_SCHEMA = "ldncompound/order/drops/1"

@@ -17,17 +17,6 @@ from ._errors import InputError
 from ._numbers import CONTEXT, plain
 from ._units import Quantity, Unit
 
-__all__ = [
-    "BUILTIN_DRUGS",
-    "CERTIFICATES",
-    "NALTREXONE",
-    "Certificate",
-    "DoseProfile",
-    "Drug",
-    "SaltForm",
-    "certificate_of",
-]
-
 
 def _positive_decimal(_i: object, a: attrs.Attribute[Decimal], value: Decimal) -> None:
     if type(value) is not Decimal or not value.is_finite() or value <= 0:

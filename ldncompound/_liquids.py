@@ -50,8 +50,6 @@ from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Quantity, Unit
 from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
-__all__ = ["LIQUID_SCHEMA", "LiquidOrder", "LiquidResult", "formulate_liquid"]
-
 LIQUID_SCHEMA = "ldncompound/liquid/2"
 LIQUID_ORDER_SCHEMA = "ldncompound/order/liquid/1"
 

@@ -37,20 +37,6 @@ import attrs
 if TYPE_CHECKING:
     from ._vocabulary import MasterFacts, PreparationFacts, TableValue
 
-__all__ = [
-    "DOCUMENTS",
-    "LOADERS",
-    "ORDER_PREFIX",
-    "Preparation",
-    "by_name",
-    "by_order_schema",
-    "by_result_schema",
-    "register",
-    "register_document",
-    "registered",
-    "unregister",
-]
-
 ORDER_PREFIX = "ldncompound/order/"
 
 

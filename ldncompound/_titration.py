@@ -38,28 +38,6 @@ from ._units import Dimension, Quantity, Unit
 from ._validate import check_doses_per_day, concentration_field, mass_field, qfield
 from ._version import __version__
 
-__all__ = [
-    "PROTOCOLS",
-    "TITRATION_SCHEMA",
-    "CapsuleKit",
-    "DropsKit",
-    "KitContainer",
-    "KitDirection",
-    "KitFill",
-    "KitForm",
-    "KitStrategy",
-    "LiquidKit",
-    "Protocol",
-    "ScheduleDay",
-    "StepPlan",
-    "TitrationOrder",
-    "TitrationResult",
-    "TitrationStep",
-    "parse_step",
-    "plan_titration",
-    "protocol_steps",
-]
-
 TITRATION_SCHEMA = "ldncompound/titration/2"
 MAX_DAYS = 730
 

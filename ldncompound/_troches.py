@@ -70,22 +70,6 @@ from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import Balance, SolidPlan, geometric_portions
 
-__all__ = [
-    "TROCHES_SCHEMA",
-    "Additive",
-    "BaseLot",
-    "MoldCalibration",
-    "Route",
-    "TrocheDiluent",
-    "TrocheForm",
-    "TrocheIngredient",
-    "TrocheOrder",
-    "TrocheResult",
-    "formulate_troches",
-    "parse_diluent",
-    "parse_ingredient",
-]
-
 TROCHES_SCHEMA = "ldncompound/troches/2"
 TROCHES_ORDER_SCHEMA = "ldncompound/order/troches/1"
 

@@ -14,25 +14,6 @@ from ._errors import InputError
 from ._numbers import plain
 from ._units import Dimension, Quantity, Unit
 
-__all__ = [
-    "DIMENSION",
-    "MIN_DENSITY",
-    "OMITTABLE",
-    "check_doses_per_day",
-    "check_one_day",
-    "check_text_characters",
-    "concentration_field",
-    "density_field",
-    "mass_field",
-    "normalise_text",
-    "percent_field",
-    "qfield",
-    "table_entry",
-    "text_field",
-    "text_items",
-    "volume_field",
-]
-
 Validator = Callable[[Any, Any, Any], None]
 T = TypeVar("T")
 
