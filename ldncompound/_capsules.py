@@ -1777,12 +1777,6 @@ def _record_tables(r: CapsuleResult) -> tuple[TableValue, ...]:
     )
 
 
-def _worksheet(r: CapsuleResult) -> list[str]:
-    from ._worksheet import _capsules as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 PREPARATION = register(
     Preparation(
         name="capsules",
@@ -1794,6 +1788,6 @@ PREPARATION = register(
         label_facts=_label_facts,
         master_record=_master_facts,
         record_tables=_record_tables,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_capsules",
     )
 )

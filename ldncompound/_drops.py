@@ -727,12 +727,6 @@ def _label_facts(r: DropsResult) -> PreparationFacts:
     )
 
 
-def _worksheet(r: DropsResult) -> list[str]:
-    from ._worksheet import _drops as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 PREPARATION = register(
     Preparation(
         name="drops",
@@ -743,7 +737,7 @@ PREPARATION = register(
         formulate=formulate_drops,
         label_facts=_label_facts,
         master_record=master_facts,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_drops",
     )
 )
 

@@ -430,12 +430,6 @@ def _label_facts(r: LiquidResult) -> PreparationFacts:
     )
 
 
-def _worksheet(r: LiquidResult) -> list[str]:
-    from ._worksheet import _liquid as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 PREPARATION = register(
     Preparation(
         name="liquid",
@@ -446,6 +440,6 @@ PREPARATION = register(
         formulate=formulate_liquid,
         label_facts=_label_facts,
         master_record=master_facts,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_liquid",
     )
 )

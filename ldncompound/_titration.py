@@ -1072,23 +1072,16 @@ def _fills(
     return tuple(fills), results
 
 
-def _worksheet(r: TitrationResult) -> list[str]:
-    from ._worksheet import _titration as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 # a kit is made from a TitrationOrder object, not an order document of its own; its labels
 # are one per container (build_kit_labels), and it has no compounding record of its own
 PREPARATION = register(
     Preparation(
         name="titration",
-        order_schema=None,
         order=TitrationOrder,
         result_schema=TITRATION_SCHEMA,
         result=TitrationResult,
         formulate=plan_titration,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_titration",
         recompute=lambda kit: plan_titration(kit.order, today=kit.order.start),
     )
 )

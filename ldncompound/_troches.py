@@ -1641,12 +1641,6 @@ def _master_facts(r: TrocheResult) -> MasterFacts:
     )
 
 
-def _worksheet(r: TrocheResult) -> list[str]:
-    from ._worksheet import _troches as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 # the troche tables (base, mold estimate, window, overage) reach the result as defaults
 PREPARATION = register(
     Preparation(
@@ -1658,6 +1652,6 @@ PREPARATION = register(
         formulate=formulate_troches,
         label_facts=_label_facts,
         master_record=_master_facts,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_troches",
     )
 )
