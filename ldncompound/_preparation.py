@@ -40,9 +40,15 @@ class Named:
         if not (module and colon and name.isidentifier()):
             raise ValueError(f"a function is named 'module:function', not {self.ref!r}")
 
-    def __call__(self, *args: Any) -> Any:
+    @property
+    def function(self) -> Callable[..., Any]:
+        """The function named, its module imported if it is not yet."""
         module, _, name = self.ref.partition(":")
-        return getattr(importlib.import_module(module, __package__), name)(*args)
+        function: Callable[..., Any] = getattr(importlib.import_module(module, __package__), name)
+        return function
+
+    def __call__(self, *args: Any) -> Any:
+        return self.function(*args)
 
 
 def _named(function: Callable[[Any], Any] | str | None) -> Callable[[Any], Any] | None:

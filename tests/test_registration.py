@@ -212,6 +212,16 @@ def test_a_worksheet_named_module_colon_function_is_found_when_printed():
     assert capsules_prep.worksheet == Named("._worksheet:_capsules")
 
 
+def test_every_built_in_preparation_names_a_worksheet_that_exists():
+    built_in = {f"ldncompound.{m}" for m in lc._registry.BUILTIN.values()}
+    for prep in lc._registry.preparations():
+        if prep.formulate.__module__ not in built_in:
+            continue
+        assert isinstance(prep.worksheet, Named), prep.name
+        assert callable(prep.worksheet.function), prep.worksheet
+        assert prep.worksheet.function.__module__ == "ldncompound._worksheet"
+
+
 @pytest.mark.parametrize("ref", ["_worksheet", "._worksheet:", ":_capsules", "x:not-a-name"])
 def test_a_worksheet_name_without_module_and_function_is_refused(ref):
     with pytest.raises(ValueError, match="'module:function'"):
