@@ -49,7 +49,6 @@ if TYPE_CHECKING:
         PackStat,
         ShellLot,
         ShellVolume,
-        Weighing,
         formulate_capsules,
     )
     from ._devices import DEVICES, DeviceKind, Measurement, MeasuringDevice, device
@@ -75,13 +74,11 @@ if TYPE_CHECKING:
     from ._errors import DimensionError, FormulationError, InputError, LdnCompoundError, UnitError
     from ._fhir import DOSE_FORM_CODES, DRUG_CODES, ROUTE_CODES, FhirCode, fhir_json, to_fhir
     from ._formula import formula_with_qs, scale_formula
-    from ._json import dumps, read_json, to_json
+    from ._json import dumps, to_json
     from ._labels import (
         LABEL_SCHEMA,
         AuxiliaryWarning,
         Label,
-        LabelAmount,
-        LabelFacts,
         LabelOrder,
         Pharmacy,
         build_kit_labels,
@@ -130,7 +127,6 @@ if TYPE_CHECKING:
         CompoundingRecord,
         Difference,
         MasterFormulationRecord,
-        TableValue,
         VerifyReport,
         WeighingCheck,
         make_record,
@@ -138,10 +134,9 @@ if TYPE_CHECKING:
         verify_record,
     )
     from ._schemas import json_schema, json_schemas
-    from ._solid import (
-        plan_solid,
-    )
+    from ._solid import Weighing, plan_solid
     from ._sources import ApiLot, AssayBasis, Component, Source, TabletSource, TriturationStock
+    from ._strict import read_json
     from ._supplied import (
         PROFILE_ENV,
         PROFILE_FILE,
@@ -193,6 +188,7 @@ if TYPE_CHECKING:
     )
     from ._units import Dimension, Quantity, Unit, registry
     from ._vehicles import VEHICLES, AdditiveRole, LiquidAdditive, Vehicle, VehicleLot, vehicle
+    from ._vocabulary import LabelAmount, LabelFacts, TableValue
     from ._weighing import (
         CLASS_III_SENSITIVITY,
         Balance,
@@ -213,7 +209,9 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "PROFILE_FILE",
         "PROFILE_SOURCE",
     ),
-    "_solid": ("plan_solid",),
+    "_solid": ("Weighing", "plan_solid"),
+    "_strict": ("read_json",),
+    "_vocabulary": ("LabelAmount", "LabelFacts", "TableValue"),
     "_brief": (
         "BRIEF_MAX_LINES",
         "render_brief",
@@ -270,7 +268,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "PackStat",
         "ShellLot",
         "ShellVolume",
-        "Weighing",
         "formulate_capsules",
     ),
     "_devices": (
@@ -326,15 +323,12 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "_json": (
         "dumps",
-        "read_json",
         "to_json",
     ),
     "_labels": (
         "AuxiliaryWarning",
         "LABEL_SCHEMA",
         "Label",
-        "LabelAmount",
-        "LabelFacts",
         "LabelOrder",
         "Pharmacy",
         "build_kit_labels",
@@ -394,7 +388,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "MasterFormulationRecord",
         "RECORD_ACKNOWLEDGEABLE",
         "RECORD_SCHEMA",
-        "TableValue",
         "UNCHECKABLE_FIELDS",
         "VERIFY_SCHEMA",
         "VerifyReport",

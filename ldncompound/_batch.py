@@ -41,18 +41,6 @@ from ._errors import InputError, LdnCompoundError
 from ._json import to_json
 from ._orders import decode, load, order_kind, parse_json
 
-__all__ = [
-    "BATCH_RECORD_SCHEMA",
-    "MAX_BATCH_BYTES",
-    "MAX_JOBS",
-    "BatchError",
-    "BatchRecord",
-    "Readable",
-    "csv_columns",
-    "run_batch",
-    "run_batch_lines",
-]
-
 BATCH_RECORD_SCHEMA = "ldncompound/batch-record/1"
 #: Longest record read (bytes); a longer line is skipped as one error record.
 MAX_RECORD_BYTES = 1 << 20

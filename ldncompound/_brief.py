@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from ._troches import TrocheResult
     from ._weighing import Balance
 
-__all__ = ["BRIEF_MAX_LINES", "render_brief"]
-
 #: A brief is at most this many lines (what fits on a card beside the balance).
 BRIEF_MAX_LINES = 29
 #: Weighings and measurements listed one a line; more are folded into the last line.

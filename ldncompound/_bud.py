@@ -22,16 +22,6 @@ from ._trace import Recorder
 from ._units import Quantity, Unit
 from ._validate import text_field
 
-__all__ = [
-    "BeyondUseDate",
-    "BudCategory",
-    "DayCount",
-    "Storage",
-    "StudyBud",
-    "assign_bud",
-    "compounding_date",
-]
-
 USP_795 = "USP <795> (2023), BUD limits by type of preparation (domain.md §2.1) [S]"
 DAY_ONE_SOURCE = (
     "compounding day counted as day 1 (University of Illinois SOP on <795>; the 2023 chapter's "

@@ -15,8 +15,6 @@ import attrs
 from ._units import Quantity, Unit
 from ._validate import table_entry
 
-__all__ = ["CAPSULE_SIZES", "FILLERS", "CapsuleSize", "Filler", "capsule_size", "filler"]
-
 SIZE_SOURCE = "UNC Pharmaceutics Lab capsule table (pharmlabs.unc.edu/labs/capsules/gelatin.htm; domain.md §3.1) [V]"
 SHELL_SOURCE = (
     "typical empty hard-gelatin shell weights by size, manufacturer literature recalled [U]"

@@ -77,24 +77,6 @@ from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts, TableValue
 from ._weighing import Balance, SolidPlan, geometric_portions
 
-__all__ = [
-    "CAPSULES_ORDER_SCHEMA",
-    "CAPSULES_SCHEMA",
-    "ActiveAmount",
-    "ActivePackStat",
-    "CapsuleActive",
-    "CapsuleMethod",
-    "CapsuleOrder",
-    "CapsuleResult",
-    "FillerLot",
-    "Ingredient",
-    "PackStat",
-    "ShellLot",
-    "ShellVolume",
-    "Weighing",
-    "formulate_capsules",
-]
-
 CAPSULES_SCHEMA = "ldncompound/capsules/2"
 CAPSULES_ORDER_SCHEMA = "ldncompound/order/capsules/1"
 
@@ -1795,12 +1777,6 @@ def _record_tables(r: CapsuleResult) -> tuple[TableValue, ...]:
     )
 
 
-def _worksheet(r: CapsuleResult) -> list[str]:
-    from ._worksheet import _capsules as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 PREPARATION = register(
     Preparation(
         name="capsules",
@@ -1812,6 +1788,6 @@ PREPARATION = register(
         label_facts=_label_facts,
         master_record=_master_facts,
         record_tables=_record_tables,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_capsules",
     )
 )

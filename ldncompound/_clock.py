@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["today"]
-
 
 def today() -> dt.date:
     """The local calendar date now."""

@@ -19,15 +19,6 @@ from ._numbers import CONTEXT, HUNDRED, plain, round_to
 from ._units import Dimension, Quantity, Unit
 from ._validate import qfield, table_entry, text_field, volume_field
 
-__all__ = [
-    "DEVICES",
-    "MEASURABLE_FRACTION",
-    "DeviceKind",
-    "Measurement",
-    "MeasuringDevice",
-    "device",
-]
-
 #: Smallest share of a device's capacity that is measured without a warning (or chosen).
 MEASURABLE_FRACTION = Quantity(Decimal(25), Unit.PERCENT)
 MEASURABLE_FRACTION_SOURCE = (

@@ -36,8 +36,6 @@ import attrs
 from ._errors import InputError
 from ._numbers import CONTEXT
 
-__all__ = ["Amount", "Frequency", "ReadDirections", "ascii_digits", "read_directions"]
-
 _ONES = [
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
     *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),

@@ -25,14 +25,6 @@ from ._parse import density, parse_count, parse_decimal, parse_quantity
 from ._units import Dimension, Quantity, Unit
 from ._validate import density_field, mass_field, qfield, text_field
 
-__all__ = [
-    "MAX_FACTOR",
-    "Displacement",
-    "DisplacementMethod",
-    "DisplacementTrial",
-    "parse_displacement",
-]
-
 #: A density factor above this is not a plausible measurement (metal oxides reach about 5-7).
 MAX_FACTOR = Decimal(20)
 

@@ -51,8 +51,6 @@ from ._parse import (
 from ._units import Dimension, Quantity, Unit
 from ._validate import DIMENSION, OMITTABLE, text_field
 
-__all__ = ["DEFAULT", "Node", "ObjectNode", "node_for", "register_variants"]
-
 #: the fields of a drug written in an order document (a drug written in full has more)
 _DOCUMENT_DRUG = frozenset({"name", "forms", "default_basis"})
 

@@ -16,8 +16,6 @@ from ._plausible import ACKNOWLEDGEABLE
 from ._trace import Recorder
 from ._units import Quantity, Unit
 
-__all__ = ["DOSE_GUARDS", "acknowledgements", "check_dose"]
-
 #: The codes an order may acknowledge: each lets one dose guard through, with its warning.
 DOSE_GUARDS = ("dose-above-range", "dose-below-range", "daily-dose-above-range")
 

@@ -49,19 +49,6 @@ from ._validate import mass_field, qfield, text_field
 from ._version import __version__
 from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
-__all__ = [
-    "DROPPER_CALIBRATION_SCHEMA",
-    "DROPS_SCHEMA",
-    "NOMINAL_DROPPER",
-    "CalibrationResult",
-    "DropperCalibration",
-    "DropsOrder",
-    "DropsResult",
-    "calibrate_dropper",
-    "calibration_result",
-    "formulate_drops",
-]
-
 DROPS_SCHEMA = "ldncompound/drops/2"
 DROPPER_CALIBRATION_SCHEMA = "ldncompound/dropper-calibration/1"
 DROPS_ORDER_SCHEMA = "ldncompound/order/drops/1"
@@ -740,12 +727,6 @@ def _label_facts(r: DropsResult) -> PreparationFacts:
     )
 
 
-def _worksheet(r: DropsResult) -> list[str]:
-    from ._worksheet import _drops as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 PREPARATION = register(
     Preparation(
         name="drops",
@@ -756,7 +737,7 @@ PREPARATION = register(
         formulate=formulate_drops,
         label_facts=_label_facts,
         master_record=master_facts,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_drops",
     )
 )
 

@@ -17,17 +17,6 @@ from ._errors import InputError
 from ._numbers import CONTEXT, plain
 from ._units import Quantity, Unit
 
-__all__ = [
-    "BUILTIN_DRUGS",
-    "CERTIFICATES",
-    "NALTREXONE",
-    "Certificate",
-    "DoseProfile",
-    "Drug",
-    "SaltForm",
-    "certificate_of",
-]
-
 
 def _positive_decimal(_i: object, a: attrs.Attribute[Decimal], value: Decimal) -> None:
     if type(value) is not Decimal or not value.is_finite() or value <= 0:
@@ -135,44 +124,31 @@ class Drug:
         _positive_decimal(None, attrs.fields(SaltForm).molar_mass, factor)
         return cls(
             name=name,
-            forms=(
-                SaltForm(
-                    key="base",
-                    name=base_name,
-                    short_name=base_name,
-                    molar_mass=Decimal(1),
-                    source=source,
-                ),
-                SaltForm(
-                    key="salt",
-                    name=salt_name,
-                    short_name=salt_name,
-                    molar_mass=factor,
-                    source=source,
-                ),
+            forms=_forms(
+                source,
+                ("base", base_name, base_name, Decimal(1)),
+                ("salt", salt_name, salt_name, factor),
             ),
             default_basis=default_basis,
         )
 
 
-_MW_SOURCE = "USP 28 monograph; USP DI (domain.md §1.1) [V]"
+def _forms(source: str, *forms: tuple[str, str, str, Decimal]) -> tuple[SaltForm, ...]:
+    """Forms without water of crystallisation whose molar masses have one source, each
+    ``(key, name, short name, molar mass)``."""
+    return tuple(
+        SaltForm(key=key, name=name, short_name=short_name, molar_mass=mass, source=source)
+        for key, name, short_name, mass in forms
+    )
+
 
 NALTREXONE = Drug(
     name="naltrexone",
     forms=(
-        SaltForm(
-            key="base",
-            name="naltrexone",
-            short_name="naltrexone (base)",
-            molar_mass=Decimal("341.41"),
-            source=_MW_SOURCE,
-        ),
-        SaltForm(
-            key="hcl",
-            name="naltrexone hydrochloride",
-            short_name="naltrexone HCl",
-            molar_mass=Decimal("377.86"),
-            source=_MW_SOURCE,
+        *_forms(
+            "USP 28 monograph; USP DI (domain.md §1.1) [V]",
+            ("base", "naltrexone", "naltrexone (base)", Decimal("341.41")),
+            ("hcl", "naltrexone hydrochloride", "naltrexone HCl", Decimal("377.86")),
         ),
         SaltForm(
             key="hcl-dihydrate",

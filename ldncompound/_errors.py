@@ -8,14 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = [
-    "DimensionError",
-    "FormulationError",
-    "InputError",
-    "LdnCompoundError",
-    "UnitError",
-]
-
 
 def printable(text: str) -> str:
     """``text`` with every character that is not printable (controls, terminal escapes, line

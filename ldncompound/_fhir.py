@@ -35,8 +35,6 @@ from ._errors import InputError
 from ._numbers import plain
 from ._units import Quantity, Unit
 
-__all__ = ["DOSE_FORM_CODES", "DRUG_CODES", "ROUTE_CODES", "FhirCode", "fhir_json", "to_fhir"]
-
 SNOMED = "http://snomed.info/sct"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 UCUM = "http://unitsofmeasure.org"

@@ -14,8 +14,6 @@ from ._errors import InputError
 from ._numbers import CONTEXT, private_context
 from ._units import Dimension, Quantity
 
-__all__ = ["formula_with_qs", "scale_formula"]
-
 
 def _positive_count(field: str, n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:

@@ -41,23 +41,9 @@ from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
 from ._parse import parse_date
 from ._preparation import DOCUMENTS, LOADERS, register_document, registered
-from ._strict import loads_strict, plain_data, read_json
+from ._strict import read_json
 from ._units import Quantity, Unit
 from ._validate import OMITTABLE
-
-__all__ = [
-    "Entry",
-    "dumps",
-    "entry",
-    "from_json",
-    "loads_strict",
-    "plain_data",
-    "read_json",
-    "read_result",
-    "register_schema",
-    "retired",
-    "to_json",
-]
 
 T = TypeVar("T")
 Writer = Callable[[Any], Any]

@@ -47,23 +47,7 @@ from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import OMITTABLE, normalise_text
 from ._version import __version__
-from ._vocabulary import AUX_TEXT, LabelAmount, LabelFacts, PreparationFacts
-
-__all__ = [
-    "LABEL_SCHEMA",
-    "AuxiliaryWarning",
-    "Label",
-    "LabelAmount",
-    "LabelFacts",
-    "LabelOrder",
-    "Pharmacy",
-    "build_kit_labels",
-    "build_label",
-    "check_caller_text",
-    "check_recomputes",
-    "read_label",
-    "render_label",
-]
+from ._vocabulary import AUX_TEXT, LabelAmount, PreparationFacts
 
 LABEL_SCHEMA = "ldncompound/label/1"
 #: ``LabelAmount`` and ``LabelFacts`` live in ``_vocabulary`` (the preparations use them and
@@ -719,7 +703,8 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
     label file may have been edited. A label that embeds no result and order (written before
     0.2.0, or one of a kit's labels) is refused (``label-not-rederivable``).
     """
-    from ._json import from_json, read_json, to_json  # noqa: PLC0415 - _json imports this module
+    from ._json import from_json, to_json  # noqa: PLC0415 - _json imports this module
+    from ._strict import read_json  # noqa: PLC0415
 
     if isinstance(data, bytes | str):
         data = read_json(data, what="label")

@@ -45,17 +45,6 @@ ROUNDING_SOURCE = (
 #: The largest batch or stock solution the public planner takes (mL), as for liquid orders.
 MAX_BATCH = Decimal(1000)
 
-__all__ = [
-    "ALIQUOT_VOLUMES",
-    "ROUNDING_SOURCE",
-    "ROUNDING_TOLERANCE",
-    "LiquidPlan",
-    "final_measure",
-    "least_measurable",
-    "plan_liquid",
-    "plan_liquid_mg",
-]
-
 #: Aliquot volumes tried, in order (mL): multiples of 5 mL first (domain.md §5.4), then 2 and 1.
 ALIQUOT_VOLUMES: tuple[Decimal, ...] = tuple(
     Decimal(v) for v in ("5", "10", "15", "20", "25", "2", "1")

@@ -88,8 +88,6 @@ from ._version import __version__
 from ._vocabulary import LabelFacts, MasterFacts, auxiliary_statements
 from ._weighing import Balance, balance_or_class_iii
 
-__all__ = ["Fill", "FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
-
 OVERAGE = Quantity(Decimal(5), Unit.PERCENT)
 OVERAGE_SOURCE = "5 % extra volume for what stays in the mortar, cylinder, bottle and syringe (library policy) [D]"
 STORAGE_SOURCE = (

@@ -50,8 +50,6 @@ from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Quantity, Unit
 from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
-__all__ = ["LIQUID_SCHEMA", "LiquidOrder", "LiquidResult", "formulate_liquid"]
-
 LIQUID_SCHEMA = "ldncompound/liquid/2"
 LIQUID_ORDER_SCHEMA = "ldncompound/order/liquid/1"
 
@@ -432,12 +430,6 @@ def _label_facts(r: LiquidResult) -> PreparationFacts:
     )
 
 
-def _worksheet(r: LiquidResult) -> list[str]:
-    from ._worksheet import _liquid as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 PREPARATION = register(
     Preparation(
         name="liquid",
@@ -448,6 +440,6 @@ PREPARATION = register(
         formulate=formulate_liquid,
         label_facts=_label_facts,
         master_record=master_facts,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_liquid",
     )
 )

@@ -23,18 +23,6 @@ from ._strict import decode as _decode
 from ._strict import read_json
 from ._weighing import Balance
 
-__all__ = [
-    "ORDER_PREFIX",
-    "OrderKind",
-    "decode",
-    "load_order",
-    "order_document",
-    "order_kind",
-    "order_kinds",
-    "parse_json",
-    "run_order",
-]
-
 
 @attrs.frozen(eq=False)
 class OrderKind:

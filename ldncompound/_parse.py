@@ -26,23 +26,8 @@ from decimal import Decimal
 import attrs
 
 from ._errors import DimensionError, InputError, UnitError
-from ._numbers import CONTEXT, parse_exact_decimal, plain
+from ._numbers import CONTEXT, plain
 from ._units import Dimension, Quantity, Unit
-
-__all__ = [
-    "MAX_INPUT_LENGTH",
-    "Strength",
-    "density",
-    "mass",
-    "parse_count",
-    "parse_date",
-    "parse_decimal",
-    "parse_exact_decimal",
-    "parse_quantity",
-    "parse_strength",
-    "percent",
-    "volume",
-]
 
 MAX_INPUT_LENGTH = 64
 MAX_INTEGER_DIGITS = 7

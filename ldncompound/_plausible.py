@@ -24,24 +24,6 @@ from ._numbers import plain
 from ._trace import Recorder
 from ._units import Unit
 
-__all__ = [
-    "ACKNOWLEDGEABLE",
-    "BASE_DENSITY",
-    "BLANK_WEIGHT",
-    "COMPOUNDING_DATE_ALLOWANCE",
-    "DATED_CHECKS",
-    "DROPS_PER_ML",
-    "HYDRATE_WATER_SPREAD",
-    "PACKED_DENSITY",
-    "POWDER_DENSITY",
-    "TABLET_WEIGHT_RATIO",
-    "WATER_FREE_WATER",
-    "Window",
-    "check_window",
-    "implausible",
-    "without_dated_warnings",
-]
-
 #: Every check an order may acknowledge, with what acknowledging it means. Each is refused
 #: as bad input unless acknowledged; acknowledged, the result carries a warning with the code.
 ACKNOWLEDGEABLE: dict[str, str] = {

@@ -1,26 +1,13 @@
 """The preparation descriptor: everything the library knows of one preparation, registered once.
 
-A preparation is one module that ends with one registration::
-
-    register(
-        Preparation(
-            name="capsules",
-            order_schema=CAPSULES_ORDER_SCHEMA,
-            order=CapsuleOrder,
-            result_schema=CAPSULES_SCHEMA,
-            result=CapsuleResult,
-            formulate=formulate_capsules,
-            label_facts=_label_facts,
-            master_record=_master_facts,
-            worksheet=_worksheet,
-        )
-    )
-
-and then order documents (``load_order``, ``run_order``, ``batch``), the JSON Schemas,
-``from_json``, labels, records and the worksheet all find it here. Those generic modules ask
-:mod:`ldncompound._registry`, which imports a built-in preparation's module the first time one
-of its schema ids is met. This module imports nothing of the library, so that every
-preparation can import it.
+A preparation is one module that ends with one registration, ``register(Preparation(...))``
+(docs/architecture.md, "Adding a preparation", shows one), and then order documents
+(``load_order``, ``run_order``, ``batch``), the JSON Schemas, ``from_json``, labels, records
+and the worksheet all find it here. Those generic modules ask :mod:`ldncompound._registry`,
+which imports a built-in preparation's module the first time one of its schema ids is met.
+This module imports nothing of the library, so that every preparation can import it; a
+preparation names its worksheet renderer (``"._worksheet:_capsules"``) rather than import it,
+and the renderer's module is imported the first time a worksheet is printed.
 
 Documents that are not a preparation's result (a label, a compounding record, a verify
 report) register their class with :func:`register_document`.
@@ -28,6 +15,7 @@ report) register their class with :func:`register_document`.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -37,49 +25,64 @@ import attrs
 if TYPE_CHECKING:
     from ._vocabulary import MasterFacts, PreparationFacts, TableValue
 
-__all__ = [
-    "DOCUMENTS",
-    "LOADERS",
-    "ORDER_PREFIX",
-    "Preparation",
-    "by_name",
-    "by_order_schema",
-    "by_result_schema",
-    "register",
-    "register_document",
-    "registered",
-    "unregister",
-]
-
 ORDER_PREFIX = "ldncompound/order/"
+
+
+@attrs.frozen
+class Named:
+    """A function named by ``"module:function"``, imported on its first call; the module is
+    absolute (``mypackage.sheets``) or relative to this library (``._worksheet``)."""
+
+    ref: str
+
+    def __attrs_post_init__(self) -> None:
+        module, colon, name = self.ref.partition(":")
+        if not (module and colon and name.isidentifier()):
+            raise ValueError(f"a function is named 'module:function', not {self.ref!r}")
+
+    @property
+    def function(self) -> Callable[..., Any]:
+        """The function named, its module imported if it is not yet."""
+        module, _, name = self.ref.partition(":")
+        function: Callable[..., Any] = getattr(importlib.import_module(module, __package__), name)
+        return function
+
+    def __call__(self, *args: Any) -> Any:
+        return self.function(*args)
+
+
+def _named(function: Callable[[Any], Any] | str | None) -> Callable[[Any], Any] | None:
+    return Named(function) if isinstance(function, str) else function
 
 
 @attrs.frozen(eq=False, kw_only=True)
 class Preparation:
     """One preparation: its documents, its calculation and how the rest of the library
-    presents its results. Only ``name``, the classes, their schema ids and ``formulate`` are
-    required; a preparation without ``label_facts`` has no label, without ``master_record``
-    no compounding record, and without ``worksheet`` the generic worksheet."""
+    presents its results. Only ``name``, the classes, the result's schema id and ``formulate``
+    are required; a preparation without ``order_schema`` has no order documents, without
+    ``label_facts`` no label, without ``master_record`` no compounding record, and without
+    ``worksheet`` the generic worksheet."""
 
     #: short name (``capsules``), also the CLI command's
     name: str
-    #: schema id of its order documents (``ldncompound/order/capsules/1``); ``None`` for a
-    #: preparation not made from an order document of its own
-    order_schema: str | None
+    #: its order class
     order: type[Any]
     #: schema id its results carry (``ldncompound/capsules/1``)
     result_schema: str
     result: type[Any]
     #: ``formulate(order, *, today=None) -> result``
     formulate: Callable[..., Any]
+    #: schema id of its order documents (``ldncompound/order/capsules/1``); ``None`` for a
+    #: preparation not made from an order document of its own (a titration kit)
+    order_schema: str | None = None
     #: result -> what goes on its label
     label_facts: Callable[[Any], PreparationFacts] | None = None
     #: result -> what its master formulation record says of it
     master_record: Callable[[Any], MasterFacts] | None = None
     #: result -> the preparation's own table values in a record (besides drug, BUD, defaults)
     record_tables: Callable[[Any], tuple[TableValue, ...]] | None = None
-    #: result -> the lines of its worksheet
-    worksheet: Callable[[Any], list[str]] | None = None
+    #: result -> the lines of its worksheet; a ``"module:function"`` name is imported on first use
+    worksheet: Callable[[Any], list[str]] | None = attrs.field(default=None, converter=_named)
     #: result -> the same result computed again from itself, when that is not
     #: ``formulate(result.order, today=result.bud.compounded_on)`` (a titration kit)
     recompute: Callable[[Any], Any] | None = None

@@ -38,27 +38,12 @@ from ._orders import decode, load_order, order_document, order_kind
 from ._parse import density, mass, parse_count, parse_date, percent, volume
 from ._plausible import ACKNOWLEDGEABLE, DROPS_PER_ML, check_window
 from ._sources import DEFAULT_TABLET_STRENGTH, TabletSource, check_density
-from ._supplied import PROFILE_ENV, PROFILE_FILE, PROFILE_SOURCE
+from ._supplied import PROFILE_FILE
 from ._trace import Recorder
 from ._units import Quantity, Unit
 from ._validate import normalise_text
 from ._vehicles import VehicleLot, vehicle
 from ._weighing import Balance
-
-__all__ = [
-    "PROFILE_ACKNOWLEDGEABLE",
-    "PROFILE_ENV",
-    "PROFILE_FILE",
-    "PROFILE_SOURCE",
-    "DropperStock",
-    "PharmacyProfile",
-    "ProfileAcknowledgement",
-    "TabletProduct",
-    "apply_profile",
-    "load_profile",
-    "profile_template",
-    "read_profile",
-]
 
 #: The template ``ldncompound profile init`` writes: every table, commented, with example
 #: values that load (replace them with the pharmacy's own).

@@ -13,8 +13,6 @@ from ._errors import InputError
 from ._numbers import CONTEXT, HUNDRED, private_context
 from ._units import Dimension, Quantity, Unit
 
-__all__ = ["WeightCheck", "WeightWindow", "check_weights"]
-
 
 @attrs.frozen(kw_only=True)
 class WeightWindow:

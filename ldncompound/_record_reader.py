@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["first_mismatch", "structure_strictly"]
-
 
 def structure_strictly(data: Any, cls: type[Any], prefix: str) -> Any:
     """``data`` as ``cls``; the first refusal is one sentence naming its path in the record

@@ -40,24 +40,6 @@ from ._version import __version__
 from ._vocabulary import TableValue
 from ._vocabulary import planned_weighings as _planned
 
-__all__ = [
-    "RECORD_ACKNOWLEDGEABLE",
-    "RECORD_SCHEMA",
-    "UNCHECKABLE_FIELDS",
-    "VERIFY_SCHEMA",
-    "Acknowledgement",
-    "ActualWeighing",
-    "CompoundingRecord",
-    "Difference",
-    "MasterFormulationRecord",
-    "TableValue",
-    "VerifyReport",
-    "WeighingCheck",
-    "make_record",
-    "read_record",
-    "verify_record",
-]
-
 RECORD_SCHEMA = "ldncompound/record/1"
 VERIFY_SCHEMA = "ldncompound/verify-report/1"
 #: The policy tolerance for an actual weighing against its plan. A record may use a narrower
@@ -720,7 +702,8 @@ def read_record(data: Any) -> CompoundingRecord:
     non-text key, number in digits other than ASCII), no unknown or missing field, and
     every value written exactly as this library writes it. Each refusal is one sentence
     naming the path (``result.order.count``)."""
-    from ._json import plain_data, to_json  # noqa: PLC0415
+    from ._json import to_json  # noqa: PLC0415
+    from ._strict import plain_data  # noqa: PLC0415
 
     data = plain_data(data, what="")
     if not isinstance(data, dict) or data.get("schema") != RECORD_SCHEMA:

@@ -22,8 +22,6 @@ from ._preparation import (
     registered,
 )
 
-__all__ = ["BUILTIN", "for_order", "for_result", "known_results", "load", "preparations"]
-
 #: schema id -> the library module that registers it (imported on first use)
 BUILTIN: dict[str, str] = {
     "ldncompound/order/capsules/1": "_capsules",

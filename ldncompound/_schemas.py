@@ -28,8 +28,6 @@ from ._errors import InputError
 from ._json import _SCHEMAS, schema_of
 from ._orders import order_kinds
 
-__all__ = ["LABEL_PREFIX", "json_schema", "json_schemas", "schema_file", "schema_uri"]
-
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 LABEL_PREFIX = "ldncompound/label/"
 

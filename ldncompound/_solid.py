@@ -52,8 +52,6 @@ from ._weighing import (
     plan_solid_mg,
 )
 
-__all__ = ["POLICY", "Policy", "Weighing", "plan_solid"]
-
 
 @attrs.frozen
 class Policy:

@@ -43,16 +43,6 @@ from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import density_field, mass_field, percent_field, qfield, text_field, text_items
 
-__all__ = [
-    "ApiLot",
-    "AssayBasis",
-    "Component",
-    "Source",
-    "TabletSource",
-    "TriturationStock",
-    "allergens_in",
-]
-
 #: Ingredient-name keywords that make an allergen to carry to the label.
 ALLERGEN_KEYWORDS = {"lactose": "lactose"}
 

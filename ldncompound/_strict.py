@@ -18,9 +18,6 @@ import attrs
 
 from ._errors import InputError, printable
 
-__all__ = ["MAX_INTEGER_DIGITS", "decode", "loads_strict", "plain_data", "read_json"]
-
-
 # --- the strict JSON reader ---------------------------------------------------------------------
 
 #: Longest integer a document the library wrote can hold (a count, a number of a weighing):

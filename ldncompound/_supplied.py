@@ -19,16 +19,6 @@ from ._trace import DefaultUsed, Recorder
 from ._units import Quantity
 from ._validate import OMITTABLE
 
-__all__ = [
-    "PROFILE_ENV",
-    "PROFILE_FILE",
-    "PROFILE_SOURCE",
-    "echo_from_profile",
-    "from_profile_field",
-    "profile_defaults",
-    "profile_value",
-]
-
 #: The source every value taken from a pharmacy profile is echoed with.
 PROFILE_SOURCE = "pharmacy profile"
 #: The profile's file name (in the folder the command line looks in).

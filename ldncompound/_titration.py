@@ -38,28 +38,6 @@ from ._units import Dimension, Quantity, Unit
 from ._validate import check_doses_per_day, concentration_field, mass_field, qfield
 from ._version import __version__
 
-__all__ = [
-    "PROTOCOLS",
-    "TITRATION_SCHEMA",
-    "CapsuleKit",
-    "DropsKit",
-    "KitContainer",
-    "KitDirection",
-    "KitFill",
-    "KitForm",
-    "KitStrategy",
-    "LiquidKit",
-    "Protocol",
-    "ScheduleDay",
-    "StepPlan",
-    "TitrationOrder",
-    "TitrationResult",
-    "TitrationStep",
-    "parse_step",
-    "plan_titration",
-    "protocol_steps",
-]
-
 TITRATION_SCHEMA = "ldncompound/titration/2"
 MAX_DAYS = 730
 
@@ -1094,23 +1072,16 @@ def _fills(
     return tuple(fills), results
 
 
-def _worksheet(r: TitrationResult) -> list[str]:
-    from ._worksheet import _titration as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 # a kit is made from a TitrationOrder object, not an order document of its own; its labels
 # are one per container (build_kit_labels), and it has no compounding record of its own
 PREPARATION = register(
     Preparation(
         name="titration",
-        order_schema=None,
         order=TitrationOrder,
         result_schema=TITRATION_SCHEMA,
         result=TitrationResult,
         formulate=plan_titration,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_titration",
         recompute=lambda kit: plan_titration(kit.order, today=kit.order.start),
     )
 )

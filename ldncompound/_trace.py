@@ -13,8 +13,6 @@ import attrs
 
 from ._units import Quantity
 
-__all__ = ["DefaultUsed", "Recorder", "ResultWarning", "Step"]
-
 Value = Quantity | str
 V = TypeVar("V", Quantity, str)
 

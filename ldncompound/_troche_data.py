@@ -16,8 +16,6 @@ import attrs
 from ._units import Quantity, Unit
 from ._validate import table_entry
 
-__all__ = ["TROCHE_BASES", "TROCHE_MOLDS", "MoldSpec", "TrocheBase", "mold_spec", "troche_base"]
-
 
 @attrs.frozen(kw_only=True)
 class TrocheBase:

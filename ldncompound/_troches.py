@@ -70,22 +70,6 @@ from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import Balance, SolidPlan, geometric_portions
 
-__all__ = [
-    "TROCHES_SCHEMA",
-    "Additive",
-    "BaseLot",
-    "MoldCalibration",
-    "Route",
-    "TrocheDiluent",
-    "TrocheForm",
-    "TrocheIngredient",
-    "TrocheOrder",
-    "TrocheResult",
-    "formulate_troches",
-    "parse_diluent",
-    "parse_ingredient",
-]
-
 TROCHES_SCHEMA = "ldncompound/troches/2"
 TROCHES_ORDER_SCHEMA = "ldncompound/order/troches/1"
 
@@ -1657,12 +1641,6 @@ def _master_facts(r: TrocheResult) -> MasterFacts:
     )
 
 
-def _worksheet(r: TrocheResult) -> list[str]:
-    from ._worksheet import _troches as lines  # noqa: PLC0415 - printed on request only
-
-    return lines(r)
-
-
 # the troche tables (base, mold estimate, window, overage) reach the result as defaults
 PREPARATION = register(
     Preparation(
@@ -1674,6 +1652,6 @@ PREPARATION = register(
         formulate=formulate_troches,
         label_facts=_label_facts,
         master_record=_master_facts,
-        worksheet=_worksheet,
+        worksheet="._worksheet:_troches",
     )
 )

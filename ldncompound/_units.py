@@ -27,8 +27,6 @@ from ._numbers import CONTEXT, SNAP_DIGITS, parse_exact_decimal, plain, tidy
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["Dimension", "Quantity", "Unit", "registry"]
-
 
 class Dimension(enum.Enum):
     """What a quantity measures. Each unit on the allow-list has exactly one."""

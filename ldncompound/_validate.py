@@ -14,25 +14,6 @@ from ._errors import InputError
 from ._numbers import plain
 from ._units import Dimension, Quantity, Unit
 
-__all__ = [
-    "DIMENSION",
-    "MIN_DENSITY",
-    "OMITTABLE",
-    "check_doses_per_day",
-    "check_one_day",
-    "check_text_characters",
-    "concentration_field",
-    "density_field",
-    "mass_field",
-    "normalise_text",
-    "percent_field",
-    "qfield",
-    "table_entry",
-    "text_field",
-    "text_items",
-    "volume_field",
-]
-
 Validator = Callable[[Any, Any, Any], None]
 T = TypeVar("T")
 
@@ -106,34 +87,39 @@ def qfield(
     return attrs.field(default=default, validator=validator, metadata=metadata)
 
 
-def mass_field(field: str) -> Validator:
-    """A positive mass, or ``None``."""
+def _quantity_field(
+    field: str, dimension: Dimension, expected: str, then: Callable[[Quantity], None]
+) -> Validator:
+    """A validator of a :class:`Quantity` of ``dimension``, or ``None``: anything else is
+    refused (``expected``: "a mass such as '200 mg'"), and a quantity is checked by ``then``."""
 
     def check(_i: object, _a: object, value: Quantity | None) -> None:
         if value is None:
             return
         if not isinstance(value, Quantity):
-            raise InputError.about(field, value, "is not a quantity", "a mass such as '200 mg'")
-        value.require(Dimension.MASS, field)
+            raise InputError.about(field, value, "is not a quantity", expected)
+        value.require(dimension, field)
+        then(value)
+
+    return check
+
+
+def mass_field(field: str) -> Validator:
+    """A positive mass, or ``None``."""
+
+    def positive(value: Quantity) -> None:
         if value.magnitude <= 0:
             raise InputError.about(
                 field, str(value), "is not positive", "a mass greater than zero", code="zero"
             )
 
-    return check
+    return _quantity_field(field, Dimension.MASS, "a mass such as '200 mg'", positive)
 
 
 def _bounded(
     field: str, dimension: Dimension, unit: Unit, high: Decimal, example: str
 ) -> Validator:
-    def check(_i: object, _a: object, value: Quantity | None) -> None:
-        if value is None:
-            return
-        if not isinstance(value, Quantity):
-            raise InputError.about(
-                field, value, "is not a quantity", f"{dimension.described} such as {example}"
-            )
-        value.require(dimension, field)
+    def in_range(value: Quantity) -> None:
         if value.magnitude <= 0 or value.m_as(unit) > high:
             raise InputError.about(
                 field,
@@ -143,7 +129,7 @@ def _bounded(
                 code="out-of-range",
             )
 
-    return check
+    return _quantity_field(field, dimension, f"{dimension.described} such as {example}", in_range)
 
 
 def volume_field(field: str, high: Decimal = Decimal(1000)) -> Validator:
@@ -161,12 +147,7 @@ def percent_field(
 ) -> Validator:
     """A percentage in ``[low, high]`` (or ``(low, high]``), or ``None``."""
 
-    def check(_i: object, _a: object, value: Quantity | None) -> None:
-        if value is None:
-            return
-        if not isinstance(value, Quantity):
-            raise InputError.about(field, value, "is not a quantity", "a percentage such as '10 %'")
-        value.require(Dimension.FRACTION, field)
+    def in_range(value: Quantity) -> None:
         pct = value.m_as(Unit.PERCENT)
         if pct < low or pct > high or (pct == low and not low_included):
             bracket = "[" if low_included else "("
@@ -178,7 +159,7 @@ def percent_field(
                 code="out-of-range",
             )
 
-    return check
+    return _quantity_field(field, Dimension.FRACTION, "a percentage such as '10 %'", in_range)
 
 
 #: The lightest density taken as plausible (g/mL): the lightest pharmaceutical powders are
@@ -190,14 +171,7 @@ def density_field(field: str, high: Decimal = Decimal(5), what: str = "density")
     """A plausible powder or liquid density in g/mL (at least :data:`MIN_DENSITY`), or
     ``None``."""
 
-    def check(_i: object, _a: object, value: Quantity | None) -> None:
-        if value is None:
-            return
-        if not isinstance(value, Quantity):
-            raise InputError.about(
-                field, value, "is not a quantity", "a density such as '0.35 g/mL'"
-            )
-        value.require(Dimension.CONCENTRATION, field)
+    def plausible(value: Quantity) -> None:
         g_ml = value.m_as(Unit.G_PER_ML)
         if g_ml < MIN_DENSITY or g_ml > high:
             raise InputError.about(
@@ -208,7 +182,9 @@ def density_field(field: str, high: Decimal = Decimal(5), what: str = "density")
                 code="out-of-range",
             )
 
-    return check
+    return _quantity_field(
+        field, Dimension.CONCENTRATION, "a density such as '0.35 g/mL'", plausible
+    )
 
 
 #: Bidirectional overrides and isolates can make text display differently from what it is.

@@ -25,8 +25,6 @@ from ._errors import InputError
 from ._sources import Component, allergens_in
 from ._validate import table_entry, text_field
 
-__all__ = ["VEHICLES", "AdditiveRole", "LiquidAdditive", "Vehicle", "VehicleLot", "vehicle"]
-
 
 @attrs.frozen(kw_only=True)
 class Vehicle:

@@ -19,18 +19,6 @@ from ._bud import Storage
 from ._numbers import plain
 from ._units import Quantity, Unit
 
-__all__ = [
-    "AUX_TEXT",
-    "ROOM_TEXT",
-    "LabelAmount",
-    "LabelFacts",
-    "MasterFacts",
-    "PreparationFacts",
-    "TableValue",
-    "auxiliary_statements",
-    "planned_weighings",
-]
-
 _COUNTED = {Unit.CAPSULE, Unit.TABLET, Unit.DROP, Unit.DAY}
 
 

@@ -30,22 +30,6 @@ from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import mass_field, qfield
 
-__all__ = [
-    "CLASS_III_SENSITIVITY",
-    "Balance",
-    "DilutionStage",
-    "MinimumWeightRule",
-    "SolidPlan",
-    "TracedPlan",
-    "balance_or_class_iii",
-    "check_ratio",
-    "geometric_portions",
-    "parse_ratio",
-    "percent_error",
-    "plan_solid_mg",
-    "sensitivity_from_test",
-]
-
 CLASS_III_SOURCE = (
     "Class III prescription torsion balance, sensitivity requirement 6 mg at 5 % error = 120 mg "
     "(USP <1176>; domain.md §5.2) [V]; readability 10 mg, the usual dial graduation [U]"

@@ -39,8 +39,6 @@ TrocheResult: TypeAlias = Any
 CompoundingRecord: TypeAlias = Any
 VerifyReport: TypeAlias = Any
 
-__all__ = ["render_worksheet"]
-
 WIDTH = 96
 #: schema id -> renderer, for the documents that are not a preparation's result
 _RENDERERS: dict[str, Callable[[Any], list[str]]] = {}

@@ -30,8 +30,8 @@ from ldncompound_cli import cli
 
 import ldncompound as lc
 from ldncompound import Dimension
-from ldncompound._json import loads_strict
 from ldncompound._parse import REFUSED_UNITS, UNIT_SPELLINGS
+from ldncompound._strict import loads_strict
 
 #: Five times the profile's examples: about 1-3 s per test with ``default`` (500 examples),
 #: 25,000 with ``long``. Hypothesis keeps the failures it finds in .hypothesis/ and tries

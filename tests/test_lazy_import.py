@@ -126,6 +126,37 @@ def test_the_lazy_table_and_the_typed_imports_name_the_same_things():
     assert set(lc.__all__) == {*runtime, "__version__"}
 
 
+def _declared(module: str) -> tuple[set[str], set[str]]:
+    """The names ``ldncompound.<module>`` defines at its top level, and those it re-exports
+    explicitly (``from ._x import name as name``); and whether it has an ``__all__``."""
+    tree = ast.parse((ROOT / "ldncompound" / f"{module}.py").read_text(encoding="utf-8"))
+    defined: set[str] = set()
+    reexported: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign):
+            defined.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            defined.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom):
+            reexported.update(a.name for a in node.names if a.asname == a.name)
+    return defined, reexported
+
+
+def test_the_public_surface_is_declared_once_in_the_package():
+    """The private modules have no ``__all__`` of their own (``__init__`` is the one
+    declaration), and each public name comes from the module that defines it, not from one
+    that merely imports it (``_reading`` re-exports ``_json``'s readers explicitly: importing
+    it registers the label and record documents)."""
+    for module, names in lc._MODULES.items():
+        defined, reexported = _declared(module)
+        assert "__all__" not in defined, module
+        assert set(names) <= defined | reexported, (module, set(names) - defined - reexported)
+    for path in (ROOT / "ldncompound").glob("_[a-z]*.py"):
+        assert "__all__" not in _declared(path.stem)[0], path.name
+
+
 def test_the_lazy_table_names_the_module_that_registers_each_schema():
     for schema, module in _registry.BUILTIN.items():
         prep = _registry.for_order(schema) or _registry.for_result(schema)

@@ -511,7 +511,7 @@ def test_a_record_with_an_unplanned_weighing_still_checks_the_others():
     ],
 )
 def test_loads_strict_refuses_what_the_library_never_writes(text, code, field):
-    from ldncompound._json import loads_strict  # noqa: PLC0415
+    from ldncompound._strict import loads_strict  # noqa: PLC0415
 
     with pytest.raises(lc.InputError) as info:
         loads_strict(text, what="RECORD")
@@ -521,7 +521,7 @@ def test_loads_strict_refuses_what_the_library_never_writes(text, code, field):
 
 
 def test_plain_data_refuses_nesting_deeper_than_python_can_walk():
-    from ldncompound._json import plain_data  # noqa: PLC0415
+    from ldncompound._strict import plain_data  # noqa: PLC0415
 
     deep: Any = []
     for _ in range(5000):

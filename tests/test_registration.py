@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 from ldncompound_cli import cli
 
 import ldncompound as lc
-from ldncompound._preparation import Preparation, register, unregister
+from ldncompound._preparation import Named, Preparation, register, unregister
 from ldncompound._validate import qfield
 
 TOY_ORDER, TOY_RESULT = "ldncompound/order/toy/1", "ldncompound/toy/1"
@@ -193,3 +193,36 @@ def test_its_result_has_no_record_until_it_says_how():
         lc.make_record(result, record_id="R1", compounded_by="A", container="bottle")
     assert info.value.code == "unknown-schema"
     assert "ldncompound/capsules/2" in str(info.value)
+
+
+def toy_sheet(result: ToyResult) -> list[str]:
+    """The toy's own worksheet, named by the registration rather than imported by it."""
+    return [f"toy worksheet: {result.drug}"]
+
+
+def test_a_worksheet_named_module_colon_function_is_found_when_printed():
+    register(attrs.evolve(TOY, worksheet="test_registration:toy_sheet"))
+    try:
+        sheet = lc.render_worksheet(lc.run_order(toy_document()))
+    finally:
+        unregister("toy")
+    assert sheet == "toy worksheet: 1500 mg\n"
+    capsules_prep = lc._registry.for_result(lc.CAPSULES_SCHEMA)
+    assert capsules_prep is not None
+    assert capsules_prep.worksheet == Named("._worksheet:_capsules")
+
+
+def test_every_built_in_preparation_names_a_worksheet_that_exists():
+    built_in = {f"ldncompound.{m}" for m in lc._registry.BUILTIN.values()}
+    for prep in lc._registry.preparations():
+        if prep.formulate.__module__ not in built_in:
+            continue
+        assert isinstance(prep.worksheet, Named), prep.name
+        assert callable(prep.worksheet.function), prep.worksheet
+        assert prep.worksheet.function.__module__ == "ldncompound._worksheet"
+
+
+@pytest.mark.parametrize("ref", ["_worksheet", "._worksheet:", ":_capsules", "x:not-a-name"])
+def test_a_worksheet_name_without_module_and_function_is_refused(ref):
+    with pytest.raises(ValueError, match="'module:function'"):
+        attrs.evolve(TOY, worksheet=ref)

@@ -98,10 +98,12 @@ def test_both_distributions_ship_the_full_licence():
 def _import_graph() -> dict[str, set[str]]:
     """Every ``from .x import`` of every library module, at the top, deferred inside a
     function or for type checking only, and the modules the registry imports on first use
-    (``_registry.BUILTIN``) as imports of ``_registry``."""
+    (``_registry.BUILTIN``) as imports of ``_registry``, and the module of a worksheet a
+    preparation names (``"._worksheet:_capsules"``) as an import of the preparation's."""
     import ast  # noqa: PLC0415
 
-    from ldncompound._registry import BUILTIN  # noqa: PLC0415
+    from ldncompound._preparation import Named  # noqa: PLC0415
+    from ldncompound._registry import BUILTIN, preparations  # noqa: PLC0415
 
     graph: dict[str, set[str]] = {}
     for path in sorted((ROOT / "ldncompound").glob("*.py")):
@@ -110,6 +112,10 @@ def _import_graph() -> dict[str, set[str]]:
             if isinstance(node, ast.ImportFrom) and node.level == 1:
                 uses.update([node.module] if node.module else [a.name for a in node.names])
     graph["_registry"].update(BUILTIN.values())
+    for prep in preparations():
+        if isinstance(prep.worksheet, Named) and prep.worksheet.ref.startswith("."):
+            module = prep.formulate.__module__.rpartition(".")[2]
+            graph.setdefault(module, set()).add(prep.worksheet.ref[1:].partition(":")[0])
     return graph
 
 

@@ -7,7 +7,7 @@ from typing import IO
 import click
 
 import ldncompound as lc
-from ldncompound._json import loads_strict
+from ldncompound._strict import loads_strict
 from ldncompound_cli._common import FORMAT, _emit, library_errors, read_limited
 
 
