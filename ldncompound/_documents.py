@@ -123,6 +123,16 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
     return value
 
 
+def _known(cache: dict[Any, Any], key: Any, value: Any, path: str, node: Node) -> Any:
+    """What the text ``value`` gave when it was parsed before (under ``key``), else None;
+    a value that is not text is refused as not what ``node`` expects."""
+    if type(value) is str:
+        return cache.get(key)
+    if not isinstance(value, str):
+        raise _wrong(path, value, node.expected)
+    return None  # not parsed yet (or a subclass of str, which is parsed again)
+
+
 def _wrong(path: str, value: Any, expected: str) -> InputError:
     shown = value if isinstance(value, (str, int, float, bool)) else None
     err = InputError.about(path, shown, f"is {_json_type(value)}", expected, code="wrong-type")
@@ -210,12 +220,10 @@ class QuantityNode(Node):
         # Batches repeat the same amounts ("4.5 mg", "99.5 %") thousands of times: a text the
         # grammar accepted once for this dimension gives the same (immutable) quantity again.
         # The path only names the field in a refusal, and refusals are never remembered.
-        if type(value) is str:
-            known = _QUANTITIES.get((self.dimension, self.maximum, value))
-            if known is not None:
-                return known
-        elif not isinstance(value, str):
-            raise _wrong(path, value, self.expected)
+        key = (self.dimension, self.maximum, value)
+        known = _known(_QUANTITIES, key, value, path, self)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
         parsed = parse_quantity(
             value,
             field=path,
@@ -223,7 +231,7 @@ class QuantityNode(Node):
             allow_zero=self.dimension is Dimension.FRACTION,
             maximum=self.maximum,
         )
-        return _remember(_QUANTITIES, (self.dimension, self.maximum, value), parsed)  # type: ignore[no-any-return]
+        return _remember(_QUANTITIES, key, parsed)  # type: ignore[no-any-return]
 
     def dump(self, value: Quantity) -> str:
         if not value.unit.display:
@@ -339,12 +347,9 @@ class DecimalNode(Node):
         return "a plain number written as text, such as '2'"
 
     def load(self, value: Any, path: str, textual: bool) -> Decimal:
-        if type(value) is str:
-            known = _DECIMALS.get(value)
-            if known is not None:
-                return known
-        elif not isinstance(value, str):
-            raise _wrong(path, value, self.expected)
+        known = _known(_DECIMALS, value, value, path, self)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
         return _remember(_DECIMALS, value, parse_decimal(value, field=path))  # type: ignore[no-any-return]
 
     def dump(self, value: Decimal) -> str:
@@ -365,12 +370,9 @@ class DateNode(Node):
         return "a date YYYY-MM-DD"
 
     def load(self, value: Any, path: str, textual: bool) -> dt.date:
-        if type(value) is str:
-            known = _DATES.get(value)
-            if known is not None:
-                return known
-        elif not isinstance(value, str):
-            raise _wrong(path, value, self.expected)
+        known = _known(_DATES, value, value, path, self)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
         return _remember(_DATES, value, parse_date(value, field=path))  # type: ignore[no-any-return]
 
     def dump(self, value: dt.date) -> str:
