@@ -102,13 +102,17 @@ def join(path: str, name: str | int) -> str:
 _JSON_TYPES = ((bool, "a boolean"), ((int, float), "a number"), (str, "text"), (list, "an array"))
 
 
-def _json_type(value: Any) -> str:
+def json_kind(
+    value: Any, names: tuple[tuple[type | tuple[type, ...], str], ...], article: str = ""
+) -> str:
+    """What kind of JSON value ``value`` is, in the words of ``names`` (the first type it is an
+    instance of), else "null" or "an object", else its Python type's name after ``article``."""
     if value is None:
         return "null"
-    for types_, name in _JSON_TYPES:
+    for types_, name in names:
         if isinstance(value, types_):
             return name
-    return "an object" if isinstance(value, dict) else type(value).__name__
+    return "an object" if isinstance(value, dict) else article + type(value).__name__
 
 
 #: Most texts each cache below remembers; a full cache starts again (memory stays flat).
@@ -135,7 +139,9 @@ def _known(cache: dict[Any, Any], key: Any, value: Any, path: str, node: Node) -
 
 def _wrong(path: str, value: Any, expected: str) -> InputError:
     shown = value if isinstance(value, (str, int, float, bool)) else None
-    err = InputError.about(path, shown, f"is {_json_type(value)}", expected, code="wrong-type")
+    err = InputError.about(
+        path, shown, f"is {json_kind(value, _JSON_TYPES)}", expected, code="wrong-type"
+    )
     return typing.cast("InputError", err)
 
 
