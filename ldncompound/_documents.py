@@ -100,13 +100,17 @@ def join(path: str, name: str | int) -> str:
 _JSON_TYPES = ((bool, "a boolean"), ((int, float), "a number"), (str, "text"), (list, "an array"))
 
 
-def _json_type(value: Any) -> str:
+def json_kind(
+    value: Any, names: tuple[tuple[type | tuple[type, ...], str], ...], article: str = ""
+) -> str:
+    """What kind of JSON value ``value`` is, in the words of ``names`` (the first type it is an
+    instance of), else "null" or "an object", else its Python type's name after ``article``."""
     if value is None:
         return "null"
-    for types_, name in _JSON_TYPES:
+    for types_, name in names:
         if isinstance(value, types_):
             return name
-    return "an object" if isinstance(value, dict) else type(value).__name__
+    return "an object" if isinstance(value, dict) else article + type(value).__name__
 
 
 #: Most texts each cache below remembers; a full cache starts again (memory stays flat).
@@ -121,9 +125,21 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
     return value
 
 
+def _known(cache: dict[Any, Any], key: Any, value: Any, path: str, node: Node) -> Any:
+    """What the text ``value`` gave when it was parsed before (under ``key``), else None;
+    a value that is not text is refused as not what ``node`` expects."""
+    if type(value) is str:
+        return cache.get(key)
+    if not isinstance(value, str):
+        raise _wrong(path, value, node.expected)
+    return None  # not parsed yet (or a subclass of str, which is parsed again)
+
+
 def _wrong(path: str, value: Any, expected: str) -> InputError:
     shown = value if isinstance(value, (str, int, float, bool)) else None
-    err = InputError.about(path, shown, f"is {_json_type(value)}", expected, code="wrong-type")
+    err = InputError.about(
+        path, shown, f"is {json_kind(value, _JSON_TYPES)}", expected, code="wrong-type"
+    )
     return typing.cast("InputError", err)
 
 
@@ -208,12 +224,10 @@ class QuantityNode(Node):
         # Batches repeat the same amounts ("4.5 mg", "99.5 %") thousands of times: a text the
         # grammar accepted once for this dimension gives the same (immutable) quantity again.
         # The path only names the field in a refusal, and refusals are never remembered.
-        if type(value) is str:
-            known = _QUANTITIES.get((self.dimension, self.maximum, value))
-            if known is not None:
-                return known
-        elif not isinstance(value, str):
-            raise _wrong(path, value, self.expected)
+        key = (self.dimension, self.maximum, value)
+        known = _known(_QUANTITIES, key, value, path, self)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
         parsed = parse_quantity(
             value,
             field=path,
@@ -221,7 +235,7 @@ class QuantityNode(Node):
             allow_zero=self.dimension is Dimension.FRACTION,
             maximum=self.maximum,
         )
-        return _remember(_QUANTITIES, (self.dimension, self.maximum, value), parsed)  # type: ignore[no-any-return]
+        return _remember(_QUANTITIES, key, parsed)  # type: ignore[no-any-return]
 
     def dump(self, value: Quantity) -> str:
         if not value.unit.display:
@@ -337,12 +351,9 @@ class DecimalNode(Node):
         return "a plain number written as text, such as '2'"
 
     def load(self, value: Any, path: str, textual: bool) -> Decimal:
-        if type(value) is str:
-            known = _DECIMALS.get(value)
-            if known is not None:
-                return known
-        elif not isinstance(value, str):
-            raise _wrong(path, value, self.expected)
+        known = _known(_DECIMALS, value, value, path, self)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
         return _remember(_DECIMALS, value, parse_decimal(value, field=path))  # type: ignore[no-any-return]
 
     def dump(self, value: Decimal) -> str:
@@ -363,12 +374,9 @@ class DateNode(Node):
         return "a date YYYY-MM-DD"
 
     def load(self, value: Any, path: str, textual: bool) -> dt.date:
-        if type(value) is str:
-            known = _DATES.get(value)
-            if known is not None:
-                return known
-        elif not isinstance(value, str):
-            raise _wrong(path, value, self.expected)
+        known = _known(_DATES, value, value, path, self)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
         return _remember(_DATES, value, parse_date(value, field=path))  # type: ignore[no-any-return]
 
     def dump(self, value: dt.date) -> str:
@@ -576,6 +584,11 @@ class Field:
     #: may be absent (then the class's empty default), and is not written while empty
     omittable: bool = False
 
+    @property
+    def hint(self) -> str:
+        """What the field takes, for a refusal: its node's values, or 'default' if allowed."""
+        return f"{self.node.expected}, or 'default'" if self.optional else self.node.expected
+
 
 @attrs.frozen(eq=False)
 class ObjectNode(Node):
@@ -620,23 +633,35 @@ class ObjectNode(Node):
         if not isinstance(value, dict):
             raise _wrong(path or "document", value, "a JSON object")
         if not self._allowed.issuperset(value):
-            for key in value:
-                if key not in self._allowed:
-                    raise InputError.about(
-                        join(path, shown_name(key)),
-                        None,
-                        f"is not a field of {self._what(path)}",
-                        "only the fields " + ", ".join(f.name for f in self.fields),
-                        code="unknown-field",
-                    )
+            self._refuse_unknown(value, path)
+        kwargs = self._load_fields(value, path, textual)
+        try:
+            return self.build(**kwargs)
+        except LdnCompoundError as err:
+            raise self._relocate(err, path, value) from None
+
+    def _refuse_unknown(self, value: dict[str, Any], path: str) -> None:
+        """Refuse the first key of ``value`` that is not a field of this object."""
+        for key in value:
+            if key not in self._allowed:
+                raise InputError.about(
+                    join(path, shown_name(key)),
+                    None,
+                    f"is not a field of {self._what(path)}",
+                    "only the fields " + ", ".join(f.name for f in self.fields),
+                    code="unknown-field",
+                )
+
+    def _load_fields(self, value: dict[str, Any], path: str, textual: bool) -> dict[str, Any]:
+        """The keyword arguments of ``build``: every field loaded by its node, a field that
+        says "default" (or an omittable one left out) not passed, so the class's default holds."""
         kwargs: dict[str, Any] = {}
         for f, where in zip(self.fields, self._paths(path), strict=True):
             name = f.name
             if name not in value:
                 if f.omittable:
                     continue
-                hint = f"{f.node.expected}, or 'default'" if f.optional else f.node.expected
-                raise InputError.about(where, None, "is missing", hint, code="missing-field")
+                raise InputError.about(where, None, "is missing", f.hint, code="missing-field")
             v = value[name]
             if v == DEFAULT and isinstance(v, str):
                 if not f.optional:
@@ -645,13 +670,9 @@ class ObjectNode(Node):
                     )
                 continue  # the class's own default (None: resolved and echoed by the library)
             if v is None:
-                hint = f"{f.node.expected}, or 'default'" if f.optional else f.node.expected
-                raise InputError.about(where, None, "is null", hint, code="null")
+                raise InputError.about(where, None, "is null", f.hint, code="null")
             kwargs[name] = f.node.load(v, where, textual)
-        try:
-            return self.build(**kwargs)
-        except LdnCompoundError as err:
-            raise self._relocate(err, path, value) from None
+        return kwargs
 
     def _what(self, path: str) -> str:
         where = path or "the order"
@@ -988,36 +1009,41 @@ def _variant_node(cls: type) -> TaggedNode:
     return TaggedNode(tag, forms, pick, cls)
 
 
+#: types whose node is one of the fixed nodes above (Drug and Strength are attrs classes, but a
+#: document names a built-in drug and writes a strength as text: "250 mg/5 mL")
+_FIXED_NODES: dict[Any, Callable[[], Node]] = {
+    Drug: DrugNode,
+    Strength: StrengthNode,
+    str: TextNode,
+    bool: BoolNode,
+    int: CountNode,
+    Decimal: DecimalNode,
+    dt.date: DateNode,
+}
+
+
+def _new_node(tp: Any, where: str) -> Node:
+    """The document node for a type not built yet."""
+    fixed = _FIXED_NODES.get(tp)
+    if fixed is not None:
+        return fixed()
+    if tp in _VARIANTS:
+        return _variant_node(tp)
+    if isinstance(tp, type) and attrs.has(tp):
+        return _object_node(tp)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return EnumNode(tp)
+    if typing.get_origin(tp) is tuple and typing.get_args(tp)[1:] == (Ellipsis,):
+        return ListNode(node_for(typing.get_args(tp)[0], where))
+    raise TypeError(f"{where or tp}: no document form for {tp!r}")
+
+
 def node_for(tp: Any, where: str = "") -> Node:
     """The document node for a type (attrs classes and variants are built once, cached)."""
     cached = _NODES.get(tp)
     if cached is not None:
         return cached
     with _lock:
-        node: Node
-        if tp is Drug:  # an attrs class, but documents name a built-in drug
-            node = DrugNode()
-        elif tp is Strength:  # an attrs class, but written as text: "250 mg/5 mL"
-            node = StrengthNode()
-        elif tp in _VARIANTS:
-            node = _variant_node(tp)
-        elif isinstance(tp, type) and attrs.has(tp):
-            node = _object_node(tp)
-        elif tp is str:
-            node = TextNode()
-        elif tp is bool:
-            node = BoolNode()
-        elif tp is int:
-            node = CountNode()
-        elif tp is Decimal:
-            node = DecimalNode()
-        elif tp is dt.date:
-            node = DateNode()
-        elif isinstance(tp, type) and issubclass(tp, enum.Enum):
-            node = EnumNode(tp)
-        elif typing.get_origin(tp) is tuple and typing.get_args(tp)[1:] == (Ellipsis,):
-            node = ListNode(node_for(typing.get_args(tp)[0], where))
-        else:
-            raise TypeError(f"{where or tp}: no document form for {tp!r}")
+        node = _new_node(tp, where)
         _NODES[tp] = node
         return node

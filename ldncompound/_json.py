@@ -35,7 +35,7 @@ from typing import Any, Literal, TypeVar
 import attrs
 import orjson
 
-from ._documents import FULL, Defs, Node
+from ._documents import FULL, Defs, Node, join, json_kind
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import InputError, LdnCompoundError, printable
 from ._numbers import parse_exact_decimal, plain
@@ -105,22 +105,9 @@ class _Mismatch(Exception):  # noqa: N818 - internal: becomes the caller's Input
 _JSON_TYPES = ((bool, "a boolean"), (int, "a whole number"), (str, "text"), (list, "a list"))
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    for types_, name in _JSON_TYPES:
-        if isinstance(value, types_):
-            return name
-    return "an object" if isinstance(value, dict) else f"a {type(value).__name__}"
-
-
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
 def mismatch_error(err: _Mismatch, code: str, prefix: str = "") -> InputError:
     """One sentence for a refusal of the readers, naming its path (below ``prefix``)."""
-    path = printable(_join(prefix, err.path) if err.path else prefix)
+    path = printable(join(prefix, err.path) if err.path else prefix)
     if err.as_written and code == "not-a-record":
         return InputError(
             f"{path}: {printable(repr(err.value))} is not written as this library writes it; "
@@ -135,7 +122,7 @@ def mismatch_error(err: _Mismatch, code: str, prefix: str = "") -> InputError:
     else:
         shown = printable(repr(err.value)) if isinstance(err.value, (str, int)) else ""
         sentence = (
-            f" {shown + ' ' if shown else ''}is {_kind(err.value)}; expected {err.expected} "
+            f" {shown + ' ' if shown else ''}is {json_kind(err.value, _JSON_TYPES, 'a ')}; expected {err.expected} "
             "as this library writes it."
         )
     return InputError(
@@ -160,7 +147,7 @@ def _relocate(err: LdnCompoundError, path: str, data: dict[str, Any]) -> LdnComp
         ),
         "",
     )
-    where = _join(path, below) if below else (path or own)
+    where = join(path, below) if below else (path or own)
     if where == own:
         return err
     message = err.message
@@ -329,8 +316,8 @@ def _read_document(data: Any, path: str) -> Any:
     if schema not in _SCHEMAS:
         current = retired(schema)
         if current is not None:
-            raise retired_error(_join(path, "schema"), typing.cast("str", schema), current)
-        raise _Mismatch(_join(path, "schema"), schema, "a result schema id")
+            raise retired_error(join(path, "schema"), typing.cast("str", schema), current)
+        raise _Mismatch(join(path, "schema"), schema, "a result schema id")
     return entry(_SCHEMAS[schema]).read(data, path)
 
 
@@ -428,7 +415,7 @@ def _mapping(value: Entry) -> Entry:
     def read(data: Any, path: str) -> dict[str, Any]:
         if type(data) is not dict:
             raise _Mismatch(path, data, "an object")
-        return {k: value.read(v, _join(path, k)) for k, v in data.items()}
+        return {k: value.read(v, join(path, k)) for k, v in data.items()}
 
     return Entry(
         lambda v: {k: value.write(x) for k, x in v.items()},
@@ -499,7 +486,7 @@ def _order_entry(node: Node, schema_id: str) -> Entry:
 
     def read(data: Any, path: str) -> Any:
         if isinstance(data, dict) and data.get("schema") != schema_id:
-            raise _Mismatch(_join(path, "schema"), data.get("schema"), repr(schema_id))
+            raise _Mismatch(join(path, "schema"), data.get("schema"), repr(schema_id))
         token = FULL.set(_FULL)
         try:
             return node.load(data, path, textual=False)
@@ -696,7 +683,7 @@ def _shape(
     for name in names:
         if name not in data and name not in omittable:
             raise _Mismatch(
-                _join(path, name), None, "< is missing; expected every field this library writes."
+                join(path, name), None, "< is missing; expected every field this library writes."
             )
 
 

@@ -58,52 +58,53 @@ for _d in ("drop", "drops"):
     UNIT_SPELLINGS[f"{_d}/mL"] = Unit.DROP_PER_ML
     UNIT_SPELLINGS[f"{_d}/ml"] = Unit.DROP_PER_ML
 
-#: Spellings refused with a specific reason (why it is dangerous, what to write instead).
-REFUSED_UNITS: dict[str, tuple[str, str]] = {}
-
-
-def _refuse(spellings: str, problem: str, expected: str) -> None:
-    for s in spellings.split():
-        REFUSED_UNITS[s] = (problem, expected)
-
-
-_refuse("gr grain grains", "uses 'gr', which is ambiguous (grain, 64.8 mg, or gram)", "mg or g")
-_refuse("cc", "uses 'cc', a do-not-use abbreviation (misread as 'u' or '00')", "mL")
-_refuse(
-    "U u IU iu units unit",
-    "is in units of activity, which naltrexone compounding does not use",
-    "a mass such as mg",
+#: Spellings refused with a specific reason: (the spellings, separated by spaces; why they
+#: are dangerous; what to write instead).
+_REFUSED_SPELLINGS = (
+    ("gr grain grains", "uses 'gr', which is ambiguous (grain, 64.8 mg, or gram)", "mg or g"),
+    ("cc", "uses 'cc', a do-not-use abbreviation (misread as 'u' or '00')", "mL"),
+    (
+        "U u IU iu units unit",
+        "is in units of activity, which naltrexone compounding does not use",
+        "a mass such as mg",
+    ),
+    (
+        "t T tsp tbsp Tbsp TBSP TSP teaspoon teaspoons tablespoon tablespoons",
+        "is a household measure (t and T are easily confused)",
+        "mL, measured with an oral syringe",
+    ),
+    (
+        "MG Mg mG",
+        "uses an unknown capitalisation (units are case-sensitive; 'Mg' is megagram)",
+        "mg",
+    ),
+    ("ML Ml", "uses an unknown capitalisation (units are case-sensitive; 'ML' is megalitre)", "mL"),
+    ("MCG Mcg UG Ug µG μG", "uses an unknown capitalisation (units are case-sensitive)", "mcg"),
+    ("l", "uses 'l', which is easily misread as the digit 1", "mL or L"),
+    ("kg", "is in kilograms, far outside compounding amounts", "mg or g"),
+    ("ng", "is in nanograms, which the library does not accept", "mcg"),
+    ("mcl mcL µl µL μl μL ul uL", "is in microlitres, which are not accepted", "mL"),
+    ("gtt gtts", "uses 'gtt', a Latin abbreviation", "'drops' where drops are meant"),
+    ("dr dram drams oz lb minim minims", "is an apothecary or avoirdupois unit", "mg, g or mL"),
+    ("mEq mmol mol", "is an amount of substance, which is not accepted", "a mass such as mg"),
+    (
+        "mg/kg mcg/kg mg/kg/day",
+        "is a weight-based dose, which the library does not compute",
+        "a dose in mg",
+    ),
+    ("mg/L mcg/L g/L mg/l", "is per litre", "a strength per mL, or written as '250 mg/5 mL'"),
+    (
+        "w/v w/w v/v %w/v %w/w",
+        "is a percentage strength with a qualifier",
+        "a strength such as 1 mg/mL, or '%' alone",
+    ),
 )
-_refuse(
-    "t T tsp tbsp Tbsp TBSP TSP teaspoon teaspoons tablespoon tablespoons",
-    "is a household measure (t and T are easily confused)",
-    "mL, measured with an oral syringe",
-)
-_refuse(
-    "MG Mg mG", "uses an unknown capitalisation (units are case-sensitive; 'Mg' is megagram)", "mg"
-)
-_refuse(
-    "ML Ml", "uses an unknown capitalisation (units are case-sensitive; 'ML' is megalitre)", "mL"
-)
-_refuse("MCG Mcg UG Ug µG μG", "uses an unknown capitalisation (units are case-sensitive)", "mcg")
-_refuse("l", "uses 'l', which is easily misread as the digit 1", "mL or L")
-_refuse("kg", "is in kilograms, far outside compounding amounts", "mg or g")
-_refuse("ng", "is in nanograms, which the library does not accept", "mcg")
-_refuse("mcl mcL µl µL μl μL ul uL", "is in microlitres, which are not accepted", "mL")
-_refuse("gtt gtts", "uses 'gtt', a Latin abbreviation", "'drops' where drops are meant")
-_refuse("dr dram drams oz lb minim minims", "is an apothecary or avoirdupois unit", "mg, g or mL")
-_refuse("mEq mmol mol", "is an amount of substance, which is not accepted", "a mass such as mg")
-_refuse(
-    "mg/kg mcg/kg mg/kg/day",
-    "is a weight-based dose, which the library does not compute",
-    "a dose in mg",
-)
-_refuse("mg/L mcg/L g/L mg/l", "is per litre", "a strength per mL, or written as '250 mg/5 mL'")
-_refuse(
-    "w/v w/w v/v %w/v %w/w",
-    "is a percentage strength with a qualifier",
-    "a strength such as 1 mg/mL, or '%' alone",
-)
+#: Every refused spelling, with its reason and what to write instead.
+REFUSED_UNITS: dict[str, tuple[str, str]] = {
+    spelling: (problem, expected)
+    for spellings, problem, expected in _REFUSED_SPELLINGS
+    for spelling in spellings.split()
+}
 
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 _SPACE = "[ \u00a0\u202f]"

@@ -26,7 +26,7 @@ from typing import Literal
 
 import attrs
 
-from ._drug import NALTREXONE, Drug, certificate_of
+from ._drug import NALTREXONE, Drug, SaltForm, certificate_of
 from ._errors import InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, plain
 from ._plausible import (
@@ -90,6 +90,16 @@ def _water_window(hydrate: bool, theory: Decimal) -> Window:
         unit=Unit.PERCENT,
         source=HYDRATE_WATER_SOURCE,
     )
+
+
+def _warn_lot_missing(rec: Recorder, lot: str | None, whose: str, field: str) -> None:
+    """Warn that a source's lot number (``whose``, e.g. "The API lot number") is not given."""
+    if lot is None:
+        rec.warn(
+            "lot-missing",
+            f"{whose} is not given; the compounding record will be incomplete.",
+            field,
+        )
 
 
 def check_density(rec: Recorder, field: str, density: Quantity) -> None:
@@ -181,89 +191,102 @@ class ApiLot:
     def __attrs_post_init__(self) -> None:
         form = self.drug.form(self.form)
         water_free = self.drug.anhydrous_of(self.form)
-        basis = self.assay_basis
-        if basis is AssayBasis.AS_IS:
-            for name, value in (
-                ("api.water_content", self.water_content),
-                ("api.loss_on_drying", self.loss_on_drying),
-            ):
-                if value is not None:
-                    raise InputError.about(
-                        name,
-                        str(value),
-                        "was given with an as-is assay, which already includes the water "
-                        "(correcting again would count it twice)",
-                        "no water figure for an as-is assay, or an assay on the anhydrous or dried basis",
-                        code="double-correction",
-                    )
-            if self.assay_as not in (None, form.key, water_free.key):
-                raise InputError.about(
-                    "api.assay_as",
-                    self.assay_as,
-                    "is neither the lot's form nor its water-free form",
-                    f"{form.key!r} or {water_free.key!r}",
-                    code="unknown-form",
-                )
-            expressed = self.drug.form(self.assay_as or form.key)
-            if expressed.key != form.key:
-                # an as-is content of the water-free salt cannot exceed its share of the hydrate
-                ceiling = CONTEXT.divide(expressed.molar_mass, form.molar_mass) * USP_ASSAY_RANGE[1]
-                if self.assay.m_as(Unit.PERCENT) > ceiling:
-                    raise InputError.about(
-                        "api.assay",
-                        str(self.assay),
-                        f"as is, expressed as {expressed.short_name}, is impossible for "
-                        f"{form.short_name} (at most {plain(ceiling.quantize(Decimal('0.1')))} %)",
-                        "the assay on the anhydrous basis with the water content, or the as-is assay of the hydrate",
-                        code="impossible-assay",
-                    )
+        if self.assay_basis is AssayBasis.AS_IS:
+            self._check_as_is(form, water_free)
         else:
-            needed, other = (
-                ("api.water_content", "api.loss_on_drying")
-                if basis is AssayBasis.ANHYDROUS
-                else ("api.loss_on_drying", "api.water_content")
+            self._check_water_basis(form, water_free)
+
+    def _check_as_is(self, form: SaltForm, water_free: SaltForm) -> None:
+        """An as-is assay: no water figure (it would count the water twice), expressed as the
+        lot's form or its water-free form, and possible for that form."""
+        for name, value in (
+            ("api.water_content", self.water_content),
+            ("api.loss_on_drying", self.loss_on_drying),
+        ):
+            if value is not None:
+                raise InputError.about(
+                    name,
+                    str(value),
+                    "was given with an as-is assay, which already includes the water "
+                    "(correcting again would count it twice)",
+                    "no water figure for an as-is assay, or an assay on the anhydrous or dried basis",
+                    code="double-correction",
+                )
+        if self.assay_as not in (None, form.key, water_free.key):
+            raise InputError.about(
+                "api.assay_as",
+                self.assay_as,
+                "is neither the lot's form nor its water-free form",
+                f"{form.key!r} or {water_free.key!r}",
+                code="unknown-form",
             )
-            given = self.water_content if basis is AssayBasis.ANHYDROUS else self.loss_on_drying
-            wrong = self.loss_on_drying if basis is AssayBasis.ANHYDROUS else self.water_content
-            if wrong is not None:
+        expressed = self.drug.form(self.assay_as or form.key)
+        if expressed.key != form.key:
+            # an as-is content of the water-free salt cannot exceed its share of the hydrate
+            ceiling = CONTEXT.divide(expressed.molar_mass, form.molar_mass) * USP_ASSAY_RANGE[1]
+            if self.assay.m_as(Unit.PERCENT) > ceiling:
                 raise InputError.about(
-                    other,
-                    str(wrong),
-                    f"does not match an assay on the {basis.value} basis",
-                    f"{needed.split('.')[1].replace('_', ' ')} for the {basis.value} basis",
-                    code="wrong-water-measure",
+                    "api.assay",
+                    str(self.assay),
+                    f"as is, expressed as {expressed.short_name}, is impossible for "
+                    f"{form.short_name} (at most {plain(ceiling.quantize(Decimal('0.1')))} %)",
+                    "the assay on the anhydrous basis with the water content, or the as-is assay of the hydrate",
+                    code="impossible-assay",
                 )
-            if given is None:
-                raise InputError.about(
-                    needed,
-                    None,
-                    f"is missing: an assay on the {basis.value} basis must be corrected for water "
-                    "(without it the water would not be counted at all)",
-                    f"the certificate's {needed.split('.')[1].replace('_', ' ')} in %",
-                    code="missing-water",
-                )
-            if self.assay_as not in (None, water_free.key):
-                raise InputError.about(
-                    "api.assay_as",
-                    self.assay_as,
-                    f"cannot express an assay on the {basis.value} basis",
-                    f"{water_free.key!r} (the water-free form)",
-                    code="unknown-form",
-                )
-            if form.water:
-                theory = (
-                    CONTEXT.divide(form.molar_mass - water_free.molar_mass, form.molar_mass)
-                    * HUNDRED
-                )
-                if given.m_as(Unit.PERCENT) < theory / 2:
-                    raise InputError.about(
-                        needed,
-                        str(given),
-                        f"is less than half the crystal water of {form.short_name} "
-                        f"({plain(theory.quantize(Decimal('0.01')))} %), so it looks like free water only",
-                        "the total water content from the certificate",
-                        code="implausible-water",
-                    )
+
+    def _check_water_basis(self, form: SaltForm, water_free: SaltForm) -> None:
+        """An assay on the anhydrous or dried basis: its own water measure (and not the other
+        one), expressed as the water-free form, and not less than half the crystal water."""
+        basis = self.assay_basis
+        needed, given = self._water_measure
+        other, wrong = (
+            ("api.loss_on_drying", self.loss_on_drying)
+            if basis is AssayBasis.ANHYDROUS
+            else ("api.water_content", self.water_content)
+        )
+        if wrong is not None:
+            raise InputError.about(
+                other,
+                str(wrong),
+                f"does not match an assay on the {basis.value} basis",
+                f"{needed.split('.')[1].replace('_', ' ')} for the {basis.value} basis",
+                code="wrong-water-measure",
+            )
+        if given is None:
+            raise InputError.about(
+                needed,
+                None,
+                f"is missing: an assay on the {basis.value} basis must be corrected for water "
+                "(without it the water would not be counted at all)",
+                f"the certificate's {needed.split('.')[1].replace('_', ' ')} in %",
+                code="missing-water",
+            )
+        if self.assay_as not in (None, water_free.key):
+            raise InputError.about(
+                "api.assay_as",
+                self.assay_as,
+                f"cannot express an assay on the {basis.value} basis",
+                f"{water_free.key!r} (the water-free form)",
+                code="unknown-form",
+            )
+        theory = _crystal_water(self.drug, self.form)
+        if form.water and given.m_as(Unit.PERCENT) < theory / 2:
+            raise InputError.about(
+                needed,
+                str(given),
+                f"is less than half the crystal water of {form.short_name} "
+                f"({plain(theory.quantize(Decimal('0.01')))} %), so it looks like free water only",
+                "the total water content from the certificate",
+                code="implausible-water",
+            )
+
+    @property
+    def _water_measure(self) -> tuple[str, Quantity | None]:
+        """The water figure the assay basis is corrected by: its field and value (Karl Fischer
+        water on the anhydrous basis, loss on drying otherwise; None for an as-is assay)."""
+        if self.assay_basis is AssayBasis.ANHYDROUS:
+            return "api.water_content", self.water_content
+        return "api.loss_on_drying", self.loss_on_drying
 
     @property
     def assay_form(self) -> str:
@@ -303,36 +326,42 @@ class ApiLot:
                 "anhydrous one as the content of the water-free form",
             )
         form = self.drug.form(self.form)
-        water_free = self.drug.anhydrous_of(self.form)
         theory = _crystal_water(self.drug, self.form)
-        given = (
-            self.water_content if self.assay_basis is AssayBasis.ANHYDROUS else self.loss_on_drying
-        )
         water = _water_window(form.water > 0, theory)
-        if given is not None:
-            water_field = (
-                "api.water_content"
-                if self.assay_basis is AssayBasis.ANHYDROUS
-                else "api.loss_on_drying"
-            )
-            check_window(
-                rec,
-                "water-implausible",
+        self._check_water(rec, form, theory, water)
+        self._check_assay(rec, form, water)
+        if self.bulk_density is not None:
+            check_density(rec, "api.bulk_density", self.bulk_density)
+        _warn_lot_missing(rec, self.lot, "The API lot number", "api.lot")
+
+    def _check_water(self, rec: Recorder, form: SaltForm, theory: Decimal, water: Window) -> None:
+        """The water figure (if the basis has one) is plausible for the form (``water``) and
+        within 2 percentage points of its crystal water (``theory``)."""
+        water_field, given = self._water_measure
+        if given is None:
+            return
+        check_window(
+            rec,
+            "water-implausible",
+            water_field,
+            given.m_as(Unit.PERCENT),
+            water,
+            shown=str(given),
+            what=form.short_name,
+            expected="the total water from the certificate (check the decimal point)",
+        )
+        if abs(given.m_as(Unit.PERCENT) - theory) > 2:
+            rec.warn(
+                "water-inconsistent-with-form",
+                f"The water figure {given} differs from the {plain(theory.quantize(Decimal('0.01')))} % "
+                f"expected for {form.short_name} by more than 2 percentage points; check the "
+                "certificate and the declared form.",
                 water_field,
-                given.m_as(Unit.PERCENT),
-                water,
-                shown=str(given),
-                what=form.short_name,
-                expected="the total water from the certificate (check the decimal point)",
             )
-            if abs(given.m_as(Unit.PERCENT) - theory) > 2:
-                rec.warn(
-                    "water-inconsistent-with-form",
-                    f"The water figure {given} differs from the {plain(theory.quantize(Decimal('0.01')))} % "
-                    f"expected for {form.short_name} by more than 2 percentage points; check the "
-                    "certificate and the declared form.",
-                    water_field,
-                )
+
+    def _check_assay(self, rec: Recorder, form: SaltForm, water: Window) -> None:
+        """The assay is in the drug's certificate window on its basis (warned about when the
+        drug has no certificate ranges)."""
         cert = certificate_of(self.drug)
         if cert is None:
             rec.warn(
@@ -341,47 +370,37 @@ class ApiLot:
                 "plausibility.",
                 "api.assay",
             )
+            return
+        low, high = cert.assay
+        if self.assay_basis is AssayBasis.AS_IS:
+            # the as-is content of the expressed form: the monograph's window on the
+            # water-free basis, less the form's plausible water, in the expressed form's mass
+            ratio = self.drug.factor(self.drug.anhydrous_of(self.form).key, self.assay_form)
+            keep_low = ONE - water.high / HUNDRED
+            keep_high = ONE - water.low / HUNDRED
+            assay = Window(
+                low=(low * ratio * keep_low).quantize(Decimal("0.1"), rounding=ROUND_FLOOR),
+                high=(high * ratio * keep_high).quantize(Decimal("0.1"), rounding=ROUND_CEILING),
+                unit=Unit.PERCENT,
+                source=f"{cert.assay_source}, less the form's water ({water.source}) [D]",
+            )
+            what = (
+                f"an as-is assay of {form.short_name} expressed as "
+                f"{self.drug.describe(self.assay_form)}"
+            )
         else:
-            low, high = cert.assay
-            if self.assay_basis is AssayBasis.AS_IS:
-                # the as-is content of the expressed form: the monograph's window on the
-                # water-free basis, less the form's plausible water, in the expressed form's mass
-                ratio = self.drug.factor(water_free.key, self.assay_form)
-                keep_low = ONE - water.high / HUNDRED
-                keep_high = ONE - water.low / HUNDRED
-                assay = Window(
-                    low=(low * ratio * keep_low).quantize(Decimal("0.1"), rounding=ROUND_FLOOR),
-                    high=(high * ratio * keep_high).quantize(
-                        Decimal("0.1"), rounding=ROUND_CEILING
-                    ),
-                    unit=Unit.PERCENT,
-                    source=f"{cert.assay_source}, less the form's water ({water.source}) [D]",
-                )
-                what = (
-                    f"an as-is assay of {form.short_name} expressed as "
-                    f"{self.drug.describe(self.assay_form)}"
-                )
-            else:
-                assay = Window(low=low, high=high, unit=Unit.PERCENT, source=cert.assay_source)
-                what = f"an assay on the {self.assay_basis.value} basis (USP monograph)"
-            check_window(
-                rec,
-                "assay-implausible",
-                "api.assay",
-                self.assay.m_as(Unit.PERCENT),
-                assay,
-                shown=str(self.assay),
-                what=what,
-                expected="the assay from the certificate (check the decimal point and the basis)",
-            )
-        if self.bulk_density is not None:
-            check_density(rec, "api.bulk_density", self.bulk_density)
-        if self.lot is None:
-            rec.warn(
-                "lot-missing",
-                "The API lot number is not given; the compounding record will be incomplete.",
-                "api.lot",
-            )
+            assay = Window(low=low, high=high, unit=Unit.PERCENT, source=cert.assay_source)
+            what = f"an assay on the {self.assay_basis.value} basis (USP monograph)"
+        check_window(
+            rec,
+            "assay-implausible",
+            "api.assay",
+            self.assay.m_as(Unit.PERCENT),
+            assay,
+            shown=str(self.assay),
+            what=what,
+            expected="the assay from the certificate (check the decimal point and the basis)",
+        )
 
     def material_for(self, amount: Decimal, basis: str, rec: Recorder) -> Decimal:
         """mg of powder (as is) that holds ``amount`` mg of drug stated as ``basis``."""
@@ -396,9 +415,7 @@ class ApiLot:
                 m_form=Quantity(in_target, Unit.MG),
                 assay=self.assay,
             ).magnitude
-        water = (
-            self.water_content if self.assay_basis is AssayBasis.ANHYDROUS else self.loss_on_drying
-        )
+        _, water = self._water_measure
         if water is None:  # pragma: no cover - refused at construction
             raise AssertionError(self)
         name = "water" if self.assay_basis is AssayBasis.ANHYDROUS else "loss_on_drying"
@@ -523,12 +540,7 @@ class TabletSource:
                 f"The average tablet weight comes from only {self.tablets_weighed} tablets; weigh at least 10.",
                 "tablets.tablets_weighed",
             )
-        if self.lot is None:
-            rec.warn(
-                "lot-missing",
-                "The tablet lot number is not given; the compounding record will be incomplete.",
-                "tablets.lot",
-            )
+        _warn_lot_missing(rec, self.lot, "The tablet lot number", "tablets.lot")
 
     def _check_plausible(self, rec: Recorder) -> None:
         """The labelled strength is a marketed one; the average weight is in the window of
@@ -671,12 +683,7 @@ class TriturationStock:
                 self.drug.default_basis,
                 "stock strength taken as stated in the drug's default basis",
             )
-        if self.lot is None:
-            rec.warn(
-                "lot-missing",
-                "The stock's lot number is not given; the compounding record will be incomplete.",
-                "stock.lot",
-            )
+        _warn_lot_missing(rec, self.lot, "The stock's lot number", "stock.lot")
 
     def material_for(self, amount: Decimal, basis: str, rec: Recorder) -> Decimal:
         """mg of stock mixture that holds ``amount`` mg of drug stated as ``basis``."""

@@ -278,31 +278,35 @@ def plan_solid_mg(
     honoured when every rule holds, refused with the reason otherwise (:func:`_chosen_plan`).
     Raises :class:`FormulationError` when no plan fits within four stages.
     """
-    if ratio is not None or aliquot is not None:
-        return _chosen_plan(
-            needed=needed,
-            final_ratio=final_ratio,
-            balance=balance,
-            max_stage_mass=max_stage_mass,
-            material_name=material_name,
-            diluent_name=diluent_name,
-            rec=rec,
-            ratio=ratio,
-            aliquot=aliquot,
-        )
-    if needed >= balance.m:
-        return _direct_plan(needed, balance, rec)
-    factors, aliquot = _fewest_stages(needed, final_ratio, balance, max_stage_mass)
-    return _stages_plan(
+    job = _Job(
         needed=needed,
-        takes=[balance.m] * len(factors),
-        factors=factors,
-        aliquot=aliquot,
+        final_ratio=final_ratio,
         balance=balance,
+        max_stage_mass=max_stage_mass,
         material_name=material_name,
         diluent_name=diluent_name,
         rec=rec,
     )
+    if ratio is not None or aliquot is not None:
+        return _chosen_plan(job, ratio, aliquot)
+    if needed >= balance.m:
+        return _direct_plan(needed, balance, rec)
+    factors, aliquot = _fewest_stages(needed, final_ratio, balance, max_stage_mass)
+    return _stages_plan(job, [balance.m] * len(factors), factors, aliquot)
+
+
+@attrs.frozen(kw_only=True)
+class _Job:
+    """What :func:`plan_solid_mg` was asked (its arguments but the pharmacist's choices),
+    handed as one to the planners of chosen dilutions and of trituration stages."""
+
+    needed: Decimal
+    final_ratio: Decimal
+    balance: Balance
+    max_stage_mass: Decimal
+    material_name: str
+    diluent_name: str
+    rec: Recorder
 
 
 def _direct_plan(needed: Decimal, balance: Balance, rec: Recorder) -> SolidPlan:
@@ -409,21 +413,14 @@ def _last_factor(
 
 
 def _stages_plan(
-    *,
-    needed: Decimal,
-    takes: list[Decimal],
-    factors: list[int],
-    aliquot: Decimal,
-    balance: Balance,
-    material_name: str,
-    diluent_name: str,
-    rec: Recorder,
+    job: _Job, takes: list[Decimal], factors: list[int], aliquot: Decimal
 ) -> SolidPlan:
     """The plan of the given triturations (``takes[i]`` made up 1 in ``factors[i]``) and the
     aliquot of the last one, traced."""
+    needed, balance, diluent_name, rec = job.needed, job.balance, job.diluent_name, job.rec
     stages: list[DilutionStage] = []
     fraction = ONE
-    source = material_name
+    source = job.material_name
     for i, (take, f) in enumerate(zip(takes, factors, strict=True), start=1):
         total = take * f
         fraction = CONTEXT.divide(fraction, Decimal(f))
@@ -506,18 +503,7 @@ def parse_ratio(text: object, *, field: str = "trituration_ratio") -> int:
     return ratio
 
 
-def _chosen_plan(
-    *,
-    needed: Decimal,
-    final_ratio: Decimal,
-    balance: Balance,
-    max_stage_mass: Decimal,
-    material_name: str,
-    diluent_name: str,
-    rec: Recorder,
-    ratio: int | None,
-    aliquot: Decimal | None,
-) -> SolidPlan:
+def _chosen_plan(job: _Job, ratio: int | None, aliquot: Decimal | None) -> SolidPlan:
     """The pharmacist's trituration ratio and/or aliquot mass, when every rule holds.
 
     Rules (domain.md §5.3, pharmlabs.unc.edu triturations/method): every weighing (drug A,
@@ -527,6 +513,7 @@ def _chosen_plan(
     1 in ``ratio`` that bring the material to the minimum; an aliquot alone uses one stage,
     the largest whole ratio whose aliquot still holds the material.
     """
+    needed, final_ratio, balance = job.needed, job.final_ratio, job.balance
     d, m = balance.d, balance.m
     check_ratio(ratio)
     field = "trituration_ratio" if ratio is not None else "aliquot_mass"
@@ -567,16 +554,16 @@ def _chosen_plan(
             code="aliquot-too-large",
         )
     largest = max(t * f for t in takes)
-    if largest > max_stage_mass:
+    if largest > job.max_stage_mass:
         raise InputError.about(
             field,
             choice,
             f"makes a trituration of {plain(largest)} mg, above the largest stage of "
-            f"{plain(max_stage_mass)} mg",
+            f"{plain(job.max_stage_mass)} mg",
             "a smaller ratio or aliquot, or a larger max_stage_mass",
             code="stage-too-large",
         )
-    rec.step(
+    job.rec.step(
         "dilution-chosen",
         "the pharmacist's dilution, kept: every weighing is at or above the balance minimum",
         "F = f ^ stages; D >= C x F; D >= minimum",
@@ -585,16 +572,7 @@ def _chosen_plan(
         stages=Quantity(stages_n, Unit.ONE),
         minimum=Quantity(m, Unit.MG),
     )
-    return _stages_plan(
-        needed=needed,
-        takes=takes,
-        factors=[f] * stages_n,
-        aliquot=aliquot,
-        balance=balance,
-        material_name=material_name,
-        diluent_name=diluent_name,
-        rec=rec,
-    )
+    return _stages_plan(job, takes, [f] * stages_n, aliquot)
 
 
 def _check_aliquot_mass(aliquot: Decimal, balance: Balance) -> None:
