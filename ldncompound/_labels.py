@@ -393,7 +393,7 @@ def _check_text(
         )
 
 
-def _check_amount(  # noqa: PLR0911 - one return per kind of amount
+def _check_amount(
     amount: Amount,
     facts: PreparationFacts,
     dose: Quantity,
@@ -402,40 +402,74 @@ def _check_amount(  # noqa: PLR0911 - one return per kind of amount
     field: str,
 ) -> bool:
     """Check one amount the text states; whether it states the measure of a dose."""
+    noun = COUNTED.get(amount.unit.lower())
+    if noun is not None:
+        return _check_count(amount, noun, facts, dose, field)
+    quantity = _stated_quantity(amount, field)
+    if quantity is None:
+        return False
+    if quantity.dimension is Dimension.VOLUME:
+        return _check_volume(quantity, amount.written, facts, field)
+    return _check_mass(quantity, amount.written, facts, dose, per_day, guard, field)
+
+
+def _check_count(
+    amount: Amount, noun: str, facts: PreparationFacts, dose: Quantity, field: str
+) -> bool:
+    """A counted amount ('2 capsules', '5 drops') must be the units or drops of one dose."""
     written = amount.written
-    word = amount.unit
-    noun = COUNTED.get(word.lower())
     if noun == "drop":
         if facts.measure is not None and facts.measure.unit is Unit.DROP:
             if amount.number != facts.measure.magnitude:
                 _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")
             return True
         _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
-    if noun is not None:
-        form = facts.unit_noun.split()[-1]
-        if facts.measure is not None or noun not in _SAME_UNIT.get(form, {form}):
-            _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
-        if amount.number != _units_per_dose(facts, dose):
-            _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
-        return True
+    form = facts.unit_noun.split()[-1]
+    if facts.measure is not None or noun not in _SAME_UNIT.get(form, {form}):
+        _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+    if amount.number != _units_per_dose(facts, dose):
+        _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+    return True
+
+
+def _stated_quantity(amount: Amount, field: str) -> Quantity | None:
+    """The mass or volume an amount states, ``None`` where its word is not a unit ('10 pm',
+    '2 times') or not a dose's unit (a strength '1 mg/mL', a share '10 %')."""
+    word = amount.unit
     symbol = SPELLED.get(word.lower(), word)
     unit = UNIT_SPELLINGS.get(symbol)
     if unit is None and symbol not in REFUSED_UNITS:
-        return False  # a word, not a unit: '10 pm', '2 times'
+        return None  # a word, not a unit: '10 pm', '2 times'
     if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
-        return False  # a strength or a share: '1 mg/mL', '10 %'
+        return None  # a strength or a share: '1 mg/mL', '10 %'
     number = amount.number_text if amount.number_text[:1].isdigit() else plain(amount.number)
     if "/" in number or " " in number:
         number = plain(amount.number)
-    quantity = parse_quantity(f"{number} {symbol}", field=field, dimension=_DOSE_DIMENSIONS)
-    if quantity.dimension is Dimension.VOLUME:
-        # only an oral liquid is dosed by volume; other labels may name the bottle's volume
-        measure = facts.measure
-        if measure is None or measure.unit is not Unit.ML:
-            return False
-        if quantity.m_as(Unit.ML) != measure.magnitude:
-            _mismatch(field, written, f"{LabelAmount.of(measure).display} a dose")
-        return True
+    return parse_quantity(f"{number} {symbol}", field=field, dimension=_DOSE_DIMENSIONS)
+
+
+def _check_volume(quantity: Quantity, written: str, facts: PreparationFacts, field: str) -> bool:
+    """A volume states the measure of a dose only on an oral liquid (other labels may name
+    the bottle's volume), where it must be the measure of one dose."""
+    measure = facts.measure
+    if measure is None or measure.unit is not Unit.ML:
+        return False
+    if quantity.m_as(Unit.ML) != measure.magnitude:
+        _mismatch(field, written, f"{LabelAmount.of(measure).display} a dose")
+    return True
+
+
+def _check_mass(
+    quantity: Quantity,
+    written: str,
+    facts: PreparationFacts,
+    dose: Quantity,
+    per_day: Decimal | None,
+    guard: Callable[[Quantity, str], None],
+    field: str,
+) -> bool:
+    """A mass must be the dose (a liquid's, within rounding) or the daily dose, and a whole
+    number of units of the strength."""
     mg = quantity.m_as(Unit.MG)
     if facts.delivered is not None:
         ordered, delivered = dose.m_as(Unit.MG), facts.delivered.m_as(Unit.MG)
