@@ -741,6 +741,57 @@ def _build_label(
     )
 
 
+#: Fields only a saved label has (no result, order, record or report has any of them): a
+#: document holding them all is a saved label, whatever its schema id says.
+_LABEL_ONLY_FIELDS = (
+    "result_schema",
+    "strength_text",
+    "bud_text",
+    "compounded_statement",
+    "compounded_text",
+)
+
+
+def is_saved_label(data: Any) -> bool:
+    """Whether a parsed JSON document is a saved label, by its schema id or by its content
+    (a label whose id was edited is still a label: :func:`read_label` refuses it)."""
+    if not isinstance(data, dict):
+        return False
+    return data.get("schema") == LABEL_SCHEMA or all(k in data for k in _LABEL_ONLY_FIELDS)
+
+
+def check_label_schema(data: Any) -> None:
+    """Refuse a document to be read as a saved label whose schema id and content disagree
+    (``label-schema-mismatch``): a label's fields under another document's id, or the label
+    id on a document with none of a label's fields; and any other id (``not-a-label``)."""
+    schema = data.get("schema") if isinstance(data, dict) else None
+    held = [k for k in _LABEL_ONLY_FIELDS if isinstance(data, dict) and k in data]
+    if schema == LABEL_SCHEMA and not held:
+        raise InputError.about(
+            "schema",
+            schema,
+            "is a saved label's id, but the document holds none of a label's fields "
+            f"({', '.join(_LABEL_ONLY_FIELDS)}), so its id and its content disagree",
+            "a saved label as the library wrote it, or the document under its own schema id",
+            code="label-schema-mismatch",
+        )
+    if schema == LABEL_SCHEMA:
+        return
+    same_kind = isinstance(schema, str) and schema.rpartition("/")[0] == "ldncompound/label"
+    if len(held) == len(_LABEL_ONLY_FIELDS) and not same_kind:
+        raise InputError.about(
+            "schema",
+            schema,
+            "is not a label's id, but the document holds a saved label's fields "
+            f"({', '.join(_LABEL_ONLY_FIELDS)}), so its id and its content disagree",
+            f"{LABEL_SCHEMA} on a saved label, which is read only as a label",
+            code="label-schema-mismatch",
+        )
+    raise InputError.about(
+        "schema", schema, "is not a label schema id", LABEL_SCHEMA, code="not-a-label"
+    )
+
+
 def read_label(data: Any, *, today: dt.date | None = None) -> Label:
     """A saved label document (``ldncompound/label/1``: JSON text, bytes or the data
     :func:`~ldncompound.to_json` wrote), checked before it is printed again.
@@ -757,11 +808,8 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
 
     if isinstance(data, bytes | str):
         data = read_json(data, what="label")
-    schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != LABEL_SCHEMA:
-        raise InputError.about(
-            "schema", schema, "is not a label schema id", LABEL_SCHEMA, code="not-a-label"
-        )
+    check_label_schema(data)
+    schema = data.get("schema")
     embedded = data.get("result")
     _registry.load(embedded.get("schema") if isinstance(embedded, dict) else None)
     saved = from_json(data, Label)
