@@ -356,11 +356,12 @@ def _check_text(
     measure of a dose (``directions-no-amount``), except that a dose of one capsule or
     troche may be left to the strength line, which states it ("4.5 mg per capsule")."""
     stated = False
+    rx = _Prescribed(facts, dose, per_day, guard, field)
     # masses first, so that '2 capsules (9 mg)' is refused by the dose guard it fails
     amounts = sorted(read.amounts, key=lambda a: a.unit.lower() in COUNTED)
     for amount in amounts:
         if _DEVICE_AFTER.match(read.text, amount.end) is None:
-            stated = _check_amount(amount, facts, dose, per_day, guard, field) or stated
+            stated = _check_amount(amount, rx) or stated
     for freq in read.frequencies:
         if per_day is not None and freq.per_day != per_day:
             how = "the times of day it names" if freq.from_times else "its frequency"
@@ -393,42 +394,45 @@ def _check_text(
         )
 
 
-def _check_amount(
-    amount: Amount,
-    facts: PreparationFacts,
-    dose: Quantity,
-    per_day: Decimal | None,
-    guard: Callable[[Quantity, str], None],
-    field: str,
-) -> bool:
+@attrs.frozen
+class _Prescribed:
+    """What an amount in caller text is checked against: the preparation's label facts, the
+    prescribed dose and doses a day, the dose guard, and the field the text was given in."""
+
+    facts: PreparationFacts
+    dose: Quantity
+    per_day: Decimal | None
+    guard: Callable[[Quantity, str], None]
+    field: str
+
+
+def _check_amount(amount: Amount, rx: _Prescribed) -> bool:
     """Check one amount the text states; whether it states the measure of a dose."""
     noun = COUNTED.get(amount.unit.lower())
     if noun is not None:
-        return _check_count(amount, noun, facts, dose, field)
-    quantity = _stated_quantity(amount, field)
+        return _check_count(amount, noun, rx)
+    quantity = _stated_quantity(amount, rx.field)
     if quantity is None:
         return False
     if quantity.dimension is Dimension.VOLUME:
-        return _check_volume(quantity, amount.written, facts, field)
-    return _check_mass(quantity, amount.written, facts, dose, per_day, guard, field)
+        return _check_volume(quantity, amount.written, rx)
+    return _check_mass(quantity, amount.written, rx)
 
 
-def _check_count(
-    amount: Amount, noun: str, facts: PreparationFacts, dose: Quantity, field: str
-) -> bool:
+def _check_count(amount: Amount, noun: str, rx: _Prescribed) -> bool:
     """A counted amount ('2 capsules', '5 drops') must be the units or drops of one dose."""
-    written = amount.written
+    facts, written = rx.facts, amount.written
     if noun == "drop":
         if facts.measure is not None and facts.measure.unit is Unit.DROP:
             if amount.number != facts.measure.magnitude:
-                _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")
+                _mismatch(rx.field, written, f"{plain(facts.measure.magnitude)} drops a dose")
             return True
-        _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+        _mismatch(rx.field, written, f"{_prescribed_measure(facts, rx.dose)} a dose")
     form = facts.unit_noun.split()[-1]
     if facts.measure is not None or noun not in _SAME_UNIT.get(form, {form}):
-        _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
-    if amount.number != _units_per_dose(facts, dose):
-        _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
+        _mismatch(rx.field, written, f"{_prescribed_measure(facts, rx.dose)} a dose")
+    if amount.number != _units_per_dose(facts, rx.dose):
+        _mismatch(rx.field, written, f"{_prescribed_measure(facts, rx.dose)} a dose")
     return True
 
 
@@ -448,47 +452,40 @@ def _stated_quantity(amount: Amount, field: str) -> Quantity | None:
     return parse_quantity(f"{number} {symbol}", field=field, dimension=_DOSE_DIMENSIONS)
 
 
-def _check_volume(quantity: Quantity, written: str, facts: PreparationFacts, field: str) -> bool:
+def _check_volume(quantity: Quantity, written: str, rx: _Prescribed) -> bool:
     """A volume states the measure of a dose only on an oral liquid (other labels may name
     the bottle's volume), where it must be the measure of one dose."""
-    measure = facts.measure
+    measure = rx.facts.measure
     if measure is None or measure.unit is not Unit.ML:
         return False
     if quantity.m_as(Unit.ML) != measure.magnitude:
-        _mismatch(field, written, f"{LabelAmount.of(measure).display} a dose")
+        _mismatch(rx.field, written, f"{LabelAmount.of(measure).display} a dose")
     return True
 
 
-def _check_mass(
-    quantity: Quantity,
-    written: str,
-    facts: PreparationFacts,
-    dose: Quantity,
-    per_day: Decimal | None,
-    guard: Callable[[Quantity, str], None],
-    field: str,
-) -> bool:
+def _check_mass(quantity: Quantity, written: str, rx: _Prescribed) -> bool:
     """A mass must be the dose (a liquid's, within rounding) or the daily dose, and a whole
     number of units of the strength."""
+    facts, dose = rx.facts, rx.dose
     mg = quantity.m_as(Unit.MG)
     if facts.delivered is not None:
         ordered, delivered = dose.m_as(Unit.MG), facts.delivered.m_as(Unit.MG)
         if not min(ordered, delivered) * CLOSE[0] <= mg <= max(ordered, delivered) * CLOSE[1]:
-            _mismatch(field, written, f"the dose, {LabelAmount.of(dose).display}")
+            _mismatch(rx.field, written, f"the dose, {LabelAmount.of(dose).display}")
         return False  # a liquid's dose is measured in mL or drops
     units = CONTEXT.divide(mg, facts.strength.m_as(Unit.MG))
     if units != units.to_integral_value():
         _mismatch(
-            field,
+            rx.field,
             written,
             f"a whole number of {facts.unit_noun_plural} of "
             f"{LabelAmount.of(facts.strength).display}",
         )
-    guard(quantity, field)
-    daily = None if per_day is None else dose.m_as(Unit.MG) * per_day
+    rx.guard(quantity, rx.field)
+    daily = None if rx.per_day is None else dose.m_as(Unit.MG) * rx.per_day
     if mg != dose.m_as(Unit.MG) and mg != daily:
         also = "" if daily is None else f", or {plain(daily)} mg a day"
-        _mismatch(field, written, f"the prescribed dose, {LabelAmount.of(dose).display}{also}")
+        _mismatch(rx.field, written, f"the prescribed dose, {LabelAmount.of(dose).display}{also}")
     return True
 
 

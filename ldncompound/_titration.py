@@ -567,7 +567,6 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         maintenance_days=Quantity(order.maintenance_days, Unit.DAY),
     )
     _check_progression(order, rec)
-    dispensed = _dispensed(order, plans, per_day, rec, today)
     return TitrationResult(
         schema=TITRATION_SCHEMA,
         library_version=__version__,
@@ -575,13 +574,7 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         doses_per_day=per_day,
         schedule=schedule,
         steps=plans,
-        containers=dispensed.containers,
-        capsule_batches=dispensed.batches,
-        concentration=dispensed.concentration,
-        directions=dispensed.directions,
-        fills=dispensed.fills,
-        liquid_fills=dispensed.liquid_fills,
-        drops_fills=dispensed.drops_fills,
+        **attrs.asdict(_dispensed(order, plans, per_day, rec, today), recurse=False),
         warnings=tuple(rec.warnings),
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
@@ -625,11 +618,11 @@ def _check_progression(order: TitrationOrder, rec: Recorder) -> None:
 
 @attrs.frozen(kw_only=True)
 class _Dispensed:
-    """What a kit dispenses: capsule containers and batches, or a liquid's or drops'
-    concentration, directions and fills."""
+    """What a kit dispenses (the result's fields of that name): capsule containers and
+    batches, or a liquid's or drops' concentration, directions and fills."""
 
     containers: tuple[KitContainer, ...] = ()
-    batches: tuple[CapsuleResult, ...] = ()
+    capsule_batches: tuple[CapsuleResult, ...] = ()
     concentration: Quantity | None = None
     directions: tuple[KitDirection, ...] = ()
     fills: tuple[KitFill, ...] = ()
@@ -646,23 +639,17 @@ def _dispensed(
 ) -> _Dispensed:
     if order.form is KitForm.CAPSULES:
         containers, batches = _capsule_kit(order, plans, per_day, rec, today)
-        return _Dispensed(containers=tuple(containers), batches=tuple(batches))
-    if order.form is KitForm.LIQUID:
-        concentration, directions = _liquid_directions(order, plans, per_day, rec)
-        fills, liquid_fills = _fills(order, plans, per_day, concentration, directions, rec, today)
-        return _Dispensed(
-            concentration=concentration,
-            directions=directions,
-            fills=fills,
-            liquid_fills=tuple(liquid_fills),
-        )
-    concentration, directions = _drops_directions(order, plans, per_day, rec)
-    fills, drops_fills = _fills(order, plans, per_day, concentration, directions, rec, today)
+        return _Dispensed(containers=tuple(containers), capsule_batches=tuple(batches))
+    liquid = order.form is KitForm.LIQUID
+    steps_of = _liquid_directions if liquid else _drops_directions
+    concentration, directions = steps_of(order, plans, per_day, rec)
+    fills, made = _fills(order, plans, per_day, concentration, directions, rec, today)
     return _Dispensed(
         concentration=concentration,
         directions=directions,
         fills=fills,
-        drops_fills=tuple(drops_fills),
+        liquid_fills=tuple(made) if liquid else (),
+        drops_fills=() if liquid else tuple(made),
     )
 
 
