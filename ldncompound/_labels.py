@@ -42,6 +42,7 @@ from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
 from ._plausible import without_dated_warnings
+from ._record_reader import first_found
 from ._supplied import from_profile_field, profile_defaults
 from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
@@ -614,19 +615,12 @@ def _first_difference(stored: Any, fresh: Any, path: str) -> tuple[str, Any, Any
     if isinstance(stored, dict) and isinstance(fresh, dict):
         if set(stored) == {"value", "unit"} or set(fresh) == {"value", "unit"}:
             return None if stored == fresh else (path, stored, fresh)
-        for key in (*fresh, *(k for k in stored if k not in fresh)):
-            found = _first_difference(
-                stored.get(key), fresh.get(key), f"{path}.{key}" if path else key
-            )
-            if found is not None:
-                return found
-        return None
+        keys = (*fresh, *(k for k in stored if k not in fresh))
+        entries = ((stored.get(k), fresh.get(k), f"{path}.{k}" if path else k) for k in keys)
+        return first_found(entries, _first_difference)
     if isinstance(stored, list) and isinstance(fresh, list) and len(stored) == len(fresh):
-        for i, (a, b) in enumerate(zip(stored, fresh, strict=True)):
-            found = _first_difference(a, b, f"{path}[{i}]")
-            if found is not None:
-                return found
-        return None
+        items = enumerate(zip(stored, fresh, strict=True))
+        return first_found(((a, b, f"{path}[{i}]") for i, (a, b) in items), _first_difference)
     return None if stored == fresh else (path, stored, fresh)
 
 
@@ -653,16 +647,27 @@ def check_recomputes(result: Any) -> None:
     # warnings of checks against today's date are not reproduced on the date compounded
     fresh = without_dated_warnings(_canonical(recomputed))
     stored = without_dated_warnings(_canonical(result))
+    _refuse_difference(
+        stored,
+        fresh,
+        "result",
+        "is not what the result's own order computes",
+        "a result exactly as the library computed it (compute it again rather than edit it)",
+        "result-not-recomputed",
+    )
+
+
+def _refuse_difference(
+    stored: Any, fresh: Any, document: str, problem: str, expected: str, code: str
+) -> None:
+    """Refuse the first field where ``stored`` differs from ``fresh``, naming its path in the
+    ``document``, what the document says and (in the ``problem``) what it should say."""
     found = _first_difference(stored, fresh, "")
     if found is None:
         return
     path, was, now = found
     raise InputError.about(
-        f"result.{path}",
-        _shown(was),
-        f"is not what the result's own order computes ({_shown(now)!r})",
-        "a result exactly as the library computed it (compute it again rather than edit it)",
-        code="result-not-recomputed",
+        f"{document}.{path}", _shown(was), f"{problem} ({_shown(now)!r})", expected, code=code
     )
 
 
@@ -820,18 +825,14 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
             code="label-not-rederivable",
         )
     fresh = build_label(saved.result, saved.order, today=today)
-    found = _first_difference(
-        _without_version(to_json(saved)), _without_version(to_json(fresh)), ""
+    _refuse_difference(
+        _without_version(to_json(saved)),
+        _without_version(to_json(fresh)),
+        "label",
+        "is not what the label's own result and order make",
+        "a label exactly as the library made it (make it again rather than edit it)",
+        "label-not-recomputed",
     )
-    if found is not None:
-        path, was, now = found
-        raise InputError.about(
-            f"label.{path}",
-            _shown(was),
-            f"is not what the label's own result and order make ({_shown(now)!r})",
-            "a label exactly as the library made it (make it again rather than edit it)",
-            code="label-not-recomputed",
-        )
     return saved
 
 

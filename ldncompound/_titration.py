@@ -19,7 +19,7 @@ import itertools
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -705,6 +705,16 @@ def _doses_per_day(order: TitrationOrder, template: Decimal | None, rec: Recorde
     return ONE
 
 
+_Kit = TypeVar("_Kit", bound="CapsuleKit | LiquidKit | DropsKit")
+
+
+def _given(kit: _Kit | None, order: TitrationOrder) -> _Kit:
+    """The order's kit of its form, which the order's validation makes sure is given."""
+    if kit is None:  # pragma: no cover - validated on the order
+        raise AssertionError(order)
+    return kit
+
+
 def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) -> None:
     """Guard every step's dose, the maintenance dose and their daily totals.
 
@@ -712,13 +722,12 @@ def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) ->
     liquid fill is checked at its highest dose only), so each dose the prescriber ordered is
     checked against the drug's profile, with the acknowledgements of the kit's template order.
     """
-    kit = {
+    kits: dict[KitForm, CapsuleKit | LiquidKit | DropsKit | None] = {
         KitForm.CAPSULES: order.capsules,
         KitForm.LIQUID: order.liquid,
         KitForm.DROPS: order.drops,
-    }[order.form]
-    if kit is None:  # pragma: no cover - validated on the order
-        raise AssertionError(order)
+    }
+    kit = _given(kits[order.form], order)
     template = kit.template
     drug = template.source.drug
     basis = template.dose_basis or drug.default_basis
@@ -744,9 +753,7 @@ def _capsule_kit(
     rec: Recorder,
     today: dt.date | None,
 ) -> tuple[list[KitContainer], list[CapsuleResult]]:
-    kit = order.capsules
-    if kit is None:  # pragma: no cover - validated on the order
-        raise AssertionError(order)
+    kit = _given(order.capsules, order)
     strategy = kit.strategy
     if strategy is None:
         strategy = KitStrategy.FEWEST_BATCHES
@@ -864,9 +871,7 @@ def _syringes(kit: LiquidKit) -> list[MeasuringDevice]:
 def _liquid_directions(
     order: TitrationOrder, plans: tuple[StepPlan, ...], per_day: Decimal, rec: Recorder
 ) -> tuple[Quantity, tuple[KitDirection, ...]]:
-    kit = order.liquid
-    if kit is None:  # pragma: no cover - validated on the order
-        raise AssertionError(order)
+    kit = _given(order.liquid, order)
     template = kit.template
     fraction = (template.measurable_fraction or MEASURABLE_FRACTION).m_as(Unit.PERCENT)
     syringes = _syringes(kit)
@@ -967,9 +972,7 @@ def _decimal_gcd(values: list[Decimal]) -> Decimal:
 def _drops_directions(
     order: TitrationOrder, plans: tuple[StepPlan, ...], per_day: Decimal, rec: Recorder
 ) -> tuple[Quantity, tuple[KitDirection, ...]]:
-    kit = order.drops
-    if kit is None:  # pragma: no cover - validated on the order
-        raise AssertionError(order)
+    kit = _given(order.drops, order)
     template = kit.template
     calibration = template.calibration
     if calibration is None:
