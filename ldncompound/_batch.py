@@ -259,96 +259,127 @@ def _csv_records(read: _Read) -> Iterator[_Line]:
     or ``readline``), b"" at the end. The buffer grows in place and drops what was used
     only once that is most of it, so a record of many short lines costs linear time.
     """
-    buf = bytearray()
-    eof = False
-    line = 1
+    return _CsvCutter(read).records()
 
-    def fill() -> None:
-        nonlocal eof
-        more = read(_CHUNK)
+
+class _CsvCutter:
+    """The state of :func:`_csv_records`: the buffer, the line reached and the record being
+    cut (``start`` its first byte, ``i`` how far it was scanned, ``closed`` where its last
+    quoted cell closed, whether the scan is inside a quoted cell and the record too long)."""
+
+    __slots__ = ("buf", "closed", "eof", "i", "line", "quoted", "read", "start", "too_long")
+
+    def __init__(self, read: _Read) -> None:
+        self.read = read
+        self.buf = bytearray()
+        self.eof = False
+        self.line = 1
+        self.start = self.i = self.closed = 0
+        self.quoted = self.too_long = False
+
+    def records(self) -> Iterator[_Line]:
+        """Every record, in order, after skipping a byte order mark."""
+        while not self.eof and len(self.buf) < len(_BOM):
+            self.fill()
+        if self.buf.startswith(_BOM):
+            del self.buf[: len(_BOM)]
+        pos = 0
+        while True:
+            if pos >= len(self.buf):
+                self.buf.clear()
+                pos = 0
+                if not self.eof:
+                    self.fill()
+                if not self.buf:
+                    return
+            first_line = self.line
+            end, ending = self.cut(pos)
+            pos = end + ending
+            yield self.record(first_line, end, ending)
+
+    def fill(self) -> None:
+        more = self.read(_CHUNK)
         if more:
-            buf.extend(more)
+            self.buf.extend(more)
         else:
-            eof = True
+            self.eof = True
 
-    while not eof and len(buf) < len(_BOM):
-        fill()
-    if buf.startswith(_BOM):
-        del buf[: len(_BOM)]
-    pos = start = i = closed = 0
-    too_long = False
-
-    def more() -> None:
+    def more(self) -> None:
         """Read on, keeping the record read so far (once it is too long, only the byte
         before i); what was used is dropped when it is most of the buffer (linear time)."""
-        nonlocal start, i, closed
-        keep = max(0, i - 1) if too_long else start
-        if keep > _CHUNK and 2 * keep > len(buf):
-            del buf[:keep]
-            start, i, closed = start - keep, i - keep, closed - keep
-        fill()
+        keep = max(0, self.i - 1) if self.too_long else self.start
+        if keep > _CHUNK and 2 * keep > len(self.buf):
+            del self.buf[:keep]
+            self.start, self.i, self.closed = self.start - keep, self.i - keep, self.closed - keep
+        self.fill()
 
-    def breaks(a: int, b: int) -> int:
+    def breaks(self, a: int, b: int) -> int:
         """Line breaks in buf[a:b] (CRLF counts once)."""
+        buf = self.buf
         return buf.count(b"\n", a, b) + buf.count(b"\r", a, b) - buf.count(b"\r\n", a, b)
 
-    while True:
-        if pos >= len(buf):
-            buf.clear()
-            pos = 0
-            if not eof:
-                fill()
-            if not buf:
-                return
-        start = i = pos
-        first_line = line
-        quoted = False
-        closed = -1  # where the last quoted cell closed
-        too_long = False
-        while True:
-            if i - start > MAX_RECORD_BYTES:
-                too_long = True
-            if quoted:  # up to the next quote, counting the line breaks on the way
-                q = buf.find(b'"', i)
-                stop = len(buf) if q < 0 else q
-                if q < 0 and not eof and buf.endswith(b"\r"):
-                    stop -= 1  # a CR whose LF may come next
-                line += breaks(i, stop)
-                i = stop
-                if q < 0 or (q + 1 == len(buf) and not eof):  # the byte after it decides
-                    if eof:
-                        end, ending = len(buf), 0
-                        break
-                    more()
-                    continue
-                if buf[q + 1 : q + 2] == b'"':  # a quote inside the cell
-                    i = q + 2
-                else:
-                    quoted, closed, i = False, q, q + 1
-                continue
-            m = _SPECIAL.search(buf, i)
-            if not eof and (m is None or (m.end() == len(buf) and buf[-1] == 0x0D)):
-                if m is None:
-                    i = len(buf)
-                more()  # (after a CR, the next byte says whether it is a CRLF)
-                continue
+    def cut(self, pos: int) -> tuple[int, int]:
+        """Scan the record starting at ``pos``: (where it ends, the length of its line break,
+        0 where the input ends without one)."""
+        self.start = self.i = pos
+        self.quoted = False
+        self.closed = -1
+        self.too_long = False
+        found = None
+        while found is None:
+            if self.i - self.start > MAX_RECORD_BYTES:
+                self.too_long = True
+            found = self.in_quotes() if self.quoted else self.outside_quotes()
+        end, ending = found
+        self.too_long = self.too_long or end - self.start > MAX_RECORD_BYTES
+        self.line += 1 if ending else 0
+        return end, ending
+
+    def in_quotes(self) -> tuple[int, int] | None:
+        """Scan up to the next quote, counting the line breaks on the way; the record's end
+        where the input ends inside the quoted cell, else None (scan on)."""
+        buf = self.buf
+        q = buf.find(b'"', self.i)
+        stop = len(buf) if q < 0 else q
+        if q < 0 and not self.eof and buf.endswith(b"\r"):
+            stop -= 1  # a CR whose LF may come next
+        self.line += self.breaks(self.i, stop)
+        self.i = stop
+        if q < 0 or (q + 1 == len(buf) and not self.eof):  # the byte after it decides
+            if self.eof:
+                return len(buf), 0
+            self.more()
+            return None
+        if buf[q + 1 : q + 2] == b'"':  # a quote inside the cell
+            self.i = q + 2
+        else:
+            self.quoted, self.closed, self.i = False, q, q + 1
+        return None
+
+    def outside_quotes(self) -> tuple[int, int] | None:
+        """Scan up to the next quote or line break: the record's end at a line break or the
+        end of the input, else None (scan on)."""
+        buf = self.buf
+        m = _SPECIAL.search(buf, self.i)
+        if not self.eof and (m is None or (m.end() == len(buf) and buf[-1] == 0x0D)):
             if m is None:
-                end, ending = len(buf), 0
-                break
-            j = m.start()
-            c = buf[j]
-            if c == 0x22:  # a quote opens a quoted cell only at the start of a cell
-                quoted = j == start or buf[j - 1] == 0x2C
-                i = j + 1
-                continue
-            ending = 2 if c == 0x0D and buf[j + 1 : j + 2] == b"\n" else 1
-            end = j
-            break
-        too_long = too_long or end - start > MAX_RECORD_BYTES
-        line += 1 if ending else 0
-        pos = end + ending
-        if too_long:
-            yield (
+                self.i = len(buf)
+            self.more()  # (after a CR, the next byte says whether it is a CRLF)
+            return None
+        if m is None:
+            return len(buf), 0
+        j = m.start()
+        c = buf[j]
+        if c == 0x22:  # a quote opens a quoted cell only at the start of a cell
+            self.quoted = j == self.start or buf[j - 1] == 0x2C
+            self.i = j + 1
+            return None
+        return j, 2 if c == 0x0D and buf[j + 1 : j + 2] == b"\n" else 1
+
+    def record(self, first_line: int, end: int, ending: int) -> _Line:
+        """What the record cut yields: its bytes, or why it cannot be read."""
+        if self.too_long:
+            return (
                 first_line,
                 _Unreadable(
                     "too-long",
@@ -356,19 +387,19 @@ def _csv_records(read: _Read) -> Iterator[_Line]:
                 ),
                 True,
             )
-        elif quoted:
-            yield (
+        if self.quoted:
+            return (
                 first_line,
                 _Unreadable(
                     "unterminated-quote",
                     f"a quoted cell opened in this record is never closed: the input ends "
-                    f"inside it, {line - first_line + 1} lines on, so nothing after it was read "
-                    "as a row.",
+                    f"inside it, {self.line - first_line + 1} lines on, so nothing after it was "
+                    "read as a row.",
                 ),
                 True,
             )
-        else:
-            yield first_line, bytes(buf[start:end]), bool(ending) or closed == end - 1
+        complete = bool(ending) or self.closed == end - 1
+        return first_line, bytes(self.buf[self.start : end]), complete
 
 
 Columns = tuple[tuple[str, ...], ...]
@@ -542,25 +573,29 @@ def run_batch_lines(
         )
     tasks = _tasks(stream, input_format, today or _clock.today())
     workers = jobs or _cores()
-    line_of = _bytes_of if encoded else _line_of
     if workers == 1:
         for task in tasks:
-            yield line_of(task)
+            yield _line_of(task, encoded)
         return
-    yield from _parallel(tasks, workers, line_of)
+    yield from _parallel(tasks, workers, encoded)
 
 
 def _tasks(stream: Readable, input_format: str, day: dt.date) -> Iterator[_Task | BatchRecord]:
     if input_format not in ("jsonl", "csv"):
         raise InputError.about("input_format", input_format, "is not known", "'jsonl' or 'csv'")
-    if input_format == "jsonl":
-        lines = _lines(_limited(stream.readline))
-        first = next(lines, None)
-        if first is None:
-            raise _empty("the input is empty")
-        for record, (number, raw, ended) in enumerate(itertools.chain([first], lines), start=1):
-            yield record, number, _jsonl_record, (raw, ended, day)
-        return
+    yield from (_jsonl_tasks if input_format == "jsonl" else _csv_tasks)(stream, day)
+
+
+def _jsonl_tasks(stream: Readable, day: dt.date) -> Iterator[_Task]:
+    lines = _lines(_limited(stream.readline))
+    first = next(lines, None)
+    if first is None:
+        raise _empty("the input is empty")
+    for record, (number, raw, ended) in enumerate(itertools.chain([first], lines), start=1):
+        yield record, number, _jsonl_record, (raw, ended, day)
+
+
+def _csv_tasks(stream: Readable, day: dt.date) -> Iterator[_Task | BatchRecord]:
     # CSV records are cut from chunks of whatever the stream has (read1), else from lines
     records = _csv_records(_limited(getattr(stream, "read1", None) or stream.readline))
     head = next(records, None)
@@ -610,22 +645,16 @@ def _run(task: _Task) -> BatchRecord:
     return _guard(record, line, work, *args)
 
 
-def _line_of(task: _Task | BatchRecord) -> tuple[bool, str]:
+def _line_of(task: _Task | BatchRecord, encoded: bool = False) -> tuple[bool, Any]:
+    """Whether the task's record is a result, and its line: ``json_bytes()`` where
+    ``encoded``, else ``json_line()``."""
     record = task if isinstance(task, BatchRecord) else _run(task)
-    return record.ok, record.json_line()
+    return record.ok, record.json_bytes() if encoded else record.json_line()
 
 
-def _bytes_of(task: _Task | BatchRecord) -> tuple[bool, bytes]:
-    record = task if isinstance(task, BatchRecord) else _run(task)
-    return record.ok, record.json_bytes()
-
-
-_LineOf = Callable[[Any], tuple[bool, Any]]
-
-
-def _lines_of(chunk: list[Any], line_of: _LineOf = _line_of) -> list[tuple[bool, Any]]:
+def _lines_of(chunk: list[Any], encoded: bool = False) -> list[tuple[bool, Any]]:
     """A worker's round: compute the tasks of a chunk; lines already made pass through."""
-    return [item if len(item) == 2 else line_of(item) for item in chunk]
+    return [item if len(item) == 2 else _line_of(item, encoded) for item in chunk]
 
 
 def _quiet_worker() -> None:  # pragma: no cover - runs in the worker processes
@@ -635,7 +664,7 @@ def _quiet_worker() -> None:  # pragma: no cover - runs in the worker processes
 
 
 def _parallel(
-    tasks: Iterator[_Task | BatchRecord], workers: int, line_of: _LineOf
+    tasks: Iterator[_Task | BatchRecord], workers: int, encoded: bool
 ) -> Iterator[tuple[bool, Any]]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -644,14 +673,14 @@ def _parallel(
     try:
         chunk: list[Any] = []
         for task in tasks:
-            chunk.append(line_of(task) if isinstance(task, BatchRecord) else task)
+            chunk.append(_line_of(task, encoded) if isinstance(task, BatchRecord) else task)
             if len(chunk) == _CHUNK_RECORDS:
-                pending.append(pool.submit(_lines_of, chunk, line_of))
+                pending.append(pool.submit(_lines_of, chunk, encoded))
                 chunk = []
                 while len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
                     yield from pending.popleft().result()
         if chunk:
-            pending.append(pool.submit(_lines_of, chunk, line_of))
+            pending.append(pool.submit(_lines_of, chunk, encoded))
         while pending:
             yield from pending.popleft().result()
     finally:

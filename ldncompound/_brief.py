@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ._preparation import by_result_schema
 from ._worksheet import q, weighed
 
 if TYPE_CHECKING:
@@ -30,12 +31,14 @@ BRIEF_MAX_LINES = 29
 _MAX_ITEMS = 12
 _WIDTH = 96
 
+#: preparation name (its descriptor's ``name``) -> the renderer of its brief
 _RENDERERS: dict[str, Callable[[Any], list[str]]] = {}
 
 
 def render_brief(result: Any) -> str:
     """The brief for a capsule, troche/RDT, oral liquid or drops result (under 30 lines)."""
-    renderer = _RENDERERS.get(getattr(result, "schema", ""))
+    prep = by_result_schema(getattr(result, "schema", ""))  # loaded: it made the result
+    renderer = None if prep is None else _RENDERERS.get(prep.name)
     if renderer is None:
         raise TypeError(f"no brief for {type(result).__name__}")
     lines = renderer(result)
@@ -168,7 +171,7 @@ def _drops(r: DropsResult) -> list[str]:
     return _liquid_lines(r, "sublingual drops")
 
 
-_RENDERERS["ldncompound/capsules/2"] = _capsules
-_RENDERERS["ldncompound/troches/2"] = _troches
-_RENDERERS["ldncompound/liquid/2"] = _liquid
-_RENDERERS["ldncompound/drops/2"] = _drops
+_RENDERERS["capsules"] = _capsules
+_RENDERERS["troches"] = _troches
+_RENDERERS["liquid"] = _liquid
+_RENDERERS["drops"] = _drops

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -214,20 +215,11 @@ def _count_value(text: str) -> Decimal:
     return Decimal(total)
 
 
-def _number(m: re.Match[str]) -> tuple[Decimal, str] | None:  # noqa: PLR0911 - one per form
+def _number(m: re.Match[str]) -> tuple[Decimal, str] | None:
     """The number an amount match holds (``None`` for digits the grammar must judge)."""
     g = m.groupdict()
-    if g["mixed"] is not None:
-        den = Decimal(g["mden"])
-        if den == 0:
-            return None
-        whole = Decimal(g["mixed"]) + CONTEXT.divide(Decimal(g["mnum"]), den)
-        return whole, f"{g['mixed']} {g['mnum']}/{g['mden']}"
-    if g["num"] is not None:
-        den = Decimal(g["den"])
-        if den == 0:
-            return None
-        return CONTEXT.divide(Decimal(g["num"]), den), f"{g['num']}/{g['den']}"
+    if g["mixed"] is not None or g["num"] is not None:
+        return _fraction(g)
     if g["digits"] is not None:
         digits = g["digits"].rstrip(".,")
         if "," in digits or digits.count(".") > 1:
@@ -235,6 +227,25 @@ def _number(m: re.Match[str]) -> tuple[Decimal, str] | None:  # noqa: PLR0911 - 
         if g["digits_half"]:
             return Decimal(digits) + Decimal("0.5"), f"{digits} and a half"
         return Decimal(digits), digits
+    return _spelt(m, g)
+
+
+def _fraction(g: dict[str, Any]) -> tuple[Decimal, str] | None:
+    """A mixed number ('1 1/2') or a fraction ('1/2'); ``None`` for a zero denominator."""
+    if g["mixed"] is not None:
+        den = Decimal(g["mden"])
+        if den == 0:
+            return None
+        whole = Decimal(g["mixed"]) + CONTEXT.divide(Decimal(g["mnum"]), den)
+        return whole, f"{g['mixed']} {g['mnum']}/{g['mden']}"
+    den = Decimal(g["den"])
+    if den == 0:
+        return None
+    return CONTEXT.divide(Decimal(g["num"]), den), f"{g['num']}/{g['den']}"
+
+
+def _spelt(m: re.Match[str], g: dict[str, Any]) -> tuple[Decimal, str]:
+    """A number in words ('two', 'one and a half', 'half a') or an article ('a', 'an')."""
     if g["whole"] is not None:
         value = _count_value(g["whole"])
         if g["and_half"]:

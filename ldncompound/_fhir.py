@@ -482,6 +482,21 @@ def to_fhir(result: Any, *, label: Any = None) -> dict[str, Any]:
         f"{result.dose_basis_name} {plain(strength.magnitude)} {strength.unit.display} "
         f"{prep.form_text} (compounded)"
     )
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": medication_url, "resource": _medication(result, prep, label, title)},
+            {
+                "fullUrl": _uuid(digest, "MedicationDispense"),
+                "resource": _dispense(result, prep, label, title, medication_url),
+            },
+        ],
+    }
+
+
+def _medication(result: Any, prep: _Prep, label: Any, title: str) -> dict[str, Any]:
+    """The Bundle's ``Medication``: dose form, ingredients and batch (lot, expiration)."""
     form = DOSE_FORM_CODES[prep.form]
     batch: dict[str, Any] = {}
     lot = _lot(result, label)
@@ -489,7 +504,7 @@ def to_fhir(result: Any, *, label: Any = None) -> dict[str, Any]:
         batch["lotNumber"] = lot
     bud: dt.date = result.bud.date
     batch["expirationDate"] = bud.isoformat()
-    medication: dict[str, Any] = {
+    return {
         "resourceType": "Medication",
         "code": {"text": title},
         "status": "active",
@@ -497,6 +512,12 @@ def to_fhir(result: Any, *, label: Any = None) -> dict[str, Any]:
         "ingredient": _ingredients(result, prep),
         "batch": batch,
     }
+
+
+def _dispense(
+    result: Any, prep: _Prep, label: Any, title: str, medication_url: str
+) -> dict[str, Any]:
+    """The Bundle's ``MedicationDispense``: quantity, days' supply, date and directions."""
     dispense: dict[str, Any] = {
         "resourceType": "MedicationDispense",
         "status": "preparation",
@@ -512,14 +533,7 @@ def to_fhir(result: Any, *, label: Any = None) -> dict[str, Any]:
         )
     dispense["whenPrepared"] = result.bud.compounded_on.isoformat()
     dispense["dosageInstruction"] = [_dosage(result, prep, label)]
-    return {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [
-            {"fullUrl": medication_url, "resource": medication},
-            {"fullUrl": _uuid(digest, "MedicationDispense"), "resource": dispense},
-        ],
-    }
+    return dispense
 
 
 def fhir_json(bundle: Any, *, indent: int | None = 2) -> str:

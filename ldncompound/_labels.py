@@ -42,6 +42,7 @@ from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
 from ._plausible import without_dated_warnings
+from ._record_reader import first_found
 from ._supplied import from_profile_field, profile_defaults
 from ._trace import DefaultUsed, Recorder
 from ._units import Dimension, Quantity, Unit
@@ -340,11 +341,12 @@ def _check_text(
     measure of a dose (``directions-no-amount``), except that a dose of one capsule or
     troche may be left to the strength line, which states it ("4.5 mg per capsule")."""
     stated = False
+    rx = _Prescribed(facts, dose, per_day, guard, field)
     # masses first, so that '2 capsules (9 mg)' is refused by the dose guard it fails
     amounts = sorted(read.amounts, key=lambda a: a.unit.lower() in COUNTED)
     for amount in amounts:
         if _DEVICE_AFTER.match(read.text, amount.end) is None:
-            stated = _check_amount(amount, facts, dose, per_day, guard, field) or stated
+            stated = _check_amount(amount, rx) or stated
     for freq in read.frequencies:
         if per_day is not None and freq.per_day != per_day:
             how = "the times of day it names" if freq.from_times else "its frequency"
@@ -377,68 +379,98 @@ def _check_text(
         )
 
 
-def _check_amount(  # noqa: PLR0911 - one return per kind of amount
-    amount: Amount,
-    facts: PreparationFacts,
-    dose: Quantity,
-    per_day: Decimal | None,
-    guard: Callable[[Quantity, str], None],
-    field: str,
-) -> bool:
+@attrs.frozen
+class _Prescribed:
+    """What an amount in caller text is checked against: the preparation's label facts, the
+    prescribed dose and doses a day, the dose guard, and the field the text was given in."""
+
+    facts: PreparationFacts
+    dose: Quantity
+    per_day: Decimal | None
+    guard: Callable[[Quantity, str], None]
+    field: str
+
+
+def _check_amount(amount: Amount, rx: _Prescribed) -> bool:
     """Check one amount the text states; whether it states the measure of a dose."""
-    written = amount.written
-    word = amount.unit
-    noun = COUNTED.get(word.lower())
+    noun = COUNTED.get(amount.unit.lower())
+    if noun is not None:
+        return _check_count(amount, noun, rx)
+    quantity = _stated_quantity(amount, rx.field)
+    if quantity is None:
+        return False
+    if quantity.dimension is Dimension.VOLUME:
+        return _check_volume(quantity, amount.written, rx)
+    return _check_mass(quantity, amount.written, rx)
+
+
+def _check_count(amount: Amount, noun: str, rx: _Prescribed) -> bool:
+    """A counted amount ('2 capsules', '5 drops') must be the units or drops of one dose."""
+    facts, written = rx.facts, amount.written
     if noun == "drop":
         if facts.measure is not None and facts.measure.unit is Unit.DROP:
             if amount.number != facts.measure.magnitude:
-                _mismatch(field, written, f"{plain(facts.measure.magnitude)} drops a dose")
+                _mismatch(rx.field, written, f"{plain(facts.measure.magnitude)} drops a dose")
             return True
-        _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
-    if noun is not None:
-        form = facts.unit_noun.split()[-1]
-        if facts.measure is not None or noun not in _SAME_UNIT.get(form, {form}):
-            _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
-        if amount.number != _units_per_dose(facts, dose):
-            _mismatch(field, written, f"{_prescribed_measure(facts, dose)} a dose")
-        return True
+        _mismatch(rx.field, written, f"{_prescribed_measure(facts, rx.dose)} a dose")
+    form = facts.unit_noun.split()[-1]
+    if facts.measure is not None or noun not in _SAME_UNIT.get(form, {form}):
+        _mismatch(rx.field, written, f"{_prescribed_measure(facts, rx.dose)} a dose")
+    if amount.number != _units_per_dose(facts, rx.dose):
+        _mismatch(rx.field, written, f"{_prescribed_measure(facts, rx.dose)} a dose")
+    return True
+
+
+def _stated_quantity(amount: Amount, field: str) -> Quantity | None:
+    """The mass or volume an amount states, ``None`` where its word is not a unit ('10 pm',
+    '2 times') or not a dose's unit (a strength '1 mg/mL', a share '10 %')."""
+    word = amount.unit
     symbol = SPELLED.get(word.lower(), word)
     unit = UNIT_SPELLINGS.get(symbol)
     if unit is None and symbol not in REFUSED_UNITS:
-        return False  # a word, not a unit: '10 pm', '2 times'
+        return None  # a word, not a unit: '10 pm', '2 times'
     if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
-        return False  # a strength or a share: '1 mg/mL', '10 %'
+        return None  # a strength or a share: '1 mg/mL', '10 %'
     number = amount.number_text if amount.number_text[:1].isdigit() else plain(amount.number)
     if "/" in number or " " in number:
         number = plain(amount.number)
-    quantity = parse_quantity(f"{number} {symbol}", field=field, dimension=_DOSE_DIMENSIONS)
-    if quantity.dimension is Dimension.VOLUME:
-        # only an oral liquid is dosed by volume; other labels may name the bottle's volume
-        measure = facts.measure
-        if measure is None or measure.unit is not Unit.ML:
-            return False
-        if quantity.m_as(Unit.ML) != measure.magnitude:
-            _mismatch(field, written, f"{LabelAmount.of(measure).display} a dose")
-        return True
+    return parse_quantity(f"{number} {symbol}", field=field, dimension=_DOSE_DIMENSIONS)
+
+
+def _check_volume(quantity: Quantity, written: str, rx: _Prescribed) -> bool:
+    """A volume states the measure of a dose only on an oral liquid (other labels may name
+    the bottle's volume), where it must be the measure of one dose."""
+    measure = rx.facts.measure
+    if measure is None or measure.unit is not Unit.ML:
+        return False
+    if quantity.m_as(Unit.ML) != measure.magnitude:
+        _mismatch(rx.field, written, f"{LabelAmount.of(measure).display} a dose")
+    return True
+
+
+def _check_mass(quantity: Quantity, written: str, rx: _Prescribed) -> bool:
+    """A mass must be the dose (a liquid's, within rounding) or the daily dose, and a whole
+    number of units of the strength."""
+    facts, dose = rx.facts, rx.dose
     mg = quantity.m_as(Unit.MG)
     if facts.delivered is not None:
         ordered, delivered = dose.m_as(Unit.MG), facts.delivered.m_as(Unit.MG)
         if not min(ordered, delivered) * CLOSE[0] <= mg <= max(ordered, delivered) * CLOSE[1]:
-            _mismatch(field, written, f"the dose, {LabelAmount.of(dose).display}")
+            _mismatch(rx.field, written, f"the dose, {LabelAmount.of(dose).display}")
         return False  # a liquid's dose is measured in mL or drops
     units = CONTEXT.divide(mg, facts.strength.m_as(Unit.MG))
     if units != units.to_integral_value():
         _mismatch(
-            field,
+            rx.field,
             written,
             f"a whole number of {facts.unit_noun_plural} of "
             f"{LabelAmount.of(facts.strength).display}",
         )
-    guard(quantity, field)
-    daily = None if per_day is None else dose.m_as(Unit.MG) * per_day
+    rx.guard(quantity, rx.field)
+    daily = None if rx.per_day is None else dose.m_as(Unit.MG) * rx.per_day
     if mg != dose.m_as(Unit.MG) and mg != daily:
         also = "" if daily is None else f", or {plain(daily)} mg a day"
-        _mismatch(field, written, f"the prescribed dose, {LabelAmount.of(dose).display}{also}")
+        _mismatch(rx.field, written, f"the prescribed dose, {LabelAmount.of(dose).display}{also}")
     return True
 
 
@@ -567,19 +599,12 @@ def _first_difference(stored: Any, fresh: Any, path: str) -> tuple[str, Any, Any
     if isinstance(stored, dict) and isinstance(fresh, dict):
         if set(stored) == {"value", "unit"} or set(fresh) == {"value", "unit"}:
             return None if stored == fresh else (path, stored, fresh)
-        for key in (*fresh, *(k for k in stored if k not in fresh)):
-            found = _first_difference(
-                stored.get(key), fresh.get(key), f"{path}.{key}" if path else key
-            )
-            if found is not None:
-                return found
-        return None
+        keys = (*fresh, *(k for k in stored if k not in fresh))
+        entries = ((stored.get(k), fresh.get(k), f"{path}.{k}" if path else k) for k in keys)
+        return first_found(entries, _first_difference)
     if isinstance(stored, list) and isinstance(fresh, list) and len(stored) == len(fresh):
-        for i, (a, b) in enumerate(zip(stored, fresh, strict=True)):
-            found = _first_difference(a, b, f"{path}[{i}]")
-            if found is not None:
-                return found
-        return None
+        items = enumerate(zip(stored, fresh, strict=True))
+        return first_found(((a, b, f"{path}[{i}]") for i, (a, b) in items), _first_difference)
     return None if stored == fresh else (path, stored, fresh)
 
 
@@ -606,16 +631,27 @@ def check_recomputes(result: Any) -> None:
     # warnings of checks against today's date are not reproduced on the date compounded
     fresh = without_dated_warnings(_canonical(recomputed))
     stored = without_dated_warnings(_canonical(result))
+    _refuse_difference(
+        stored,
+        fresh,
+        "result",
+        "is not what the result's own order computes",
+        "a result exactly as the library computed it (compute it again rather than edit it)",
+        "result-not-recomputed",
+    )
+
+
+def _refuse_difference(
+    stored: Any, fresh: Any, document: str, problem: str, expected: str, code: str
+) -> None:
+    """Refuse the first field where ``stored`` differs from ``fresh``, naming its path in the
+    ``document``, what the document says and (in the ``problem``) what it should say."""
     found = _first_difference(stored, fresh, "")
     if found is None:
         return
     path, was, now = found
     raise InputError.about(
-        f"result.{path}",
-        _shown(was),
-        f"is not what the result's own order computes ({_shown(now)!r})",
-        "a result exactly as the library computed it (compute it again rather than edit it)",
-        code="result-not-recomputed",
+        f"{document}.{path}", _shown(was), f"{problem} ({_shown(now)!r})", expected, code=code
     )
 
 
@@ -691,6 +727,57 @@ def _build_label(
     )
 
 
+#: Fields only a saved label has (no result, order, record or report has any of them): a
+#: document holding them all is a saved label, whatever its schema id says.
+_LABEL_ONLY_FIELDS = (
+    "result_schema",
+    "strength_text",
+    "bud_text",
+    "compounded_statement",
+    "compounded_text",
+)
+
+
+def is_saved_label(data: Any) -> bool:
+    """Whether a parsed JSON document is a saved label, by its schema id or by its content
+    (a label whose id was edited is still a label: :func:`read_label` refuses it)."""
+    if not isinstance(data, dict):
+        return False
+    return data.get("schema") == LABEL_SCHEMA or all(k in data for k in _LABEL_ONLY_FIELDS)
+
+
+def check_label_schema(data: Any) -> None:
+    """Refuse a document to be read as a saved label whose schema id and content disagree
+    (``label-schema-mismatch``): a label's fields under another document's id, or the label
+    id on a document with none of a label's fields; and any other id (``not-a-label``)."""
+    schema = data.get("schema") if isinstance(data, dict) else None
+    held = [k for k in _LABEL_ONLY_FIELDS if isinstance(data, dict) and k in data]
+    if schema == LABEL_SCHEMA and not held:
+        raise InputError.about(
+            "schema",
+            schema,
+            "is a saved label's id, but the document holds none of a label's fields "
+            f"({', '.join(_LABEL_ONLY_FIELDS)}), so its id and its content disagree",
+            "a saved label as the library wrote it, or the document under its own schema id",
+            code="label-schema-mismatch",
+        )
+    if schema == LABEL_SCHEMA:
+        return
+    same_kind = isinstance(schema, str) and schema.rpartition("/")[0] == "ldncompound/label"
+    if len(held) == len(_LABEL_ONLY_FIELDS) and not same_kind:
+        raise InputError.about(
+            "schema",
+            schema,
+            "is not a label's id, but the document holds a saved label's fields "
+            f"({', '.join(_LABEL_ONLY_FIELDS)}), so its id and its content disagree",
+            f"{LABEL_SCHEMA} on a saved label, which is read only as a label",
+            code="label-schema-mismatch",
+        )
+    raise InputError.about(
+        "schema", schema, "is not a label schema id", LABEL_SCHEMA, code="not-a-label"
+    )
+
+
 def read_label(data: Any, *, today: dt.date | None = None) -> Label:
     """A saved label document (``ldncompound/label/1``: JSON text, bytes or the data
     :func:`~ldncompound.to_json` wrote), checked before it is printed again.
@@ -708,11 +795,8 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
 
     if isinstance(data, bytes | str):
         data = read_json(data, what="label")
-    schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != LABEL_SCHEMA:
-        raise InputError.about(
-            "schema", schema, "is not a label schema id", LABEL_SCHEMA, code="not-a-label"
-        )
+    check_label_schema(data)
+    schema = data.get("schema")
     embedded = data.get("result")
     _registry.load(embedded.get("schema") if isinstance(embedded, dict) else None)
     saved = from_json(data, Label)
@@ -726,18 +810,14 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
             code="label-not-rederivable",
         )
     fresh = build_label(saved.result, saved.order, today=today)
-    found = _first_difference(
-        _without_version(to_json(saved)), _without_version(to_json(fresh)), ""
+    _refuse_difference(
+        _without_version(to_json(saved)),
+        _without_version(to_json(fresh)),
+        "label",
+        "is not what the label's own result and order make",
+        "a label exactly as the library made it (make it again rather than edit it)",
+        "label-not-recomputed",
     )
-    if found is not None:
-        path, was, now = found
-        raise InputError.about(
-            f"label.{path}",
-            _shown(was),
-            f"is not what the label's own result and order make ({_shown(now)!r})",
-            "a label exactly as the library made it (make it again rather than edit it)",
-            code="label-not-recomputed",
-        )
     return saved
 
 

@@ -8,7 +8,13 @@ differs from what the library writes for the value read from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
+
+#: where a document differs: (its path, what it holds, what it should hold)
+_Found = tuple[str, Any, Any]
+#: a key one side of a comparison does not have
+_ABSENT = object()
 
 
 def structure_strictly(data: Any, cls: type[Any], prefix: str) -> Any:
@@ -19,26 +25,45 @@ def structure_strictly(data: Any, cls: type[Any], prefix: str) -> Any:
     return read_strictly(data, cls, prefix, "not-a-record")
 
 
-def first_mismatch(data: Any, written: Any, path: str) -> tuple[str, Any, Any] | None:  # noqa: PLR0911 - one return per kind of mismatch
+def first_found(
+    pairs: Iterable[tuple[Any, Any, str]], compare: Callable[[Any, Any, str], _Found | None]
+) -> _Found | None:
+    """The first difference ``compare`` finds among ``(a, b, path)`` pairs, in their order
+    (how :func:`first_mismatch` and a label's comparison walk a document's items)."""
+    for a, b, path in pairs:
+        found = compare(a, b, path)
+        if found is not None:
+            return found
+    return None
+
+
+def first_mismatch(data: Any, written: Any, path: str) -> _Found | None:
     """The first place where ``data`` is not what the library writes for the value read from
     it (``"33"`` for ``33``, ``1`` for ``true``, a missing or an extra key)."""
     if type(data) is not type(written):
         return path, data, written
     if isinstance(data, dict):
-        for key in [*data, *(k for k in written if k not in data)]:
-            inner = f"{path}.{key}" if path else key
-            if key not in data or key not in written:
-                return inner, data.get(key, "<absent>"), written.get(key, "<absent>")
-            found = first_mismatch(data[key], written[key], inner)
-            if found is not None:
-                return found
-        return None
+        keys = [*data, *(k for k in written if k not in data)]
+        entries = (
+            (data.get(key, _ABSENT), written.get(key, _ABSENT), f"{path}.{key}" if path else key)
+            for key in keys
+        )
+        return first_found(entries, _entry_mismatch)
     if isinstance(data, list):
         if len(data) != len(written):
             return path, f"{len(data)} items", f"{len(written)} items"
-        for i, (a, b) in enumerate(zip(data, written, strict=True)):
-            found = first_mismatch(a, b, f"{path}[{i}]")
-            if found is not None:
-                return found
-        return None
+        items = enumerate(zip(data, written, strict=True))
+        return first_found(((a, b, f"{path}[{i}]") for i, (a, b) in items), first_mismatch)
     return None if data == written else (path, data, written)
+
+
+def _entry_mismatch(data: Any, written: Any, path: str) -> _Found | None:
+    """The first mismatch at one key: the key missing on one side, else the first mismatch
+    in its value."""
+    if data is _ABSENT or written is _ABSENT:
+        return path, _or_absent(data), _or_absent(written)
+    return first_mismatch(data, written, path)
+
+
+def _or_absent(value: Any) -> Any:
+    return "<absent>" if value is _ABSENT else value

@@ -19,7 +19,7 @@ import itertools
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -531,19 +531,7 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
     kit = order.capsules or order.liquid or order.drops
     rec = Recorder(acknowledged=frozenset(kit.template.acknowledge if kit is not None else ()))
     per_day = _doses_per_day(order, None if kit is None else kit.template.doses_per_day, rec)
-    if order.protocol is not None:
-        if order.protocol not in PROTOCOLS:
-            raise InputError.about(
-                "protocol",
-                order.protocol,
-                "is not a known protocol",
-                f"one of {', '.join(PROTOCOLS)}",
-            )
-        rec.warn(
-            "protocol-template",
-            f"The steps come from the template {order.protocol!r}, confirmed by the caller as the prescriber's order.",
-            "protocol",
-        )
+    _check_protocol(order, rec)
     plans = _step_plans(order)
     _check_step_doses(order, per_day, rec)
     _check_start(order, today, rec)
@@ -556,6 +544,41 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         steps=Quantity(len(order.steps), Unit.ONE),
         maintenance_days=Quantity(order.maintenance_days, Unit.DAY),
     )
+    _check_progression(order, rec)
+    return TitrationResult(
+        schema=TITRATION_SCHEMA,
+        library_version=__version__,
+        order=order,
+        doses_per_day=per_day,
+        schedule=schedule,
+        steps=plans,
+        **attrs.asdict(_dispensed(order, plans, per_day, rec, today), recurse=False),
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+    )
+
+
+def _check_protocol(order: TitrationOrder, rec: Recorder) -> None:
+    """Refuse an unknown protocol; warn that a known one's steps come from its template."""
+    if order.protocol is None:
+        return
+    if order.protocol not in PROTOCOLS:
+        raise InputError.about(
+            "protocol",
+            order.protocol,
+            "is not a known protocol",
+            f"one of {', '.join(PROTOCOLS)}",
+        )
+    rec.warn(
+        "protocol-template",
+        f"The steps come from the template {order.protocol!r}, confirmed by the caller as the prescriber's order.",
+        "protocol",
+    )
+
+
+def _check_progression(order: TitrationOrder, rec: Recorder) -> None:
+    """Warn where a step's dose goes down, and where maintenance is below the last step."""
     for a, b in itertools.pairwise(order.steps):
         if b.dose < a.dose:
             rec.warn(
@@ -569,38 +592,42 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
             "The maintenance dose is below the last step's dose; check the order.",
             "maintenance",
         )
-    containers: list[KitContainer] = []
-    batches: list[CapsuleResult] = []
+
+
+@attrs.frozen(kw_only=True)
+class _Dispensed:
+    """What a kit dispenses (the result's fields of that name): capsule containers and
+    batches, or a liquid's or drops' concentration, directions and fills."""
+
+    containers: tuple[KitContainer, ...] = ()
+    capsule_batches: tuple[CapsuleResult, ...] = ()
     concentration: Quantity | None = None
     directions: tuple[KitDirection, ...] = ()
     fills: tuple[KitFill, ...] = ()
-    liquid_fills: list[LiquidResult] = []
-    drops_fills: list[DropsResult] = []
+    liquid_fills: tuple[LiquidResult, ...] = ()
+    drops_fills: tuple[DropsResult, ...] = ()
+
+
+def _dispensed(
+    order: TitrationOrder,
+    plans: tuple[StepPlan, ...],
+    per_day: Decimal,
+    rec: Recorder,
+    today: dt.date | None,
+) -> _Dispensed:
     if order.form is KitForm.CAPSULES:
         containers, batches = _capsule_kit(order, plans, per_day, rec, today)
-    elif order.form is KitForm.LIQUID:
-        concentration, directions = _liquid_directions(order, plans, per_day, rec)
-        fills, liquid_fills = _fills(order, plans, per_day, concentration, directions, rec, today)
-    else:
-        concentration, directions = _drops_directions(order, plans, per_day, rec)
-        fills, drops_fills = _fills(order, plans, per_day, concentration, directions, rec, today)
-    return TitrationResult(
-        schema=TITRATION_SCHEMA,
-        library_version=__version__,
-        order=order,
-        doses_per_day=per_day,
-        schedule=schedule,
-        steps=plans,
-        containers=tuple(containers),
-        capsule_batches=tuple(batches),
+        return _Dispensed(containers=tuple(containers), capsule_batches=tuple(batches))
+    liquid = order.form is KitForm.LIQUID
+    steps_of = _liquid_directions if liquid else _drops_directions
+    concentration, directions = steps_of(order, plans, per_day, rec)
+    fills, made = _fills(order, plans, per_day, concentration, directions, rec, today)
+    return _Dispensed(
         concentration=concentration,
         directions=directions,
         fills=fills,
-        liquid_fills=tuple(liquid_fills),
-        drops_fills=tuple(drops_fills),
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
+        liquid_fills=tuple(made) if liquid else (),
+        drops_fills=() if liquid else tuple(made),
     )
 
 
@@ -656,6 +683,16 @@ def _doses_per_day(order: TitrationOrder, template: Decimal | None, rec: Recorde
     return ONE
 
 
+_Kit = TypeVar("_Kit", bound="CapsuleKit | LiquidKit | DropsKit")
+
+
+def _given(kit: _Kit | None, order: TitrationOrder) -> _Kit:
+    """The order's kit of its form, which the order's validation makes sure is given."""
+    if kit is None:  # pragma: no cover - validated on the order
+        raise AssertionError(order)
+    return kit
+
+
 def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) -> None:
     """Guard every step's dose, the maintenance dose and their daily totals.
 
@@ -663,13 +700,12 @@ def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) ->
     liquid fill is checked at its highest dose only), so each dose the prescriber ordered is
     checked against the drug's profile, with the acknowledgements of the kit's template order.
     """
-    kit = {
+    kits: dict[KitForm, CapsuleKit | LiquidKit | DropsKit | None] = {
         KitForm.CAPSULES: order.capsules,
         KitForm.LIQUID: order.liquid,
         KitForm.DROPS: order.drops,
-    }[order.form]
-    if kit is None:  # pragma: no cover - validated on the order
-        raise AssertionError(order)
+    }
+    kit = _given(kits[order.form], order)
     template = kit.template
     drug = template.source.drug
     basis = template.dose_basis or drug.default_basis
@@ -695,9 +731,7 @@ def _capsule_kit(
     rec: Recorder,
     today: dt.date | None,
 ) -> tuple[list[KitContainer], list[CapsuleResult]]:
-    kit = order.capsules
-    if kit is None:  # pragma: no cover - validated on the order
-        raise AssertionError(order)
+    kit = _given(order.capsules, order)
     strategy = kit.strategy
     if strategy is None:
         strategy = KitStrategy.FEWEST_BATCHES
@@ -711,51 +745,67 @@ def _capsule_kit(
     containers: list[KitContainer] = []
     per_strength: dict[Decimal, int] = {}
     last_use: dict[Decimal, dt.date] = {}
-    total_steps = len(plans)
     for p in plans:
         strength, n = assignment[p.dose.m_as(Unit.MG)]
-        days = p.last_day - p.first_day + 1
-        count = int(n * days * per_day.to_integral_value(rounding="ROUND_CEILING"))
-        if per_day != per_day.to_integral_value():
-            raise InputError.about(
-                "doses_per_day",
-                str(per_day),
-                "is not a whole number",
-                "whole doses a day for a capsule kit",
-            )
-        per_strength[strength] = per_strength.get(strength, 0) + count
+        container = _container(p, strength, n, per_day, len(plans), rec)
+        containers.append(container)
+        per_strength[strength] = per_strength.get(strength, 0) + container.units
         last_use[strength] = max(last_use.get(strength, p.end), p.end)
-        shown = Quantity(strength, Unit.MG).to(p.dose.unit)
-        label = (
-            f"Step {p.number} of {total_steps}{' (maintenance)' if p.maintenance else ''}: days {p.first_day}-"
-            f"{p.last_day}, {p.start.isoformat()} to {p.end.isoformat()}"
+    return containers, _capsule_batches(kit, order.start, per_strength, last_use, rec, today)
+
+
+def _container(
+    p: StepPlan, strength: Decimal, n: int, per_day: Decimal, total_steps: int, rec: Recorder
+) -> KitContainer:
+    """Step ``p``'s labelled container: ``n`` capsules of ``strength`` mg a dose."""
+    days = p.last_day - p.first_day + 1
+    count = int(n * days * per_day.to_integral_value(rounding="ROUND_CEILING"))
+    if per_day != per_day.to_integral_value():
+        raise InputError.about(
+            "doses_per_day",
+            str(per_day),
+            "is not a whole number",
+            "whole doses a day for a capsule kit",
         )
-        directions = (
-            f"Take {_count_text(n, 'capsule')} ({plain(p.dose.magnitude)} {p.dose.unit.display}) by mouth "
-            f"{'once daily' if per_day == 1 else f'{plain(per_day)} times a day'}."
-        )
-        containers.append(
-            KitContainer(
-                step=p.number,
-                label=label,
-                strength=shown,
-                units_per_dose=n,
-                units=count,
-                start=p.start,
-                end=p.end,
-                directions=directions,
-            )
-        )
-        rec.step(
-            f"container-{p.number}",
-            f"step {p.number}: {n} x {plain(strength)} mg capsules per dose for {days} days",
-            "capsules = units per dose x days x doses per day",
-            Quantity(count, Unit.CAPSULE),
-            dose=p.dose,
-            strength=Quantity(strength, Unit.MG),
-        )
+    label = (
+        f"Step {p.number} of {total_steps}{' (maintenance)' if p.maintenance else ''}: days {p.first_day}-"
+        f"{p.last_day}, {p.start.isoformat()} to {p.end.isoformat()}"
+    )
+    directions = (
+        f"Take {_count_text(n, 'capsule')} ({plain(p.dose.magnitude)} {p.dose.unit.display}) by mouth "
+        f"{_frequency(per_day)}."
+    )
+    rec.step(
+        f"container-{p.number}",
+        f"step {p.number}: {n} x {plain(strength)} mg capsules per dose for {days} days",
+        "capsules = units per dose x days x doses per day",
+        Quantity(count, Unit.CAPSULE),
+        dose=p.dose,
+        strength=Quantity(strength, Unit.MG),
+    )
+    return KitContainer(
+        step=p.number,
+        label=label,
+        strength=Quantity(strength, Unit.MG).to(p.dose.unit),
+        units_per_dose=n,
+        units=count,
+        start=p.start,
+        end=p.end,
+        directions=directions,
+    )
+
+
+def _capsule_batches(
+    kit: CapsuleKit,
+    start: dt.date,
+    per_strength: dict[Decimal, int],
+    last_use: dict[Decimal, dt.date],
+    rec: Recorder,
+    today: dt.date | None,
+) -> list[CapsuleResult]:
+    """One capsule batch per strength, each warned about when its BUD passes before the
+    last day its capsules are used."""
     batches: list[CapsuleResult] = []
-    start = order.start
     for strength in sorted(per_strength):
         template = kit.template
         batch_order = attrs.evolve(
@@ -775,7 +825,7 @@ def _capsule_kit(
                 f"{result.bud.date.isoformat()}; compound that strength later or in two batches.",
                 "capsules",
             )
-    return containers, batches
+    return batches
 
 
 def _frequency(per_day: Decimal) -> str:
@@ -799,9 +849,7 @@ def _syringes(kit: LiquidKit) -> list[MeasuringDevice]:
 def _liquid_directions(
     order: TitrationOrder, plans: tuple[StepPlan, ...], per_day: Decimal, rec: Recorder
 ) -> tuple[Quantity, tuple[KitDirection, ...]]:
-    kit = order.liquid
-    if kit is None:  # pragma: no cover - validated on the order
-        raise AssertionError(order)
+    kit = _given(order.liquid, order)
     template = kit.template
     fraction = (template.measurable_fraction or MEASURABLE_FRACTION).m_as(Unit.PERCENT)
     syringes = _syringes(kit)
@@ -902,9 +950,7 @@ def _decimal_gcd(values: list[Decimal]) -> Decimal:
 def _drops_directions(
     order: TitrationOrder, plans: tuple[StepPlan, ...], per_day: Decimal, rec: Recorder
 ) -> tuple[Quantity, tuple[KitDirection, ...]]:
-    kit = order.drops
-    if kit is None:  # pragma: no cover - validated on the order
-        raise AssertionError(order)
+    kit = _given(order.drops, order)
     template = kit.template
     calibration = template.calibration
     if calibration is None:
@@ -980,88 +1026,45 @@ def _fills(
     template: LiquidOrder | DropsOrder = (
         order.liquid.template if order.liquid is not None else order.drops.template  # type: ignore[union-attr]
     )
-    formulate: Callable[..., Any] = (
-        formulate_liquid if order.liquid is not None else formulate_drops
+    kit = _FillKit(
+        order=order,
+        template=template,
+        formulate=formulate_liquid if order.liquid is not None else formulate_drops,
+        per_day=per_day,
+        concentration=concentration,
+        daily={day: p for p in plans for day in range(p.first_day, p.last_day + 1)},
+        devices={d.step: d.device_spec for d in directions if d.device_spec is not None},
+        made_first=_first_fill_made(template.compounded_on, order.start),
+        today=today,
     )
     total_days = plans[-1].last_day
-    c = concentration.m_as(Unit.MG_PER_ML)
-    daily = {day: p for p in plans for day in range(p.first_day, p.last_day + 1)}
-    devices = {d.step: d.device_spec for d in directions if d.device_spec is not None}
     fills: list[KitFill] = []
     results: list[Any] = []
-    made_first = _first_fill_made(template.compounded_on, order.start)
     first = 1
     while first <= total_days:
-        length = total_days - first + 1
-        for _ in range(4):
-            last = first + length - 1
-            steps = sorted({daily[d].number for d in range(first, last + 1)})
-            drug = sum(
-                (daily[d].dose.m_as(Unit.MG) * per_day for d in range(first, last + 1)), Decimal(0)
-            )
-            volume = Quantity(CONTEXT.divide(drug, c), Unit.ML)
-            start = order.start + dt.timedelta(days=first - 1)
-            # fill 1 is made when the template says (before the kit starts), the others on
-            # their first day; a fill made early has that many fewer days of use
-            made = made_first if first == 1 else start
-            top = max(
-                (daily[d] for d in range(first, last + 1)), key=lambda p: p.dose.m_as(Unit.MG)
-            )
-            extra: dict[str, Any] = {}
-            if order.liquid is not None:
-                extra["syringe"] = devices[top.number]
-            fill_order = attrs.evolve(
-                template,
-                **extra,
-                dose=top.dose,
-                doses_per_day=per_day,
-                days_supply=None,
-                volume=volume,
-                concentration=concentration,
-                compounded_on=made,
-            )
-            result = formulate(fill_order, today=_planned(today, made))
-            usable = result.bud.days - (start - made).days
-            if usable < 1:
-                raise InputError.about(
-                    "compounded_on",
-                    made.isoformat(),
-                    f"is so early that the first fill's BUD ({result.bud.date.isoformat()}) "
-                    f"passes before the kit starts ({start.isoformat()})",
-                    "a compounding date closer to the start",
-                    code="bud-before-start",
-                )
-            if usable >= length:
-                break
-            length = usable
-        else:  # pragma: no cover - the BUD length is stable once the fill fits
-            raise FormulationError(
-                "the kit's fills do not converge", field="form", code="kit-fills"
-            )
+        fill = _fitted_fill(kit, first, total_days - first + 1)
         number = len(fills) + 1
-        in_fill = [d for d in directions if d.step in steps]
-        text = " ".join(d.text.replace(f"Step {d.step}, ", f"Step {d.step}, ", 1) for d in in_fill)
         fills.append(
             KitFill(
                 number=number,
                 first_day=first,
-                last_day=last,
-                start=start,
-                end=start + dt.timedelta(days=length - 1),
-                steps=tuple(steps),
-                volume=volume,
-                directions=text,
+                last_day=fill.last,
+                start=fill.start,
+                end=fill.start + dt.timedelta(days=fill.last - first),
+                steps=fill.steps,
+                volume=fill.volume,
+                directions=" ".join(d.text for d in directions if d.step in fill.steps),
             )
         )
-        results.append(result)
+        results.append(fill.result)
         rec.step(
             f"fill-{number}",
-            f"fill {number}: days {first}-{last}, compounded {made.isoformat()}, within its BUD",
+            f"fill {number}: days {first}-{fill.last}, compounded {fill.made.isoformat()}, within its BUD",
             "volume = sum(daily dose) / concentration over the fill's days",
-            volume,
-            bud_days=Quantity(result.bud.days, Unit.DAY),
+            fill.volume,
+            bud_days=Quantity(fill.result.bud.days, Unit.DAY),
         )
-        first = last + 1
+        first = fill.last + 1
     if len(fills) > 1:
         rec.warn(
             "kit-split-into-fills",
@@ -1070,6 +1073,89 @@ def _fills(
             "form",
         )
     return tuple(fills), results
+
+
+@attrs.frozen(kw_only=True)
+class _FillKit:
+    """What every fill of a liquid or drops kit is made from."""
+
+    order: TitrationOrder
+    template: LiquidOrder | DropsOrder
+    formulate: Callable[..., Any]
+    per_day: Decimal
+    concentration: Quantity
+    #: the step of each day of the kit, and the syringe of each step (a liquid kit)
+    daily: dict[int, StepPlan]
+    devices: dict[int, MeasuringDevice]
+    made_first: dt.date
+    today: dt.date | None
+
+
+@attrs.frozen(kw_only=True)
+class _Fill:
+    """One fill: its last day of the kit, first day of use, compounding date, steps, volume
+    and the result of its order."""
+
+    last: int
+    start: dt.date
+    made: dt.date
+    steps: tuple[int, ...]
+    volume: Quantity
+    result: Any
+
+
+def _fitted_fill(kit: _FillKit, first: int, length: int) -> _Fill:
+    """The fill from day ``first``: the days left, else as many as its BUD allows."""
+    for _ in range(4):
+        fill, usable = _fill(kit, first, length)
+        if usable >= length:
+            return fill
+        length = usable
+    raise FormulationError(  # pragma: no cover - the BUD length is stable once the fill fits
+        "the kit's fills do not converge", field="form", code="kit-fills"
+    )
+
+
+def _fill(kit: _FillKit, first: int, length: int) -> tuple[_Fill, int]:
+    """The fill of days ``first`` to ``first + length - 1``, and its days of use within its BUD."""
+    order = kit.order
+    days = range(first, first + length)
+    drug = sum((kit.daily[d].dose.m_as(Unit.MG) * kit.per_day for d in days), Decimal(0))
+    volume = Quantity(CONTEXT.divide(drug, kit.concentration.m_as(Unit.MG_PER_ML)), Unit.ML)
+    start = order.start + dt.timedelta(days=first - 1)
+    # fill 1 is made when the template says (before the kit starts), the others on
+    # their first day; a fill made early has that many fewer days of use
+    made = kit.made_first if first == 1 else start
+    top = max((kit.daily[d] for d in days), key=lambda p: p.dose.m_as(Unit.MG))
+    extra: dict[str, Any] = {}
+    if order.liquid is not None:
+        extra["syringe"] = kit.devices[top.number]
+    fill_order = attrs.evolve(
+        kit.template,
+        **extra,
+        dose=top.dose,
+        doses_per_day=kit.per_day,
+        days_supply=None,
+        volume=volume,
+        concentration=kit.concentration,
+        compounded_on=made,
+    )
+    result = kit.formulate(fill_order, today=_planned(kit.today, made))
+    usable = result.bud.days - (start - made).days
+    if usable < 1:
+        raise InputError.about(
+            "compounded_on",
+            made.isoformat(),
+            f"is so early that the first fill's BUD ({result.bud.date.isoformat()}) "
+            f"passes before the kit starts ({start.isoformat()})",
+            "a compounding date closer to the start",
+            code="bud-before-start",
+        )
+    steps = tuple(sorted({kit.daily[d].number for d in days}))
+    fill = _Fill(
+        last=first + length - 1, start=start, made=made, steps=steps, volume=volume, result=result
+    )
+    return fill, usable
 
 
 # a kit is made from a TitrationOrder object, not an order document of its own; its labels

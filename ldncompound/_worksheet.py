@@ -170,7 +170,6 @@ def record_line(label: str) -> str:
 def _capsules(r: CapsuleResult) -> list[str]:
     order = r.order
     source = order.source
-    bal = r.balance
     capacity = r.method.value == "capacity"
     method = "fill to capacity" if capacity else "fixed fill weight (q.s.)"
     others = r.additional_actives
@@ -221,22 +220,10 @@ def _capsules(r: CapsuleResult) -> list[str]:
                 ),
             ),
             ("Dose", dose),
-            ("Source", src),
-            (
-                "Balance",
-                f"{bal.name}: minimum weight {q(bal.minimum_weight)}, readability {q(bal.readability)} ({bal.source})",
-            ),
-            ("Allergens", ", ".join(r.allergens) or "none identified"),
+            *_materials(r, src),
         ]
     )
-    lines += title("Ingredients")
-    lines.append(
-        f"  {'role':<8} {'weighed':>12} {'per capsule':>12}  {'lot':<12} {'expiry':<10}  name"
-    )
-    for ing in r.ingredients:
-        expiry = ing.expiry.isoformat() if ing.expiry else "-"
-        head_cols = f"  {ing.role:<8} {weighed(ing.weighed, bal.readability):>12} {q(ing.per_capsule, 4):>12}  "
-        lines += hanging(head_cols + f"{ing.lot or '-':<12} {expiry:<10}  ", ing.name)
+    lines += _ingredients_table(r, "per capsule", 12, lambda ing: q(ing.per_capsule, 4))
     lines += _weighings_and_procedure(r)
     lines += field_lines(
         [
@@ -256,6 +243,35 @@ def _capsules(r: CapsuleResult) -> list[str]:
     lines += [record_line(label) for label in RECORD_FIELDS]
     lines += bud_section(r.bud, container="tight, light-resistant container")
     return lines + _closing(r)
+
+
+def _materials(r: Any, src: str) -> list[tuple[str, str]]:
+    """The Source, Balance and Allergens fields of a solid preparation's worksheet."""
+    bal = r.balance
+    return [
+        ("Source", src),
+        (
+            "Balance",
+            f"{bal.name}: minimum weight {q(bal.minimum_weight)}, readability {q(bal.readability)} ({bal.source})",
+        ),
+        ("Allergens", ", ".join(r.allergens) or "none identified"),
+    ]
+
+
+def _ingredients_table(r: Any, per: str, width: int, per_unit: Callable[[Any], str]) -> list[str]:
+    """A solid preparation's Ingredients: role, amount weighed, amount per unit (headed
+    ``per``, ``width`` wide), lot, expiry and name."""
+    readability = r.balance.readability
+    lines = title("Ingredients")
+    lines.append(f"  {'role':<8} {'weighed':>12} {per:>{width}}  {'lot':<12} {'expiry':<10}  name")
+    for ing in r.ingredients:
+        expiry = ing.expiry.isoformat() if ing.expiry else "-"
+        cols = (
+            f"  {ing.role:<8} {weighed(ing.weighed, readability):>12} "
+            f"{per_unit(ing):>{width}}  {ing.lot or '-':<12} {expiry:<10}  "
+        )
+        lines += hanging(cols, ing.name)
+    return lines
 
 
 RECORD_FIELDS = (
@@ -585,6 +601,23 @@ def _titration(r: TitrationResult) -> list[str]:
             f"  {p.number:>2}. {q(p.dose):>8} a dose  days {p.first_day}-{p.last_day}  "
             f"{p.start.isoformat()} to {p.end.isoformat()}{kind}"
         )
+    lines += _kit_dispensing(r)
+    lines += warnings_section(r.warnings)
+    lines += defaults_section(r.defaults)
+    lines += trace_section(r.trace)
+    for b in r.capsule_batches:
+        lines += ["", ""]
+        lines += _capsules(b)
+    for made in (*r.liquid_fills, *r.drops_fills):
+        lines += ["", ""]
+        lines += render_worksheet(made).splitlines()
+    lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
+    return lines
+
+
+def _kit_dispensing(r: TitrationResult) -> list[str]:
+    """A kit's containers, directions, fills and capsule batches (those it has)."""
+    lines: list[str] = []
     if r.containers:
         lines += title("Containers (one labelled container per step)")
         for c in r.containers:
@@ -598,31 +631,24 @@ def _titration(r: TitrationResult) -> list[str]:
         for d in r.directions:
             lines += hanging("  - ", d.text)
     if r.fills:
-        lines += title(
-            "Fills (the first made on the compounding date, the others on their first day)"
-        )
-        fills: tuple[Any, ...] = r.liquid_fills or r.drops_fills
-        for f, made in zip(r.fills, fills, strict=True):
-            lines.append(
-                f"  {f.number:>2}. days {f.first_day}-{f.last_day} ({f.start.isoformat()} to {f.end.isoformat()}): "
-                f"{q(f.volume)} needed, {q(made.batch.final_volume)} made, BUD {made.bud.date.isoformat()}"
-            )
+        lines += _kit_fills(r)
     if r.capsule_batches:
         lines += title("Batches (each strength its own batch and compounding record)")
         for b in r.capsule_batches:
             lines.append(
                 f"  {q(b.dose):>8} capsules: dispense {b.count}, make {b.batch_count}, BUD {b.bud.date.isoformat()}"
             )
-    lines += warnings_section(r.warnings)
-    lines += defaults_section(r.defaults)
-    lines += trace_section(r.trace)
-    for b in r.capsule_batches:
-        lines += ["", ""]
-        lines += _capsules(b)
-    for made in (*r.liquid_fills, *r.drops_fills):
-        lines += ["", ""]
-        lines += render_worksheet(made).splitlines()
-    lines += ["", f"{r.schema}; ldncompound {r.library_version}"]
+    return lines
+
+
+def _kit_fills(r: TitrationResult) -> list[str]:
+    lines = title("Fills (the first made on the compounding date, the others on their first day)")
+    fills: tuple[Any, ...] = r.liquid_fills or r.drops_fills
+    for f, made in zip(r.fills, fills, strict=True):
+        lines.append(
+            f"  {f.number:>2}. days {f.first_day}-{f.last_day} ({f.start.isoformat()} to {f.end.isoformat()}): "
+            f"{q(f.volume)} needed, {q(made.batch.final_volume)} made, BUD {made.bud.date.isoformat()}"
+        )
     return lines
 
 
@@ -644,41 +670,9 @@ def _record(r: CompoundingRecord) -> list[str]:
     )
     lines += title("Master formulation record: ingredients")
     lines += [f"  - {i}" for i in m.ingredients]
-    lines += title("Components used: lots and expiries")
-    ingredients = getattr(res, "ingredients", None)
-    if ingredients is None:
-        ingredients = res.batch.ingredients
-    for ing in ingredients:
-        expiry = ing.expiry.isoformat() if ing.expiry else "not recorded"
-        lines += hanging(
-            f"  {ing.role:<12} lot {ing.lot or 'not recorded':<14} expires {expiry:<12}  ",
-            ing.name,
-        )
-    lines += title("Weighings: planned and actual")
-    tolerance = f"+/-{q(r.weighing_tolerance)}"
-    lines.append(f"  tolerance {tolerance}")
-    actual = {c.number: c for c in r.actual_weighings}
-    for n, w in _planned(res).items():
-        c = actual.get(n)
-        got = (
-            "not recorded"
-            if c is None
-            else f"{q(c.actual)} ({q(c.deviation, 3)}{'' if c.within_tolerance else ', OUT OF TOLERANCE'})"
-        )
-        lines += hanging(f"  {n:>2}. {q(w.amount):>12}  actual {got}  ", w.what)
-    lines += title("Quality control")
-    lines += [f"  - {t}" for t in m.quality_control]
-    if r.weight_check is not None:
-        wc = r.weight_check
-        lines.append(
-            f"  weights: n = {wc.count}, mean {q(wc.mean, 5)}, SD {q(wc.standard_deviation, 3)}, "
-            f"RSD {q(wc.rsd, 3)}, range {q(wc.minimum, 5)}-{q(wc.maximum, 5)}; "
-            f"{'all within the window' if wc.passed else f'outside: units {wc.outside}'}"
-        )
-    made = "not recorded" if r.yield_units is None else str(r.yield_units)
-    if r.yield_percent is not None:
-        made += f" ({q(r.yield_percent, 4)} of the batch)"
-    lines.append(f"  yield: {made}")
+    lines += _record_components(res)
+    lines += _record_weighings(r)
+    lines += _record_quality(r)
     lines += title("Deviations")
     lines += [f"  - {d}" for d in r.deviations] or ["  none recorded"]
     if r.acknowledged:
@@ -703,22 +697,63 @@ def _record(r: CompoundingRecord) -> list[str]:
     return lines
 
 
+def _record_components(res: Any) -> list[str]:
+    """The lots and expiries of the components a record's result used."""
+    lines = title("Components used: lots and expiries")
+    ingredients = getattr(res, "ingredients", None)
+    if ingredients is None:
+        ingredients = res.batch.ingredients
+    for ing in ingredients:
+        expiry = ing.expiry.isoformat() if ing.expiry else "not recorded"
+        lines += hanging(
+            f"  {ing.role:<12} lot {ing.lot or 'not recorded':<14} expires {expiry:<12}  ",
+            ing.name,
+        )
+    return lines
+
+
+def _record_weighings(r: CompoundingRecord) -> list[str]:
+    """Each planned weighing beside the actual one recorded (and its deviation)."""
+    lines = title("Weighings: planned and actual")
+    tolerance = f"+/-{q(r.weighing_tolerance)}"
+    lines.append(f"  tolerance {tolerance}")
+    actual = {c.number: c for c in r.actual_weighings}
+    for n, w in _planned(r.result).items():
+        c = actual.get(n)
+        got = (
+            "not recorded"
+            if c is None
+            else f"{q(c.actual)} ({q(c.deviation, 3)}{'' if c.within_tolerance else ', OUT OF TOLERANCE'})"
+        )
+        lines += hanging(f"  {n:>2}. {q(w.amount):>12}  actual {got}  ", w.what)
+    return lines
+
+
+def _record_quality(r: CompoundingRecord) -> list[str]:
+    """The master record's quality control, the weight check and the yield recorded."""
+    lines = title("Quality control")
+    lines += [f"  - {t}" for t in r.master.quality_control]
+    if r.weight_check is not None:
+        wc = r.weight_check
+        lines.append(
+            f"  weights: n = {wc.count}, mean {q(wc.mean, 5)}, SD {q(wc.standard_deviation, 3)}, "
+            f"RSD {q(wc.rsd, 3)}, range {q(wc.minimum, 5)}-{q(wc.maximum, 5)}; "
+            f"{'all within the window' if wc.passed else f'outside: units {wc.outside}'}"
+        )
+    made = "not recorded" if r.yield_units is None else str(r.yield_units)
+    if r.yield_percent is not None:
+        made += f" ({q(r.yield_percent, 4)} of the batch)"
+    lines.append(f"  yield: {made}")
+    return lines
+
+
 def _troches(r: TrocheResult) -> list[str]:
     order = r.order
     source = order.source
-    bal = r.balance
     mold = order.mold
     head = f"LDN compounding worksheet: {r.dose_basis_name} {q(r.dose)} {r.dosage_form.plural}"
     src = _source_text(source, r.tablets_to_crush)
-    calibration = f"blank {q(r.blank_weight)} per cavity"
-    if mold.estimate is not None:
-        calibration += " (TYPICAL FIGURE, NOT A CALIBRATION)"
-    elif mold.blanks_weighed is not None:
-        calibration += f", average of {mold.blanks_weighed} blanks"
-    if mold.mold:
-        calibration = f"{mold.mold}: {calibration}"
-    if mold.base_lot:
-        calibration += f", base lot {mold.base_lot}"
+    calibration = _mold_text(mold, r.blank_weight)
     mix = significant(r.mix_for, 4)
     lines = [head, "=" * len(head)]
     lines += field_lines(
@@ -754,25 +789,10 @@ def _troches(r: TrocheResult) -> list[str]:
                     f"({deviation(r.dose_deviation)})"
                 ),
             ),
-            ("Source", src),
-            (
-                "Balance",
-                f"{bal.name}: minimum weight {q(bal.minimum_weight)}, readability {q(bal.readability)} ({bal.source})",
-            ),
-            ("Allergens", ", ".join(r.allergens) or "none identified"),
+            *_materials(r, src),
         ]
     )
-    lines += title("Ingredients")
-    lines.append(
-        f"  {'role':<8} {'weighed':>12} {'per unit':>10}  {'lot':<12} {'expiry':<10}  name"
-    )
-    for ing in r.ingredients:
-        expiry = ing.expiry.isoformat() if ing.expiry else "-"
-        cols = (
-            f"  {ing.role:<8} {weighed(ing.weighed, bal.readability):>12} "
-            f"{q(ing.per_unit, 5):>10}  {ing.lot or '-':<12} {expiry:<10}  "
-        )
-        lines += hanging(cols, ing.name)
+    lines += _ingredients_table(r, "per unit", 10, lambda ing: q(ing.per_unit, 5))
     lines += title("Displacement of the base (per unit: m / DV)")
     for ing in r.ingredients:
         if ing.density_factor is None or ing.base_displaced is None:
@@ -811,6 +831,20 @@ def _troches(r: TrocheResult) -> list[str]:
     )
     lines += bud_section(r.bud, container="tight, light-resistant container")
     return lines + _closing(r)
+
+
+def _mold_text(mold: Any, blank_weight: Quantity) -> str:
+    """The troche mold's calibration: the blank weight per cavity and where it comes from."""
+    calibration = f"blank {q(blank_weight)} per cavity"
+    if mold.estimate is not None:
+        calibration += " (TYPICAL FIGURE, NOT A CALIBRATION)"
+    elif mold.blanks_weighed is not None:
+        calibration += f", average of {mold.blanks_weighed} blanks"
+    if mold.mold:
+        calibration = f"{mold.mold}: {calibration}"
+    if mold.base_lot:
+        calibration += f", base lot {mold.base_lot}"
+    return calibration
 
 
 def _verify(r: VerifyReport) -> list[str]:

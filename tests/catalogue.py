@@ -1312,6 +1312,12 @@ for i, (input_class, data, code, field) in enumerate(
             "duplicate-field",
             "RESULT",
         ),
+        (  # a saved label whose schema id was edited to a result's is still a label
+            "malformed",
+            _saved(lambda d: d.update(schema=lc.CAPSULES_SCHEMA)),
+            "label-schema-mismatch",
+            "schema",
+        ),
     )
 ):
     raw(

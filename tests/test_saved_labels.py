@@ -86,6 +86,45 @@ def test_an_edited_saved_label_is_refused_naming_the_field(edit, code, field):
     assert err.value.message.endswith(".")
 
 
+@pytest.mark.parametrize(
+    "schema",
+    [
+        "ldncompound/capsules/2",
+        "ldncompound/liquid/2",
+        "ldncompound/titration/2",
+        "ldncompound/record/1",
+        "ldncompound/order/capsules/1",
+        "label",
+        None,
+    ],
+)
+def test_a_saved_label_whose_schema_id_was_edited_is_recognised_by_its_content(schema):
+    _, data = saved()
+    if schema is None:
+        del data["schema"]
+    else:
+        data["schema"] = schema
+    for document in (data, json.dumps(data), json.dumps(data).encode()):
+        with pytest.raises(lc.InputError) as err:
+            lc.read_label(document)
+        assert err.value.code == "label-schema-mismatch"
+        assert err.value.field == "schema"
+        assert "holds a saved label's fields" in err.value.message
+        assert err.value.message.count("\n") == 0
+        assert err.value.message.endswith(".")
+    with pytest.raises(lc.InputError):
+        lc.from_json(data)  # nor is it read as the document its id names
+
+
+def test_the_label_id_on_a_document_without_a_labels_fields_is_refused():
+    data = json.loads(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())))
+    data["schema"] = lc.LABEL_SCHEMA
+    with pytest.raises(lc.InputError) as err:
+        lc.read_label(data)
+    assert err.value.code == "label-schema-mismatch"
+    assert "holds none of a label's fields" in err.value.message
+
+
 def test_a_label_without_its_result_and_order_is_refused_in_one_sentence():
     _, data = saved()
     del data["result"], data["order"]
@@ -252,6 +291,25 @@ def test_cli_refuses_an_edited_saved_label_and_prints_nothing(saved_file, tmp_pa
     res = CliRunner().invoke(cli, ["label", str(path), "--format", "pdf", "--output", str(out)])
     assert res.exit_code == 2
     assert "Error: label.directions: 'Take 2 capsules" in res.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("extra", [[], ["--patient", "J", "--prescriber", "P", "--rx", "1"]])
+@pytest.mark.parametrize("schema", ["ldncompound/capsules/2", "ldncompound/liquid/2"])
+def test_cli_refuses_a_saved_label_whose_schema_id_was_edited(saved_file, tmp_path, schema, extra):
+    _, path = saved_file
+    data = json.loads(path.read_text())
+    data["schema"] = schema
+    path.write_text(json.dumps(data))
+    out = tmp_path / "x.pdf"
+    res = CliRunner().invoke(
+        cli, ["label", str(path), *extra, "--format", "pdf", "--output", str(out)]
+    )
+    assert res.exit_code == 2, res.output
+    error = res.output.split("Error: ", 1)[1]
+    assert error.startswith(f"schema: {schema!r} is not a label's id, but the document holds")
+    assert error.count("\n") == 1
+    assert "Traceback" not in res.output
     assert not out.exists()
 
 

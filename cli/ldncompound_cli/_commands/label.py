@@ -8,6 +8,7 @@ from typing import IO, Any
 import click
 
 import ldncompound as lc
+from ldncompound._labels import check_label_schema, is_saved_label
 from ldncompound_cli._common import (
     _apply,
     _mass,
@@ -77,7 +78,7 @@ def label(result: IO[bytes], **o: Any) -> None:
     A saved label (the JSON ``label --format json`` wrote) is printed only if it is exactly
     what its own result and label order make."""
     data = _read_json(result, "RESULT")
-    if isinstance(data, dict) and data.get("schema") == lc.LABEL_SCHEMA:
+    if is_saved_label(data):  # by its id or by its content: an edited id is refused there
         _saved_label(data, o)
         return
     _require(o)
@@ -168,6 +169,7 @@ def _file_document(data: Any) -> Any:
 def _saved_label(data: Any, o: dict[str, Any]) -> None:
     """Print a saved label again, after :func:`ldncompound.read_label` has made it again from
     what it embeds and found it unchanged."""
+    check_label_schema(data)  # a label whose id was edited is refused before anything else
     for key, flag in _NEW_LABEL_ONLY:
         if o[key]:
             raise lc.InputError(
