@@ -32,6 +32,7 @@ from ._liquid_batch import (
     LiquidBatch,
     LiquidFields,
     Setup,
+    check_count,
     check_solubility,
     least_concentration,
     make_batch,
@@ -114,18 +115,7 @@ class DropperCalibration:
         return calibration_result(self)
 
     def __attrs_post_init__(self) -> None:
-        if (
-            isinstance(self.drops, bool)
-            or not isinstance(self.drops, int)
-            or not 1 <= self.drops <= 1000
-        ):
-            raise InputError.about(
-                "calibration.drops",
-                self.drops,
-                "is out of range",
-                "1 to 1000 drops counted",
-                code="out-of-range",
-            )
+        check_count("calibration.drops", self.drops, 1000, "drops counted")
         if not isinstance(self.volume, Quantity):
             raise InputError.about(
                 "calibration.volume", self.volume, "is not a quantity", "a volume such as '2.5 mL'"
@@ -305,18 +295,8 @@ class DropsOrder(LiquidFields):
                 "a measured calibration, or accept_nominal_dropper",
                 code="dropper-not-calibrated",
             )
-        if self.max_drops is not None and (
-            isinstance(self.max_drops, bool)
-            or not isinstance(self.max_drops, int)
-            or not 1 <= self.max_drops <= 60
-        ):
-            raise InputError.about(
-                "max_drops",
-                self.max_drops,
-                "is out of range",
-                "1 to 60 drops a dose",
-                code="out-of-range",
-            )
+        if self.max_drops is not None:
+            check_count("max_drops", self.max_drops, 60, "drops a dose")
 
 
 @attrs.frozen(kw_only=True)

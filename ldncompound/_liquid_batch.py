@@ -105,6 +105,15 @@ MAX_VOLUME = Decimal(1000)
 MAX_DAYS = 365
 
 
+def check_count(field: str, value: object, most: int, counted: str) -> None:
+    """Refuse ``value`` unless it is a whole number from 1 to ``most`` (``counted`` says of
+    what: "days", "drops a dose", ...)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise InputError.about(
+            field, value, "is out of range", f"1 to {most} {counted}", code="out-of-range"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class LiquidFields:
     """The fields every liquid order has (oral liquids and drops add their own).
@@ -214,18 +223,7 @@ class LiquidFields:
                 code="supply-or-volume",
             )
         if self.days_supply is not None:
-            if (
-                isinstance(self.days_supply, bool)
-                or not isinstance(self.days_supply, int)
-                or not 1 <= self.days_supply <= MAX_DAYS
-            ):
-                raise InputError.about(
-                    "days_supply",
-                    self.days_supply,
-                    "is out of range",
-                    f"1 to {MAX_DAYS} days",
-                    code="out-of-range",
-                )
+            check_count("days_supply", self.days_supply, MAX_DAYS, "days")
             if self.doses_per_day is None:
                 raise InputError.about(
                     "doses_per_day",
