@@ -25,7 +25,7 @@ from typing import ClassVar
 
 import attrs
 
-from ._bud import BeyondUseDate, Storage
+from ._bud import BeyondUseDate
 from ._errors import FormulationError, InputError
 from ._liquid_batch import (
     FillPlan,
@@ -37,6 +37,7 @@ from ._liquid_batch import (
     least_concentration,
     make_batch,
     master_facts,
+    preparation_facts,
     result_fields,
     setup,
 )
@@ -693,30 +694,13 @@ def _drops_per_dose(
 
 def _label_facts(r: DropsResult) -> PreparationFacts:
     drops = f"{r.drops_per_dose} drop" + ("" if r.drops_per_dose == 1 else "s")
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.concentration,
+    return preparation_facts(
+        r,
+        "drops",
         # "0.5 mg per drop" (the amount's unit without its "/drop")
         per=f"({plain(r.per_drop.magnitude)} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
-        dosage_form=r.label.dosage_form,
-        route="under the tongue",
-        verb="Place",
-        unit_noun="drop",
-        unit_noun_plural="drops",
-        quantity=r.label.quantity,
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
-        liquid=True,
-        suspension=r.label.suspension,
-        dropper=True,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
-        # the prescribed dose: drops are only made when the dose is whole drops
         dose_text=f"{drops} ({LabelAmount.of(r.dose).display})",
         measure=Quantity(r.drops_per_dose, Unit.DROP),
-        delivered=r.dose,
     )
 
 

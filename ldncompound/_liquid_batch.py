@@ -85,7 +85,7 @@ from ._validate import (
 )
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._version import __version__
-from ._vocabulary import LabelFacts, MasterFacts, auxiliary_statements
+from ._vocabulary import LabelFacts, MasterFacts, PreparationFacts, auxiliary_statements
 from ._weighing import Balance, balance_or_class_iii
 
 __all__ = ["Fill", "FillPlan", "LiquidBatch", "LiquidIngredient", "label_facts"]
@@ -1143,6 +1143,48 @@ def result_fields(
         warnings=tuple(rec.warnings),
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
+    )
+
+
+#: How a label speaks of one dose of each liquid: (route, verb, unit noun, its plural, whether
+#: a dropper measures it).
+DOSE_WORDS: dict[str, tuple[str, str, str, str, bool]] = {
+    "liquid": ("by mouth", "Take", "mL", "mL", False),
+    "drops": ("under the tongue", "Place", "drop", "drops", True),
+}
+
+
+def preparation_facts(
+    r: Any, kind: str, *, per: str, dose_text: str, measure: Quantity, device: str | None = None
+) -> PreparationFacts:
+    """What the label of a liquid or drops result ``r`` says: the words of ``kind``
+    (:data:`DOSE_WORDS`), how one dose is measured, and what every liquid fills the same way.
+    The delivered dose is the prescribed one: a liquid is only made when one dose is measured
+    exactly (a graduation of the syringe, or whole drops)."""
+    route, verb, unit_noun, unit_noun_plural, dropper = DOSE_WORDS[kind]
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.concentration,
+        per=per,
+        dosage_form=r.label.dosage_form,
+        route=route,
+        verb=verb,
+        unit_noun=unit_noun,
+        unit_noun_plural=unit_noun_plural,
+        quantity=r.label.quantity,
+        quantity_noun="",
+        bud=r.bud.date,
+        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
+        liquid=True,
+        suspension=r.label.suspension,
+        dropper=dropper,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        compounded_on=r.bud.compounded_on,
+        device=device,
+        dose_text=dose_text,
+        measure=measure,
+        delivered=r.dose,
     )
 
 

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import attrs
 
-from ._bud import BeyondUseDate, Storage
+from ._bud import BeyondUseDate
 from ._devices import DeviceKind, MeasuringDevice, device
 from ._errors import FormulationError, InputError
 from ._liquid_batch import (
@@ -39,6 +39,7 @@ from ._liquid_batch import (
     least_concentration,
     make_batch,
     master_facts,
+    preparation_facts,
     result_fields,
     setup,
     syringes,
@@ -405,30 +406,13 @@ def _check_dose_measure(
 
 
 def _label_facts(r: LiquidResult) -> PreparationFacts:
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.concentration,
+    return preparation_facts(
+        r,
+        "liquid",
         per="",
-        dosage_form=r.label.dosage_form,
-        route="by mouth",
-        verb="Take",
-        unit_noun="mL",
-        unit_noun_plural="mL",
-        quantity=r.label.quantity,
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
-        liquid=True,
-        suspension=r.label.suspension,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
         device=r.syringe.name,
-        # the prescribed dose: a liquid is only made when one dose is a graduation exactly
         dose_text=f"{plain(r.dose_measured.magnitude)} mL ({LabelAmount.of(r.dose).display})",
         measure=r.dose_measured,
-        delivered=r.dose,
     )
 
 
