@@ -207,6 +207,19 @@ def _check_calibration(rec: Recorder, cal: DropperCalibration) -> None:
         )
 
 
+def _per_ml_step(rec: Recorder, cal: DropperCalibration, of: str) -> Quantity:
+    """The drops per mL (N / V) of ``cal`` as a step of the trace; ``of`` says of what liquid
+    from which dropper."""
+    return rec.step(
+        "drops-per-ml",
+        f"drops per mL of {of} ({cal.dropper})",
+        "drops/mL = N / V",
+        cal.drops_per_ml,
+        N=Quantity(cal.drops, Unit.DROP),
+        V=cal.volume,
+    )
+
+
 def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
     """The result of a dropper calibration: drops per mL (N / V) and mL per drop (V / N, 4
     significant figures). A calibration outside the plausible window, or from fewer than 20
@@ -222,14 +235,7 @@ def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
     rec = Recorder(acknowledged=frozenset({"dropper-implausible"}))
     if not calibration.nominal:
         _check_calibration(rec, calibration)
-    per_ml = rec.step(
-        "drops-per-ml",
-        f"drops per mL of the preparation from the dropper ({calibration.dropper})",
-        "drops/mL = N / V",
-        calibration.drops_per_ml,
-        N=Quantity(calibration.drops, Unit.DROP),
-        V=calibration.volume,
-    )
+    per_ml = _per_ml_step(rec, calibration, "the preparation from the dropper")
     per_drop = rec.step(
         "volume-per-drop",
         "volume of one drop (4 significant figures)",
@@ -404,14 +410,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     su = setup(order, rec)
     dose = order.dose
     cal = _calibration(order, rec)
-    per_ml = rec.step(
-        "drops-per-ml",
-        f"drops per mL of this preparation from the dispensed dropper ({cal.dropper})",
-        "drops/mL = N / V",
-        cal.drops_per_ml,
-        N=Quantity(cal.drops, Unit.DROP),
-        V=cal.volume,
-    )
+    per_ml = _per_ml_step(rec, cal, "this preparation from the dispensed dropper")
     max_drops = order.max_drops
     if max_drops is None:
         max_drops = MAX_DROPS
