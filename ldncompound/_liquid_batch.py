@@ -454,10 +454,11 @@ def make_batch(
     dispense = _dispense_volume(order, fills, dose_volume, volume_of, rec)
     overage, batch = _batch_volume(order, su, dispense, rec)
     work = _Work()
+    aim = _Aim(concentration=concentration, batch=batch, dispense=dispense)
     if isinstance(order.source, TabletSource):
-        active = _from_tablets(order.source, su, concentration, batch, dispense, work, rec)
+        active = _from_tablets(order.source, su, aim, work, rec)
     else:
-        active = _from_powder(order, su, concentration, batch, dispense, work, rec)
+        active = _from_powder(order, su, aim, work, rec)
     final_q, planned, deviation = _make_up_to_volume(order, su, concentration, active, work, rec)
     dispense, fills = _graduated_dispense(order, dispense, fills, active.final_device, rec)
     shake = _pack(order, su, dispense, active, container, work, rec)
@@ -499,6 +500,16 @@ class _Work:
         self.measurements.append(
             Measurement(number=len(self.measurements) + 1, what=what, amount=amount, device=device)
         )
+
+
+@attrs.frozen(kw_only=True)
+class _Aim:
+    """What the drug source is worked out for: the concentration, the volume to make (with the
+    overage) and the volume to dispense, which the final volume must at least reach."""
+
+    concentration: Quantity
+    batch: Decimal
+    dispense: Decimal
 
 
 @attrs.frozen(kw_only=True)
@@ -622,15 +633,10 @@ def _batch_volume(
 
 
 def _from_tablets(
-    source: TabletSource,
-    su: Setup,
-    concentration: Quantity,
-    batch: Decimal,
-    dispense: Decimal,
-    work: _Work,
-    rec: Recorder,
+    source: TabletSource, su: Setup, aim: _Aim, work: _Work, rec: Recorder
 ) -> _Active:
     """Whole tablets: how many, and the cylinder volume they make at the concentration."""
+    concentration, batch, dispense = aim.concentration, aim.batch, aim.dispense
     strength = su.drug.convert(source.resolved_strength, source.resolved_basis, su.basis).m_as(
         Unit.MG
     )
@@ -707,16 +713,9 @@ def _whole_tablets(
     )
 
 
-def _from_powder(
-    order: LiquidFields,
-    su: Setup,
-    concentration: Quantity,
-    batch: Decimal,
-    dispense: Decimal,
-    work: _Work,
-    rec: Recorder,
-) -> _Active:
+def _from_powder(order: LiquidFields, su: Setup, aim: _Aim, work: _Work, rec: Recorder) -> _Active:
     """API powder: the drug for the target volume, weighed directly or by a liquid aliquot."""
+    concentration, batch, dispense = aim.concentration, aim.batch, aim.dispense
     source = order.source
     target = final_measure(batch, su.devices, su.min_percent, up=True)
     if target is None:
