@@ -20,6 +20,7 @@ Method (mg of the dose basis):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
@@ -32,14 +33,15 @@ from ._liquid_batch import (
     LiquidBatch,
     LiquidFields,
     Setup,
+    Usable,
     check_count,
     check_solubility,
-    least_concentration,
     make_batch,
     master_facts,
     preparation_facts,
     result_fields,
     setup,
+    usable_concentrations,
 )
 from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
 from ._plausible import DROPS_PER_ML, check_window
@@ -342,8 +344,31 @@ def _whole(value: Decimal) -> bool:
     return value == value.to_integral_value()
 
 
+def _round_amounts(
+    dose_mg: Decimal, cal: DropperCalibration, max_drops: int
+) -> Iterator[tuple[Decimal, int]]:
+    """(concentration, drops) for each round amount a drop (:data:`MG_PER_DROP`, largest first)
+    of which ``dose_mg`` is a whole number of drops, from the fewest a suggestion makes to the
+    cap."""
+    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
+    for per_drop in MG_PER_DROP:
+        n = CONTEXT.divide(dose_mg, per_drop)
+        if _whole(n) and fewest <= n <= max_drops:
+            yield _stated(CONTEXT.divide(per_drop * cal.drops, cal.volume.m_as(Unit.ML))), int(n)
+
+
+def _for_drops(dose_mg: Decimal, cal: DropperCalibration, whole: int) -> Decimal:
+    """The concentration that makes ``dose_mg`` exactly ``whole`` drops of ``cal``."""
+    return _stated(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * cal.volume.m_as(Unit.ML)))
+
+
+def _stated(c: Decimal) -> Decimal:
+    """A concentration as it is written: 4 significant figures."""
+    return Decimal(significant(c, 4))
+
+
 def suggest(
-    dose_mg: Decimal, cal: DropperCalibration, max_drops: int, low: Decimal, limit: Decimal | None
+    dose_mg: Decimal, cal: DropperCalibration, max_drops: int, usable: Usable
 ) -> tuple[Decimal, int] | None:
     """(concentration mg/mL, drops) making ``dose_mg`` a small whole number of drops.
 
@@ -351,49 +376,32 @@ def suggest(
     when the drops per mL are not a short decimal, the drops it gives are then a hair off a
     whole number, which the result reports like any other rounding.
     """
-    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
-    volume = cal.volume.m_as(Unit.ML)
-
-    def usable(c: Decimal) -> bool:
-        return low <= c and (limit is None or c <= limit)
-
-    for per_drop in MG_PER_DROP:
-        n = CONTEXT.divide(dose_mg, per_drop)
-        c = Decimal(significant(CONTEXT.divide(per_drop * cal.drops, volume), 4))
-        if _whole(n) and fewest <= n <= max_drops and usable(c):
-            return c, int(n)
-    for whole in range(fewest, max_drops + 1):
-        c = Decimal(significant(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * volume), 4))
-        if usable(c):
+    for c, n in _round_amounts(dose_mg, cal, max_drops):
+        if c in usable:
+            return c, n
+    for whole in range(min(MIN_SUGGESTED_DROPS, max_drops), max_drops + 1):
+        c = _for_drops(dose_mg, cal, whole)
+        if c in usable:
             return c, whole
     return None
 
 
-def _options(
-    dose_mg: Decimal, cal: DropperCalibration, max_drops: int, low: Decimal, limit: Decimal | None
-) -> str:
+def _options(dose_mg: Decimal, cal: DropperCalibration, max_drops: int, usable: Usable) -> str:
     """Up to three concentrations (4 significant figures) that make ``dose_mg`` whole drops
     with this dropper: the suggestion first, then round amounts a drop (3 drops or more), then
     any whole count up to the cap, closest to 6 drops first."""
-    volume = cal.volume.m_as(Unit.ML)
     found: list[tuple[Decimal, int]] = []
 
     def add(c: Decimal, n: int) -> None:
-        if low <= c and (limit is None or c <= limit) and all(c != f[0] for f in found):
+        if c in usable and all(c != f[0] for f in found):
             found.append((c, n))
 
-    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
-    for per_drop in MG_PER_DROP:
-        n = CONTEXT.divide(dose_mg, per_drop)
-        if _whole(n) and fewest <= n <= max_drops:
-            add(Decimal(significant(CONTEXT.divide(per_drop * cal.drops, volume), 4)), int(n))
+    for c, n in _round_amounts(dose_mg, cal, max_drops):
+        add(c, n)
     for whole in sorted(range(1, max_drops + 1), key=lambda w: abs(w - 2 * MIN_SUGGESTED_DROPS)):
         if len(found) >= 3:  # only the first three are shown: the rest cannot change them
             break
-        add(
-            Decimal(significant(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * volume), 4)),
-            whole,
-        )
+        add(_for_drops(dose_mg, cal, whole), whole)
     return ", ".join(f"{plain(c)} mg/mL ({n} drops)" for c, n in found[:3]) or "none"
 
 
@@ -415,9 +423,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     if max_drops is None:
         max_drops = MAX_DROPS
         rec.default("max_drops", Quantity(max_drops, Unit.DROP), MAX_DROPS_SOURCE)
-    suggestion = suggest(
-        dose.m_as(Unit.MG), cal, max_drops, least_concentration(order, su), su.solubility
-    )
+    suggestion = suggest(dose.m_as(Unit.MG), cal, max_drops, usable_concentrations(order, su))
     concentration = _concentration(order, su, cal, max_drops, suggestion, rec)
     per_drop = _per_drop(concentration, cal, per_ml, rec)
     drops = _drops_per_dose(order, su, concentration, cal, max_drops, rec)
@@ -589,7 +595,7 @@ def _from_dose_per_drop(
         "concentration-from-drop",
         f"concentration that puts {per_drop} in one drop of this dropper (4 significant figures)",
         "C = dose per drop x drops per mL",
-        Quantity(Decimal(significant(p * cal.per_ml, 4)), Unit.MG_PER_ML),
+        Quantity(_stated(p * cal.per_ml), Unit.MG_PER_ML),
         dose_per_drop=per_drop,
         drops_per_ml=cal.drops_per_ml,
     )
@@ -642,7 +648,7 @@ def _drops_per_dose(
         dose=dose,
     ).magnitude
     n = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
-    hint = _options(dose_mg, cal, max_drops, least_concentration(order, su), su.solubility)
+    hint = _options(dose_mg, cal, max_drops, usable_concentrations(order, su))
     if n < 1:
         raise FormulationError.about(
             "concentration",

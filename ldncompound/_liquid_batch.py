@@ -412,6 +412,23 @@ def least_concentration(order: LiquidFields, su: Setup) -> Decimal:
     return CONTEXT.divide(strength.m_as(Unit.MG), MAX_VOLUME)
 
 
+@attrs.frozen
+class Usable:
+    """The concentrations (mg/mL of the dose basis) a suggestion may use: at least ``low``
+    (:func:`least_concentration`) and at most the solubility ``limit`` when it is known."""
+
+    low: Decimal
+    limit: Decimal | None
+
+    def __contains__(self, c: Decimal) -> bool:
+        return self.low <= c and (self.limit is None or c <= self.limit)
+
+
+def usable_concentrations(order: LiquidFields, su: Setup) -> Usable:
+    """The concentrations a suggestion for ``order`` may use."""
+    return Usable(least_concentration(order, su), su.solubility)
+
+
 def check_solubility(concentration: Decimal, limit: Decimal | None, field: str) -> None:
     """Refuse a concentration (mg/mL of the dose basis) above the solubility."""
     if limit is not None and concentration > limit:
