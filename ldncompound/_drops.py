@@ -20,24 +20,28 @@ Method (mg of the dose basis):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 import attrs
 
-from ._bud import BeyondUseDate, Storage
+from ._bud import BeyondUseDate
 from ._errors import FormulationError, InputError
 from ._liquid_batch import (
     FillPlan,
     LiquidBatch,
     LiquidFields,
     Setup,
+    Usable,
+    check_count,
     check_solubility,
-    least_concentration,
     make_batch,
     master_facts,
+    preparation_facts,
     result_fields,
     setup,
+    usable_concentrations,
 )
 from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
 from ._plausible import DROPS_PER_ML, check_window
@@ -101,18 +105,7 @@ class DropperCalibration:
         return calibration_result(self)
 
     def __attrs_post_init__(self) -> None:
-        if (
-            isinstance(self.drops, bool)
-            or not isinstance(self.drops, int)
-            or not 1 <= self.drops <= 1000
-        ):
-            raise InputError.about(
-                "calibration.drops",
-                self.drops,
-                "is out of range",
-                "1 to 1000 drops counted",
-                code="out-of-range",
-            )
+        check_count("calibration.drops", self.drops, 1000, "drops counted")
         if not isinstance(self.volume, Quantity):
             raise InputError.about(
                 "calibration.volume", self.volume, "is not a quantity", "a volume such as '2.5 mL'"
@@ -203,6 +196,19 @@ def _check_calibration(rec: Recorder, cal: DropperCalibration) -> None:
         )
 
 
+def _per_ml_step(rec: Recorder, cal: DropperCalibration, of: str) -> Quantity:
+    """The drops per mL (N / V) of ``cal`` as a step of the trace; ``of`` says of what liquid
+    from which dropper."""
+    return rec.step(
+        "drops-per-ml",
+        f"drops per mL of {of} ({cal.dropper})",
+        "drops/mL = N / V",
+        cal.drops_per_ml,
+        N=Quantity(cal.drops, Unit.DROP),
+        V=cal.volume,
+    )
+
+
 def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
     """The result of a dropper calibration: drops per mL (N / V) and mL per drop (V / N, 4
     significant figures). A calibration outside the plausible window, or from fewer than 20
@@ -218,14 +224,7 @@ def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
     rec = Recorder(acknowledged=frozenset({"dropper-implausible"}))
     if not calibration.nominal:
         _check_calibration(rec, calibration)
-    per_ml = rec.step(
-        "drops-per-ml",
-        f"drops per mL of the preparation from the dropper ({calibration.dropper})",
-        "drops/mL = N / V",
-        calibration.drops_per_ml,
-        N=Quantity(calibration.drops, Unit.DROP),
-        V=calibration.volume,
-    )
+    per_ml = _per_ml_step(rec, calibration, "the preparation from the dropper")
     per_drop = rec.step(
         "volume-per-drop",
         "volume of one drop (4 significant figures)",
@@ -292,18 +291,8 @@ class DropsOrder(LiquidFields):
                 "a measured calibration, or accept_nominal_dropper",
                 code="dropper-not-calibrated",
             )
-        if self.max_drops is not None and (
-            isinstance(self.max_drops, bool)
-            or not isinstance(self.max_drops, int)
-            or not 1 <= self.max_drops <= 60
-        ):
-            raise InputError.about(
-                "max_drops",
-                self.max_drops,
-                "is out of range",
-                "1 to 60 drops a dose",
-                code="out-of-range",
-            )
+        if self.max_drops is not None:
+            check_count("max_drops", self.max_drops, 60, "drops a dose")
 
 
 @attrs.frozen(kw_only=True)
@@ -342,8 +331,31 @@ def _whole(value: Decimal) -> bool:
     return value == value.to_integral_value()
 
 
+def _round_amounts(
+    dose_mg: Decimal, cal: DropperCalibration, max_drops: int
+) -> Iterator[tuple[Decimal, int]]:
+    """(concentration, drops) for each round amount a drop (:data:`MG_PER_DROP`, largest first)
+    of which ``dose_mg`` is a whole number of drops, from the fewest a suggestion makes to the
+    cap."""
+    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
+    for per_drop in MG_PER_DROP:
+        n = CONTEXT.divide(dose_mg, per_drop)
+        if _whole(n) and fewest <= n <= max_drops:
+            yield _stated(CONTEXT.divide(per_drop * cal.drops, cal.volume.m_as(Unit.ML))), int(n)
+
+
+def _for_drops(dose_mg: Decimal, cal: DropperCalibration, whole: int) -> Decimal:
+    """The concentration that makes ``dose_mg`` exactly ``whole`` drops of ``cal``."""
+    return _stated(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * cal.volume.m_as(Unit.ML)))
+
+
+def _stated(c: Decimal) -> Decimal:
+    """A concentration as it is written: 4 significant figures."""
+    return Decimal(significant(c, 4))
+
+
 def suggest(
-    dose_mg: Decimal, cal: DropperCalibration, max_drops: int, low: Decimal, limit: Decimal | None
+    dose_mg: Decimal, cal: DropperCalibration, max_drops: int, usable: Usable
 ) -> tuple[Decimal, int] | None:
     """(concentration mg/mL, drops) making ``dose_mg`` a small whole number of drops.
 
@@ -351,49 +363,32 @@ def suggest(
     when the drops per mL are not a short decimal, the drops it gives are then a hair off a
     whole number, which the result reports like any other rounding.
     """
-    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
-    volume = cal.volume.m_as(Unit.ML)
-
-    def usable(c: Decimal) -> bool:
-        return low <= c and (limit is None or c <= limit)
-
-    for per_drop in MG_PER_DROP:
-        n = CONTEXT.divide(dose_mg, per_drop)
-        c = Decimal(significant(CONTEXT.divide(per_drop * cal.drops, volume), 4))
-        if _whole(n) and fewest <= n <= max_drops and usable(c):
-            return c, int(n)
-    for whole in range(fewest, max_drops + 1):
-        c = Decimal(significant(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * volume), 4))
-        if usable(c):
+    for c, n in _round_amounts(dose_mg, cal, max_drops):
+        if c in usable:
+            return c, n
+    for whole in range(min(MIN_SUGGESTED_DROPS, max_drops), max_drops + 1):
+        c = _for_drops(dose_mg, cal, whole)
+        if c in usable:
             return c, whole
     return None
 
 
-def _options(
-    dose_mg: Decimal, cal: DropperCalibration, max_drops: int, low: Decimal, limit: Decimal | None
-) -> str:
+def _options(dose_mg: Decimal, cal: DropperCalibration, max_drops: int, usable: Usable) -> str:
     """Up to three concentrations (4 significant figures) that make ``dose_mg`` whole drops
     with this dropper: the suggestion first, then round amounts a drop (3 drops or more), then
     any whole count up to the cap, closest to 6 drops first."""
-    volume = cal.volume.m_as(Unit.ML)
     found: list[tuple[Decimal, int]] = []
 
     def add(c: Decimal, n: int) -> None:
-        if low <= c and (limit is None or c <= limit) and all(c != f[0] for f in found):
+        if c in usable and all(c != f[0] for f in found):
             found.append((c, n))
 
-    fewest = min(MIN_SUGGESTED_DROPS, max_drops)
-    for per_drop in MG_PER_DROP:
-        n = CONTEXT.divide(dose_mg, per_drop)
-        if _whole(n) and fewest <= n <= max_drops:
-            add(Decimal(significant(CONTEXT.divide(per_drop * cal.drops, volume), 4)), int(n))
+    for c, n in _round_amounts(dose_mg, cal, max_drops):
+        add(c, n)
     for whole in sorted(range(1, max_drops + 1), key=lambda w: abs(w - 2 * MIN_SUGGESTED_DROPS)):
         if len(found) >= 3:  # only the first three are shown: the rest cannot change them
             break
-        add(
-            Decimal(significant(CONTEXT.divide(dose_mg * cal.drops, Decimal(whole) * volume), 4)),
-            whole,
-        )
+        add(_for_drops(dose_mg, cal, whole), whole)
     return ", ".join(f"{plain(c)} mg/mL ({n} drops)" for c, n in found[:3]) or "none"
 
 
@@ -410,21 +405,12 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
     su = setup(order, rec)
     dose = order.dose
     cal = _calibration(order, rec)
-    per_ml = rec.step(
-        "drops-per-ml",
-        f"drops per mL of this preparation from the dispensed dropper ({cal.dropper})",
-        "drops/mL = N / V",
-        cal.drops_per_ml,
-        N=Quantity(cal.drops, Unit.DROP),
-        V=cal.volume,
-    )
+    per_ml = _per_ml_step(rec, cal, "this preparation from the dispensed dropper")
     max_drops = order.max_drops
     if max_drops is None:
         max_drops = MAX_DROPS
         rec.default("max_drops", Quantity(max_drops, Unit.DROP), MAX_DROPS_SOURCE)
-    suggestion = suggest(
-        dose.m_as(Unit.MG), cal, max_drops, least_concentration(order, su), su.solubility
-    )
+    suggestion = suggest(dose.m_as(Unit.MG), cal, max_drops, usable_concentrations(order, su))
     concentration = _concentration(order, su, cal, max_drops, suggestion, rec)
     per_drop = _per_drop(concentration, cal, per_ml, rec)
     drops = _drops_per_dose(order, su, concentration, cal, max_drops, rec)
@@ -596,7 +582,7 @@ def _from_dose_per_drop(
         "concentration-from-drop",
         f"concentration that puts {per_drop} in one drop of this dropper (4 significant figures)",
         "C = dose per drop x drops per mL",
-        Quantity(Decimal(significant(p * cal.per_ml, 4)), Unit.MG_PER_ML),
+        Quantity(_stated(p * cal.per_ml), Unit.MG_PER_ML),
         dose_per_drop=per_drop,
         drops_per_ml=cal.drops_per_ml,
     )
@@ -649,7 +635,7 @@ def _drops_per_dose(
         dose=dose,
     ).magnitude
     n = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
-    hint = _options(dose_mg, cal, max_drops, least_concentration(order, su), su.solubility)
+    hint = _options(dose_mg, cal, max_drops, usable_concentrations(order, su))
     if n < 1:
         raise FormulationError.about(
             "concentration",
@@ -700,30 +686,13 @@ def _drops_per_dose(
 
 def _label_facts(r: DropsResult) -> PreparationFacts:
     drops = f"{r.drops_per_dose} drop" + ("" if r.drops_per_dose == 1 else "s")
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.concentration,
+    return preparation_facts(
+        r,
+        "drops",
         # "0.5 mg per drop" (the amount's unit without its "/drop")
         per=f"({plain(r.per_drop.magnitude)} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
-        dosage_form=r.label.dosage_form,
-        route="under the tongue",
-        verb="Place",
-        unit_noun="drop",
-        unit_noun_plural="drops",
-        quantity=r.label.quantity,
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
-        liquid=True,
-        suspension=r.label.suspension,
-        dropper=True,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
-        # the prescribed dose: drops are only made when the dose is whole drops
         dose_text=f"{drops} ({LabelAmount.of(r.dose).display})",
         measure=Quantity(r.drops_per_dose, Unit.DROP),
-        delivered=r.dose,
     )
 
 

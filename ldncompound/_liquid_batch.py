@@ -85,7 +85,7 @@ from ._validate import (
 )
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._version import __version__
-from ._vocabulary import LabelFacts, MasterFacts, auxiliary_statements
+from ._vocabulary import LabelFacts, MasterFacts, PreparationFacts, auxiliary_statements
 from ._weighing import Balance, balance_or_class_iii
 
 OVERAGE = Quantity(Decimal(5), Unit.PERCENT)
@@ -101,6 +101,15 @@ CONTAINER = "tight, light-resistant (amber) bottle"
 TABLET_MARGIN_TRIES = 10
 MAX_VOLUME = Decimal(1000)
 MAX_DAYS = 365
+
+
+def check_count(field: str, value: object, most: int, counted: str) -> None:
+    """Refuse ``value`` unless it is a whole number from 1 to ``most`` (``counted`` says of
+    what: "days", "drops a dose", ...)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise InputError.about(
+            field, value, "is out of range", f"1 to {most} {counted}", code="out-of-range"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -212,18 +221,7 @@ class LiquidFields:
                 code="supply-or-volume",
             )
         if self.days_supply is not None:
-            if (
-                isinstance(self.days_supply, bool)
-                or not isinstance(self.days_supply, int)
-                or not 1 <= self.days_supply <= MAX_DAYS
-            ):
-                raise InputError.about(
-                    "days_supply",
-                    self.days_supply,
-                    "is out of range",
-                    f"1 to {MAX_DAYS} days",
-                    code="out-of-range",
-                )
+            check_count("days_supply", self.days_supply, MAX_DAYS, "days")
             if self.doses_per_day is None:
                 raise InputError.about(
                     "doses_per_day",
@@ -412,6 +410,23 @@ def least_concentration(order: LiquidFields, su: Setup) -> Decimal:
     return CONTEXT.divide(strength.m_as(Unit.MG), MAX_VOLUME)
 
 
+@attrs.frozen
+class Usable:
+    """The concentrations (mg/mL of the dose basis) a suggestion may use: at least ``low``
+    (:func:`least_concentration`) and at most the solubility ``limit`` when it is known."""
+
+    low: Decimal
+    limit: Decimal | None
+
+    def __contains__(self, c: Decimal) -> bool:
+        return self.low <= c and (self.limit is None or c <= self.limit)
+
+
+def usable_concentrations(order: LiquidFields, su: Setup) -> Usable:
+    """The concentrations a suggestion for ``order`` may use."""
+    return Usable(least_concentration(order, su), su.solubility)
+
+
 def check_solubility(concentration: Decimal, limit: Decimal | None, field: str) -> None:
     """Refuse a concentration (mg/mL of the dose basis) above the solubility."""
     if limit is not None and concentration > limit:
@@ -454,10 +469,11 @@ def make_batch(
     dispense = _dispense_volume(order, fills, dose_volume, volume_of, rec)
     overage, batch = _batch_volume(order, su, dispense, rec)
     work = _Work()
+    aim = _Aim(concentration=concentration, batch=batch, dispense=dispense)
     if isinstance(order.source, TabletSource):
-        active = _from_tablets(order.source, su, concentration, batch, dispense, work, rec)
+        active = _from_tablets(order.source, su, aim, work, rec)
     else:
-        active = _from_powder(order, su, concentration, batch, dispense, work, rec)
+        active = _from_powder(order, su, aim, work, rec)
     final_q, planned, deviation = _make_up_to_volume(order, su, concentration, active, work, rec)
     dispense, fills = _graduated_dispense(order, dispense, fills, active.final_device, rec)
     shake = _pack(order, su, dispense, active, container, work, rec)
@@ -499,6 +515,16 @@ class _Work:
         self.measurements.append(
             Measurement(number=len(self.measurements) + 1, what=what, amount=amount, device=device)
         )
+
+
+@attrs.frozen(kw_only=True)
+class _Aim:
+    """What the drug source is worked out for: the concentration, the volume to make (with the
+    overage) and the volume to dispense, which the final volume must at least reach."""
+
+    concentration: Quantity
+    batch: Decimal
+    dispense: Decimal
 
 
 @attrs.frozen(kw_only=True)
@@ -622,15 +648,10 @@ def _batch_volume(
 
 
 def _from_tablets(
-    source: TabletSource,
-    su: Setup,
-    concentration: Quantity,
-    batch: Decimal,
-    dispense: Decimal,
-    work: _Work,
-    rec: Recorder,
+    source: TabletSource, su: Setup, aim: _Aim, work: _Work, rec: Recorder
 ) -> _Active:
     """Whole tablets: how many, and the cylinder volume they make at the concentration."""
+    concentration, batch, dispense = aim.concentration, aim.batch, aim.dispense
     strength = su.drug.convert(source.resolved_strength, source.resolved_basis, su.basis).m_as(
         Unit.MG
     )
@@ -707,16 +728,9 @@ def _whole_tablets(
     )
 
 
-def _from_powder(
-    order: LiquidFields,
-    su: Setup,
-    concentration: Quantity,
-    batch: Decimal,
-    dispense: Decimal,
-    work: _Work,
-    rec: Recorder,
-) -> _Active:
+def _from_powder(order: LiquidFields, su: Setup, aim: _Aim, work: _Work, rec: Recorder) -> _Active:
     """API powder: the drug for the target volume, weighed directly or by a liquid aliquot."""
+    concentration, batch, dispense = aim.concentration, aim.batch, aim.dispense
     source = order.source
     target = final_measure(batch, su.devices, su.min_percent, up=True)
     if target is None:
@@ -1143,6 +1157,48 @@ def result_fields(
         warnings=tuple(rec.warnings),
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
+    )
+
+
+#: How a label speaks of one dose of each liquid: (route, verb, unit noun, its plural, whether
+#: a dropper measures it).
+DOSE_WORDS: dict[str, tuple[str, str, str, str, bool]] = {
+    "liquid": ("by mouth", "Take", "mL", "mL", False),
+    "drops": ("under the tongue", "Place", "drop", "drops", True),
+}
+
+
+def preparation_facts(
+    r: Any, kind: str, *, per: str, dose_text: str, measure: Quantity, device: str | None = None
+) -> PreparationFacts:
+    """What the label of a liquid or drops result ``r`` says: the words of ``kind``
+    (:data:`DOSE_WORDS`), how one dose is measured, and what every liquid fills the same way.
+    The delivered dose is the prescribed one: a liquid is only made when one dose is measured
+    exactly (a graduation of the syringe, or whole drops)."""
+    route, verb, unit_noun, unit_noun_plural, dropper = DOSE_WORDS[kind]
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.concentration,
+        per=per,
+        dosage_form=r.label.dosage_form,
+        route=route,
+        verb=verb,
+        unit_noun=unit_noun,
+        unit_noun_plural=unit_noun_plural,
+        quantity=r.label.quantity,
+        quantity_noun="",
+        bud=r.bud.date,
+        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
+        liquid=True,
+        suspension=r.label.suspension,
+        dropper=dropper,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        compounded_on=r.bud.compounded_on,
+        device=device,
+        dose_text=dose_text,
+        measure=measure,
+        delivered=r.dose,
     )
 
 

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 import attrs
 
-from ._bud import BeyondUseDate, Storage
+from ._bud import BeyondUseDate
 from ._devices import DeviceKind, MeasuringDevice, device
 from ._errors import FormulationError, InputError
 from ._liquid_batch import (
@@ -35,13 +35,15 @@ from ._liquid_batch import (
     LiquidBatch,
     LiquidFields,
     Setup,
+    Usable,
     check_solubility,
-    least_concentration,
     make_batch,
     master_facts,
+    preparation_facts,
     result_fields,
     setup,
     syringes,
+    usable_concentrations,
 )
 from ._numbers import CONTEXT, plain, private_context, significant
 from ._preparation import Preparation, register
@@ -139,17 +141,13 @@ class LiquidResult:
 
 
 def _suggest(
-    dose_mg: Decimal,
-    syringe: MeasuringDevice,
-    min_percent: Decimal,
-    low: Decimal,
-    limit: Decimal | None,
+    dose_mg: Decimal, syringe: MeasuringDevice, min_percent: Decimal, usable: Usable
 ) -> Decimal | None:
-    usable = [c for c in CONCENTRATIONS if c >= low and (limit is None or c <= limit)]
-    for c in usable:
+    candidates = [c for c in CONCENTRATIONS if c in usable]
+    for c in candidates:
         if syringe.measures(CONTEXT.divide(dose_mg, c), min_percent):
             return c
-    for c in usable:  # on a mark but below the measurable share: warned later
+    for c in candidates:  # on a mark but below the measurable share: warned later
         if syringe.on_scale(CONTEXT.divide(dose_mg, c)):
             return c
     return None
@@ -186,11 +184,11 @@ def syringe_among(order: LiquidOrder, stock: tuple[MeasuringDevice, ...]) -> Mea
     if order.concentration is not None:
         volume = CONTEXT.divide(dose_mg, order.concentration.m_as(Unit.MG_PER_ML))
         return _choose_syringe(volume, ranked, su.min_percent)
-    low, limit = least_concentration(order, su), su.solubility
+    usable = usable_concentrations(order, su)
     usual = device(DEFAULT_SYRINGE).cap  # the library's own first try: a 5 mL oral syringe
     tried = sorted(ranked, key=lambda s: s.cap != usual)  # stable: then the smallest first
     return next(
-        (s for s in tried if _suggest(dose_mg, s, su.min_percent, low, limit) is not None), None
+        (s for s in tried if _suggest(dose_mg, s, su.min_percent, usable) is not None), None
     )
 
 
@@ -199,8 +197,7 @@ def _alternatives(
     volume: Decimal,
     available: list[MeasuringDevice],
     min_percent: Decimal,
-    low: Decimal,
-    limit: Decimal | None,
+    usable: Usable,
 ) -> str:
     """The choices that would measure the prescribed dose exactly: the available syringes with
     ``volume`` mL on a mark, and up to three concentrations that put the dose on a mark of an
@@ -209,7 +206,7 @@ def _alternatives(
     on_mark = [s.name for s in unique if s.on_scale(volume)]
     options: list[str] = []
     for c in CONCENTRATIONS:
-        if c < low or (limit is not None and c > limit) or len(options) == 3:
+        if c not in usable or len(options) == 3:
             continue
         v = CONTEXT.divide(dose_mg, c)
         fit = next((s for s in unique if s.measures(v, min_percent)), None)
@@ -288,13 +285,13 @@ def _concentration(
         check_solubility(order.concentration.m_as(Unit.MG_PER_ML), su.solubility, "concentration")
         return order.concentration, syringe
     dose = order.dose
-    low, limit = least_concentration(order, su), su.solubility
+    usable = usable_concentrations(order, su)
     tried = [syringe] if syringe is not None else [device(DEFAULT_SYRINGE), *syringes(su.devices)]
     found = next(
         (
             (s, c)
             for s in tried
-            if (c := _suggest(dose.m_as(Unit.MG), s, su.min_percent, low, limit)) is not None
+            if (c := _suggest(dose.m_as(Unit.MG), s, su.min_percent, usable)) is not None
         ),
         None,
     )
@@ -332,7 +329,7 @@ def _dose_syringe(
     """The oral syringe that measures one dose on a graduation (chosen when not given)."""
     dose, dose_mg, min_pct = order.dose, order.dose.m_as(Unit.MG), su.min_percent
     available = syringes(su.devices)
-    low, limit = least_concentration(order, su), su.solubility
+    usable = usable_concentrations(order, su)
     if syringe is None:
         syringe = _choose_syringe(volume, available, min_pct)
         if syringe is None:
@@ -349,7 +346,7 @@ def _dose_syringe(
                 str(concentration),
                 f"makes one dose {significant(volume)} mL, which is not a graduation of any available "
                 f"oral syringe, so the prescribed {dose} cannot be measured",
-                _alternatives(dose_mg, volume, available, min_pct, low, limit),
+                _alternatives(dose_mg, volume, available, min_pct, usable),
                 code="dose-off-graduation",
             )
         rec.default(
@@ -372,7 +369,7 @@ def _dose_syringe(
             syringe.described,
             f"cannot measure one dose of {significant(volume)} mL on a graduation, so the prescribed "
             f"{dose} cannot be measured with it",
-            _alternatives(dose_mg, volume, [syringe, *available], min_pct, low, limit),
+            _alternatives(dose_mg, volume, [syringe, *available], min_pct, usable),
             code="dose-off-graduation",
         )
     return syringe
@@ -403,30 +400,13 @@ def _check_dose_measure(
 
 
 def _label_facts(r: LiquidResult) -> PreparationFacts:
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.concentration,
+    return preparation_facts(
+        r,
+        "liquid",
         per="",
-        dosage_form=r.label.dosage_form,
-        route="by mouth",
-        verb="Take",
-        unit_noun="mL",
-        unit_noun_plural="mL",
-        quantity=r.label.quantity,
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage is Storage.REFRIGERATOR,
-        liquid=True,
-        suspension=r.label.suspension,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
         device=r.syringe.name,
-        # the prescribed dose: a liquid is only made when one dose is a graduation exactly
         dose_text=f"{plain(r.dose_measured.magnitude)} mL ({LabelAmount.of(r.dose).display})",
         measure=r.dose_measured,
-        delivered=r.dose,
     )
 
 
