@@ -32,7 +32,7 @@ from decimal import Decimal
 import attrs
 
 from . import _solid as solid
-from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
+from ._bud import BeyondUseDate, BudCategory, Storage
 from ._capsule_data import (
     CAPSULE_SIZES,
     SHELL_SOURCE,
@@ -59,11 +59,10 @@ from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in, check_density
-from ._supplied import echo_from_profile, from_profile_field
+from ._supplied import echo_from_profile
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
-    OMITTABLE,
     density_field,
     mass_field,
     omittable,
@@ -372,43 +371,26 @@ def _drug_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
-@attrs.frozen(kw_only=True)
-class CapsuleOrder:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        source=("filler",),
+        dose_basis=("method", "size", "fill_weight"),
+        overage=("drug_loss_allowance",),
+        balance=("shells",),
+    ),
+)
+class CapsuleOrder(solid.SolidOrder):
     """Everything a capsule calculation needs. ``None`` means "use the stated default"."""
 
-    dose: Quantity = qfield(Dimension.MASS)
-    count: int
-    source: Source
     filler: FillerLot | None = None
-    dose_basis: str | None = None
     method: CapsuleMethod | None = None
     size: str | None = None
     fill_weight: Quantity | None = qfield(Dimension.MASS, mass_field("fill_weight"), default=None)
-    overage: Quantity | None = solid.overage_field()
     drug_loss_allowance: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("drug_loss_allowance", ZERO, Decimal(10)), default=None
     )
-    balance: Balance | None = None
     shells: ShellLot | None = None
-    compounded_on: dt.date | None = None
-    storage: Storage | None = None
-    day_count: DayCount | None = None
-    study: StudyBud | None = None
-    doses_per_day: Decimal | None = None
-    qc_sample: int | None = None
-    max_stage_mass: Quantity | None = solid.max_stage_field()
-    # added in 0.2: documents written before may leave the pharmacist's dilution choices out
-    trituration_ratio: int | None = attrs.field(
-        default=None, validator=solid.ratio_validator, metadata={OMITTABLE: True}
-    )
-    aliquot_mass: Quantity | None = qfield(
-        Dimension.MASS, mass_field("aliquot_mass"), default=None, omittable=True
-    )
-    rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
-    tablet_margin: Quantity | None = solid.tablet_margin_field()
-    acknowledge: tuple[str, ...] = solid.acknowledge_field()
-    reference: str | None = solid.reference_field()
-    from_profile: tuple[str, ...] = from_profile_field()
     #: the other actives of a formula of several actives (none for LDN alone)
     additional_actives: tuple[CapsuleActive, ...] = omittable(())
     #: the measured pack stat of the order's own drug material (instead of its density)

@@ -11,9 +11,10 @@ Policy defaults live in :data:`POLICY`: one value and one cited source each.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Protocol, TypedDict, TypeVar
+from typing import Any, Protocol, TypeAlias, TypedDict, TypeVar
 
 import attrs
 
@@ -33,9 +34,11 @@ from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
 from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource
+from ._supplied import from_profile_field
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
+    OMITTABLE,
     check_doses_per_day,
     check_one_day,
     mass_field,
@@ -173,45 +176,78 @@ def plan_solid(
 # --- the order: fields and guards shared by the order classes -------------------------------
 
 
-def overage_field() -> Any:
-    """The overage of the whole batch: 0-100 %, or ``None`` for the default."""
-    return qfield(Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None)
-
-
-def max_stage_field() -> Any:
-    """The largest trituration per stage: a positive mass, or ``None`` for the default."""
-    return qfield(Dimension.MASS, mass_field("max_stage_mass"), default=None)
-
-
 def ratio_validator(_i: object, _a: attrs.Attribute[int | None], value: int | None) -> None:
     """The pharmacist's trituration ratio (every stage 1 in that ratio), or ``None``."""
     check_ratio(value)
 
 
-def rounding_tolerance_field() -> Any:
-    """How far rounding may move the dose: 0.01-5 %, or ``None`` for the default."""
-    return qfield(
+Fields: TypeAlias = "list[attrs.Attribute[Any]]"
+
+
+def placing(**after: tuple[str, ...]) -> Callable[[type, Fields], Fields]:
+    """The field order of a class built on :class:`SolidOrder` or :class:`SolidResult`: the
+    shared fields, each followed by the class's own fields named for it
+    (``source=("filler",)``); the own fields not named come last, as declared."""
+    named = {n for names in after.values() for n in names}
+
+    def transform(cls: type, fields: Fields) -> Fields:
+        declared = inspect.get_annotations(cls)  # the class's own fields
+        own = {f.name: f for f in fields if f.name in declared}
+        out: Fields = []
+        for f in fields:
+            if f.name not in declared:
+                out += [f, *(own[n] for n in after.get(f.name, ()))]
+        return out + [f for f in fields if f.name in declared and f.name not in named]
+
+    return transform
+
+
+@attrs.frozen(kw_only=True)
+class SolidOrder:
+    """The fields every solid preparation's order has (capsules, troches): each order adds its
+    own, placed among these by :func:`placing`. ``None`` means "use the stated default"."""
+
+    dose: Quantity = qfield(Dimension.MASS)
+    count: int
+    source: Source
+    dose_basis: str | None = None
+    #: the overage of the whole batch: 0-100 %
+    overage: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None
+    )
+    balance: Balance | None = None
+    compounded_on: dt.date | None = None
+    storage: Storage | None = None
+    day_count: DayCount | None = None
+    study: StudyBud | None = None
+    doses_per_day: Decimal | None = None
+    qc_sample: int | None = None
+    #: the largest trituration per stage
+    max_stage_mass: Quantity | None = qfield(
+        Dimension.MASS, mass_field("max_stage_mass"), default=None
+    )
+    # added in 0.2: documents written before may leave the pharmacist's dilution choices out
+    trituration_ratio: int | None = attrs.field(
+        default=None, validator=ratio_validator, metadata={OMITTABLE: True}
+    )
+    aliquot_mass: Quantity | None = qfield(
+        Dimension.MASS, mass_field("aliquot_mass"), default=None, omittable=True
+    )
+    #: how far rounding may move the dose: 0.01-5 %
+    rounding_tolerance: Quantity | None = qfield(
         Dimension.FRACTION,
         percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
         default=None,
     )
-
-
-def tablet_margin_field() -> Any:
-    """Extra tablet powder to crush: 0-100 %, or ``None`` for the default."""
-    return qfield(
+    #: extra tablet powder to crush: 0-100 %
+    tablet_margin: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
-
-
-def acknowledge_field() -> Any:
-    """The warning codes the prescriber acknowledges."""
-    return attrs.field(default=(), validator=acknowledgements)
-
-
-def reference_field() -> Any:
-    """The order's own reference (prescription number, ...)."""
-    return attrs.field(default=None, validator=text_field("reference"))
+    #: the warning codes the prescriber acknowledges
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
+    #: the order's own reference (prescription number, ...)
+    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
+    from_profile: tuple[str, ...] = from_profile_field()
 
 
 def check_positive_dose(dose: object, example: str) -> None:
@@ -254,47 +290,6 @@ def check_daily_and_qc(
             f"1 to 100 {units}",
             code="out-of-range",
         )
-
-
-class SolidOrder(Protocol):
-    """What the shared steps read from a capsule or troche order."""
-
-    @property
-    def dose(self) -> Quantity: ...
-    @property
-    def count(self) -> int: ...
-    @property
-    def source(self) -> Source: ...
-    @property
-    def dose_basis(self) -> str | None: ...
-    @property
-    def overage(self) -> Quantity | None: ...
-    @property
-    def balance(self) -> Balance | None: ...
-    @property
-    def compounded_on(self) -> dt.date | None: ...
-    @property
-    def storage(self) -> Storage | None: ...
-    @property
-    def day_count(self) -> DayCount | None: ...
-    @property
-    def study(self) -> StudyBud | None: ...
-    @property
-    def doses_per_day(self) -> Decimal | None: ...
-    @property
-    def qc_sample(self) -> int | None: ...
-    @property
-    def max_stage_mass(self) -> Quantity | None: ...
-    @property
-    def trituration_ratio(self) -> int | None: ...
-    @property
-    def aliquot_mass(self) -> Quantity | None: ...
-    @property
-    def rounding_tolerance(self) -> Quantity | None: ...
-    @property
-    def tablet_margin(self) -> Quantity | None: ...
-    @property
-    def acknowledge(self) -> tuple[str, ...]: ...
 
 
 # --- resolve the defaults and guard the dose -------------------------------------------------

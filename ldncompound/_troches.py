@@ -33,7 +33,7 @@ from decimal import Decimal
 import attrs
 
 from . import _solid as solid
-from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
+from ._bud import BeyondUseDate, BudCategory, Storage
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
 from ._errors import FormulationError, InputError
 from ._numbers import (
@@ -52,13 +52,12 @@ from ._plausible import BASE_DENSITY, BLANK_WEIGHT, check_window, implausible
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Settings, Sheet, Weighing
-from ._sources import Component, Source, allergens_in
-from ._supplied import echo_from_profile, from_profile_field
+from ._sources import Component, allergens_in
+from ._supplied import echo_from_profile
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._troche_data import FORM_NAMES, TROCHE_BASES, TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
-    OMITTABLE,
     density_field,
     mass_field,
     percent_field,
@@ -429,50 +428,32 @@ class TrocheDiluent:
         return tuple(sorted({*self.allergens_declared, *allergens_in(self.name)}))
 
 
-@attrs.frozen(kw_only=True)
-class TrocheOrder:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        source=("dosage_form", "mold", "base", "ingredients", "drug_displacement", "diluent"),
+        dose_basis=("route",),
+        qc_sample=("weight_window",),
+    ),
+)
+class TrocheOrder(solid.SolidOrder):
     """Everything a troche or RDT calculation needs. ``None`` means "use the stated default".
 
     ``mold`` (the calibration) and ``base`` are required: neither has a safe default.
     """
 
-    dose: Quantity = qfield(Dimension.MASS)
-    count: int
-    source: Source
     dosage_form: TrocheForm
     mold: MoldCalibration
     base: BaseLot
     ingredients: tuple[Additive, ...] = ()
     drug_displacement: Displacement | None = None
     diluent: TrocheDiluent | None = None
-    dose_basis: str | None = None
     route: Route | None = None
-    overage: Quantity | None = solid.overage_field()
-    balance: Balance | None = None
-    compounded_on: dt.date | None = None
-    storage: Storage | None = None
-    day_count: DayCount | None = None
-    study: StudyBud | None = None
-    doses_per_day: Decimal | None = None
-    qc_sample: int | None = None
     weight_window: Quantity | None = qfield(
         Dimension.FRACTION,
         percent_field("weight_window", ZERO, Decimal(20), low_included=False),
         default=None,
     )
-    max_stage_mass: Quantity | None = solid.max_stage_field()
-    # added in 0.2: documents written before may leave the pharmacist's dilution choices out
-    trituration_ratio: int | None = attrs.field(
-        default=None, validator=solid.ratio_validator, metadata={OMITTABLE: True}
-    )
-    aliquot_mass: Quantity | None = qfield(
-        Dimension.MASS, mass_field("aliquot_mass"), default=None, omittable=True
-    )
-    rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
-    tablet_margin: Quantity | None = solid.tablet_margin_field()
-    acknowledge: tuple[str, ...] = solid.acknowledge_field()
-    reference: str | None = solid.reference_field()
-    from_profile: tuple[str, ...] = from_profile_field()
 
     def __attrs_post_init__(self) -> None:
         solid.check_dose_and_count(
