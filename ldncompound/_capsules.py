@@ -59,8 +59,7 @@ from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet, Weighing
 from ._sources import Component, Source, allergens_in, check_density
-from ._supplied import echo_from_profile
-from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
     density_field,
@@ -72,7 +71,6 @@ from ._validate import (
     text_field,
     volume_field,
 )
-from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts, TableValue
 from ._weighing import Balance, SolidPlan, geometric_portions
 
@@ -465,21 +463,28 @@ class Ingredient:
     allergens: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class CapsuleResult:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        library_version=("order",),
+        batch_count=(
+            "mix_for",
+            "method",
+            "size",
+            "capsule_volume",
+            "fill_weight",
+            "filler_per_capsule",
+            "active_per_capsule",
+            "fill_fraction",
+        ),
+        plan=("ingredients",),
+        qc=("shell_weight", "gross_window"),
+    ),
+)
+class CapsuleResult(solid.SolidResult):
     """A complete capsule formulation: amounts, plan, QC targets, BUD, warnings and trace."""
 
-    schema: str
-    library_version: str
     order: CapsuleOrder
-    drug: str
-    dose_basis: str
-    dose_basis_name: str
-    dose: Quantity
-    dose_planned: Quantity
-    dose_deviation: Quantity
-    count: int
-    batch_count: int
     mix_for: Quantity
     method: CapsuleMethod
     size: str
@@ -488,22 +493,9 @@ class CapsuleResult:
     filler_per_capsule: Quantity
     active_per_capsule: Quantity
     fill_fraction: Quantity
-    overage: Quantity
-    tablets_to_crush: int | None
-    plan: SolidPlan
     ingredients: tuple[Ingredient, ...]
-    weighings: tuple[Weighing, ...]
-    total_mix: Quantity
-    process: tuple[str, ...]
-    qc: WeightWindow
     shell_weight: Quantity
     gross_window: WeightWindow
-    balance: Balance
-    bud: BeyondUseDate
-    allergens: tuple[str, ...]
-    warnings: tuple[ResultWarning, ...]
-    defaults: tuple[DefaultUsed, ...]
-    trace: tuple[Step, ...]
     #: the other actives, in the order's order (none for LDN alone)
     additional_actives: tuple[ActiveAmount, ...] = omittable(())
 
@@ -705,15 +697,9 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the request cannot be compounded as asked (overfill, expired component, ...).
     """
-    rec = Recorder(acknowledged=frozenset(order.acknowledge))
-    echo_from_profile(order, rec)
-    basis = solid.resolve_basis(order, rec)
-    method = _resolve_method(order, rec)
-    solid.guard_dose(order, basis, rec)
-    settings = solid.resolve_settings(order, rec, lambda: _overage_for(order, basis))
-    batch, n_batch = solid.size_batch(
-        rec, order.count, settings.overage, units="capsules", unit=Unit.CAPSULE
-    )
+    run, method = solid.begin(order, _resolve_method, _overage_for)
+    rec, basis, settings = run.rec, run.basis, run.settings
+    batch = run.size(order.count, units="capsules", unit=Unit.CAPSULE)
     dose_eff = _drug_loss_allowance(order, rec)
     p = order.source.material_for(dose_eff, basis, rec)
     others = _resolve_others(order, rec)
@@ -726,23 +712,24 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         for o, plan in zip(others, mix.other_plans, strict=True)
     )
     sheet, shells = _compound(
-        order, settings.balance, fill, lot, mix, tablets, others, other_tablets, n_batch, rec
+        order, settings.balance, fill, lot, mix, tablets, others, other_tablets, run.n_batch, rec
     )
-    qc, gross = _weight_check(order, sheet, fill.w, shells, n_batch, rec)
+    qc, gross = _weight_check(order, sheet, fill.w, shells, run.n_batch, rec)
     ingredients, allergens = _ingredients(order, fill, lot, mix, others, rec)
     bud = _beyond_use_date(order, lot, today, rec)
-    return CapsuleResult(
-        schema=CAPSULES_SCHEMA,
-        library_version=__version__,
-        order=order,
-        drug=order.source.drug.name,
-        dose_basis=basis,
-        dose_basis_name=order.source.drug.describe(basis),
-        dose=order.dose,
-        dose_planned=mix.planned,
-        dose_deviation=solid.dose_deviation(mix.planned, order.dose.m_as(Unit.MG)),
-        count=order.count,
-        batch_count=n_batch,
+    return solid.result(
+        CapsuleResult,
+        CAPSULES_SCHEMA,
+        order,
+        run,
+        planned=mix.planned,
+        plan=mix.plan,
+        sheet=sheet,
+        total_mix=mix.actual_total,
+        tablets_to_crush=tablets,
+        qc=qc,
+        bud=bud,
+        allergens=allergens,
         mix_for=mix.mix_for,
         method=method,
         size=fill.size.code,
@@ -751,22 +738,9 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         filler_per_capsule=Quantity(fill.f, Unit.MG),
         active_per_capsule=Quantity(p, Unit.MG),
         fill_fraction=fill.fraction,
-        overage=settings.overage,
-        tablets_to_crush=tablets,
-        plan=mix.plan,
         ingredients=ingredients,
-        weighings=tuple(sheet.weighings),
-        total_mix=Quantity(mix.actual_total, Unit.MG),
-        process=tuple(sheet.process),
-        qc=qc,
         shell_weight=shells,
         gross_window=gross,
-        balance=settings.balance,
-        bud=bud,
-        allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
         additional_actives=tuple(
             _amount(o, c, plan, planned, t)
             for o, c, plan, planned, t in zip(
@@ -884,6 +858,7 @@ def _resolve_method(order: CapsuleOrder, rec: Recorder) -> CapsuleMethod:
 
 
 def _overage_for(order: CapsuleOrder, basis: str) -> Policy:
+    """The overage for the smallest dose of any active in the capsule."""
     drug = order.source.drug
     dose = drug.convert(order.dose, basis, drug.default_basis).m_as(Unit.MG)
     for a in order.additional_actives:  # the overage for the smallest active

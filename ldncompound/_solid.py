@@ -34,8 +34,8 @@ from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
 from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource
-from ._supplied import from_profile_field
-from ._trace import Recorder
+from ._supplied import echo_from_profile, from_profile_field
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
     OMITTABLE,
@@ -46,6 +46,7 @@ from ._validate import (
     qfield,
     text_field,
 )
+from ._version import __version__
 from ._weighing import (
     Balance,
     SolidPlan,
@@ -294,6 +295,8 @@ def check_daily_and_qc(
 
 # --- resolve the defaults and guard the dose -------------------------------------------------
 
+T = TypeVar("T")
+
 
 def resolve_basis(order: SolidOrder, rec: Recorder) -> str:
     """Check the drug source and resolve the dose basis (echoed when defaulted)."""
@@ -351,6 +354,45 @@ def resolve_settings(
         trituration_ratio=order.trituration_ratio,
         aliquot_mass=order.aliquot_mass,
     )
+
+
+@attrs.define
+class Run:
+    """A formulation under way: its recorder, the dose basis, the settings and, once sized by
+    :meth:`size`, the batch."""
+
+    rec: Recorder
+    basis: str
+    settings: Settings
+    batch: Quantity | None = None
+    n_batch: int = 0
+
+    def size(self, count: int, *, units: str, unit: Unit) -> Quantity:
+        """Size the batch: the count plus the overage of the whole batch, rounded up."""
+        self.batch, self.n_batch = size_batch(
+            self.rec, count, self.settings.overage, units=units, unit=unit
+        )
+        return self.batch
+
+
+OrderT = TypeVar("OrderT", bound=SolidOrder)
+
+
+def begin(
+    order: OrderT,
+    own: Callable[[OrderT, Recorder], T],
+    default_overage: Callable[[OrderT, str], Policy],
+) -> tuple[Run, T]:
+    """Start a formulation: the profile's values echoed, the drug source checked and the dose
+    basis resolved, the preparation's ``own`` defaults, the dose guarded, then the balance and
+    policy values (the overage from ``default_overage`` of the order and basis)."""
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
+    echo_from_profile(order, rec)
+    basis = resolve_basis(order, rec)
+    resolved = own(order, rec)
+    guard_dose(order, basis, rec)
+    settings = resolve_settings(order, rec, lambda: default_overage(order, basis))
+    return Run(rec=rec, basis=basis, settings=settings), resolved
 
 
 def _policy(rec: Recorder, name: str, given: Quantity | None) -> Quantity:
@@ -412,9 +454,6 @@ def planner(
         )
 
     return plan_for
-
-
-T = TypeVar("T")
 
 
 def converge(
@@ -719,3 +758,81 @@ def beyond_use_date(
         )
         check_supply(bud, days_supply, rec, field="count")
     return bud
+
+
+# --- the result ------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SolidResult:
+    """The fields every solid preparation's result has: each result adds its own (and its
+    own ``order`` and ``ingredients`` types), placed among these by :func:`placing`."""
+
+    schema: str
+    library_version: str
+    order: SolidOrder
+    drug: str
+    dose_basis: str
+    dose_basis_name: str
+    dose: Quantity
+    dose_planned: Quantity
+    dose_deviation: Quantity
+    count: int
+    batch_count: int
+    overage: Quantity
+    tablets_to_crush: int | None
+    plan: SolidPlan
+    weighings: tuple[Weighing, ...]
+    total_mix: Quantity
+    process: tuple[str, ...]
+    qc: WeightWindow
+    balance: Balance
+    bud: BeyondUseDate
+    allergens: tuple[str, ...]
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+    trace: tuple[Step, ...]
+
+
+R = TypeVar("R", bound=SolidResult)
+
+
+def result(
+    cls: type[R],
+    schema: str,
+    order: SolidOrder,
+    run: Run,
+    *,
+    planned: Quantity,
+    plan: SolidPlan,
+    sheet: Sheet,
+    total_mix: Decimal,
+    **own: Any,
+) -> R:
+    """The result of class ``cls``: the shared fields from the order, the run (its basis,
+    settings, batch and recorder: warnings, defaults and trace) and what was made, with the
+    preparation's ``own`` fields (``qc``, ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
+    drug, basis, rec = order.source.drug, run.basis, run.rec
+    return cls(
+        schema=schema,
+        library_version=__version__,
+        order=order,
+        drug=drug.name,
+        dose_basis=basis,
+        dose_basis_name=drug.describe(basis),
+        dose=order.dose,
+        dose_planned=planned,
+        dose_deviation=dose_deviation(planned, order.dose.m_as(Unit.MG)),
+        count=order.count,
+        batch_count=run.n_batch,
+        overage=run.settings.overage,
+        plan=plan,
+        weighings=tuple(sheet.weighings),
+        total_mix=Quantity(total_mix, Unit.MG),
+        process=tuple(sheet.process),
+        balance=run.settings.balance,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+        **own,
+    )

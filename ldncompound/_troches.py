@@ -51,10 +51,9 @@ from ._parse import parse_date, parse_quantity
 from ._plausible import BASE_DENSITY, BLANK_WEIGHT, check_window, implausible
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
-from ._solid import POLICY, Settings, Sheet, Weighing
+from ._solid import POLICY, Settings, Sheet
 from ._sources import Component, allergens_in
-from ._supplied import echo_from_profile
-from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._trace import Recorder
 from ._troche_data import FORM_NAMES, TROCHE_BASES, TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -65,7 +64,6 @@ from ._validate import (
     text_field,
     text_items,
 )
-from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import Balance, SolidPlan, geometric_portions
 
@@ -527,46 +525,40 @@ class TrocheIngredient:
     contains_water: bool = False
 
 
-@attrs.frozen(kw_only=True)
-class TrocheResult:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        library_version=("order",),
+        dose_basis_name=("dosage_form", "dosage_form_name", "route"),
+        batch_count=("mix_for",),
+        overage=(
+            "blank_weight",
+            "unit_weight",
+            "base_per_unit",
+            "active_per_unit",
+            "non_base_share",
+            "replaced_share",
+        ),
+        plan=("ingredients",),
+        qc=("qc_record",),
+    ),
+)
+class TrocheResult(solid.SolidResult):
     """A complete troche or RDT formulation: amounts, plan, QC, BUD, label facts, trace."""
 
-    schema: str
-    library_version: str
     order: TrocheOrder
-    drug: str
-    dose_basis: str
-    dose_basis_name: str
     dosage_form: TrocheForm
     dosage_form_name: str
     route: Route
-    dose: Quantity
-    dose_planned: Quantity
-    dose_deviation: Quantity
-    count: int
-    batch_count: int
     mix_for: Decimal
-    overage: Quantity
     blank_weight: Quantity
     unit_weight: Quantity
     base_per_unit: Quantity
     active_per_unit: Quantity
     non_base_share: Quantity
     replaced_share: Quantity
-    tablets_to_crush: int | None
-    plan: SolidPlan
     ingredients: tuple[TrocheIngredient, ...]
-    weighings: tuple[Weighing, ...]
-    total_mix: Quantity
-    process: tuple[str, ...]
-    qc: WeightWindow
     qc_record: tuple[str, ...]
-    balance: Balance
-    bud: BeyondUseDate
-    allergens: tuple[str, ...]
-    warnings: tuple[ResultWarning, ...]
-    defaults: tuple[DefaultUsed, ...]
-    trace: tuple[Step, ...]
 
 
 QC_RECORD = (
@@ -645,63 +637,46 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the batch cannot be made as asked (no base left, an expired component, ...).
     """
-    rec = Recorder(acknowledged=frozenset(order.acknowledge))
-    echo_from_profile(order, rec)
-    basis = solid.resolve_basis(order, rec)
-    route = _resolve_route(order, rec)
-    _echo_base_water(order.base, rec)
-    solid.guard_dose(order, basis, rec)
-    settings = solid.resolve_settings(order, rec, lambda: POLICY["overage.troches"])
-    blank = _calibrated_blank(order, rec)
-    batch, n_batch = solid.size_batch(
-        rec, order.count, settings.overage, units="units", unit=Unit.ONE
+    run, route = solid.begin(
+        order, _resolve_route, lambda _order, _basis: POLICY["overage.troches"]
     )
+    rec, basis, settings = run.rec, run.basis, run.settings
+    blank = _calibrated_blank(order, rec)
+    batch = run.size(order.count, units="units", unit=Unit.ONE)
     p = order.source.material_for(order.dose.m_as(Unit.MG), basis, rec)
     parts = _displacement(order, p, blank, rec)
     melt = _plan_melt(order, settings, batch, parts, rec)
     tablets = solid.tablets_to_crush(order, melt.plan, rec)
     sheet = _compound(order, settings.balance, parts, melt, tablets)
-    qc = _weight_check(order, sheet, melt.w, n_batch, rec)
+    qc = _weight_check(order, sheet, melt.w, run.n_batch, rec)
     ingredients, allergens = _ingredients(order, parts, melt, rec)
     bud = _beyond_use_date(order, ingredients, melt.diluent is not None, today, rec)
     form = order.dosage_form
-    return TrocheResult(
-        schema=TROCHES_SCHEMA,
-        library_version=__version__,
-        order=order,
-        drug=order.source.drug.name,
-        dose_basis=basis,
-        dose_basis_name=order.source.drug.describe(basis),
+    return solid.result(
+        TrocheResult,
+        TROCHES_SCHEMA,
+        order,
+        run,
+        planned=melt.dose_planned,
+        plan=melt.plan,
+        sheet=sheet,
+        total_mix=melt.aliquot + sum(melt.adds_w, ZERO) + melt.base_w,
+        tablets_to_crush=tablets,
+        qc=qc,
+        bud=bud,
+        allergens=allergens,
         dosage_form=form,
         dosage_form_name=form.described,
         route=route,
-        dose=order.dose,
-        dose_planned=melt.dose_planned,
-        dose_deviation=solid.dose_deviation(melt.dose_planned, order.dose.m_as(Unit.MG)),
-        count=order.count,
-        batch_count=n_batch,
         mix_for=melt.mix_for,
-        overage=settings.overage,
         blank_weight=order.mold.blank_weight,
         unit_weight=Quantity(melt.w, Unit.MG),
         base_per_unit=Quantity(melt.b, Unit.MG),
         active_per_unit=Quantity(p, Unit.MG),
         non_base_share=melt.non_base_share,
         replaced_share=melt.replaced_share,
-        tablets_to_crush=tablets,
-        plan=melt.plan,
         ingredients=ingredients,
-        weighings=tuple(sheet.weighings),
-        total_mix=Quantity(melt.aliquot + sum(melt.adds_w, ZERO) + melt.base_w, Unit.MG),
-        process=tuple(sheet.process),
-        qc=qc,
         qc_record=QC_RECORD,
-        balance=settings.balance,
-        bud=bud,
-        allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
     )
 
 
@@ -713,10 +688,12 @@ def _echo_base_water(base: BaseLot, rec: Recorder) -> None:
 
 
 def _resolve_route(order: TrocheOrder, rec: Recorder) -> Route:
+    """The route (default sublingual, echoed), then the base's water content when defaulted."""
     route = order.route
     if route is None:
         route = Route.SUBLINGUAL
         rec.default("route", route.value, ROUTE_SOURCE)
+    _echo_base_water(order.base, rec)
     return route
 
 
