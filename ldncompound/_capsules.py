@@ -449,18 +449,11 @@ class ActiveAmount:
     plan: SolidPlan
 
 
-@attrs.frozen(kw_only=True)
-class Ingredient:
+@attrs.frozen(kw_only=True, field_transformer=solid.placing(in_batch=("per_capsule",)))
+class Ingredient(solid.SolidIngredient):
     """An ingredient: what is taken from its container, and how much ends up in the batch."""
 
-    role: str
-    name: str
-    lot: str | None
-    expiry: dt.date | None
-    weighed: Quantity
-    in_batch: Quantity
     per_capsule: Quantity
-    allergens: tuple[str, ...] = ()
 
 
 @attrs.frozen(
@@ -1622,9 +1615,9 @@ def _ingredients(
         found += o.active.source.allergens
     allergens = tuple(sorted(set(found)))
     ingredients = (
-        Ingredient(**solid.active_line(source, plan), per_capsule=Quantity(fill.p, Unit.MG)),
+        solid.active_line(Ingredient, source, plan, per_capsule=Quantity(fill.p, Unit.MG)),
         *(
-            Ingredient(**solid.active_line(o.active.source, q), per_capsule=Quantity(o.p, Unit.MG))
+            solid.active_line(Ingredient, o.active.source, q, per_capsule=Quantity(o.p, Unit.MG))
             for o, q in zip(others, mix.other_plans, strict=True)
         ),
         Ingredient(
@@ -1683,25 +1676,14 @@ def _beyond_use_date(
 
 
 def _label_facts(r: CapsuleResult) -> PreparationFacts:
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.dose,
-        per="per capsule",
-        dosage_form="capsule",
+    return solid.label_facts(
+        r,
+        noun="capsule",
+        plural="capsules",
+        count_unit=Unit.CAPSULE,
+        quantity_noun="",
         route="by mouth",
         verb="Take",
-        unit_noun="capsule",
-        unit_noun_plural="capsules",
-        quantity=Quantity(r.count, Unit.CAPSULE),
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage.value == "refrigerator",
-        liquid=False,
-        suspension=False,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
         other_actives=tuple((a.dose_basis_name, a.dose) for a in r.additional_actives),
     )
 
@@ -1713,25 +1695,23 @@ def _master_facts(r: CapsuleResult) -> MasterFacts:
     also = "".join(
         f" + {a.dose_basis_name} {plain(a.dose.magnitude)} {a.dose.unit.display}" for a in others
     )
-    return MasterFacts(
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display}{also} capsules",
-        strength=r.dose,
+    return solid.master_facts(
+        r,
+        name=f"{also} capsules",
         dosage_form=f"hard capsule, size {r.size}",
-        batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
-        ingredients=tuple(
-            f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
-            + (f"; salt form {next(forms)}" if i.role == "active" else "")
-            + ")"
+        units="capsules",
+        ingredients=(
+            solid.ingredient_line(
+                i.role,
+                i.name,
+                i.per_capsule,
+                "capsule",
+                *([f"salt form {next(forms)}"] if i.role == "active" else []),
+            )
             for i in r.ingredients
         ),
-        instructions=r.process,
-        quality_control=(
-            (
-                f"weigh {r.qc.sample_size} capsules; each net fill "
-                f"{plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg"
-            ),
-            "visual inspection: capsules closed, uniform, no powder on the outside",
-        ),
+        each="net fill ",
+        inspection="visual inspection: capsules closed, uniform, no powder on the outside",
     )
 
 

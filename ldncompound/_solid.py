@@ -14,7 +14,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Protocol, TypeAlias, TypedDict, TypeVar
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 import attrs
 
@@ -47,6 +47,7 @@ from ._validate import (
     text_field,
 )
 from ._version import __version__
+from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import (
     Balance,
     SolidPlan,
@@ -492,8 +493,10 @@ def material_enlarged(
         )
 
 
-class ActiveLine(TypedDict):
-    """The drug material's line in the ingredient list, as every solid preparation writes it."""
+@attrs.frozen(kw_only=True)
+class SolidIngredient:
+    """An ingredient: what is taken from its container, and how much ends up in the batch
+    (each preparation adds its amount per unit, placed by :func:`placing`)."""
 
     role: str
     name: str
@@ -501,12 +504,15 @@ class ActiveLine(TypedDict):
     expiry: dt.date | None
     weighed: Quantity
     in_batch: Quantity
-    allergens: tuple[str, ...]
+    allergens: tuple[str, ...] = ()
 
 
-def active_line(source: Source, plan: SolidPlan) -> ActiveLine:
+IngredientT = TypeVar("IngredientT", bound=SolidIngredient)
+
+
+def active_line(cls: type[IngredientT], source: Source, plan: SolidPlan, **own: Any) -> IngredientT:
     """The drug material: what is taken from its container and what ends in the batch."""
-    return ActiveLine(
+    return cls(
         role="active",
         name=source.material_name,
         lot=source.lot,
@@ -514,6 +520,7 @@ def active_line(source: Source, plan: SolidPlan) -> ActiveLine:
         weighed=plan.first_take,
         in_batch=plan.material,
         allergens=source.allergens,
+        **own,
     )
 
 
@@ -835,4 +842,74 @@ def result(
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),
         **own,
+    )
+
+
+# --- what labels and records say of a solid result -------------------------------------------
+
+
+def label_facts(
+    r: SolidResult,
+    *,
+    noun: str,
+    plural: str,
+    count_unit: Unit,
+    quantity_noun: str,
+    **own: Any,
+) -> PreparationFacts:
+    """What goes on the label of a solid result (counted units, not liquid), in the
+    preparation's noun for one unit and its plural, with its ``own`` facts (route, verb)."""
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.dose,
+        per=f"per {noun}",
+        dosage_form=noun,
+        unit_noun=noun,
+        unit_noun_plural=plural,
+        quantity=Quantity(r.count, count_unit),
+        quantity_noun=quantity_noun,
+        bud=r.bud.date,
+        refrigerated=r.bud.storage.value == "refrigerator",
+        liquid=False,
+        suspension=False,
+        dropper=False,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        compounded_on=r.bud.compounded_on,
+        **own,
+    )
+
+
+def ingredient_line(role: str, name: str, per_unit: Quantity, noun: str, *notes: str) -> str:
+    """One ingredient in a master record: its role, name and amount per unit, with notes."""
+    amount = f"{significant(per_unit.magnitude)} {per_unit.unit.display}"
+    return f"{role}: {name} ({amount} per {noun}" + "".join(f"; {n}" for n in notes) + ")"
+
+
+def master_facts(
+    r: SolidResult,
+    *,
+    name: str,
+    dosage_form: str,
+    units: str,
+    ingredients: Iterable[str],
+    each: str,
+    inspection: str,
+) -> MasterFacts:
+    """What the master record of a solid result says: its ``name`` (after the dose), the
+    batch in ``units``, the ingredient lines, and the QC: each unit's ``each`` weight window
+    and the visual ``inspection``."""
+    dose = f"{plain(r.dose.magnitude)} {r.dose.unit.display}"
+    low, high = plain(r.qc.low.magnitude), plain(r.qc.high.magnitude)
+    return MasterFacts(
+        name=f"{r.dose_basis_name} {dose}{name}",
+        strength=r.dose,
+        dosage_form=dosage_form,
+        batch_size=f"{r.batch_count} {units} ({r.count} dispensed)",
+        ingredients=tuple(ingredients),
+        instructions=r.process,
+        quality_control=(
+            f"weigh {r.qc.sample_size} {units}; each {each}{low}-{high} mg",
+            inspection,
+        ),
     )

@@ -506,22 +506,20 @@ def _check_base_form(base: BaseLot, form: TrocheForm) -> None:
     )
 
 
-@attrs.frozen(kw_only=True)
-class TrocheIngredient:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        in_batch=("per_unit", "density_factor", "displacement", "base_displaced")
+    ),
+)
+class TrocheIngredient(solid.SolidIngredient):
     """One ingredient of the batch: what is weighed, what ends up in the batch, per unit,
     and (for non-base ingredients) its density factor and the base it displaces per unit."""
 
-    role: str
-    name: str
-    lot: str | None
-    expiry: dt.date | None
-    weighed: Quantity
-    in_batch: Quantity
     per_unit: Quantity
     density_factor: Decimal | None
     displacement: str
     base_displaced: Quantity | None
-    allergens: tuple[str, ...] = ()
     contains_water: bool = False
 
 
@@ -1291,8 +1289,10 @@ def _ingredients(
     """Every ingredient: what is weighed, what ends in the batch and what it displaces."""
     source, plan, active, p = order.source, melt.plan, parts.active, parts.p
     ingredients: list[TrocheIngredient] = [
-        TrocheIngredient(
-            **solid.active_line(source, plan),
+        solid.active_line(
+            TrocheIngredient,
+            source,
+            plan,
             per_unit=Quantity(p, Unit.MG),
             density_factor=active.factor,
             displacement=active.described,
@@ -1571,47 +1571,37 @@ _ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek an
 
 def _label_facts(r: TrocheResult) -> PreparationFacts:
     form = r.dosage_form
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.dose,
-        per=f"per {form.described}",
-        dosage_form=form.described,
+    return solid.label_facts(
+        r,
+        noun=form.described,
+        plural=form.plural,
+        count_unit=Unit.ONE,
+        quantity_noun=form.plural if r.count != 1 else form.described,
         route=_ROUTE_TEXT[r.route.value],
         verb="Dissolve",
-        unit_noun=form.described,
-        unit_noun_plural=form.plural,
-        quantity=Quantity(r.count, Unit.ONE),
-        quantity_noun=form.plural if r.count != 1 else form.described,
-        bud=r.bud.date,
-        refrigerated=r.bud.storage.value == "refrigerator",
-        liquid=False,
-        suspension=False,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
     )
 
 
 def _master_facts(r: TrocheResult) -> MasterFacts:
     unit = r.dosage_form.described
-    return MasterFacts(
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} {r.dosage_form.plural}",
-        strength=r.dose,
+    return solid.master_facts(
+        r,
+        name=f" {r.dosage_form.plural}",
         dosage_form=f"molded {unit}, {r.route.value}",
-        batch_size=f"{r.batch_count} units ({r.count} dispensed)",
-        ingredients=tuple(
-            f"{i.role}: {i.name} ({significant(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
-            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-            + (f"; displacement {i.displacement}" if i.role != "base" else "")
-            + ")"
+        units="units",
+        ingredients=(
+            solid.ingredient_line(
+                i.role,
+                i.name,
+                i.per_unit,
+                unit,
+                *([f"salt form {r.dose_basis_name}"] if i.role == "active" else []),
+                *([f"displacement {i.displacement}"] if i.role != "base" else []),
+            )
             for i in r.ingredients
         ),
-        instructions=r.process,
-        quality_control=(
-            f"weigh {r.qc.sample_size} units; each {plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg",
-            "visual inspection: units whole, uniform, no air pockets",
-        ),
+        each="",
+        inspection="visual inspection: units whole, uniform, no air pockets",
     )
 
 
