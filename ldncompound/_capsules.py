@@ -1136,29 +1136,22 @@ def _fill_to_capacity(
             C_f=Quantity(capacity_f, Unit.MG),
             S=Quantity(share * HUNDRED, Unit.PERCENT),
         ).magnitude
-        w = rec.step(
-            "fill-weight",
-            "net fill weight per capsule",
-            "W = m + f",
-            Quantity(p + f, Unit.MG),
-            m=Quantity(p, Unit.MG),
-            f=Quantity(f, Unit.MG),
+    else:
+        f = rec.step(
+            "filler-per-capsule",
+            "filler per capsule: the capacity left after the drug material",
+            "f = C_f - p x C_f / C_a  (= C_f x (1 - s))",
+            Quantity(capacity_f - CONTEXT.divide(p * capacity_f, cap.active), Unit.MG),
+            C_f=Quantity(capacity_f, Unit.MG),
+            C_a=Quantity(cap.active, Unit.MG),
         ).magnitude
-        return f, w, Quantity(HUNDRED, Unit.PERCENT)
-    f = rec.step(
-        "filler-per-capsule",
-        "filler per capsule: the capacity left after the drug material",
-        "f = C_f - p x C_f / C_a  (= C_f x (1 - s))",
-        Quantity(capacity_f - CONTEXT.divide(p * capacity_f, cap.active), Unit.MG),
-        C_f=Quantity(capacity_f, Unit.MG),
-        C_a=Quantity(cap.active, Unit.MG),
-    ).magnitude
+    m = "m" if several else "p"  # all drug material, or the one active's
     w = rec.step(
         "fill-weight",
         "net fill weight per capsule",
-        "W = p + f",
+        f"W = {m} + f",
         Quantity(p + f, Unit.MG),
-        p=Quantity(p, Unit.MG),
+        **{m: Quantity(p, Unit.MG)},
         f=Quantity(f, Unit.MG),
     ).magnitude
     return f, w, Quantity(HUNDRED, Unit.PERCENT)
