@@ -1688,20 +1688,17 @@ def _master_facts(r: CapsuleResult) -> MasterFacts:
     also = "".join(
         f" + {a.dose_basis_name} {plain(a.dose.magnitude)} {a.dose.unit.display}" for a in others
     )
+
+    def salt_form(i: Ingredient) -> list[str]:
+        return [f"salt form {next(forms)}"] if i.role == "active" else []
+
     return solid.master_facts(
         r,
         name=f"{also} capsules",
         dosage_form=f"hard capsule, size {r.size}",
         units="capsules",
         ingredients=(
-            solid.ingredient_line(
-                i.role,
-                i.name,
-                i.per_capsule,
-                "capsule",
-                *([f"salt form {next(forms)}"] if i.role == "active" else []),
-            )
-            for i in r.ingredients
+            solid.ingredient_line(i, i.per_capsule, "capsule", *salt_form(i)) for i in r.ingredients
         ),
         each="net fill ",
         inspection="visual inspection: capsules closed, uniform, no powder on the outside",

@@ -880,10 +880,10 @@ def label_facts(
     )
 
 
-def ingredient_line(role: str, name: str, per_unit: Quantity, noun: str, *notes: str) -> str:
+def ingredient_line(i: SolidIngredient, per_unit: Quantity, noun: str, *notes: str) -> str:
     """One ingredient in a master record: its role, name and amount per unit, with notes."""
     amount = f"{significant(per_unit.magnitude)} {per_unit.unit.display}"
-    return f"{role}: {name} ({amount} per {noun}" + "".join(f"; {n}" for n in notes) + ")"
+    return f"{i.role}: {i.name} ({amount} per {noun}" + "".join(f"; {n}" for n in notes) + ")"
 
 
 def master_facts(

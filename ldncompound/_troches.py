@@ -1590,19 +1590,17 @@ def _master_facts(r: TrocheResult) -> MasterFacts:
         dosage_form=f"molded {unit}, {r.route.value}",
         units="units",
         ingredients=(
-            solid.ingredient_line(
-                i.role,
-                i.name,
-                i.per_unit,
-                unit,
-                *([f"salt form {r.dose_basis_name}"] if i.role == "active" else []),
-                *([f"displacement {i.displacement}"] if i.role != "base" else []),
-            )
-            for i in r.ingredients
+            solid.ingredient_line(i, i.per_unit, unit, *_notes(r, i)) for i in r.ingredients
         ),
         each="",
         inspection="visual inspection: units whole, uniform, no air pockets",
     )
+
+
+def _notes(r: TrocheResult, i: TrocheIngredient) -> list[str]:
+    """An ingredient's notes in the master record: the salt form, the displacement."""
+    salt = [f"salt form {r.dose_basis_name}"] if i.role == "active" else []
+    return salt + ([f"displacement {i.displacement}"] if i.role != "base" else [])
 
 
 def _worksheet(r: TrocheResult) -> list[str]:
