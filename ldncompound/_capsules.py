@@ -42,7 +42,6 @@ from ._capsule_data import (
     capsule_size,
     filler,
 )
-from ._dose import check_dose
 from ._errors import FormulationError, InputError, LdnCompoundError
 from ._numbers import (
     CONTEXT,
@@ -767,29 +766,13 @@ def _resolve_others(order: CapsuleOrder, rec: Recorder) -> tuple[_Other, ...]:
     profile; a drug without one is warned about), its material per capsule. Warnings, defaults
     and steps are recorded under the active's place in the order and its drug's name."""
     out = []
-    acknowledge = frozenset(order.acknowledge)
     for i, active in enumerate(order.additional_actives):
         where = f"additional_actives[{i}]"
         drug = active.source.drug
         sub = Recorder(acknowledged=rec.acknowledged)
         try:
-            active.source.check(sub)
-            basis = active.dose_basis
-            if basis is None:
-                basis = drug.default_basis
-                sub.default(
-                    "dose_basis",
-                    basis,
-                    f"doses are {drug.describe(basis)} unless the order says otherwise",
-                )
-            check_dose(
-                drug,
-                active.dose,
-                basis,
-                doses_per_day=order.doses_per_day,
-                acknowledge=acknowledge,
-                rec=sub,
-            )
+            basis = solid.resolve_basis(active.source, active.dose_basis, sub)
+            solid.guard_dose(order, drug, active.dose, basis, sub)
             p = active.source.material_for(active.dose.m_as(Unit.MG), basis, sub)
         except LdnCompoundError as err:
             raise _relocated(err, where) from None

@@ -30,6 +30,7 @@ from ._bud import (
     compounding_date,
 )
 from ._dose import acknowledgements, check_dose
+from ._drug import Drug
 from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
 from ._qc import WeightWindow
@@ -299,11 +300,10 @@ def check_daily_and_qc(
 T = TypeVar("T")
 
 
-def resolve_basis(order: SolidOrder, rec: Recorder) -> str:
-    """Check the drug source and resolve the dose basis (echoed when defaulted)."""
-    drug = order.source.drug
-    order.source.check(rec)
-    basis = order.dose_basis
+def resolve_basis(source: Source, basis: str | None, rec: Recorder) -> str:
+    """Check a drug source and resolve its dose basis (echoed when defaulted)."""
+    drug = source.drug
+    source.check(rec)
     if basis is None:
         basis = drug.default_basis
         rec.default(
@@ -312,11 +312,11 @@ def resolve_basis(order: SolidOrder, rec: Recorder) -> str:
     return basis
 
 
-def guard_dose(order: SolidOrder, basis: str, rec: Recorder) -> None:
-    """The dose checks every preparation runs (range, daily total, acknowledgements)."""
+def guard_dose(order: SolidOrder, drug: Drug, dose: Quantity, basis: str, rec: Recorder) -> None:
+    """The dose checks every active of an order runs (range, daily total, acknowledgements)."""
     check_dose(
-        order.source.drug,
-        order.dose,
+        drug,
+        dose,
         basis,
         doses_per_day=order.doses_per_day,
         acknowledge=frozenset(order.acknowledge),
@@ -389,9 +389,9 @@ def begin(
     policy values (the overage from ``default_overage`` of the order and basis)."""
     rec = Recorder(acknowledged=frozenset(order.acknowledge))
     echo_from_profile(order, rec)
-    basis = resolve_basis(order, rec)
+    basis = resolve_basis(order.source, order.dose_basis, rec)
     resolved = own(order, rec)
-    guard_dose(order, basis, rec)
+    guard_dose(order, order.source.drug, order.dose, basis, rec)
     settings = resolve_settings(order, rec, lambda: default_overage(order, basis))
     return Run(rec=rec, basis=basis, settings=settings), resolved
 
