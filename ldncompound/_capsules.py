@@ -430,17 +430,11 @@ class CapsuleOrder(solid.SolidOrder):
 
 
 @attrs.frozen(kw_only=True)
-class ActiveAmount:
+class ActiveAmount(solid.PlannedDose):
     """One additional active of a capsule batch: its dose (prescribed and planned from the
     rounded weighings), its material per capsule, the share of the capsule it takes, and how
     it is weighed (its own plan, trituration when below the balance minimum)."""
 
-    drug: str
-    dose_basis: str
-    dose_basis_name: str
-    dose: Quantity
-    dose_planned: Quantity
-    dose_deviation: Quantity
     material_name: str
     material_per_capsule: Quantity
     volume_share: Quantity
@@ -806,15 +800,8 @@ def _merge(rec: Recorder, sub: Recorder, where: str, name: str) -> None:
 def _amount(
     o: _Other, capacity: Decimal, plan: SolidPlan, planned: Quantity, tablets: int | None
 ) -> ActiveAmount:
-    drug = o.active.source.drug
-    dose = o.active.dose
     return ActiveAmount(
-        drug=drug.name,
-        dose_basis=o.basis,
-        dose_basis_name=drug.describe(o.basis),
-        dose=dose,
-        dose_planned=planned,
-        dose_deviation=solid.dose_deviation(planned, dose.m_as(Unit.MG)),
+        **solid.planned_dose(o.active.source.drug, o.basis, o.active.dose, planned),
         material_name=o.active.source.material_name,
         material_per_capsule=Quantity(o.p, Unit.MG),
         volume_share=Quantity(CONTEXT.divide(o.p, capacity) * HUNDRED, Unit.PERCENT),

@@ -187,22 +187,33 @@ def ratio_validator(_i: object, _a: attrs.Attribute[int | None], value: int | No
 Fields: TypeAlias = "list[attrs.Attribute[Any]]"
 
 
-def placing(**after: tuple[str, ...]) -> Callable[[type, Fields], Fields]:
-    """The field order of a class built on :class:`SolidOrder` or :class:`SolidResult`: the
-    shared fields, each followed by the class's own fields named for it
+def placing(
+    first: tuple[str, ...] = (), **after: tuple[str, ...]
+) -> Callable[[type, Fields], Fields]:
+    """The field order of a class built on :class:`SolidOrder`, :class:`SolidResult` or
+    :class:`SolidIngredient`: the class's own fields named in ``first``, then the fields of its
+    base in the base's order, each followed by the own fields named for it
     (``source=("filler",)``); the own fields not named come last, as declared."""
-    named = {n for names in after.values() for n in names}
+    named = {*first, *(n for names in after.values() for n in names)}
 
     def transform(cls: type, fields: Fields) -> Fields:
         declared = inspect.get_annotations(cls)  # the class's own fields
+        rank = {a.name: i for i, a in enumerate(_base_fields(cls))}
         own = {f.name: f for f in fields if f.name in declared}
-        out: Fields = []
-        for f in fields:
-            if f.name not in declared:
-                out += [f, *(own[n] for n in after.get(f.name, ()))]
+        out: Fields = [own[n] for n in first]
+        for f in sorted((f for f in fields if f.name not in declared), key=lambda f: rank[f.name]):
+            out += [f, *(own[n] for n in after.get(f.name, ()))]
         return out + [f for f in fields if f.name in declared and f.name not in named]
 
     return transform
+
+
+def _base_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    """The fields of the nearest attrs class ``cls`` is built on, in that class's order."""
+    for base in cls.__mro__[1:]:
+        if attrs.has(base):
+            return tuple(attrs.fields(base))
+    return ()  # pragma: no cover - placing is used only on classes built on another
 
 
 @attrs.frozen(kw_only=True)
@@ -771,19 +782,38 @@ def beyond_use_date(
 
 
 @attrs.frozen(kw_only=True)
-class SolidResult:
-    """The fields every solid preparation's result has: each result adds its own (and its
-    own ``order`` and ``ingredients`` types), placed among these by :func:`placing`."""
+class PlannedDose:
+    """An active's dose as a result reports it: the drug and dose basis, the dose prescribed
+    and the dose the rounded weighings deliver, and the change that rounding makes."""
 
-    schema: str
-    library_version: str
-    order: SolidOrder
     drug: str
     dose_basis: str
     dose_basis_name: str
     dose: Quantity
     dose_planned: Quantity
     dose_deviation: Quantity
+
+
+def planned_dose(drug: Drug, basis: str, dose: Quantity, planned: Quantity) -> dict[str, Any]:
+    """The fields of a :class:`PlannedDose`: the drug's names and the dose, planned and moved."""
+    return {
+        "drug": drug.name,
+        "dose_basis": basis,
+        "dose_basis_name": drug.describe(basis),
+        "dose": dose,
+        "dose_planned": planned,
+        "dose_deviation": dose_deviation(planned, dose.m_as(Unit.MG)),
+    }
+
+
+@attrs.frozen(kw_only=True, field_transformer=placing(first=("schema", "library_version", "order")))
+class SolidResult(PlannedDose):
+    """The fields every solid preparation's result has: each result adds its own (and its
+    own ``order`` and ``ingredients`` types), placed among these by :func:`placing`."""
+
+    schema: str
+    library_version: str
+    order: SolidOrder
     count: int
     batch_count: int
     overage: Quantity
@@ -819,17 +849,12 @@ def result(
     """The result of class ``cls``: the shared fields from the order, the run (its basis,
     settings, batch and recorder: warnings, defaults and trace) and what was made, with the
     preparation's ``own`` fields (``qc``, ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
-    drug, basis, rec = order.source.drug, run.basis, run.rec
+    rec = run.rec
     return cls(
         schema=schema,
         library_version=__version__,
         order=order,
-        drug=drug.name,
-        dose_basis=basis,
-        dose_basis_name=drug.describe(basis),
-        dose=order.dose,
-        dose_planned=planned,
-        dose_deviation=dose_deviation(planned, order.dose.m_as(Unit.MG)),
+        **planned_dose(order.source.drug, run.basis, order.dose, planned),
         count=order.count,
         batch_count=run.n_batch,
         overage=run.settings.overage,
