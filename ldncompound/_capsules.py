@@ -32,7 +32,7 @@ from decimal import Decimal
 import attrs
 
 from . import _solid as solid
-from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
+from ._bud import BeyondUseDate, BudCategory, Storage
 from ._capsule_data import (
     CAPSULE_SIZES,
     SHELL_SOURCE,
@@ -42,7 +42,6 @@ from ._capsule_data import (
     capsule_size,
     filler,
 )
-from ._dose import check_dose
 from ._errors import FormulationError, InputError, LdnCompoundError
 from ._numbers import (
     CONTEXT,
@@ -57,13 +56,11 @@ from ._numbers import (
 from ._plausible import PACKED_DENSITY, implausible
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
-from ._solid import POLICY, Policy, Settings, Sheet, Weighing
+from ._solid import POLICY, Policy, Settings, Sheet
 from ._sources import Component, Source, allergens_in, check_density
-from ._supplied import echo_from_profile, from_profile_field
-from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
-    OMITTABLE,
     density_field,
     mass_field,
     omittable,
@@ -73,7 +70,6 @@ from ._validate import (
     text_field,
     volume_field,
 )
-from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts, TableValue
 from ._weighing import Balance, SolidPlan, geometric_portions
 
@@ -354,43 +350,26 @@ def _drug_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
-@attrs.frozen(kw_only=True)
-class CapsuleOrder:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        source=("filler",),
+        dose_basis=("method", "size", "fill_weight"),
+        overage=("drug_loss_allowance",),
+        balance=("shells",),
+    ),
+)
+class CapsuleOrder(solid.SolidOrder):
     """Everything a capsule calculation needs. ``None`` means "use the stated default"."""
 
-    dose: Quantity = qfield(Dimension.MASS)
-    count: int
-    source: Source
     filler: FillerLot | None = None
-    dose_basis: str | None = None
     method: CapsuleMethod | None = None
     size: str | None = None
     fill_weight: Quantity | None = qfield(Dimension.MASS, mass_field("fill_weight"), default=None)
-    overage: Quantity | None = solid.overage_field()
     drug_loss_allowance: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("drug_loss_allowance", ZERO, Decimal(10)), default=None
     )
-    balance: Balance | None = None
     shells: ShellLot | None = None
-    compounded_on: dt.date | None = None
-    storage: Storage | None = None
-    day_count: DayCount | None = None
-    study: StudyBud | None = None
-    doses_per_day: Decimal | None = None
-    qc_sample: int | None = None
-    max_stage_mass: Quantity | None = solid.max_stage_field()
-    # added in 0.2: documents written before may leave the pharmacist's dilution choices out
-    trituration_ratio: int | None = attrs.field(
-        default=None, validator=solid.ratio_validator, metadata={OMITTABLE: True}
-    )
-    aliquot_mass: Quantity | None = qfield(
-        Dimension.MASS, mass_field("aliquot_mass"), default=None, omittable=True
-    )
-    rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
-    tablet_margin: Quantity | None = solid.tablet_margin_field()
-    acknowledge: tuple[str, ...] = solid.acknowledge_field()
-    reference: str | None = solid.reference_field()
-    from_profile: tuple[str, ...] = from_profile_field()
     #: the other actives of a formula of several actives (none for LDN alone)
     additional_actives: tuple[CapsuleActive, ...] = omittable(())
     #: the measured pack stat of the order's own drug material (instead of its density)
@@ -433,17 +412,11 @@ class CapsuleOrder:
 
 
 @attrs.frozen(kw_only=True)
-class ActiveAmount:
+class ActiveAmount(solid.PlannedDose):
     """One additional active of a capsule batch: its dose (prescribed and planned from the
     rounded weighings), its material per capsule, the share of the capsule it takes, and how
     it is weighed (its own plan, trituration when below the balance minimum)."""
 
-    drug: str
-    dose_basis: str
-    dose_basis_name: str
-    dose: Quantity
-    dose_planned: Quantity
-    dose_deviation: Quantity
     material_name: str
     material_per_capsule: Quantity
     volume_share: Quantity
@@ -451,35 +424,35 @@ class ActiveAmount:
     plan: SolidPlan
 
 
-@attrs.frozen(kw_only=True)
-class Ingredient:
+@attrs.frozen(kw_only=True, field_transformer=solid.placing(in_batch=("per_capsule",)))
+class Ingredient(solid.SolidIngredient):
     """An ingredient: what is taken from its container, and how much ends up in the batch."""
 
-    role: str
-    name: str
-    lot: str | None
-    expiry: dt.date | None
-    weighed: Quantity
-    in_batch: Quantity
     per_capsule: Quantity
-    allergens: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class CapsuleResult:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        library_version=("order",),
+        batch_count=(
+            "mix_for",
+            "method",
+            "size",
+            "capsule_volume",
+            "fill_weight",
+            "filler_per_capsule",
+            "active_per_capsule",
+            "fill_fraction",
+        ),
+        plan=("ingredients",),
+        qc=("shell_weight", "gross_window"),
+    ),
+)
+class CapsuleResult(solid.SolidResult):
     """A complete capsule formulation: amounts, plan, QC targets, BUD, warnings and trace."""
 
-    schema: str
-    library_version: str
     order: CapsuleOrder
-    drug: str
-    dose_basis: str
-    dose_basis_name: str
-    dose: Quantity
-    dose_planned: Quantity
-    dose_deviation: Quantity
-    count: int
-    batch_count: int
     mix_for: Quantity
     method: CapsuleMethod
     size: str
@@ -488,22 +461,9 @@ class CapsuleResult:
     filler_per_capsule: Quantity
     active_per_capsule: Quantity
     fill_fraction: Quantity
-    overage: Quantity
-    tablets_to_crush: int | None
-    plan: SolidPlan
     ingredients: tuple[Ingredient, ...]
-    weighings: tuple[Weighing, ...]
-    total_mix: Quantity
-    process: tuple[str, ...]
-    qc: WeightWindow
     shell_weight: Quantity
     gross_window: WeightWindow
-    balance: Balance
-    bud: BeyondUseDate
-    allergens: tuple[str, ...]
-    warnings: tuple[ResultWarning, ...]
-    defaults: tuple[DefaultUsed, ...]
-    trace: tuple[Step, ...]
     #: the other actives, in the order's order (none for LDN alone)
     additional_actives: tuple[ActiveAmount, ...] = omittable(())
 
@@ -705,15 +665,9 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the request cannot be compounded as asked (overfill, expired component, ...).
     """
-    rec = Recorder(acknowledged=frozenset(order.acknowledge))
-    echo_from_profile(order, rec)
-    basis = solid.resolve_basis(order, rec)
-    method = _resolve_method(order, rec)
-    solid.guard_dose(order, basis, rec)
-    settings = solid.resolve_settings(order, rec, lambda: _overage_for(order, basis))
-    batch, n_batch = solid.size_batch(
-        rec, order.count, settings.overage, units="capsules", unit=Unit.CAPSULE
-    )
+    run, method = solid.begin(order, _resolve_method, _overage_for)
+    rec, basis, settings = run.rec, run.basis, run.settings
+    batch = run.size(order.count, units="capsules", unit=Unit.CAPSULE)
     dose_eff = _drug_loss_allowance(order, rec)
     p = order.source.material_for(dose_eff, basis, rec)
     others = _resolve_others(order, rec)
@@ -726,23 +680,24 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         for o, plan in zip(others, mix.other_plans, strict=True)
     )
     sheet, shells = _compound(
-        order, settings.balance, fill, lot, mix, tablets, others, other_tablets, n_batch, rec
+        order, settings.balance, fill, lot, mix, tablets, others, other_tablets, run.n_batch, rec
     )
-    qc, gross = _weight_check(order, sheet, fill.w, shells, n_batch, rec)
+    qc, gross = _weight_check(order, sheet, fill.w, shells, run.n_batch, rec)
     ingredients, allergens = _ingredients(order, fill, lot, mix, others, rec)
     bud = _beyond_use_date(order, lot, today, rec)
-    return CapsuleResult(
-        schema=CAPSULES_SCHEMA,
-        library_version=__version__,
-        order=order,
-        drug=order.source.drug.name,
-        dose_basis=basis,
-        dose_basis_name=order.source.drug.describe(basis),
-        dose=order.dose,
-        dose_planned=mix.planned,
-        dose_deviation=solid.dose_deviation(mix.planned, order.dose.m_as(Unit.MG)),
-        count=order.count,
-        batch_count=n_batch,
+    return solid.result(
+        CapsuleResult,
+        CAPSULES_SCHEMA,
+        order,
+        run,
+        planned=mix.planned,
+        plan=mix.plan,
+        sheet=sheet,
+        total_mix=mix.actual_total,
+        tablets_to_crush=tablets,
+        qc=qc,
+        bud=bud,
+        allergens=allergens,
         mix_for=mix.mix_for,
         method=method,
         size=fill.size.code,
@@ -751,22 +706,9 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         filler_per_capsule=Quantity(fill.f, Unit.MG),
         active_per_capsule=Quantity(p, Unit.MG),
         fill_fraction=fill.fraction,
-        overage=settings.overage,
-        tablets_to_crush=tablets,
-        plan=mix.plan,
         ingredients=ingredients,
-        weighings=tuple(sheet.weighings),
-        total_mix=Quantity(mix.actual_total, Unit.MG),
-        process=tuple(sheet.process),
-        qc=qc,
         shell_weight=shells,
         gross_window=gross,
-        balance=settings.balance,
-        bud=bud,
-        allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
         additional_actives=tuple(
             _amount(o, c, plan, planned, t)
             for o, c, plan, planned, t in zip(
@@ -800,29 +742,13 @@ def _resolve_others(order: CapsuleOrder, rec: Recorder) -> tuple[_Other, ...]:
     profile; a drug without one is warned about), its material per capsule. Warnings, defaults
     and steps are recorded under the active's place in the order and its drug's name."""
     out = []
-    acknowledge = frozenset(order.acknowledge)
     for i, active in enumerate(order.additional_actives):
         where = f"additional_actives[{i}]"
         drug = active.source.drug
         sub = Recorder(acknowledged=rec.acknowledged)
         try:
-            active.source.check(sub)
-            basis = active.dose_basis
-            if basis is None:
-                basis = drug.default_basis
-                sub.default(
-                    "dose_basis",
-                    basis,
-                    f"doses are {drug.describe(basis)} unless the order says otherwise",
-                )
-            check_dose(
-                drug,
-                active.dose,
-                basis,
-                doses_per_day=order.doses_per_day,
-                acknowledge=acknowledge,
-                rec=sub,
-            )
+            basis = solid.resolve_basis(active.source, active.dose_basis, sub)
+            solid.guard_dose(order, drug, active.dose, basis, sub)
             p = active.source.material_for(active.dose.m_as(Unit.MG), basis, sub)
         except LdnCompoundError as err:
             raise _relocated(err, where) from None
@@ -856,15 +782,8 @@ def _merge(rec: Recorder, sub: Recorder, where: str, name: str) -> None:
 def _amount(
     o: _Other, capacity: Decimal, plan: SolidPlan, planned: Quantity, tablets: int | None
 ) -> ActiveAmount:
-    drug = o.active.source.drug
-    dose = o.active.dose
     return ActiveAmount(
-        drug=drug.name,
-        dose_basis=o.basis,
-        dose_basis_name=drug.describe(o.basis),
-        dose=dose,
-        dose_planned=planned,
-        dose_deviation=solid.dose_deviation(planned, dose.m_as(Unit.MG)),
+        **solid.planned_dose(o.active.source.drug, o.basis, o.active.dose, planned),
         material_name=o.active.source.material_name,
         material_per_capsule=Quantity(o.p, Unit.MG),
         volume_share=Quantity(CONTEXT.divide(o.p, capacity) * HUNDRED, Unit.PERCENT),
@@ -884,6 +803,7 @@ def _resolve_method(order: CapsuleOrder, rec: Recorder) -> CapsuleMethod:
 
 
 def _overage_for(order: CapsuleOrder, basis: str) -> Policy:
+    """The overage for the smallest dose of any active in the capsule."""
     drug = order.source.drug
     dose = drug.convert(order.dose, basis, drug.default_basis).m_as(Unit.MG)
     for a in order.additional_actives:  # the overage for the smallest active
@@ -1168,29 +1088,22 @@ def _fill_to_capacity(
             C_f=Quantity(capacity_f, Unit.MG),
             S=Quantity(share * HUNDRED, Unit.PERCENT),
         ).magnitude
-        w = rec.step(
-            "fill-weight",
-            "net fill weight per capsule",
-            "W = m + f",
-            Quantity(p + f, Unit.MG),
-            m=Quantity(p, Unit.MG),
-            f=Quantity(f, Unit.MG),
+    else:
+        f = rec.step(
+            "filler-per-capsule",
+            "filler per capsule: the capacity left after the drug material",
+            "f = C_f - p x C_f / C_a  (= C_f x (1 - s))",
+            Quantity(capacity_f - CONTEXT.divide(p * capacity_f, cap.active), Unit.MG),
+            C_f=Quantity(capacity_f, Unit.MG),
+            C_a=Quantity(cap.active, Unit.MG),
         ).magnitude
-        return f, w, Quantity(HUNDRED, Unit.PERCENT)
-    f = rec.step(
-        "filler-per-capsule",
-        "filler per capsule: the capacity left after the drug material",
-        "f = C_f - p x C_f / C_a  (= C_f x (1 - s))",
-        Quantity(capacity_f - CONTEXT.divide(p * capacity_f, cap.active), Unit.MG),
-        C_f=Quantity(capacity_f, Unit.MG),
-        C_a=Quantity(cap.active, Unit.MG),
-    ).magnitude
+    m = "m" if several else "p"  # all drug material, or the one active's
     w = rec.step(
         "fill-weight",
         "net fill weight per capsule",
-        "W = p + f",
+        f"W = {m} + f",
         Quantity(p + f, Unit.MG),
-        p=Quantity(p, Unit.MG),
+        **{m: Quantity(p, Unit.MG)},
         f=Quantity(f, Unit.MG),
     ).magnitude
     return f, w, Quantity(HUNDRED, Unit.PERCENT)
@@ -1647,9 +1560,9 @@ def _ingredients(
         found += o.active.source.allergens
     allergens = tuple(sorted(set(found)))
     ingredients = (
-        Ingredient(**solid.active_line(source, plan), per_capsule=Quantity(fill.p, Unit.MG)),
+        solid.active_line(Ingredient, source, plan, per_capsule=Quantity(fill.p, Unit.MG)),
         *(
-            Ingredient(**solid.active_line(o.active.source, q), per_capsule=Quantity(o.p, Unit.MG))
+            solid.active_line(Ingredient, o.active.source, q, per_capsule=Quantity(o.p, Unit.MG))
             for o, q in zip(others, mix.other_plans, strict=True)
         ),
         Ingredient(
@@ -1708,25 +1621,14 @@ def _beyond_use_date(
 
 
 def _label_facts(r: CapsuleResult) -> PreparationFacts:
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.dose,
-        per="per capsule",
-        dosage_form="capsule",
+    return solid.label_facts(
+        r,
+        noun="capsule",
+        plural="capsules",
+        count_unit=Unit.CAPSULE,
+        quantity_noun="",
         route="by mouth",
         verb="Take",
-        unit_noun="capsule",
-        unit_noun_plural="capsules",
-        quantity=Quantity(r.count, Unit.CAPSULE),
-        quantity_noun="",
-        bud=r.bud.date,
-        refrigerated=r.bud.storage.value == "refrigerator",
-        liquid=False,
-        suspension=False,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
         other_actives=tuple((a.dose_basis_name, a.dose) for a in r.additional_actives),
     )
 
@@ -1738,25 +1640,20 @@ def _master_facts(r: CapsuleResult) -> MasterFacts:
     also = "".join(
         f" + {a.dose_basis_name} {plain(a.dose.magnitude)} {a.dose.unit.display}" for a in others
     )
-    return MasterFacts(
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display}{also} capsules",
-        strength=r.dose,
+
+    def salt_form(i: Ingredient) -> list[str]:
+        return [f"salt form {next(forms)}"] if i.role == "active" else []
+
+    return solid.master_facts(
+        r,
+        name=f"{also} capsules",
         dosage_form=f"hard capsule, size {r.size}",
-        batch_size=f"{r.batch_count} capsules ({r.count} dispensed)",
-        ingredients=tuple(
-            f"{i.role}: {i.name} ({significant(i.per_capsule.magnitude)} {i.per_capsule.unit.display} per capsule"
-            + (f"; salt form {next(forms)}" if i.role == "active" else "")
-            + ")"
-            for i in r.ingredients
+        units="capsules",
+        ingredients=(
+            solid.ingredient_line(i, i.per_capsule, "capsule", *salt_form(i)) for i in r.ingredients
         ),
-        instructions=r.process,
-        quality_control=(
-            (
-                f"weigh {r.qc.sample_size} capsules; each net fill "
-                f"{plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg"
-            ),
-            "visual inspection: capsules closed, uniform, no powder on the outside",
-        ),
+        each="net fill ",
+        inspection="visual inspection: capsules closed, uniform, no powder on the outside",
     )
 
 

@@ -11,9 +11,10 @@ Policy defaults live in :data:`POLICY`: one value and one cited source each.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Protocol, TypedDict, TypeVar
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 import attrs
 
@@ -29,13 +30,16 @@ from ._bud import (
     compounding_date,
 )
 from ._dose import acknowledgements, check_dose
+from ._drug import Drug
 from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
 from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource
-from ._trace import Recorder
+from ._supplied import echo_from_profile, from_profile_field
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
+    OMITTABLE,
     check_doses_per_day,
     check_one_day,
     mass_field,
@@ -43,6 +47,8 @@ from ._validate import (
     qfield,
     text_field,
 )
+from ._version import __version__
+from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import (
     Balance,
     SolidPlan,
@@ -171,45 +177,89 @@ def plan_solid(
 # --- the order: fields and guards shared by the order classes -------------------------------
 
 
-def overage_field() -> Any:
-    """The overage of the whole batch: 0-100 %, or ``None`` for the default."""
-    return qfield(Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None)
-
-
-def max_stage_field() -> Any:
-    """The largest trituration per stage: a positive mass, or ``None`` for the default."""
-    return qfield(Dimension.MASS, mass_field("max_stage_mass"), default=None)
-
-
 def ratio_validator(_i: object, _a: attrs.Attribute[int | None], value: int | None) -> None:
     """The pharmacist's trituration ratio (every stage 1 in that ratio), or ``None``."""
     check_ratio(value)
 
 
-def rounding_tolerance_field() -> Any:
-    """How far rounding may move the dose: 0.01-5 %, or ``None`` for the default."""
-    return qfield(
+Fields: TypeAlias = "list[attrs.Attribute[Any]]"
+
+
+def placing(
+    first: tuple[str, ...] = (), **after: tuple[str, ...]
+) -> Callable[[type, Fields], Fields]:
+    """The field order of a class built on :class:`SolidOrder`, :class:`SolidResult` or
+    :class:`SolidIngredient`: the class's own fields named in ``first``, then the fields of its
+    base in the base's order, each followed by the own fields named for it
+    (``source=("filler",)``); the own fields not named come last, as declared."""
+    named = {*first, *(n for names in after.values() for n in names)}
+
+    def transform(cls: type, fields: Fields) -> Fields:
+        declared = inspect.get_annotations(cls)  # the class's own fields
+        rank = {a.name: i for i, a in enumerate(_base_fields(cls))}
+        own = {f.name: f for f in fields if f.name in declared}
+        out: Fields = [own[n] for n in first]
+        for f in sorted((f for f in fields if f.name not in declared), key=lambda f: rank[f.name]):
+            out += [f, *(own[n] for n in after.get(f.name, ()))]
+        return out + [f for f in fields if f.name in declared and f.name not in named]
+
+    return transform
+
+
+def _base_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    """The fields of the nearest attrs class ``cls`` is built on, in that class's order."""
+    for base in cls.__mro__[1:]:
+        if attrs.has(base):
+            return tuple(attrs.fields(base))
+    return ()  # pragma: no cover - placing is used only on classes built on another
+
+
+@attrs.frozen(kw_only=True)
+class SolidOrder:
+    """The fields every solid preparation's order has (capsules, troches): each order adds its
+    own, placed among these by :func:`placing`. ``None`` means "use the stated default"."""
+
+    dose: Quantity = qfield(Dimension.MASS)
+    count: int
+    source: Source
+    dose_basis: str | None = None
+    #: the overage of the whole batch: 0-100 %
+    overage: Quantity | None = qfield(
+        Dimension.FRACTION, percent_field("overage", ZERO, Decimal(100)), default=None
+    )
+    balance: Balance | None = None
+    compounded_on: dt.date | None = None
+    storage: Storage | None = None
+    day_count: DayCount | None = None
+    study: StudyBud | None = None
+    doses_per_day: Decimal | None = None
+    qc_sample: int | None = None
+    #: the largest trituration per stage
+    max_stage_mass: Quantity | None = qfield(
+        Dimension.MASS, mass_field("max_stage_mass"), default=None
+    )
+    # added in 0.2: documents written before may leave the pharmacist's dilution choices out
+    trituration_ratio: int | None = attrs.field(
+        default=None, validator=ratio_validator, metadata={OMITTABLE: True}
+    )
+    aliquot_mass: Quantity | None = qfield(
+        Dimension.MASS, mass_field("aliquot_mass"), default=None, omittable=True
+    )
+    #: how far rounding may move the dose: 0.01-5 %
+    rounding_tolerance: Quantity | None = qfield(
         Dimension.FRACTION,
         percent_field("rounding_tolerance", Decimal("0.01"), Decimal(5)),
         default=None,
     )
-
-
-def tablet_margin_field() -> Any:
-    """Extra tablet powder to crush: 0-100 %, or ``None`` for the default."""
-    return qfield(
+    #: extra tablet powder to crush: 0-100 %
+    tablet_margin: Quantity | None = qfield(
         Dimension.FRACTION, percent_field("tablet_margin", ZERO, Decimal(100)), default=None
     )
-
-
-def acknowledge_field() -> Any:
-    """The warning codes the prescriber acknowledges."""
-    return attrs.field(default=(), validator=acknowledgements)
-
-
-def reference_field() -> Any:
-    """The order's own reference (prescription number, ...)."""
-    return attrs.field(default=None, validator=text_field("reference"))
+    #: the warning codes the prescriber acknowledges
+    acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
+    #: the order's own reference (prescription number, ...)
+    reference: str | None = attrs.field(default=None, validator=text_field("reference"))
+    from_profile: tuple[str, ...] = from_profile_field()
 
 
 def check_positive_dose(dose: object, example: str) -> None:
@@ -254,55 +304,15 @@ def check_daily_and_qc(
         )
 
 
-class SolidOrder(Protocol):
-    """What the shared steps read from a capsule or troche order."""
-
-    @property
-    def dose(self) -> Quantity: ...
-    @property
-    def count(self) -> int: ...
-    @property
-    def source(self) -> Source: ...
-    @property
-    def dose_basis(self) -> str | None: ...
-    @property
-    def overage(self) -> Quantity | None: ...
-    @property
-    def balance(self) -> Balance | None: ...
-    @property
-    def compounded_on(self) -> dt.date | None: ...
-    @property
-    def storage(self) -> Storage | None: ...
-    @property
-    def day_count(self) -> DayCount | None: ...
-    @property
-    def study(self) -> StudyBud | None: ...
-    @property
-    def doses_per_day(self) -> Decimal | None: ...
-    @property
-    def qc_sample(self) -> int | None: ...
-    @property
-    def max_stage_mass(self) -> Quantity | None: ...
-    @property
-    def trituration_ratio(self) -> int | None: ...
-    @property
-    def aliquot_mass(self) -> Quantity | None: ...
-    @property
-    def rounding_tolerance(self) -> Quantity | None: ...
-    @property
-    def tablet_margin(self) -> Quantity | None: ...
-    @property
-    def acknowledge(self) -> tuple[str, ...]: ...
-
-
 # --- resolve the defaults and guard the dose -------------------------------------------------
 
+T = TypeVar("T")
 
-def resolve_basis(order: SolidOrder, rec: Recorder) -> str:
-    """Check the drug source and resolve the dose basis (echoed when defaulted)."""
-    drug = order.source.drug
-    order.source.check(rec)
-    basis = order.dose_basis
+
+def resolve_basis(source: Source, basis: str | None, rec: Recorder) -> str:
+    """Check a drug source and resolve its dose basis (echoed when defaulted)."""
+    drug = source.drug
+    source.check(rec)
     if basis is None:
         basis = drug.default_basis
         rec.default(
@@ -311,11 +321,11 @@ def resolve_basis(order: SolidOrder, rec: Recorder) -> str:
     return basis
 
 
-def guard_dose(order: SolidOrder, basis: str, rec: Recorder) -> None:
-    """The dose checks every preparation runs (range, daily total, acknowledgements)."""
+def guard_dose(order: SolidOrder, drug: Drug, dose: Quantity, basis: str, rec: Recorder) -> None:
+    """The dose checks every active of an order runs (range, daily total, acknowledgements)."""
     check_dose(
-        order.source.drug,
-        order.dose,
+        drug,
+        dose,
         basis,
         doses_per_day=order.doses_per_day,
         acknowledge=frozenset(order.acknowledge),
@@ -354,6 +364,45 @@ def resolve_settings(
         trituration_ratio=order.trituration_ratio,
         aliquot_mass=order.aliquot_mass,
     )
+
+
+@attrs.define
+class Run:
+    """A formulation under way: its recorder, the dose basis, the settings and, once sized by
+    :meth:`size`, the batch."""
+
+    rec: Recorder
+    basis: str
+    settings: Settings
+    batch: Quantity | None = None
+    n_batch: int = 0
+
+    def size(self, count: int, *, units: str, unit: Unit) -> Quantity:
+        """Size the batch: the count plus the overage of the whole batch, rounded up."""
+        self.batch, self.n_batch = size_batch(
+            self.rec, count, self.settings.overage, units=units, unit=unit
+        )
+        return self.batch
+
+
+OrderT = TypeVar("OrderT", bound=SolidOrder)
+
+
+def begin(
+    order: OrderT,
+    own: Callable[[OrderT, Recorder], T],
+    default_overage: Callable[[OrderT, str], Policy],
+) -> tuple[Run, T]:
+    """Start a formulation: the profile's values echoed, the drug source checked and the dose
+    basis resolved, the preparation's ``own`` defaults, the dose guarded, then the balance and
+    policy values (the overage from ``default_overage`` of the order and basis)."""
+    rec = Recorder(acknowledged=frozenset(order.acknowledge))
+    echo_from_profile(order, rec)
+    basis = resolve_basis(order.source, order.dose_basis, rec)
+    resolved = own(order, rec)
+    guard_dose(order, order.source.drug, order.dose, basis, rec)
+    settings = resolve_settings(order, rec, lambda: default_overage(order, basis))
+    return Run(rec=rec, basis=basis, settings=settings), resolved
 
 
 def _policy(rec: Recorder, name: str, given: Quantity | None) -> Quantity:
@@ -417,9 +466,6 @@ def planner(
     return plan_for
 
 
-T = TypeVar("T")
-
-
 def converge(
     need: Decimal, attempt: Callable[[Decimal], tuple[Decimal, T | None]], *, attempts: int = 8
 ) -> tuple[Decimal, T]:
@@ -456,8 +502,10 @@ def material_enlarged(
         )
 
 
-class ActiveLine(TypedDict):
-    """The drug material's line in the ingredient list, as every solid preparation writes it."""
+@attrs.frozen(kw_only=True)
+class SolidIngredient:
+    """An ingredient: what is taken from its container, and how much ends up in the batch
+    (each preparation adds its amount per unit, placed by :func:`placing`)."""
 
     role: str
     name: str
@@ -465,12 +513,15 @@ class ActiveLine(TypedDict):
     expiry: dt.date | None
     weighed: Quantity
     in_batch: Quantity
-    allergens: tuple[str, ...]
+    allergens: tuple[str, ...] = ()
 
 
-def active_line(source: Source, plan: SolidPlan) -> ActiveLine:
+IngredientT = TypeVar("IngredientT", bound=SolidIngredient)
+
+
+def active_line(cls: type[IngredientT], source: Source, plan: SolidPlan, **own: Any) -> IngredientT:
     """The drug material: what is taken from its container and what ends in the batch."""
-    return ActiveLine(
+    return cls(
         role="active",
         name=source.material_name,
         lot=source.lot,
@@ -478,6 +529,7 @@ def active_line(source: Source, plan: SolidPlan) -> ActiveLine:
         weighed=plan.first_take,
         in_batch=plan.material,
         allergens=source.allergens,
+        **own,
     )
 
 
@@ -722,3 +774,165 @@ def beyond_use_date(
         )
         check_supply(bud, days_supply, rec, field="count")
     return bud
+
+
+# --- the result ------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PlannedDose:
+    """An active's dose as a result reports it: the drug and dose basis, the dose prescribed
+    and the dose the rounded weighings deliver, and the change that rounding makes."""
+
+    drug: str
+    dose_basis: str
+    dose_basis_name: str
+    dose: Quantity
+    dose_planned: Quantity
+    dose_deviation: Quantity
+
+
+def planned_dose(drug: Drug, basis: str, dose: Quantity, planned: Quantity) -> dict[str, Any]:
+    """The fields of a :class:`PlannedDose`: the drug's names and the dose, planned and moved."""
+    return {
+        "drug": drug.name,
+        "dose_basis": basis,
+        "dose_basis_name": drug.describe(basis),
+        "dose": dose,
+        "dose_planned": planned,
+        "dose_deviation": dose_deviation(planned, dose.m_as(Unit.MG)),
+    }
+
+
+@attrs.frozen(kw_only=True, field_transformer=placing(first=("schema", "library_version", "order")))
+class SolidResult(PlannedDose):
+    """The fields every solid preparation's result has: each result adds its own (and its
+    own ``order`` and ``ingredients`` types), placed among these by :func:`placing`."""
+
+    schema: str
+    library_version: str
+    order: SolidOrder
+    count: int
+    batch_count: int
+    overage: Quantity
+    tablets_to_crush: int | None
+    plan: SolidPlan
+    weighings: tuple[Weighing, ...]
+    total_mix: Quantity
+    process: tuple[str, ...]
+    qc: WeightWindow
+    balance: Balance
+    bud: BeyondUseDate
+    allergens: tuple[str, ...]
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+    trace: tuple[Step, ...]
+
+
+R = TypeVar("R", bound=SolidResult)
+
+
+def result(
+    cls: type[R],
+    schema: str,
+    order: SolidOrder,
+    run: Run,
+    *,
+    planned: Quantity,
+    plan: SolidPlan,
+    sheet: Sheet,
+    total_mix: Decimal,
+    **own: Any,
+) -> R:
+    """The result of class ``cls``: the shared fields from the order, the run (its basis,
+    settings, batch and recorder: warnings, defaults and trace) and what was made, with the
+    preparation's ``own`` fields (``qc``, ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
+    rec = run.rec
+    return cls(
+        schema=schema,
+        library_version=__version__,
+        order=order,
+        **planned_dose(order.source.drug, run.basis, order.dose, planned),
+        count=order.count,
+        batch_count=run.n_batch,
+        overage=run.settings.overage,
+        plan=plan,
+        weighings=tuple(sheet.weighings),
+        total_mix=Quantity(total_mix, Unit.MG),
+        process=tuple(sheet.process),
+        balance=run.settings.balance,
+        warnings=tuple(rec.warnings),
+        defaults=tuple(rec.defaults),
+        trace=tuple(rec.steps),
+        **own,
+    )
+
+
+# --- what labels and records say of a solid result -------------------------------------------
+
+
+def label_facts(
+    r: SolidResult,
+    *,
+    noun: str,
+    plural: str,
+    count_unit: Unit,
+    quantity_noun: str,
+    **own: Any,
+) -> PreparationFacts:
+    """What goes on the label of a solid result (counted units, not liquid), in the
+    preparation's noun for one unit and its plural, with its ``own`` facts (route, verb)."""
+    return PreparationFacts(
+        drug=r.dose_basis_name,
+        strength=r.dose,
+        per=f"per {noun}",
+        dosage_form=noun,
+        unit_noun=noun,
+        unit_noun_plural=plural,
+        quantity=Quantity(r.count, count_unit),
+        quantity_noun=quantity_noun,
+        bud=r.bud.date,
+        refrigerated=r.bud.storage.value == "refrigerator",
+        liquid=False,
+        suspension=False,
+        dropper=False,
+        allergens=r.allergens,
+        doses_per_day=r.order.doses_per_day,
+        compounded_on=r.bud.compounded_on,
+        **own,
+    )
+
+
+def ingredient_line(i: SolidIngredient, per_unit: Quantity, noun: str, *notes: str) -> str:
+    """One ingredient in a master record: its role, name and amount per unit, with notes."""
+    amount = f"{significant(per_unit.magnitude)} {per_unit.unit.display}"
+    return f"{i.role}: {i.name} ({amount} per {noun}" + "".join(f"; {n}" for n in notes) + ")"
+
+
+def master_facts(
+    r: SolidResult,
+    *,
+    name: str,
+    dosage_form: str,
+    units: str,
+    ingredients: Iterable[str],
+    each: str,
+    inspection: str,
+) -> MasterFacts:
+    """What the master record of a solid result says: its ``name`` (after the dose), the
+    batch in ``units``, the ingredient lines, and the QC: each unit's ``each`` weight window
+    and the visual ``inspection``."""
+    dose = f"{plain(r.dose.magnitude)} {r.dose.unit.display}"
+    low, high = plain(r.qc.low.magnitude), plain(r.qc.high.magnitude)
+    return MasterFacts(
+        name=f"{r.dose_basis_name} {dose}{name}",
+        strength=r.dose,
+        dosage_form=dosage_form,
+        batch_size=f"{r.batch_count} {units} ({r.count} dispensed)",
+        ingredients=tuple(ingredients),
+        instructions=r.process,
+        quality_control=(
+            f"weigh {r.qc.sample_size} {units}; each {each}{low}-{high} mg",
+            inspection,
+        ),
+    )

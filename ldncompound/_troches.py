@@ -33,7 +33,7 @@ from decimal import Decimal
 import attrs
 
 from . import _solid as solid
-from ._bud import BeyondUseDate, BudCategory, DayCount, Storage, StudyBud
+from ._bud import BeyondUseDate, BudCategory, Storage
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
 from ._errors import FormulationError, InputError
 from ._numbers import (
@@ -51,14 +51,12 @@ from ._parse import parse_date, parse_quantity
 from ._plausible import BASE_DENSITY, BLANK_WEIGHT, check_window, implausible
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
-from ._solid import POLICY, Settings, Sheet, Weighing
-from ._sources import Component, Source, allergens_in
-from ._supplied import echo_from_profile, from_profile_field
-from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._solid import POLICY, Settings, Sheet
+from ._sources import Component, allergens_in
+from ._trace import Recorder
 from ._troche_data import FORM_NAMES, TROCHE_BASES, TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
-    OMITTABLE,
     density_field,
     mass_field,
     percent_field,
@@ -66,7 +64,6 @@ from ._validate import (
     text_field,
     text_items,
 )
-from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import Balance, SolidPlan, geometric_portions
 
@@ -413,50 +410,32 @@ class TrocheDiluent:
         return tuple(sorted({*self.allergens_declared, *allergens_in(self.name)}))
 
 
-@attrs.frozen(kw_only=True)
-class TrocheOrder:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        source=("dosage_form", "mold", "base", "ingredients", "drug_displacement", "diluent"),
+        dose_basis=("route",),
+        qc_sample=("weight_window",),
+    ),
+)
+class TrocheOrder(solid.SolidOrder):
     """Everything a troche or RDT calculation needs. ``None`` means "use the stated default".
 
     ``mold`` (the calibration) and ``base`` are required: neither has a safe default.
     """
 
-    dose: Quantity = qfield(Dimension.MASS)
-    count: int
-    source: Source
     dosage_form: TrocheForm
     mold: MoldCalibration
     base: BaseLot
     ingredients: tuple[Additive, ...] = ()
     drug_displacement: Displacement | None = None
     diluent: TrocheDiluent | None = None
-    dose_basis: str | None = None
     route: Route | None = None
-    overage: Quantity | None = solid.overage_field()
-    balance: Balance | None = None
-    compounded_on: dt.date | None = None
-    storage: Storage | None = None
-    day_count: DayCount | None = None
-    study: StudyBud | None = None
-    doses_per_day: Decimal | None = None
-    qc_sample: int | None = None
     weight_window: Quantity | None = qfield(
         Dimension.FRACTION,
         percent_field("weight_window", ZERO, Decimal(20), low_included=False),
         default=None,
     )
-    max_stage_mass: Quantity | None = solid.max_stage_field()
-    # added in 0.2: documents written before may leave the pharmacist's dilution choices out
-    trituration_ratio: int | None = attrs.field(
-        default=None, validator=solid.ratio_validator, metadata={OMITTABLE: True}
-    )
-    aliquot_mass: Quantity | None = qfield(
-        Dimension.MASS, mass_field("aliquot_mass"), default=None, omittable=True
-    )
-    rounding_tolerance: Quantity | None = solid.rounding_tolerance_field()
-    tablet_margin: Quantity | None = solid.tablet_margin_field()
-    acknowledge: tuple[str, ...] = solid.acknowledge_field()
-    reference: str | None = solid.reference_field()
-    from_profile: tuple[str, ...] = from_profile_field()
 
     def __attrs_post_init__(self) -> None:
         solid.check_dose_and_count(
@@ -511,65 +490,57 @@ def _check_base_form(base: BaseLot, form: TrocheForm) -> None:
     )
 
 
-@attrs.frozen(kw_only=True)
-class TrocheIngredient:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        in_batch=("per_unit", "density_factor", "displacement", "base_displaced")
+    ),
+)
+class TrocheIngredient(solid.SolidIngredient):
     """One ingredient of the batch: what is weighed, what ends up in the batch, per unit,
     and (for non-base ingredients) its density factor and the base it displaces per unit."""
 
-    role: str
-    name: str
-    lot: str | None
-    expiry: dt.date | None
-    weighed: Quantity
-    in_batch: Quantity
     per_unit: Quantity
     density_factor: Decimal | None
     displacement: str
     base_displaced: Quantity | None
-    allergens: tuple[str, ...] = ()
     contains_water: bool = False
 
 
-@attrs.frozen(kw_only=True)
-class TrocheResult:
+@attrs.frozen(
+    kw_only=True,
+    field_transformer=solid.placing(
+        library_version=("order",),
+        dose_basis_name=("dosage_form", "dosage_form_name", "route"),
+        batch_count=("mix_for",),
+        overage=(
+            "blank_weight",
+            "unit_weight",
+            "base_per_unit",
+            "active_per_unit",
+            "non_base_share",
+            "replaced_share",
+        ),
+        plan=("ingredients",),
+        qc=("qc_record",),
+    ),
+)
+class TrocheResult(solid.SolidResult):
     """A complete troche or RDT formulation: amounts, plan, QC, BUD, label facts, trace."""
 
-    schema: str
-    library_version: str
     order: TrocheOrder
-    drug: str
-    dose_basis: str
-    dose_basis_name: str
     dosage_form: TrocheForm
     dosage_form_name: str
     route: Route
-    dose: Quantity
-    dose_planned: Quantity
-    dose_deviation: Quantity
-    count: int
-    batch_count: int
     mix_for: Decimal
-    overage: Quantity
     blank_weight: Quantity
     unit_weight: Quantity
     base_per_unit: Quantity
     active_per_unit: Quantity
     non_base_share: Quantity
     replaced_share: Quantity
-    tablets_to_crush: int | None
-    plan: SolidPlan
     ingredients: tuple[TrocheIngredient, ...]
-    weighings: tuple[Weighing, ...]
-    total_mix: Quantity
-    process: tuple[str, ...]
-    qc: WeightWindow
     qc_record: tuple[str, ...]
-    balance: Balance
-    bud: BeyondUseDate
-    allergens: tuple[str, ...]
-    warnings: tuple[ResultWarning, ...]
-    defaults: tuple[DefaultUsed, ...]
-    trace: tuple[Step, ...]
 
 
 QC_RECORD = (
@@ -648,63 +619,46 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     Raises :class:`InputError` for bad or inconsistent input and :class:`FormulationError`
     when the batch cannot be made as asked (no base left, an expired component, ...).
     """
-    rec = Recorder(acknowledged=frozenset(order.acknowledge))
-    echo_from_profile(order, rec)
-    basis = solid.resolve_basis(order, rec)
-    route = _resolve_route(order, rec)
-    _echo_base_water(order.base, rec)
-    solid.guard_dose(order, basis, rec)
-    settings = solid.resolve_settings(order, rec, lambda: POLICY["overage.troches"])
-    blank = _calibrated_blank(order, rec)
-    batch, n_batch = solid.size_batch(
-        rec, order.count, settings.overage, units="units", unit=Unit.ONE
+    run, route = solid.begin(
+        order, _resolve_route, lambda _order, _basis: POLICY["overage.troches"]
     )
+    rec, basis, settings = run.rec, run.basis, run.settings
+    blank = _calibrated_blank(order, rec)
+    batch = run.size(order.count, units="units", unit=Unit.ONE)
     p = order.source.material_for(order.dose.m_as(Unit.MG), basis, rec)
     parts = _displacement(order, p, blank, rec)
     melt = _plan_melt(order, settings, batch, parts, rec)
     tablets = solid.tablets_to_crush(order, melt.plan, rec)
     sheet = _compound(order, settings.balance, parts, melt, tablets)
-    qc = _weight_check(order, sheet, melt.w, n_batch, rec)
+    qc = _weight_check(order, sheet, melt.w, run.n_batch, rec)
     ingredients, allergens = _ingredients(order, parts, melt, rec)
     bud = _beyond_use_date(order, ingredients, melt.diluent is not None, today, rec)
     form = order.dosage_form
-    return TrocheResult(
-        schema=TROCHES_SCHEMA,
-        library_version=__version__,
-        order=order,
-        drug=order.source.drug.name,
-        dose_basis=basis,
-        dose_basis_name=order.source.drug.describe(basis),
+    return solid.result(
+        TrocheResult,
+        TROCHES_SCHEMA,
+        order,
+        run,
+        planned=melt.dose_planned,
+        plan=melt.plan,
+        sheet=sheet,
+        total_mix=melt.aliquot + sum(melt.adds_w, ZERO) + melt.base_w,
+        tablets_to_crush=tablets,
+        qc=qc,
+        bud=bud,
+        allergens=allergens,
         dosage_form=form,
         dosage_form_name=form.described,
         route=route,
-        dose=order.dose,
-        dose_planned=melt.dose_planned,
-        dose_deviation=solid.dose_deviation(melt.dose_planned, order.dose.m_as(Unit.MG)),
-        count=order.count,
-        batch_count=n_batch,
         mix_for=melt.mix_for,
-        overage=settings.overage,
         blank_weight=order.mold.blank_weight,
         unit_weight=Quantity(melt.w, Unit.MG),
         base_per_unit=Quantity(melt.b, Unit.MG),
         active_per_unit=Quantity(p, Unit.MG),
         non_base_share=melt.non_base_share,
         replaced_share=melt.replaced_share,
-        tablets_to_crush=tablets,
-        plan=melt.plan,
         ingredients=ingredients,
-        weighings=tuple(sheet.weighings),
-        total_mix=Quantity(melt.aliquot + sum(melt.adds_w, ZERO) + melt.base_w, Unit.MG),
-        process=tuple(sheet.process),
-        qc=qc,
         qc_record=QC_RECORD,
-        balance=settings.balance,
-        bud=bud,
-        allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
     )
 
 
@@ -716,10 +670,12 @@ def _echo_base_water(base: BaseLot, rec: Recorder) -> None:
 
 
 def _resolve_route(order: TrocheOrder, rec: Recorder) -> Route:
+    """The route (default sublingual, echoed), then the base's water content when defaulted."""
     route = order.route
     if route is None:
         route = Route.SUBLINGUAL
         rec.default("route", route.value, ROUTE_SOURCE)
+    _echo_base_water(order.base, rec)
     return route
 
 
@@ -1317,8 +1273,10 @@ def _ingredients(
     """Every ingredient: what is weighed, what ends in the batch and what it displaces."""
     source, plan, active, p = order.source, melt.plan, parts.active, parts.p
     ingredients: list[TrocheIngredient] = [
-        TrocheIngredient(
-            **solid.active_line(source, plan),
+        solid.active_line(
+            TrocheIngredient,
+            source,
+            plan,
             per_unit=Quantity(p, Unit.MG),
             density_factor=active.factor,
             displacement=active.described,
@@ -1597,48 +1555,36 @@ _ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek an
 
 def _label_facts(r: TrocheResult) -> PreparationFacts:
     form = r.dosage_form
-    return PreparationFacts(
-        drug=r.dose_basis_name,
-        strength=r.dose,
-        per=f"per {form.described}",
-        dosage_form=form.described,
+    return solid.label_facts(
+        r,
+        noun=form.described,
+        plural=form.plural,
+        count_unit=Unit.ONE,
+        quantity_noun=form.plural if r.count != 1 else form.described,
         route=_ROUTE_TEXT[r.route.value],
         verb="Dissolve",
-        unit_noun=form.described,
-        unit_noun_plural=form.plural,
-        quantity=Quantity(r.count, Unit.ONE),
-        quantity_noun=form.plural if r.count != 1 else form.described,
-        bud=r.bud.date,
-        refrigerated=r.bud.storage.value == "refrigerator",
-        liquid=False,
-        suspension=False,
-        dropper=False,
-        allergens=r.allergens,
-        doses_per_day=r.order.doses_per_day,
-        compounded_on=r.bud.compounded_on,
     )
 
 
 def _master_facts(r: TrocheResult) -> MasterFacts:
     unit = r.dosage_form.described
-    return MasterFacts(
-        name=f"{r.dose_basis_name} {plain(r.dose.magnitude)} {r.dose.unit.display} {r.dosage_form.plural}",
-        strength=r.dose,
+    return solid.master_facts(
+        r,
+        name=f" {r.dosage_form.plural}",
         dosage_form=f"molded {unit}, {r.route.value}",
-        batch_size=f"{r.batch_count} units ({r.count} dispensed)",
-        ingredients=tuple(
-            f"{i.role}: {i.name} ({significant(i.per_unit.magnitude)} {i.per_unit.unit.display} per {unit}"
-            + (f"; salt form {r.dose_basis_name}" if i.role == "active" else "")
-            + (f"; displacement {i.displacement}" if i.role != "base" else "")
-            + ")"
-            for i in r.ingredients
+        units="units",
+        ingredients=(
+            solid.ingredient_line(i, i.per_unit, unit, *_notes(r, i)) for i in r.ingredients
         ),
-        instructions=r.process,
-        quality_control=(
-            f"weigh {r.qc.sample_size} units; each {plain(r.qc.low.magnitude)}-{plain(r.qc.high.magnitude)} mg",
-            "visual inspection: units whole, uniform, no air pockets",
-        ),
+        each="",
+        inspection="visual inspection: units whole, uniform, no air pockets",
     )
+
+
+def _notes(r: TrocheResult, i: TrocheIngredient) -> list[str]:
+    """An ingredient's notes in the master record: the salt form, the displacement."""
+    salt = [f"salt form {r.dose_basis_name}"] if i.role == "active" else []
+    return salt + ([f"displacement {i.displacement}"] if i.role != "base" else [])
 
 
 # the troche tables (base, mold estimate, window, overage) reach the result as defaults
