@@ -3,6 +3,9 @@
 The steps a pharmacist follows for both: resolve the defaults (each echoed with its source),
 guard the dose, size the batch with its overage, plan the weighings, crush the tablets,
 triturate, check the weights, label the allergens and assign the beyond-use date. The
+order, result and ingredient classes share their common fields from one base each
+(:class:`SolidOrder`, :class:`SolidResult`, :class:`SolidIngredient`; :func:`placing` keeps
+each class's field order), and the label and master-record facts are written here once. The
 preparations keep only what is theirs (capsule capacity and fill; mold, base and displacement).
 
 Policy defaults live in :data:`POLICY`: one value and one cited source each.

@@ -777,17 +777,6 @@ class _Parts:
     def fixed_parts(self) -> list[_Part]:
         return [self.active, *self.additives]
 
-    def part(
-        self,
-        rec: Recorder,
-        role: str,
-        name: str,
-        field: str,
-        per_unit: Decimal,
-        disp: Displacement | None,
-    ) -> _Part:
-        return _make_part(rec, role, name, field, per_unit, disp, self.base_density, self.blank)
-
 
 def _make_part(
     rec: Recorder,
@@ -1141,7 +1130,9 @@ def _diluent_part(
         rec.default("diluent", DILUENT_NAME, DILUENT_SOURCE)
     name = _diluent_name(order)
     disp = diluent.displacement if diluent is not None else None
-    part = parts.part(rec, "diluent", name, "diluent.displacement", g, disp)
+    part = _make_part(
+        rec, "diluent", name, "diluent.displacement", g, disp, parts.base_density, parts.blank
+    )
     rec.step(
         "base-displaced",
         f"base displaced per unit by {name} from the trituration ({part.described})",
