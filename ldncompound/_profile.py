@@ -32,12 +32,12 @@ from ._capsule_data import CAPSULE_SIZES
 from ._capsules import FillerLot, PackStat, ShellLot, _check_filler
 from ._devices import DeviceKind, MeasuringDevice, device
 from ._documents import DEFAULT, node_for
-from ._drops import DropperCalibration
+from ._drops import DropperCalibration, _check_calibration
 from ._errors import InputError, LdnCompoundError
 from ._labels import Pharmacy
 from ._orders import decode, load_order, order_document, order_kind
 from ._parse import density, mass, parse_count, parse_date, percent, volume
-from ._plausible import ACKNOWLEDGEABLE, DROPS_PER_ML, check_shell_weight, check_window
+from ._plausible import ACKNOWLEDGEABLE, check_shell_weight
 from ._sources import DEFAULT_TABLET_STRENGTH, TabletSource
 from ._supplied import PROFILE_ENV, PROFILE_FILE, PROFILE_SOURCE
 from ._trace import Recorder
@@ -605,27 +605,20 @@ _TABLETS = (
 
 def _tablets(reader: _Reader, key: str, t: dict[str, Any]) -> TabletProduct:
     _keys(reader, key, t, _TABLETS, ("product", "strength", "expiry", "average_weight"))
-    product = TabletProduct(
-        product=reader.text(f"{key}.product", t["product"]),
-        strength=reader.quantity(f"{key}.strength", t["strength"], mass),
-        strength_basis=reader.optional(key, t, "strength_basis", reader.text),
-        lot=reader.optional(key, t, "lot", reader.text),
-        expiry=reader.date(f"{key}.expiry", t["expiry"]),
-        average_weight=reader.quantity(f"{key}.average_weight", t["average_weight"], mass),
-        tablets_weighed=reader.optional(key, t, "tablets_weighed", reader.count, 1000),
-    )
+    # a tablet product's fields are those of the tablet source an order takes from it
+    fields: dict[str, Any] = {
+        "product": reader.text(f"{key}.product", t["product"]),
+        "strength": reader.quantity(f"{key}.strength", t["strength"], mass),
+        "strength_basis": reader.optional(key, t, "strength_basis", reader.text),
+        "lot": reader.optional(key, t, "lot", reader.text),
+        "expiry": reader.date(f"{key}.expiry", t["expiry"]),
+        "average_weight": reader.quantity(f"{key}.average_weight", t["average_weight"], mass),
+        "tablets_weighed": reader.optional(key, t, "tablets_weighed", reader.count, 1000),
+    }
     with reader.table(key, _TABLETS):
-        source = TabletSource(
-            average_weight=product.average_weight,
-            expiry=product.expiry,
-            strength=product.strength,
-            strength_basis=product.strength_basis,
-            tablets_weighed=product.tablets_weighed,
-            lot=product.lot,
-            product=product.product,
-        )
+        source = TabletSource(**fields)
     codes = reader.checked(key, _TABLETS, source._check_plausible)  # noqa: SLF001 - the library's own check
-    return attrs.evolve(product, acknowledged=codes)
+    return TabletProduct(**fields, acknowledged=codes)
 
 
 _SYRINGE = ("key", "name", "capacity", "graduation")
@@ -669,20 +662,8 @@ def _dropper(reader: _Reader, key: str, t: dict[str, Any]) -> DropperStock:
             volume=reader.quantity(f"{key}.volume", t["volume"], volume),
             dropper=reader.text(f"{key}.dropper", t["dropper"]),
         )
-    codes = reader.checked(
-        key,
-        _DROPPER,
-        lambda rec: check_window(
-            rec,
-            "dropper-implausible",
-            "drops",
-            calibration.per_ml,
-            DROPS_PER_ML,
-            shown=f"{calibration.drops} drops in {calibration.volume}",
-            what="an oral dropper",
-            expected="the drops counted into a measured volume of the preparation",
-        ),
-    )
+    # the drops preparation's own check of a measured calibration
+    codes = reader.checked(key, _DROPPER, lambda rec: _check_calibration(rec, calibration))
     return DropperStock(vehicle=t["vehicle"], calibration=calibration, acknowledged=codes)
 
 
@@ -917,6 +898,15 @@ class _Filler:
     def acknowledge(self, codes: frozenset[str]) -> None:
         self.codes += sorted(codes)
 
+    def cannot_choose(
+        self, field: str, holds: str, listed: str, expected: str, code: str = "profile-ambiguous"
+    ) -> LdnCompoundError:
+        """``field``, which the caller did not give, is not one value of the profile: it
+        ``holds`` several (``listed``), or none that fits."""
+        return InputError.about(
+            field, None, f"is not given and {holds} ({listed})", expected, code=code
+        )
+
 
 def _dumped(value: Any) -> Any:
     if isinstance(value, Quantity):
@@ -953,14 +943,12 @@ def _match_tablets(f: _Filler) -> None:
         )
     ]
     if len(found) > 1:
-        listed = "; ".join(t.described for t in found)
-        raise InputError.about(
+        raise f.cannot_choose(
             "tablets.product",
-            None,
-            f"is not given and {len(found)} tablet products of the pharmacy profile "
-            f"{f.profile.file} are {strength} tablets ({listed})",
+            f"{len(found)} tablet products of the pharmacy profile {f.profile.file} are "
+            f"{strength} tablets",
+            "; ".join(t.described for t in found),
             "the product (or lot) of the tablets used",
-            code="profile-ambiguous",
         )
     if not found:
         return
@@ -1098,14 +1086,11 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
         for k in ("lot", "expiry"):
             f.fill(f"vehicle.{k}", getattr(lots[0], k))
     elif len(lots) > 1 and not _given(f.doc, "vehicle.lot"):
-        listed = ", ".join(str(v.lot) for v in lots)
-        raise InputError.about(
+        raise f.cannot_choose(
             "vehicle.lot",
-            None,
-            f"is not given and the pharmacy profile {f.profile.file} holds {len(lots)} lots of "
-            f"{key} ({listed})",
+            f"the pharmacy profile {f.profile.file} holds {len(lots)} lots of {key}",
+            ", ".join(str(v.lot) for v in lots),
             "the lot of the vehicle used",
-            code="profile-ambiguous",
         )
     if not drops:
         _fill_syringe(f)
@@ -1114,14 +1099,12 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
         return
     found = [d for d in f.profile.droppers if d.vehicle == key]
     if len(found) > 1:
-        listed = ", ".join(d.calibration.dropper for d in found)
-        raise InputError.about(
+        raise f.cannot_choose(
             "calibration",
-            None,
-            f"is not given and the pharmacy profile {f.profile.file} holds calibrations of "
-            f"{len(found)} droppers with {key} ({listed})",
+            f"the pharmacy profile {f.profile.file} holds calibrations of {len(found)} "
+            f"droppers with {key}",
+            ", ".join(d.calibration.dropper for d in found),
             "the calibration of the dropper dispensed",
-            code="profile-ambiguous",
         )
     if found:
         f.fill("calibration", found[0].calibration)
@@ -1144,12 +1127,11 @@ def _fill_syringe(f: _Filler) -> None:
     except LdnCompoundError:
         return  # the order's own refusal comes when it is computed
     if chosen is None:
-        listed = ", ".join(s.name for s in stock)
-        raise InputError.about(
+        raise f.cannot_choose(
             "syringe",
-            None,
-            f"is not given and none of the {len(stock)} oral syringes of the pharmacy profile "
-            f"{f.profile.file} measures one dose on a graduation ({listed})",
+            f"none of the {len(stock)} oral syringes of the pharmacy profile {f.profile.file} "
+            "measures one dose on a graduation",
+            ", ".join(s.name for s in stock),
             "the oral syringe dispensed, or a concentration that puts one dose on a graduation "
             "of one of them",
             code="profile-no-syringe",
