@@ -995,7 +995,7 @@ _SOURCE_HEADS = frozenset({"active", "source", "tablets", "api", "stock"})
 def _profile_key(profile: PharmacyProfile, order: Any, path: str) -> str | None:
     """The profile's key of the value ``order`` took from it at document path ``path``."""
     head, dot, rest = path.partition(".")
-    if head in ("filler", "shells"):
+    if head in ("filler", "shells", "pharmacy"):
         return path
     index: dict[str, tuple[str, tuple[Any, ...], Callable[[Any], bool]]] = {
         "balance": ("balances", profile.balances, lambda b: b == order.balance),
@@ -1012,7 +1012,7 @@ def _profile_key(profile: PharmacyProfile, order: Any, path: str) -> str | None:
         "calibration": ("droppers", profile.droppers, lambda d: d.calibration == order.calibration),
         "syringe": ("syringes", profile.syringes, lambda s: s.name == order.syringe.name),
     }
-    if head not in index:  # the pharmacy on a label: not refused by a preparation
+    if head not in index:  # a value the profile does not fill
         return None
     name, entries, same = index[head]
     found = next((i for i, e in enumerate(entries, start=1) if same(e)), None)

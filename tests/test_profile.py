@@ -1212,3 +1212,27 @@ def test_cli_titrate_refuses_a_bad_profile_and_a_refused_profile_value(tmp_path,
         if d["source"] == FROM
     }
     assert echoed == {"balance"}
+
+
+def test_cli_a_label_refusing_the_profiles_pharmacy_names_the_profile(tmp_path):
+    """A hostile test's profile named its pharmacy in Chinese: the PDF label's refusal named
+    --pharmacy-name, which the user had not given."""
+    path = tmp_path / "p.toml"
+    path.write_text(
+        TEMPLATE.replace("Example Compounding Pharmacy", "药房 Pharmacy"), encoding="utf-8"
+    )
+    result = tmp_path / "result.json"
+    result.write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())), encoding="utf-8")
+    args = ("label", str(result), "--patient", "Jane Doe", "--prescriber", "Dr A", "--rx", "RX1")
+    pdf = ("--format", "pdf", "--output", str(tmp_path / "l.pdf"))
+    res = run(*args, "--profile", str(path), *pdf)
+    assert res.exit_code == 2
+    assert f"Error: {path}, line 9: pharmacy.name: '药房 Pharmacy' has the character" in res.output
+    assert "--pharmacy-name" not in res.output
+    assert run(*args, "--profile", str(path)).exit_code == 0  # a text label prints it
+    mine = ("--pharmacy-name", "药房", "--pharmacy-address", "A", "--pharmacy-phone", "1")
+    res = run(*args, *mine, "--profile", str(path), *pdf)
+    assert res.exit_code == 2 and "Error: --pharmacy-name: '药房'" in res.output  # the user's own
+    path.write_text(TEMPLATE.replace("Example Compounding Pharmacy", "P" * 30), encoding="utf-8")
+    res = run(*args, "--profile", str(path), "--width", "20")
+    assert res.exit_code == 2 and f"Error: {path}, line 8: pharmacy: 'PPP" in res.output

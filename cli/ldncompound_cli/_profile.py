@@ -11,7 +11,8 @@ exists; ``--no-profile`` ignores it. Everything it fills is done by the library'
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -198,3 +199,16 @@ def label_pharmacy(o: dict[str, Any]) -> tuple[lc.Pharmacy, tuple[str, ...]]:
             code="missing",
         )
     return profile.pharmacy, ("pharmacy",)
+
+
+@contextmanager
+def profile_refusals(o: dict[str, Any], order: Any) -> Iterator[None]:
+    """Refusals inside of a value ``order`` took from the pharmacy profile (a label's
+    pharmacy) name the profile's file, line and key, not an option the user did not give."""
+    try:
+        yield
+    except lc.LdnCompoundError as err:
+        profile = profile_of(o) if order.from_profile else None
+        if profile is None:
+            raise
+        raise profile.refusal(err, order) from None
