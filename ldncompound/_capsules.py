@@ -53,7 +53,7 @@ from ._numbers import (
     round_to,
     significant,
 )
-from ._plausible import PACKED_DENSITY, implausible
+from ._plausible import PACKED_DENSITY, check_shell_weight, implausible
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet
@@ -1462,6 +1462,7 @@ def _compound(
 def _shell_weight(order: CapsuleOrder, size: CapsuleSize, rec: Recorder) -> Quantity:
     shells = order.shells
     if shells is not None and shells.weight is not None:
+        check_shell_weight(rec, "shells.weight", shells.weight)
         return shells.weight
     rec.default("shells.weight", size.shell_weight, SHELL_SOURCE)
     rec.warn(

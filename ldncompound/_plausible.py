@@ -22,7 +22,7 @@ import attrs
 from ._errors import InputError
 from ._numbers import plain
 from ._trace import Recorder
-from ._units import Unit
+from ._units import Quantity, Unit
 
 #: Every check an order may acknowledge, with what acknowledging it means. Each is refused
 #: as bad input unless acknowledged; acknowledged, the result carries a warning with the code.
@@ -38,6 +38,7 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "pack-stat-implausible": "a pack stat whose implied packed density is outside the window",
     "dropper-implausible": "a dropper calibration outside the window of oral droppers",
     "blank-weight-implausible": "a mold's blank weight or implied base density outside the window",
+    "shell-weight-implausible": "an empty capsule shell's weight outside the window of hard shells",
     "density-factor-unusual": "a density (displacement) factor outside 0.5-5",
     "compounded-on-future": "a compounding date more than a day after today",
     "bud-already-past": "a compounding date so far back that the beyond-use date has passed",
@@ -159,6 +160,37 @@ TABLET_WEIGHT_RATIO = _window(
         "3.5-8 x the strength (175-400 mg for 50 mg) [U]"
     ),
 )
+#: Weight of one empty hard capsule shell: the library's typical figures run from 28 mg (size
+#: 5) to 163 mg (size 000) (_capsule_data.py, manufacturer literature recalled [U]; domain.md
+#: §3.1 cites the sizes' volumes only, no shell weights) [U]; outside 15-250 mg is most likely
+#: a total typed for an average, g for mg or a slipped decimal point [D][U].
+SHELL_WEIGHT = _window(
+    "15",
+    "250",
+    Unit.MG,
+    (
+        "typical empty hard-shell weights 28 mg (size 5) to 163 mg (size 000), manufacturer "
+        "literature recalled [U] (domain.md §3.1 gives volumes only); window 15-250 mg [D][U]"
+    ),
+)
+
+
+def check_shell_weight(rec: Recorder, field: str, weight: Quantity) -> None:
+    """Refuse (or, acknowledged, warn about) an empty-shell weight outside
+    :data:`SHELL_WEIGHT`: the one check of a shell weight from an order, an option or a
+    pharmacy profile."""
+    check_window(
+        rec,
+        "shell-weight-implausible",
+        field,
+        weight.m_as(Unit.MG),
+        SHELL_WEIGHT,
+        shown=str(weight),
+        what="one empty hard capsule shell",
+        expected="the average weight of one empty shell (weigh 10, divide by 10)",
+    )
+
+
 #: A compounding date may be at most this far after today (an order written the evening
 #: before, or across a time zone); later is most likely a mistyped year or month [D].
 COMPOUNDING_DATE_ALLOWANCE = dt.timedelta(days=1)

@@ -28,16 +28,17 @@ from typing import Any
 
 import attrs
 
-from ._capsules import FillerLot, PackStat, ShellLot
+from ._capsule_data import CAPSULE_SIZES
+from ._capsules import FillerLot, PackStat, ShellLot, _check_filler
 from ._devices import DeviceKind, MeasuringDevice, device
-from ._documents import node_for
-from ._drops import DropperCalibration
+from ._documents import DEFAULT, node_for
+from ._drops import DropperCalibration, _check_calibration
 from ._errors import InputError, LdnCompoundError
 from ._labels import Pharmacy
 from ._orders import decode, load_order, order_document, order_kind
 from ._parse import density, mass, parse_count, parse_date, percent, volume
-from ._plausible import ACKNOWLEDGEABLE, DROPS_PER_ML, check_window
-from ._sources import DEFAULT_TABLET_STRENGTH, TabletSource, check_density
+from ._plausible import ACKNOWLEDGEABLE, check_shell_weight
+from ._sources import DEFAULT_TABLET_STRENGTH, TabletSource
 from ._supplied import PROFILE_FILE
 from ._trace import Recorder
 from ._units import Quantity, Unit
@@ -136,7 +137,9 @@ PROFILE_ACKNOWLEDGEABLE: dict[str, str] = {
         "tablet-strength-unmarketed",
         "tablet-weight-implausible",
         "density-implausible",
+        "pack-stat-implausible",
         "dropper-implausible",
+        "shell-weight-implausible",
     )
 }
 
@@ -193,11 +196,20 @@ class PharmacyProfile:
     filler: FillerLot | None = None
     filler_acknowledged: frozenset[str] = frozenset()
     shells: ShellLot | None = None
+    shells_acknowledged: frozenset[str] = frozenset()
     tablets: tuple[TabletProduct, ...] = ()
     syringes: tuple[MeasuringDevice, ...] = ()
     droppers: tuple[DropperStock, ...] = ()
     vehicles: tuple[VehicleLot, ...] = ()
     acknowledge: tuple[ProfileAcknowledgement, ...] = ()
+    #: the line of each key as written (``tablets[1].expiry``), for refusals naming it
+    lines: Mapping[str, int] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def refusal(self, err: LdnCompoundError, order: Any) -> LdnCompoundError:
+        """``err``, a refusal of ``order`` (an order :func:`apply_profile` filled from this
+        profile), said of the profile's file, line and key, advising the fix there, when the
+        value refused came from the profile; any other refusal is ``err`` itself."""
+        return _said_of_profile(self, err, order)
 
 
 # --- where a key is written --------------------------------------------------------------------
@@ -231,6 +243,33 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _toml(value: Any) -> str:
+    """A TOML value other than a string as the profile writes it (a date as 2027-03-31, not as
+    Python shows it), at most about 80 characters."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (dt.date, dt.time)):  # a datetime is a date
+        text = value.isoformat()
+    elif isinstance(value, list):
+        text = f"[{', '.join(_toml(v) for v in value)}]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, str):
+        text = repr(value)
+    else:  # an integer or a float
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+#: The advice of a plausibility refusal (_plausible.implausible) for a figure of an order...
+_ON_ORDER = ", or the acknowledgement {code!r} on the order if the figure is right"
+#: ...and for a figure of the profile, which acknowledges it itself.
+_IN_PROFILE = (
+    ", or an [[acknowledge]] table with code = {code!r} and its reason in the profile if "
+    "the figure is right"
+)
+
+
 class _Reader:
     """Reads one profile text, naming the file, line and key in every refusal."""
 
@@ -240,30 +279,39 @@ class _Reader:
         self.acknowledged: frozenset[str] = frozenset()
         self.used_by: dict[str, list[str]] = {}
         self.used: set[str] = set()
+        self.said: list[LdnCompoundError] = []  # refusals already said of the profile
 
     def where(self, key: str) -> str:
-        probe = key
-        while probe:
-            if probe in self.lines:
-                return f"{self.file}, line {self.lines[probe]}"
-            probe = probe.rpartition(".")[0]
-        return self.file
+        return _where(self.file, self.lines, key)
 
     def refusal(self, key: str, err: LdnCompoundError) -> InputError:
         """``err`` (which names ``key``) said of the profile file (of the same class)."""
         cls = type(err) if isinstance(err, InputError) else InputError
-        return cls(
+        new = cls(
             f"{self.where(key)}: {err.message}",
             field=key,
             value=err.value,
             expected=err.expected,
             code=err.code,
         )
+        self.said.append(new)
+        return new
 
-    def refuse(self, key: str, value: Any, problem: str, expected: str) -> InputError:
-        return self.refusal(
-            key, InputError.about(key, value, problem, expected, code="invalid-profile")
-        )
+    def refuse(
+        self, key: str, value: Any, problem: str, expected: str, code: str = "invalid-profile"
+    ) -> InputError:
+        if value is None or isinstance(value, str):
+            err = InputError.about(key, value, problem, expected, code=code)
+        else:  # shown as the profile writes it
+            shown = _toml(value)
+            err = InputError(
+                f"{key}: {shown} {problem}; expected {expected}.",
+                field=key,
+                value=shown,
+                expected=expected,
+                code=code,
+            )
+        return self.refusal(key, err)
 
     @contextmanager
     def table(self, key: str, keys: Iterator[str] | tuple[str, ...]) -> Iterator[None]:
@@ -272,6 +320,8 @@ class _Reader:
         try:
             yield
         except LdnCompoundError as err:
+            if any(err is said for said in self.said):
+                raise  # a value of the table, refused already with its file and line
             if (err.field or "").startswith(f"{key}."):
                 raise self.refusal(err.field or key, err) from None
             last = (err.field or "").rpartition(".")[2]
@@ -289,13 +339,28 @@ class _Reader:
 
     # --- one value of each kind
 
+    def optional(
+        self, key: str, t: Mapping[str, Any], name: str, read: Callable[..., Any], *args: Any
+    ) -> Any:
+        """The table's ``name`` read by ``read`` (one of those below); ``None`` if it is absent."""
+        return None if name not in t else read(f"{key}.{name}", t[name], *args)
+
     def text(self, key: str, value: Any) -> str:
         if not isinstance(value, str):
             raise self.refuse(key, value, "is not text", 'a quoted text such as "..."')
         try:
-            return normalise_text(key, value)
+            text = normalise_text(key, value)
         except InputError as err:
             raise self.refusal(key, err) from None
+        if text.strip().casefold() == DEFAULT:  # an order document's word for "not given"
+            raise self.refuse(
+                key,
+                value,
+                "is reserved: an order document reads it as a value not given",
+                "the text itself (a lot number, a name), or no key at all if there is none",
+                code="reserved-word",
+            )
+        return text
 
     def quantity(self, key: str, value: Any, parse: Callable[..., Quantity]) -> Quantity:
         if not isinstance(value, str):
@@ -329,15 +394,44 @@ class _Reader:
     def checked(
         self, key: str, names: tuple[str, ...], check: Callable[[Recorder], None]
     ) -> frozenset[str]:
-        """Run a plausibility check with the profile's acknowledgements: the codes it needed."""
+        """Run a plausibility check with the profile's acknowledgements: the codes it needed.
+        A refusal advises acknowledging the check in the profile, not on an order."""
         rec = Recorder(acknowledged=self.acknowledged)
-        with self.table(key, names):
-            check(rec)
+        try:
+            with self.table(key, names):
+                check(rec)
+        except InputError as err:
+            raise _acknowledge_here(err) from None
         codes = frozenset(w.code for w in rec.warnings if w.code in self.acknowledged)
         self.used |= codes
         for code in codes:  # which figures each acknowledgement covers (one only: see below)
             self.used_by.setdefault(code, []).append(key)
         return codes
+
+
+def _where(file: str, lines: Mapping[str, int], key: str) -> str:
+    """``file, line N`` of ``key`` (or of the nearest table that holds it)."""
+    probe = key
+    while probe:
+        if probe in lines:
+            return f"{file}, line {lines[probe]}"
+        probe = probe.rpartition(".")[0]
+    return file
+
+
+def _acknowledge_here(err: InputError) -> InputError:
+    """A refusal of a profile's figure advising the profile's own acknowledgement."""
+    order = _ON_ORDER.format(code=err.code)
+    if order not in err.message:
+        return err
+    here = _IN_PROFILE.format(code=err.code) if err.code in PROFILE_ACKNOWLEDGEABLE else ""
+    return type(err)(
+        err.message.replace(order, here),
+        field=err.field,
+        value=err.value,
+        expected=(err.expected or "").replace(order, here),
+        code=err.code,
+    )
 
 
 def _entries(
@@ -442,9 +536,7 @@ def _filler(reader: _Reader, key: str, t: dict[str, Any]) -> tuple[FillerLot, fr
             pack_stat = PackStat(
                 size=reader.text(f"{key}.pack_stat_size", t["pack_stat_size"]),
                 filler_per_capsule=reader.quantity(f"{key}.pack_stat", t["pack_stat"], mass),
-                method=None
-                if "pack_stat_method" not in t
-                else reader.text(f"{key}.pack_stat_method", t["pack_stat_method"]),
+                method=reader.optional(key, t, "pack_stat_method", reader.text),
             )
     else:
         for k in ("pack_stat_size", "pack_stat_method"):
@@ -453,24 +545,20 @@ def _filler(reader: _Reader, key: str, t: dict[str, Any]) -> tuple[FillerLot, fr
     with reader.table(key, _FILLER):
         lot = FillerLot(
             filler=reader.text(f"{key}.filler", t["filler"]),
-            lot=None if "lot" not in t else reader.text(f"{key}.lot", t["lot"]),
-            expiry=None if "expiry" not in t else reader.date(f"{key}.expiry", t["expiry"]),
-            density=None
-            if "density" not in t
-            else reader.quantity(f"{key}.density", t["density"], density),
+            lot=reader.optional(key, t, "lot", reader.text),
+            expiry=reader.optional(key, t, "expiry", reader.date),
+            density=reader.optional(key, t, "density", reader.quantity, density),
             pack_stat=pack_stat,
         )
-    codes: frozenset[str] = frozenset()
-    if lot.density is not None:
-        found = lot.density
-        codes = reader.checked(key, _FILLER, lambda rec: check_density(rec, "density", found))
+    # the capsule preparation's own check of a measured density and pack stat
+    codes = reader.checked(key, _FILLER, lambda rec: _check_filler(lot, CAPSULE_SIZES, rec))
     return lot, codes
 
 
 _SHELLS = ("material", "lot", "expiry", "weight")
 
 
-def _shells(reader: _Reader, key: str, t: dict[str, Any]) -> ShellLot:
+def _shells(reader: _Reader, key: str, t: dict[str, Any]) -> tuple[ShellLot, frozenset[str]]:
     _keys(reader, key, t, _SHELLS, ())
     args: dict[str, Any] = {}
     for k in ("material", "lot"):
@@ -478,10 +566,15 @@ def _shells(reader: _Reader, key: str, t: dict[str, Any]) -> ShellLot:
             args[k] = reader.text(f"{key}.{k}", t[k])
     if "expiry" in t:
         args["expiry"] = reader.date(f"{key}.expiry", t["expiry"])
-    if "weight" in t:
-        args["weight"] = reader.quantity(f"{key}.weight", t["weight"], mass)
+    weight = reader.optional(key, t, "weight", reader.quantity, mass)
+    if weight is not None:
+        args["weight"] = weight
     with reader.table(key, _SHELLS):
-        return ShellLot(**args)
+        shells = ShellLot(**args)
+    codes: frozenset[str] = frozenset()
+    if weight is not None:  # the capsule preparation's own check of a shell weight
+        codes = reader.checked(key, _SHELLS, lambda rec: check_shell_weight(rec, "weight", weight))
+    return shells, codes
 
 
 _TABLETS = (
@@ -497,31 +590,20 @@ _TABLETS = (
 
 def _tablets(reader: _Reader, key: str, t: dict[str, Any]) -> TabletProduct:
     _keys(reader, key, t, _TABLETS, ("product", "strength", "expiry", "average_weight"))
-    product = TabletProduct(
-        product=reader.text(f"{key}.product", t["product"]),
-        strength=reader.quantity(f"{key}.strength", t["strength"], mass),
-        strength_basis=None
-        if "strength_basis" not in t
-        else reader.text(f"{key}.strength_basis", t["strength_basis"]),
-        lot=None if "lot" not in t else reader.text(f"{key}.lot", t["lot"]),
-        expiry=reader.date(f"{key}.expiry", t["expiry"]),
-        average_weight=reader.quantity(f"{key}.average_weight", t["average_weight"], mass),
-        tablets_weighed=None
-        if "tablets_weighed" not in t
-        else reader.count(f"{key}.tablets_weighed", t["tablets_weighed"], 1000),
-    )
+    # a tablet product's fields are those of the tablet source an order takes from it
+    fields: dict[str, Any] = {
+        "product": reader.text(f"{key}.product", t["product"]),
+        "strength": reader.quantity(f"{key}.strength", t["strength"], mass),
+        "strength_basis": reader.optional(key, t, "strength_basis", reader.text),
+        "lot": reader.optional(key, t, "lot", reader.text),
+        "expiry": reader.date(f"{key}.expiry", t["expiry"]),
+        "average_weight": reader.quantity(f"{key}.average_weight", t["average_weight"], mass),
+        "tablets_weighed": reader.optional(key, t, "tablets_weighed", reader.count, 1000),
+    }
     with reader.table(key, _TABLETS):
-        source = TabletSource(
-            average_weight=product.average_weight,
-            expiry=product.expiry,
-            strength=product.strength,
-            strength_basis=product.strength_basis,
-            tablets_weighed=product.tablets_weighed,
-            lot=product.lot,
-            product=product.product,
-        )
+        source = TabletSource(**fields)
     codes = reader.checked(key, _TABLETS, source._check_plausible)  # noqa: SLF001 - the library's own check
-    return attrs.evolve(product, acknowledged=codes)
+    return TabletProduct(**fields, acknowledged=codes)
 
 
 _SYRINGE = ("key", "name", "capacity", "graduation")
@@ -565,20 +647,8 @@ def _dropper(reader: _Reader, key: str, t: dict[str, Any]) -> DropperStock:
             volume=reader.quantity(f"{key}.volume", t["volume"], volume),
             dropper=reader.text(f"{key}.dropper", t["dropper"]),
         )
-    codes = reader.checked(
-        key,
-        _DROPPER,
-        lambda rec: check_window(
-            rec,
-            "dropper-implausible",
-            "drops",
-            calibration.per_ml,
-            DROPS_PER_ML,
-            shown=f"{calibration.drops} drops in {calibration.volume}",
-            what="an oral dropper",
-            expected="the drops counted into a measured volume of the preparation",
-        ),
-    )
+    # the drops preparation's own check of a measured calibration
+    codes = reader.checked(key, _DROPPER, lambda rec: _check_calibration(rec, calibration))
     return DropperStock(vehicle=t["vehicle"], calibration=calibration, acknowledged=codes)
 
 
@@ -590,8 +660,8 @@ def _vehicle(reader: _Reader, key: str, t: dict[str, Any]) -> VehicleLot:
     with reader.table(key, _VEHICLE):
         return VehicleLot(
             vehicle=vehicle(reader.text(f"{key}.vehicle", t["vehicle"])),
-            lot=None if "lot" not in t else reader.text(f"{key}.lot", t["lot"]),
-            expiry=None if "expiry" not in t else reader.date(f"{key}.expiry", t["expiry"]),
+            lot=reader.optional(key, t, "lot", reader.text),
+            expiry=reader.optional(key, t, "expiry", reader.date),
         )
 
 
@@ -618,6 +688,41 @@ _TABLES = (
     "droppers",
     "vehicles",
 )
+
+
+#: What tells two entries of a list apart: a second entry the same as an earlier one is refused
+#: (which of them would an order take?). Text is compared without case.
+_IDENTITY: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]] = {
+    "balances": ("name", lambda b: (b.name,)),
+    "tablets": ("product and lot", lambda t: (t.product, t.lot)),
+    "syringes": ("name", lambda s: (s.name,)),
+    "droppers": ("dropper and vehicle", lambda d: (d.calibration.dropper, d.vehicle)),
+    "vehicles": ("vehicle and lot", lambda v: (v.vehicle.key, v.lot)),
+}
+
+
+def _list(
+    reader: _Reader, data: Mapping[str, Any], name: str, read: Callable[[_Reader, str, Any], Any]
+) -> tuple[Any, ...]:
+    """The entries of the list ``[[name]]``, each read by ``read``, none of them twice."""
+    what, identity = _IDENTITY[name]
+    found: dict[tuple[Any, ...], str] = {}
+    entries = []
+    for key, table in _entries(reader, data, name, many=True):
+        entry = read(reader, key, table)
+        ident = identity(entry)
+        same = tuple(v.strip().casefold() if isinstance(v, str) else v for v in ident)
+        if same in found:
+            raise reader.refuse(
+                key,
+                " / ".join("-" if v is None else str(v) for v in ident),
+                f"is the {what} of {found[same]} again",
+                f"one [[{name}]] entry for each {what} (an order could take either)",
+                code="profile-duplicate",
+            )
+        found[same] = key
+        entries.append(entry)
+    return tuple(entries)
 
 
 def read_profile(text: str, *, file: str = PROFILE_FILE) -> PharmacyProfile:
@@ -654,28 +759,27 @@ def read_profile(text: str, *, file: str = PROFILE_FILE) -> PharmacyProfile:
         name: _entries(reader, data, name, many=False) for name in ("pharmacy", "filler", "shells")
     }
     filler = [_filler(reader, k, t) for k, t in one["filler"]]
+    shells = [_shells(reader, k, t) for k, t in one["shells"]]
+    lists = {
+        name: _list(reader, data, name, read)
+        for name, read in (
+            ("balances", _balance),
+            ("tablets", _tablets),
+            ("syringes", _syringe),
+            ("droppers", _dropper),
+            ("vehicles", _vehicle),
+        )
+    }
     profile = PharmacyProfile(
         file=file,
         pharmacy=next((_pharmacy(reader, k, t) for k, t in one["pharmacy"]), None),
-        balances=tuple(
-            _balance(reader, k, t) for k, t in _entries(reader, data, "balances", many=True)
-        ),
         filler=filler[0][0] if filler else None,
         filler_acknowledged=filler[0][1] if filler else frozenset(),
-        shells=next((_shells(reader, k, t) for k, t in one["shells"]), None),
-        tablets=tuple(
-            _tablets(reader, k, t) for k, t in _entries(reader, data, "tablets", many=True)
-        ),
-        syringes=tuple(
-            _syringe(reader, k, t) for k, t in _entries(reader, data, "syringes", many=True)
-        ),
-        droppers=tuple(
-            _dropper(reader, k, t) for k, t in _entries(reader, data, "droppers", many=True)
-        ),
-        vehicles=tuple(
-            _vehicle(reader, k, t) for k, t in _entries(reader, data, "vehicles", many=True)
-        ),
+        shells=shells[0][0] if shells else None,
+        shells_acknowledged=shells[0][1] if shells else frozenset(),
         acknowledge=tuple(acks),
+        lines=reader.lines,
+        **lists,
     )
     for (k, _), ack in zip(_entries(reader, data, "acknowledge", many=True), acks, strict=True):
         if ack.code not in reader.used:
@@ -779,6 +883,15 @@ class _Filler:
     def acknowledge(self, codes: frozenset[str]) -> None:
         self.codes += sorted(codes)
 
+    def cannot_choose(
+        self, field: str, holds: str, listed: str, expected: str, code: str = "profile-ambiguous"
+    ) -> LdnCompoundError:
+        """``field``, which the caller did not give, is not one value of the profile: it
+        ``holds`` several (``listed``), or none that fits."""
+        return InputError.about(
+            field, None, f"is not given and {holds} ({listed})", expected, code=code
+        )
+
 
 def _dumped(value: Any) -> Any:
     if isinstance(value, Quantity):
@@ -815,14 +928,12 @@ def _match_tablets(f: _Filler) -> None:
         )
     ]
     if len(found) > 1:
-        listed = "; ".join(t.described for t in found)
-        raise InputError.about(
+        raise f.cannot_choose(
             "tablets.product",
-            None,
-            f"is not given and {len(found)} tablet products of the pharmacy profile "
-            f"{f.profile.file} are {strength} tablets ({listed})",
+            f"{len(found)} tablet products of the pharmacy profile {f.profile.file} are "
+            f"{strength} tablets",
+            "; ".join(t.described for t in found),
             "the product (or lot) of the tablets used",
-            code="profile-ambiguous",
         )
     if not found:
         return
@@ -859,6 +970,68 @@ def _match_lot(
     return True
 
 
+# --- a refusal of a value the profile filled in --------------------------------------------------
+
+#: a refusal names the order's drug material by its role or kind (``active.expiry``,
+#: ``tablets.lot``): its document path is ``source``
+_SOURCE_HEADS = frozenset({"active", "source", "tablets", "api", "stock"})
+
+
+def _profile_key(profile: PharmacyProfile, order: Any, path: str) -> str | None:
+    """The profile's key of the value ``order`` took from it at document path ``path``."""
+    head, dot, rest = path.partition(".")
+    if head in ("filler", "shells", "pharmacy"):
+        return path
+    index: dict[str, tuple[str, tuple[Any, ...], Callable[[Any], bool]]] = {
+        "balance": ("balances", profile.balances, lambda b: b == order.balance),
+        "source": (
+            "tablets",
+            profile.tablets,
+            lambda t: (t.product, t.lot) == (order.source.product, order.source.lot),
+        ),
+        "vehicle": (
+            "vehicles",
+            profile.vehicles,
+            lambda v: (v.vehicle.key, v.lot) == (order.vehicle.vehicle.key, order.vehicle.lot),
+        ),
+        "calibration": ("droppers", profile.droppers, lambda d: d.calibration == order.calibration),
+        "syringe": ("syringes", profile.syringes, lambda s: s.name == order.syringe.name),
+    }
+    if head not in index:  # a value the profile does not fill
+        return None
+    name, entries, same = index[head]
+    found = next((i for i, e in enumerate(entries, start=1) if same(e)), None)
+    return f"{name}[{found}]{dot}{rest}" if found is not None else name
+
+
+def _said_of_profile(
+    profile: PharmacyProfile, err: LdnCompoundError, order: Any
+) -> LdnCompoundError:
+    field = err.field or ""
+    head, dot, rest = field.partition(".")
+    path = f"source{dot}{rest}" if head in _SOURCE_HEADS else field
+    taken = [p for p in getattr(order, "from_profile", ()) if path == p or path.startswith(f"{p}.")]
+    key = _profile_key(profile, order, path) if taken else None
+    if key is None:
+        return err
+    message = err.message
+    body = message[len(field) :] if message.startswith(field) else f": {message}"
+    order_advice = _ON_ORDER.format(code=err.code)
+    if order_advice in body:  # the profile acknowledges its own figures
+        here = _IN_PROFILE.format(code=err.code) if err.code in PROFILE_ACKNOWLEDGEABLE else ""
+        body = body.replace(order_advice, here)
+    body = body.removesuffix(".") + (
+        "; the value is the pharmacy profile's: correct it there, or give the order its own."
+    )
+    return type(err)(
+        f"{_where(profile.file, profile.lines, key)}: {key}{body}",
+        field=key,
+        value=err.value,
+        expected=err.expected,
+        code=err.code,
+    )
+
+
 def _fill_capsules(f: _Filler) -> None:
     lot = f.profile.filler
     if lot is not None and _given(f.doc, "filler"):
@@ -867,12 +1040,27 @@ def _fill_capsules(f: _Filler) -> None:
         if isinstance(doc, Mapping) and (_given(doc, "pack_stat") or _given(doc, "density")):
             lot = attrs.evolve(lot, pack_stat=None, density=None)
     matched = _match_lot(f, "filler", lot, ("filler", "lot"), ("expiry", "pack_stat", "density"))
-    # density-implausible covers every density of the order: not carried over a density the
-    # caller gives for the drug material (that one must be acknowledged on the order itself)
-    own = any(_given(f.doc, f"source.{k}") for k in ("bulk_density", "powder_density"))
-    if matched and lot is not None and lot.density is not None and not own:
-        f.acknowledge(f.profile.filler_acknowledged)
-    _match_lot(f, "shells", f.profile.shells, ("material", "lot"), ("expiry", "weight"))
+    # an acknowledged check covers every figure of its kind in the order: not carried over a
+    # density or pack stat the caller gives for the drug material (acknowledged on the order)
+    if matched and lot is not None:
+        codes = set(f.profile.filler_acknowledged)
+        own_density = any(_given(f.doc, f"source.{k}") for k in ("bulk_density", "powder_density"))
+        if lot.density is None or own_density:
+            codes.discard("density-implausible")
+        actives = f.doc.get("additional_actives")
+        own_pack = _given(f.doc, "active_pack_stat") or any(
+            isinstance(a, Mapping) and _given(a, "pack_stat")
+            for a in (actives if isinstance(actives, list) else [])
+        )
+        if lot.pack_stat is None or own_pack:
+            codes.discard("pack-stat-implausible")
+        f.acknowledge(frozenset(codes))
+    shells = f.profile.shells
+    if shells is not None and _given(f.doc, "shells.weight"):  # weighed by the caller
+        shells = attrs.evolve(shells, weight=None)
+    matched = _match_lot(f, "shells", shells, ("material", "lot"), ("expiry", "weight"))
+    if matched and shells is not None and shells.weight is not None:
+        f.acknowledge(f.profile.shells_acknowledged)
 
 
 def _fill_liquid(f: _Filler, drops: bool) -> None:
@@ -883,14 +1071,11 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
         for k in ("lot", "expiry"):
             f.fill(f"vehicle.{k}", getattr(lots[0], k))
     elif len(lots) > 1 and not _given(f.doc, "vehicle.lot"):
-        listed = ", ".join(str(v.lot) for v in lots)
-        raise InputError.about(
+        raise f.cannot_choose(
             "vehicle.lot",
-            None,
-            f"is not given and the pharmacy profile {f.profile.file} holds {len(lots)} lots of "
-            f"{key} ({listed})",
+            f"the pharmacy profile {f.profile.file} holds {len(lots)} lots of {key}",
+            ", ".join(str(v.lot) for v in lots),
             "the lot of the vehicle used",
-            code="profile-ambiguous",
         )
     if not drops:
         _fill_syringe(f)
@@ -899,14 +1084,12 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
         return
     found = [d for d in f.profile.droppers if d.vehicle == key]
     if len(found) > 1:
-        listed = ", ".join(d.calibration.dropper for d in found)
-        raise InputError.about(
+        raise f.cannot_choose(
             "calibration",
-            None,
-            f"is not given and the pharmacy profile {f.profile.file} holds calibrations of "
-            f"{len(found)} droppers with {key} ({listed})",
+            f"the pharmacy profile {f.profile.file} holds calibrations of {len(found)} "
+            f"droppers with {key}",
+            ", ".join(d.calibration.dropper for d in found),
             "the calibration of the dropper dispensed",
-            code="profile-ambiguous",
         )
     if found:
         f.fill("calibration", found[0].calibration)
@@ -929,12 +1112,11 @@ def _fill_syringe(f: _Filler) -> None:
     except LdnCompoundError:
         return  # the order's own refusal comes when it is computed
     if chosen is None:
-        listed = ", ".join(s.name for s in stock)
-        raise InputError.about(
+        raise f.cannot_choose(
             "syringe",
-            None,
-            f"is not given and none of the {len(stock)} oral syringes of the pharmacy profile "
-            f"{f.profile.file} measures one dose on a graduation ({listed})",
+            f"none of the {len(stock)} oral syringes of the pharmacy profile {f.profile.file} "
+            "measures one dose on a graduation",
+            ", ".join(s.name for s in stock),
             "the oral syringe dispensed, or a concentration that puts one dose on a graduation "
             "of one of them",
             code="profile-no-syringe",

@@ -172,6 +172,7 @@ FLAG = {
     "stock_volume": "--stock-volume",
     "dose_per_drop": "--dose-per-drop",
     "base.base": "--base",
+    "shells.weight": "--shell-weight",
 }
 
 CASES: list[Case] = []
@@ -365,6 +366,24 @@ implausible(
     "blank-weight-implausible",
     "mold.blank_weight",
     "--blank-weight",
+)
+# an empty shell weighed as 9600 mg (a total for 100 shells): the option, and the document's
+# shells object (the valid order's shells are "default")
+each(
+    "implausible",
+    "capsules",
+    "shells.weight",
+    "9600 mg",
+    Refused(InputError, "shell-weight-implausible", "shells.weight"),
+    entries=("cli",),
+)
+each(
+    "implausible",
+    "capsules",
+    "shells",
+    {"material": "gelatin", "lot": "S1", "expiry": "2028-01-01", "weight": "9600 mg"},
+    Refused(InputError, "shell-weight-implausible", "shells.weight"),
+    entries=("document", "jsonl"),
 )
 implausible(
     "capsules",
@@ -1655,6 +1674,34 @@ for input_class, text, error, code in (
         '[pharmacy]\nname = "A\\u001b[2J"\naddress = "B"\nphone = "1"\n',
         InputError,
         "control-character",
+    ),
+    # the same product and lot twice (which entry would the order take?)
+    (
+        "shifted",
+        "# twice\n" + 2 * _PROFILE_TABLET.format("201.4 mg"),
+        InputError,
+        "profile-duplicate",
+    ),
+    # the documents' word for "not given" as a lot
+    (
+        "empty",
+        "# default\n" + _PROFILE_TABLET.format("201.4 mg").replace('"T1"', '"default"'),
+        InputError,
+        "reserved-word",
+    ),
+    ("implausible", '[shells]\nweight = "9600 mg"\n', InputError, "shell-weight-implausible"),
+    (
+        "implausible",
+        '[filler]\nfiller = "mcc"\npack_stat = "9800 mg"\npack_stat_size = "1"\n',
+        InputError,
+        "pack-stat-implausible",
+    ),
+    # a TOML datetime where an amount belongs (shown as written, not as Python's repr)
+    (
+        "wrong-unit",
+        "# datetime\n" + _PROFILE_TABLET.format("x").replace('"x"', "2027-09-30T10:00:00"),
+        InputError,
+        "invalid-profile",
     ),
 ):
     raw(

@@ -620,8 +620,8 @@ def test_the_acknowledgement_refusals_are_these_sentences():
             "dose-above-range, dose-below-range, daily-dose-above-range, assay-implausible, "
             "water-implausible, tablet-strength-unmarketed, tablet-weight-implausible, "
             "density-implausible, pack-stat-implausible, dropper-implausible, "
-            "blank-weight-implausible, density-factor-unusual, compounded-on-future, "
-            "bud-already-past."
+            "blank-weight-implausible, shell-weight-implausible, density-factor-unusual, "
+            "compounded-on-future, bud-already-past."
         ),
     )
     with pytest.raises(lc.InputError) as info:

@@ -859,3 +859,380 @@ def test_two_lots_of_one_vehicle_are_refused_until_the_lot_is_given():
     assert "V-1, V-77" in str(info.value)
     doc["vehicle"]["lot"] = "V-77"
     assert lc.apply_profile(doc, p)["vehicle"]["expiry"] == "2027-03-31"
+
+
+# --- hostile tests of the profile (brief safety.md) -------------------------------------------
+
+#: one entry of each list, and what tells two apart (changed to make the second another one)
+ENTRIES = {
+    "tablets": (TABLET.format(weight="201.4 mg", count="20"), 'lot = "T1"', 'lot = "T2"'),
+    "balances": (
+        '[[balances]]\nname = "B1"\nrule = "usp41"\nreadability = "1 mg"\n',
+        'name = "B1"',
+        'name = "B2"',
+    ),
+    "syringes": (
+        '[[syringes]]\nname = "S1"\ncapacity = "5 mL"\ngraduation = "0.1 mL"\n',
+        'name = "S1"',
+        'name = "S2"',
+    ),
+    "droppers": (
+        '[[droppers]]\ndropper = "D1"\nvehicle = "mct-oil"\ndrops = 40\nvolume = "2 mL"\n',
+        'vehicle = "mct-oil"',
+        'vehicle = "purified-water"',
+    ),
+    "vehicles": (
+        '[[vehicles]]\nvehicle = "mct-oil"\nlot = "V1"\nexpiry = 2027-03-31\n',
+        'lot = "V1"',
+        'lot = "V2"',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_two_entries_of_a_list_that_an_order_cannot_tell_apart_are_refused(name):
+    """A hostile test listed one tablet product and lot twice (with different weights):
+    `profile check` accepted it, and which entry a run would take was left unsaid."""
+    entry, ident, other = ENTRIES[name]
+    assert len(getattr(read(entry + entry.replace(ident, other)), name)) == 2
+    err = refused(entry + entry)
+    assert err.code == "profile-duplicate"
+    assert err.field == f"{name}[2]"
+    assert str(err).startswith(f"p.toml, line {entry.count(chr(10)) + 1}: {name}[2]: ")
+    assert f"of {name}[1] again" in str(err)
+
+
+def test_a_tablet_lot_differing_only_in_case_is_the_same_lot():
+    text = TABLET.format(weight="201.4 mg", count="20")
+    err = refused(text + text.replace('lot = "T1"', 'lot = "t1"'))
+    assert err.code == "profile-duplicate"
+    assert "'Generic 50 / t1' is the product and lot of tablets[1] again" in str(err)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TABLET.format(weight="201.4 mg", count="20").replace('lot = "T1"', 'lot = "default"'),
+        TABLET.format(weight="201.4 mg", count="20").replace('lot = "T1"', 'lot = " Default"'),
+        '[filler]\nfiller = "mcc"\nlot = "DEFAULT"\n',
+        '[shells]\nlot = "default"\n',
+        '[[vehicles]]\nvehicle = "mct-oil"\nlot = "default"\n',
+        '[pharmacy]\nname = "default"\naddress = "B"\nphone = "1"\n',
+    ],
+)
+def test_the_documents_reserved_word_is_refused_as_a_value(text):
+    """A hostile test wrote lot = "default": `profile check` accepted it, and an order
+    document reads "default" as "not given"."""
+    err = refused(text)
+    assert err.code == "reserved-word"
+    assert "is reserved: an order document reads it as a value not given" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2027-09-30T10:00:00", "2027-09-30T10:00:00"),
+        ("2027-09-30 10:00:00Z", "2027-09-30T10:00:00+00:00"),
+        ("2027-09-30", "2027-09-30"),
+        ("10:00:00", "10:00:00"),
+        ("true", "true"),
+        ("[1, 2.5]", "[1, 2.5]"),
+        ("{ a = 1 }", "{a = 1}"),
+        ("[" + ", ".join(["123456789"] * 10) + "]", "[123456789, 123456789"),
+    ],
+)
+def test_a_toml_value_of_the_wrong_type_is_shown_as_written(value, shown):
+    """A hostile test wrote a TOML datetime where an amount belongs: the refusal showed
+    datetime.datetime(2027, 9, 30, 10, 0)."""
+    err = refused(TABLET.format(weight="x", count="20").replace('"x"', value))
+    assert f"tablets[1].average_weight: {shown}" in str(err)
+    assert "datetime" not in str(err) and "True" not in str(err)
+    assert len(str(err)) < 250
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        FILLER.format(extra='pack_stat = "98"\npack_stat_size = "1"'),
+        FILLER.format(extra='pack_stat = "98 mg"\npack_stat_size = 1'),
+        FILLER.format(extra='pack_stat = "9800 mg"\npack_stat_size = "1"'),
+        FILLER.format(extra="lot2 = 1").replace('lot = "F1"', "lot = 7"),
+        FILLER.format(extra='expiry = "x"'),
+        '[[droppers]]\ndropper = "D"\nvehicle = "mct-oil"\ndrops = "x"\nvolume = "2 mL"\n',
+        '[[droppers]]\ndropper = 7\nvehicle = "mct-oil"\ndrops = 40\nvolume = "2 mL"\n',
+        '[[droppers]]\ndropper = "D"\nvehicle = "mct-oil"\ndrops = 400\nvolume = "2 mL"\n',
+        '[[syringes]]\nname = "S"\ncapacity = 5\ngraduation = "0.1 mL"\n',
+        "[[syringes]]\nkey = 1\n",
+        '[[vehicles]]\nvehicle = "mct-oil"\nlot = 77\n',
+        '[[vehicles]]\nvehicle = "mct-oil"\nexpiry = "x"\n',
+        '[[vehicles]]\nvehicle = "olive-oil"\n',
+        '[shells]\nweight = "9600 mg"\n',
+        '[shells]\nexpiry = "2028-13-31"\n',
+        TABLET.format(weight="2014 mg", count="20"),
+        TABLET.format(weight="201.4 mg", count="'x'"),
+        '[[balances]]\nrule = "usp41"\nreadability = 1\n',
+        '[[balances]]\nrule = "documented"\nreadability = "1 mg"\nminimum_weight = "0.5 mg"\n',
+        '[pharmacy]\nname = 1\naddress = "B"\nphone = "1"\n',
+        '[[acknowledge]]\ncode = "density-implausible"\nreason = "x"\n',
+        "[[tablets]]\nproduct = 'x'\nproduct = 'y'\n",
+    ],
+)
+def test_every_refusal_names_the_file_and_line_once(text):
+    """A hostile test found refusals reading "p.toml, line 61: p.toml, line 61: ..."."""
+    err = refused(text)
+    assert str(err).count("p.toml") == 1, str(err)
+    assert len(re.findall(r"\bline [0-9]+", str(err))) == 1, str(err)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ('[shells]\nweight = "9600 mg"\n', "shell-weight-implausible"),
+        ('[shells]\nweight = "9.6 mg"\n', "shell-weight-implausible"),
+        (
+            FILLER.format(extra='pack_stat = "9800 mg"\npack_stat_size = "1"'),
+            "pack-stat-implausible",
+        ),
+        (TABLET.format(weight="2014 mg", count="20"), "tablet-weight-implausible"),
+    ],
+)
+def test_an_implausible_figure_of_the_profile_is_acknowledged_in_the_profile(text, code):
+    """The refusal advised "the acknowledgement ... on the order" for a figure of the profile."""
+    err = refused(text)
+    assert err.code == code
+    assert "on the order" not in str(err)
+    assert f"an [[acknowledge]] table with code = {code!r} and its reason in the profile" in str(
+        err
+    )
+
+
+def test_shell_weight_has_a_window_for_the_order_the_option_and_the_profile():
+    """A hostile test gave 9600 mg for an empty shell: it was used for the gross weights."""
+    doc = orders.document("capsules")
+    doc["shells"] = {
+        "material": "gelatin",
+        "lot": "S1",
+        "expiry": "2028-01-01",
+        "weight": "9600 mg",
+    }
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(doc, today=orders.DAY)
+    assert (info.value.code, info.value.field) == ("shell-weight-implausible", "shells.weight")
+    assert "15-250 mg" in str(info.value)
+    doc["acknowledge"] = ["shell-weight-implausible"]
+    result = lc.run_order(doc, today=orders.DAY)
+    assert "shell-weight-implausible" in {w.code for w in result.warnings}
+    doc["shells"]["weight"] = "96 mg"
+    doc["acknowledge"] = []
+    assert "shell-weight-implausible" not in {w.code for w in lc.run_order(doc).warnings}
+    res = run(*orders.command("capsules", **{"--shell-weight": "9600 mg"}))
+    assert res.exit_code == 2 and "Error: --shell-weight: '9600 mg' is outside" in res.output
+    # the profile's own acknowledgement is carried to an order that takes the figure
+    text = (
+        '[shells]\nmaterial = "gelatin"\nlot = "S9"\nweight = "260 mg"\n'
+        '[[acknowledge]]\ncode = "shell-weight-implausible"\nreason = "size 000el, weighed"\n'
+    )
+    p = read(text)
+    assert p.shells_acknowledged == {"shell-weight-implausible"}
+    capsules = orders.document("capsules")
+    capsules["shells"] = "default"
+    filled = lc.apply_profile(capsules, p)
+    assert filled["acknowledge"] == ["shell-weight-implausible"]
+    assert "shell-weight-implausible" in {w.code for w in lc.run_order(filled).warnings}
+    capsules["shells"] = {"material": "gelatin", "lot": "S9", "weight": "96 mg"}
+    assert lc.apply_profile(capsules, p)["acknowledge"] == []  # the caller's own weighing
+
+
+def test_a_pack_stat_of_the_profile_is_checked_and_its_acknowledgement_carried():
+    text = FILLER.format(extra='pack_stat = "800 mg"\npack_stat_size = "1"') + (
+        '[[acknowledge]]\ncode = "pack-stat-implausible"\nreason = "dense filler, measured"\n'
+    )
+    p = read(text)
+    assert p.filler_acknowledged == {"pack-stat-implausible"}
+    doc = orders.document("capsules")
+    doc["filler"] = "default"
+    assert lc.apply_profile(doc, p)["acknowledge"] == ["pack-stat-implausible"]
+    doc["active_pack_stat"] = {"size": "1", "per_capsule": "300 mg"}  # the caller's own
+    assert lc.apply_profile(doc, p)["acknowledge"] == []
+
+
+def expired_profile(tmp_path: Any) -> Any:
+    path = tmp_path / "ldncompound.toml"
+    path.write_text(
+        TEMPLATE.replace('expiry = "2027-09-30"', 'expiry = "2026-01-30"'), encoding="utf-8"
+    )
+    return path
+
+
+def test_a_refusal_of_a_value_from_the_profile_names_the_profile(tmp_path):
+    """A hostile test's profile held expired tablets: the refusal named --expiry, an option
+    the user had not given."""
+    path = expired_profile(tmp_path)
+    p = lc.load_profile(path)
+    doc = lc.apply_profile(tablets_doc(), p)
+    order = lc.load_order(doc)
+    with pytest.raises(lc.LdnCompoundError) as info:
+        lc.formulate_capsules(order, today=orders.DAY)
+    said = p.refusal(info.value, order)
+    assert type(said) is type(info.value) and said.code == "component-expired"
+    assert said.field == "tablets[1].expiry"
+    assert str(said).startswith(f"{path}, line 44: tablets[1].expiry: '2026-01-30' is before")
+    assert str(said).endswith(
+        "the value is the pharmacy profile's: correct it there, or give the order its own."
+    )
+    # a value the caller gave is refused as it was
+    mine = lc.load_order(lc.apply_profile(tablets_doc(expiry="2026-01-30"), p))
+    with pytest.raises(lc.LdnCompoundError) as info:
+        lc.formulate_capsules(mine, today=orders.DAY)
+    assert p.refusal(info.value, mine) is info.value
+    # an order the profile did not fill, and a refusal of no value of the profile
+    other = orders.capsules()
+    err = lc.InputError("dose: '45 mg' is high.", field="dose")
+    assert p.refusal(err, other) is err
+    assert p.refusal(err, order) is err
+
+
+@pytest.mark.parametrize(
+    ("key", "err", "path"),
+    [
+        ("balances[1].minimum_weight", "balance.minimum_weight", "balance"),
+        ("shells.expiry", "shells.expiry", "shells.expiry"),
+        ("vehicles[1].lot", "vehicle.lot", "vehicle.lot"),
+        ("droppers[1]", "calibration", "calibration"),
+        ("syringes[2]", "syringe", "syringe"),
+        ("syringes", "syringe", "syringe"),
+    ],
+)
+def test_each_kind_of_profile_value_is_found_at_its_key(key, err, path):
+    p = read(TEMPLATE)
+    order = orders.drops() if path == "calibration" else orders.liquid()
+    held = {
+        "calibration": {"calibration": p.droppers[0].calibration},
+        "syringe": {"syringe": p.syringes[1] if key == "syringes[2]" else lc.device("oral-3ml")},
+        "balance": {"balance": p.balances[0]},
+        "vehicle.lot": {"vehicle": p.vehicles[0]},
+    }
+    if path in held:
+        order = attrs.evolve(order, **held[path], from_profile=(path,))
+    said = p.refusal(lc.InputError(f"{err}: 'x' is wrong; expected y.", field=err), order)
+    if key == "shells.expiry":  # a liquid holds no shells: nothing of the profile refused
+        assert said.field == err
+        return
+    assert said.field == key
+    if key == "syringes":  # a syringe the profile does not hold: the file, without a line
+        assert str(said).startswith("p.toml: syringes: 'x' is wrong")
+    else:
+        assert re.match(rf"p\.toml, line [0-9]+: {re.escape(key)}: 'x' is wrong", str(said))
+
+
+def test_cli_a_refused_value_of_the_profile_names_the_profile_not_an_option(tmp_path):
+    path = expired_profile(tmp_path)
+    res = run(*ACCEPTANCE, "--profile", str(path), "--compounded-on", "2026-11-21")
+    assert res.exit_code == 1
+    assert f"Error: {path}, line 44: tablets[1].expiry: '2026-01-30' is before" in res.output
+    assert "--expiry" not in res.output
+    res = run(
+        *ACCEPTANCE,
+        "--profile",
+        str(path),
+        "--expiry",
+        "2026-02-01",
+        "--compounded-on",
+        "2026-11-21",
+    )
+    assert res.exit_code == 1 and "Error: --expiry: '2026-02-01'" in res.output  # the user's own
+    one = tmp_path / "one.toml"
+    one.write_text(
+        TEMPLATE.replace('[[syringes]]\nkey = "oral-1ml"\n\n', "").replace('"5 mL"', '"3 mL"'),
+        encoding="utf-8",
+    )
+    liquid = (
+        *("liquid", "--dose", "4.5 mg", "--doses-per-day", "1", "--days", "30"),
+        *("--source", "tablets", "--vehicle", "mct-oil", "--concentration", "1 mg/mL"),
+    )
+    res = run(*liquid, "--profile", str(one), "--compounded-on", "2026-11-21")
+    assert f"Error: {one}, line 49: syringes[1]: '5 mL oral syringe" in res.output, res.output
+    assert "--syringe" not in res.output
+
+
+TITRATE = (
+    *("titrate", "--step", "1.5 mg:7", "--step", "3 mg:7", "--maintenance", "4.5 mg"),
+    *("--maintenance-days", "14", "--start", "2026-11-21", "--compounded-on", "2026-11-21"),
+    *("--source", "tablets", "--tablet-weight", "201.4 mg"),
+)
+
+
+@pytest.mark.parametrize(
+    ("form", "extra", "fills"),
+    [
+        ("capsules", (), "capsule_batches"),
+        ("liquid", ("--vehicle", "mct-oil"), "liquid_fills"),
+        ("drops", ("--vehicle", "mct-oil"), "drops_fills"),
+    ],
+)
+def test_cli_titrate_takes_the_profile(profile_file, form, extra, fills):
+    """A hostile test found that titrate listed --profile but never read it."""
+    args = (*TITRATE, "--form", form, *extra)
+    res = run(*args, "--profile", str(profile_file), "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    echoed = {d["field"]: d["value"] for d in data[fills][0]["defaults"] if d["source"] == FROM}
+    assert echoed["tablets.lot"] == "TB-118"
+    assert echoed["tablets.expiry"] == "2027-09-30"
+    res = run(*args, "--profile", str(profile_file), "--no-profile")
+    assert res.exit_code == 2 and "contradict" in res.output
+    res = run(*args, "--no-profile")
+    assert res.exit_code == 2 and "--expiry is required" in res.output
+
+
+def test_cli_titrate_refuses_a_bad_profile_and_a_refused_profile_value(tmp_path, profile_file):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[shells]\nweight = "9600 mg"\n', encoding="utf-8")
+    res = run(*TITRATE, "--form", "capsules", "--profile", str(bad), "--expiry", "2027-01-01")
+    assert res.exit_code == 2
+    assert f"Error: {bad}, line 2: shells.weight: '9600 mg' is outside" in res.output
+    expired = expired_profile(tmp_path)
+    res = run(*TITRATE, "--form", "capsules", "--profile", str(expired))
+    assert res.exit_code == 1
+    assert f"{expired}, line 44: tablets[1].expiry" in res.output and "--expiry" not in res.output
+    template = tmp_path / "drops.json"
+    doc = orders.document("drops")
+    doc["balance"] = "default"
+    template.write_text(json.dumps(doc), encoding="utf-8")
+    res = run(
+        *TITRATE[: TITRATE.index("--source")],
+        *("--form", "drops", "--template", str(template), "--profile", str(profile_file)),
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    echoed = {
+        d["field"]
+        for d in json.loads(res.output)["drops_fills"][0]["defaults"]
+        if d["source"] == FROM
+    }
+    assert echoed == {"balance"}
+
+
+def test_cli_a_label_refusing_the_profiles_pharmacy_names_the_profile(tmp_path):
+    """A hostile test's profile named its pharmacy in Chinese: the PDF label's refusal named
+    --pharmacy-name, which the user had not given."""
+    path = tmp_path / "p.toml"
+    path.write_text(
+        TEMPLATE.replace("Example Compounding Pharmacy", "药房 Pharmacy"), encoding="utf-8"
+    )
+    result = tmp_path / "result.json"
+    result.write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())), encoding="utf-8")
+    args = ("label", str(result), "--patient", "Jane Doe", "--prescriber", "Dr A", "--rx", "RX1")
+    pdf = ("--format", "pdf", "--output", str(tmp_path / "l.pdf"))
+    res = run(*args, "--profile", str(path), *pdf)
+    assert res.exit_code == 2
+    assert f"Error: {path}, line 9: pharmacy.name: '药房 Pharmacy' has the character" in res.output
+    assert "--pharmacy-name" not in res.output
+    assert run(*args, "--profile", str(path)).exit_code == 0  # a text label prints it
+    mine = ("--pharmacy-name", "药房", "--pharmacy-address", "A", "--pharmacy-phone", "1")
+    res = run(*args, *mine, "--profile", str(path), *pdf)
+    assert res.exit_code == 2 and "Error: --pharmacy-name: '药房'" in res.output  # the user's own
+    path.write_text(TEMPLATE.replace("Example Compounding Pharmacy", "P" * 30), encoding="utf-8")
+    res = run(*args, "--profile", str(path), "--width", "20")
+    assert res.exit_code == 2 and f"Error: {path}, line 8: pharmacy: 'PPP" in res.output

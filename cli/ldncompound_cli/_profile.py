@@ -11,7 +11,8 @@ exists; ``--no-profile`` ignores it. Everything it fills is done by the library'
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ import click
 import ldncompound as lc
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 #: The options every preparation command takes to choose its profile.
 PROFILE_OPTIONS = (
@@ -83,10 +85,42 @@ def profiled(kind: str, o: dict[str, Any], build: Callable[[dict[str, Any]], T])
     answer for an order document of the options given; everything else by
     :func:`ldncompound.apply_profile` on the built order.
     """
+    return filled(kind, o, build, profile_of(o))
+
+
+def prepared(
+    kind: str,
+    o: dict[str, Any],
+    build: Callable[[dict[str, Any]], T],
+    formulate: Callable[[T], R],
+) -> R:
+    """``formulate`` on the order :func:`profiled` builds; a refusal of a value the order took
+    from the pharmacy profile names the profile's file, line and key, not an option."""
+    profile = profile_of(o)
+    order = filled(kind, o, build, profile)
+    try:
+        return formulate(order)
+    except lc.LdnCompoundError as err:
+        if profile is None:
+            raise
+        raise profile.refusal(err, order) from None
+
+
+def profile_of(o: dict[str, Any]) -> lc.PharmacyProfile | None:
+    """The pharmacy profile the options ``--profile``/``--no-profile`` choose, if any."""
     where = locate(o.get("profile_path"), ignore=bool(o.get("no_profile")))
-    if where is None:
+    return None if where is None else lc.load_profile(where)
+
+
+def filled(
+    kind: str,
+    o: dict[str, Any],
+    build: Callable[[dict[str, Any]], T],
+    profile: lc.PharmacyProfile | None,
+) -> T:
+    """The order ``build`` makes from the options ``o``, filled from ``profile`` (if any)."""
+    if profile is None:
         return build(o)
-    profile = lc.load_profile(where)
     o, supplied = _required_from_profile(kind, o, profile)
     order = build(o)
     if supplied:
@@ -165,3 +199,16 @@ def label_pharmacy(o: dict[str, Any]) -> tuple[lc.Pharmacy, tuple[str, ...]]:
             code="missing",
         )
     return profile.pharmacy, ("pharmacy",)
+
+
+@contextmanager
+def profile_refusals(o: dict[str, Any], order: Any) -> Iterator[None]:
+    """Refusals inside of a value ``order`` took from the pharmacy profile (a label's
+    pharmacy) name the profile's file, line and key, not an option the user did not give."""
+    try:
+        yield
+    except lc.LdnCompoundError as err:
+        profile = profile_of(o) if order.from_profile else None
+        if profile is None:
+            raise
+        raise profile.refusal(err, order) from None

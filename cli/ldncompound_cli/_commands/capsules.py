@@ -19,7 +19,7 @@ from ldncompound_cli._options import (
     balance_rule,
     check_source,
 )
-from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
+from ldncompound_cli._profile import PROFILE_OPTIONS, prepared
 from ldncompound_cli._solid_options import SOLID_PLAN_OPTIONS, SOLID_PLAN_TABLE
 from ldncompound_cli._tables import (
     Table,
@@ -144,8 +144,7 @@ TABLE: Table = {
 def capsules(**o: Any) -> None:
     """Capsules from API powder, crushed tablets or a trituration stock."""
     with renaming(names(o)):
-        order = profiled("capsules", o, build_order)
-        result = lc.formulate_capsules(order)
+        result = prepared("capsules", o, build_order, lc.formulate_capsules)
     emit_sheet(result, o, barcode=result.order.reference)
 
 

@@ -9,7 +9,7 @@ import click
 import ldncompound as lc
 from ldncompound._drops import MAX_DROPS
 from ldncompound_cli._common import BRIEF, PRINT_OPTIONS, _apply, emit_sheet, library_errors
-from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
+from ldncompound_cli._profile import PROFILE_OPTIONS, prepared
 from ldncompound_cli._tables import (
     Group,
     Table,
@@ -67,8 +67,7 @@ TABLE: Table = {
 def drops(**o: Any) -> None:
     """Sublingual drops with a dropper calibrated with the preparation."""
     with renaming(naming(TABLE, option_flags(drops), o.get("source_kind"))):
-        order = profiled("drops", o, build_order)
-        result = lc.formulate_drops(order)
+        result = prepared("drops", o, build_order, lc.formulate_drops)
     emit_sheet(result, o, barcode=result.order.reference)
 
 

@@ -17,7 +17,7 @@ from ldncompound_cli._common import (
     pdf_output,
     write_pdf,
 )
-from ldncompound_cli._profile import PROFILE_OPTIONS, label_pharmacy
+from ldncompound_cli._profile import PROFILE_OPTIONS, label_pharmacy, profile_refusals
 
 
 @click.command()
@@ -101,6 +101,12 @@ def label(result: IO[bytes], **o: Any) -> None:
         lot=o["lot"],
         acknowledge=tuple(o["acknowledge"]),
     )
+    with profile_refusals(o, order):  # the pharmacy the profile gave is refused as the profile's
+        _new_label(res, order, o)
+
+
+def _new_label(res: Any, order: lc.LabelOrder, o: dict[str, Any]) -> None:
+    """Print the label of ``order`` for the result ``res``."""
     width = lc.parse_count(o["width"], field="--width", maximum=200)
     output = pdf_output(o)
     _record_id_needs_pdf(output, o)

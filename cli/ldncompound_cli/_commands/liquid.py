@@ -33,7 +33,7 @@ from ldncompound_cli._options import (
     balance_rule,
     check_source,
 )
-from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
+from ldncompound_cli._profile import PROFILE_OPTIONS, prepared
 from ldncompound_cli._tables import (
     Group,
     Table,
@@ -381,8 +381,7 @@ TABLE: Table = {
 def liquid(**o: Any) -> None:
     """Oral liquid measured by oral syringe: a solution from API powder or a suspension from tablets."""
     with renaming(naming(TABLE, option_flags(liquid), o.get("source_kind"))):
-        order = profiled("liquid", o, build_order)
-        result = lc.formulate_liquid(order)
+        result = prepared("liquid", o, build_order, lc.formulate_liquid)
     emit_sheet(result, o, barcode=result.order.reference)
 
 

@@ -16,6 +16,7 @@ from ldncompound_cli._common import (
     emit_sheet,
     library_errors,
 )
+from ldncompound_cli._profile import filled, profile_of
 
 from . import drops as drops_module
 from . import liquid as liquid_module
@@ -79,19 +80,22 @@ def titrate(**o: Any) -> None:
             )
         steps = tuple(lc.parse_step(s, field="--step") for s in o["steps"])
     form = lc.KitForm(o["kit_form"])
+    profile = profile_of(o)  # read (and refused if bad) whatever the kit's form
     capsules = liquid = drops = None
     template_file = o["template_file"]
     if form is not lc.KitForm.CAPSULES:
         template: Any
         if template_file is None:
-            template = _fill_template(o, form)
+            template = _fill_template(o, form, profile)
         elif o["source_kind"] is not None:
             raise lc.InputError(
                 "--template and --source both describe the kit's fills; give one of them.",
                 field="--template",
             )
         else:
-            template = lc.load_order(_read_json(template_file, "--template"))
+            template = lc.apply_profile(
+                lc.load_order(_read_json(template_file, "--template")), profile
+            )
         if form is lc.KitForm.LIQUID:
             if not isinstance(template, lc.LiquidOrder):
                 raise lc.InputError(
@@ -116,7 +120,12 @@ def titrate(**o: Any) -> None:
             raise lc.InputError("--source is required for a capsule kit.", field="--source")
         o["doses_per_day"] = None  # each batch is for a container, not a daily regimen
         maintenance = lc.mass(o["maintenance"], field="--maintenance")
-        template = capsule_order(o, dose=o["maintenance"], count="1")
+        template = filled(
+            "capsules",
+            o,
+            lambda given: capsule_order(given, dose=o["maintenance"], count="1"),
+            profile,
+        )
         if template.dose != maintenance:  # pragma: no cover - the same text, the same parser
             raise AssertionError(template.dose)
         strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
@@ -144,12 +153,18 @@ def titrate(**o: Any) -> None:
             protocol=o["protocol"],
         )
         result = lc.plan_titration(order)
-    except lc.InputError as err:
+    except lc.LdnCompoundError as err:
+        if profile is not None:  # a value of the kit's template taken from the profile
+            err = profile.refusal(err, template)
+        if not isinstance(err, lc.InputError):
+            raise err from None
         raise click_error(err, json_format=o["fmt"] == "json", overrides=flags) from None
     emit_sheet(result, o, barcode=None)
 
 
-def _fill_template(o: dict[str, Any], form: lc.KitForm) -> lc.LiquidOrder | lc.DropsOrder:
+def _fill_template(
+    o: dict[str, Any], form: lc.KitForm, profile: lc.PharmacyProfile | None
+) -> lc.LiquidOrder | lc.DropsOrder:
     """The order every fill of a liquid or drops kit repeats, from the ``liquid``/``drops``
     options (its dose is the maintenance dose and its volume a placeholder: both are set per
     fill)."""
@@ -173,7 +188,12 @@ def _fill_template(o: dict[str, Any], form: lc.KitForm) -> lc.LiquidOrder | lc.D
     else:
         schema, table = "ldncompound/order/drops/1", drops_module.TABLE
         command = drops_module.drops
-    order: lc.LiquidOrder | lc.DropsOrder = liquid_module.liquid_order(fill, schema, table, command)
+    order: lc.LiquidOrder | lc.DropsOrder = filled(
+        form.value,
+        fill,
+        lambda given: liquid_module.liquid_order(given, schema, table, command),
+        profile,
+    )
     return order
 
 

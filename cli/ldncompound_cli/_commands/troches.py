@@ -28,7 +28,7 @@ from ldncompound_cli._options import (
     balance_rule,
     check_source,
 )
-from ldncompound_cli._profile import PROFILE_OPTIONS, profiled
+from ldncompound_cli._profile import PROFILE_OPTIONS, prepared
 from ldncompound_cli._solid_options import SOLID_PLAN_OPTIONS, SOLID_PLAN_TABLE
 from ldncompound_cli._tables import (
     Group,
@@ -297,8 +297,7 @@ TABLE: Table = {
 def troches(**o: Any) -> None:
     """Molded troches or rapid-dissolve tablets (RDTs) from a calibrated mold."""
     with renaming(naming(TABLE, option_flags(troches), o.get("source_kind"))):
-        order = profiled("troches", o, build_order)
-        result = lc.formulate_troches(order)
+        result = prepared("troches", o, build_order, lc.formulate_troches)
     emit_sheet(result, o, barcode=result.order.reference)
 
 
