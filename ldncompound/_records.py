@@ -58,6 +58,8 @@ TOLERANCE_LIMIT = Quantity(Decimal(10), Unit.PERCENT)
 #: stage of a trituration, an aliquot, a volume made up) sets the dose and is judged by the
 #: policy's tolerance, or a narrower one, whatever is acknowledged.
 EXCIPIENT_WEIGHINGS = (" (filler)", " (diluent)", " (base)")
+#: What a measured volume that the drug is made up to is named with: more of it dilutes.
+MADE_UP_TO_VOLUME = ("to volume", "to final volume")
 #: The shortest acknowledgement reason taken as one: a reason says why (``viscous base, SOP
 #: 12``); a letter or a dash is no reason.
 REASON_MIN_CHARACTERS = 10
@@ -607,7 +609,8 @@ def _do_not_release(result: Any, checks: list[WeighingCheck]) -> ResultWarning |
             ratio = CONTEXT.divide(
                 c.actual.m_as(c.planned.unit.canonical), c.planned.m_as(c.planned.unit.canonical)
             )
-            factor *= CONTEXT.divide(1, ratio) if "to volume" in c.what else ratio
+            made_up = any(v in c.what for v in MADE_UP_TO_VOLUME)
+            factor *= CONTEXT.divide(1, ratio) if made_up else ratio
     listed = ", ".join(f"{c.number} ({c.what}, {_pct(c.deviation)} %)" for c in out)
     dose = getattr(result, "dose", None)
     gives = (

@@ -725,13 +725,11 @@ def _record_components(res: Any) -> list[str]:
 def _record_weighings(r: CompoundingRecord) -> list[str]:
     """Each planned weighing beside the actual one recorded (and its deviation)."""
     lines = title("Weighings: planned and actual")
-    from ._records import WEIGHING_TOLERANCE  # noqa: PLC0415
-
     tolerance = f"+/-{q(r.weighing_tolerance)}"
-    if r.weighing_tolerance > WEIGHING_TOLERANCE:
+    policy = next(t.value for t in r.table_values if t.key == "record.weighing_tolerance")
+    if r.weighing_tolerance > policy:
         tolerance += (
-            f" for a filler, diluent or base; +/-{q(WEIGHING_TOLERANCE)} for every weighing "
-            "that sets the dose"
+            f" for a filler, diluent or base; +/-{q(policy)} for every weighing that sets the dose"
         )
     lines.append(f"  tolerance {tolerance}")
     actual = {c.number: c for c in r.actual_weighings}
