@@ -96,7 +96,10 @@ CANNOT_CHECK = (
     "that the recorded weights were really weighed, and on the balance named",
     "the homogeneity of the mix (weight variation does not prove content uniformity)",
     "the container, closure and the label actually applied",
-    "the text the compounder wrote (names, deviations, container, description, reasons)",
+    (
+        "the text the compounder wrote (the record id, the order's reference, names, "
+        "deviations, container, description, reasons)"
+    ),
     *(f"{field}: {why}" for field, why in UNCHECKABLE_FIELDS.items()),
 )
 
