@@ -608,17 +608,19 @@ def _do_not_release(result: Any, checks: list[WeighingCheck]) -> ResultWarning |
         return None
     factor = Decimal(1)
     for c in checks:
-        if carries_drug(c.what) and c.planned.magnitude > 0 and c.actual.magnitude > 0:
-            ratio = CONTEXT.divide(
-                c.actual.m_as(c.planned.unit.canonical), c.planned.m_as(c.planned.unit.canonical)
-            )
-            made_up = any(v in c.what for v in MADE_UP_TO_VOLUME)
-            factor *= CONTEXT.divide(1, ratio) if made_up else ratio
+        unit = c.planned.unit.canonical
+        planned, actual = c.planned.m_as(unit), c.actual.m_as(unit)
+        if not carries_drug(c.what):
+            continue
+        if any(v in c.what for v in MADE_UP_TO_VOLUME):  # more volume, less drug a dose
+            factor *= CONTEXT.divide(planned, actual) if actual > 0 else Decimal(1)
+        else:
+            factor *= CONTEXT.divide(actual, planned)
     listed = ", ".join(f"{c.number} ({c.what}, {_pct(c.deviation)} %)" for c in out)
-    dose = getattr(result, "dose", None)
+    dose = result.dose
     gives = (
         ""
-        if dose is None or factor == 1
+        if factor == 1
         else (
             f"; the drug weighed gives about {significant(dose.magnitude * factor, 3)} "
             f"{dose.unit.display} of {result.dose_basis_name} a dose, not the {dose} planned "

@@ -280,3 +280,29 @@ def test_cli_verify_reports_an_edited_source(result_file, tmp_path):
     res = _run("verify", str(edited))
     assert res.exit_code == 1
     assert "record.weighing_tolerance" in res.output and "source text differs" in res.output
+
+
+def test_a_stored_record_widened_to_99_percent_does_not_verify():
+    """F26 on a stored record: tolerance, flags and warnings edited to agree, acknowledged
+    with a real reason: the limit is reported; with the reason "x" the record is refused."""
+    r = _result()
+    rec = _record(
+        r, _scaled(r, 1, "1.04"), weighing_tolerance=lc.percent("10 %"), acknowledge=(ACK,)
+    )
+    data = json.loads(lc.dumps(rec))
+    data["weighing_tolerance"] = {"value": "99", "unit": "%"}
+    report = lc.verify_record(data)
+    assert not report.ok
+    (limit,) = (d for d in report.differences if d.field == "weighing_tolerance")
+    assert "a limit no acknowledgement lifts" in limit.reason
+    data["acknowledged"][0]["reason"] = "x"
+    with pytest.raises(lc.InputError) as info:
+        lc.verify_record(data)
+    assert info.value.code == "reason-too-short"
+
+
+def test_a_volume_made_up_to_nothing_says_do_not_release_without_a_dose():
+    r = _result("liquid")
+    rec = _record(r, lc.ActualWeighing(number=2, amount=lc.Quantity(Decimal(0), lc.Unit.ML)))
+    assert rec.warnings[0].code == "do-not-release"
+    assert "the drug weighed gives" not in rec.warnings[0].message
