@@ -586,7 +586,7 @@ def _weighings(
     ]
     release = _do_not_release(result, checks)
     if release is not None:
-        warnings.insert(0, release)
+        warnings.append(release)  # put first among the record's warnings by _assemble
     missing = sorted(set(planned) - set(seen))
     if missing:
         warnings.append(
@@ -750,6 +750,7 @@ def _assemble(
     warnings += weighing_warnings
     weight_check = _unit_weights(result, bench, problems, warnings)
     yield_percent = _yield(result, bench, problems, warnings)
+    warnings.sort(key=lambda w: w.code != "do-not-release")  # DO NOT RELEASE comes first
     if bench.verified_by is None:
         warnings.append(
             ResultWarning(
