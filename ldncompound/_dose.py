@@ -7,13 +7,14 @@ result. A drug without a profile gets a "no dose-range check" warning, never a s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from ._drug import Drug
 from ._errors import InputError
 from ._numbers import CONTEXT, plain
-from ._plausible import ACKNOWLEDGEABLE
-from ._trace import Recorder
+from ._plausible import ACKNOWLEDGEABLE, DATED_CHECKS
+from ._trace import Recorder, ResultWarning
 from ._units import Quantity, Unit
 
 #: The codes an order may acknowledge: each lets one dose guard through, with its warning.
@@ -35,6 +36,7 @@ def acknowledgements(_i: object, _a: object, value: object) -> None:
             "a tuple of codes",
             code="not-a-list",
         )
+    seen: set[object] = set()
     for code in value:  # type: ignore[attr-defined]
         if code not in ACKNOWLEDGEABLE:
             raise InputError.about(
@@ -44,6 +46,36 @@ def acknowledgements(_i: object, _a: object, value: object) -> None:
                 "one of " + ", ".join(ACKNOWLEDGEABLE),
                 code="unknown-acknowledgement",
             )
+        if code in seen:
+            raise InputError.about(
+                "acknowledge",
+                code,
+                "is acknowledged twice",
+                "each check acknowledged once",
+                code="duplicate-acknowledgement",
+            )
+        seen.add(code)
+
+
+def warn_unused(rec: Recorder, also: Iterable[ResultWarning] = ()) -> None:
+    """Warn ``acknowledgement-unused`` when a check the order acknowledges (``rec``'s
+    ``acknowledged``) did not fire: an acknowledgement kept in a template or a spreadsheet
+    column would otherwise lift the check silently the day a typo needs it. The checks of
+    the compounding date (:data:`DATED_CHECKS`) are left out: whether they fire depends on
+    the day the order is computed, which a verification on another day cannot reproduce.
+
+    Called once, where each preparation's result takes its warnings (``also``: the
+    warnings of the batches a titration kit holds, which are checked on their own)."""
+    fired = {w.code for w in (*rec.warnings, *also)}
+    unused = sorted(rec.acknowledged - fired - DATED_CHECKS)
+    if unused:
+        listed = ", ".join(repr(code) for code in unused)
+        rec.warn(
+            "acknowledgement-unused",
+            f"The order acknowledges {listed} but no such check fired; leave the "
+            "acknowledgement out, or a later mistyped figure passes with only a warning.",
+            "acknowledge",
+        )
 
 
 def check_dose(

@@ -49,7 +49,7 @@ from ._devices import (
     Measurement,
     MeasuringDevice,
 )
-from ._dose import acknowledgements, check_dose
+from ._dose import acknowledgements, check_dose, warn_unused
 from ._drug import Drug
 from ._errors import FormulationError, InputError
 from ._liquid_aliquot import (
@@ -1133,6 +1133,7 @@ def result_fields(
     """The batch, BUD, fills, label facts and provenance of a liquid result."""
     batch, bud, fills, allergens = made
     drug, basis = su.drug, su.basis
+    warn_unused(rec)
     label = label_facts(
         batch,
         bud,

@@ -29,7 +29,7 @@ import attrs
 
 from . import _registry
 from ._errors import InputError, LdnCompoundError, printable
-from ._numbers import CONTEXT, HUNDRED, plain, private_context
+from ._numbers import CONTEXT, HUNDRED, plain, private_context, significant
 from ._plausible import without_dated_warnings
 from ._preparation import Preparation
 from ._qc import WeightCheck, WeightWindow, check_weights
@@ -48,8 +48,22 @@ WEIGHING_TOLERANCE = Quantity(Decimal(5), Unit.PERCENT)
 WEIGHING_TOLERANCE_SOURCE = (
     "compendial tolerance of +/-5 % for most formulas (pharmlabs.unc.edu; domain.md §5.2) [V]"
 )
-#: A tolerance of 100 % accepts an empty weighing or twice the plan: it is no tolerance.
-TOLERANCE_LIMIT = Quantity(Decimal(100), Unit.PERCENT)
+#: The widest weighing tolerance a record may use, acknowledged or not: the library's own cap
+#: on every other error it allows for (a balance's ``max_error`` and a capsule order's
+#: ``drug_loss_allowance`` are both at most 10 %). A wider tolerance lets a batch of the wrong
+#: strength pass as within tolerance.
+TOLERANCE_LIMIT = Quantity(Decimal(10), Unit.PERCENT)
+#: What a weighing that holds none of the drug is named ending with: the only weighings a
+#: tolerance wider than the policy's applies to. Every other weighing (the drug, a stock, a
+#: stage of a trituration, an aliquot, a volume made up) sets the dose and is judged by the
+#: policy's tolerance, or a narrower one, whatever is acknowledged.
+EXCIPIENT_WEIGHINGS = (" (filler)", " (diluent)", " (base)")
+#: What a measured volume that the drug is made up to is named with: more of it dilutes.
+MADE_UP_TO_VOLUME = ("to volume", "to final volume")
+#: The shortest acknowledgement reason taken as one: a reason says why (``viscous base, SOP
+#: 12``); a letter or a dash is no reason.
+REASON_MIN_CHARACTERS = 10
+REASON_MIN_WORDS = 2
 
 #: The checks a record may acknowledge, each with a reason the record keeps.
 RECORD_ACKNOWLEDGEABLE: dict[str, str] = {
@@ -82,7 +96,10 @@ CANNOT_CHECK = (
     "that the recorded weights were really weighed, and on the balance named",
     "the homogeneity of the mix (weight variation does not prove content uniformity)",
     "the container, closure and the label actually applied",
-    "the text the compounder wrote (names, deviations, container, description, reasons)",
+    (
+        "the text the compounder wrote (the record id, the order's reference, names, "
+        "deviations, container, description, reasons)"
+    ),
     *(f"{field}: {why}" for field, why in UNCHECKABLE_FIELDS.items()),
 )
 
@@ -128,6 +145,16 @@ def _known_acknowledgement(_i: object, _a: object, value: Any) -> None:
 
 def _reason(_i: object, _a: object, value: Any) -> None:
     _check_text("acknowledge.reason", value, required=True)
+    words = re.findall(r"[^\W\d_]{2,}|\d+", value)
+    if len(value.strip()) < REASON_MIN_CHARACTERS or len(words) < REASON_MIN_WORDS:
+        raise InputError.about(
+            "acknowledge.reason",
+            value,
+            "is not a reason",
+            f"at least {REASON_MIN_WORDS} words and {REASON_MIN_CHARACTERS} characters saying "
+            "why the check does not apply, e.g. 'viscous base, SOP 12'",
+            code="reason-too-short",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -392,14 +419,17 @@ def _tolerance(
         found=f"a percentage, at most {WEIGHING_TOLERANCE}",
     ):
         return WEIGHING_TOLERANCE, ()
-    if given.magnitude <= 0 or given >= TOLERANCE_LIMIT:
+    if given.magnitude <= 0 or given > TOLERANCE_LIMIT:
         problems.add(
             InputError.about(
                 "weighing_tolerance",
                 shown,
-                "is not a tolerance",
-                f"more than 0 % and less than {TOLERANCE_LIMIT} (the policy is {WEIGHING_TOLERANCE})",
-                code="out-of-range",
+                "is not a tolerance"
+                if given.magnitude <= 0
+                else f"is wider than +/-{TOLERANCE_LIMIT}, a limit no acknowledgement lifts",
+                f"more than 0 % and at most {TOLERANCE_LIMIT}, the library's cap on a balance's "
+                f"error and on a drug loss (the policy is {WEIGHING_TOLERANCE})",
+                code="out-of-range" if given.magnitude <= 0 else "weighing-tolerance-above-limit",
             ),
             field="weighing_tolerance",
             recorded=shown,
@@ -434,6 +464,59 @@ def _tolerance(
                 )
             )
     return given, ()
+
+
+def _acknowledgements(bench: _Bench, problems: _Problems, warnings: list[ResultWarning]) -> None:
+    """Refuse a check acknowledged twice; warn about an acknowledgement no check of the
+    record needed (``acknowledgement-unused``: one kept from another record lifts the check
+    silently the day it is needed)."""
+    seen: set[str] = set()
+    for i, ack in enumerate(bench.acknowledge):
+        if ack.code in seen:
+            problems.add(
+                InputError.about(
+                    "acknowledge",
+                    ack.code,
+                    "is acknowledged twice",
+                    "each check acknowledged once, with one reason",
+                    code="duplicate-acknowledgement",
+                ),
+                field=f"acknowledged[{i}].code",
+                recorded=ack.code,
+                found="each code once",
+            )
+        seen.add(ack.code)
+    given = bench.weighing_tolerance
+    needed = (
+        given is not None and given.dimension is Dimension.FRACTION and (given > WEIGHING_TOLERANCE)
+    )
+    if "weighing-tolerance-above-policy" in seen and not needed:
+        warnings.append(
+            ResultWarning(
+                code="acknowledgement-unused",
+                message=(
+                    "The acknowledgement 'weighing-tolerance-above-policy' lifted nothing: the "
+                    f"record's weighing tolerance is within the policy's +/-{WEIGHING_TOLERANCE}; "
+                    "leave it out."
+                ),
+                field="acknowledge",
+            )
+        )
+
+
+def carries_drug(what: str) -> bool:
+    """Whether a planned weighing or measurement named ``what`` sets the dose: all but a
+    filler, diluent or base (:data:`EXCIPIENT_WEIGHINGS`)."""
+    return not what.endswith(EXCIPIENT_WEIGHINGS)
+
+
+def tolerance_for(what: str, tolerance: Quantity) -> Quantity:
+    """The tolerance a weighing named ``what`` is judged by: a record's wider, acknowledged
+    tolerance applies to excipients only; a weighing that sets the dose is judged by the
+    policy's (or the record's narrower one)."""
+    if carries_drug(what) and tolerance > WEIGHING_TOLERANCE:
+        return WEIGHING_TOLERANCE
+    return tolerance
 
 
 def _weighings(
@@ -472,7 +555,7 @@ def _weighings(
             recorded=str(a.amount),
             found=f"an amount like {plan.amount}",
         ):
-            check = _weighing_check(plan, a.amount, tolerance)
+            check = _weighing_check(plan, a.amount, tolerance_for(plan.what, tolerance))
         if a.number in seen:
             problems.add(
                 InputError.about(
@@ -494,13 +577,16 @@ def _weighings(
             code="weighing-outside-tolerance",
             message=(
                 f"Weighing {c.number} ({c.what}) was {c.actual} against {c.planned} planned "
-                f"({_pct(c.deviation)} %), outside +/-{tolerance}."
+                f"({_pct(c.deviation)} %), outside +/-{tolerance_for(c.what, tolerance)}."
             ),
             field=f"actual_weighings[{c.number}]",
         )
         for c in checks
         if not c.within_tolerance
     ]
+    release = _do_not_release(result, checks)
+    if release is not None:
+        warnings.append(release)  # put first among the record's warnings by _assemble
     missing = sorted(set(planned) - set(seen))
     if missing:
         warnings.append(
@@ -511,6 +597,44 @@ def _weighings(
             )
         )
     return checks, warnings
+
+
+def _do_not_release(result: Any, checks: list[WeighingCheck]) -> ResultWarning | None:
+    """``do-not-release`` when a weighing is out of tolerance, with the dose the drug
+    weighings give: the planned dose times actual / planned of each weighing that sets the
+    dose (planned / actual for a volume made up), the batch divided into its planned units."""
+    out = [c for c in checks if not c.within_tolerance]
+    if not out:
+        return None
+    factor = Decimal(1)
+    for c in checks:
+        unit = c.planned.unit.canonical
+        planned, actual = c.planned.m_as(unit), c.actual.m_as(unit)
+        if not carries_drug(c.what):
+            continue
+        if any(v in c.what for v in MADE_UP_TO_VOLUME):  # more volume, less drug a dose
+            factor *= CONTEXT.divide(planned, actual) if actual > 0 else Decimal(1)
+        else:
+            factor *= CONTEXT.divide(actual, planned)
+    listed = ", ".join(f"{c.number} ({c.what}, {_pct(c.deviation)} %)" for c in out)
+    dose = result.dose
+    gives = (
+        ""
+        if factor == 1
+        else (
+            f"; the drug weighed gives about {significant(dose.magnitude * factor, 3)} "
+            f"{dose.unit.display} of {result.dose_basis_name} a dose, not the {dose} planned "
+            "(the batch divided into its planned units)"
+        )
+    )
+    return ResultWarning(
+        code="do-not-release",
+        message=(
+            f"DO NOT RELEASE: weighing {listed} is out of tolerance{gives}; the batch is not "
+            "what the master formulation record plans."
+        ),
+        field="actual_weighings",
+    )
 
 
 def _unit_weights(
@@ -621,10 +745,12 @@ def _assemble(
         )
     warnings: list[ResultWarning] = []
     tolerance, defaults = _tolerance(bench, problems, warnings)
+    _acknowledgements(bench, problems, warnings)
     checks, weighing_warnings = _weighings(result, bench, tolerance, problems, stored)
     warnings += weighing_warnings
     weight_check = _unit_weights(result, bench, problems, warnings)
     yield_percent = _yield(result, bench, problems, warnings)
+    warnings.sort(key=lambda w: w.code != "do-not-release")  # DO NOT RELEASE comes first
     if bench.verified_by is None:
         warnings.append(
             ResultWarning(
@@ -672,7 +798,9 @@ def _assemble(
 
 
 def _pct(q: Quantity) -> str:
-    return plain(q.magnitude.quantize(Decimal("0.01")))
+    """A deviation in percent, signed (``+900.00``, ``-0.67``, ``0.00``)."""
+    shown = plain(q.magnitude.quantize(Decimal("0.01")))
+    return f"+{shown}" if q.magnitude > 0 else shown
 
 
 def _window(result: Any) -> WeightWindow | None:
@@ -909,6 +1037,7 @@ def _tables(stored: list[Any], expected: tuple[TableValue, ...]) -> list[Differe
     from ._json import to_json  # noqa: PLC0415
 
     want = {t.key: to_json(t.value) for t in expected}
+    sources = {t.key: t.source for t in expected}
     out = []
     seen: set[str] = set()
     for i, tv in enumerate(stored):
@@ -926,6 +1055,16 @@ def _tables(stored: list[Any], expected: tuple[TableValue, ...]) -> list[Differe
             )
             continue
         seen.add(key)
+        if tv["source"] != sources[key]:
+            out.append(
+                Difference(
+                    field=f"{field}.source ({key})",
+                    recorded=_show(tv["source"]),
+                    found=sources[key],
+                    reason="stored source text differs from the library's table",
+                    computed_from=("result.order",),
+                )
+            )
         if not _same(tv["value"], want[key]):
             out.append(
                 Difference(
@@ -976,7 +1115,7 @@ def _against_plan(remade: CompoundingRecord) -> list[Difference]:
     tolerance = remade.weighing_tolerance
     acknowledged = any(a.code == "weighing-tolerance-above-policy" for a in remade.acknowledged)
     try:
-        if not (Decimal(0) < tolerance.m_as(Unit.PERCENT) < HUNDRED) or (
+        if not (Decimal(0) < tolerance.m_as(Unit.PERCENT) <= TOLERANCE_LIMIT.magnitude) or (
             tolerance > WEIGHING_TOLERANCE and not acknowledged
         ):
             tolerance = WEIGHING_TOLERANCE
@@ -987,11 +1126,11 @@ def _against_plan(remade: CompoundingRecord) -> list[Difference]:
             field=f"actual_weighings[{i}].actual",
             recorded=str(c.actual),
             found=f"planned {c.planned}",
-            reason=f"deviates {_pct(c.deviation)} %, outside +/-{tolerance}",
+            reason=f"deviates {_pct(c.deviation)} %, outside +/-{tolerance_for(c.what, tolerance)}",
             computed_from=(f"actual_weighings[{i}].number", "result.order"),
         )
         for i, c in enumerate(remade.actual_weighings)
-        if abs(c.deviation.magnitude) > tolerance.m_as(Unit.PERCENT)
+        if abs(c.deviation.magnitude) > tolerance_for(c.what, tolerance).m_as(Unit.PERCENT)
     ]
     window = _window(remade.result)
     if window is not None:
@@ -1113,7 +1252,7 @@ def _checked_after_recompute() -> list[str]:
     return [
         "every figure of the result, recomputed from the stored order",
         "the master formulation record, derived again from the result",
-        "every stored table value against the library's tables, by key",
+        "every stored table value and its source text against the library's tables, by key",
         (
             f"the weighing tolerance against the policy (+/-{WEIGHING_TOLERANCE}), "
             "and every acknowledgement"

@@ -32,7 +32,7 @@ from ._bud import (
     check_supply,
     compounding_date,
 )
-from ._dose import acknowledgements, check_dose
+from ._dose import acknowledgements, check_dose, warn_unused
 from ._drug import Drug
 from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
@@ -851,6 +851,7 @@ def result(
     settings, batch and recorder: warnings, defaults and trace) and what was made, with the
     preparation's ``own`` fields (``qc``, ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
     rec = run.rec
+    warn_unused(rec)
     return cls(
         schema=schema,
         library_version=__version__,

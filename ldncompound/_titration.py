@@ -26,7 +26,7 @@ import attrs
 from . import _clock
 from ._capsules import CapsuleOrder, CapsuleResult, formulate_capsules
 from ._devices import DEVICES, MEASURABLE_FRACTION, DeviceKind, MeasuringDevice
-from ._dose import check_dose
+from ._dose import check_dose, warn_unused
 from ._drops import MAX_DROPS, DropsOrder, DropsResult, formulate_drops
 from ._errors import FormulationError, InputError
 from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
@@ -545,6 +545,13 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         maintenance_days=Quantity(order.maintenance_days, Unit.DAY),
     )
     _check_progression(order, rec)
+    dispensed = _dispensed(order, plans, per_day, rec, today)
+    made: tuple[CapsuleResult | LiquidResult | DropsResult, ...] = (
+        *dispensed.capsule_batches,
+        *dispensed.liquid_fills,
+        *dispensed.drops_fills,
+    )
+    warn_unused(rec, also=(w for batch in made for w in batch.warnings))
     return TitrationResult(
         schema=TITRATION_SCHEMA,
         library_version=__version__,
@@ -552,7 +559,7 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         doses_per_day=per_day,
         schedule=schedule,
         steps=plans,
-        **attrs.asdict(_dispensed(order, plans, per_day, rec, today), recurse=False),
+        **attrs.asdict(dispensed, recurse=False),
         warnings=tuple(rec.warnings),
         defaults=tuple(rec.defaults),
         trace=tuple(rec.steps),

@@ -657,6 +657,9 @@ def _record(r: CompoundingRecord) -> list[str]:
     res = r.result
     head = f"Compounding record {r.record_id}: {m.name}"
     lines = [head, "=" * len(head)]
+    for w in r.warnings:
+        if w.code == "do-not-release":
+            lines += hanging("", w.message)
     lines += field_lines(
         [
             ("Compounded", f"{r.compounded_on.isoformat()} by {r.compounded_by}"),
@@ -674,7 +677,14 @@ def _record(r: CompoundingRecord) -> list[str]:
     lines += _record_weighings(r)
     lines += _record_quality(r)
     lines += title("Deviations")
-    lines += [f"  - {d}" for d in r.deviations] or ["  none recorded"]
+    deviations = [f"  - {d}" for d in r.deviations]
+    deviations += [
+        f"  - weighing {c.number} ({c.what}): {q(c.actual)} for {q(c.planned)} planned "
+        f"({_signed(c.deviation)}), OUT OF TOLERANCE"
+        for c in r.actual_weighings
+        if not c.within_tolerance
+    ]
+    lines += deviations or ["  none recorded"]
     if r.acknowledged:
         lines += title("Acknowledged")
         for a in r.acknowledged:
@@ -716,6 +726,11 @@ def _record_weighings(r: CompoundingRecord) -> list[str]:
     """Each planned weighing beside the actual one recorded (and its deviation)."""
     lines = title("Weighings: planned and actual")
     tolerance = f"+/-{q(r.weighing_tolerance)}"
+    policy = next(t.value for t in r.table_values if t.key == "record.weighing_tolerance")
+    if r.weighing_tolerance > policy:
+        tolerance += (
+            f" for a filler, diluent or base; +/-{q(policy)} for every weighing that sets the dose"
+        )
     lines.append(f"  tolerance {tolerance}")
     actual = {c.number: c for c in r.actual_weighings}
     for n, w in _planned(r.result).items():
@@ -723,10 +738,31 @@ def _record_weighings(r: CompoundingRecord) -> list[str]:
         got = (
             "not recorded"
             if c is None
-            else f"{q(c.actual)} ({q(c.deviation, 3)}{'' if c.within_tolerance else ', OUT OF TOLERANCE'})"
+            else f"{q(c.actual)} ({_signed(c.deviation)}{'' if c.within_tolerance else ', OUT OF TOLERANCE'})"
         )
         lines += hanging(f"  {n:>2}. {q(w.amount):>12}  actual {got}  ", w.what)
     return lines
+
+
+def _signed(deviation: Quantity) -> str:
+    """A deviation with its sign: "+900 %", "-0.667 %" ("900 %" reads as 900 % of plan)."""
+    shown = q(deviation, 3)
+    return f"+{shown}" if deviation.magnitude > 0 else shown
+
+
+def _weights_verdict(r: CompoundingRecord) -> str:
+    """The weight check's outcome; weights inside the window do not pass a batch whose
+    weighings are out of tolerance (the weight of a unit does not show its content)."""
+    wc = r.weight_check
+    if wc is not None and not wc.passed:
+        return f"outside: units {wc.outside}"
+    out = [str(c.number) for c in r.actual_weighings if not c.within_tolerance]
+    if out:
+        return (
+            "unit weights inside the window, but the weight of a unit does not show its "
+            f"content: weighing {', '.join(out)} OUT OF TOLERANCE, NOT PASSED"
+        )
+    return "all within the window"
 
 
 def _record_quality(r: CompoundingRecord) -> list[str]:
@@ -738,7 +774,7 @@ def _record_quality(r: CompoundingRecord) -> list[str]:
         lines.append(
             f"  weights: n = {wc.count}, mean {q(wc.mean, 5)}, SD {q(wc.standard_deviation, 3)}, "
             f"RSD {q(wc.rsd, 3)}, range {q(wc.minimum, 5)}-{q(wc.maximum, 5)}; "
-            f"{'all within the window' if wc.passed else f'outside: units {wc.outside}'}"
+            f"{_weights_verdict(r)}"
         )
     made = "not recorded" if r.yield_units is None else str(r.yield_units)
     if r.yield_percent is not None:

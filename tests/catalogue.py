@@ -714,6 +714,27 @@ each(
     entries=("document", "jsonl"),
 )
 
+each(  # a code acknowledged twice: a template's column copied on top of a row's (probe F34)
+    "shifted",
+    "capsules",
+    "acknowledge",
+    ["dose-above-range", "dose-above-range"],
+    Refused(InputError, "duplicate-acknowledgement", "acknowledge"),
+    entries=("document", "jsonl"),
+)
+raw(
+    "shifted",
+    "cli",
+    "capsules",
+    Command(
+        (
+            *orders.command("capsules", **{"--dose": "45 mg"}),
+            *("--acknowledge", "dose-above-range", "--acknowledge", "dose-above-range"),
+        )
+    ),
+    Refused(InputError, "duplicate-acknowledgement", "--acknowledge"),
+)
+
 # --- empty and whitespace-only values -------------------------------------------------------------
 
 for blank in ("", "   ", "\u00a0", "\u202f \u00a0"):
@@ -1489,7 +1510,47 @@ raw(
     "cli",
     "capsules",
     Command((*_RECORD, "--weighing-tolerance", "1000 %")),
-    Refused(InputError, "out-of-range", "--weighing-tolerance"),
+    Refused(InputError, "weighing-tolerance-above-limit", "--weighing-tolerance"),
+)
+raw(  # no acknowledgement lifts a tolerance above 10 % (probe F26)
+    "enormous",
+    "cli",
+    "capsules",
+    Command(
+        (
+            *_RECORD,
+            *("--weighing-tolerance", "11 %"),
+            *("--acknowledge", "weighing-tolerance-above-policy=viscous base, SOP 12"),
+        )
+    ),
+    Refused(InputError, "weighing-tolerance-above-limit", "--weighing-tolerance"),
+)
+raw(  # a reason of one character is no reason (probe F26)
+    "garbage",
+    "cli",
+    "capsules",
+    Command(
+        (
+            *_RECORD,
+            *("--weighing-tolerance", "10 %"),
+            *("--acknowledge", "weighing-tolerance-above-policy=x"),
+        )
+    ),
+    Refused(InputError, "reason-too-short", "--acknowledge"),
+)
+raw(  # the same check acknowledged twice (probe F34)
+    "shifted",
+    "cli",
+    "capsules",
+    Command(
+        (
+            *_RECORD,
+            *("--weighing-tolerance", "10 %"),
+            *("--acknowledge", "weighing-tolerance-above-policy=viscous base, SOP 12"),
+            *("--acknowledge", "weighing-tolerance-above-policy=viscous base, SOP 12"),
+        )
+    ),
+    Refused(InputError, "duplicate-acknowledgement", "--acknowledge"),
 )
 raw(
     "enormous",

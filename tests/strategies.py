@@ -253,7 +253,7 @@ capsule_orders = st.builds(
             "qc_sample": st.integers(min_value=1, max_value=100),
             "drug_loss_allowance": _percent.filter(lambda q: q.magnitude <= 10),
             "acknowledge": st.lists(
-                st.sampled_from(["dose-above-range", "dose-below-range"]), max_size=2
+                st.sampled_from(["dose-above-range", "dose-below-range"]), max_size=2, unique=True
             ).map(tuple),
             "reference": _texts,
             "shells": st.builds(

@@ -228,6 +228,12 @@ def test_a_wide_tolerance_is_refused_unless_acknowledged_with_a_reason():
     assert info.value.message.count(";") == 1 and info.value.message.endswith(".")
     with pytest.raises(lc.InputError) as info:
         lc.make_record(r, record_id="X", compounded_by="A", weighing_tolerance=lc.percent("1000 %"))
+    assert (info.value.code, info.value.field) == (
+        "weighing-tolerance-above-limit",
+        "weighing_tolerance",
+    )
+    with pytest.raises(lc.InputError) as info:
+        lc.make_record(r, record_id="X", compounded_by="A", weighing_tolerance=lc.percent("0 %"))
     assert (info.value.code, info.value.field) == ("out-of-range", "weighing_tolerance")
     with pytest.raises(lc.InputError) as info:
         lc.Acknowledgement(code="weighing-tolerance-above-policy", reason=" ")
@@ -265,7 +271,7 @@ def test_a_1000_percent_tolerance_and_a_tenfold_weighing_do_not_verify():
     assert "weighing_tolerance" in fields
     assert "outside +/-5 %" in fields["actual_weighings[0].actual"].reason
     # the same with the tolerance kept as a caller's: still refused by the policy
-    assert "not a tolerance" in fields["weighing_tolerance"].reason
+    assert "a limit no acknowledgement lifts" in fields["weighing_tolerance"].reason
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,10 @@ from ldncompound_cli._common import (
 @_apply(PRINT_OPTIONS)
 @library_errors
 def record(result: IO[bytes], **o: Any) -> None:
-    """A compounding record (with its master formulation record) for a result."""
+    """A compounding record (with its master formulation record) for a result.
+
+    Exits 1 (after writing the record, marked DO NOT RELEASE) when an actual weighing is
+    out of tolerance, as ``verify`` does for a record with differences."""
     res = _load_result(result, "RESULT")
     if isinstance(res, lc.TitrationResult):
         if o["kit_batch"] is None:
@@ -109,3 +112,5 @@ def record(result: IO[bytes], **o: Any) -> None:
         acknowledge=tuple(acknowledged),
     )
     emit_sheet(rec, o, barcode=rec.record_id)
+    if any(not c.within_tolerance for c in rec.actual_weighings):
+        raise SystemExit(1)  # do not release: like `verify` with differences
