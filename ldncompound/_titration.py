@@ -551,9 +551,9 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
     rec = Recorder(acknowledged=frozenset(kit.template.acknowledge if kit is not None else ()))
     per_day = _doses_per_day(order, None if kit is None else kit.template.doses_per_day, rec)
     _check_protocol(order, rec)
-    _check_steps_below_maintenance(order)
     plans = _step_plans(order)
     _check_step_doses(order, per_day, rec)
+    _check_steps_below_maintenance(order)
     _check_start(order, today, rec)
     made = _kit_compounded_on(order, today, rec)
     schedule = _schedule(plans, per_day)
@@ -601,8 +601,8 @@ def _check_protocol(order: TitrationOrder, rec: Recorder) -> None:
     if order.maintenance < Quantity(protocol.target, Unit.MG):
         rec.warn(
             "protocol-below-target",
-            f"The template's steps stop below the prescribed maintenance dose of {order.maintenance} "
-            f"(the template's own target is {plain(protocol.target)} mg).",
+            f"The kit titrates to the prescribed maintenance dose of {order.maintenance}, below "
+            f"the template's own target of {plain(protocol.target)} mg: its steps stop below it.",
             "maintenance",
         )
 
