@@ -9,6 +9,10 @@ when the caller confirms them. The plan gives every day exactly its dose:
   batch (and record); by default the fewest strengths, or one capsule per dose on request;
 * **liquid** and **drops**: one concentration for the whole kit with per-step directions in
   mg and mL (or drops), split into fills that each lie within their beyond-use date.
+
+No step is above the maintenance dose (a template's steps stop below it), and every kit is
+compounded on one day, its template's compounding date or else today, never after its start:
+the capsule batches and the first fill are made that day, later fills on their first day.
 """
 
 from __future__ import annotations
@@ -545,7 +549,9 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
 
     Capsule kits compute one capsule batch per strength through :func:`formulate_capsules`
     (each with its own BUD, warnings and trace); liquid and drops kits are planned by the
-    liquid and drops preparations when they are available.
+    liquid and drops preparations when they are available. The kit is compounded on its
+    template's compounding date, else on ``today`` (the library's clock when not given),
+    echoed as a default; no step may be above the maintenance dose.
     """
     kit = order.capsules or order.liquid or order.drops
     rec = Recorder(acknowledged=frozenset(kit.template.acknowledge if kit is not None else ()))
