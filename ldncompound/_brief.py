@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._preparation import by_result_schema
+from ._units import Unit
 from ._worksheet import q, weighed
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from ._drops import DropsResult
     from ._liquids import LiquidResult
     from ._solid import Weighing
+    from ._titration import TitrationResult
     from ._trace import ResultWarning
     from ._troches import TrocheResult
     from ._weighing import Balance
@@ -30,13 +32,15 @@ BRIEF_MAX_LINES = 29
 #: Weighings and measurements listed one a line; more are folded into the last line.
 _MAX_ITEMS = 12
 _WIDTH = 96
+_MG = Unit.MG
 
 #: preparation name (its descriptor's ``name``) -> the renderer of its brief
 _RENDERERS: dict[str, Callable[[Any], list[str]]] = {}
 
 
 def render_brief(result: Any) -> str:
-    """The brief for a capsule, troche/RDT, oral liquid or drops result (under 30 lines)."""
+    """The brief for a capsule, troche/RDT, oral liquid or drops result, or a titration kit
+    (under 30 lines)."""
     prep = by_result_schema(getattr(result, "schema", ""))  # loaded: it made the result
     renderer = None if prep is None else _RENDERERS.get(prep.name)
     if renderer is None:
@@ -47,11 +51,11 @@ def render_brief(result: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _items(rows: list[str]) -> list[str]:
-    if len(rows) <= _MAX_ITEMS:
+def _items(rows: list[str], most: int = _MAX_ITEMS) -> list[str]:
+    if len(rows) <= most:
         return rows
-    rest = len(rows) - _MAX_ITEMS + 1
-    return [*rows[: _MAX_ITEMS - 1], f"  ... and {rest} more: see the worksheet"]
+    rest = len(rows) - most + 1
+    return [*rows[: most - 1], f"  ... and {rest} more: see the worksheet"]
 
 
 def _weighings(weighings: tuple[Weighing, ...], balance: Balance) -> list[str]:
@@ -175,3 +179,58 @@ _RENDERERS["capsules"] = _capsules
 _RENDERERS["troches"] = _troches
 _RENDERERS["liquid"] = _liquid
 _RENDERERS["drops"] = _drops
+
+
+#: A kit's batches (capsule strengths) listed one a line; more are folded into the last line.
+_MAX_KIT_BATCHES = 6
+
+
+def _titration(r: TitrationResult) -> list[str]:
+    """A kit: what to make (each batch or fill with its compounding date and BUD; each has its
+    own brief and record) and one line per labelled container or fill (the step, strength,
+    count or volume, BUD)."""
+    made = r.batches[0].bud.compounded_on
+    head = (
+        f"BRIEF: titration kit, {r.order.form.value}, {len(r.steps)} steps over "
+        f"{len(r.schedule)} days from {r.order.start.isoformat()}; compounded {made.isoformat()}"
+    )
+    if r.containers:
+        bud = {b.dose.m_as(_MG): b.bud.date for b in r.capsule_batches}
+        batches = [
+            f"  {q(b.dose):>8} capsules: make {b.batch_count}, dispense {b.count}; compounded "
+            f"{b.bud.compounded_on.isoformat()}, BUD {b.bud.date.isoformat()}"
+            for b in r.capsule_batches
+        ]
+        labels = [
+            f"  Step {c.step}{' (maintenance)' if r.steps[c.step - 1].maintenance else ''}, "
+            f"{c.start.isoformat()} to {c.end.isoformat()}: {c.units} x {q(c.strength)} "
+            f"capsules, {c.units_per_dose} a dose; BUD {bud[c.strength.m_as(_MG)].isoformat()}"
+            for c in r.containers
+        ]
+        return [
+            head,
+            "MAKE one batch per strength (its weighings and record: see the worksheet):",
+            *_items(batches, _MAX_KIT_BATCHES),
+            "LABEL one container per step (its directions: see the worksheet):",
+            *_items(labels),
+            *_warnings(r.warnings),
+        ]
+    fills: tuple[LiquidResult | DropsResult, ...] = (*r.liquid_fills, *r.drops_fills)
+    what = "oral liquid" if r.liquid_fills else "sublingual drops"
+    rows = [
+        f"  Fill {f.number} of {len(r.fills)}, {f.start.isoformat()} to {f.end.isoformat()}: "
+        f"{q(m.batch.dispense_volume)} "
+        f"(make {q(m.batch.final_volume)}); made {m.bud.compounded_on.isoformat()}, "
+        f"BUD {m.bud.date.isoformat()}"
+        for f, m in zip(r.fills, fills, strict=True)
+    ]
+    concentration = "" if r.concentration is None else f" {q(r.concentration)}"
+    return [
+        head,
+        f"MAKE AND LABEL each{concentration} {what} fill on its date (details: see the worksheet):",
+        *_items(rows),
+        *_warnings(r.warnings),
+    ]
+
+
+_RENDERERS["titration"] = _titration

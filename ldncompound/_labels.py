@@ -574,7 +574,7 @@ def batch_lot(result: Any) -> str:
 
 
 def _recompute(result: Any) -> Any:
-    """The result computed again by its preparation (a titration kit: from its start date)."""
+    """The result computed again by its preparation (a titration kit: on its compounding date)."""
     schema = getattr(result, "schema", None)
     prep = _registry.for_result(schema)
     order = getattr(result, "order", None)
@@ -611,7 +611,7 @@ def _first_difference(stored: Any, fresh: Any, path: str) -> tuple[str, Any, Any
 @private_context
 def check_recomputes(result: Any) -> None:
     """Refuse (``result-not-recomputed``) a result that is not what the library computes from
-    the order it carries, on its date compounded (a kit: from its start date): an edited
+    the order it carries, on its date compounded (a kit: its first batch's): an edited
     dose, BUD, amount, warning or any other figure, naming the first field that differs,
     what the result says and what its order computes. Only the library version may differ.
     The order's own refusals (a dose guard, an expired lot) are raised as they are."""

@@ -9,6 +9,10 @@ when the caller confirms them. The plan gives every day exactly its dose:
   batch (and record); by default the fewest strengths, or one capsule per dose on request;
 * **liquid** and **drops**: one concentration for the whole kit with per-step directions in
   mg and mL (or drops), split into fills that each lie within their beyond-use date.
+
+No step is above the maintenance dose (a template's steps stop below it), and every kit is
+compounded on one day, its template's compounding date or else today, never after its start:
+the capsule batches and the first fill are made that day, later fills on their first day.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any, TypeVar
 import attrs
 
 from . import _clock
+from ._bud import compounding_date
 from ._capsules import CapsuleOrder, CapsuleResult, formulate_capsules
 from ._devices import DEVICES, MEASURABLE_FRACTION, DeviceKind, MeasuringDevice
 from ._dose import check_dose, warn_unused
@@ -172,10 +177,16 @@ def parse_step(text: object, *, field: str = "step") -> TitrationStep:
     )
 
 
-def protocol_steps(name: str, *, confirmed: bool) -> tuple[tuple[TitrationStep, ...], Quantity]:
+def protocol_steps(
+    name: str, *, confirmed: bool, maintenance: Quantity | None = None
+) -> tuple[tuple[TitrationStep, ...], Quantity]:
     """The steps and maintenance dose of a named protocol, once the caller confirms it.
 
-    A protocol is only a template: the prescriber's own steps are the order.
+    A protocol is only a template: the prescriber's own steps are the order. Given the
+    prescribed ``maintenance`` dose, the template's steps stop below it (a kit never steps
+    above the dose the prescriber titrates to) and that dose is returned as the maintenance;
+    a maintenance dose above the template's target, or not above its first step, is refused
+    (``maintenance-outside-protocol``): the template does not say how to reach it.
     """
     protocol = PROTOCOLS.get(name)
     if protocol is None:
@@ -190,12 +201,24 @@ def protocol_steps(name: str, *, confirmed: bool) -> tuple[tuple[TitrationStep, 
             "confirmation that the prescriber ordered these steps, or the steps themselves",
             code="protocol-not-confirmed",
         )
+    target = Quantity(protocol.target, Unit.MG)
+    top = target if maintenance is None else maintenance
+    if maintenance is not None and not Quantity(protocol.start, Unit.MG) < top <= target:
+        raise InputError.about(
+            "maintenance",
+            str(maintenance),
+            f"is not a dose the template {name!r} titrates to (its steps start at "
+            f"{plain(protocol.start)} mg and end at its target of {plain(protocol.target)} mg)",
+            f"a maintenance dose above {plain(protocol.start)} mg and at most "
+            f"{plain(protocol.target)} mg, or the prescriber's steps themselves",
+            code="maintenance-outside-protocol",
+        )
     steps = []
     dose = protocol.start
-    while dose < protocol.target:
+    while Quantity(dose, Unit.MG) < top:
         steps.append(TitrationStep(dose=Quantity(dose, Unit.MG), days=protocol.every_days))
         dose += protocol.increment
-    return tuple(steps), Quantity(protocol.target, Unit.MG)
+    return tuple(steps), top
 
 
 @attrs.frozen(kw_only=True)
@@ -526,7 +549,9 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
 
     Capsule kits compute one capsule batch per strength through :func:`formulate_capsules`
     (each with its own BUD, warnings and trace); liquid and drops kits are planned by the
-    liquid and drops preparations when they are available.
+    liquid and drops preparations when they are available. The kit is compounded on its
+    template's compounding date, else on ``today`` (the library's clock when not given),
+    echoed as a default; no step may be above the maintenance dose.
     """
     kit = order.capsules or order.liquid or order.drops
     rec = Recorder(acknowledged=frozenset(kit.template.acknowledge if kit is not None else ()))
@@ -534,7 +559,9 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
     _check_protocol(order, rec)
     plans = _step_plans(order)
     _check_step_doses(order, per_day, rec)
+    _check_steps_below_maintenance(order)
     _check_start(order, today, rec)
+    made = _kit_compounded_on(order, today, rec)
     schedule = _schedule(plans, per_day)
     rec.step(
         "schedule",
@@ -545,13 +572,13 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         maintenance_days=Quantity(order.maintenance_days, Unit.DAY),
     )
     _check_progression(order, rec)
-    dispensed = _dispensed(order, plans, per_day, rec, today)
-    made: tuple[CapsuleResult | LiquidResult | DropsResult, ...] = (
+    dispensed = _dispensed(order, plans, per_day, rec, today, made)
+    batches: tuple[CapsuleResult | LiquidResult | DropsResult, ...] = (
         *dispensed.capsule_batches,
         *dispensed.liquid_fills,
         *dispensed.drops_fills,
     )
-    warn_unused(rec, also=(w for batch in made for w in batch.warnings))
+    warn_unused(rec, also=(w for batch in batches for w in batch.warnings))
     return TitrationResult(
         schema=TITRATION_SCHEMA,
         library_version=__version__,
@@ -567,10 +594,12 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
 
 
 def _check_protocol(order: TitrationOrder, rec: Recorder) -> None:
-    """Refuse an unknown protocol; warn that a known one's steps come from its template."""
+    """Refuse an unknown protocol; warn that a known one's steps come from its template, and
+    that they stop below its target where the prescribed maintenance dose is lower."""
     if order.protocol is None:
         return
-    if order.protocol not in PROTOCOLS:
+    protocol = PROTOCOLS.get(order.protocol)
+    if protocol is None:
         raise InputError.about(
             "protocol",
             order.protocol,
@@ -582,10 +611,47 @@ def _check_protocol(order: TitrationOrder, rec: Recorder) -> None:
         f"The steps come from the template {order.protocol!r}, confirmed by the caller as the prescriber's order.",
         "protocol",
     )
+    if order.maintenance < Quantity(protocol.target, Unit.MG):
+        rec.warn(
+            "protocol-below-target",
+            f"The kit titrates to the prescribed maintenance dose of {order.maintenance}, below "
+            f"the template's own target of {plain(protocol.target)} mg: its steps stop below it.",
+            "maintenance",
+        )
+
+
+def _check_steps_below_maintenance(order: TitrationOrder) -> None:
+    """Refuse a step above the maintenance dose (``step-above-maintenance``): a kit titrates
+    up to the prescribed dose and never past it. For a template's steps the maintenance dose
+    is named (the template was not stopped below it); otherwise the step."""
+    for i, s in enumerate(order.steps):
+        if s.dose <= order.maintenance:
+            continue
+        protocol = PROTOCOLS.get(order.protocol or "")
+        if protocol is not None:
+            raise InputError.about(
+                "maintenance",
+                str(order.maintenance),
+                f"is below the step of {s.dose} taken from the template {order.protocol!r} "
+                f"(its target is {plain(protocol.target)} mg), so the kit would step above the "
+                "prescribed dose",
+                "the template's steps stopped below the maintenance dose (protocol_steps with "
+                "maintenance=), or the template's target",
+                code="step-above-maintenance",
+            )
+        raise InputError.about(
+            f"steps[{i}].dose",
+            str(s.dose),
+            f"is above the maintenance dose of {order.maintenance}, so the kit would step above "
+            "the prescribed dose",
+            "every step's dose at most the maintenance dose (a dose reduction is a new "
+            "prescription, not a titration kit)",
+            code="step-above-maintenance",
+        )
 
 
 def _check_progression(order: TitrationOrder, rec: Recorder) -> None:
-    """Warn where a step's dose goes down, and where maintenance is below the last step."""
+    """Warn where a step's dose goes down."""
     for a, b in itertools.pairwise(order.steps):
         if b.dose < a.dose:
             rec.warn(
@@ -593,12 +659,6 @@ def _check_progression(order: TitrationOrder, rec: Recorder) -> None:
                 f"The dose goes down from {a.dose} to {b.dose}; check the steps.",
                 "steps",
             )
-    if order.steps[-1].dose > order.maintenance:
-        rec.warn(
-            "maintenance-below-last-step",
-            "The maintenance dose is below the last step's dose; check the order.",
-            "maintenance",
-        )
 
 
 @attrs.frozen(kw_only=True)
@@ -621,20 +681,21 @@ def _dispensed(
     per_day: Decimal,
     rec: Recorder,
     today: dt.date | None,
+    made: dt.date,
 ) -> _Dispensed:
     if order.form is KitForm.CAPSULES:
-        containers, batches = _capsule_kit(order, plans, per_day, rec, today)
+        containers, batches = _capsule_kit(order, plans, per_day, rec, today, made)
         return _Dispensed(containers=tuple(containers), capsule_batches=tuple(batches))
     liquid = order.form is KitForm.LIQUID
     steps_of = _liquid_directions if liquid else _drops_directions
     concentration, directions = steps_of(order, plans, per_day, rec)
-    fills, made = _fills(order, plans, per_day, concentration, directions, rec, today)
+    fills, results = _fills(order, plans, per_day, concentration, directions, rec, today, made)
     return _Dispensed(
         concentration=concentration,
         directions=directions,
         fills=fills,
-        liquid_fills=tuple(made) if liquid else (),
-        drops_fills=() if liquid else tuple(made),
+        liquid_fills=tuple(results) if liquid else (),
+        drops_fills=() if liquid else tuple(results),
     )
 
 
@@ -737,6 +798,7 @@ def _capsule_kit(
     per_day: Decimal,
     rec: Recorder,
     today: dt.date | None,
+    made: dt.date,
 ) -> tuple[list[KitContainer], list[CapsuleResult]]:
     kit = _given(order.capsules, order)
     strategy = kit.strategy
@@ -758,7 +820,7 @@ def _capsule_kit(
         containers.append(container)
         per_strength[strength] = per_strength.get(strength, 0) + container.units
         last_use[strength] = max(last_use.get(strength, p.end), p.end)
-    return containers, _capsule_batches(kit, order.start, per_strength, last_use, rec, today)
+    return containers, _capsule_batches(kit, made, per_strength, last_use, rec, today)
 
 
 def _container(
@@ -804,13 +866,14 @@ def _container(
 
 def _capsule_batches(
     kit: CapsuleKit,
-    start: dt.date,
+    made: dt.date,
     per_strength: dict[Decimal, int],
     last_use: dict[Decimal, dt.date],
     rec: Recorder,
     today: dt.date | None,
 ) -> list[CapsuleResult]:
-    """One capsule batch per strength, each warned about when its BUD passes before the
+    """One capsule batch per strength, each compounded on the kit's compounding date
+    ``made`` (its BUD counted from that day) and warned about when its BUD passes before the
     last day its capsules are used."""
     batches: list[CapsuleResult] = []
     for strength in sorted(per_strength):
@@ -819,11 +882,11 @@ def _capsule_batches(
             template,
             dose=Quantity(strength, Unit.MG).to(template.dose.unit),
             count=per_strength[strength],
-            compounded_on=template.compounded_on or start,
+            compounded_on=made,
             doses_per_day=None,
             acknowledge=tuple({*template.acknowledge}),
         )
-        result = formulate_capsules(batch_order, today=_planned(today, start))
+        result = formulate_capsules(batch_order, today=_planned(today, made))
         batches.append(result)
         if result.bud.date < last_use[strength]:
             rec.warn(
@@ -1002,21 +1065,34 @@ def _drops_directions(
     return Quantity(c, Unit.MG_PER_ML), tuple(out)
 
 
-def _first_fill_made(compounded_on: dt.date | None, start: dt.date) -> dt.date:
-    """When the first fill of a liquid or drops kit is made: the template's compounding date
-    (the day the pharmacist makes it, on or before the kit's start), else the start."""
-    if compounded_on is None:
-        return start
-    if compounded_on > start:
+def _kit_compounded_on(order: TitrationOrder, today: dt.date | None, rec: Recorder) -> dt.date:
+    """The day the kit is compounded, the same rule for every kit form: its template's
+    compounding date, else today (echoed as a default, :func:`compounding_date`). Every
+    capsule batch and the first liquid or drops fill are made that day; it may not be after
+    the kit's start (``compounded-after-start``: the first doses would be taken before they
+    are made)."""
+    kit = _given(order.capsules or order.liquid or order.drops, order)
+    given = kit.template.compounded_on
+    made = compounding_date(given, today, rec)
+    if made <= order.start:
+        return made
+    if given is not None:
         raise InputError.about(
             "compounded_on",
-            compounded_on.isoformat(),
-            f"is after the kit's start ({start.isoformat()}), so the first fill would be used "
-            "before it is made",
+            made.isoformat(),
+            f"is after the kit's start ({order.start.isoformat()}), so its first doses would be "
+            "taken before they are made",
             "a compounding date on or before the start",
             code="compounded-after-start",
         )
-    return compounded_on
+    raise InputError.about(
+        "start",
+        order.start.isoformat(),
+        f"is before today ({made.isoformat()}), the day the kit is compounded (no compounding "
+        "date given), so its first doses would be taken before they are made",
+        "a start on or after the day the kit is compounded",
+        code="compounded-after-start",
+    )
 
 
 def _fills(
@@ -1027,9 +1103,10 @@ def _fills(
     directions: tuple[KitDirection, ...],
     rec: Recorder,
     today: dt.date | None,
+    made: dt.date,
 ) -> tuple[tuple[KitFill, ...], list[Any]]:
     """Split the kit into fills, each used within its BUD: the first compounded on the
-    template's compounding date (else the start), the others on their first day."""
+    kit's compounding date ``made``, the others on their first day."""
     template: LiquidOrder | DropsOrder = (
         order.liquid.template if order.liquid is not None else order.drops.template  # type: ignore[union-attr]
     )
@@ -1041,7 +1118,8 @@ def _fills(
         concentration=concentration,
         daily={day: p for p in plans for day in range(p.first_day, p.last_day + 1)},
         devices={d.step: d.device_spec for d in directions if d.device_spec is not None},
-        made_first=_first_fill_made(template.compounded_on, order.start),
+        made_first=made,
+        made_given=template.compounded_on is not None,
         today=today,
     )
     total_days = plans[-1].last_day
@@ -1095,6 +1173,8 @@ class _FillKit:
     daily: dict[int, StepPlan]
     devices: dict[int, MeasuringDevice]
     made_first: dt.date
+    #: whether the template gave the compounding date (else it is today's, a default)
+    made_given: bool
     today: dt.date | None
 
 
@@ -1149,13 +1229,24 @@ def _fill(kit: _FillKit, first: int, length: int) -> tuple[_Fill, int]:
     )
     result = kit.formulate(fill_order, today=_planned(kit.today, made))
     usable = result.bud.days - (start - made).days
-    if usable < 1:
+    if usable < 1 and kit.made_given:
         raise InputError.about(
             "compounded_on",
             made.isoformat(),
             f"is so early that the first fill's BUD ({result.bud.date.isoformat()}) "
             f"passes before the kit starts ({start.isoformat()})",
             "a compounding date closer to the start",
+            code="bud-before-start",
+        )
+    if usable < 1:
+        raise InputError.about(
+            "start",
+            start.isoformat(),
+            f"is so late that the first fill, compounded today ({made.isoformat()}), reaches "
+            f"its BUD ({result.bud.date.isoformat()}) before the kit starts",
+            "a start within the first fill's BUD, or the day the first fill will really be "
+            "compounded as the compounding date (acknowledged as 'compounded-on-future' when "
+            "more than a day ahead)",
             code="bud-before-start",
         )
     steps = tuple(sorted({kit.daily[d].number for d in days}))
@@ -1175,6 +1266,6 @@ PREPARATION = register(
         result=TitrationResult,
         formulate=plan_titration,
         worksheet="._worksheet:_titration",
-        recompute=lambda kit: plan_titration(kit.order, today=kit.order.start),
+        recompute=lambda kit: plan_titration(kit.order, today=kit.batches[0].bud.compounded_on),
     )
 )

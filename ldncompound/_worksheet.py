@@ -636,7 +636,8 @@ def _kit_dispensing(r: TitrationResult) -> list[str]:
         lines += title("Batches (each strength its own batch and compounding record)")
         for b in r.capsule_batches:
             lines.append(
-                f"  {q(b.dose):>8} capsules: dispense {b.count}, make {b.batch_count}, BUD {b.bud.date.isoformat()}"
+                f"  {q(b.dose):>8} capsules: dispense {b.count}, make {b.batch_count}, "
+                f"compounded {b.bud.compounded_on.isoformat()}, BUD {b.bud.date.isoformat()}"
             )
     return lines
 
@@ -647,7 +648,8 @@ def _kit_fills(r: TitrationResult) -> list[str]:
     for f, made in zip(r.fills, fills, strict=True):
         lines.append(
             f"  {f.number:>2}. days {f.first_day}-{f.last_day} ({f.start.isoformat()} to {f.end.isoformat()}): "
-            f"{q(f.volume)} needed, {q(made.batch.final_volume)} made, BUD {made.bud.date.isoformat()}"
+            f"{q(f.volume)} needed, {q(made.batch.final_volume)} made "
+            f"{made.bud.compounded_on.isoformat()}, BUD {made.bud.date.isoformat()}"
         )
     return lines
 

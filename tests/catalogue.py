@@ -1891,3 +1891,102 @@ each(
     entries=_DOCUMENT_ONLY,
     also=(("rounding_tolerance", "0.02 %"),),
 )
+
+# --- titration kits: a step above the maintenance dose, a kit compounded after its start -----
+# (a hostile test found protocol kits stepping past the prescribed dose, and capsule kits
+# accepted with their whole schedule before the day they were compounded)
+_KIT = (
+    "titrate",
+    "--maintenance-days",
+    "14",
+    "--start",
+    "2026-12-01",
+    *orders._TABLETS_ARGS,
+    *orders._BALANCE_ARGS,
+)
+raw(
+    "dose-typo",  # a step typed above the maintenance dose it titrates to
+    "cli",
+    "capsules",
+    Command((*_KIT, "--form", "capsules", "--maintenance", "3 mg", "--step", "4 mg:7")),
+    Refused(InputError, "step-above-maintenance", "--step"),
+)
+raw(
+    "dose-typo",  # a template titrating 1.5 -> 3 -> 4.5 mg for a 1 mg maintenance dose
+    "cli",
+    "capsules",
+    Command(
+        (
+            *_KIT,
+            "--form",
+            "capsules",
+            "--maintenance",
+            "1 mg",
+            "--protocol",
+            "ldnrt-1.5-every-7",
+            "--confirm-protocol",
+        )
+    ),
+    Refused(InputError, "maintenance-outside-protocol", "--maintenance"),
+)
+CASES.append(
+    Case(
+        "dose-typo",  # a template stopped below a lower maintenance dose: steps 0.5-2.5 mg, 3 mg
+        "cli",
+        "capsules",
+        Command(
+            (
+                *_KIT,
+                "--form",
+                "capsules",
+                "--maintenance",
+                "3 mg",
+                "--protocol",
+                "ldnrt-0.5-every-7",
+                "--confirm-protocol",
+            )
+        ),
+        Accepted(warnings=("protocol-template", "protocol-below-target")),
+    )
+)
+for _form in ("capsules", "liquid"):
+    raw(
+        "implausible",  # a kit starting yesterday, compounded today (no date given)
+        "cli",
+        _form,
+        Command(
+            (
+                *_KIT,
+                "--form",
+                _form,
+                "--maintenance",
+                "4.5 mg",
+                "--step",
+                "1.5 mg:7",
+                "--start",
+                "2026-11-20",
+            )
+        ),
+        Refused(InputError, "compounded-after-start", "--start"),
+    )
+    raw(
+        "implausible",  # compounded today for a kit that started yesterday
+        "cli",
+        _form,
+        Command(
+            (
+                *_KIT,
+                "--form",
+                _form,
+                "--maintenance",
+                "4.5 mg",
+                "--step",
+                "1.5 mg:7",
+                "--start",
+                "2026-11-20",
+                "--compounded-on",
+                "2026-11-21",
+            )
+        ),
+        Refused(InputError, "compounded-after-start", "--compounded-on"),
+    )

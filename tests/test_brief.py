@@ -4,6 +4,7 @@ preparation; rendered by the library, selected by the CLI's --brief."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import orders
 import pytest
@@ -76,3 +77,29 @@ def test_the_command_line_selects_the_brief(name):
     refused = CliRunner().invoke(cli, [*orders.COMMANDS[name], "--brief", "--format", "json"])
     assert refused.exit_code == 2
     assert "--brief is a text format; leave out --format json." in refused.output
+
+
+def test_a_titration_kit_has_a_brief_of_one_line_per_container_or_fill():
+    """Capsule kits: a line per strength made and per labelled container (folded past 12
+    containers or 6 strengths), each with its BUD; liquid kits: a line per fill with the day
+    it is made and its BUD. Both within the brief's line limit."""
+    import test_titration  # noqa: PLC0415 - the kit fixtures
+
+    many = test_titration.kit(
+        [lc.parse_step(f"{Decimal(i) / 4} mg:2") for i in range(1, 18)], days=7
+    )
+    text = lc.render_brief(many)
+    lines = text.splitlines()
+    assert len(lines) <= lc.BRIEF_MAX_LINES
+    assert sum(1 for x in lines if x.startswith("  Step ")) == 11
+    assert any(x.startswith("  ... and 7 more: see the worksheet") for x in lines)
+    for c in many.containers[:11]:
+        assert f"{c.units} x {c.strength} capsules, {c.units_per_dose} a dose" in text
+    liquid = test_titration.liquid_kit(test_titration.half_mg_every_14_days())
+    rows = [x for x in lc.render_brief(liquid).splitlines() if x.startswith("  Fill ")]
+    assert len(rows) == len(liquid.fills) == 11
+    first, made = liquid.fills[0], liquid.liquid_fills[0]
+    assert rows[0] == (
+        f"  Fill 1 of 11, {first.start} to {first.end}: {made.batch.dispense_volume} (make "
+        f"{made.batch.final_volume}); made 2026-11-21, BUD {made.bud.date}"
+    )

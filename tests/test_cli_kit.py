@@ -222,3 +222,130 @@ def test_titrate_liquid_from_an_order_document_and_its_labels(tmp_path):
     bad = run(*base, "--kit-syringe", "5 mL")
     assert bad.exit_code == 2
     assert "CAPACITY/GRADUATION" in bad.output
+
+
+KIT = [
+    "titrate",
+    "--maintenance-days",
+    "14",
+    "--form",
+    "capsules",
+    "--source",
+    "tablets",
+    "--tablet-weight",
+    "200 mg",
+    "--expiry",
+    "2028-01-01",
+    "--min-weight",
+    "50 mg",
+    "--readability",
+    "1 mg",
+]
+
+
+def test_titrate_with_a_protocol_stops_below_the_prescribed_maintenance_dose():
+    """A hostile test found ``--protocol`` stepping to 3.5 and 4 mg before a 3 mg maintenance."""
+    res = run(
+        *KIT,
+        "--start",
+        "2026-12-01",
+        "--maintenance",
+        "3 mg",
+        "--protocol",
+        "ldnrt-0.5-every-7",
+        "--confirm-protocol",
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    doses = [s["dose"]["value"] for s in data["steps"]]
+    assert doses == ["0.5", "1", "1.5", "2", "2.5", "3"]
+    assert "protocol-below-target" in {w["code"] for w in data["warnings"]}
+    refused = run(
+        *KIT,
+        "--start",
+        "2026-12-01",
+        "--maintenance",
+        "1 mg",
+        "--protocol",
+        "ldnrt-1.5-every-7",
+        "--confirm-protocol",
+    )
+    assert refused.exit_code == 2, refused.output
+    assert "Error: --maintenance: '1 mg' is not a dose the template" in refused.output
+    assert "4.5 mg" in refused.output
+    above = run(
+        *KIT,
+        "--start",
+        "2026-12-01",
+        "--maintenance",
+        "3 mg",
+        "--step",
+        "1.5 mg:7",
+        "--step",
+        "4 mg:7",
+    )
+    assert above.exit_code == 2, above.output
+    assert "Error: --step: '4 mg' is above the maintenance dose of 3 mg" in above.output
+
+
+def test_titrate_dates_a_capsule_kit_today_and_refuses_one_compounded_after_its_start():
+    """The batches are compounded today (the suite's 2026-11-21), echoed as a default, not on
+    the start; a start before today, or a --compounded-on after the start, is refused."""
+    res = run(
+        *KIT,
+        "--start",
+        "2026-12-01",
+        "--maintenance",
+        "4.5 mg",
+        "--step",
+        "1.5 mg:7",
+        "--format",
+        "json",
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert {"field": "compounded_on", "value": "2026-11-21"}.items() <= next(
+        d for d in data["defaults"] if d["field"] == "compounded_on"
+    ).items()
+    assert {b["bud"]["compounded_on"] for b in data["capsule_batches"]} == {"2026-11-21"}
+    past = run(*KIT, "--start", "2026-11-20", "--maintenance", "4.5 mg", "--step", "1.5 mg:7")
+    assert past.exit_code == 2, past.output
+    assert "Error: --start: '2026-11-20' is before today (2026-11-21)" in past.output
+    after = run(
+        *KIT,
+        "--start",
+        "2026-11-20",
+        "--compounded-on",
+        "2026-11-21",
+        "--maintenance",
+        "4.5 mg",
+        "--step",
+        "1.5 mg:7",
+    )
+    assert after.exit_code == 2, after.output
+    assert (
+        "Error: --compounded-on: '2026-11-21' is after the kit's start (2026-11-20)" in after.output
+    )
+
+
+def test_titrate_brief_is_one_line_per_container():
+    """A hostile test found ``titrate --brief`` an internal error (exit 70)."""
+    args = [*KIT, "--start", "2026-12-01", "--maintenance", "4.5 mg", "--step", "1.5 mg:7"]
+    res = run(*args, "--brief")
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].startswith("BRIEF: titration kit, capsules, 2 steps")
+    assert "compounded 2026-11-21" in lines[0]
+    assert [x for x in lines if x.startswith("  Step ")] == [
+        "  Step 1, 2026-12-01 to 2026-12-07: 7 x 1.5 mg capsules, 1 a dose; BUD 2027-05-19",
+        (
+            "  Step 2 (maintenance), 2026-12-08 to 2026-12-21: 14 x 4.5 mg capsules, 1 a dose; "
+            "BUD 2027-05-19"
+        ),
+    ]
+    assert len(lines) <= lc.BRIEF_MAX_LINES
+    refused = run(*args, "--brief", "--format", "json")
+    assert refused.exit_code == 2
+    assert "--brief is a text format" in refused.output

@@ -159,7 +159,7 @@ def test_a_step_of_two_capsules_is_checked_as_the_dose_taken():
     assert (info.value.code, info.value.field) == ("dose-above-range", "steps[1].dose")
     one_sentence(info.value)
     both = ("dose-above-range", "daily-dose-above-range")
-    result = kit(["4.5 mg:7", "9 mg:7"], acknowledge=both)
+    result = kit(["4.5 mg:7", "9 mg:7"], maintenance="9 mg", acknowledge=both)
     assert {"dose-above-range", "daily-dose-above-range"} <= set(codes(result))
 
 
@@ -472,7 +472,8 @@ def test_titrate_names_the_step_and_the_kit_frequency():
     assert res.exit_code == 2
     assert "Error: --kit-doses-per-day: '4.5 mg as naltrexone HCl' gives 9 mg a day" in res.output
     both = ("--acknowledge", "dose-above-range", "--acknowledge", "daily-dose-above-range")
-    assert run(*TITRATE, "--step", "4.5 mg:7", "--step", "9 mg:7", *both).exit_code == 0
+    nine = ("--maintenance", "9 mg")  # a kit never steps above its maintenance dose
+    assert run(*TITRATE, "--step", "4.5 mg:7", "--step", "9 mg:7", *nine, *both).exit_code == 0
 
 
 def test_label_acknowledge_option(tmp_path):

@@ -16,7 +16,6 @@ from typing import Any
 import attrs
 import orders
 import pytest
-import test_liquids
 import test_titration
 from click.testing import CliRunner
 from hypothesis import given
@@ -404,17 +403,17 @@ def test_a_titration_kit_compounds_its_later_fills_on_their_own_days():
 
 
 def kit(start: dt.date, acknowledge: tuple[str, ...] = ()) -> lc.TitrationResult:
-    template = test_liquids.order(  # no compounding date: fill 1 is made on the start
-        days_supply=30, source=test_liquids.api(), acknowledge=acknowledge, compounded_on=None
-    )
+    # no compounding date: the kit is compounded today, its capsules lasting 180 days (a
+    # 14-day liquid made today would expire before a start a month ahead: bud-before-start)
+    template = attrs.evolve(test_titration.TEMPLATE, acknowledge=acknowledge, compounded_on=None)
     return lc.plan_titration(
         lc.TitrationOrder(
             steps=(lc.parse_step("1 mg:14"),),
             maintenance=lc.mass("4.5 mg"),
             maintenance_days=30,
             start=start,
-            form=lc.KitForm.LIQUID,
-            liquid=lc.LiquidKit(template=template, syringes=test_titration.SYRINGES),
+            form=lc.KitForm.CAPSULES,
+            capsules=lc.CapsuleKit(template=template),
         )
     )
 

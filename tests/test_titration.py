@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import attrs
 import pytest
 import test_drops
 import test_liquids
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 import ldncompound as lc
 
 START = dt.date(2026, 12, 1)
+#: the suite's frozen today: a kit is compounded today for a start ten days ahead
+TODAY = dt.date(2026, 11, 21)
 TABLETS = lc.TabletSource(
     average_weight=lc.mass("200 mg"), tablets_weighed=10, expiry=dt.date(2028, 1, 1), lot="T"
 )
@@ -23,7 +26,7 @@ TEMPLATE = lc.CapsuleOrder(
     count=1,
     source=TABLETS,
     balance=lc.Balance.documented(minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg")),
-    compounded_on=START,
+    compounded_on=TODAY,
 )
 
 
@@ -162,9 +165,9 @@ SYRINGES = (
 
 
 def liquid_kit(
-    steps, *, template_changes=None, doses_per_day=None, maintenance="4.5 mg", **kw
+    steps, *, template_changes=None, doses_per_day=None, maintenance="4.5 mg", start=START, **kw
 ) -> lc.TitrationResult:
-    # no compounding date unless a test gives one: fill 1 is then made on the kit's start
+    # no compounding date unless a test gives one: fill 1 is then made today
     template = test_liquids.order(
         days_supply=30,
         source=test_liquids.api(),
@@ -175,7 +178,7 @@ def liquid_kit(
         steps=tuple(steps),
         maintenance=lc.mass(maintenance),
         maintenance_days=30,
-        start=START,
+        start=start,
         form=lc.KitForm.LIQUID,
         liquid=lc.LiquidKit(template=template, **{"syringes": SYRINGES, **kw}),
     )
@@ -186,8 +189,10 @@ def liquid_kit(
 def test_liquid_plan_for_0_5_rising_every_14_days_to_4_5():
     """At 1 mg/mL every step's volume is its dose in mL: 0.5 and 1 mL on the 1 mL syringe
     (50 % and 100 % of it), 1.5 to 4.5 mL on the 5 mL syringe (0.1 mL marks, 30-90 %). The
-    non-preserved water vehicle has a 14-day refrigerated BUD, so the 142 days are dispensed
-    in ceil(142 / 14) = 11 fills, each compounded on its first day."""
+    non-preserved water vehicle has a 14-day refrigerated BUD. With no compounding date the
+    kit is compounded today (2026-11-21, echoed as a default), so fill 1, made ten days before
+    the start, covers days 1-4 only; the other 138 days are ceil(138 / 14) = 10 fills, each
+    compounded on its first day: 11 fills."""
     r = liquid_kit(half_mg_every_14_days())
     assert r.concentration == lc.parse_strength("1 mg/mL", field="c").concentration
     assert [d.volume.m_as(lc.Unit.ML) for d in r.directions] == [
@@ -202,8 +207,12 @@ def test_liquid_plan_for_0_5_rising_every_14_days_to_4_5():
         "Step 1, days 1-14 (2026-12-01 to 2026-12-14): take 0.5 mL (0.5 mg)"
     )
     assert len(r.fills) == 11 == len(r.liquid_fills)
-    for fill, made in zip(r.fills, r.liquid_fills, strict=True):
+    assert ("compounded_on", "2026-11-21") in [(d.field, d.value) for d in r.defaults]
+    assert r.liquid_fills[0].order.compounded_on == TODAY
+    assert (r.fills[0].first_day, r.fills[0].last_day) == (1, 4)
+    for fill, made in zip(r.fills[1:], r.liquid_fills[1:], strict=True):
         assert made.order.compounded_on == fill.start
+    for fill, made in zip(r.fills, r.liquid_fills, strict=True):
         assert made.bud.date >= fill.end
         assert made.batch.final_volume >= fill.volume
     assert sum(f.last_day - f.first_day + 1 for f in r.fills) == 142
@@ -281,7 +290,7 @@ def test_liquid_kit_labels_one_per_fill():
     labels = lc.build_kit_labels(r, LABEL_ORDER)
     assert len(labels) == len(r.fills)
     first = labels[0]
-    assert first.step == "Fill 1 of 11: days 1-14, 2026-12-01 to 2026-12-14"
+    assert first.step == "Fill 1 of 11: days 1-4, 2026-12-01 to 2026-12-04"
     assert first.directions == (
         "Step 1, days 1-14 (2026-12-01 to 2026-12-14): take 0.5 mL (0.5 mg) by mouth once daily at "
         "bedtime, measured with the 1 mL oral syringe."
@@ -542,11 +551,12 @@ def test_a_kit_accepts_the_doses_a_day_a_liquid_accepts():
 
 
 def test_a_liquid_kit_made_before_its_start_counts_its_first_fill_from_that_day():
-    """Fill 1 of a liquid kit made 5 days before the kit starts has the BUD of a liquid made
-    that day (a hostile test found it dated the start instead: a label 29 days late)."""
+    """Fill 1 of a liquid kit made before the kit starts has the BUD of a liquid made that
+    day (a hostile test found it dated the start instead: a label 29 days late)."""
     made = START - dt.timedelta(days=5)
     result = liquid_kit(
-        [lc.parse_step("1.5 mg:14", field="s")], template_changes={"compounded_on": made}
+        [lc.parse_step("1.5 mg:14", field="s")],
+        template_changes={"compounded_on": made, "acknowledge": ("compounded-on-future",)},
     )
     first = result.batches[0]
     assert first.bud.compounded_on == made
@@ -556,9 +566,206 @@ def test_a_liquid_kit_made_before_its_start_counts_its_first_fill_from_that_day(
         b.bud.compounded_on == f.start
         for b, f in zip(result.batches[1:], result.fills[1:], strict=True)
     )
+    assert "compounded_on" not in [d.field for d in result.defaults]
+
+
+YESTERDAY = TODAY - dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize("form", ["capsules", "liquid"])
+def test_every_kit_form_refuses_a_compounding_date_after_its_start(form):
+    """One rule for every kit form (a hostile test found capsule kits compounded after their
+    start accepted): a compounding date after the start is refused, naming it, and so is a
+    start before today when no compounding date is given (the kit is compounded today)."""
+    step = [lc.parse_step("1.5 mg:14", field="s")]
+
+    def plan(compounded_on):
+        if form == "liquid":
+            return liquid_kit(
+                step, template_changes={"compounded_on": compounded_on}, start=YESTERDAY
+            )
+        order = lc.TitrationOrder(
+            steps=tuple(step),
+            maintenance=lc.mass("4.5 mg"),
+            maintenance_days=14,
+            start=YESTERDAY,
+            form=lc.KitForm.CAPSULES,
+            capsules=lc.CapsuleKit(template=attrs.evolve(TEMPLATE, compounded_on=compounded_on)),
+        )
+        return lc.plan_titration(order)
+
+    with pytest.raises(lc.InputError) as given:
+        plan(TODAY)
+    assert (given.value.code, given.value.field) == ("compounded-after-start", "compounded_on")
+    assert "'2026-11-21'" in str(given.value)
+    with pytest.raises(lc.InputError) as defaulted:
+        plan(None)
+    assert (defaulted.value.code, defaulted.value.field) == ("compounded-after-start", "start")
+    assert "'2026-11-20'" in str(defaulted.value) and "today" in str(defaulted.value)
+    assert plan(YESTERDAY).batches[0].bud.compounded_on == YESTERDAY
+
+
+def test_a_capsule_kit_is_compounded_today_unless_its_template_says_otherwise():
+    """The capsule batches of a kit compounded today for a start ten days ahead are dated
+    today and their BUD counts from today, not from the start (a hostile test found a BUD 30
+    days past the USP <795> limit); the date is echoed as a default with its source."""
+    order = lc.TitrationOrder(
+        steps=(lc.parse_step("1.5 mg:7", field="s"),),
+        maintenance=lc.mass("3 mg"),
+        maintenance_days=14,
+        start=START,
+        form=lc.KitForm.CAPSULES,
+        capsules=lc.CapsuleKit(template=attrs.evolve(TEMPLATE, compounded_on=None)),
+    )
+    r = lc.plan_titration(order)
+    assert {b.order.compounded_on for b in r.capsule_batches} == {TODAY}
+    assert {b.bud.compounded_on for b in r.capsule_batches} == {TODAY}
+    assert all(b.bud.date <= TODAY + dt.timedelta(days=180) for b in r.capsule_batches)
+    defaults = {d.field: d for d in r.defaults}
+    assert defaults["compounded_on"].value == "2026-11-21"
+    assert "today" in defaults["compounded_on"].source
+    # the kit computes again on the day it was compounded (labels check this)
+    lc.check_recomputes(r)
+    later = lc.plan_titration(attrs.evolve(order, start=TODAY + dt.timedelta(days=25)))
+    assert {b.bud.compounded_on for b in later.capsule_batches} == {TODAY}
+
+
+def test_a_liquid_kit_whose_first_fill_expires_before_its_start_names_the_start():
+    """A liquid kit compounded today (no date given) whose first fill would expire before the
+    start is refused naming the start, not a compounding date the caller never gave."""
     with pytest.raises(lc.InputError) as info:
+        liquid_kit([lc.parse_step("1.5 mg:14", field="s")], start=TODAY + dt.timedelta(days=20))
+    assert (info.value.code, info.value.field) == ("bud-before-start", "start")
+    with pytest.raises(lc.InputError) as given:
         liquid_kit(
             [lc.parse_step("1.5 mg:14", field="s")],
-            template_changes={"compounded_on": START + dt.timedelta(days=1)},
+            start=TODAY + dt.timedelta(days=20),
+            template_changes={"compounded_on": TODAY},
         )
-    assert info.value.code == "compounded-after-start"
+    assert (given.value.code, given.value.field) == ("bud-before-start", "compounded_on")
+
+
+# --- a kit never steps above its maintenance dose (a hostile test found protocol kits did) ---
+
+
+def protocol_kit(name, maintenance, form=lc.KitForm.CAPSULES) -> lc.TitrationResult:
+    steps, dose = lc.protocol_steps(name, confirmed=True, maintenance=lc.mass(maintenance))
+    assert dose == lc.mass(maintenance)
+    return lc.plan_titration(
+        lc.TitrationOrder(
+            steps=steps,
+            maintenance=dose,
+            maintenance_days=14,
+            start=START,
+            form=form,
+            capsules=lc.CapsuleKit(template=TEMPLATE),
+            protocol=name,
+        )
+    )
+
+
+def test_a_protocol_stops_below_the_prescribed_maintenance_dose():
+    r = protocol_kit("ldnrt-0.5-every-7", "3 mg")
+    doses = [s.dose for s in r.order.steps]
+    assert doses == [lc.mass(f"{x} mg") for x in ("0.5", "1", "1.5", "2", "2.5")]
+    assert [p.dose for p in r.steps][-1] == lc.mass("3 mg")
+    assert {"protocol-template", "protocol-below-target"} <= {w.code for w in r.warnings}
+    full = protocol_kit("ldnrt-0.5-every-7", "4.5 mg")
+    assert len(full.order.steps) == 8
+    assert "protocol-below-target" not in {w.code for w in full.warnings}
+    # a maintenance between the template's steps: the steps below it, then the maintenance
+    between = protocol_kit("ldnrt-1.5-every-7", "2 mg")
+    assert [s.dose for s in between.order.steps] == [lc.mass("1.5 mg")]
+
+
+@pytest.mark.parametrize(
+    ("name", "maintenance"),
+    [
+        ("ldnrt-1.5-every-7", "1 mg"),
+        ("ldnrt-1.5-every-7", "1.5 mg"),
+        ("ldnrt-0.5-every-7", "6 mg"),
+        ("ldnrt-1-every-7", "4600 mcg"),
+    ],
+)
+def test_a_maintenance_dose_the_template_does_not_titrate_to_is_refused(name, maintenance):
+    with pytest.raises(lc.InputError) as info:
+        lc.protocol_steps(name, confirmed=True, maintenance=lc.mass(maintenance))
+    err = info.value
+    assert (err.code, err.field) == ("maintenance-outside-protocol", "maintenance")
+    assert repr(maintenance) in str(err) and "4.5 mg" in str(err)
+
+
+def test_a_protocol_order_with_the_templates_full_steps_and_a_lower_maintenance_is_refused():
+    """A library caller who takes the template's steps without the maintenance dose and then
+    prescribes a lower one is refused, naming the maintenance dose and the template's target."""
+    steps, _target = lc.protocol_steps("ldnrt-1.5-every-7", confirmed=True)
+    order = lc.TitrationOrder(
+        steps=steps,
+        maintenance=lc.mass("1 mg"),
+        maintenance_days=14,
+        start=START,
+        form=lc.KitForm.CAPSULES,
+        capsules=lc.CapsuleKit(template=TEMPLATE),
+        protocol="ldnrt-1.5-every-7",
+    )
+    with pytest.raises(lc.InputError) as info:
+        lc.plan_titration(order)
+    err = info.value
+    assert (err.code, err.field) == ("step-above-maintenance", "maintenance")
+    assert "'1 mg'" in str(err) and "4.5 mg" in str(err)
+
+
+def test_an_explicit_step_above_the_maintenance_dose_is_refused():
+    with pytest.raises(lc.InputError) as info:
+        kit([lc.parse_step("1.5 mg:7"), lc.parse_step("4 mg:7")], maintenance="3 mg")
+    err = info.value
+    assert (err.code, err.field) == ("step-above-maintenance", "steps[1].dose")
+    assert "'4 mg'" in str(err) and "3 mg" in str(err)
+    # equal to the maintenance dose is not above it; mcg and mg compare by amount
+    kit([lc.parse_step("3000 mcg:7")], maintenance="3 mg")
+
+
+_step_doses = st.integers(min_value=1, max_value=18).map(lambda n: Decimal(n) / 4)
+
+
+@given(
+    protocol=st.sampled_from(sorted(lc.PROTOCOLS)),
+    maintenance=_step_doses,
+    explicit=st.lists(_step_doses, min_size=1, max_size=5),
+    form=st.sampled_from(["protocol", "steps"]),
+)
+def test_no_step_of_any_kit_exceeds_its_maintenance_dose(protocol, maintenance, explicit, form):
+    """Whatever the template or steps, a kit is refused or every step it plans (and every
+    day of its schedule) is at most its maintenance dose."""
+    dose = lc.Quantity(maintenance, lc.Unit.MG)
+    try:
+        if form == "protocol":
+            steps, _ = lc.protocol_steps(protocol, confirmed=True, maintenance=dose)
+        else:
+            steps = tuple(
+                lc.TitrationStep(dose=lc.Quantity(d, lc.Unit.MG), days=7) for d in explicit
+            )
+        r = lc.plan_titration(
+            lc.TitrationOrder(
+                steps=steps,
+                maintenance=dose,
+                maintenance_days=7,
+                start=START,
+                form=lc.KitForm.CAPSULES,
+                capsules=lc.CapsuleKit(template=TEMPLATE),
+                protocol=protocol if form == "protocol" else None,
+            )
+        )
+    except lc.InputError as err:
+        template = lc.PROTOCOLS[protocol]
+        refused_because = {
+            "maintenance-outside-protocol": form == "protocol"
+            and not template.start < maintenance <= template.target,
+            "step-above-maintenance": form == "steps" and max(explicit) > maintenance,
+            "dose-below-range": True,  # a quarter milligram is below the dose profile
+        }
+        assert refused_because.get(err.code), err
+        return
+    assert all(p.dose <= dose for p in r.steps)
+    assert all(d.dose <= dose for d in r.schedule)
+    assert all(c.strength * c.units_per_dose <= dose for c in r.containers)

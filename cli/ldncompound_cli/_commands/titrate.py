@@ -72,7 +72,12 @@ def titrate(**o: Any) -> None:
             raise lc.InputError(
                 "--protocol and --step both give the steps; give one of them.", field="--protocol"
             )
-        steps, _target = lc.protocol_steps(o["protocol"], confirmed=o["confirm_protocol"])
+        # the template's steps stop below the prescribed maintenance dose (never above it)
+        steps, _maintenance = lc.protocol_steps(
+            o["protocol"],
+            confirmed=o["confirm_protocol"],
+            maintenance=lc.mass(o["maintenance"], field="--maintenance"),
+        )
     else:
         if not o["steps"]:
             raise lc.InputError(
@@ -132,9 +137,11 @@ def titrate(**o: Any) -> None:
         capsules = lc.CapsuleKit(template=template, strategy=strategy)
     per_day = o["kit_doses_per_day"]
     # the kit's frequency has its own option, whether the order or the plan refuses it
-    flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start"}
+    flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start", "steps[].dose": "--step"}
     if form is lc.KitForm.CAPSULES:  # the batches' refusals name the capsule options
         flags = names(o) | flags
+    elif template_file is None:  # the kit's compounding date is the fills' option
+        flags["compounded_on"] = "--compounded-on"
     try:
         order = lc.TitrationOrder(
             steps=steps,
