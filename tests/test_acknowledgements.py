@@ -100,7 +100,7 @@ def test_a_kit_acknowledgement_used_by_a_step_is_not_unused():
     kit = lc.plan_titration(
         lc.TitrationOrder(
             steps=(lc.parse_step("4.5 mg:7"), lc.parse_step("9 mg:7")),
-            maintenance=lc.mass("4.5 mg"),
+            maintenance=lc.mass("9 mg"),
             maintenance_days=14,
             start=dt.date(2026, 11, 23),
             form=lc.KitForm.CAPSULES,
