@@ -293,16 +293,8 @@ def _guard(
             "the frequency the preparation was made for, or a result made for this one",
             code="label-frequency-mismatch",
         )
-    if order.directions is None and per_day is not None and per_day % 1:
-        # a patient cannot follow '0.3333 times a day' (FHIR states such a timing exactly)
-        raise InputError.about(
-            "doses_per_day",
-            plain(per_day),
-            "is not a whole number of doses a day, which composed directions cannot state "
-            f"('{plain(per_day)} times a day')",
-            "a whole number of doses a day, or full directions text such as 'every other day'",
-            code="doses-per-day-not-whole",
-        )
+    if order.directions is None:
+        _refuse_fractional(per_day)
     if per_day is not None:
         if facts.measure is None:
             units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
@@ -335,6 +327,20 @@ def _guard(
     )
     for field, text_read in read.items():
         _check_text(text_read, attrs.evolve(rx, field=field))
+
+
+def _refuse_fractional(per_day: Decimal | None) -> None:
+    """Refuse composing directions for a frequency that is not a whole number of doses a
+    day: a patient cannot follow '0.3333 times a day' (FHIR states such a timing exactly)."""
+    if per_day is not None and per_day % 1:
+        raise InputError.about(
+            "doses_per_day",
+            plain(per_day),
+            "is not a whole number of doses a day, which composed directions cannot state "
+            f"('{plain(per_day)} times a day')",
+            "a whole number of doses a day, or full directions text such as 'every other day'",
+            code="doses-per-day-not-whole",
+        )
 
 
 #: the label's free-text fields that are printed but never read as directions
