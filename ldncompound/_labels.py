@@ -295,23 +295,7 @@ def _guard(
         )
     if order.directions is None:
         _refuse_fractional(per_day)
-    if per_day is not None:
-        if facts.measure is None:
-            units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
-            need, have = units * per_day, facts.quantity.magnitude
-            what = facts.unit_noun_plural
-        else:
-            one = result.dose_volume if facts.measure.unit is Unit.DROP else facts.measure
-            need, have, what = one.m_as(Unit.ML) * per_day, facts.quantity.m_as(Unit.ML), "mL"
-        if need > have:
-            raise InputError.about(
-                "doses_per_day",
-                plain(per_day),
-                f"needs {significant(need)} {what} a day, more than the "
-                f"{LabelAmount.of(facts.quantity).display} dispensed",
-                "a frequency whose doses for one day fit in the quantity dispensed",
-                code="less-than-one-day",
-            )
+    _refuse_short_supply(result, facts, dose, per_day)
     syringe = getattr(result, "syringe", None)
     rx = _Prescribed(
         facts,
@@ -327,6 +311,30 @@ def _guard(
     )
     for field, text_read in read.items():
         _check_text(text_read, attrs.evolve(rx, field=field))
+
+
+def _refuse_short_supply(
+    result: Any, facts: PreparationFacts, dose: Quantity, per_day: Decimal | None
+) -> None:
+    """Refuse a frequency whose doses for one day need more than the quantity dispensed."""
+    if per_day is None:
+        return
+    if facts.measure is None:
+        units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
+        need, have = units * per_day, facts.quantity.magnitude
+        what = facts.unit_noun_plural
+    else:
+        one = result.dose_volume if facts.measure.unit is Unit.DROP else facts.measure
+        need, have, what = one.m_as(Unit.ML) * per_day, facts.quantity.m_as(Unit.ML), "mL"
+    if need > have:
+        raise InputError.about(
+            "doses_per_day",
+            plain(per_day),
+            f"needs {significant(need)} {what} a day, more than the "
+            f"{LabelAmount.of(facts.quantity).display} dispensed",
+            "a frequency whose doses for one day fit in the quantity dispensed",
+            code="less-than-one-day",
+        )
 
 
 def _refuse_fractional(per_day: Decimal | None) -> None:
