@@ -354,6 +354,15 @@ def _refuse_fractional(per_day: Decimal | None) -> None:
 #: the label's free-text fields that are printed but never read as directions
 _FREE_TEXT = ("patient", "prescriber", "rx_number", "lot")
 _PHARMACY_TEXT = ("name", "address", "phone")
+_FREE_TEXT_WHAT = {
+    "patient": "the patient's name",
+    "prescriber": "the prescriber's name",
+    "rx_number": "the Rx number",
+    "lot": "the lot number",
+    "pharmacy.name": "the pharmacy's name",
+    "pharmacy.address": "the pharmacy's address",
+    "pharmacy.phone": "the pharmacy's phone number",
+}
 
 
 def _check_free_text(order: LabelOrder) -> None:
@@ -372,8 +381,7 @@ def _check_free_text(order: LabelOrder) -> None:
                 text,
                 f"states a dose or a frequency ('{said}'), which a label prints only in its "
                 "directions",
-                f"the {field.replace('_', ' ').replace('.', ' ')} alone, and the dose in the "
-                "directions",
+                f"{_FREE_TEXT_WHAT[field]} alone, and the dose in the directions",
                 code="dose-in-label-text",
             )
 
@@ -489,7 +497,7 @@ def _refuse_unread(read: ReadDirections, rx: _Prescribed) -> None:
         raise InputError.about(
             rx.field,
             read.household[0],
-            "is a household measure (kitchen spoons and cups hold very different volumes)",
+            "is a household measure (spoons, cups and droppers full hold very different volumes)",
             "the dose in mL, measured with the oral syringe or dropper supplied",
             code="refused-unit",
         )
@@ -497,8 +505,8 @@ def _refuse_unread(read: ReadDirections, rx: _Prescribed) -> None:
         raise InputError.about(
             rx.field,
             read.unread[0],
-            "is a number the directions reader cannot read as an amount (with a unit it "
-            "knows), a frequency, a time of day or a duration",
+            "is a number or count the directions reader cannot read as an amount (with a unit "
+            "it knows), a frequency, a time of day or a duration",
             "amounts in mg, mcg, mL, drops or units of the form ('1 capsule'), frequencies "
             "in English words ('once daily'), or no number at all",
             code="directions-unreadable",
@@ -510,7 +518,7 @@ def _refuse_unread(read: ReadDirections, rx: _Prescribed) -> None:
                 rx.field,
                 written,
                 f"names another route than the label's ({rx.facts.route})",
-                f"directions for {rx.facts.route}, or no route words",
+                f"directions that say {rx.facts.route}, or name no route",
                 code="directions-route-mismatch",
             )
 
