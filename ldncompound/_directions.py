@@ -56,6 +56,7 @@ import attrs
 from ._errors import InputError
 from ._numbers import CONTEXT
 from ._parse import REFUSED_UNITS, UNIT_SPELLINGS
+from ._units import Dimension
 
 _ONES = [
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
@@ -116,14 +117,26 @@ _COUNT = rf"(?:[0-9]+|{_WHOLE_WORDS})"
 #: explicit frequencies: (pattern, how many a day from the match)
 _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\bonce\s+{_DAY}", re.IGNORECASE), "1"),
+    # 'once in the morning', 'once at bedtime': one dose, at the time named
+    (
+        re.compile(
+            r"\bonce\s+(?:(?:in|at|during)\s+(?:the\s+)?|each\s+|every\s+)?"
+            r"(?:morning|afternoon|evening|night|bedtime|noon|midday)\b",
+            re.IGNORECASE,
+        ),
+        "1",
+    ),
     (re.compile(rf"\btwice\s+{_DAY}", re.IGNORECASE), "2"),
     (re.compile(rf"\bthrice\s+{_DAY}", re.IGNORECASE), "3"),
     (re.compile(rf"\b(?P<n>{_COUNT})\s*(?:times|x)\s+{_DAY}", re.IGNORECASE), "n"),
     (re.compile(rf"\b(?P<n>{_COUNT})\s+(?:a|per|each)\s+day\b", re.IGNORECASE), "n"),
-    (re.compile(rf"\bevery\s+(?P<n>{_COUNT})\s+hours?\b", re.IGNORECASE), "24/n"),
-    (re.compile(r"\bevery\s+hour\b", re.IGNORECASE), "24"),
-    (re.compile(rf"\bevery\s+(?P<n>{_COUNT})\s+days\b", re.IGNORECASE), "1/n"),
-    (re.compile(r"\b(?:every\s+other\s+day|on\s+alternate\s+days)\b", re.IGNORECASE), "1/2"),
+    (re.compile(rf"\b(?:once\s+)?every\s+(?P<n>{_COUNT})\s+hours?\b", re.IGNORECASE), "24/n"),
+    (re.compile(r"\b(?:once\s+)?every\s+hour\b", re.IGNORECASE), "24"),
+    (re.compile(rf"\b(?:once\s+)?every\s+(?P<n>{_COUNT})\s+days\b", re.IGNORECASE), "1/n"),
+    (
+        re.compile(r"\b(?:(?:once\s+)?every\s+other\s+day|on\s+alternate\s+days)\b", re.IGNORECASE),
+        "1/2",
+    ),
     (
         re.compile(
             r"\b(?:daily|nightly|(?:a|per)\s+day|every\s+(?:day|night|morning|evening)"
@@ -370,11 +383,8 @@ def _spelt(m: re.Match[str], g: dict[str, Any]) -> tuple[Decimal, str]:
     return Decimal(1), g["article"]
 
 
-def _script(ch: str) -> str | None:
-    """The script of a letter by its Unicode name ('LATIN', 'CYRILLIC', 'GREEK'...); ``None``
-    for a combining mark."""
-    if unicodedata.category(ch).startswith("M"):
-        return None
+def _script(ch: str) -> str:
+    """The script of a letter by its Unicode name ('LATIN', 'CYRILLIC', 'GREEK'...)."""
     return unicodedata.name(ch, "?").split(" ")[0]
 
 
@@ -386,7 +396,7 @@ def mixed_script_word(text: str) -> str | None:
     for word in words:
         if word.isascii() or word in UNIT_SPELLINGS:
             continue
-        if len({_script(ch) for ch in word} - {None}) > 1:
+        if len({_script(ch) for ch in word}) > 1:
             return word
     return None
 
@@ -542,11 +552,21 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
     return amounts, unread
 
 
+#: the dimensions of the units an amount in directions may have: a dose, a strength
+_READ_DIMENSIONS = (
+    *(Dimension.MASS, Dimension.VOLUME, Dimension.DROPS),
+    *(Dimension.CONCENTRATION, Dimension.MASS_PER_DROP),
+)
+
+
 def _unit_kind(word: str) -> str:
     """'unit' for a word the reader knows as a unit (or the grammar refuses as one), 'none'
     for a time or duration, 'unknown' otherwise."""
     lower = word.lower()
-    if lower in COUNTED or lower in SPELLED or word in UNIT_SPELLINGS or word in REFUSED_UNITS:
+    unit = UNIT_SPELLINGS.get(word)
+    if unit is not None and unit.dimension not in _READ_DIMENSIONS:
+        return "unknown"  # a share ('50 %' of a dose) or a molar mass is not a dose
+    if lower in COUNTED or lower in SPELLED or unit is not None or word in REFUSED_UNITS:
         return "unit"
     return "none" if lower.rstrip(".") in _NOT_UNITS else "unknown"
 

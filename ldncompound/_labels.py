@@ -31,7 +31,7 @@ import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -40,6 +40,7 @@ from ._directions import (
     COUNTED,
     ROUTES,
     SPELLED,
+    WORD_VALUES,
     Amount,
     ReadDirections,
     dose_words,
@@ -48,7 +49,7 @@ from ._directions import (
 from ._dose import acknowledgements, check_dose
 from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
-from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
+from ._parse import UNIT_SPELLINGS, parse_quantity
 from ._plausible import without_dated_warnings
 from ._record_reader import first_found
 from ._supplied import from_profile_field, profile_defaults
@@ -351,6 +352,13 @@ def _refuse_fractional(per_day: Decimal | None) -> None:
         )
 
 
+#: a frequency that counts doses ('once daily', 'twice a day', '2 times daily', 'every 12
+#: hours' is not one): two of them in one text read as two doses
+_COUNTED_FREQUENCY = re.compile(
+    r"(?:once|twice|thrice|[0-9]|" + "|".join(WORD_VALUES) + r")\b", re.IGNORECASE
+)
+
+
 #: the label's free-text fields that are printed but never read as directions
 _FREE_TEXT = ("patient", "prescriber", "rx_number", "lot")
 _PHARMACY_TEXT = ("name", "address", "phone")
@@ -440,14 +448,7 @@ def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
             measures += said and amount.unit.lower() not in _MASS_WORDS
         elif "syringe" in device.group(0).lower():
             _check_device(amount, rx)
-    if measures > 1:
-        raise InputError.about(
-            field,
-            read.text,
-            "states the measure of a dose more than once, which reads as a second dose",
-            f"directions stating {_prescribed_measure(facts, dose)} a dose once",
-            code="directions-extra-dose",
-        )
+    _refuse_repeats(read, rx, measures)
     for freq in read.frequencies:
         if per_day is not None and freq.per_day != per_day:
             how = "the times of day it names" if freq.from_times else "its frequency"
@@ -477,6 +478,30 @@ def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
             "does not state the measure of a dose",
             f"directions stating {_prescribed_measure(facts, dose)} a dose",
             code="directions-no-amount",
+        )
+
+
+def _refuse_repeats(read: ReadDirections, rx: _Prescribed, measures: int) -> None:
+    """Refuse text that says how often twice ('once a day and once at night') or states the
+    measure of a dose twice ('Take 1 capsule daily. Take 1 capsule at bedtime.'): each reads
+    as a second dose (``directions-extra-dose``)."""
+    facts, dose, field = rx.facts, rx.dose, rx.field
+    counted = [f.written for f in read.frequencies if _COUNTED_FREQUENCY.match(f.written)]
+    if len(counted) > 1:
+        raise InputError.about(
+            field,
+            " ... ".join(counted),
+            "says how often more than once, which reads as more doses than one frequency",
+            "directions that say how often in one place",
+            code="directions-extra-dose",
+        )
+    if measures > 1:
+        raise InputError.about(
+            field,
+            read.text,
+            "states the measure of a dose more than once, which reads as a second dose",
+            f"directions stating {_prescribed_measure(facts, dose)} a dose once",
+            code="directions-extra-dose",
         )
 
 
@@ -548,12 +573,7 @@ def _check_device(amount: Amount, rx: _Prescribed) -> None:
     if rx.device_ml is None:
         return
     quantity = _stated_quantity(amount, rx.field)
-    volume = (
-        quantity.m_as(Unit.ML)
-        if quantity is not None and quantity.dimension is Dimension.VOLUME
-        else None
-    )
-    if volume is not None and volume != rx.device_ml:
+    if quantity.dimension is Dimension.VOLUME and quantity.m_as(Unit.ML) != rx.device_ml:
         _mismatch(rx.field, amount.written, f"the {rx.facts.device}, the syringe supplied")
 
 
@@ -563,8 +583,6 @@ def _check_amount(amount: Amount, rx: _Prescribed) -> bool:
     if noun is not None:
         return _check_count(amount, noun, rx)
     quantity = _stated_quantity(amount, rx.field)
-    if quantity is None:
-        return False
     if quantity.dimension is Dimension.VOLUME:
         return _check_volume(quantity, amount.written, rx)
     if quantity.dimension in _STRENGTH_DIMENSIONS:
@@ -606,7 +624,6 @@ def _check_strength(quantity: Quantity, written: str, rx: _Prescribed) -> None:
         unit, label = rx.per_drop.unit, rx.per_drop
     else:
         _mismatch(rx.field, written, f"the strength on the label, {_strength_text(facts)}")
-        return
     stated, exact = quantity.m_as(unit), label.magnitude
     if not exact * CLOSE[0] <= stated <= exact * CLOSE[1]:
         _mismatch(rx.field, written, f"the strength on the label, {_strength_text(facts)}")
@@ -633,17 +650,11 @@ def _check_count(amount: Amount, noun: str, rx: _Prescribed) -> bool:
     return True
 
 
-def _stated_quantity(amount: Amount, field: str) -> Quantity | None:
-    """The mass or volume an amount states, ``None`` where its word is not a unit ('10 pm',
-    '2 times') or not a dose's unit (a strength '1 mg/mL', a share '10 %')."""
-    word = amount.unit
-    symbol = SPELLED.get(word.lower(), word)
-    unit = UNIT_SPELLINGS.get(symbol)
-    if unit is None and symbol not in REFUSED_UNITS:
-        return None  # a word, not a unit: '10 pm', '2 times'
+def _stated_quantity(amount: Amount, field: str) -> Quantity:
+    """The mass, volume or strength an amount states (the reader keeps only amounts whose
+    word is such a unit, or one the grammar refuses with what to write instead)."""
+    symbol = SPELLED.get(amount.unit.lower(), amount.unit)
     dimensions = (*_DOSE_DIMENSIONS, *_STRENGTH_DIMENSIONS)
-    if unit is not None and unit.dimension not in dimensions:
-        return None  # a share: '10 %'
     number = amount.number_text if amount.number_text[:1].isdigit() else plain(amount.number)
     if "/" in number or " " in number:
         number = plain(amount.number)
@@ -702,7 +713,7 @@ def _check_mass(quantity: Quantity, written: str, rx: _Prescribed) -> bool:
 CLOSE = (Decimal("0.995"), Decimal("1.005"))
 
 
-def _mismatch(field: str, written: str, expected: str) -> None:
+def _mismatch(field: str, written: str, expected: str) -> NoReturn:
     raise InputError.about(
         field,
         written,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from ldncompound_cli import cli
 
 import ldncompound as lc
-from ldncompound._directions import ascii_digits, read_directions
+from ldncompound._directions import ascii_digits, mixed_script_word, read_directions
 
 PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
 LABEL = [
@@ -399,13 +399,16 @@ BASE = orders.FORMULATE["capsules"](orders.capsules(source=orders.api(), dose_ba
         ("Take 1 capsule by mouth every day, or two if pain persists.", "extra-dose"),
         ("Take 1 capsule by mouth once daily as needed.", "extra-dose"),
         ("Take 1 capsule by mouth once daily. Take 1 capsule at bedtime.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily (once a day).", "extra-dose"),
+        ("Take 1 capsule by mouth once a day and once at night.", "extra-dose"),
         # counts the reader did not know, and numbers it cannot read
         ("Open 1 capsule and take one quarter of the contents by mouth once daily.", "unreadable"),
         ("Take a couple of capsules by mouth once daily.", "dose-mismatch"),
         ("Take a pair of capsules by mouth once daily.", "dose-mismatch"),
         ("Take ii capsules by mouth once daily.", "dose-mismatch"),
         ("Take several capsules by mouth once daily.", "unreadable"),
-        ("Take 1 capsule by mouth once a day and once at night.", "unreadable"),
+        ("Take 50 % of 1 capsule by mouth once daily.", "unreadable"),
+        ("Take 1 capsule by mouth once.", "unreadable"),
         ("Take 1 capsule by mouth once daily, twice on Sundays.", "unreadable"),
         ("Take 1 capsule by mouth once daily (45 mg/10).", "unreadable"),
         ("Take 1 capsule (45 мг) by mouth once daily.", "unreadable"),
@@ -453,6 +456,11 @@ def test_the_refusals_name_what_was_written_and_what_was_expected():
         "Take 1 capsule by mouth once daily for 30 days.",
         "Take 1 capsule by mouth once daily, 2 hours after dinner.",
         "Swallow 1 capsule whole once daily with a glass of water.",
+        "Take 1 capsule by mouth once every 24 hours.",
+        "Take 1 capsule by mouth once in the evening.",
+        "Take 1 capsule by mouth once at bedtime.",
+        "Take 1 capsule by mouth once daily with 240 mL of water.",
+        "Hold 1 capsule for 30 seconds, then swallow it once daily.",
     ],
 )
 def test_directions_the_reader_reads_as_the_dose_are_still_printed(directions):
@@ -543,6 +551,14 @@ def test_words_of_mixed_scripts_are_refused(directions):
 def test_a_micro_sign_unit_is_not_a_mixed_script_word():
     text = "Take 1 capsule (4500 \u00b5g) by mouth once daily."
     assert lc.build_label(CAPSULES, label_order(directions=text))
+    assert mixed_script_word("m\u0304g \u043c\u0433 once") is None  # a mark splits words
+    assert mixed_script_word("once tw\u0456ce") == "tw\u0456ce"
+
+
+def test_only_the_oral_syringe_of_a_liquid_is_read():
+    n = DROPS.drops_per_dose
+    text = f"Place {n} drops under the tongue once daily (not with the 1 mL oral syringe)."
+    assert lc.build_label(DROPS, label_order(directions=text)).directions == text
 
 
 def test_the_step_text_is_read_like_the_directions():
