@@ -12,11 +12,12 @@ capsules twice daily" on a label for one capsule once daily, "٤٥ mg" (Arabic-I
   ``tablets``, ``troches``, ``lozenges``, ``drops``);
 * every **frequency**: ``once``/``twice``/``three times``/``N times`` ``daily``/``a day``,
   ``N a day``, ``(once) every N hours`` (24/N a day), ``every N days``, ``every other day``,
-  ``daily``, ``nightly``, ``once in the morning``/``once at bedtime`` (one dose); and the parts of the day named (morning, midday, afternoon,
-  evening, night, by word or clock time: ``at bedtime``, ``in the morning and at bedtime``,
-  ``at 8 am and 8 pm``): one dose each, read as the frequency when none is written, and
-  as a frequency of its own when two or more are named (``once daily, morning and
-  evening`` says two things, and one of them is refused).
+  ``daily``, ``nightly``, ``once in the morning``/``once at bedtime`` (one dose); and the
+  parts of the day named (morning, midday, afternoon, evening, night, by word or clock time:
+  ``at bedtime``, ``in the morning and at bedtime``, ``at 8 am and 8 pm``): one dose each,
+  read as the frequency when none is written, and as a frequency of its own when two or
+  more are named (``once daily, morning and evening`` says two things, and one of them is
+  refused).
 
 Latin frequency abbreviations (``qd``, ``qod``, ``bid``, ``tid``, ``qid``, ``qhs``, ``hs``,
 ``q12h``) are refused: ``qd`` and ``qod`` are on the ISMP list of error-prone abbreviations

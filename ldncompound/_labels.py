@@ -1161,11 +1161,38 @@ def _width(text: str) -> int:
     return int(w)
 
 
+#: a word that ends in a number, and the unit that may follow it ('4.5' 'mg)', '(9/2' 'mg')
+_ENDS_IN_NUMBER = re.compile(r"[0-9]$")
+_UNIT_START = re.compile(r"[^\W\d_][^\s,.;:()\[\]]*")
+
+
+def _is_unit(word: str) -> bool:
+    m = _UNIT_START.match(word)
+    if m is None:
+        return False
+    unit = m.group(0)
+    return unit in UNIT_SPELLINGS or unit.lower() in COUNTED or unit.lower() in SPELLED
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` split at spaces, a number kept with the unit after it ('4.5 mg'
+    never breaks between the lines of a label: a line ending in a bare '4.5' is a dose
+    without its unit)."""
+    words: list[str] = []
+    for word in text.split(" "):
+        if words and _ENDS_IN_NUMBER.search(words[-1]) and _is_unit(word):
+            words[-1] = f"{words[-1]} {word}"
+        else:
+            words.append(word)
+    return words
+
+
 def _wrap(text: str, width: int, field: str) -> list[str]:
-    """Wrap at spaces by display width; a word wider than the line raises (never truncates)."""
+    """Wrap at spaces by display width, a number kept with its unit; a word wider than the
+    line raises (never truncates)."""
     lines: list[str] = []
     current = ""
-    for word in text.split(" "):
+    for word in _words(text):
         if _width(word) > width:
             raise InputError.about(
                 field,

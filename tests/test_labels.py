@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import itertools
 import re
 import unicodedata
 from decimal import Decimal
@@ -187,6 +188,17 @@ def test_wide_characters_wrap_by_display_width():
     name = " ".join(["王小明"] * 12)
     text = lc.render_label(lc.build_label(capsules(), order(patient=name)), width=30)
     assert all(wcwidth.wcswidth(line) <= 30 for line in text.splitlines())
+
+
+@pytest.mark.parametrize("width", range(20, 49))
+def test_a_number_never_ends_a_line_without_its_unit(width):
+    """A line ending in a bare '4.5' is a dose without its unit (probe F18)."""
+    text = lc.render_label(lc.build_label(capsules(), order(timing="at bedtime")), width=width)
+    lines = text.splitlines()
+    for line, after in itertools.pairwise(lines):
+        if re.search(r"[0-9]$", line):
+            assert not re.match(r"(mg|mcg|mL|capsules?)\b", after), (line, after)
+    assert "4.5 mg" in text.replace("\n", " ")
 
 
 def test_a_word_too_wide_raises_rather_than_truncates():
