@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import itertools
+import json
 import re
 import unicodedata
 from decimal import Decimal
