@@ -129,7 +129,7 @@ _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(rf"\btwice\s+{_DAY}", re.IGNORECASE), "2"),
     (re.compile(rf"\bthrice\s+{_DAY}", re.IGNORECASE), "3"),
-    (re.compile(rf"\b(?P<n>{_COUNT})\s*(?:times|x)\s+{_DAY}", re.IGNORECASE), "n"),
+    (re.compile(rf"\b(?P<n>{_COUNT})\s*(?:times?|x)\s+{_DAY}", re.IGNORECASE), "n"),
     (re.compile(rf"\b(?P<n>{_COUNT})\s+(?:a|per|each)\s+day\b", re.IGNORECASE), "n"),
     (re.compile(rf"\b(?:once\s+)?every\s+(?P<n>{_COUNT})\s+hours?\b", re.IGNORECASE), "24/n"),
     (re.compile(r"\b(?:once\s+)?every\s+hour\b", re.IGNORECASE), "24"),
@@ -222,10 +222,12 @@ _EXTRA = re.compile(
     r"\b(?:more|another|again|repeat\w*|doubl\w*|tripl\w*|extra|additional|second|plus"
     r"|increas\w*|decreas\w*|titrat\w*|escalat\w*|up\s+to|as\s+needed|when\s+needed"
     r"|as\s+required|when\s+required|if\s+(?:needed|necessary|required)|prn|p\.r\.n|later"
-    rf"|may\s+(?:use|take|have|repeat|give)|or\s+(?:{_COUNT}|a\s+half|half))\b"
+    rf"|or\s+(?:{_COUNT}|a\s+half|half))\b"
     r"|\bif\b[^.;]*?\b(?:pain|symptom|effect|relief|improv|persist|worse|continu|still"
     r"|return)\w*"
-    r"|(?<!\w)[x\u00d7]\s*[0-9]+|\b[0-9]+\s*[x\u00d7](?!\w)",
+    # 'x 2', '2x' (but 'x 30 days' is a duration)
+    r"|(?<!\w)[x\u00d7]\s*[0-9]+(?![0-9]|\s*(?:days?|weeks?|months?)\b)"
+    r"|\b[0-9]+\s*[x\u00d7](?!\w)",
     re.IGNORECASE,
 )
 #: household measures: a kitchen spoon holds 2.5 to 7 mL
@@ -240,7 +242,8 @@ ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for route, pattern in (
         ("sublingual", r"\bunder\s+(?:the|your)\s+tongue\b|\bsublingual(?:ly)?\b"),
         ("buccal", r"\b(?:cheeks?|gums?)\b|\bbuccal(?:ly)?\b"),
-        ("oral", r"\bby\s+mouth\b|\borally\b|\bswallow\w*"),
+        ("oral", r"\bby\s+mouth\b|\borally\b"),
+        ("swallow", r"\bswallow\w*"),
         ("eye", r"\beyes?\b|\bophthalmic\b"),
         ("ear", r"\bears?\b|\botic\b"),
         ("nose", r"\bnose\b|\bnostrils?\b|\b(?:intra)?nasal(?:ly)?\b"),
@@ -460,6 +463,7 @@ def read_directions(text: str, field: str) -> ReadDirections:
         )
     read.extend(m.span() for m in _NON_DOSE.finditer(masked))
     masked = _NON_DOSE.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = _without_echoes(masked, read)
     extra = tuple(m.group(0) for m in _EXTRA.finditer(masked))
     amounts, unread = _amounts(masked, read)
     unread += [
@@ -493,6 +497,24 @@ def dose_words(text: str) -> str | None:
         if _unit_kind(unit) == "unit" and not m.group("article"):
             return m.group(0)
     return None
+
+
+#: a number in words followed by the same number in digits: 'one (1) capsule'
+_ECHOED = re.compile(rf"\b(?P<word>{_WHOLE_WORDS})[ \u00a0]*\((?P<digits>[0-9]+)\)", re.IGNORECASE)
+
+
+def _without_echoes(masked: str, read: list[tuple[int, int]]) -> str:
+    """``masked`` with the digits that repeat a number in words blanked out ('one (1)
+    capsule' reads as 'one capsule'; 'one (2) capsules' is left to be refused), their spans
+    added to ``read``."""
+
+    def blank(m: re.Match[str]) -> str:
+        if _count_value(m.group("word")) != Decimal(m.group("digits")):
+            return m.group(0)
+        read.append((m.end("word"), m.end()))
+        return m.group("word") + " " * (m.end() - m.end("word"))
+
+    return _ECHOED.sub(blank, masked)
 
 
 def _with_next_word(text: str, m: re.Match[str]) -> str:

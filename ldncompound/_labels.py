@@ -537,6 +537,8 @@ def _refuse_unread(read: ReadDirections, rx: _Prescribed) -> None:
             code="directions-unreadable",
         )
     allowed = {route for route, pattern in ROUTES if pattern.search(rx.facts.route)}
+    if "oral" in allowed or allowed & {route for route, _ in read.routes}:
+        allowed.add("swallow")  # by mouth; or after holding under the tongue or in the cheek
     for route, written in read.routes:
         if route not in allowed:
             raise InputError.about(

@@ -408,6 +408,7 @@ BASE = orders.FORMULATE["capsules"](orders.capsules(source=orders.api(), dose_ba
         ("Take ii capsules by mouth once daily.", "dose-mismatch"),
         ("Take several capsules by mouth once daily.", "unreadable"),
         ("Take 50 % of 1 capsule by mouth once daily.", "unreadable"),
+        ("Take one (2) capsules by mouth once daily.", "unreadable"),
         ("Take 1 capsule by mouth once.", "unreadable"),
         ("Take 1 capsule by mouth once daily, twice on Sundays.", "unreadable"),
         ("Take 1 capsule by mouth once daily (45 mg/10).", "unreadable"),
@@ -432,7 +433,7 @@ def test_capsule_directions_the_reader_cannot_read_as_the_dose_are_refused(direc
 def test_the_refusals_name_what_was_written_and_what_was_expected():
     err = refused(CAPSULES, directions="Take 1 capsule once daily; may repeat once.")
     assert err.message == (
-        "directions: 'may repeat' adds a dose, makes the dose conditional or changes it, "
+        "directions: 'repeat' adds a dose, makes the dose conditional or changes it, "
         "which a label for one fixed dose cannot say; expected directions for 1 capsule a "
         "dose, once daily, and nothing more."
     )
@@ -460,6 +461,10 @@ def test_the_refusals_name_what_was_written_and_what_was_expected():
         "Take 1 capsule by mouth once in the evening.",
         "Take 1 capsule by mouth once at bedtime.",
         "Take 1 capsule by mouth once daily with 240 mL of water.",
+        "Take one (1) capsule by mouth once daily.",
+        "Take 1 capsule by mouth 1 time daily.",
+        "Take 1 capsule by mouth daily x 30 days.",
+        "Take 1 capsule by mouth daily. May take in the morning if sleep is disturbed.",
         "Hold 1 capsule for 30 seconds, then swallow it once daily.",
     ],
 )
@@ -530,7 +535,13 @@ def test_troche_directions_keep_to_the_troches_route():
     ):
         assert refused(result, directions=text).code == "directions-route-mismatch"
     err = refused(BUCCAL, directions="Dissolve 1 troche in the cheek once daily; may use 2.")
-    assert err.code == "directions-extra-dose"
+    assert err.code == "directions-unreadable"
+    # swallowing after the troche or the drops were held where the route says is no contradiction
+    held = "Dissolve 1 troche under the tongue once daily; do not chew or swallow it whole."
+    assert lc.build_label(TROCHES, label_order(directions=held)).directions == held
+    n = DROPS.drops_per_dose
+    held = f"Place {n} drops under the tongue, hold for 1 minute, then swallow; once daily."
+    assert lc.build_label(DROPS, label_order(directions=held)).directions == held
 
 
 @pytest.mark.parametrize(
@@ -633,7 +644,7 @@ def test_the_command_line_refuses_what_the_reader_cannot_read():
     for extra, message in (
         (
             ["--directions", "Take 1 capsule once daily, may repeat once."],
-            "Error: --directions: 'may repeat' adds a dose",
+            "Error: --directions: 'repeat' adds a dose",
         ),
         (
             ["--directions", "Take 1 capsule under the tongue once daily."],
