@@ -505,37 +505,39 @@ def _refuse_repeats(read: ReadDirections, rx: _Prescribed, measures: int) -> Non
         )
 
 
+_EXTRA_PROBLEM = (
+    "adds a dose, makes the dose conditional or changes it, which a label for one fixed dose "
+    "cannot say"
+)
+_HOUSEHOLD_PROBLEM = (
+    "is a household measure (spoons, cups and droppers full hold very different volumes)"
+)
+_HOUSEHOLD_EXPECTED = "the dose in mL, measured with the oral syringe or dropper supplied"
+_UNREAD_PROBLEM = (
+    "is a number or count the directions reader cannot read as an amount (with a unit it "
+    "knows), a frequency, a time of day or a duration"
+)
+_UNREAD_EXPECTED = (
+    "amounts in mg, mcg, mL, drops or units of the form ('1 capsule'), frequencies in English "
+    "words ('once daily'), or no number at all"
+)
+
+
 def _refuse_unread(read: ReadDirections, rx: _Prescribed) -> None:
     """Refuse what the reader found but cannot read as the prescribed dose."""
-    if read.extra:
-        raise InputError.about(
-            rx.field,
-            read.extra[0],
-            "adds a dose, makes the dose conditional or changes it, which a label for one "
-            "fixed dose cannot say",
-            f"directions for {_prescribed_measure(rx.facts, rx.dose)} a dose"
-            + ("" if rx.per_day is None else f", {_frequency(rx.per_day)}")
-            + ", and nothing more",
-            code="directions-extra-dose",
-        )
-    if read.household:
-        raise InputError.about(
-            rx.field,
-            read.household[0],
-            "is a household measure (spoons, cups and droppers full hold very different volumes)",
-            "the dose in mL, measured with the oral syringe or dropper supplied",
-            code="refused-unit",
-        )
-    if read.unread:
-        raise InputError.about(
-            rx.field,
-            read.unread[0],
-            "is a number or count the directions reader cannot read as an amount (with a unit "
-            "it knows), a frequency, a time of day or a duration",
-            "amounts in mg, mcg, mL, drops or units of the form ('1 capsule'), frequencies "
-            "in English words ('once daily'), or no number at all",
-            code="directions-unreadable",
-        )
+    extra = (
+        f"directions for {_prescribed_measure(rx.facts, rx.dose)} a dose"
+        + ("" if rx.per_day is None else f", {_frequency(rx.per_day)}")
+        + ", and nothing more"
+    )
+    # what was found, the problem, what was expected, the code: the first found is refused
+    for found, problem, expected, code in (
+        (read.extra, _EXTRA_PROBLEM, extra, "directions-extra-dose"),
+        (read.household, _HOUSEHOLD_PROBLEM, _HOUSEHOLD_EXPECTED, "refused-unit"),
+        (read.unread, _UNREAD_PROBLEM, _UNREAD_EXPECTED, "directions-unreadable"),
+    ):
+        if found:
+            raise InputError.about(rx.field, found[0], problem, expected, code=code)
     allowed = {route for route, pattern in ROUTES if pattern.search(rx.facts.route)}
     if "oral" in allowed or allowed & {route for route, _ in read.routes}:
         allowed.add("swallow")  # by mouth; or after holding under the tongue or in the cheek
