@@ -11,16 +11,36 @@ capsules twice daily" on a label for one capsule once daily, "٤٥ mg" (Arabic-I
   (``milligrams``, ``micrograms``, ``millilitres``), or a counted unit (``capsules``,
   ``tablets``, ``troches``, ``lozenges``, ``drops``);
 * every **frequency**: ``once``/``twice``/``three times``/``N times`` ``daily``/``a day``,
-  ``N a day``, ``every N hours`` (24/N a day), ``every N days``, ``every other day``,
-  ``daily``, ``nightly``; and the parts of the day named (morning, midday, afternoon,
-  evening, night, by word or clock time: ``at bedtime``, ``in the morning and at bedtime``,
-  ``at 8 am and 8 pm``): one dose each, read as the frequency when none is written, and
-  as a frequency of its own when two or more are named (``once daily, morning and
-  evening`` says two things, and one of them is refused).
+  ``N a day``, ``(once) every N hours`` (24/N a day), ``every N days``, ``every other day``,
+  ``daily``, ``nightly``, ``once in the morning``/``once at bedtime`` (one dose); and the
+  parts of the day named (morning, midday, afternoon, evening, night, by word or clock time:
+  ``at bedtime``, ``in the morning and at bedtime``, ``at 8 am and 8 pm``): one dose each,
+  read as the frequency when none is written, and as a frequency of its own when two or
+  more are named (``once daily, morning and evening`` says two things, and one of them is
+  refused).
 
 Latin frequency abbreviations (``qd``, ``qod``, ``bid``, ``tid``, ``qid``, ``qhs``, ``hs``,
 ``q12h``) are refused: ``qd`` and ``qod`` are on the ISMP list of error-prone abbreviations
-and the others are read differently by patients; the words say the same thing safely.
+and the others are read differently by patients; the words say the same thing safely. So is
+a word that mixes scripts (``twicе`` with a Cyrillic ``е``: ``mixed-script``), which prints
+like a word the reader knows but is not read as one.
+
+It also notes what it cannot read as the same dose, for the label to refuse:
+
+* every number (digits, number words, ``once``/``twice``, ``half``, ``quarter``, ``couple``,
+  ``pair``, Roman numerals before a counted unit) that is not part of an amount, a frequency,
+  a time of day, a duration (``for 30 days``, ``hold for 1 minute``), a step (``Step 2 of 9:
+  days 15-28``) or a date; and every number followed by a word that is not a unit it knows
+  (``45 мг``, ``2 cápsulas``, ``45 mg/10``): :attr:`ReadDirections.unread`;
+* words that add a dose, make it conditional or change it (``more``, ``another``, ``again``,
+  ``repeat``, ``double``, ``extra``, ``second``, ``increase``, ``x 2``, ``or two``,
+  ``if needed``, ``as needed``, ``later``...): :attr:`ReadDirections.extra`;
+* household measures (``teaspoonful``, ``tablespoon``, ``spoonful``, ``cupful``):
+  :attr:`ReadDirections.household`;
+* the routes named (``under the tongue``, ``between the cheek and gum``, ``by mouth``,
+  ``swallow``, ``in the eye``, ``in the ear``, ``rectally``...): :attr:`ReadDirections.routes`;
+* the salt form written after a mass (``4.5 mg naltrexone HCl``, ``4.5 mg base``):
+  :attr:`Amount.form`.
 
 The comparison with the prescription is the label's (:mod:`ldncompound._labels`).
 """
@@ -36,6 +56,8 @@ import attrs
 
 from ._errors import InputError
 from ._numbers import CONTEXT
+from ._parse import REFUSED_UNITS, UNIT_SPELLINGS
+from ._units import Dimension
 
 _ONES = [
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
@@ -96,14 +118,26 @@ _COUNT = rf"(?:[0-9]+|{_WHOLE_WORDS})"
 #: explicit frequencies: (pattern, how many a day from the match)
 _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\bonce\s+{_DAY}", re.IGNORECASE), "1"),
+    # 'once in the morning', 'once at bedtime': one dose, at the time named
+    (
+        re.compile(
+            r"\bonce\s+(?:(?:in|at|during)\s+(?:the\s+)?|each\s+|every\s+)?"
+            r"(?:morning|afternoon|evening|night|bedtime|noon|midday)\b",
+            re.IGNORECASE,
+        ),
+        "1",
+    ),
     (re.compile(rf"\btwice\s+{_DAY}", re.IGNORECASE), "2"),
     (re.compile(rf"\bthrice\s+{_DAY}", re.IGNORECASE), "3"),
-    (re.compile(rf"\b(?P<n>{_COUNT})\s*(?:times|x)\s+{_DAY}", re.IGNORECASE), "n"),
+    (re.compile(rf"\b(?P<n>{_COUNT})\s*(?:times?|x)\s+{_DAY}", re.IGNORECASE), "n"),
     (re.compile(rf"\b(?P<n>{_COUNT})\s+(?:a|per|each)\s+day\b", re.IGNORECASE), "n"),
-    (re.compile(rf"\bevery\s+(?P<n>{_COUNT})\s+hours?\b", re.IGNORECASE), "24/n"),
-    (re.compile(r"\bevery\s+hour\b", re.IGNORECASE), "24"),
-    (re.compile(rf"\bevery\s+(?P<n>{_COUNT})\s+days\b", re.IGNORECASE), "1/n"),
-    (re.compile(r"\b(?:every\s+other\s+day|on\s+alternate\s+days)\b", re.IGNORECASE), "1/2"),
+    (re.compile(rf"\b(?:once\s+)?every\s+(?P<n>{_COUNT})\s+hours?\b", re.IGNORECASE), "24/n"),
+    (re.compile(r"\b(?:once\s+)?every\s+hour\b", re.IGNORECASE), "24"),
+    (re.compile(rf"\b(?:once\s+)?every\s+(?P<n>{_COUNT})\s+days\b", re.IGNORECASE), "1/n"),
+    (
+        re.compile(r"\b(?:(?:once\s+)?every\s+other\s+day|on\s+alternate\s+days)\b", re.IGNORECASE),
+        "1/2",
+    ),
     (
         re.compile(
             r"\b(?:daily|nightly|(?:a|per)\s+day|every\s+(?:day|night|morning|evening)"
@@ -143,6 +177,92 @@ def _part_of_day(m: re.Match[str]) -> str:
 _HOURS = ((4, "night"), (12, "morning"), (13, "midday"), (17, "afternoon"), (21, "evening"))
 
 
+#: words after a number that are neither units nor doses: clock times and durations
+_NOT_UNITS = frozenset(
+    (
+        *("am", "pm", "o'clock", "minute", "minutes", "min", "mins", "second", "seconds"),
+        *("hour", "hours", "hr", "hrs", "day", "days", "week", "weeks", "month", "months"),
+    )
+)
+#: numbers that are not about the dose: a date, a step or fill of a kit, a day range
+_NON_DOSE = re.compile(
+    r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b"
+    rf"|\b(?:steps?|fills?|days?|weeks?)\s+{_COUNT}(?:\s*(?:-|to|through)\s*{_COUNT})?"
+    rf"(?:\s+of\s+{_COUNT})?\b",
+    re.IGNORECASE,
+)
+#: every number the text holds, in digits or words: each must be read as part of something
+_NUMBER_TOKENS = re.compile(
+    rf"[0-9]+(?:[.,/:][0-9]+)*|\b(?:{_ONE_WORD}|{_TEN_WORD}|half|halves|quarters?|thirds?"
+    r"|once|twice|thrice|couple|pair|dozen|times)\b",
+    re.IGNORECASE,
+)
+_COUNTED_WORD = r"(?P<unit>capsules?|tablets?|troches?|lozenges?|drops?)\b"
+#: counts that are not numbers: 'a couple of capsules', 'ii capsules' (a Latin sig), and
+#: vague ones ('several drops'), which state no amount at all
+_OTHER_COUNTS = re.compile(
+    rf"\b(?:(?:a\s+)?(?P<two>couple|pair)(?:\s+of)?|(?P<roman>i{{1,3}}|iv|vi{{0,3}}|ix|x)"
+    rf"|(?P<vague>few|several|some|many|multiple|various)(?:\s+of)?(?:\s+the)?)\s+{_COUNTED_WORD}",
+    re.IGNORECASE,
+)
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+}
+#: words that add a dose, make it conditional or change it over time
+_EXTRA = re.compile(
+    r"\b(?:more|another|again|repeat\w*|doubl\w*|tripl\w*|extra|additional|second|plus"
+    r"|increas\w*|decreas\w*|titrat\w*|escalat\w*|up\s+to|as\s+needed|when\s+needed"
+    r"|as\s+required|when\s+required|if\s+(?:needed|necessary|required)|prn|p\.r\.n|later"
+    rf"|or\s+(?:{_COUNT}|a\s+half|half))\b"
+    r"|\bif\b[^.;]*?\b(?:pain|symptom|effect|relief|improv|persist|worse|continu|still"
+    r"|return)\w*"
+    # 'x 2', '2x' (but 'x 30 days' is a duration)
+    r"|(?<!\w)[x\u00d7]\s*[0-9]+(?![0-9]|\s*(?:days?|weeks?|months?)\b)"
+    r"|\b[0-9]+\s*[x\u00d7](?!\w)",
+    re.IGNORECASE,
+)
+#: household measures: a kitchen spoon holds 2.5 to 7 mL
+_HOUSEHOLD = re.compile(
+    r"\b(?:(?:tea|table|dessert)spoon(?:ful)?s?|(?:tea|table|dessert)spoonsful"
+    r"|spoonfuls?|cupfuls?|dropperfuls?|capfuls?)\b",
+    re.IGNORECASE,
+)
+#: route words: (route, pattern); a label's own route line is read with the same table
+ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (route, re.compile(pattern, re.IGNORECASE))
+    for route, pattern in (
+        ("sublingual", r"\bunder\s+(?:the|your)\s+tongue\b|\bsublingual(?:ly)?\b"),
+        ("buccal", r"\b(?:cheeks?|gums?)\b|\bbuccal(?:ly)?\b"),
+        ("oral", r"\bby\s+mouth\b|\borally\b"),
+        ("swallow", r"\bswallow\w*"),
+        ("eye", r"\beyes?\b|\bophthalmic\b"),
+        ("ear", r"\bears?\b|\botic\b"),
+        ("nose", r"\bnose\b|\bnostrils?\b|\b(?:intra)?nasal(?:ly)?\b"),
+        ("rectal", r"\brect(?:al|ally|um)\b|\bsuppositor\w*"),
+        ("vaginal", r"\bvagina\w*"),
+        ("skin", r"\bskin\b|\btopical(?:ly)?\b|\btransdermal\w*"),
+        ("injection", r"\binject\w*|\bintramuscular\w*|\bsubcutaneous\w*|\bintravenous\w*"),
+        ("inhaled", r"\binhal\w*"),
+    )
+)
+#: the salt form written after a mass: '4.5 mg naltrexone HCl', '4.5 mg (base)'
+_FORM_AFTER = re.compile(
+    r"[ \u00a0]*\(?[ \u00a0]*(?:(?:as|of)\s+)?(?:[^\W\d_]+\s+)?"
+    r"(?P<form>(?:hcl|hydrochloride)\s+dihydrate|dihydrate|hcl|hydrochloride|free\s+base|base"
+    r"|salt)\b",
+    re.IGNORECASE,
+)
+
+
 #: frequency abbreviations refused in directions (ISMP error-prone abbreviations: qd, qod)
 _ABBREVIATIONS = re.compile(
     r"(?<![\w.])(?:q\.?d|q\.?o\.?d|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?h\.?s|h\.?s|q\.?[0-9]+\.?h)"
@@ -160,6 +280,8 @@ class Amount:
     unit: str
     start: int
     end: int
+    #: the salt form written after it ('HCl', 'base', 'dihydrate'), lower case
+    form: str | None = None
 
     @property
     def written(self) -> str:
@@ -185,6 +307,15 @@ class ReadDirections:
     amounts: tuple[Amount, ...]
     frequencies: tuple[Frequency, ...]
     implied: bool = False
+    #: numbers not read as part of an amount, a frequency, a time or a step, and numbers
+    #: followed by a word that is not a unit ('45 мг'), as written
+    unread: tuple[str, ...] = ()
+    #: words that add a dose, make it conditional or change it ('more', 'if needed', 'x 2')
+    extra: tuple[str, ...] = ()
+    #: household measures named ('teaspoonful')
+    household: tuple[str, ...] = ()
+    #: the routes named: (route, as written)
+    routes: tuple[tuple[str, str], ...] = ()
 
 
 _SEPARATORS = {"\u066b": ".", "\u066c": ",", "\u2044": "/", "\u2215": "/"}
@@ -256,11 +387,46 @@ def _spelt(m: re.Match[str], g: dict[str, Any]) -> tuple[Decimal, str]:
     return Decimal(1), g["article"]
 
 
-def read_directions(text: str, field: str) -> ReadDirections:
-    """The amounts and frequencies ``text`` states (see the module's documentation).
+def _script(ch: str) -> str:
+    """The script of a letter by its Unicode name ('LATIN', 'CYRILLIC', 'GREEK'...)."""
+    return unicodedata.name(ch, "?").split(" ")[0]
 
-    Refuses a Latin frequency abbreviation (``directions-abbreviation``).
+
+def mixed_script_word(text: str) -> str | None:
+    """The first word of ``text`` (in NFKC) whose letters are of more than one script
+    ('twicе' with a Cyrillic 'е'), ``None`` when there is none; a unit the grammar spells
+    with a micro sign ('μg') is one word of its own."""
+    words: list[str] = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", text))
+    for word in words:
+        if word.isascii() or word in UNIT_SPELLINGS:
+            continue
+        if len({_script(ch) for ch in word}) > 1:
+            return word
+    return None
+
+
+def refuse_mixed_script(text: str, field: str) -> None:
+    """Refuse text with a word of mixed scripts (``mixed-script``)."""
+    word = mixed_script_word(text)
+    if word is not None:
+        raise InputError.about(
+            field,
+            word,
+            "mixes letters of different scripts (a look-alike letter such as a Cyrillic 'е' "
+            "in a Latin word), so it prints like a word it is not",
+            "the word typed in one script",
+            code="mixed-script",
+        )
+
+
+def read_directions(text: str, field: str) -> ReadDirections:
+    """The amounts and frequencies ``text`` states, and what it cannot read as the dose (see
+    the module's documentation).
+
+    Refuses a Latin frequency abbreviation (``directions-abbreviation``) and a word of mixed
+    scripts (``mixed-script``).
     """
+    refuse_mixed_script(text, field)
     text = ascii_digits(text)
     bad = _ABBREVIATIONS.search(text)
     if bad is not None:
@@ -272,10 +438,12 @@ def read_directions(text: str, field: str) -> ReadDirections:
             code="directions-abbreviation",
         )
     frequencies: list[Frequency] = []
+    read: list[tuple[int, int]] = []  # the spans read as something
     masked = text
     for pattern, rule in _EXPLICIT:
         for m in pattern.finditer(masked):
             per_day = _per_day(rule, m)
+            read.append(m.span())
             if per_day is not None:
                 frequencies.append(Frequency(per_day=per_day, written=m.group(0)))
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
@@ -284,6 +452,7 @@ def read_directions(text: str, field: str) -> ReadDirections:
     parts: dict[str, str] = {}
     for m in _TIME_WORDS.finditer(text):
         parts.setdefault(_part_of_day(m), m.group(0))
+        read.append(m.span())
     implied = False
     if parts and (not frequencies or len(parts) > 1):
         implied = not frequencies
@@ -292,25 +461,137 @@ def read_directions(text: str, field: str) -> ReadDirections:
                 per_day=Decimal(len(parts)), written=" and ".join(parts.values()), from_times=True
             )
         )
-    # amounts are read outside the frequencies ('every 12 hours' is not an amount)
+    read.extend(m.span() for m in _NON_DOSE.finditer(masked))
+    masked = _NON_DOSE.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = _without_echoes(masked, read)
+    extra = tuple(m.group(0) for m in _EXTRA.finditer(masked))
+    amounts, unread = _amounts(masked, read)
+    unread += [
+        _with_next_word(text, m)
+        for m in _NUMBER_TOKENS.finditer(text)
+        if not any(a <= m.start() and m.end() <= b for a, b in read)
+    ]
+    return ReadDirections(
+        text=text,
+        amounts=tuple(amounts),
+        frequencies=tuple(frequencies),
+        implied=implied,
+        unread=tuple(unread),
+        extra=extra,
+        household=tuple(m.group(0) for m in _HOUSEHOLD.finditer(text)),
+        routes=tuple((r, m.group(0)) for r, p in ROUTES for m in p.finditer(text)),
+    )
+
+
+def dose_words(text: str) -> str | None:
+    """The first amount with a unit ('2 capsules', '9 mg') or counted frequency ('twice
+    daily', 'every 12 hours') in ``text``, for a field that must state none (a patient's
+    name, an address); ``None`` when there is none. Bare 'daily' is a word, not a dose."""
+    text = ascii_digits(text)
+    for pattern, _rule in _EXPLICIT[:-1]:
+        m = pattern.search(text)
+        if m is not None:
+            return m.group(0)
+    for m in _AMOUNT.finditer(text):
+        unit = m.group("unit").rstrip("'\"!?\u2019\u201d")
+        if _unit_kind(unit) == "unit" and not m.group("article"):
+            return m.group(0)
+    return None
+
+
+#: a number in words followed by the same number in digits: 'one (1) capsule'
+_ECHOED = re.compile(rf"\b(?P<word>{_WHOLE_WORDS})[ \u00a0]*\((?P<digits>[0-9]+)\)", re.IGNORECASE)
+
+
+def _without_echoes(masked: str, read: list[tuple[int, int]]) -> str:
+    """``masked`` with the digits that repeat a number in words blanked out ('one (1)
+    capsule' reads as 'one capsule'; 'one (2) capsules' is left to be refused), their spans
+    added to ``read``."""
+
+    def blank(m: re.Match[str]) -> str:
+        if _count_value(m.group("word")) != Decimal(m.group("digits")):
+            return m.group(0)
+        read.append((m.end("word"), m.end()))
+        return m.group("word") + " " * (m.end() - m.end("word"))
+
+    return _ECHOED.sub(blank, masked)
+
+
+def _with_next_word(text: str, m: re.Match[str]) -> str:
+    """A number as written, with the word after it ('twice on', '4')."""
+    tail = re.match(r"[ \u00a0]*[^\s.,;:()\[\]]*", text[m.end() :])
+    return (m.group(0) + (tail.group(0) if tail else "")).strip()
+
+
+def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], list[str]]:
+    """The amounts in ``masked`` (frequencies blanked out), adding the spans read to ``read``;
+    and the numbers followed by a word that is neither a unit nor a time or duration."""
     amounts: list[Amount] = []
+    unread: list[str] = []
+    # amounts are read outside the frequencies ('every 12 hours' is not an amount)
     for m in _AMOUNT.finditer(masked):
-        read = _number(m)
-        if read is None:
+        if any(a <= m.start() < b for a, b in read):
+            continue  # a clock time ('7:30 pm')
+        unit = m.group("unit").rstrip("'\"!?\u2019\u201d")
+        kind = _unit_kind(unit)
+        if kind == "none" or (kind == "unknown" and m.group("article")):
+            read.append(m.span())  # 'a glass', '10 minutes'
             continue
-        number, number_text = read
+        if kind == "unknown":
+            read.append(m.span())
+            unread.append(f"{m.group(0)[: m.start('unit') - m.start()].strip()} {unit}")
+            continue
+        number = _number(m)
+        read.append(m.span())
+        if number is None:
+            continue
+        form = _FORM_AFTER.match(masked, m.end())
         amounts.append(
             Amount(
-                number=number,
-                number_text=number_text,
+                number=number[0],
+                number_text=number[1],
+                unit=unit,
+                start=m.start(),
+                end=m.start("unit") + len(unit),
+                form=None if form is None else " ".join(form.group("form").lower().split()),
+            )
+        )
+    for m in _OTHER_COUNTS.finditer(masked):
+        read.append(m.span())
+        if m.group("vague"):
+            unread.append(m.group(0))
+            continue
+        count = 2 if m.group("two") else _ROMAN[m.group("roman").lower()]
+        written = m.group(0)[: m.start("unit") - m.start()].strip()
+        amounts.append(
+            Amount(
+                number=Decimal(count),
+                number_text=written,
                 unit=m.group("unit"),
                 start=m.start(),
                 end=m.end(),
             )
         )
-    return ReadDirections(
-        text=text, amounts=tuple(amounts), frequencies=tuple(frequencies), implied=implied
-    )
+    return amounts, unread
+
+
+#: the dimensions of the units an amount in directions may have: a dose, a strength
+_READ_DIMENSIONS = (
+    *(Dimension.MASS, Dimension.VOLUME, Dimension.DROPS),
+    *(Dimension.CONCENTRATION, Dimension.MASS_PER_DROP),
+)
+
+
+def _unit_kind(word: str) -> str:
+    """'unit' for a word the reader knows as a unit (or the grammar refuses as one), 'none'
+    for a time or duration, 'unknown' otherwise."""
+    lower = word.lower()
+    unit = UNIT_SPELLINGS.get(word)
+    if unit is not None and unit.dimension not in _READ_DIMENSIONS:
+        return "unknown"  # a share ('50 %' of a dose) or a molar mass is not a dose
+    if lower in COUNTED or lower in SPELLED or unit is not None or word in REFUSED_UNITS:
+        return "unit"
+    return "none" if lower.rstrip(".") in _NOT_UNITS else "unknown"
 
 
 def _per_day(rule: str, m: re.Match[str]) -> Decimal | None:

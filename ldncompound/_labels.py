@@ -31,16 +31,25 @@ import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
 from . import _clock, _registry
-from ._directions import COUNTED, SPELLED, Amount, ReadDirections, read_directions
+from ._directions import (
+    COUNTED,
+    ROUTES,
+    SPELLED,
+    WORD_VALUES,
+    Amount,
+    ReadDirections,
+    dose_words,
+    read_directions,
+)
 from ._dose import acknowledgements, check_dose
 from ._errors import InputError, LdnCompoundError
 from ._numbers import CONTEXT, plain, private_context, significant
-from ._parse import REFUSED_UNITS, UNIT_SPELLINGS, parse_quantity
+from ._parse import UNIT_SPELLINGS, parse_quantity
 from ._plausible import without_dated_warnings
 from ._record_reader import first_found
 from ._supplied import from_profile_field, profile_defaults
@@ -253,8 +262,10 @@ def _guard(
         else {
             "directions": order.directions,
             "timing": order.timing,
+            "step": order.step,
         }
     )
+    _check_free_text(order)
     read = {
         field: read_directions(text, field) for field, text in texts.items() if text is not None
     }
@@ -283,25 +294,104 @@ def _guard(
             "the frequency the preparation was made for, or a result made for this one",
             code="label-frequency-mismatch",
         )
-    if per_day is not None:
-        if facts.measure is None:
-            units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
-            need, have = units * per_day, facts.quantity.magnitude
-            what = facts.unit_noun_plural
-        else:
-            one = result.dose_volume if facts.measure.unit is Unit.DROP else facts.measure
-            need, have, what = one.m_as(Unit.ML) * per_day, facts.quantity.m_as(Unit.ML), "mL"
-        if need > have:
-            raise InputError.about(
-                "doses_per_day",
-                plain(per_day),
-                f"needs {significant(need)} {what} a day, more than the "
-                f"{LabelAmount.of(facts.quantity).display} dispensed",
-                "a frequency whose doses for one day fit in the quantity dispensed",
-                code="less-than-one-day",
-            )
+    if order.directions is None:
+        _refuse_fractional(per_day)
+    _refuse_short_supply(result, facts, dose, per_day)
+    syringe = getattr(result, "syringe", None)
+    rx = _Prescribed(
+        facts,
+        dose,
+        per_day,
+        guard,
+        "directions",
+        drug=source.drug,
+        basis=result.dose_basis,
+        volume=result.dose_volume if facts.dropper else None,
+        per_drop=getattr(result, "per_drop", None),
+        device_ml=None if syringe is None else syringe.cap,
+    )
     for field, text_read in read.items():
-        _check_text(text_read, facts, dose, per_day, guard, field)
+        _check_text(text_read, attrs.evolve(rx, field=field))
+
+
+def _refuse_short_supply(
+    result: Any, facts: PreparationFacts, dose: Quantity, per_day: Decimal | None
+) -> None:
+    """Refuse a frequency whose doses for one day need more than the quantity dispensed."""
+    if per_day is None:
+        return
+    if facts.measure is None:
+        units = CONTEXT.divide(dose.m_as(facts.strength.unit), facts.strength.magnitude)
+        need, have = units * per_day, facts.quantity.magnitude
+        what = facts.unit_noun_plural
+    else:
+        one = result.dose_volume if facts.measure.unit is Unit.DROP else facts.measure
+        need, have, what = one.m_as(Unit.ML) * per_day, facts.quantity.m_as(Unit.ML), "mL"
+    if need > have:
+        raise InputError.about(
+            "doses_per_day",
+            plain(per_day),
+            f"needs {significant(need)} {what} a day, more than the "
+            f"{LabelAmount.of(facts.quantity).display} dispensed",
+            "a frequency whose doses for one day fit in the quantity dispensed",
+            code="less-than-one-day",
+        )
+
+
+def _refuse_fractional(per_day: Decimal | None) -> None:
+    """Refuse composing directions for a frequency that is not a whole number of doses a
+    day: a patient cannot follow '0.3333 times a day' (FHIR states such a timing exactly)."""
+    if per_day is not None and per_day % 1:
+        raise InputError.about(
+            "doses_per_day",
+            plain(per_day),
+            "is not a whole number of doses a day, which composed directions cannot state "
+            f"('{plain(per_day)} times a day')",
+            "a whole number of doses a day, or full directions text such as 'every other day'",
+            code="doses-per-day-not-whole",
+        )
+
+
+#: a frequency that counts doses ('once daily', 'twice a day', '2 times daily', 'every 12
+#: hours' is not one): two of them in one text read as two doses
+_COUNTED_FREQUENCY = re.compile(
+    r"(?:once|twice|thrice|[0-9]|" + "|".join(WORD_VALUES) + r")\b", re.IGNORECASE
+)
+
+
+#: the label's free-text fields that are printed but never read as directions
+_FREE_TEXT = ("patient", "prescriber", "rx_number", "lot")
+_PHARMACY_TEXT = ("name", "address", "phone")
+_FREE_TEXT_WHAT = {
+    "patient": "the patient's name",
+    "prescriber": "the prescriber's name",
+    "rx_number": "the Rx number",
+    "lot": "the lot number",
+    "pharmacy.name": "the pharmacy's name",
+    "pharmacy.address": "the pharmacy's address",
+    "pharmacy.phone": "the pharmacy's phone number",
+}
+
+
+def _check_free_text(order: LabelOrder) -> None:
+    """Refuse an amount with a dose unit or a counted frequency in a field other than the
+    directions, timing and step (``dose-in-label-text``): 'Take 2 capsules twice daily' as a
+    patient's name or a pharmacy address would print under the directions unread."""
+    texts = [(f, getattr(order, f)) for f in _FREE_TEXT]
+    texts += [(f"pharmacy.{f}", getattr(order.pharmacy, f)) for f in _PHARMACY_TEXT]
+    for field, text in texts:
+        if text is None:
+            continue
+        said = dose_words(text)
+        if said is not None:
+            raise InputError.about(
+                field,
+                text,
+                f"states a dose or a frequency ('{said}'), which a label prints only in its "
+                "directions",
+                f"{_FREE_TEXT_WHAT[field]} alone, and the dose in the directions",
+                code="dose-in-label-text",
+            )
 
 
 #: A volume that names a measuring device's size ('the 1 mL oral syringe'), not a dose.
@@ -312,6 +402,14 @@ _DEVICE_AFTER = re.compile(
 
 
 _DOSE_DIMENSIONS = (Dimension.MASS, Dimension.VOLUME, Dimension.DROPS)
+#: strengths an amount may state: a concentration, the dose a drop holds
+_STRENGTH_DIMENSIONS = (Dimension.CONCENTRATION, Dimension.MASS_PER_DROP)
+#: the words of mass units: a mass states the dose beside its measure ('1 capsule (4.5 mg)')
+_MASS_WORDS = frozenset(
+    w.lower()
+    for w, u in (*UNIT_SPELLINGS.items(), *((w, UNIT_SPELLINGS[s]) for w, s in SPELLED.items()))
+    if u.dimension is Dimension.MASS
+)
 #: counted nouns that name the same unit as a label's form noun
 _SAME_UNIT = {"troche": {"troche", "lozenge"}, "tablet": {"tablet"}, "capsule": {"capsule"}}
 
@@ -328,25 +426,29 @@ def _prescribed_measure(facts: PreparationFacts, dose: Quantity) -> str:
     return _count_text(units, facts.unit_noun, facts.unit_noun_plural)
 
 
-def _check_text(
-    read: ReadDirections,
-    facts: PreparationFacts,
-    dose: Quantity,
-    per_day: Decimal | None,
-    guard: Callable[[Quantity, str], None],
-    field: str,
-) -> None:
+def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
     """Refuse caller text that states an amount or a frequency other than the
-    prescription's; directions must state how often (``directions-no-frequency``) and the
-    measure of a dose (``directions-no-amount``), except that a dose of one capsule or
-    troche may be left to the strength line, which states it ("4.5 mg per capsule")."""
-    stated = False
-    rx = _Prescribed(facts, dose, per_day, guard, field)
+    prescription's, or that the reader cannot read as the prescribed dose: an extra,
+    conditional or changing dose (``directions-extra-dose``), a household measure
+    (``refused-unit``), a number it cannot read (``directions-unreadable``), another route
+    (``directions-route-mismatch``); directions must state how often
+    (``directions-no-frequency``) and the measure of a dose (``directions-no-amount``),
+    except that a dose of one capsule or troche may be left to the strength line, which
+    states it ("4.5 mg per capsule")."""
+    facts, dose, per_day, field = rx.facts, rx.dose, rx.per_day, rx.field
+    _refuse_unread(read, rx)
+    stated, measures = False, 0
     # masses first, so that '2 capsules (9 mg)' is refused by the dose guard it fails
     amounts = sorted(read.amounts, key=lambda a: a.unit.lower() in COUNTED)
     for amount in amounts:
-        if _DEVICE_AFTER.match(read.text, amount.end) is None:
-            stated = _check_amount(amount, rx) or stated
+        device = _DEVICE_AFTER.match(read.text, amount.end)
+        if device is None:
+            said = _check_amount(amount, rx)
+            stated = stated or said
+            measures += said and amount.unit.lower() not in _MASS_WORDS
+        elif "syringe" in device.group(0).lower():
+            _check_device(amount, rx)
+    _refuse_repeats(read, rx, measures)
     for freq in read.frequencies:
         if per_day is not None and freq.per_day != per_day:
             how = "the times of day it names" if freq.from_times else "its frequency"
@@ -379,16 +481,104 @@ def _check_text(
         )
 
 
+def _refuse_repeats(read: ReadDirections, rx: _Prescribed, measures: int) -> None:
+    """Refuse text that says how often twice ('once a day and once at night') or states the
+    measure of a dose twice ('Take 1 capsule daily. Take 1 capsule at bedtime.'): each reads
+    as a second dose (``directions-extra-dose``)."""
+    facts, dose, field = rx.facts, rx.dose, rx.field
+    counted = [f.written for f in read.frequencies if _COUNTED_FREQUENCY.match(f.written)]
+    if len(counted) > 1:
+        raise InputError.about(
+            field,
+            " ... ".join(counted),
+            "says how often more than once, which reads as more doses than one frequency",
+            "directions that say how often in one place",
+            code="directions-extra-dose",
+        )
+    if measures > 1:
+        raise InputError.about(
+            field,
+            read.text,
+            "states the measure of a dose more than once, which reads as a second dose",
+            f"directions stating {_prescribed_measure(facts, dose)} a dose once",
+            code="directions-extra-dose",
+        )
+
+
+_EXTRA_PROBLEM = (
+    "adds a dose, makes the dose conditional or changes it, which a label for one fixed dose "
+    "cannot say"
+)
+_HOUSEHOLD_PROBLEM = (
+    "is a household measure (spoons, cups and droppers full hold very different volumes)"
+)
+_HOUSEHOLD_EXPECTED = "the dose in mL, measured with the oral syringe or dropper supplied"
+_UNREAD_PROBLEM = (
+    "is a number or count the directions reader cannot read as an amount (with a unit it "
+    "knows), a frequency, a time of day or a duration"
+)
+_UNREAD_EXPECTED = (
+    "amounts in mg, mcg, mL, drops or units of the form ('1 capsule'), frequencies in English "
+    "words ('once daily'), or no number at all"
+)
+
+
+def _refuse_unread(read: ReadDirections, rx: _Prescribed) -> None:
+    """Refuse what the reader found but cannot read as the prescribed dose."""
+    extra = (
+        f"directions for {_prescribed_measure(rx.facts, rx.dose)} a dose"
+        + ("" if rx.per_day is None else f", {_frequency(rx.per_day)}")
+        + ", and nothing more"
+    )
+    # what was found, the problem, what was expected, the code: the first found is refused
+    for found, problem, expected, code in (
+        (read.extra, _EXTRA_PROBLEM, extra, "directions-extra-dose"),
+        (read.household, _HOUSEHOLD_PROBLEM, _HOUSEHOLD_EXPECTED, "refused-unit"),
+        (read.unread, _UNREAD_PROBLEM, _UNREAD_EXPECTED, "directions-unreadable"),
+    ):
+        if found:
+            raise InputError.about(rx.field, found[0], problem, expected, code=code)
+    allowed = {route for route, pattern in ROUTES if pattern.search(rx.facts.route)}
+    if "oral" in allowed or allowed & {route for route, _ in read.routes}:
+        allowed.add("swallow")  # by mouth; or after holding under the tongue or in the cheek
+    for route, written in read.routes:
+        if route not in allowed:
+            raise InputError.about(
+                rx.field,
+                written,
+                f"names another route than the label's ({rx.facts.route})",
+                f"directions that say {rx.facts.route}, or name no route",
+                code="directions-route-mismatch",
+            )
+
+
 @attrs.frozen
 class _Prescribed:
     """What an amount in caller text is checked against: the preparation's label facts, the
-    prescribed dose and doses a day, the dose guard, and the field the text was given in."""
+    prescribed dose and doses a day, the dose guard, and the field the text was given in;
+    the drug and the form the dose is of (``basis``), one dose's volume (drops), the dose a
+    drop holds and the oral syringe's capacity in mL."""
 
     facts: PreparationFacts
     dose: Quantity
     per_day: Decimal | None
     guard: Callable[[Quantity, str], None]
     field: str
+    drug: Any = attrs.field(kw_only=True)
+    basis: str = attrs.field(kw_only=True)
+    volume: Quantity | None = attrs.field(kw_only=True)
+    per_drop: Quantity | None = attrs.field(kw_only=True)
+    device_ml: Decimal | None = attrs.field(kw_only=True)
+
+
+def _check_device(amount: Amount, rx: _Prescribed) -> None:
+    """A measuring device named with its size ('the 5 mL oral syringe') must be the oral
+    syringe supplied with an oral liquid (a bottle's or another form's device is not read)."""
+    if rx.device_ml is None:
+        return
+    quantity = _stated_quantity(amount, rx.field)
+    if quantity.dimension is Dimension.VOLUME and quantity.m_as(Unit.ML) != rx.device_ml:
+        _mismatch(rx.field, amount.written, f"the {rx.facts.device}, the syringe supplied")
 
 
 def _check_amount(amount: Amount, rx: _Prescribed) -> bool:
@@ -397,11 +587,54 @@ def _check_amount(amount: Amount, rx: _Prescribed) -> bool:
     if noun is not None:
         return _check_count(amount, noun, rx)
     quantity = _stated_quantity(amount, rx.field)
-    if quantity is None:
-        return False
     if quantity.dimension is Dimension.VOLUME:
         return _check_volume(quantity, amount.written, rx)
+    if quantity.dimension in _STRENGTH_DIMENSIONS:
+        _check_strength(quantity, amount.written, rx)
+        return False
+    _check_form(amount, rx)
     return _check_mass(quantity, amount.written, rx)
+
+
+def _check_form(amount: Amount, rx: _Prescribed) -> None:
+    """A salt form written after a mass ('4.5 mg naltrexone HCl') must be the form the dose
+    is of: the same milligrams of another form are another dose (4.5 mg of base is 4.98 mg
+    of the HCl)."""
+    if amount.form is None:
+        return
+    keys = {f.key for f in rx.drug.forms}
+    if "dihydrate" in amount.form:
+        key = next((f.key for f in rx.drug.forms if f.water), "dihydrate")
+    elif "base" in amount.form:
+        key = "base"
+    else:
+        key = "hcl" if "hcl" in keys else "salt"
+    if key != rx.basis:
+        _mismatch(
+            rx.field,
+            f"{amount.written} {amount.form}",
+            f"the dose as the label states it, {LabelAmount.of(rx.dose).display} of "
+            f"{rx.drug.describe(rx.basis)}",
+        )
+
+
+def _check_strength(quantity: Quantity, written: str, rx: _Prescribed) -> None:
+    """A strength ('1 mg/mL', '0.5 mg/drop') must be the preparation's: a liquid's or
+    drops' concentration, the dose a drop holds; a capsule or troche states none."""
+    facts = rx.facts
+    if quantity.dimension is Dimension.CONCENTRATION and facts.liquid:
+        unit, label = facts.strength.unit, facts.strength
+    elif quantity.dimension is Dimension.MASS_PER_DROP and rx.per_drop is not None:
+        unit, label = rx.per_drop.unit, rx.per_drop
+    else:
+        _mismatch(rx.field, written, f"the strength on the label, {_strength_text(facts)}")
+    stated, exact = quantity.m_as(unit), label.magnitude
+    if not exact * CLOSE[0] <= stated <= exact * CLOSE[1]:
+        _mismatch(rx.field, written, f"the strength on the label, {_strength_text(facts)}")
+
+
+def _strength_text(facts: PreparationFacts) -> str:
+    return f"{LabelAmount.of(facts.strength).display} {facts.per}".rstrip()
 
 
 def _check_count(amount: Amount, noun: str, rx: _Prescribed) -> bool:
@@ -421,26 +654,32 @@ def _check_count(amount: Amount, noun: str, rx: _Prescribed) -> bool:
     return True
 
 
-def _stated_quantity(amount: Amount, field: str) -> Quantity | None:
-    """The mass or volume an amount states, ``None`` where its word is not a unit ('10 pm',
-    '2 times') or not a dose's unit (a strength '1 mg/mL', a share '10 %')."""
-    word = amount.unit
-    symbol = SPELLED.get(word.lower(), word)
-    unit = UNIT_SPELLINGS.get(symbol)
-    if unit is None and symbol not in REFUSED_UNITS:
-        return None  # a word, not a unit: '10 pm', '2 times'
-    if unit is not None and unit.dimension not in _DOSE_DIMENSIONS:
-        return None  # a strength or a share: '1 mg/mL', '10 %'
+def _stated_quantity(amount: Amount, field: str) -> Quantity:
+    """The mass, volume or strength an amount states (the reader keeps only amounts whose
+    word is such a unit, or one the grammar refuses with what to write instead)."""
+    symbol = SPELLED.get(amount.unit.lower(), amount.unit)
+    dimensions = (*_DOSE_DIMENSIONS, *_STRENGTH_DIMENSIONS)
     number = amount.number_text if amount.number_text[:1].isdigit() else plain(amount.number)
     if "/" in number or " " in number:
         number = plain(amount.number)
-    return parse_quantity(f"{number} {symbol}", field=field, dimension=_DOSE_DIMENSIONS)
+    return parse_quantity(f"{number} {symbol}", field=field, dimension=dimensions)
 
 
 def _check_volume(quantity: Quantity, written: str, rx: _Prescribed) -> bool:
-    """A volume states the measure of a dose only on an oral liquid (other labels may name
-    the bottle's volume), where it must be the measure of one dose."""
+    """A volume states the measure of a dose only on an oral liquid, where it must be the
+    measure of one dose; on drops it must be the volume of the drops of one dose by the
+    dropper's calibration (within rounding); a capsule or troche label may name water."""
     measure = rx.facts.measure
+    if rx.volume is not None:
+        exact = rx.volume.m_as(Unit.ML)
+        if not exact * CLOSE[0] <= quantity.m_as(Unit.ML) <= exact * CLOSE[1]:
+            _mismatch(
+                rx.field,
+                written,
+                f"the volume of one dose, {significant(exact)} mL "
+                f"({_prescribed_measure(rx.facts, rx.dose)} by the dropper's calibration)",
+            )
+        return False
     if measure is None or measure.unit is not Unit.ML:
         return False
     if quantity.m_as(Unit.ML) != measure.magnitude:
@@ -478,7 +717,7 @@ def _check_mass(quantity: Quantity, written: str, rx: _Prescribed) -> bool:
 CLOSE = (Decimal("0.995"), Decimal("1.005"))
 
 
-def _mismatch(field: str, written: str, expected: str) -> None:
+def _mismatch(field: str, written: str, expected: str) -> NoReturn:
     raise InputError.about(
         field,
         written,
@@ -840,6 +1079,15 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
             "kit", getattr(kit, "schema", kit), "is not a titration kit", "a plan_titration result"
         )
     check_recomputes(kit)
+    if order.step is not None:
+        raise InputError.about(
+            "step",
+            order.step,
+            "would be replaced: a kit's labels carry the step text the kit writes for each "
+            "container or fill",
+            "no step text for a kit",
+            code="step-set-by-kit",
+        )
     batches = len(kit.capsule_batches) + len(kit.liquid_fills) + len(kit.drops_fills)
     if order.lot is not None and batches > 1:
         raise InputError.about(
@@ -917,11 +1165,38 @@ def _width(text: str) -> int:
     return int(w)
 
 
+#: a word that ends in a number, and the unit that may follow it ('4.5' 'mg)', '(9/2' 'mg')
+_ENDS_IN_NUMBER = re.compile(r"[0-9]$")
+_UNIT_START = re.compile(r"[^\W\d_][^\s,.;:()\[\]]*")
+
+
+def _is_unit(word: str) -> bool:
+    m = _UNIT_START.match(word)
+    if m is None:
+        return False
+    unit = m.group(0)
+    return unit in UNIT_SPELLINGS or unit.lower() in COUNTED or unit.lower() in SPELLED
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` split at spaces, a number kept with the unit after it ('4.5 mg'
+    never breaks between the lines of a label: a line ending in a bare '4.5' is a dose
+    without its unit)."""
+    words: list[str] = []
+    for word in text.split(" "):
+        if words and _ENDS_IN_NUMBER.search(words[-1]) and _is_unit(word):
+            words[-1] = f"{words[-1]} {word}"
+        else:
+            words.append(word)
+    return words
+
+
 def _wrap(text: str, width: int, field: str) -> list[str]:
-    """Wrap at spaces by display width; a word wider than the line raises (never truncates)."""
+    """Wrap at spaces by display width, a number kept with its unit; a word wider than the
+    line raises (never truncates)."""
     lines: list[str] = []
     current = ""
-    for word in text.split(" "):
+    for word in _words(text):
         if _width(word) > width:
             raise InputError.about(
                 field,

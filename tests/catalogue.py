@@ -1277,6 +1277,134 @@ for input_class, data, code, field in (
         Refused(InputError, code, field),
     )
 
+# label text the directions reader cannot read as the prescribed dose (probe F1, F2, F6, F7,
+# F17, F19, F28): an extra, conditional or changing dose, a number or unit it cannot read, a
+# strength, salt form, route or syringe other than the result's, a look-alike letter, a dose
+# printed in another field, a fractional frequency in composed directions
+for input_class, option, text, code in (
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule once daily, may repeat once.",
+        "directions-extra-dose",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule once daily (4.5 mg x 2).",
+        "directions-extra-dose",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule daily; 1 more if needed.",
+        "directions-extra-dose",
+    ),
+    ("dose-typo", "--directions", "Take ii capsules once daily.", "directions-dose-mismatch"),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule once daily, twice on Sundays.",
+        "directions-unreadable",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Insert 1 capsule rectally once daily.",
+        "directions-route-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule (4.5 mg base) once daily.",
+        "directions-dose-mismatch",
+    ),
+    ("wrong-unit", "--directions", "Take 1 capsule (45 мг) once daily.", "directions-unreadable"),
+    (
+        "wrong-unit",
+        "--directions",
+        "Take 1 capsule (45 mg/10) once daily.",
+        "directions-unreadable",
+    ),
+    (
+        "wrong-unit",
+        "--directions",
+        "Take 1 capsule (1 mg/mL) once daily.",
+        "directions-dose-mismatch",
+    ),
+    ("wrong-unit", "--directions", "Take 1 capsule with a teaspoonful daily.", "refused-unit"),
+    ("unicode-digit", "--directions", "Take 1 capsule twic\u0435 daily.", "mixed-script"),
+    ("unicode-digit", "--timing", "at b\u0435dtime", "mixed-script"),
+    ("shifted", "--step", "Take 2 capsules (9 mg) twice daily", "dose-above-range"),
+    ("shifted", "--step", "Take 1 capsule twice daily", "directions-frequency-mismatch"),
+    ("shifted", "--pharmacy-address", "Take 2 capsules twice daily", "dose-in-label-text"),
+    ("shifted", "--rx", "RX-1 every 12 hours", "dose-in-label-text"),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command((*_LABEL, "--patient", "Jane Doe", option, text)),
+        Refused(InputError, code, option),
+    )
+_NO_FREQUENCY = lc.dumps(orders.FORMULATE["capsules"](orders.capsules(doses_per_day=None)))
+for per_day in ("0.3333", "1.1"):
+    raw(
+        "dose-typo",
+        "cli",
+        "capsules",
+        Command(
+            (
+                "label",
+                "{dir}/free.json",
+                *_LABEL[2:],
+                "--patient",
+                "Jane",
+                "--doses-per-day",
+                per_day,
+            ),
+            (("free.json", _NO_FREQUENCY.encode()),),
+        ),
+        Refused(InputError, "doses-per-day-not-whole", "--doses-per-day"),
+    )
+#: 9 drops (0.5625 mL) of 8 mg/mL; 1.8 mL of 2.5 mg/mL with the 3 mL oral syringe
+_OTHER_RESULTS = {
+    "drops": lc.dumps(lc.formulate_drops(orders.drops(), today=orders.DAY)).encode(),
+    "liquid": lc.dumps(lc.formulate_liquid(orders.liquid(), today=orders.DAY)).encode(),
+}
+_MISMATCH, _ROUTE, _EXTRA = (
+    "directions-dose-mismatch",
+    "directions-route-mismatch",
+    "directions-extra-dose",
+)
+for input_class, name, text, code in (
+    ("dose-typo", "drops", "Place 9 drops under the tongue daily (1.5 mL).", _MISMATCH),
+    ("dose-typo", "drops", "Place 9 drops in each eye once daily.", _ROUTE),
+    ("dose-typo", "drops", "Place 9 drops daily, then 9 more at night.", _EXTRA),
+    ("wrong-unit", "drops", "Place 9 drops (1 mg/mL) under the tongue daily.", _MISMATCH),
+    ("wrong-unit", "liquid", "Take 1.8 mL once daily (one teaspoonful).", "refused-unit"),
+    ("dose-typo", "liquid", "Take 1.8 mL daily with a 0.5 mL syringe.", _MISMATCH),
+    ("dose-typo", "liquid", "Take 1.8 mL daily, then 1.8 mL again at night.", _EXTRA),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command(
+            (
+                "label",
+                f"{{dir}}/{name}.json",
+                *_LABEL[2:],
+                "--patient",
+                "Jane",
+                "--directions",
+                text,
+            ),
+            ((f"{name}.json", _OTHER_RESULTS[name]),),
+        ),
+        Refused(InputError, code, "--directions"),
+    )
+
 #: ``ldncompound label ... --format pdf`` (docs/printing.md): the page, the fonts, the barcode
 _PDF_LABEL = (*_LABEL, "--format", "pdf", "--output", "{dir}/label.pdf")
 for input_class, extra, code, field in (

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from ldncompound_cli import cli
 
 import ldncompound as lc
-from ldncompound._directions import ascii_digits, read_directions
+from ldncompound._directions import ascii_digits, mixed_script_word, read_directions
 
 PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
 LABEL = [
@@ -373,3 +373,364 @@ def test_no_liquid_or_drops_label_states_another_measure_or_frequency(
     read = read_directions(label.directions, "directions")
     assert [a.number for a in read.amounts] == [measure]
     assert [f.per_day for f in read.frequencies] == [prescribed]
+
+
+# --- what the reader cannot read as the same dose is refused (probe F1, F6, F7, F17, F19, F28) --
+
+TROCHES = orders.FORMULATE["troches"](orders.troches())  # 1.5 mg under the tongue, once daily
+BUCCAL = orders.FORMULATE["troches"](orders.troches(route=lc.Route.BUCCAL))
+BASE = orders.FORMULATE["capsules"](orders.capsules(source=orders.api(), dose_basis="base"))
+
+
+@pytest.mark.parametrize(
+    ("directions", "code"),
+    [
+        # a second, extra, repeated, conditional or changing dose
+        ("Take 1 capsule by mouth once daily. Take 1 more capsule if needed.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily, may repeat once.", "extra-dose"),
+        ("Take 1 capsule by mouth daily and another capsule 12 hours later.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily (4.5 mg x 2).", "extra-dose"),
+        ("Take 1 capsule by mouth once daily (4.5 mg); dose may be doubled.", "extra-dose"),
+        ("Take one capsule by mouth once daily; increase by one capsule each week.", "extra-dose"),
+        ("Take 1 capsule by mouth daily x2.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily with a second capsule at noon.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily and repeat in the evening.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily, double the dose on weekends.", "extra-dose"),
+        ("Take 1 capsule by mouth every day, or two if pain persists.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily as needed.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily. Take 1 capsule at bedtime.", "extra-dose"),
+        ("Take 1 capsule by mouth once daily (once a day).", "extra-dose"),
+        ("Take 1 capsule by mouth once a day and once at night.", "extra-dose"),
+        # counts the reader did not know, and numbers it cannot read
+        ("Open 1 capsule and take one quarter of the contents by mouth once daily.", "unreadable"),
+        ("Take a couple of capsules by mouth once daily.", "dose-mismatch"),
+        ("Take a pair of capsules by mouth once daily.", "dose-mismatch"),
+        ("Take ii capsules by mouth once daily.", "dose-mismatch"),
+        ("Take several capsules by mouth once daily.", "unreadable"),
+        ("Take 50 % of 1 capsule by mouth once daily.", "unreadable"),
+        ("Take one (2) capsules by mouth once daily.", "unreadable"),
+        ("Take 1 capsule by mouth once.", "unreadable"),
+        ("Take 1 capsule by mouth once daily, twice on Sundays.", "unreadable"),
+        ("Take 1 capsule by mouth once daily (45 mg/10).", "unreadable"),
+        ("Take 1 capsule (45 мг) by mouth once daily.", "unreadable"),
+        ("Take 1 capsule (45 毫克) by mouth once daily.", "unreadable"),
+        ("Take 1 capsule by mouth once daily. Tome 2 cápsulas dos veces al día.", "unreadable"),
+        # strengths, salt forms and routes
+        ("Take 1 capsule (4.5 mg) by mouth once daily (1 mg/mL).", "dose-mismatch"),
+        ("Take 1 capsule (4.5 mg naltrexone base) by mouth once daily.", "dose-mismatch"),
+        ("Take 1 capsule (4.5 mg dihydrate) by mouth once daily.", "dose-mismatch"),
+        ("Insert 1 capsule rectally once daily.", "route-mismatch"),
+        ("Take 1 capsule under the tongue once daily.", "route-mismatch"),
+        ("Take 1 capsule by mouth once daily (one teaspoonful of water).", "refused-unit"),
+    ],
+)
+def test_capsule_directions_the_reader_cannot_read_as_the_dose_are_refused(directions, code):
+    err = refused(CAPSULES, directions=directions)
+    full = code if code == "refused-unit" else f"directions-{code}"
+    assert (err.code, err.field) == (full, "directions"), err.message
+
+
+def test_the_refusals_name_what_was_written_and_what_was_expected():
+    err = refused(CAPSULES, directions="Take 1 capsule once daily; may repeat once.")
+    assert err.message == (
+        "directions: 'repeat' adds a dose, makes the dose conditional or changes it, "
+        "which a label for one fixed dose cannot say; expected directions for 1 capsule a "
+        "dose, once daily, and nothing more."
+    )
+    err = refused(CAPSULES, directions="Take 1 capsule (45 мг) once daily.")
+    assert err.message.startswith("directions: '45 мг' is a number or count the directions")
+    err = refused(TROCHES, directions="Swallow 1 troche whole once daily.")
+    assert err.message == (
+        "directions: 'Swallow' names another route than the label's (under the tongue); "
+        "expected directions that say under the tongue, or name no route."
+    )
+    err = refused(BASE, directions="Take 1 capsule (4.5 mg naltrexone HCl) once daily.")
+    assert err.code == "directions-dose-mismatch"
+    assert "'4.5 mg hcl'" in err.message and "naltrexone (base)" in err.message
+
+
+@pytest.mark.parametrize(
+    "directions",
+    [
+        "Take 1 capsule (4.5 mg naltrexone HCl) by mouth once daily.",
+        "Take 1 capsule (4.5 mg of naltrexone hydrochloride) by mouth once daily.",
+        "Take 1 capsule by mouth once daily for 30 days.",
+        "Take 1 capsule by mouth once daily, 2 hours after dinner.",
+        "Swallow 1 capsule whole once daily with a glass of water.",
+        "Take 1 capsule by mouth once every 24 hours.",
+        "Take 1 capsule by mouth once in the evening.",
+        "Take 1 capsule by mouth once at bedtime.",
+        "Take 1 capsule by mouth once daily with 240 mL of water.",
+        "Take one (1) capsule by mouth once daily.",
+        "Take 1 capsule by mouth 1 time daily.",
+        "Take 1 capsule by mouth daily x 30 days.",
+        "Take 1 capsule by mouth daily. May take in the morning if sleep is disturbed.",
+        "Hold 1 capsule for 30 seconds, then swallow it once daily.",
+    ],
+)
+def test_directions_the_reader_reads_as_the_dose_are_still_printed(directions):
+    assert lc.build_label(CAPSULES, label_order(directions=directions)).directions == directions
+
+
+def test_a_salt_form_is_the_dose_basis_of_the_result():
+    good = "Take 1 capsule (4.5 mg naltrexone base) by mouth once daily."
+    assert lc.build_label(BASE, label_order(directions=good)).directions == good
+    assert refused(BASE, directions=good.replace("base", "HCl")).code == (
+        "directions-dose-mismatch"
+    )
+
+
+def test_drops_directions_state_the_strength_volume_and_route_of_the_drops():
+    n, volume = DROPS.drops_per_dose, DROPS.dose_volume  # 9 drops, 0.5625 mL; 8 mg/mL
+    good = [
+        f"Place {n} drops under the tongue once daily ({volume}).",
+        f"Place {n} drops under the tongue once daily ({DROPS.concentration}).",
+        f"Place {n} drops ({DROPS.per_drop}) under the tongue once daily.",
+    ]
+    for text in good:
+        assert lc.build_label(DROPS, label_order(directions=text)).directions == text
+    for text, code in (
+        (f"Place {n} drops under the tongue once daily (1.5 mL).", "directions-dose-mismatch"),
+        (f"Place {n} drops under the tongue once daily (1 mg/mL).", "directions-dose-mismatch"),
+        (f"Place {n} drops (5 mg/drop) under the tongue once daily.", "directions-dose-mismatch"),
+        (f"Place {n} drops under the tongue once daily, then {n} more drops at night.", "more"),
+        (f"Place {n} drops under the tongue once daily; if no effect, use 4.", "extra"),
+        (f"Place {n} drops in each eye once daily.", "directions-route-mismatch"),
+        ("Place one dropperful under the tongue once daily.", "refused-unit"),
+    ):
+        err = refused(DROPS, directions=text)
+        expected = "directions-extra-dose" if code in ("more", "extra") else code
+        assert (err.code, err.field) == (expected, "directions"), err.message
+
+
+def test_liquid_directions_state_the_strength_syringe_and_a_single_dose():
+    ml = LIQUID.dose_measured.magnitude  # 1.8 mL of 2.5 mg/mL with the 3 mL oral syringe
+    good = f"Take {ml} mL by mouth once daily ({LIQUID.concentration})."
+    assert lc.build_label(LIQUID, label_order(directions=good)).directions == good
+    for text, code in (
+        (f"Take {ml} mL by mouth once daily (1 mg/mL).", "directions-dose-mismatch"),
+        (f"Take {ml} mL by mouth once daily; strength 0.25 mg/mL.", "directions-dose-mismatch"),
+        (f"Take {ml} mL by mouth once daily, then {ml} mL again at bedtime.", "extra"),
+        (f"Take {ml} mL by mouth once daily using a 0.5 mL syringe.", "directions-dose-mismatch"),
+        (f"Take {ml} mL by mouth once daily (one teaspoonful).", "refused-unit"),
+        (f"Take {ml} mL by mouth once daily (1 tablespoon).", "refused-unit"),
+    ):
+        err = refused(LIQUID, directions=text)
+        expected = "directions-extra-dose" if code == "extra" else code
+        assert (err.code, err.field) == (expected, "directions"), err.message
+
+
+def test_troche_directions_keep_to_the_troches_route():
+    assert lc.build_label(
+        TROCHES, label_order(directions="Dissolve 1 troche under the tongue once daily.")
+    )
+    assert lc.build_label(
+        BUCCAL, label_order(directions="Dissolve 1 troche between the cheek and gum daily.")
+    )
+    for result, text in (
+        (BUCCAL, "Dissolve 1 troche under the tongue once daily."),
+        (TROCHES, "Swallow 1 troche whole once daily."),
+        (TROCHES, "Dissolve 1 troche in the cheek once daily."),
+        (TROCHES, "Dissolve 1 troche in the ear once daily."),
+    ):
+        assert refused(result, directions=text).code == "directions-route-mismatch"
+    err = refused(BUCCAL, directions="Dissolve 1 troche in the cheek once daily; may use 2.")
+    assert err.code == "directions-unreadable"
+    # swallowing after the troche or the drops were held where the route says is no contradiction
+    held = "Dissolve 1 troche under the tongue once daily; do not chew or swallow it whole."
+    assert lc.build_label(TROCHES, label_order(directions=held)).directions == held
+    n = DROPS.drops_per_dose
+    held = f"Place {n} drops under the tongue, hold for 1 minute, then swallow; once daily."
+    assert lc.build_label(DROPS, label_order(directions=held)).directions == held
+
+
+@pytest.mark.parametrize(
+    "directions",
+    [
+        "Take 1 capsule by mouth twic\u0435 daily.",  # Cyrillic ie
+        "Take 1 capsule by m\u043euth once daily.",  # Cyrillic o
+        "Take 1 c\u03b1psule by mouth once daily.",  # Greek alpha
+    ],
+)
+def test_words_of_mixed_scripts_are_refused(directions):
+    assert refused(CAPSULES, directions=directions).code == "mixed-script"
+    assert refused(CAPSULES, timing=directions.removeprefix("Take 1 capsule ")).code == (
+        "mixed-script"
+    )
+
+
+def test_a_micro_sign_unit_is_not_a_mixed_script_word():
+    text = "Take 1 capsule (4500 \u00b5g) by mouth once daily."
+    assert lc.build_label(CAPSULES, label_order(directions=text))
+    assert mixed_script_word("m\u0304g \u043c\u0433 once") is None  # a mark splits words
+    assert mixed_script_word("once tw\u0456ce") == "tw\u0456ce"
+
+
+def test_only_the_oral_syringe_of_a_liquid_is_read():
+    n = DROPS.drops_per_dose
+    text = f"Place {n} drops under the tongue once daily (not with the 1 mL oral syringe)."
+    assert lc.build_label(DROPS, label_order(directions=text)).directions == text
+
+
+def test_the_step_text_is_read_like_the_directions():
+    good = "Step 2 of 9: days 15-28, 2026-12-15 to 2026-12-28"
+    assert lc.build_label(CAPSULES, label_order(step=good)).step == good
+    for step, code in (
+        ("Take 2 capsules (9 mg) twice daily", "dose-above-range"),
+        ("Take 2 capsules twice daily", "directions-dose-mismatch"),
+        ("Take 1 capsule twice daily", "directions-frequency-mismatch"),
+        ("Take 1 more capsule if needed", "directions-extra-dose"),
+    ):
+        err = refused(CAPSULES, step=step)
+        assert (err.code, err.field) == (code, "step"), err.message
+
+
+def kit() -> lc.TitrationResult:
+    steps = (lc.parse_step("0.5 mg:7"), lc.parse_step("1 mg:7"))
+    template = orders.capsules(dose=lc.mass("0.5 mg"), source=orders.api())
+    return lc.plan_titration(
+        lc.TitrationOrder(
+            steps=steps,
+            maintenance=lc.mass("2 mg"),
+            maintenance_days=14,
+            start=orders.DAY,
+            form=lc.KitForm.CAPSULES,
+            capsules=lc.CapsuleKit(template=template),
+        )
+    )
+
+
+def test_a_step_text_for_a_kit_is_refused_not_replaced():
+    made = kit()
+    with pytest.raises(lc.InputError) as info:
+        lc.build_kit_labels(made, label_order(step="Step 1 of 2"))
+    assert (info.value.code, info.value.field) == ("step-set-by-kit", "step")
+    assert lc.build_kit_labels(made, label_order())
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("patient", "Take 2 capsules twice daily"),
+        ("prescriber", "Dr X, 9 mg"),
+        ("rx_number", "RX1 every 12 hours"),
+        ("lot", "A1 2 capsules"),
+    ],
+)
+def test_other_label_text_may_state_no_dose(field, value):
+    err = refused(CAPSULES, **{field: value})
+    assert (err.code, err.field) == ("dose-in-label-text", field)
+
+
+def test_a_pharmacy_address_may_state_no_dose():
+    pharmacy = attrs.evolve(PHARMACY, address="Take 2 capsules twice daily")
+    err = refused(CAPSULES, pharmacy=pharmacy)
+    assert (err.code, err.field) == ("dose-in-label-text", "pharmacy.address")
+    assert lc.build_label(CAPSULES, label_order(patient="Jane Daily", lot="L20261121-3F9A0C"))
+
+
+@pytest.mark.parametrize("per_day", ["0.3333", "0.5", "1.1"])
+def test_composed_directions_need_a_whole_number_of_doses_a_day(per_day):
+    err = refused(HALF_MG, doses_per_day=Decimal(per_day))
+    assert (err.code, err.field) == ("doses-per-day-not-whole", "doses_per_day")
+    assert f"'{per_day}'" in err.message and "times a day" in err.message
+    every_other = "Take 1 capsule every other day."
+    order = label_order(doses_per_day=Decimal("0.5"), directions=every_other)
+    assert lc.build_label(HALF_MG, order).directions == every_other
+
+
+def test_the_command_line_refuses_what_the_reader_cannot_read():
+    text = lc.dumps(CAPSULES)
+    for extra, message in (
+        (
+            ["--directions", "Take 1 capsule once daily, may repeat once."],
+            "Error: --directions: 'repeat' adds a dose",
+        ),
+        (
+            ["--directions", "Take 1 capsule under the tongue once daily."],
+            "Error: --directions: 'under the tongue' names another route",
+        ),
+        (
+            ["--directions", "Take 1 capsule twic\u0435 daily."],
+            "Error: --directions: 'twic\u0435' mixes letters of different scripts",
+        ),
+        (["--step", "Take 2 capsules twice daily"], "Error: --step: '2 capsules' does not match"),
+        (
+            ["--pharmacy-address", "Take 2 capsules twice daily"],
+            "Error: --pharmacy-address: 'Take 2 capsules twice daily' states a dose",
+        ),
+    ):
+        res = CliRunner().invoke(cli, ["label", "-", *LABEL, *extra], input=text)
+        assert res.exit_code == 2, res.output
+        assert message in res.output, res.output
+    unfrequent = lc.dumps(HALF_MG)
+    res = CliRunner().invoke(
+        cli, ["label", "-", *LABEL, "--doses-per-day", "0.3333"], input=unfrequent
+    )
+    assert res.exit_code == 2, res.output
+    assert "Error: --doses-per-day: '0.3333' is not a whole number of doses a day" in res.output
+
+
+def test_the_command_line_refuses_a_step_for_a_kit():
+    made = lc.dumps(kit())
+    res = CliRunner().invoke(cli, ["label", "-", *LABEL, "--step", "Step 1"], input=made)
+    assert res.exit_code == 2, res.output
+    assert "Error: --step: 'Step 1' would be replaced" in res.output
+
+
+#: fragments of directions for the 4.5 mg once-daily capsule: (text, states the prescription)
+AMOUNTS = [
+    *(("1 capsule", True), ("one capsule", True), ("a capsule", True), ("2 capsules", False)),
+    *(("ii capsules", False), ("a couple of capsules", False), ("half a capsule", False)),
+    *(("one quarter of a capsule", False), ("several capsules", False)),
+]
+MASSES = [
+    *(("", True), (" (4.5 mg)", True), (" (4500 mcg)", True), (" (4.5 mg naltrexone HCl)", True)),
+    *((" (9 mg)", False), (" (4.5 mg base)", False), (" (45 мг)", False)),
+    *((" (4.5 mg x 2)", False), (" (1 mg/mL)", False), (" (45 mg/10)", False)),
+]
+ROUTE_WORDS = [
+    *((" by mouth", True), ("", True), (" under the tongue", False), (" rectally", False)),
+    (" in each eye", False),
+]
+FREQUENCIES = [
+    *((" once daily", True), (" every 24 hours", True), (" at bedtime", True)),
+    *((" once a day", True), (" twice daily", False), (" once daily and once at night", False)),
+    *((" every 12 hours", False), (" twic\u0435 daily", False), (" 1.5 times a day", False)),
+]
+TAILS = [
+    *(("", True), (" with food", True), (" for 30 days", True), (", may repeat once", False)),
+    *(("; 1 more if needed", False), (", double on weekends", False), (" x2", False)),
+    *(("; increase weekly", False), (", or two if pain persists", False)),
+    *((" (one teaspoonful)", False), (". Take 1 capsule at bedtime", False)),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    amount=st.sampled_from(AMOUNTS),
+    mass=st.sampled_from(MASSES),
+    route=st.sampled_from(ROUTE_WORDS),
+    freq=st.sampled_from(FREQUENCIES),
+    tail=st.sampled_from(TAILS),
+)
+def test_directions_are_printed_exactly_when_every_part_states_the_prescription(
+    amount, mass, route, freq, tail
+):
+    """Any directions text the reader accepts states exactly the prescribed amount and
+    frequency: one capsule (4.5 mg of naltrexone HCl) by mouth once daily, and nothing
+    more; and directions made only of parts that state it are accepted."""
+    parts = (amount, mass, route, freq, tail)
+    directions = "Take " + "".join(text for text, _ in parts) + "."
+    safe = all(ok for _, ok in parts)
+    try:
+        label = lc.build_label(CAPSULES, label_order(directions=directions))
+    except lc.InputError as err:
+        assert not safe, f"{directions!r}: {err.message}"
+        return
+    assert safe, f"{directions!r} was accepted"
+    read = read_directions(label.directions, "directions")
+    counts = [a for a in read.amounts if a.unit.lower().startswith("capsule")]
+    assert [a.number for a in counts] == [1]
+    assert {f.per_day for f in read.frequencies} == {1}
+    assert not read.unread and not read.extra and not read.household

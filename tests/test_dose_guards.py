@@ -380,6 +380,8 @@ def test_a_label_whose_day_needs_more_than_was_dispensed_is_refused(name):
         ("Take 1 capsule (4.5 gr) by mouth at bedtime.", "refused-unit"),
         ("Take 2 capsules (9 mg) by mouth at bedtime.", "dose-above-range"),
         ("Take 1 capsule (4.5 mg/kg) by mouth.", "refused-unit"),
+        ("Take 1 capsule (4.5mg) by mouth daily; 1 mg/mL.", "directions-dose-mismatch"),
+        ("Take 1 capsule (4.5mg) by mouth daily; 2 times.", "directions-unreadable"),
     ],
 )
 def test_amounts_in_capsule_directions_must_be_what_was_compounded(directions, code):
@@ -392,7 +394,6 @@ def test_amounts_in_capsule_directions_must_be_what_was_compounded(directions, c
     [
         "Take 1 capsule (4.5 mg) by mouth at bedtime.",
         "Take 1 capsule (4500 mcg) by mouth at 10 pm.",
-        "Take 1 capsule (4.5mg) by mouth daily; 1 mg/mL is not this product; 2 times.",
         "Take one capsule by mouth once a day.",
     ],
 )
@@ -420,12 +421,17 @@ def test_amounts_in_liquid_directions_must_be_the_measured_dose():
 def test_a_volume_naming_the_measuring_device_is_not_read_as_a_dose():
     result = formulate("liquid")
     mL = result.dose_measured.magnitude  # noqa: N806
-    good = f"Take {mL} mL by mouth once daily, measured with the 10 mL oral syringe."
+    syringe = result.syringe.name  # "3 mL oral syringe"
+    good = f"Take {mL} mL by mouth once daily, measured with the {syringe}."
     assert lc.build_label(result, label_order(directions=good)).directions == good
-    also = f"Take {mL} mL once daily from the 30 mL bottle with the 1 mL syringe."
+    also = f"Take {mL} mL once daily from the 30 mL bottle with the {syringe}."
     assert lc.build_label(result, label_order(directions=also)).directions == also
-    bad = f"Take {mL * 10} mL by mouth once daily, measured with the 10 mL oral syringe."
+    bad = f"Take {mL * 10} mL by mouth once daily, measured with the {syringe}."
     assert label_refused(result, directions=bad).code == "directions-dose-mismatch"
+    # a syringe other than the one supplied (the probe's 0.5 mL syringe for a 5 mL dose)
+    other = f"Take {mL} mL by mouth once daily, measured with the 10 mL oral syringe."
+    err = label_refused(result, directions=other)
+    assert err.code == "directions-dose-mismatch" and syringe in err.message
 
 
 def test_amounts_in_the_timing_text_are_checked_too():

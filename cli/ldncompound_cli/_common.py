@@ -48,6 +48,7 @@ FLAGS: dict[str, str] = {
     "rx_number": "--rx",
     "directions": "--directions",
     "timing": "--timing",
+    "step": "--step",
     "pharmacy.name": "--pharmacy-name",
     "pharmacy.address": "--pharmacy-address",
     "pharmacy.phone": "--pharmacy-phone",

@@ -30,11 +30,15 @@ from ldncompound_cli._profile import PROFILE_OPTIONS, label_pharmacy, profile_re
 @click.option("--rx", "rx_number", help="Rx number")
 @click.option("--directions", help="full directions text (replaces the composed directions)")
 @click.option("--dose", help="dose per administration, if not one unit")
-@click.option("--doses-per-day", help="doses a day, for composed directions")
+@click.option("--doses-per-day", help="doses a day, for composed directions (a whole number)")
 @click.option(
     "--timing", help='pharmacist-chosen timing, e.g. "at bedtime" (never added otherwise)'
 )
-@click.option("--step", help='kit step text, e.g. "Step 2 of 9: days 15-28"')
+@click.option(
+    "--step",
+    help='step text printed under the directions, e.g. "Step 2 of 9: days 15-28" (read like '
+    "the directions; refused for a titration kit, whose labels carry their own)",
+)
 @click.option(
     "--lot",
     help="lot number of the compounded batch [default: generated from the result, "
