@@ -181,7 +181,9 @@ def _means_none(name: str) -> bool:
     return (
         words in NO_PRESERVATIVE
         or not any(ch.isalnum() for ch in words)
-        or re.search(r"^(no|non|not|without|free of)\b|\bfree\b|unpreserved|\bnone\b", words)
+        or re.search(
+            r"^(no|non|not|without|free of)\b|preservatives?[ -]free|unpreserved|\bnone\b", words
+        )
         is not None
     )
 

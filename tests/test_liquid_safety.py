@@ -122,6 +122,15 @@ def test_known_preservatives_make_water_preserved(name):
     assert "preservative-unknown" not in codes(r)
 
 
+@given(st.sampled_from(PRESERVATIVES), st.sampled_from([" ", "-", ""]), st.booleans())
+def test_known_preservatives_are_read_in_any_case_and_spelling(name, gap, upper):
+    """'Methyl-Paraben', 'SODIUM BENZOATE', 'sodiumbenzoate': the same preservative."""
+    text = name.replace(" ", gap).replace("paraben", f"{gap}paraben")
+    text = text.upper() if upper else text.title()
+    r = lc.formulate_liquid(orders.liquid(vehicle=declared(text)))
+    assert r.bud.category is lc.BudCategory.AQUEOUS_PRESERVED
+
+
 def test_a_troche_base_preservative_named_none_is_refused():
     base = lc.BaseLot(base="peg", lot="P1", expiry=EXP, preservative="none")
     refused(
