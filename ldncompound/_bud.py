@@ -337,7 +337,7 @@ def _study_rule(
             "evidence that the preparation resists microbial growth (USP <51>).",
             "study",
         )
-    rule = f"study-supported BUD of {study.days} days ({storage.described})"
+    rule = f"study-supported BUD of {days_text(study.days)} ({storage.described})"
     return study.days, rule, study.reference
 
 
