@@ -375,6 +375,7 @@ def _batch(
     dose_parts: tuple[Decimal, Decimal] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], Any, list[str]]:
     src, info = order["source"], su.info
+    measured_with: list[Device] = []  # the stock's and the aliquot's devices, if any
     days_supply, per_day_text = order["days_supply"], order["doses_per_day"]
     if days_supply is None or per_day_text is None:
         raise NotImplementedError("volume to dispense")
@@ -405,7 +406,7 @@ def _batch(
         )
         run.warn(
             "supply-split-into-fills",
-            f"The order covers {days_supply} days but the BUD allows {bud['days']}: this batch is "
+            f"The order covers {days_supply} days but the BUD allows {bud['days']} days: this batch is "
             f"fill 1 of {count} (days 1-{schedule[0]['last_day']}) and is labelled for those days "
             f"only; compound {later}, each fresh with its own BUD.",
             "days_supply",
@@ -583,6 +584,7 @@ def _batch(
             stock_dev, stock_volume = stock
             tool, aliquot_volume = aliquot
             stock_c = tidy(DIV(weighed, stock_volume))
+            measured_with = [stock_dev, tool]
             measure("stock solution (dissolve to volume)", ml(stock_volume), stock_dev.name)
             measure("aliquot of the stock solution", ml(aliquot_volume), tool.name)
             process.append(
@@ -707,6 +709,12 @@ def _batch(
             "allergen-lactose",
             f"Contains lactose (from {name}); label the allergen.",
             "allergens",
+        )
+    for dev in dict.fromkeys([final_device, *measured_with]):
+        run.default(
+            f"equipment.{dev.json['key']}",
+            dev.described,
+            f"the library's device table (the order lists no equipment); {dev.json['source']}",
         )
     fills = None
     if schedule:
@@ -908,14 +916,8 @@ def liquid(order: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError("dose off the graduation")
     measured = volume
     share = syringe.share(measured)
-    if share < PCT:
-        run.warn(
-            "dose-below-measurable-fraction",
-            f"One dose ({plain(measured)} mL) is only {_sig3(share)} % of the "
-            f"{syringe.described}; below {plain(PCT)} % of a syringe's capacity measurements are "
-            "unreliable. Use a smaller syringe or a lower concentration.",
-            "syringe",
-        )
+    if share < PCT:  # refused unless acknowledged: not in the mix
+        raise NotImplementedError("dose below the measurable share")
     if min(volume, measured) <= Decimal("0.1"):
         run.warn(
             "dose-volume-tiny",
@@ -957,12 +959,6 @@ def liquid(order: dict[str, Any]) -> dict[str, Any]:
         "defaults": run.defaults,
         "trace": run.trace,
     }
-
-
-def _sig3(x: Decimal) -> str:
-    if x.is_zero():
-        return "0"
-    return plain(x.quantize(D1.scaleb(x.adjusted() - 2), rounding=ROUND_HALF_UP, context=CONTEXT))
 
 
 def _sig4(x: Decimal) -> str:

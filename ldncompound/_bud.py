@@ -28,6 +28,18 @@ DAY_ONE_SOURCE = (
     "own wording was not verified, domain.md §2.1) [U]"
 )
 
+#: The longest study-supported BUD accepted without the acknowledgement
+#: ``study-bud-above-limit`` (probe finding F5).
+STUDY_BUD_LIMIT_DAYS = 180
+STUDY_BUD_LIMIT_SOURCE = (
+    "USP <795> (2023) extends a BUD beyond its default only with CNSP-specific stability data "
+    "from a stability-indicating method, with antimicrobial effectiveness testing (USP <51>) "
+    "for aqueous preparations (Fagron Academy, 'Understanding new requirements for beyond use "
+    "date extension', 2023; domain.md §2.1) [S], and to at most 180 days "
+    "(maximapharmaceuticals.com, on the proposed chapter §10.5) [S]; the chapter's own text was "
+    "not seen [U]"
+)
+
 
 class Storage(enum.Enum):
     """Storage conditions (USP General Notices / <659>)."""
@@ -211,22 +223,7 @@ def assign_bud(
                 code="component-expired",
             )
     if study is not None:
-        if study.storage is not storage:
-            raise InputError.about(
-                "study.storage",
-                study.storage.value,
-                f"differs from the storage {storage.value}",
-                "the study's storage",
-            )
-        days = study.days
-        rule = f"study-supported BUD of {days} days ({storage.described})"
-        reference = study.reference
-        rec.warn(
-            "bud-from-study",
-            f"The BUD follows the cited study ({study.reference}), not the USP <795> default of "
-            f"{category.days} days; keep the study with the master formulation record.",
-            "study",
-        )
+        days, rule, reference = _study_rule(study, category, storage, rec)
     else:
         days = category.days
         rule = f"USP <795> (2023): {category.described}, at most {days} days, {storage.described}"
@@ -260,6 +257,8 @@ def assign_bud(
             end.isoformat(),
             earliest=(earliest.expiry or end).isoformat(),
         )
+    if end == compounded_on:
+        _on_compounding_day(end, limited_by, rec)
     now = today or _clock.today()
     if end < now:
         implausible(
@@ -284,6 +283,83 @@ def assign_bud(
     )
 
 
+def _on_compounding_day(end: dt.date, limited_by: str, rec: Recorder) -> None:
+    """Refuse (unless acknowledged) a BUD on the compounding day: the preparation would be at
+    its beyond-use date when it is dispensed (probe finding F30)."""
+    field, shown = "compounded_on", end.isoformat()
+    if limited_by != "category":  # "role: name expires date"
+        field = f"{limited_by.split(':', 1)[0]}.expiry"
+    implausible(
+        rec,
+        "bud-on-compounding-day",
+        field,
+        shown,
+        f"makes the beyond-use date the compounding day {shown}: the preparation would be at "
+        "its beyond-use date when it is dispensed",
+        "a component in date after the compounding day",
+    )
+
+
+def _study_rule(
+    study: StudyBud, category: BudCategory, storage: Storage, rec: Recorder
+) -> tuple[int, str, str]:
+    """The days, rule and reference of a study-supported BUD. Refuses a study at another
+    storage, and (unless acknowledged) one beyond :data:`STUDY_BUD_LIMIT_DAYS`; warns when
+    one lengthens the BUD of a non-preserved aqueous preparation."""
+    if study.storage is not storage:
+        raise InputError.about(
+            "study.storage",
+            study.storage.value,
+            f"differs from the storage {storage.value}",
+            "the study's storage",
+        )
+    rec.warn(
+        "bud-from-study",
+        f"The BUD follows the cited study ({study.reference}), not the USP <795> default of "
+        f"{category.days} days; keep the study with the master formulation record.",
+        "study",
+    )
+    if study.days > STUDY_BUD_LIMIT_DAYS:
+        implausible(
+            rec,
+            "study-bud-above-limit",
+            "study.days",
+            str(study.days),
+            f"is more than the {STUDY_BUD_LIMIT_DAYS} days USP <795> allows a study-supported BUD",
+            f"a study-supported BUD of at most {STUDY_BUD_LIMIT_DAYS} days",
+        )
+    if category is BudCategory.AQUEOUS_NONPRESERVED and study.days > category.days:
+        rec.warn(
+            "study-bud-unpreserved-aqueous",
+            f"The cited study ({study.reference}) gives {days_text(study.days)} to an aqueous "
+            f"preparation without a preservative (USP <795> default {days_text(category.days)}): "
+            "an extended BUD needs stability data from a stability-indicating method and "
+            "evidence that the preparation resists microbial growth (USP <51>).",
+            "study",
+        )
+    rule = f"study-supported BUD of {days_text(study.days)} ({storage.described})"
+    return study.days, rule, study.reference
+
+
+def days_text(days: int) -> str:
+    """``"1 day"``, ``"14 days"``."""
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
+def component_cuts_supply(bud: BeyondUseDate, days_supply: int, rec: Recorder, field: str) -> None:
+    """Warn ``component-expires-before-supply`` when a component's expiry, not the category,
+    makes the BUD shorter than the days' supply: later fills need a new lot."""
+    if bud.limited_by == "category" or days_supply <= bud.days:
+        return
+    rec.warn(
+        "component-expires-before-supply",
+        f"The fills are cut to {days_text(bud.days)} because {bud.limited_by.split(': ', 1)[1]}: "
+        f"the later fills cannot be made from this lot; replace it (with a lot in date a fill "
+        f"may last up to {days_text(bud.category_days)}).",
+        field,
+    )
+
+
 def check_supply(bud: BeyondUseDate, days_supply: int, rec: Recorder, *, field: str) -> int:
     """Warn when the BUD is shorter than the days' supply; return the number of fills needed."""
     if days_supply <= bud.days:
@@ -295,8 +371,9 @@ def check_supply(bud: BeyondUseDate, days_supply: int, rec: Recorder, *, field: 
     fills = -(-days_supply // per_fill)
     rec.warn(
         "bud-shorter-than-supply",
-        f"The BUD allows {bud.days} days but the order covers {days_supply} days; dispense in "
-        f"{fills} fills of at most {per_fill} days each.",
+        f"The BUD allows {days_text(bud.days)} but the order covers {days_text(days_supply)}; "
+        f"dispense in {fills} fills of at most {days_text(per_fill)} each.",
         field,
     )
+    component_cuts_supply(bud, days_supply, rec, field)
     return fills

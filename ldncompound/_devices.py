@@ -31,6 +31,15 @@ _SYRINGE_SOURCE = (
     "(Royal Melbourne Institute of Technology, via 411answers.com) [S]; oral syringes differ "
     "by maker, so declare yours if its scale differs [U]"
 )
+#: The finest scale an oral syringe is taken to have: 0.01 mL marks, and at most 100 marks
+#: (the table's 1 mL syringe); a finer declared scale needs ``syringe-graduation-implausible``.
+FINEST_SYRINGE_GRADUATION = Decimal("0.01")
+MOST_SYRINGE_MARKS = 100
+SYRINGE_SCALE_SOURCE = (
+    "the finest oral syringe scale taught is 1 mL in 0.01 mL, 100 marks (Royal Melbourne "
+    "Institute of Technology, via 411answers.com) [S]; a finer scale or more marks is most "
+    "likely a slip in the declared graduation (probe finding F21) [D][U]"
+)
 _CYLINDER_SOURCE = (
     "common graduated cylinders: 25 mL in 0.5 mL, 50 mL and 100 mL in 1 mL "
     "(sciencekitstore.com; experts123.com) [S]; 10 mL in 0.2 mL, 250 mL in 2 mL, 500 mL in 5 mL "
@@ -104,6 +113,31 @@ class MeasuringDevice:
         if self.step == self.cap:
             return f"{self.name} (single mark)"
         return f"{self.name} ({plain(self.step)} mL graduations)"
+
+    @property
+    def label_name(self) -> str:
+        """The name a patient reads: a table device's own, else the name with its scale
+        (``"5 mL oral syringe (0.001 mL marks)"``) unless the name already states it."""
+        table = {(d.name, d.kind, d.cap, d.step) for d in DEVICES}
+        if (self.name, self.kind, self.cap, self.step) in table or self.step == self.cap:
+            return self.name
+        if f"{plain(self.step)} mL" in self.name:
+            return self.name
+        return f"{self.name} ({plain(self.step)} mL marks)"
+
+    def scale_implausible(self) -> str | None:
+        """Why this oral syringe's scale is finer than any oral syringe's, or ``None``."""
+        if self.step < FINEST_SYRINGE_GRADUATION:
+            return (
+                f"is finer than the {plain(FINEST_SYRINGE_GRADUATION)} mL marks of any oral syringe"
+            )
+        marks = CONTEXT.divide(self.cap, self.step)
+        if marks > MOST_SYRINGE_MARKS:
+            return (
+                f"gives {plain(marks)} marks on the {plain(self.cap)} mL syringe, more than the "
+                f"{MOST_SYRINGE_MARKS} of any oral syringe"
+            )
+        return None
 
     def on_scale(self, volume: Decimal) -> bool:
         """``volume`` mL is a graduation mark of this device (and within its capacity)."""

@@ -375,12 +375,14 @@ def suggest(
 
 def _options(dose_mg: Decimal, cal: DropperCalibration, max_drops: int, usable: Usable) -> str:
     """Up to three concentrations (4 significant figures) that make ``dose_mg`` whole drops
-    with this dropper: the suggestion first, then round amounts a drop (3 drops or more), then
-    any whole count up to the cap, closest to 6 drops first."""
+    of an exact amount (:func:`_for_people`) with this dropper: the suggestion first, then
+    round amounts a drop (3 drops or more), then any whole count up to the cap, closest to 6
+    drops first."""
     found: list[tuple[Decimal, int]] = []
 
     def add(c: Decimal, n: int) -> None:
-        if c in usable and all(c != f[0] for f in found):
+        exact = _for_people(CONTEXT.divide(dose_mg, Decimal(n)))
+        if exact and c in usable and all(c != f[0] for f in found):
             found.append((c, n))
 
     for c, n in _round_amounts(dose_mg, cal, max_drops):
@@ -565,18 +567,22 @@ def _from_dose_per_drop(
         )
     if abs(CONTEXT.divide(Decimal(n) * p, dose.m_as(Unit.MG)) - ONE) > WHOLE_DROPS_PRECISION:
         near = sorted({max(n - 1, 1), n, n + 1} - {0})
-        options = " or ".join(
-            f"{significant(CONTEXT.divide(dose.m_as(Unit.MG), Decimal(k)), 4)} mg "
-            f"({k} drop{'' if k == 1 else 's'})"
-            for k in near
-            if k <= max_drops
-        )
         raise InputError.about(
             "dose_per_drop",
             shown,
             f"makes the {dose} dose {significant(exact, 4)} drops, not a whole number",
-            f"a dose per drop that divides the dose, such as {options}",
+            f"a dose per drop that divides the dose, such as "
+            f"{_people_options(dose.m_as(Unit.MG), n, max_drops, near)}",
             code="dose-per-drop-not-whole",
+        )
+    if not _for_people(CONTEXT.divide(dose.m_as(Unit.MG), Decimal(n))):
+        raise InputError.about(
+            "dose_per_drop",
+            shown,
+            f"stands for {dose} / {n} drops, a repeating decimal that no label can state exactly",
+            f"a dose per drop with at most 4 significant figures that divides the dose, such as "
+            f"{_people_options(dose.m_as(Unit.MG), n, max_drops)}",
+            code="dose-per-drop-repeating",
         )
     c = rec.step(
         "concentration-from-drop",
@@ -601,6 +607,25 @@ def _from_dose_per_drop(
         c = given
     check_solubility(c.m_as(Unit.MG_PER_ML), su.solubility, "dose_per_drop")
     return c
+
+
+def _for_people(amount: Decimal) -> bool:
+    """``amount`` is stated exactly in at most 4 significant figures (0.25, 1.125), not a
+    repeating decimal cut short (0.3333): the only amounts a label may state (probe finding
+    F37)."""
+    return len(amount.normalize().as_tuple().digits) <= 4
+
+
+def _people_options(dose_mg: Decimal, n: int, max_drops: int, near: list[int] | None = None) -> str:
+    """Doses per drop near ``n`` drops that divide the dose exactly (at most 4 significant
+    figures), e.g. "0.5 mg (2 drops) or 0.25 mg (4 drops)"."""
+    tried = near if near is not None else range(max(n - 3, 1), n + 4)
+    shown = [
+        f"{plain(CONTEXT.divide(dose_mg, Decimal(k)).normalize())} mg ({k} drop{'' if k == 1 else 's'})"
+        for k in tried
+        if k <= max_drops and _for_people(CONTEXT.divide(dose_mg, Decimal(k)))
+    ]
+    return " or ".join(shown) or "a concentration the library suggests (leave dose_per_drop out)"
 
 
 @attrs.frozen(kw_only=True)
@@ -663,6 +688,15 @@ def _drops_per_dose(
             f"a concentration that makes the dose whole drops: {hint}",
             code="dose-not-whole-drops",
         )
+    if not _for_people(CONTEXT.divide(dose_mg, Decimal(n))):
+        raise FormulationError.about(
+            "concentration",
+            str(concentration),
+            f"makes {dose} {n} drops, so one drop holds {dose} / {n}, a repeating decimal that no "
+            "label can state exactly",
+            f"a concentration that makes the dose whole drops of an exact amount: {hint}",
+            code="dose-per-drop-repeating",
+        )
     # at the precision of a quantity, so that it compares with the volumes of the order
     exact_volume = tidy(CONTEXT.divide(Decimal(n) * cal.volume.m_as(Unit.ML), Decimal(cal.drops)))
     volume = rec.step(
@@ -684,13 +718,22 @@ def _drops_per_dose(
     )
 
 
+def _label_per_drop(r: DropsResult) -> Decimal:
+    """The amount in one drop a label states: the prescribed dose divided by its drops, in the
+    unit of the result's per-drop amount."""
+    unit = Unit.MCG if r.per_drop.unit is Unit.MCG_PER_DROP else Unit.MG
+    return CONTEXT.divide(r.dose.m_as(unit), Decimal(r.drops_per_dose)).normalize()
+
+
 def _label_facts(r: DropsResult) -> PreparationFacts:
     drops = f"{r.drops_per_dose} drop" + ("" if r.drops_per_dose == 1 else "s")
     return preparation_facts(
         r,
         "drops",
         # "0.5 mg per drop" (the amount's unit without its "/drop")
-        per=f"({plain(r.per_drop.magnitude)} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
+        # the prescribed dose over its drops (exact: see _for_people), never the 4-figure
+        # per-drop amount the concentration gives
+        per=f"({plain(_label_per_drop(r))} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
         dose_text=f"{drops} ({LabelAmount.of(r.dose).display})",
         measure=Quantity(r.drops_per_dose, Unit.DROP),
     )

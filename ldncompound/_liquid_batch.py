@@ -39,7 +39,9 @@ from ._bud import (
     Storage,
     StudyBud,
     assign_bud,
+    component_cuts_supply,
     compounding_date,
+    days_text,
 )
 from ._devices import (
     DEVICES,
@@ -71,6 +73,7 @@ from ._numbers import (
     round_up_to,
     significant,
 )
+from ._plausible import implausible
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
 from ._supplied import from_profile_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
@@ -98,6 +101,13 @@ VEHICLE_SOURCE = (
     "purified water, the most conservative BUD class (non-preserved aqueous, 14 days, refrigerated)"
 )
 CONTAINER = "tight, light-resistant (amber) bottle"
+#: A stated solubility above this multiple of the library's value needs the acknowledgement
+#: ``solubility-implausible`` (probe finding F33).
+SOLUBILITY_MARGIN = Decimal("1.5")
+SOLUBILITY_MARGIN_SOURCE = (
+    "at most 1.5 x the solubility the library knows: a published solubility is approximate, "
+    "twice it is most likely a slip (library policy) [D][U]"
+)
 TABLET_MARGIN_TRIES = 10
 MAX_VOLUME = Decimal(1000)
 MAX_DAYS = 365
@@ -336,7 +346,7 @@ def setup(order: LiquidFields, rec: Recorder) -> Setup:
         rec.default("vehicle", lot.vehicle.name, f"{VEHICLE_SOURCE}; {lot.vehicle.source}")
     elif lot.vehicle.key is not None:
         rec.default("vehicle.composition", lot.vehicle.name, lot.vehicle.source)
-    category, why = classify(lot.vehicle, order.additives)
+    category, why = classify(lot.vehicle, order.additives, rec)
     rec.step(
         "bud-class",
         "USP <795> category derived from the vehicle and additives",
@@ -381,12 +391,31 @@ def _solubility(
     The drug's ``water_solubility`` is read as that of its default form in water, so it is
     used for an aqueous vehicle and a source whose water-free form is the default form.
     """
-    if order.solubility is not None:
-        return order.solubility.m_as(Unit.MG_PER_ML)
     source = order.source
     form = source.form if isinstance(source, ApiLot) else source.resolved_basis
     known = drug.water_solubility
-    if known is not None and vehicle_.aqueous and drug.anhydrous_of(form).key == drug.default_basis:
+    applies = known is not None and vehicle_.aqueous
+    if applies and drug.anhydrous_of(form).key != drug.default_basis:
+        applies = False
+    if order.solubility is not None:
+        given = order.solubility.m_as(Unit.MG_PER_ML)
+        if applies and known is not None:
+            limit = known.m_as(Unit.MG_PER_ML) * SOLUBILITY_MARGIN
+            if (
+                drug.convert(order.solubility, basis, drug.default_basis).m_as(Unit.MG_PER_ML)
+                > limit
+            ):
+                implausible(
+                    rec,
+                    "solubility-implausible",
+                    "solubility",
+                    str(order.solubility),
+                    f"is more than {plain(SOLUBILITY_MARGIN)} x the {known} of "
+                    f"{drug.describe(drug.default_basis)} in water the library knows",
+                    f"the measured or published solubility ({SOLUBILITY_MARGIN_SOURCE})",
+                )
+        return given
+    if applies and known is not None:
         rec.default("solubility", known, drug.solubility_source)
         return drug.convert(known, drug.default_basis, basis).m_as(Unit.MG_PER_ML)
     where = "in water" if vehicle_.aqueous else f"in {vehicle_.name}"
@@ -478,6 +507,7 @@ def make_batch(
     dispense, fills = _graduated_dispense(order, dispense, fills, active.final_device, rec)
     shake = _pack(order, su, dispense, active, container, work, rec)
     allergens, ingredients = _ingredients(order, su, active, rec)
+    _echo_equipment(order, active, rec)
     made = LiquidBatch(
         concentration=concentration,
         concentration_planned=planned,
@@ -502,6 +532,23 @@ def make_batch(
         process=tuple(work.process),
     )
     return made, bud, fills, allergens
+
+
+def _echo_equipment(order: LiquidFields, active: _Active, rec: Recorder) -> None:
+    """Echo each table device the batch is measured with when the order names no equipment
+    (probe finding F24)."""
+    if order.equipment is not None:
+        return
+    plan = active.plan
+    used = [active.final_device]
+    if plan is not None:
+        used += [d for d in (plan.stock_device, plan.aliquot_device) if d is not None]
+    for d in dict.fromkeys(used):
+        rec.default(
+            f"equipment.{d.key}",
+            d.described,
+            f"the library's device table (the order lists no equipment); {d.source}",
+        )
 
 
 @attrs.define
@@ -774,6 +821,17 @@ def _from_powder(order: LiquidFields, su: Setup, aim: _Aim, work: _Work, rec: Re
         stock_volume=None if order.stock_volume is None else order.stock_volume.m_as(Unit.ML),
         rec=rec,
     )
+    if su.solubility is None and plan.aliquot is not None:
+        implausible(
+            rec,
+            "aliquot-solubility-unknown",
+            "solubility",
+            "not known",
+            f"leaves the stock of {source.material_name} in {su.vehicle.vehicle.name} "
+            "possibly undissolved, and a measured part of an undissolved stock does not carry "
+            "the calculated drug",
+            "the solubility of the drug in the vehicle",
+        )
     _weigh_and_dissolve(source, su, plan, balance, work)
     if su.solubility is not None and plan.stock_concentration is not None:
         rec.step(
@@ -803,25 +861,39 @@ def _weigh_and_dissolve(
     shown = f"{fixed(plan.weighed.m_as(Unit.MG), places_of(balance.d))} mg"
     work.measure(source.material_name, plan.weighed, balance.name)
     work.process.append(f"Weigh {shown} of {source.material_name}.")
+    # "completely dissolved" only when the solubility was checked (probe finding F10)
+    checked = su.solubility is not None
+    unchecked = "" if checked else " (its solubility was not checked: it may not dissolve)"
     if plan.aliquot is None or plan.stock_volume is None:
         work.process.append(
             f"Dissolve it completely in about half the final volume of {vehicle_name}."
+            if checked
+            else f"Disperse it in about half the final volume of {vehicle_name} and mix well"
+            f"{unchecked}."
         )
         return
     stock_dev, tool = plan.stock_device, plan.aliquot_device
     if stock_dev is None or tool is None:  # pragma: no cover - set together by plan_liquid
         raise AssertionError(plan)
     stock_c = plan.stock_concentration or Quantity(0, Unit.MG_PER_ML)
-    work.measure("stock solution (dissolve to volume)", plan.stock_volume, stock_dev.name)
-    work.measure("aliquot of the stock solution", plan.aliquot, tool.name)
+    stock = "stock solution" if checked else "stock"
+    work.measure(
+        f"{stock} ({'dissolve' if checked else 'make'} to volume)",
+        plan.stock_volume,
+        stock_dev.name,
+    )
+    work.measure(f"aliquot of the {stock}", plan.aliquot, tool.name)
+    mixed = "mix until completely dissolved" if checked else "mix well"
+    note = "" if checked else "; its solubility was not checked: it may not dissolve"
     work.process.append(
-        f"Dissolve it in {vehicle_name} and make up to {plan.stock_volume} in the {stock_dev.name}; "
-        f"mix until completely dissolved (stock solution, {significant(stock_c.magnitude)} mg/mL of powder)."
+        f"{'Dissolve' if checked else 'Disperse'} it in {vehicle_name} and make up to "
+        f"{plan.stock_volume} in the {stock_dev.name}; {mixed} ({stock}, "
+        f"{significant(stock_c.magnitude)} mg/mL of powder{note})."
     )
     work.process.append(
-        f"Measure {plan.aliquot} of the stock solution with the {tool.described} into the "
+        f"Measure {plan.aliquot} of the {stock} with the {tool.described} into the "
         f"{plan.final_device.name} (it holds {significant(plan.material.magnitude)} mg of powder); "
-        "discard the rest of the stock solution."
+        f"discard the rest of the {stock}."
     )
 
 
@@ -1012,7 +1084,7 @@ def plan_fills(
         total = volume_of(Decimal(days) * per_day)
     if days <= bud.days:
         return None
-    count = -(-days // bud.days)
+    count = -(-days // max(bud.days, 1))  # a 0-day BUD (day-0 counting) is a 1-day fill
     each = -(-days // count)
     schedule: list[Fill] = []
     used = Decimal(0)
@@ -1036,13 +1108,15 @@ def plan_fills(
         f"{f.compounded_on.isoformat()}"
         for f in schedule[1:]
     )
+    field = "days_supply" if order.days_supply is not None else "volume"
     rec.warn(
         "supply-split-into-fills",
-        f"The order covers {days} days but the BUD allows {bud.days}: this batch is fill 1 of "
-        f"{count} (days 1-{schedule[0].last_day}) and is labelled for those days only; compound "
-        f"{later}, each fresh with its own BUD.",
-        "days_supply" if order.days_supply is not None else "volume",
+        f"The order covers {days_text(days)} but the BUD allows {days_text(bud.days)}: this "
+        f"batch is fill 1 of {count} (days 1-{schedule[0].last_day}) and is labelled for those "
+        f"days only; compound {later}, each fresh with its own BUD.",
+        field,
     )
+    component_cuts_supply(bud, days, rec, field)
     return FillPlan(
         days_supply=days,
         fills=count,

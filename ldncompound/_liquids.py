@@ -12,7 +12,10 @@ Method (mg of the dose basis, mL):
    available one with ``v`` on a mark is chosen (at a measurable share of its capacity if
    any); when no syringe has ``v`` on a mark, or the named one does not, the order is refused
    with the syringes and concentrations that would measure the dose exactly. A volume below
-   the measurable share of the syringe, or of 0.1 mL or less, is always warned about.
+   the measurable share of the syringe is refused unless acknowledged
+   (``dose-below-measurable-fraction``), one of 0.1 mL or less is always warned about, and
+   a declared syringe scale finer than any oral syringe's needs
+   ``syringe-graduation-implausible``.
 3. Volume to dispense: ``days x doses a day x v`` rounded up to the final cylinder's
    graduation, or the volume ordered; a supply longer than the BUD is split into fills and
    the batch is the first fill.
@@ -28,7 +31,7 @@ from decimal import Decimal
 import attrs
 
 from ._bud import BeyondUseDate
-from ._devices import DeviceKind, MeasuringDevice, device
+from ._devices import SYRINGE_SCALE_SOURCE, DeviceKind, MeasuringDevice, device
 from ._errors import FormulationError, InputError
 from ._liquid_batch import (
     FillPlan,
@@ -46,6 +49,7 @@ from ._liquid_batch import (
     usable_concentrations,
 )
 from ._numbers import CONTEXT, plain, private_context, significant
+from ._plausible import implausible
 from ._preparation import Preparation, register
 from ._supplied import echo_from_profile
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
@@ -245,7 +249,16 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
         C=concentration,
     ).magnitude
     syringe = _dose_syringe(order, su, concentration, volume, syringe, rec)
-    share = _check_dose_measure(su, volume, syringe, rec)
+    if (why := syringe.scale_implausible()) is not None:
+        implausible(
+            rec,
+            "syringe-graduation-implausible",
+            "syringe.graduation",
+            str(syringe.graduation),
+            why,
+            f"the graduation printed on the syringe ({SYRINGE_SCALE_SOURCE})",
+        )
+    share = _check_dose_measure(su, concentration, volume, syringe, rec)
     made = make_batch(
         order,
         su,
@@ -271,7 +284,7 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
             rec,
             dosage_form="oral suspension" if made[0].suspension else "oral solution",
             route="oral",
-            dose_measure=f"{plain(volume)} mL ({dose}) with the {syringe.name}",
+            dose_measure=f"{plain(volume)} mL ({dose}) with the {syringe.label_name}",
         ),
     )
 
@@ -376,18 +389,22 @@ def _dose_syringe(
 
 
 def _check_dose_measure(
-    su: Setup, volume: Decimal, syringe: MeasuringDevice, rec: Recorder
+    su: Setup, concentration: Quantity, volume: Decimal, syringe: MeasuringDevice, rec: Recorder
 ) -> Quantity:
-    """The share of the syringe one dose fills; warnings when it is too small to measure well."""
+    """The share of the syringe one dose fills: below the measurable share it is refused
+    unless acknowledged (``dose-below-measurable-fraction``); a tiny volume is warned about."""
     min_pct = su.min_percent
     share = Quantity(syringe.share(volume), Unit.PERCENT)
     if share.magnitude < min_pct:
-        rec.warn(
+        implausible(
+            rec,
             "dose-below-measurable-fraction",
-            f"One dose ({plain(volume)} mL) is only {significant(share.magnitude, 3)} % of the "
-            f"{syringe.described}; below {plain(min_pct)} % of a syringe's capacity measurements are "
-            "unreliable. Use a smaller syringe or a lower concentration.",
-            "syringe",
+            "concentration",
+            str(concentration),
+            f"makes one dose {plain(volume)} mL, only {significant(share.magnitude, 3)} % of the "
+            f"{syringe.described}, below the {plain(min_pct)} % of a syringe's capacity that is "
+            "measured reliably",
+            "a lower concentration or a smaller oral syringe",
         )
     if volume <= TINY_VOLUME:
         rec.warn(
@@ -404,7 +421,7 @@ def _label_facts(r: LiquidResult) -> PreparationFacts:
         r,
         "liquid",
         per="",
-        device=r.syringe.name,
+        device=r.syringe.label_name,
         dose_text=f"{plain(r.dose_measured.magnitude)} mL ({LabelAmount.of(r.dose).display})",
         measure=r.dose_measured,
     )

@@ -42,6 +42,13 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "density-factor-unusual": "a density (displacement) factor outside 0.5-5",
     "compounded-on-future": "a compounding date more than a day after today",
     "bud-already-past": "a compounding date so far back that the beyond-use date has passed",
+    "bud-on-compounding-day": "a beyond-use date on the compounding day (a component expiring)",
+    "study-bud-above-limit": "a study-supported BUD longer than the 180 days USP <795> allows",
+    "preservative-unknown": "a preservative the library's table of preservatives does not list",
+    "syringe-graduation-implausible": "an oral syringe scale finer than any oral syringe has",
+    "dose-below-measurable-fraction": "a dose below the measurable share of the oral syringe",
+    "solubility-implausible": "a stated solubility above 1.5 x the solubility the library knows",
+    "aliquot-solubility-unknown": "a liquid aliquot from a stock whose solubility is not known",
 }
 
 

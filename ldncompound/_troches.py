@@ -64,6 +64,7 @@ from ._validate import (
     text_field,
     text_items,
 )
+from ._vehicles import check_preservatives
 from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import Balance, SolidPlan, geometric_portions
 
@@ -1343,6 +1344,15 @@ def _bud_class(
         *([base.resolved_preservative] if base.resolved_preservative else []),
         *(a.name for a in order.ingredients if a.preservative),
     ]
+    check_preservatives(
+        rec,
+        [("base.preservative", base.resolved_preservative)]
+        + [
+            (f"ingredients[{i}].name", a.name)
+            for i, a in enumerate(order.ingredients)
+            if a.preservative
+        ],
+    )
     if order.ingredients and not any(a.contains_water for a in order.ingredients):
         rec.default(
             "ingredients.contains_water",

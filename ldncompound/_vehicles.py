@@ -5,7 +5,10 @@ freely (USP <795> (2023); domain.md §2.1):
 
 * water in the vehicle or in any additive -> aqueous; with a named preservative (in the
   vehicle or added) -> preserved aqueous (35 days), without -> non-preserved aqueous
-  (14 days, refrigerated only);
+  (14 days, refrigerated only). A preservative named by a word meaning "none" ("none",
+  "n/a", "-", "preservative-free", "water", ...) is refused; one missing from the cited
+  table (:data:`PRESERVATIVES`) needs the acknowledgement ``preservative-unknown``
+  (:func:`check_preservatives`);
 * no water anywhere -> nonaqueous oral liquid (90 days), accepted only with a stated basis
   for the water activity below 0.60 (e.g. "no water in the formula", "aw 0.42 measured").
 
@@ -17,12 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
+from collections.abc import Iterable
 
 import attrs
 
 from ._bud import BudCategory
 from ._errors import InputError
+from ._plausible import implausible
 from ._sources import Component, allergens_in
+from ._trace import Recorder
 from ._validate import table_entry, text_field
 
 
@@ -123,11 +130,118 @@ class VehicleLot:
         return Component(role="vehicle", name=self.vehicle.name, lot=self.lot, expiry=self.expiry)
 
 
-def classify(vehicle: Vehicle, additives: tuple[LiquidAdditive, ...]) -> tuple[BudCategory, str]:
-    """The USP <795> category of a liquid made of ``vehicle`` and ``additives``, and why."""
+#: Antimicrobial preservatives of oral liquids the library knows, as they are written once
+#: spaces and hyphens are left out (``"methyl paraben"`` is ``methylparaben``).
+PRESERVATIVES: tuple[str, ...] = (
+    "sodium benzoate",
+    "benzoic acid",
+    "potassium sorbate",
+    "sorbic acid",
+    "methylparaben",
+    "ethylparaben",
+    "propylparaben",
+    "butylparaben",
+    "methylparaben sodium",
+    "propylparaben sodium",
+    "parabens",
+)
+PRESERVATIVES_SOURCE = (
+    "sodium benzoate in the NZ naltrexone 1 mg/mL and AHS recipe 156 vehicles (domain.md §1.4) "
+    "[V]; potassium sorbate, sodium benzoate, methyl- and propylparaben in Oral Sweet type "
+    "syrups (swissmedicareltd.com) [S]; benzoic and sorbic acid, ethyl- and butylparaben and the "
+    "sodium salts of the parabens are the same preservatives' usual forms, not seen in a "
+    "source [U]"
+)
+#: What people write for "no preservative": never a preservative (probe finding F25).
+NO_PRESERVATIVE: frozenset[str] = frozenset(
+    {
+        "none",
+        "no",
+        "nil",
+        "null",
+        "na",
+        "n/a",
+        "n.a.",
+        "not applicable",
+        "0",
+        "false",
+        "unpreserved",
+        "not preserved",
+        "water",
+        "purified water",
+        "sterile water",
+    }
+)
+_KNOWN = frozenset(re.sub(r"[\s-]", "", p) for p in PRESERVATIVES)
+
+
+def _means_none(name: str) -> bool:
+    """``name`` says there is no preservative ("none", "-", "preservative-free", "no preservative")."""
+    words = " ".join(name.casefold().split())
+    return (
+        words in NO_PRESERVATIVE
+        or not any(ch.isalnum() for ch in words)
+        or re.search(
+            r"^(no|non|not|without|free of)\b|preservatives?[ -]free|unpreserved|\bnone\b", words
+        )
+        is not None
+    )
+
+
+def _known(name: str) -> bool:
+    """Every preservative ``name`` lists (by commas, semicolons, "+", "and") is in the table;
+    a strength written with it ("sodium benzoate 0.1 %", "(0.1 % w/v)") is left aside."""
+    text = re.sub(r"\([^)]*\)", " ", name.casefold())
+    text = re.sub(r"\d+(?:[.,]\d+)?\s*(?:%|mg/ml|g/100 ?ml)(?:\s*w/v)?", " ", text)
+    parts = [re.sub(r"[\s-]", "", p) for p in re.split(r",|;|\+|\band\b|&", text)]
+    parts = [p for p in parts if p]
+    return bool(parts) and all(p in _KNOWN for p in parts)
+
+
+def check_preservatives(rec: Recorder, named: Iterable[tuple[str, str | None]]) -> None:
+    """Refuse a preservative named by a word meaning none; a name missing from
+    :data:`PRESERVATIVES` is refused unless the order acknowledges ``preservative-unknown``.
+
+    ``named`` holds (field, name) pairs; a name of ``None`` is no preservative and is skipped.
+    """
+    for field, name in named:
+        if name is None:
+            continue
+        if _means_none(name):
+            raise InputError.about(
+                field,
+                name,
+                "means no preservative, yet a named preservative makes an aqueous preparation "
+                "'preserved' (35 days instead of 14, refrigerated)",
+                "the preservative's name (e.g. sodium benzoate), or no preservative option at all",
+                code="preservative-none",
+            )
+        if not _known(name):
+            implausible(
+                rec,
+                "preservative-unknown",
+                field,
+                name,
+                "is not a preservative the library knows, yet it would make an aqueous "
+                "preparation 'preserved' (35 days instead of 14)",
+                f"one of {', '.join(PRESERVATIVES)}",
+            )
+
+
+def classify(
+    vehicle: Vehicle, additives: tuple[LiquidAdditive, ...], rec: Recorder
+) -> tuple[BudCategory, str]:
+    """The USP <795> category of a liquid made of ``vehicle`` and ``additives``, and why; the
+    preservatives named are checked first (:func:`check_preservatives`)."""
     watery = [a.name for a in additives if a.contains_water]
     preservatives = [vehicle.preservative] if vehicle.preservative else []
-    preservatives += [a.name for a in additives if a.role is AdditiveRole.PRESERVATIVE]
+    added = [a.name for a in additives if a.role is AdditiveRole.PRESERVATIVE]
+    check_preservatives(
+        rec,
+        [("vehicle.preservative", vehicle.preservative)]
+        + [("preservative.name", name) for name in added],
+    )
+    preservatives += added
     if vehicle.aqueous or watery:
         why = "aqueous vehicle" if vehicle.aqueous else f"water from {', '.join(watery)}"
         if preservatives:

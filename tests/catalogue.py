@@ -171,6 +171,7 @@ FLAG = {
     "aliquot_mass": "--aliquot-mass",
     "stock_volume": "--stock-volume",
     "dose_per_drop": "--dose-per-drop",
+    "solubility": "--solubility",
     "base.base": "--base",
     "shells.weight": "--shell-weight",
 }
@@ -410,6 +411,120 @@ each(
     also=(("acknowledge", ["tablet-weight-implausible"]),),
 )
 
+# --- liquids, drops and BUD (probe findings F5, F10, F21, F25, F30, F33, F37) -------------------
+# A preservative meaning "none" is refused outright; the rest are implausible-but-possible and
+# lifted by their acknowledgement.
+
+_DOC = ("document", "jsonl", "csv")
+_LIQUID = orders.COMMANDS["liquid"]
+_DECLARED = orders.command("liquid", **{"--vehicle": None})
+each(
+    "implausible",
+    "liquid",
+    "vehicle.vehicle.preservative",
+    "none",
+    Refused(InputError, "preservative-none", "vehicle.preservative"),
+    entries=_DOC,
+)
+each(
+    "implausible",
+    "liquid",
+    "vehicle.vehicle.preservative",
+    "grapefruit seed extract",
+    Refused(InputError, "preservative-unknown", "vehicle.preservative"),
+    entries=_DOC,
+)
+raw(
+    "implausible",
+    "cli",
+    "liquid",
+    Command((*_LIQUID, "--added-preservative", "n/a", "--storage", "room")),
+    Refused(InputError, "preservative-none", "--added-preservative"),
+)
+raw(
+    "implausible",
+    "cli",
+    "liquid",
+    Command((*_DECLARED, "--vehicle-name", "house water", "--aqueous", "--preservative", "GSE")),
+    Refused(InputError, "preservative-unknown", "--preservative"),
+)
+each(
+    "implausible",
+    "liquid",
+    "study",
+    {
+        "reference": "S",
+        "days": 3650,
+        "storage": "refrigerator",
+        "matches_formula_vehicle_container": True,
+    },
+    Refused(InputError, "study-bud-above-limit", "study.days"),
+    entries=("document", "jsonl"),
+    also=(("storage", "refrigerator"),),
+)
+raw(
+    "implausible",
+    "cli",
+    "liquid",
+    Command(
+        (
+            *_LIQUID,
+            "--storage",
+            "refrigerator",
+            "--study-reference",
+            "S",
+            "--study-days",
+            "3650",
+            "--study-confirmed",
+        )
+    ),
+    Refused(InputError, "study-bud-above-limit", "--study-days"),
+)
+implausible(
+    "liquid",
+    "source.expiry",
+    "2026-11-21",
+    "bud-on-compounding-day",
+    "active.expiry",
+    "--expiry",
+)
+implausible(
+    "liquid", "solubility", "200 mg/mL", "solubility-implausible", "solubility", "--solubility"
+)
+implausible(
+    "liquid",
+    "concentration",
+    "50 mg/mL",  # 0.09 mL: 9 % of the 1 mL oral syringe
+    "dose-below-measurable-fraction",
+    "concentration",
+    "--concentration",
+)
+raw(
+    "implausible",
+    "cli",
+    "liquid",
+    Command((*_LIQUID, "--syringe-capacity", "5 mL", "--syringe-graduation", "0.001 mL")),
+    Refused(InputError, "syringe-graduation-implausible", "--syringe-graduation"),
+)
+raw(
+    "implausible",
+    "cli",
+    "drops",
+    Command(
+        tuple(
+            orders.command("drops", **{"--vehicle": "mct-oil", "--dose": "1.5 mg", "--days": "14"})
+        )
+    ),
+    Refused(InputError, "aliquot-solubility-unknown", "--solubility"),
+)
+each(
+    "dilution-choice",
+    "drops",
+    "dose_per_drop",
+    "0.6429 mg",  # 4.5 mg / 7 drops, a repeating decimal cut short
+    Refused(InputError, "dose-per-drop-repeating", "dose_per_drop"),
+)
+
 # --- wrong units and dimensions -------------------------------------------------------------------
 
 each("wrong-unit", "capsules", "dose", "4.5 mL", Refused(DimensionError, "wrong-dimension", "dose"))
@@ -628,7 +743,14 @@ for mu in ("\u00b5", "\u03bc"):
         f"50 {mu}g",
         Refused(InputError, "dose-below-range", "dose"),  # read as mcg, so still guarded
     )
-each("micro-sign", "liquid", "dose", "500 \u00b5g", Accepted(dose="500 mcg"))
+each(  # 0.2 mL of 2.5 mg/mL: 20 % of the 1 mL syringe, below its measurable share
+    "micro-sign",
+    "liquid",
+    "dose",
+    "500 \u00b5g",
+    Accepted(warnings=("dose-below-measurable-fraction",), dose="500 mcg"),
+    also=(("acknowledge", ["dose-below-measurable-fraction"]),),
+)
 each("micro-sign", "drops", "dose", "4500 \u03bcg", Accepted(dose="4500 mcg"))
 each(
     "micro-sign", "capsules", "dose", "500 \u039cg", Refused(UnitError, "unknown-unit", "dose")

@@ -128,8 +128,10 @@ def test_a_bud_of_zero_days_is_a_warning_not_a_crash():
         count=4,
         day_count=lc.DayCount.COMPOUNDING_DAY_IS_DAY_0,
         source=orders.tablets(expiry=orders.DAY),
+        acknowledge=("bud-on-compounding-day",),
     )
     result = lc.formulate_capsules(order)
     assert result.bud.days == 0
     warning = next(w for w in result.warnings if w.code == "bud-shorter-than-supply")
-    assert "8 fills of at most 1 days" in warning.message
+    assert "8 fills of at most 1 day each" in warning.message
+    assert "component-expires-before-supply" in {w.code for w in result.warnings}

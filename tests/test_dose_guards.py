@@ -77,7 +77,9 @@ def test_every_preparation_blocks_a_dose_outside_the_profile(name, dose, per_day
     ("dose", "per_day"), [("5 mg", "1"), ("0.1 mg", "1"), ("2.5 mg", "2"), ("100 mcg", "1")]
 )
 def test_the_limits_themselves_are_in_range(name, dose, per_day):
-    result = formulate(name, dose=lc.mass(dose), doses_per_day=Decimal(per_day))
+    # a liquid's concentration is suggested, so that the syringe measures every one of them
+    extra = {"concentration": None} if name == "liquid" else {}
+    result = formulate(name, dose=lc.mass(dose), doses_per_day=Decimal(per_day), **extra)
     assert not {"dose-above-range", "dose-below-range", "daily-dose-above-range"} & set(
         codes(result)
     )
@@ -628,7 +630,9 @@ def test_the_acknowledgement_refusals_are_these_sentences():
             "water-implausible, tablet-strength-unmarketed, tablet-weight-implausible, "
             "density-implausible, pack-stat-implausible, dropper-implausible, "
             "blank-weight-implausible, shell-weight-implausible, density-factor-unusual, "
-            "compounded-on-future, bud-already-past."
+            "compounded-on-future, bud-already-past, bud-on-compounding-day, study-bud-above-limit, "
+            "preservative-unknown, syringe-graduation-implausible, "
+            "dose-below-measurable-fraction, solubility-implausible, aliquot-solubility-unknown."
         ),
     )
     with pytest.raises(lc.InputError) as info:

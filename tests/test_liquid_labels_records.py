@@ -37,7 +37,8 @@ def test_suspension_label_rules_in_json_and_text():
     assert label.dosage_form == "oral suspension"
     assert (
         label.directions
-        == "Take 4.5 mL (4.5 mg) by mouth once daily, measured with the 5 mL oral syringe."
+        == "Take 4.5 mL (4.5 mg) by mouth once daily, measured with the 5 mL oral syringe (0.1 mL "
+        "marks)."
     )
     expected = [
         "opioid",

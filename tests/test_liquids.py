@@ -217,6 +217,9 @@ def test_we01_clonidine_liquid_aliquot_through_the_public_api():
             ),
             aliquot_volume=lc.volume("5 mL"),
             compounded_on=DAY,
+            # no known solubility: the aliquot of a stock that may not be a solution is
+            # acknowledged (refused otherwise: test_an_aliquot_needs_a_known_solubility)
+            acknowledge=("aliquot-solubility-unknown",),
         )
     )
     p = r.batch.plan
@@ -229,8 +232,12 @@ def test_we01_clonidine_liquid_aliquot_through_the_public_api():
         lc.volume("100 mL"),
     )
     assert p.stock_concentration == mg_ml("4")
-    assert {"no-dose-range-check", "solubility-not-checked"} <= codes(r)
+    assert {"no-dose-range-check", "solubility-not-checked", "aliquot-solubility-unknown"} <= codes(
+        r
+    )
     assert r.drug == "clonidine"
+    assert not any("completely dissolved" in line for line in r.batch.process)
+    assert "Disperse it in purified water and make up to 30 mL" in " ".join(r.batch.process)
 
 
 def test_we18_one_tablet_in_50_ml_water():
@@ -321,12 +328,25 @@ def test_without_a_syringe_the_suggestion_tries_every_syringe():
     assert r.syringe.on_scale(r.dose_volume.m_as(Unit.ML))
 
 
-def test_small_volumes_are_always_warned_about():
-    """0.1 mg at 1 mg/mL = 0.1 mL: on the 1 mL syringe a mark, but 10 % of it (below 25 %) and
-    0.1 mL or less (always warned); 0.5 mg = 0.5 mL on the 5 mL syringe (10 %) is warned too."""
-    r = lc.formulate_liquid(order(dose=lc.mass("0.1 mg"), syringe=lc.device("oral-1ml")))
+def test_small_volumes_are_refused_unless_acknowledged_and_always_warned_about():
+    """0.1 mg at 1 mg/mL = 0.1 mL: on the 1 mL syringe a mark, but 10 % of it (below 25 %:
+    refused unless acknowledged) and 0.1 mL or less (always warned); 0.5 mg = 0.5 mL on the
+    5 mL syringe (10 %) likewise (probe finding F33)."""
+    ack = ("dose-below-measurable-fraction",)
+    with pytest.raises(lc.InputError) as info:
+        lc.formulate_liquid(order(dose=lc.mass("0.1 mg"), syringe=lc.device("oral-1ml")))
+    assert (info.value.code, info.value.field) == (
+        "dose-below-measurable-fraction",
+        "concentration",
+    )
+    assert "0.1 mL, only 10 % of the 1 mL oral syringe" in str(info.value)
+    r = lc.formulate_liquid(
+        order(dose=lc.mass("0.1 mg"), syringe=lc.device("oral-1ml"), acknowledge=ack)
+    )
     assert {"dose-volume-tiny", "dose-below-measurable-fraction"} <= codes(r)
-    r = lc.formulate_liquid(order(dose=lc.mass("0.5 mg")))
+    with pytest.raises(lc.InputError):
+        lc.formulate_liquid(order(dose=lc.mass("0.5 mg")))
+    r = lc.formulate_liquid(order(dose=lc.mass("0.5 mg"), acknowledge=ack))
     assert "dose-below-measurable-fraction" in codes(r)
     assert "dose-volume-tiny" not in codes(r)
     r = lc.formulate_liquid(order(dose=lc.mass("0.5 mg"), measurable_fraction=lc.percent("10 %")))
@@ -359,11 +379,25 @@ def test_base_api_and_oil_vehicles_are_not_checked_for_solubility_and_say_so():
     base_api = lc.ApiLot(
         form="base", assay=lc.percent("99 %"), assay_basis=lc.AssayBasis.AS_IS, expiry=EXP, lot="B"
     )
-    base = lc.formulate_liquid(order(source=base_api))
+    with pytest.raises(lc.InputError) as info:  # a liquid aliquot of an unchecked stock
+        lc.formulate_liquid(order(source=base_api))
+    assert info.value.code == "aliquot-solubility-unknown"
+    base = lc.formulate_liquid(order(source=base_api, acknowledge=("aliquot-solubility-unknown",)))
     assert "solubility-not-checked" in codes(base)
     assert base.batch.shake_well
+    # never "completely dissolved" when the solubility was not checked
+    assert not any("completely" in line for line in base.batch.process)
+    balance = lc.Balance.documented(minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg"))
+    direct = lc.formulate_liquid(
+        order(source=base_api, concentration=mg_ml("1"), days_supply=60, balance=balance)
+    )
+    assert direct.batch.plan is not None and direct.batch.plan.direct
+    assert any(line.startswith("Disperse it in about half") for line in direct.batch.process)
     oil = lc.formulate_liquid(
-        order(vehicle=lc.VehicleLot(vehicle=lc.vehicle("mct-oil"), lot="O", expiry=EXP))
+        order(
+            vehicle=lc.VehicleLot(vehicle=lc.vehicle("mct-oil"), lot="O", expiry=EXP),
+            acknowledge=("aliquot-solubility-unknown",),
+        )
     )
     assert "solubility-not-checked" in codes(oil)
     assert oil.bud.category is lc.BudCategory.NONAQUEOUS_ORAL_LIQUID
@@ -541,6 +575,7 @@ def test_nothing_defaulted_when_everything_is_given():
             dose_tolerance=lc.percent("5 %"),
             storage=lc.Storage.REFRIGERATOR,
             day_count=lc.DayCount.COMPOUNDING_DAY_IS_DAY_1,
+            equipment=lc.DEVICES,
         )
     )
     assert r.defaults == ()
@@ -592,6 +627,8 @@ liquid_orders = st.builds(
         balance=balance,
         vehicle=water(),
         compounded_on=DAY,
+        # the properties hold for these too; their refusals are tested on their own
+        acknowledge=("dose-below-measurable-fraction", "aliquot-solubility-unknown"),
     ),
     st.one_of(api_lots, tablet_sources),
     ldn_doses,

@@ -734,7 +734,7 @@ def liquid_doc(**changes: Any) -> dict[str, Any]:
     ("changes", "chosen"),
     [
         ({}, FIVE_ML),  # 4.5 mg at 2.5 mg/mL: 1.8 mL, more than the 1 mL syringe holds
-        ({"dose": "0.5 mg"}, ONE_ML),  # 0.2 mL: on the 1 mL syringe's 0.01 mL marks
+        ({"dose": "0.625 mg"}, ONE_ML),  # 0.25 mL: on the 1 mL syringe's 0.01 mL marks
         ({"dose": "0.75 mg"}, ONE_ML),  # 0.3 mL on both: the smaller, as the library takes
         ({"concentration": "default"}, FIVE_ML),  # no concentration: a 5 mL syringe first
     ],
@@ -752,7 +752,7 @@ def test_a_liquid_takes_the_syringe_the_library_chooses_among_the_profiles(chang
 def test_the_library_would_choose_the_same_syringe_from_the_same_stock():
     p = read(TEMPLATE)
     others = tuple(d for d in lc.DEVICES if d.kind is not lc.DeviceKind.ORAL_SYRINGE)
-    for dose in ("0.5 mg", "0.75 mg", "1.5 mg", "4.5 mg"):
+    for dose in ("0.625 mg", "0.75 mg", "1.5 mg", "4.5 mg"):
         filled = lc.apply_profile(orders.liquid(dose=lc.mass(dose)), p)
         own = orders.liquid(dose=lc.mass(dose), equipment=(*others, *p.syringes))
         assert filled.syringe == lc.formulate_liquid(own).syringe, dose
@@ -797,7 +797,7 @@ def test_drops_take_no_syringe():
 
 
 def test_cli_a_liquid_takes_the_profiles_syringe(profile_file):
-    liquid = orders.command("liquid", **{"--dose": "0.5 mg"})
+    liquid = orders.command("liquid", **{"--dose": "0.75 mg"})
     res = run(*liquid, "--profile", str(profile_file), "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
@@ -808,7 +808,11 @@ def test_cli_a_liquid_takes_the_profiles_syringe(profile_file):
     text = run(*liquid, "--profile", str(profile_file))
     assert text.exit_code == 0, text.output
     assert f"syringe = {ONE_ML}" in text.output and ": pharmacy profile" in text.output
-    own = run(*liquid, "--profile", str(profile_file), "--syringe", "oral-3ml", "--format", "json")
+    own = run(  # 0.3 mL is 10 % of the 3 mL syringe: measured only when acknowledged
+        *liquid,
+        *("--profile", str(profile_file), "--syringe", "oral-3ml", "--format", "json"),
+        *("--acknowledge", "dose-below-measurable-fraction"),
+    )
     assert json.loads(own.output)["order"]["syringe"]["key"] == "oral-3ml"
     none = run(
         *orders.command("liquid", **{"--concentration": "0.5 mg/mL"}),

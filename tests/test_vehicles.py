@@ -6,6 +6,7 @@ import pytest
 
 import ldncompound as lc
 from ldncompound import BudCategory
+from ldncompound._trace import Recorder
 from ldncompound._vehicles import classify
 
 OIL = lc.vehicle("mct-oil")
@@ -46,7 +47,7 @@ def test_table_vehicles_cite_their_source():
     ],
 )
 def test_category_is_derived_from_the_composition(vehicle, additives, category):
-    got, why = classify(vehicle, additives)
+    got, why = classify(vehicle, additives, Recorder())
     assert got is category
     assert why
 
@@ -59,6 +60,7 @@ def test_a_water_based_flavour_makes_an_oil_vehicle_aqueous():
                 role=lc.AdditiveRole.FLAVOUR, name="orange flavour", contains_water=True
             ),
         ),
+        Recorder(),
     )
     assert "water from orange flavour" in why
 
@@ -69,7 +71,7 @@ def test_nonaqueous_needs_a_water_activity_basis():
     assert info.value.field == "vehicle.water_activity_basis"
     assert info.value.code == "missing-water-activity-basis"
     v = lc.Vehicle.declared(name="glycerin", aqueous=False, water_activity_basis="aw 0.45 measured")
-    assert classify(v, ())[0] is BudCategory.NONAQUEOUS_ORAL_LIQUID
+    assert classify(v, (), Recorder())[0] is BudCategory.NONAQUEOUS_ORAL_LIQUID
     with pytest.raises(lc.InputError) as info:
         lc.Vehicle.declared(name="water", aqueous=True, water_activity_basis="aw 0.98")
     assert info.value.field == "vehicle.water_activity_basis"

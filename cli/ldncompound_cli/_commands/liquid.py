@@ -164,6 +164,7 @@ _ADDITIVES = Group(
     names={
         "flavour.expiry": "flavour_expiry",
         "preservative.expiry": "added_preservative_expiry",
+        "preservative.name": "added_preservative",
         "additive.name": "flavour",
         "additive.lot": "flavour_lot",
     },
@@ -359,6 +360,7 @@ TABLE: Table = {
             names={
                 "device.capacity": "syringe_capacity",
                 "device.graduation": "syringe_graduation",
+                "syringe.graduation": "syringe_graduation",
             },
         )
     ),
