@@ -26,7 +26,6 @@ import datetime as dt
 import enum
 import functools
 import itertools
-import unicodedata
 from decimal import Decimal
 
 import attrs
@@ -326,28 +325,16 @@ def _check_actives(order: CapsuleOrder, value: object) -> None:
             f"at most {MAX_ADDITIONAL_ACTIVES} additional actives",
             code="too-many-actives",
         )
-    seen = {_drug_key(order.source.drug.name): "the order's own source"}
+    seen = [(order.source.drug, "the order's own source")]
     for i, active in enumerate(value):
         where = f"additional_actives[{i}]"
         if not isinstance(active, CapsuleActive):
             raise InputError.about(where, repr(active)[:60], "is not an active", "a CapsuleActive")
-        name = active.source.drug.name
-        if _drug_key(name) in seen:
-            raise InputError.about(
-                f"{where}.source.drug",
-                name,
-                f"is already an active of this order ({seen[_drug_key(name)]})",
-                "another drug, given with its name and forms (each active once; a drug other "
-                "than the built-in naltrexone is a Drug object)",
-                code="duplicate-active",
-            )
-        seen[_drug_key(name)] = where
-
-
-def _drug_key(name: str) -> str:
-    """A drug's name as compared for duplicates: case, width forms and spacing aside ("DHEA "
-    and "dhea" are one drug)."""
-    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+        drug = active.source.drug
+        for earlier, what in seen:
+            why = solid.same_drug_as(earlier, drug)
+            solid.refuse_same_drug(why, f"{where}.source.drug", drug.name, what=what)
+        seen.append((drug, where))
 
 
 @attrs.frozen(

@@ -464,6 +464,12 @@ class TrocheOrder(solid.SolidOrder):
                 "names an ingredient twice",
                 "each ingredient once, with its total amount per unit",
             )
+        drug = self.source.drug
+        for i, ingredient in enumerate(self.ingredients):
+            why = solid.same_drug(drug, ingredient.name)
+            solid.refuse_same_drug(
+                why, f"ingredients[{i}].name", ingredient.name, what="the order's own source"
+            )
         _check_displacement("drug_displacement", self.drug_displacement)
         if self.diluent is not None and not isinstance(self.diluent, TrocheDiluent):
             raise InputError.about("diluent", self.diluent, "is not a TrocheDiluent", "one")

@@ -1711,6 +1711,21 @@ each(
     entries=_DOCUMENT_ONLY,
 )
 each(
+    "shifted",  # the order's own drug under another name (salt word, synonym) as another active
+    "capsules",
+    "additional_actives",
+    [_active("4.5 mg", drug=_OTHER_DRUG | {"name": "Naltrexone HCl"})],
+    Refused(InputError, "duplicate-active", "additional_actives[0].source.drug"),
+    entries=_DOCUMENT_ONLY,
+)
+raw(
+    "shifted",  # the order's own drug as a troche's other ingredient: two doses labelled as one
+    "cli",
+    "troches",
+    Command((*orders.COMMANDS["troches"], "--ingredient", "LDN:1.5 mg")),
+    Refused(InputError, "duplicate-active", "--ingredient"),
+)
+each(
     "shifted",  # a drug object under a built-in drug's name (its dose range would be lost)
     "capsules",
     "additional_actives",

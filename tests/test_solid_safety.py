@@ -1,0 +1,122 @@
+"""Safety fixes of the solid preparations found by hostile testing (probe findings F12-F36).
+
+Each test names its finding: the order's own drug as an other ingredient (F32), a balance
+minimum below the weighing-error rule (F16), artefact precision in a dose (F27), a trituration
+stock's dates (F22), a fill that does not fit the named size (F36, F23) and the worksheet's
+figures (F12, F13, F29, F35).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import orders
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from ldncompound_cli import cli
+
+import ldncompound as lc
+from ldncompound import _solid as solid
+
+
+def run(args: list[str]) -> tuple[int, str]:
+    out = CliRunner().invoke(cli, args)
+    return out.exit_code, out.output
+
+
+def error_of(args: list[str]) -> dict[str, Any]:
+    code, text = run([*args, "--format", "json"])
+    assert code in (1, 2), text
+    return json.loads(text)["error"]  # type: ignore[no-any-return]
+
+
+# --- F32: the drug itself as an other ingredient or a second active ---------------------------
+
+NALTREXONE_NAMES = [
+    "naltrexone",
+    "Naltrexone HCl",
+    "naltrexone hydrochloride",
+    "naltrexone hydrochloride dihydrate",
+    "LDN",
+    "low-dose naltrexone",
+    "Low Dose Naltrexone",
+    "naltrexona",
+    "ＮＡＬＴＲＥＸＯＮＥ",
+    "naltrexone base ",
+    "naltrexone 1:10 trituration",
+]
+
+
+@pytest.mark.parametrize("name", NALTREXONE_NAMES)
+def test_troches_refuse_the_drug_as_an_other_ingredient(name: str) -> None:
+    """F32: `--ingredient "naltrexone:4.5 mg"` made 9 mg troches labelled 4.5 mg."""
+    with pytest.raises(lc.InputError) as err:
+        orders.troches(ingredients=(lc.Additive(name=name, amount=lc.mass("1.5 mg")),))
+    assert (err.value.code, err.value.field) == ("duplicate-active", "ingredients[0].name")
+    assert "is naltrexone" in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["sucralose", "methylnaltrexone", "stevia", "lactose"])
+def test_other_ingredients_that_only_look_alike_are_kept(name: str) -> None:
+    order = orders.troches(ingredients=(lc.Additive(name=name, amount=lc.mass("20 mg")),))
+    assert lc.formulate_troches(order).ingredients
+
+
+@pytest.mark.parametrize("name", NALTREXONE_NAMES)
+def test_capsules_refuse_naltrexone_under_another_name_as_a_second_active(name: str) -> None:
+    """F32 addendum: only the exact name "naltrexone" was refused as a duplicate active."""
+    drug = lc.Drug(
+        name=name,
+        forms=(lc.SaltForm(key="base", name=name, short_name=name, molar_mass=Decimal(300)),),
+        default_basis="base",
+    )
+    active = lc.CapsuleActive(dose=lc.mass("4.5 mg"), source=orders.api(form="base", drug=drug))
+    with pytest.raises(lc.InputError) as err:
+        orders.capsules(additional_actives=(active,))
+    assert (err.value.code, err.value.field) == (
+        "duplicate-active",
+        "additional_actives[0].source.drug",
+    )
+
+
+@pytest.mark.parametrize("mass", ["341.41", "377.86", "413.89"])
+def test_capsules_refuse_a_renamed_drug_with_a_naltrexone_molar_mass(mass: str) -> None:
+    drug = lc.Drug(
+        name="compound X",
+        forms=(lc.SaltForm(key="s", name="X", short_name="X", molar_mass=Decimal(mass)),),
+        default_basis="s",
+    )
+    active = lc.CapsuleActive(dose=lc.mass("4.5 mg"), source=orders.api(form="s", drug=drug))
+    with pytest.raises(lc.InputError) as err:
+        orders.capsules(additional_actives=(active,))
+    assert err.value.code == "duplicate-active"
+    assert f"molar mass {mass} g/mol" in str(err.value)
+
+
+def test_two_caller_drugs_of_one_molar_mass_are_two_actives() -> None:
+    """Isomers (DHEA and testosterone, 288.42 g/mol) are different drugs: only the built-in
+    drug's known forms are matched by molar mass."""
+
+    def drug(name: str) -> lc.Drug:
+        form = lc.SaltForm(key="base", name=name, short_name=name, molar_mass=Decimal("288.42"))
+        return lc.Drug(name=name, forms=(form,), default_basis="base")
+
+    assert solid.same_drug_as(drug("DHEA"), drug("testosterone")) is None
+    assert solid.same_drug_as(drug("DHEA"), drug("dhea")) is not None
+
+
+@given(st.sampled_from(NALTREXONE_NAMES), st.sampled_from(["", " ", "  "]), st.booleans())
+def test_identity_ignores_case_spacing_and_salt_words(name: str, pad: str, upper: bool) -> None:
+    text = pad + (name.upper() if upper else name) + pad
+    assert solid.same_drug(lc.NALTREXONE, text) is not None
+
+
+def test_cli_names_the_ingredient_option() -> None:
+    args = [*orders.COMMANDS["troches"], "--ingredient", "LDN:1.5 mg"]
+    error = error_of(args)
+    assert (error["code"], error["option"]) == ("duplicate-active", "--ingredient")
+    assert "'LDN' is naltrexone" in error["message"]
