@@ -41,6 +41,7 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "density-factor-unusual": "a density (displacement) factor outside 0.5-5",
     "compounded-on-future": "a compounding date more than a day after today",
     "bud-already-past": "a compounding date so far back that the beyond-use date has passed",
+    "minimum-weight-below-rule": "a balance minimum weight below the 5 % weighing-error rule",
 }
 
 

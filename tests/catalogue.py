@@ -172,6 +172,7 @@ FLAG = {
     "stock_volume": "--stock-volume",
     "dose_per_drop": "--dose-per-drop",
     "base.base": "--base",
+    "balance.minimum_weight": "--min-weight",
 }
 
 CASES: list[Case] = []
@@ -1789,6 +1790,15 @@ each(
     Refused(InputError, "duplicate-size", "shell_volumes"),
     entries=_DOCUMENT_ONLY,
 )
+for prep in ("capsules", "troches", "liquid"):
+    each(
+        "implausible",  # a documented minimum of two scale intervals: 5 mg weighed 10 % off
+        prep,
+        "balance.minimum_weight",
+        "2 mg",
+        Refused(InputError, "minimum-weight-below-rule", "balance.minimum_weight"),
+        entries=("cli", "document", "jsonl"),
+    )
 each(
     "implausible",  # a 0.02 % rounding tolerance the order's balance cannot keep for 0.77 mg
     "capsules",

@@ -120,3 +120,72 @@ def test_cli_names_the_ingredient_option() -> None:
     error = error_of(args)
     assert (error["code"], error["option"]) == ("duplicate-active", "--ingredient")
     assert "'LDN' is naltrexone" in error["message"]
+
+
+# --- F16: a balance minimum below the weighing-error rule -------------------------------------
+
+ONE_MG = lc.Balance.documented(minimum_weight=lc.mass("1 mg"), readability=lc.mass("1 mg"))
+
+
+@pytest.mark.parametrize("make", [orders.capsules, orders.troches, orders.liquid, orders.drops])
+def test_a_minimum_of_one_scale_interval_is_refused_for_every_preparation(make: Any) -> None:
+    """F16: "weigh 6 mg" on a 1 mg balance whose documented minimum was 1 mg (8 % off)."""
+    with pytest.raises(lc.InputError) as err:
+        orders.FORMULATE[make.__name__](make(balance=ONE_MG))
+    assert (err.value.code, err.value.field) == (
+        "minimum-weight-below-rule",
+        "balance.minimum_weight",
+    )
+    assert "'1 mg'" in str(err.value) and "at least 10 mg" in str(err.value)
+
+
+def test_the_rule_is_acknowledgeable_and_then_warned() -> None:
+    order = orders.capsules(balance=ONE_MG, acknowledge=("minimum-weight-below-rule",))
+    result = lc.formulate_capsules(order)
+    assert "minimum-weight-below-rule" in {w.code for w in result.warnings}
+
+
+def test_a_torsion_balance_at_10_percent_error_is_below_the_5_percent_rule() -> None:
+    """The sensitivity route allowed up to 10 % error: the same 5 % rule now applies to it."""
+    torsion = lc.Balance.torsion(
+        sensitivity=lc.mass("6 mg"), max_error=lc.percent("10 %"), readability=lc.mass("10 mg")
+    )
+    with pytest.raises(lc.InputError) as err:
+        lc.formulate_capsules(orders.capsules(balance=torsion))
+    assert err.value.code == "minimum-weight-below-rule"
+    assert "at least 120 mg" in str(err.value)
+
+
+def test_the_cli_names_min_weight() -> None:
+    args = [*orders.COMMANDS["capsules"]]
+    args[args.index("--min-weight") + 1] = "5 mg"
+    error = error_of(args)
+    assert (error["code"], error["option"]) == ("minimum-weight-below-rule", "--min-weight")
+    assert "at least 10 mg" in error["message"]
+
+
+@given(
+    readability=st.sampled_from([Decimal("0.01"), Decimal("0.1"), Decimal(1), Decimal(10)]),
+    intervals=st.integers(min_value=1, max_value=40),
+    dose=st.sampled_from(["0.5 mg", "1.5 mg", "4.5 mg"]),
+)
+def test_every_weighing_is_at_or_above_a_minimum_that_meets_the_rule(
+    readability: Decimal, intervals: int, dose: str
+) -> None:
+    """Every weighing >= the minimum weight, which itself is >= the 5 % rule (10 intervals)."""
+    d = lc.Quantity(readability, lc.Unit.MG)
+    minimum = lc.Quantity(readability * intervals, lc.Unit.MG)
+    balance = lc.Balance.documented(minimum_weight=minimum, readability=d)
+    order = orders.capsules(balance=balance, dose=lc.mass(dose), source=orders.api())
+    if intervals < 10:
+        with pytest.raises(lc.InputError) as err:
+            lc.formulate_capsules(order)
+        assert err.value.code == "minimum-weight-below-rule"
+        return
+    try:
+        result = lc.formulate_capsules(order)
+    except lc.FormulationError:
+        return  # a batch too small for this balance is refused for its own reason
+    for weighing in result.weighings:
+        assert weighing.amount >= minimum
+        assert weighing.amount.m_as(lc.Unit.MG) * Decimal("0.05") >= readability / 2
