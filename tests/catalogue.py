@@ -232,6 +232,8 @@ def raw_csv(
 
 for prep in ("capsules", "liquid", "drops", "troches"):
     each("dose-typo", prep, "dose", "45 mg", Refused(InputError, "dose-above-range", "dose"))
+    # a computed dose copied with its artefact figures (4.5 x 0.99998): did you mean 4.5 mg?
+    each("dose-typo", prep, "dose", "4.4999 mg", Refused(InputError, "dose-precision", "dose"))
     each("dose-typo", prep, "dose", "4.5 mcg", Refused(InputError, "dose-below-range", "dose"))
 each("dose-typo", "capsules", "dose", "4.5 g", Refused(InputError, "dose-above-range", "dose"))
 each(
@@ -1715,7 +1717,7 @@ each(
     "shifted",  # the order's own drug under another name (salt word, synonym) as another active
     "capsules",
     "additional_actives",
-    [_active("4.5 mg", drug=_OTHER_DRUG | {"name": "Naltrexone HCl"})],
+    [_active("1.5 mg", drug=_OTHER_DRUG | {"name": "Naltrexone HCl"})],
     Refused(InputError, "duplicate-active", "additional_actives[0].source.drug"),
     entries=_DOCUMENT_ONLY,
 )

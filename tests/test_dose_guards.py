@@ -617,11 +617,11 @@ def test_the_acknowledgement_refusals_are_these_sentences():
         "overfill",
         (
             "acknowledge: 'overfill' is not a check that can be acknowledged; expected one of "
-            "dose-above-range, dose-below-range, daily-dose-above-range, assay-implausible, "
-            "water-implausible, tablet-strength-unmarketed, tablet-weight-implausible, "
-            "density-implausible, pack-stat-implausible, dropper-implausible, "
-            "blank-weight-implausible, density-factor-unusual, compounded-on-future, "
-            "bud-already-past."
+            "dose-above-range, dose-below-range, daily-dose-above-range, dose-precision, "
+            "assay-implausible, water-implausible, tablet-strength-unmarketed, "
+            "tablet-weight-implausible, density-implausible, pack-stat-implausible, "
+            "dropper-implausible, blank-weight-implausible, density-factor-unusual, "
+            "compounded-on-future, bud-already-past, minimum-weight-below-rule."
         ),
     )
     with pytest.raises(lc.InputError) as info:

@@ -189,3 +189,58 @@ def test_every_weighing_is_at_or_above_a_minimum_that_meets_the_rule(
     for weighing in result.weighings:
         assert weighing.amount >= minimum
         assert weighing.amount.m_as(lc.Unit.MG) * Decimal("0.05") >= readability / 2
+
+
+# --- F27: a dose stated to more figures than any plan resolves --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dose", "meant"),
+    [("4.4999 mg", "4.5 mg"), ("0.333333 mg", "0.333 mg"), ("0.3333 mg", "0.333 mg")],
+)
+@pytest.mark.parametrize("make", [orders.capsules, orders.troches, orders.liquid, orders.drops])
+def test_an_artefact_dose_is_refused_with_the_rounder_value(
+    dose: str, meant: str, make: Any
+) -> None:
+    """F27: "naltrexone HCl 4.4999 mg per capsule" reached the label."""
+    with pytest.raises(lc.InputError) as err:
+        orders.FORMULATE[make.__name__](make(dose=lc.mass(dose)))
+    assert (err.value.code, err.value.field) == ("dose-precision", "dose")
+    assert f"did you mean {meant}?" in str(err.value)
+
+
+def test_an_acknowledged_artefact_dose_is_computed_with_a_warning() -> None:
+    order = orders.capsules(dose=lc.mass("4.4999 mg"), acknowledge=("dose-precision",))
+    result = lc.formulate_capsules(order)
+    assert "dose-precision" in {w.code for w in result.warnings}
+
+
+def test_the_cli_names_dose() -> None:
+    args = [*orders.COMMANDS["capsules"]]
+    args[args.index("--dose") + 1] = "4.4999 mg"
+    error = error_of(args)
+    assert (error["code"], error["option"]) == ("dose-precision", "--dose")
+    assert "did you mean 4.5 mg?" in error["message"]
+
+
+@given(st.integers(min_value=100, max_value=999), st.integers(min_value=-4, max_value=1))
+def test_a_dose_of_three_significant_figures_is_never_an_artefact(digits: int, exp: int) -> None:
+    from ldncompound._dose import rounder_value  # noqa: PLC0415
+
+    assert rounder_value(Decimal(digits).scaleb(exp - 2)) is None
+
+
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.integers(min_value=-4, max_value=1),
+    st.integers(min_value=1, max_value=9),
+)
+def test_a_dose_a_ten_thousandth_off_a_rounder_one_is_an_artefact(
+    digits: int, exp: int, off: int
+) -> None:
+    from ldncompound._dose import rounder_value  # noqa: PLC0415
+
+    meant = Decimal(digits).scaleb(exp)
+    dose = meant + meant * off / 100_000 if off % 2 else meant - meant * off / 100_000
+    found = rounder_value(dose)
+    assert found is not None and abs(found - dose) * 1000 < dose
