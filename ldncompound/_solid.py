@@ -39,7 +39,7 @@ from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
 from ._qc import WeightWindow
-from ._sources import Component, Source, TabletSource
+from ._sources import Component, Source, TabletSource, TriturationStock
 from ._supplied import echo_from_profile, from_profile_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
@@ -819,6 +819,9 @@ def bud_start(
 ) -> BudStart:
     """The compounding date, storage and day count: the order's, or defaults with sources."""
     compounded_on = compounding_date(order.compounded_on, today, rec)
+    for source in (order.source, *(a.source for a in getattr(order, "additional_actives", ()))):
+        if isinstance(source, TriturationStock):
+            source.check_dates(compounded_on, rec)
     chosen = order.storage
     if chosen is None:
         chosen = storage

@@ -653,8 +653,62 @@ class TriturationStock:
         return self.strength_basis or self.drug.default_basis
 
     @property
+    def usp_limit(self) -> dt.date | None:
+        """The last day USP <795> allows the stock from its ``made_on`` date: a trituration
+        is a nonaqueous solid, 180 days, the day it was made day 1 (``None`` without
+        ``made_on``)."""
+        # _bud reads Component from this module: imported here, where it is used
+        from ._bud import BudCategory  # noqa: PLC0415
+
+        if self.made_on is None:
+            return None
+        return self.made_on + dt.timedelta(days=BudCategory.NONAQUEOUS_SOLID.days - 1)
+
+    @property
     def expiry(self) -> dt.date:
-        return self.bud
+        """The stock's usable date: its stated BUD, capped by the USP <795> limit from the day
+        it was made (a stated BUD is never trusted beyond what USP allows)."""
+        limit = self.usp_limit
+        return self.bud if limit is None else min(self.bud, limit)
+
+    def check_dates(self, compounded_on: dt.date, rec: Recorder) -> None:
+        """Refuse a stock made after the compounding date; warn when its stated BUD is longer
+        than USP <795> allows from its made-on date (capped), or when the made-on date is
+        missing (the stated BUD is then unverified)."""
+        if self.made_on is None:
+            rec.warn(
+                "stock-made-on-unknown",
+                f"The stock's made-on date is not given, so its BUD {self.bud.isoformat()} "
+                "cannot be checked against the USP <795> limit of 180 days; give --stock-made-on.",
+                "stock.made_on",
+            )
+            return
+        if self.made_on > compounded_on:
+            raise InputError.about(
+                "stock.made_on",
+                self.made_on.isoformat(),
+                f"is after the compounding date {compounded_on.isoformat()}",
+                "the date the stock was made, on or before the compounding date",
+                code="stock-made-after-compounding",
+            )
+        limit = self.usp_limit
+        if limit is not None and limit < compounded_on:
+            raise InputError.about(
+                "stock.made_on",
+                self.made_on.isoformat(),
+                f"puts the stock past the 180 days USP <795> allows a nonaqueous solid on "
+                f"{limit.isoformat()}, before the compounding date {compounded_on.isoformat()}",
+                "a stock made within 180 days of the compounding date (whatever its stated BUD)",
+                code="stock-beyond-usp-bud",
+            )
+        if limit is not None and self.bud > limit:
+            rec.warn(
+                "stock-bud-capped",
+                f"The stock's BUD {self.bud.isoformat()} is longer than USP <795> allows a "
+                f"nonaqueous solid made on {self.made_on.isoformat()} (180 days): the stock is "
+                f"used as usable until {limit.isoformat()}.",
+                "stock.bud",
+            )
 
     @property
     def material_name(self) -> str:
@@ -674,7 +728,9 @@ class TriturationStock:
         return None
 
     def components(self) -> tuple[Component, ...]:
-        return (Component(role="active", name=self.material_name, lot=self.lot, expiry=self.bud),)
+        return (
+            Component(role="active", name=self.material_name, lot=self.lot, expiry=self.expiry),
+        )
 
     def check(self, rec: Recorder) -> None:
         if self.strength_basis is None:

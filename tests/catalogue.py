@@ -1792,6 +1792,20 @@ each(
     Refused(InputError, "duplicate-size", "shell_volumes"),
     entries=_DOCUMENT_ONLY,
 )
+raw(
+    "implausible",  # a trituration stock "made" after the compounding date
+    "cli",
+    "capsules",
+    Command(
+        (
+            *("capsules", "--dose", "4.5 mg", "--count", "30", "--source", "stock"),
+            *("--stock-strength", "10 %", "--stock-diluent", "lactose", "--lot", "S1"),
+            *("--expiry", "2027-05-01", "--stock-made-on", "2026-11-25"),
+            *("--compounded-on", "2026-11-21", "--class-iii"),
+        )
+    ),
+    Refused(InputError, "stock-made-after-compounding", "--stock-made-on"),
+)
 for prep in ("capsules", "troches", "liquid"):
     each(
         "implausible",  # a documented minimum of two scale intervals: 5 mg weighed 10 % off

@@ -8,6 +8,7 @@ figures (F12, F13, F29, F35).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -244,3 +245,65 @@ def test_a_dose_a_ten_thousandth_off_a_rounder_one_is_an_artefact(
     dose = meant + meant * off / 100_000 if off % 2 else meant - meant * off / 100_000
     found = rounder_value(dose)
     assert found is not None and abs(found - dose) * 1000 < dose
+
+
+# --- F22: a trituration stock's dates ---------------------------------------------------------
+
+
+def stock(**kw: Any) -> lc.TriturationStock:
+    args: dict[str, Any] = {
+        "strength": lc.percent("10 %"),
+        "diluent": "microcrystalline cellulose",
+        "bud": orders.EXP,
+        "lot": "S1",
+    }
+    return lc.TriturationStock(**(args | kw))
+
+
+def test_a_stock_bud_beyond_180_days_from_made_on_is_capped_with_a_warning() -> None:
+    """F22: a stock made 2026-11-01 with a "BUD" of 2028-01-01 (426 days) was trusted."""
+    made = orders.DAY.replace(day=1)
+    result = lc.formulate_capsules(orders.capsules(source=stock(made_on=made)))
+    assert "stock-bud-capped" in {w.code for w in result.warnings}
+    assert result.bud.date <= made + dt.timedelta(days=179)
+
+
+@pytest.mark.parametrize("make", [orders.capsules, orders.troches])
+def test_a_stock_made_after_the_compounding_date_is_refused(make: Any) -> None:
+    later = orders.DAY.replace(day=30)
+    with pytest.raises(lc.InputError) as err:
+        orders.FORMULATE[make.__name__](make(source=stock(made_on=later)))
+    assert (err.value.code, err.value.field) == ("stock-made-after-compounding", "stock.made_on")
+
+
+def test_a_stock_past_its_usp_limit_is_refused_naming_made_on() -> None:
+    old = orders.DAY.replace(year=2025)
+    with pytest.raises(lc.InputError) as err:
+        lc.formulate_capsules(orders.capsules(source=stock(made_on=old)))
+    assert (err.value.code, err.value.field) == ("stock-beyond-usp-bud", "stock.made_on")
+
+
+def test_a_stock_without_made_on_is_warned_unverified() -> None:
+    result = lc.formulate_troches(orders.troches(source=stock()))
+    assert "stock-made-on-unknown" in {w.code for w in result.warnings}
+
+
+@given(st.integers(min_value=0, max_value=400), st.integers(min_value=0, max_value=800))
+def test_the_stock_is_never_used_past_180_days_from_made_on(age: int, stated: int) -> None:
+    made = orders.DAY - dt.timedelta(days=age)
+    bud = made + dt.timedelta(days=stated)
+    s = stock(made_on=made, bud=bud)
+    assert s.expiry <= made + dt.timedelta(days=179)
+    assert s.expiry <= bud
+
+
+def test_the_cli_names_stock_made_on() -> None:
+    args = [
+        "capsules",
+        *("--dose", "4.5 mg", "--count", "30", "--source", "stock"),
+        *("--stock-strength", "10 %", "--stock-diluent", "lactose", "--lot", "S1"),
+        *("--expiry", "2027-05-01", "--stock-made-on", "2026-11-25"),
+        *("--compounded-on", "2026-11-21", "--class-iii"),
+    ]
+    error = error_of(args)
+    assert (error["code"], error["option"]) == ("stock-made-after-compounding", "--stock-made-on")
