@@ -27,6 +27,7 @@ import enum
 import functools
 import itertools
 from decimal import Decimal
+from typing import NoReturn
 
 import attrs
 
@@ -56,7 +57,7 @@ from ._plausible import PACKED_DENSITY, implausible
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet
-from ._sources import Component, Source, allergens_in, check_density
+from ._sources import Component, Source, TriturationStock, allergens_in, check_density
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -598,11 +599,9 @@ def _choose_size(
                 code="overfill",
             )
         if fitting is None:
-            raise FormulationError(
-                f"the fill does not fit even a size {CAPSULE_SIZES[-1].code} capsule",
-                field="size",
-                code="overfill",
-            )
+            largest = _capacity(lot, _table(order.shell_volumes)[-1], order)
+            share, _weight = _fill_share(order, method, p, op, largest)
+            _refuse_no_size_fits(order, method, p, share, largest)
         chosen = fitting
     rec.default(
         "size",
@@ -626,6 +625,45 @@ def _choose_size(
             "size",
         )
     return chosen
+
+
+def _refuse_no_size_fits(
+    order: CapsuleOrder, method: CapsuleMethod, p: Decimal, share: Decimal, largest: _Capacity
+) -> NoReturn:
+    """Refuse a fill no size holds, naming the input that drives it: the fixed fill weight,
+    the stock's strength (its mixture per capsule) or the dose."""
+    needs = f"{significant(share * HUNDRED, 4)} % of a size {largest.size.code} capsule"
+    if method is CapsuleMethod.FIXED_WEIGHT and order.fill_weight is not None:
+        most = CONTEXT.divide(order.fill_weight.m_as(Unit.MG), share)
+        raise FormulationError.about(
+            "fill_weight",
+            str(order.fill_weight),
+            f"needs {needs}, the largest size, which holds about {significant(most, 3)} mg of "
+            "this fill",
+            f"a fill weight of at most {significant(most, 3)} mg",
+            code="overfill",
+        )
+    holds = f"{significant(p)} mg of {order.source.material_name} a capsule, {needs}"
+    if isinstance(order.source, TriturationStock):
+        raise FormulationError.about(
+            "stock.strength",
+            str(order.source.strength),
+            f"needs {holds}, the largest size",
+            "a stronger stock, or a smaller dose per capsule",
+            code="overfill",
+        )
+    raise FormulationError.about(
+        "dose",
+        str(order.dose),
+        f"needs {holds}, the largest size",
+        "a smaller dose per capsule"
+        + (
+            ", or API powder (tablets are mostly excipient)"
+            if order.source.kind == "tablets"
+            else ""
+        ),
+        code="overfill",
+    )
 
 
 def _fill_share(
@@ -1131,11 +1169,14 @@ def _fill_to_weight(
         C_f=Quantity(capacity_f, Unit.MG),
     )
     if fraction.m_as(Unit.PERCENT) > HUNDRED:
-        rec.warn(
-            "overfill",
-            f"A {significant(w)} mg fill needs {significant(fraction.magnitude, 4)} % of a size "
-            f"{cap.size.code} capsule; choose a larger size or a lower fill weight.",
+        most = CONTEXT.divide(w * HUNDRED, fraction.m_as(Unit.PERCENT))
+        raise FormulationError.about(
             "fill_weight",
+            str(order.fill_weight),
+            f"needs {significant(fraction.magnitude, 4)} % of a size {cap.size.code} capsule, "
+            f"which holds about {significant(most, 3)} mg of this fill",
+            f"a fill weight of at most {significant(most, 3)} mg, or a larger size",
+            code="overfill",
         )
     return f, w, fraction
 

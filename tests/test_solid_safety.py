@@ -307,3 +307,46 @@ def test_the_cli_names_stock_made_on() -> None:
     ]
     error = error_of(args)
     assert (error["code"], error["option"]) == ("stock-made-after-compounding", "--stock-made-on")
+
+
+# --- F36 and F23: a fill that does not fit, named by the input that drives it ------------------
+
+
+def test_a_fixed_fill_weight_that_does_not_fit_the_named_size_is_refused() -> None:
+    """F36: 900 mg in a size 3 (1000 % of it) was only a warning."""
+    order = orders.capsules(
+        source=orders.api(),
+        method=lc.CapsuleMethod.FIXED_WEIGHT,
+        fill_weight=lc.mass("900 mg"),
+        size="3",
+    )
+    with pytest.raises(lc.FormulationError) as err:
+        lc.formulate_capsules(order)
+    assert (err.value.code, err.value.field) == ("overfill", "fill_weight")
+    assert "'900 mg' needs" in str(err.value) and "size 3" in str(err.value)
+
+
+def test_an_overfill_from_a_weak_stock_names_the_stock_strength() -> None:
+    """F23: "the fill does not fit even a size 000 capsule" named neither input nor value."""
+    args = [
+        "capsules",
+        *("--dose", "4.5 mg", "--count", "30", "--source", "stock"),
+        *("--stock-strength", "0.01 %", "--stock-diluent", "lactose", "--lot", "S1"),
+        *("--expiry", "2027-05-01", "--stock-made-on", "2026-11-20"),
+        *("--compounded-on", "2026-11-21", "--class-iii"),
+    ]
+    code, text = run(args)
+    assert code == 1
+    assert "--stock-strength: '0.01 %' needs 45000 mg" in text
+    assert "size 000" in text
+
+
+def test_a_fixed_fill_weight_that_fits_is_planned() -> None:
+    order = orders.capsules(
+        source=orders.api(),
+        method=lc.CapsuleMethod.FIXED_WEIGHT,
+        fill_weight=lc.mass("80 mg"),
+        size="3",
+    )
+    result = lc.formulate_capsules(order)
+    assert result.fill_fraction.m_as(lc.Unit.PERCENT) <= 100
