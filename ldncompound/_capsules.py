@@ -1538,12 +1538,11 @@ def _weight_check(
     rec: Recorder,
 ) -> tuple[WeightWindow, WeightWindow]:
     """The net and gross weight windows each capsule of the QC sample must meet."""
-    qc_n = solid.qc_sample(order, rec, units="capsules")
     window = solid.weight_window(
         rec,
         w,
         WINDOW_PERCENT,
-        min(qc_n, n_batch),
+        solid.qc_sample(order, rec, units="capsules", made=n_batch),
         what="net fill weight window for each capsule",
         formula="90 % x W to 110 % x W",
     )
@@ -1555,8 +1554,8 @@ def _weight_check(
     )
     sheet.process.append(
         f"Weigh {window.sample_size} filled capsules one by one: each net weight must be "
-        f"{significant(window.low.magnitude)}-{significant(window.high.magnitude)} mg (gross "
-        f"{significant(gross.low.magnitude)}-{significant(gross.high.magnitude)} mg with "
+        f"{significant(window.low.magnitude, 4)}-{significant(window.high.magnitude, 4)} mg (gross "
+        f"{significant(gross.low.magnitude, 4)}-{significant(gross.high.magnitude, 4)} mg with "
         f"{shell_weight} shells); record the weights, mean, RSD and range."
     )
     sheet.process.append(

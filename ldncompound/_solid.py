@@ -701,10 +701,10 @@ class Sheet:
     ) -> None:
         """Crush the tablets, triturate stage by stage and weigh the drug (or its aliquot)."""
         if tablets is not None:
-            self.process.append(
-                f"Crush {tablets} {material_name.removeprefix('crushed ')} to a fine, uniform "
-                "powder."
-            )
+            name = material_name.removeprefix("crushed ")
+            if tablets == 1 and name.endswith(" tablets"):
+                name = name.removesuffix("s")
+            self.process.append(f"Crush {tablets} {name} to a fine, uniform powder.")
         shown = self.shown
         for st in plan.stages:
             self.weigh(f"stage {st.number}: {st.take_from}", st.take)
@@ -730,12 +730,21 @@ class Sheet:
 # --- QC, allergens, BUD ----------------------------------------------------------------------
 
 
-def qc_sample(order: SolidOrder, rec: Recorder, *, units: str) -> int:
-    """Units to weigh one by one: the order's, or the default with its source."""
+def qc_sample(order: SolidOrder, rec: Recorder, *, units: str, made: int) -> int:
+    """Units to weigh one by one: the order's, or the default with its source; at most the
+    ``made`` units of the batch, and an order's larger sample is warned about, never reduced
+    in silence."""
     qc_n = order.qc_sample or QC_SAMPLE
     if order.qc_sample is None:
         rec.default("qc_sample", str(qc_n), qc_sample_source(units))
-    return qc_n
+    elif qc_n > made:
+        rec.warn(
+            "qc-sample-reduced",
+            f"The QC sample of {qc_n} {units} is more than the {made} made: all {made} are "
+            "weighed one by one.",
+            "qc_sample",
+        )
+    return min(qc_n, made)
 
 
 def weight_window(

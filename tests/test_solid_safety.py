@@ -350,3 +350,52 @@ def test_a_fixed_fill_weight_that_fits_is_planned() -> None:
     )
     result = lc.formulate_capsules(order)
     assert result.fill_fraction.m_as(lc.Unit.PERCENT) <= 100
+
+
+# --- F13, F12, F29, F35: what the worksheet and the brief say ----------------------------------
+
+
+@pytest.mark.parametrize("make", [orders.capsules, orders.troches])
+def test_a_qc_sample_larger_than_the_batch_is_warned_not_reduced_in_silence(make: Any) -> None:
+    """F13: `--qc-sample 100` became 33 without a word."""
+    result = orders.FORMULATE[make.__name__](make(qc_sample=100))
+    (warning,) = [w for w in result.warnings if w.code == "qc-sample-reduced"]
+    assert "100" in warning.message and f"{result.batch_count} made" in warning.message
+    assert result.qc.sample_size == result.batch_count
+
+
+def test_the_capsule_worksheet_states_one_gross_window() -> None:
+    """F12: "gross 96135-96165 mg" in the procedure, "96140 mg to 96170 mg" in the QC block:
+    both are now given to 4 significant figures."""
+    shells = lc.ShellLot(lot="S1", weight=lc.mass("96.37 mg"))
+    result = lc.formulate_capsules(orders.capsules(shells=shells))
+    text = lc.render_worksheet(result)
+    low, high = result.gross_window.low.magnitude, result.gross_window.high.magnitude
+    assert len(low.normalize().as_tuple().digits) > 4  # the two roundings would differ
+    four = [f"{x:.4g}" if x < 1000 else str(int(x.quantize(Decimal(10)))) for x in (low, high)]
+    assert f"gross {four[0]}-{four[1]} mg" in text
+    assert f"{four[0]} mg to {four[1]} mg" in text
+
+
+def test_troche_windows_are_stated_to_four_figures() -> None:
+    """F29: "FILL 33 cavities, 1198.07 mg each (each 1078.26 mg-1317.88 mg)" on a 10 mg
+    balance: hundredths of a milligram nobody can weigh. The brief, the procedure and the
+    worksheet's window state one window, to 4 significant figures."""
+    from ldncompound._numbers import significant  # noqa: PLC0415
+
+    mold = lc.MoldCalibration(blank_weight=lc.mass("1198.07 mg"), blanks_weighed=24)
+    result = lc.formulate_troches(orders.troches(mold=mold))
+    low, high = (significant(x.magnitude, 4) for x in (result.qc.low, result.qc.high))
+    assert len(result.qc.low.magnitude.normalize().as_tuple().digits) > 4
+    assert f"(each {low} mg-{high} mg)" in lc.render_brief(result)
+    sheet = lc.render_worksheet(result)
+    assert f"each must be {low}-{high} mg" in sheet
+    assert f"{low} mg to {high} mg" in sheet
+
+
+def test_one_tablet_to_crush_is_singular() -> None:
+    """F35: "CRUSH 1 tablets"."""
+    result = lc.formulate_capsules(orders.capsules(dose=lc.mass("0.5 mg"), count=10))
+    assert result.tablets_to_crush == 1
+    assert "CRUSH 1 tablet first." in lc.render_brief(result)
+    assert "Crush 1 naltrexone HCl 50 mg tablet to" in lc.render_worksheet(result)
