@@ -605,6 +605,12 @@ class TabletSource:
         ).magnitude
 
 
+#: The longest a trituration stock is usable from the day it was made: USP <795> (2023), a
+#: nonaqueous solid dosage form, 180 days (the BUD table of ``_bud``, which reads this module
+#: and so cannot be read here; tests/test_solid_safety.py checks the two agree) [V].
+STOCK_BUD_DAYS = 180
+
+
 @attrs.frozen(kw_only=True)
 class TriturationStock:
     """A trituration made earlier (e.g. 1:10 in microcrystalline cellulose, i.e. 10 % w/w).
@@ -657,12 +663,9 @@ class TriturationStock:
         """The last day USP <795> allows the stock from its ``made_on`` date: a trituration
         is a nonaqueous solid, 180 days, the day it was made day 1 (``None`` without
         ``made_on``)."""
-        # _bud reads Component from this module: imported here, where it is used
-        from ._bud import BudCategory  # noqa: PLC0415
-
         if self.made_on is None:
             return None
-        return self.made_on + dt.timedelta(days=BudCategory.NONAQUEOUS_SOLID.days - 1)
+        return self.made_on + dt.timedelta(days=STOCK_BUD_DAYS - 1)
 
     @property
     def expiry(self) -> dt.date:

@@ -399,3 +399,9 @@ def test_one_tablet_to_crush_is_singular() -> None:
     assert result.tablets_to_crush == 1
     assert "CRUSH 1 tablet first." in lc.render_brief(result)
     assert "Crush 1 naltrexone HCl 50 mg tablet to" in lc.render_worksheet(result)
+
+
+def test_the_stock_limit_is_the_bud_table_s_nonaqueous_solid() -> None:
+    from ldncompound._sources import STOCK_BUD_DAYS  # noqa: PLC0415
+
+    assert lc.BudCategory.NONAQUEOUS_SOLID.days == STOCK_BUD_DAYS
