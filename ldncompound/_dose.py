@@ -63,15 +63,18 @@ def check_dose(
 ) -> None:
     """Check a single dose (and the daily total, when the frequency is known), then its
     precision (:func:`check_precision`)."""
-    _check_range(
-        drug,
-        dose,
-        basis,
-        doses_per_day=doses_per_day,
-        acknowledge=acknowledge,
-        rec=rec,
-        field=field,
-    )
+    for code, problem, where in _out_of_range(drug, dose, basis, doses_per_day, rec, field):
+        shown = f"{dose} as {drug.describe(basis)}"
+        if code not in acknowledge:
+            raise InputError.about(
+                where,
+                shown,
+                problem,
+                f"a dose in range, or the acknowledgement {code!r} on the order if the prescriber "
+                "intends it",
+                code=code,
+            )
+        rec.warn(code, f"The dose {shown} {problem}; acknowledged on the order.", where)
     check_precision(dose, acknowledge=acknowledge, rec=rec, field=field)
 
 
@@ -120,17 +123,16 @@ def check_precision(
     rec.warn("dose-precision", f"The dose {dose} {problem}; acknowledged on the order.", field)
 
 
-def _check_range(
+def _out_of_range(
     drug: Drug,
     dose: Quantity,
     basis: str,
-    *,
     doses_per_day: Decimal | None,
-    acknowledge: frozenset[str],
     rec: Recorder,
     field: str,
-) -> None:
-    """The dose against the drug's profile, single and daily."""
+) -> list[tuple[str, str, str]]:
+    """The profile's checks the dose fails, single and daily, each ``(code, problem,
+    field)`` (none, with a warning, for a drug without a profile)."""
     profile = drug.profile
     if profile is None:
         rec.warn(
@@ -138,7 +140,7 @@ def _check_range(
             f"{drug.name} has no dose profile, so no dose-range check was made.",
             field,
         )
-        return
+        return []
     ref = drug.default_basis
     single = drug.convert(dose, basis, ref).to(Unit.MG)
     checks: list[tuple[str, str, str]] = []
@@ -164,17 +166,4 @@ def _check_range(
                     "doses_per_day",
                 )
             )
-    if not checks:
-        return
-    shown = f"{dose} as {drug.describe(basis)}"
-    for code, problem, where in checks:
-        if code not in acknowledge:
-            raise InputError.about(
-                where,
-                shown,
-                problem,
-                f"a dose in range, or the acknowledgement {code!r} on the order if the prescriber "
-                "intends it",
-                code=code,
-            )
-        rec.warn(code, f"The dose {shown} {problem}; acknowledged on the order.", where)
+    return checks
