@@ -405,3 +405,34 @@ def test_the_stock_limit_is_the_bud_table_s_nonaqueous_solid() -> None:
     from ldncompound._sources import STOCK_BUD_DAYS  # noqa: PLC0415
 
     assert lc.BudCategory.NONAQUEOUS_SOLID.days == STOCK_BUD_DAYS
+
+
+def test_a_caller_drug_is_matched_by_its_form_names_too() -> None:
+    """A drug built by the caller: an other ingredient named as one of its forms is it."""
+    form = lc.SaltForm(
+        key="base", name="prasterone", short_name="prasterone", molar_mass=Decimal(1)
+    )
+    dhea = lc.Drug(name="DHEA", forms=(form,), default_basis="base")
+    assert solid.same_drug(dhea, "Prasterone") == "DHEA (the name of its form prasterone)"
+    assert solid.same_drug(dhea, "sucralose") is None
+
+
+def test_a_second_drug_whose_form_is_named_as_the_order_s_drug_is_refused() -> None:
+    """The other drug's own form names naltrexone: matched whichever side names the other."""
+    form = lc.SaltForm(key="s", name="naltrexone", short_name="Y", molar_mass=Decimal(300))
+    other = lc.Drug(name="Y", forms=(form,), default_basis="s")
+    assert solid.same_drug_as(lc.NALTREXONE, other) == "naltrexone under another name"
+    active = lc.CapsuleActive(dose=lc.mass("1 mg"), source=orders.api(form="s", drug=other))
+    with pytest.raises(lc.InputError) as err:
+        orders.capsules(additional_actives=(active,))
+    assert err.value.code == "duplicate-active"
+
+
+def test_a_fixed_fill_weight_no_size_holds_names_the_fill_weight() -> None:
+    order = orders.capsules(
+        source=orders.api(), method=lc.CapsuleMethod.FIXED_WEIGHT, fill_weight=lc.mass("9 g")
+    )
+    with pytest.raises(lc.FormulationError) as err:
+        lc.formulate_capsules(order)
+    assert (err.value.code, err.value.field) == ("overfill", "fill_weight")
+    assert "size 000 capsule, the largest size" in str(err.value)
