@@ -757,7 +757,8 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
     process: list[str] = []
     if tablets is not None:
         process.append(
-            f"Crush {tablets} {name.removeprefix('crushed ')} to a fine, uniform powder."
+            f"Crush {tablets} {name.removeprefix('crushed ').removesuffix('s' if tablets == 1 else '')}"
+            " to a fine, uniform powder."
         )
     stages_json = []
     mq = q(m)
@@ -859,9 +860,9 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         W=wq,
     )
     process.append(
-        f"Weigh {sample} filled capsules one by one: each net weight must be {window} (gross "
-        f"{sig(g_low)}-{sig(g_high)} mg with {shell} mg shells); record the weights, mean, RSD "
-        "and range."
+        f"Weigh {sample} filled capsules one by one: each net weight must be "
+        f"{sig(low, 4)}-{sig(high, 4)} mg (gross {sig(g_low, 4)}-{sig(g_high, 4)} mg with "
+        f"{shell} mg shells); record the weights, mean, RSD and range."
     )
     process.append(
         f"Dispense {n} capsules; record the yield of filled capsules and discard the surplus."
@@ -902,6 +903,15 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
 
     if order["storage"] is not None or order["day_count"] is not None or order["study"]:
         raise NotImplementedError("BUD options outside the mix")
+    if src["kind"] == "stock":
+        if src.get("made_on") is not None:
+            raise NotImplementedError("stock made-on date")
+        run.warn(
+            "stock-made-on-unknown",
+            f"The stock's made-on date is not given, so its BUD {src['bud']} cannot be checked "
+            "against the USP <795> limit of 180 days; give --stock-made-on.",
+            "stock.made_on",
+        )
     run.default("storage", "room", STORAGE_SOURCE)
     run.default("day_count", "day-1", DAY_ONE_SOURCE)
     day = order["compounded_on"]

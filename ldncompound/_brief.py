@@ -89,10 +89,15 @@ def _allergens(allergens: tuple[str, ...]) -> str:
     return "allergens: " + (", ".join(allergens) if allergens else "none declared")
 
 
+def _crush(tablets: int | None) -> list[str]:
+    """The brief's line for the tablets to crush first (none for API powder or a stock)."""
+    if tablets is None:
+        return []
+    return [f"CRUSH {tablets} tablet{'' if tablets == 1 else 's'} first."]
+
+
 def _capsules(r: CapsuleResult) -> list[str]:
-    tablets = (
-        [f"CRUSH {r.tablets_to_crush} tablets first."] if r.tablets_to_crush is not None else []
-    )
+    tablets = _crush(r.tablets_to_crush)
     return [
         f"BRIEF: {r.count} x {q(r.dose)} {r.dose_basis_name} capsules, size {r.size}",
         *tablets,
@@ -100,7 +105,7 @@ def _capsules(r: CapsuleResult) -> list[str]:
         "MIX by geometric dilution, in the order weighed.",
         (
             f"FILL {r.batch_count} size {r.size} capsules, {q(r.fill_weight)} net each "
-            f"(each {q(r.qc.low)}-{q(r.qc.high)}); dispense {r.count}."
+            f"(each {q(r.qc.low, 4)}-{q(r.qc.high, 4)}); dispense {r.count}."
         ),
         *_label(
             [
@@ -114,9 +119,7 @@ def _capsules(r: CapsuleResult) -> list[str]:
 
 
 def _troches(r: TrocheResult) -> list[str]:
-    tablets = (
-        [f"CRUSH {r.tablets_to_crush} tablets first."] if r.tablets_to_crush is not None else []
-    )
+    tablets = _crush(r.tablets_to_crush)
     form = r.dosage_form_name
     return [
         f"BRIEF: {r.count} x {q(r.dose)} {r.dose_basis_name} {form}s ({r.route.value})",
@@ -124,8 +127,8 @@ def _troches(r: TrocheResult) -> list[str]:
         *_weighings(r.weighings, r.balance),
         "MELT the base, mix in the rest in the order weighed, and pour.",
         (
-            f"FILL {r.batch_count} cavities, {q(r.unit_weight)} each "
-            f"(each {q(r.qc.low)}-{q(r.qc.high)}); dispense {r.count}."
+            f"FILL {r.batch_count} cavities, {q(r.unit_weight, 4)} each "
+            f"(each {q(r.qc.low, 4)}-{q(r.qc.high, 4)}); dispense {r.count}."
         ),
         *_label(
             [

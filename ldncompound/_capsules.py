@@ -26,8 +26,8 @@ import datetime as dt
 import enum
 import functools
 import itertools
-import unicodedata
 from decimal import Decimal
+from typing import NoReturn
 
 import attrs
 
@@ -57,7 +57,7 @@ from ._plausible import PACKED_DENSITY, check_shell_weight, implausible
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet
-from ._sources import Component, Source, allergens_in, check_density
+from ._sources import Component, Source, TriturationStock, allergens_in, check_density
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -326,28 +326,16 @@ def _check_actives(order: CapsuleOrder, value: object) -> None:
             f"at most {MAX_ADDITIONAL_ACTIVES} additional actives",
             code="too-many-actives",
         )
-    seen = {_drug_key(order.source.drug.name): "the order's own source"}
+    seen = [(order.source.drug, "the order's own source")]
     for i, active in enumerate(value):
         where = f"additional_actives[{i}]"
         if not isinstance(active, CapsuleActive):
             raise InputError.about(where, repr(active)[:60], "is not an active", "a CapsuleActive")
-        name = active.source.drug.name
-        if _drug_key(name) in seen:
-            raise InputError.about(
-                f"{where}.source.drug",
-                name,
-                f"is already an active of this order ({seen[_drug_key(name)]})",
-                "another drug, given with its name and forms (each active once; a drug other "
-                "than the built-in naltrexone is a Drug object)",
-                code="duplicate-active",
-            )
-        seen[_drug_key(name)] = where
-
-
-def _drug_key(name: str) -> str:
-    """A drug's name as compared for duplicates: case, width forms and spacing aside ("DHEA "
-    and "dhea" are one drug)."""
-    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+        drug = active.source.drug
+        for earlier, what in seen:
+            why = solid.same_drug_as(earlier, drug)
+            solid.refuse_same_drug(why, f"{where}.source.drug", drug.name, what=what)
+        seen.append((drug, where))
 
 
 @attrs.frozen(
@@ -611,11 +599,9 @@ def _choose_size(
                 code="overfill",
             )
         if fitting is None:
-            raise FormulationError(
-                f"the fill does not fit even a size {CAPSULE_SIZES[-1].code} capsule",
-                field="size",
-                code="overfill",
-            )
+            largest = _capacity(lot, _table(order.shell_volumes)[-1], order)
+            share, _weight = _fill_share(order, method, p, op, largest)
+            _refuse_no_size_fits(order, method, p, share, largest)
         chosen = fitting
     rec.default(
         "size",
@@ -639,6 +625,45 @@ def _choose_size(
             "size",
         )
     return chosen
+
+
+def _refuse_no_size_fits(
+    order: CapsuleOrder, method: CapsuleMethod, p: Decimal, share: Decimal, largest: _Capacity
+) -> NoReturn:
+    """Refuse a fill no size holds, naming the input that drives it: the fixed fill weight,
+    the stock's strength (its mixture per capsule) or the dose."""
+    needs = f"{significant(share * HUNDRED, 4)} % of a size {largest.size.code} capsule"
+    if method is CapsuleMethod.FIXED_WEIGHT and order.fill_weight is not None:
+        most = CONTEXT.divide(order.fill_weight.m_as(Unit.MG), share)
+        raise FormulationError.about(
+            "fill_weight",
+            str(order.fill_weight),
+            f"needs {needs}, the largest size, which holds about {significant(most, 3)} mg of "
+            "this fill",
+            f"a fill weight of at most {significant(most, 3)} mg",
+            code="overfill",
+        )
+    holds = f"{significant(p)} mg of {order.source.material_name} a capsule, {needs}"
+    if isinstance(order.source, TriturationStock):
+        raise FormulationError.about(
+            "stock.strength",
+            str(order.source.strength),
+            f"needs {holds}, the largest size",
+            "a stronger stock, or a smaller dose per capsule",
+            code="overfill",
+        )
+    raise FormulationError.about(
+        "dose",
+        str(order.dose),
+        f"needs {holds}, the largest size",
+        "a smaller dose per capsule"
+        + (
+            ", or API powder (tablets are mostly excipient)"
+            if order.source.kind == "tablets"
+            else ""
+        ),
+        code="overfill",
+    )
 
 
 def _fill_share(
@@ -1144,11 +1169,14 @@ def _fill_to_weight(
         C_f=Quantity(capacity_f, Unit.MG),
     )
     if fraction.m_as(Unit.PERCENT) > HUNDRED:
-        rec.warn(
-            "overfill",
-            f"A {significant(w)} mg fill needs {significant(fraction.magnitude, 4)} % of a size "
-            f"{cap.size.code} capsule; choose a larger size or a lower fill weight.",
+        most = CONTEXT.divide(w * HUNDRED, fraction.m_as(Unit.PERCENT))
+        raise FormulationError.about(
             "fill_weight",
+            str(order.fill_weight),
+            f"needs {significant(fraction.magnitude, 4)} % of a size {cap.size.code} capsule, "
+            f"which holds about {significant(most, 3)} mg of this fill",
+            f"a fill weight of at most {significant(most, 3)} mg, or a larger size",
+            code="overfill",
         )
     return f, w, fraction
 
@@ -1511,12 +1539,11 @@ def _weight_check(
     rec: Recorder,
 ) -> tuple[WeightWindow, WeightWindow]:
     """The net and gross weight windows each capsule of the QC sample must meet."""
-    qc_n = solid.qc_sample(order, rec, units="capsules")
     window = solid.weight_window(
         rec,
         w,
         WINDOW_PERCENT,
-        min(qc_n, n_batch),
+        solid.qc_sample(order, rec, units="capsules", made=n_batch),
         what="net fill weight window for each capsule",
         formula="90 % x W to 110 % x W",
     )
@@ -1528,8 +1555,8 @@ def _weight_check(
     )
     sheet.process.append(
         f"Weigh {window.sample_size} filled capsules one by one: each net weight must be "
-        f"{significant(window.low.magnitude)}-{significant(window.high.magnitude)} mg (gross "
-        f"{significant(gross.low.magnitude)}-{significant(gross.high.magnitude)} mg with "
+        f"{significant(window.low.magnitude, 4)}-{significant(window.high.magnitude, 4)} mg (gross "
+        f"{significant(gross.low.magnitude, 4)}-{significant(gross.high.magnitude, 4)} mg with "
         f"{shell_weight} shells); record the weights, mean, RSD and range."
     )
     sheet.process.append(

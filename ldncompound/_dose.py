@@ -8,7 +8,7 @@ result. A drug without a profile gets a "no dose-range check" warning, never a s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ._drug import Drug
 from ._errors import InputError
@@ -18,7 +18,12 @@ from ._trace import Recorder, ResultWarning
 from ._units import Quantity, Unit
 
 #: The codes an order may acknowledge: each lets one dose guard through, with its warning.
-DOSE_GUARDS = ("dose-above-range", "dose-below-range", "daily-dose-above-range")
+DOSE_GUARDS = (
+    "dose-above-range",
+    "dose-below-range",
+    "daily-dose-above-range",
+    "dose-precision",
+)
 
 
 def acknowledgements(_i: object, _a: object, value: object) -> None:
@@ -88,7 +93,78 @@ def check_dose(
     rec: Recorder,
     field: str = "dose",
 ) -> None:
-    """Check a single dose (and the daily total, when the frequency is known)."""
+    """Check a single dose (and the daily total, when the frequency is known), then its
+    precision (:func:`check_precision`)."""
+    for code, problem, where in _out_of_range(drug, dose, basis, doses_per_day, rec, field):
+        shown = f"{dose} as {drug.describe(basis)}"
+        if code not in acknowledge:
+            raise InputError.about(
+                where,
+                shown,
+                problem,
+                f"a dose in range, or the acknowledgement {code!r} on the order if the prescriber "
+                "intends it",
+                code=code,
+            )
+        rec.warn(code, f"The dose {shown} {problem}; acknowledged on the order.", where)
+    check_precision(dose, acknowledge=acknowledge, rec=rec, field=field)
+
+
+#: The smallest share of a dose, in %, that a stated digit may change: the plans keep the dose
+#: within 0.5 % (the rounding tolerance) and the balances within 5 % (USP <1176>), so a digit
+#: worth less than 0.1 % of the dose resolves nothing any preparation can hold. A dose within
+#: it of a value with fewer significant figures (4.4999 mg, 0.333333 mg) is the signature of
+#: an upstream computation (4.5 x 0.99998, 1/3 mg), not a prescription [D].
+DOSE_RESOLUTION = Decimal("0.1")
+
+
+def rounder_value(value: Decimal) -> Decimal | None:
+    """The value with the fewest significant figures within :data:`DOSE_RESOLUTION` % of
+    ``value`` (``None`` when only ``value`` itself is)."""
+    digits = len(value.normalize().as_tuple().digits)
+    for keep in range(1, digits):
+        quantum = Decimal(1).scaleb(value.adjusted() - keep + 1)
+        rounder = value.quantize(quantum, rounding=ROUND_HALF_UP, context=CONTEXT)
+        if abs(value - rounder) * 100 < value * DOSE_RESOLUTION:
+            return rounder
+    return None
+
+
+def check_precision(
+    dose: Quantity, *, acknowledge: frozenset[str], rec: Recorder, field: str = "dose"
+) -> None:
+    """Refuse (unless acknowledged: ``dose-precision``) a dose stated to more significant
+    figures than any plan resolves: within 0.1 % of a rounder value, which is suggested."""
+    rounder = rounder_value(dose.magnitude)
+    if rounder is None:
+        return
+    meant = Quantity(rounder, dose.unit)
+    problem = (
+        f"has more significant figures than the dose tolerance resolves (within "
+        f"{plain(DOSE_RESOLUTION)} % of {meant}: did you mean {meant}?)"
+    )
+    if "dose-precision" not in acknowledge:
+        raise InputError.about(
+            field,
+            str(dose),
+            problem,
+            f"the dose as prescribed (such as {meant}), or the acknowledgement 'dose-precision' "
+            "on the order if the prescriber intends every figure",
+            code="dose-precision",
+        )
+    rec.warn("dose-precision", f"The dose {dose} {problem}; acknowledged on the order.", field)
+
+
+def _out_of_range(
+    drug: Drug,
+    dose: Quantity,
+    basis: str,
+    doses_per_day: Decimal | None,
+    rec: Recorder,
+    field: str,
+) -> list[tuple[str, str, str]]:
+    """The profile's checks the dose fails, single and daily, each ``(code, problem,
+    field)`` (none, with a warning, for a drug without a profile)."""
     profile = drug.profile
     if profile is None:
         rec.warn(
@@ -96,7 +172,7 @@ def check_dose(
             f"{drug.name} has no dose profile, so no dose-range check was made.",
             field,
         )
-        return
+        return []
     ref = drug.default_basis
     single = drug.convert(dose, basis, ref).to(Unit.MG)
     checks: list[tuple[str, str, str]] = []
@@ -122,17 +198,4 @@ def check_dose(
                     "doses_per_day",
                 )
             )
-    if not checks:
-        return
-    shown = f"{dose} as {drug.describe(basis)}"
-    for code, problem, where in checks:
-        if code not in acknowledge:
-            raise InputError.about(
-                where,
-                shown,
-                problem,
-                f"a dose in range, or the acknowledgement {code!r} on the order if the prescriber "
-                "intends it",
-                code=code,
-            )
-        rec.warn(code, f"The dose {shown} {problem}; acknowledged on the order.", where)
+    return checks

@@ -30,6 +30,7 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "dose-above-range": "a single dose above the drug's dose profile",
     "dose-below-range": "a single dose below the drug's dose profile (microgram doses)",
     "daily-dose-above-range": "a daily total above the drug's daily limit",
+    "dose-precision": "a dose stated to more figures than any plan resolves (4.4999 mg)",
     "assay-implausible": "an API assay outside the plausible window for its basis and form",
     "water-implausible": "a water content or loss on drying outside the window for the form",
     "tablet-strength-unmarketed": "a tablet strength that no marketed tablet of the drug has",
@@ -49,6 +50,7 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "dose-below-measurable-fraction": "a dose below the measurable share of the oral syringe",
     "solubility-implausible": "a stated solubility above 1.5 x the solubility the library knows",
     "aliquot-solubility-unknown": "a liquid aliquot from a stock whose solubility is not known",
+    "minimum-weight-below-rule": "a balance minimum weight below the 5 % weighing-error rule",
 }
 
 

@@ -605,6 +605,12 @@ class TabletSource:
         ).magnitude
 
 
+#: The longest a trituration stock is usable from the day it was made: USP <795> (2023), a
+#: nonaqueous solid dosage form, 180 days (the BUD table of ``_bud``, which reads this module
+#: and so cannot be read here; tests/test_solid_safety.py checks the two agree) [V].
+STOCK_BUD_DAYS = 180
+
+
 @attrs.frozen(kw_only=True)
 class TriturationStock:
     """A trituration made earlier (e.g. 1:10 in microcrystalline cellulose, i.e. 10 % w/w).
@@ -653,8 +659,59 @@ class TriturationStock:
         return self.strength_basis or self.drug.default_basis
 
     @property
+    def usp_limit(self) -> dt.date | None:
+        """The last day USP <795> allows the stock from its ``made_on`` date: a trituration
+        is a nonaqueous solid, 180 days, the day it was made day 1 (``None`` without
+        ``made_on``)."""
+        if self.made_on is None:
+            return None
+        return self.made_on + dt.timedelta(days=STOCK_BUD_DAYS - 1)
+
+    @property
     def expiry(self) -> dt.date:
-        return self.bud
+        """The stock's usable date: its stated BUD, capped by the USP <795> limit from the day
+        it was made (a stated BUD is never trusted beyond what USP allows)."""
+        limit = self.usp_limit
+        return self.bud if limit is None else min(self.bud, limit)
+
+    def check_dates(self, compounded_on: dt.date, rec: Recorder) -> None:
+        """Refuse a stock made after the compounding date; warn when its stated BUD is longer
+        than USP <795> allows from its made-on date (capped), or when the made-on date is
+        missing (the stated BUD is then unverified)."""
+        if self.made_on is None:
+            rec.warn(
+                "stock-made-on-unknown",
+                f"The stock's made-on date is not given, so its BUD {self.bud.isoformat()} "
+                "cannot be checked against the USP <795> limit of 180 days; give --stock-made-on.",
+                "stock.made_on",
+            )
+            return
+        if self.made_on > compounded_on:
+            raise InputError.about(
+                "stock.made_on",
+                self.made_on.isoformat(),
+                f"is after the compounding date {compounded_on.isoformat()}",
+                "the date the stock was made, on or before the compounding date",
+                code="stock-made-after-compounding",
+            )
+        limit = self.usp_limit
+        if limit is not None and limit < compounded_on:
+            raise InputError.about(
+                "stock.made_on",
+                self.made_on.isoformat(),
+                f"puts the stock past the 180 days USP <795> allows a nonaqueous solid on "
+                f"{limit.isoformat()}, before the compounding date {compounded_on.isoformat()}",
+                "a stock made within 180 days of the compounding date (whatever its stated BUD)",
+                code="stock-beyond-usp-bud",
+            )
+        if limit is not None and self.bud > limit:
+            rec.warn(
+                "stock-bud-capped",
+                f"The stock's BUD {self.bud.isoformat()} is longer than USP <795> allows a "
+                f"nonaqueous solid made on {self.made_on.isoformat()} (180 days): the stock is "
+                f"used as usable until {limit.isoformat()}.",
+                "stock.bud",
+            )
 
     @property
     def material_name(self) -> str:
@@ -674,7 +731,9 @@ class TriturationStock:
         return None
 
     def components(self) -> tuple[Component, ...]:
-        return (Component(role="active", name=self.material_name, lot=self.lot, expiry=self.bud),)
+        return (
+            Component(role="active", name=self.material_name, lot=self.lot, expiry=self.expiry),
+        )
 
     def check(self, rec: Recorder) -> None:
         if self.strength_basis is None:

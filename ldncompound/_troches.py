@@ -465,6 +465,12 @@ class TrocheOrder(solid.SolidOrder):
                 "names an ingredient twice",
                 "each ingredient once, with its total amount per unit",
             )
+        drug = self.source.drug
+        for i, ingredient in enumerate(self.ingredients):
+            why = solid.same_drug(drug, ingredient.name)
+            solid.refuse_same_drug(
+                why, f"ingredients[{i}].name", ingredient.name, what="the order's own source"
+            )
         _check_displacement("drug_displacement", self.drug_displacement)
         if self.diluent is not None and not isinstance(self.diluent, TrocheDiluent):
             raise InputError.about("diluent", self.diluent, "is not a TrocheDiluent", "one")
@@ -1233,7 +1239,7 @@ def _weight_check(
     order: TrocheOrder, sheet: Sheet, w: Decimal, n_batch: int, rec: Recorder
 ) -> WeightWindow:
     """The weight window each unit of the QC sample must meet."""
-    qc_n = solid.qc_sample(order, rec, units="units")
+    qc_n = solid.qc_sample(order, rec, units="units", made=n_batch)
     policy = POLICY["weight_window.troches"]
     span = order.weight_window or policy.value
     if order.weight_window is None:
@@ -1242,14 +1248,16 @@ def _weight_check(
         rec,
         w,
         span.m_as(Unit.PERCENT),
-        min(qc_n, n_batch),
+        qc_n,
         what="weight window for each unit",
         formula=f"W x (1 -/+ {plain(span.m_as(Unit.PERCENT))} %)",
     )
-    low, high = significant(window.low.magnitude), significant(window.high.magnitude)
+    # 4 significant figures, as the worksheet's window and the capsules' (a window in
+    # hundredths of a milligram cannot be read on the balances units are weighed on)
+    low, high = significant(window.low.magnitude, 4), significant(window.high.magnitude, 4)
     sheet.process.append(
         f"Weigh {window.sample_size} units one by one: each must be {low}-{high} mg (target "
-        f"{significant(w)} mg); record the weights, mean, RSD and range. A mean off target means "
+        f"{significant(w, 4)} mg); record the weights, mean, RSD and range. A mean off target means "
         "a density factor or the calibration does not fit this batch."
     )
     sheet.process.append(

@@ -26,6 +26,7 @@ import attrs
 
 from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, ONE, plain, round_up_to, significant
+from ._plausible import implausible
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import mass_field, qfield
@@ -660,10 +661,65 @@ def _class_iii() -> Balance:
     return Balance.class_iii()
 
 
+#: The weighing error a balance's minimum weight may carry at most: the compendial 5 % of
+#: USP <1176> (MWQ = error x 100 / % error; domain.md §5.2) [V], the library's own rule.
+WEIGHING_ERROR = Decimal(5)
+
+#: Where the error of one weighing on a balance comes from, for the rule above.
+WEIGHING_ERROR_SOURCE = (
+    "a weighing at the minimum weight may err by at most 5 % (USP <1176>: minimum weighable "
+    "quantity = error x 100 / % error, domain.md §5.2) [V]; the error is the sensitivity "
+    "requirement of a torsion balance, and half a scale interval (the rounding of a reading) "
+    "of any other balance [D], so a documented minimum is at least 10 scale intervals"
+)
+
+
+def weighing_error(balance: Balance) -> Quantity:
+    """The error of one weighing on ``balance``: its sensitivity requirement when it is rated
+    by one (a torsion balance), else half its scale interval (a reading is rounded to it)."""
+    if balance.sensitivity is not None:
+        return balance.sensitivity
+    return Quantity(CONTEXT.divide(balance.d, 2), Unit.MG)
+
+
+def accurate_minimum(balance: Balance) -> Quantity:
+    """The smallest minimum weight the 5 % weighing-error rule allows on ``balance``."""
+    error = weighing_error(balance).m_as(Unit.MG)
+    return Quantity(CONTEXT.divide(error * 100, WEIGHING_ERROR), Unit.MG)
+
+
+def check_minimum_weight(balance: Balance, rec: Recorder) -> None:
+    """Refuse (unless acknowledged: ``minimum-weight-below-rule``) a balance minimum below what
+    the weighing-error rule gives: every weighing is at or above the minimum, so a minimum of
+    one scale interval would let 6 mg be weighed on a 1 mg balance (8 % off). One check for
+    every balance: given as options, in an order document or from the pharmacy profile."""
+    least = accurate_minimum(balance)
+    if balance.minimum_weight.to(Unit.MG).magnitude >= least.magnitude:
+        return
+    error = weighing_error(balance)
+    implied = significant(
+        CONTEXT.divide(error.m_as(Unit.MG) * 100, balance.minimum_weight.m_as(Unit.MG)), 3
+    )
+    basis = "sensitivity" if balance.sensitivity is not None else "half the readability"
+    implausible(
+        rec,
+        "minimum-weight-below-rule",
+        "balance.minimum_weight",
+        str(balance.minimum_weight),
+        f"would let a weighing at it err by {implied} % ({error}, {basis}, in "
+        f"{balance.minimum_weight}), more than the {plain(WEIGHING_ERROR)} % weighing-error rule "
+        "allows",
+        f"a minimum weight of at least {significant(least.magnitude, 4)} mg on this "
+        f"balance (readability {balance.readability})",
+    )
+
+
 def balance_or_class_iii(balance: Balance | None, rec: Recorder) -> Balance:
-    """The order's balance, or a Class III prescription balance: a default echoed with its
-    source and warned about (every preparation that weighs uses this one rule)."""
+    """The order's balance, checked against the weighing-error rule, or a Class III
+    prescription balance: a default echoed with its source and warned about (every preparation
+    that weighs uses this one rule)."""
     if balance is not None:
+        check_minimum_weight(balance, rec)
         return balance
     rec.default(
         "balance",

@@ -851,7 +851,7 @@ def _troches(r: TrocheResult) -> list[str]:
             (
                 "Unit window",
                 (
-                    f"{q(r.qc.low, 5)} to {q(r.qc.high, 5)} (target {q(r.qc.target, 5)}); "
+                    f"{q(r.qc.low, 4)} to {q(r.qc.high, 4)} (target {q(r.qc.target, 4)}); "
                     f"weigh {r.qc.sample_size} units"
                 ),
             ),

@@ -174,6 +174,7 @@ FLAG = {
     "solubility": "--solubility",
     "base.base": "--base",
     "shells.weight": "--shell-weight",
+    "balance.minimum_weight": "--min-weight",
 }
 
 CASES: list[Case] = []
@@ -233,6 +234,8 @@ def raw_csv(
 
 for prep in ("capsules", "liquid", "drops", "troches"):
     each("dose-typo", prep, "dose", "45 mg", Refused(InputError, "dose-above-range", "dose"))
+    # a computed dose copied with its artefact figures (4.5 x 0.99998): did you mean 4.5 mg?
+    each("dose-typo", prep, "dose", "4.4999 mg", Refused(InputError, "dose-precision", "dose"))
     each("dose-typo", prep, "dose", "4.5 mcg", Refused(InputError, "dose-below-range", "dose"))
 each("dose-typo", "capsules", "dose", "4.5 g", Refused(InputError, "dose-above-range", "dose"))
 each(
@@ -2069,6 +2072,21 @@ each(
     entries=_DOCUMENT_ONLY,
 )
 each(
+    "shifted",  # the order's own drug under another name (salt word, synonym) as another active
+    "capsules",
+    "additional_actives",
+    [_active("1.5 mg", drug=_OTHER_DRUG | {"name": "Naltrexone HCl"})],
+    Refused(InputError, "duplicate-active", "additional_actives[0].source.drug"),
+    entries=_DOCUMENT_ONLY,
+)
+raw(
+    "shifted",  # the order's own drug as a troche's other ingredient: two doses labelled as one
+    "cli",
+    "troches",
+    Command((*orders.COMMANDS["troches"], "--ingredient", "LDN:1.5 mg")),
+    Refused(InputError, "duplicate-active", "--ingredient"),
+)
+each(
     "shifted",  # a drug object under a built-in drug's name (its dose range would be lost)
     "capsules",
     "additional_actives",
@@ -2132,6 +2150,29 @@ each(
     Refused(InputError, "duplicate-size", "shell_volumes"),
     entries=_DOCUMENT_ONLY,
 )
+raw(
+    "implausible",  # a trituration stock "made" after the compounding date
+    "cli",
+    "capsules",
+    Command(
+        (
+            *("capsules", "--dose", "4.5 mg", "--count", "30", "--source", "stock"),
+            *("--stock-strength", "10 %", "--stock-diluent", "lactose", "--lot", "S1"),
+            *("--expiry", "2027-05-01", "--stock-made-on", "2026-11-25"),
+            *("--compounded-on", "2026-11-21", "--class-iii"),
+        )
+    ),
+    Refused(InputError, "stock-made-after-compounding", "--stock-made-on"),
+)
+for prep in ("capsules", "troches", "liquid"):
+    each(
+        "implausible",  # a documented minimum of two scale intervals: 5 mg weighed 10 % off
+        prep,
+        "balance.minimum_weight",
+        "2 mg",
+        Refused(InputError, "minimum-weight-below-rule", "balance.minimum_weight"),
+        entries=("cli", "document", "jsonl"),
+    )
 each(
     "implausible",  # a 0.02 % rounding tolerance the order's balance cannot keep for 0.77 mg
     "capsules",

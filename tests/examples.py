@@ -50,10 +50,10 @@ def stock_source(**changes: Any) -> dict[str, Any]:
         "kind": "stock",
         "strength": "10 %",
         "diluent": "microcrystalline cellulose",
-        "bud": "2030-01-01",
+        "bud": "2027-04-29",
         "lot": "S1",
         "strength_basis": "default",
-        "made_on": "2026-01-05",
+        "made_on": "2026-11-01",
         "drug": "default",
     }
     doc.update(changes)

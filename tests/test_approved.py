@@ -336,7 +336,7 @@ TARGETS: dict[str, Target] = {
     ),
     "capsule-order-fill": Target(
         lambda: capsules_api(
-            method=lc.CapsuleMethod.FIXED_WEIGHT, fill_weight=lc.mass("150 mg"), size="3"
+            method=lc.CapsuleMethod.FIXED_WEIGHT, fill_weight=lc.mass("80 mg"), size="3"
         ),
         CAPS,
     ),

@@ -225,7 +225,9 @@ def test_golden_dose_prescribed_as_base():
 def test_golden_overfill_of_the_chosen_size():
     """4.5 mg from 50 mg tablets weighing 400 mg: p = 4.5 x 400 / 50 = 36 mg of powder, more
     than the 30 mg a size 5 capsule holds (pack stat): refused, pointing to a larger size.
-    Fixed fill weight 300 mg in size 3 (pack stat 96 mg): 300 / 96 = 312.5 % -> warning."""
+    Fixed fill weight 300 mg in size 3 (pack stat 96 mg): 300 / 96 = 312.5 %, refused naming
+    the fill weight (it was only a warning: capsules filled as full as they go held a third of
+    the dose, F36)."""
     tablets = lc.TabletSource(
         average_weight=lc.mass("400 mg"), tablets_weighed=10, expiry=EXP, lot="T"
     )
@@ -242,19 +244,21 @@ def test_golden_overfill_of_the_chosen_size():
     assert info.value.code == "overfill"
     assert info.value.field == "size"
     assert "size 4 or larger" in str(info.value)
-    r = lc.formulate_capsules(
-        lc.CapsuleOrder(
-            dose=lc.mass("4.5 mg"),
-            count=30,
-            source=tablets,
-            filler=mcc("3", "96 mg"),
-            method=lc.CapsuleMethod.FIXED_WEIGHT,
-            fill_weight=mg(300),
-            compounded_on=DAY,
+    with pytest.raises(lc.FormulationError) as info:
+        lc.formulate_capsules(
+            lc.CapsuleOrder(
+                dose=lc.mass("4.5 mg"),
+                count=30,
+                source=tablets,
+                filler=mcc("3", "96 mg"),
+                method=lc.CapsuleMethod.FIXED_WEIGHT,
+                fill_weight=mg(300),
+                compounded_on=DAY,
+            )
         )
-    )
-    assert "overfill" in codes(r)
-    assert r.fill_fraction.magnitude.quantize(Decimal("0.1")) == Decimal("312.5")
+    assert (info.value.code, info.value.field) == ("overfill", "fill_weight")
+    assert "'300 mg' needs 312.5 % of a size 3 capsule" in str(info.value)
+    assert "at most 96 mg" in str(info.value)
 
 
 # --- worked examples (../shared/reference/worked-examples.md) ---------------------------------
@@ -831,7 +835,9 @@ def test_a_drug_that_overfills_every_size_is_refused():
                 acknowledge=("tablet-weight-implausible",),  # 10 g tablets: refused unless so
             )
         )
-    assert (info.value.code, info.value.field) == ("overfill", "size")
+    # the input that drives it is named (F23), not the size nobody gave
+    assert (info.value.code, info.value.field) == ("overfill", "dose")
+    assert "'5 mg' needs" in str(info.value) and "size 000" in str(info.value)
 
 
 def test_a_fixed_fill_weight_below_the_drug_material_is_refused():

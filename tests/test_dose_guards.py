@@ -626,13 +626,14 @@ def test_the_acknowledgement_refusals_are_these_sentences():
         "overfill",
         (
             "acknowledge: 'overfill' is not a check that can be acknowledged; expected one of "
-            "dose-above-range, dose-below-range, daily-dose-above-range, assay-implausible, "
-            "water-implausible, tablet-strength-unmarketed, tablet-weight-implausible, "
-            "density-implausible, pack-stat-implausible, dropper-implausible, "
-            "blank-weight-implausible, shell-weight-implausible, density-factor-unusual, "
-            "compounded-on-future, bud-already-past, bud-on-compounding-day, study-bud-above-limit, "
-            "preservative-unknown, syringe-graduation-implausible, "
-            "dose-below-measurable-fraction, solubility-implausible, aliquot-solubility-unknown."
+            "dose-above-range, dose-below-range, daily-dose-above-range, dose-precision, "
+            "assay-implausible, water-implausible, tablet-strength-unmarketed, "
+            "tablet-weight-implausible, density-implausible, pack-stat-implausible, "
+            "dropper-implausible, blank-weight-implausible, shell-weight-implausible, "
+            "density-factor-unusual, compounded-on-future, bud-already-past, "
+            "bud-on-compounding-day, study-bud-above-limit, preservative-unknown, "
+            "syringe-graduation-implausible, dose-below-measurable-fraction, "
+            "solubility-implausible, aliquot-solubility-unknown, minimum-weight-below-rule."
         ),
     )
     with pytest.raises(lc.InputError) as info:

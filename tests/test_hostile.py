@@ -212,6 +212,8 @@ def test_the_cli_plans_a_kit_of_thirty_distinct_steps():
             *("titrate", "--form", "capsules", "--source", "tablets", "--tablet-weight"),
             *("200 mg", "--expiry", "2028-01-01", "--maintenance", f"{Decimal('0.049') * 32} mg"),
             *("--maintenance-days", "1", "--start", "2026-12-01", "--format", "json", *steps),
+            # a synthetic ladder: 1.029 mg is within 0.1 % of 1.03 mg (`dose-precision`)
+            *("--acknowledge", "dose-precision"),
         ]
     )
     assert res.exit_code == 0, res.output  # type: ignore[attr-defined]

@@ -499,7 +499,17 @@ def test_a_kit_of_a_hundred_distinct_steps_is_planned():
     (no timing assertion: the suite would hang here before)."""
     unit = Decimal("0.049")
     steps = [lc.TitrationStep(dose=lc.mass(f"{unit * i} mg"), days=1) for i in range(3, 102)]
-    r = kit(steps, maintenance=f"{unit * 102} mg", days=1)
+    # a synthetic ladder: 1.029 mg is within 0.1 % of 1.03 mg (`dose-precision`), acknowledged
+    template = attrs.evolve(TEMPLATE, acknowledge=("dose-precision",))
+    order = lc.TitrationOrder(
+        steps=tuple(steps),
+        maintenance=lc.mass(f"{unit * 102} mg"),
+        maintenance_days=1,
+        start=START,
+        form=lc.KitForm.CAPSULES,
+        capsules=lc.CapsuleKit(template=template),
+    )
+    r = lc.plan_titration(order)
     assert len({c.strength.m_as(lc.Unit.MG) * c.units_per_dose for c in r.containers}) == 100
     # multiples 3..102 of 0.049 mg form chains m, 2m, 4m, ... (m odd); a chain of n doses
     # needs ceil(n / 2) strengths, every other dose served by its half

@@ -852,7 +852,7 @@ def test_worksheet_sections_warnings_and_defaults():
     ):
         assert heading in text
     assert "754 mg per cavity, average of 30 blanks" in text
-    assert "24295 mg" in text and "683.33 mg to 835.18 mg" in text
+    assert "24295 mg" in text and "683.3 mg to 835.2 mg" in text
     assert "ldncompound/troches/2" in text
     assert all(len(line) <= 110 for line in text.splitlines())
     noisy = lc.formulate_troches(

@@ -188,7 +188,12 @@ TABLE: Table = {
     "ingredient": To(
         "ingredients",
         value=parsed(lc.parse_ingredient),
-        also=("ingredients[].amount", "ingredients[].expiry", "ingredients[].displacement"),
+        also=(
+            "ingredients[].name",
+            "ingredients[].amount",
+            "ingredients[].expiry",
+            "ingredients[].displacement",
+        ),
     ),
     "drug_displacement": To("drug_displacement", value=parsed(lc.parse_displacement)),
     "diluent": To(
