@@ -356,10 +356,9 @@ def test_a_capsule_kit_needs_whole_doses_a_day():
                 doses_per_day=Decimal("1.5"),
             )
         )
-    assert (info.value.field, info.value.message) == (
-        "doses_per_day",
-        "doses_per_day: '1.5' is not a whole number; expected whole doses a day for a capsule kit.",
-    )
+    assert (info.value.field, info.value.code) == ("doses_per_day", "doses-per-day-not-whole")
+    assert "'1.5' is not a whole number of doses a day" in info.value.message
+    assert "a whole number of doses a day (1 to 24)" in info.value.message
 
 
 def test_an_unknown_protocol_on_the_order_is_refused():
