@@ -1640,6 +1640,13 @@ raw(  # an option that makes a new label, given with a saved one
     ),
     Refused(InputError, "option-for-new-label", "--patient"),
 )
+raw(  # probe F35: a dropper named without its calibration (said only "--calibration-drops")
+    "shifted",
+    "cli",
+    "drops",
+    Command(("calibrate-dropper", "--dropper", "D1")),
+    Refused(InputError, "dropper-without-calibration", "--dropper"),
+)
 
 # --- malformed JSON and CSV -----------------------------------------------------------------------
 

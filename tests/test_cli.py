@@ -465,6 +465,31 @@ def test_drops_refuse_an_uncalibrated_dropper_unless_accepted():
     assert "nominal-dropper" in {w["code"] for w in json.loads(res.output)["warnings"]}
 
 
+def test_a_named_dropper_without_its_calibration_is_refused_for_what_it_is():
+    """Probe F35: `--accept-nominal-dropper --dropper D1` said only "--calibration-drops is
+    required"; the sentence names the dropper and both ways out."""
+    bare = _without(DROPS, "--calibration-drops", "--calibration-volume", "--dropper")
+    for extra in (("--accept-nominal-dropper", "--dropper", "D1"), ("--dropper", "D1")):
+        res = run(*bare, *extra)
+        assert res.exit_code == 2, res.output
+        assert res.output.strip().splitlines()[-1] == (
+            "Error: --dropper: 'D1' names a dropper without its calibration; expected "
+            "--calibration-drops and --calibration-volume counted with that dropper, or no "
+            "--dropper with --accept-nominal-dropper."
+        )
+
+
+def test_calibrate_dropper_help_marks_its_required_options():
+    res = CliRunner().invoke(cli, ["calibrate-dropper", "--help"])
+    assert res.exit_code == 0
+    text = " ".join(res.output.split())
+    for flag in ("--calibration-drops", "--calibration-volume", "--dropper"):
+        after = text.split(f"{flag} TEXT", 1)[1].split(" --", 1)[0]
+        assert after.endswith("[required]"), (flag, after)
+    drops_help = " ".join(CliRunner().invoke(cli, ["drops", "--help"]).output.split())
+    assert "[required]" not in drops_help.split("--calibration-drops", 1)[1].split(" --", 1)[0]
+
+
 @pytest.mark.parametrize(
     ("base", "flag", "value", "fragment"),
     [
