@@ -704,3 +704,23 @@ def test_shell_completion_scripts_are_generated(shell, monkeypatch):
     assert f"_LDNCOMPOUND_COMPLETE={shell}_source ldncompound" in (
         Path(__file__).resolve().parents[1] / "docs" / "cli.md"
     ).read_text(encoding="utf-8")
+
+
+def test_cli_label_of_a_liquid_ordered_in_g_per_ml_states_mg_per_ml(tmp_path):
+    """Probe F3: "naltrexone HCl 0.001 g/mL ... Take 4.5 mL (4.5 mg)" is printed in mg/mL;
+    the worksheet still echoes the order's own unit."""
+    args = [("0.001 g/mL" if a == "1 mg/mL" else a) for a in LIQUID]
+    made = run(*args, "--format", "json")
+    assert made.exit_code == 0, made.output
+    (tmp_path / "r.json").write_text(made.output)
+    label = run(
+        "label",
+        str(tmp_path / "r.json"),
+        *("--patient", "Jane Doe", "--prescriber", "Dr A. Smith", "--rx", "RX-1"),
+        *("--pharmacy-name", "P", "--pharmacy-address", "A", "--pharmacy-phone", "1"),
+        "--no-profile",
+    )
+    assert label.exit_code == 0, label.output
+    text = " ".join(label.output.split())
+    assert "naltrexone HCl 1 mg/mL" in text and "(4.5 mg)" in text
+    assert "g/mL" not in text.replace("mg/mL", "")
