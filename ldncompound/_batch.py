@@ -211,6 +211,13 @@ def _jsonl_record(raw: bytes | _Unreadable, ended: bool, today: dt.date) -> Any:
     try:
         data = parse_json(text)
     except InputError as err:
+        if err.code == "bad-json" and "Extra data" in err.message:  # two documents on a line
+            raise InputError(
+                f"{err.message.removesuffix('.')}: something follows the end of the first "
+                "document on the line; expected one order document per line.",
+                expected="one order document per line",
+                code="bad-json",
+            ) from None
         if ended or err.code != "bad-json":
             raise
         raise InputError(

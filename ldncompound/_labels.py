@@ -10,17 +10,21 @@ code                        rule
 ``opioid``                  every naltrexone label (do not take with opioids; carry a card)
 ``keep-out-of-reach``       every label
 ``shake-well``              a suspension (liquids and drops made from tablets)
-``refrigerate``             stored in a refrigerator
 ``protect-from-light``      liquids and drops (AHS recipe 156; domain.md §1.4)
 ``note-strength``           liquids and drops (strength per mL or per drop differs by product)
 ``allergen-<name>``         an allergen in any ingredient (lactose from tablets or filler)
 ``use-supplied-dropper``    drops (the dropper was calibrated with this preparation)
-``use-supplied-syringe``    oral liquids (measured with the oral syringe supplied)
+``use-supplied-syringe``    oral liquids (measured with the oral syringe supplied; a kit
+                            fill measured with two syringes names each with its steps)
 ==========================  ==============================================================
 
+A refrigerated preparation's one storage statement is the label's ``storage`` ("Keep in the
+refrigerator (2-8 °C). Do not freeze."), printed once, never again among the auxiliaries.
+
 Timing advice (bedtime, or morning if sleep is disturbed) appears only when the caller gives
-it. Patient-facing numbers have a leading zero and no trailing zero ("0.5 mg", "5 mg"); every
-amount is given as a unit code and a ready-to-print display string ("mcg", never "ug").
+it. Patient-facing numbers have a leading zero and no trailing zero ("0.5 mg", "5 mg"), in mg,
+mg/mL and mL whatever unit the order used; every amount is given as a unit code and a
+ready-to-print display string.
 """
 
 from __future__ import annotations
@@ -731,8 +735,6 @@ def _aux(facts: PreparationFacts) -> tuple[AuxiliaryWarning, ...]:
     codes = ["opioid"]
     if facts.suspension:
         codes.append("shake-well")
-    if facts.refrigerated:
-        codes.append("refrigerate")
     if facts.liquid:
         codes += ["protect-from-light", "note-strength"]
     if facts.dropper:
@@ -948,7 +950,9 @@ def _build_label(
         ),
         bud=facts.bud,
         bud_text=f"Do not use after {facts.bud.isoformat()}",
-        storage="Store in the refrigerator (2-8 °C)" if facts.refrigerated else None,
+        # the one storage statement (probe F35: the label printed a second one among the
+        # auxiliary statements)
+        storage=AUX_TEXT["refrigerate"] if facts.refrigerated else None,
         compounded_statement="This medicine was compounded by the pharmacy.",
         compounded_on=facts.compounded_on,
         compounded_text=f"Compounded {facts.compounded_on.isoformat()}",
@@ -1130,11 +1134,40 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
             f"Fill {f.number} of {len(kit.fills)}: days {f.first_day}-{f.last_day}, "
             f"{f.start.isoformat()} to {f.end.isoformat()}"
         )
-        directions = " ".join(_with_timing(t, order.timing) for t in _split_steps(f.directions))
-        labels.append(
-            _build_label(made, attrs.evolve(order, directions=directions, step=step), planned=True)
+        parts = _split_steps(f.directions)
+        directions = " ".join(_with_timing(t, order.timing) for t in parts)
+        label = _build_label(
+            made, attrs.evolve(order, directions=directions, step=step), planned=True
         )
+        labels.append(_name_syringes(label, parts))
     return tuple(labels)
+
+
+_STEP_DEVICE = re.compile(r"^Step (\d+),.*measured with the (.+?)\.$", re.DOTALL)
+
+
+def _name_syringes(label: Label, steps: list[str]) -> Label:
+    """A fill whose steps are measured with different syringes names each syringe with the
+    steps it measures, instead of "the oral syringe supplied" (probe F35)."""
+    by_device: dict[str, list[str]] = {}
+    for text in steps:
+        found = _STEP_DEVICE.match(text)
+        if found:
+            by_device.setdefault(found.group(2), []).append(found.group(1))
+    if len(by_device) < 2:
+        return label
+    named = "; ".join(
+        f"the {device} for step{'s' if len(numbers) > 1 else ''} {' and '.join(numbers)}"
+        for device, numbers in by_device.items()
+    )
+    text = f"Measure each dose with the syringe named for its step: {named}."
+    return attrs.evolve(
+        label,
+        auxiliary=tuple(
+            attrs.evolve(w, text=text) if w.code == "use-supplied-syringe" else w
+            for w in label.auxiliary
+        ),
+    )
 
 
 def _split_steps(text: str) -> list[str]:

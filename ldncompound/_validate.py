@@ -316,17 +316,27 @@ def text_items(field: str) -> Validator:
 
 
 def check_doses_per_day(value: object, maximum: int = 24) -> None:
-    """Refuse a number of doses a day that is not a finite Decimal above 0 and at most
-    ``maximum`` (``None``, not given, passes)."""
+    """Refuse a number of doses a day that is not a whole number from 1 to ``maximum``
+    (``None``, not given, passes): the one rule for every preparation order and kit.
+
+    A patient cannot follow "1.1 times a day" (probe F2), and a fraction such as 0.3333 is a
+    computing artefact; an every-other-day regimen is written in the label's directions
+    ("every other day"), with the order's doses a day left out (or a liquid's volume given).
+    """
     if value is None:
         return
+    expected = f"a whole number of doses a day (1 to {maximum})"
     if not isinstance(value, Decimal) or not value.is_finite() or not Decimal(0) < value <= maximum:
         raise InputError.about(
+            "doses_per_day", str(value), "is out of range", expected, code="out-of-range"
+        )
+    if value != value.to_integral_value():
+        raise InputError.about(
             "doses_per_day",
-            str(value),
-            "is out of range",
-            f"a number of doses a day above 0 and at most {maximum}",
-            code="out-of-range",
+            plain(value),
+            "is not a whole number of doses a day, which a patient cannot follow",
+            f"{expected}; write an every-other-day regimen in the label's directions",
+            code="doses-per-day-not-whole",
         )
 
 

@@ -21,6 +21,19 @@ from ._units import Quantity, Unit
 
 _COUNTED = {Unit.CAPSULE, Unit.TABLET, Unit.DROP, Unit.DAY}
 
+#: The one rule for amounts a patient reads (probe F3): masses in mg, strengths in mg/mL or mg
+#: a drop, volumes in mL, whatever unit the order was typed in (the worksheet may echo the
+#: input). A label never mixes mg with mcg or g, so a strength and its dose cannot be misread
+#: a thousandfold; the conversion is exact (a power of ten), nothing is rounded.
+_PATIENT_UNIT = {
+    Unit.MCG: Unit.MG,
+    Unit.G: Unit.MG,
+    Unit.MCG_PER_ML: Unit.MG_PER_ML,
+    Unit.G_PER_ML: Unit.MG_PER_ML,
+    Unit.MCG_PER_DROP: Unit.MG_PER_DROP,
+    Unit.L: Unit.ML,
+}
+
 
 @attrs.frozen(kw_only=True)
 class LabelAmount:
@@ -32,7 +45,12 @@ class LabelAmount:
 
     @classmethod
     def of(cls, q: Quantity, suffix: str = "") -> LabelAmount:
-        """Patient-facing form: leading zero, no trailing zero, ``mcg`` for micrograms."""
+        """Patient-facing form, the one place a label formats an amount: mg, mg/mL, mg a
+        drop and mL whatever unit ``q`` is in (exactly converted), leading zero, no trailing
+        zero."""
+        unit_to = _PATIENT_UNIT.get(q.unit)
+        if unit_to is not None:
+            q = q.to(unit_to)
         text = plain(q.magnitude)
         unit = q.unit.display
         if q.magnitude == 1 and q.unit in _COUNTED:

@@ -1096,6 +1096,19 @@ each(
     Refused(InputError, "out-of-range", "doses_per_day"),
     cli=Refused(InputError, "too-large", "--doses-per-day"),  # the option's own maximum
 )
+for _prep, _per_day in (
+    ("capsules", "1.1"),
+    ("liquid", "0.5"),
+    ("troches", "0.3333"),
+    ("drops", "2.5"),
+):
+    each(  # probe F2: a patient cannot follow "1.1 times a day"; one rule for every order
+        "dose-typo",
+        _prep,
+        "doses_per_day",
+        _per_day,
+        Refused(InputError, "doses-per-day-not-whole", "doses_per_day"),
+    )
 each(
     "enormous",
     "liquid",
@@ -1629,6 +1642,13 @@ raw(  # an option that makes a new label, given with a saved one
         (("saved.json", json.dumps(_SAVED).encode()),),
     ),
     Refused(InputError, "option-for-new-label", "--patient"),
+)
+raw(  # probe F35: a dropper named without its calibration (said only "--calibration-drops")
+    "shifted",
+    "cli",
+    "drops",
+    Command(("calibrate-dropper", "--dropper", "D1")),
+    Refused(InputError, "dropper-without-calibration", "--dropper"),
 )
 
 # --- malformed JSON and CSV -----------------------------------------------------------------------

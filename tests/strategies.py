@@ -249,7 +249,7 @@ capsule_orders = st.builds(
             "storage": st.sampled_from(list(lc.Storage)),
             "day_count": st.sampled_from(list(lc.DayCount)),
             "compounded_on": _dates,
-            "doses_per_day": decimals("0.5", "4", 1).filter(lambda d: d > 0),
+            "doses_per_day": st.integers(1, 4).map(Decimal),
             "qc_sample": st.integers(min_value=1, max_value=100),
             "drug_loss_allowance": _percent.filter(lambda q: q.magnitude <= 10),
             "acknowledge": st.lists(

@@ -138,6 +138,21 @@ def test_blank_lines_crlf_bom_and_missing_final_newline():
     assert {r.error.code for r in records if r.error} == {"blank-line"}
 
 
+@pytest.mark.parametrize("end", [b"\n", b""])
+def test_two_documents_on_one_line_say_one_order_per_line(end):
+    """Probe F35: the refusal said only "Extra data at line 1 column 841"."""
+    one = line(capsules())
+    records = run(one + b"\n" + one + b" " + one + end)
+    assert [r.ok for r in records] == [True, False]
+    error = records[1].error
+    assert error.code == "bad-json"
+    assert error.message.startswith("the document is not valid JSON: Extra data at line 1")
+    assert error.message.endswith(
+        "something follows the end of the first document on the line; expected one order "
+        "document per line."
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "fmt", "fragment"),
     [

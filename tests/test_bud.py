@@ -124,8 +124,8 @@ def test_a_bud_of_zero_days_is_a_warning_not_a_crash():
     import orders  # noqa: PLC0415
 
     order = orders.capsules(
-        doses_per_day=Decimal("0.5"),
-        count=4,
+        doses_per_day=Decimal(1),
+        count=8,
         day_count=lc.DayCount.COMPOUNDING_DAY_IS_DAY_0,
         source=orders.tablets(expiry=orders.DAY),
         acknowledge=("bud-on-compounding-day",),

@@ -465,6 +465,31 @@ def test_drops_refuse_an_uncalibrated_dropper_unless_accepted():
     assert "nominal-dropper" in {w["code"] for w in json.loads(res.output)["warnings"]}
 
 
+def test_a_named_dropper_without_its_calibration_is_refused_for_what_it_is():
+    """Probe F35: `--accept-nominal-dropper --dropper D1` said only "--calibration-drops is
+    required"; the sentence names the dropper and both ways out."""
+    bare = _without(DROPS, "--calibration-drops", "--calibration-volume", "--dropper")
+    for extra in (("--accept-nominal-dropper", "--dropper", "D1"), ("--dropper", "D1")):
+        res = run(*bare, *extra)
+        assert res.exit_code == 2, res.output
+        assert res.output.strip().splitlines()[-1] == (
+            "Error: --dropper: 'D1' names a dropper without its calibration; expected "
+            "--calibration-drops and --calibration-volume counted with that dropper, or no "
+            "--dropper with --accept-nominal-dropper."
+        )
+
+
+def test_calibrate_dropper_help_marks_its_required_options():
+    res = CliRunner().invoke(cli, ["calibrate-dropper", "--help"])
+    assert res.exit_code == 0
+    text = " ".join(res.output.split())
+    for flag in ("--calibration-drops", "--calibration-volume", "--dropper"):
+        after = text.split(f"{flag} TEXT", 1)[1].split(" --", 1)[0]
+        assert after.endswith("[required]"), (flag, after)
+    drops_help = " ".join(CliRunner().invoke(cli, ["drops", "--help"]).output.split())
+    assert "[required]" not in drops_help.split("--calibration-drops", 1)[1].split(" --", 1)[0]
+
+
 @pytest.mark.parametrize(
     ("base", "flag", "value", "fragment"),
     [
@@ -679,3 +704,23 @@ def test_shell_completion_scripts_are_generated(shell, monkeypatch):
     assert f"_LDNCOMPOUND_COMPLETE={shell}_source ldncompound" in (
         Path(__file__).resolve().parents[1] / "docs" / "cli.md"
     ).read_text(encoding="utf-8")
+
+
+def test_cli_label_of_a_liquid_ordered_in_g_per_ml_states_mg_per_ml(tmp_path):
+    """Probe F3: "naltrexone HCl 0.001 g/mL ... Take 4.5 mL (4.5 mg)" is printed in mg/mL;
+    the worksheet still echoes the order's own unit."""
+    args = [("0.001 g/mL" if a == "1 mg/mL" else a) for a in LIQUID]
+    made = run(*args, "--format", "json")
+    assert made.exit_code == 0, made.output
+    (tmp_path / "r.json").write_text(made.output)
+    label = run(
+        "label",
+        str(tmp_path / "r.json"),
+        *("--patient", "Jane Doe", "--prescriber", "Dr A. Smith", "--rx", "RX-1"),
+        *("--pharmacy-name", "P", "--pharmacy-address", "A", "--pharmacy-phone", "1"),
+        "--no-profile",
+    )
+    assert label.exit_code == 0, label.output
+    text = " ".join(label.output.split())
+    assert "naltrexone HCl 1 mg/mL" in text and "(4.5 mg)" in text
+    assert "g/mL" not in text.replace("mg/mL", "")

@@ -254,20 +254,19 @@ def test_mcg_doses_are_written_in_ucum_micrograms(ucum_parser):
     round_trip(result, ucum_parser)
 
 
-def test_fractional_doses_a_day_are_an_exact_timing(ucum_parser):
-    result = lc.formulate_capsules(
-        orders.capsules(dose=lc.mass("3 mg"), doses_per_day=Decimal("1.5"))
-    )
-    disp = round_trip(result, ucum_parser)
-    repeat = disp["dosageInstruction"][0]["timing"]["repeat"]
-    assert (repeat["frequency"], repeat["period"]) == (3, 2)
-    assert disp["daysSupply"]["value"] == 20  # 30 capsules at 1.5 a day
-    third = lc.formulate_capsules(orders.capsules(doses_per_day=Decimal("0.333")))
-    disp = round_trip(third, ucum_parser)
-    assert disp["dosageInstruction"][0]["timing"]["repeat"]["frequency"] == 333
-    odd = lc.formulate_capsules(orders.capsules(doses_per_day=Decimal("0.3333")))
-    disp = round_trip(odd, ucum_parser)  # 3333 in 10000 days: the text says it, no timing
-    assert "timing" not in disp["dosageInstruction"][0]
+def test_fractional_doses_a_day_are_refused_and_the_timing_stays_exact(ucum_parser):
+    """Orders refuse a fractional doses a day (probe F2), so a dispense is whole doses a day;
+    the timing helper still states any fraction exactly or not at all."""
+    for per_day in ("1.5", "0.333", "0.3333"):
+        with pytest.raises(lc.InputError) as info:
+            lc.formulate_capsules(orders.capsules(doses_per_day=Decimal(per_day)))
+        assert info.value.code == "doses-per-day-not-whole"
+    result = lc.formulate_capsules(orders.capsules(doses_per_day=Decimal(1)))
+    repeat = round_trip(result, ucum_parser)["dosageInstruction"][0]["timing"]["repeat"]
+    assert (repeat["frequency"], repeat["period"]) == (1, 1)
+    timing = lc._fhir._timing  # the fraction rule itself
+    assert timing(Decimal("1.5"))["repeat"]["frequency"] == 3  # 3 every 2 days
+    assert timing(Decimal("0.3333")) is None  # 3333 in 10000 days: the text says it
 
 
 def test_without_doses_a_day_there_is_a_dose_but_no_text_timing_or_days(ucum_parser):

@@ -10,6 +10,7 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
+import test_liquids
 import wcwidth
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,10 +122,11 @@ def test_lactose_from_tablets_or_filler_and_none_from_api_with_mcc():
     assert "Contains lactose." not in lc.render_label(plain_api)
 
 
-def test_refrigerated_capsules_print_storage_and_rule():
+def test_refrigerated_capsules_print_one_storage_statement():
     label = lc.build_label(capsules(storage=lc.Storage.REFRIGERATOR), order())
-    assert label.storage is not None and "refrigerator" in label.storage
-    assert "refrigerate" in codes(label)
+    assert label.storage == "Keep in the refrigerator (2-8 °C). Do not freeze."
+    assert "refrigerate" not in codes(label)
+    assert " ".join(lc.render_label(label).split()).count("refrigerator") == 1
 
 
 def test_timing_is_never_added_on_its_own():
@@ -133,11 +135,60 @@ def test_timing_is_never_added_on_its_own():
     assert "bedtime" not in lc.render_label(label)
 
 
-def test_microgram_strength_prints_mcg():
+def test_a_microgram_order_is_labelled_in_mg():
+    """Probe F3: the label states the strength and the dose in mg whatever unit the order
+    used, so "4.5 mg per capsule" never stands beside "(4500 mcg)"."""
     label = lc.build_label(capsules(dose=lc.mass("500 mcg")), order())
-    assert label.strength.display == "500 mcg"
-    assert label.strength.unit == "mcg"
-    assert "µg" not in lc.render_label(label) and "ug" not in label.strength_text
+    assert (label.strength.value, label.strength.unit, label.strength.display) == (
+        "0.5",
+        "mg",
+        "0.5 mg",
+    )
+    assert label.strength_text == "0.5 mg per capsule"
+    assert label.directions.startswith("Take 1 capsule (0.5 mg)")
+    text = lc.render_label(label)
+    assert "mcg" not in text and "µg" not in text and "500" not in text
+
+
+def test_a_label_dose_in_mcg_is_printed_in_mg():
+    label = lc.build_label(
+        capsules(doses_per_day=None), order(doses_per_day=Decimal(1), dose=lc.mass("4500 mcg"))
+    )
+    assert label.directions.startswith("Take 1 capsule (4.5 mg)")
+    assert "mcg" not in lc.render_label(label)
+
+
+@pytest.mark.parametrize(
+    ("concentration", "strength", "dose"),
+    [
+        (("0.001", lc.Unit.G_PER_ML), "1 mg/mL", "(2 mg)"),
+        (("1000", lc.Unit.MCG_PER_ML), "1 mg/mL", "(2 mg)"),
+        (("0.0005", lc.Unit.G_PER_ML), "0.5 mg/mL", "(2 mg)"),
+    ],
+)
+def test_a_liquid_strength_in_g_or_mcg_is_labelled_in_mg_per_ml(concentration, strength, dose):
+    result = lc.formulate_liquid(
+        test_liquids.order(
+            dose=lc.mass("2 mg"),
+            concentration=lc.Quantity(Decimal(concentration[0]), concentration[1]),
+            overage=lc.percent("0 %"),
+        )
+    )
+    label = lc.build_label(result, order())
+    assert label.strength.display == strength and label.strength.unit == "mg/mL"
+    assert dose in label.directions
+    text = lc.render_label(label)
+    assert " g/mL" not in text and "mcg" not in text
+
+
+@given(
+    decimals("0.001", "9999", 3).filter(lambda d: d > 0),
+    st.sampled_from([lc.Unit.MCG, lc.Unit.MG, lc.Unit.G]),
+)
+def test_every_patient_facing_mass_is_in_mg_and_exact(value, unit):
+    amount = lc.LabelAmount.of(lc.Quantity(value, unit))
+    assert amount.unit == "mg" and amount.display == f"{amount.value} mg"
+    assert lc.Quantity(Decimal(amount.value), lc.Unit.MG) == lc.Quantity(value, unit)
 
 
 def test_two_capsules_per_dose_and_refused_fraction():

@@ -43,7 +43,6 @@ def test_suspension_label_rules_in_json_and_text():
     expected = [
         "opioid",
         "shake-well",
-        "refrigerate",
         "protect-from-light",
         "note-strength",
         "use-supplied-syringe",
@@ -51,7 +50,7 @@ def test_suspension_label_rules_in_json_and_text():
         "keep-out-of-reach",
     ]
     assert codes(label) == expected
-    assert label.storage == "Store in the refrigerator (2-8 °C)"
+    assert label.storage == "Keep in the refrigerator (2-8 °C). Do not freeze."
     data = json.loads(lc.dumps(label))
     assert [a["code"] for a in data["auxiliary"]] == expected
     assert data["strength"] == {"value": "1", "unit": "mg/mL", "display": "1 mg/mL"}

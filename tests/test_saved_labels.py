@@ -277,7 +277,6 @@ def test_cli_prints_a_saved_label_as_pdf(saved_file, tmp_path):
         (["--timing", "in the morning"], "--timing"),
         (["--lot", "L2"], "--lot"),
         (["--acknowledge", "dose-above-range"], "--acknowledge"),
-        (["--no-profile"], "--no-profile"),
     ],
 )
 def test_cli_refuses_options_of_a_new_label_with_a_saved_one(saved_file, extra, flag):
@@ -285,6 +284,15 @@ def test_cli_refuses_options_of_a_new_label_with_a_saved_one(saved_file, extra, 
     res = CliRunner().invoke(cli, ["label", str(path), *extra])
     assert res.exit_code == 2
     assert f"Error: {flag} makes a new label, but RESULT is a saved label" in res.output
+
+
+def test_cli_reprints_a_saved_label_with_no_profile(saved_file):
+    """Probe F35: --no-profile changes nothing on a reprint (no profile is read), so it is
+    accepted rather than refused as an option of a new label."""
+    label, path = saved_file
+    res = CliRunner().invoke(cli, ["label", str(path), "--no-profile"])
+    assert res.exit_code == 0, res.output
+    assert res.output == lc.render_label(label)
 
 
 def test_cli_refuses_an_edited_saved_label_and_prints_nothing(saved_file, tmp_path):

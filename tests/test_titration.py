@@ -295,10 +295,31 @@ def test_liquid_kit_labels_one_per_fill():
         "Step 1, days 1-14 (2026-12-01 to 2026-12-14): take 0.5 mL (0.5 mg) by mouth once daily at "
         "bedtime, measured with the 1 mL oral syringe."
     )
-    assert "refrigerate" in [a.code for a in first.auxiliary]
+    assert first.storage == "Keep in the refrigerator (2-8 °C). Do not freeze."
+    assert "refrigerate" not in [a.code for a in first.auxiliary]
     assert first.bud == r.liquid_fills[0].bud.date
     text = lc.render_label(labels[-1], width=48)
     assert "Fill 11 of 11" in text
+
+
+def test_a_kit_fill_label_states_storage_once_and_names_each_syringe():
+    """Probe F35: a fill label printed two storage statements, and "the oral syringe
+    supplied" when its steps need a 1 mL and a 5 mL syringe."""
+    labels = lc.build_kit_labels(liquid_kit(half_mg_every_14_days()), LABEL_ORDER)
+    for label in labels:
+        text = " ".join(lc.render_label(label, width=48).split())
+        assert text.count("refrigerator") == 1 and "Store in" not in text
+    syringe = {
+        label.step.split(":")[0]: next(
+            a.text for a in label.auxiliary if a.code == "use-supplied-syringe"
+        )
+        for label in labels
+    }
+    assert syringe["Fill 1 of 11"] == "Measure each dose with the oral syringe supplied."
+    assert syringe["Fill 3 of 11"] == (
+        "Measure each dose with the syringe named for its step: the 1 mL oral syringe for "
+        "step 2; the 5 mL oral syringe for step 3."
+    )
 
 
 def test_kit_labels_refuse_what_is_not_a_kit():
@@ -356,10 +377,9 @@ def test_a_capsule_kit_needs_whole_doses_a_day():
                 doses_per_day=Decimal("1.5"),
             )
         )
-    assert (info.value.field, info.value.message) == (
-        "doses_per_day",
-        "doses_per_day: '1.5' is not a whole number; expected whole doses a day for a capsule kit.",
-    )
+    assert (info.value.field, info.value.code) == ("doses_per_day", "doses-per-day-not-whole")
+    assert "'1.5' is not a whole number of doses a day" in info.value.message
+    assert "a whole number of doses a day (1 to 24)" in info.value.message
 
 
 def test_an_unknown_protocol_on_the_order_is_refused():

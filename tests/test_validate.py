@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ldncompound as lc
 from ldncompound._labels import check_caller_text
-from ldncompound._validate import check_text_characters, text_field
+from ldncompound._numbers import plain
+from ldncompound._validate import check_doses_per_day, check_text_characters, text_field
 
 #: what -> (text, the code point the refusal names)
 REFUSED = {
@@ -211,3 +215,17 @@ def test_the_fast_path_passes_only_characters_the_rules_accept():
     with pytest.raises(lc.InputError) as err:
         check_text_characters("lot", "A\u00adB §")
     assert err.value.code == "invisible-character"
+
+
+@given(st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(24), places=4))
+def test_doses_a_day_are_whole_numbers_from_1_to_24(value):
+    """Probe F2: one rule for every order's doses a day; a fraction is refused, naming the
+    field, the value and "a whole number of doses a day (1 to 24)"."""
+    if value == value.to_integral_value():
+        check_doses_per_day(value)
+        return
+    with pytest.raises(lc.InputError) as info:
+        check_doses_per_day(value)
+    assert (info.value.field, info.value.code) == ("doses_per_day", "doses-per-day-not-whole")
+    assert info.value.message.startswith(f"doses_per_day: '{plain(value)}' is not a whole number")
+    assert "a whole number of doses a day (1 to 24)" in info.value.message

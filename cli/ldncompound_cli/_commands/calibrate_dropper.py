@@ -9,18 +9,35 @@ import click
 import ldncompound as lc
 from ldncompound_cli._common import FORMAT, _apply, _count, _emit, _require, _volume, library_errors
 
-CALIBRATION_OPTIONS = (
-    click.option(
-        "--calibration-drops", help="drops of the preparation counted into the volume, e.g. 40"
-    ),
-    click.option("--calibration-volume", help='the volume they filled, e.g. "2.5 mL"'),
-    click.option("--dropper", help="which dropper (it is dispensed with the drops)"),
+_CALIBRATION_HELP = (
+    ("--calibration-drops", "drops of the preparation counted into the volume, e.g. 40"),
+    ("--calibration-volume", 'the volume they filled, e.g. "2.5 mL"'),
+    ("--dropper", "which dropper (it is dispensed with the drops)"),
 )
+
+
+def _calibration_options(suffix: str) -> tuple[Any, ...]:
+    return tuple(click.option(flag, help=text + suffix) for flag, text in _CALIBRATION_HELP)
+
+
+#: ``drops`` takes a calibration or --accept-nominal-dropper; ``calibrate-dropper`` needs all
+#: three (its help says so; the refusal of a missing one is the library's sentence)
+CALIBRATION_OPTIONS = _calibration_options("")
+_REQUIRED_CALIBRATION_OPTIONS = _calibration_options(" [required]")
 
 
 def _calibration(o: dict[str, Any]) -> lc.DropperCalibration | None:
     if o["calibration_drops"] is None and o["calibration_volume"] is None and o["dropper"] is None:
         return None
+    if o["calibration_drops"] is None and o["calibration_volume"] is None:
+        raise lc.InputError.about(
+            "--dropper",
+            o["dropper"],
+            "names a dropper without its calibration",
+            "--calibration-drops and --calibration-volume counted with that dropper, or no "
+            "--dropper with --accept-nominal-dropper",
+            code="dropper-without-calibration",
+        )
     return lc.calibrate_dropper(
         drops=_require(
             _count(o["calibration_drops"], "--calibration-drops", 1000),
@@ -37,7 +54,7 @@ def _calibration(o: dict[str, Any]) -> lc.DropperCalibration | None:
 
 
 @click.command("calibrate-dropper")
-@_apply(CALIBRATION_OPTIONS)
+@_apply(_REQUIRED_CALIBRATION_OPTIONS)
 @FORMAT
 @library_errors
 def calibrate_dropper(**o: Any) -> None:

@@ -165,8 +165,7 @@ _NEW_LABEL_ONLY = (
     ("lot", "--lot"),
     ("acknowledge", "--acknowledge"),
     ("profile_path", "--profile"),
-    ("no_profile", "--no-profile"),
-)
+)  # --no-profile is accepted: a reprint reads no profile anyway (probe F35)
 
 
 def _file_document(data: Any) -> Any:
