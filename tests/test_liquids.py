@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import api_lots, balances, decimals, ldn_doses, tablet_sources
 
@@ -642,6 +642,12 @@ liquid_orders = st.builds(
 )
 
 
+#: a random concentration and syringe are refused about a third of the time, on purpose
+#: (dose-off-graduation, dose-above-syringe): those inputs are discarded, not failures, and on
+#: some seeds they are more than Hypothesis's filter health check allows
+RANDOM_PAIRS = settings(suppress_health_check=[HealthCheck.filter_too_much])
+
+
 def made(o: lc.LiquidOrder) -> lc.LiquidResult | None:
     try:
         return lc.formulate_liquid(o)
@@ -651,6 +657,7 @@ def made(o: lc.LiquidOrder) -> lc.LiquidResult | None:
 
 
 @given(liquid_orders)
+@RANDOM_PAIRS
 def test_concentration_times_volume_is_the_drug_in_the_batch(o):
     r = made(o)
     assume(r is not None)
@@ -668,6 +675,7 @@ def test_concentration_times_volume_is_the_drug_in_the_batch(o):
 
 
 @given(liquid_orders)
+@RANDOM_PAIRS
 def test_every_dose_is_a_graduation_of_its_syringe(o):
     r = made(o)
     assume(r is not None)
@@ -680,6 +688,7 @@ def test_every_dose_is_a_graduation_of_its_syringe(o):
 
 
 @given(liquid_orders)
+@RANDOM_PAIRS
 def test_every_planned_weighing_is_at_or_above_the_minimum(o):
     r = made(o)
     assume(r is not None)
@@ -697,6 +706,7 @@ def test_every_planned_weighing_is_at_or_above_the_minimum(o):
 
 
 @given(liquid_orders)
+@RANDOM_PAIRS
 def test_mg_and_mcg_inputs_give_the_same_results(o):
     in_mcg = attrs.evolve(
         o,
@@ -715,6 +725,7 @@ def test_mg_and_mcg_inputs_give_the_same_results(o):
 
 
 @given(liquid_orders)
+@RANDOM_PAIRS
 def test_every_result_round_trips_through_json(o):
     r = made(o)
     assume(r is not None)
