@@ -113,7 +113,7 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 
-_DAY = r"(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|a\s+24[- ]hour\s+day)"
+_DAY = r"(?:daily|nightly|a\s+day|per\s+day|each\s+day|every\s+day|a\s+24[- ]hour\s+day)"
 _COUNT = rf"(?:[0-9]+|{_WHOLE_WORDS})"
 #: explicit frequencies: (pattern, how many a day from the match)
 _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -149,9 +149,10 @@ _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 #: times of day, by the part of the day they name: each part named is one dose a day
 _TIME_WORDS = re.compile(
-    r"\b(?P<morning>mornings?|breakfast)\b|\b(?P<midday>noon|midday|lunch)\b"
+    r"\b(?P<morning>mornings?|breakfast|wak(?:e|es|ing)(?:\s+up)?|(?:a|up)?rising|getting\s+up"
+    r"|sunrise)\b|\b(?P<midday>noon|midday|lunch(?:time)?)\b"
     r"|\b(?P<afternoon>afternoons?)\b|\b(?P<evening>evenings?|dinner|supper)\b"
-    r"|\b(?P<night>nights?|nightly|bedtime|bed)\b"
+    r"|\b(?P<night>nights?|nightly|night-?time|bedtime|bed|before\s+(?:going\s+to\s+)?sleep)\b"
     r"|\b(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)(?!\w)"
     r"|\b(?P<clock>[0-9]{1,2}):[0-9]{2}\b",
     re.IGNORECASE,
@@ -173,8 +174,9 @@ def _part_of_day(m: re.Match[str]) -> str:
     return "night"
 
 
-#: the parts of a day by the hour they end (a clock time names the part it falls in)
-_HOURS = ((4, "night"), (12, "morning"), (13, "midday"), (17, "afternoon"), (21, "evening"))
+#: the parts of a day by the hour they end (a clock time names the part it falls in; the
+#: small hours are a part of their own: 'at bedtime and at 3 am' is two doses)
+_HOURS = ((4, "small hours"), (12, "morning"), (13, "midday"), (17, "afternoon"), (21, "evening"))
 
 
 #: words after a number that are neither units nor doses: clock times and durations
@@ -187,6 +189,7 @@ _NOT_UNITS = frozenset(
 #: numbers that are not about the dose: a date, a step or fill of a kit, a day range
 _NON_DOSE = re.compile(
     r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b"
+    rf"|\b{_COUNT}\s*(?:-|\u2013|to)\s*{_COUNT}\s+(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b"
     rf"|\b(?:steps?|fills?|days?|weeks?)\s+{_COUNT}(?:\s*(?:-|to|through)\s*{_COUNT})?"
     rf"(?:\s+of\s+{_COUNT})?\b",
     re.IGNORECASE,
@@ -449,18 +452,12 @@ def read_directions(text: str, field: str) -> ReadDirections:
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
     # the parts of the day named: one dose each, when no frequency is written, and a
     # frequency of its own when two or more are ('once daily, morning and evening')
-    parts: dict[str, str] = {}
-    for m in _TIME_WORDS.finditer(text):
-        parts.setdefault(_part_of_day(m), m.group(0))
-        read.append(m.span())
+    parts, alternatives = _times_named(text, read)
     implied = False
     if parts and (not frequencies or len(parts) > 1):
         implied = not frequencies
-        frequencies.append(
-            Frequency(
-                per_day=Decimal(len(parts)), written=" and ".join(parts.values()), from_times=True
-            )
-        )
+        written = " or ".join((" and ".join(parts.values()), *alternatives.values()))
+        frequencies.append(Frequency(per_day=Decimal(len(parts)), written=written, from_times=True))
     read.extend(m.span() for m in _NON_DOSE.finditer(masked))
     masked = _NON_DOSE.sub(lambda m: " " * len(m.group(0)), masked)
     masked = _without_echoes(masked, read)
@@ -481,6 +478,51 @@ def read_directions(text: str, field: str) -> ReadDirections:
         household=tuple(m.group(0) for m in _HOUSEHOLD.finditer(text)),
         routes=tuple((r, m.group(0)) for r, p in ROUTES for m in p.finditer(text)),
     )
+
+
+#: a time named as another time the one dose may be taken at: 'at bedtime or in the
+#: morning', 'morning or evening', 'May take in the morning if ...', '... in the morning instead'
+_OR_BEFORE = re.compile(r"\bor\s+(?:(?:in|at|on|upon|during|before|after|with)\s+)?(?:the\s+)?$")
+_ALTERNATIVE_SENTENCE = re.compile(
+    r"\binstead\b|^\W*(?:\w+\s+){0,3}?(?:may|can|could)\s+(?:\w+\s+)?(?:take|be\s+taken|use)\b",
+    re.IGNORECASE,
+)
+#: a time that is not a dose time: the second end of a window ('between 9 pm and 3 am') and
+#: a meal a wait is counted from ('1 to 2 hours after dinner')
+_NOT_A_DOSE_TIME = re.compile(
+    r"\bbetween\s+\S+(?:\s*[ap]\.?m\.?)?\s+(?:and|to|-)\s+(?P<end>\S+(?:\s*[ap]\.?m\.?)?)"
+    r"|\b(?:minutes?|mins?|hours?|hrs?)\s+(?:after|before)\s+(?:(?:a|the|your)\s+)?"
+    r"(?P<meal>breakfast|lunch|dinner|supper)\b",
+    re.IGNORECASE,
+)
+
+
+def _times_named(text: str, read: list[tuple[int, int]]) -> tuple[dict[str, str], dict[str, str]]:
+    """The parts of the day ``text`` names as dose times (each one dose a day), and those it
+    names as another time the same dose may be taken at ('or in the morning', 'May take in the
+    morning if ...', '... instead'), each part with the first words naming it; the spans read
+    are added to ``read``."""
+    skipped = [
+        m.span(g) for m in _NOT_A_DOSE_TIME.finditer(text) for g in ("end", "meal") if m.group(g)
+    ]
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.;]+", text)]
+    parts: dict[str, str] = {}
+    alternatives: dict[str, str] = {}
+    for m in _TIME_WORDS.finditer(text):
+        read.append(m.span())
+        if any(a <= m.start() < b for a, b in skipped):
+            continue
+        start, end = next((a, b) for a, b in sentences if a <= m.start() < b)
+        alternative = bool(
+            _OR_BEFORE.search(text, start, m.start())
+            or _ALTERNATIVE_SENTENCE.search(text[start:end])
+        )
+        (alternatives if alternative else parts).setdefault(_part_of_day(m), m.group(0))
+    if not parts:  # 'May take in the morning or at bedtime': the first is the dose time
+        parts = dict(list(alternatives.items())[:1])
+    for part in parts:
+        alternatives.pop(part, None)
+    return parts, alternatives
 
 
 def dose_words(text: str) -> str | None:

@@ -734,3 +734,86 @@ def test_directions_are_printed_exactly_when_every_part_states_the_prescription(
     assert [a.number for a in counts] == [1]
     assert {f.per_day for f in read.frequencies} == {1}
     assert not read.unread and not read.extra and not read.household
+
+
+# a pharmacist's findings (realistic-findings.md U1, F2, F3, F12): every time a dose is taken
+# at counts as a dose a day; one dose at one of two times, and waits written as ranges, do not
+@pytest.mark.parametrize(
+    "directions",
+    [
+        "Take 1 capsule by mouth at bedtime and upon waking",
+        "Take 1 capsule by mouth at bedtime and on rising",
+        "Take 1 capsule by mouth at bedtime and at 3 am",
+        "Take 1 capsule by mouth at bedtime and when you wake up",
+        "Take 1 capsule by mouth at bedtime and at lunchtime",
+        "Take 1 capsule by mouth at 8 am and at 20:00",
+        "Take 1 capsule by mouth at nighttime and in the afternoon",
+        "Take 1 capsule by mouth at bedtime or in the morning, and at noon",
+    ],
+)
+def test_every_dose_time_named_counts_as_a_dose_a_day(directions):
+    err = refused(CAPSULES, directions=directions)
+    assert (err.code, err.field) == ("directions-frequency-mismatch", "directions"), err.message
+    err = refused(CAPSULES, directions=directions, doses_per_day=Decimal(1))
+    assert err.code == "directions-frequency-mismatch"
+    assert "means 2 doses a day" in err.message
+
+
+@pytest.mark.parametrize(
+    "directions",
+    [
+        "Take 1 capsule by mouth at bedtime. May take in the morning if sleep is disturbed.",
+        "Take 1 capsule by mouth at bedtime or in the morning",
+        "Take 1 capsule by mouth once daily, morning or evening",
+        "Take 1 capsule by mouth once daily in the morning or at bedtime",
+        "Take 1 capsule by mouth at bedtime. If sleep is disturbed, take in the morning instead.",
+        "Take 1 capsule by mouth once daily at bedtime (or in the morning if vivid dreams)",
+        "Take 1 capsule by mouth at bedtime, 1 to 2 hours after dinner",
+        "Take 1 capsule by mouth once nightly",
+        "Take 1 capsule by mouth at nighttime",
+        "Take 1 capsule by mouth before going to sleep",
+        "Take 1 capsule by mouth upon waking",
+        "Take 1 capsule by mouth between 9 pm and 3 am",
+    ],
+)
+def test_one_dose_at_one_of_two_times_and_other_common_wording_is_printed(directions):
+    assert lc.build_label(CAPSULES, label_order(directions=directions)).directions == directions
+    no_rx_frequency = orders.FORMULATE["capsules"](orders.capsules(doses_per_day=None))
+    assert lc.build_label(no_rx_frequency, label_order(directions=directions))
+
+
+def test_alternative_times_are_reported_with_or_never_and():
+    read = read_directions("Take 1 capsule at bedtime or in the morning", "directions")
+    assert [(f.per_day, f.written) for f in read.frequencies] == [(1, "bedtime or morning")]
+    read = read_directions("Take 1 capsule at noon and at bedtime or in the morning", "d")
+    assert [(f.per_day, f.written) for f in read.frequencies] == [
+        (2, "noon and bedtime or morning")
+    ]
+
+
+def test_waits_and_holding_times_written_as_ranges_are_read():
+    n = DROPS.drops_per_dose
+    for text in (
+        f"Place {n} drops under the tongue once daily, hold for 1 to 2 minutes then swallow",
+        f"Place {n} drops under the tongue once daily; hold for 1-2 minutes then swallow",
+    ):
+        assert lc.build_label(DROPS, label_order(directions=text)).directions == text
+    text = "Dissolve 1 troche under the tongue once daily. Allow 15 to 30 minutes to dissolve."
+    assert lc.build_label(TROCHES, label_order(directions=text)).directions == text
+
+
+def test_the_command_line_counts_every_dose_time_and_prints_one_of_two():
+    text = lc.dumps(CAPSULES)
+    for sig in ("at bedtime and upon waking", "at bedtime and at 3 am"):
+        res = CliRunner().invoke(
+            cli,
+            ["label", "-", *LABEL, "--doses-per-day", "1", "--directions", f"Take 1 capsule {sig}"],
+            input=text,
+        )
+        assert res.exit_code == 2, res.output
+        assert "means 2 doses a day" in res.output, res.output
+    sig = "Take 1 capsule by mouth at bedtime. May take in the morning if sleep is disturbed."
+    args = ["label", "-", *LABEL, "--directions", sig, "--format", "json"]
+    res = CliRunner().invoke(cli, args, input=text)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["directions"] == sig
