@@ -190,6 +190,7 @@ _NOT_UNITS = frozenset(
 _NON_DOSE = re.compile(
     r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b"
     rf"|\b{_COUNT}\s*(?:-|\u2013|to)\s*{_COUNT}\s+(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b"
+    r"|\btype\s+(?:[0-9]|i{1,3})\b"  # an indication: 'for CRPS type 1', 'type 2 diabetes'
     rf"|\b(?:steps?|fills?|days?|weeks?)\s+{_COUNT}(?:\s*(?:-|to|through)\s*{_COUNT})?"
     rf"(?:\s+of\s+{_COUNT})?\b",
     re.IGNORECASE,
@@ -537,8 +538,18 @@ def dose_words(text: str) -> str | None:
     for m in _AMOUNT.finditer(text):
         unit = m.group("unit").rstrip("'\"!?\u2019\u201d")
         if _unit_kind(unit) == "unit" and not m.group("article"):
+            if unit.lower() in COUNTED and _NAME_AFTER.match(text, m.end("unit")):
+                continue  # a street or a name: '12 Drop Lane', '1 Capsule Way'
             return m.group(0)
     return None
+
+
+#: a word after a form's name that makes it part of a name or an address ('12 Drop Lane',
+#: '1 Capsule Way', '3 Tablet Hill Rd'): a capitalised word or a street word
+_NAME_AFTER = re.compile(
+    r"[ \u00a0]+(?:[A-Z][\w'-]*|(?i:lane|ln|way|road|rd|street|st|avenue|ave|drive|dr|court|ct"
+    r"|place|pl|boulevard|blvd|close|circle|terrace|square|plaza|park|hill|row|suite)\b)"
+)
 
 
 #: a number in words followed by the same number in digits: 'one (1) capsule'

@@ -1079,15 +1079,20 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
             "kit", getattr(kit, "schema", kit), "is not a titration kit", "a plan_titration result"
         )
     check_recomputes(kit)
-    if order.step is not None:
-        raise InputError.about(
-            "step",
-            order.step,
-            "would be replaced: a kit's labels carry the step text the kit writes for each "
-            "container or fill",
-            "no step text for a kit",
-            code="step-set-by-kit",
-        )
+    # the kit writes each container's or fill's step text and directions: never ignore either
+    for field, text, what in (
+        ("step", order.step, "step text"),
+        ("directions", order.directions, "directions"),
+    ):
+        if text is not None:
+            raise InputError.about(
+                field,
+                text,
+                f"would be replaced: a kit's labels carry the {what} the kit writes for each "
+                "container or fill",
+                f"no {what} for a kit",
+                code=f"{field}-set-by-kit",
+            )
     batches = len(kit.capsule_batches) + len(kit.liquid_fills) + len(kit.drops_fills)
     if order.lot is not None and batches > 1:
         raise InputError.about(

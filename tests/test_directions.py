@@ -605,6 +605,10 @@ def test_a_step_text_for_a_kit_is_refused_not_replaced():
     with pytest.raises(lc.InputError) as info:
         lc.build_kit_labels(made, label_order(step="Step 1 of 2"))
     assert (info.value.code, info.value.field) == ("step-set-by-kit", "step")
+    with pytest.raises(lc.InputError) as info:
+        lc.build_kit_labels(made, label_order(directions="Take 1 capsule by mouth once daily"))
+    assert (info.value.code, info.value.field) == ("directions-set-by-kit", "directions")
+    assert "would be replaced: a kit's labels carry the directions" in info.value.message
     assert lc.build_kit_labels(made, label_order())
 
 
@@ -676,6 +680,10 @@ def test_the_command_line_refuses_a_step_for_a_kit():
     res = CliRunner().invoke(cli, ["label", "-", *LABEL, "--step", "Step 1"], input=made)
     assert res.exit_code == 2, res.output
     assert "Error: --step: 'Step 1' would be replaced" in res.output
+    sig = "Take 1 capsule once daily"
+    res = CliRunner().invoke(cli, ["label", "-", *LABEL, "--directions", sig], input=made)
+    assert res.exit_code == 2, res.output
+    assert f"Error: --directions: '{sig}' would be replaced" in res.output
 
 
 #: fragments of directions for the 4.5 mg once-daily capsule: (text, states the prescription)
@@ -817,3 +825,41 @@ def test_the_command_line_counts_every_dose_time_and_prints_one_of_two():
     res = CliRunner().invoke(cli, args, input=text)
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["directions"] == sig
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["12 Drop Lane, Suite 2, Springfield", "1 Capsule Way", "3 Tablet Hill Rd", "7 drops road"],
+)
+def test_a_street_named_like_a_form_is_an_address_not_a_dose(address):
+    pharmacy = attrs.evolve(PHARMACY, address=address)
+    assert lc.build_label(CAPSULES, label_order(pharmacy=pharmacy)).pharmacy.address == address
+    res = CliRunner().invoke(
+        cli,
+        ["label", "-", *LABEL, "--pharmacy-address", address, "--format", "json"],
+        input=lc.dumps(CAPSULES),
+    )
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("patient", "Jane 2 capsules"), ("lot", "L1 2 Capsules"), ("prescriber", "Dr X 3 drops")],
+)
+def test_a_counted_dose_in_a_name_is_still_refused(field, value):
+    assert refused(CAPSULES, **{field: value}).code == "dose-in-label-text"
+
+
+@pytest.mark.parametrize(
+    "directions",
+    [
+        "Take 1 capsule by mouth at bedtime for CRPS type 1",
+        "Take 1 capsule by mouth at bedtime for Type 2 diabetes related pain",
+    ],
+)
+def test_an_indication_with_a_type_number_is_printed(directions):
+    assert lc.build_label(CAPSULES, label_order(directions=directions)).directions == directions
+    res = CliRunner().invoke(
+        cli, ["label", "-", *LABEL, "--directions", directions], input=lc.dumps(CAPSULES)
+    )
+    assert res.exit_code == 0, res.output
