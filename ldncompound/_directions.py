@@ -186,10 +186,17 @@ _NOT_UNITS = frozenset(
         *("hour", "hours", "hr", "hrs", "day", "days", "week", "weeks", "month", "months"),
     )
 )
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 #: numbers that are not about the dose: a date, a step or fill of a kit, a day range
 _NON_DOSE = re.compile(
     r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b"
     rf"|\b{_COUNT}\s*(?:-|\u2013|to)\s*{_COUNT}\s+(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b"
+    r"|\b[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\b"  # a start date: 'starting 12/07/2026'
+    rf"|\b(?:{_MONTHS})\.?\s+[0-9]{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+[0-9]{{4}}\b)?"
+    rf"|\b[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+[0-9]{{4}}\b)?"
     r"|\btype\s+(?:[0-9]|i{1,3})\b"  # an indication: 'for CRPS type 1', 'type 2 diabetes'
     rf"|\b(?:steps?|fills?|days?|weeks?)\s+{_COUNT}(?:\s*(?:-|to|through)\s*{_COUNT})?"
     rf"(?:\s+of\s+{_COUNT})?\b",
@@ -320,6 +327,9 @@ class ReadDirections:
     household: tuple[str, ...] = ()
     #: the routes named: (route, as written)
     routes: tuple[tuple[str, str], ...] = ()
+    #: the most to take in a day, as stated ('Never take more than 1 capsule in 24 hours',
+    #: 'Max 1 capsule per day'): a limit, not a dose, which must be the prescribed daily dose
+    limits: tuple[Amount, ...] = ()
 
 
 _SEPARATORS = {"\u066b": ".", "\u066c": ",", "\u2044": "/", "\u2215": "/"}
@@ -443,7 +453,7 @@ def read_directions(text: str, field: str) -> ReadDirections:
         )
     frequencies: list[Frequency] = []
     read: list[tuple[int, int]] = []  # the spans read as something
-    masked = text
+    limits, masked = _limits(text, read)
     for pattern, rule in _EXPLICIT:
         for m in pattern.finditer(masked):
             per_day = _per_day(rule, m)
@@ -462,6 +472,8 @@ def read_directions(text: str, field: str) -> ReadDirections:
     read.extend(m.span() for m in _NON_DOSE.finditer(masked))
     masked = _NON_DOSE.sub(lambda m: " " * len(m.group(0)), masked)
     masked = _without_echoes(masked, read)
+    # 'Place 1 rapid-dissolve tablet ...': the RDT's name, read as its counted unit
+    masked = _RDT_WORDS.sub(lambda m: " " * len(m.group(0)), masked)
     extra = tuple(m.group(0) for m in _EXTRA.finditer(masked))
     amounts, unread = _amounts(masked, read)
     unread += [
@@ -478,7 +490,50 @@ def read_directions(text: str, field: str) -> ReadDirections:
         extra=extra,
         household=tuple(m.group(0) for m in _HOUSEHOLD.finditer(text)),
         routes=tuple((r, m.group(0)) for r, p in ROUTES for m in p.finditer(text)),
+        limits=tuple(limits),
     )
+
+
+_LIMIT_UNIT = r"(?:capsules?|tablets?|troches?|lozenges?|drops?|mg|mcg|milligrams?|mL)"
+#: the most to take in a day: 'Never take more than 1 capsule in 24 hours', 'Max 1 capsule
+#: per day', 'no more than 4.5 mg a day'
+_LIMIT = re.compile(
+    r"\b(?:(?:(?:do\s+not|don't|never)\s+(?:take|use)\s+)?(?:no\s+|not\s+)?more\s+than"
+    r"|max(?:imum)?\.?(?:\s+of)?|at\s+most)\s+"
+    rf"(?P<number>[0-9]+(?:\.[0-9]+)?|{_WHOLE_WORDS})\s*(?P<unit>{_LIMIT_UNIT})\b"
+    r"(?:\s+\w+)?\s+(?:in|per|a|each|every|within)\s+(?:(?:any|one|1|a)\s+)?"
+    r"(?:24[- ]hours?(?:\s+period)?|day)\b",
+    re.IGNORECASE,
+)
+#: missed-dose advice that restricts the dose: 'Do not double the dose', 'never double up'
+_NO_DOUBLE = re.compile(
+    r"\b(?:do\s+not|don't|never)\s+(?:take\s+(?:a\s+)?)?doubl\w*"
+    r"(?:\s+(?:up|(?:(?:the|a|your|this)\s+)?(?:next\s+)?doses?))?\b",
+    re.IGNORECASE,
+)
+
+
+def _limits(text: str, read: list[tuple[int, int]]) -> tuple[list[Amount], str]:
+    """The daily limits ``text`` states, and ``text`` with them and the missed-dose advice not
+    to double a dose blanked out (their spans added to ``read``)."""
+    limits = []
+    for m in _LIMIT.finditer(text):
+        number = m.group("number")
+        value = Decimal(number) if number[0].isdigit() else _count_value(number)
+        limits.append(
+            Amount(
+                number=value,
+                number_text=number,
+                unit=m.group("unit"),
+                start=m.start("number"),
+                end=m.end("unit"),
+            )
+        )
+    masked = text
+    for pattern in (_LIMIT, _NO_DOUBLE):
+        read.extend(m.span() for m in pattern.finditer(masked))
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    return limits, masked
 
 
 #: a time named as another time the one dose may be taken at: 'at bedtime or in the
@@ -552,6 +607,12 @@ _NAME_AFTER = re.compile(
 )
 
 
+#: the words of a rapid-dissolve tablet's name before 'tablet'
+_RDT_WORDS = re.compile(
+    r"(?<=\s)(?:rapid(?:ly)?[- ]dissolv\w*|orally[- ]disintegrating|orodispersible)"
+    r"(?=[ \u00a0]+tablets?\b)",
+    re.IGNORECASE,
+)
 #: a number in words followed by the same number in digits: 'one (1) capsule'
 _ECHOED = re.compile(rf"\b(?P<word>{_WHOLE_WORDS})[ \u00a0]*\((?P<digits>[0-9]+)\)", re.IGNORECASE)
 
@@ -598,6 +659,7 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
         read.append(m.span())
         if number is None:
             continue
+        unit, end = _per_measure(masked, unit, m.start("unit") + len(unit), read)
         form = _FORM_AFTER.match(masked, m.end())
         amounts.append(
             Amount(
@@ -605,7 +667,7 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
                 number_text=number[1],
                 unit=unit,
                 start=m.start(),
-                end=m.start("unit") + len(unit),
+                end=end,
                 form=None if form is None else " ".join(form.group("form").lower().split()),
             )
         )
@@ -626,6 +688,20 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
             )
         )
     return amounts, unread
+
+
+#: the measure a strength is per: 'mg per mL', 'mg per drop'
+_PER_AFTER = re.compile(r"[ \u00a0]+per[ \u00a0]+(?:(?:1|one|each)[ \u00a0]+)?(?P<per>mL|drop)\b")
+
+
+def _per_measure(masked: str, unit: str, end: int, read: list[tuple[int, int]]) -> tuple[str, int]:
+    """A unit written with the measure it is per ('1 mg per mL' reads as '1 mg/mL'), and where
+    the amount ends; the unit as is when no measure follows."""
+    per = _PER_AFTER.match(masked, end)
+    if per is None or unit not in UNIT_SPELLINGS:
+        return unit, end
+    read.append(per.span())
+    return f"{unit}/{per.group('per')}", per.end()
 
 
 #: the dimensions of the units an amount in directions may have: a dose, a strength

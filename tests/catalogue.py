@@ -1477,6 +1477,13 @@ for input_class, option, text, code in (
         "Take 1 capsule by mouth at bedtime and at 3 am",
         "directions-frequency-mismatch",
     ),
+    # a daily maximum above the prescribed daily dose invites a second dose
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Max 2 capsules per day.",
+        "directions-limit-mismatch",
+    ),
 ):
     raw(
         input_class,

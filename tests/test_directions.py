@@ -863,3 +863,90 @@ def test_an_indication_with_a_type_number_is_printed(directions):
         cli, ["label", "-", *LABEL, "--directions", directions], input=lc.dumps(CAPSULES)
     )
     assert res.exit_code == 0, res.output
+
+
+RDT = orders.FORMULATE["troches"](
+    orders.troches(
+        dosage_form=lc.TrocheForm.RDT, base=lc.BaseLot(base="rdt", lot="R1", expiry=orders.EXP)
+    )
+)
+
+
+def _sigs() -> list[tuple[Any, str]]:
+    n, ml = DROPS.drops_per_dose, LIQUID.dose_measured.magnitude
+    return [
+        (
+            CAPSULES,
+            "Take 1 capsule by mouth nightly. If you miss a dose, skip it. Do not double the dose.",
+        ),
+        (CAPSULES, "Take 1 capsule by mouth nightly. Never take more than 1 capsule in 24 hours."),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime. Max 1 capsule per day."),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime. No more than 4.5 mg a day."),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime starting 12/07/2026"),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime starting December 7"),
+        (DROPS, f"Place {n} drops under the tongue once daily. Max {n} drops a day."),
+        (
+            DROPS,
+            f"Place {n} drops under the tongue once daily ({DROPS.per_drop.magnitude} mg per drop).",
+        ),
+        (LIQUID, f"Take {ml} mL by mouth once daily. Fill the syringe to the {ml} mL mark."),
+        (
+            LIQUID,
+            f"Take {ml} mL by mouth once daily. Contains {LIQUID.concentration.magnitude} mg per mL.",
+        ),
+        (RDT, "Place 1 rapid-dissolve tablet under the tongue once daily."),
+    ]
+
+
+@pytest.mark.parametrize("index", range(11))
+def test_safety_advice_start_dates_marks_strengths_and_the_rdt_name_are_printed(index):
+    result, directions = _sigs()[index]
+    assert lc.build_label(result, label_order(directions=directions)).directions == directions
+    args = ["label", "-", *LABEL, "--directions", directions, "--format", "json"]
+    res = CliRunner().invoke(cli, args, input=lc.dumps(result))
+    assert res.exit_code == 0, res.output
+
+
+def _wrong() -> list[tuple[Any, str, str]]:
+    n, ml = DROPS.drops_per_dose, LIQUID.dose_measured.magnitude
+    limit = "directions-limit-mismatch"
+    return [
+        (CAPSULES, "Take 1 capsule by mouth at bedtime. Max 2 capsules per day.", limit),
+        (CAPSULES, "Take 1 capsule at bedtime. Never take more than 9 mg in 24 hours.", limit),
+        (CAPSULES, "Take 1 capsule at bedtime. Do not take more than 1 drop a day.", limit),
+        (DROPS, f"Place {n} drops under the tongue once daily. Max {n + 1} drops a day.", limit),
+        (DROPS, f"Place {n} drops under the tongue once daily. Max 2 capsules a day.", limit),
+        (LIQUID, f"Take {ml} mL by mouth once daily. Max 5 mL per day.", limit),
+        (DROPS, f"Place {n} drops under the tongue once daily (5 mg per drop).", "mismatch"),
+        (LIQUID, f"Take {ml} mL by mouth once daily. Contains 1 mg per mL.", "mismatch"),
+        (
+            LIQUID,
+            f"Take {ml} mL by mouth once daily. Fill the syringe to the 2 mL mark.",
+            "mismatch",
+        ),
+        (RDT, "Place 2 rapid-dissolve tablets under the tongue once daily.", "mismatch"),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime. Double the dose if no relief.", "extra"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(11))
+def test_a_limit_strength_or_mark_other_than_the_prescription_is_refused(index):
+    result, directions, code = _wrong()[index]
+    code = {"mismatch": "directions-dose-mismatch", "extra": "directions-extra-dose"}.get(
+        code, code
+    )
+    err = refused(result, directions=directions)
+    assert (err.code, err.field) == (code, "directions"), err.message
+    res = CliRunner().invoke(
+        cli, ["label", "-", *LABEL, "--directions", directions], input=lc.dumps(result)
+    )
+    assert res.exit_code == 2, res.output
+    assert "Error: --directions: " in res.output
+
+
+def test_the_limit_refusal_names_the_limit_and_the_prescribed_dose():
+    err = refused(CAPSULES, directions="Take 1 capsule at bedtime. Max 2 capsules per day.")
+    assert err.message == (
+        "directions: '2 capsules' is a daily maximum other than the prescribed daily dose; "
+        "expected no daily maximum, or one equal to the prescribed dose (1 capsule once daily)."
+    )
