@@ -543,6 +543,24 @@ _ALTERNATIVE_SENTENCE = re.compile(
     r"\binstead\b|^\W*(?:\w+\s+){0,3}?(?:may|can|could)\s+(?:\w+\s+)?(?:take|be\s+taken|use)\b",
     re.IGNORECASE,
 )
+#: words that make a time named in a 'may take' sentence a dose of its own
+_AS_WELL = re.compile(
+    r"\b(?:also|as\s+well|too|both|additionally|in\s+addition|another|again)\b", re.IGNORECASE
+)
+
+
+def _alternative_sentence(sentence: str) -> bool:
+    """Whether a sentence names another time for the one dose ('May take in the morning if
+    sleep is disturbed', 'take it in the morning instead'): it says so, names one part of the
+    day only, and does not say 'also', 'as well', 'too'..."""
+    parts = {_part_of_day(m) for m in _TIME_WORDS.finditer(sentence)}
+    return (
+        len(parts) == 1
+        and _ALTERNATIVE_SENTENCE.search(sentence) is not None
+        and _AS_WELL.search(sentence) is None
+    )
+
+
 #: a time that is not a dose time: the second end of a window ('between 9 pm and 3 am') and
 #: a meal a wait is counted from ('1 to 2 hours after dinner')
 _NOT_A_DOSE_TIME = re.compile(
@@ -570,8 +588,7 @@ def _times_named(text: str, read: list[tuple[int, int]]) -> tuple[dict[str, str]
             continue
         start, end = next((a, b) for a, b in sentences if a <= m.start() < b)
         alternative = bool(
-            _OR_BEFORE.search(text, start, m.start())
-            or _ALTERNATIVE_SENTENCE.search(text[start:end])
+            _OR_BEFORE.search(text, start, m.start()) or _alternative_sentence(text[start:end])
         )
         (alternatives if alternative else parts).setdefault(_part_of_day(m), m.group(0))
     if not parts:  # 'May take in the morning or at bedtime': the first is the dose time
