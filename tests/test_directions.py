@@ -953,3 +953,9 @@ def test_the_limit_refusal_names_the_limit_and_the_prescribed_dose():
         "directions: '2 capsules' is a daily maximum other than the prescribed daily dose; "
         "expected no daily maximum, or one equal to the prescribed dose (1 capsule once daily)."
     )
+
+
+def test_a_daily_maximum_is_no_frequency():
+    no_rx_frequency = orders.FORMULATE["capsules"](orders.capsules(doses_per_day=None))
+    err = refused(no_rx_frequency, directions="Take 1 capsule by mouth. Max 1 capsule per day.")
+    assert (err.code, err.field) == ("directions-no-frequency", "directions")
