@@ -113,7 +113,7 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 
-_DAY = r"(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|a\s+24[- ]hour\s+day)"
+_DAY = r"(?:daily|nightly|a\s+day|per\s+day|each\s+day|every\s+day|a\s+24[- ]hour\s+day)"
 _COUNT = rf"(?:[0-9]+|{_WHOLE_WORDS})"
 #: explicit frequencies: (pattern, how many a day from the match)
 _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -149,9 +149,10 @@ _EXPLICIT: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 #: times of day, by the part of the day they name: each part named is one dose a day
 _TIME_WORDS = re.compile(
-    r"\b(?P<morning>mornings?|breakfast)\b|\b(?P<midday>noon|midday|lunch)\b"
+    r"\b(?P<morning>mornings?|breakfast|wak(?:e|es|ing)(?:\s+up)?|(?:a|up)?rising|getting\s+up"
+    r"|sunrise)\b|\b(?P<midday>noon|midday|lunch(?:time)?)\b"
     r"|\b(?P<afternoon>afternoons?)\b|\b(?P<evening>evenings?|dinner|supper)\b"
-    r"|\b(?P<night>nights?|nightly|bedtime|bed)\b"
+    r"|\b(?P<night>nights?|nightly|night-?time|bedtime|bed|before\s+(?:going\s+to\s+)?sleep)\b"
     r"|\b(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)(?!\w)"
     r"|\b(?P<clock>[0-9]{1,2}):[0-9]{2}\b",
     re.IGNORECASE,
@@ -173,8 +174,9 @@ def _part_of_day(m: re.Match[str]) -> str:
     return "night"
 
 
-#: the parts of a day by the hour they end (a clock time names the part it falls in)
-_HOURS = ((4, "night"), (12, "morning"), (13, "midday"), (17, "afternoon"), (21, "evening"))
+#: the parts of a day by the hour they end (a clock time names the part it falls in; the
+#: small hours are a part of their own: 'at bedtime and at 3 am' is two doses)
+_HOURS = ((4, "small hours"), (12, "morning"), (13, "midday"), (17, "afternoon"), (21, "evening"))
 
 
 #: words after a number that are neither units nor doses: clock times and durations
@@ -184,9 +186,18 @@ _NOT_UNITS = frozenset(
         *("hour", "hours", "hr", "hrs", "day", "days", "week", "weeks", "month", "months"),
     )
 )
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 #: numbers that are not about the dose: a date, a step or fill of a kit, a day range
 _NON_DOSE = re.compile(
     r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b"
+    rf"|\b{_COUNT}\s*(?:-|\u2013|to)\s*{_COUNT}\s+(?:minutes?|mins?|seconds?|secs?|hours?|hrs?)\b"
+    r"|\b[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\b"  # a start date: 'starting 12/07/2026'
+    rf"|\b(?:{_MONTHS})\.?\s+[0-9]{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+[0-9]{{4}}\b)?"
+    rf"|\b[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+[0-9]{{4}}\b)?"
+    r"|\btype\s+(?:[0-9]|i{1,3})\b"  # an indication: 'for CRPS type 1', 'type 2 diabetes'
     rf"|\b(?:steps?|fills?|days?|weeks?)\s+{_COUNT}(?:\s*(?:-|to|through)\s*{_COUNT})?"
     rf"(?:\s+of\s+{_COUNT})?\b",
     re.IGNORECASE,
@@ -316,6 +327,9 @@ class ReadDirections:
     household: tuple[str, ...] = ()
     #: the routes named: (route, as written)
     routes: tuple[tuple[str, str], ...] = ()
+    #: the most to take in a day, as stated ('Never take more than 1 capsule in 24 hours',
+    #: 'Max 1 capsule per day'): a limit, not a dose, which must be the prescribed daily dose
+    limits: tuple[Amount, ...] = ()
 
 
 _SEPARATORS = {"\u066b": ".", "\u066c": ",", "\u2044": "/", "\u2215": "/"}
@@ -439,7 +453,7 @@ def read_directions(text: str, field: str) -> ReadDirections:
         )
     frequencies: list[Frequency] = []
     read: list[tuple[int, int]] = []  # the spans read as something
-    masked = text
+    limits, masked = _limits(text, read)
     for pattern, rule in _EXPLICIT:
         for m in pattern.finditer(masked):
             per_day = _per_day(rule, m)
@@ -449,21 +463,17 @@ def read_directions(text: str, field: str) -> ReadDirections:
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
     # the parts of the day named: one dose each, when no frequency is written, and a
     # frequency of its own when two or more are ('once daily, morning and evening')
-    parts: dict[str, str] = {}
-    for m in _TIME_WORDS.finditer(text):
-        parts.setdefault(_part_of_day(m), m.group(0))
-        read.append(m.span())
+    parts, alternatives = _times_named(text, read)
     implied = False
     if parts and (not frequencies or len(parts) > 1):
         implied = not frequencies
-        frequencies.append(
-            Frequency(
-                per_day=Decimal(len(parts)), written=" and ".join(parts.values()), from_times=True
-            )
-        )
+        written = " or ".join((" and ".join(parts.values()), *alternatives.values()))
+        frequencies.append(Frequency(per_day=Decimal(len(parts)), written=written, from_times=True))
     read.extend(m.span() for m in _NON_DOSE.finditer(masked))
     masked = _NON_DOSE.sub(lambda m: " " * len(m.group(0)), masked)
     masked = _without_echoes(masked, read)
+    # 'Place 1 rapid-dissolve tablet ...': the RDT's name, read as its counted unit
+    masked = _RDT_WORDS.sub(lambda m: " " * len(m.group(0)), masked)
     extra = tuple(m.group(0) for m in _EXTRA.finditer(masked))
     amounts, unread = _amounts(masked, read)
     unread += [
@@ -480,7 +490,112 @@ def read_directions(text: str, field: str) -> ReadDirections:
         extra=extra,
         household=tuple(m.group(0) for m in _HOUSEHOLD.finditer(text)),
         routes=tuple((r, m.group(0)) for r, p in ROUTES for m in p.finditer(text)),
+        limits=tuple(limits),
     )
+
+
+_LIMIT_UNIT = r"(?:capsules?|tablets?|troches?|lozenges?|drops?|mg|mcg|milligrams?|mL)"
+#: the most to take in a day: 'Never take more than 1 capsule in 24 hours', 'Max 1 capsule
+#: per day', 'no more than 4.5 mg a day'
+_LIMIT = re.compile(
+    r"\b(?:(?:(?:do\s+not|don't|never)\s+(?:take|use)\s+)?(?:no\s+|not\s+)?more\s+than"
+    r"|max(?:imum)?\.?(?:\s+of)?|at\s+most)\s+"
+    rf"(?P<number>[0-9]+(?:\.[0-9]+)?|{_WHOLE_WORDS})\s*(?P<unit>{_LIMIT_UNIT})\b"
+    r"(?:\s+\w+)?\s+(?:in|per|a|each|every|within)\s+(?:(?:any|one|1|a)\s+)?"
+    r"(?:24[- ]hours?(?:\s+period)?|day)\b",
+    re.IGNORECASE,
+)
+#: missed-dose advice that restricts the dose: 'Do not double the dose', 'never double up'
+_NO_DOUBLE = re.compile(
+    r"\b(?:do\s+not|don't|never)\s+(?:take\s+(?:a\s+)?)?doubl\w*"
+    r"(?:\s+(?:up|(?:(?:the|a|your|this)\s+)?(?:next\s+)?doses?))?\b",
+    re.IGNORECASE,
+)
+
+
+def _limits(text: str, read: list[tuple[int, int]]) -> tuple[list[Amount], str]:
+    """The daily limits ``text`` states, and ``text`` with them and the missed-dose advice not
+    to double a dose blanked out (their spans added to ``read``)."""
+    limits = []
+    for m in _LIMIT.finditer(text):
+        number = m.group("number")
+        value = Decimal(number) if number[0].isdigit() else _count_value(number)
+        limits.append(
+            Amount(
+                number=value,
+                number_text=number,
+                unit=m.group("unit"),
+                start=m.start("number"),
+                end=m.end("unit"),
+            )
+        )
+    masked = text
+    for pattern in (_LIMIT, _NO_DOUBLE):
+        read.extend(m.span() for m in pattern.finditer(masked))
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    return limits, masked
+
+
+#: a time named as another time the one dose may be taken at: 'at bedtime or in the
+#: morning', 'morning or evening', 'May take in the morning if ...', '... in the morning instead'
+_OR_BEFORE = re.compile(r"\bor\s+(?:(?:in|at|on|upon|during|before|after|with)\s+)?(?:the\s+)?$")
+_ALTERNATIVE_SENTENCE = re.compile(
+    r"\binstead\b|^\W*(?:\w+\s+){0,3}?(?:may|can|could)\s+(?:\w+\s+)?(?:take|be\s+taken|use)\b",
+    re.IGNORECASE,
+)
+#: words that make a time named in a 'may take' sentence a dose of its own
+_AS_WELL = re.compile(
+    r"\b(?:also|as\s+well|too|both|additionally|in\s+addition|another|again)\b", re.IGNORECASE
+)
+
+
+def _alternative_sentence(sentence: str) -> bool:
+    """Whether a sentence names another time for the one dose ('May take in the morning if
+    sleep is disturbed', 'take it in the morning instead'): it says so, names one part of the
+    day only, and does not say 'also', 'as well', 'too'..."""
+    parts = {_part_of_day(m) for m in _TIME_WORDS.finditer(sentence)}
+    return (
+        len(parts) == 1
+        and _ALTERNATIVE_SENTENCE.search(sentence) is not None
+        and _AS_WELL.search(sentence) is None
+    )
+
+
+#: a time that is not a dose time: the second end of a window ('between 9 pm and 3 am') and
+#: a meal a wait is counted from ('1 to 2 hours after dinner')
+_NOT_A_DOSE_TIME = re.compile(
+    r"\bbetween\s+\S+(?:\s*[ap]\.?m\.?)?\s+(?:and|to|-)\s+(?P<end>\S+(?:\s*[ap]\.?m\.?)?)"
+    r"|\b(?:minutes?|mins?|hours?|hrs?)\s+(?:after|before)\s+(?:(?:a|the|your)\s+)?"
+    r"(?P<meal>breakfast|lunch|dinner|supper)\b",
+    re.IGNORECASE,
+)
+
+
+def _times_named(text: str, read: list[tuple[int, int]]) -> tuple[dict[str, str], dict[str, str]]:
+    """The parts of the day ``text`` names as dose times (each one dose a day), and those it
+    names as another time the same dose may be taken at ('or in the morning', 'May take in the
+    morning if ...', '... instead'), each part with the first words naming it; the spans read
+    are added to ``read``."""
+    skipped = [
+        m.span(g) for m in _NOT_A_DOSE_TIME.finditer(text) for g in ("end", "meal") if m.group(g)
+    ]
+    sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.;]+", text)]
+    parts: dict[str, str] = {}
+    alternatives: dict[str, str] = {}
+    for m in _TIME_WORDS.finditer(text):
+        read.append(m.span())
+        if any(a <= m.start() < b for a, b in skipped):
+            continue
+        start, end = next((a, b) for a, b in sentences if a <= m.start() < b)
+        alternative = bool(
+            _OR_BEFORE.search(text, start, m.start()) or _alternative_sentence(text[start:end])
+        )
+        (alternatives if alternative else parts).setdefault(_part_of_day(m), m.group(0))
+    if not parts:  # 'May take in the morning or at bedtime': the first is the dose time
+        parts = dict(list(alternatives.items())[:1])
+    for part in parts:
+        alternatives.pop(part, None)
+    return parts, alternatives
 
 
 def dose_words(text: str) -> str | None:
@@ -495,10 +610,26 @@ def dose_words(text: str) -> str | None:
     for m in _AMOUNT.finditer(text):
         unit = m.group("unit").rstrip("'\"!?\u2019\u201d")
         if _unit_kind(unit) == "unit" and not m.group("article"):
+            if unit.lower() in COUNTED and _NAME_AFTER.match(text, m.end("unit")):
+                continue  # a street or a name: '12 Drop Lane', '1 Capsule Way'
             return m.group(0)
     return None
 
 
+#: a word after a form's name that makes it part of a name or an address ('12 Drop Lane',
+#: '1 Capsule Way', '3 Tablet Hill Rd'): a capitalised word or a street word
+_NAME_AFTER = re.compile(
+    r"[ \u00a0]+(?:[A-Z][\w'-]*|(?i:lane|ln|way|road|rd|street|st|avenue|ave|drive|dr|court|ct"
+    r"|place|pl|boulevard|blvd|close|circle|terrace|square|plaza|park|hill|row|suite)\b)"
+)
+
+
+#: the words of a rapid-dissolve tablet's name before 'tablet'
+_RDT_WORDS = re.compile(
+    r"(?<=\s)(?:rapid(?:ly)?[- ]dissolv\w*|orally[- ]disintegrating|orodispersible)"
+    r"(?=[ \u00a0]+tablets?\b)",
+    re.IGNORECASE,
+)
 #: a number in words followed by the same number in digits: 'one (1) capsule'
 _ECHOED = re.compile(rf"\b(?P<word>{_WHOLE_WORDS})[ \u00a0]*\((?P<digits>[0-9]+)\)", re.IGNORECASE)
 
@@ -545,6 +676,7 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
         read.append(m.span())
         if number is None:
             continue
+        unit, end = _per_measure(masked, unit, m.start("unit") + len(unit), read)
         form = _FORM_AFTER.match(masked, m.end())
         amounts.append(
             Amount(
@@ -552,7 +684,7 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
                 number_text=number[1],
                 unit=unit,
                 start=m.start(),
-                end=m.start("unit") + len(unit),
+                end=end,
                 form=None if form is None else " ".join(form.group("form").lower().split()),
             )
         )
@@ -573,6 +705,20 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
             )
         )
     return amounts, unread
+
+
+#: the measure a strength is per: 'mg per mL', 'mg per drop'
+_PER_AFTER = re.compile(r"[ \u00a0]+per[ \u00a0]+(?:(?:1|one|each)[ \u00a0]+)?(?P<per>mL|drop)\b")
+
+
+def _per_measure(masked: str, unit: str, end: int, read: list[tuple[int, int]]) -> tuple[str, int]:
+    """A unit written with the measure it is per ('1 mg per mL' reads as '1 mg/mL'), and where
+    the amount ends; the unit as is when no measure follows."""
+    per = _PER_AFTER.match(masked, end)
+    if per is None or unit not in UNIT_SPELLINGS:
+        return unit, end
+    read.append(per.span())
+    return f"{unit}/{per.group('per')}", per.end()
 
 
 #: the dimensions of the units an amount in directions may have: a dose, a strength

@@ -398,6 +398,8 @@ def _check_free_text(order: LabelOrder) -> None:
             )
 
 
+#: A volume that names the mark a dose is measured to ('to the 4.5 mL mark').
+_MARK_AFTER = re.compile(r"[ \u00a0]+(?:line|mark|graduation)\b", re.IGNORECASE)
 #: A volume that names a measuring device's size ('the 1 mL oral syringe'), not a dose.
 _DEVICE_AFTER = re.compile(
     r"[ \u00a0]+(?:oral |dosing |measuring )?(?:syringe|dropper|cup|spoon|bottle|vial)s?\b",
@@ -449,7 +451,9 @@ def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
         if device is None:
             said = _check_amount(amount, rx)
             stated = stated or said
-            measures += said and amount.unit.lower() not in _MASS_WORDS
+            # 'Fill the syringe to the 4.5 mL mark' names the dose's mark, not a second dose
+            marked = _MARK_AFTER.match(read.text, amount.end) is not None
+            measures += said and amount.unit.lower() not in _MASS_WORDS and not marked
         elif "syringe" in device.group(0).lower():
             _check_device(amount, rx)
     _refuse_repeats(read, rx, measures)
@@ -464,6 +468,7 @@ def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
                 f"directions for {_frequency(per_day)}, as prescribed",
                 code="directions-frequency-mismatch",
             )
+    _check_limits(read, rx)
     if field != "directions":
         return
     if not read.frequencies:
@@ -483,6 +488,41 @@ def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
             f"directions stating {_prescribed_measure(facts, dose)} a dose",
             code="directions-no-amount",
         )
+
+
+def _check_limits(read: ReadDirections, rx: _Prescribed) -> None:
+    """A daily maximum the text states ('Never take more than 1 capsule in 24 hours') must be
+    the prescribed daily dose, in the label's own measure or in mg: a larger one invites more
+    doses, a smaller one contradicts the dose (``directions-limit-mismatch``)."""
+    facts, per_day = rx.facts, rx.per_day
+    if per_day is None:
+        return  # no frequency: refused as such (directions) or read from the directions
+    for limit in read.limits:
+        noun = COUNTED.get(limit.unit.lower())
+        if noun is None:
+            quantity = _stated_quantity(limit, rx.field)
+            unit = Unit.MG if quantity.dimension is Dimension.MASS else Unit.ML
+            stated = quantity.m_as(unit)
+            measure = rx.dose if unit is Unit.MG else facts.measure
+            per_dose = None if measure is None or measure.unit is Unit.DROP else measure.m_as(unit)
+        elif facts.measure is not None:
+            stated = limit.number
+            dropped = noun == "drop" and facts.measure.unit is Unit.DROP
+            per_dose = facts.measure.magnitude if dropped else None
+        else:
+            stated = limit.number
+            form = facts.unit_noun.split()[-1]
+            same = noun in _SAME_UNIT.get(form, {form})
+            per_dose = _units_per_dose(facts, rx.dose) if same else None
+        if per_dose is None or stated != per_dose * per_day:
+            raise InputError.about(
+                rx.field,
+                limit.written,
+                "is a daily maximum other than the prescribed daily dose",
+                "no daily maximum, or one equal to the prescribed dose "
+                f"({_prescribed_measure(facts, rx.dose)} {_frequency(per_day)})",
+                code="directions-limit-mismatch",
+            )
 
 
 def _refuse_repeats(read: ReadDirections, rx: _Prescribed, measures: int) -> None:
@@ -1083,15 +1123,20 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
             "kit", getattr(kit, "schema", kit), "is not a titration kit", "a plan_titration result"
         )
     check_recomputes(kit)
-    if order.step is not None:
-        raise InputError.about(
-            "step",
-            order.step,
-            "would be replaced: a kit's labels carry the step text the kit writes for each "
-            "container or fill",
-            "no step text for a kit",
-            code="step-set-by-kit",
-        )
+    # the kit writes each container's or fill's step text and directions: never ignore either
+    for field, text, what in (
+        ("step", order.step, "step text"),
+        ("directions", order.directions, "directions"),
+    ):
+        if text is not None:
+            raise InputError.about(
+                field,
+                text,
+                f"would be replaced: a kit's labels carry the {what} the kit writes for each "
+                "container or fill",
+                f"no {what} for a kit",
+                code=f"{field}-set-by-kit",
+            )
     batches = len(kit.capsule_batches) + len(kit.liquid_fills) + len(kit.drops_fills)
     if order.lot is not None and batches > 1:
         raise InputError.about(

@@ -1477,6 +1477,26 @@ for input_class, option, text, code in (
     ("shifted", "--step", "Take 1 capsule twice daily", "directions-frequency-mismatch"),
     ("shifted", "--pharmacy-address", "Take 2 capsules twice daily", "dose-in-label-text"),
     ("shifted", "--rx", "RX-1 every 12 hours", "dose-in-label-text"),
+    # a second dose time in words or a clock time (realistic-findings U1)
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime and upon waking",
+        "directions-frequency-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime and at 3 am",
+        "directions-frequency-mismatch",
+    ),
+    # a daily maximum above the prescribed daily dose invites a second dose
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Max 2 capsules per day.",
+        "directions-limit-mismatch",
+    ),
 ):
     raw(
         input_class,
@@ -2301,3 +2321,38 @@ for _form in ("capsules", "liquid"):
         ),
         Refused(InputError, "compounded-after-start", "--compounded-on"),
     )
+
+# directions given for a titration kit, whose labels carry each container's own directions
+# (realistic-findings U4: they were ignored silently)
+_KIT_RESULT = lc.dumps(
+    lc.plan_titration(
+        lc.TitrationOrder(
+            steps=(lc.parse_step("0.5 mg:7"), lc.parse_step("1 mg:7")),
+            maintenance=lc.mass("2 mg"),
+            maintenance_days=14,
+            start=orders.DAY,
+            form=lc.KitForm.CAPSULES,
+            capsules=lc.CapsuleKit(
+                template=orders.capsules(dose=lc.mass("0.5 mg"), source=orders.api())
+            ),
+        )
+    )
+).encode()
+raw(
+    "shifted",
+    "cli",
+    "capsules",
+    Command(
+        (
+            "label",
+            "{dir}/kit.json",
+            *_LABEL[2:],
+            "--patient",
+            "Jane",
+            "--directions",
+            "Take 1 capsule by mouth once daily",
+        ),
+        (("kit.json", _KIT_RESULT),),
+    ),
+    Refused(InputError, "directions-set-by-kit", "--directions"),
+)

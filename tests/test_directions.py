@@ -605,6 +605,10 @@ def test_a_step_text_for_a_kit_is_refused_not_replaced():
     with pytest.raises(lc.InputError) as info:
         lc.build_kit_labels(made, label_order(step="Step 1 of 2"))
     assert (info.value.code, info.value.field) == ("step-set-by-kit", "step")
+    with pytest.raises(lc.InputError) as info:
+        lc.build_kit_labels(made, label_order(directions="Take 1 capsule by mouth once daily"))
+    assert (info.value.code, info.value.field) == ("directions-set-by-kit", "directions")
+    assert "would be replaced: a kit's labels carry the directions" in info.value.message
     assert lc.build_kit_labels(made, label_order())
 
 
@@ -676,6 +680,10 @@ def test_the_command_line_refuses_a_step_for_a_kit():
     res = CliRunner().invoke(cli, ["label", "-", *LABEL, "--step", "Step 1"], input=made)
     assert res.exit_code == 2, res.output
     assert "Error: --step: 'Step 1' would be replaced" in res.output
+    sig = "Take 1 capsule once daily"
+    res = CliRunner().invoke(cli, ["label", "-", *LABEL, "--directions", sig], input=made)
+    assert res.exit_code == 2, res.output
+    assert f"Error: --directions: '{sig}' would be replaced" in res.output
 
 
 #: fragments of directions for the 4.5 mg once-daily capsule: (text, states the prescription)
@@ -734,3 +742,220 @@ def test_directions_are_printed_exactly_when_every_part_states_the_prescription(
     assert [a.number for a in counts] == [1]
     assert {f.per_day for f in read.frequencies} == {1}
     assert not read.unread and not read.extra and not read.household
+
+
+# a pharmacist's findings (realistic-findings.md U1, F2, F3, F12): every time a dose is taken
+# at counts as a dose a day; one dose at one of two times, and waits written as ranges, do not
+@pytest.mark.parametrize(
+    "directions",
+    [
+        "Take 1 capsule by mouth at bedtime and upon waking",
+        "Take 1 capsule by mouth at bedtime and on rising",
+        "Take 1 capsule by mouth at bedtime and at 3 am",
+        "Take 1 capsule by mouth at bedtime and when you wake up",
+        "Take 1 capsule by mouth at bedtime and at lunchtime",
+        "Take 1 capsule by mouth at 8 am and at 20:00",
+        "Take 1 capsule by mouth at nighttime and in the afternoon",
+        "Take 1 capsule by mouth at bedtime or in the morning, and at noon",
+        "Take 1 capsule by mouth at bedtime. You may take it in the morning as well.",
+        "Take 1 capsule by mouth at bedtime. May take in the morning too.",
+        "Take 1 capsule by mouth at bedtime. May take in the morning and at noon.",
+    ],
+)
+def test_every_dose_time_named_counts_as_a_dose_a_day(directions):
+    err = refused(CAPSULES, directions=directions)
+    assert (err.code, err.field) == ("directions-frequency-mismatch", "directions"), err.message
+    err = refused(CAPSULES, directions=directions, doses_per_day=Decimal(1))
+    assert err.code == "directions-frequency-mismatch"
+    assert "doses a day (the times of day it names)" in err.message
+
+
+@pytest.mark.parametrize(
+    "directions",
+    [
+        "Take 1 capsule by mouth at bedtime. May take in the morning if sleep is disturbed.",
+        "Take 1 capsule by mouth at bedtime or in the morning",
+        "Take 1 capsule by mouth once daily, morning or evening",
+        "Take 1 capsule by mouth once daily in the morning or at bedtime",
+        "Take 1 capsule by mouth at bedtime. If sleep is disturbed, take in the morning instead.",
+        "Take 1 capsule by mouth once daily at bedtime (or in the morning if vivid dreams)",
+        "Take 1 capsule by mouth at bedtime, 1 to 2 hours after dinner",
+        "Take 1 capsule by mouth once nightly",
+        "Take 1 capsule by mouth at nighttime",
+        "Take 1 capsule by mouth before going to sleep",
+        "Take 1 capsule by mouth upon waking",
+        "Take 1 capsule by mouth between 9 pm and 3 am",
+    ],
+)
+def test_one_dose_at_one_of_two_times_and_other_common_wording_is_printed(directions):
+    assert lc.build_label(CAPSULES, label_order(directions=directions)).directions == directions
+    no_rx_frequency = orders.FORMULATE["capsules"](orders.capsules(doses_per_day=None))
+    assert lc.build_label(no_rx_frequency, label_order(directions=directions))
+
+
+def test_alternative_times_are_reported_with_or_never_and():
+    read = read_directions("Take 1 capsule at bedtime or in the morning", "directions")
+    assert [(f.per_day, f.written) for f in read.frequencies] == [(1, "bedtime or morning")]
+    read = read_directions("Take 1 capsule at noon and at bedtime or in the morning", "d")
+    assert [(f.per_day, f.written) for f in read.frequencies] == [
+        (2, "noon and bedtime or morning")
+    ]
+
+
+def test_waits_and_holding_times_written_as_ranges_are_read():
+    n = DROPS.drops_per_dose
+    for text in (
+        f"Place {n} drops under the tongue once daily, hold for 1 to 2 minutes then swallow",
+        f"Place {n} drops under the tongue once daily; hold for 1-2 minutes then swallow",
+    ):
+        assert lc.build_label(DROPS, label_order(directions=text)).directions == text
+    text = "Dissolve 1 troche under the tongue once daily. Allow 15 to 30 minutes to dissolve."
+    assert lc.build_label(TROCHES, label_order(directions=text)).directions == text
+
+
+def test_the_command_line_counts_every_dose_time_and_prints_one_of_two():
+    text = lc.dumps(CAPSULES)
+    for sig in ("at bedtime and upon waking", "at bedtime and at 3 am"):
+        res = CliRunner().invoke(
+            cli,
+            ["label", "-", *LABEL, "--doses-per-day", "1", "--directions", f"Take 1 capsule {sig}"],
+            input=text,
+        )
+        assert res.exit_code == 2, res.output
+        assert "means 2 doses a day" in res.output, res.output
+    sig = "Take 1 capsule by mouth at bedtime. May take in the morning if sleep is disturbed."
+    args = ["label", "-", *LABEL, "--directions", sig, "--format", "json"]
+    res = CliRunner().invoke(cli, args, input=text)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["directions"] == sig
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["12 Drop Lane, Suite 2, Springfield", "1 Capsule Way", "3 Tablet Hill Rd", "7 drops road"],
+)
+def test_a_street_named_like_a_form_is_an_address_not_a_dose(address):
+    pharmacy = attrs.evolve(PHARMACY, address=address)
+    assert lc.build_label(CAPSULES, label_order(pharmacy=pharmacy)).pharmacy.address == address
+    res = CliRunner().invoke(
+        cli,
+        ["label", "-", *LABEL, "--pharmacy-address", address, "--format", "json"],
+        input=lc.dumps(CAPSULES),
+    )
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("patient", "Jane 2 capsules"), ("lot", "L1 2 Capsules"), ("prescriber", "Dr X 3 drops")],
+)
+def test_a_counted_dose_in_a_name_is_still_refused(field, value):
+    assert refused(CAPSULES, **{field: value}).code == "dose-in-label-text"
+
+
+@pytest.mark.parametrize(
+    "directions",
+    [
+        "Take 1 capsule by mouth at bedtime for CRPS type 1",
+        "Take 1 capsule by mouth at bedtime for Type 2 diabetes related pain",
+    ],
+)
+def test_an_indication_with_a_type_number_is_printed(directions):
+    assert lc.build_label(CAPSULES, label_order(directions=directions)).directions == directions
+    res = CliRunner().invoke(
+        cli, ["label", "-", *LABEL, "--directions", directions], input=lc.dumps(CAPSULES)
+    )
+    assert res.exit_code == 0, res.output
+
+
+RDT = orders.FORMULATE["troches"](
+    orders.troches(
+        dosage_form=lc.TrocheForm.RDT, base=lc.BaseLot(base="rdt", lot="R1", expiry=orders.EXP)
+    )
+)
+
+
+def _sigs() -> list[tuple[Any, str]]:
+    n, ml = DROPS.drops_per_dose, LIQUID.dose_measured.magnitude
+    return [
+        (
+            CAPSULES,
+            "Take 1 capsule by mouth nightly. If you miss a dose, skip it. Do not double the dose.",
+        ),
+        (CAPSULES, "Take 1 capsule by mouth nightly. Never take more than 1 capsule in 24 hours."),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime. Max 1 capsule per day."),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime. No more than 4.5 mg a day."),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime starting 12/07/2026"),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime starting December 7"),
+        (DROPS, f"Place {n} drops under the tongue once daily. Max {n} drops a day."),
+        (
+            DROPS,
+            f"Place {n} drops under the tongue once daily ({DROPS.per_drop.magnitude} mg per drop).",
+        ),
+        (LIQUID, f"Take {ml} mL by mouth once daily. Fill the syringe to the {ml} mL mark."),
+        (
+            LIQUID,
+            f"Take {ml} mL by mouth once daily. Contains {LIQUID.concentration.magnitude} mg per mL.",
+        ),
+        (RDT, "Place 1 rapid-dissolve tablet under the tongue once daily."),
+    ]
+
+
+@pytest.mark.parametrize("index", range(11))
+def test_safety_advice_start_dates_marks_strengths_and_the_rdt_name_are_printed(index):
+    result, directions = _sigs()[index]
+    assert lc.build_label(result, label_order(directions=directions)).directions == directions
+    args = ["label", "-", *LABEL, "--directions", directions, "--format", "json"]
+    res = CliRunner().invoke(cli, args, input=lc.dumps(result))
+    assert res.exit_code == 0, res.output
+
+
+def _wrong() -> list[tuple[Any, str, str]]:
+    n, ml = DROPS.drops_per_dose, LIQUID.dose_measured.magnitude
+    limit = "directions-limit-mismatch"
+    return [
+        (CAPSULES, "Take 1 capsule by mouth at bedtime. Max 2 capsules per day.", limit),
+        (CAPSULES, "Take 1 capsule at bedtime. Never take more than 9 mg in 24 hours.", limit),
+        (CAPSULES, "Take 1 capsule at bedtime. Do not take more than 1 drop a day.", limit),
+        (DROPS, f"Place {n} drops under the tongue once daily. Max {n + 1} drops a day.", limit),
+        (DROPS, f"Place {n} drops under the tongue once daily. Max 2 capsules a day.", limit),
+        (LIQUID, f"Take {ml} mL by mouth once daily. Max 5 mL per day.", limit),
+        (DROPS, f"Place {n} drops under the tongue once daily (5 mg per drop).", "mismatch"),
+        (LIQUID, f"Take {ml} mL by mouth once daily. Contains 1 mg per mL.", "mismatch"),
+        (
+            LIQUID,
+            f"Take {ml} mL by mouth once daily. Fill the syringe to the 2 mL mark.",
+            "mismatch",
+        ),
+        (RDT, "Place 2 rapid-dissolve tablets under the tongue once daily.", "mismatch"),
+        (CAPSULES, "Take 1 capsule by mouth at bedtime. Double the dose if no relief.", "extra"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(11))
+def test_a_limit_strength_or_mark_other_than_the_prescription_is_refused(index):
+    result, directions, code = _wrong()[index]
+    code = {"mismatch": "directions-dose-mismatch", "extra": "directions-extra-dose"}.get(
+        code, code
+    )
+    err = refused(result, directions=directions)
+    assert (err.code, err.field) == (code, "directions"), err.message
+    res = CliRunner().invoke(
+        cli, ["label", "-", *LABEL, "--directions", directions], input=lc.dumps(result)
+    )
+    assert res.exit_code == 2, res.output
+    assert "Error: --directions: " in res.output
+
+
+def test_the_limit_refusal_names_the_limit_and_the_prescribed_dose():
+    err = refused(CAPSULES, directions="Take 1 capsule at bedtime. Max 2 capsules per day.")
+    assert err.message == (
+        "directions: '2 capsules' is a daily maximum other than the prescribed daily dose; "
+        "expected no daily maximum, or one equal to the prescribed dose (1 capsule once daily)."
+    )
+
+
+def test_a_daily_maximum_is_no_frequency():
+    no_rx_frequency = orders.FORMULATE["capsules"](orders.capsules(doses_per_day=None))
+    err = refused(no_rx_frequency, directions="Take 1 capsule by mouth. Max 1 capsule per day.")
+    assert (err.code, err.field) == ("directions-no-frequency", "directions")
