@@ -1506,13 +1506,12 @@ def _shell_weight(order: CapsuleOrder, size: CapsuleSize, rec: Recorder) -> Quan
         if shells.size is None or shells.size == size.code:
             check_shell_weight(rec, "shells.weight", shells.weight, size)
             return shells.weight
-        other = f"the measured {shells.weight} is for size {shells.size} shells; "
+        other = f"the measured {shells.weight} is for size {shells.size}, not size {size.code}; "
     rec.default("shells.weight", size.shell_weight, SHELL_SOURCE)
     rec.warn(
         "shell-weight-estimated",
         f"The empty-shell weight {size.shell_weight} for size {size.code} is a typical figure; "
-        f"{other}weigh 10 empty size {size.code} shells and use their average for gross-weight "
-        "checks.",
+        f"{other}weigh 10 empty shells and use their average for gross-weight checks.",
         "shells.weight",
     )
     return size.shell_weight
