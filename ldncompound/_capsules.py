@@ -67,6 +67,7 @@ from ._validate import (
     percent_field,
     qfield,
     repr_omitting,
+    table_entry,
     text_field,
     volume_field,
 )
@@ -183,8 +184,11 @@ class FillerLot:
 
 
 def _shell_size(_inst: object, _attr: object, value: str | None) -> None:
-    if value is not None:
-        capsule_size(value)  # refuses a size the table does not hold
+    if value is not None:  # refuses a size the table does not hold, naming shells.size
+        table_entry(
+            CAPSULE_SIZES, value, lambda s: s.code, field="shells.size", what="a capsule size",
+            code="unknown-size",
+        )  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
