@@ -67,6 +67,7 @@ from ._validate import (
     percent_field,
     qfield,
     repr_omitting,
+    table_entry,
     text_field,
     volume_field,
 )
@@ -182,6 +183,14 @@ class FillerLot:
         return filler(self.filler)
 
 
+def _shell_size(_inst: object, _attr: object, value: str | None) -> None:
+    if value is not None:  # refuses a size the table does not hold, naming shells.size
+        table_entry(
+            CAPSULE_SIZES, value, lambda s: s.code, field="shells.size", what="a capsule size",
+            code="unknown-size",
+        )  # fmt: skip
+
+
 @attrs.frozen(kw_only=True)
 class ShellLot:
     """Empty capsule shells: material, lot, expiry and the measured average empty weight."""
@@ -190,6 +199,11 @@ class ShellLot:
     lot: str | None = attrs.field(default=None, validator=text_field("shells.lot"))
     expiry: dt.date | None = None
     weight: Quantity | None = qfield(Dimension.MASS, mass_field("shells.weight"), default=None)
+    #: the capsule size the weight was measured for: the weight is used only for capsules of
+    #: this size (none: the order's size)
+    size: str | None = omittable(None, _shell_size)
+
+    __repr__ = repr_omitting
 
 
 @attrs.frozen(kw_only=True)
@@ -1488,15 +1502,20 @@ def _compound(
 
 
 def _shell_weight(order: CapsuleOrder, size: CapsuleSize, rec: Recorder) -> Quantity:
+    """The weight of one empty shell for the gross-weight window: the order's measured weight
+    when it is for ``size`` (its own size, or none stated: the order's), else the typical one."""
     shells = order.shells
+    other = ""
     if shells is not None and shells.weight is not None:
-        check_shell_weight(rec, "shells.weight", shells.weight)
-        return shells.weight
+        if shells.size is None or shells.size == size.code:
+            check_shell_weight(rec, "shells.weight", shells.weight, size)
+            return shells.weight
+        other = f"the measured {shells.weight} is for size {shells.size}, not size {size.code}; "
     rec.default("shells.weight", size.shell_weight, SHELL_SOURCE)
     rec.warn(
         "shell-weight-estimated",
         f"The empty-shell weight {size.shell_weight} for size {size.code} is a typical figure; "
-        "weigh 10 empty shells and use their average for gross-weight checks.",
+        f"{other}weigh 10 empty shells and use their average for gross-weight checks.",
         "shells.weight",
     )
     return size.shell_weight

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,6 +23,9 @@ from ._errors import InputError
 from ._numbers import plain
 from ._trace import Recorder
 from ._units import Quantity, Unit
+
+if TYPE_CHECKING:
+    from ._capsule_data import CapsuleSize
 
 #: Every check an order may acknowledge, with what acknowledging it means. Each is refused
 #: as bad input unless acknowledged; acknowledged, the result carries a warning with the code.
@@ -39,7 +42,7 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "pack-stat-implausible": "a pack stat whose implied packed density is outside the window",
     "dropper-implausible": "a dropper calibration outside the window of oral droppers",
     "blank-weight-implausible": "a mold's blank weight or implied base density outside the window",
-    "shell-weight-implausible": "an empty capsule shell's weight outside the window of hard shells",
+    "shell-weight-implausible": "an empty capsule shell's weight outside the window of hard shells of its size",
     "density-factor-unusual": "a density (displacement) factor outside 0.5-5",
     "compounded-on-future": "a compounding date more than a day after today",
     "bud-already-past": "a compounding date so far back that the beyond-use date has passed",
@@ -169,34 +172,42 @@ TABLET_WEIGHT_RATIO = _window(
         "3.5-8 x the strength (175-400 mg for 50 mg) [U]"
     ),
 )
-#: Weight of one empty hard capsule shell: the library's typical figures run from 28 mg (size
-#: 5) to 163 mg (size 000) (_capsule_data.py, manufacturer literature recalled [U]; domain.md
-#: §3.1 cites the sizes' volumes only, no shell weights) [U]; outside 15-250 mg is most likely
-#: a total typed for an average, g for mg or a slipped decimal point [D][U].
-SHELL_WEIGHT = _window(
-    "15",
-    "250",
-    Unit.MG,
-    (
-        "typical empty hard-shell weights 28 mg (size 5) to 163 mg (size 000), manufacturer "
-        "literature recalled [U] (domain.md §3.1 gives volumes only); window 15-250 mg [D][U]"
-    ),
-)
+#: Weight of one empty hard capsule shell, per size: the library's typical figure for the size
+#: (28 mg for size 5 to 163 mg for size 000; _capsule_data.py, manufacturer literature
+#: recalled [U]; domain.md §3.1 cites the sizes' volumes only, no shell weights) +/- 30 %
+#: [D][U]. Outside it is most likely a weight measured for another size (a size-0 figure on
+#: size 4 capsules), a total typed for an average, g for mg or a slipped decimal point.
+SHELL_WEIGHT_SPREAD = Decimal("0.3")
 
 
-def check_shell_weight(rec: Recorder, field: str, weight: Quantity) -> None:
-    """Refuse (or, acknowledged, warn about) an empty-shell weight outside
-    :data:`SHELL_WEIGHT`: the one check of a shell weight from an order, an option or a
-    pharmacy profile."""
+def shell_weight_window(size: CapsuleSize) -> Window:
+    """The plausible weight of one empty shell of ``size``: its typical weight +/- 30 %."""
+    typical = size.shell_weight.m_as(Unit.MG)
+    return Window(
+        low=typical * (1 - SHELL_WEIGHT_SPREAD),
+        high=typical * (1 + SHELL_WEIGHT_SPREAD),
+        unit=Unit.MG,
+        source=(
+            f"typical empty size {size.code} hard-shell weight {size.shell_weight}, "
+            "manufacturer literature recalled [U] (domain.md §3.1 gives volumes only); "
+            "window +/- 30 % [D][U]"
+        ),
+    )
+
+
+def check_shell_weight(rec: Recorder, field: str, weight: Quantity, size: CapsuleSize) -> None:
+    """Refuse (or, acknowledged, warn about) an empty-shell weight outside the window of its
+    size (:func:`shell_weight_window`): the one check of a shell weight from an order, an
+    option or a pharmacy profile."""
     check_window(
         rec,
         "shell-weight-implausible",
         field,
         weight.m_as(Unit.MG),
-        SHELL_WEIGHT,
+        shell_weight_window(size),
         shown=str(weight),
-        what="one empty hard capsule shell",
-        expected="the average weight of one empty shell (weigh 10, divide by 10)",
+        what=f"one empty size {size.code} hard capsule shell",
+        expected=f"the average weight of one empty size {size.code} shell (weigh 10, divide by 10)",
     )
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from ._capsule_data import CAPSULE_SIZES
+from ._capsule_data import CAPSULE_SIZES, capsule_size
 from ._capsules import FillerLot, PackStat, ShellLot, _check_filler
 from ._devices import DeviceKind, MeasuringDevice, device
 from ._documents import DEFAULT, node_for
@@ -78,12 +78,15 @@ filler = "mcc"
 lot = "F-2291"
 expiry = "2027-06-30"
 
-# Empty capsule shells: material, lot, expiry and measured average empty weight.
+# Empty capsule shells: material, lot, expiry, and the measured average empty weight
+# with the capsule size it was weighed for: the weight is used only for capsules of that
+# size (every other size gets the typical weight, with a warning to weigh its shells).
 [shells]
 material = "gelatin"
 lot = "S-5120"
 expiry = "2028-01-31"
 weight = "96 mg"
+size = "0"
 
 # Tablet products in stock, with the average weight of whole tablets weighed.
 # An order from tablets takes the product of its strength (50 mg unless stated);
@@ -555,13 +558,13 @@ def _filler(reader: _Reader, key: str, t: dict[str, Any]) -> tuple[FillerLot, fr
     return lot, codes
 
 
-_SHELLS = ("material", "lot", "expiry", "weight")
+_SHELLS = ("material", "lot", "expiry", "weight", "size")
 
 
 def _shells(reader: _Reader, key: str, t: dict[str, Any]) -> tuple[ShellLot, frozenset[str]]:
     _keys(reader, key, t, _SHELLS, ())
     args: dict[str, Any] = {}
-    for k in ("material", "lot"):
+    for k in ("material", "lot", "size"):
         if k in t:
             args[k] = reader.text(f"{key}.{k}", t[k])
     if "expiry" in t:
@@ -569,11 +572,21 @@ def _shells(reader: _Reader, key: str, t: dict[str, Any]) -> tuple[ShellLot, fro
     weight = reader.optional(key, t, "weight", reader.quantity, mass)
     if weight is not None:
         args["weight"] = weight
+        if "size" not in t:  # a shell weight belongs to one size
+            raise reader.refuse(
+                f"{key}.size",
+                None,
+                "is missing",
+                "the capsule size the shell weight was weighed for",
+            )
     with reader.table(key, _SHELLS):
         shells = ShellLot(**args)
     codes: frozenset[str] = frozenset()
     if weight is not None:  # the capsule preparation's own check of a shell weight
-        codes = reader.checked(key, _SHELLS, lambda rec: check_shell_weight(rec, "weight", weight))
+        size = capsule_size(args["size"])
+        codes = reader.checked(
+            key, _SHELLS, lambda rec: check_shell_weight(rec, "weight", weight, size)
+        )
     return shells, codes
 
 
@@ -1057,8 +1070,8 @@ def _fill_capsules(f: _Filler) -> None:
         f.acknowledge(frozenset(codes))
     shells = f.profile.shells
     if shells is not None and _given(f.doc, "shells.weight"):  # weighed by the caller
-        shells = attrs.evolve(shells, weight=None)
-    matched = _match_lot(f, "shells", shells, ("material", "lot"), ("expiry", "weight"))
+        shells = attrs.evolve(shells, weight=None, size=None)
+    matched = _match_lot(f, "shells", shells, ("material", "lot"), ("expiry", "weight", "size"))
     if matched and shells is not None and shells.weight is not None:
         f.acknowledge(f.profile.shells_acknowledged)
 

@@ -584,9 +584,6 @@ def _weighings(
         for c in checks
         if not c.within_tolerance
     ]
-    release = _do_not_release(result, checks)
-    if release is not None:
-        warnings.append(release)  # put first among the record's warnings by _assemble
     missing = sorted(set(planned) - set(seen))
     if missing:
         warnings.append(
@@ -599,13 +596,28 @@ def _weighings(
     return checks, warnings
 
 
-def _do_not_release(result: Any, checks: list[WeighingCheck]) -> ResultWarning | None:
+def _do_not_release(
+    result: Any, checks: list[WeighingCheck], weight_check: WeightCheck | None
+) -> ResultWarning | None:
     """``do-not-release`` when a weighing is out of tolerance, with the dose the drug
     weighings give: the planned dose times actual / planned of each weighing that sets the
-    dose (planned / actual for a volume made up), the batch divided into its planned units."""
+    dose (planned / actual for a volume made up), the batch divided into its planned units;
+    or when a unit weight is outside the window of the weight check (its QC not passed)."""
     out = [c for c in checks if not c.within_tolerance]
-    if not out:
+    window = _window(result)
+    units = (
+        _units_not_passed(result, weight_check, window)
+        if weight_check is not None and window is not None and not weight_check.passed
+        else ""
+    )
+    if not out and not units:
         return None
+    if not out:
+        return ResultWarning(
+            code="do-not-release",
+            message=f"DO NOT RELEASE: {units}",
+            field="unit_weights",
+        )
     factor = Decimal(1)
     for c in checks:
         unit = c.planned.unit.canonical
@@ -631,9 +643,29 @@ def _do_not_release(result: Any, checks: list[WeighingCheck]) -> ResultWarning |
         code="do-not-release",
         message=(
             f"DO NOT RELEASE: weighing {listed} is out of tolerance{gives}; the batch is not "
-            "what the master formulation record plans."
+            f"what the master formulation record plans.{' ' + units if units else ''}"
         ),
         field="actual_weighings",
+    )
+
+
+def _units_not_passed(result: Any, check: WeightCheck, window: WeightWindow) -> str:
+    """The sentence of a weight check not passed, with a hint when the weights match the
+    gross window (filled weights entered as net)."""
+    listed = ", ".join(map(str, check.outside))
+    hint = ""
+    gross = getattr(result, "gross_window", None)
+    if isinstance(gross, WeightWindow) and all(
+        gross.low <= w <= gross.high for w in (check.minimum, check.maximum)
+    ):
+        hint = (
+            f"; the weights match the gross window {gross.low}-{gross.high}: were filled "
+            "weights (with the shell) entered as net?"
+        )
+    which = f"unit {listed} is" if len(check.outside) == 1 else f"units {listed} are"
+    return (
+        f"{which} outside the net weight window {window.low}-{window.high}{hint}; "
+        "the weight check is NOT PASSED."
     )
 
 
@@ -750,6 +782,9 @@ def _assemble(
     warnings += weighing_warnings
     weight_check = _unit_weights(result, bench, problems, warnings)
     yield_percent = _yield(result, bench, problems, warnings)
+    release = _do_not_release(result, checks, weight_check)
+    if release is not None:
+        warnings.append(release)  # put first among the record's warnings below
     warnings.sort(key=lambda w: w.code != "do-not-release")  # DO NOT RELEASE comes first
     if bench.verified_by is None:
         warnings.append(

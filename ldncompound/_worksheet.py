@@ -757,7 +757,7 @@ def _weights_verdict(r: CompoundingRecord) -> str:
     weighings are out of tolerance (the weight of a unit does not show its content)."""
     wc = r.weight_check
     if wc is not None and not wc.passed:
-        return f"outside: units {wc.outside}"
+        return f"outside: units {wc.outside}, NOT PASSED"
     out = [str(c.number) for c in r.actual_weighings if not c.within_tolerance]
     if out:
         return (

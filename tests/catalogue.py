@@ -389,6 +389,24 @@ each(
     Refused(InputError, "shell-weight-implausible", "shells.weight"),
     entries=("document", "jsonl"),
 )
+# a size-0 shell weight (96 mg) on the valid order's size 4 capsules: the window is per size
+each(
+    "implausible",
+    "capsules",
+    "shells.weight",
+    "96 mg",
+    Refused(InputError, "shell-weight-implausible", "shells.weight"),
+    entries=("cli",),
+)
+each(
+    "implausible",
+    "capsules",
+    "shells",
+    {"material": "gelatin", "lot": "S1", "expiry": "2028-01-01", "weight": "96 mg", "size": "5"},
+    Refused(InputError, "shell-weight-implausible", "shells.weight"),
+    entries=("document", "jsonl"),
+    also=(("size", "5"),),
+)
 implausible(
     "capsules",
     "compounded_on",
@@ -2043,7 +2061,22 @@ for input_class, text, error, code in (
         InputError,
         "reserved-word",
     ),
-    ("implausible", '[shells]\nweight = "9600 mg"\n', InputError, "shell-weight-implausible"),
+    (
+        "implausible",
+        '[shells]\nweight = "9600 mg"\nsize = "4"\n',
+        InputError,
+        "shell-weight-implausible",
+    ),
+    # a size-0 shell weight stated for size 5 (the window is per size)
+    (
+        "implausible",
+        '[shells]\nweight = "96 mg"\nsize = "5"\n',
+        InputError,
+        "shell-weight-implausible",
+    ),
+    # a shell weight without the size it was weighed for (it would apply to every size)
+    ("shifted", '[shells]\nweight = "96 mg"\n', InputError, "invalid-profile"),
+    ("garbage", '[shells]\nweight = "96 mg"\nsize = "0!"\n', InputError, "unknown-size"),
     (
         "implausible",
         '[filler]\nfiller = "mcc"\npack_stat = "9800 mg"\npack_stat_size = "1"\n',

@@ -457,7 +457,7 @@ def test_filler_warnings():
             count=30,
             source=_tabs(),
             compounded_on=DAY,
-            shells=lc.ShellLot(material="hypromellose", weight=mg(48), expiry=EXP),
+            shells=lc.ShellLot(material="hypromellose", weight=mg(74), expiry=EXP),
         )
     )
     assert "slow-release-filler" not in codes(hpmc_shells)

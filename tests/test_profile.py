@@ -991,8 +991,8 @@ def test_every_refusal_names_the_file_and_line_once(text):
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ('[shells]\nweight = "9600 mg"\n', "shell-weight-implausible"),
-        ('[shells]\nweight = "9.6 mg"\n', "shell-weight-implausible"),
+        ('[shells]\nweight = "9600 mg"\nsize = "4"\n', "shell-weight-implausible"),
+        ('[shells]\nweight = "9.6 mg"\nsize = "0"\n', "shell-weight-implausible"),
         (
             FILLER.format(extra='pack_stat = "9800 mg"\npack_stat_size = "1"'),
             "pack-stat-implausible",
@@ -1022,24 +1022,25 @@ def test_shell_weight_has_a_window_for_the_order_the_option_and_the_profile():
     with pytest.raises(lc.InputError) as info:
         lc.run_order(doc, today=orders.DAY)
     assert (info.value.code, info.value.field) == ("shell-weight-implausible", "shells.weight")
-    assert "15-250 mg" in str(info.value)
+    assert "26.6-49.4 mg for one empty size 4 hard capsule shell" in str(info.value)
     doc["acknowledge"] = ["shell-weight-implausible"]
     result = lc.run_order(doc, today=orders.DAY)
     assert "shell-weight-implausible" in {w.code for w in result.warnings}
-    doc["shells"]["weight"] = "96 mg"
+    doc["shells"]["weight"] = "38 mg"
     doc["acknowledge"] = []
     assert "shell-weight-implausible" not in {w.code for w in lc.run_order(doc).warnings}
     res = run(*orders.command("capsules", **{"--shell-weight": "9600 mg"}))
     assert res.exit_code == 2 and "Error: --shell-weight: '9600 mg' is outside" in res.output
     # the profile's own acknowledgement is carried to an order that takes the figure
     text = (
-        '[shells]\nmaterial = "gelatin"\nlot = "S9"\nweight = "260 mg"\n'
+        '[shells]\nmaterial = "gelatin"\nlot = "S9"\nweight = "260 mg"\nsize = "000"\n'
         '[[acknowledge]]\ncode = "shell-weight-implausible"\nreason = "size 000el, weighed"\n'
     )
     p = read(text)
     assert p.shells_acknowledged == {"shell-weight-implausible"}
     capsules = orders.document("capsules")
     capsules["shells"] = "default"
+    capsules["size"] = "000"
     filled = lc.apply_profile(capsules, p)
     assert filled["acknowledge"] == ["shell-weight-implausible"]
     assert "shell-weight-implausible" in {w.code for w in lc.run_order(filled).warnings}
@@ -1080,7 +1081,7 @@ def test_a_refusal_of_a_value_from_the_profile_names_the_profile(tmp_path):
     said = p.refusal(info.value, order)
     assert type(said) is type(info.value) and said.code == "component-expired"
     assert said.field == "tablets[1].expiry"
-    assert str(said).startswith(f"{path}, line 44: tablets[1].expiry: '2026-01-30' is before")
+    assert str(said).startswith(f"{path}, line 47: tablets[1].expiry: '2026-01-30' is before")
     assert str(said).endswith(
         "the value is the pharmacy profile's: correct it there, or give the order its own."
     )
@@ -1133,7 +1134,7 @@ def test_cli_a_refused_value_of_the_profile_names_the_profile_not_an_option(tmp_
     path = expired_profile(tmp_path)
     res = run(*ACCEPTANCE, "--profile", str(path), "--compounded-on", "2026-11-21")
     assert res.exit_code == 1
-    assert f"Error: {path}, line 44: tablets[1].expiry: '2026-01-30' is before" in res.output
+    assert f"Error: {path}, line 47: tablets[1].expiry: '2026-01-30' is before" in res.output
     assert "--expiry" not in res.output
     res = run(
         *ACCEPTANCE,
@@ -1155,7 +1156,7 @@ def test_cli_a_refused_value_of_the_profile_names_the_profile_not_an_option(tmp_
         *("--source", "tablets", "--vehicle", "mct-oil", "--concentration", "1 mg/mL"),
     )
     res = run(*liquid, "--profile", str(one), "--compounded-on", "2026-11-21")
-    assert f"Error: {one}, line 49: syringes[1]: '5 mL oral syringe" in res.output, res.output
+    assert f"Error: {one}, line 52: syringes[1]: '5 mL oral syringe" in res.output, res.output
     assert "--syringe" not in res.output
 
 
@@ -1191,14 +1192,14 @@ def test_cli_titrate_takes_the_profile(profile_file, form, extra, fills):
 
 def test_cli_titrate_refuses_a_bad_profile_and_a_refused_profile_value(tmp_path, profile_file):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[shells]\nweight = "9600 mg"\n', encoding="utf-8")
+    bad.write_text('[shells]\nweight = "9600 mg"\nsize = "4"\n', encoding="utf-8")
     res = run(*TITRATE, "--form", "capsules", "--profile", str(bad), "--expiry", "2027-01-01")
     assert res.exit_code == 2
     assert f"Error: {bad}, line 2: shells.weight: '9600 mg' is outside" in res.output
     expired = expired_profile(tmp_path)
     res = run(*TITRATE, "--form", "capsules", "--profile", str(expired))
     assert res.exit_code == 1
-    assert f"{expired}, line 44: tablets[1].expiry" in res.output and "--expiry" not in res.output
+    assert f"{expired}, line 47: tablets[1].expiry" in res.output and "--expiry" not in res.output
     template = tmp_path / "drops.json"
     doc = orders.document("drops")
     doc["balance"] = "default"

@@ -367,7 +367,7 @@ def test_a_qc_sample_larger_than_the_batch_is_warned_not_reduced_in_silence(make
 def test_the_capsule_worksheet_states_one_gross_window() -> None:
     """F12: "gross 96135-96165 mg" in the procedure, "96140 mg to 96170 mg" in the QC block:
     both are now given to 4 significant figures."""
-    shells = lc.ShellLot(lot="S1", weight=lc.mass("96.37 mg"))
+    shells = lc.ShellLot(lot="S1", weight=lc.mass("38.373 mg"))
     result = lc.formulate_capsules(orders.capsules(shells=shells))
     text = lc.render_worksheet(result)
     low, high = result.gross_window.low.magnitude, result.gross_window.high.magnitude

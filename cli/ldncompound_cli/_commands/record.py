@@ -16,6 +16,9 @@ from ldncompound_cli._common import (
     library_errors,
 )
 
+#: what ``--weighed`` takes: a weight, or a volume measured for a volume step
+_WEIGHED = (lc.Dimension.MASS, lc.Dimension.VOLUME)
+
 
 @click.command()
 @click.argument("result", type=click.File("rb"))
@@ -25,7 +28,10 @@ from ldncompound_cli._common import (
 @click.option(
     "--weighed",
     multiple=True,
-    help='actual weight of a planned weighing: "NUMBER=AMOUNT", e.g. "1=601 mg"',
+    help=(
+        'actual weight of a planned weighing: "NUMBER=AMOUNT", e.g. "1=601 mg"; the volume '
+        'measured for a volume step (q.s. to final volume), e.g. "2=108 mL"'
+    ),
 )
 @click.option(
     "--unit-weight", multiple=True, help="a measured unit (capsule) net weight; repeat for each"
@@ -82,7 +88,9 @@ def record(result: IO[bytes], **o: Any) -> None:
         actual.append(
             lc.ActualWeighing(
                 number=lc.parse_count(number.strip(), field="--weighed number", maximum=100),
-                amount=lc.mass(amount, field="--weighed amount"),
+                # a mass, or the volume measured for a volume step (q.s. to final volume):
+                # the record checks it against its step's planned amount and tolerance
+                amount=lc.parse_quantity(amount, field="--weighed amount", dimension=_WEIGHED),
             )
         )
     acknowledged = []
@@ -112,5 +120,5 @@ def record(result: IO[bytes], **o: Any) -> None:
         acknowledge=tuple(acknowledged),
     )
     emit_sheet(rec, o, barcode=rec.record_id)
-    if any(not c.within_tolerance for c in rec.actual_weighings):
+    if any(w.code == "do-not-release" for w in rec.warnings):
         raise SystemExit(1)  # do not release: like `verify` with differences
