@@ -67,106 +67,136 @@ _PER_FILL = {"dose", "count", "doses_per_day", "days", "volume", "dose_per_drop"
 @library_errors
 def titrate(**o: Any) -> None:
     """A titration kit from explicit prescriber steps: schedule, containers and batches."""
-    if o["protocol"]:
-        if o["steps"]:
-            raise lc.InputError(
-                "--protocol and --step both give the steps; give one of them.", field="--protocol"
-            )
-        # the template's steps stop below the prescribed maintenance dose (never above it)
-        steps, _maintenance = lc.protocol_steps(
-            o["protocol"],
-            confirmed=o["confirm_protocol"],
-            maintenance=lc.mass(o["maintenance"], field="--maintenance"),
-        )
-    else:
-        if not o["steps"]:
-            raise lc.InputError(
-                "--step is required (or --protocol with --confirm-protocol).", field="--step"
-            )
-        steps = tuple(lc.parse_step(s, field="--step") for s in o["steps"])
+    steps = _steps(o)
     form = lc.KitForm(o["kit_form"])
     profile = profile_of(o)  # read (and refused if bad) whatever the kit's form
-    capsules = liquid = drops = None
-    template_file = o["template_file"]
-    if form is not lc.KitForm.CAPSULES:
-        template: Any
-        if template_file is None:
-            template = _fill_template(o, form, profile)
-        elif o["source_kind"] is not None:
-            raise lc.InputError(
-                "--template and --source both describe the kit's fills; give one of them.",
-                field="--template",
-            )
-        else:
-            template = lc.apply_profile(
-                lc.load_order(_read_json(template_file, "--template")), profile
-            )
-        if form is lc.KitForm.LIQUID:
-            if not isinstance(template, lc.LiquidOrder):
-                raise lc.InputError(
-                    "--template: a liquid kit needs a liquid order document.", field="--template"
-                )
-            syringes = tuple(_syringe(t) for t in o["kit_syringe"]) or None
-            concentration = _strength(o["concentration"], "--concentration")
-            liquid = lc.LiquidKit(template=template, syringes=syringes, concentration=concentration)
-        else:
-            if not isinstance(template, lc.DropsOrder):
-                raise lc.InputError(
-                    "--template: a drops kit needs a drops order document.", field="--template"
-                )
-            drops = lc.DropsKit(template=template)
-    elif template_file is not None:
-        raise lc.InputError(
-            "--template is for liquid and drops kits; give the capsule options instead.",
-            field="--template",
-        )
+    template: lc.CapsuleOrder | lc.LiquidOrder | lc.DropsOrder
     if form is lc.KitForm.CAPSULES:
-        if o["source_kind"] is None:
-            raise lc.InputError("--source is required for a capsule kit.", field="--source")
-        o["doses_per_day"] = None  # each batch is for a container, not a daily regimen
-        maintenance = lc.mass(o["maintenance"], field="--maintenance")
-        template = filled(
-            "capsules",
-            o,
-            lambda given: capsule_order(given, dose=o["maintenance"], count="1"),
-            profile,
-        )
-        if template.dose != maintenance:  # pragma: no cover - the same text, the same parser
-            raise AssertionError(template.dose)
-        strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
-        capsules = lc.CapsuleKit(template=template, strategy=strategy)
-    per_day = o["kit_doses_per_day"]
-    # the kit's frequency has its own option, whether the order or the plan refuses it
-    flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start", "steps[].dose": "--step"}
-    if form is lc.KitForm.CAPSULES:  # the batches' refusals name the capsule options
-        flags = names(o) | flags
-    elif template_file is None:  # the kit's compounding date is the fills' option
-        flags["compounded_on"] = "--compounded-on"
+        kits, template = _capsule_kit(o, profile)
+    else:
+        kits, template = _fill_kit(o, form, profile)
     try:
-        order = lc.TitrationOrder(
-            steps=steps,
-            maintenance=lc.mass(o["maintenance"], field="--maintenance"),
-            maintenance_days=lc.parse_count(
-                o["maintenance_days"], field="--maintenance-days", allow_zero=True, maximum=730
-            ),
-            start=_date(o["start_date"], "--start"),  # type: ignore[arg-type]
-            form=form,
-            capsules=capsules,
-            liquid=liquid,
-            drops=drops,
-            doses_per_day=None
-            if per_day is None
-            else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
-            protocol=o["protocol"],
-        )
+        order = _order(o, steps, form, kits)
         result = lc.plan_titration(order)
     except lc.LdnCompoundError as err:
         if profile is not None:  # a value of the kit's template taken from the profile
             err = profile.refusal(err, template)
         if not isinstance(err, lc.InputError):
             raise err from None
-        raise click_error(err, json_format=o["fmt"] == "json", overrides=flags) from None
+        raise click_error(err, json_format=o["fmt"] == "json", overrides=_flags(o, form)) from None
     emit_sheet(result, o, barcode=None)
+
+
+def _steps(o: dict[str, Any]) -> tuple[lc.TitrationStep, ...]:
+    """The kit's steps: a protocol template's (stopping below the prescribed maintenance dose,
+    never above it), or the prescriber's --step options."""
+    if o["protocol"]:
+        if o["steps"]:
+            raise lc.InputError(
+                "--protocol and --step both give the steps; give one of them.", field="--protocol"
+            )
+        steps, _maintenance = lc.protocol_steps(
+            o["protocol"],
+            confirmed=o["confirm_protocol"],
+            maintenance=lc.mass(o["maintenance"], field="--maintenance"),
+        )
+        return steps
+    if not o["steps"]:
+        raise lc.InputError(
+            "--step is required (or --protocol with --confirm-protocol).", field="--step"
+        )
+    return tuple(lc.parse_step(s, field="--step") for s in o["steps"])
+
+
+def _capsule_kit(
+    o: dict[str, Any], profile: lc.PharmacyProfile | None
+) -> tuple[dict[str, Any], lc.CapsuleOrder]:
+    """A capsule kit's batches: the capsule options, one capsule of the maintenance dose."""
+    if o["template_file"] is not None:
+        raise lc.InputError(
+            "--template is for liquid and drops kits; give the capsule options instead.",
+            field="--template",
+        )
+    if o["source_kind"] is None:
+        raise lc.InputError("--source is required for a capsule kit.", field="--source")
+    o["doses_per_day"] = None  # each batch is for a container, not a daily regimen
+    maintenance = lc.mass(o["maintenance"], field="--maintenance")
+    template: lc.CapsuleOrder = filled(
+        "capsules",
+        o,
+        lambda given: capsule_order(given, dose=o["maintenance"], count="1"),
+        profile,
+    )
+    if template.dose != maintenance:  # pragma: no cover - the same text, the same parser
+        raise AssertionError(template.dose)
+    strategy = lc.KitStrategy(o["strategy"]) if o["strategy"] else None
+    return {"capsules": lc.CapsuleKit(template=template, strategy=strategy)}, template
+
+
+def _fill_kit(
+    o: dict[str, Any], form: lc.KitForm, profile: lc.PharmacyProfile | None
+) -> tuple[dict[str, Any], lc.LiquidOrder | lc.DropsOrder]:
+    """A liquid or drops kit's fills: the ``liquid``/``drops`` options or a --template order."""
+    template: Any
+    if o["template_file"] is None:
+        template = _fill_template(o, form, profile)
+    elif o["source_kind"] is not None:
+        raise lc.InputError(
+            "--template and --source both describe the kit's fills; give one of them.",
+            field="--template",
+        )
+    else:
+        template = lc.apply_profile(
+            lc.load_order(_read_json(o["template_file"], "--template")), profile
+        )
+    if form is lc.KitForm.LIQUID:
+        if not isinstance(template, lc.LiquidOrder):
+            raise lc.InputError(
+                "--template: a liquid kit needs a liquid order document.", field="--template"
+            )
+        syringes = tuple(_syringe(t) for t in o["kit_syringe"]) or None
+        concentration = _strength(o["concentration"], "--concentration")
+        kit = lc.LiquidKit(template=template, syringes=syringes, concentration=concentration)
+        return {"liquid": kit}, template
+    if not isinstance(template, lc.DropsOrder):
+        raise lc.InputError(
+            "--template: a drops kit needs a drops order document.", field="--template"
+        )
+    return {"drops": lc.DropsKit(template=template)}, template
+
+
+def _order(
+    o: dict[str, Any],
+    steps: tuple[lc.TitrationStep, ...],
+    form: lc.KitForm,
+    kits: dict[str, Any],
+) -> lc.TitrationOrder:
+    per_day = o["kit_doses_per_day"]
+    return lc.TitrationOrder(
+        steps=steps,
+        maintenance=lc.mass(o["maintenance"], field="--maintenance"),
+        maintenance_days=lc.parse_count(
+            o["maintenance_days"], field="--maintenance-days", allow_zero=True, maximum=730
+        ),
+        start=_date(o["start_date"], "--start"),  # type: ignore[arg-type]
+        form=form,
+        doses_per_day=None
+        if per_day is None
+        else lc.parse_decimal(per_day, field="--kit-doses-per-day"),
+        protocol=o["protocol"],
+        **kits,
+    )
+
+
+def _flags(o: dict[str, Any], form: lc.KitForm) -> dict[str, str]:
+    """Document paths -> options for a refusal: the kit's frequency has its own option, whether
+    the order or the plan refuses it."""
+    flags = {"doses_per_day": "--kit-doses-per-day", "start": "--start", "steps[].dose": "--step"}
+    if form is lc.KitForm.CAPSULES:  # the batches' refusals name the capsule options
+        return names(o) | flags
+    if o["template_file"] is None:  # the kit's compounding date is the fills' option
+        flags["compounded_on"] = "--compounded-on"
+    return flags
 
 
 def _fill_template(
