@@ -47,10 +47,9 @@ from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant
 from ._plausible import DROPS_PER_ML, check_window
 from ._preparation import Preparation, register, register_document
 from ._supplied import echo_from_profile
-from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step, stamp
 from ._units import Dimension, Quantity, Unit
 from ._validate import mass_field, qfield, text_field
-from ._version import __version__
 from ._vocabulary import LabelAmount, LabelFacts, PreparationFacts
 
 DROPS_SCHEMA = "ldncompound/drops/2"
@@ -241,8 +240,7 @@ def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
         N=Quantity(calibration.drops, Unit.DROP),
     )
     return CalibrationResult(
-        schema=DROPPER_CALIBRATION_SCHEMA,
-        library_version=__version__,
+        **stamp(DROPPER_CALIBRATION_SCHEMA),
         calibration=calibration,
         drops_per_ml=per_ml,
         volume_per_drop=per_drop,

@@ -57,10 +57,9 @@ from ._parse import UNIT_SPELLINGS, parse_quantity
 from ._plausible import without_dated_warnings
 from ._record_reader import first_found
 from ._supplied import from_profile_field, profile_defaults
-from ._trace import DefaultUsed, Recorder
+from ._trace import DefaultUsed, Recorder, stamp
 from ._units import Dimension, Quantity, Unit
 from ._validate import OMITTABLE, normalise_text
-from ._version import __version__
 from ._vocabulary import AUX_TEXT, LabelAmount, PreparationFacts
 
 LABEL_SCHEMA = "ldncompound/label/1"
@@ -972,8 +971,7 @@ def _build_label(
         defaults = (DefaultUsed(field="lot", value=lot, source=GENERATED_LOT_SOURCE),)
     defaults = (*profile_defaults(order), *defaults)
     return Label(
-        schema=LABEL_SCHEMA,
-        library_version=__version__,
+        **stamp(LABEL_SCHEMA),
         result_schema=schema or "",
         drug=facts.drug,
         strength=strength,

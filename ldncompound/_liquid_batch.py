@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any, TypedDict
+from typing import Any
 
 import attrs
 
@@ -76,7 +76,7 @@ from ._numbers import (
 from ._plausible import implausible
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
 from ._supplied import from_profile_field
-from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._trace import Provenance, Recorder, Stamp, stamp
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
     check_doses_per_day,
@@ -87,7 +87,6 @@ from ._validate import (
     volume_field,
 )
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
-from ._version import __version__
 from ._vocabulary import LabelFacts, MasterFacts, PreparationFacts, auxiliary_statements
 from ._weighing import Balance, balance_or_class_iii
 
@@ -1171,13 +1170,12 @@ def label_facts(
     )
 
 
-class ResultFields(TypedDict):
+class ResultFields(Stamp, Provenance):
     """The fields every liquid result (oral liquid, drops) fills the same way (the result
-    classes fix the order of their fields; here they are grouped by where they come from)."""
+    classes fix the order of their fields; here they are grouped by where they come from:
+    the document's stamp and the recorder's provenance, then these)."""
 
-    # the preparation and its drug
-    schema: str
-    library_version: str
+    # the drug
     drug: str
     dose_basis_name: str
     dose_basis: str
@@ -1187,10 +1185,6 @@ class ResultFields(TypedDict):
     label: LabelFacts
     bud: BeyondUseDate
     fills: FillPlan | None
-    # provenance
-    trace: tuple[Step, ...]
-    defaults: tuple[DefaultUsed, ...]
-    warnings: tuple[ResultWarning, ...]
 
 
 def result_fields(
@@ -1219,8 +1213,7 @@ def result_fields(
         per_drop=per_drop,
     )
     return ResultFields(
-        schema=schema,
-        library_version=__version__,
+        **stamp(schema),
         drug=drug.name,
         dose_basis=basis,
         dose_basis_name=drug.describe(basis),
@@ -1229,9 +1222,7 @@ def result_fields(
         fills=fills,
         label=label,
         allergens=allergens,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
+        **rec.provenance(),
     )
 
 

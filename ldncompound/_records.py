@@ -34,7 +34,7 @@ from ._plausible import without_dated_warnings
 from ._preparation import Preparation
 from ._qc import WeightCheck, WeightWindow, check_weights
 from ._record_reader import first_mismatch, structure_strictly
-from ._trace import DefaultUsed, ResultWarning, Step
+from ._trace import DefaultUsed, ResultWarning, Step, stamp
 from ._units import Dimension, Quantity, Unit
 from ._version import __version__
 from ._vocabulary import TableValue
@@ -803,8 +803,7 @@ def _assemble(
         ),
     )
     return CompoundingRecord(
-        schema=RECORD_SCHEMA,
-        library_version=__version__,
+        **stamp(RECORD_SCHEMA),
         record_id=bench.record_id,
         compounded_on=result.bud.compounded_on,
         compounded_by=bench.compounded_by,

@@ -41,7 +41,7 @@ from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, p
 from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, TriturationStock
 from ._supplied import echo_from_profile, from_profile_field
-from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step, stamp
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
     OMITTABLE,
@@ -52,7 +52,6 @@ from ._validate import (
     qfield,
     text_field,
 )
-from ._version import __version__
 from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import (
     Balance,
@@ -954,8 +953,7 @@ def result(
     rec = run.rec
     warn_unused(rec)
     return cls(
-        schema=schema,
-        library_version=__version__,
+        **stamp(schema),
         order=order,
         **planned_dose(order.source.drug, run.basis, order.dose, planned),
         count=order.count,
@@ -966,9 +964,7 @@ def result(
         total_mix=Quantity(total_mix, Unit.MG),
         process=tuple(sheet.process),
         balance=run.settings.balance,
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
+        **rec.provenance(),
         **own,
     )
 

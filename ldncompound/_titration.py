@@ -38,10 +38,9 @@ from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liqui
 from ._numbers import CONTEXT, ONE, plain, private_context
 from ._plausible import implausible
 from ._preparation import Preparation, register
-from ._trace import DefaultUsed, Recorder, ResultWarning, Step
+from ._trace import DefaultUsed, Recorder, ResultWarning, Step, stamp
 from ._units import Dimension, Quantity, Unit
 from ._validate import check_doses_per_day, concentration_field, mass_field, qfield
-from ._version import __version__
 
 TITRATION_SCHEMA = "ldncompound/titration/2"
 MAX_DAYS = 730
@@ -580,16 +579,13 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
     )
     warn_unused(rec, also=(w for batch in batches for w in batch.warnings))
     return TitrationResult(
-        schema=TITRATION_SCHEMA,
-        library_version=__version__,
+        **stamp(TITRATION_SCHEMA),
         order=order,
         doses_per_day=per_day,
         schedule=schedule,
         steps=plans,
         **attrs.asdict(dispensed, recurse=False),
-        warnings=tuple(rec.warnings),
-        defaults=tuple(rec.defaults),
-        trace=tuple(rec.steps),
+        **rec.provenance(),
     )
 
 

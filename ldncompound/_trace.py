@@ -1,17 +1,19 @@
 """What every result carries besides its amounts: the calculation trace, the warnings and
-the values the library supplied itself (defaults, echoed with their source).
+the values the library supplied itself (defaults, echoed with their source), and what every
+document the library writes begins with (its schema id and the library version).
 
 A :class:`Recorder` collects them while a preparation is computed; results hold the frozen
-tuples.
+tuples, as :meth:`Recorder.provenance` gives them. :func:`stamp` gives the beginning.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 import attrs
 
 from ._units import Quantity
+from ._version import __version__
 
 Value = Quantity | str
 V = TypeVar("V", Quantity, str)
@@ -57,6 +59,29 @@ _DEFAULT_SLOTS = tuple(DefaultUsed.__dict__[a.name].__set__ for a in attrs.field
 (_set_key, _set_description, _set_formula, _set_inputs, _set_result) = _STEP_SLOTS
 (_set_code, _set_message, _set_warning_field) = _WARNING_SLOTS
 (_set_default_field, _set_value, _set_source) = _DEFAULT_SLOTS
+
+
+class Stamp(TypedDict):
+    """What every document the library writes begins with: its schema id and the version of
+    the library that wrote it."""
+
+    schema: str
+    library_version: str
+
+
+def stamp(schema: str) -> Stamp:
+    """The beginning of a document of ``schema`` written by this library."""
+    return {"schema": schema, "library_version": __version__}
+
+
+class Provenance(TypedDict):
+    """What every result keeps of its :class:`Recorder`: the warnings, the defaults the library
+    supplied and the calculation trace (the result classes declare them in this order, last or
+    before their own trailing fields)."""
+
+    warnings: tuple[ResultWarning, ...]
+    defaults: tuple[DefaultUsed, ...]
+    trace: tuple[Step, ...]
 
 
 def _warning(code: str, message: str, field: str | None) -> ResultWarning:
@@ -107,6 +132,14 @@ class Recorder:
         _set_value(d, value)
         _set_source(d, source)
         self.defaults.append(d)
+
+    def provenance(self) -> Provenance:
+        """What a result keeps of this recording, frozen (``**rec.provenance()`` in its call)."""
+        return {
+            "warnings": tuple(self.warnings),
+            "defaults": tuple(self.defaults),
+            "trace": tuple(self.steps),
+        }
 
     def extend(self, other: Recorder) -> None:
         """Record what ``other`` recorded, after what this one has (a trial kept)."""
