@@ -130,9 +130,10 @@ class Preparation:
                 f"like {ORDER_PREFIX}<preparation>/<version>"
             )
         if not isinstance(result_schema, str) or result_schema.startswith(ORDER_PREFIX):
+            said = "has no SCHEMA" if result_schema is None else f"has SCHEMA {result_schema!r}"
             raise ValueError(
-                f"{result.__qualname__}.SCHEMA is {result_schema!r}, but a result class names "
-                f"its results' schema id there (ldncompound/<preparation>/<version>)"
+                f"the result class {result.__qualname__} {said}, where it names the schema id "
+                f"its results carry (ldncompound/<preparation>/<version>)"
             )
         object.__setattr__(self, "order", order)
         object.__setattr__(self, "result", result)

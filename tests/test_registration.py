@@ -302,9 +302,12 @@ def misnamed_order(order: Misnamed) -> ToyResult:
     [
         (
             unnamed_result,
-            "Unnamed.SCHEMA is None, but a result class names its results' schema id there",
+            "the result class Unnamed has no SCHEMA, where it names the schema id its results carry",
         ),
-        (order_named_result, "OrderNamed.SCHEMA is 'ldncompound/order/toy/1', but a result class"),
+        (
+            order_named_result,
+            "the result class OrderNamed has SCHEMA 'ldncompound/order/toy/1', where it names",
+        ),
         (
             misnamed_order,
             "Misnamed.SCHEMA is 'ldncompound/misnamed/1', but order schema ids look like ldncompound/order/<preparation>/<version>",
