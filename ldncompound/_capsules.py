@@ -27,7 +27,7 @@ import enum
 import functools
 import itertools
 from decimal import Decimal
-from typing import NoReturn
+from typing import ClassVar, NoReturn
 
 import attrs
 
@@ -364,6 +364,8 @@ def _check_actives(order: CapsuleOrder, value: object) -> None:
 class CapsuleOrder(solid.SolidOrder):
     """Everything a capsule calculation needs. ``None`` means "use the stated default"."""
 
+    SCHEMA: ClassVar[str] = CAPSULES_ORDER_SCHEMA
+
     filler: FillerLot | None = None
     method: CapsuleMethod | None = None
     size: str | None = None
@@ -453,6 +455,8 @@ class Ingredient(solid.SolidIngredient):
 )
 class CapsuleResult(solid.SolidResult):
     """A complete capsule formulation: amounts, plan, QC targets, BUD, warnings and trace."""
+
+    SCHEMA: ClassVar[str] = CAPSULES_SCHEMA
 
     order: CapsuleOrder
     mix_for: Quantity
@@ -1724,10 +1728,6 @@ def _record_tables(r: CapsuleResult) -> tuple[TableValue, ...]:
 PREPARATION = register(
     Preparation(
         name="capsules",
-        order_schema=CAPSULES_ORDER_SCHEMA,
-        order=CapsuleOrder,
-        result_schema=CAPSULES_SCHEMA,
-        result=CapsuleResult,
         formulate=formulate_capsules,
         label_facts=_label_facts,
         master_record=_master_facts,

@@ -255,6 +255,8 @@ class DropsOrder(LiquidFields):
     """A sublingual drops order: the fields of every liquid, the dropper calibration (or the
     explicit acceptance of the nominal 20 drops per mL) and the cap on drops per dose."""
 
+    SCHEMA: ClassVar[str] = DROPS_ORDER_SCHEMA
+
     calibration: DropperCalibration | None = None
     accept_nominal_dropper: bool = False
     max_drops: int | None = None
@@ -296,6 +298,8 @@ class DropsOrder(LiquidFields):
 @attrs.frozen(kw_only=True)
 class DropsResult:
     """Complete sublingual drops: drops per dose, delivered dose, the liquid, BUD and label facts."""
+
+    SCHEMA: ClassVar[str] = DROPS_SCHEMA
 
     schema: str
     library_version: str
@@ -740,10 +744,6 @@ def _label_facts(r: DropsResult) -> PreparationFacts:
 PREPARATION = register(
     Preparation(
         name="drops",
-        order_schema=DROPS_ORDER_SCHEMA,
-        order=DropsOrder,
-        result_schema=DROPS_SCHEMA,
-        result=DropsResult,
         formulate=formulate_drops,
         label_facts=_label_facts,
         master_record=master_facts,

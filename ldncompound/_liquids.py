@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 
@@ -103,6 +104,8 @@ class LiquidOrder(LiquidFields):
     declared with :meth:`MeasuringDevice.declared`); ``None`` lets the library choose it.
     """
 
+    SCHEMA: ClassVar[str] = LIQUID_ORDER_SCHEMA
+
     syringe: MeasuringDevice | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -119,6 +122,8 @@ class LiquidOrder(LiquidFields):
 @attrs.frozen(kw_only=True)
 class LiquidResult:
     """A complete oral liquid: one dose on the syringe, the batch, BUD, label facts and trace."""
+
+    SCHEMA: ClassVar[str] = LIQUID_SCHEMA
 
     schema: str
     library_version: str
@@ -430,10 +435,6 @@ def _label_facts(r: LiquidResult) -> PreparationFacts:
 PREPARATION = register(
     Preparation(
         name="liquid",
-        order_schema=LIQUID_ORDER_SCHEMA,
-        order=LiquidOrder,
-        result_schema=LIQUID_SCHEMA,
-        result=LiquidResult,
         formulate=formulate_liquid,
         label_facts=_label_facts,
         master_record=master_facts,

@@ -16,9 +16,10 @@ report) register their class with :func:`register_document`.
 from __future__ import annotations
 
 import importlib
+import inspect
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast, get_type_hints
 
 import attrs
 
@@ -55,26 +56,42 @@ def _named(function: Callable[[Any], Any] | str | None) -> Callable[[Any], Any] 
     return Named(function) if isinstance(function, str) else function
 
 
+def classes_of(formulate: Callable[..., Any]) -> tuple[type[Any], type[Any]]:
+    """The order and result classes of ``formulate``: the annotations of its first parameter
+    and of its return, both attrs classes (anything else is refused with a ``TypeError``: a
+    preparation names its classes once, in its calculation's signature)."""
+    what = getattr(formulate, "__qualname__", repr(formulate))
+    try:
+        hints = get_type_hints(formulate)
+        first = next(iter(inspect.signature(formulate).parameters), None)
+    except (NameError, TypeError, ValueError) as err:
+        raise TypeError(f"formulate {what} has no annotations that can be read ({err})") from err
+    found = {"first parameter": hints.get(first or ""), "return": hints.get("return")}
+    for where, cls in found.items():
+        if not (isinstance(cls, type) and attrs.has(cls)):
+            shown = "not annotated" if cls is None else f"annotated {cls!r}"
+            raise TypeError(
+                f"formulate {what}: its {where} is {shown}, where an attrs class is expected "
+                f"(a preparation's order and result classes are read from these annotations)"
+            )
+    order, result = found.values()
+    return cast("type[Any]", order), cast("type[Any]", result)
+
+
 @attrs.frozen(eq=False, kw_only=True)
 class Preparation:
     """One preparation: its documents, its calculation and how the rest of the library
-    presents its results. Only ``name``, the classes, the result's schema id and ``formulate``
-    are required; a preparation without ``order_schema`` has no order documents, without
-    ``label_facts`` no label, without ``master_record`` no compounding record, and without
-    ``worksheet`` the generic worksheet."""
+    presents its results. Only ``name`` and ``formulate`` are required; its order and result
+    classes are the annotations of ``formulate``'s first parameter and return, and their
+    schema ids are the classes' own ``SCHEMA`` (see :func:`classes_of`). A preparation whose
+    order class has no ``SCHEMA`` has no order documents, without ``label_facts`` no label,
+    without ``master_record`` no compounding record, and without ``worksheet`` the generic
+    worksheet."""
 
     #: short name (``capsules``), also the CLI command's
     name: str
-    #: its order class
-    order: type[Any]
-    #: schema id its results carry (``ldncompound/capsules/1``)
-    result_schema: str
-    result: type[Any]
-    #: ``formulate(order, *, today=None) -> result``
+    #: ``formulate(order: Order, *, today=None) -> Result``, both classes annotated
     formulate: Callable[..., Any]
-    #: schema id of its order documents (``ldncompound/order/capsules/1``); ``None`` for a
-    #: preparation not made from an order document of its own (a titration kit)
-    order_schema: str | None = None
     #: result -> what goes on its label
     label_facts: Callable[[Any], PreparationFacts] | None = None
     #: result -> what its master formulation record says of it
@@ -88,13 +105,40 @@ class Preparation:
     recompute: Callable[[Any], Any] | None = None
     #: the CLI's option table (option -> document path); built by the CLI
     cli: Any = None
+    #: its order class, ``formulate``'s first parameter's
+    order: type[Any] = attrs.field(init=False)
+    #: its result class, what ``formulate`` returns
+    result: type[Any] = attrs.field(init=False)
+    #: schema id of its order documents (``ldncompound/order/capsules/1``), the order class's
+    #: ``SCHEMA``; ``None`` for a preparation not made from an order document of its own (a
+    #: titration kit)
+    order_schema: str | None = attrs.field(init=False)
+    #: schema id its results carry (``ldncompound/capsules/2``), the result class's ``SCHEMA``
+    result_schema: str = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        schema = self.order_schema
-        if schema is not None and (
-            not schema.startswith(ORDER_PREFIX) or not schema.rsplit("/", 1)[-1].isdigit()
+        order, result = classes_of(self.formulate)
+        order_schema = getattr(order, "SCHEMA", None)
+        result_schema = getattr(result, "SCHEMA", None)
+        if order_schema is not None and (
+            not isinstance(order_schema, str)
+            or not order_schema.startswith(ORDER_PREFIX)
+            or not order_schema.rsplit("/", 1)[-1].isdigit()
         ):
-            raise ValueError(f"order schema ids look like {ORDER_PREFIX}<preparation>/<version>")
+            raise ValueError(
+                f"{order.__qualname__}.SCHEMA is {order_schema!r}, but order schema ids look "
+                f"like {ORDER_PREFIX}<preparation>/<version>"
+            )
+        if not isinstance(result_schema, str) or result_schema.startswith(ORDER_PREFIX):
+            said = "has no SCHEMA" if result_schema is None else f"has SCHEMA {result_schema!r}"
+            raise ValueError(
+                f"the result class {result.__qualname__} {said}, where it names the schema id "
+                f"its results carry (ldncompound/<preparation>/<version>)"
+            )
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "result", result)
+        object.__setattr__(self, "order_schema", order_schema)
+        object.__setattr__(self, "result_schema", result_schema)
 
     def compute_again(self, result: Any) -> Any:
         """The result computed again from the order it carries, on its date compounded."""

@@ -23,7 +23,7 @@ import itertools
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -399,6 +399,8 @@ class KitFill:
 @attrs.frozen(kw_only=True)
 class TitrationResult:
     """A titration kit: schedule, steps, containers or fills, and the batches to make."""
+
+    SCHEMA: ClassVar[str] = TITRATION_SCHEMA
 
     schema: str
     library_version: str
@@ -1252,14 +1254,12 @@ def _fill(kit: _FillKit, first: int, length: int) -> tuple[_Fill, int]:
     return fill, usable
 
 
-# a kit is made from a TitrationOrder object, not an order document of its own; its labels
-# are one per container (build_kit_labels), and it has no compounding record of its own
+# a kit is made from a TitrationOrder object, not an order document of its own (the class
+# has no SCHEMA); its labels are one per container (build_kit_labels), and it has no
+# compounding record of its own
 PREPARATION = register(
     Preparation(
         name="titration",
-        order=TitrationOrder,
-        result_schema=TITRATION_SCHEMA,
-        result=TitrationResult,
         formulate=plan_titration,
         worksheet="._worksheet:_titration",
         recompute=lambda kit: plan_titration(kit.order, today=kit.batches[0].bud.compounded_on),

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 
@@ -425,6 +426,8 @@ class TrocheOrder(solid.SolidOrder):
     ``mold`` (the calibration) and ``base`` are required: neither has a safe default.
     """
 
+    SCHEMA: ClassVar[str] = TROCHES_ORDER_SCHEMA
+
     dosage_form: TrocheForm
     mold: MoldCalibration
     base: BaseLot
@@ -534,6 +537,8 @@ class TrocheIngredient(solid.SolidIngredient):
 )
 class TrocheResult(solid.SolidResult):
     """A complete troche or RDT formulation: amounts, plan, QC, BUD, label facts, trace."""
+
+    SCHEMA: ClassVar[str] = TROCHES_SCHEMA
 
     order: TrocheOrder
     dosage_form: TrocheForm
@@ -1600,10 +1605,6 @@ def _notes(r: TrocheResult, i: TrocheIngredient) -> list[str]:
 PREPARATION = register(
     Preparation(
         name="troches",
-        order_schema=TROCHES_ORDER_SCHEMA,
-        order=TrocheOrder,
-        result_schema=TROCHES_SCHEMA,
-        result=TrocheResult,
         formulate=formulate_troches,
         label_facts=_label_facts,
         master_record=_master_facts,

@@ -198,7 +198,7 @@ def test_an_over_long_line_is_one_error_and_the_run_goes_on(monkeypatch):
 
 
 def test_an_internal_failure_is_that_record_s_error(monkeypatch):
-    def boom(order, *, today=None):
+    def boom(order: lc.CapsuleOrder, *, today: dt.date | None = None) -> lc.CapsuleResult:
         if order.count == 31:
             raise RuntimeError("boom")
         return lc.formulate_capsules(order, today=today)

@@ -17,8 +17,6 @@ from ldncompound_cli import cli
 from strategies import capsule_orders
 
 import ldncompound as lc
-from ldncompound._orders import order_kind
-from ldncompound._preparation import Preparation
 
 TABLETS = lc.TabletSource(
     average_weight=lc.mass("201.4 mg"), tablets_weighed=20, expiry=dt.date(2030, 12, 31), lot="T123"
@@ -299,19 +297,6 @@ def test_a_drug_that_is_not_built_in_is_written_in_full_and_read_back():
 def test_orders_without_a_document_form_are_refused():
     with pytest.raises(TypeError):
         lc.order_document(TABLETS)
-
-
-def test_registry_refuses_malformed_schema_ids():
-    with pytest.raises(ValueError, match="order schema ids"):
-        Preparation(
-            name="capsules",
-            order_schema="ldncompound/capsules/1",
-            order=lc.CapsuleOrder,
-            result_schema=lc.CAPSULES_SCHEMA,
-            result=lc.CapsuleResult,
-            formulate=lc.formulate_capsules,
-        )
-    assert order_kind(lc.CAPSULES_ORDER_SCHEMA).name == "capsules"
 
 
 def test_text_that_reads_default_cannot_be_written_as_a_document():

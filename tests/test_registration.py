@@ -2,7 +2,10 @@
 worksheet and the CLI's batch follow (issue 16, section 2).
 
 A toy preparation with field types the capsules do not use (a volume, a written strength, a
-list of dates) is registered with one descriptor, as a real one is, and everything works.
+list of dates) is registered with one descriptor, as a real one is, and everything works. The
+descriptor reads the order and result classes from ``formulate``'s signature and their schema
+ids from the classes, so a registration that disagrees with itself cannot be written; the
+ones that cannot be read are refused.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 import pytest
@@ -20,7 +24,8 @@ from jsonschema import Draft202012Validator
 from ldncompound_cli import cli
 
 import ldncompound as lc
-from ldncompound._preparation import Named, Preparation, register, unregister
+from ldncompound._orders import order_kind
+from ldncompound._preparation import ORDER_PREFIX, Named, Preparation, register, unregister
 from ldncompound._validate import qfield
 
 TOY_ORDER, TOY_RESULT = "ldncompound/order/toy/1", "ldncompound/toy/1"
@@ -28,6 +33,8 @@ TOY_ORDER, TOY_RESULT = "ldncompound/order/toy/1", "ldncompound/toy/1"
 
 @attrs.frozen(kw_only=True)
 class ToyOrder:
+    SCHEMA: ClassVar[str] = TOY_ORDER
+
     volume: lc.Quantity = qfield(lc.Dimension.VOLUME)
     strength: lc.Strength
     source: lc.Source
@@ -37,6 +44,8 @@ class ToyOrder:
 
 @attrs.frozen(kw_only=True)
 class ToyResult:
+    SCHEMA: ClassVar[str] = TOY_RESULT
+
     schema: str
     order: ToyOrder
     drug: lc.Quantity
@@ -47,14 +56,7 @@ def formulate_toy(order: ToyOrder, *, today: dt.date | None = None) -> ToyResult
     return ToyResult(schema=TOY_RESULT, order=order, drug=lc.Quantity(mg, lc.Unit.MG))
 
 
-TOY = Preparation(
-    name="toy",
-    order_schema=TOY_ORDER,
-    order=ToyOrder,
-    result_schema=TOY_RESULT,
-    result=ToyResult,
-    formulate=formulate_toy,
-)
+TOY = Preparation(name="toy", formulate=formulate_toy)
 
 
 @pytest.fixture
@@ -131,21 +133,28 @@ def test_its_csv_columns_and_schemas_are_generated():
     assert not Draft202012Validator(schemas[TOY_ORDER]).is_valid(bad)
 
 
+@attrs.frozen(kw_only=True)
+class Broken:
+    SCHEMA: ClassVar[str] = "ldncompound/order/broken/1"
+
+    amount: lc.Quantity  # no qfield: the dimension is unknown
+    ratio: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class BrokenResult:
+    SCHEMA: ClassVar[str] = "ldncompound/broken/1"
+
+    schema: str
+
+
+def formulate_broken(order: Broken) -> BrokenResult:  # noqa: ARG001
+    return BrokenResult(schema=BrokenResult.SCHEMA)
+
+
 @pytest.mark.usefixtures("toy")
 def test_a_field_type_without_a_document_form_is_a_programming_error():
-    @attrs.frozen(kw_only=True)
-    class Broken:
-        amount: lc.Quantity  # no qfield: the dimension is unknown
-        ratio: Decimal
-
-    broken = attrs.evolve(
-        TOY,
-        name="broken",
-        order_schema="ldncompound/order/broken/1",
-        order=Broken,
-        result_schema="ldncompound/broken/1",
-    )
-    register(broken)
+    register(Preparation(name="broken", formulate=formulate_broken))
     try:
         with pytest.raises(TypeError, match="without a declared dimension"):
             lc.load_order({"schema": "ldncompound/order/broken/1"})
@@ -184,6 +193,131 @@ def test_a_preparation_is_registered_once():
     with pytest.raises(ValueError, match="registered once"):
         register(attrs.evolve(TOY, name="other"))  # the same schema ids
     register(TOY)  # the same descriptor again is no second registration
+
+
+def test_the_descriptor_reads_its_classes_from_formulate_and_their_schema_ids():
+    assert (TOY.order, TOY.result) == (ToyOrder, ToyResult)
+    assert (TOY.order_schema, TOY.result_schema) == (TOY_ORDER, TOY_RESULT)
+    broken = attrs.evolve(TOY, formulate=formulate_broken)  # a new formulate, new classes
+    assert (broken.order, broken.result_schema) == (Broken, "ldncompound/broken/1")
+    kinds = {p.name: p for p in lc._registry.preparations()}
+    assert kinds["capsules"].order is lc.CapsuleOrder
+    assert kinds["capsules"].order_schema == lc.CAPSULES_ORDER_SCHEMA == lc.CapsuleOrder.SCHEMA
+    assert order_kind(lc.CAPSULES_ORDER_SCHEMA).name == "capsules"
+    assert kinds["troches"].result is lc.TrocheResult
+    assert kinds["troches"].result_schema == lc.TROCHES_SCHEMA == lc.TrocheResult.SCHEMA
+    assert kinds["titration"].order is lc.TitrationOrder
+    assert kinds["titration"].order_schema is None  # no order documents of its own
+    assert kinds["titration"].result_schema == lc.TITRATION_SCHEMA
+    for prep in kinds.values():
+        assert prep.order_schema is None or prep.order_schema.startswith(ORDER_PREFIX)
+
+
+def test_the_classes_cannot_be_given_beside_formulate():
+    with pytest.raises(TypeError, match="order"):
+        Preparation(name="toy", formulate=formulate_toy, order=Broken)
+    with pytest.raises(TypeError, match="result_schema"):
+        Preparation(name="toy", formulate=formulate_toy, result_schema="ldncompound/toy/2")
+
+
+def unannotated(order, *, today=None):  # noqa: ARG001
+    return None
+
+
+def returns_a_dict(order: ToyOrder) -> dict[str, str]:  # noqa: ARG001
+    return {}
+
+
+class PlainOrder:
+    SCHEMA: ClassVar[str] = "ldncompound/order/plain/1"
+
+
+def takes_a_plain_class(order: PlainOrder) -> ToyResult:
+    raise NotImplementedError
+
+
+def names_an_unknown_class(order: NoSuchOrder) -> ToyResult:  # noqa: F821
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize(
+    ("formulate", "message"),
+    [
+        (
+            unannotated,
+            "formulate unannotated: its first parameter is not annotated, where an attrs class is expected",
+        ),
+        (lambda order: order, "formulate <lambda>: its first parameter is not annotated"),
+        (
+            returns_a_dict,
+            "formulate returns_a_dict: its return is annotated dict[str, str], where an attrs class is expected",
+        ),
+        (
+            takes_a_plain_class,
+            "its first parameter is annotated <class 'test_registration.PlainOrder'>, where",
+        ),
+        (
+            names_an_unknown_class,
+            "formulate names_an_unknown_class has no annotations that can be read (name 'NoSuchOrder'",
+        ),
+    ],
+)
+def test_a_formulate_without_attrs_classes_in_its_signature_is_refused(formulate, message):
+    with pytest.raises(TypeError) as info:
+        Preparation(name="toy", formulate=formulate)
+    assert message in str(info.value)
+    with pytest.raises(TypeError, match=r"attrs class|annotations"):
+        attrs.evolve(TOY, formulate=formulate)
+
+
+@attrs.frozen(kw_only=True)
+class Unnamed:
+    schema: str
+
+
+@attrs.frozen(kw_only=True)
+class OrderNamed:
+    SCHEMA: ClassVar[str] = "ldncompound/order/toy/1"
+
+
+@attrs.frozen(kw_only=True)
+class Misnamed:
+    SCHEMA: ClassVar[str] = "ldncompound/misnamed/1"  # not an order schema id
+
+
+def unnamed_result(order: ToyOrder) -> Unnamed:
+    raise NotImplementedError
+
+
+def order_named_result(order: ToyOrder) -> OrderNamed:
+    raise NotImplementedError
+
+
+def misnamed_order(order: Misnamed) -> ToyResult:
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize(
+    ("formulate", "message"),
+    [
+        (
+            unnamed_result,
+            "the result class Unnamed has no SCHEMA, where it names the schema id its results carry",
+        ),
+        (
+            order_named_result,
+            "the result class OrderNamed has SCHEMA 'ldncompound/order/toy/1', where it names",
+        ),
+        (
+            misnamed_order,
+            "Misnamed.SCHEMA is 'ldncompound/misnamed/1', but order schema ids look like ldncompound/order/<preparation>/<version>",
+        ),
+    ],
+)
+def test_a_class_without_a_well_formed_schema_id_is_refused(formulate, message):
+    with pytest.raises(ValueError) as info:
+        Preparation(name="toy", formulate=formulate)
+    assert str(info.value).startswith(message)
 
 
 @pytest.mark.usefixtures("toy")
