@@ -103,8 +103,6 @@ class Preparation:
     #: result -> the same result computed again from itself, when that is not
     #: ``formulate(result.order, today=result.bud.compounded_on)`` (a titration kit)
     recompute: Callable[[Any], Any] | None = None
-    #: the CLI's option table (option -> document path); built by the CLI
-    cli: Any = None
     #: its order class, ``formulate``'s first parameter's
     order: type[Any] = attrs.field(init=False)
     #: its result class, what ``formulate`` returns
