@@ -16,7 +16,13 @@ import attrs
 
 from . import _clock
 from ._errors import FormulationError, InputError
-from ._plausible import COMPOUNDING_DATE_ALLOWANCE, implausible
+from ._plausible import (
+    BUD_ALREADY_PAST,
+    BUD_ON_COMPOUNDING_DAY,
+    COMPOUNDED_ON_FUTURE,
+    COMPOUNDING_DATE_ALLOWANCE,
+    STUDY_BUD_ABOVE_LIMIT,
+)
 from ._sources import Component
 from ._trace import Recorder
 from ._units import Quantity, Unit
@@ -152,9 +158,8 @@ def compounding_date(given: dt.date | None, today: dt.date | None, rec: Recorder
         rec.default("compounded_on", day.isoformat(), "today's date (no compounding date given)")
         return day
     if given > day + COMPOUNDING_DATE_ALLOWANCE:
-        implausible(
+        COMPOUNDED_ON_FUTURE.refuse(
             rec,
-            "compounded-on-future",
             "compounded_on",
             given.isoformat(),
             f"is more than {COMPOUNDING_DATE_ALLOWANCE.days} day after today ({day.isoformat()})",
@@ -261,9 +266,8 @@ def assign_bud(
         _on_compounding_day(end, limited_by, rec)
     now = today or _clock.today()
     if end < now:
-        implausible(
+        BUD_ALREADY_PAST.refuse(
             rec,
-            "bud-already-past",
             "compounded_on",
             compounded_on.isoformat(),
             f"gives a beyond-use date of {end.isoformat()}, already past today ({now.isoformat()})",
@@ -289,9 +293,8 @@ def _on_compounding_day(end: dt.date, limited_by: str, rec: Recorder) -> None:
     field, shown = "compounded_on", end.isoformat()
     if limited_by != "category":  # "role: name expires date"
         field = f"{limited_by.split(':', 1)[0]}.expiry"
-    implausible(
+    BUD_ON_COMPOUNDING_DAY.refuse(
         rec,
-        "bud-on-compounding-day",
         field,
         shown,
         f"makes the beyond-use date the compounding day {shown}: the preparation would be at "
@@ -320,9 +323,8 @@ def _study_rule(
         "study",
     )
     if study.days > STUDY_BUD_LIMIT_DAYS:
-        implausible(
+        STUDY_BUD_ABOVE_LIMIT.refuse(
             rec,
-            "study-bud-above-limit",
             "study.days",
             str(study.days),
             f"is more than the {STUDY_BUD_LIMIT_DAYS} days USP <795> allows a study-supported BUD",

@@ -53,11 +53,16 @@ from ._numbers import (
     round_to,
     significant,
 )
-from ._plausible import PACKED_DENSITY, check_shell_weight, implausible
+from ._plausible import (
+    PACK_STAT_IMPLAUSIBLE,
+    PACKED_DENSITY,
+    POWDER_DENSITY_CHECK,
+    check_shell_weight,
+)
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet
-from ._sources import Component, Source, TriturationStock, allergens_in, check_density
+from ._sources import Component, Source, TriturationStock, allergens_in
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -907,7 +912,7 @@ def _check_filler(lot: FillerLot, sizes: tuple[CapsuleSize, ...], rec: Recorder)
     """A measured filler density must be a powder's, and a pack stat must imply a packed
     density in :data:`PACKED_DENSITY` (refused unless acknowledged)."""
     if lot.density is not None:
-        check_density(rec, "filler.density", lot.density)
+        POWDER_DENSITY_CHECK.apply(rec, "filler.density", lot.density)
     ps = lot.pack_stat
     if ps is not None:
         _check_packed(
@@ -922,9 +927,8 @@ def _check_packed(
     :data:`PACKED_DENSITY` (refused unless acknowledged)."""
     packed = CONTEXT.divide(per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
     if not PACKED_DENSITY.holds(packed):
-        implausible(
+        PACK_STAT_IMPLAUSIBLE.refuse(
             rec,
-            "pack-stat-implausible",
             field,
             str(per_capsule),
             f"in a size {size.code} capsule ({size.volume}) is a packed density of "

@@ -44,7 +44,7 @@ from ._liquid_batch import (
     usable_concentrations,
 )
 from ._numbers import CONTEXT, HUNDRED, ONE, plain, private_context, significant, tidy
-from ._plausible import DROPS_PER_ML, check_window
+from ._plausible import DROPPER_IMPLAUSIBLE, DROPS_PER_ML_CHECK
 from ._preparation import Preparation, register, register_document
 from ._supplied import echo_from_profile
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step, stamp
@@ -176,15 +176,11 @@ class CalibrationResult:
 def _check_calibration(rec: Recorder, cal: DropperCalibration) -> None:
     """A measured calibration's checks: its drops per mL within a dropper's window (refused
     unless ``rec`` acknowledges ``dropper-implausible``) and enough drops counted (warned)."""
-    check_window(
+    DROPS_PER_ML_CHECK.apply(
         rec,
-        "dropper-implausible",
         "calibration.drops",
-        cal.per_ml,
-        DROPS_PER_ML,
-        shown=f"{cal.drops} drops in {cal.volume}",
-        what=f"an oral dropper (this is {significant(cal.per_ml, 4)} drops/mL)",
-        expected="the drops counted into a measured volume of the preparation",
+        Quantity(cal.per_ml, Unit.DROP_PER_ML),
+        given=f"{cal.drops} drops in {cal.volume}",
     )
     if cal.drops < FEW_CALIBRATION_DROPS:
         rec.warn(
@@ -220,7 +216,7 @@ def calibration_result(calibration: DropperCalibration) -> CalibrationResult:
             "is not a dropper calibration",
             "the result of calibrate_dropper",
         )
-    rec = Recorder(acknowledged=frozenset({"dropper-implausible"}))
+    rec = Recorder(acknowledged=frozenset({DROPPER_IMPLAUSIBLE.code}))
     if not calibration.nominal:
         _check_calibration(rec, calibration)
     per_ml = _per_ml_step(rec, calibration, "the preparation from the dropper")

@@ -73,7 +73,7 @@ from ._numbers import (
     round_up_to,
     significant,
 )
-from ._plausible import implausible
+from ._plausible import ALIQUOT_SOLUBILITY_UNKNOWN, SOLUBILITY_IMPLAUSIBLE
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
 from ._supplied import from_profile_field
 from ._trace import Provenance, Recorder, Stamp, stamp
@@ -404,9 +404,8 @@ def _solubility(
                 drug.convert(order.solubility, basis, drug.default_basis).m_as(Unit.MG_PER_ML)
                 > limit
             ):
-                implausible(
+                SOLUBILITY_IMPLAUSIBLE.refuse(
                     rec,
-                    "solubility-implausible",
                     "solubility",
                     str(order.solubility),
                     f"is more than {plain(SOLUBILITY_MARGIN)} x the {known} of "
@@ -821,9 +820,8 @@ def _from_powder(order: LiquidFields, su: Setup, aim: _Aim, work: _Work, rec: Re
         rec=rec,
     )
     if su.solubility is None and plan.aliquot is not None:
-        implausible(
+        ALIQUOT_SOLUBILITY_UNKNOWN.refuse(
             rec,
-            "aliquot-solubility-unknown",
             "solubility",
             "not known",
             f"leaves the stock of {source.material_name} in {su.vehicle.vehicle.name} "

@@ -50,7 +50,7 @@ from ._liquid_batch import (
     usable_concentrations,
 )
 from ._numbers import CONTEXT, plain, private_context, significant
-from ._plausible import implausible
+from ._plausible import DOSE_BELOW_MEASURABLE_FRACTION, SYRINGE_GRADUATION_IMPLAUSIBLE
 from ._preparation import Preparation, register
 from ._supplied import echo_from_profile
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
@@ -255,9 +255,8 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
     ).magnitude
     syringe = _dose_syringe(order, su, concentration, volume, syringe, rec)
     if (why := syringe.scale_implausible()) is not None:
-        implausible(
+        SYRINGE_GRADUATION_IMPLAUSIBLE.refuse(
             rec,
-            "syringe-graduation-implausible",
             "syringe.graduation",
             str(syringe.graduation),
             why,
@@ -401,9 +400,8 @@ def _check_dose_measure(
     min_pct = su.min_percent
     share = Quantity(syringe.share(volume), Unit.PERCENT)
     if share.magnitude < min_pct:
-        implausible(
+        DOSE_BELOW_MEASURABLE_FRACTION.refuse(
             rec,
-            "dose-below-measurable-fraction",
             "concentration",
             str(concentration),
             f"makes one dose {plain(volume)} mL, only {significant(share.magnitude, 3)} % of the "

@@ -30,14 +30,17 @@ from ._drug import NALTREXONE, Drug, SaltForm, certificate_of
 from ._errors import InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, plain
 from ._plausible import (
+    ASSAY_IMPLAUSIBLE,
     HYDRATE_WATER_SOURCE,
     HYDRATE_WATER_SPREAD,
-    POWDER_DENSITY,
+    POWDER_DENSITY_CHECK,
+    TABLET_STRENGTH_UNMARKETED,
+    TABLET_WEIGHT_IMPLAUSIBLE,
     TABLET_WEIGHT_RATIO,
     WATER_FREE_WATER,
+    WATER_IMPLAUSIBLE,
     Window,
-    check_window,
-    implausible,
+    tablet_weight_window,
 )
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
@@ -100,21 +103,6 @@ def _warn_lot_missing(rec: Recorder, lot: str | None, whose: str, field: str) ->
             f"{whose} is not given; the compounding record will be incomplete.",
             field,
         )
-
-
-def check_density(rec: Recorder, field: str, density: Quantity) -> None:
-    """Refuse (or, acknowledged, warn about) a powder bulk density outside
-    :data:`POWDER_DENSITY`."""
-    check_window(
-        rec,
-        "density-implausible",
-        field,
-        density.m_as(Unit.G_PER_ML),
-        POWDER_DENSITY,
-        shown=str(density),
-        what="a powder's bulk density",
-        expected="the measured bulk density in g/mL (check mg/mL against g/mL)",
-    )
 
 
 def _convert(
@@ -331,7 +319,7 @@ class ApiLot:
         self._check_water(rec, form, theory, water)
         self._check_assay(rec, form, water)
         if self.bulk_density is not None:
-            check_density(rec, "api.bulk_density", self.bulk_density)
+            POWDER_DENSITY_CHECK.apply(rec, "api.bulk_density", self.bulk_density)
         _warn_lot_missing(rec, self.lot, "The API lot number", "api.lot")
 
     def _check_water(self, rec: Recorder, form: SaltForm, theory: Decimal, water: Window) -> None:
@@ -340,16 +328,11 @@ class ApiLot:
         water_field, given = self._water_measure
         if given is None:
             return
-        check_window(
-            rec,
-            "water-implausible",
-            water_field,
-            given.m_as(Unit.PERCENT),
+        WATER_IMPLAUSIBLE.within(
             water,
-            shown=str(given),
             what=form.short_name,
             expected="the total water from the certificate (check the decimal point)",
-        )
+        ).apply(rec, water_field, given)
         if abs(given.m_as(Unit.PERCENT) - theory) > 2:
             rec.warn(
                 "water-inconsistent-with-form",
@@ -391,16 +374,11 @@ class ApiLot:
         else:
             assay = Window(low=low, high=high, unit=Unit.PERCENT, source=cert.assay_source)
             what = f"an assay on the {self.assay_basis.value} basis (USP monograph)"
-        check_window(
-            rec,
-            "assay-implausible",
-            "api.assay",
-            self.assay.m_as(Unit.PERCENT),
+        ASSAY_IMPLAUSIBLE.within(
             assay,
-            shown=str(self.assay),
             what=what,
             expected="the assay from the certificate (check the decimal point and the basis)",
-        )
+        ).apply(rec, "api.assay", self.assay)
 
     def material_for(self, amount: Decimal, basis: str, rec: Recorder) -> Decimal:
         """mg of powder (as is) that holds ``amount`` mg of drug stated as ``basis``."""
@@ -546,7 +524,7 @@ class TabletSource:
         """The labelled strength is a marketed one; the average weight is in the window of
         marketed tablets of that strength; the powder density is a powder's."""
         if self.powder_density is not None:
-            check_density(rec, "tablets.powder_density", self.powder_density)
+            POWDER_DENSITY_CHECK.apply(rec, "tablets.powder_density", self.powder_density)
         cert = certificate_of(self.drug)
         if cert is None:
             rec.warn(
@@ -561,9 +539,8 @@ class TabletSource:
         as_default = CONTEXT.multiply(strength, self.drug.factor(self.resolved_basis, default))
         if not any(abs(as_default - m) <= m / HUNDRED for m in cert.tablet_strengths):
             marketed = ", ".join(f"{plain(m)} mg" for m in cert.tablet_strengths)
-            implausible(
+            TABLET_STRENGTH_UNMARKETED.refuse(
                 rec,
-                "tablet-strength-unmarketed",
                 "tablets.strength",
                 str(self.resolved_strength),
                 f"is not the strength of a marketed {self.drug.name} tablet ({marketed} of "
@@ -571,19 +548,12 @@ class TabletSource:
                 "the strength on the tablets' label",
             )
         ratio = TABLET_WEIGHT_RATIO
-        low, high = ratio.low * strength, ratio.high * strength
-        weight = self.average_weight.m_as(Unit.MG)
-        if not low <= weight <= high:
-            implausible(
-                rec,
-                "tablet-weight-implausible",
-                "tablets.average_weight",
-                str(self.average_weight),
-                f"is outside the plausible {plain(low)}-{plain(high)} mg for a "
-                f"{self.resolved_strength} tablet ({plain(ratio.low)}-{plain(ratio.high)} times "
-                "its strength)",
-                "the measured average weight of one whole tablet (check the decimal point)",
-            )
+        TABLET_WEIGHT_IMPLAUSIBLE.within(
+            tablet_weight_window(strength),
+            what=f"a {self.resolved_strength} tablet ({plain(ratio.low)}-{plain(ratio.high)} "
+            "times its strength)",
+            expected="the measured average weight of one whole tablet (check the decimal point)",
+        ).apply(rec, "tablets.average_weight", self.average_weight)
 
     def powder_per_drug(self) -> Decimal:
         """mg of tablet powder per mg of drug in the tablet's strength basis."""

@@ -36,7 +36,7 @@ from ._drops import MAX_DROPS, DropsOrder, DropsResult, formulate_drops
 from ._errors import FormulationError, InputError
 from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
 from ._numbers import CONTEXT, ONE, plain, private_context
-from ._plausible import implausible
+from ._plausible import COMPOUNDED_ON_FUTURE
 from ._preparation import Preparation, register
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step, stamp
 from ._units import Dimension, Quantity, Unit
@@ -708,9 +708,8 @@ def _check_start(order: TitrationOrder, today: dt.date | None, rec: Recorder) ->
     now = today or _clock.today()
     if order.start <= now + KIT_START_HORIZON:
         return
-    implausible(
+    COMPOUNDED_ON_FUTURE.refuse(
         rec,
-        "compounded-on-future",
         "start",
         order.start.isoformat(),
         f"is more than {KIT_START_HORIZON.days} days after today ({now.isoformat()})",

@@ -49,7 +49,13 @@ from ._numbers import (
     significant,
 )
 from ._parse import parse_date, parse_quantity
-from ._plausible import BASE_DENSITY, BLANK_WEIGHT, check_window, implausible
+from ._plausible import (
+    BASE_DENSITY,
+    BASE_DENSITY_CHECK,
+    BLANK_WEIGHT_CHECK,
+    BLANK_WEIGHT_IMPLAUSIBLE,
+    DENSITY_FACTOR_UNUSUAL,
+)
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Settings, Sheet
@@ -610,9 +616,8 @@ def _factor(
             )
     low, high = USUAL_FACTORS
     if not (low <= factor <= high):
-        implausible(
+        DENSITY_FACTOR_UNUSUAL.refuse(
             rec,
-            "density-factor-unusual",
             field,
             significant(factor, 4),
             f"as the density factor of {name} is outside the usual {plain(low)}-{plain(high)} "
@@ -694,21 +699,11 @@ def _resolve_route(order: TrocheOrder, rec: Recorder) -> Route:
 def _check_mold(mold: MoldCalibration, base: BaseLot, rec: Recorder) -> None:
     """The blank weight is a troche's or RDT's, the base density a molded base's (given, or
     implied by the blank weight in the cavity volume): refused unless acknowledged."""
-    check_window(
-        rec,
-        "blank-weight-implausible",
-        "mold.blank_weight",
-        mold.blank_weight.m_as(Unit.MG),
-        BLANK_WEIGHT,
-        shown=str(mold.blank_weight),
-        what="one blank troche or RDT",
-        expected="the average weight of one perfect blank of this base in this mold",
-    )
+    BLANK_WEIGHT_CHECK.apply(rec, "mold.blank_weight", mold.blank_weight)
     implied = mold.base_density
     if implied is not None and not BASE_DENSITY.holds(implied.m_as(Unit.G_PER_ML)):
-        implausible(
+        BLANK_WEIGHT_IMPLAUSIBLE.refuse(
             rec,
-            "blank-weight-implausible",
             "mold.cavity_volume",
             str(mold.cavity_volume),
             f"with a {mold.blank_weight} blank implies a base density of "
@@ -717,16 +712,7 @@ def _check_mold(mold: MoldCalibration, base: BaseLot, rec: Recorder) -> None:
             "the cavity volume and blank weight of this mold (check the units)",
         )
     if base.density is not None:
-        check_window(
-            rec,
-            "density-implausible",
-            "base.density",
-            base.density.m_as(Unit.G_PER_ML),
-            BASE_DENSITY,
-            shown=str(base.density),
-            what="a troche or RDT base",
-            expected="the base's true density in g/mL",
-        )
+        BASE_DENSITY_CHECK.apply(rec, "base.density", base.density)
 
 
 def _calibrated_blank(order: TrocheOrder, rec: Recorder) -> Decimal:

@@ -27,7 +27,7 @@ import attrs
 
 from ._bud import BudCategory
 from ._errors import InputError
-from ._plausible import implausible
+from ._plausible import PRESERVATIVE_UNKNOWN
 from ._sources import Component, allergens_in
 from ._trace import Recorder
 from ._validate import table_entry, text_field
@@ -217,9 +217,8 @@ def check_preservatives(rec: Recorder, named: Iterable[tuple[str, str | None]]) 
                 code="preservative-none",
             )
         if not _known(name):
-            implausible(
+            PRESERVATIVE_UNKNOWN.refuse(
                 rec,
-                "preservative-unknown",
                 field,
                 name,
                 "is not a preservative the library knows, yet it would make an aqueous "

@@ -26,7 +26,7 @@ import attrs
 
 from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, ONE, plain, round_up_to, significant
-from ._plausible import implausible
+from ._plausible import MINIMUM_WEIGHT_BELOW_RULE
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import mass_field, qfield
@@ -701,9 +701,8 @@ def check_minimum_weight(balance: Balance, rec: Recorder) -> None:
         CONTEXT.divide(error.m_as(Unit.MG) * 100, balance.minimum_weight.m_as(Unit.MG)), 3
     )
     basis = "sensitivity" if balance.sensitivity is not None else "half the readability"
-    implausible(
+    MINIMUM_WEIGHT_BELOW_RULE.refuse(
         rec,
-        "minimum-weight-below-rule",
         "balance.minimum_weight",
         str(balance.minimum_weight),
         f"would let a weighing at it err by {implied} % ({error}, {basis}, in "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,12 @@ from ldncompound_cli import cli
 from strategies import decimals
 
 import ldncompound as lc
+from ldncompound import _plausible as plausible
+from ldncompound._capsule_data import CAPSULE_SIZES
 from ldncompound._dose import DOSE_GUARDS
+from ldncompound._drug import NALTREXONE, certificate_of
+from ldncompound._sources import _water_window
+from ldncompound._trace import Recorder
 
 DAY = orders.DAY
 EXP = orders.EXP
@@ -82,6 +88,70 @@ def test_acknowledging_every_check_changes_nothing_in_a_plausible_order():
         (unused,) = (w for w in acked.warnings if w.code == "acknowledgement-unused")
         assert [w for w in acked.warnings if w is not unused] == list(plain.warnings)
         assert acked.bud == plain.bud
+
+
+#: A status mark of domain.md: verified, secondary, derived, unverified (library default).
+MARK = re.compile(r"\[[VSDU]\]")
+
+
+def declared(kind: type) -> list[Any]:
+    """The objects of ``kind`` declared in _plausible.py."""
+    return [v for v in vars(plausible).values() if isinstance(v, kind)]
+
+
+def test_every_acknowledgeable_code_has_exactly_one_check():
+    codes = [check.code for check in plausible.CHECKS]
+    assert codes == list(lc.ACKNOWLEDGEABLE)  # in the order the unknown-code refusal lists
+    assert len(set(codes)) == len(codes)
+    assert set(declared(plausible.Check)) == set(plausible.CHECKS)  # none outside the table
+    assert all(lc.ACKNOWLEDGEABLE[c.code] == c.meaning for c in plausible.CHECKS)
+    assert set(lc.ACKNOWLEDGEABLE) > plausible.DATED_CHECKS
+
+
+def test_every_check_cites_the_source_of_its_window_with_a_status_mark():
+    limits = declared(plausible.Limit)
+    assert {limit.check for limit in limits} <= set(plausible.CHECKS)
+    for check in plausible.CHECKS:
+        # a fixed window (a Limit declared with it), or a rule saying how its bound is made
+        assert check.rule is not None or any(limit.check is check for limit in limits)
+        assert check.rule is None or MARK.search(check.rule), check.code
+    windows = [
+        *declared(plausible.Window),
+        *(limit.window for limit in limits),
+        # the windows made for an order: a shell size's, a tablet strength's, a form's water
+        *(plausible.shell_weight_window(size) for size in CAPSULE_SIZES),
+        plausible.tablet_weight_window(Decimal(50)),
+        _water_window(False, Decimal(0)),
+        _water_window(True, Decimal("8.70")),
+    ]
+    assert all(MARK.search(window.source) for window in windows)
+    # the drug's data the dose guards and the certificate checks hold a figure to
+    cert = certificate_of(NALTREXONE)
+    assert cert is not None and MARK.search(cert.assay_source)
+    assert NALTREXONE.profile is not None and MARK.search(NALTREXONE.profile.source)
+
+
+@pytest.mark.parametrize(
+    ("density", "inside"),
+    [("500 mg/mL", True), ("1500 mg/mL", True), ("1600 mg/mL", False), ("90 mg/mL", False)],
+)
+def test_a_figure_is_checked_in_the_window_s_unit_and_shown_as_given(density, inside):
+    figure = lc.density(density)
+    rec = Recorder()
+    if inside:
+        plausible.POWDER_DENSITY_CHECK.apply(rec, "filler.density", figure)
+        return
+    with pytest.raises(lc.InputError) as info:
+        plausible.POWDER_DENSITY_CHECK.apply(rec, "filler.density", figure)
+    assert info.value.message.startswith(
+        f"filler.density: '{figure}' is outside the plausible 0.1-1.5 g/mL for a powder's bulk "
+        "density"
+    )
+    assert info.value.code == "density-implausible"
+    acked = Recorder(acknowledged=frozenset({"density-implausible"}))
+    plausible.POWDER_DENSITY_CHECK.apply(acked, "filler.density", figure)
+    (warning,) = acked.warnings
+    assert (warning.code, warning.field) == ("density-implausible", "filler.density")
 
 
 # --- the API lot: assay on every basis, water, loss on drying -----------------------------------
