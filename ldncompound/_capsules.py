@@ -57,7 +57,7 @@ from ._plausible import PACKED_DENSITY, check_shell_weight, implausible
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet
-from ._sources import Component, Source, TriturationStock, allergens_in, check_density
+from ._sources import Component, Source, TriturationStock, check_density
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -1602,29 +1602,24 @@ def _ingredients(
     in_batch = mix.actual_total - mix.material
     for q in mix.other_plans:
         in_batch -= q.material.m_as(Unit.MG)
-    found = allergens_in(spec.name) + source.allergens
-    for o in others:
-        found += o.active.source.allergens
-    allergens = tuple(sorted(set(found)))
     ingredients = (
         solid.active_line(Ingredient, source, plan, per_capsule=Quantity(fill.p, Unit.MG)),
         *(
             solid.active_line(Ingredient, o.active.source, q, per_capsule=Quantity(o.p, Unit.MG))
             for o, q in zip(others, mix.other_plans, strict=True)
         ),
-        Ingredient(
-            role="filler",
-            name=spec.name,
-            lot=lot.lot,
-            expiry=lot.expiry,
-            weighed=Quantity(consumed_filler, Unit.MG),
-            in_batch=Quantity(in_batch, Unit.MG),
-            per_capsule=Quantity(fill.f, Unit.MG),
+        solid.material_line(
+            Ingredient,
+            "filler",
+            spec.name,
+            lot,
+            weighed=consumed_filler,
+            in_batch=in_batch,
             allergens=spec.allergens,
+            per_capsule=Quantity(fill.f, Unit.MG),
         ),
     )
-    solid.warn_lactose(allergens, ingredients, rec)
-    return ingredients, allergens
+    return ingredients, solid.allergens_of(ingredients, rec)
 
 
 def _beyond_use_date(

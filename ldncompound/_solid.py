@@ -625,6 +625,41 @@ def active_line(cls: type[IngredientT], source: Source, plan: SolidPlan, **own: 
     )
 
 
+class Lot(Protocol):
+    """A material's container as an ingredient row names it: its lot and expiry."""
+
+    @property
+    def lot(self) -> str | None: ...
+    @property
+    def expiry(self) -> dt.date | None: ...
+
+
+def material_line(
+    cls: type[IngredientT],
+    role: str,
+    name: str,
+    lot: Lot | None,
+    *,
+    weighed: Decimal,
+    in_batch: Decimal,
+    allergens: tuple[str, ...],
+    **own: Any,
+) -> IngredientT:
+    """A weighed material other than the drug (filler, base, additive, diluent): the lot and
+    expiry of its container (``None``: neither given), the mg weighed and the mg that ends in
+    the batch."""
+    return cls(
+        role=role,
+        name=name,
+        lot=None if lot is None else lot.lot,
+        expiry=None if lot is None else lot.expiry,
+        weighed=Quantity(weighed, Unit.MG),
+        in_batch=Quantity(in_batch, Unit.MG),
+        allergens=allergens,
+        **own,
+    )
+
+
 def dose_deviation(planned: Quantity, dose_mg: Decimal) -> Quantity:
     """The change of the dose the rounded weighings cause, in percent."""
     return Quantity((CONTEXT.divide(planned.m_as(Unit.MG), dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
@@ -789,10 +824,10 @@ def warn_unweighable(
         )
 
 
-def warn_lactose(
-    allergens: Sequence[str], ingredients: Iterable[_HasAllergens], rec: Recorder
-) -> None:
-    """Warn about lactose, naming the ingredients it comes from."""
+def allergens_of(ingredients: Sequence[_HasAllergens], rec: Recorder) -> tuple[str, ...]:
+    """The allergens of a batch: every ingredient's, sorted; lactose is warned about, naming
+    the ingredients it comes from."""
+    allergens = tuple(sorted({a for i in ingredients for a in i.allergens}))
     if "lactose" in allergens:
         origins = [i.name for i in ingredients if "lactose" in i.allergens]
         rec.warn(
@@ -800,6 +835,7 @@ def warn_lactose(
             f"Contains lactose (from {', '.join(origins)}); label the allergen.",
             "allergens",
         )
+    return allergens
 
 
 class _HasAllergens(Protocol):

@@ -571,6 +571,16 @@ class _Part:
     described: str
     assumed: bool
 
+    def columns(self) -> dict[str, object]:
+        """Its columns in the ingredient rows: the amount per unit, the density factor, how
+        it was found and the base it displaces per unit."""
+        return {
+            "per_unit": Quantity(self.per_unit, Unit.MG),
+            "density_factor": self.factor,
+            "displacement": self.described,
+            "base_displaced": Quantity(CONTEXT.divide(self.per_unit, self.factor), Unit.MG),
+        }
+
 
 def _factor(
     rec: Recorder,
@@ -1271,75 +1281,56 @@ def _ingredients(
     order: TrocheOrder, parts: _Parts, melt: _Melt, rec: Recorder
 ) -> tuple[tuple[TrocheIngredient, ...], tuple[str, ...]]:
     """Every ingredient: what is weighed, what ends in the batch and what it displaces."""
-    source, plan, active, p = order.source, melt.plan, parts.active, parts.p
     ingredients: list[TrocheIngredient] = [
-        solid.active_line(
-            TrocheIngredient,
-            source,
-            plan,
-            per_unit=Quantity(p, Unit.MG),
-            density_factor=active.factor,
-            displacement=active.described,
-            base_displaced=Quantity(CONTEXT.divide(p, active.factor), Unit.MG),
-        )
+        solid.active_line(TrocheIngredient, order.source, melt.plan, **parts.active.columns())
     ]
-    if melt.diluent is not None:
-        ingredients.append(_diluent_ingredient(order, melt, melt.diluent))
+    diluent, part = order.diluent, melt.diluent
+    if part is not None:
+        consumed = sum((st.diluent.m_as(Unit.MG) for st in melt.plan.stages), ZERO)
+        ingredients.append(
+            solid.material_line(
+                TrocheIngredient,
+                "diluent",
+                part.name,
+                diluent,
+                weighed=consumed,
+                in_batch=melt.aliquot - melt.material,
+                allergens=diluent.allergens if diluent is not None else allergens_in(part.name),
+                **part.columns(),
+            )
+        )
     for spec, a, a_w in zip(order.ingredients, parts.additives, melt.adds_w, strict=True):
         ingredients.append(
-            TrocheIngredient(
-                role="additive",
-                name=spec.name,
-                lot=spec.lot,
-                expiry=spec.expiry,
-                weighed=Quantity(a_w, Unit.MG),
-                in_batch=Quantity(a_w, Unit.MG),
-                per_unit=spec.amount.to(Unit.MG),
-                density_factor=a.factor,
-                displacement=a.described,
-                base_displaced=Quantity(CONTEXT.divide(a.per_unit, a.factor), Unit.MG),
+            solid.material_line(
+                TrocheIngredient,
+                "additive",
+                spec.name,
+                spec,
+                weighed=a_w,
+                in_batch=a_w,
                 allergens=spec.allergens,
                 contains_water=spec.contains_water,
+                **a.columns(),
             )
         )
     base = order.base
     ingredients.append(
-        TrocheIngredient(
-            role="base",
-            name=base.resolved_name,
-            lot=base.lot,
-            expiry=base.expiry,
-            weighed=Quantity(melt.base_w, Unit.MG),
-            in_batch=Quantity(melt.base_w, Unit.MG),
+        solid.material_line(
+            TrocheIngredient,
+            "base",
+            base.resolved_name,
+            base,
+            weighed=melt.base_w,
+            in_batch=melt.base_w,
+            allergens=base.allergens,
             per_unit=Quantity(melt.b, Unit.MG),
             density_factor=None,
             displacement="the base itself",
             base_displaced=None,
-            allergens=base.allergens,
             contains_water=base.water,
         )
     )
-    allergens = tuple(sorted({a for ing in ingredients for a in ing.allergens}))
-    solid.warn_lactose(allergens, ingredients, rec)
-    return tuple(ingredients), allergens
-
-
-def _diluent_ingredient(order: TrocheOrder, melt: _Melt, part: _Part) -> TrocheIngredient:
-    diluent, name, g = order.diluent, _diluent_name(order), melt.g
-    consumed = sum((st.diluent.m_as(Unit.MG) for st in melt.plan.stages), ZERO)
-    return TrocheIngredient(
-        role="diluent",
-        name=name,
-        lot=diluent.lot if diluent else None,
-        expiry=diluent.expiry if diluent else None,
-        weighed=Quantity(consumed, Unit.MG),
-        in_batch=Quantity(melt.aliquot - melt.material, Unit.MG),
-        per_unit=Quantity(g, Unit.MG),
-        density_factor=part.factor,
-        displacement=part.described,
-        base_displaced=Quantity(CONTEXT.divide(g, part.factor), Unit.MG),
-        allergens=diluent.allergens if diluent is not None else allergens_in(name),
-    )
+    return tuple(ingredients), solid.allergens_of(ingredients, rec)
 
 
 def _bud_class(
