@@ -729,10 +729,8 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         CAPSULES_SCHEMA,
         order,
         run,
-        planned=mix.planned,
-        plan=mix.plan,
+        made=mix,
         sheet=sheet,
-        total_mix=mix.actual_total,
         tablets_to_crush=tablets,
         qc=qc,
         bud=bud,
@@ -939,8 +937,6 @@ class _Fill:
     f: Decimal
     w: Decimal
     fraction: Quantity
-    #: every drug material per capsule (``p`` alone for one active)
-    material: Decimal
 
 
 def _fill(
@@ -1001,7 +997,6 @@ def _fill(
         f=f,
         w=w,
         fraction=fraction,
-        material=material,
     )
 
 
@@ -1227,15 +1222,24 @@ class _Mix:
     """The weighing plan and the mix made from the material actually weighed."""
 
     plan: SolidPlan
-    material: Decimal
+    #: what the weighings of every active put into the mix
     aliquot: Decimal
     filler_add: Decimal
-    actual_total: Decimal
     mix_for: Quantity
     planned: Quantity
     #: the additional actives' plans and planned doses (in the order's order)
     other_plans: tuple[SolidPlan, ...] = ()
     other_planned: tuple[Quantity, ...] = ()
+
+    @property
+    def material(self) -> Decimal:
+        """The order's own drug material weighed (mg)."""
+        return self.plan.material.m_as(Unit.MG)
+
+    @property
+    def total_mix(self) -> Decimal:
+        """The mix made: the aliquots and the filler added (mg)."""
+        return self.aliquot + self.filler_add
 
 
 #: the batch grows by this factor while an additional active's rounded weighing moves its
@@ -1452,10 +1456,8 @@ def _trace_mix(
         )
     return _Mix(
         plan=plan,
-        material=material,
         aliquot=aliquot,
         filler_add=filler_add,
-        actual_total=actual_total,
         mix_for=mix_for,
         planned=planned,
         other_plans=planned_others.plans,
@@ -1599,7 +1601,7 @@ def _ingredients(
     consumed_filler = (
         sum((st.diluent.m_as(Unit.MG) for q in plans for st in q.stages), ZERO) + mix.filler_add
     )
-    in_batch = mix.actual_total - mix.material
+    in_batch = mix.total_mix - mix.material
     for q in mix.other_plans:
         in_batch -= q.material.m_as(Unit.MG)
     ingredients = (

@@ -969,6 +969,18 @@ class SolidResult(PlannedDose):
     trace: tuple[Step, ...]
 
 
+class Made(Protocol):
+    """What a batch's final plan makes: the plan, the dose per unit its rounded weighings
+    deliver, and the mass of the mix (mg)."""
+
+    @property
+    def plan(self) -> SolidPlan: ...
+    @property
+    def planned(self) -> Quantity: ...
+    @property
+    def total_mix(self) -> Decimal: ...
+
+
 R = TypeVar("R", bound=SolidResult)
 
 
@@ -978,28 +990,27 @@ def result(
     order: SolidOrder,
     run: Run,
     *,
-    planned: Quantity,
-    plan: SolidPlan,
+    made: Made,
     sheet: Sheet,
-    total_mix: Decimal,
     **own: Any,
 ) -> R:
     """The result of class ``cls``: the shared fields from the order, the run (its basis,
-    settings, batch and recorder: warnings, defaults and trace) and what was made, with the
-    preparation's ``own`` fields (``qc``, ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
+    settings, batch and recorder: warnings, defaults and trace), what the plan ``made`` and
+    the ``sheet`` of weighings and process, with the preparation's ``own`` fields (``qc``,
+    ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
     rec = run.rec
     warn_unused(rec)
     return cls(
         schema=schema,
         library_version=__version__,
         order=order,
-        **planned_dose(order.source.drug, run.basis, order.dose, planned),
+        **planned_dose(order.source.drug, run.basis, order.dose, made.planned),
         count=order.count,
         batch_count=run.n_batch,
         overage=run.settings.overage,
-        plan=plan,
+        plan=made.plan,
         weighings=tuple(sheet.weighings),
-        total_mix=Quantity(total_mix, Unit.MG),
+        total_mix=Quantity(made.total_mix, Unit.MG),
         process=tuple(sheet.process),
         balance=run.settings.balance,
         warnings=tuple(rec.warnings),

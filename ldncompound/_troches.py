@@ -656,10 +656,8 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
         TROCHES_SCHEMA,
         order,
         run,
-        planned=melt.dose_planned,
-        plan=melt.plan,
+        made=melt,
         sheet=sheet,
-        total_mix=melt.aliquot + sum(melt.adds_w, ZERO) + melt.base_w,
         tablets_to_crush=tablets,
         qc=qc,
         bud=bud,
@@ -783,12 +781,16 @@ def _calibrated_blank(order: TrocheOrder, rec: Recorder) -> Decimal:
 class _Parts:
     """The drug material and additives with their density factors, per unit."""
 
-    p: Decimal
     blank: Decimal
     base_density: Quantity | None
     active: _Part
     additives: list[_Part]
     displaced_fixed: Decimal
+
+    @property
+    def p(self) -> Decimal:
+        """The drug material per unit."""
+        return self.active.per_unit
 
     @property
     def fixed_parts(self) -> list[_Part]:
@@ -877,7 +879,6 @@ def _displacement(order: TrocheOrder, p: Decimal, blank: Decimal, rec: Recorder)
             code="no-base-left",
         )
     return _Parts(
-        p=p,
         blank=blank,
         base_density=base_density,
         active=active,
@@ -905,8 +906,6 @@ class _Melt:
     """The final plan and what it makes: per unit, for the batch, and the planned dose."""
 
     plan: SolidPlan
-    material: Decimal
-    aliquot: Decimal
     n_eff: Decimal
     mix_for: Decimal
     g: Decimal
@@ -915,9 +914,24 @@ class _Melt:
     base_w: Decimal
     adds_w: list[Decimal]
     diluent: _Part | None
-    dose_planned: Quantity
+    planned: Quantity
     non_base_share: Quantity
     replaced_share: Quantity
+
+    @property
+    def material(self) -> Decimal:
+        """The drug material weighed (mg)."""
+        return self.plan.material.m_as(Unit.MG)
+
+    @property
+    def aliquot(self) -> Decimal:
+        """The drug material or its trituration's aliquot that goes into the melt (mg)."""
+        return self.plan.aliquot.m_as(Unit.MG)
+
+    @property
+    def total_mix(self) -> Decimal:
+        """The melt made: the aliquot, the other ingredients and the base (mg)."""
+        return self.aliquot + sum(self.adds_w, ZERO) + self.base_w
 
 
 def _least_units(
@@ -1100,8 +1114,6 @@ def _trace_melt(
     non_base_share, replaced_share = _shares(others, w, b, balance, rec)
     return _Melt(
         plan=plan,
-        material=plan.material.m_as(Unit.MG),
-        aliquot=plan.aliquot.m_as(Unit.MG),
         n_eff=n_eff,
         mix_for=mix_for,
         g=g,
@@ -1110,7 +1122,7 @@ def _trace_melt(
         base_w=trial.base_w,
         adds_w=trial.adds_w,
         diluent=diluent_part,
-        dose_planned=dose_planned,
+        planned=dose_planned,
         non_base_share=non_base_share,
         replaced_share=replaced_share,
     )
