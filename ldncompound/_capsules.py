@@ -50,7 +50,6 @@ from ._numbers import (
     ZERO,
     plain,
     private_context,
-    round_to,
     significant,
 )
 from ._plausible import PACKED_DENSITY, check_shell_weight, implausible
@@ -1266,12 +1265,12 @@ def _plan_mix(
     triturated when below the balance minimum) and the rounding of its weighing may move its
     dose by at most the tolerance, like the filler's; otherwise the batch is enlarged."""
     balance, p, w = settings.balance, fill.p, fill.w
-    d, m = balance.d, balance.m
+    m = balance.m
     tolerance = settings.tolerance
     tol = tolerance.m_as(Unit.ONE)
     exact_need = solid.material_needed(rec, batch, p)
     # one division each (never by the rounded ratio W / p): no 34th-digit artefact
-    need = max(exact_need, CONTEXT.divide(max(d / (2 * tol), 2 * m) * p, w))
+    need = max(exact_need, CONTEXT.divide(settings.least_mix * p, w))
     plan_for = solid.planner(
         settings,
         ratio=CONTEXT.divide(w, p),
@@ -1290,13 +1289,13 @@ def _plan_mix(
         aliquot = plan.aliquot.m_as(Unit.MG)
         planned_others = _plan_others(settings, lot, plan, fill, others, trial)
         aliquot += sum((q.aliquot.m_as(Unit.MG) for q in planned_others.plans), ZERO)
-        filler_add = round_to(total - aliquot, d)
+        filler_add = settings.weighed(total - aliquot)
         if filler_add < 0:  # the additional actives' triturations alone exceed the mix
             return need * 2, None
         if ZERO < filler_add < m:
             # the filler scales with the material: enlarge until it reaches the minimum
             return CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02"), None
-        if abs(CONTEXT.divide(total, aliquot + filler_add) - ONE) > tol:
+        if settings.off_tolerance(total, aliquot + filler_add):
             return need * 2, None
         off = planned_others.beyond(tol, CONTEXT.divide(total, aliquot + filler_add))
         if off is not None:

@@ -37,7 +37,18 @@ from ._bud import (
 from ._dose import acknowledgements, check_dose, warn_unused
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import FormulationError, InputError
-from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
+from ._numbers import (
+    CONTEXT,
+    HUNDRED,
+    ONE,
+    ZERO,
+    ceil_int,
+    fixed,
+    places_of,
+    plain,
+    round_to,
+    significant,
+)
 from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, TriturationStock
 from ._supplied import echo_from_profile, from_profile_field
@@ -435,6 +446,22 @@ class Settings:
     max_stage: Quantity
     trituration_ratio: int | None = None
     aliquot_mass: Quantity | None = None
+
+    @property
+    def least_mix(self) -> Decimal:
+        """The smallest mix (mg) a batch is planned for: rounding its weighings to the
+        readability moves the dose by at most the tolerance, and it weighs at least twice the
+        balance minimum."""
+        return max(self.balance.d / (2 * self.tolerance.m_as(Unit.ONE)), 2 * self.balance.m)
+
+    def weighed(self, amount: Decimal) -> Decimal:
+        """``amount`` (mg) as the balance weighs it: rounded to its readability."""
+        return round_to(amount, self.balance.d)
+
+    def off_tolerance(self, planned: Decimal, made: Decimal) -> bool:
+        """Whether the rounded weighings move the dose by more than the tolerance: what the
+        batch was planned as (``planned``) against what its weighings make (``made``)."""
+        return abs(CONTEXT.divide(planned, made) - ONE) > self.tolerance.m_as(Unit.ONE)
 
 
 def resolve_settings(

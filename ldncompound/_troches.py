@@ -44,7 +44,6 @@ from ._numbers import (
     ceil_int,
     plain,
     private_context,
-    round_to,
     significant,
 )
 from ._parse import parse_date, parse_quantity
@@ -963,15 +962,14 @@ def _plan_melt(
     every ingredient reaches the balance minimum and rounding keeps the dose in tolerance."""
     balance, p, blank = settings.balance, parts.p, parts.blank
     n_batch = int(batch.magnitude)
-    d, m = balance.d, balance.m
-    tol = settings.tolerance.m_as(Unit.ONE)
+    m = balance.m
     unit_without_diluent = (
         blank - parts.displaced_fixed + sum((pt.per_unit for pt in parts.fixed_parts), ZERO)
     )
     ratio = CONTEXT.divide(unit_without_diluent, p)
     exact_need = solid.material_needed(rec, batch, p)
     units_min, limiting = _least_units(parts, n_batch, m)
-    need = max(units_min * p, CONTEXT.divide(max(d / (2 * tol), 2 * m), ratio))
+    need = max(units_min * p, CONTEXT.divide(settings.least_mix, ratio))
     plan_for = solid.planner(
         settings,
         ratio=ratio,
@@ -980,10 +978,10 @@ def _plan_melt(
     )
 
     def attempt(need: Decimal) -> tuple[Decimal, _Trial | None]:
-        trial = _try_plan(order, parts, plan_for(need, Recorder()), d)
+        trial = _try_plan(order, parts, plan_for(need, Recorder()), settings)
         if trial.base_w < m:
             return CONTEXT.divide(need * m, trial.n_eff * trial.b) * Decimal("1.02"), None
-        if abs(CONTEXT.divide(trial.v_exact, trial.v_actual) - ONE) > tol:
+        if settings.off_tolerance(trial.v_exact, trial.v_actual):
             return need * 2, None
         return need, trial
 
@@ -1014,7 +1012,7 @@ def _diluent_name(order: TrocheOrder) -> str:
     return order.diluent.name if order.diluent is not None else DILUENT_NAME
 
 
-def _try_plan(order: TrocheOrder, parts: _Parts, plan: SolidPlan, d: Decimal) -> _Trial:
+def _try_plan(order: TrocheOrder, parts: _Parts, plan: SolidPlan, settings: Settings) -> _Trial:
     """What a plan makes: base per unit, rounded batch amounts, base-equivalent volumes."""
     p, blank = parts.p, parts.blank
     diluent_disp = order.diluent.displacement if order.diluent is not None else None
@@ -1037,8 +1035,8 @@ def _try_plan(order: TrocheOrder, parts: _Parts, plan: SolidPlan, d: Decimal) ->
             "a finer balance (less dilution), or less of the other ingredients per unit",
             code="no-base-left",
         )
-    base_w = round_to(n_eff * b, d)
-    adds_w = [round_to(n_eff * a.per_unit, d) for a in parts.additives]
+    base_w = settings.weighed(n_eff * b)
+    adds_w = [settings.weighed(n_eff * a.per_unit) for a in parts.additives]
     v_actual = (
         base_w
         + CONTEXT.divide(material, parts.active.factor)
