@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -570,7 +571,7 @@ class _Part:
     described: str
     assumed: bool
 
-    def columns(self) -> dict[str, object]:
+    def columns(self) -> dict[str, Any]:
         """Its columns in the ingredient rows: the amount per unit, the density factor, how
         it was found and the base it displaces per unit."""
         return {
@@ -1461,6 +1462,15 @@ class _Options:
     water: bool
     preservative: bool
 
+    def fields(self) -> dict[str, Any]:
+        """The fields an ingredient and a diluent both take from the options."""
+        return {
+            "displacement": self.displacement,
+            "lot": self.lot,
+            "expiry": self.expiry,
+            "allergens_declared": self.allergens,
+        }
+
 
 def _options(parts: list[str], field: str, name: str) -> _Options:
     displacement: Displacement | None = None
@@ -1527,12 +1537,9 @@ def parse_ingredient(text: object, *, field: str = "ingredient") -> Additive:
         return Additive(
             name=name,
             amount=amount,
-            displacement=o.displacement,
-            lot=o.lot,
-            expiry=o.expiry,
-            allergens_declared=o.allergens,
             contains_water=o.water,
             preservative=o.preservative,
+            **o.fields(),
         )
     except InputError as err:
         raise InputError.located(err, field, text, where=f"{field} {name!r}") from None
@@ -1551,13 +1558,7 @@ def parse_diluent(text: object, *, field: str = "diluent") -> TrocheDiluent:
         raise InputError.about(
             field, text, "marks the diluent as water or preservative", "a dry powder diluent"
         )
-    return TrocheDiluent(
-        name=parts[0],
-        displacement=o.displacement,
-        lot=o.lot,
-        expiry=o.expiry,
-        allergens_declared=o.allergens,
-    )
+    return TrocheDiluent(name=parts[0], **o.fields())
 
 
 _ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek and gum"}
