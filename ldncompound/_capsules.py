@@ -1620,7 +1620,7 @@ def _ingredients(
             per_capsule=Quantity(fill.f, Unit.MG),
         ),
     )
-    return ingredients, solid.allergens_of(ingredients, rec)
+    return ingredients, solid.batch_allergens(ingredients, rec)
 
 
 def _beyond_use_date(

@@ -851,7 +851,7 @@ def warn_unweighable(
         )
 
 
-def allergens_of(ingredients: Sequence[_HasAllergens], rec: Recorder) -> tuple[str, ...]:
+def batch_allergens(ingredients: Sequence[_HasAllergens], rec: Recorder) -> tuple[str, ...]:
     """The allergens of a batch: every ingredient's, sorted; lactose is warned about, naming
     the ingredients it comes from."""
     allergens = tuple(sorted({a for i in ingredients for a in i.allergens}))

@@ -1341,7 +1341,7 @@ def _ingredients(
             contains_water=base.water,
         )
     )
-    return tuple(ingredients), solid.allergens_of(ingredients, rec)
+    return tuple(ingredients), solid.batch_allergens(ingredients, rec)
 
 
 def _bud_class(

@@ -100,10 +100,10 @@ def test_the_allergens_are_every_row_s_and_lactose_is_warned_naming_its_rows() -
         )
     ]
     rec = Recorder()
-    assert solid.allergens_of(rows, rec) == ("lactose", "soy")
+    assert solid.batch_allergens(rows, rec) == ("lactose", "soy")
     [warning] = rec.warnings
     assert warning.code == "allergen-lactose"
     assert "lactose monohydrate, flavour" in warning.message
     quiet = Recorder()
-    assert solid.allergens_of(rows[:1], quiet) == ()
+    assert solid.batch_allergens(rows[:1], quiet) == ()
     assert quiet.warnings == []
