@@ -50,7 +50,6 @@ from ._numbers import (
     ZERO,
     plain,
     private_context,
-    round_to,
     significant,
 )
 from ._plausible import (
@@ -62,7 +61,7 @@ from ._plausible import (
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet
-from ._sources import Component, Source, TriturationStock, allergens_in
+from ._sources import Component, Source, TriturationStock
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -738,10 +737,8 @@ def formulate_capsules(order: CapsuleOrder, *, today: dt.date | None = None) -> 
         CAPSULES_SCHEMA,
         order,
         run,
-        planned=mix.planned,
-        plan=mix.plan,
+        made=mix,
         sheet=sheet,
-        total_mix=mix.actual_total,
         tablets_to_crush=tablets,
         qc=qc,
         bud=bud,
@@ -947,8 +944,6 @@ class _Fill:
     f: Decimal
     w: Decimal
     fraction: Quantity
-    #: every drug material per capsule (``p`` alone for one active)
-    material: Decimal
 
 
 def _fill(
@@ -1009,7 +1004,6 @@ def _fill(
         f=f,
         w=w,
         fraction=fraction,
-        material=material,
     )
 
 
@@ -1235,15 +1229,24 @@ class _Mix:
     """The weighing plan and the mix made from the material actually weighed."""
 
     plan: SolidPlan
-    material: Decimal
+    #: what the weighings of every active put into the mix
     aliquot: Decimal
     filler_add: Decimal
-    actual_total: Decimal
     mix_for: Quantity
     planned: Quantity
     #: the additional actives' plans and planned doses (in the order's order)
     other_plans: tuple[SolidPlan, ...] = ()
     other_planned: tuple[Quantity, ...] = ()
+
+    @property
+    def material(self) -> Decimal:
+        """The order's own drug material weighed (mg)."""
+        return self.plan.material.m_as(Unit.MG)
+
+    @property
+    def total_mix(self) -> Decimal:
+        """The mix made: the aliquots and the filler added (mg)."""
+        return self.aliquot + self.filler_add
 
 
 #: the batch grows by this factor while an additional active's rounded weighing moves its
@@ -1270,12 +1273,12 @@ def _plan_mix(
     triturated when below the balance minimum) and the rounding of its weighing may move its
     dose by at most the tolerance, like the filler's; otherwise the batch is enlarged."""
     balance, p, w = settings.balance, fill.p, fill.w
-    d, m = balance.d, balance.m
+    m = balance.m
     tolerance = settings.tolerance
     tol = tolerance.m_as(Unit.ONE)
     exact_need = solid.material_needed(rec, batch, p)
     # one division each (never by the rounded ratio W / p): no 34th-digit artefact
-    need = max(exact_need, CONTEXT.divide(max(d / (2 * tol), 2 * m) * p, w))
+    need = max(exact_need, CONTEXT.divide(settings.least_mix * p, w))
     plan_for = solid.planner(
         settings,
         ratio=CONTEXT.divide(w, p),
@@ -1294,13 +1297,13 @@ def _plan_mix(
         aliquot = plan.aliquot.m_as(Unit.MG)
         planned_others = _plan_others(settings, lot, plan, fill, others, trial)
         aliquot += sum((q.aliquot.m_as(Unit.MG) for q in planned_others.plans), ZERO)
-        filler_add = round_to(total - aliquot, d)
+        filler_add = settings.weighed(total - aliquot)
         if filler_add < 0:  # the additional actives' triturations alone exceed the mix
             return need * 2, None
         if ZERO < filler_add < m:
             # the filler scales with the material: enlarge until it reaches the minimum
             return CONTEXT.divide(need * m, total - aliquot) * Decimal("1.02"), None
-        if abs(CONTEXT.divide(total, aliquot + filler_add) - ONE) > tol:
+        if settings.off_tolerance(total, aliquot + filler_add):
             return need * 2, None
         off = planned_others.beyond(tol, CONTEXT.divide(total, aliquot + filler_add))
         if off is not None:
@@ -1460,10 +1463,8 @@ def _trace_mix(
         )
     return _Mix(
         plan=plan,
-        material=material,
         aliquot=aliquot,
         filler_add=filler_add,
-        actual_total=actual_total,
         mix_for=mix_for,
         planned=planned,
         other_plans=planned_others.plans,
@@ -1607,32 +1608,27 @@ def _ingredients(
     consumed_filler = (
         sum((st.diluent.m_as(Unit.MG) for q in plans for st in q.stages), ZERO) + mix.filler_add
     )
-    in_batch = mix.actual_total - mix.material
+    in_batch = mix.total_mix - mix.material
     for q in mix.other_plans:
         in_batch -= q.material.m_as(Unit.MG)
-    found = allergens_in(spec.name) + source.allergens
-    for o in others:
-        found += o.active.source.allergens
-    allergens = tuple(sorted(set(found)))
     ingredients = (
         solid.active_line(Ingredient, source, plan, per_capsule=Quantity(fill.p, Unit.MG)),
         *(
             solid.active_line(Ingredient, o.active.source, q, per_capsule=Quantity(o.p, Unit.MG))
             for o, q in zip(others, mix.other_plans, strict=True)
         ),
-        Ingredient(
-            role="filler",
-            name=spec.name,
-            lot=lot.lot,
-            expiry=lot.expiry,
-            weighed=Quantity(consumed_filler, Unit.MG),
-            in_batch=Quantity(in_batch, Unit.MG),
-            per_capsule=Quantity(fill.f, Unit.MG),
+        solid.material_line(
+            Ingredient,
+            "filler",
+            spec.name,
+            lot,
+            weighed=consumed_filler,
+            in_batch=in_batch,
             allergens=spec.allergens,
+            per_capsule=Quantity(fill.f, Unit.MG),
         ),
     )
-    solid.warn_lactose(allergens, ingredients, rec)
-    return ingredients, allergens
+    return ingredients, solid.batch_allergens(ingredients, rec)
 
 
 def _beyond_use_date(

@@ -37,7 +37,18 @@ from ._bud import (
 from ._dose import acknowledgements, check_dose, warn_unused
 from ._drug import BUILTIN_DRUGS, Drug
 from ._errors import FormulationError, InputError
-from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
+from ._numbers import (
+    CONTEXT,
+    HUNDRED,
+    ONE,
+    ZERO,
+    ceil_int,
+    fixed,
+    places_of,
+    plain,
+    round_to,
+    significant,
+)
 from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, TriturationStock
 from ._supplied import echo_from_profile, from_profile_field
@@ -435,6 +446,22 @@ class Settings:
     trituration_ratio: int | None = None
     aliquot_mass: Quantity | None = None
 
+    @property
+    def least_mix(self) -> Decimal:
+        """The smallest mix (mg) a batch is planned for: rounding its weighings to the
+        readability moves the dose by at most the tolerance, and it weighs at least twice the
+        balance minimum."""
+        return max(self.balance.d / (2 * self.tolerance.m_as(Unit.ONE)), 2 * self.balance.m)
+
+    def weighed(self, amount: Decimal) -> Decimal:
+        """``amount`` (mg) as the balance weighs it: rounded to its readability."""
+        return round_to(amount, self.balance.d)
+
+    def off_tolerance(self, planned: Decimal, made: Decimal) -> bool:
+        """Whether the rounded weighings move the dose by more than the tolerance: what the
+        batch was planned as (``planned``) against what its weighings make (``made``)."""
+        return abs(CONTEXT.divide(planned, made) - ONE) > self.tolerance.m_as(Unit.ONE)
+
 
 def resolve_settings(
     order: SolidOrder, rec: Recorder, default_overage: Callable[[], Policy]
@@ -624,6 +651,41 @@ def active_line(cls: type[IngredientT], source: Source, plan: SolidPlan, **own: 
     )
 
 
+class Lot(Protocol):
+    """A material's container as an ingredient row names it: its lot and expiry."""
+
+    @property
+    def lot(self) -> str | None: ...
+    @property
+    def expiry(self) -> dt.date | None: ...
+
+
+def material_line(
+    cls: type[IngredientT],
+    role: str,
+    name: str,
+    lot: Lot | None,
+    *,
+    weighed: Decimal,
+    in_batch: Decimal,
+    allergens: tuple[str, ...],
+    **own: Any,
+) -> IngredientT:
+    """A weighed material other than the drug (filler, base, additive, diluent): the lot and
+    expiry of its container (``None``: neither given), the mg weighed and the mg that ends in
+    the batch."""
+    return cls(
+        role=role,
+        name=name,
+        lot=None if lot is None else lot.lot,
+        expiry=None if lot is None else lot.expiry,
+        weighed=Quantity(weighed, Unit.MG),
+        in_batch=Quantity(in_batch, Unit.MG),
+        allergens=allergens,
+        **own,
+    )
+
+
 def dose_deviation(planned: Quantity, dose_mg: Decimal) -> Quantity:
     """The change of the dose the rounded weighings cause, in percent."""
     return Quantity((CONTEXT.divide(planned.m_as(Unit.MG), dose_mg) - ONE) * HUNDRED, Unit.PERCENT)
@@ -788,10 +850,10 @@ def warn_unweighable(
         )
 
 
-def warn_lactose(
-    allergens: Sequence[str], ingredients: Iterable[_HasAllergens], rec: Recorder
-) -> None:
-    """Warn about lactose, naming the ingredients it comes from."""
+def batch_allergens(ingredients: Sequence[_HasAllergens], rec: Recorder) -> tuple[str, ...]:
+    """The allergens of a batch: every ingredient's, sorted; lactose is warned about, naming
+    the ingredients it comes from."""
+    allergens = tuple(sorted({a for i in ingredients for a in i.allergens}))
     if "lactose" in allergens:
         origins = [i.name for i in ingredients if "lactose" in i.allergens]
         rec.warn(
@@ -799,6 +861,7 @@ def warn_lactose(
             f"Contains lactose (from {', '.join(origins)}); label the allergen.",
             "allergens",
         )
+    return allergens
 
 
 class _HasAllergens(Protocol):
@@ -932,6 +995,18 @@ class SolidResult(PlannedDose):
     trace: tuple[Step, ...]
 
 
+class Made(Protocol):
+    """What a batch's final plan makes: the plan, the dose per unit its rounded weighings
+    deliver, and the mass of the mix (mg)."""
+
+    @property
+    def plan(self) -> SolidPlan: ...
+    @property
+    def planned(self) -> Quantity: ...
+    @property
+    def total_mix(self) -> Decimal: ...
+
+
 R = TypeVar("R", bound=SolidResult)
 
 
@@ -941,27 +1016,26 @@ def result(
     order: SolidOrder,
     run: Run,
     *,
-    planned: Quantity,
-    plan: SolidPlan,
+    made: Made,
     sheet: Sheet,
-    total_mix: Decimal,
     **own: Any,
 ) -> R:
     """The result of class ``cls``: the shared fields from the order, the run (its basis,
-    settings, batch and recorder: warnings, defaults and trace) and what was made, with the
-    preparation's ``own`` fields (``qc``, ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
+    settings, batch and recorder: warnings, defaults and trace), what the plan ``made`` and
+    the ``sheet`` of weighings and process, with the preparation's ``own`` fields (``qc``,
+    ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
     rec = run.rec
     warn_unused(rec)
     return cls(
         **stamp(schema),
         order=order,
-        **planned_dose(order.source.drug, run.basis, order.dose, planned),
+        **planned_dose(order.source.drug, run.basis, order.dose, made.planned),
         count=order.count,
         batch_count=run.n_batch,
         overage=run.settings.overage,
-        plan=plan,
+        plan=made.plan,
         weighings=tuple(sheet.weighings),
-        total_mix=Quantity(total_mix, Unit.MG),
+        total_mix=Quantity(made.total_mix, Unit.MG),
         process=tuple(sheet.process),
         balance=run.settings.balance,
         **rec.provenance(),

@@ -573,7 +573,9 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         maintenance_days=Quantity(order.maintenance_days, Unit.DAY),
     )
     _check_progression(order, rec)
-    dispensed = _dispensed(order, plans, per_day, rec, today, made)
+    dispensed = _dispensed(
+        _KitContext(order=order, plans=plans, per_day=per_day, rec=rec, today=today, made=made)
+    )
     batches: tuple[CapsuleResult | LiquidResult | DropsResult, ...] = (
         *dispensed.capsule_batches,
         *dispensed.liquid_fills,
@@ -673,21 +675,29 @@ class _Dispensed:
     drops_fills: tuple[DropsResult, ...] = ()
 
 
-def _dispensed(
-    order: TitrationOrder,
-    plans: tuple[StepPlan, ...],
-    per_day: Decimal,
-    rec: Recorder,
-    today: dt.date | None,
-    made: dt.date,
-) -> _Dispensed:
+@attrs.frozen(kw_only=True)
+class _KitContext:
+    """What a kit of any form is planned with: the order and its steps' plans, the doses a
+    day, the recorder, today (``None``: the library's clock) and the day the kit is
+    compounded."""
+
+    order: TitrationOrder
+    plans: tuple[StepPlan, ...]
+    per_day: Decimal
+    rec: Recorder
+    today: dt.date | None
+    made: dt.date
+
+
+def _dispensed(ctx: _KitContext) -> _Dispensed:
+    order = ctx.order
     if order.form is KitForm.CAPSULES:
-        containers, batches = _capsule_kit(order, plans, per_day, rec, today, made)
+        containers, batches = _capsule_kit(ctx)
         return _Dispensed(containers=tuple(containers), capsule_batches=tuple(batches))
     liquid = order.form is KitForm.LIQUID
     steps_of = _liquid_directions if liquid else _drops_directions
-    concentration, directions = steps_of(order, plans, per_day, rec)
-    fills, results = _fills(order, plans, per_day, concentration, directions, rec, today, made)
+    concentration, directions = steps_of(order, ctx.plans, ctx.per_day, ctx.rec)
+    fills, results = _fills(ctx, concentration, directions)
     return _Dispensed(
         concentration=concentration,
         directions=directions,
@@ -789,14 +799,8 @@ def _check_step_doses(order: TitrationOrder, per_day: Decimal, rec: Recorder) ->
             break  # one "no dose-range check" warning for the kit, not one per step
 
 
-def _capsule_kit(
-    order: TitrationOrder,
-    plans: tuple[StepPlan, ...],
-    per_day: Decimal,
-    rec: Recorder,
-    today: dt.date | None,
-    made: dt.date,
-) -> tuple[list[KitContainer], list[CapsuleResult]]:
+def _capsule_kit(ctx: _KitContext) -> tuple[list[KitContainer], list[CapsuleResult]]:
+    order, plans, per_day, rec = ctx.order, ctx.plans, ctx.per_day, ctx.rec
     kit = _given(order.capsules, order)
     strategy = kit.strategy
     if strategy is None:
@@ -817,7 +821,7 @@ def _capsule_kit(
         containers.append(container)
         per_strength[strength] = per_strength.get(strength, 0) + container.units
         last_use[strength] = max(last_use.get(strength, p.end), p.end)
-    return containers, _capsule_batches(kit, made, per_strength, last_use, rec, today)
+    return containers, _capsule_batches(kit, ctx.made, per_strength, last_use, rec, ctx.today)
 
 
 def _container(
@@ -1093,17 +1097,11 @@ def _kit_compounded_on(order: TitrationOrder, today: dt.date | None, rec: Record
 
 
 def _fills(
-    order: TitrationOrder,
-    plans: tuple[StepPlan, ...],
-    per_day: Decimal,
-    concentration: Quantity,
-    directions: tuple[KitDirection, ...],
-    rec: Recorder,
-    today: dt.date | None,
-    made: dt.date,
+    ctx: _KitContext, concentration: Quantity, directions: tuple[KitDirection, ...]
 ) -> tuple[tuple[KitFill, ...], list[Any]]:
     """Split the kit into fills, each used within its BUD: the first compounded on the
-    kit's compounding date ``made``, the others on their first day."""
+    kit's compounding date ``ctx.made``, the others on their first day."""
+    order, plans, per_day, rec, made = ctx.order, ctx.plans, ctx.per_day, ctx.rec, ctx.made
     template: LiquidOrder | DropsOrder = (
         order.liquid.template if order.liquid is not None else order.drops.template  # type: ignore[union-attr]
     )
@@ -1117,7 +1115,7 @@ def _fills(
         devices={d.step: d.device_spec for d in directions if d.device_spec is not None},
         made_first=made,
         made_given=template.compounded_on is not None,
-        today=today,
+        today=ctx.today,
     )
     total_days = plans[-1].last_day
     fills: list[KitFill] = []

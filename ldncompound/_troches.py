@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -45,7 +45,6 @@ from ._numbers import (
     ceil_int,
     plain,
     private_context,
-    round_to,
     significant,
 )
 from ._parse import parse_date, parse_quantity
@@ -582,6 +581,16 @@ class _Part:
     described: str
     assumed: bool
 
+    def columns(self) -> dict[str, Any]:
+        """Its columns in the ingredient rows: the amount per unit, the density factor, how
+        it was found and the base it displaces per unit."""
+        return {
+            "per_unit": Quantity(self.per_unit, Unit.MG),
+            "density_factor": self.factor,
+            "displacement": self.described,
+            "base_displaced": Quantity(CONTEXT.divide(self.per_unit, self.factor), Unit.MG),
+        }
+
 
 def _factor(
     rec: Recorder,
@@ -656,10 +665,8 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
         TROCHES_SCHEMA,
         order,
         run,
-        planned=melt.dose_planned,
-        plan=melt.plan,
+        made=melt,
         sheet=sheet,
-        total_mix=melt.aliquot + sum(melt.adds_w, ZERO) + melt.base_w,
         tablets_to_crush=tablets,
         qc=qc,
         bud=bud,
@@ -764,12 +771,16 @@ def _calibrated_blank(order: TrocheOrder, rec: Recorder) -> Decimal:
 class _Parts:
     """The drug material and additives with their density factors, per unit."""
 
-    p: Decimal
     blank: Decimal
     base_density: Quantity | None
     active: _Part
     additives: list[_Part]
     displaced_fixed: Decimal
+
+    @property
+    def p(self) -> Decimal:
+        """The drug material per unit."""
+        return self.active.per_unit
 
     @property
     def fixed_parts(self) -> list[_Part]:
@@ -858,7 +869,6 @@ def _displacement(order: TrocheOrder, p: Decimal, blank: Decimal, rec: Recorder)
             code="no-base-left",
         )
     return _Parts(
-        p=p,
         blank=blank,
         base_density=base_density,
         active=active,
@@ -886,8 +896,6 @@ class _Melt:
     """The final plan and what it makes: per unit, for the batch, and the planned dose."""
 
     plan: SolidPlan
-    material: Decimal
-    aliquot: Decimal
     n_eff: Decimal
     mix_for: Decimal
     g: Decimal
@@ -896,9 +904,24 @@ class _Melt:
     base_w: Decimal
     adds_w: list[Decimal]
     diluent: _Part | None
-    dose_planned: Quantity
+    planned: Quantity
     non_base_share: Quantity
     replaced_share: Quantity
+
+    @property
+    def material(self) -> Decimal:
+        """The drug material weighed (mg)."""
+        return self.plan.material.m_as(Unit.MG)
+
+    @property
+    def aliquot(self) -> Decimal:
+        """The drug material or its trituration's aliquot that goes into the melt (mg)."""
+        return self.plan.aliquot.m_as(Unit.MG)
+
+    @property
+    def total_mix(self) -> Decimal:
+        """The melt made: the aliquot, the other ingredients and the base (mg)."""
+        return self.aliquot + sum(self.adds_w, ZERO) + self.base_w
 
 
 def _least_units(
@@ -930,15 +953,14 @@ def _plan_melt(
     every ingredient reaches the balance minimum and rounding keeps the dose in tolerance."""
     balance, p, blank = settings.balance, parts.p, parts.blank
     n_batch = int(batch.magnitude)
-    d, m = balance.d, balance.m
-    tol = settings.tolerance.m_as(Unit.ONE)
+    m = balance.m
     unit_without_diluent = (
         blank - parts.displaced_fixed + sum((pt.per_unit for pt in parts.fixed_parts), ZERO)
     )
     ratio = CONTEXT.divide(unit_without_diluent, p)
     exact_need = solid.material_needed(rec, batch, p)
     units_min, limiting = _least_units(parts, n_batch, m)
-    need = max(units_min * p, CONTEXT.divide(max(d / (2 * tol), 2 * m), ratio))
+    need = max(units_min * p, CONTEXT.divide(settings.least_mix, ratio))
     plan_for = solid.planner(
         settings,
         ratio=ratio,
@@ -947,10 +969,10 @@ def _plan_melt(
     )
 
     def attempt(need: Decimal) -> tuple[Decimal, _Trial | None]:
-        trial = _try_plan(order, parts, plan_for(need, Recorder()), d)
+        trial = _try_plan(order, parts, plan_for(need, Recorder()), settings)
         if trial.base_w < m:
             return CONTEXT.divide(need * m, trial.n_eff * trial.b) * Decimal("1.02"), None
-        if abs(CONTEXT.divide(trial.v_exact, trial.v_actual) - ONE) > tol:
+        if settings.off_tolerance(trial.v_exact, trial.v_actual):
             return need * 2, None
         return need, trial
 
@@ -981,7 +1003,7 @@ def _diluent_name(order: TrocheOrder) -> str:
     return order.diluent.name if order.diluent is not None else DILUENT_NAME
 
 
-def _try_plan(order: TrocheOrder, parts: _Parts, plan: SolidPlan, d: Decimal) -> _Trial:
+def _try_plan(order: TrocheOrder, parts: _Parts, plan: SolidPlan, settings: Settings) -> _Trial:
     """What a plan makes: base per unit, rounded batch amounts, base-equivalent volumes."""
     p, blank = parts.p, parts.blank
     diluent_disp = order.diluent.displacement if order.diluent is not None else None
@@ -1004,8 +1026,8 @@ def _try_plan(order: TrocheOrder, parts: _Parts, plan: SolidPlan, d: Decimal) ->
             "a finer balance (less dilution), or less of the other ingredients per unit",
             code="no-base-left",
         )
-    base_w = round_to(n_eff * b, d)
-    adds_w = [round_to(n_eff * a.per_unit, d) for a in parts.additives]
+    base_w = settings.weighed(n_eff * b)
+    adds_w = [settings.weighed(n_eff * a.per_unit) for a in parts.additives]
     v_actual = (
         base_w
         + CONTEXT.divide(material, parts.active.factor)
@@ -1081,8 +1103,6 @@ def _trace_melt(
     non_base_share, replaced_share = _shares(others, w, b, balance, rec)
     return _Melt(
         plan=plan,
-        material=plan.material.m_as(Unit.MG),
-        aliquot=plan.aliquot.m_as(Unit.MG),
         n_eff=n_eff,
         mix_for=mix_for,
         g=g,
@@ -1091,7 +1111,7 @@ def _trace_melt(
         base_w=trial.base_w,
         adds_w=trial.adds_w,
         diluent=diluent_part,
-        dose_planned=dose_planned,
+        planned=dose_planned,
         non_base_share=non_base_share,
         replaced_share=replaced_share,
     )
@@ -1262,75 +1282,56 @@ def _ingredients(
     order: TrocheOrder, parts: _Parts, melt: _Melt, rec: Recorder
 ) -> tuple[tuple[TrocheIngredient, ...], tuple[str, ...]]:
     """Every ingredient: what is weighed, what ends in the batch and what it displaces."""
-    source, plan, active, p = order.source, melt.plan, parts.active, parts.p
     ingredients: list[TrocheIngredient] = [
-        solid.active_line(
-            TrocheIngredient,
-            source,
-            plan,
-            per_unit=Quantity(p, Unit.MG),
-            density_factor=active.factor,
-            displacement=active.described,
-            base_displaced=Quantity(CONTEXT.divide(p, active.factor), Unit.MG),
-        )
+        solid.active_line(TrocheIngredient, order.source, melt.plan, **parts.active.columns())
     ]
-    if melt.diluent is not None:
-        ingredients.append(_diluent_ingredient(order, melt, melt.diluent))
+    diluent, part = order.diluent, melt.diluent
+    if part is not None:
+        consumed = sum((st.diluent.m_as(Unit.MG) for st in melt.plan.stages), ZERO)
+        ingredients.append(
+            solid.material_line(
+                TrocheIngredient,
+                "diluent",
+                part.name,
+                diluent,
+                weighed=consumed,
+                in_batch=melt.aliquot - melt.material,
+                allergens=diluent.allergens if diluent is not None else allergens_in(part.name),
+                **part.columns(),
+            )
+        )
     for spec, a, a_w in zip(order.ingredients, parts.additives, melt.adds_w, strict=True):
         ingredients.append(
-            TrocheIngredient(
-                role="additive",
-                name=spec.name,
-                lot=spec.lot,
-                expiry=spec.expiry,
-                weighed=Quantity(a_w, Unit.MG),
-                in_batch=Quantity(a_w, Unit.MG),
-                per_unit=spec.amount.to(Unit.MG),
-                density_factor=a.factor,
-                displacement=a.described,
-                base_displaced=Quantity(CONTEXT.divide(a.per_unit, a.factor), Unit.MG),
+            solid.material_line(
+                TrocheIngredient,
+                "additive",
+                spec.name,
+                spec,
+                weighed=a_w,
+                in_batch=a_w,
                 allergens=spec.allergens,
                 contains_water=spec.contains_water,
+                **a.columns(),
             )
         )
     base = order.base
     ingredients.append(
-        TrocheIngredient(
-            role="base",
-            name=base.resolved_name,
-            lot=base.lot,
-            expiry=base.expiry,
-            weighed=Quantity(melt.base_w, Unit.MG),
-            in_batch=Quantity(melt.base_w, Unit.MG),
+        solid.material_line(
+            TrocheIngredient,
+            "base",
+            base.resolved_name,
+            base,
+            weighed=melt.base_w,
+            in_batch=melt.base_w,
+            allergens=base.allergens,
             per_unit=Quantity(melt.b, Unit.MG),
             density_factor=None,
             displacement="the base itself",
             base_displaced=None,
-            allergens=base.allergens,
             contains_water=base.water,
         )
     )
-    allergens = tuple(sorted({a for ing in ingredients for a in ing.allergens}))
-    solid.warn_lactose(allergens, ingredients, rec)
-    return tuple(ingredients), allergens
-
-
-def _diluent_ingredient(order: TrocheOrder, melt: _Melt, part: _Part) -> TrocheIngredient:
-    diluent, name, g = order.diluent, _diluent_name(order), melt.g
-    consumed = sum((st.diluent.m_as(Unit.MG) for st in melt.plan.stages), ZERO)
-    return TrocheIngredient(
-        role="diluent",
-        name=name,
-        lot=diluent.lot if diluent else None,
-        expiry=diluent.expiry if diluent else None,
-        weighed=Quantity(consumed, Unit.MG),
-        in_batch=Quantity(melt.aliquot - melt.material, Unit.MG),
-        per_unit=Quantity(g, Unit.MG),
-        density_factor=part.factor,
-        displacement=part.described,
-        base_displaced=Quantity(CONTEXT.divide(g, part.factor), Unit.MG),
-        allergens=diluent.allergens if diluent is not None else allergens_in(name),
-    )
+    return tuple(ingredients), solid.batch_allergens(ingredients, rec)
 
 
 def _bud_class(
@@ -1451,6 +1452,15 @@ class _Options:
     water: bool
     preservative: bool
 
+    def fields(self) -> dict[str, Any]:
+        """The fields an ingredient and a diluent both take from the options."""
+        return {
+            "displacement": self.displacement,
+            "lot": self.lot,
+            "expiry": self.expiry,
+            "allergens_declared": self.allergens,
+        }
+
 
 def _options(parts: list[str], field: str, name: str) -> _Options:
     displacement: Displacement | None = None
@@ -1517,12 +1527,9 @@ def parse_ingredient(text: object, *, field: str = "ingredient") -> Additive:
         return Additive(
             name=name,
             amount=amount,
-            displacement=o.displacement,
-            lot=o.lot,
-            expiry=o.expiry,
-            allergens_declared=o.allergens,
             contains_water=o.water,
             preservative=o.preservative,
+            **o.fields(),
         )
     except InputError as err:
         raise InputError.located(err, field, text, where=f"{field} {name!r}") from None
@@ -1541,13 +1548,7 @@ def parse_diluent(text: object, *, field: str = "diluent") -> TrocheDiluent:
         raise InputError.about(
             field, text, "marks the diluent as water or preservative", "a dry powder diluent"
         )
-    return TrocheDiluent(
-        name=parts[0],
-        displacement=o.displacement,
-        lot=o.lot,
-        expiry=o.expiry,
-        allergens_declared=o.allergens,
-    )
+    return TrocheDiluent(name=parts[0], **o.fields())
 
 
 _ROUTE_TEXT = {"sublingual": "under the tongue", "buccal": "between the cheek and gum"}
