@@ -469,6 +469,7 @@ def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
                 code="directions-frequency-mismatch",
             )
     _check_limits(read, rx)
+    _check_negated(read, rx)
     if field != "directions":
         return
     if not read.frequencies:
@@ -522,6 +523,36 @@ def _check_limits(read: ReadDirections, rx: _Prescribed) -> None:
                 "no daily maximum, or one equal to the prescribed dose "
                 f"({_prescribed_measure(facts, rx.dose)} {_frequency(per_day)})",
                 code="directions-limit-mismatch",
+            )
+
+
+def _check_negated(read: ReadDirections, rx: _Prescribed) -> None:
+    """What the text says not to take ('Do not take 2 capsules at the same time', 'do not
+    take 2 doses') must be more than the prescribed dose: two doses or more, or more units
+    of the label's own form than one dose is; saying not to take the dose itself, or units
+    of another form, contradicts the label (``directions-dose-mismatch``)."""
+    facts = rx.facts
+    for amount in read.negated:
+        noun = COUNTED.get(amount.unit.lower(), "dose")
+        if noun == "dose":
+            per_dose: Decimal | None = Decimal(1)
+        elif facts.measure is not None:
+            dropped = noun == "drop" and facts.measure.unit is Unit.DROP
+            per_dose = facts.measure.magnitude if dropped else None
+        else:
+            form = facts.unit_noun.split()[-1]
+            same = noun in _SAME_UNIT.get(form, {form})
+            per_dose = _units_per_dose(facts, rx.dose) if same else None
+        if per_dose is None or amount.number <= per_dose:
+            raise InputError.about(
+                rx.field,
+                amount.written,
+                "is what the directions say not to take, and is not more than the prescribed "
+                "dose in the label's own measure",
+                "no such sentence, or one naming more than the prescribed dose "
+                f"({_prescribed_measure(facts, rx.dose)}), such as 'Do not take 2 doses at "
+                "the same time'",
+                code="directions-dose-mismatch",
             )
 
 
