@@ -526,24 +526,29 @@ _NO_DOUBLE = re.compile(
 def _limits(text: str, read: list[tuple[int, int]]) -> tuple[list[Amount], str]:
     """The daily limits ``text`` states, and ``text`` with them and the missed-dose advice not
     to double a dose blanked out (their spans added to ``read``)."""
-    limits = []
-    for m in _LIMIT.finditer(text):
-        number = m.group("number")
-        value = Decimal(number) if number[0].isdigit() else _count_value(number)
-        limits.append(
-            Amount(
-                number=value,
-                number_text=number,
-                unit=m.group("unit"),
-                start=m.start("number"),
-                end=m.end("unit"),
-            )
-        )
+    limits = [_matched_amount(m) for m in _LIMIT.finditer(text)]
     masked = text
     for pattern in (_LIMIT, _NO_DOUBLE):
-        read.extend(m.span() for m in pattern.finditer(masked))
-        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+        masked = _blanked(pattern, masked, read)
     return limits, masked
+
+
+def _matched_amount(m: re.Match[str]) -> Amount:
+    """The amount a limit or a negated amount names (its ``number`` and ``unit`` groups)."""
+    number = m.group("number")
+    return Amount(
+        number=Decimal(number) if number[0].isdigit() else _count_value(number),
+        number_text=number,
+        unit=m.group("unit"),
+        start=m.start("number"),
+        end=m.end("unit"),
+    )
+
+
+def _blanked(pattern: re.Pattern[str], masked: str, read: list[tuple[int, int]]) -> str:
+    """``masked`` with what ``pattern`` matches blanked out, its spans added to ``read``."""
+    read.extend(m.span() for m in pattern.finditer(masked))
+    return pattern.sub(lambda m: " " * len(m.group(0)), masked)
 
 
 #: a sentence that says not to take an amount or a number of doses, and nothing more:
@@ -565,21 +570,8 @@ def _negated(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], st
     """The amounts ``masked`` says not to take (:data:`_NEGATED`), and ``masked`` with them
     blanked out (their spans added to ``read``): the label checks each is more than the
     prescribed dose."""
-    negated = []
-    for m in _NEGATED.finditer(masked):
-        read.append(m.span())
-        number = m.group("number")
-        value = Decimal(number) if number[0].isdigit() else _count_value(number)
-        negated.append(
-            Amount(
-                number=value,
-                number_text=number,
-                unit=m.group("unit"),
-                start=m.start("number"),
-                end=m.end("unit"),
-            )
-        )
-    return negated, _NEGATED.sub(lambda m: " " * len(m.group(0)), masked)
+    negated = [_matched_amount(m) for m in _NEGATED.finditer(masked)]
+    return negated, _blanked(_NEGATED, masked, read)
 
 
 _TEMPERATURE = r"-?[0-9]+(?:\.[0-9]+)?"

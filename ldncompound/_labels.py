@@ -506,15 +506,8 @@ def _check_limits(read: ReadDirections, rx: _Prescribed) -> None:
             stated = quantity.m_as(unit)
             measure = rx.dose if unit is Unit.MG else facts.measure
             per_dose = None if measure is None or measure.unit is Unit.DROP else measure.m_as(unit)
-        elif facts.measure is not None:
-            stated = limit.number
-            dropped = noun == "drop" and facts.measure.unit is Unit.DROP
-            per_dose = facts.measure.magnitude if dropped else None
         else:
-            stated = limit.number
-            form = facts.unit_noun.split()[-1]
-            same = noun in _SAME_UNIT.get(form, {form})
-            per_dose = _units_per_dose(facts, rx.dose) if same else None
+            stated, per_dose = limit.number, _counted_a_dose(noun, rx)
         if per_dose is None or stated != per_dose * per_day:
             raise InputError.about(
                 rx.field,
@@ -526,6 +519,19 @@ def _check_limits(read: ReadDirections, rx: _Prescribed) -> None:
             )
 
 
+def _counted_a_dose(noun: str, rx: _Prescribed) -> Decimal | None:
+    """How many ``noun`` (a counted unit: 'capsule', 'drop') one prescribed dose is, in the
+    label's own measure; ``None`` when ``noun`` is not the label's measure (tablets on a
+    capsule label, capsules on a liquid's)."""
+    facts = rx.facts
+    if facts.measure is not None:
+        dropped = noun == "drop" and facts.measure.unit is Unit.DROP
+        return facts.measure.magnitude if dropped else None
+    form = facts.unit_noun.split()[-1]
+    same = noun in _SAME_UNIT.get(form, {form})
+    return _units_per_dose(facts, rx.dose) if same else None
+
+
 def _check_negated(read: ReadDirections, rx: _Prescribed) -> None:
     """What the text says not to take ('Do not take 2 capsules at the same time', 'do not
     take 2 doses') must be more than the prescribed dose: two doses or more, or more units
@@ -533,16 +539,9 @@ def _check_negated(read: ReadDirections, rx: _Prescribed) -> None:
     of another form, contradicts the label (``directions-dose-mismatch``)."""
     facts = rx.facts
     for amount in read.negated:
-        noun = COUNTED.get(amount.unit.lower(), "dose")
-        if noun == "dose":
-            per_dose: Decimal | None = Decimal(1)
-        elif facts.measure is not None:
-            dropped = noun == "drop" and facts.measure.unit is Unit.DROP
-            per_dose = facts.measure.magnitude if dropped else None
-        else:
-            form = facts.unit_noun.split()[-1]
-            same = noun in _SAME_UNIT.get(form, {form})
-            per_dose = _units_per_dose(facts, rx.dose) if same else None
+        noun = COUNTED.get(amount.unit.lower())
+        # 'doses' (no counted unit): one dose each
+        per_dose = Decimal(1) if noun is None else _counted_a_dose(noun, rx)
         if per_dose is None or amount.number <= per_dose:
             raise InputError.about(
                 rx.field,
