@@ -1074,15 +1074,18 @@ def test_liquid_and_drops_directions_with_storage_water_and_a_phone_number():
     assert lc.build_label(DROPS, label_order(directions=drops)).directions == drops
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     amount=st.sampled_from(AMOUNTS),
     route=st.sampled_from(ROUTE_WORDS),
     freq=st.sampled_from(FREQUENCIES),
     tail=st.sampled_from(TAILS),
     sentence=st.sampled_from(NOT_ABOUT_THE_DOSE),
+    near=st.sampled_from([near for near, _ in NEAR_MISSES]),
 )
-def test_a_sentence_not_about_the_dose_changes_no_verdict(amount, route, freq, tail, sentence):
+def test_a_sentence_not_about_the_dose_changes_no_verdict(
+    amount, route, freq, tail, sentence, near
+):
     """Property: directions with a sentence that is not about the dose are printed exactly
     when the directions alone are, and refused with the same code when they are not (no
     refusal is weakened); with a near miss instead, they are always refused."""
@@ -1097,8 +1100,7 @@ def test_a_sentence_not_about_the_dose_changes_no_verdict(amount, route, freq, t
 
     alone = verdict(directions)
     assert verdict(f"{directions} {sentence}") == alone
-    for near, _code in NEAR_MISSES:
-        assert verdict(f"{directions} {near}") != "printed"
+    assert verdict(f"{directions} {near}") != "printed"
 
 
 def test_the_command_line_prints_wording_not_about_the_dose_and_refuses_its_near_misses():
