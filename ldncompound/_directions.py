@@ -30,8 +30,12 @@ It also notes what it cannot read as the same dose, for the label to refuse:
 * every number (digits, number words, ``once``/``twice``, ``half``, ``quarter``, ``couple``,
   ``pair``, Roman numerals before a counted unit) that is not part of an amount, a frequency,
   a time of day, a duration (``for 30 days``, ``hold for 1 minute``), a step (``Step 2 of 9:
-  days 15-28``) or a date; and every number followed by a word that is not a unit it knows
-  (``45 мг``, ``2 cápsulas``, ``45 mg/10``): :attr:`ReadDirections.unread`;
+  days 15-28``), a date, a daily maximum (:attr:`ReadDirections.limits`), a sentence saying
+  not to take an amount (``Do not take 2 capsules at the same time.``:
+  :attr:`ReadDirections.negated`, which the label checks is more than the dose), a storage
+  temperature, the water a dose is taken with (``with 8 oz of water``) or a telephone
+  number; and every number followed by a word that is not a unit it knows (``45 мг``,
+  ``2 cápsulas``, ``45 mg/10``): :attr:`ReadDirections.unread`;
 * words that add a dose, make it conditional or change it (``more``, ``another``, ``again``,
   ``repeat``, ``double``, ``extra``, ``second``, ``increase``, ``x 2``, ``or two``,
   ``if needed``, ``as needed``, ``later``...): :attr:`ReadDirections.extra`;
@@ -330,6 +334,9 @@ class ReadDirections:
     #: the most to take in a day, as stated ('Never take more than 1 capsule in 24 hours',
     #: 'Max 1 capsule per day'): a limit, not a dose, which must be the prescribed daily dose
     limits: tuple[Amount, ...] = ()
+    #: what a sentence says not to take ('Do not take 2 capsules at the same time', 'do not
+    #: take 2 doses'): neither a dose nor a limit, which must be more than the prescribed dose
+    negated: tuple[Amount, ...] = ()
 
 
 _SEPARATORS = {"\u066b": ".", "\u066c": ",", "\u2044": "/", "\u2215": "/"}
@@ -454,6 +461,8 @@ def read_directions(text: str, field: str) -> ReadDirections:
     frequencies: list[Frequency] = []
     read: list[tuple[int, int]] = []  # the spans read as something
     limits, masked = _limits(text, read)
+    negated, masked = _negated(masked, read)
+    masked = _not_about_the_dose(masked, read)
     for pattern, rule in _EXPLICIT:
         for m in pattern.finditer(masked):
             per_day = _per_day(rule, m)
@@ -491,6 +500,7 @@ def read_directions(text: str, field: str) -> ReadDirections:
         household=tuple(m.group(0) for m in _HOUSEHOLD.finditer(text)),
         routes=tuple((r, m.group(0)) for r, p in ROUTES for m in p.finditer(text)),
         limits=tuple(limits),
+        negated=tuple(negated),
     )
 
 
@@ -516,24 +526,119 @@ _NO_DOUBLE = re.compile(
 def _limits(text: str, read: list[tuple[int, int]]) -> tuple[list[Amount], str]:
     """The daily limits ``text`` states, and ``text`` with them and the missed-dose advice not
     to double a dose blanked out (their spans added to ``read``)."""
-    limits = []
-    for m in _LIMIT.finditer(text):
-        number = m.group("number")
-        value = Decimal(number) if number[0].isdigit() else _count_value(number)
-        limits.append(
-            Amount(
-                number=value,
-                number_text=number,
-                unit=m.group("unit"),
-                start=m.start("number"),
-                end=m.end("unit"),
-            )
-        )
+    limits = [_matched_amount(m) for m in _LIMIT.finditer(text)]
     masked = text
     for pattern in (_LIMIT, _NO_DOUBLE):
-        read.extend(m.span() for m in pattern.finditer(masked))
-        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+        masked = _blanked(pattern, masked, read)
     return limits, masked
+
+
+def _matched_amount(m: re.Match[str]) -> Amount:
+    """The amount a limit or a negated amount names (its ``number`` and ``unit`` groups)."""
+    number = m.group("number")
+    return Amount(
+        number=Decimal(number) if number[0].isdigit() else _count_value(number),
+        number_text=number,
+        unit=m.group("unit"),
+        start=m.start("number"),
+        end=m.end("unit"),
+    )
+
+
+def _blanked(pattern: re.Pattern[str], masked: str, read: list[tuple[int, int]]) -> str:
+    """``masked`` with what ``pattern`` matches blanked out, its spans added to ``read``."""
+    read.extend(m.span() for m in pattern.finditer(masked))
+    return pattern.sub(lambda m: " " * len(m.group(0)), masked)
+
+
+#: a sentence that says not to take an amount or a number of doses, and nothing more:
+#: 'Do not take 2 capsules at the same time.', 'If you miss a dose, do not take 2 doses.'
+#: (a limit, 'do not take more than...', is read first; 'do not take 2 capsules a day' or
+#: '... if ...' says more, and is read as it is)
+_NEGATED = re.compile(
+    r"\b(?:do\s+not|don't|never)\s+(?:take|use|swallow)\s+"
+    rf"(?P<number>[0-9]+|{_WHOLE_WORDS})\s+"
+    r"(?P<unit>capsules?|tablets?|troches?|lozenges?|drops?|doses?)\b"
+    r"(?:\s+(?:at\s+(?:the\s+)?same\s+time|at\s+once|together"
+    r"|to\s+make\s+up\s+for\s+(?:a|the)\s+missed\s+(?:one|dose)))?"
+    r"(?=\s*(?:[.;!]|$))",
+    re.IGNORECASE,
+)
+
+
+def _negated(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], str]:
+    """The amounts ``masked`` says not to take (:data:`_NEGATED`), and ``masked`` with them
+    blanked out (their spans added to ``read``): the label checks each is more than the
+    prescribed dose."""
+    negated = [_matched_amount(m) for m in _NEGATED.finditer(masked)]
+    return negated, _blanked(_NEGATED, masked, read)
+
+
+_TEMPERATURE = r"-?[0-9]+(?:\.[0-9]+)?"
+_DEGREES = r"(?:[ \u00a0]*\u00b0[ \u00a0]*[CF]?|[ \u00a0]*degrees?(?:[ \u00a0]+[CF])?|[ \u00a0]*[CF])(?!\w)"
+#: a storage temperature or range: '25°C', '20-25 °C', '(68-77 °F)', '2-8 C', '25 degrees'
+_TEMPERATURES = re.compile(
+    rf"(?<![\w.]){_TEMPERATURE}(?:{_DEGREES})?[ \u00a0]*(?:-|\u2013|to|and)[ \u00a0]*"
+    rf"{_TEMPERATURE}{_DEGREES}|(?<![\w.]){_TEMPERATURE}{_DEGREES}",
+    re.IGNORECASE,
+)
+#: a sentence about storage, where a temperature may be written
+_STORAGE = re.compile(
+    r"\b(?:stor(?:e|ed|age)|keep|kept|refrigerat\w*|fridge|freez\w*|temperature)\b",
+    re.IGNORECASE,
+)
+#: the amount of water, juice or milk a dose is taken with or in (not the drug):
+#: 'with 8 oz of water', 'with a glass (240 mL) of water', 'in 8 fl oz (240 mL) of juice'
+_VEHICLE_AMOUNT = (
+    r"[0-9]+(?:\.[0-9]+)?[ \u00a0]*(?:fl\.?[ \u00a0]*)?(?:oz|ounces?|mL|millilit(?:er|re)s?)"
+)
+_VEHICLE = re.compile(
+    r"\b(?:with|in|into|to)\s+(?:an?\s+(?:(?:full|large|small|half)\s+)?(?:glass|cup)"
+    rf"(?:\s*\(\s*{_VEHICLE_AMOUNT}\s*\))?|{_VEHICLE_AMOUNT}"
+    rf"(?:\s*\(\s*{_VEHICLE_AMOUNT}\s*\))?)\s+(?:of\s+)?(?:\w+\s+)?"
+    r"(?:water|juice|milk)\b",
+    re.IGNORECASE,
+)
+#: a telephone number: groups of digits ('555-123-4567', '(020) 7946 0018', '+44 20 7946
+#: 0018'), not followed by a unit or 'doses'
+_PHONE = re.compile(
+    r"(?<![\w.,/])(?P<plus>\+[0-9]{1,3}[ .-]?)?(?P<area>\([0-9]{2,5}\)[ .-]?|[0-9]{1,5}[ .-])"
+    r"(?:[0-9]{2,5}[ .-])*[0-9]{3,5}(?![\w.,/]|[ \u00a0-]*(?:capsules?|tablets?|troches?"
+    r"|lozenges?|drops?|doses?|mg|mcg|ml|g|grams?|milli\w+|micro\w+|times?|x)\b)",
+    re.IGNORECASE,
+)
+#: words that say a number is a telephone number
+_PHONE_WORDS = re.compile(
+    r"\b(?:call|phone|telephone|tel|ring|contact|questions?|helpline|hotline|fax|text"
+    r"|pharmacy|pharmacist|number)\b",
+    re.IGNORECASE,
+)
+
+
+def _not_about_the_dose(masked: str, read: list[tuple[int, int]]) -> str:
+    """``masked`` with the numbers that are not about the dose blanked out, their spans added
+    to ``read``: a temperature in a sentence about storage, the amount of water a dose is
+    taken with, and a telephone number (seven digits or more in groups, with a word such as
+    'call' in its sentence unless it has an area code in brackets, a '+' or ten digits).
+    Anything else in those sentences is read as it is ('Store 2 capsules' states 2 capsules)."""
+    spans = [m.span() for m in _VEHICLE.finditer(masked)]
+    for m in re.finditer(r"(?:[^.;!]|\.(?=[0-9]))+", masked):
+        sentence = m.group(0)
+        if _STORAGE.search(sentence):
+            spans += [(m.start() + a, m.start() + b) for a, b in _spans(_TEMPERATURES, sentence)]
+        for phone in _PHONE.finditer(sentence):
+            digits = sum(ch.isdigit() for ch in phone.group(0))
+            marked = phone.group("plus") or phone.group("area").startswith("(") or digits >= 10
+            if digits >= 7 and (marked or _PHONE_WORDS.search(sentence)):
+                spans.append((m.start() + phone.start(), m.start() + phone.end()))
+    for a, b in spans:
+        read.append((a, b))
+        masked = masked[:a] + " " * (b - a) + masked[b:]
+    return masked
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
 
 
 #: a time named as another time the one dose may be taken at: 'at bedtime or in the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ._drug import Drug
 from ._errors import InputError
@@ -62,25 +63,76 @@ def acknowledgements(_i: object, _a: object, value: object) -> None:
         seen.add(code)
 
 
+#: the warning of an acknowledgement that lifted nothing
+UNUSED = "acknowledgement-unused"
+
+
+def unused_warning(
+    acknowledged: Iterable[str], warnings: Iterable[ResultWarning]
+) -> ResultWarning | None:
+    """The ``acknowledgement-unused`` warning for the ``acknowledged`` codes no warning in
+    ``warnings`` fired (the checks of the compounding date, :data:`DATED_CHECKS`, left out:
+    whether they fire depends on the day the order is computed, which a verification on
+    another day cannot reproduce); ``None`` when every one fired."""
+    fired = {w.code for w in warnings}
+    unused = sorted(set(acknowledged) - fired - DATED_CHECKS)
+    if not unused:
+        return None
+    listed = ", ".join(repr(code) for code in unused)
+    return ResultWarning(
+        code=UNUSED,
+        message=(
+            f"The order acknowledges {listed} but no such check fired; leave the "
+            "acknowledgement out, or a later mistyped figure passes with only a warning."
+        ),
+        field="acknowledge",
+    )
+
+
 def warn_unused(rec: Recorder, also: Iterable[ResultWarning] = ()) -> None:
     """Warn ``acknowledgement-unused`` when a check the order acknowledges (``rec``'s
-    ``acknowledged``) did not fire: an acknowledgement kept in a template or a spreadsheet
-    column would otherwise lift the check silently the day a typo needs it. The checks of
-    the compounding date (:data:`DATED_CHECKS`) are left out: whether they fire depends on
-    the day the order is computed, which a verification on another day cannot reproduce.
+    ``acknowledged``) did not fire (:func:`unused_warning`): an acknowledgement kept in a
+    template or a spreadsheet column would otherwise lift the check silently the day a typo
+    needs it.
 
     Called once, where each preparation's result takes its warnings (``also``: the
     warnings of the batches a titration kit holds, which are checked on their own)."""
-    fired = {w.code for w in (*rec.warnings, *also)}
-    unused = sorted(rec.acknowledged - fired - DATED_CHECKS)
-    if unused:
-        listed = ", ".join(repr(code) for code in unused)
-        rec.warn(
-            "acknowledgement-unused",
-            f"The order acknowledges {listed} but no such check fired; leave the "
-            "acknowledgement out, or a later mistyped figure passes with only a warning.",
-            "acknowledge",
+    warning = unused_warning(rec.acknowledged, (*rec.warnings, *also))
+    if warning is not None:
+        rec.warn(warning.code, warning.message, warning.field)
+
+
+def unmatched_unused_left_out(stored: Any, fresh: Any) -> tuple[Any, Any]:
+    """The JSON forms ``stored`` (a saved result or record) and ``fresh`` (the same, computed
+    again) with an ``acknowledgement-unused`` warning left out of a ``warnings`` list where
+    only one side has one: it is advice about the order, made from the order's
+    acknowledgements and the other warnings (both compared), and a result saved before the
+    library gave it (or by a library that gave it to a kit's batch for a code another step
+    used) is not a different result. Where both sides have one, they are compared as they
+    are, and every other field and warning is left as it is."""
+    if isinstance(stored, dict) and isinstance(fresh, dict):
+        pairs = {k: _left_out(k, stored[k], fresh[k]) for k in stored if k in fresh}
+        return (
+            {k: pairs[k][0] if k in pairs else v for k, v in stored.items()},
+            {k: pairs[k][1] if k in pairs else v for k, v in fresh.items()},
         )
+    if isinstance(stored, list) and isinstance(fresh, list) and len(stored) == len(fresh):
+        pairs_list = [unmatched_unused_left_out(a, b) for a, b in zip(stored, fresh, strict=True)]
+        return [a for a, _ in pairs_list], [b for _, b in pairs_list]
+    return stored, fresh
+
+
+def _left_out(key: str, stored: Any, fresh: Any) -> tuple[Any, Any]:
+    if key != "warnings" or not (isinstance(stored, list) and isinstance(fresh, list)):
+        return unmatched_unused_left_out(stored, fresh)
+
+    def others(warnings: list[Any]) -> list[Any]:
+        return [w for w in warnings if not (isinstance(w, dict) and w.get("code") == UNUSED)]
+
+    kept, remade = others(stored), others(fresh)
+    if (len(kept) < len(stored)) == (len(remade) < len(fresh)):
+        return stored, fresh  # both have one, or neither: compared as they are
+    return kept, remade
 
 
 def check_dose(

@@ -480,6 +480,10 @@ def parse_decimal(
     return value
 
 
+#: what a count is, in its refusals
+_WHOLE = "a whole number such as 30"
+
+
 def parse_count(
     text: object, *, field: str, maximum: int = 100_000, allow_zero: bool = False
 ) -> int:
@@ -488,12 +492,18 @@ def parse_count(
         value = text
         shown: object = text
     else:
-        s = _screen(text, field, "a whole number such as '30'")
+        s = _screen(text, field, _WHOLE)
         shown = s
         if not re.fullmatch(r"[0-9]+", s):
             _diagnose_number(s, field, "'30'")
+            # '30.0' is refused too (a count has no decimal point), saying why
+            pointed = re.fullmatch(r"[0-9]+\.0+", s) is not None
             raise InputError.about(
-                field, s, "is not a whole number", "a whole number such as '30'", code="not-whole"
+                field,
+                s,
+                "is written with a decimal point" if pointed else "is not a whole number",
+                f"{_WHOLE}, with no decimal point" if pointed else _WHOLE,
+                code="not-whole",
             )
         if len(s.lstrip("0")) > 9:
             raise InputError.about(

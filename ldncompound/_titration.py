@@ -31,7 +31,7 @@ from . import _clock
 from ._bud import compounding_date
 from ._capsules import CapsuleOrder, CapsuleResult, formulate_capsules
 from ._devices import DEVICES, MEASURABLE_FRACTION, DeviceKind, MeasuringDevice
-from ._dose import check_dose, warn_unused
+from ._dose import UNUSED, check_dose, unused_warning, warn_unused
 from ._drops import MAX_DROPS, DropsOrder, DropsResult, formulate_drops
 from ._errors import FormulationError, InputError
 from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
@@ -573,15 +573,13 @@ def plan_titration(order: TitrationOrder, *, today: dt.date | None = None) -> Ti
         maintenance_days=Quantity(order.maintenance_days, Unit.DAY),
     )
     _check_progression(order, rec)
-    dispensed = _dispensed(
-        _KitContext(order=order, plans=plans, per_day=per_day, rec=rec, today=today, made=made)
+    dispensed = _unused_in_kit(
+        _dispensed(
+            _KitContext(order=order, plans=plans, per_day=per_day, rec=rec, today=today, made=made)
+        ),
+        rec,
     )
-    batches: tuple[CapsuleResult | LiquidResult | DropsResult, ...] = (
-        *dispensed.capsule_batches,
-        *dispensed.liquid_fills,
-        *dispensed.drops_fills,
-    )
-    warn_unused(rec, also=(w for batch in batches for w in batch.warnings))
+    warn_unused(rec, also=(w for batch in dispensed.batches for w in batch.warnings))
     return TitrationResult(
         **stamp(TITRATION_SCHEMA),
         order=order,
@@ -673,6 +671,35 @@ class _Dispensed:
     fills: tuple[KitFill, ...] = ()
     liquid_fills: tuple[LiquidResult, ...] = ()
     drops_fills: tuple[DropsResult, ...] = ()
+
+    @property
+    def batches(self) -> tuple[CapsuleResult | LiquidResult | DropsResult, ...]:
+        return (*self.capsule_batches, *self.liquid_fills, *self.drops_fills)
+
+
+_Batch = TypeVar("_Batch", CapsuleResult, LiquidResult, DropsResult)
+
+
+def _unused_in_kit(dispensed: _Dispensed, rec: Recorder) -> _Dispensed:
+    """``dispensed`` with each batch's ``acknowledgement-unused`` warning naming only the
+    codes no check of the kit fired (the kit's own or any batch's), in its place, or left
+    out when the kit used them all: a kit's acknowledgements are used if any step uses them
+    (the 4.5 mg batch of a kit whose 9 mg step is two of its capsules does not call the
+    template's ``dose-above-range`` unused, though checked on its own it fires nothing)."""
+    kit = (*rec.warnings, *(w for b in dispensed.batches for w in b.warnings))
+    fired = [w for w in kit if w.code != UNUSED]
+
+    def used(batch: _Batch) -> _Batch:
+        warning = unused_warning(batch.order.acknowledge, fired)
+        kept = (warning if w.code == UNUSED else w for w in batch.warnings)
+        return attrs.evolve(batch, warnings=tuple(w for w in kept if w is not None))
+
+    return attrs.evolve(
+        dispensed,
+        capsule_batches=tuple(used(b) for b in dispensed.capsule_batches),
+        liquid_fills=tuple(used(b) for b in dispensed.liquid_fills),
+        drops_fills=tuple(used(b) for b in dispensed.drops_fills),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -885,7 +912,7 @@ def _capsule_batches(
             count=per_strength[strength],
             compounded_on=made,
             doses_per_day=None,
-            acknowledge=tuple({*template.acknowledge}),
+            acknowledge=template.acknowledge,
         )
         result = formulate_capsules(batch_order, today=_planned(today, made))
         batches.append(result)

@@ -1515,6 +1515,32 @@ for input_class, option, text, code in (
         "Take 1 capsule by mouth at bedtime. Max 2 capsules per day.",
         "directions-limit-mismatch",
     ),
+    # wording that is not about the dose is read as such (stop 19 leftovers); its near
+    # misses still say something about the dose, and are refused
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Do not take 1 capsule at the same time.",
+        "directions-dose-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 2 capsules by mouth at bedtime with 8 oz of water.",
+        "directions-dose-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Store 2 capsules at 25 °C.",
+        "directions-dose-mismatch",
+    ),
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at 25 C at bedtime.",
+        "directions-unreadable",
+    ),
 ):
     raw(
         input_class,

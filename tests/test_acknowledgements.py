@@ -90,8 +90,10 @@ def test_a_dated_acknowledgement_is_not_judged():
 
 
 def test_a_kit_acknowledgement_used_by_a_step_is_not_unused():
-    """The template's dose-above-range lifts the 9 mg step of the kit: the kit does not call
-    it unused (a batch of 4.5 mg capsules, checked on its own, does)."""
+    """The template's dose-above-range lifts the 9 mg step of the kit: neither the kit nor
+    its batch of 4.5 mg capsules (the 9 mg step is two of them) calls it unused, though the
+    batch, checked on its own, fires nothing (a kit's acknowledgements are used if any step
+    uses them)."""
     template = orders.capsules(
         count=1,
         doses_per_day=None,
@@ -108,6 +110,9 @@ def test_a_kit_acknowledgement_used_by_a_step_is_not_unused():
         )
     )
     assert _unused(kit) == []
+    (batch,) = kit.capsule_batches
+    assert batch.dose == lc.mass("4.5 mg") and _unused(batch) == []
+    assert "dose-above-range" not in {w.code for w in batch.warnings}
     unused_kit = lc.plan_titration(
         lc.TitrationOrder(
             steps=(lc.parse_step("1.5 mg:7"),),
@@ -120,6 +125,46 @@ def test_a_kit_acknowledgement_used_by_a_step_is_not_unused():
     )
     (warning,) = _unused(unused_kit)
     assert "'daily-dose-above-range', 'dose-above-range'" in warning.message
+    # where no step uses it, the batch says so too, as it did
+    (batch,) = unused_kit.capsule_batches
+    assert _unused(batch) == [warning]
+
+
+def _kit(acknowledge: tuple[str, ...], *doses: str) -> lc.TitrationResult:
+    template = orders.capsules(count=1, doses_per_day=None, acknowledge=acknowledge)
+    return lc.plan_titration(
+        lc.TitrationOrder(
+            steps=tuple(lc.parse_step(f"{dose}:7") for dose in doses[:-1]),
+            maintenance=lc.mass(doses[-1]),
+            maintenance_days=14,
+            start=dt.date(2026, 11, 23),
+            form=lc.KitForm.CAPSULES,
+            capsules=lc.CapsuleKit(template=template),
+        )
+    )
+
+
+_KIT_CODES = ("dose-precision", "assay-implausible", "density-implausible")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    codes=st.sets(st.sampled_from(_KIT_CODES)),
+    doses=st.sampled_from(
+        [("1.5 mg", "3 mg"), ("4.5 mg", "9 mg"), ("1.5 mg", "4.5 mg", "9 mg"), ("3 mg", "6 mg")]
+    ),
+)
+def test_every_batch_of_a_kit_names_exactly_the_codes_no_step_of_the_kit_fired(codes, doses):
+    """Property: a code is unused in a kit's batch exactly when no check of the kit (its own
+    or any batch's) fired it; every batch names the same codes as the kit (the dose codes,
+    always acknowledged, lift the steps above 5 mg, or are unused where none is)."""
+    codes = codes | {"dose-above-range", "daily-dose-above-range"}
+    kit = _kit(tuple(sorted(codes)), *doses)
+    fired = {w.code for w in (*kit.warnings, *(w for b in kit.batches for w in b.warnings))}
+    unused = sorted(codes - fired)
+    expected = [f"The order acknowledges {', '.join(map(repr, unused))} but"] if unused else []
+    for batch in (kit, *kit.batches):
+        assert [w.message[: len(expected[0])] for w in _unused(batch)] == expected
 
 
 def test_a_record_of_a_result_with_an_unused_acknowledgement_verifies():
@@ -221,3 +266,100 @@ def test_the_dose_acknowledgement_still_lifts_the_dose_once():
     )
     assert result.dose == lc.mass("45 mg") and _unused(result) == []
     assert Decimal(1) == result.order.doses_per_day
+
+
+# --- results and records saved before acknowledgement-unused existed ---------------------------
+
+
+def _saved_before_the_warning(result: Any) -> dict[str, Any]:
+    """``result``'s JSON as a library without acknowledgement-unused wrote it."""
+    data = json.loads(lc.dumps(result))
+    data["warnings"] = [w for w in data["warnings"] if w["code"] != "acknowledgement-unused"]
+    return data
+
+
+_PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
+_LABEL = lc.LabelOrder(patient="Jane Doe", prescriber="Dr Smith", pharmacy=_PHARMACY, rx_number="1")
+
+
+def test_a_result_saved_before_the_unused_warning_still_labels_records_and_verifies():
+    """A result saved without the acknowledgement-unused warning (the library then gave none)
+    is the result its order computes: it labels, and its record verifies; the label and the
+    record are those of the same result computed today, but for the warning."""
+    result = lc.formulate_capsules(orders.capsules(acknowledge=("dose-above-range",)))
+    assert len(_unused(result)) == 1
+    old = lc.read_result(json.dumps(_saved_before_the_warning(result)))
+    assert _unused(old) == []
+    label, today = lc.build_label(old, _LABEL), lc.build_label(result, _LABEL)
+    assert (label.directions, label.strength, label.bud) == (
+        today.directions,
+        today.strength,
+        today.bud,
+    )
+    record = json.loads(lc.dumps(lc.make_record(result, record_id="R1", compounded_by="A")))
+    record["result"] = _saved_before_the_warning(result)
+    report = lc.verify_record(record)
+    assert report.ok, report.differences
+    made_from_old = lc.make_record(old, record_id="R1", compounded_by="A")
+    assert lc.verify_record(json.loads(lc.dumps(made_from_old))).ok
+
+
+def _refused_label(data: dict[str, Any]) -> lc.InputError:
+    with pytest.raises(lc.InputError) as info:
+        lc.build_label(lc.read_result(json.dumps(data)), _LABEL)
+    return info.value
+
+
+def test_a_real_difference_in_a_saved_result_still_fails_its_recompute_check():
+    """Only a missing (or extra) acknowledgement-unused warning is left out of the comparison:
+    another warning left out, the warning's own text edited, or an edited figure are refused
+    (``result-not-recomputed``), and a record with them does not verify."""
+    result = lc.formulate_capsules(orders.capsules(acknowledge=("dose-above-range",)))
+    other = _saved_before_the_warning(result)
+    del other["warnings"][0]
+    edited = json.loads(lc.dumps(result))
+    (unused,) = (w for w in edited["warnings"] if w["code"] == "acknowledgement-unused")
+    unused["message"] = unused["message"].replace("'dose-above-range'", "'dose-below-range'")
+    figure = _saved_before_the_warning(result)
+    figure["count"] = figure["count"] + 1
+    for data in (other, edited, figure):
+        err = _refused_label(data)
+        assert err.code == "result-not-recomputed"
+        record = json.loads(lc.dumps(lc.make_record(result, record_id="R1", compounded_by="A")))
+        record["result"] = data
+        assert not lc.verify_record(record).ok
+    assert _refused_label(edited).field.startswith("result.warnings")
+
+
+@settings(max_examples=25, deadline=None)
+@given(codes=st.sets(st.sampled_from(sorted(set(ACKNOWLEDGEABLE) - DATED_CHECKS)), min_size=1))
+def test_any_result_saved_without_its_unused_warning_recomputes(codes):
+    """Property: whatever the order acknowledges, the result saved without its
+    acknowledgement-unused warning passes the recompute check, and saved with every
+    warning but its first, it does not."""
+    result = lc.formulate_capsules(orders.capsules(acknowledge=tuple(sorted(codes))))
+    data = _saved_before_the_warning(result)
+    lc.check_recomputes(lc.read_result(json.dumps(data)))
+    del data["warnings"][0]
+    with pytest.raises(lc.InputError) as info:
+        lc.check_recomputes(lc.read_result(json.dumps(data)))
+    assert info.value.code == "result-not-recomputed"
+
+
+def test_the_command_line_labels_a_result_saved_before_the_unused_warning(tmp_path):
+    result = lc.formulate_capsules(orders.capsules(acknowledge=("dose-above-range",)))
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(_saved_before_the_warning(result)))
+    args = [*("--patient", "Jane Doe", "--prescriber", "Dr Smith", "--rx", "1")]
+    args += [*("--pharmacy-name", "Main St", "--pharmacy-address", "1 Main St")]
+    args += ["--pharmacy-phone", "555-0100"]
+    res = CliRunner().invoke(cli, ["label", str(path), *args])
+    assert res.exit_code == 0, res.output
+    assert "Jane Doe" in res.output
+    data = _saved_before_the_warning(result)
+    data["count"] += 1
+    path.write_text(json.dumps(data))
+    res = CliRunner().invoke(cli, ["label", str(path), *args])
+    assert res.exit_code == 2
+    assert "is not what the result's own order computes" in res.output
+    assert "Traceback" not in res.output

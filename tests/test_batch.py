@@ -12,11 +12,12 @@ import attrs
 import examples
 import pytest
 from examples import capsules, flatten, full_capsules, without
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ldncompound as lc
 from ldncompound import _batch, _preparation, _registry
+from ldncompound._parse import parse_count
 
 DAY = dt.date(2026, 11, 21)
 DOSES = ["0.5 mg", "1.5 mg", "3 mg", "4.5 mg"]
@@ -276,6 +277,7 @@ def test_csv_lists_flags_and_counts_are_read_from_text():
         cells | {"acknowledge": "dose-below-range; dose-above-range"},
         cells | {"study.matches_formula_vehicle_container": "yes"},
         cells | {"count": "30.5"},
+        cells | {"count": "30.0"},
     ]
     records = run(csv_bytes(rows), "csv")
     assert records[0].result.order.acknowledge == ()
@@ -283,7 +285,35 @@ def test_csv_lists_flags_and_counts_are_read_from_text():
     assert records[2].error.field == "study.matches_formula_vehicle_container"
     assert (
         str(records[3].error.message)
-        == "count: '30.5' is not a whole number; expected a whole number such as '30'."
+        == "count: '30.5' is not a whole number; expected a whole number such as 30."
+    )
+    # a count with a decimal point is refused, not rounded, and the sentence says why
+    assert (records[4].error.code, records[4].error.field) == ("not-whole", "count")
+    assert str(records[4].error.message) == (
+        "count: '30.0' is written with a decimal point; expected a whole number such as 30, "
+        "with no decimal point."
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    whole=st.integers(min_value=0, max_value=99_999),
+    zeros=st.integers(min_value=1, max_value=4),
+    field=st.sampled_from(["count", "source.tablets_weighed", "steps[2] days"]),
+)
+def test_a_count_with_a_decimal_point_is_refused_naming_field_value_and_a_whole_number(
+    whole, zeros, field
+):
+    """Property: 'N.0', 'N.00'... is never read as N; the one sentence names the field, the
+    value as written and 'a whole number such as 30'."""
+    text = f"{whole}.{'0' * zeros}"
+    with pytest.raises(lc.InputError) as info:
+        parse_count(text, field=field)
+    err = info.value
+    assert (err.code, err.field) == ("not-whole", field)
+    assert err.message == (
+        f"{field}: {text!r} is written with a decimal point; expected a whole number such as 30, "
+        "with no decimal point."
     )
 
 

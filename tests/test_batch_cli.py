@@ -334,3 +334,21 @@ def test_csv_without_a_header_cut_rows_and_multi_line_cells_through_the_cli(tmp_
         assert res.exit_code == 1, (name, res.output)
         records = [json.loads(x) for x in res.stdout.splitlines()]
         assert [(r["line"], r.get("error", {}).get("code")) for r in records] == expected, name
+
+
+def test_a_csv_count_written_30_point_0_is_refused_with_one_sentence(tmp_path):
+    cells = examples.flatten(examples.capsules())
+    head = ",".join(cells).encode()
+    row = ",".join(f'"{v}"' for v in (cells | {"count": "30.0"}).values()).encode()
+    path = tmp_path / "orders.csv"
+    path.write_bytes(head + b"\n" + row + b"\n")
+    res = invoke(["batch", str(path)])
+    assert res.exit_code == 1, res.output
+    (line,) = res.stdout.splitlines()
+    error = json.loads(line)["error"]
+    assert (error["code"], error["field"]) == ("not-whole", "count")
+    assert error["message"] == (
+        "count: '30.0' is written with a decimal point; expected a whole number such as 30, "
+        "with no decimal point."
+    )
+    assert "Traceback" not in res.output

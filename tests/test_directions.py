@@ -959,3 +959,173 @@ def test_a_daily_maximum_is_no_frequency():
     no_rx_frequency = orders.FORMULATE["capsules"](orders.capsules(doses_per_day=None))
     err = refused(no_rx_frequency, directions="Take 1 capsule by mouth. Max 1 capsule per day.")
     assert (err.code, err.field) == ("directions-no-frequency", "directions")
+
+
+# --- wording a pharmacist writes that is not about the dose (stop 19 leftovers) ----------------
+
+#: sentences that say nothing about the dose of one capsule once daily: a negated amount more
+#: than the dose, a storage temperature, the water it is taken with, a telephone number
+NOT_ABOUT_THE_DOSE = [
+    "Do not take 2 capsules at the same time.",
+    "If you miss a dose, do not take 2 doses.",
+    "Do not take 2 doses to make up for a missed dose.",
+    "Never take two capsules at once.",
+    "Store at 20-25 °C (68-77 °F).",
+    "Store below 25°C.",
+    "Store at 2-8 C.",
+    "Keep in the fridge at 2 °C to 8 °C (36 °F to 46 °F).",
+    "Store at 20 to 25 degrees C.",
+    "Take it with 8 oz of water.",
+    "Swallow it with a glass (240 mL) of water.",
+    "Take it with 8 fl oz (240 mL) of water.",
+    "Call 555-123-4567 with questions.",
+    "Questions: (020) 7946 0018.",
+    "Pharmacy: +44 20 7946 0018.",
+    "Call the pharmacy on 555-0100.",
+]
+#: near misses: each still says something about the dose, and is refused (with its code)
+NEAR_MISSES = [
+    ("Take 2 capsules with 8 oz of water.", "directions-dose-mismatch"),
+    ("Store 2 capsules at 25 °C.", "directions-dose-mismatch"),
+    ("Store at 25 °C and take 2 capsules.", "directions-dose-mismatch"),
+    ("Do not take 1 capsule at the same time.", "directions-dose-mismatch"),
+    ("Do not take 1 dose.", "directions-dose-mismatch"),
+    ("Do not take 2 tablets at once.", "directions-dose-mismatch"),
+    ("Do not take 2 capsules a day.", "directions-dose-mismatch"),
+    ("Do not take 2 capsules if you feel unwell.", "directions-dose-mismatch"),
+    ("Do not take 2 capsules more than once a day.", "directions-extra-dose"),
+    ("Do not take more than 2 capsules a day.", "directions-limit-mismatch"),
+    ("Take it at 25 C.", "directions-unreadable"),
+    ("Take it with 8 oz.", "refused-unit"),
+    ("Take it with 8 oz of water, 1 more if needed.", "directions-extra-dose"),
+    ("Then 555-0100.", "directions-unreadable"),
+    ("Call 555-123-4567 capsules.", "directions-unreadable"),
+    ("Call (020) 7946 0018 mg.", "dose-above-range"),
+    ("Call 555-123-4567 twice daily.", "directions-extra-dose"),
+]
+ONCE_DAILY = "Take 1 capsule by mouth once daily."
+
+
+@pytest.mark.parametrize("sentence", NOT_ABOUT_THE_DOSE)
+def test_wording_that_is_not_about_the_dose_is_printed(sentence):
+    directions = f"{ONCE_DAILY} {sentence}"
+    label = lc.build_label(CAPSULES, label_order(directions=directions))
+    assert label.directions == unicodedata.normalize("NFKC", directions)
+    read = read_directions(directions, "directions")
+    assert [a.number for a in read.amounts] == [1] and not read.unread and not read.extra
+
+
+@pytest.mark.parametrize(("sentence", "code"), NEAR_MISSES)
+def test_a_near_miss_of_that_wording_is_still_refused(sentence, code):
+    err = refused(CAPSULES, directions=f"{ONCE_DAILY} {sentence}")
+    assert (err.code, err.field) == (code, "directions"), err.message
+
+
+def test_the_negated_amount_must_be_more_than_the_dose_in_the_labels_measure():
+    """'Do not take N at the same time' is more than the dose: two doses, more capsules than
+    one dose is, more drops than one dose is; the dose itself or another form is refused."""
+    two = "Take 2 capsules (1 mg) by mouth twice daily."
+    order = label_order(dose=lc.mass("1 mg"), doses_per_day=Decimal(2))
+    for tail, code in (
+        ("Do not take 4 capsules at the same time.", None),
+        ("Do not take 3 capsules at once.", None),
+        ("Do not take 2 capsules at the same time.", "directions-dose-mismatch"),
+    ):
+        text = f"{two} {tail}"
+        if code is None:
+            assert lc.build_label(HALF_MG, attrs.evolve(order, directions=text)).directions == text
+        else:
+            with pytest.raises(lc.InputError) as info:
+                lc.build_label(HALF_MG, attrs.evolve(order, directions=text))
+            assert info.value.code == code
+    n = DROPS.drops_per_dose
+    drops = f"Place {n} drops under the tongue once daily."
+    assert lc.build_label(
+        DROPS, label_order(directions=f"{drops} Do not take {2 * n} drops at once.")
+    )
+    assert refused(DROPS, directions=f"{drops} Do not take {n} drops at once.").code == (
+        "directions-dose-mismatch"
+    )
+    err = refused(CAPSULES, directions=f"{ONCE_DAILY} Do not take 1 capsule at the same time.")
+    assert err.message == (
+        "directions: '1 capsule' is what the directions say not to take, and is not more than "
+        "the prescribed dose in the label's own measure; expected no such sentence, or one "
+        "naming more than the prescribed dose (1 capsule), such as 'Do not take 2 doses at the "
+        "same time'."
+    )
+
+
+def test_liquid_and_drops_directions_with_storage_water_and_a_phone_number():
+    ml = LIQUID.dose_measured.magnitude
+    liquid = (
+        f"Take {ml} mL by mouth once daily in 8 oz (240 mL) of water. Store at 2-8 °C. "
+        "Call 555-123-4567 with questions."
+    )
+    assert lc.build_label(LIQUID, label_order(directions=liquid)).directions == liquid
+    # the vehicle is not the dose: a dose in it is still read ('with 18 mL of the liquid')
+    for text in (
+        f"Take {ml} mL by mouth once daily. Fill the syringe with 18 mL of the liquid.",
+        f"Take {10 * ml} mL by mouth once daily in 8 oz of water.",
+        f"Take {ml} mL by mouth once daily. Do not take 2 capsules at once.",
+    ):
+        assert refused(LIQUID, directions=text).code == "directions-dose-mismatch"
+    n = DROPS.drops_per_dose
+    drops = f"Place {n} drops under the tongue once daily. Store below 25 °C (77 °F)."
+    assert lc.build_label(DROPS, label_order(directions=drops)).directions == drops
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    amount=st.sampled_from(AMOUNTS),
+    route=st.sampled_from(ROUTE_WORDS),
+    freq=st.sampled_from(FREQUENCIES),
+    tail=st.sampled_from(TAILS),
+    sentence=st.sampled_from(NOT_ABOUT_THE_DOSE),
+    near=st.sampled_from([near for near, _ in NEAR_MISSES]),
+)
+def test_a_sentence_not_about_the_dose_changes_no_verdict(
+    amount, route, freq, tail, sentence, near
+):
+    """Property: directions with a sentence that is not about the dose are printed exactly
+    when the directions alone are, and refused with the same code when they are not (no
+    refusal is weakened); with a near miss instead, they are always refused."""
+    directions = "Take " + "".join(text for text, _ in (amount, route, freq, tail)) + "."
+
+    def verdict(text: str) -> str:
+        try:
+            lc.build_label(CAPSULES, label_order(directions=text))
+        except lc.InputError as err:
+            return err.code
+        return "printed"
+
+    alone = verdict(directions)
+    assert verdict(f"{directions} {sentence}") == alone
+    assert verdict(f"{directions} {near}") != "printed"
+
+
+def test_the_command_line_prints_wording_not_about_the_dose_and_refuses_its_near_misses():
+    text = lc.dumps(CAPSULES)
+    good = (
+        f"{ONCE_DAILY} Do not take 2 capsules at the same time. Store at 20-25 °C (68-77 °F). "
+        "Take it with 8 oz of water. Call 555-123-4567 with questions."
+    )
+    res = CliRunner().invoke(cli, ["label", "-", *LABEL, "--directions", good], input=text)
+    assert res.exit_code == 0, res.output
+    assert "555-123-4567" in res.output and "Traceback" not in res.output
+    for directions, message in (
+        (
+            f"{ONCE_DAILY} Do not take 1 capsule at the same time.",
+            "Error: --directions: '1 capsule' is what the directions say not to take",
+        ),
+        (
+            "Take 2 capsules by mouth once daily with 8 oz of water.",
+            "Error: --directions: '2 capsules' does not match",
+        ),
+        (f"{ONCE_DAILY} Then 555-0100.", "Error: --directions: '555 -' is a number"),
+    ):
+        res = CliRunner().invoke(
+            cli, ["label", "-", *LABEL, "--directions", directions], input=text
+        )
+        assert res.exit_code == 2, res.output
+        assert message in res.output, res.output
+        assert "Traceback" not in res.output
