@@ -799,3 +799,27 @@ def test_no_step_of_any_kit_exceeds_its_maintenance_dose(protocol, maintenance, 
     assert all(p.dose <= dose for p in r.steps)
     assert all(d.dose <= dose for d in r.schedule)
     assert all(c.strength * c.units_per_dose <= dose for c in r.containers)
+
+
+@pytest.mark.parametrize(
+    "acknowledged",
+    [
+        ("dose-precision", "compounded-on-future", "dose-above-range"),
+        ("dose-above-range", "dose-precision", "compounded-on-future"),
+    ],
+)
+def test_a_kit_s_batches_keep_the_template_s_acknowledgements_in_their_order(acknowledged):
+    """The batch orders once took the acknowledgements through a set, whose order follows the
+    process's hash seed: a saved kit then failed its recompute check in another process."""
+    template = attrs.evolve(TEMPLATE, acknowledge=acknowledged)
+    order = lc.TitrationOrder(
+        steps=(lc.TitrationStep(dose=lc.mass("1.5 mg"), days=7),),
+        maintenance=lc.mass("4.5 mg"),
+        maintenance_days=7,
+        start=START,
+        form=lc.KitForm.CAPSULES,
+        capsules=lc.CapsuleKit(template=template),
+    )
+    r = lc.plan_titration(order)
+    assert r.capsule_batches
+    assert all(b.order.acknowledge == acknowledged for b in r.capsule_batches)
