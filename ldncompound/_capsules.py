@@ -56,7 +56,9 @@ from ._plausible import (
     PACK_STAT_IMPLAUSIBLE,
     PACKED_DENSITY,
     POWDER_DENSITY_CHECK,
+    Window,
     check_shell_weight,
+    packed_window,
 )
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
@@ -907,29 +909,44 @@ def _resolve_filler(order: CapsuleOrder, rec: Recorder) -> FillerLot:
 
 def _check_filler(lot: FillerLot, sizes: tuple[CapsuleSize, ...], rec: Recorder) -> None:
     """A measured filler density must be a powder's, and a pack stat must imply a packed
-    density in :data:`PACKED_DENSITY` (refused unless acknowledged)."""
+    density within the filler's :func:`packed_window` (refused unless acknowledged)."""
     if lot.density is not None:
         POWDER_DENSITY_CHECK.apply(rec, "filler.density", lot.density)
     ps = lot.pack_stat
     if ps is not None:
+        spec = lot.spec
+        table = None if spec.density is None else spec.density.m_as(Unit.G_PER_ML)
         _check_packed(
-            rec, "filler.pack_stat", ps.filler_per_capsule, _size(sizes, ps.size), "filler"
+            rec,
+            "filler.pack_stat",
+            ps.filler_per_capsule,
+            _size(sizes, ps.size),
+            "filler",
+            packed_window(table, spec.name),
+            of="" if table is None else f" for {spec.name} (half to twice its {plain(table)} g/mL)",
         )
 
 
 def _check_packed(
-    rec: Recorder, field: str, per_capsule: Quantity, size: CapsuleSize, what: str
+    rec: Recorder,
+    field: str,
+    per_capsule: Quantity,
+    size: CapsuleSize,
+    what: str,
+    window: Window = PACKED_DENSITY,
+    *,
+    of: str = "",
 ) -> None:
-    """A pack stat (mg per capsule of a size) must imply a packed density in
-    :data:`PACKED_DENSITY` (refused unless acknowledged)."""
+    """A pack stat (mg per capsule of a size) must imply a packed density in ``window``
+    (refused unless acknowledged)."""
     packed = CONTEXT.divide(per_capsule.m_as(Unit.G), size.volume.m_as(Unit.ML))
-    if not PACKED_DENSITY.holds(packed):
+    if not window.holds(packed):
         PACK_STAT_IMPLAUSIBLE.refuse(
             rec,
             field,
             str(per_capsule),
             f"in a size {size.code} capsule ({size.volume}) is a packed density of "
-            f"{significant(packed, 3)} g/mL, outside the plausible {PACKED_DENSITY.describe()}",
+            f"{significant(packed, 3)} g/mL, outside the plausible {window.describe()}{of}",
             f"the measured mg of {what} per capsule of that size",
         )
 

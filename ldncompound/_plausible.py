@@ -280,11 +280,39 @@ PACKED_DENSITY = _window(
         "0.46-0.74 g/mL (domain.md §3.2) [V]; window 0.1-1.5 g/mL as for bulk powders [D]"
     ),
 )
-#: A pack stat: the packed density it implies within PACKED_DENSITY.
+#: A filler of the table packs within this factor of its table density, either way: a
+#: tapped density is at most about 1.6 x the bulk density (USP <1174> "Powder Flow": a
+#: Hausner ratio above 1.60 is "very, very poor" flow) [V]; twice or half the table figure is
+#: most likely another filler, another size or a slip [D][U].
+PACKING_FACTOR = Decimal(2)
+PACKING_FACTOR_SOURCE = (
+    "a pack stat within 0.5-2 x the filler's table density: a tapped density is at most "
+    "about 1.6 x the bulk (USP <1174>, Hausner ratio above 1.60 'very, very poor') [V]; "
+    "beyond that another filler, size or a slip [D][U]"
+)
+
+
+def packed_window(density: Decimal | None, name: str) -> Window:
+    """The packed densities a pack stat of a filler may imply: within :data:`PACKING_FACTOR`
+    of its table density ``density`` (g/mL) and inside :data:`PACKED_DENSITY`, or the whole
+    of :data:`PACKED_DENSITY` for a filler the table gives no density."""
+    if density is None:
+        return PACKED_DENSITY
+    return Window(
+        low=max(PACKED_DENSITY.low, density / PACKING_FACTOR),
+        high=min(PACKED_DENSITY.high, density * PACKING_FACTOR),
+        unit=Unit.G_PER_ML,
+        source=f"{name}, table density {plain(density)} g/mL: {PACKING_FACTOR_SOURCE}",
+    )
+
+
+#: A pack stat: the packed density it implies within PACKED_DENSITY (a table filler's within
+#: its packed_window).
 PACK_STAT_IMPLAUSIBLE = Check(
     "pack-stat-implausible",
     "a pack stat whose implied packed density is outside the window",
-    "the pack stat over the capsule volume within PACKED_DENSITY [V][D]",
+    "the pack stat over the capsule volume within PACKED_DENSITY, a table filler's within "
+    "0.5-2 x its table density (USP <1174> Hausner ratio) [V][D][U]",
 )
 #: Density of a troche or RDT base as molded (blank weight / cavity volume, or the base lot's
 #: stated density): Medisca RDT blanks 750 mg in 0.93 mL = 0.81 g/mL (domain.md §4.4) [V][D];
