@@ -75,7 +75,7 @@ from ._numbers import (
 )
 from ._plausible import implausible
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
-from ._supplied import from_profile_field
+from ._supplied import ProfileFigure, from_profile_field, profile_figures_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -177,6 +177,7 @@ class LiquidFields:
     acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
     reference: str | None = attrs.field(default=None, validator=text_field("reference"))
     from_profile: tuple[str, ...] = from_profile_field()
+    profile_figures: tuple[ProfileFigure, ...] = profile_figures_field()
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):

@@ -54,6 +54,10 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "solubility-implausible": "a stated solubility above 1.5 x the solubility the library knows",
     "aliquot-solubility-unknown": "a liquid aliquot from a stock whose solubility is not known",
     "minimum-weight-below-rule": "a balance minimum weight below the 5 % weighing-error rule",
+    "tablet-weight-differs-from-profile": "a tablet weight more than 5 % off the profile's for that lot",
+    "dropper-calibration-differs-from-profile": "a dropper calibration 15 % off the profile's for it",
+    "filler-differs-from-profile": "a filler pack stat or density more than 10 % off the profile's for that lot",
+    "shell-weight-differs-from-profile": "a shell weight more than 10 % off the profile's for that lot and size",
 }
 
 

@@ -40,7 +40,7 @@ from ._errors import FormulationError, InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, ZERO, ceil_int, fixed, places_of, plain, significant
 from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, TriturationStock
-from ._supplied import echo_from_profile, from_profile_field
+from ._supplied import ProfileFigure, echo_from_profile, from_profile_field, profile_figures_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -265,6 +265,7 @@ class SolidOrder:
     #: the order's own reference (prescription number, ...)
     reference: str | None = attrs.field(default=None, validator=text_field("reference"))
     from_profile: tuple[str, ...] = from_profile_field()
+    profile_figures: tuple[ProfileFigure, ...] = profile_figures_field()
 
 
 def check_positive_dose(dose: object, example: str) -> None:

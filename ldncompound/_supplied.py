@@ -5,19 +5,32 @@ An order's ``from_profile`` lists the document paths (``source.lot``, ``balance`
 caller did not give them. The values themselves are ordinary order values; the list only says
 where they came from, so every preparation echoes each one among its result's ``defaults``
 with the source "pharmacy profile", and a result computed again from its order echoes the same.
+
+An order's ``profile_figures`` holds what the profile measured for a lot or device the order
+names while the order gives a figure of its own (the caller's tablet weight for the profile's
+tablet lot, a dropper calibrated again in the same vehicle): every preparation compares the two
+(:func:`check_profile_figures`) and refuses a difference beyond the cited tolerance
+(:data:`PROFILE_FIGURES`) unless the order acknowledges its code; one of the two figures is
+wrong, and using either without a word would change every dose.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from ._capsule_data import capsule_size
 from ._errors import InputError
+from ._numbers import CONTEXT, HUNDRED, plain, significant
+from ._parse import parse_quantity
+from ._plausible import implausible
 from ._trace import DefaultUsed, Recorder
-from ._units import Quantity
-from ._validate import OMITTABLE
+from ._units import Dimension, Quantity, Unit
+from ._validate import OMITTABLE, text_field
 
 #: The source every value taken from a pharmacy profile is echoed with.
 PROFILE_SOURCE = "pharmacy profile"
@@ -116,9 +129,220 @@ def _field_name(order: Any, path: str) -> str:
 
 
 def echo_from_profile(order: Any, rec: Recorder) -> None:
-    """Echo every value ``order`` took from the pharmacy profile among ``rec``'s defaults."""
+    """Echo every value ``order`` took from the pharmacy profile among ``rec``'s defaults, then
+    compare the figures the profile holds for the order's own lots and devices
+    (:func:`check_profile_figures`)."""
     for path in order.from_profile:
         rec.default(_field_name(order, path), _shown(profile_value(order, path)), PROFILE_SOURCE)
+    check_profile_figures(order, rec)
+
+
+# --- a figure of the order against the profile's figure of the same lot or device -------------
+
+
+@attrs.frozen(kw_only=True)
+class FigureCheck:
+    """How an order's own figure at one document path is compared with the pharmacy profile's
+    figure of the same lot or device: the ``measure`` both are compared as, the largest
+    relative difference allowed (``tolerance``, with its ``source`` and status mark) and the
+    code that acknowledges a larger one."""
+
+    code: str
+    what: str
+    dimension: Dimension
+    tolerance: Decimal
+    source: str
+    measure: Callable[[Any], Quantity]
+    shown: Callable[[Any], str] = str
+    #: the order's own check of its figure, made first: a figure implausible in itself (a
+    #: slipped decimal point) is refused as such, not as a difference from the profile
+    own_check: Callable[[Any, Recorder], None] | None = None
+
+
+def _tablet_check(order: Any, rec: Recorder) -> None:
+    order.source._check_plausible(rec)  # noqa: SLF001 - the tablet source's own check
+
+
+def _dropper_check(order: Any, rec: Recorder) -> None:
+    from ._drops import _check_calibration  # noqa: PLC0415 - the drops module imports this one
+
+    _check_calibration(rec, order.calibration)
+
+
+def _packed_density(pack_stat: Any) -> Quantity:
+    """The packed density a pack stat implies: mg per capsule / the capsule's volume, in g/mL
+    (comparable across capsule sizes)."""
+    size = capsule_size(pack_stat.size)
+    mg_per_ml = CONTEXT.divide(
+        pack_stat.filler_per_capsule.m_as(Unit.MG), size.volume.m_as(Unit.ML)
+    )
+    return Quantity(CONTEXT.divide(mg_per_ml, Decimal(1000)), Unit.G_PER_ML)
+
+
+def _pack_stat_shown(pack_stat: Any) -> str:
+    density = _packed_density(pack_stat).magnitude.quantize(Decimal("0.001"))
+    return (
+        f"{pack_stat.filler_per_capsule} in a size {pack_stat.size} capsule "
+        f"({plain(density)} g/mL packed)"
+    )
+
+
+def _same_quantity(value: Any) -> Quantity:
+    return value  # type: ignore[no-any-return]
+
+
+#: The figures compared, by the order's document path. Two measurements of one lot or device
+#: that differ beyond the tolerance mean one of them is wrong (a slipped digit, another lot,
+#: a stale profile): refused unless the order acknowledges the code.
+PROFILE_FIGURES: dict[str, FigureCheck] = {
+    "source.average_weight": FigureCheck(
+        code="tablet-weight-differs-from-profile",
+        dimension=Dimension.MASS,
+        what="average tablet weight",
+        tolerance=Decimal("0.05"),
+        source=(
+            "single tablets above 250 mg may differ from their lot's average by 5 % (80-250 mg: "
+            "7.5 %; Ph. Eur. 2.9.5 uniformity of mass, recalled [U]); two averages of 10 or more "
+            "tablets of one lot agree far more closely: 5 % [D][U]"
+        ),
+        measure=_same_quantity,
+        own_check=_tablet_check,
+    ),
+    "calibration": FigureCheck(
+        code="dropper-calibration-differs-from-profile",
+        dimension=Dimension.DROPS_PER_VOLUME,
+        what="dropper calibration",
+        tolerance=Decimal("0.15"),
+        source=(
+            "the volume error of a dropper calibrated for its preparation should not exceed "
+            "15 % (USP <1101>; domain.md §6.2) [V]"
+        ),
+        measure=lambda calibration: calibration.drops_per_ml,
+        shown=lambda c: f"{c.drops} drops in {c.volume} ({significant(c.per_ml, 4)} drops/mL)",
+        own_check=_dropper_check,
+    ),
+    "filler.pack_stat": FigureCheck(
+        code="filler-differs-from-profile",
+        dimension=Dimension.CONCENTRATION,
+        what="pack stat (as packed density)",
+        tolerance=Decimal("0.10"),
+        source=(
+            "two pack stats of one filler lot, compared as the packed density they imply (mg "
+            "per capsule / capsule volume): 10 % [U]"
+        ),
+        measure=_packed_density,
+        shown=_pack_stat_shown,
+    ),
+    "filler.density": FigureCheck(
+        code="filler-differs-from-profile",
+        dimension=Dimension.CONCENTRATION,
+        what="filler bulk density",
+        tolerance=Decimal("0.10"),
+        source="two bulk densities of one filler lot: 10 % [U]",
+        measure=_same_quantity,
+    ),
+    "shells.weight": FigureCheck(
+        code="shell-weight-differs-from-profile",
+        dimension=Dimension.MASS,
+        what="empty-shell weight",
+        tolerance=Decimal("0.10"),
+        source="two average empty-shell weights of one shell lot and size: 10 % [U]",
+        measure=_same_quantity,
+    ),
+}
+
+
+@attrs.frozen(kw_only=True)
+class ProfileFigure:
+    """A figure the pharmacy profile holds (``value``, as :data:`PROFILE_FIGURES` measures it,
+    at the profile's ``key``) for the lot or device the order names at ``field``, where the
+    order gives its own figure; ``of`` describes that lot or device."""
+
+    field: str = attrs.field(validator=attrs.validators.in_(tuple(PROFILE_FIGURES)))
+    #: the figure with its unit, as text ("201.4 mg", "20 drops/mL"): its dimension is the
+    #: field's (:attr:`quantity`)
+    value: str = attrs.field(validator=text_field("profile_figures.value"))
+    key: str = attrs.field(validator=text_field("profile_figures.key"))
+    of: str = attrs.field(validator=text_field("profile_figures.of"))
+
+    def __attrs_post_init__(self) -> None:
+        self.quantity  # noqa: B018 - refuses a value that is not an amount of the field's kind
+
+    @property
+    def quantity(self) -> Quantity:
+        """The profile's figure, of the dimension its field is compared in."""
+        return parse_quantity(
+            self.value,
+            field="profile_figures.value",
+            dimension=PROFILE_FIGURES[self.field].dimension,
+        )
+
+
+def profile_figure(field: str, held: Any, key: str, of: str) -> ProfileFigure:
+    """The :class:`ProfileFigure` of the profile's object ``held`` (a tablet weight, a dropper
+    calibration, a pack stat ...) for the order's ``field``."""
+    return ProfileFigure(
+        field=field, value=str(PROFILE_FIGURES[field].measure(held)), key=key, of=of
+    )
+
+
+def _figures(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _check_figures(_instance: Any, _attribute: Any, figures: Any) -> None:
+    if not isinstance(figures, tuple) or not all(isinstance(f, ProfileFigure) for f in figures):
+        raise InputError.about(
+            "profile_figures",
+            repr(figures)[:60],
+            "is not a list of profile figures",
+            "ProfileFigure items (the profile's figures of the order's own lots and devices)",
+        )
+    fields = [f.field for f in figures]
+    if len(set(fields)) != len(fields):
+        raise InputError.about(
+            "profile_figures",
+            ", ".join(fields),
+            "names a field twice",
+            "the profile's figure of each field once",
+        )
+
+
+def profile_figures_field() -> Any:
+    """The ``profile_figures`` field every order has (empty unless a profile filled a lot or
+    device whose figure the order gives itself)."""
+    return attrs.field(
+        default=(), converter=_figures, validator=_check_figures, metadata={OMITTABLE: True}
+    )
+
+
+def check_profile_figures(order: Any, rec: Recorder) -> None:
+    """Compare each of ``order``'s :class:`ProfileFigure` with the order's own figure at its
+    field: a relative difference beyond the tolerance of :data:`PROFILE_FIGURES` is refused
+    unless the order acknowledges the check's code (then it is a warning)."""
+    for figure in getattr(order, "profile_figures", ()):
+        check = PROFILE_FIGURES[figure.field]
+        own = profile_value(order, figure.field)
+        if own is None:
+            continue  # the order no longer gives a figure of its own: the profile's is not used
+        if check.own_check is not None:  # its warnings come where the order makes the check
+            check.own_check(order, Recorder(acknowledged=rec.acknowledged))
+        measured = check.measure(own)
+        held = figure.quantity.m_as(measured.unit)
+        difference = CONTEXT.divide(abs(measured.magnitude - held), held)
+        if difference <= check.tolerance:
+            continue
+        implausible(
+            rec,
+            check.code,
+            _field_name(order, figure.field),
+            check.shown(own),
+            f"differs by {plain((difference * HUNDRED).quantize(Decimal('0.1')))} % from "
+            f"{figure.quantity}, the pharmacy profile's {check.what} ({figure.key}) of the same "
+            f"{figure.of}, more than the {plain(check.tolerance * HUNDRED)} % allowed",
+            "the profile's figure of that lot or device within the tolerance (measure again, and "
+            "correct whichever is wrong)",
+        )
 
 
 def profile_defaults(order: Any) -> tuple[DefaultUsed, ...]:
