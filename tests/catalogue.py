@@ -2098,6 +2098,82 @@ for input_class, text, error, code in (
         Command(_PROFILED, (("ldncompound.toml", text.encode()),)),
         Refused(error, code, None),
     )
+# --- a figure of the order against the profile's figure of the same lot or device (probe2 P14) --
+# the caller's tablet weight (300 mg) for the profile's lot weighed at 201.4 mg: +49 % drug
+raw(
+    "implausible",
+    "cli",
+    "capsules",
+    Command(
+        (*_PROFILED, "--tablet-weight", "300 mg"),
+        (("ldncompound.toml", _PROFILE_TABLET.format("201.4 mg").encode()),),
+    ),
+    Refused(InputError, "tablet-weight-differs-from-profile", None),
+)
+# the same dropper in the same vehicle counted at half the profile's drops per mL
+_PROFILE_DROPPER = '[[droppers]]\ndropper = "dropper d7"\nvehicle = "nz-preserved"\ndrops = 40\nvolume = "1.25 mL"\n'
+raw(
+    "implausible",
+    "cli",
+    "drops",
+    Command(
+        (*orders.COMMANDS["drops"], "--profile", "{dir}/ldncompound.toml"),
+        (("ldncompound.toml", _PROFILE_DROPPER.encode()),),
+    ),
+    Refused(InputError, "dropper-calibration-differs-from-profile", None),
+)
+
+
+def _profile_figure(field: str, value: str, key: str) -> list[dict[str, str]]:
+    return [{"field": field, "value": value, "key": key, "of": "lot T1"}]
+
+
+# the same in an order document: the profile's figures it was filled with
+for prep, path, value, key, code, field in (
+    (
+        "capsules",
+        "source.average_weight",
+        "300 mg",
+        "tablets[1].average_weight",
+        "tablet-weight-differs-from-profile",
+        "tablets.average_weight",
+    ),
+    (
+        "drops",
+        "calibration",
+        "32 drops/mL",
+        "droppers[1]",
+        "dropper-calibration-differs-from-profile",
+        "calibration",
+    ),
+):
+    each(
+        "implausible",
+        prep,
+        "profile_figures",
+        _profile_figure(path, value, key),
+        Refused(InputError, code, field),
+        entries=("document", "jsonl"),
+    )
+    each(
+        "implausible",
+        prep,
+        "profile_figures",
+        _profile_figure(path, value, key),
+        Accepted(warnings=(code,), dose="4.5 mg"),
+        entries=("document", "jsonl"),
+        also=(("acknowledge", [code]),),
+    )
+# a profile's figure of the wrong kind in a document (a volume for a tablet weight)
+each(
+    "wrong-unit",
+    "capsules",
+    "profile_figures",
+    _profile_figure("source.average_weight", "201.4 mL", "tablets[1].average_weight"),
+    Refused(DimensionError, "wrong-dimension", "profile_figures[0].value"),
+    entries=("document", "jsonl"),
+)
+
 # --- several actives, shell volumes and pack stats (issue 13 §1): document fields only --------
 # (no command-line option and no CSV column: a list of actives has no flat form)
 
