@@ -52,7 +52,7 @@ from ._devices import (
     MeasuringDevice,
 )
 from ._dose import acknowledgements, check_dose, warn_unused
-from ._drug import Drug
+from ._drug import Drug, refuse_drug_in_excipient
 from ._errors import FormulationError, InputError
 from ._liquid_aliquot import (
     ROUNDING_SOURCE,
@@ -220,6 +220,19 @@ class LiquidFields:
             )
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
+        self._check_excipient_names()
+
+    def _check_excipient_names(self) -> None:
+        """No additive and no declared vehicle named by the order's drug or another drug."""
+        drug = self.source.drug
+        for additive in self.additives if isinstance(self.additives, tuple) else ():
+            if isinstance(additive, LiquidAdditive):
+                role = additive.role.value
+                field = "preservative.name" if role == "preservative" else "additive.name"
+                refuse_drug_in_excipient(drug, field, additive.name, what=f"a {role}")
+        lot = self.vehicle
+        if isinstance(lot, VehicleLot) and lot.vehicle.key is None:
+            refuse_drug_in_excipient(drug, "vehicle.name", lot.vehicle.name, what="a vehicle")
 
     def _check_supply(self) -> None:
         """Either the days' supply (with doses a day) or the volume to dispense."""

@@ -61,10 +61,18 @@ def test_troches_refuse_the_drug_as_an_other_ingredient(name: str) -> None:
     assert "is naltrexone" in str(err.value)
 
 
-@pytest.mark.parametrize("name", ["sucralose", "methylnaltrexone", "stevia", "lactose"])
+@pytest.mark.parametrize("name", ["sucralose", "stevia", "lactose", "vanilla"])
 def test_other_ingredients_that_only_look_alike_are_kept(name: str) -> None:
     order = orders.troches(ingredients=(lc.Additive(name=name, amount=lc.mass("20 mg")),))
     assert lc.formulate_troches(order).ingredients
+
+
+@pytest.mark.parametrize("name", ["methylnaltrexone", "naloxone", "Naloxone HCl", "Suboxone"])
+def test_another_drug_is_not_an_other_ingredient(name: str) -> None:
+    """probe2 P16: not naltrexone, but a drug all the same (weighed with no dose check)."""
+    with pytest.raises(lc.InputError) as err:
+        orders.troches(ingredients=(lc.Additive(name=name, amount=lc.mass("20 mg")),))
+    assert (err.value.code, err.value.field) == ("drug-as-excipient", "ingredients[0].name")
 
 
 @pytest.mark.parametrize("name", NALTREXONE_NAMES)
