@@ -2235,6 +2235,42 @@ raw(
     Command((*orders.COMMANDS["troches"], "--ingredient", "LDN:1.5 mg")),
     Refused(InputError, "duplicate-active", "--ingredient"),
 )
+# probe2 P16: the drug under a brand name, another drug as an excipient (no dose check)
+for prep, args, code, option in (
+    ("troches", ("--ingredient", "Vivitrol:4.5 mg"), "duplicate-active", "--ingredient"),
+    ("troches", ("--ingredient", "NTX:4.5 mg"), "duplicate-active", "--ingredient"),
+    ("troches", ("--ingredient", "naloxone:4.5 mg"), "drug-as-excipient", "--ingredient"),
+    ("liquid", ("--flavour", "Revia"), "duplicate-active", "--flavour"),
+    ("liquid", ("--flavour", "naloxone"), "drug-as-excipient", "--flavour"),
+    ("drops", ("--added-preservative", "methadone"), "drug-as-excipient", "--added-preservative"),
+):
+    raw(
+        "shifted",
+        "cli",
+        prep,
+        Command((*orders.COMMANDS[prep], *args)),
+        Refused(InputError, code, option),
+    )
+for prep, name, code in (
+    ("liquid", "Nalorex", "duplicate-active"),
+    ("drops", "Narcan", "drug-as-excipient"),
+):
+    each(
+        "shifted",
+        prep,
+        "additives",
+        [
+            {
+                "role": "flavour",
+                "name": name,
+                "lot": "default",
+                "expiry": "default",
+                "contains_water": True,
+            }
+        ],  # fmt: skip
+        Refused(InputError, code, "additive.name"),
+        entries=_DOCUMENT_ONLY,
+    )
 each(
     "shifted",  # a drug object under a built-in drug's name (its dose range would be lost)
     "capsules",
