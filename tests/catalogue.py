@@ -2267,7 +2267,7 @@ for prep, name, code in (
                 "expiry": "default",
                 "contains_water": True,
             }
-        ],  # fmt: skip
+        ],
         Refused(InputError, code, "additive.name"),
         entries=_DOCUMENT_ONLY,
     )
