@@ -57,6 +57,7 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "tablet-weight-differs-from-profile": "a tablet weight more than 5 % off the profile's for that lot",
     "dropper-calibration-differs-from-profile": "a dropper calibration 15 % off the profile's for it",
     "filler-differs-from-profile": "a filler pack stat or density more than 10 % off the profile's for that lot",
+    "balance-differs-from-profile": "a balance figure other than the profile's for that balance",
     "shell-weight-differs-from-profile": "a shell weight more than 10 % off the profile's for that lot and size",
 }
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import inspect
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -1225,10 +1226,43 @@ def _fill_syringe(f: _Filler) -> None:
     f.fill("syringe", chosen)
 
 
+#: The names the library gives a balance the caller does not name: never one balance.
+_LIBRARY_BALANCE_NAMES = frozenset(
+    {
+        Balance.class_iii().name.casefold(),
+        *(
+            str(inspect.signature(make).parameters["name"].default).casefold()
+            for make in (Balance.documented, Balance.torsion, Balance.usp41)
+        ),
+    }
+)
+
+
+def _compare_balance(f: _Filler) -> None:
+    """The caller's own balance named as one of the profile's (not a name the library gives):
+    its readability and minimum weight against the profile's (:meth:`_Filler.compare`)."""
+    name = _get(f.doc, "balance.name")
+    if not isinstance(name, str) or name.strip().casefold() in _LIBRARY_BALANCE_NAMES:
+        return
+    for number, held in enumerate(f.profile.balances, start=1):
+        if held.name.strip().casefold() == name.strip().casefold():
+            for k in ("minimum_weight", "readability"):
+                figure = getattr(held, k)
+                f.compare(
+                    f"balance.{k}",
+                    figure,
+                    figure,
+                    f"balances[{number}].{k}",
+                    f"balance {held.name!r}",
+                )
+            return
+
+
 def _fill_document(doc: dict[str, Any], profile: PharmacyProfile) -> None:
     kind = order_kind(doc.get("schema")).name
     f = _Filler(doc, profile)
     if profile.balances:
+        _compare_balance(f)
         f.fill("balance", profile.balances[0])
     _match_tablets(f)
     if kind == "capsules":

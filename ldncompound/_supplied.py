@@ -241,6 +241,25 @@ PROFILE_FIGURES: dict[str, FigureCheck] = {
         source="two bulk densities of one filler lot: 10 % [U]",
         measure=_same_quantity,
     ),
+    "balance.minimum_weight": FigureCheck(
+        code="balance-differs-from-profile",
+        what="minimum weight",
+        dimension=Dimension.MASS,
+        tolerance=Decimal(0),
+        source=(
+            "a balance's minimum weight is its documented figure (USP <41>, <1176>; domain.md "
+            "§5.2) [V]: one balance, one figure [D]"
+        ),
+        measure=_same_quantity,
+    ),
+    "balance.readability": FigureCheck(
+        code="balance-differs-from-profile",
+        what="readability",
+        dimension=Dimension.MASS,
+        tolerance=Decimal(0),
+        source="a balance's readability is its specification: one balance, one figure [D]",
+        measure=_same_quantity,
+    ),
     "shells.weight": FigureCheck(
         code="shell-weight-differs-from-profile",
         dimension=Dimension.MASS,
@@ -252,13 +271,23 @@ PROFILE_FIGURES: dict[str, FigureCheck] = {
 }
 
 
+def _check_field(field: object) -> None:
+    if field not in PROFILE_FIGURES:
+        raise InputError.about(
+            "profile_figures.field",
+            field,
+            "is not a figure compared with the pharmacy profile",
+            f"one of {', '.join(PROFILE_FIGURES)}",
+        )
+
+
 @attrs.frozen(kw_only=True)
 class ProfileFigure:
     """A figure the pharmacy profile holds (``value``, as :data:`PROFILE_FIGURES` measures it,
     at the profile's ``key``) for the lot or device the order names at ``field``, where the
     order gives its own figure; ``of`` describes that lot or device."""
 
-    field: str = attrs.field(validator=attrs.validators.in_(tuple(PROFILE_FIGURES)))
+    field: str = attrs.field(validator=lambda _i, _a, v: _check_field(v))
     #: the figure with its unit, as text ("201.4 mg", "20 drops/mL"): its dimension is the
     #: field's (:attr:`quantity`)
     value: str = attrs.field(validator=text_field("profile_figures.value"))
@@ -281,9 +310,9 @@ class ProfileFigure:
 def profile_figure(field: str, held: Any, key: str, of: str) -> ProfileFigure:
     """The :class:`ProfileFigure` of the profile's object ``held`` (a tablet weight, a dropper
     calibration, a pack stat ...) for the order's ``field``."""
-    return ProfileFigure(
-        field=field, value=str(PROFILE_FIGURES[field].measure(held)), key=key, of=of
-    )
+    measured = PROFILE_FIGURES[field].measure(held)  # 6 significant figures: a measurement's
+    value = Quantity(Decimal(significant(measured.magnitude, 6)), measured.unit)
+    return ProfileFigure(field=field, value=str(value), key=key, of=of)
 
 
 def _figures(value: Any) -> Any:
@@ -316,6 +345,12 @@ def profile_figures_field() -> Any:
     )
 
 
+def _allowed(check: FigureCheck) -> str:
+    if not check.tolerance:
+        return "which has one figure"
+    return f"more than the {plain(check.tolerance * HUNDRED)} % allowed"
+
+
 def check_profile_figures(order: Any, rec: Recorder) -> None:
     """Compare each of ``order``'s :class:`ProfileFigure` with the order's own figure at its
     field: a relative difference beyond the tolerance of :data:`PROFILE_FIGURES` is refused
@@ -339,7 +374,7 @@ def check_profile_figures(order: Any, rec: Recorder) -> None:
             check.shown(own),
             f"differs by {plain((difference * HUNDRED).quantize(Decimal('0.1')))} % from "
             f"{figure.quantity}, the pharmacy profile's {check.what} ({figure.key}) of the same "
-            f"{figure.of}, more than the {plain(check.tolerance * HUNDRED)} % allowed",
+            f"{figure.of}, {_allowed(check)}",
             "the profile's figure of that lot or device within the tolerance (measure again, and "
             "correct whichever is wrong)",
         )

@@ -2164,6 +2164,18 @@ for prep, path, value, key, code, field in (
         entries=("document", "jsonl"),
         also=(("acknowledge", [code]),),
     )
+# the valid order's balance (minimum weight 50 mg) against the profile's 100 mg for it
+_BALANCE_FIGURE = [
+    {"field": "balance.minimum_weight", "value": "100 mg", "key": "balances[1]", "of": "B1"}
+]
+each(
+    "implausible",
+    "capsules",
+    "profile_figures",
+    _BALANCE_FIGURE,
+    Refused(InputError, "balance-differs-from-profile", "balance.minimum_weight"),
+    entries=("document", "jsonl"),
+)
 # a profile's figure of the wrong kind in a document (a volume for a tablet weight)
 each(
     "wrong-unit",

@@ -232,3 +232,61 @@ def test_cli_a_dropper_recalibrated_in_the_same_vehicle_is_refused(tmp_path):
     )
     res = CliRunner().invoke(cli, [*args, "--calibration-drops", "40"])
     assert res.exit_code == 0, res.output
+
+
+# --- balances -------------------------------------------------------------------------------
+
+
+def balance_doc(**figures: str) -> dict[str, Any]:
+    doc = tablets_doc(average_weight="201.4 mg")
+    doc["balance"] = dict(orders.document("capsules")["balance"], **figures)
+    return lc.apply_profile(doc, read(TEMPLATE))
+
+
+def test_a_balance_named_as_the_profiles_with_another_minimum_weight_is_refused():
+    doc = balance_doc(name="Analytical Balance B1", minimum_weight="20 mg", readability="1 mg")
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(doc, today=orders.DAY)
+    err = info.value
+    assert (err.code, err.field) == ("balance-differs-from-profile", "balance.minimum_weight")
+    assert "'20 mg' differs by 60 % from 50 mg" in str(err)
+    assert "balance 'analytical balance B1'" in str(err)
+    doc["acknowledge"] = ["balance-differs-from-profile"]
+    result = lc.run_order(doc, today=orders.DAY)
+    assert "balance-differs-from-profile" in {w.code for w in result.warnings}
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        {"name": "analytical balance B1", "minimum_weight": "50 mg", "readability": "1 mg"},
+        {"name": "balance", "minimum_weight": "20 mg", "readability": "1 mg"},  # library's name
+        {"name": "B2", "minimum_weight": "20 mg", "readability": "1 mg"},  # another balance
+    ],
+)
+def test_the_same_figures_a_library_name_or_another_balance_are_not_refused(figures):
+    doc = balance_doc(**figures)
+    assert "profile_figures" not in doc
+    lc.run_order(doc, today=orders.DAY)
+
+
+def test_a_profile_calibration_with_a_repeating_decimal_is_kept_to_six_figures():
+    profile = TEMPLATE.replace('drops = 40\nvolume = "2 mL"', 'drops = 40\nvolume = "1.3 mL"')
+    doc = orders.document("drops")
+    doc["vehicle"] = MCT["vehicle"]
+    doc["calibration"] = {"drops": 26, "volume": "1.3 mL", "dropper": "amber dropper D7"}
+    doc["calibration"]["nominal"] = False
+    doc["acknowledge"] = ["aliquot-solubility-unknown"]
+    doc = lc.apply_profile(doc, read(profile))
+    assert doc["profile_figures"][0]["value"] == "30.7692 drops/mL"
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(doc, today=orders.DAY)
+    assert info.value.code == "dropper-calibration-differs-from-profile"
+
+
+def test_an_unknown_profile_figure_field_is_refused_in_a_document():
+    doc = orders.document("capsules")
+    doc["profile_figures"] = [{"field": "source.assay", "value": "99 %", "key": "k", "of": "o"}]
+    with pytest.raises(lc.InputError) as info:
+        lc.load_order(doc)
+    assert "is not a figure compared with the pharmacy profile" in str(info.value)
