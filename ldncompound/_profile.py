@@ -1180,21 +1180,8 @@ def _compare_dropper(f: _Filler, vehicle_key: Any) -> None:
             stock.vehicle == vehicle_key
             and cal.dropper.strip().casefold() == name.strip().casefold()
         ):
-            own = _get(f.doc, "calibration")
-            same = isinstance(own, Mapping) and all(
-                own.get(k) == v for k, v in _dumped(cal).items() if k != "nominal"
-            )
-            if not same:
-                f.figures.append(
-                    _dumped(
-                        profile_figure(
-                            "calibration",
-                            cal,
-                            f"droppers[{number}]",
-                            f"dropper {cal.dropper!r} in {stock.vehicle}",
-                        )
-                    )
-                )
+            of = f"dropper {cal.dropper!r} in {stock.vehicle}"
+            f.compare("calibration", cal, cal, f"droppers[{number}]", of)
             return
 
 
