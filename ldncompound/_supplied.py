@@ -163,12 +163,6 @@ def _tablet_check(order: Any, rec: Recorder) -> None:
     order.source._check_plausible(rec)  # noqa: SLF001 - the tablet source's own check
 
 
-def _dropper_check(order: Any, rec: Recorder) -> None:
-    from ._drops import _check_calibration  # noqa: PLC0415 - the drops module imports this one
-
-    _check_calibration(rec, order.calibration)
-
-
 def _packed_density(pack_stat: Any) -> Quantity:
     """The packed density a pack stat implies: mg per capsule / the capsule's volume, in g/mL
     (comparable across capsule sizes)."""
@@ -219,7 +213,6 @@ PROFILE_FIGURES: dict[str, FigureCheck] = {
         ),
         measure=lambda calibration: calibration.drops_per_ml,
         shown=lambda c: f"{c.drops} drops in {c.volume} ({significant(c.per_ml, 4)} drops/mL)",
-        own_check=_dropper_check,
     ),
     "filler.pack_stat": FigureCheck(
         code="filler-differs-from-profile",
