@@ -266,7 +266,7 @@ DRUG_SYNONYMS_SOURCE = (
 
 #: Drugs that are not the order's drug and never an excipient: opioid antagonists (naloxone is
 #: naltrexone's look-alike name) and the opioids naltrexone is contraindicated with. An other
-#: ingredient, additive or vehicle named by one is refused (:func:`refuse_other_drug`): it
+#: ingredient, additive or vehicle named by one is refused (:func:`refuse_drug_in_excipient`): it
 #: would be weighed with no dose check and no label line. Source: :data:`OTHER_DRUGS_SOURCE`.
 OTHER_DRUGS: dict[str, str] = {
     "naloxone": "an opioid antagonist",
@@ -379,32 +379,25 @@ def other_drug(drug: Drug, name: str) -> str | None:
     return None
 
 
-def refuse_other_drug(drug: Drug, field: str, name: str, *, what: str) -> None:
-    """Refuse an excipient (``what``: "an ingredient", "a flavour") named by another drug
-    (:func:`other_drug`): it would be weighed with no dose check and no label line."""
-    why = other_drug(drug, name)
+def refuse_drug_in_excipient(
+    drug: Drug, field: str, name: str, *, what: str, itself: bool = True
+) -> None:
+    """Refuse an excipient (``what``: "a flavour", "an ingredient") named ``name`` that is
+    ``drug`` itself (:func:`same_drug`: the preparation would hold the dose twice, labelled
+    once; ``duplicate-active``; not asked when ``itself`` is false) or another drug
+    (:func:`other_drug`: weighed with no dose check and no label line; ``drug-as-excipient``)."""
+    why = same_drug(drug, name) if itself else None
     if why is not None:
-        raise InputError.about(
-            field,
-            name,
-            f"is another drug ({why}), not an excipient to add as {what}",
+        problem = f"is {why}, already the active of this order, not an excipient to add as {what}"
+        expected, code = "an excipient that is not a drug", "duplicate-active"
+    else:
+        other = other_drug(drug, name)
+        if other is None:
+            return
+        problem = f"is another drug ({other}), not an excipient to add as {what}"
+        expected = (
             "an excipient that is not a drug (another active is compounded on its own order, "
-            "or in capsules given as an additional active with its dose)",
-            code="drug-as-excipient",
+            "or in capsules given as an additional active with its dose)"
         )
-
-
-def refuse_drug_in_excipient(drug: Drug, field: str, name: str, *, what: str) -> None:
-    """Refuse an excipient named ``name`` that is ``drug`` itself (:func:`same_drug`: the
-    preparation would hold the dose twice, labelled once; ``duplicate-active``) or another drug
-    (:func:`refuse_other_drug`)."""
-    why = same_drug(drug, name)
-    if why is not None:
-        raise InputError.about(
-            field,
-            name,
-            f"is {why}, already the active of this order, not an excipient to add as {what}",
-            "an excipient that is not a drug",
-            code="duplicate-active",
-        )
-    refuse_other_drug(drug, field, name, what=what)
+        code = "drug-as-excipient"
+    raise InputError.about(field, name, problem, expected, code=code)

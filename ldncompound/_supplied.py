@@ -82,14 +82,27 @@ def _shown(value: Any) -> Quantity | str:
     return text
 
 
+def _items(field: str, value: Any, of: type, shown: Any, problem: str, expected: str) -> None:
+    """Refuse ``value`` unless it is a tuple of ``of`` items (``shown`` in the refusal)."""
+    if not isinstance(value, tuple) or not all(isinstance(v, of) for v in value):
+        raise InputError.about(field, shown, problem, expected)
+
+
+def _once(field: str, names: list[str], expected: str) -> None:
+    """Refuse a list of ``names`` that holds one twice."""
+    if len(set(names)) != len(names):
+        raise InputError.about(field, ", ".join(names), "names a field twice", expected)
+
+
 def _check_paths(instance: Any, _attribute: Any, paths: Any) -> None:
-    if not isinstance(paths, tuple) or not all(isinstance(p, str) for p in paths):
-        raise InputError.about(
-            "from_profile",
-            paths,
-            "is not a list of field paths",
-            "the document paths of the values taken from the pharmacy profile",
-        )
+    _items(
+        "from_profile",
+        paths,
+        str,
+        paths,
+        "is not a list of field paths",
+        "the document paths of the values taken from the pharmacy profile",
+    )
     for path in paths:
         if profile_value(instance, path) is None:
             raise InputError.about(
@@ -99,20 +112,19 @@ def _check_paths(instance: Any, _attribute: Any, paths: Any) -> None:
                 "the document paths of values the order holds and took from the pharmacy profile",
                 code="unknown-field",
             )
-    if len(set(paths)) != len(paths):
-        raise InputError.about(
-            "from_profile",
-            ", ".join(paths),
-            "names a field twice",
-            "each field taken from the pharmacy profile once",
-        )
+    _once("from_profile", list(paths), "each field taken from the pharmacy profile once")
+
+
+def _listed(validator: Any) -> Any:
+    """An order's list field that documents may leave out (empty unless a profile filled it)."""
+    return attrs.field(
+        default=(), converter=_tuple, validator=validator, metadata={OMITTABLE: True}
+    )
 
 
 def from_profile_field() -> Any:
     """The ``from_profile`` field every order has (empty unless a profile filled values)."""
-    return attrs.field(
-        default=(), converter=_tuple, validator=_check_paths, metadata={OMITTABLE: True}
-    )
+    return _listed(_check_paths)
 
 
 def _tuple(value: Any) -> Any:
@@ -185,82 +197,107 @@ def _same_quantity(value: Any) -> Quantity:
     return value  # type: ignore[no-any-return]
 
 
-#: The figures compared, by the order's document path. Two measurements of one lot or device
-#: that differ beyond the tolerance mean one of them is wrong (a slipped digit, another lot,
-#: a stale profile): refused unless the order acknowledges the code.
+_TABLET_SOURCE = (
+    "single tablets above 250 mg may differ from their lot's average by 5 % (80-250 mg: 7.5 %; "
+    "Ph. Eur. 2.9.5 uniformity of mass, recalled [U]); two averages of 10 or more tablets of "
+    "one lot agree far more closely: 5 % [D][U]"
+)
+_DROPPER_SOURCE = (
+    "the volume error of a dropper calibrated for its preparation should not exceed 15 % "
+    "(USP <1101>; domain.md §6.2) [V]"
+)
+_PACK_STAT_SOURCE = (
+    "two pack stats of one filler lot, compared as the packed density they imply (mg per "
+    "capsule / capsule volume): 10 % [U]"
+)
+_BALANCE_SOURCE = (
+    "a balance's minimum weight and readability are its documented figures (USP <41>, <1176>; "
+    "domain.md §5.2) [V]: one balance, one figure [D]"
+)
+_MASS, _DENSITY = Dimension.MASS, Dimension.CONCENTRATION
+
+#: The figures compared, by the order's document path: the code, what the figure is, its
+#: dimension, the largest relative difference and its source. Two measurements of one lot or
+#: device that differ beyond it mean one of them is wrong (a slipped digit, another lot, a
+#: stale profile): refused unless the order acknowledges the code.
+_FIGURE_ROWS: tuple[tuple[str, str, str, Dimension, str, str], ...] = (
+    (
+        "source.average_weight",
+        "tablet-weight-differs-from-profile",
+        "average tablet weight",
+        _MASS,
+        "0.05",
+        _TABLET_SOURCE,
+    ),
+    (
+        "calibration",
+        "dropper-calibration-differs-from-profile",
+        "dropper calibration",
+        Dimension.DROPS_PER_VOLUME,
+        "0.15",
+        _DROPPER_SOURCE,
+    ),
+    (
+        "filler.pack_stat",
+        "filler-differs-from-profile",
+        "pack stat (as packed density)",
+        _DENSITY,
+        "0.10",
+        _PACK_STAT_SOURCE,
+    ),
+    (
+        "filler.density",
+        "filler-differs-from-profile",
+        "filler bulk density",
+        _DENSITY,
+        "0.10",
+        "two bulk densities of one filler lot: 10 % [U]",
+    ),
+    (
+        "balance.minimum_weight",
+        "balance-differs-from-profile",
+        "minimum weight",
+        _MASS,
+        "0",
+        _BALANCE_SOURCE,
+    ),
+    (
+        "balance.readability",
+        "balance-differs-from-profile",
+        "readability",
+        _MASS,
+        "0",
+        _BALANCE_SOURCE,
+    ),
+    (
+        "shells.weight",
+        "shell-weight-differs-from-profile",
+        "empty-shell weight",
+        _MASS,
+        "0.10",
+        "two average empty-shell weights of one shell lot and size: 10 % [U]",
+    ),
+)
+#: How a figure that is not a quantity itself is measured and shown, and the order's own
+#: check made before the comparison.
+_FIGURE_HOW: dict[str, dict[str, Any]] = {
+    "source.average_weight": {"own_check": _tablet_check},
+    "calibration": {
+        "measure": lambda calibration: calibration.drops_per_ml,
+        "shown": lambda c: f"{c.drops} drops in {c.volume} ({significant(c.per_ml, 4)} drops/mL)",
+    },
+    "filler.pack_stat": {"measure": _packed_density, "shown": _pack_stat_shown},
+}
 PROFILE_FIGURES: dict[str, FigureCheck] = {
-    "source.average_weight": FigureCheck(
-        code="tablet-weight-differs-from-profile",
-        dimension=Dimension.MASS,
-        what="average tablet weight",
-        tolerance=Decimal("0.05"),
-        source=(
-            "single tablets above 250 mg may differ from their lot's average by 5 % (80-250 mg: "
-            "7.5 %; Ph. Eur. 2.9.5 uniformity of mass, recalled [U]); two averages of 10 or more "
-            "tablets of one lot agree far more closely: 5 % [D][U]"
-        ),
-        measure=_same_quantity,
-        own_check=_tablet_check,
-    ),
-    "calibration": FigureCheck(
-        code="dropper-calibration-differs-from-profile",
-        dimension=Dimension.DROPS_PER_VOLUME,
-        what="dropper calibration",
-        tolerance=Decimal("0.15"),
-        source=(
-            "the volume error of a dropper calibrated for its preparation should not exceed "
-            "15 % (USP <1101>; domain.md §6.2) [V]"
-        ),
-        measure=lambda calibration: calibration.drops_per_ml,
-        shown=lambda c: f"{c.drops} drops in {c.volume} ({significant(c.per_ml, 4)} drops/mL)",
-    ),
-    "filler.pack_stat": FigureCheck(
-        code="filler-differs-from-profile",
-        dimension=Dimension.CONCENTRATION,
-        what="pack stat (as packed density)",
-        tolerance=Decimal("0.10"),
-        source=(
-            "two pack stats of one filler lot, compared as the packed density they imply (mg "
-            "per capsule / capsule volume): 10 % [U]"
-        ),
-        measure=_packed_density,
-        shown=_pack_stat_shown,
-    ),
-    "filler.density": FigureCheck(
-        code="filler-differs-from-profile",
-        dimension=Dimension.CONCENTRATION,
-        what="filler bulk density",
-        tolerance=Decimal("0.10"),
-        source="two bulk densities of one filler lot: 10 % [U]",
-        measure=_same_quantity,
-    ),
-    "balance.minimum_weight": FigureCheck(
-        code="balance-differs-from-profile",
-        what="minimum weight",
-        dimension=Dimension.MASS,
-        tolerance=Decimal(0),
-        source=(
-            "a balance's minimum weight is its documented figure (USP <41>, <1176>; domain.md "
-            "§5.2) [V]: one balance, one figure [D]"
-        ),
-        measure=_same_quantity,
-    ),
-    "balance.readability": FigureCheck(
-        code="balance-differs-from-profile",
-        what="readability",
-        dimension=Dimension.MASS,
-        tolerance=Decimal(0),
-        source="a balance's readability is its specification: one balance, one figure [D]",
-        measure=_same_quantity,
-    ),
-    "shells.weight": FigureCheck(
-        code="shell-weight-differs-from-profile",
-        dimension=Dimension.MASS,
-        what="empty-shell weight",
-        tolerance=Decimal("0.10"),
-        source="two average empty-shell weights of one shell lot and size: 10 % [U]",
-        measure=_same_quantity,
-    ),
+    field: FigureCheck(
+        code=code,
+        what=what,
+        dimension=dimension,
+        tolerance=Decimal(tolerance),
+        source=source,
+        **{"measure": _same_quantity, **_FIGURE_HOW.get(field, {})},
+    )
+    for field, code, what, dimension, tolerance, source in _FIGURE_ROWS
 }
 
 
@@ -308,34 +345,22 @@ def profile_figure(field: str, held: Any, key: str, of: str) -> ProfileFigure:
     return ProfileFigure(field=field, value=str(value), key=key, of=of)
 
 
-def _figures(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
 def _check_figures(_instance: Any, _attribute: Any, figures: Any) -> None:
-    if not isinstance(figures, tuple) or not all(isinstance(f, ProfileFigure) for f in figures):
-        raise InputError.about(
-            "profile_figures",
-            repr(figures)[:60],
-            "is not a list of profile figures",
-            "ProfileFigure items (the profile's figures of the order's own lots and devices)",
-        )
-    fields = [f.field for f in figures]
-    if len(set(fields)) != len(fields):
-        raise InputError.about(
-            "profile_figures",
-            ", ".join(fields),
-            "names a field twice",
-            "the profile's figure of each field once",
-        )
+    _items(
+        "profile_figures",
+        figures,
+        ProfileFigure,
+        repr(figures)[:60],
+        "is not a list of profile figures",
+        "ProfileFigure items (the profile's figures of the order's own lots and devices)",
+    )
+    _once("profile_figures", [f.field for f in figures], "the profile's figure of each field once")
 
 
 def profile_figures_field() -> Any:
     """The ``profile_figures`` field every order has (empty unless a profile filled a lot or
     device whose figure the order gives itself)."""
-    return attrs.field(
-        default=(), converter=_figures, validator=_check_figures, metadata={OMITTABLE: True}
-    )
+    return _listed(_check_figures)
 
 
 def _allowed(check: FigureCheck) -> str:

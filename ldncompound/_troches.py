@@ -35,7 +35,7 @@ import attrs
 from . import _solid as solid
 from ._bud import BeyondUseDate, BudCategory, Storage
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
-from ._drug import refuse_drug_in_excipient, refuse_other_drug, same_drug
+from ._drug import refuse_drug_in_excipient, same_drug
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -485,7 +485,9 @@ def _check_drug_names(order: TrocheOrder) -> None:
         solid.refuse_same_drug(
             why, f"ingredients[{i}].name", ingredient.name, what="the order's own source"
         )
-        refuse_other_drug(drug, f"ingredients[{i}].name", ingredient.name, what="an ingredient")
+        refuse_drug_in_excipient(
+            drug, f"ingredients[{i}].name", ingredient.name, what="an ingredient", itself=False
+        )
     diluent = order.diluent.name if isinstance(order.diluent, TrocheDiluent) else None
     for field, name in (("base.name", order.base.name), ("diluent.name", diluent)):
         if name is not None:  # a declared base or a diluent, named by a drug
