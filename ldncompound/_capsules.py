@@ -42,6 +42,7 @@ from ._capsule_data import (
     capsule_size,
     filler,
 )
+from ._drug import same_drug_as
 from ._errors import FormulationError, InputError, LdnCompoundError
 from ._numbers import (
     CONTEXT,
@@ -353,7 +354,7 @@ def _check_actives(order: CapsuleOrder, value: object) -> None:
             raise InputError.about(where, repr(active)[:60], "is not an active", "a CapsuleActive")
         drug = active.source.drug
         for earlier, what in seen:
-            why = solid.same_drug_as(earlier, drug)
+            why = same_drug_as(earlier, drug)
             solid.refuse_same_drug(why, f"{where}.source.drug", drug.name, what=what)
         seen.append((drug, where))
 

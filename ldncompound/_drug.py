@@ -9,6 +9,9 @@ Converting between forms is mass x M(to) / M(from): the same moles of the active
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
@@ -223,3 +226,178 @@ def certificate_of(drug: Drug) -> Certificate | None:
 def forms_summary(drug: Drug) -> str:
     """A one-line summary of a drug's forms and molar masses (for worksheets)."""
     return "; ".join(f"{f.short_name} {plain(f.molar_mass)} g/mol" for f in drug.forms)
+
+
+# --- the drug's identity: one check for every preparation's other ingredients -----------------
+
+#: Other names the built-in drugs are written under (prescriptions, catalogues, brands, other
+#: languages), by drug name: "LDN" is naltrexone, whatever the strength. An ingredient named by
+#: any of them is the drug itself (:func:`same_drug`). Sources: :data:`DRUG_SYNONYMS_SOURCE`.
+DRUG_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "naltrexone": (
+        "ldn",
+        "low dose naltrexone",
+        "ntx",
+        "naltrexona",
+        "naltrexon",
+        "naltrexonum",
+        "revia",
+        "depade",
+        "vivitrol",
+        "nalorex",
+        "adepend",
+        "contrave",
+        "mysimba",
+        "trexan",
+        "nemexin",
+        "celupan",
+        "antaxone",
+        "narcoral",
+    ),
+}
+DRUG_SYNONYMS_SOURCE = (
+    "naltrexone brands ReVia, Depade and Vivitrol (US; shatterproof.org, drug references at "
+    "minclinic.eu) [S]; Nalorex and Adepend 50 mg film-coated tablets of naltrexone "
+    "hydrochloride (UK patient leaflets, medicines.org.uk emc 3559, MHRA) [V]; Contrave "
+    "(naltrexone with bupropion) [S]; NTX, the usual abbreviation [S]; LDN, low-dose "
+    "naltrexone (domain.md §7) [S]; Mysimba, Trexan, Nemexin, Celupan, Antaxone, Narcoral and "
+    "the Latin, Spanish and German names recalled [U]"
+)
+
+#: Drugs that are not the order's drug and never an excipient: opioid antagonists (naloxone is
+#: naltrexone's look-alike name) and the opioids naltrexone is contraindicated with. An other
+#: ingredient, additive or vehicle named by one is refused (:func:`refuse_drug_in_excipient`): it
+#: would be weighed with no dose check and no label line. Source: :data:`OTHER_DRUGS_SOURCE`.
+OTHER_DRUGS: dict[str, str] = {
+    "naloxone": "an opioid antagonist",
+    "narcan": "naloxone, an opioid antagonist",
+    "nalmefene": "an opioid antagonist",
+    "methylnaltrexone": "a peripheral opioid antagonist",
+    "relistor": "methylnaltrexone, a peripheral opioid antagonist",
+    "naloxegol": "a peripheral opioid antagonist",
+    "naldemedine": "a peripheral opioid antagonist",
+    "nalbuphine": "an opioid",
+    "buprenorphine": "an opioid",
+    "suboxone": "buprenorphine with naloxone",
+    "subutex": "buprenorphine, an opioid",
+    "butorphanol": "an opioid",
+    "pentazocine": "an opioid",
+    "methadone": "an opioid",
+    "morphine": "an opioid",
+    "codeine": "an opioid",
+    "dihydrocodeine": "an opioid",
+    "oxycodone": "an opioid",
+    "hydrocodone": "an opioid",
+    "hydromorphone": "an opioid",
+    "oxymorphone": "an opioid",
+    "fentanyl": "an opioid",
+    "tramadol": "an opioid",
+    "tapentadol": "an opioid",
+    "pethidine": "an opioid",
+    "meperidine": "an opioid",
+    "levorphanol": "an opioid",
+    "loperamide": "an opioid",
+    "bupropion": "an antidepressant (with naltrexone in Contrave)",
+}
+OTHER_DRUGS_SOURCE = (
+    "naltrexone is contraindicated with opioid analgesics, in opioid dependence and withdrawal; "
+    "a naloxone challenge precedes it (naltrexone labels; domain.md §7) [V]; naloxone and "
+    "naltrexone are a look-alike pair (ISMP List of Confused Drug Names, recalled) [U]; the "
+    "opioids and antagonists listed, general pharmacology [U]"
+)
+
+#: Words that name a form, a grade or a state of a drug rather than the drug.
+SALT_WORDS = frozenset(
+    {"hydrochloride", "hcl", "dihydrate", "anhydrous", "base", "salt", "powder", "api", "usp"}
+)
+
+#: Below this a form's "molar mass" is a relative mass (a drug built from a salt factor): it
+#: identifies nothing.
+_REAL_MOLAR_MASS = Decimal(10)
+
+
+def drug_words(name: str) -> tuple[str, ...]:
+    """A drug name's words as compared for identity: width forms, case, punctuation and the
+    form words aside ("Naltrexone HCl", "naltrexone hydrochloride" and "naltrexone" are one)."""
+    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", name).casefold())
+    return tuple(w for w in words if w not in SALT_WORDS)
+
+
+def _contains(words: tuple[str, ...], key: tuple[str, ...]) -> bool:
+    n = len(key)
+    return n > 0 and any(words[i : i + n] == key for i in range(len(words) - n + 1))
+
+
+def molar_masses(drug: Drug) -> frozenset[Decimal]:
+    """The molar masses of ``drug``'s forms that are real molar masses (not relative ones)."""
+    return frozenset(f.molar_mass for f in drug.forms if f.molar_mass > _REAL_MOLAR_MASS)
+
+
+def same_drug(drug: Drug, name: str, masses: Iterable[Decimal] = ()) -> str | None:
+    """Why an ingredient named ``name`` (with its forms' ``masses``) is ``drug`` itself, or
+    ``None``: its name holds the drug's name or a synonym (salt words aside), equals one of the
+    drug's form names, or (for a built-in drug, whose forms are known) one of its molar masses
+    is one of the drug's forms'."""
+    words = drug_words(name)
+    for key in (drug.name, *DRUG_SYNONYMS.get(drug.name, ())):
+        if words == drug_words(key):
+            return drug.name if key == drug.name else f"{drug.name} (another name of it)"
+        if _contains(words, drug_words(key)):
+            return f"{drug.name} (the name holds {key!r})"
+    for form in drug.forms:
+        if words and words in (drug_words(form.name), drug_words(form.short_name)):
+            return f"{drug.name} (the name of its form {form.short_name})"
+    if BUILTIN_DRUGS.get(drug.name) != drug:
+        return None  # a caller's drug: isomers share a molar mass (DHEA and testosterone)
+    for mass in sorted(molar_masses(drug) & frozenset(masses)):
+        form = next(f for f in drug.forms if f.molar_mass == mass)
+        return f"{drug.name} (the molar mass {plain(mass)} g/mol of {form.short_name})"
+    return None
+
+
+def same_drug_as(drug: Drug, other: Drug) -> str | None:
+    """Why the drug object ``other`` is ``drug`` itself, whichever of the two names the other."""
+    why = same_drug(drug, other.name, molar_masses(other))
+    if why is None and same_drug(other, drug.name, molar_masses(drug)) is not None:
+        why = f"{drug.name} under another name"
+    return why
+
+
+def other_drug(drug: Drug, name: str) -> str | None:
+    """Why an ingredient named ``name`` is another drug than ``drug``, or ``None``: its name
+    holds one of :data:`OTHER_DRUGS`, or the name or a synonym of a built-in drug that is not
+    ``drug`` (salt words aside, as :func:`drug_words` compares them)."""
+    words = drug_words(name)
+    known = dict(OTHER_DRUGS)
+    for builtin in BUILTIN_DRUGS.values():
+        if builtin != drug:
+            for key in (builtin.name, *DRUG_SYNONYMS.get(builtin.name, ())):
+                known[key] = builtin.name
+    for key, what in known.items():
+        if _contains(words, drug_words(key)) and same_drug(drug, key) is None:
+            return what if key == what else f"{key}, {what}"
+    return None
+
+
+def refuse_drug_in_excipient(
+    drug: Drug, field: str, name: str, *, what: str, itself: bool = True
+) -> None:
+    """Refuse an excipient (``what``: "a flavour", "an ingredient") named ``name`` that is
+    ``drug`` itself (:func:`same_drug`: the preparation would hold the dose twice, labelled
+    once; ``duplicate-active``; not asked when ``itself`` is false) or another drug
+    (:func:`other_drug`: weighed with no dose check and no label line; ``drug-as-excipient``)."""
+    why = same_drug(drug, name) if itself else None
+    if why is not None:
+        problem = f"is {why}, already the active of this order, not an excipient to add as {what}"
+        expected, code = "an excipient that is not a drug", "duplicate-active"
+    else:
+        other = other_drug(drug, name)
+        if other is None:
+            return
+        problem = f"is another drug ({other}), not an excipient to add as {what}"
+        expected = (
+            "an excipient that is not a drug (another active is compounded on its own order, "
+            "or in capsules given as an additional active with its dose)"
+        )
+        code = "drug-as-excipient"
+    raise InputError.about(field, name, problem, expected, code=code)

@@ -52,7 +52,7 @@ from ._devices import (
     MeasuringDevice,
 )
 from ._dose import acknowledgements, check_dose, warn_unused
-from ._drug import Drug
+from ._drug import Drug, refuse_drug_in_excipient
 from ._errors import FormulationError, InputError
 from ._liquid_aliquot import (
     ROUNDING_SOURCE,
@@ -75,7 +75,7 @@ from ._numbers import (
 )
 from ._plausible import ALIQUOT_SOLUBILITY_UNKNOWN, SOLUBILITY_IMPLAUSIBLE
 from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
-from ._supplied import from_profile_field
+from ._supplied import ProfileFigure, from_profile_field, profile_figures_field
 from ._trace import Provenance, Recorder, Stamp, stamp
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -176,6 +176,7 @@ class LiquidFields:
     acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
     reference: str | None = attrs.field(default=None, validator=text_field("reference"))
     from_profile: tuple[str, ...] = from_profile_field()
+    profile_figures: tuple[ProfileFigure, ...] = profile_figures_field()
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.dose, Quantity):
@@ -218,6 +219,19 @@ class LiquidFields:
             )
         if self.dose_basis is not None:
             self.source.drug.form(self.dose_basis)
+        self._check_excipient_names()
+
+    def _check_excipient_names(self) -> None:
+        """No additive and no declared vehicle named by the order's drug or another drug."""
+        drug = self.source.drug
+        for additive in self.additives if isinstance(self.additives, tuple) else ():
+            if isinstance(additive, LiquidAdditive):
+                role = additive.role.value
+                field = "preservative.name" if role == "preservative" else "additive.name"
+                refuse_drug_in_excipient(drug, field, additive.name, what=f"a {role}")
+        lot = self.vehicle
+        if isinstance(lot, VehicleLot) and lot.vehicle.key is None:
+            refuse_drug_in_excipient(drug, "vehicle.name", lot.vehicle.name, what="a vehicle")
 
     def _check_supply(self) -> None:
         """Either the days' supply (with doses a day) or the volume to dispense."""

@@ -482,6 +482,39 @@ def without_dated_warnings(data: Any) -> Any:
 #: Every check an order may acknowledge, in the order the refusal of an unknown code lists
 #: them. Each is refused as bad input unless acknowledged; acknowledged, the result carries a
 #: warning with the code.
+_PROFILE_RULE = (
+    "the order's own figure against the pharmacy profile's figure of the same lot or device, "
+    "within the tolerance of _supplied.PROFILE_FIGURES: tablet weights 5 % [D][U], dropper "
+    "calibrations 15 % (USP <1101>) [V], filler pack stats and densities and shell weights "
+    "10 % [U], a balance's figures exactly [D]"
+)
+#: An order's own figure against the profile's figure of the same lot or device (probe2 P14).
+TABLET_WEIGHT_DIFFERS_FROM_PROFILE = Check(
+    "tablet-weight-differs-from-profile",
+    "a tablet weight more than 5 % off the profile's for that lot",
+    _PROFILE_RULE,
+)
+DROPPER_CALIBRATION_DIFFERS_FROM_PROFILE = Check(
+    "dropper-calibration-differs-from-profile",
+    "a dropper calibration 15 % off the profile's for it",
+    _PROFILE_RULE,
+)
+FILLER_DIFFERS_FROM_PROFILE = Check(
+    "filler-differs-from-profile",
+    "a filler pack stat or density more than 10 % off the profile's for that lot",
+    _PROFILE_RULE,
+)
+BALANCE_DIFFERS_FROM_PROFILE = Check(
+    "balance-differs-from-profile",
+    "a balance figure other than the profile's for that balance",
+    _PROFILE_RULE,
+)
+SHELL_WEIGHT_DIFFERS_FROM_PROFILE = Check(
+    "shell-weight-differs-from-profile",
+    "a shell weight more than 10 % off the profile's for that lot and size",
+    _PROFILE_RULE,
+)
+
 CHECKS: tuple[Check, ...] = (
     DOSE_ABOVE_RANGE,
     DOSE_BELOW_RANGE,
@@ -507,8 +540,15 @@ CHECKS: tuple[Check, ...] = (
     SOLUBILITY_IMPLAUSIBLE,
     ALIQUOT_SOLUBILITY_UNKNOWN,
     MINIMUM_WEIGHT_BELOW_RULE,
+    TABLET_WEIGHT_DIFFERS_FROM_PROFILE,
+    DROPPER_CALIBRATION_DIFFERS_FROM_PROFILE,
+    FILLER_DIFFERS_FROM_PROFILE,
+    BALANCE_DIFFERS_FROM_PROFILE,
+    SHELL_WEIGHT_DIFFERS_FROM_PROFILE,
 )
 
 #: Every check an order may acknowledge, code -> what acknowledging it means (from
 #: :data:`CHECKS`).
 ACKNOWLEDGEABLE: dict[str, str] = {check.code: check.meaning for check in CHECKS}
+#: Every check by its code.
+CHECKS_BY_CODE: dict[str, Check] = {check.code: check for check in CHECKS}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import inspect
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -39,7 +40,7 @@ from ._orders import decode, load_order, order_document, order_kind
 from ._parse import density, mass, parse_count, parse_date, percent, volume
 from ._plausible import ACKNOWLEDGEABLE, check_shell_weight
 from ._sources import DEFAULT_TABLET_STRENGTH, TabletSource
-from ._supplied import PROFILE_FILE
+from ._supplied import PROFILE_FILE, profile_figure
 from ._trace import Recorder
 from ._units import Quantity, Unit
 from ._validate import normalise_text
@@ -876,6 +877,7 @@ class _Filler:
         self.profile = profile
         self.filled: list[str] = []
         self.codes: list[str] = []
+        self.figures: list[Any] = []
 
     def put(self, path: str, value: Any, *, echo: bool = True) -> None:
         parent: Any = self.doc
@@ -895,6 +897,19 @@ class _Filler:
 
     def acknowledge(self, codes: frozenset[str]) -> None:
         self.codes += sorted(codes)
+
+    def compare(self, path: str, held: Any, figure: Any, key: str, of: str) -> None:
+        """The caller's own figure at ``path`` (not one the profile filled) describes the same
+        lot or device as the profile's ``held`` object, whose ``figure`` it replaces: keep the
+        profile's figure in the order's ``profile_figures`` (when the two are written
+        differently), where every preparation compares them
+        (:func:`~ldncompound._supplied.check_profile_figures`)."""
+        filled = self.doc.get("from_profile")
+        if not _given(self.doc, path) or path in (filled if isinstance(filled, list) else []):
+            return
+        if figure is None or _dumped(figure) == _get(self.doc, path):
+            return
+        self.figures.append(_dumped(profile_figure(path, held, key, of)))
 
     def cannot_choose(
         self, field: str, holds: str, listed: str, expected: str, code: str = "profile-ambiguous"
@@ -952,6 +967,14 @@ def _match_tablets(f: _Filler) -> None:
         return
     product = found[0]
     weight_given = _given(doc, "source.average_weight")
+    number = tablets.index(product) + 1
+    f.compare(
+        "source.average_weight",
+        product.average_weight,
+        product.average_weight,
+        f"tablets[{number}].average_weight",
+        product.described,
+    )
     for k in ("product", "lot", "expiry", "average_weight", "tablets_weighed"):
         if k == "tablets_weighed" and weight_given:
             continue  # the count belongs to the weighing the caller made again
@@ -1045,6 +1068,37 @@ def _said_of_profile(
     )
 
 
+def _lot_named(what: str, lot: Any, *names: str) -> str:
+    """``what`` with the names and lot of a profile's lot ("filler mcc, lot F-2291")."""
+    lot_text = f", lot {lot.lot}" if lot.lot else ""
+    return f"{what} {' '.join(names)}{lot_text}"
+
+
+def _size_code(value: Any) -> str | None:
+    try:
+        return capsule_size(str(value)).code if value not in (None, "default") else None
+    except LdnCompoundError:
+        return None
+
+
+def _compare_capsule_lots(f: _Filler, matched_filler: bool, matched_shells: bool) -> None:
+    """The caller's own pack stat, density or shell weight of the profile's filler or shell
+    lot, against the profile's (:meth:`_Filler.compare`)."""
+    held = f.profile.filler
+    if matched_filler and held is not None:
+        of = _lot_named("filler", held, held.filler)
+        for k in ("pack_stat", "density"):
+            f.compare(f"filler.{k}", getattr(held, k), getattr(held, k), f"filler.{k}", of)
+    shells = f.profile.shells
+    if not matched_shells or shells is None or shells.weight is None:
+        return
+    size = _get(f.doc, "shells.size")
+    own_size = _size_code(size if size not in (_ABSENT, None, "default") else _get(f.doc, "size"))
+    if own_size is not None and own_size == _size_code(shells.size):
+        of = _lot_named("shells", shells, shells.material, f"size {own_size}")
+        f.compare("shells.weight", shells.weight, shells.weight, "shells.weight", of)
+
+
 def _fill_capsules(f: _Filler) -> None:
     lot = f.profile.filler
     if lot is not None and _given(f.doc, "filler"):
@@ -1053,6 +1107,7 @@ def _fill_capsules(f: _Filler) -> None:
         if isinstance(doc, Mapping) and (_given(doc, "pack_stat") or _given(doc, "density")):
             lot = attrs.evolve(lot, pack_stat=None, density=None)
     matched = _match_lot(f, "filler", lot, ("filler", "lot"), ("expiry", "pack_stat", "density"))
+    matched_filler = matched
     # an acknowledged check covers every figure of its kind in the order: not carried over a
     # density or pack stat the caller gives for the drug material (acknowledged on the order)
     if matched and lot is not None:
@@ -1074,6 +1129,7 @@ def _fill_capsules(f: _Filler) -> None:
     matched = _match_lot(f, "shells", shells, ("material", "lot"), ("expiry", "weight", "size"))
     if matched and shells is not None and shells.weight is not None:
         f.acknowledge(f.profile.shells_acknowledged)
+    _compare_capsule_lots(f, matched_filler, matched)
 
 
 def _fill_liquid(f: _Filler, drops: bool) -> None:
@@ -1093,7 +1149,10 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
     if not drops:
         _fill_syringe(f)
         return
-    if _given(f.doc, "calibration") or _get(f.doc, "accept_nominal_dropper") is True:
+    if _given(f.doc, "calibration"):
+        _compare_dropper(f, key)
+        return
+    if _get(f.doc, "accept_nominal_dropper") is True:
         return
     found = [d for d in f.profile.droppers if d.vehicle == key]
     if len(found) > 1:
@@ -1107,6 +1166,23 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
     if found:
         f.fill("calibration", found[0].calibration)
         f.acknowledge(found[0].acknowledged)
+
+
+def _compare_dropper(f: _Filler, vehicle_key: Any) -> None:
+    """The caller's own calibration of a dropper the profile calibrated in the same vehicle
+    (the dropper's name compared without case), against the profile's (:meth:`_Filler.compare`)."""
+    name = _get(f.doc, "calibration.dropper")
+    if not isinstance(name, str):
+        return
+    for number, stock in enumerate(f.profile.droppers, start=1):
+        cal = stock.calibration
+        if (
+            stock.vehicle == vehicle_key
+            and cal.dropper.strip().casefold() == name.strip().casefold()
+        ):
+            of = f"dropper {cal.dropper!r} in {stock.vehicle}"
+            f.compare("calibration", cal, cal, f"droppers[{number}]", of)
+            return
 
 
 def _fill_syringe(f: _Filler) -> None:
@@ -1137,10 +1213,43 @@ def _fill_syringe(f: _Filler) -> None:
     f.fill("syringe", chosen)
 
 
+#: The names the library gives a balance the caller does not name: never one balance.
+_LIBRARY_BALANCE_NAMES = frozenset(
+    {
+        Balance.class_iii().name.casefold(),
+        *(
+            str(inspect.signature(make).parameters["name"].default).casefold()
+            for make in (Balance.documented, Balance.torsion, Balance.usp41)
+        ),
+    }
+)
+
+
+def _compare_balance(f: _Filler) -> None:
+    """The caller's own balance named as one of the profile's (not a name the library gives):
+    its readability and minimum weight against the profile's (:meth:`_Filler.compare`)."""
+    name = _get(f.doc, "balance.name")
+    if not isinstance(name, str) or name.strip().casefold() in _LIBRARY_BALANCE_NAMES:
+        return
+    for number, held in enumerate(f.profile.balances, start=1):
+        if held.name.strip().casefold() == name.strip().casefold():
+            for k in ("minimum_weight", "readability"):
+                figure = getattr(held, k)
+                f.compare(
+                    f"balance.{k}",
+                    figure,
+                    figure,
+                    f"balances[{number}].{k}",
+                    f"balance {held.name!r}",
+                )
+            return
+
+
 def _fill_document(doc: dict[str, Any], profile: PharmacyProfile) -> None:
     kind = order_kind(doc.get("schema")).name
     f = _Filler(doc, profile)
     if profile.balances:
+        _compare_balance(f)
         f.fill("balance", profile.balances[0])
     _match_tablets(f)
     if kind == "capsules":
@@ -1157,6 +1266,17 @@ def _fill_document(doc: dict[str, Any], profile: PharmacyProfile) -> None:
         doc["acknowledge"] = acks
     given = doc.get("from_profile")
     doc["from_profile"] = [*(given if isinstance(given, list) else []), *f.filled]
+    if f.figures:
+        held = doc.get("profile_figures")
+        known = (
+            {h.get("field") for h in held if isinstance(h, Mapping)}
+            if isinstance(held, list)
+            else set()
+        )
+        doc["profile_figures"] = [
+            *(held if isinstance(held, list) else []),
+            *(figure for figure in f.figures if figure["field"] not in known),
+        ]
 
 
 def apply_profile(order: Any, profile: PharmacyProfile | None) -> Any:

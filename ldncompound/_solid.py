@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Protocol, TypeAlias, TypeVar
@@ -35,7 +33,7 @@ from ._bud import (
     compounding_date,
 )
 from ._dose import acknowledgements, check_dose, warn_unused
-from ._drug import BUILTIN_DRUGS, Drug
+from ._drug import Drug
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -51,7 +49,7 @@ from ._numbers import (
 )
 from ._qc import WeightWindow
 from ._sources import Component, Source, TabletSource, TriturationStock
-from ._supplied import echo_from_profile, from_profile_field
+from ._supplied import ProfileFigure, echo_from_profile, from_profile_field, profile_figures_field
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step, stamp
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -275,6 +273,7 @@ class SolidOrder:
     #: the order's own reference (prescription number, ...)
     reference: str | None = attrs.field(default=None, validator=text_field("reference"))
     from_profile: tuple[str, ...] = from_profile_field()
+    profile_figures: tuple[ProfileFigure, ...] = profile_figures_field()
 
 
 def check_positive_dose(dose: object, example: str) -> None:
@@ -320,76 +319,7 @@ def check_daily_and_qc(
 
 
 # --- the drug's identity: one check for every preparation's other ingredients ----------------
-
-#: Other names the built-in drugs are written under (prescriptions, catalogues, other languages),
-#: by drug name: "LDN" is naltrexone, whatever the strength.
-DRUG_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "naltrexone": (
-        "ldn",
-        "low dose naltrexone",
-        "naltrexona",
-        "naltrexon",
-        "naltrexonum",
-        "revia",
-        "depade",
-    ),
-}
-
-#: Words that name a form, a grade or a state of a drug rather than the drug.
-SALT_WORDS = frozenset(
-    {"hydrochloride", "hcl", "dihydrate", "anhydrous", "base", "salt", "powder", "api", "usp"}
-)
-
-#: Below this a form's "molar mass" is a relative mass (a drug built from a salt factor): it
-#: identifies nothing.
-_REAL_MOLAR_MASS = Decimal(10)
-
-
-def drug_words(name: str) -> tuple[str, ...]:
-    """A drug name's words as compared for identity: width forms, case, punctuation and the
-    form words aside ("Naltrexone HCl", "naltrexone hydrochloride" and "naltrexone" are one)."""
-    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", name).casefold())
-    return tuple(w for w in words if w not in SALT_WORDS)
-
-
-def _contains(words: tuple[str, ...], key: tuple[str, ...]) -> bool:
-    n = len(key)
-    return n > 0 and any(words[i : i + n] == key for i in range(len(words) - n + 1))
-
-
-def molar_masses(drug: Drug) -> frozenset[Decimal]:
-    """The molar masses of ``drug``'s forms that are real molar masses (not relative ones)."""
-    return frozenset(f.molar_mass for f in drug.forms if f.molar_mass > _REAL_MOLAR_MASS)
-
-
-def same_drug(drug: Drug, name: str, masses: Iterable[Decimal] = ()) -> str | None:
-    """Why an ingredient named ``name`` (with its forms' ``masses``) is ``drug`` itself, or
-    ``None``: its name holds the drug's name or a synonym (salt words aside), equals one of the
-    drug's form names, or (for a built-in drug, whose forms are known) one of its molar masses
-    is one of the drug's forms'."""
-    words = drug_words(name)
-    for key in (drug.name, *DRUG_SYNONYMS.get(drug.name, ())):
-        if words == drug_words(key):
-            return drug.name if key == drug.name else f"{drug.name} (another name of it)"
-        if _contains(words, drug_words(key)):
-            return f"{drug.name} (the name holds {key!r})"
-    for form in drug.forms:
-        if words and words in (drug_words(form.name), drug_words(form.short_name)):
-            return f"{drug.name} (the name of its form {form.short_name})"
-    if BUILTIN_DRUGS.get(drug.name) != drug:
-        return None  # a caller's drug: isomers share a molar mass (DHEA and testosterone)
-    for mass in sorted(molar_masses(drug) & frozenset(masses)):
-        form = next(f for f in drug.forms if f.molar_mass == mass)
-        return f"{drug.name} (the molar mass {plain(mass)} g/mol of {form.short_name})"
-    return None
-
-
-def same_drug_as(drug: Drug, other: Drug) -> str | None:
-    """Why the drug object ``other`` is ``drug`` itself, whichever of the two names the other."""
-    why = same_drug(drug, other.name, molar_masses(other))
-    if why is None and same_drug(other, drug.name, molar_masses(drug)) is not None:
-        why = f"{drug.name} under another name"
-    return why
+# (the names and the check live with the drug, in _drug.py: liquids check their additives too)
 
 
 def refuse_same_drug(why: str | None, field: str, name: str, *, what: str) -> None:

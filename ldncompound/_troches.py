@@ -36,6 +36,7 @@ import attrs
 from . import _solid as solid
 from ._bud import BeyondUseDate, BudCategory, Storage
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
+from ._drug import refuse_drug_in_excipient, same_drug
 from ._errors import FormulationError, InputError
 from ._numbers import (
     CONTEXT,
@@ -473,12 +474,7 @@ class TrocheOrder(solid.SolidOrder):
                 "names an ingredient twice",
                 "each ingredient once, with its total amount per unit",
             )
-        drug = self.source.drug
-        for i, ingredient in enumerate(self.ingredients):
-            why = solid.same_drug(drug, ingredient.name)
-            solid.refuse_same_drug(
-                why, f"ingredients[{i}].name", ingredient.name, what="the order's own source"
-            )
+        _check_drug_names(self)
         _check_displacement("drug_displacement", self.drug_displacement)
         if self.diluent is not None and not isinstance(self.diluent, TrocheDiluent):
             raise InputError.about("diluent", self.diluent, "is not a TrocheDiluent", "one")
@@ -486,6 +482,24 @@ class TrocheOrder(solid.SolidOrder):
             self.source.drug.form(self.dose_basis)
         solid.check_daily_and_qc(self.count, self.doses_per_day, self.qc_sample, units="units")
         _check_base_form(self.base, self.dosage_form)
+
+
+def _check_drug_names(order: TrocheOrder) -> None:
+    """No other ingredient, declared base or diluent named by the order's drug (the units would
+    hold the dose twice, labelled once) or by another drug (weighed with no dose check)."""
+    drug = order.source.drug
+    for i, ingredient in enumerate(order.ingredients):
+        why = same_drug(drug, ingredient.name)
+        solid.refuse_same_drug(
+            why, f"ingredients[{i}].name", ingredient.name, what="the order's own source"
+        )
+        refuse_drug_in_excipient(
+            drug, f"ingredients[{i}].name", ingredient.name, what="an ingredient", itself=False
+        )
+    diluent = order.diluent.name if isinstance(order.diluent, TrocheDiluent) else None
+    for field, name in (("base.name", order.base.name), ("diluent.name", diluent)):
+        if name is not None:  # a declared base or a diluent, named by a drug
+            refuse_drug_in_excipient(drug, field, name, what=field.split(".")[0])
 
 
 def _check_base_form(base: BaseLot, form: TrocheForm) -> None:

@@ -106,13 +106,15 @@ class AdditiveRole(enum.Enum):
 class LiquidAdditive:
     """Something added to the vehicle per the master formulation record: its name, lot and
     expiry (for the BUD cap), and whether it brings water (an aqueous flavour makes an oil
-    vehicle aqueous)."""
+    vehicle aqueous). ``contains_water`` not stated (``None``) is taken as water-containing in
+    a nonaqueous vehicle, the conservative USP <795> class, and echoed as a default
+    (:func:`classify`); many flavouring liquids are aqueous or hydro-alcoholic."""
 
     role: AdditiveRole = attrs.field(validator=attrs.validators.instance_of(AdditiveRole))
     name: str = attrs.field(validator=text_field("additive.name"))
     lot: str | None = attrs.field(default=None, validator=text_field("additive.lot"))
     expiry: dt.date | None = None
-    contains_water: bool = False
+    contains_water: bool | None = None
 
     def component(self) -> Component:
         return Component(role=self.role.value, name=self.name, lot=self.lot, expiry=self.expiry)
@@ -231,8 +233,14 @@ def classify(
     vehicle: Vehicle, additives: tuple[LiquidAdditive, ...], rec: Recorder
 ) -> tuple[BudCategory, str]:
     """The USP <795> category of a liquid made of ``vehicle`` and ``additives``, and why; the
-    preservatives named are checked first (:func:`check_preservatives`)."""
+    preservatives named are checked first (:func:`check_preservatives`). In a nonaqueous vehicle
+    an additive whose water content is not stated is taken as water-containing (echoed)."""
     watery = [a.name for a in additives if a.contains_water]
+    if not vehicle.aqueous:
+        for i, a in enumerate(additives):
+            if a.contains_water is None:
+                rec.default(f"additives[{i}].contains_water", "yes", UNSTATED_WATER_SOURCE)
+                watery.append(f"{a.name} (water not stated)")
     preservatives = [vehicle.preservative] if vehicle.preservative else []
     added = [a.name for a in additives if a.role is AdditiveRole.PRESERVATIVE]
     check_preservatives(
@@ -253,6 +261,15 @@ def classify(
         BudCategory.NONAQUEOUS_ORAL_LIQUID,
         f"no water (water activity below 0.60: {vehicle.water_activity_basis})",
     )
+
+
+#: Why an additive whose water content is not stated counts as water in a nonaqueous liquid.
+UNSTATED_WATER_SOURCE = (
+    "water content not stated: taken as water-containing, the conservative class; water in "
+    "any ingredient makes a liquid aqueous (USP <795> water-activity classes; domain.md §2.1) "
+    "[S], and flavouring liquids are often aqueous or hydro-alcoholic [U]; state the additive "
+    "water-free (--flavour-water-free; contains_water false) for the nonaqueous BUD"
+)
 
 
 def allergens_of(vehicle: Vehicle, additives: tuple[LiquidAdditive, ...]) -> tuple[str, ...]:

@@ -2124,6 +2124,94 @@ for input_class, text, error, code in (
         Command(_PROFILED, (("ldncompound.toml", text.encode()),)),
         Refused(error, code, None),
     )
+# --- a figure of the order against the profile's figure of the same lot or device (probe2 P14) --
+# the caller's tablet weight (300 mg) for the profile's lot weighed at 201.4 mg: +49 % drug
+raw(
+    "implausible",
+    "cli",
+    "capsules",
+    Command(
+        (*_PROFILED, "--tablet-weight", "300 mg"),
+        (("ldncompound.toml", _PROFILE_TABLET.format("201.4 mg").encode()),),
+    ),
+    Refused(InputError, "tablet-weight-differs-from-profile", None),
+)
+# the same dropper in the same vehicle counted at half the profile's drops per mL
+_PROFILE_DROPPER = '[[droppers]]\ndropper = "dropper d7"\nvehicle = "nz-preserved"\ndrops = 40\nvolume = "1.25 mL"\n'
+raw(
+    "implausible",
+    "cli",
+    "drops",
+    Command(
+        (*orders.COMMANDS["drops"], "--profile", "{dir}/ldncompound.toml"),
+        (("ldncompound.toml", _PROFILE_DROPPER.encode()),),
+    ),
+    Refused(InputError, "dropper-calibration-differs-from-profile", None),
+)
+
+
+def _profile_figure(field: str, value: str, key: str) -> list[dict[str, str]]:
+    return [{"field": field, "value": value, "key": key, "of": "lot T1"}]
+
+
+# the same in an order document: the profile's figures it was filled with
+for prep, path, value, key, code, field in (
+    (
+        "capsules",
+        "source.average_weight",
+        "300 mg",
+        "tablets[1].average_weight",
+        "tablet-weight-differs-from-profile",
+        "tablets.average_weight",
+    ),
+    (
+        "drops",
+        "calibration",
+        "32 drops/mL",
+        "droppers[1]",
+        "dropper-calibration-differs-from-profile",
+        "calibration",
+    ),
+):
+    each(
+        "implausible",
+        prep,
+        "profile_figures",
+        _profile_figure(path, value, key),
+        Refused(InputError, code, field),
+        entries=("document", "jsonl"),
+    )
+    each(
+        "implausible",
+        prep,
+        "profile_figures",
+        _profile_figure(path, value, key),
+        Accepted(warnings=(code,), dose="4.5 mg"),
+        entries=("document", "jsonl"),
+        also=(("acknowledge", [code]),),
+    )
+# the valid order's balance (minimum weight 50 mg) against the profile's 100 mg for it
+_BALANCE_FIGURE = [
+    {"field": "balance.minimum_weight", "value": "100 mg", "key": "balances[1]", "of": "B1"}
+]
+each(
+    "implausible",
+    "capsules",
+    "profile_figures",
+    _BALANCE_FIGURE,
+    Refused(InputError, "balance-differs-from-profile", "balance.minimum_weight"),
+    entries=("document", "jsonl"),
+)
+# a profile's figure of the wrong kind in a document (a volume for a tablet weight)
+each(
+    "wrong-unit",
+    "capsules",
+    "profile_figures",
+    _profile_figure("source.average_weight", "201.4 mL", "tablets[1].average_weight"),
+    Refused(DimensionError, "wrong-dimension", "profile_figures[0].value"),
+    entries=("document", "jsonl"),
+)
+
 # --- several actives, shell volumes and pack stats (issue 13 §1): document fields only --------
 # (no command-line option and no CSV column: a list of actives has no flat form)
 
@@ -2185,6 +2273,42 @@ raw(
     Command((*orders.COMMANDS["troches"], "--ingredient", "LDN:1.5 mg")),
     Refused(InputError, "duplicate-active", "--ingredient"),
 )
+# probe2 P16: the drug under a brand name, another drug as an excipient (no dose check)
+for prep, args, code, option in (
+    ("troches", ("--ingredient", "Vivitrol:4.5 mg"), "duplicate-active", "--ingredient"),
+    ("troches", ("--ingredient", "NTX:4.5 mg"), "duplicate-active", "--ingredient"),
+    ("troches", ("--ingredient", "naloxone:4.5 mg"), "drug-as-excipient", "--ingredient"),
+    ("liquid", ("--flavour", "Revia"), "duplicate-active", "--flavour"),
+    ("liquid", ("--flavour", "naloxone"), "drug-as-excipient", "--flavour"),
+    ("drops", ("--added-preservative", "methadone"), "drug-as-excipient", "--added-preservative"),
+):
+    raw(
+        "shifted",
+        "cli",
+        prep,
+        Command((*orders.COMMANDS[prep], *args)),
+        Refused(InputError, code, option),
+    )
+for prep, name, code in (
+    ("liquid", "Nalorex", "duplicate-active"),
+    ("drops", "Narcan", "drug-as-excipient"),
+):
+    each(
+        "shifted",
+        prep,
+        "additives",
+        [
+            {
+                "role": "flavour",
+                "name": name,
+                "lot": "default",
+                "expiry": "default",
+                "contains_water": True,
+            }
+        ],
+        Refused(InputError, code, "additive.name"),
+        entries=_DOCUMENT_ONLY,
+    )
 each(
     "shifted",  # a drug object under a built-in drug's name (its dose range would be lost)
     "capsules",

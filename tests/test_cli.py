@@ -382,6 +382,7 @@ def test_declared_vehicle_flavour_and_study():
         "peppermint oil",
         "--flavour-expiry",
         "2027-01-01",
+        "--flavour-water-free",
         "--format",
         "json",
     )

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ldncompound_cli import cli
 
 import ldncompound as lc
-from ldncompound import _solid as solid
+from ldncompound import _drug as drug_identity
 
 
 def run(args: list[str]) -> tuple[int, str]:
@@ -61,10 +61,18 @@ def test_troches_refuse_the_drug_as_an_other_ingredient(name: str) -> None:
     assert "is naltrexone" in str(err.value)
 
 
-@pytest.mark.parametrize("name", ["sucralose", "methylnaltrexone", "stevia", "lactose"])
+@pytest.mark.parametrize("name", ["sucralose", "stevia", "lactose", "vanilla"])
 def test_other_ingredients_that_only_look_alike_are_kept(name: str) -> None:
     order = orders.troches(ingredients=(lc.Additive(name=name, amount=lc.mass("20 mg")),))
     assert lc.formulate_troches(order).ingredients
+
+
+@pytest.mark.parametrize("name", ["methylnaltrexone", "naloxone", "Naloxone HCl", "Suboxone"])
+def test_another_drug_is_not_an_other_ingredient(name: str) -> None:
+    """probe2 P16: not naltrexone, but a drug all the same (weighed with no dose check)."""
+    with pytest.raises(lc.InputError) as err:
+        orders.troches(ingredients=(lc.Additive(name=name, amount=lc.mass("20 mg")),))
+    assert (err.value.code, err.value.field) == ("drug-as-excipient", "ingredients[0].name")
 
 
 @pytest.mark.parametrize("name", NALTREXONE_NAMES)
@@ -106,14 +114,14 @@ def test_two_caller_drugs_of_one_molar_mass_are_two_actives() -> None:
         form = lc.SaltForm(key="base", name=name, short_name=name, molar_mass=Decimal("288.42"))
         return lc.Drug(name=name, forms=(form,), default_basis="base")
 
-    assert solid.same_drug_as(drug("DHEA"), drug("testosterone")) is None
-    assert solid.same_drug_as(drug("DHEA"), drug("dhea")) is not None
+    assert drug_identity.same_drug_as(drug("DHEA"), drug("testosterone")) is None
+    assert drug_identity.same_drug_as(drug("DHEA"), drug("dhea")) is not None
 
 
 @given(st.sampled_from(NALTREXONE_NAMES), st.sampled_from(["", " ", "  "]), st.booleans())
 def test_identity_ignores_case_spacing_and_salt_words(name: str, pad: str, upper: bool) -> None:
     text = pad + (name.upper() if upper else name) + pad
-    assert solid.same_drug(lc.NALTREXONE, text) is not None
+    assert drug_identity.same_drug(lc.NALTREXONE, text) is not None
 
 
 def test_cli_names_the_ingredient_option() -> None:
@@ -413,15 +421,15 @@ def test_a_caller_drug_is_matched_by_its_form_names_too() -> None:
         key="base", name="prasterone", short_name="prasterone", molar_mass=Decimal(1)
     )
     dhea = lc.Drug(name="DHEA", forms=(form,), default_basis="base")
-    assert solid.same_drug(dhea, "Prasterone") == "DHEA (the name of its form prasterone)"
-    assert solid.same_drug(dhea, "sucralose") is None
+    assert drug_identity.same_drug(dhea, "Prasterone") == "DHEA (the name of its form prasterone)"
+    assert drug_identity.same_drug(dhea, "sucralose") is None
 
 
 def test_a_second_drug_whose_form_is_named_as_the_order_s_drug_is_refused() -> None:
     """The other drug's own form names naltrexone: matched whichever side names the other."""
     form = lc.SaltForm(key="s", name="naltrexone", short_name="Y", molar_mass=Decimal(300))
     other = lc.Drug(name="Y", forms=(form,), default_basis="s")
-    assert solid.same_drug_as(lc.NALTREXONE, other) == "naltrexone under another name"
+    assert drug_identity.same_drug_as(lc.NALTREXONE, other) == "naltrexone under another name"
     active = lc.CapsuleActive(dose=lc.mass("1 mg"), source=orders.api(form="s", drug=other))
     with pytest.raises(lc.InputError) as err:
         orders.capsules(additional_actives=(active,))

@@ -41,8 +41,18 @@ def test_table_vehicles_cite_their_source():
         ),
         (
             OIL,
-            (lc.LiquidAdditive(role=lc.AdditiveRole.FLAVOUR, name="peppermint oil"),),
+            (
+                lc.LiquidAdditive(
+                    role=lc.AdditiveRole.FLAVOUR, name="peppermint oil", contains_water=False
+                ),
+            ),
             BudCategory.NONAQUEOUS_ORAL_LIQUID,
+        ),
+        # water not stated: the conservative class (probe2 P17; echoed as a default)
+        (
+            OIL,
+            (lc.LiquidAdditive(role=lc.AdditiveRole.FLAVOUR, name="peppermint oil"),),
+            BudCategory.AQUEOUS_NONPRESERVED,
         ),
     ],
 )

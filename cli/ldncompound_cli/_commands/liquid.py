@@ -101,7 +101,7 @@ def _additives(o: dict[str, Any]) -> tuple[lc.LiquidAdditive, ...]:
                 name=name,
                 lot=o[f"{prefix}_lot"],
                 expiry=_date(o[f"{prefix}_expiry"], f"{flag}-expiry"),
-                contains_water=bool(o.get(f"{prefix}_contains_water")),
+                contains_water=o.get(f"{prefix}_contains_water"),
             )
         )
     return tuple(out)
@@ -159,6 +159,7 @@ _ADDITIVES = Group(
         "added_preservative",
         "added_preservative_lot",
         "added_preservative_expiry",
+        "added_preservative_contains_water",
     ),
     _additives,
     names={
@@ -265,10 +266,21 @@ LIQUID_OPTIONS = (
     click.option("--flavour", help="flavour added (name)"),
     click.option("--flavour-lot", help="flavour lot"),
     click.option("--flavour-expiry", help="flavour expiry, YYYY-MM-DD"),
-    click.option("--flavour-contains-water", is_flag=True, help="the flavour is water-based"),
+    click.option(
+        "--flavour-contains-water/--flavour-water-free",
+        default=None,
+        help="whether the flavour contains water [default: not stated, taken as water in a "
+        "nonaqueous vehicle]",
+    ),
     click.option("--added-preservative", help="preservative added to the vehicle (name)"),
     click.option("--added-preservative-lot", help="added preservative lot"),
     click.option("--added-preservative-expiry", help="added preservative expiry, YYYY-MM-DD"),
+    click.option(
+        "--added-preservative-contains-water/--added-preservative-water-free",
+        default=None,
+        help="whether the added preservative contains water [default: not stated, taken as "
+        "water in a nonaqueous vehicle]",
+    ),
     click.option("--overage", help=f'extra of the whole batch, e.g. "5 %" [default: {OVERAGE}]'),
     *BALANCE_OPTIONS,
     click.option("--aliquot-volume", help='liquid aliquot volume, e.g. "5 mL" [default: chosen]'),
