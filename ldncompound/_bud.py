@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import attrs
 
@@ -166,6 +167,47 @@ def compounding_date(given: dt.date | None, today: dt.date | None, rec: Recorder
             "the day the preparation is compounded",
         )
     return given
+
+
+@attrs.frozen
+class BudStart:
+    """When and how a batch is kept: the compounding date, storage and day count."""
+
+    compounded_on: dt.date
+    storage: Storage
+    day_count: DayCount
+
+
+def bud_start(
+    order: Any,
+    today: dt.date | None,
+    rec: Recorder,
+    *,
+    storage: Storage,
+    storage_source: str,
+) -> BudStart:
+    """The compounding date, storage and day count of any preparation's ``order``: the
+    order's own, else ``storage`` (with ``storage_source``), day 1 and today, each echoed as
+    a default with its source."""
+    compounded_on = compounding_date(order.compounded_on, today, rec)
+    chosen = order.storage
+    if chosen is None:
+        chosen = storage
+        rec.default("storage", chosen.value, storage_source)
+    day_count = order.day_count
+    if day_count is None:
+        day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
+        rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
+    return BudStart(compounded_on=compounded_on, storage=chosen, day_count=day_count)
+
+
+def warn_no_expiry(rec: Recorder, subject: str, field: str) -> None:
+    """An undated component: the BUD cannot be checked against it."""
+    rec.warn(
+        "expiry-not-given",
+        f"{subject} is not given, so the BUD is not checked against it.",
+        field,
+    )
 
 
 def _article(noun: str) -> str:

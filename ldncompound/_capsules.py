@@ -32,7 +32,7 @@ from typing import ClassVar, NoReturn
 import attrs
 
 from . import _solid as solid
-from ._bud import BeyondUseDate, BudCategory, Storage
+from ._bud import BeyondUseDate, BudCategory, Storage, warn_no_expiry
 from ._capsule_data import (
     CAPSULE_SIZES,
     SHELL_SOURCE,
@@ -64,7 +64,7 @@ from ._plausible import (
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Policy, Settings, Sheet
-from ._sources import Component, Source, TriturationStock
+from ._sources import Component, Source, TriturationStock, batch_allergens
 from ._trace import Recorder
 from ._units import Dimension, Quantity, Unit
 from ._validate import (
@@ -1646,7 +1646,7 @@ def _ingredients(
             per_capsule=Quantity(fill.f, Unit.MG),
         ),
     )
-    return ingredients, solid.batch_allergens(ingredients, rec)
+    return ingredients, batch_allergens(ingredients, rec)
 
 
 def _beyond_use_date(
@@ -1673,7 +1673,7 @@ def _beyond_use_date(
         Component(role="filler", name=lot.spec.name, lot=lot.lot, expiry=lot.expiry),
     ]
     if lot.expiry is None:
-        solid.warn_no_expiry(rec, "The filler's expiry", "filler.expiry")
+        warn_no_expiry(rec, "The filler's expiry", "filler.expiry")
     shells = order.shells
     if shells is not None and shells.expiry is not None:
         components.append(
@@ -1685,7 +1685,7 @@ def _beyond_use_date(
             )
         )
     else:
-        solid.warn_no_expiry(rec, "The shells' expiry", "shells.expiry")
+        warn_no_expiry(rec, "The shells' expiry", "shells.expiry")
     return solid.beyond_use_date(order, start, BudCategory.NONAQUEOUS_SOLID, components, rec, today)
 
 

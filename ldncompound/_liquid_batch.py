@@ -32,16 +32,16 @@ from typing import Any
 import attrs
 
 from ._bud import (
-    DAY_ONE_SOURCE,
     BeyondUseDate,
     BudCategory,
     DayCount,
     Storage,
     StudyBud,
     assign_bud,
+    bud_start,
     component_cuts_supply,
-    compounding_date,
     days_text,
+    warn_no_expiry,
 )
 from ._devices import (
     DEVICES,
@@ -74,7 +74,14 @@ from ._numbers import (
     significant,
 )
 from ._plausible import ALIQUOT_SOLUBILITY_UNKNOWN, SOLUBILITY_IMPLAUSIBLE
-from ._sources import ApiLot, Source, TabletSource, TriturationStock, allergens_in
+from ._sources import (
+    ApiLot,
+    Source,
+    TabletSource,
+    TriturationStock,
+    allergens_in,
+    warn_lactose,
+)
 from ._supplied import ProfileFigure, from_profile_field, profile_figures_field
 from ._trace import Provenance, Recorder, Stamp, stamp
 from ._units import Dimension, Quantity, Unit
@@ -1062,13 +1069,7 @@ def _ingredients(
         )
         for a in order.additives
     ]
-    if "lactose" in allergens:
-        origins = [i.name for i in ingredients if "lactose" in i.allergens]
-        rec.warn(
-            "allergen-lactose",
-            f"Contains lactose (from {', '.join(origins)}); label the allergen.",
-            "allergens",
-        )
+    warn_lactose(allergens, ingredients, rec)
     return allergens, tuple(ingredients)
 
 
@@ -1314,30 +1315,20 @@ def master_facts(r: Any) -> MasterFacts:
 
 
 def _bud(order: LiquidFields, su: Setup, rec: Recorder, today: dt.date | None) -> BeyondUseDate:
-    compounded_on = compounding_date(order.compounded_on, today, rec)
-    storage = order.storage
-    if storage is None:
-        storage = Storage.REFRIGERATOR
-        rec.default("storage", storage.value, STORAGE_SOURCE)
-    day_count = order.day_count
-    if day_count is None:
-        day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
-        rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
+    start = bud_start(
+        order, today, rec, storage=Storage.REFRIGERATOR, storage_source=STORAGE_SOURCE
+    )
     added = [su.vehicle.component(), *(a.component() for a in order.additives)]
     for c in added:
         if c.expiry is None:
-            rec.warn(
-                "expiry-not-given",
-                f"The expiry of {c.name} is not given, so the BUD is not checked against it.",
-                f"{c.role}.expiry",
-            )
+            warn_no_expiry(rec, f"The expiry of {c.name}", f"{c.role}.expiry")
     return assign_bud(
         category=su.category,
-        compounded_on=compounded_on,
-        storage=storage,
+        compounded_on=start.compounded_on,
+        storage=start.storage,
         components=(*order.source.components(), *added),
         rec=rec,
-        day_count=day_count,
+        day_count=start.day_count,
         study=order.study,
         today=today,
     )

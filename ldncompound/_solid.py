@@ -21,16 +21,16 @@ from typing import Any, Protocol, TypeAlias, TypeVar
 
 import attrs
 
+from . import _bud
 from ._bud import (
-    DAY_ONE_SOURCE,
     BeyondUseDate,
     BudCategory,
+    BudStart,
     DayCount,
     Storage,
     StudyBud,
     assign_bud,
     check_supply,
-    compounding_date,
 )
 from ._dose import acknowledgements, check_dose, warn_unused
 from ._drug import Drug
@@ -780,36 +780,6 @@ def warn_unweighable(
         )
 
 
-def batch_allergens(ingredients: Sequence[_HasAllergens], rec: Recorder) -> tuple[str, ...]:
-    """The allergens of a batch: every ingredient's, sorted; lactose is warned about, naming
-    the ingredients it comes from."""
-    allergens = tuple(sorted({a for i in ingredients for a in i.allergens}))
-    if "lactose" in allergens:
-        origins = [i.name for i in ingredients if "lactose" in i.allergens]
-        rec.warn(
-            "allergen-lactose",
-            f"Contains lactose (from {', '.join(origins)}); label the allergen.",
-            "allergens",
-        )
-    return allergens
-
-
-class _HasAllergens(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def allergens(self) -> tuple[str, ...]: ...
-
-
-@attrs.frozen
-class BudStart:
-    """When and how the batch is kept: the compounding date, storage and day count."""
-
-    compounded_on: dt.date
-    storage: Storage
-    day_count: DayCount
-
-
 def bud_start(
     order: SolidOrder,
     today: dt.date | None,
@@ -818,29 +788,13 @@ def bud_start(
     storage: Storage,
     storage_source: str,
 ) -> BudStart:
-    """The compounding date, storage and day count: the order's, or defaults with sources."""
-    compounded_on = compounding_date(order.compounded_on, today, rec)
+    """The compounding date, storage and day count (:func:`_bud.bud_start`), and every
+    trituration stock's dates checked against the compounding date."""
+    start = _bud.bud_start(order, today, rec, storage=storage, storage_source=storage_source)
     for source in (order.source, *(a.source for a in getattr(order, "additional_actives", ()))):
         if isinstance(source, TriturationStock):
-            source.check_dates(compounded_on, rec)
-    chosen = order.storage
-    if chosen is None:
-        chosen = storage
-        rec.default("storage", chosen.value, storage_source)
-    day_count = order.day_count
-    if day_count is None:
-        day_count = DayCount.COMPOUNDING_DAY_IS_DAY_1
-        rec.default("day_count", day_count.value, DAY_ONE_SOURCE)
-    return BudStart(compounded_on=compounded_on, storage=chosen, day_count=day_count)
-
-
-def warn_no_expiry(rec: Recorder, subject: str, field: str) -> None:
-    """An undated component: the BUD cannot be checked against it."""
-    rec.warn(
-        "expiry-not-given",
-        f"{subject} is not given, so the BUD is not checked against it.",
-        field,
-    )
+            source.check_dates(start.compounded_on, rec)
+    return start
 
 
 def beyond_use_date(

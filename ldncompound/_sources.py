@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 import attrs
 
@@ -72,6 +73,37 @@ def allergens_in(*names: str) -> tuple[str, ...]:
         if key in name.lower()
     }
     return tuple(sorted(found))
+
+
+class HasAllergens(Protocol):
+    """An ingredient line: its name and the allergens it brings."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def allergens(self) -> tuple[str, ...]: ...
+
+
+def warn_lactose(
+    allergens: Sequence[str], ingredients: Sequence[HasAllergens], rec: Recorder
+) -> None:
+    """A batch with lactose among its ``allergens`` is warned about, naming the ingredients
+    it comes from, so that the label states the allergen."""
+    if "lactose" in allergens:
+        origins = [i.name for i in ingredients if "lactose" in i.allergens]
+        rec.warn(
+            "allergen-lactose",
+            f"Contains lactose (from {', '.join(origins)}); label the allergen.",
+            "allergens",
+        )
+
+
+def batch_allergens(ingredients: Sequence[HasAllergens], rec: Recorder) -> tuple[str, ...]:
+    """The allergens of a batch: every ingredient's, sorted; lactose is warned about
+    (:func:`warn_lactose`)."""
+    allergens = tuple(sorted({a for i in ingredients for a in i.allergens}))
+    warn_lactose(allergens, ingredients, rec)
+    return allergens
 
 
 def _crystal_water(drug: Drug, key: str) -> Decimal:

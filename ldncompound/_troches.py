@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 import attrs
 
 from . import _solid as solid
-from ._bud import BeyondUseDate, BudCategory, Storage
+from ._bud import BeyondUseDate, BudCategory, Storage, warn_no_expiry
 from ._displacement import Displacement, DisplacementMethod, parse_displacement
 from ._drug import refuse_drug_in_excipient, same_drug
 from ._errors import FormulationError, InputError
@@ -59,7 +59,7 @@ from ._plausible import (
 from ._preparation import Preparation, register
 from ._qc import WeightWindow
 from ._solid import POLICY, Settings, Sheet
-from ._sources import Component, allergens_in
+from ._sources import Component, allergens_in, batch_allergens
 from ._trace import Recorder
 from ._troche_data import FORM_NAMES, TROCHE_BASES, TrocheBase, mold_spec, troche_base
 from ._units import Dimension, Quantity, Unit
@@ -1345,7 +1345,7 @@ def _ingredients(
             contains_water=base.water,
         )
     )
-    return tuple(ingredients), solid.batch_allergens(ingredients, rec)
+    return tuple(ingredients), batch_allergens(ingredients, rec)
 
 
 def _bud_class(
@@ -1441,7 +1441,7 @@ def _beyond_use_date(
     for role, name, lot, expiry in dated:
         components.append(Component(role=role, name=name, lot=lot, expiry=expiry))
         if expiry is None:
-            solid.warn_no_expiry(rec, f"The expiry of {name}", f"{role}.expiry")
+            warn_no_expiry(rec, f"The expiry of {name}", f"{role}.expiry")
     return solid.beyond_use_date(order, start, category, components, rec, today)
 
 

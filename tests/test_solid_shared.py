@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import ldncompound as lc
 from ldncompound import _solid as solid
+from ldncompound import _sources as sources
 from ldncompound._trace import Recorder
 from ldncompound._units import Quantity, Unit
 
@@ -100,10 +101,10 @@ def test_the_allergens_are_every_row_s_and_lactose_is_warned_naming_its_rows() -
         )
     ]
     rec = Recorder()
-    assert solid.batch_allergens(rows, rec) == ("lactose", "soy")
+    assert sources.batch_allergens(rows, rec) == ("lactose", "soy")
     [warning] = rec.warnings
     assert warning.code == "allergen-lactose"
     assert "lactose monohydrate, flavour" in warning.message
     quiet = Recorder()
-    assert solid.batch_allergens(rows[:1], quiet) == ()
+    assert sources.batch_allergens(rows[:1], quiet) == ()
     assert quiet.warnings == []
