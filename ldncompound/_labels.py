@@ -1073,22 +1073,36 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
     label file may have been edited. A label that embeds no result and order (written before
     0.2.0, or one of a kit's labels) is refused (``label-not-rederivable``).
     """
-    from ._json import from_json, to_json  # noqa: PLC0415 - _json imports this module
+    from ._json import from_json  # noqa: PLC0415 - _json imports this module
     from ._strict import read_json  # noqa: PLC0415
 
     if isinstance(data, bytes | str):
         data = read_json(data, what="label")
     check_label_schema(data)
-    schema = data.get("schema")
     embedded = data.get("result")
     _registry.load(embedded.get("schema") if isinstance(embedded, dict) else None)
     saved = from_json(data, Label)
+    check_label(saved, today=today)
+    return saved
+
+
+def check_label(saved: Label, *, today: dt.date | None = None, result: Any = None) -> None:
+    """Refuse a label that is not exactly what the result and label order it embeds make
+    (``label-not-recomputed``, naming the first field that differs: an edited directions
+    text, patient, Rx number or lot), or that embeds none (``label-not-rederivable``).
+
+    Every reader of a saved label runs it (:func:`read_label`, :func:`~ldncompound.to_fhir`).
+    With ``result``, the label must also have been made from that result (``label-mismatch``,
+    naming the first field of the embedded result that differs).
+    """
+    from ._json import to_json  # noqa: PLC0415 - _json imports this module
+
     if saved.result is None or saved.order is None:
         raise InputError.about(
             "label",
-            schema,
+            saved.schema,
             "does not embed the result and label order it was made from (a label written "
-            "before 0.2.0, or one of a kit's labels), so it cannot be checked before printing",
+            "before 0.2.0, or one of a kit's labels), so it cannot be checked before it is used",
             "a label made again from its result (ldncompound label RESULT.json ...)",
             code="label-not-rederivable",
         )
@@ -1101,7 +1115,15 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
         "a label exactly as the library made it (make it again rather than edit it)",
         "label-not-recomputed",
     )
-    return saved
+    if result is not None:
+        _refuse_difference(
+            without_dated_warnings(_canonical(saved.result)),
+            without_dated_warnings(_canonical(result)),
+            "label.result",
+            "is not the result's own",
+            "the label made from this result (ldncompound label RESULT.json ...)",
+            "label-mismatch",
+        )
 
 
 def _with_timing(directions: str, timing: str | None) -> str:

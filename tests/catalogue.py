@@ -1811,6 +1811,52 @@ raw(  # a result given where the label goes
     Command(("fhir", "{dir}/result.json", "--label", "{dir}/result.json")),
     Refused(InputError, "not-a-label", "--label"),
 )
+# probe2 P1: a saved label or result is checked wherever it is used, as `label SAVED.json`
+# checks it: the FHIR dispense and the compounding record never take an edited one
+for input_class, command, data, code, field in (
+    (
+        "dose-typo",
+        ("fhir", "{dir}/result.json", "--label", "{dir}/edited.json"),
+        _saved(lambda d: d.update(directions="Take 10 capsules (45 mg) by mouth twice daily.")),
+        "label-not-recomputed",
+        "label.directions",
+    ),
+    (
+        "shifted",  # another patient's name and Rx number typed into a saved label
+        ("fhir", "{dir}/result.json", "--label", "{dir}/edited.json"),
+        _saved(lambda d: d.update(patient="John Roe", rx_number="RX-999")),
+        "label-not-recomputed",
+        "label.rx_number",
+    ),
+    (
+        "malformed",
+        ("fhir", "{dir}/result.json", "--label", "{dir}/edited.json"),
+        _saved(lambda d: (d.pop("result"), d.pop("order"))),
+        "label-not-rederivable",
+        "label",
+    ),
+    (
+        "dose-typo",
+        ("fhir", "{dir}/edited.json"),
+        _FORTY_FIVE.encode(),
+        "result-not-recomputed",
+        "result.dose",
+    ),
+    (
+        "dose-typo",
+        ("record", "{dir}/edited.json", "--record-id", "R1", "--compounded-by", "A"),
+        _FORTY_FIVE.encode(),
+        "result-not-recomputed",
+        "result.dose",
+    ),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command(command, (("edited.json", data),)),
+        Refused(InputError, code, field),
+    )
 
 # --- compounding records: `ldncompound record` and `ldncompound verify` -----------------------------
 

@@ -1,0 +1,175 @@
+"""Documents exchanged between runs and systems (probe2 P1, P7): a saved result or label is
+checked wherever it is used, as ``label SAVED.json`` checks it, and every reader of a
+document treats a UTF-8 byte-order mark the same way."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orders
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ldncompound_cli import cli
+
+import ldncompound as lc
+
+PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
+
+
+def label_order(**kw: Any) -> lc.LabelOrder:
+    args: dict[str, Any] = {
+        "patient": "Jane Doe",
+        "prescriber": "Dr A. Smith",
+        "pharmacy": PHARMACY,
+        "rx_number": "RX-1",
+        **kw,
+    }
+    return lc.LabelOrder(**args)
+
+
+def result_and_label(name: str = "liquid") -> tuple[Any, dict[str, Any]]:
+    res = orders.FORMULATE[name](getattr(orders, name)())
+    return res, json.loads(lc.dumps(lc.build_label(res, label_order())))
+
+
+def refused(call: Any) -> lc.InputError:
+    with pytest.raises(lc.InputError) as err:
+        call()
+    assert err.value.message.count("\n") == 0 and err.value.message.endswith(".")
+    return err.value
+
+
+# --- P1: the FHIR export and the record take no edited label or result --------------------------
+
+EDITS = {
+    "directions": "Take 45 mL (45 mg) by mouth twice daily.",
+    "patient": "John Roe",
+    "prescriber": "Dr B. Jones",
+    "rx_number": "RX999",
+    "lot": "L1",
+}
+
+
+@pytest.mark.parametrize("name", ["capsules", "liquid", "drops", "troches"])
+@pytest.mark.parametrize("field", EDITS)
+def test_fhir_refuses_a_saved_label_edited_in_any_field(name, field):
+    res, data = result_and_label(name)
+    assert lc.to_fhir(res, label=lc.from_json(data))  # the label as it was made is taken
+    data[field] = EDITS[field]
+    err = refused(lambda: lc.to_fhir(res, label=lc.from_json(data)))
+    assert err.code == "label-not-recomputed"
+    assert err.field == f"label.{field}"
+    assert repr(EDITS[field]) in err.message or EDITS[field][:57] in err.message
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    field=st.sampled_from(sorted(EDITS)),
+    text=st.text(
+        st.characters(whitelist_categories=("Lu", "Ll", "Nd", "Zs"), max_codepoint=0x7E),
+        min_size=1,
+        max_size=30,
+    ).filter(lambda t: t.strip() == t and t.strip()),
+)
+def test_no_edit_of_a_labels_printed_text_reaches_the_dispense(field, text):
+    """Whatever a label's directions, patient, prescriber, Rx number or lot is changed to, the
+    Bundle either is refused or carries exactly the label the library made."""
+    res, data = result_and_label("capsules")
+    original = data[field]
+    data[field] = text
+    try:
+        bundle = lc.to_fhir(res, label=lc.from_json(data))
+    except lc.InputError as err:
+        assert err.code == "label-not-recomputed", err
+        assert text != original
+        return
+    assert text == original
+    assert bundle == lc.to_fhir(res, label=lc.from_json(result_and_label("capsules")[1]))
+
+
+def test_fhir_refuses_a_label_made_from_another_result_of_the_same_preparation():
+    """Same drug, strength, quantity and BUD, another order: the label was not made from this
+    result, and says so naming the field."""
+    res = orders.FORMULATE["capsules"](orders.capsules())
+    other = orders.FORMULATE["capsules"](orders.capsules(reference="Rx 7"))
+    err = refused(lambda: lc.to_fhir(res, label=lc.build_label(other, label_order())))
+    assert err.code == "label-mismatch"
+    assert err.field == "label.result.order.reference"
+
+
+def test_fhir_refuses_a_label_that_embeds_no_result():
+    res, data = result_and_label("capsules")
+    del data["result"], data["order"]
+    err = refused(lambda: lc.to_fhir(res, label=lc.from_json(data)))
+    assert err.code == "label-not-rederivable" and err.field == "label"
+
+
+def test_fhir_takes_a_label_whose_bud_has_passed_since(monkeypatch):
+    """The export states the BUD; it does not refuse a dispense record for being old (the
+    label check runs on the date compounded), while a reprint of that label is refused."""
+    from ldncompound import _clock  # noqa: PLC0415
+
+    res = orders.FORMULATE["capsules"](orders.capsules())
+    label = lc.build_label(res, label_order())
+    bundle = lc.to_fhir(res, label=label)
+    monkeypatch.setattr(_clock, "today", lambda: res.bud.date.replace(year=res.bud.date.year + 1))
+    assert lc.to_fhir(res, label=label) == bundle
+    assert refused(lambda: lc.read_label(lc.dumps(label))).code == "bud-already-past"
+
+
+@pytest.mark.parametrize("name", ["capsules", "liquid", "drops", "troches"])
+def test_fhir_and_record_refuse_an_edited_result(name):
+    res = orders.FORMULATE[name](getattr(orders, name)())
+    data = json.loads(lc.dumps(res))
+    data["dose"]["value"] = "45"
+    edited = lc.from_json(data)
+    for call in (
+        lambda: lc.to_fhir(edited),
+        lambda: lc.make_record(edited, record_id="R1", compounded_by="A"),
+    ):
+        err = refused(call)
+        assert err.code == "result-not-recomputed" and err.field == "result.dose"
+
+
+def run(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(cli, list(args), input=stdin)
+
+
+def test_cli_fhir_refuses_the_probes_edited_label(tmp_path):
+    res, data = result_and_label("liquid")
+    (tmp_path / "r.json").write_text(lc.dumps(res))
+    (tmp_path / "l.json").write_text(json.dumps(data))
+    ok = run("fhir", str(tmp_path / "r.json"), "--label", str(tmp_path / "l.json"))
+    assert ok.exit_code == 0, ok.output
+    data.update(directions=EDITS["directions"], patient="John Roe", rx_number="RX999")
+    (tmp_path / "l.json").write_text(json.dumps(data))
+    out = run("fhir", str(tmp_path / "r.json"), "--label", str(tmp_path / "l.json"))
+    assert out.exit_code == 2
+    assert (
+        "Error: label.directions: 'Take 45 mL (45 mg) by mouth twice daily.' is not" in out.output
+    )
+    assert "RX999" not in out.output and "Traceback" not in out.output
+
+
+def test_cli_fhir_reads_a_liquid_label_given_with_a_capsule_result(tmp_path):
+    """The label's embedded result is read whatever was read before (it was refused as 'text;
+    expected a result schema id' when no liquid had been read yet in the process)."""
+    cap = orders.FORMULATE["capsules"](orders.capsules())
+    _, liquid_label = result_and_label("liquid")
+    (tmp_path / "r.json").write_text(lc.dumps(cap))
+    (tmp_path / "l.json").write_text(json.dumps(liquid_label))
+    out = run("fhir", str(tmp_path / "r.json"), "--label", str(tmp_path / "l.json"))
+    assert out.exit_code == 2
+    assert "was not made for this result" in out.output
+
+
+def test_cli_record_refuses_an_edited_result(tmp_path):
+    data = json.loads(lc.dumps(orders.FORMULATE["liquid"](orders.liquid())))
+    data["dose_measured"]["value"] = "45"
+    (tmp_path / "r.json").write_text(json.dumps(data))
+    out = run("record", str(tmp_path / "r.json"), "--record-id", "R1", "--compounded-by", "A")
+    assert out.exit_code == 2
+    assert "Error: result.dose_measured: '45 mL' is not what the result's own order" in out.output
