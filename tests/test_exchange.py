@@ -173,3 +173,65 @@ def test_cli_record_refuses_an_edited_result(tmp_path):
     out = run("record", str(tmp_path / "r.json"), "--record-id", "R1", "--compounded-by", "A")
     assert out.exit_code == 2
     assert "Error: result.dose_measured: '45 mL' is not what the result's own order" in out.output
+
+
+# --- P7: a UTF-8 byte-order mark is read the same way by every reader ---------------------------
+
+BOM = b"\xef\xbb\xbf"
+
+
+@settings(max_examples=20, deadline=None)
+@given(name=st.sampled_from(["capsules", "liquid", "drops", "troches"]), text=st.booleans())
+def test_a_document_with_a_byte_order_mark_reads_as_the_document_without(name, text):
+    """Every document the library writes reads back the same with a BOM before it (bytes, or
+    text decoded without stripping it), as batch input always has."""
+    res, label = result_and_label(name)
+    for written, read in (
+        (lc.dumps(res), lc.read_result),
+        (json.dumps(label), lc.read_label),
+        (json.dumps(orders.document(name)), lc.run_order),
+    ):
+        marked = BOM + written.encode()
+        document = marked.decode("utf-8") if text else marked
+        assert read(document) == read(written)
+
+
+def test_a_record_and_a_profile_with_a_byte_order_mark_read_as_without():
+    res = orders.FORMULATE["capsules"](orders.capsules())
+    record = lc.dumps(lc.make_record(res, record_id="R1", compounded_by="A"))
+    assert lc.verify_record(lc.read_json(BOM + record.encode(), exact=True)).ok
+    profile = '[pharmacy]\nname = "P"\naddress = "1 Main St"\nphone = "555"\n'
+    assert lc.read_profile("\ufeff" + profile) == lc.read_profile(profile)
+
+
+@pytest.mark.parametrize(
+    "text", ["\ufeff\ufeff{}", BOM + BOM + b"{}", '{"a": \ufeff1}', "\ufeff", "[1]\ufeff"]
+)
+def test_a_byte_order_mark_anywhere_but_the_start_is_refused_in_the_librarys_words(text):
+    err = refused(lambda: lc.read_json(text))
+    assert err.code == "bad-json"
+    assert "utf-8-sig" not in err.message
+
+
+def test_every_command_reads_a_file_with_a_byte_order_mark(tmp_path):
+    """The probe's Notepad-saved files: label, saved label, fhir, record, verify and a profile
+    (each refused before with Python's 'decode using utf-8-sig' or 'invalid statement')."""
+    res, label = result_and_label("capsules")
+    record = lc.make_record(res, record_id="R1", compounded_by="A")
+    for name, text in (
+        ("r.json", lc.dumps(res)),
+        ("l.json", json.dumps(label)),
+        ("rec.json", lc.dumps(record)),
+        ("p.toml", '[pharmacy]\nname = "P"\naddress = "1 Main St"\nphone = "555"\n'),
+    ):
+        (tmp_path / name).write_bytes(BOM + text.encode())
+    new_label = ("--patient", "J", "--prescriber", "D", "--rx", "R1", "--lot", "B-1")
+    for args in (
+        ("label", str(tmp_path / "r.json"), *new_label, "--profile", str(tmp_path / "p.toml")),
+        ("label", str(tmp_path / "l.json")),
+        ("fhir", str(tmp_path / "r.json"), "--label", str(tmp_path / "l.json")),
+        ("record", str(tmp_path / "r.json"), "--record-id", "R1", "--compounded-by", "A"),
+        ("verify", str(tmp_path / "rec.json")),
+    ):
+        out = run(*args)
+        assert out.exit_code == 0, (args, out.output)
