@@ -1589,6 +1589,14 @@ for input_class, extra, code, field in (
     ("enormous", ("--patient", "Jane Doe", "--page", "1000x50mm"), "out-of-range", "--page"),
     ("zero", ("--patient", "Jane Doe", "--page", "0x0mm"), "out-of-range", "--page"),
     ("overlong", ("--patient", "Jane" + "e" * 190), "word-too-wide", "--patient"),
+    # probe2 P6: text taller than the page names the page and the least height that holds it
+    (
+        "overlong",
+        ("--patient", "Jane " * 30 + "Doe", "--page", "4x2in"),
+        "label-does-not-fit",
+        "--page",
+    ),
+    ("malformed", ("--patient", "Jane Doe", "--page", "2x1in"), "label-does-not-fit", "--page"),
     ("garbage", ("--patient", "Jane Doe", "--rx", "RX-1|7"), "not-barcodable", "--rx"),
     ("unicode-digit", ("--patient", "Jane Doe", "--rx", "RX-١٢"), "not-printable", "--rx"),
 ):

@@ -235,3 +235,70 @@ def test_every_command_reads_a_file_with_a_byte_order_mark(tmp_path):
     ):
         out = run(*args)
         assert out.exit_code == 0, (args, out.output)
+
+
+# --- P6: a label taller than its page names the page, not an innocent field ---------------------
+
+
+def _liquid_label() -> lc.Label:
+    res = orders.FORMULATE["liquid"](orders.liquid())
+    return lc.build_label(res, label_order())
+
+
+def _pdf(label: lc.Label, page: str) -> bytes:
+    from ldncompound_cli import _pdf  # noqa: PLC0415
+
+    return _pdf.label_pdf([label], [None], page=_pdf.parse_page(page), page_text=page)
+
+
+@settings(max_examples=5, deadline=None)
+@given(
+    width=st.integers(min_value=60, max_value=216),
+    height=st.integers(min_value=20, max_value=80),
+    inches=st.booleans(),
+)
+def test_a_page_too_small_is_refused_with_the_least_page_that_holds_the_label(
+    width, height, inches
+):
+    """Either the label prints, or the refusal names --page and a page of the same width that
+    does hold it, one step (0.1 in or 1 mm) above one that does not."""
+    label = _liquid_label()
+    page = f"{width / 25.4:.2f}x{height / 25.4:.1f}in" if inches else f"{width}x{height}mm"
+    try:
+        printed = _pdf(label, page)
+    except lc.InputError as err:
+        assert err.code == "label-does-not-fit" and err.field == "--page"
+        assert err.message.startswith(f"--page: {page!r} (") and err.message.endswith(".")
+        assert "Jane Doe" not in err.message
+        least = err.message.rsplit("at least ", 1)[1].removesuffix(".")
+    else:
+        assert printed.startswith(b"%PDF-")
+        return
+    assert least.startswith(page.split("x", maxsplit=1)[0] + "x")
+    assert _pdf(label, least).startswith(b"%PDF-")
+    number = float(least.split("x")[1].removesuffix("in").removesuffix("mm"))
+    step = 0.1 if inches else 1
+    smaller = f"{least.split('x')[0]}x{number - step:g}{'in' if inches else 'mm'}"
+    if smaller != page:
+        with pytest.raises(lc.InputError):
+            _pdf(label, smaller)
+
+
+@pytest.mark.parametrize("page", ["3x1.5in", "4x2.5in", "2x1in", "100x20mm"])
+def test_cli_label_that_does_not_fit_names_the_page(tmp_path, page):
+    """The probe's pages: each refusal blamed 'Jane Doe', '1 Main St', the composed
+    directions or an auxiliary statement."""
+    res = orders.FORMULATE["liquid"](orders.liquid())
+    (tmp_path / "r.json").write_text(lc.dumps(res))
+    out = run(
+        "label",
+        str(tmp_path / "r.json"),
+        *("--patient", "Jane Doe", "--prescriber", "Dr X", "--rx", "RX1", "--lot", "B-1"),
+        *("--pharmacy-name", "P", "--pharmacy-address", "1 Main St", "--pharmacy-phone", "5"),
+        *("--format", "pdf", "--output", str(tmp_path / "x.pdf"), "--page", page),
+    )
+    assert out.exit_code == 2
+    [error] = [line for line in out.output.splitlines() if line.startswith("Error: ")]
+    assert error.startswith(f"Error: --page: '{page}' (")
+    assert "expected a --page of at least " in error
+    assert not (tmp_path / "x.pdf").exists()

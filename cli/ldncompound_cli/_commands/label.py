@@ -121,7 +121,8 @@ def _new_label(res: Any, order: lc.LabelOrder, o: dict[str, Any]) -> None:
         kit = getattr(res, "schema", None) == lc.TITRATION_SCHEMA
         labels = lc.build_kit_labels(res, order) if kit else (lc.build_label(res, order),)
         dates = kit_dates(res) if kit else [made_on(res)]
-        write_pdf(output, label_pdf(labels, dates, page=page, record_id=o["record_id"]))
+        pdf = label_pdf(labels, dates, page=page, record_id=o["record_id"], page_text=o["page"])
+        write_pdf(output, pdf)
         return
     if getattr(res, "schema", None) == lc.TITRATION_SCHEMA:
         labels = lc.build_kit_labels(res, order)
@@ -195,7 +196,13 @@ def _saved_label(data: Any, o: dict[str, Any]) -> None:
         from ldncompound_cli._pdf import label_pdf, parse_page  # noqa: PLC0415
 
         page = parse_page(o["page"], field="--page")
-        pdf = label_pdf((saved,), [saved.compounded_on], page=page, record_id=o["record_id"])
+        pdf = label_pdf(
+            (saved,),
+            [saved.compounded_on],
+            page=page,
+            record_id=o["record_id"],
+            page_text=o["page"],
+        )
         write_pdf(output, pdf)
     elif o["fmt"] == "json":
         click.echo(lc.dumps(saved))
