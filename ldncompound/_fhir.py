@@ -326,17 +326,12 @@ def _timing(per_day: Decimal) -> dict[str, Any] | None:
     }
 
 
-def _lot(result: Any, label: Any) -> str | None:
-    """The batch lot: the label's printed lot, else the result's own, else the order's
-    reference (what the labels print as the lot)."""
-    for value in (
-        getattr(label, "lot", None),
-        getattr(result, "lot", None),
-        getattr(result.order, "reference", None),
-    ):
-        if isinstance(value, str) and value:
-            return value
-    return None
+def _lot(label: Any) -> str | None:
+    """The batch lot: the label's, given or generated from the batch's compounding record
+    (probe2 P15). Without a label there is none: the order's reference names the order, and
+    every batch made from it would share it."""
+    value = getattr(label, "lot", None)
+    return value if isinstance(value, str) and value else None
 
 
 def _check_label(result: Any, label: Any, prep: _Prep) -> None:
@@ -513,7 +508,7 @@ def _medication(result: Any, prep: _Prep, label: Any, title: str) -> dict[str, A
     """The Bundle's ``Medication``: dose form, ingredients and batch (lot, expiration)."""
     form = DOSE_FORM_CODES[prep.form]
     batch: dict[str, Any] = {}
-    lot = _lot(result, label)
+    lot = _lot(label)
     if lot is not None:
         batch["lotNumber"] = lot
     bud: dt.date = result.bud.date

@@ -33,6 +33,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import typing
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -109,7 +110,10 @@ class LabelOrder:
     ``dose`` (default: one unit's strength), ``doses_per_day`` (default: the order's) and the
     pharmacist's ``timing`` (e.g. "at bedtime"), which is never added unless given.
     ``lot`` is the compounded batch's lot number; when not given, the label carries one
-    generated from the result (:func:`batch_lot`), echoed in the label's ``defaults``.
+    generated from the result and ``record_id``, the id of the batch's compounding record
+    (:func:`batch_lot`), echoed in the label's ``defaults``; with neither, the label is
+    refused (``lot-not-given``): a lot made from the result alone would be the same for two
+    batches of one order made the same day.
     ``acknowledge`` adds dose-guard codes (``dose-above-range``...) to those of the result's
     order, for a label dose or frequency the prescriber intends outside the drug's profile.
     """
@@ -133,6 +137,7 @@ class LabelOrder:
     lot: str | None = attrs.field(
         default=None, validator=_text("lot", required=False, max_length=40)
     )
+    record_id: str | None = attrs.field(default=None, validator=_text("record_id", required=False))
     acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
     from_profile: tuple[str, ...] = from_profile_field()
 
@@ -825,8 +830,9 @@ def build_label(result: Any, order: LabelOrder, *, today: dt.date | None = None)
 
 #: how the lot is made when the caller gives none (echoed in the label's defaults)
 GENERATED_LOT_SOURCE = (
-    "generated (no lot given): L, the date compounded, and the first 6 hex digits of the "
-    "SHA-256 of the result's JSON; the same result always gets the same lot"
+    "generated (no lot given): L, the date compounded, and the first 8 hex digits of the "
+    "SHA-256 of the result's JSON and the compounding record id; the same batch always gets "
+    "the same lot, another record of the same order another lot"
 )
 
 
@@ -844,14 +850,32 @@ def _without_version(data: Any) -> Any:
     return data
 
 
-def batch_lot(result: Any) -> str:
+def batch_lot(result: Any, record_id: str) -> str:
     """The lot generated for a compounded batch the caller gave no lot for: ``L``, the date
-    compounded (YYYYMMDD), ``-``, and 6 hex digits of the SHA-256 of the result's JSON
-    (library version left out), so that the same batch always gets the same lot and two
-    batches made the same day get different ones."""
-    text = json.dumps(_canonical(result), sort_keys=True, ensure_ascii=True)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:6].upper()
+    compounded (YYYYMMDD), ``-``, and 8 hex digits of the SHA-256 of the result's JSON
+    (library version left out) and ``record_id``, the batch's compounding record: the same
+    batch always gets the same lot, and two batches of one order made the same day (two
+    patients, a remake) get different ones, since each has its own record (probe2 P15: the
+    result alone gave them one lot)."""
+    data = {"record_id": record_id, "result": _canonical(result)}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8].upper()
     return f"L{result.bud.compounded_on:%Y%m%d}-{digest}"
+
+
+def _refuse_unidentified_batch(order: LabelOrder) -> None:
+    """Refuse (``lot-not-given``) a label order that gives neither the batch's lot nor the
+    compounding record a lot is generated from."""
+    if order.lot is None and order.record_id is None:
+        raise InputError.about(
+            "lot",
+            None,
+            "is not given, and there is no record id to generate one from (a lot made from "
+            "the result alone is the same for every batch of this order made the same day)",
+            "the batch's lot number, or the id of its compounding record (record_id, "
+            "--record-id), which the lot is generated from",
+            code="lot-not-given",
+        )
 
 
 def _recompute(result: Any) -> Any:
@@ -964,11 +988,12 @@ def _build_label(
             code="bud-already-past",
         )
     _guard(result, facts, order, planned=planned)
+    _refuse_unidentified_batch(order)
     strength = LabelAmount.of(facts.strength)
     defaults: tuple[DefaultUsed, ...] = ()
     lot = order.lot
     if lot is None:
-        lot = batch_lot(result)
+        lot = batch_lot(result, typing.cast("str", order.record_id))
         defaults = (DefaultUsed(field="lot", value=lot, source=GENERATED_LOT_SOURCE),)
     defaults = (*profile_defaults(order), *defaults)
     return Label(
@@ -1165,9 +1190,11 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
             "lot",
             order.lot,
             f"cannot be the lot of all {batches} batches of this kit",
-            "no lot, so that each batch's labels carry the lot generated for that batch",
+            "no lot and the kit's record id, so that each batch's labels carry the lot "
+            "generated for that batch",
             code="one-lot-for-many-batches",
         )
+    _refuse_unidentified_batch(order)
     if order.timing is not None:  # the kit's directions say how often; the timing may not differ
         for freq in read_directions(order.timing, "timing").frequencies:
             if freq.per_day != kit.doses_per_day:

@@ -384,6 +384,7 @@ def make_record(
     """
     from ._labels import check_recomputes  # noqa: PLC0415 - label machinery, on use
 
+    _adapter(getattr(result, "schema", None))  # a result with no record is refused first
     check_recomputes(result)  # an edited dose or amount never reaches a record (probe2 P1)
     bench = _Bench(
         record_id=record_id,

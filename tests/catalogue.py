@@ -1325,6 +1325,7 @@ _LABEL = (
     "{dir}/result.json",
     *("--prescriber", "Dr A. Smith", "--rx", "RX-1", "--pharmacy-name", "Main Street Pharmacy"),
     *("--pharmacy-address", "1 Main Street", "--pharmacy-phone", "555-0100"),
+    *("--record-id", "CR-1"),
 )
 for text in ("Jane\x1b[2JDoe", "Jane\u202eeoD", "Jane\nDoe"):
     raw(
@@ -1353,6 +1354,13 @@ raw(
     "capsules",
     Command((*_LABEL, "--patient", "\u2800")),
     Refused(InputError, "empty", "--patient"),
+)
+raw(  # probe2 P15: no lot and no record to generate one from (the result alone is shared)
+    "empty",
+    "cli",
+    "capsules",
+    Command((*_LABEL[:-2], "--patient", "Jane Doe")),
+    Refused(InputError, "lot-not-given", "--lot"),
 )
 
 # label directions, timing and result files that contradict the prescription (issue 11 §5)
@@ -1615,6 +1623,7 @@ _LABEL_ORDER = lc.LabelOrder(
     prescriber="Dr A. Smith",
     pharmacy=lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100"),
     rx_number="RX-1",
+    record_id="CR-1",
 )
 _SAVED = json.loads(
     lc.dumps(lc.build_label(lc.read_result(_RESULT), _LABEL_ORDER, today=orders.DAY))

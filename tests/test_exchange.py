@@ -5,6 +5,7 @@ document treats a UTF-8 byte-order mark the same way."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orders
@@ -25,6 +26,7 @@ def label_order(**kw: Any) -> lc.LabelOrder:
         "prescriber": "Dr A. Smith",
         "pharmacy": PHARMACY,
         "rx_number": "RX-1",
+        "record_id": "CR-1",
         **kw,
     }
     return lc.LabelOrder(**args)
@@ -302,3 +304,75 @@ def test_cli_label_that_does_not_fit_names_the_page(tmp_path, page):
     assert error.startswith(f"Error: --page: '{page}' (")
     assert "expected a --page of at least " in error
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- P15: a generated lot identifies one batch ---------------------------------------------------
+
+LOT = r"L20261121-[0-9A-F]{8}"
+
+
+def test_two_batches_of_one_order_made_the_same_day_get_two_lots():
+    res = orders.FORMULATE["capsules"](orders.capsules())
+    first = lc.build_label(res, label_order(patient="Jane Doe", record_id="CR-1"))
+    second = lc.build_label(res, label_order(patient="John Roe", record_id="CR-2"))
+    assert re.fullmatch(LOT, first.lot) and re.fullmatch(LOT, second.lot)
+    assert first.lot != second.lot
+    again = lc.build_label(lc.read_result(lc.dumps(res)), label_order(record_id="CR-1"))
+    assert again.lot == first.lot  # the same batch, the same lot
+    (default,) = first.defaults
+    assert (default.field, default.value) == ("lot", first.lot)
+    assert "compounding record id" in default.source
+    given = lc.build_label(res, label_order(record_id=None, lot="B-7"))
+    assert given.lot == "B-7" and given.defaults == ()
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=12),
+        min_size=2,
+        max_size=2,
+        unique=True,
+    )
+)
+def test_distinct_records_never_share_a_generated_lot(ids):
+    res = orders.FORMULATE["capsules"](orders.capsules())
+    lots = [lc.build_label(res, label_order(record_id=record_id)).lot for record_id in ids]
+    assert all(re.fullmatch(LOT, lot) for lot in lots)
+    assert lots[0] != lots[1]
+
+
+def test_a_label_with_neither_lot_nor_record_id_is_refused():
+    res = orders.FORMULATE["liquid"](orders.liquid())
+    err = refused(lambda: lc.build_label(res, label_order(record_id=None)))
+    assert err.code == "lot-not-given" and err.field == "lot"
+    assert "same for every batch of this order made the same day" in err.message
+
+
+def test_a_kits_labels_get_a_lot_per_batch_from_the_kits_record_id():
+    from test_label_truth import kit  # noqa: PLC0415
+
+    made = kit()
+    err = refused(lambda: lc.build_kit_labels(made, label_order(record_id=None)))
+    assert err.code == "lot-not-given"
+    one = {x.lot for x in lc.build_kit_labels(made, label_order(record_id="K-1"))}
+    other = {x.lot for x in lc.build_kit_labels(made, label_order(record_id="K-2"))}
+    batches = len(made.capsule_batches) + len(made.liquid_fills) + len(made.drops_fills)
+    assert len(one) == len(other) == batches > 1
+    assert not one & other
+
+
+def test_cli_the_probes_two_patients_get_two_lots(tmp_path):
+    (tmp_path / "r.json").write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())))
+    base = ("label", str(tmp_path / "r.json"), "--prescriber", "Dr X", "--no-profile")
+    base = (*base, "--pharmacy-name", "P", "--pharmacy-address", "1 Main St")
+    base = (*base, "--pharmacy-phone", "555")
+    lots = set()
+    for patient, record_id in (("Jane Doe", "CR-1"), ("John Roe", "CR-2")):
+        out = run(*base, "--patient", patient, "--rx", f"RX-{record_id}", "--record-id", record_id)
+        assert out.exit_code == 0, out.output
+        lots |= set(re.findall(LOT, out.output))
+    assert len(lots) == 2
+    out = run(*base, "--patient", "Jane Doe", "--rx", "RX-1")
+    assert out.exit_code == 2
+    assert "Error: --lot is not given, and there is no record id to generate one from" in out.output
