@@ -326,21 +326,16 @@ def _timing(per_day: Decimal) -> dict[str, Any] | None:
     }
 
 
-def _lot(result: Any, label: Any) -> str | None:
-    """The batch lot: the label's printed lot, else the result's own, else the order's
-    reference (what the labels print as the lot)."""
-    for value in (
-        getattr(label, "lot", None),
-        getattr(result, "lot", None),
-        getattr(result.order, "reference", None),
-    ):
-        if isinstance(value, str) and value:
-            return value
-    return None
+def _lot(label: Any) -> str | None:
+    """The batch lot: the label's, given or generated from the batch's compounding record
+    (probe2 P15). Without a label there is none: the order's reference names the order, and
+    every batch made from it would share it."""
+    value = getattr(label, "lot", None)
+    return value if isinstance(value, str) and value else None
 
 
 def _check_label(result: Any, label: Any, prep: _Prep) -> None:
-    from ._labels import Label  # noqa: PLC0415
+    from ._labels import Label, check_label  # noqa: PLC0415
 
     if not isinstance(label, Label):
         raise InputError.about(
@@ -373,6 +368,10 @@ def _check_label(result: Any, label: Any, prep: _Prep) -> None:
             "the label built from the same result",
             code="label-mismatch",
         )
+    # the label's every field (directions, patient, Rx number, lot) must be what its own
+    # result and order make, and that result this one: an edited label never reaches the
+    # dispense (probe2 P1). On the date compounded: the BUD is exported, not judged, here.
+    check_label(label, today=result.bud.compounded_on, result=result)
 
 
 def _ingredients(result: Any, prep: _Prep) -> list[dict[str, Any]]:
@@ -447,9 +446,15 @@ def to_fhir(result: Any, *, label: Any = None) -> dict[str, Any]:
     number and the patient. Decimals stay :class:`~decimal.Decimal`: write the Bundle with
     :func:`fhir_json`. The same result always gives the same Bundle (ids are derived from it).
 
+    The result must be what its own order computes (``result-not-recomputed``, as for a
+    label), and the label exactly what its embedded result and label order make
+    (``label-not-recomputed``: an edited directions text, patient or Rx number never reaches
+    the dispense; ``label-not-rederivable`` for a label that embeds neither) from this very
+    result (``label-mismatch``).
+
     Raises :class:`InputError` for a titration kit (``not-exportable``), anything that is not
-    a preparation's result (``not-a-result``) and a label made for another result
-    (``label-mismatch``).
+    a preparation's result (``not-a-result``), a result or label that was edited, and a label
+    made for another result (``label-mismatch``).
     """
     schema = getattr(result, "schema", None)
     if schema == _KIT_SCHEMA:
@@ -469,6 +474,10 @@ def to_fhir(result: Any, *, label: Any = None) -> dict[str, Any]:
             "a capsules, liquid, drops or troches result",
             code="not-a-result",
         )
+    # an edited result never reaches the Bundle (probe2 P1): what build_label checks
+    from ._labels import check_recomputes  # noqa: PLC0415 - label machinery, on use
+
+    check_recomputes(result)
     prep = adapter(result)
     if label is not None:
         _check_label(result, label, prep)
@@ -499,7 +508,7 @@ def _medication(result: Any, prep: _Prep, label: Any, title: str) -> dict[str, A
     """The Bundle's ``Medication``: dose form, ingredients and batch (lot, expiration)."""
     form = DOSE_FORM_CODES[prep.form]
     batch: dict[str, Any] = {}
-    lot = _lot(result, label)
+    lot = _lot(label)
     if lot is not None:
         batch["lotNumber"] = lot
     bud: dt.date = result.bud.date

@@ -313,6 +313,9 @@ def _read_document(data: Any, path: str) -> Any:
     if data is None:
         return None
     schema = data.get("schema") if isinstance(data, dict) else None
+    from . import _registry  # noqa: PLC0415 - a built-in preparation loads on first use
+
+    _registry.load(schema)  # a label of a liquid read before any liquid result (probe2 P1)
     if schema not in _SCHEMAS:
         current = retired(schema)
         if current is not None:

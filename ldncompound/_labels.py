@@ -33,6 +33,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import typing
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -108,7 +109,10 @@ class LabelOrder:
     ``dose`` (default: one unit's strength), ``doses_per_day`` (default: the order's) and the
     pharmacist's ``timing`` (e.g. "at bedtime"), which is never added unless given.
     ``lot`` is the compounded batch's lot number; when not given, the label carries one
-    generated from the result (:func:`batch_lot`), echoed in the label's ``defaults``.
+    generated from the result and ``record_id``, the id of the batch's compounding record
+    (:func:`batch_lot`), echoed in the label's ``defaults``; with neither, the label is
+    refused (``lot-not-given``): a lot made from the result alone would be the same for two
+    batches of one order made the same day.
     ``acknowledge`` adds dose-guard codes (``dose-above-range``...) to those of the result's
     order, for a label dose or frequency the prescriber intends outside the drug's profile.
     """
@@ -132,6 +136,7 @@ class LabelOrder:
     lot: str | None = attrs.field(
         default=None, validator=_text("lot", required=False, max_length=40)
     )
+    record_id: str | None = attrs.field(default=None, validator=_text("record_id", required=False))
     acknowledge: tuple[str, ...] = attrs.field(default=(), validator=acknowledgements)
     from_profile: tuple[str, ...] = from_profile_field()
 
@@ -854,8 +859,9 @@ def build_label(result: Any, order: LabelOrder, *, today: dt.date | None = None)
 
 #: how the lot is made when the caller gives none (echoed in the label's defaults)
 GENERATED_LOT_SOURCE = (
-    "generated (no lot given): L, the date compounded, and the first 6 hex digits of the "
-    "SHA-256 of the result's JSON; the same result always gets the same lot"
+    "generated (no lot given): L, the date compounded, and the first 8 hex digits of the "
+    "SHA-256 of the result's JSON and the compounding record id; the same batch always gets "
+    "the same lot, another record of the same order another lot"
 )
 
 
@@ -873,14 +879,32 @@ def _without_version(data: Any) -> Any:
     return data
 
 
-def batch_lot(result: Any) -> str:
+def batch_lot(result: Any, record_id: str) -> str:
     """The lot generated for a compounded batch the caller gave no lot for: ``L``, the date
-    compounded (YYYYMMDD), ``-``, and 6 hex digits of the SHA-256 of the result's JSON
-    (library version left out), so that the same batch always gets the same lot and two
-    batches made the same day get different ones."""
-    text = json.dumps(_canonical(result), sort_keys=True, ensure_ascii=True)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:6].upper()
+    compounded (YYYYMMDD), ``-``, and 8 hex digits of the SHA-256 of the result's JSON
+    (library version left out) and ``record_id``, the batch's compounding record: the same
+    batch always gets the same lot, and two batches of one order made the same day (two
+    patients, a remake) get different ones, since each has its own record (probe2 P15: the
+    result alone gave them one lot)."""
+    data = {"record_id": record_id, "result": _canonical(result)}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8].upper()
     return f"L{result.bud.compounded_on:%Y%m%d}-{digest}"
+
+
+def _refuse_unidentified_batch(order: LabelOrder) -> None:
+    """Refuse (``lot-not-given``) a label order that gives neither the batch's lot nor the
+    compounding record a lot is generated from."""
+    if order.lot is None and order.record_id is None:
+        raise InputError.about(
+            "lot",
+            None,
+            "is not given, and there is no record id to generate one from (a lot made from "
+            "the result alone is the same for every batch of this order made the same day)",
+            "the batch's lot number, or the id of its compounding record (record_id, "
+            "--record-id), which the lot is generated from",
+            code="lot-not-given",
+        )
 
 
 def _recompute(result: Any) -> Any:
@@ -995,11 +1019,12 @@ def _build_label(
             code="bud-already-past",
         )
     _guard(result, facts, order, planned=planned)
+    _refuse_unidentified_batch(order)
     strength = LabelAmount.of(facts.strength)
     defaults: tuple[DefaultUsed, ...] = ()
     lot = order.lot
     if lot is None:
-        lot = batch_lot(result)
+        lot = batch_lot(result, typing.cast("str", order.record_id))
         defaults = (DefaultUsed(field="lot", value=lot, source=GENERATED_LOT_SOURCE),)
     defaults = (*profile_defaults(order), *defaults)
     return Label(
@@ -1103,22 +1128,36 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
     label file may have been edited. A label that embeds no result and order (written before
     0.2.0, or one of a kit's labels) is refused (``label-not-rederivable``).
     """
-    from ._json import from_json, to_json  # noqa: PLC0415 - _json imports this module
+    from ._json import from_json  # noqa: PLC0415 - _json imports this module
     from ._strict import read_json  # noqa: PLC0415
 
     if isinstance(data, bytes | str):
         data = read_json(data, what="label")
     check_label_schema(data)
-    schema = data.get("schema")
     embedded = data.get("result")
     _registry.load(embedded.get("schema") if isinstance(embedded, dict) else None)
     saved = from_json(data, Label)
+    check_label(saved, today=today)
+    return saved
+
+
+def check_label(saved: Label, *, today: dt.date | None = None, result: Any = None) -> None:
+    """Refuse a label that is not exactly what the result and label order it embeds make
+    (``label-not-recomputed``, naming the first field that differs: an edited directions
+    text, patient, Rx number or lot), or that embeds none (``label-not-rederivable``).
+
+    Every reader of a saved label runs it (:func:`read_label`, :func:`~ldncompound.to_fhir`).
+    With ``result``, the label must also have been made from that result (``label-mismatch``,
+    naming the first field of the embedded result that differs).
+    """
+    from ._json import to_json  # noqa: PLC0415 - _json imports this module
+
     if saved.result is None or saved.order is None:
         raise InputError.about(
             "label",
-            schema,
+            saved.schema,
             "does not embed the result and label order it was made from (a label written "
-            "before 0.2.0, or one of a kit's labels), so it cannot be checked before printing",
+            "before 0.2.0, or one of a kit's labels), so it cannot be checked before it is used",
             "a label made again from its result (ldncompound label RESULT.json ...)",
             code="label-not-rederivable",
         )
@@ -1131,7 +1170,15 @@ def read_label(data: Any, *, today: dt.date | None = None) -> Label:
         "a label exactly as the library made it (make it again rather than edit it)",
         "label-not-recomputed",
     )
-    return saved
+    if result is not None:
+        _refuse_difference(
+            without_dated_warnings(_canonical(saved.result)),
+            without_dated_warnings(_canonical(result)),
+            "label.result",
+            "is not the result's own",
+            "the label made from this result (ldncompound label RESULT.json ...)",
+            "label-mismatch",
+        )
 
 
 def _with_timing(directions: str, timing: str | None) -> str:
@@ -1173,9 +1220,11 @@ def build_kit_labels(kit: Any, order: LabelOrder) -> tuple[Label, ...]:
             "lot",
             order.lot,
             f"cannot be the lot of all {batches} batches of this kit",
-            "no lot, so that each batch's labels carry the lot generated for that batch",
+            "no lot and the kit's record id, so that each batch's labels carry the lot "
+            "generated for that batch",
             code="one-lot-for-many-batches",
         )
+    _refuse_unidentified_batch(order)
     if order.timing is not None:  # the kit's directions say how often; the timing may not differ
         for freq in read_directions(order.timing, "timing").frequencies:
             if freq.per_day != kit.doses_per_day:

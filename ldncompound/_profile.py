@@ -40,6 +40,7 @@ from ._orders import decode, load_order, order_document, order_kind
 from ._parse import density, mass, parse_count, parse_date, percent, volume
 from ._plausible import ACKNOWLEDGEABLE, check_shell_weight
 from ._sources import DEFAULT_TABLET_STRENGTH, TabletSource
+from ._strict import without_bom
 from ._supplied import PROFILE_FILE, profile_figure
 from ._trace import Recorder
 from ._units import Quantity, Unit
@@ -740,7 +741,9 @@ def _list(
 
 
 def read_profile(text: str, *, file: str = PROFILE_FILE) -> PharmacyProfile:
-    """The pharmacy profile in the TOML ``text`` (``file`` names it in refusals)."""
+    """The pharmacy profile in the TOML ``text`` (``file`` names it in refusals); a UTF-8
+    byte-order mark at its start is skipped, as every reader of the library skips it."""
+    text = without_bom(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

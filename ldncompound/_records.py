@@ -380,8 +380,13 @@ def make_record(
     a weighing tolerance wider than the policy's (+/-5 %) unless ``acknowledge`` holds
     ``weighing-tolerance-above-policy`` with a reason, and control characters in caller
     text; warns about weighings outside tolerance or not recorded, QC failures, low yield
-    and a missing verifier.
+    and a missing verifier. The result must be what its own order computes
+    (``result-not-recomputed``, as for a label): an edited result is never recorded.
     """
+    from ._labels import check_recomputes  # noqa: PLC0415 - label machinery, on use
+
+    _adapter(getattr(result, "schema", None))  # a result with no record is refused first
+    check_recomputes(result)  # an edited dose or amount never reaches a record (probe2 P1)
     bench = _Bench(
         record_id=record_id,
         compounded_by=compounded_by,

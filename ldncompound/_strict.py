@@ -85,6 +85,18 @@ def _constant(name: str) -> Any:
     )
 
 
+#: The UTF-8 byte-order mark: an encoding signature some editors (Windows Notepad) write at the
+#: start of a file, never a part of the document. Every reader skips one at the start of a
+#: document (:func:`read_json`: a result, label, record, order or JSON Lines record; the
+#: profile reader; a batch input), and only there.
+BOM = "\ufeff"
+
+
+def without_bom(text: str) -> str:
+    """``text`` without the byte-order mark an editor may have written at its start."""
+    return text.removeprefix(BOM)
+
+
 def decode(raw: bytes, what: str, field: str | None = None) -> str:
     """UTF-8 bytes to text; anything else is refused whole (nothing is guessed)."""
     try:
@@ -114,7 +126,8 @@ def read_json(
 
     Always refuses bytes that are not UTF-8 (``bad-encoding``), malformed JSON, JSON nested
     too deeply and integers too long to read (``bad-json``), and a key given twice in one
-    object (``duplicate-field``: which value is meant is unknowable). ``NaN`` and
+    object (``duplicate-field``: which value is meant is unknowable). A UTF-8 byte-order mark
+    at the start is skipped, as every reader of the library skips it. ``NaN`` and
     ``Infinity`` are not JSON (``bad-json``). With ``exact`` (a document this library wrote:
     a record) it refuses as well, naming the path, everything :func:`plain_data` refuses:
     floats, NaN and infinities (``not-a-number``), integers of more than
@@ -122,7 +135,7 @@ def read_json(
     names the input in a sentence (``the document``); ``field``, when given, starts every
     sentence and is the refusal's field (``RECORD``).
     """
-    text = decode(raw, what, field) if isinstance(raw, bytes) else raw
+    text = without_bom(decode(raw, what, field) if isinstance(raw, bytes) else raw)
     try:
         if exact:
             data = json.loads(
@@ -135,9 +148,13 @@ def read_json(
         else:
             return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     except json.JSONDecodeError as err:
+        # Python's own hint ("decode using utf-8-sig") for a second mark is not the library's
+        problem = (
+            "a second byte-order mark" if err.msg.startswith("Unexpected UTF-8 BOM") else err.msg
+        )
         raise _located(
             InputError(
-                f"the document is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}.",
+                f"the document is not valid JSON: {problem} at line {err.lineno} column {err.colno}.",
                 expected="one JSON object",
                 code="bad-json",
             ),

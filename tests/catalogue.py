@@ -1325,6 +1325,7 @@ _LABEL = (
     "{dir}/result.json",
     *("--prescriber", "Dr A. Smith", "--rx", "RX-1", "--pharmacy-name", "Main Street Pharmacy"),
     *("--pharmacy-address", "1 Main Street", "--pharmacy-phone", "555-0100"),
+    *("--record-id", "CR-1"),
 )
 for text in ("Jane\x1b[2JDoe", "Jane\u202eeoD", "Jane\nDoe"):
     raw(
@@ -1353,6 +1354,13 @@ raw(
     "capsules",
     Command((*_LABEL, "--patient", "\u2800")),
     Refused(InputError, "empty", "--patient"),
+)
+raw(  # probe2 P15: no lot and no record to generate one from (the result alone is shared)
+    "empty",
+    "cli",
+    "capsules",
+    Command((*_LABEL[:-2], "--patient", "Jane Doe")),
+    Refused(InputError, "lot-not-given", "--lot"),
 )
 
 # label directions, timing and result files that contradict the prescription (issue 11 §5)
@@ -1615,6 +1623,14 @@ for input_class, extra, code, field in (
     ("enormous", ("--patient", "Jane Doe", "--page", "1000x50mm"), "out-of-range", "--page"),
     ("zero", ("--patient", "Jane Doe", "--page", "0x0mm"), "out-of-range", "--page"),
     ("overlong", ("--patient", "Jane" + "e" * 190), "word-too-wide", "--patient"),
+    # probe2 P6: text taller than the page names the page and the least height that holds it
+    (
+        "overlong",
+        ("--patient", "Jane " * 30 + "Doe", "--page", "4x2in"),
+        "label-does-not-fit",
+        "--page",
+    ),
+    ("malformed", ("--patient", "Jane Doe", "--page", "2x1in"), "label-does-not-fit", "--page"),
     ("garbage", ("--patient", "Jane Doe", "--rx", "RX-1|7"), "not-barcodable", "--rx"),
     ("unicode-digit", ("--patient", "Jane Doe", "--rx", "RX-١٢"), "not-printable", "--rx"),
 ):
@@ -1633,6 +1649,7 @@ _LABEL_ORDER = lc.LabelOrder(
     prescriber="Dr A. Smith",
     pharmacy=lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100"),
     rx_number="RX-1",
+    record_id="CR-1",
 )
 _SAVED = json.loads(
     lc.dumps(lc.build_label(lc.read_result(_RESULT), _LABEL_ORDER, today=orders.DAY))
@@ -1837,6 +1854,52 @@ raw(  # a result given where the label goes
     Command(("fhir", "{dir}/result.json", "--label", "{dir}/result.json")),
     Refused(InputError, "not-a-label", "--label"),
 )
+# probe2 P1: a saved label or result is checked wherever it is used, as `label SAVED.json`
+# checks it: the FHIR dispense and the compounding record never take an edited one
+for input_class, command, data, code, field in (
+    (
+        "dose-typo",
+        ("fhir", "{dir}/result.json", "--label", "{dir}/edited.json"),
+        _saved(lambda d: d.update(directions="Take 10 capsules (45 mg) by mouth twice daily.")),
+        "label-not-recomputed",
+        "label.directions",
+    ),
+    (
+        "shifted",  # another patient's name and Rx number typed into a saved label
+        ("fhir", "{dir}/result.json", "--label", "{dir}/edited.json"),
+        _saved(lambda d: d.update(patient="John Roe", rx_number="RX-999")),
+        "label-not-recomputed",
+        "label.rx_number",
+    ),
+    (
+        "malformed",
+        ("fhir", "{dir}/result.json", "--label", "{dir}/edited.json"),
+        _saved(lambda d: (d.pop("result"), d.pop("order"))),
+        "label-not-rederivable",
+        "label",
+    ),
+    (
+        "dose-typo",
+        ("fhir", "{dir}/edited.json"),
+        _FORTY_FIVE.encode(),
+        "result-not-recomputed",
+        "result.dose",
+    ),
+    (
+        "dose-typo",
+        ("record", "{dir}/edited.json", "--record-id", "R1", "--compounded-by", "A"),
+        _FORTY_FIVE.encode(),
+        "result-not-recomputed",
+        "result.dose",
+    ),
+):
+    raw(
+        input_class,
+        "cli",
+        "capsules",
+        Command(command, (("edited.json", data),)),
+        Refused(InputError, code, field),
+    )
 
 # --- compounding records: `ldncompound record` and `ldncompound verify` -----------------------------
 

@@ -34,6 +34,7 @@ def label_order() -> lc.LabelOrder:
             name="Main Street Pharmacy", address="1 Main Street, Springfield", phone="555-0100"
         ),
         rx_number=RX,
+        record_id=RECORD_ID,
         doses_per_day=Decimal(1),
         timing="at bedtime",
     )

@@ -279,7 +279,9 @@ def _saved_before_the_warning(result: Any) -> dict[str, Any]:
 
 
 _PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
-_LABEL = lc.LabelOrder(patient="Jane Doe", prescriber="Dr Smith", pharmacy=_PHARMACY, rx_number="1")
+_LABEL = lc.LabelOrder(
+    patient="Jane Doe", prescriber="Dr Smith", pharmacy=_PHARMACY, rx_number="1", record_id="CR-1"
+)
 
 
 def test_a_result_saved_before_the_unused_warning_still_labels_records_and_verifies():
@@ -352,7 +354,7 @@ def test_the_command_line_labels_a_result_saved_before_the_unused_warning(tmp_pa
     path.write_text(json.dumps(_saved_before_the_warning(result)))
     args = [*("--patient", "Jane Doe", "--prescriber", "Dr Smith", "--rx", "1")]
     args += [*("--pharmacy-name", "Main St", "--pharmacy-address", "1 Main St")]
-    args += ["--pharmacy-phone", "555-0100"]
+    args += ["--pharmacy-phone", "555-0100", "--record-id", "CR-1"]
     res = CliRunner().invoke(cli, ["label", str(path), *args])
     assert res.exit_code == 0, res.output
     assert "Jane Doe" in res.output

@@ -415,6 +415,7 @@ def test_the_label_and_the_master_record_list_every_active():
             prescriber="Dr B",
             pharmacy=lc.Pharmacy(name="P", address="1 Road", phone="555"),
             rx_number="Rx1",
+            record_id="CR-1",
             doses_per_day=Decimal(1),
         ),
     )

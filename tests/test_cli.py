@@ -719,7 +719,7 @@ def test_cli_label_of_a_liquid_ordered_in_g_per_ml_states_mg_per_ml(tmp_path):
         str(tmp_path / "r.json"),
         *("--patient", "Jane Doe", "--prescriber", "Dr A. Smith", "--rx", "RX-1"),
         *("--pharmacy-name", "P", "--pharmacy-address", "A", "--pharmacy-phone", "1"),
-        "--no-profile",
+        *("--no-profile", "--record-id", "CR-1"),
     )
     assert label.exit_code == 0, label.output
     text = " ".join(label.output.split())

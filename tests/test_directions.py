@@ -23,12 +23,13 @@ PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", pho
 LABEL = [
     *("--patient", "Jane Doe", "--prescriber", "Dr Smith", "--pharmacy-name", "Main St"),
     *("--pharmacy-address", "1 Main St", "--pharmacy-phone", "555-0100", "--rx", "RX1"),
+    *("--record-id", "CR-1"),
 ]
 
 
 def label_order(**kw: Any) -> lc.LabelOrder:
     args = {"patient": "Jane Doe", "prescriber": "Dr Smith", "pharmacy": PHARMACY}
-    return lc.LabelOrder(**(args | {"rx_number": "RX-1"} | kw))
+    return lc.LabelOrder(**(args | {"rx_number": "RX-1", "record_id": "CR-1"} | kw))
 
 
 CAPSULES = orders.FORMULATE["capsules"](orders.capsules())  # 4.5 mg, once daily

@@ -311,6 +311,7 @@ def label_order(**kw) -> lc.LabelOrder:
         "prescriber": "Dr A. Smith",
         "pharmacy": PHARMACY,
         "rx_number": "RX-1",
+        "record_id": "CR-1",
         **kw,
     }
     return lc.LabelOrder(**args)
@@ -492,7 +493,7 @@ def test_label_acknowledge_option(tmp_path):
         str(result),
         *("--patient", "Jane Doe", "--prescriber", "Dr A. Smith", "--rx", "RX-1"),
         *("--pharmacy-name", "Main Street Pharmacy", "--pharmacy-address", "1 Main Street"),
-        *("--pharmacy-phone", "555-0100", "--dose", "9 mg"),
+        *("--record-id", "CR-1", "--pharmacy-phone", "555-0100", "--dose", "9 mg"),
     ]
     res = run(*args)
     assert res.exit_code == 2 and "Error: --dose: '9 mg as naltrexone HCl' is above" in res.output

@@ -207,7 +207,7 @@ def test_dose_form_and_route_codes(name):
 def test_the_capsule_medication_in_detail():
     med, disp = resources(validate(lc.to_fhir(PREPARATIONS["capsules"]())))
     assert med["code"]["text"] == "naltrexone HCl 4.5 mg capsule (compounded)"
-    assert med["batch"] == {"lotNumber": "LOT-42", "expirationDate": "2027-05-19"}
+    assert med["batch"] == {"expirationDate": "2027-05-19"}  # no label, no lot (probe2 P15)
     drug, filler = med["ingredient"]
     assert drug["itemCodeableConcept"]["coding"] == [lc.DRUG_CODES["naltrexone", "hcl"].coding()]
     assert drug["itemCodeableConcept"]["text"] == "naltrexone HCl"
@@ -288,6 +288,7 @@ def label_order(**kw: Any) -> lc.LabelOrder:
         "prescriber": "Dr A. Smith",
         "pharmacy": PHARMACY,
         "rx_number": "RX-1001",
+        "record_id": "CR-1",
     }
     return lc.LabelOrder(**(args | kw))
 
@@ -324,9 +325,18 @@ def test_caller_directions_are_exported_as_text_alone(changes, ucum_parser):
 
 
 def test_the_label_lot_is_the_batch_lot():
+    """The label's lot, generated from the compounding record: two batches of one order made
+    the same day get two lots; the order's reference, which they share, is no lot."""
     result = lc.formulate_troches(orders.troches(reference="T-9"))
+    lots = set()
+    for record_id in ("CR-1", "CR-2"):
+        label = lc.build_label(result, label_order(record_id=record_id))
+        med, _ = resources(validate(lc.to_fhir(result, label=label)))
+        assert med["batch"]["lotNumber"] == label.lot != "T-9"
+        lots.add(label.lot)
+    assert len(lots) == 2
     med, _ = resources(validate(lc.to_fhir(result)))
-    assert med["batch"]["lotNumber"] == "T-9"
+    assert "lotNumber" not in med["batch"]
 
 
 def test_a_label_of_another_result_is_refused():

@@ -417,7 +417,7 @@ def test_label_with_any_option_value_or_result_file_exits_cleanly(files, flag, v
     base = [
         *("--patient", "Jane Doe", "--prescriber", "Dr A. Smith", "--rx", "RX-1"),
         *("--pharmacy-name", "Main Street Pharmacy", "--pharmacy-address", "1 Main Street"),
-        *("--pharmacy-phone", "555-0100"),
+        *("--pharmacy-phone", "555-0100", "--record-id", "CR-1"),
     ]
     _invoke(["label", str(files / "result.json"), *base, flag, value])
     _invoke(["label", str(files / "garbage.json"), *base])
@@ -564,6 +564,7 @@ def test_verify_and_label_commands_exit_cleanly_on_a_tampered_file(files, data):
         [
             *("label", str(path), "--patient", "J", "--prescriber", "P", "--rx", "1"),
             *("--pharmacy-name", "N", "--pharmacy-address", "A", "--pharmacy-phone", "1"),
+            *("--record-id", "CR-1"),
         ]
     )
 

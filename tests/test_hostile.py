@@ -23,6 +23,7 @@ _kit = importlib.import_module("ldncompound_cli._common")
 LABEL = (
     *("--patient", "J", "--prescriber", "P", "--rx", "1"),
     *("--pharmacy-name", "N", "--pharmacy-address", "A", "--pharmacy-phone", "1"),
+    *("--record-id", "CR-1"),
 )
 COMMANDS = {
     "label": ["label", "{file}", *LABEL],

@@ -22,6 +22,7 @@ PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", pho
 LABEL = [
     *("--patient", "Jane Doe", "--prescriber", "Dr Smith", "--pharmacy-name", "Main St"),
     *("--pharmacy-address", "1 Main St", "--pharmacy-phone", "555-0100", "--rx", "RX1"),
+    *("--record-id", "CR-1"),
 ]
 
 
@@ -31,6 +32,7 @@ def label_order(**kw: Any) -> lc.LabelOrder:
         "prescriber": "Dr A. Smith",
         "pharmacy": PHARMACY,
         "rx_number": "RX-1001",
+        "record_id": "CR-1",
         **kw,
     }
     return lc.LabelOrder(**args)
@@ -257,7 +259,7 @@ def test_the_command_line_refuses_an_edited_result():
 def test_the_lot_is_generated_from_the_batch_not_the_rx_reference():
     made = orders.FORMULATE["capsules"](orders.capsules(reference="RX-1001"))
     label = lc.build_label(made, label_order())
-    assert re.fullmatch(r"L20261121-[0-9A-F]{6}", label.lot)
+    assert re.fullmatch(r"L20261121-[0-9A-F]{8}", label.lot)
     assert label.lot != made.order.reference
     assert label.lot == lc.build_label(lc.read_result(lc.dumps(made)), label_order()).lot
     (default,) = label.defaults

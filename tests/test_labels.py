@@ -30,6 +30,7 @@ def order(**kw) -> lc.LabelOrder:
         "prescriber": "Dr A. Smith",
         "pharmacy": PHARMACY,
         "rx_number": "RX-1001",
+        "record_id": "CR-1",
         **kw,
     }
     return lc.LabelOrder(**args)

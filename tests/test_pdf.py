@@ -387,7 +387,7 @@ LABEL_ARGS = (
         "1 Main Street, Springfield",
     ),
     *("--pharmacy-phone", "555-0100", "--rx", pdf_samples.RX, "--doses-per-day", "1"),
-    *("--timing", "at bedtime"),
+    *("--timing", "at bedtime", "--record-id", pdf_samples.RECORD_ID),
 )
 
 
@@ -464,10 +464,9 @@ def test_cli_titration_kit_labels_and_worksheet(tmp_path):
     [
         (("--format", "pdf"), "--output", "missing"),
         (("--output", "{dir}/x.pdf"), "--output", "output-needs-pdf"),
-        (("--record-id", "R-1"), "--record-id", "record-id-needs-pdf"),
         (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "4x2"), "--page", "bad-page"),
-        (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "4x2in"), "", "label-does-not-fit"),
-        (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "40x30mm"), "", "label-does-not-fit"),
+        (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "4x2in"), "--page", "label-does-not-fit"),
+        (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "40x30mm"), "--page", "label-does-not-fit"),
         (("--format", "pdf", "--output", "{dir}/x.pdf", "--record-id", "R|1"), "--record-id", "not-barcodable"),
         (("--format", "pdf", "--output", "{dir}/x.pdf", "--record-id", "R-" + "7" * 60, "--page", "50x200mm"),
          "--record-id", "barcode-does-not-fit"),

@@ -582,7 +582,12 @@ def test_the_command_line_names_the_kits_start():
 
 def label_order(**kw: Any) -> lc.LabelOrder:
     return lc.LabelOrder(
-        patient="Jane Doe", prescriber="Dr A. Smith", pharmacy=PHARMACY, rx_number="RX-1", **kw
+        patient="Jane Doe",
+        prescriber="Dr A. Smith",
+        pharmacy=PHARMACY,
+        rx_number="RX-1",
+        record_id="CR-1",
+        **kw,
     )
 
 

@@ -698,6 +698,7 @@ def test_cli_a_label_takes_the_profiles_pharmacy(profile_file, tmp_path):
     result = tmp_path / "result.json"
     result.write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())), encoding="utf-8")
     args = ("label", str(result), "--patient", "Jane Doe", "--prescriber", "Dr A", "--rx", "RX1")
+    args = (*args, "--record-id", "CR-1")
     res = run(*args, "--profile", str(profile_file), "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
@@ -1229,6 +1230,7 @@ def test_cli_a_label_refusing_the_profiles_pharmacy_names_the_profile(tmp_path):
     result = tmp_path / "result.json"
     result.write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())), encoding="utf-8")
     args = ("label", str(result), "--patient", "Jane Doe", "--prescriber", "Dr A", "--rx", "RX1")
+    args = (*args, "--record-id", "CR-1")
     pdf = ("--format", "pdf", "--output", str(tmp_path / "l.pdf"))
     res = run(*args, "--profile", str(path), *pdf)
     assert res.exit_code == 2

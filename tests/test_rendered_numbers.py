@@ -38,7 +38,11 @@ JSON_ARTEFACT = re.compile(r"\d*(9{6,}|0{6,})\d{1,2}\"")
 DAY = dt.date(2026, 11, 21)
 PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
 LABEL = lc.LabelOrder(
-    patient="Jane Doe", prescriber="Dr A. Smith", pharmacy=PHARMACY, rx_number="RX-1"
+    patient="Jane Doe",
+    prescriber="Dr A. Smith",
+    pharmacy=PHARMACY,
+    rx_number="RX-1",
+    record_id="CR-1",
 )
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: many generated orders are refused on purpose (a dose off every syringe

@@ -29,6 +29,7 @@ def label_order(**kw: Any) -> lc.LabelOrder:
         "prescriber": "Dr A. Smith",
         "pharmacy": PHARMACY,
         "rx_number": "RX-1",
+        "record_id": "CR-1",
         "timing": "at bedtime",
         **kw,
     }
@@ -239,7 +240,7 @@ def test_cli_a_label_made_by_the_cli_prints_again(tmp_path):
             str(result),
             *("--patient", "Jane Doe", "--prescriber", "Dr A. Smith", "--rx", "RX-1"),
             *("--pharmacy-name", "P", "--pharmacy-address", "A", "--pharmacy-phone", "1"),
-            *("--no-profile", "--format", "json"),
+            *("--no-profile", "--record-id", "CR-7", "--format", "json"),
         ]
     )
     assert made.exit_code == 0, made.output
@@ -276,6 +277,7 @@ def test_cli_prints_a_saved_label_as_pdf(saved_file, tmp_path):
         (["--dose", "9 mg"], "--dose"),
         (["--timing", "in the morning"], "--timing"),
         (["--lot", "L2"], "--lot"),
+        (["--record-id", "R2"], "--record-id"),
         (["--acknowledge", "dose-above-range"], "--acknowledge"),
     ],
 )
@@ -324,13 +326,6 @@ def test_cli_refuses_a_saved_label_whose_schema_id_was_edited(saved_file, tmp_pa
     assert error.count("\n") == 1
     assert "Traceback" not in res.output
     assert not out.exists()
-
-
-def test_cli_record_id_needs_pdf_for_a_saved_label(saved_file):
-    _, path = saved_file
-    res = CliRunner().invoke(cli, ["label", str(path), "--record-id", "R1"])
-    assert res.exit_code == 2
-    assert "--record-id is carried by the PDF label's barcode" in res.output
 
 
 def test_cli_a_new_label_still_needs_patient_prescriber_and_rx(tmp_path):

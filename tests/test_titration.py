@@ -268,6 +268,7 @@ LABEL_ORDER = lc.LabelOrder(
     prescriber="Dr Smith",
     pharmacy=PHARMACY,
     rx_number="RX-9",
+    record_id="CR-1",
     timing="at bedtime",
 )
 

@@ -15,7 +15,12 @@ PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main St", phone="
 
 def label_order(**kw) -> lc.LabelOrder:
     return lc.LabelOrder(
-        patient="Jane Doe", prescriber="Dr Smith", pharmacy=PHARMACY, rx_number="RX-2", **kw
+        patient="Jane Doe",
+        prescriber="Dr Smith",
+        pharmacy=PHARMACY,
+        rx_number="RX-2",
+        record_id="CR-1",
+        **kw,
     )
 
 

@@ -154,6 +154,7 @@ def test_text_is_kept_in_its_nfkc_form():
             prescriber="Dr Ｘ",
             pharmacy=lc.Pharmacy(name="P", address="A", phone="1"),
             rx_number="RX-１",
+            record_id="CR-1",
         ).patient
         == "fiona"
     )

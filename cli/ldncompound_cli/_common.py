@@ -46,6 +46,7 @@ FLAGS: dict[str, str] = {
     "patient": "--patient",
     "prescriber": "--prescriber",
     "rx_number": "--rx",
+    "lot": "--lot",
     "directions": "--directions",
     "timing": "--timing",
     "step": "--step",

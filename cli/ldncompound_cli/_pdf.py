@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import math
 import re
 import string
 from collections.abc import Iterator
@@ -285,6 +286,7 @@ def _draw_label(
     record_id: str | None,
     width: float,
     height: float,
+    page_text: str,
 ) -> None:
     margin = min(3.0, width * 0.04)
     inner = width - 2 * margin
@@ -292,13 +294,13 @@ def _draw_label(
     if record_id is not None:
         check_barcodable("record_id", record_id)
     code = label_barcode_text(label, record_id)
-    bar_height = max(6.0, min(10.0, height * 0.12))
+    bar_height = _bar_height(height)
     caption_pt = MIN_LABEL_PT + 1
     bottom = bar_height + caption_pt * _PT * _LEADING + 1.0
     blocks = _label_blocks(label, made_on)
     room = height - 2 * margin - bottom
     pdf.add_page()
-    lines = _fit_label(pdf, label, blocks, inner, room, (width, height))
+    lines = _fit_label(pdf, label, blocks, inner, room, (width, height), page_text)
     y = margin
     pdf.set_text_color(0, 0, 0)
     for style, pt, line, line_height in lines:
@@ -321,6 +323,11 @@ def _draw_label(
     pdf.cell(drawn, caption_pt * _PT * _LEADING, code, align="C")
 
 
+def _bar_height(height: float) -> float:
+    """The bar code's height on a label ``height`` mm high."""
+    return max(6.0, min(10.0, height * 0.12))
+
+
 def _fit_label(
     pdf: FPDF,
     label: lc.Label,
@@ -328,9 +335,12 @@ def _fit_label(
     inner: float,
     room: float,
     page: tuple[float, float],
+    page_text: str,
 ) -> list[tuple[str, float, str, float]]:
     """The label's lines at the largest font size (a quarter point at a time) that fits the
-    room above the bar code; refused when even the minimum size does not fit."""
+    room above the bar code; refused when even the minimum size does not fit: a word wider
+    than the label names its field, text taller than the label names the page (probe2 P6: the
+    whole label does not fit, not the field that happens to cross the bottom)."""
     width, height = page
     size = MAX_LABEL_PT
     while True:
@@ -347,15 +357,7 @@ def _fit_label(
                     "a wider --page, or shorter words",
                     code="word-too-wide",
                 )
-            over = _overflowing(pdf, blocks, inner, room)
-            raise lc.InputError.about(
-                over,
-                _field_value(label, over),
-                f"does not fit on the {width:.1f} x {height:.1f} mm label at the"
-                f" {MIN_LABEL_PT:g} pt minimum font size",
-                "a larger --page, or shorter text",
-                code="label-does-not-fit",
-            )
+            raise _too_small(page, page_text, height - room, _height_at_minimum(pdf, blocks, inner))
         size -= 0.25
 
 
@@ -370,18 +372,43 @@ def _field_value(label: lc.Label, field: str) -> str:
     return next(t for f, t, _s, _z in _label_blocks(label, None) if f == field)
 
 
-def _overflowing(
-    pdf: FPDF, blocks: list[tuple[str, str, str, float]], width: float, room: float
-) -> str:
-    """The first field that crosses the bottom of the label at the minimum size."""
+def _height_at_minimum(pdf: FPDF, blocks: list[tuple[str, str, str, float]], width: float) -> float:
+    """The height, mm, the label's text takes at the minimum font size on lines ``width`` mm
+    wide (called once every word is known to fit the width)."""
     used = 0.0
-    for field, text, style, factor in blocks:
-        pdf.set_font("sans", style, max(MIN_LABEL_PT * factor, MIN_LABEL_PT))
-        lines = _wrap(pdf, text, width) or [text]
-        used += len(lines) * max(MIN_LABEL_PT * factor, MIN_LABEL_PT) * _PT * _LEADING
-        if used > room:
-            return field
-    return blocks[-1][0]  # pragma: no cover - called only when it overflows
+    for _field, text, style, factor in blocks:
+        pt = max(MIN_LABEL_PT * factor, MIN_LABEL_PT)
+        pdf.set_font("sans", style, pt)
+        used += len(_wrap(pdf, text, width) or [text]) * pt * _PT * _LEADING
+    return used
+
+
+def _too_small(
+    page: tuple[float, float], page_text: str, reserved: float, text_height: float
+) -> lc.LdnCompoundError:
+    """``label-does-not-fit``: the page, its size, the height the text needs at the minimum
+    font size and the least page height of the same width that holds it (the bar code and the
+    margins grow with the page, so the height is stepped up until it fits)."""
+    width, height = page
+    typed = _PAGE.fullmatch(page_text)
+    inches = typed is not None and typed[3] == "in"
+    step = _MM_PER_IN / 10 if inches else 1.0
+    fixed = reserved - _bar_height(height)  # the margins and the caption under the bar code
+    needed = math.ceil(height / step) * step
+    while needed - fixed - _bar_height(needed) < text_height:
+        needed += step
+    across = typed[1] if typed is not None else f"{width:g}"  # the width as it was typed
+    least = f"{across}x{needed / _MM_PER_IN:.1f}in" if inches else f"{across}x{needed:.0f}mm"
+    high_enough = needed <= PAGE_LIMITS[1][1]
+    return lc.InputError.about(
+        "--page",
+        page_text,
+        f"({width:.1f} x {height:.1f} mm) is too small for this label: at the "
+        f"{MIN_LABEL_PT:g} pt minimum font size its text needs {text_height:.1f} mm of height "
+        f"above the bar code, and the page leaves {height - reserved:.1f} mm",
+        f"a --page of at least {least}" if high_enough else "a wider --page, or shorter text",
+        code="label-does-not-fit",
+    )
 
 
 def made_on(result: Any) -> dt.date | None:
@@ -408,14 +435,17 @@ def label_pdf(
     *,
     page: tuple[float, float],
     record_id: str | None = None,
+    page_text: str | None = None,
 ) -> bytes:
-    """One page per label, each on ``page`` (width, height in mm)."""
+    """One page per label, each on ``page`` (width, height in mm); ``page_text`` is the
+    ``--page`` the size was read from, named in a refusal."""
     for one in labels:
         check_printable(_leaves(lc.to_json(one)), SANS)
         check_printable(_leaves(lc.to_json(one)), BOLD)
     if record_id is not None:
         check_printable([("record_id", record_id)], SANS)
     width, height = page
+    shown = page_text if page_text is not None else f"{width:g}x{height:g}mm"
     first = labels[0]
     known = [d for d in dates if d is not None]
     pdf = _document(
@@ -423,7 +453,7 @@ def label_pdf(
     )
     with _closing_fonts(pdf):
         for one, day in zip(labels, dates, strict=True):
-            _draw_label(pdf, one, day, record_id, width, height)
+            _draw_label(pdf, one, day, record_id, width, height, shown)
         return bytes(pdf.output())
 
 

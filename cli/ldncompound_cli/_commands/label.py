@@ -41,8 +41,8 @@ from ldncompound_cli._profile import PROFILE_OPTIONS, label_pharmacy, profile_re
 )
 @click.option(
     "--lot",
-    help="lot number of the compounded batch [default: generated from the result, "
-    "L<date compounded>-<6 hex digits>]",
+    help="lot number of the compounded batch [default: generated from the result and "
+    "--record-id, L<date compounded>-<8 hex digits>; one of the two is required]",
 )
 @click.option(
     "--width", default="48", show_default=True, help="label width in columns (text format)"
@@ -71,7 +71,9 @@ from ldncompound_cli._profile import PROFILE_OPTIONS, label_pharmacy, profile_re
     help='label stock size for the PDF, WIDTHxHEIGHT in mm or in, e.g. "100x50mm" or "4x2in"',
 )
 @click.option(
-    "--record-id", help="compounding record id, carried by the PDF label's barcode after the Rx"
+    "--record-id",
+    help="id of the batch's compounding record: the lot is generated from it when --lot is "
+    "not given, and the PDF label's barcode carries it after the Rx",
 )
 @_apply(PROFILE_OPTIONS)
 @library_errors
@@ -103,6 +105,7 @@ def label(result: IO[bytes], **o: Any) -> None:
         timing=o["timing"],
         step=o["step"],
         lot=o["lot"],
+        record_id=o["record_id"],
         acknowledge=tuple(o["acknowledge"]),
     )
     with profile_refusals(o, order):  # the pharmacy the profile gave is refused as the profile's
@@ -113,7 +116,6 @@ def _new_label(res: Any, order: lc.LabelOrder, o: dict[str, Any]) -> None:
     """Print the label of ``order`` for the result ``res``."""
     width = lc.parse_count(o["width"], field="--width", maximum=200)
     output = pdf_output(o)
-    _record_id_needs_pdf(output, o)
     if output is not None:
         from ldncompound_cli._pdf import kit_dates, label_pdf, made_on, parse_page  # noqa: PLC0415
 
@@ -121,7 +123,8 @@ def _new_label(res: Any, order: lc.LabelOrder, o: dict[str, Any]) -> None:
         kit = getattr(res, "schema", None) == lc.TITRATION_SCHEMA
         labels = lc.build_kit_labels(res, order) if kit else (lc.build_label(res, order),)
         dates = kit_dates(res) if kit else [made_on(res)]
-        write_pdf(output, label_pdf(labels, dates, page=page, record_id=o["record_id"]))
+        pdf = label_pdf(labels, dates, page=page, record_id=o["record_id"], page_text=o["page"])
+        write_pdf(output, pdf)
         return
     if getattr(res, "schema", None) == lc.TITRATION_SCHEMA:
         labels = lc.build_kit_labels(res, order)
@@ -163,6 +166,7 @@ _NEW_LABEL_ONLY = (
     ("timing", "--timing"),
     ("step", "--step"),
     ("lot", "--lot"),
+    ("record_id", "--record-id"),
     ("acknowledge", "--acknowledge"),
     ("profile_path", "--profile"),
 )  # --no-profile is accepted: a reprint reads no profile anyway (probe F35)
@@ -190,23 +194,19 @@ def _saved_label(data: Any, o: dict[str, Any]) -> None:
     saved = lc.read_label(data)  # its refusals name the label's field (label.directions)
     width = lc.parse_count(o["width"], field="--width", maximum=200)
     output = pdf_output(o)
-    _record_id_needs_pdf(output, o)
     if output is not None:
         from ldncompound_cli._pdf import label_pdf, parse_page  # noqa: PLC0415
 
         page = parse_page(o["page"], field="--page")
-        pdf = label_pdf((saved,), [saved.compounded_on], page=page, record_id=o["record_id"])
+        pdf = label_pdf(
+            (saved,),
+            [saved.compounded_on],
+            page=page,
+            record_id=saved.order.record_id if saved.order is not None else None,
+            page_text=o["page"],
+        )
         write_pdf(output, pdf)
     elif o["fmt"] == "json":
         click.echo(lc.dumps(saved))
     else:
         click.echo(lc.render_label(saved, width=width), nl=False)
-
-
-def _record_id_needs_pdf(output: str | None, o: dict[str, Any]) -> None:
-    if output is None and o["record_id"] is not None:
-        raise lc.InputError(
-            "--record-id is carried by the PDF label's barcode; add --format pdf.",
-            field="--record-id",
-            code="record-id-needs-pdf",
-        )
