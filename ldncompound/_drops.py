@@ -425,6 +425,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
         rec=rec,
         today=today,
         container=f"tight, light-resistant (amber) dropper bottle with the dropper calibrated ({cal.dropper})",
+        concentration_field="concentration" if order.dose_per_drop is None else "dose_per_drop",
     )
     suspension = made[0].suspension
     if suspension:

@@ -53,6 +53,7 @@ ACKNOWLEDGEABLE: dict[str, str] = {
     "dose-below-measurable-fraction": "a dose below the measurable share of the oral syringe",
     "solubility-implausible": "a stated solubility above 1.5 x the solubility the library knows",
     "aliquot-solubility-unknown": "a liquid aliquot from a stock whose solubility is not known",
+    "near-solubility-limit": "a liquid above the share of its solubility that stays dissolved where kept",
     "minimum-weight-below-rule": "a balance minimum weight below the 5 % weighing-error rule",
 }
 
@@ -157,6 +158,19 @@ DROPS_PER_ML = _window(
         "USP medicine dropper 20 drops of water per mL, 18-22 (USP <1101>; domain.md §6.2) [V]; "
         "other liquids differ, window half to three times the nominal: 10-60 drops/mL [D][U]"
     ),
+)
+#: The share of the (room-temperature) solubility a liquid may hold without the acknowledgement
+#: ``near-solubility-limit``, by where it is kept. At room temperature: 65 %, the strength
+#: the USP "completeness of solution" test guarantees dissolves (650 mg of naltrexone HCl in
+#: 10 mL of water, 65 % of the REVIA label's "about 100 mg/mL"; domain.md §1.3) [V][D]. In
+#: the refrigerator: 50 %, as no solubility of naltrexone HCl at 2-8 °C was found and most
+#: salts dissolve less when cold, so a solution near saturation at room temperature may
+#: crystallise in the refrigerator and the doses then carry less drug [D][U] (probe P4).
+SOLUBILITY_SHARE_ROOM = Decimal("0.65")
+SOLUBILITY_SHARE_COLD = Decimal("0.5")
+SOLUBILITY_SHARE_SOURCE = (
+    "65 % at room temperature, the strength the USP completeness-of-solution test guarantees "
+    "[V][D]; 50 % in the refrigerator, as the solubility falls in the cold [D][U]"
 )
 #: Average tablet weight per mg of labelled strength. The AOP 50 mg tablet holds 126.8 mg of
 #: lactose besides its 50 mg of drug, so it weighs more than 176.8 mg (3.5 x; domain.md §1.5)

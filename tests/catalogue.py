@@ -512,6 +512,24 @@ implausible(
 implausible(
     "liquid", "solubility", "200 mg/mL", "solubility-implausible", "solubility", "--solubility"
 )
+# 4.5 mg a drop at 16 drops/mL is 72 mg/mL: 72 % of the solubility, kept in the refrigerator
+# (probe P4); acknowledged, it is made with the warning
+implausible(
+    "drops",
+    "dose_per_drop",
+    "4.5 mg",
+    "near-solubility-limit",
+    "dose_per_drop",
+    "--dose-per-drop",
+)
+each(
+    "implausible",
+    "drops",
+    "dose_per_drop",
+    "4.5 mg",
+    Accepted(warnings=("near-solubility-limit",), dose="4.5 mg"),
+    also=(("acknowledge", ["near-solubility-limit"]),),
+)
 implausible(
     "liquid",
     "concentration",

@@ -633,7 +633,8 @@ def test_the_acknowledgement_refusals_are_these_sentences():
             "density-factor-unusual, compounded-on-future, bud-already-past, "
             "bud-on-compounding-day, study-bud-above-limit, preservative-unknown, "
             "syringe-graduation-implausible, dose-below-measurable-fraction, "
-            "solubility-implausible, aliquot-solubility-unknown, minimum-weight-below-rule."
+            "solubility-implausible, aliquot-solubility-unknown, near-solubility-limit, "
+            "minimum-weight-below-rule."
         ),
     )
     with pytest.raises(lc.InputError) as info:
