@@ -284,7 +284,8 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
             rec,
             dosage_form="oral suspension" if made[0].suspension else "oral solution",
             route="oral",
-            dose_measure=f"{plain(volume)} mL ({dose}) with the {syringe.label_name}",
+            dose_measure=f"{plain(volume)} mL ({LabelAmount.of(dose).display}) with the "
+            f"{syringe.label_name}",
         ),
     )
 
