@@ -526,7 +526,8 @@ def _concentration(
         raise FormulationError.about(
             "concentration",
             None,
-            f"cannot be suggested: no concentration up to the solubility makes {order.dose} a whole "
+            f"cannot be suggested: no concentration{usable_concentrations(order, su).up_to()} makes "
+            f"{order.dose} a whole "
             f"number of drops up to {max_drops}",
             "a concentration on the order",
             code="no-concentration",

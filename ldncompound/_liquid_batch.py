@@ -451,9 +451,18 @@ class Usable:
 
     low: Decimal
     limit: Decimal | None
+    #: what the limit is, for a refusal
+    why: str = "the solubility"
 
     def __contains__(self, c: Decimal) -> bool:
         return self.low <= c and (self.limit is None or c <= self.limit)
+
+    def up_to(self) -> str:
+        """The highest concentration a suggestion may use, for a refusal: " up to 50 mg/mL
+        (50 % of the solubility, ...)", or nothing when no solubility is known."""
+        if self.limit is None:
+            return ""
+        return f" up to {plain(self.limit)} mg/mL ({self.why})"
 
 
 def usable_concentrations(order: LiquidFields, su: Setup) -> Usable:
@@ -461,9 +470,11 @@ def usable_concentrations(order: LiquidFields, su: Setup) -> Usable:
     solubility that stays dissolved where the liquid is kept (:func:`solubility_share`), or up
     to the solubility when the order acknowledges ``near-solubility-limit``."""
     limit = su.solubility
-    if limit is not None and NEAR_SOLUBILITY not in order.acknowledge:
-        limit *= solubility_share(order)
-    return Usable(least_concentration(order, su), limit)
+    if limit is None or NEAR_SOLUBILITY in order.acknowledge:
+        return Usable(least_concentration(order, su), limit)
+    share = solubility_share(order)
+    why = f"{plain(share * HUNDRED)} % of the solubility, the share that stays dissolved"
+    return Usable(least_concentration(order, su), limit * share, why)
 
 
 NEAR_SOLUBILITY = "near-solubility-limit"
@@ -495,7 +506,7 @@ def check_near_solubility(
         NEAR_SOLUBILITY,
         field,
         f"{plain(c)} mg/mL",
-        f"is {significant(CONTEXT.divide(c * HUNDRED, su.solubility))} % of the solubility of "
+        f"is {significant(CONTEXT.divide(c * HUNDRED, su.solubility), 3)} % of the solubility of "
         f"{plain(su.solubility)} mg/mL, more than the {plain(share * HUNDRED)} % a liquid kept "
         f"in {kept} may hold without crystallising",
         f"at most {plain(su.solubility * share)} mg/mL ({SOLUBILITY_SHARE_SOURCE})",
@@ -1143,6 +1154,14 @@ def _ingredients(
     return allergens, tuple(ingredients)
 
 
+def as_equal(days: int, count: int) -> list[int]:
+    """``days`` in ``count`` fills as equal as whole days allow: the first ``days % count``
+    fills one day longer (57 days in 5 fills: 12, 12, 11, 11, 11; never a short last fill,
+    probe finding P9)."""
+    each, longer = divmod(days, count)
+    return [each + 1] * longer + [each] * (count - longer)
+
+
 def plan_fills(
     order: LiquidFields,
     bud: BeyondUseDate,
@@ -1152,7 +1171,8 @@ def plan_fills(
     """The fills of a supply that outlasts the BUD, or ``None`` when one fill covers it.
 
     The days are split into the fewest fills of at most the BUD's days, as equal as whole days
-    allow (the last may be shorter); fill ``k`` is compounded on its first day. Without
+    allow (:func:`as_equal`: the first ones a day longer); fill ``k`` is compounded on its
+    first day. Without
     ``doses_per_day`` the days a volume lasts are not known, so nothing is split.
     """
     per_day = order.doses_per_day
@@ -1167,12 +1187,11 @@ def plan_fills(
     if days <= bud.days:
         return None
     count = -(-days // max(bud.days, 1))  # a 0-day BUD (day-0 counting) is a 1-day fill
-    each = -(-days // count)
     schedule: list[Fill] = []
     used = Decimal(0)
-    for k in range(count):
-        first = 1 + k * each
-        last = min(days, first + each - 1)
+    last = 0
+    for k, length in enumerate(as_equal(days, count)):
+        first, last = last + 1, last + length
         last_of_volume = order.volume is not None and k == count - 1
         volume = total - used if last_of_volume else volume_of(Decimal(last - first + 1) * per_day)
         used += volume
@@ -1202,7 +1221,7 @@ def plan_fills(
     return FillPlan(
         days_supply=days,
         fills=count,
-        days_per_fill=each,
+        days_per_fill=schedule[0].last_day,
         volume_per_fill=schedule[0].volume,
         schedule=tuple(schedule),
     )

@@ -314,7 +314,7 @@ def _concentration(
         raise FormulationError.about(
             "concentration",
             None,
-            f"cannot be suggested: no concentration up to the solubility puts {dose} on a graduation "
+            f"cannot be suggested: no concentration{usable.up_to()} puts {dose} on a graduation "
             f"of the {what}",
             "a concentration on the order, or another syringe",
             code="no-concentration",
