@@ -218,3 +218,23 @@ def test_cli_acknowledged_warns_and_dissolves_in_enough_vehicle():
     assert out.exit_code == 0, out.output
     assert "[near-solubility-limit]" in out.output
     assert "about half the final volume" not in out.output
+
+
+def test_a_refused_suggestion_names_the_limit_it_kept_to():
+    # 4.5 mg in one drop at 16 drops/mL is 72 mg/mL: above the 50 mg/mL share, so nothing
+    # is suggested (it was 72 mg/mL, up to the solubility)
+    order = orders.drops(dose=lc.mass("4.5 mg"), max_drops=1)
+    with pytest.raises(lc.FormulationError) as info:
+        lc.formulate_drops(order)
+    assert info.value.code == "no-concentration"
+    assert (
+        "no concentration up to 50 mg/mL (50 % of the solubility, the share that stays "
+        "dissolved) makes 4.5 mg a whole number of drops up to 1" in info.value.message
+    )
+
+
+def test_without_a_known_solubility_no_limit_is_named():
+    from ldncompound._liquid_batch import Usable  # noqa: PLC0415
+
+    assert Usable(Decimal(0), None).up_to() == ""
+    assert Usable(Decimal(0), Decimal(100)).up_to() == " up to 100 mg/mL (the solubility)"
