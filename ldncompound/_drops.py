@@ -423,6 +423,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
         rec=rec,
         today=today,
         container=f"tight, light-resistant (amber) dropper bottle with the dropper calibrated ({cal.dropper})",
+        concentration_field="concentration" if order.dose_per_drop is None else "dose_per_drop",
     )
     suspension = made[0].suspension
     if suspension:
@@ -456,7 +457,7 @@ def formulate_drops(order: DropsOrder, *, today: dt.date | None = None) -> Drops
             rec,
             dosage_form="sublingual drops" + (" (suspension)" if suspension else ""),
             route="sublingual",
-            dose_measure=f"{drops.n} drops ({dose}) under the tongue",
+            dose_measure=f"{drops.n} drops ({LabelAmount.of(dose).display}) under the tongue",
             per_drop=shown_per_drop,
         ),
     )
@@ -523,7 +524,8 @@ def _concentration(
         raise FormulationError.about(
             "concentration",
             None,
-            f"cannot be suggested: no concentration up to the solubility makes {order.dose} a whole "
+            f"cannot be suggested: no concentration{usable_concentrations(order, su).up_to()} makes "
+            f"{order.dose} a whole "
             f"number of drops up to {max_drops}",
             "a concentration on the order",
             code="no-concentration",
@@ -716,11 +718,12 @@ def _drops_per_dose(
     )
 
 
-def _label_per_drop(r: DropsResult) -> Decimal:
-    """The amount in one drop a label states: the prescribed dose divided by its drops, in the
-    unit of the result's per-drop amount."""
-    unit = Unit.MCG if r.per_drop.unit is Unit.MCG_PER_DROP else Unit.MG
-    return CONTEXT.divide(r.dose.m_as(unit), Decimal(r.drops_per_dose)).normalize()
+def _label_per_drop(r: DropsResult) -> LabelAmount:
+    """The amount in one drop a label states: the prescribed dose divided by its drops, in
+    the one mass unit the label states every amount in (mg, as :class:`LabelAmount` prints
+    the dose: "0.025 mg per drop" beside "4 drops (0.1 mg)", never "25 mcg"; probe P12)."""
+    each = CONTEXT.divide(r.dose.m_as(Unit.MG), Decimal(r.drops_per_dose)).normalize()
+    return LabelAmount.of(Quantity(each, Unit.MG))
 
 
 def _label_facts(r: DropsResult) -> PreparationFacts:
@@ -731,7 +734,7 @@ def _label_facts(r: DropsResult) -> PreparationFacts:
         # "0.5 mg per drop" (the amount's unit without its "/drop")
         # the prescribed dose over its drops (exact: see _for_people), never the 4-figure
         # per-drop amount the concentration gives
-        per=f"({plain(_label_per_drop(r))} {r.per_drop.unit.display.removesuffix('/drop')} per drop)",
+        per=f"({_label_per_drop(r).display} per drop)",
         dose_text=f"{drops} ({LabelAmount.of(r.dose).display})",
         measure=Quantity(r.drops_per_dose, Unit.DROP),
     )

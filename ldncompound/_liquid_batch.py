@@ -73,7 +73,14 @@ from ._numbers import (
     round_up_to,
     significant,
 )
-from ._plausible import ALIQUOT_SOLUBILITY_UNKNOWN, SOLUBILITY_IMPLAUSIBLE
+from ._plausible import (
+    ALIQUOT_SOLUBILITY_UNKNOWN,
+    NEAR_SOLUBILITY_LIMIT,
+    SOLUBILITY_IMPLAUSIBLE,
+    SOLUBILITY_SHARE_COLD,
+    SOLUBILITY_SHARE_ROOM,
+    SOLUBILITY_SHARE_SOURCE,
+)
 from ._sources import (
     ApiLot,
     Source,
@@ -465,14 +472,62 @@ class Usable:
 
     low: Decimal
     limit: Decimal | None
+    #: what the limit is, for a refusal
+    why: str = "the solubility"
 
     def __contains__(self, c: Decimal) -> bool:
         return self.low <= c and (self.limit is None or c <= self.limit)
 
+    def up_to(self) -> str:
+        """The highest concentration a suggestion may use, for a refusal: " up to 50 mg/mL
+        (50 % of the solubility, ...)", or nothing when no solubility is known."""
+        if self.limit is None:
+            return ""
+        return f" up to {plain(self.limit)} mg/mL ({self.why})"
+
 
 def usable_concentrations(order: LiquidFields, su: Setup) -> Usable:
-    """The concentrations a suggestion for ``order`` may use."""
-    return Usable(least_concentration(order, su), su.solubility)
+    """The concentrations a suggestion for ``order`` may use: up to the share of the
+    solubility that stays dissolved where the liquid is kept (:func:`solubility_share`), or up
+    to the solubility when the order acknowledges ``near-solubility-limit``."""
+    limit = su.solubility
+    if limit is None or NEAR_SOLUBILITY_LIMIT.code in order.acknowledge:
+        return Usable(least_concentration(order, su), limit)
+    share = solubility_share(order)
+    why = f"{plain(share * HUNDRED)} % of the solubility, the share that stays dissolved"
+    return Usable(least_concentration(order, su), limit * share, why)
+
+
+def solubility_share(order: LiquidFields) -> Decimal:
+    """The share of the room-temperature solubility a liquid kept as ``order`` says (in the
+    refrigerator unless it says otherwise) may hold without an acknowledgement."""
+    cold = order.storage is None or order.storage is Storage.REFRIGERATOR
+    return SOLUBILITY_SHARE_COLD if cold else SOLUBILITY_SHARE_ROOM
+
+
+def check_near_solubility(
+    order: LiquidFields, su: Setup, concentration: Quantity, field: str, rec: Recorder
+) -> None:
+    """Refuse, unless acknowledged, a concentration above the share of the solubility that
+    stays dissolved where the liquid is kept (probe finding P4): near saturation at room
+    temperature, a solution may crystallise in the refrigerator, and its doses then carry
+    less drug than the label says."""
+    if su.solubility is None:
+        return
+    share = solubility_share(order)
+    c = concentration.m_as(Unit.MG_PER_ML)
+    if c <= su.solubility * share:
+        return
+    kept = "room temperature" if share == SOLUBILITY_SHARE_ROOM else "the refrigerator"
+    NEAR_SOLUBILITY_LIMIT.refuse(
+        rec,
+        field,
+        f"{plain(c)} mg/mL",
+        f"is {significant(CONTEXT.divide(c * HUNDRED, su.solubility), 3)} % of the solubility of "
+        f"{plain(su.solubility)} mg/mL, more than the {plain(share * HUNDRED)} % a liquid kept "
+        f"in {kept} may hold without crystallising",
+        f"at most {plain(su.solubility * share)} mg/mL ({SOLUBILITY_SHARE_SOURCE})",
+    )
 
 
 def check_solubility(concentration: Decimal, limit: Decimal | None, field: str) -> None:
@@ -497,6 +552,7 @@ def make_batch(
     today: dt.date | None,
     container: str = CONTAINER,
     dose_parts: tuple[Decimal, Decimal] | None = None,
+    concentration_field: str = "concentration",
 ) -> tuple[LiquidBatch, BeyondUseDate, FillPlan | None, tuple[str, ...]]:
     """The batch at ``concentration``, its BUD, fill plan and allergens.
 
@@ -505,8 +561,10 @@ def make_batch(
     gives ``dose_volume`` as a fraction when it is not a short decimal (drops: ``n x V / N``),
     so that volumes of many doses are computed with one division and carry no rounding
     artefact. When the supply outlasts the BUD, the batch is the first fill
-    (:func:`plan_fills`).
+    (:func:`plan_fills`). ``concentration_field`` is the order's field the concentration
+    came from (a refusal near the solubility names it).
     """
+    check_near_solubility(order, su, concentration, concentration_field, rec)
     num, den = dose_parts if dose_parts is not None else (dose_volume, ONE)
 
     def volume_of(doses: Decimal) -> Decimal:
@@ -850,7 +908,7 @@ def _from_powder(order: LiquidFields, su: Setup, aim: _Aim, work: _Work, rec: Re
             "the calculated drug",
             "the solubility of the drug in the vehicle",
         )
-    _weigh_and_dissolve(source, su, plan, balance, work)
+    _weigh_and_dissolve(source, su, plan, balance, work, powder_limit)
     if su.solubility is not None and plan.stock_concentration is not None:
         rec.step(
             "stock-solubility",
@@ -872,9 +930,15 @@ def _from_powder(order: LiquidFields, su: Setup, aim: _Aim, work: _Work, rec: Re
 
 
 def _weigh_and_dissolve(
-    source: Source, su: Setup, plan: LiquidPlan, balance: Balance, work: _Work
+    source: Source,
+    su: Setup,
+    plan: LiquidPlan,
+    balance: Balance,
+    work: _Work,
+    powder_limit: Decimal | None,
 ) -> None:
-    """The weighing, and the stock solution and its aliquot when the powder is too little."""
+    """The weighing, and the stock solution and its aliquot when the powder is too little
+    (``powder_limit``: the solubility in mg of powder per mL, ``None`` when not known)."""
     vehicle_name = su.vehicle.vehicle.name
     shown = f"{fixed(plan.weighed.m_as(Unit.MG), places_of(balance.d))} mg"
     work.measure(source.material_name, plan.weighed, balance.name)
@@ -884,8 +948,8 @@ def _weigh_and_dissolve(
     unchecked = "" if checked else " (its solubility was not checked: it may not dissolve)"
     if plan.aliquot is None or plan.stock_volume is None:
         work.process.append(
-            f"Dissolve it completely in about half the final volume of {vehicle_name}."
-            if checked
+            _dissolve(plan, vehicle_name, powder_limit)
+            if powder_limit is not None
             else f"Disperse it in about half the final volume of {vehicle_name} and mix well"
             f"{unchecked}."
         )
@@ -912,6 +976,33 @@ def _weigh_and_dissolve(
         f"Measure {plan.aliquot} of the {stock} with the {tool.described} into the "
         f"{plan.final_device.name} (it holds {significant(plan.material.magnitude)} mg of powder); "
         f"discard the rest of the {stock}."
+    )
+
+
+#: The least volume to dissolve the weighed powder in is written to this step (mL).
+DISSOLVE_STEP = Decimal("0.1")
+
+
+def _dissolve(plan: LiquidPlan, vehicle_name: str, powder_limit: Decimal) -> str:
+    """The step that dissolves the weighed powder: in about half the final volume when that
+    keeps it within the share of its solubility that dissolves at room temperature; else in
+    the least volume that does; else (a concentration acknowledged near the solubility) in
+    the whole final volume (probe finding P4: never a volume that cannot dissolve it)."""
+    weighed = plan.weighed.m_as(Unit.MG)
+    final = plan.final_volume.m_as(Unit.ML)
+    least = CONTEXT.divide(weighed, powder_limit * SOLUBILITY_SHARE_ROOM)
+    share = plain(SOLUBILITY_SHARE_ROOM * HUNDRED)
+    if least * 2 <= final:
+        return f"Dissolve it completely in about half the final volume of {vehicle_name}."
+    least = round_up_to(least, DISSOLVE_STEP)
+    if least < final:
+        return (
+            f"Dissolve it completely in at least {plain(least)} mL of {vehicle_name} (less would "
+            f"hold it above {share} % of its solubility)."
+        )
+    return (
+        f"Dissolve it completely in {vehicle_name} made up to nearly the final {plain(final)} mL "
+        f"(less would hold it above {share} % of its solubility); stir until no particles remain."
     )
 
 
@@ -1073,6 +1164,14 @@ def _ingredients(
     return allergens, tuple(ingredients)
 
 
+def as_equal(days: int, count: int) -> list[int]:
+    """``days`` in ``count`` fills as equal as whole days allow: the first ``days % count``
+    fills one day longer (57 days in 5 fills: 12, 12, 11, 11, 11; never a short last fill,
+    probe finding P9)."""
+    each, longer = divmod(days, count)
+    return [each + 1] * longer + [each] * (count - longer)
+
+
 def plan_fills(
     order: LiquidFields,
     bud: BeyondUseDate,
@@ -1082,7 +1181,8 @@ def plan_fills(
     """The fills of a supply that outlasts the BUD, or ``None`` when one fill covers it.
 
     The days are split into the fewest fills of at most the BUD's days, as equal as whole days
-    allow (the last may be shorter); fill ``k`` is compounded on its first day. Without
+    allow (:func:`as_equal`: the first ones a day longer); fill ``k`` is compounded on its
+    first day. Without
     ``doses_per_day`` the days a volume lasts are not known, so nothing is split.
     """
     per_day = order.doses_per_day
@@ -1097,12 +1197,11 @@ def plan_fills(
     if days <= bud.days:
         return None
     count = -(-days // max(bud.days, 1))  # a 0-day BUD (day-0 counting) is a 1-day fill
-    each = -(-days // count)
     schedule: list[Fill] = []
     used = Decimal(0)
-    for k in range(count):
-        first = 1 + k * each
-        last = min(days, first + each - 1)
+    last = 0
+    for k, length in enumerate(as_equal(days, count)):
+        first, last = last + 1, last + length
         last_of_volume = order.volume is not None and k == count - 1
         volume = total - used if last_of_volume else volume_of(Decimal(last - first + 1) * per_day)
         used += volume
@@ -1132,7 +1231,7 @@ def plan_fills(
     return FillPlan(
         days_supply=days,
         fills=count,
-        days_per_fill=each,
+        days_per_fill=schedule[0].last_day,
         volume_per_fill=schedule[0].volume,
         schedule=tuple(schedule),
     )

@@ -288,7 +288,8 @@ def formulate_liquid(order: LiquidOrder, *, today: dt.date | None = None) -> Liq
             rec,
             dosage_form="oral suspension" if made[0].suspension else "oral solution",
             route="oral",
-            dose_measure=f"{plain(volume)} mL ({dose}) with the {syringe.label_name}",
+            dose_measure=f"{plain(volume)} mL ({LabelAmount.of(dose).display}) with the "
+            f"{syringe.label_name}",
         ),
     )
 
@@ -317,7 +318,7 @@ def _concentration(
         raise FormulationError.about(
             "concentration",
             None,
-            f"cannot be suggested: no concentration up to the solubility puts {dose} on a graduation "
+            f"cannot be suggested: no concentration{usable.up_to()} puts {dose} on a graduation "
             f"of the {what}",
             "a concentration on the order, or another syringe",
             code="no-concentration",

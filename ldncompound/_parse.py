@@ -17,6 +17,7 @@ was expected; ``docs/units.md`` has the table of accepted and refused inputs.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -114,6 +115,12 @@ _STRENGTH_RE = re.compile(
     rf"({_NUMBER}){_SPACE}*([^\s/]+){_SPACE}*/{_SPACE}*(?:({_NUMBER}){_SPACE}*)?([^\s/]+)"
 )
 _DECIMAL_RE = re.compile(_NUMBER)
+#: A percentage written where a strength per volume is read: "4 %", "4 % w/v", "4%w/w".
+_PERCENT_STRENGTH_RE = re.compile(
+    rf"({_NUMBER}){_SPACE}*%{_SPACE}*(w{_SPACE}*/{_SPACE}*v|w{_SPACE}*/{_SPACE}*w|v{_SPACE}*/"
+    rf"{_SPACE}*v)?",
+    re.IGNORECASE,
+)
 
 #: A value larger than this in the canonical unit is absurd for compounding (per dimension).
 ABSURD: dict[Dimension, Decimal] = {
@@ -361,7 +368,11 @@ def parse_quantity(
     wrong dimension, zero (unless ``allow_zero``) and amounts above ``maximum`` or absurd.
     """
     dims = dimension if isinstance(dimension, tuple) else (dimension,)
-    if dims == (Dimension.CONCENTRATION,) and isinstance(text, str) and "/" in text:
+    if (
+        dims == (Dimension.CONCENTRATION,)
+        and isinstance(text, str)
+        and ("/" in text or "%" in text)
+    ):
         # one grammar for a mass per volume wherever it is read: '250 mg/5 mL' is 50 mg/mL in
         # an order document as on the command line, and '1 mg/5 cc' is refused for its 'cc'
         return parse_strength(text, field=field, maximum=maximum).concentration
@@ -410,6 +421,7 @@ def parse_strength(text: object, *, field: str, maximum: Quantity | None = None)
     :func:`parse_quantity` refuses.
     """
     s = _screen(text, field, "a strength such as '1 mg/mL'")
+    _refuse_percent_strength(s, field)
     m = _STRENGTH_RE.fullmatch(s)
     if m is None:
         _diagnose_number(s, field, "'1 mg/mL'")
@@ -444,6 +456,38 @@ def parse_strength(text: object, *, field: str, maximum: Quantity | None = None)
     strength = Strength(Quantity(amount, mass_unit), Quantity(volume, volume_unit))
     _check_range(strength.concentration, s, field, allow_zero=False, maximum=maximum)
     return strength
+
+
+def _refuse_percent_strength(s: str, field: str) -> None:
+    """Refuse a percentage where a strength per volume is read (probe finding P5), naming the
+    conversion: "4 % w/v" is 4 g in 100 mL, '40 mg/mL'; a bare "4 %" is never guessed to be
+    w/v, and a w/w (or v/v) percentage needs the liquid's density, which the library does not
+    guess either."""
+    m = _PERCENT_STRENGTH_RE.fullmatch(s)
+    if m is None:
+        return
+    number = _check_digits(m.group(1), s, field)
+    basis = re.sub(r"\s", "", (m.group(2) or "")).lower()
+    as_wv = f"write {plain(number)} % w/v as '{plain(number * 10)} mg/mL'"
+    problem, expected = {
+        "w/v": (
+            f"is a percentage strength ({plain(number)} g in 100 mL)",
+            f"it per volume: {as_wv}",
+        ),
+        "w/w": (
+            "is a w/w percentage, which needs the liquid's density to become a strength per volume",
+            "a strength per volume such as '1 mg/mL', from the liquid's measured density",
+        ),
+        "v/v": (
+            "is a v/v percentage (a liquid in a liquid), not the strength of a weighed drug",
+            "a strength per volume such as '1 mg/mL'",
+        ),
+        "": (
+            "is a percentage without its basis (w/v or w/w), which the library does not guess",
+            f"a strength per volume: {as_wv} (a w/w percentage needs the liquid's density)",
+        ),
+    }[basis]
+    raise UnitError.about(field, s, problem, expected, code="percent-strength")
 
 
 def parse_decimal(
@@ -523,11 +567,71 @@ def parse_count(
     return value
 
 
+#: A month and year without a day, as API containers and tablet packs print an expiry:
+#: "2030-01", "2030/01", "01/2030", "1-2030", "Jan 2030", "JAN-2030", "January 2030".
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_YEAR_RE = (
+    re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})"),
+    re.compile(r"(?P<m>[0-9]{1,2})[-/.](?P<y>[0-9]{4})"),
+    re.compile(rf"(?P<n>[a-z]{{3,9}})\.?{_SPACE}*[-/]?{_SPACE}*(?P<y>[0-9]{{4}})", re.IGNORECASE),
+)
+
+
+def _month_year(s: str) -> tuple[int, int] | None:
+    """(year, month) when ``s`` is a month and year without a day, else ``None``."""
+    for pattern in _MONTH_YEAR_RE:
+        m = pattern.fullmatch(s)
+        if m is None:
+            continue
+        name = (m.groupdict().get("n") or "").lower()
+        if name:  # "Jan", "JAN.", "January": a month's name or its first letters
+            month = next((k for k, full in enumerate(_MONTHS, 1) if full.startswith(name)), 0)
+        else:
+            month = int(m.group("m"))
+        year = int(m.group("y"))
+        return (year, month) if 1 <= month <= 12 and year >= 1 else None
+    return None
+
+
+def _refuse_month_year(s: str, field: str) -> None:
+    """Refuse a month and year without a day (probe finding P10), naming the rule: an expiry
+    given as a month and year means the last day of that month (USP General Notices), so the
+    sentence names the day to write; the day is never filled in silently."""
+    found = _month_year(s)
+    if found is None:
+        return
+    year, month = found
+    if "expir" in field.lower():
+        last = dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+        rule = "a month-year expiry means the last day of that month"
+        expected = f"the date in the form YYYY-MM-DD: write '{last}', the last day of that month"
+    else:
+        rule = "the library never guesses the day"
+        expected = f"the full date in the form YYYY-MM-DD ('{year:04d}-{month:02d}-DD')"
+    raise InputError.about(
+        field, s, f"is a month and year without a day ({rule})", expected, code="month-year-date"
+    )
+
+
 def parse_date(text: object, *, field: str) -> dt.date:
     """Parse an ISO date ``YYYY-MM-DD`` (dates are never guessed from other layouts)."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
     s = _screen(text, field, "a date such as '2027-03-31'")
+    _refuse_month_year(s, field)
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", s):
         raise InputError.about(
             field, s, "is not a date in the form YYYY-MM-DD", "e.g. '2027-03-31'", code="bad-date"

@@ -374,6 +374,25 @@ DROPS_PER_ML_CHECK = DROPPER_IMPLAUSIBLE.within(
     what="an oral dropper",
     expected="the drops counted into a measured volume of the preparation",
 )
+#: The share of the (room-temperature) solubility a liquid may hold without the acknowledgement
+#: ``near-solubility-limit``, by where it is kept. At room temperature: 65 %, the strength
+#: the USP "completeness of solution" test guarantees dissolves (650 mg of naltrexone HCl in
+#: 10 mL of water, 65 % of the REVIA label's "about 100 mg/mL"; domain.md §1.3) [V][D]. In
+#: the refrigerator: 50 %, as no solubility of naltrexone HCl at 2-8 °C was found and most
+#: salts dissolve less when cold, so a solution near saturation at room temperature may
+#: crystallise in the refrigerator and the doses then carry less drug [D][U] (probe P4).
+SOLUBILITY_SHARE_ROOM = Decimal("0.65")
+SOLUBILITY_SHARE_COLD = Decimal("0.5")
+SOLUBILITY_SHARE_SOURCE = (
+    "65 % at room temperature, the strength the USP completeness-of-solution test guarantees "
+    "[V][D]; 50 % in the refrigerator, as the solubility falls in the cold [D][U]"
+)
+#: A liquid above the share of its solubility that stays dissolved where it is kept.
+NEAR_SOLUBILITY_LIMIT = Check(
+    "near-solubility-limit",
+    "a liquid above the share of its solubility that stays dissolved where kept",
+    SOLUBILITY_SHARE_SOURCE,
+)
 #: Average tablet weight per mg of labelled strength. The AOP 50 mg tablet holds 126.8 mg of
 #: lactose besides its 50 mg of drug, so it weighs more than 176.8 mg (3.5 x; domain.md §1.5)
 #: [V][D]; no published total weight was found, so the upper bound (8 x, 400 mg for 50 mg)
@@ -539,6 +558,7 @@ CHECKS: tuple[Check, ...] = (
     DOSE_BELOW_MEASURABLE_FRACTION,
     SOLUBILITY_IMPLAUSIBLE,
     ALIQUOT_SOLUBILITY_UNKNOWN,
+    NEAR_SOLUBILITY_LIMIT,
     MINIMUM_WEIGHT_BELOW_RULE,
     TABLET_WEIGHT_DIFFERS_FROM_PROFILE,
     DROPPER_CALIBRATION_DIFFERS_FROM_PROFILE,

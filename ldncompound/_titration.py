@@ -23,7 +23,7 @@ import itertools
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 import attrs
 
@@ -34,8 +34,9 @@ from ._devices import DEVICES, MEASURABLE_FRACTION, DeviceKind, MeasuringDevice
 from ._dose import UNUSED, check_dose, unused_warning, warn_unused
 from ._drops import MAX_DROPS, DropsOrder, DropsResult, formulate_drops
 from ._errors import FormulationError, InputError
+from ._liquid_batch import as_equal
 from ._liquids import CONCENTRATIONS, LiquidOrder, LiquidResult, formulate_liquid
-from ._numbers import CONTEXT, ONE, plain, private_context
+from ._numbers import CONTEXT, ONE, plain, private_context, significant
 from ._plausible import COMPOUNDED_ON_FUTURE
 from ._preparation import Preparation, register
 from ._trace import DefaultUsed, Recorder, ResultWarning, Step, stamp
@@ -972,18 +973,7 @@ def _liquid_directions(
         if devices is not None:
             break
     else:
-        shown = (
-            f"{plain(candidates[0])} mg/mL"
-            if given is not None
-            else "any concentration on the ladder"
-        )
-        raise FormulationError.about(
-            "liquid.concentration",
-            shown,
-            "does not put every step's dose on a graduation of an oral syringe at a measurable share",
-            "another concentration or syringe, or a capsule kit",
-            code="kit-volume-not-measurable",
-        )
+        _refuse_unmeasurable(plans, candidates, given is not None, syringes, fraction)
     if given is None:
         rec.default(
             "liquid.concentration",
@@ -1014,6 +1004,52 @@ def _liquid_directions(
             concentration=Quantity(c, Unit.MG_PER_ML),
         )
     return Quantity(c, Unit.MG_PER_ML), tuple(out)
+
+
+def _refuse_unmeasurable(
+    plans: tuple[StepPlan, ...],
+    candidates: list[Decimal],
+    given: bool,
+    syringes: list[MeasuringDevice],
+    fraction: Decimal,
+) -> NoReturn:
+    """Refuse a liquid kit no concentration measures, naming the steps that cannot be measured
+    at the closest concentration (the given one, else the ladder's that measures the most
+    steps) and what would fix it (probe finding P8: never a value nobody wrote)."""
+
+    def unmeasured(c: Decimal) -> list[StepPlan]:
+        return [
+            p
+            for p in plans
+            if not any(
+                s.measures(CONTEXT.divide(p.dose.m_as(Unit.MG), c), fraction) for s in syringes
+            )
+        ]
+
+    candidates = list(dict.fromkeys(candidates))
+    closest = min(candidates, key=lambda c: len(unmeasured(c)))  # ties: the ladder's order
+    each = [
+        f"step {p.number} ({p.dose}) is {significant(CONTEXT.divide(p.dose.m_as(Unit.MG), closest))} mL"
+        for p in unmeasured(closest)
+    ]
+    steps = " and ".join([", ".join(each[:-1]), each[-1]] if len(each) > 1 else each)
+    held = ", ".join(s.name for s in dict.fromkeys(syringes))
+    where = (
+        f"no concentration of the ladder ({', '.join(plain(c) for c in candidates)} mg/mL) "
+        f"measures every step; at the closest, {plain(closest)} mg/mL, "
+        if not given
+        else ""
+    )
+    raise FormulationError.about(
+        "liquid.concentration" if given else "steps",
+        f"{plain(closest)} mg/mL" if given else ", ".join(str(p.dose) for p in unmeasured(closest)),
+        f"{'does not measure every step' if given else 'cannot be measured'}: {where}{steps}, "
+        "not a graduation at "
+        f"{plain(fraction)} % or more of the capacity of any oral syringe of the kit ({held})",
+        "the kit's concentration set to one that puts every step's volume on a graduation, an "
+        "oral syringe of the kit with that volume on its scale, or a capsule or drops kit",
+        code="kit-volume-not-measurable",
+    )
 
 
 def _direction(
@@ -1148,8 +1184,22 @@ def _fills(
     fills: list[KitFill] = []
     results: list[Any] = []
     first = 1
+    planned: list[int] = []
     while first <= total_days:
-        fill = _fitted_fill(kit, first, total_days - first + 1)
+        left = total_days - first + 1
+        want = planned.pop(0) if planned else left
+        fill = _fitted_fill(kit, first, want)
+        got = fill.last - first + 1
+        if got < want:
+            # its BUD allows fewer days than planned (the first fill's days are learnt this
+            # way): the days left are split as equal as whole days allow within the BUD, as a
+            # plain liquid's supply is (probe finding P9: no 2-day last fill); the fills after
+            # the first are made on their first day of use, so have all their BUD's days
+            most = fill.result.bud.days if first == 1 else got
+            planned = _split(left, got, most)
+            if planned[0] != got:
+                fill = _fitted_fill(kit, first, planned[0])
+            planned.pop(0)
         number = len(fills) + 1
         fills.append(
             KitFill(
@@ -1211,6 +1261,15 @@ class _Fill:
     steps: tuple[int, ...]
     volume: Quantity
     result: Any
+
+
+def _split(days: int, head_most: int, most: int) -> list[int]:
+    """``days`` split into the fewest fills, the first of at most ``head_most`` days (a fill
+    made before its first day of use has fewer) and the others of at most ``most``, as equal
+    as whole days allow (:func:`as_equal`), the rule a plain liquid's supply is split by."""
+    count = 1 + max(0, -(-(days - head_most) // max(most, 1)))
+    head = min(head_most, as_equal(days, count)[0])
+    return [head, *as_equal(days - head, count - 1)] if count > 1 else [days]
 
 
 def _fitted_fill(kit: _FillKit, first: int, length: int) -> _Fill:

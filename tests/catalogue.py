@@ -512,6 +512,24 @@ implausible(
 implausible(
     "liquid", "solubility", "200 mg/mL", "solubility-implausible", "solubility", "--solubility"
 )
+# 4.5 mg a drop at 16 drops/mL is 72 mg/mL: 72 % of the solubility, kept in the refrigerator
+# (probe P4); acknowledged, it is made with the warning
+implausible(
+    "drops",
+    "dose_per_drop",
+    "4.5 mg",
+    "near-solubility-limit",
+    "dose_per_drop",
+    "--dose-per-drop",
+)
+each(
+    "implausible",
+    "drops",
+    "dose_per_drop",
+    "4.5 mg",
+    Accepted(warnings=("near-solubility-limit",), dose="4.5 mg"),
+    also=(("acknowledge", ["near-solubility-limit"]),),
+)
 implausible(
     "liquid",
     "concentration",
@@ -549,6 +567,28 @@ each(
 # --- wrong units and dimensions -------------------------------------------------------------------
 
 each("wrong-unit", "capsules", "dose", "4.5 mL", Refused(DimensionError, "wrong-dimension", "dose"))
+# a percentage for a strength per volume: never guessed w/v or w/w (probe P5)
+each(
+    "wrong-unit",
+    "liquid",
+    "concentration",
+    "4 %",
+    Refused(UnitError, "percent-strength", "concentration"),
+)
+each(
+    "wrong-unit",
+    "liquid",
+    "concentration",
+    "0.4 % w/v",
+    Refused(UnitError, "percent-strength", "concentration"),
+)
+each(
+    "wrong-unit",
+    "drops",
+    "concentration",
+    "1 % w/w",
+    Refused(UnitError, "percent-strength", "concentration"),
+)
 each(
     "wrong-unit",
     "capsules",
@@ -805,6 +845,29 @@ each(
     "compounded_on",
     "21/11/2026",
     Refused(InputError, "bad-date", "compounded_on"),
+)
+# a month-year expiry as a container prints it: the sentence names the last day to write
+# (probe P10); a month and year on another date is refused with the day to give
+each(
+    "garbage",
+    "capsules",
+    "source.expiry",
+    "2030-01",
+    Refused(InputError, "month-year-date", "source.expiry"),
+)
+each(
+    "garbage",
+    "liquid",
+    "source.expiry",
+    "Feb 2028",
+    Refused(InputError, "month-year-date", "source.expiry"),
+)
+each(
+    "garbage",
+    "capsules",
+    "compounded_on",
+    "11/2026",
+    Refused(InputError, "month-year-date", "compounded_on"),
 )
 each(
     "garbage",

@@ -120,7 +120,7 @@ def test_full_api_order():
         ("--count", "0", "--count: '0' is zero"),
         ("--tablet-weight", "4,5 mg", "--tablet-weight"),
         ("--tablet-weight", "200 U", "units of activity"),
-        ("--expiry", "06/2027", "--expiry: '06/2027' is not a date"),
+        ("--expiry", "06/2027", "--expiry: '06/2027' is a month and year without a day"),
         ("--compounded-on", "2026-02-30", "not a calendar date"),
         ("--overage", "10", "--overage: '10' has no unit"),
         ("--overage", "150 %", "--overage: '150 %' is out of range"),

@@ -187,7 +187,7 @@ def test_options_for_route_diluent_and_the_mold_estimate():
         ("--diluent", "mannitol:water", "--diluent: 'mannitol:water' marks the diluent"),
         ("--base-density", "9 g/mL", "--base-density: '9 g/mL' is too large"),
         ("--weight-window", "30 %", "--weight-window: '30 %' is out of range"),
-        ("--base-expiry", "03/2028", "--base-expiry: '03/2028' is not a date"),
+        ("--base-expiry", "03/2028", "--base-expiry: '03/2028' is a month and year without a day"),
     ],
 )
 def test_refused_input_exits_2_with_one_sentence_naming_the_option(flag, value, fragment):

@@ -634,10 +634,10 @@ def test_the_acknowledgement_refusals_are_these_sentences():
             "density-factor-unusual, compounded-on-future, bud-already-past, "
             "bud-on-compounding-day, study-bud-above-limit, preservative-unknown, "
             "syringe-graduation-implausible, dose-below-measurable-fraction, "
-            "solubility-implausible, aliquot-solubility-unknown, minimum-weight-below-rule, "
-            "tablet-weight-differs-from-profile, dropper-calibration-differs-from-profile, "
-            "filler-differs-from-profile, balance-differs-from-profile, "
-            "shell-weight-differs-from-profile."
+            "solubility-implausible, aliquot-solubility-unknown, near-solubility-limit, "
+            "minimum-weight-below-rule, tablet-weight-differs-from-profile, "
+            "dropper-calibration-differs-from-profile, filler-differs-from-profile, "
+            "balance-differs-from-profile, shell-weight-differs-from-profile."
         ),
     )
     with pytest.raises(lc.InputError) as info:

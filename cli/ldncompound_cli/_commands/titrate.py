@@ -81,8 +81,6 @@ def titrate(**o: Any) -> None:
     except lc.LdnCompoundError as err:
         if profile is not None:  # a value of the kit's template taken from the profile
             err = profile.refusal(err, template)
-        if not isinstance(err, lc.InputError):
-            raise err from None
         raise click_error(err, json_format=o["fmt"] == "json", overrides=_flags(o, form)) from None
     emit_sheet(result, o, barcode=None)
 
@@ -196,6 +194,8 @@ def _flags(o: dict[str, Any], form: lc.KitForm) -> dict[str, str]:
         return names(o) | flags
     if o["template_file"] is None:  # the kit's compounding date is the fills' option
         flags["compounded_on"] = "--compounded-on"
+    if form is lc.KitForm.LIQUID:  # a liquid kit's concentration and steps (probe P8)
+        flags |= {"liquid.concentration": "--concentration", "steps": "--step"}
     return flags
 
 
