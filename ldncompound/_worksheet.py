@@ -662,6 +662,11 @@ def _record(r: CompoundingRecord) -> list[str]:
     for w in r.warnings:
         if w.code == "do-not-release":
             lines += hanging("", w.message)
+    from ._records import on_hold  # noqa: PLC0415 - the records module imports this one
+
+    held = on_hold(r)
+    if held:
+        lines += hanging("", f"NOT READY FOR RELEASE: {' '.join(held)}")
     lines += field_lines(
         [
             ("Compounded", f"{r.compounded_on.isoformat()} by {r.compounded_by}"),
@@ -887,8 +892,14 @@ def _mold_text(mold: Any, blank_weight: Quantity) -> str:
 
 def _verify(r: VerifyReport) -> list[str]:
     outcome = "no differences" if r.ok else f"{len(r.differences)} difference(s)"
+    if r.on_hold:
+        outcome += "; NOT READY FOR RELEASE"
     head = f"Verification of record {r.record_id}: {outcome}"
     lines = [head, "=" * len(head)]
+    if r.on_hold:
+        lines += title("Not recorded yet (release only once it is)")
+        for h in r.on_hold:
+            lines += hanging("  - ", h)
     if r.differences:
         lines += title("Differences")
         for d in r.differences:
