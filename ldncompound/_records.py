@@ -37,7 +37,7 @@ from ._record_reader import first_mismatch, structure_strictly
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Dimension, Quantity, Unit
 from ._version import __version__
-from ._vocabulary import TableValue
+from ._vocabulary import TableValue, on_hold
 from ._vocabulary import planned_weighings as _planned
 
 RECORD_SCHEMA = "ldncompound/record/1"
@@ -71,16 +71,6 @@ RECORD_ACKNOWLEDGEABLE: dict[str, str] = {
         f"a weighing tolerance wider than the policy's +/-{WEIGHING_TOLERANCE}"
     ),
 }
-
-#: The record's warnings that something a release needs is not recorded yet (an actual
-#: weight, the weight check, the yield, the verifier): the record is on hold until it is,
-#: printed under its title and listed by :func:`verify_record` (:func:`on_hold`).
-HOLD_CODES = (
-    "weighing-not-recorded",
-    "weight-check-not-recorded",
-    "yield-not-recorded",
-    "not-verified",
-)
 
 #: Numbers in a record that verification cannot check, with why (docs/safety.md lists them).
 #: A change in any other number of a record the library made is reported by field.
@@ -236,16 +226,10 @@ class VerifyReport:
     ok: bool
     differences: tuple[Difference, ...]
     acknowledged: tuple[str, ...]
-    #: what the record does not record yet and a release needs (:data:`HOLD_CODES`)
+    #: what the record does not record yet and a release needs (``HOLD_CODES``)
     on_hold: tuple[str, ...]
     checked: tuple[str, ...]
     cannot_check: tuple[str, ...]
-
-
-def on_hold(record: CompoundingRecord) -> tuple[str, ...]:
-    """The record's warnings that something a release needs is not recorded yet
-    (:data:`HOLD_CODES`), in the record's order."""
-    return tuple(w.message for w in record.warnings if w.code in HOLD_CODES)
 
 
 # --- per-preparation adapters -------------------------------------------------------------------
@@ -398,7 +382,7 @@ def make_record(
     ``weighing-tolerance-above-policy`` with a reason, and control characters in caller
     text; warns about weighings outside tolerance, QC failures, a yield above the batch or
     far below it, and whatever a release needs that is not recorded (a weighing, the weight
-    check, the yield, the verifier: :data:`HOLD_CODES`); marks DO NOT RELEASE a weighing out
+    check, the yield, the verifier: ``HOLD_CODES``); marks DO NOT RELEASE a weighing out
     of tolerance, a weight check not passed, and a yield whose units cannot hold the planned
     fill within the weight window.
     """
@@ -1366,7 +1350,7 @@ def verify_record(data: Any) -> VerifyReport:
         ok=not differences,
         differences=tuple(differences),
         acknowledged=acknowledged,
-        on_hold=on_hold(remade),
+        on_hold=on_hold(remade.warnings),
         checked=tuple(checked),
         cannot_check=tuple(cannot_check),
     )

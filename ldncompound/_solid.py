@@ -59,6 +59,7 @@ from ._weighing import (
     SolidPlan,
     TracedPlan,
     balance_or_class_iii,
+    check_capacity,
     check_ratio,
     plan_solid_mg,
 )
@@ -952,6 +953,7 @@ def result(
     settings, batch and recorder: warnings, defaults and trace) and what was made, with the
     preparation's ``own`` fields (``qc``, ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
     rec = run.rec
+    check_capacity(run.settings.balance, sheet.weighings, rec)
     warn_unused(rec)
     return cls(
         schema=schema,

@@ -20,6 +20,7 @@ from ._numbers import fixed, places_of, plain, significant
 from ._preparation import by_result_schema
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Quantity, Unit
+from ._vocabulary import on_hold
 from ._vocabulary import planned_weighings as _planned
 
 if TYPE_CHECKING:
@@ -662,9 +663,7 @@ def _record(r: CompoundingRecord) -> list[str]:
     for w in r.warnings:
         if w.code == "do-not-release":
             lines += hanging("", w.message)
-    from ._records import on_hold  # noqa: PLC0415 - the records module imports this one
-
-    held = on_hold(r)
+    held = on_hold(r.warnings)
     if held:
         lines += hanging("", f"NOT READY FOR RELEASE: {' '.join(held)}")
     lines += field_lines(

@@ -175,6 +175,7 @@ FLAG = {
     "base.base": "--base",
     "shells.weight": "--shell-weight",
     "balance.minimum_weight": "--min-weight",
+    "balance.capacity": "--balance-capacity",
 }
 
 CASES: list[Case] = []
@@ -1870,6 +1871,15 @@ raw(
     Command((*_RECORD, "--weighing-tolerance", "10 %")),
     Refused(InputError, "weighing-tolerance-above-policy", "--weighing-tolerance"),
 )
+# a batch whose weighings the balance's stated capacity cannot hold (probe2 P2)
+for prep in ("capsules", "troches"):
+    each(
+        "enormous",
+        prep,
+        "balance.capacity",
+        "1 g",
+        Refused(FormulationError, "above-balance-capacity", "balance.capacity"),
+    )
 raw(  # an over-yield is recorded and warned, not refused (probe2 P11)
     "enormous",
     "cli",

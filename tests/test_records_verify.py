@@ -175,9 +175,7 @@ def test_a_yield_is_flagged_by_the_content_it_implies(prep, data):
     content = yield_content(result, made)
     assert ("yield-above-batch" in codes) == (made > batch)
     assert ("do-not-release" in codes) == (not _releasable(result, made))
-    assert ("yield-below-batch" in codes) == (
-        content is not None and made < batch * content.low
-    )
+    assert ("yield-below-batch" in codes) == (content is not None and made < batch * content.low)
     assert rec.yield_percent == lc.Quantity(Decimal(made) * 100 / batch, lc.Unit.PERCENT)
     report = lc.verify_record(json.loads(lc.dumps(rec)))
     assert report.ok == _releasable(result, made)
@@ -457,7 +455,6 @@ def test_cli_record_refuses_a_wide_tolerance_unless_acknowledged(files):
     res = _invoke("verify", str(files / "record.json"))
     assert res.exit_code == 0, res.output
     assert "Acknowledged deviations from the policy" in res.output
-
 
 
 def test_cli_record_keeps_an_over_yield(files):
