@@ -812,9 +812,20 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         weighings.append(
             {"number": len(weighings) + 1, "what": f"{MCC_NAME} (filler)", "amount": addq}
         )
+        parts = portions(aliquot, filler_add)
+        most = max(Decimal(p) for p in parts.split(", "))
+        if most > 10000:  # the library's max_stage_mass, 10 g (the mix leaves it at its default)
+            run.warn(
+                "mix-portion-above-stage-mass",
+                f"The {MCC_NAME} is mixed in by geometric dilution in portions of up to "
+                f"{plain(most)} mg, above the 10 g one trituration holds (max_stage_mass): a mix "
+                f"of {plain(aliquot + filler_add)} mg is no mortar step; mix it in equipment sized "
+                "for it (per the pharmacy's SOP) and check its content uniformity.",
+                "max_stage_mass",
+            )
         process.append(
             f"Weigh {fixed(filler_add, places)} mg of {MCC_NAME} and incorporate it by geometric "
-            f"dilution in portions of about {portions(aliquot, filler_add)} mg; mix until uniform."
+            f"dilution in portions of about {parts} mg; mix until uniform."
         )
     if order["shells"] is not None:
         raise NotImplementedError("shells outside the mix")
@@ -1018,10 +1029,30 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
             "reference": USP_795,
         },
         "allergens": allergens,
-        "warnings": run.warnings,
+        "warnings": _capacity_warned(run, weighings, bal_json),
         "defaults": run.defaults,
         "trace": run.trace,
     }
+
+
+def _capacity_warned(run: Any, weighings: list[Any], balance: Any) -> list[Any]:
+    """The warnings with the library's ``balance-capacity-not-stated`` (a weighing above the
+    15.5 g nominal capacity of a Class III balance, on a balance whose capacity is not given)."""
+    over = [w for w in weighings if mg(w["amount"]) > 15500]
+    if over and balance.get("capacity") is None:
+        listed = ", ".join(
+            f"{w['number']} ({w['what']}, {w['amount']['value']} {w['amount']['unit']})"
+            for w in over
+        )
+        run.warn(
+            "balance-capacity-not-stated",
+            f"Weighing {listed} is above 15.5 g, the nominal capacity of a Class III "
+            "prescription balance when none is stated (USP <1176>), and the "
+            f"{balance.get('name') or 'balance'}'s capacity is not given: state it "
+            "(balance.capacity) so the plan is checked against it, or make a smaller batch.",
+            "balance.capacity",
+        )
+    return run.warnings
 
 
 #: Fields whose document text is an amount ("4.5 mg" -> {"value": "4.5", "unit": "mg"}).

@@ -79,7 +79,7 @@ from ._validate import (
     volume_field,
 )
 from ._vocabulary import MasterFacts, PreparationFacts, TableValue
-from ._weighing import Balance, SolidPlan, geometric_portions
+from ._weighing import Balance, SolidPlan, portions_text
 
 CAPSULES_SCHEMA = "ldncompound/capsules/2"
 CAPSULES_ORDER_SCHEMA = "ldncompound/order/capsules/1"
@@ -1516,8 +1516,12 @@ def _compound(
         )
     if mix.filler_add > 0:
         sheet.weigh(f"{filler_name} (filler)", Quantity(mix.filler_add, Unit.MG))
-        portions = ", ".join(
-            plain(q.magnitude) for q in geometric_portions(mix.aliquot, mix.filler_add)
+        portions = portions_text(
+            mix.aliquot,
+            mix.filler_add,
+            largest=order.max_stage_mass or POLICY["max_stage_mass"].value,
+            what=filler_name,
+            rec=rec,
         )
         sheet.process.append(
             f"Weigh {sheet.shown(mix.filler_add)} of {filler_name} and incorporate it "

@@ -819,7 +819,7 @@ class TaggedNode(Node):
         if not isinstance(value, dict):
             raise _wrong(path, value, self.expected)
         cls, full = self.cls, FULL.get()
-        if full is not None and cls is not None and value.keys() == _names_of(cls):
+        if full is not None and cls is not None and _written_in_full(cls, value):
             return full[1](cls, value, path)  # a value written in full, in a result
         where = join(path, self.tag)
         if self.tag not in value:
@@ -966,6 +966,12 @@ def _names_of(cls: type) -> frozenset[str]:
     return frozenset(a.name for a in attrs.fields(cls))
 
 
+def _written_in_full(cls: type, value: dict[str, Any]) -> bool:
+    """Whether ``value`` holds every field of ``cls`` (an omittable one may be left out)."""
+    omittable = frozenset(a.name for a in attrs.fields(cls) if a.metadata.get(OMITTABLE))
+    return _names_of(cls) - omittable <= value.keys() <= _names_of(cls)
+
+
 def _builds(form: ObjectNode, params: dict[str, Any], value: Any) -> bool:
     """Whether the constructor of ``form`` makes ``value`` from its own fields."""
     try:
@@ -985,7 +991,14 @@ def _variant_node(cls: type) -> TaggedNode:
             node, _ = _field_node(
                 hints[p.name], metadata.get(p.name, {}), f"{cls.__name__}.{p.name}"
             )
-            fields.append(Field(p.name, node, optional=p.default is not inspect.Parameter.empty))
+            fields.append(
+                Field(
+                    p.name,
+                    node,
+                    optional=p.default is not inspect.Parameter.empty,
+                    omittable=bool(metadata.get(p.name, {}).get(OMITTABLE)),
+                )
+            )
         forms[key] = ObjectNode(f"{cls.__name__}-{key}", factory, tuple(fields), (tag, key))
 
     chosen: dict[Any, ObjectNode] = {}  # value -> its form (building each form is not free)
@@ -996,7 +1009,8 @@ def _variant_node(cls: type) -> TaggedNode:
             return known.dump(value)
         for form in forms.values():
             params = {f.name: getattr(value, f.name) for f in form.fields}
-            if None not in params.values() and _builds(form, params, value):
+            unset = any(params[f.name] is None and not f.omittable for f in form.fields)
+            if not unset and _builds(form, params, value):
                 _remember(chosen, value, form)
                 return form.dump(value)
         full = FULL.get()

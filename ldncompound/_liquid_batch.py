@@ -102,7 +102,7 @@ from ._validate import (
 )
 from ._vehicles import LiquidAdditive, Vehicle, VehicleLot, allergens_of, classify, vehicle
 from ._vocabulary import LabelFacts, MasterFacts, PreparationFacts, auxiliary_statements
-from ._weighing import Balance, balance_or_class_iii
+from ._weighing import Balance, balance_or_class_iii, check_capacity
 
 OVERAGE = Quantity(Decimal(5), Unit.PERCENT)
 OVERAGE_SOURCE = "5 % extra volume for what stays in the mortar, cylinder, bottle and syringe (library policy) [D]"
@@ -585,6 +585,8 @@ def make_batch(
     shake = _pack(order, su, dispense, active, container, work, rec)
     allergens, ingredients = _ingredients(order, su, active, rec)
     _echo_equipment(order, active, rec)
+    if active.balance is not None:
+        check_capacity(active.balance, work.measurements, rec)
     made = LiquidBatch(
         concentration=concentration,
         concentration_planned=planned,

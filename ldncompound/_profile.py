@@ -64,8 +64,8 @@ address = "1 Example Street, Springfield"
 phone = "555-0100"
 
 # Balances; the first is used by an order that names none.
-# rule: documented (readability, minimum_weight), usp41 (readability),
-# sensitivity (readability, sensitivity, max_error) or class-iii (no figures).
+# rule: documented (readability, minimum_weight), usp41 (readability), sensitivity
+# (readability, sensitivity, max_error) or class-iii; each may add capacity = "220 g".
 [[balances]]
 name = "analytical balance B1"
 rule = "documented"
@@ -484,12 +484,28 @@ def _pharmacy(reader: _Reader, key: str, t: dict[str, Any]) -> Pharmacy:
         return Pharmacy(**values)
 
 
-_BALANCE = ("name", "rule", "readability", "minimum_weight", "sensitivity", "max_error")
+_BALANCE = (
+    "name",
+    "rule",
+    "capacity",
+    "readability",
+    "minimum_weight",
+    "sensitivity",
+    "max_error",
+)
 _RULES: dict[str, tuple[str, ...]] = {
     "documented": ("readability", "minimum_weight"),
     "usp41": ("readability",),
     "sensitivity": ("readability", "sensitivity", "max_error"),
     "class-iii": (),
+}
+
+
+#: the constructor of each balance rule but the Class III preset (which takes no figures)
+_BALANCE_RULES: dict[str, Callable[..., Balance]] = {
+    "documented": Balance.documented,
+    "usp41": Balance.usp41,
+    "sensitivity": Balance.torsion,
 }
 
 
@@ -499,7 +515,7 @@ def _balance(reader: _Reader, key: str, t: dict[str, Any]) -> Balance:
     if rule not in _RULES:
         raise reader.refuse(f"{key}.rule", rule, "is not a balance rule", ", ".join(_RULES))
     needs = _RULES[rule]
-    for k in _BALANCE[2:]:
+    for k in _BALANCE[3:]:
         if k in t and k not in needs:
             raise reader.refuse(
                 f"{key}.{k}",
@@ -512,17 +528,15 @@ def _balance(reader: _Reader, key: str, t: dict[str, Any]) -> Balance:
     args: dict[str, Any] = {}
     if "name" in t:
         args["name"] = reader.text(f"{key}.name", t["name"])
+    if "capacity" in t:  # any rule: the largest load the balance weighs
+        args["capacity"] = reader.quantity(f"{key}.capacity", t["capacity"], mass)
     for k in needs:
         parse = percent if k == "max_error" else mass
         args[k] = reader.quantity(f"{key}.{k}", t[k], parse)
     with reader.table(key, _BALANCE):
-        if rule == "documented":
-            return Balance.documented(**args)
-        if rule == "usp41":
-            return Balance.usp41(**args)
-        if rule == "sensitivity":
-            return Balance.torsion(**args)
-        balance = Balance.class_iii()
+        if rule != "class-iii":
+            return _BALANCE_RULES[rule](**args)
+        balance = Balance.class_iii(capacity=args.get("capacity"))
         return attrs.evolve(balance, name=args["name"]) if "name" in args else balance
 
 

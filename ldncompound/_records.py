@@ -38,7 +38,7 @@ from ._record_reader import first_mismatch, structure_strictly
 from ._trace import DefaultUsed, ResultWarning, Step, stamp
 from ._units import Dimension, Quantity, Unit
 from ._version import __version__
-from ._vocabulary import TableValue
+from ._vocabulary import TableValue, on_hold
 from ._vocabulary import planned_weighings as _planned
 
 RECORD_SCHEMA = "ldncompound/record/1"
@@ -227,6 +227,8 @@ class VerifyReport:
     ok: bool
     differences: tuple[Difference, ...]
     acknowledged: tuple[str, ...]
+    #: what the record does not record yet and a release needs (``HOLD_CODES``)
+    on_hold: tuple[str, ...]
     checked: tuple[str, ...]
     cannot_check: tuple[str, ...]
 
@@ -376,11 +378,14 @@ def make_record(
     """The compounding record of ``result`` with what happened at the bench.
 
     Refuses weighings that do not match a planned weighing (or match one twice), non-mass
-    weights, fewer unit weights than the QC sample, a yield above the units the batch makes,
-    a weighing tolerance wider than the policy's (+/-5 %) unless ``acknowledge`` holds
+    weights, fewer unit weights than the QC sample, a negative yield, a weighing tolerance
+    wider than the policy's (+/-5 %) unless ``acknowledge`` holds
     ``weighing-tolerance-above-policy`` with a reason, and control characters in caller
-    text; warns about weighings outside tolerance or not recorded, QC failures, low yield
-    and a missing verifier. The result must be what its own order computes
+    text; warns about weighings outside tolerance, QC failures, a yield above the batch or
+    far below it, and whatever a release needs that is not recorded (a weighing, the weight
+    check, the yield, the verifier: ``HOLD_CODES``); marks DO NOT RELEASE a weighing out
+    of tolerance, a weight check not passed, and a yield whose units cannot hold the planned
+    fill within the weight window. The result must be what its own order computes
     (``result-not-recomputed``, as for a label): an edited result is never recorded.
     """
     from ._labels import check_recomputes  # noqa: PLC0415 - label machinery, on use
@@ -603,12 +608,13 @@ def _weighings(
 
 
 def _do_not_release(
-    result: Any, checks: list[WeighingCheck], weight_check: WeightCheck | None
+    result: Any, checks: list[WeighingCheck], weight_check: WeightCheck | None, made: int | None
 ) -> ResultWarning | None:
     """``do-not-release`` when a weighing is out of tolerance, with the dose the drug
     weighings give: the planned dose times actual / planned of each weighing that sets the
     dose (planned / actual for a volume made up), the batch divided into its planned units;
-    or when a unit weight is outside the window of the weight check (its QC not passed)."""
+    when a unit weight is outside the window of the weight check (its QC not passed); or
+    when more units were made than the mix can fill within the window (the yield)."""
     out = [c for c in checks if not c.within_tolerance]
     window = _window(result)
     units = (
@@ -616,13 +622,15 @@ def _do_not_release(
         if weight_check is not None and window is not None and not weight_check.passed
         else ""
     )
+    over = _yield_not_released(result, made)
+    units = " ".join(u for u in (units, over) if u)
     if not out and not units:
         return None
     if not out:
         return ResultWarning(
             code="do-not-release",
             message=f"DO NOT RELEASE: {units}",
-            field="unit_weights",
+            field="yield_units" if units == over else "unit_weights",
         )
     factor = Decimal(1)
     for c in checks:
@@ -681,6 +689,18 @@ def _unit_weights(
     window = _window(result)
     weights = bench.unit_weights
     if not weights:
+        if window is not None:
+            warnings.append(
+                ResultWarning(
+                    code="weight-check-not-recorded",
+                    message=(
+                        f"No unit weights are recorded: the weight check ({window.sample_size} "
+                        f"units, each {window.low}-{window.high} net) is not done; release only "
+                        "after it is."
+                    ),
+                    field="unit_weights",
+                )
+            )
         return None
     if window is None:
         problems.add(
@@ -718,10 +738,22 @@ def _unit_weights(
 def _yield(
     result: Any, bench: _Bench, problems: _Problems, warnings: list[ResultWarning]
 ) -> Quantity | None:
-    """The yield as a percentage of the units the batch makes; refused above 100 %."""
+    """The yield as a percentage of the units the batch makes (above 100 % when more units
+    were made than planned: an observation a record keeps, flagged by :func:`_yield_warnings`)."""
     made = bench.yield_units
     batch = getattr(result, "batch_count", None)
     if made is None:
+        if batch is not None:
+            warnings.append(
+                ResultWarning(
+                    code="yield-not-recorded",
+                    message=(
+                        f"No yield is recorded: the units made (the batch makes {batch}) are not "
+                        "counted; release only after they are."
+                    ),
+                    field="yield_units",
+                )
+            )
         return None
     if batch is None:
         problems.add(
@@ -733,29 +765,118 @@ def _yield(
             found="none for a liquid",
         )
         return None
-    if made < 0 or made > batch:
+    if made < 0:
         problems.add(
             InputError.about(
-                "yield_units",
-                made,
-                "is negative" if made < 0 else f"is more than the {batch} units the batch makes",
-                f"0 to {batch}",
-                code="out-of-range" if made < 0 else "yield-above-batch",
+                "yield_units", made, "is negative", "0 or more units", code="out-of-range"
             ),
             field="yield_units",
             recorded=made,
-            found=f"0 to {batch}",
+            found="0 or more",
+        )
+    warnings += _yield_warnings(result, made, batch)
+    return Quantity(CONTEXT.divide(Decimal(made) * HUNDRED, Decimal(batch)), Unit.PERCENT)
+
+
+@attrs.frozen(kw_only=True)
+class YieldContent:
+    """What a yield says of the content of each unit: the mix was made for ``made_for`` units'
+    worth (at least the batch; the surplus is discarded), so ``made`` units hold on average
+    at most ``share`` of the planned fill (``made_for / made``, all the mix in them); the
+    weight window's ``low`` and ``high`` as shares of the target."""
+
+    made: int
+    batch: int
+    made_for: Decimal
+    share: Decimal
+    low: Decimal
+    high: Decimal
+
+    @property
+    def percent(self) -> str:
+        return significant(self.share * HUNDRED, 3)
+
+
+def yield_content(result: Any, made: int) -> YieldContent | None:
+    """The content a yield of ``made`` units implies (:class:`YieldContent`); ``None`` for a
+    preparation without a unit count or a weight window, or no units made."""
+    batch = getattr(result, "batch_count", None)
+    window = _window(result)
+    if batch is None or window is None or made <= 0:
+        return None
+    mix_for = getattr(result, "mix_for", batch)
+    made_for = max(
+        Decimal(batch), mix_for.magnitude if isinstance(mix_for, Quantity) else Decimal(mix_for)
+    )
+    unit = window.target.unit
+    target = window.target.m_as(unit)
+    return YieldContent(
+        made=made,
+        batch=batch,
+        made_for=made_for,
+        share=CONTEXT.divide(made_for, Decimal(made)),
+        low=CONTEXT.divide(window.low.m_as(unit), target),
+        high=CONTEXT.divide(window.high.m_as(unit), target),
+    )
+
+
+def _yield_warnings(result: Any, made: int, batch: int) -> list[ResultWarning]:
+    """A yield above the batch (``yield-above-batch``: units under-filled, or the surplus
+    filled), far below it (``yield-below-batch``: mix lost, or units over-filled), and below
+    the units to dispense (``yield-below-dispensed``)."""
+    out = []
+    content = yield_content(result, made)
+    mix = "" if content is None else f"the mix ({significant(content.made_for, 4)} units' worth)"
+    if content is not None and made > batch:
+        out.append(
+            ResultWarning(
+                code="yield-above-batch",
+                message=(
+                    f"{made} units were made, more than the {batch} the batch makes: with all of "
+                    f"{mix} in them each holds at most about {content.percent} % of the planned "
+                    "fill; check the unit weights and record the deviation."
+                ),
+                field="yield_units",
+            )
+        )
+    if content is not None and made < batch * content.low:
+        out.append(
+            ResultWarning(
+                code="yield-below-batch",
+                message=(
+                    f"Only {made} of the {batch} units the batch makes were made: if all of {mix} "
+                    f"went into them each holds about {content.percent} % of the planned fill; "
+                    "check the unit weights and record where the rest of the mix went."
+                ),
+                field="yield_units",
+            )
         )
     dispensed = getattr(result, "count", None)
     if dispensed is not None and 0 <= made < dispensed:
-        warnings.append(
+        out.append(
             ResultWarning(
                 code="yield-below-dispensed",
                 message=f"Only {made} units were made, fewer than the {dispensed} to dispense.",
                 field="yield_units",
             )
         )
-    return Quantity(CONTEXT.divide(Decimal(made) * HUNDRED, Decimal(batch)), Unit.PERCENT)
+    return out
+
+
+def _yield_not_released(result: Any, made: int | None) -> str:
+    """The DO NOT RELEASE sentence of a yield so far above the batch that the units cannot
+    hold the planned dose: the mix made, spread over them, is below the weight window."""
+    content = None if made is None else yield_content(result, made)
+    if content is None or content.share >= content.low:
+        return ""
+    dose = result.dose
+    return (
+        f"{made} units from a mix of {significant(content.made_for, 4)} units' worth "
+        f"hold at most about {content.percent} % of the planned fill each (about "
+        f"{significant(dose.magnitude * content.share, 3)} {dose.unit.display} of "
+        f"{result.dose_basis_name} a dose, not {dose}), below the "
+        f"{significant(content.low * HUNDRED, 3)} % the weight window allows."
+    )
 
 
 def _assemble(
@@ -788,7 +909,7 @@ def _assemble(
     warnings += weighing_warnings
     weight_check = _unit_weights(result, bench, problems, warnings)
     yield_percent = _yield(result, bench, problems, warnings)
-    release = _do_not_release(result, checks, weight_check)
+    release = _do_not_release(result, checks, weight_check, bench.yield_units)
     if release is not None:
         warnings.append(release)  # put first among the record's warnings below
     warnings.sort(key=lambda w: w.code != "do-not-release")  # DO NOT RELEASE comes first
@@ -1172,6 +1293,17 @@ def _against_plan(remade: CompoundingRecord) -> list[Difference]:
         for i, c in enumerate(remade.actual_weighings)
         if abs(c.deviation.magnitude) > tolerance_for(c.what, tolerance).m_as(Unit.PERCENT)
     ]
+    over = _yield_not_released(remade.result, remade.yield_units)
+    if over:
+        out.append(
+            Difference(
+                field="yield_units",
+                recorded=str(remade.yield_units),
+                found="more units than the mix fills within the weight window",
+                reason=over.removesuffix("."),
+                computed_from=("yield_units", "result.order"),
+            )
+        )
     window = _window(remade.result)
     if window is not None:
         out += [
@@ -1210,7 +1342,7 @@ def verify_record(data: Any) -> VerifyReport:
         recomputed = formulate(record.result.order, today=record.compounded_on)
     except LdnCompoundError as err:
         return _refused_report(record, err, cannot_check)
-    differences = _compare(record, data, recomputed)
+    differences, remade = _compare(record, data, recomputed)
     checked += _checked_after_recompute()
     acknowledged = tuple(
         f"{a.code}: {RECORD_ACKNOWLEDGEABLE[a.code]} (the record uses +/-{record.weighing_tolerance}); "
@@ -1223,6 +1355,7 @@ def verify_record(data: Any) -> VerifyReport:
         ok=not differences,
         differences=tuple(differences),
         acknowledged=acknowledged,
+        on_hold=on_hold(remade.warnings),
         checked=tuple(checked),
         cannot_check=tuple(cannot_check),
     )
@@ -1263,14 +1396,18 @@ def _refused_report(
             ),
         ),
         acknowledged=(),
+        on_hold=(),
         checked=("the stored order, recomputed: refused",),
         cannot_check=tuple(cannot_check),
     )
 
 
-def _compare(record: CompoundingRecord, data: Any, recomputed: Any) -> list[Difference]:
+def _compare(
+    record: CompoundingRecord, data: Any, recomputed: Any
+) -> tuple[list[Difference], CompoundingRecord]:
     """The differences between the stored record and the record made again from the
-    recomputed result and the bench: figures, warnings, table values, weighings."""
+    recomputed result and the bench (figures, warnings, table values, weighings), and the
+    record made again."""
     from ._json import to_json  # noqa: PLC0415
 
     problems = _Problems(strict=False)
@@ -1286,7 +1423,7 @@ def _compare(record: CompoundingRecord, data: Any, recomputed: Any) -> list[Diff
     differences += _warnings(data["warnings"], written["warnings"])
     differences += _tables(data["table_values"], remade.table_values)
     differences += _against_plan(remade)
-    return differences
+    return differences, remade
 
 
 def _checked_after_recompute() -> list[str]:
@@ -1307,7 +1444,11 @@ def _checked_after_recompute() -> list[str]:
             "the weight check (n, mean, SD, RSD, range, units outside, pass) recomputed from the "
             "unit weights, and each unit weight against the window"
         ),
-        "the yield against the units the batch makes, and its percentage",
+        (
+            "the yield against the units the batch makes, its percentage, and the content per "
+            "unit it implies against the weight window"
+        ),
+        "what a release needs that the record does not record yet (listed as on hold)",
         "the record's warnings and defaults, made again from all of the above",
     ]
 

@@ -67,6 +67,7 @@ from ._weighing import (
     SolidPlan,
     TracedPlan,
     balance_or_class_iii,
+    check_capacity,
     check_ratio,
     plan_solid_mg,
 )
@@ -909,6 +910,7 @@ def result(
     the ``sheet`` of weighings and process, with the preparation's ``own`` fields (``qc``,
     ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
     rec = run.rec
+    check_capacity(run.settings.balance, sheet.weighings, rec)
     warn_unused(rec)
     return cls(
         **stamp(schema),

@@ -73,7 +73,7 @@ from ._validate import (
 )
 from ._vehicles import check_preservatives
 from ._vocabulary import MasterFacts, PreparationFacts
-from ._weighing import Balance, SolidPlan, geometric_portions
+from ._weighing import Balance, SolidPlan, portions_text
 
 TROCHES_SCHEMA = "ldncompound/troches/2"
 TROCHES_ORDER_SCHEMA = "ldncompound/order/troches/1"
@@ -669,7 +669,7 @@ def formulate_troches(order: TrocheOrder, *, today: dt.date | None = None) -> Tr
     parts = _displacement(order, p, blank, rec)
     melt = _plan_melt(order, settings, batch, parts, rec)
     tablets = solid.tablets_to_crush(order, melt.plan, rec)
-    sheet = _compound(order, settings.balance, parts, melt, tablets)
+    sheet = _compound(order, settings.balance, parts, melt, tablets, rec)
     qc = _weight_check(order, sheet, melt.w, run.n_batch, rec)
     ingredients, allergens = _ingredients(order, parts, melt, rec)
     bud = _beyond_use_date(order, ingredients, melt.diluent is not None, today, rec)
@@ -1212,6 +1212,7 @@ def _compound(
     parts: _Parts,
     melt: _Melt,
     tablets: int | None,
+    rec: Recorder,
 ) -> Sheet:
     """The weighings and process in compounding order: crush, triturate, blend, melt, pour."""
     sheet = Sheet(d=balance.d)
@@ -1224,8 +1225,12 @@ def _compound(
         listed = "; ".join(
             f"{shown(a_w)} of {a.name}" for a, a_w in zip(additives, adds_w, strict=True)
         )
-        portions = ", ".join(
-            plain(q.magnitude) for q in geometric_portions(melt.aliquot, sum(adds_w, ZERO))
+        portions = portions_text(
+            melt.aliquot,
+            sum(adds_w, ZERO),
+            largest=order.max_stage_mass or POLICY["max_stage_mass"].value,
+            what="powders of the blend",
+            rec=rec,
         )
         sheet.process.append(
             f"Weigh {listed}. Blend the powders into the drug by geometric dilution, in portions "

@@ -171,3 +171,19 @@ def planned_weighings(result: Any) -> dict[int, Any]:
     if items is None:
         items = result.batch.measurements
     return {m.number: m for m in items}
+
+
+#: The warnings of a compounding record that something a release needs is not recorded yet
+#: (an actual weight, the weight check, the yield, the verifier): the record is on hold until
+#: it is, printed under its title and listed by ``verify_record`` (:func:`on_hold`).
+HOLD_CODES = (
+    "weighing-not-recorded",
+    "weight-check-not-recorded",
+    "yield-not-recorded",
+    "not-verified",
+)
+
+
+def on_hold(warnings: Any) -> tuple[str, ...]:
+    """The messages of a record's ``warnings`` of :data:`HOLD_CODES`, in their order."""
+    return tuple(w.message for w in warnings if w.code in HOLD_CODES)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -35,6 +36,13 @@ CLASS_III_SOURCE = (
     "Class III prescription torsion balance, sensitivity requirement 6 mg at 5 % error = 120 mg "
     "(USP <1176>; domain.md §5.2) [V]; readability 10 mg, the usual dial graduation [U]"
 )
+
+
+#: The nominal capacity of a Class III (formerly Class A) prescription balance:
+#: "in the absence of information to the contrary, the nominal capacity of a Class A balance
+#: shall be assumed to be 15.5 g" (NBS Handbook 44, quoted by USP 29 <1176>, where capacity
+#: is the largest load on one pan, tares included; domain.md §5.2) [V].
+CLASS_III_CAPACITY = Quantity(Decimal("15.5"), Unit.G)
 
 
 class MinimumWeightRule(enum.Enum):
@@ -58,8 +66,21 @@ class Balance:
     )
     max_error: Quantity | None = qfield(Dimension.FRACTION, default=None)
     source: str = ""
+    #: the largest load the balance weighs (its qualification or label); ``None``: not stated
+    #: (a weighing above :data:`CLASS_III_CAPACITY` is then warned about: :func:`check_capacity`)
+    capacity: Quantity | None = qfield(
+        Dimension.MASS, mass_field("balance.capacity"), default=None, omittable=True
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self.capacity is not None and self.capacity <= self.minimum_weight:
+            raise InputError.about(
+                "balance.capacity",
+                str(self.capacity),
+                f"is not above the minimum weight {self.minimum_weight}",
+                "the largest load the balance weighs, e.g. '120 g'",
+                code="out-of-range",
+            )
         if self.minimum_weight < self.readability:
             raise InputError.about(
                 "balance.minimum_weight",
@@ -84,6 +105,7 @@ class Balance:
         readability: Quantity,
         name: str = "balance",
         source: str = "",
+        capacity: Quantity | None = None,
     ) -> Balance:
         """A balance whose minimum weight is documented by its qualification or SOP."""
         return cls(
@@ -92,6 +114,7 @@ class Balance:
             minimum_weight=minimum_weight,
             rule=MinimumWeightRule.DOCUMENTED,
             source=source or "minimum weight documented by the balance's qualification or SOP",
+            capacity=capacity,
         )
 
     @classmethod
@@ -102,6 +125,7 @@ class Balance:
         max_error: Quantity,
         readability: Quantity,
         name: str = "torsion balance",
+        capacity: Quantity | None = None,
     ) -> Balance:
         """A torsion balance: minimum weight = sensitivity x 100 / % error (USP <1176>)."""
         mass_field("balance.sensitivity")(None, None, sensitivity)
@@ -124,10 +148,17 @@ class Balance:
             sensitivity=sensitivity,
             max_error=max_error,
             source=f"sensitivity {sensitivity} x 100 / {max_error} (USP <1176>)",
+            capacity=capacity,
         )
 
     @classmethod
-    def usp41(cls, *, readability: Quantity, name: str = "analytical balance") -> Balance:
+    def usp41(
+        cls,
+        *,
+        readability: Quantity,
+        name: str = "analytical balance",
+        capacity: Quantity | None = None,
+    ) -> Balance:
         """An analytical balance by USP <41>: minimum weight = 820 x readability."""
         mass_field("balance.readability")(None, None, readability)
         minimum = Quantity(readability.m_as(Unit.MG) * 820, Unit.MG)
@@ -137,16 +168,19 @@ class Balance:
             minimum_weight=minimum,
             rule=MinimumWeightRule.USP41,
             source=f"820 x readability {readability} (USP <41>)",
+            capacity=capacity,
         )
 
     @classmethod
-    def class_iii(cls) -> Balance:
-        """The conservative preset: Class III torsion balance, 6 mg at 5 % = 120 mg, d = 10 mg."""
+    def class_iii(cls, *, capacity: Quantity | None = None) -> Balance:
+        """The conservative preset: Class III torsion balance, 6 mg at 5 % = 120 mg, d = 10 mg;
+        ``capacity`` states the balance's own (not stated: weighings above 15.5 g are warned)."""
         return cls.torsion(
             sensitivity=Quantity(6, Unit.MG),
             max_error=Quantity(5, Unit.PERCENT),
             readability=Quantity(10, Unit.MG),
             name="Class III prescription balance",
+            capacity=capacity,
         )
 
     @property
@@ -247,6 +281,27 @@ def geometric_portions(start: Decimal, diluent: Decimal) -> tuple[Quantity, ...]
         current += add
         left -= add
     return tuple(out)
+
+
+def portions_text(
+    start: Decimal, diluent: Decimal, *, largest: Quantity, what: str, rec: Recorder
+) -> str:
+    """The geometric-dilution portions of ``diluent`` mg into ``start`` mg, as text ("150,
+    300, 600"); a portion above ``largest`` (the order's ``max_stage_mass``: what one
+    trituration in a mortar holds) is warned about (``mix-portion-above-stage-mass``): the
+    mix is then no mortar step, and the plan says so rather than plan it silently."""
+    portions = geometric_portions(start, diluent)
+    most = max((q.magnitude for q in portions), default=Decimal(0))
+    if most > largest.m_as(Unit.MG):
+        rec.warn(
+            "mix-portion-above-stage-mass",
+            f"The {what} is mixed in by geometric dilution in portions of up to {plain(most)} "
+            f"mg, above the {largest} one trituration holds (max_stage_mass): a mix of "
+            f"{plain(start + diluent)} mg is no mortar step; mix it in equipment sized for it "
+            "(per the pharmacy's SOP) and check its content uniformity.",
+            "max_stage_mass",
+        )
+    return ", ".join(plain(q.magnitude) for q in portions)
 
 
 def _min_stages(need_factor: Decimal, f_cap: int) -> int:
@@ -732,3 +787,38 @@ def balance_or_class_iii(balance: Balance | None, rec: Recorder) -> Balance:
         "balance",
     )
     return _class_iii()
+
+
+def check_capacity(balance: Balance, weighings: Iterable[Any], rec: Recorder) -> None:
+    """Every planned weighing (``number``, ``what``, ``amount``; masses only) within the
+    balance's stated capacity: one above it cannot be weighed as planned and is refused
+    (``above-balance-capacity``), naming the weighing, the capacity and what would do. A
+    balance whose capacity is not stated (the Class III preset too) is warned about
+    (``balance-capacity-not-stated``) when a weighing is above 15.5 g, the nominal capacity
+    of a Class III prescription balance (:data:`CLASS_III_CAPACITY`), so a weighing beyond
+    it is never planned without a word."""
+    masses = [w for w in weighings if w.amount.dimension is Dimension.MASS]
+    capacity = balance.capacity
+    if capacity is None:
+        over = [w for w in masses if w.amount > CLASS_III_CAPACITY]
+        if over:
+            listed = ", ".join(f"{w.number} ({w.what}, {w.amount})" for w in over)
+            rec.warn(
+                "balance-capacity-not-stated",
+                f"Weighing {listed} is above {CLASS_III_CAPACITY}, the nominal capacity of a "
+                "Class III prescription balance when none is stated (USP <1176>), and the "
+                f"{balance.name}'s capacity is not given: state it (balance.capacity) so the "
+                "plan is checked against it, or make a smaller batch.",
+                "balance.capacity",
+            )
+        return
+    for w in masses:
+        if w.amount > capacity:
+            raise FormulationError.about(
+                "balance.capacity",
+                str(capacity),
+                f"(the {balance.name}'s capacity) cannot hold weighing {w.number} of the plan, "
+                f"{w.amount} of {w.what}",
+                "a smaller batch, or a balance with a larger capacity (state its capacity)",
+                code="above-balance-capacity",
+            )

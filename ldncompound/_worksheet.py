@@ -20,6 +20,7 @@ from ._numbers import fixed, places_of, plain, significant
 from ._preparation import by_result_schema
 from ._trace import DefaultUsed, ResultWarning, Step
 from ._units import Quantity, Unit
+from ._vocabulary import on_hold
 from ._vocabulary import planned_weighings as _planned
 
 if TYPE_CHECKING:
@@ -662,6 +663,9 @@ def _record(r: CompoundingRecord) -> list[str]:
     for w in r.warnings:
         if w.code == "do-not-release":
             lines += hanging("", w.message)
+    held = on_hold(r.warnings)
+    if held:
+        lines += hanging("", f"NOT READY FOR RELEASE: {' '.join(held)}")
     lines += field_lines(
         [
             ("Compounded", f"{r.compounded_on.isoformat()} by {r.compounded_by}"),
@@ -887,8 +891,14 @@ def _mold_text(mold: Any, blank_weight: Quantity) -> str:
 
 def _verify(r: VerifyReport) -> list[str]:
     outcome = "no differences" if r.ok else f"{len(r.differences)} difference(s)"
+    if r.on_hold:
+        outcome += "; NOT READY FOR RELEASE"
     head = f"Verification of record {r.record_id}: {outcome}"
     lines = [head, "=" * len(head)]
+    if r.on_hold:
+        lines += title("Not recorded yet (release only once it is)")
+        for h in r.on_hold:
+            lines += hanging("  - ", h)
     if r.differences:
         lines += title("Differences")
         for d in r.differences:

@@ -175,6 +175,7 @@ FLAG = {
     "base.base": "--base",
     "shells.weight": "--shell-weight",
     "balance.minimum_weight": "--min-weight",
+    "balance.capacity": "--balance-capacity",
 }
 
 CASES: list[Case] = []
@@ -2022,12 +2023,21 @@ raw(
     Command((*_RECORD, "--weighing-tolerance", "10 %")),
     Refused(InputError, "weighing-tolerance-above-policy", "--weighing-tolerance"),
 )
-raw(
+# a batch whose weighings the balance's stated capacity cannot hold (probe2 P2)
+for prep in ("capsules", "troches"):
+    each(
+        "enormous",
+        prep,
+        "balance.capacity",
+        "1 g",
+        Refused(FormulationError, "above-balance-capacity", "balance.capacity"),
+    )
+raw(  # an over-yield is recorded and warned, not refused (probe2 P11)
     "enormous",
     "cli",
     "capsules",
     Command((*_RECORD, "--yield", "34")),
-    Refused(InputError, "yield-above-batch", "--yield"),
+    Accepted(warnings=("yield-above-batch", "weight-check-not-recorded")),
 )
 _RECORD_TEXT = lc.dumps(
     lc.make_record(

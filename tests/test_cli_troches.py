@@ -97,6 +97,8 @@ RDT = [
     "50 mg",
     "--readability",
     "1 mg",
+    "--balance-capacity",
+    "220 g",
     "--compounded-on",
     "2026-11-21",
 ]

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from ldncompound_cli import cli
 
 import ldncompound as lc
-from ldncompound._records import _planned, _window
+from ldncompound._records import _planned, _window, yield_content
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -53,6 +53,11 @@ ORDERS: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+def _releasable(result: Any, made: int) -> bool:
+    content = yield_content(result, made)
+    return content is None or content.share >= content.low
+
+
 def _near(amount: lc.Quantity, percent: Decimal) -> lc.Quantity:
     return lc.Quantity(amount.magnitude * (1 + percent / 100), amount.unit)
 
@@ -60,7 +65,7 @@ def _near(amount: lc.Quantity, percent: Decimal) -> lc.Quantity:
 @st.composite
 def made_records(draw: st.DrawFn) -> dict[str, Any]:
     """The JSON of a record the library made: any preparation, actual weights within 1 % of
-    the plan (some not recorded), unit weights inside the window, any yield up to the batch,
+    the plan (some not recorded), unit weights inside the window, any yield the mix can fill,
     the policy tolerance or a narrower one, or a wider one acknowledged."""
     prep = draw(st.sampled_from(sorted(ORDERS)))
     try:
@@ -81,7 +86,9 @@ def made_records(draw: st.DrawFn) -> dict[str, Any]:
         kw["unit_weights"] = tuple(_near(window.target, draw(spread)) for _ in range(n))
     batch = getattr(result, "batch_count", None)
     if batch is not None:
-        kw["yield_units"] = draw(st.one_of(st.none(), st.integers(0, batch)))
+        # any yield whose units can hold the planned fill: above the batch too (probe2 P11)
+        most = max(y for y in range(2 * batch + 1) if _releasable(result, y))
+        kw["yield_units"] = draw(st.one_of(st.none(), st.integers(0, most)))
     tolerance = draw(st.one_of(st.none(), st.sampled_from(["2 %", "5 %", "10 %", "7.5 %"])))
     if tolerance is not None:
         kw["weighing_tolerance"] = lc.percent(tolerance)
@@ -147,6 +154,32 @@ def reported(data: dict[str, Any], path: str) -> bool:
     return any(
         covers(name, path) for d in report.differences for name in (d.field, *d.computed_from)
     )
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.sampled_from(["capsules", "troches"]), st.data())
+def test_a_yield_is_flagged_by_the_content_it_implies(prep, data):
+    """Any whole yield is recorded: above the batch it is warned, and DO NOT RELEASE exactly
+    when the mix spread over the units made leaves the weight window (then verify reports
+    it); far below the batch it is warned; its percentage is of the batch."""
+    try:
+        result = orders.FORMULATE[prep](data.draw(ORDERS[prep]))
+    except lc.LdnCompoundError:
+        assume(False)
+    batch = result.batch_count
+    made = data.draw(st.integers(0, 3 * batch))
+    rec = lc.make_record(
+        result, record_id="R", compounded_by="A", verified_by="B", yield_units=made
+    )
+    codes = [w.code for w in rec.warnings]
+    content = yield_content(result, made)
+    assert ("yield-above-batch" in codes) == (made > batch)
+    assert ("do-not-release" in codes) == (not _releasable(result, made))
+    assert ("yield-below-batch" in codes) == (content is not None and made < batch * content.low)
+    assert rec.yield_percent == lc.Quantity(Decimal(made) * 100 / batch, lc.Unit.PERCENT)
+    report = lc.verify_record(json.loads(lc.dumps(rec)))
+    assert report.ok == _releasable(result, made)
+    assert [d.field for d in report.differences] == ([] if report.ok else ["yield_units"])
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -312,7 +345,8 @@ def test_a_yield_above_the_units_made_is_reported():
     d = _data()
     d["yield_units"] = 40
     found = {x.field: x for x in lc.verify_record(d).differences}
-    assert "yield_units" in found and "more than the 33 units" in found["yield_units"].reason
+    assert "yield_units" in found and "the weight window allows" in found["yield_units"].reason
+    assert found["yield_units"].computed_from == ("yield_units", "result.order")
     assert "yield_percent" in found
 
 
@@ -421,8 +455,37 @@ def test_cli_record_refuses_a_wide_tolerance_unless_acknowledged(files):
     res = _invoke("verify", str(files / "record.json"))
     assert res.exit_code == 0, res.output
     assert "Acknowledged deviations from the policy" in res.output
-    res = _invoke(*_record_args(files), "--yield", "34")
-    assert res.exit_code == 2 and "Error: --yield: 34 is more than the 33 units" in res.output
+
+
+def test_cli_record_keeps_an_over_yield(files):
+    """``--yield`` above the batch is recorded and warned (exit 0); beyond the weight window
+    it is DO NOT RELEASE (exit 1, after writing the record), as probe2 P11 asks."""
+    res = _invoke(*_record_args(files), "--yield", "34", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert "yield-above-batch" in {w["code"] for w in json.loads(res.output)["warnings"]}
+    res = _invoke(*_record_args(files), "--yield", "40")
+    assert res.exit_code == 1
+    assert "DO NOT RELEASE: 40 units from a mix of" in res.output
+
+
+def test_cli_verify_lists_what_a_release_still_needs(files):
+    res = _invoke(*_record_args(files), "--verified-by", "B", "--format", "json")
+    assert res.exit_code == 0, res.output
+    (files / "record.json").write_text(res.output, encoding="utf-8")
+    res = _invoke("verify", str(files / "record.json"))
+    assert res.exit_code == 0, res.output
+    assert "no differences; NOT READY FOR RELEASE" in res.output
+    assert "Not recorded yet (release only once it is)" in res.output
+    assert "No unit weights are recorded" in res.output and "No yield is recorded" in res.output
+    res = _invoke("verify", str(files / "record.json"), "--format", "json")
+    held = json.loads(res.output)["on_hold"]
+    assert len(held) == 3
+    for h, start in zip(
+        held,
+        ("No actual weight recorded", "No unit weights are recorded", "No yield is recorded"),
+        strict=True,
+    ):
+        assert h.startswith(start)
 
 
 def _verify_file(files: Path, text: str) -> Any:

@@ -119,7 +119,9 @@ def rdt_order() -> lc.TrocheOrder:
             lc.Additive(name="peppermint flavour", amount=mg(6), lot="F1", expiry=EXP),
         ),
         drug_displacement=lc.Displacement.of(Decimal("1.2"), source="trial 2026-02"),
-        balance=lc.Balance.documented(minimum_weight=mg(50), readability=mg(1)),
+        balance=lc.Balance.documented(
+            minimum_weight=mg(50), readability=mg(1), capacity=lc.mass("220 g")
+        ),
         compounded_on=DAY,
     )
 

@@ -106,6 +106,11 @@ BALANCE_OPTIONS = (
     click.option(
         "--class-iii", is_flag=True, help="balance: Class III torsion preset (120 mg, 10 mg)"
     ),
+    click.option(
+        "--balance-capacity",
+        help='balance: the largest load it weighs, e.g. "120 g" [default for a torsion or '
+        "Class III balance: 15.5 g (USP <1176>)]",
+    ),
 )
 
 
@@ -183,6 +188,7 @@ BALANCE_TABLE: Table = {
     ),
     "usp41": To("balance.rule", value=flag("usp41")),
     "class_iii": To("balance.rule", value=flag("class-iii")),
+    "balance_capacity": To("balance.capacity"),
 }
 
 
@@ -205,11 +211,14 @@ def balance_rule(o: dict[str, Any]) -> dict[str, str]:
             )
         return {"balance.rule": "class-iii"}
     if chosen == 0:
-        if o["readability"] is not None:
-            raise lc.InputError(
-                "--readability needs a rule: add --min-weight, --sensitivity with --max-error, or --usp41.",
-                field="--readability",
-            )
+        for option in ("readability", "balance_capacity"):
+            if o.get(option) is not None:
+                flag_name = "--" + option.replace("_", "-")
+                raise lc.InputError(
+                    f"{flag_name} needs a rule: add --min-weight, --sensitivity with "
+                    "--max-error, --usp41 or --class-iii.",
+                    field=flag_name,
+                )
         return {}
     if o["min_weight"] is not None:
         return {"balance.rule": "documented"}
