@@ -298,34 +298,148 @@ OTHER_DRUGS: dict[str, str] = {
     "levorphanol": "an opioid",
     "loperamide": "an opioid",
     "bupropion": "an antidepressant (with naltrexone in Contrave)",
+    "heroin": "diamorphine, an opioid",
+    "diamorphine": "an opioid",
+    "diacetylmorphine": "diamorphine, an opioid",
+    "oxycontin": "oxycodone, an opioid",
+    "roxicodone": "oxycodone, an opioid",
+    "percocet": "oxycodone with paracetamol, an opioid",
+    "vicodin": "hydrocodone with paracetamol, an opioid",
+    "norco": "hydrocodone with paracetamol, an opioid",
+    "dilaudid": "hydromorphone, an opioid",
+    "duragesic": "fentanyl, an opioid",
+    "ultram": "tramadol, an opioid",
+    "nucynta": "tapentadol, an opioid",
+    "ms contin": "morphine, an opioid",
+    "dolophine": "methadone, an opioid",
+    "methadose": "methadone, an opioid",
+    "demerol": "pethidine (meperidine), an opioid",
+    "sublocade": "buprenorphine, an opioid",
+    "butrans": "buprenorphine, an opioid",
+    "zubsolv": "buprenorphine with naloxone",
+    "kloxxado": "naloxone, an opioid antagonist",
+    "zimhi": "naloxone, an opioid antagonist",
+    "wellbutrin": "bupropion, an antidepressant",
+    "zyban": "bupropion, an antidepressant",
+}
+
+#: Products that hold the drug WITH another drug: as an excipient they are the drug itself
+#: (``duplicate-active``), as the drug's source they bring the other drug in
+#: (:func:`refuse_product_of_another_drug`). Source: :data:`DRUG_SYNONYMS_SOURCE`.
+COMBINATIONS: dict[str, str] = {
+    "contrave": "naltrexone with bupropion, extended-release",
+    "mysimba": "naltrexone with bupropion, extended-release",
 }
 OTHER_DRUGS_SOURCE = (
     "naltrexone is contraindicated with opioid analgesics, in opioid dependence and withdrawal; "
     "a naloxone challenge precedes it (naltrexone labels; domain.md §7) [V]; naloxone and "
     "naltrexone are a look-alike pair (ISMP List of Confused Drug Names, recalled) [U]; the "
-    "opioids and antagonists listed, general pharmacology [U]"
+    "opioids and antagonists listed, general pharmacology [U]; the brand names (OxyContin, "
+    "Roxicodone, Percocet, Vicodin, Norco, Dilaudid, Duragesic, Ultram, Nucynta, MS Contin, "
+    "Dolophine, Methadose, Demerol, Sublocade, Butrans, Zubsolv, Kloxxado, Zimhi, Wellbutrin, "
+    "Zyban) and heroin as diamorphine, US labels and BNF names recalled, not checked here [U]"
 )
 
-#: Words that name a form, a grade or a state of a drug rather than the drug.
+#: Words that name a form, a grade or a state of a drug rather than the drug (also in the
+#: German and Latin spellings of the hydrochloride).
 SALT_WORDS = frozenset(
-    {"hydrochloride", "hcl", "dihydrate", "anhydrous", "base", "salt", "powder", "api", "usp"}
+    {
+        "hydrochloride",
+        "hydrochlorid",
+        "hydrochloridum",
+        "hcl",
+        "dihydrate",
+        "anhydrous",
+        "base",
+        "salt",
+        "powder",
+        "api",
+        "usp",
+    }
 )
+
+#: The salt words that are written glued to a drug's name ("NaltrexoneHCl",
+#: "Naltrexonhydrochlorid"): cut from the end of a longer word.
+_GLUED_SALT = ("hydrochloridum", "hydrochloride", "hydrochlorid", "hcl", "dihydrate", "base")
+
+#: A one-word key of at least this many letters also names the drug at the start of a longer
+#: word ("naltrexonesalz"); shorter keys ("ldn", "ntx", "ultram", not "ultramarine") only as
+#: whole words. No ordinary excipient name starts with one (tests/test_drug_identity.py).
+_PREFIX_LETTERS = 7
+
+#: A key of at least this many letters also names the drug written across spaces
+#: ("nal trexone"); a shorter one only spelled in single letters ("L D N").
+_SPREAD_LETTERS = 6
 
 #: Below this a form's "molar mass" is a relative mass (a drug built from a salt factor): it
 #: identifies nothing.
 _REAL_MOLAR_MASS = Decimal(10)
 
+#: A dot, hyphen, apostrophe or middle dot between two letters or digits: "L.D.N.",
+#: "Nal-trexone", "Re-Via" are one word when joined.
+_INNER_MARK = re.compile(r"(?<=[^\W_])[.\-\u2010\u2011'\u2019\u00b7](?=[^\W_])")
+
+
+def _split_word(word: str) -> tuple[str, ...]:
+    """A word cut where letters meet digits ("ldn4" -> "ldn", "4"), a glued salt word cut
+    from its end ("naltrexonehcl" -> "naltrexone")."""
+    return tuple(_cut_salt(part) for part in re.findall(r"\d+|\D+", word))
+
+
+def _cut_salt(word: str) -> str:
+    """``word`` without the salt words glued to its end, leaving at least 3 letters."""
+    for salt in _GLUED_SALT:
+        if word.endswith(salt) and len(word) - len(salt) >= 3:
+            return _cut_salt(word[: -len(salt)])
+    return word
+
+
+def _words_of(text: str) -> tuple[str, ...]:
+    words = [part for word in re.findall(r"[^\W_]+", text) for part in _split_word(word)]
+    return tuple(w for w in words if w not in SALT_WORDS)
+
 
 def drug_words(name: str) -> tuple[str, ...]:
     """A drug name's words as compared for identity: width forms, case, punctuation and the
-    form words aside ("Naltrexone HCl", "naltrexone hydrochloride" and "naltrexone" are one)."""
-    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", name).casefold())
-    return tuple(w for w in words if w not in SALT_WORDS)
+    form words aside ("Naltrexone HCl", "naltrexone hydrochloride" and "naltrexone" are one);
+    letters and digits glued together are two words ("LDN4.5")."""
+    return _words_of(unicodedata.normalize("NFKC", name).casefold())
+
+
+def _spellings(name: str) -> tuple[tuple[str, ...], ...]:
+    """The ways ``name``'s words are read: as written, with the dots and hyphens inside words
+    taken out ("L.D.N." -> "ldn", "Nal-trexone" -> "naltrexone")."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return (_words_of(text), _words_of(_INNER_MARK.sub("", text)))
 
 
 def _contains(words: tuple[str, ...], key: tuple[str, ...]) -> bool:
     n = len(key)
     return n > 0 and any(words[i : i + n] == key for i in range(len(words) - n + 1))
+
+
+def _names(name: str, key: str) -> bool:
+    """``name`` names ``key`` however written: its words hold the key's words; or words in a
+    row spell the key ("nal trexone", "L D N": a key of :data:`_SPREAD_LETTERS`+ letters, or
+    single letters); or a word, or words in a row, start with a one-word key of
+    :data:`_PREFIX_LETTERS`+ letters ("naltrexonehydrochloridedihydrate")."""
+    key_words = drug_words(key)
+    letters = "".join(key_words)
+    prefix = len(key_words) == 1 and len(letters) >= _PREFIX_LETTERS
+    for words in _spellings(name):
+        if _contains(words, key_words):
+            return True
+        for i in range(len(words)):
+            run = ""
+            for j in range(i, len(words)):
+                run += words[j]
+                spread = j == i or len(letters) >= _SPREAD_LETTERS
+                spread = spread or all(len(w) == 1 for w in words[i : j + 1])
+                if spread and (run == letters or (prefix and run.startswith(letters))):
+                    return True
+                if len(run) >= len(letters):
+                    break
+    return False
 
 
 def molar_masses(drug: Drug) -> frozenset[Decimal]:
@@ -342,7 +456,7 @@ def same_drug(drug: Drug, name: str, masses: Iterable[Decimal] = ()) -> str | No
     for key in (drug.name, *DRUG_SYNONYMS.get(drug.name, ())):
         if words == drug_words(key):
             return drug.name if key == drug.name else f"{drug.name} (another name of it)"
-        if _contains(words, drug_words(key)):
+        if _names(name, key):
             return f"{drug.name} (the name holds {key!r})"
     for form in drug.forms:
         if words and words in (drug_words(form.name), drug_words(form.short_name)):
@@ -367,14 +481,13 @@ def other_drug(drug: Drug, name: str) -> str | None:
     """Why an ingredient named ``name`` is another drug than ``drug``, or ``None``: its name
     holds one of :data:`OTHER_DRUGS`, or the name or a synonym of a built-in drug that is not
     ``drug`` (salt words aside, as :func:`drug_words` compares them)."""
-    words = drug_words(name)
     known = dict(OTHER_DRUGS)
     for builtin in BUILTIN_DRUGS.values():
         if builtin != drug:
             for key in (builtin.name, *DRUG_SYNONYMS.get(builtin.name, ())):
                 known[key] = builtin.name
     for key, what in known.items():
-        if _contains(words, drug_words(key)) and same_drug(drug, key) is None:
+        if _names(name, key) and same_drug(drug, key) is None:
             return what if key == what else f"{key}, {what}"
     return None
 
@@ -401,3 +514,20 @@ def refuse_drug_in_excipient(
         )
         code = "drug-as-excipient"
     raise InputError.about(field, name, problem, expected, code=code)
+
+
+def refuse_product_of_another_drug(drug: Drug, field: str, name: str) -> None:
+    """Refuse a product named as ``drug``'s source (tablets crushed) whose name names another
+    drug (:func:`other_drug`) or a combination of ``drug`` with one (:data:`COMBINATIONS`):
+    the preparation would be made from it and labelled ``drug`` (``source-is-another-drug``)."""
+    other = other_drug(drug, name)
+    if other is None:
+        other = next((f"{k}, {v}" for k, v in COMBINATIONS.items() if _names(name, k)), None)
+    if other is not None:
+        raise InputError.about(
+            field,
+            name,
+            f"names another drug ({other}), not a product of {drug.name} alone",
+            f"the name of the {drug.name} product the preparation is made from",
+            code="source-is-another-drug",
+        )

@@ -246,6 +246,10 @@ class LiquidFields:
         lot = self.vehicle
         if isinstance(lot, VehicleLot) and lot.vehicle.key is None:
             refuse_drug_in_excipient(drug, "vehicle.name", lot.vehicle.name, what="a vehicle")
+        if isinstance(lot, VehicleLot) and lot.vehicle.preservative is not None:
+            refuse_drug_in_excipient(
+                drug, "vehicle.preservative", lot.vehicle.preservative, what="a preservative"
+            )
 
     def _check_supply(self) -> None:
         """Either the days' supply (with doses a day) or the volume to dispense."""

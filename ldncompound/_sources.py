@@ -27,7 +27,14 @@ from typing import Literal, Protocol
 
 import attrs
 
-from ._drug import NALTREXONE, Drug, SaltForm, certificate_of
+from ._drug import (
+    NALTREXONE,
+    Drug,
+    SaltForm,
+    certificate_of,
+    refuse_drug_in_excipient,
+    refuse_product_of_another_drug,
+)
 from ._errors import InputError
 from ._numbers import CONTEXT, HUNDRED, ONE, plain
 from ._plausible import (
@@ -467,6 +474,8 @@ class TabletSource:
     def __attrs_post_init__(self) -> None:
         basis = self.strength_basis or self.drug.default_basis
         self.drug.form(basis)
+        if self.product is not None:
+            refuse_product_of_another_drug(self.drug, "tablets.product", self.product)
         strength = self.strength or DEFAULT_TABLET_STRENGTH
         if self.average_weight <= strength:
             raise InputError.about(
@@ -635,6 +644,7 @@ class TriturationStock:
 
     def __attrs_post_init__(self) -> None:
         self.drug.form(self.resolved_basis)
+        refuse_drug_in_excipient(self.drug, "stock.diluent", self.diluent, what="a diluent")
         if self.made_on is not None and self.made_on > self.bud:
             raise InputError.about(
                 "stock.made_on",

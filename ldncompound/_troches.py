@@ -497,9 +497,14 @@ def _check_drug_names(order: TrocheOrder) -> None:
             drug, f"ingredients[{i}].name", ingredient.name, what="an ingredient", itself=False
         )
     diluent = order.diluent.name if isinstance(order.diluent, TrocheDiluent) else None
-    for field, name in (("base.name", order.base.name), ("diluent.name", diluent)):
-        if name is not None:  # a declared base or a diluent, named by a drug
-            refuse_drug_in_excipient(drug, field, name, what=field.split(".")[0])
+    named = (
+        ("base.name", order.base.name, "base"),
+        ("diluent.name", diluent, "diluent"),
+        ("base.preservative", order.base.preservative, "a preservative"),
+    )
+    for field, name, what in named:
+        if name is not None:  # a declared base, a diluent or a base's preservative
+            refuse_drug_in_excipient(drug, field, name, what=what)
 
 
 def _check_base_form(base: BaseLot, form: TrocheForm) -> None:

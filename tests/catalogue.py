@@ -2417,6 +2417,23 @@ for prep, args, code, option in (
     ("liquid", ("--flavour", "Revia"), "duplicate-active", "--flavour"),
     ("liquid", ("--flavour", "naloxone"), "drug-as-excipient", "--flavour"),
     ("drops", ("--added-preservative", "methadone"), "drug-as-excipient", "--added-preservative"),
+    # probe3 Q5, Q6, Q16, Q24: glued, punctuated, a brand of another drug, the source product
+    ("troches", ("--ingredient", "NaltrexoneHCl:4.5 mg"), "duplicate-active", "--ingredient"),
+    ("troches", ("--ingredient", "L.D.N.:4.5 mg"), "duplicate-active", "--ingredient"),
+    ("troches", ("--ingredient", "OxyContin:4.5 mg"), "drug-as-excipient", "--ingredient"),
+    ("liquid", ("--flavour", "Wellbutrin"), "drug-as-excipient", "--flavour"),
+    (
+        "capsules",
+        ("--tablet-product", "Oxycodone HCl 50 mg tablets"),
+        "source-is-another-drug",
+        "--tablet-product",
+    ),
+    (
+        "troches",
+        ("--base-preservative", "NTX", "--acknowledge", "preservative-unknown"),
+        "duplicate-active",
+        "--base-preservative",
+    ),
 ):
     raw(
         "shifted",
