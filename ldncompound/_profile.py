@@ -63,14 +63,14 @@ name = "Example Compounding Pharmacy"
 address = "1 Example Street, Springfield"
 phone = "555-0100"
 
-# Balances; the first is used by an order that names none.
-# rule: documented (readability, minimum_weight), usp41 (readability), sensitivity
-# (readability, sensitivity, max_error) or class-iii; each may add capacity = "220 g".
+# Balances (the first for an order naming none); rule: documented (readability, minimum_weight),
+# usp41 (readability), sensitivity (+ sensitivity, max_error), class-iii; capacity: largest load.
 [[balances]]
 name = "analytical balance B1"
 rule = "documented"
 readability = "1 mg"
 minimum_weight = "50 mg"
+capacity = "220 g"
 
 # The filler lot in use (filler: a table key such as mcc, lactose, hpmc).
 # A measured density ("0.42 g/mL") or pack stat (pack_stat = "98 mg", pack_stat_size = "1")
