@@ -1124,8 +1124,16 @@ def _compare_capsule_lots(f: _Filler, matched_filler: bool, matched_shells: bool
     held = f.profile.filler
     if matched_filler and held is not None:
         of = _lot_named("filler", held, held.filler)
-        for k in ("pack_stat", "density"):
-            f.compare(f"filler.{k}", getattr(held, k), getattr(held, k), f"filler.{k}", of)
+        for k, other in (("pack_stat", "density"), ("density", "pack_stat")):
+            figure = getattr(held, k)
+            f.compare(f"filler.{k}", figure, figure, f"filler.{k}", of)
+            # the caller's figure of the other kind sets this one aside: kept, and warned about
+            if (
+                figure is not None
+                and _given(f.doc, f"filler.{other}")
+                and not _given(f.doc, f"filler.{k}")
+            ):
+                f.figures.append(_dumped(profile_figure(f"filler.{k}", figure, f"filler.{k}", of)))
     shells = f.profile.shells
     if not matched_shells or shells is None or shells.weight is None:
         return

@@ -383,3 +383,63 @@ def test_cli_the_profiles_dropper_named_alone_takes_its_calibration(tmp_path):
     res = CliRunner().invoke(cli, [*args, "--dropper", "D12"])
     assert res.exit_code == 2, res.output
     assert "dropper-without-calibration" in res.output or "without its calibration" in res.output
+
+
+# --- a filler figure of the other kind (probe3 Q4) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("held", "own", "words"),
+    [
+        (
+            'pack_stat = "150 mg"\npack_stat_size = "1"',
+            {"density": "0.3 g/mL", "pack_stat": "default"},
+            (
+                "filler bulk density 0.3 g/mL is used for filler mcc, lot F1, for which the "
+                "pharmacy profile holds a measured pack stat (as packed density) of "
+            ),
+        ),
+        (
+            'density = "0.42 g/mL"',
+            {
+                "density": "default",
+                "pack_stat": {
+                    "size": "1",
+                    "filler_per_capsule": "100 mg",
+                    "method": "default",
+                    "capsules_measured": "default",
+                },
+            },
+            "holds a measured filler bulk density of 0.42 g/mL (filler.density)",
+        ),
+    ],
+)
+def test_a_filler_figure_of_the_other_kind_sets_the_profiles_aside_with_a_warning(held, own, words):
+    profile = FILLER.format(extra=held)
+    doc = capsules(profile, filler={"filler": "mcc", "lot": "default", "expiry": "default", **own})
+    result = lc.run_order(doc, today=orders.DAY)
+    (w,) = [w for w in result.warnings if w.code == "profile-figure-set-aside"]
+    assert words in w.message, w.message
+    assert w.message.endswith("leave it out to use the profile's.")
+    same = lc.apply_profile(
+        tablets_doc(average_weight="201.4 mg", expiry="2028-01-01"), read(profile)
+    )
+    assert "profile-figure-set-aside" not in {
+        w.code for w in lc.run_order(same, today=orders.DAY).warnings
+    }
+
+
+def test_cli_a_filler_density_for_the_profiles_pack_stat_lot_is_warned(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        TEMPLATE.replace(
+            'lot = "F-2291"', 'lot = "F-2291"\npack_stat = "300 mg"\npack_stat_size = "1"'
+        ),
+        encoding="utf-8",
+    )
+    args = ["capsules", *API, "--dose", "4.5 mg", "--count", "30", "--profile", str(path)]
+    res = CliRunner().invoke(cli, [*args, "--filler-density", "0.3 g/mL", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    (w,) = [w for w in data["warnings"] if w["code"] == "profile-figure-set-aside"]
+    assert "lot F-2291" in w["message"] and "(filler.pack_stat)" in w["message"]
