@@ -529,7 +529,8 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
         run.warn(
             "balance-assumed",
             "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
-            "120 mg); give your balance's documented minimum weight and readability.",
+            "120 mg, nominal capacity 15.5 g, USP <1176>); give your balance's documented "
+            "minimum weight, readability and capacity.",
             "balance",
         )
     d = mg(bal_json["readability"])
@@ -1037,18 +1038,27 @@ def _formulate(order: dict[str, Any]) -> dict[str, Any]:
 
 def _capacity_warned(run: Any, weighings: list[Any], balance: Any) -> list[Any]:
     """The warnings with the library's ``balance-capacity-not-stated`` (a weighing above the
-    15.5 g nominal capacity of a Class III balance, on a balance whose capacity is not given)."""
+    15.5 g nominal capacity of a Class III balance, on a balance whose capacity is not given;
+    not for the assumed balance, whose ``balance-assumed`` names the nominal capacity)."""
     over = [w for w in weighings if mg(w["amount"]) > 15500]
-    if over and balance.get("capacity") is None:
+    if over and balance.get("capacity") is None and balance is not CLASS_III:
         listed = ", ".join(
             f"{w['number']} ({w['what']}, {w['amount']['value']} {w['amount']['unit']})"
             for w in over
         )
+        name = balance.get("name") or "balance"
+        preset = {k: v for k, v in balance.items() if k != "name"} == {
+            k: v for k, v in CLASS_III.items() if k != "name"
+        }
+        nominal = (
+            "the nominal capacity of a Class III prescription balance when none is stated "
+            f"(USP <1176>), and the {name}'s capacity is not given"
+            if preset
+            else f"and the {name}'s capacity is not given"
+        )
         run.warn(
             "balance-capacity-not-stated",
-            f"Weighing {listed} is above 15.5 g, the nominal capacity of a Class III "
-            "prescription balance when none is stated (USP <1176>), and the "
-            f"{balance.get('name') or 'balance'}'s capacity is not given: state it "
+            f"Weighing {listed} is above 15.5 g, {nominal}: state it "
             "(balance.capacity) so the plan is checked against it, or make a smaller batch.",
             "balance.capacity",
         )

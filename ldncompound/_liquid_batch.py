@@ -590,7 +590,7 @@ def make_batch(
     allergens, ingredients = _ingredients(order, su, active, rec)
     _echo_equipment(order, active, rec)
     if active.balance is not None:
-        check_capacity(active.balance, work.measurements, rec)
+        check_capacity(active.balance, work.measurements, rec, assumed=order.balance is None)
     made = LiquidBatch(
         concentration=concentration,
         concentration_planned=planned,

@@ -63,14 +63,14 @@ name = "Example Compounding Pharmacy"
 address = "1 Example Street, Springfield"
 phone = "555-0100"
 
-# Balances; the first is used by an order that names none.
-# rule: documented (readability, minimum_weight), usp41 (readability), sensitivity
-# (readability, sensitivity, max_error) or class-iii; each may add capacity = "220 g".
+# Balances (the first for an order naming none); rule: documented (readability, minimum_weight),
+# usp41 (readability), sensitivity (+ sensitivity, max_error), class-iii; capacity: largest load.
 [[balances]]
 name = "analytical balance B1"
 rule = "documented"
 readability = "1 mg"
 minimum_weight = "50 mg"
+capacity = "220 g"
 
 # The filler lot in use (filler: a table key such as mcc, lactose, hpmc).
 # A measured density ("0.42 g/mL") or pack stat (pack_stat = "98 mg", pack_stat_size = "1")
@@ -740,7 +740,7 @@ def _list(
     for key, table in _entries(reader, data, name, many=True):
         entry = read(reader, key, table)
         ident = identity(entry)
-        same = tuple(v.strip().casefold() if isinstance(v, str) else v for v in ident)
+        same = tuple(_name_key(v) for v in ident)
         if same in found:
             raise reader.refuse(
                 key,
@@ -948,9 +948,21 @@ def _dumped(value: Any) -> Any:
     return value
 
 
+def same_name(a: Any, b: Any) -> bool:
+    """``a`` and ``b`` name the same thing: text (a lot, a product, a dropper, a balance) is
+    compared without case and with its spaces collapsed, as a lot written ``tb-118`` or
+    ``TB-118 `` (a spreadsheet cell) is the profile's lot ``TB-118``; other values as they are."""
+    return bool(_name_key(a) == _name_key(b))
+
+
+def _name_key(value: Any) -> Any:
+    return " ".join(value.split()).casefold() if isinstance(value, str) else value
+
+
 def _same(doc: Mapping[str, Any], path: str, value: Any) -> bool:
-    """The caller gave nothing at ``path``, or what the profile holds there."""
-    return not _given(doc, path) or _dumped(value) == _get(doc, path) or value is None
+    """The caller gave nothing at ``path``, or what the profile holds there (text compared as
+    :func:`same_name` compares it)."""
+    return not _given(doc, path) or same_name(_dumped(value), _get(doc, path)) or value is None
 
 
 def _match_tablets(f: _Filler) -> None:
@@ -1040,15 +1052,23 @@ def _profile_key(profile: PharmacyProfile, order: Any, path: str) -> str | None:
         "source": (
             "tablets",
             profile.tablets,
-            lambda t: (t.product, t.lot) == (order.source.product, order.source.lot),
+            lambda t: (
+                same_name(t.product, order.source.product) and same_name(t.lot, order.source.lot)
+            ),
         ),
         "vehicle": (
             "vehicles",
             profile.vehicles,
-            lambda v: (v.vehicle.key, v.lot) == (order.vehicle.vehicle.key, order.vehicle.lot),
+            lambda v: (
+                v.vehicle.key == order.vehicle.vehicle.key and same_name(v.lot, order.vehicle.lot)
+            ),
         ),
         "calibration": ("droppers", profile.droppers, lambda d: d.calibration == order.calibration),
-        "syringe": ("syringes", profile.syringes, lambda s: s.name == order.syringe.name),
+        "syringe": (
+            "syringes",
+            profile.syringes,
+            lambda s: same_name(s.name, order.syringe.name),
+        ),
     }
     if head not in index:  # a value the profile does not fill
         return None
@@ -1104,8 +1124,16 @@ def _compare_capsule_lots(f: _Filler, matched_filler: bool, matched_shells: bool
     held = f.profile.filler
     if matched_filler and held is not None:
         of = _lot_named("filler", held, held.filler)
-        for k in ("pack_stat", "density"):
-            f.compare(f"filler.{k}", getattr(held, k), getattr(held, k), f"filler.{k}", of)
+        for k, other in (("pack_stat", "density"), ("density", "pack_stat")):
+            figure = getattr(held, k)
+            f.compare(f"filler.{k}", figure, figure, f"filler.{k}", of)
+            # the caller's figure of the other kind sets this one aside: kept, and warned about
+            if (
+                figure is not None
+                and _given(f.doc, f"filler.{other}")
+                and not _given(f.doc, f"filler.{k}")
+            ):
+                f.figures.append(_dumped(profile_figure(f"filler.{k}", figure, f"filler.{k}", of)))
     shells = f.profile.shells
     if not matched_shells or shells is None or shells.weight is None:
         return
@@ -1166,6 +1194,8 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
     if not drops:
         _fill_syringe(f)
         return
+    if _named_dropper(f, key):
+        return
     if _given(f.doc, "calibration"):
         _compare_dropper(f, key)
         return
@@ -1178,11 +1208,29 @@ def _fill_liquid(f: _Filler, drops: bool) -> None:
             f"the pharmacy profile {f.profile.file} holds calibrations of {len(found)} "
             f"droppers with {key}",
             ", ".join(d.calibration.dropper for d in found),
-            "the calibration of the dropper dispensed",
+            "the calibration of the dropper dispensed, or its name (one of them) to take the "
+            "profile's calibration of it",
         )
     if found:
         f.fill("calibration", found[0].calibration)
         f.acknowledge(found[0].acknowledged)
+
+
+def _named_dropper(f: _Filler, vehicle_key: Any) -> bool:
+    """The caller names a dropper without counting its drops (``calibration`` holds only
+    ``dropper``): the profile's calibration of the dropper of that name (compared as
+    :func:`same_name` compares) in the order's vehicle is filled in, echoed as the profile's.
+    A dropper the profile did not calibrate in that vehicle is left to the order's refusal."""
+    cal = _get(f.doc, "calibration")
+    if not isinstance(cal, Mapping) or _given(cal, "drops") or _given(cal, "volume"):
+        return False
+    name = cal.get("dropper")
+    for stock in f.profile.droppers:
+        if stock.vehicle == vehicle_key and same_name(stock.calibration.dropper, name):
+            f.put("calibration", _dumped(stock.calibration))
+            f.acknowledge(stock.acknowledged)
+            return True
+    return False
 
 
 def _compare_dropper(f: _Filler, vehicle_key: Any) -> None:
@@ -1193,10 +1241,7 @@ def _compare_dropper(f: _Filler, vehicle_key: Any) -> None:
         return
     for number, stock in enumerate(f.profile.droppers, start=1):
         cal = stock.calibration
-        if (
-            stock.vehicle == vehicle_key
-            and cal.dropper.strip().casefold() == name.strip().casefold()
-        ):
+        if stock.vehicle == vehicle_key and same_name(cal.dropper, name):
             of = f"dropper {cal.dropper!r} in {stock.vehicle}"
             f.compare("calibration", cal, cal, f"droppers[{number}]", of)
             return
@@ -1233,9 +1278,9 @@ def _fill_syringe(f: _Filler) -> None:
 #: The names the library gives a balance the caller does not name: never one balance.
 _LIBRARY_BALANCE_NAMES = frozenset(
     {
-        Balance.class_iii().name.casefold(),
+        _name_key(Balance.class_iii().name),
         *(
-            str(inspect.signature(make).parameters["name"].default).casefold()
+            _name_key(str(inspect.signature(make).parameters["name"].default))
             for make in (Balance.documented, Balance.torsion, Balance.usp41)
         ),
     }
@@ -1246,10 +1291,10 @@ def _compare_balance(f: _Filler) -> None:
     """The caller's own balance named as one of the profile's (not a name the library gives):
     its readability and minimum weight against the profile's (:meth:`_Filler.compare`)."""
     name = _get(f.doc, "balance.name")
-    if not isinstance(name, str) or name.strip().casefold() in _LIBRARY_BALANCE_NAMES:
+    if not isinstance(name, str) or _name_key(name) in _LIBRARY_BALANCE_NAMES:
         return
     for number, held in enumerate(f.profile.balances, start=1):
-        if held.name.strip().casefold() == name.strip().casefold():
+        if same_name(held.name, name):
             for k in ("minimum_weight", "readability"):
                 figure = getattr(held, k)
                 f.compare(

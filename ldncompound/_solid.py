@@ -910,7 +910,7 @@ def result(
     the ``sheet`` of weighings and process, with the preparation's ``own`` fields (``qc``,
     ``bud``, ``allergens`` and ``tablets_to_crush`` too)."""
     rec = run.rec
-    check_capacity(run.settings.balance, sheet.weighings, rec)
+    check_capacity(run.settings.balance, sheet.weighings, rec, assumed=order.balance is None)
     warn_unused(rec)
     return cls(
         **stamp(schema),

@@ -377,6 +377,7 @@ def check_profile_figures(order: Any, rec: Recorder) -> None:
         check = PROFILE_FIGURES[figure.field]
         own = profile_value(order, figure.field)
         if own is None:
+            _warn_set_aside(order, figure, rec)
             continue  # the order no longer gives a figure of its own: the profile's is not used
         if check.own_check is not None:  # its warnings come where the order makes the check
             check.own_check(order, Recorder(acknowledged=rec.acknowledged))
@@ -395,6 +396,30 @@ def check_profile_figures(order: Any, rec: Recorder) -> None:
             "the profile's figure of that lot or device within the tolerance (measure again, and "
             "correct whichever is wrong)",
         )
+
+
+#: A filler lot is measured as a bulk density or a pack stat: the order's figure of one kind
+#: sets aside the profile's of the other, which cannot be compared with it (a powder packs
+#: denser than it pours)
+_OTHER_FILLER_FIGURE = {"filler.pack_stat": "filler.density", "filler.density": "filler.pack_stat"}
+
+
+def _warn_set_aside(order: Any, figure: ProfileFigure, rec: Recorder) -> None:
+    """Warn (``profile-figure-set-aside``) that the order's filler figure of one kind replaces
+    the profile's measured figure of the other kind for the same lot (probe3 Q4)."""
+    other = _OTHER_FILLER_FIGURE.get(figure.field)
+    own = profile_value(order, other) if other is not None else None
+    if other is None or own is None:
+        return
+    check = PROFILE_FIGURES[figure.field]
+    rec.warn(
+        "profile-figure-set-aside",
+        f"The order's {PROFILE_FIGURES[other].what} {PROFILE_FIGURES[other].shown(own)} is "
+        f"used for {figure.of}, for which the pharmacy profile holds a measured {check.what} "
+        f"of {figure.quantity} ({figure.key}); the two kinds cannot be compared, so check that "
+        "the order's figure is of this lot, or leave it out to use the profile's.",
+        _field_name(order, other),
+    )
 
 
 def profile_defaults(order: Any) -> tuple[DefaultUsed, ...]:

@@ -783,32 +783,51 @@ def balance_or_class_iii(balance: Balance | None, rec: Recorder) -> Balance:
     rec.warn(
         "balance-assumed",
         "No balance was given: the plan assumes a Class III torsion balance (minimum weight "
-        "120 mg); give your balance's documented minimum weight and readability.",
+        f"120 mg, nominal capacity {CLASS_III_CAPACITY}, USP <1176>); give your balance's "
+        "documented minimum weight, readability and capacity.",
         "balance",
     )
     return _class_iii()
 
 
-def check_capacity(balance: Balance, weighings: Iterable[Any], rec: Recorder) -> None:
+def _class_iii_preset(balance: Balance) -> bool:
+    """``balance`` is the Class III preset (under any name), whose capacity, when not stated,
+    is the nominal one USP <1176> assumes (:data:`CLASS_III_CAPACITY`)."""
+    return attrs.evolve(balance, name=_class_iii().name, capacity=None) == _class_iii()
+
+
+def check_capacity(
+    balance: Balance, weighings: Iterable[Any], rec: Recorder, *, assumed: bool = False
+) -> None:
     """Every planned weighing (``number``, ``what``, ``amount``; masses only) within the
     balance's stated capacity: one above it cannot be weighed as planned and is refused
-    (``above-balance-capacity``), naming the weighing, the capacity and what would do. A
-    balance whose capacity is not stated (the Class III preset too) is warned about
-    (``balance-capacity-not-stated``) when a weighing is above 15.5 g, the nominal capacity
-    of a Class III prescription balance (:data:`CLASS_III_CAPACITY`), so a weighing beyond
-    it is never planned without a word."""
+    (``above-balance-capacity``), naming the weighing, the capacity and what would do.
+
+    A balance whose capacity is not stated is warned about (``balance-capacity-not-stated``)
+    when a weighing is above 15.5 g, the nominal capacity USP <1176> assumes for a Class III
+    prescription balance "in the absence of information to the contrary"
+    (:data:`CLASS_III_CAPACITY`; domain.md §5.2), so a weighing beyond it is never planned
+    without a word. That figure is an assumption, not the balance's own, so it warns and never
+    refuses; only a stated capacity refuses. A balance the caller did not give (``assumed``)
+    is already warned about once (``balance-assumed``, which names the nominal capacity): no
+    second warning."""
     masses = [w for w in weighings if w.amount.dimension is Dimension.MASS]
     capacity = balance.capacity
     if capacity is None:
         over = [w for w in masses if w.amount > CLASS_III_CAPACITY]
-        if over:
+        if over and not assumed:
             listed = ", ".join(f"{w.number} ({w.what}, {w.amount})" for w in over)
+            nominal = (
+                f"the nominal capacity of a Class III prescription balance when none is "
+                f"stated (USP <1176>), and the {balance.name}'s capacity is not given"
+                if _class_iii_preset(balance)
+                else f"and the {balance.name}'s capacity is not given"
+            )
             rec.warn(
                 "balance-capacity-not-stated",
-                f"Weighing {listed} is above {CLASS_III_CAPACITY}, the nominal capacity of a "
-                "Class III prescription balance when none is stated (USP <1176>), and the "
-                f"{balance.name}'s capacity is not given: state it (balance.capacity) so the "
-                "plan is checked against it, or make a smaller batch.",
+                f"Weighing {listed} is above {CLASS_III_CAPACITY}, {nominal}: state it "
+                "(balance.capacity) so the plan is checked against it, or make a smaller "
+                "batch.",
                 "balance.capacity",
             )
         return

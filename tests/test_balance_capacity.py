@@ -189,3 +189,53 @@ def test_profile_balance_capacity(tmp_path: Path):
     with pytest.raises(lc.InputError) as info:
         load_profile(path)
     assert "balances[1].capacity" in info.value.message
+
+
+# --- quiet for a correct setup, one word for an assumed balance (probe3 Q9, Q25) ------------
+
+
+def test_the_assumed_balance_names_its_nominal_capacity_in_its_one_warning():
+    order = orders.capsules(source=orders.api(), count=180, balance=None)
+    r = lc.formulate_capsules(order)
+    assert _heaviest(r) > CLASS_III_CAPACITY
+    codes = _codes(r)
+    assert "balance-assumed" in codes and "balance-capacity-not-stated" not in codes
+    (assumed,) = [w for w in r.warnings if w.code == "balance-assumed"]
+    assert "nominal capacity 15.5 g, USP <1176>" in assumed.message
+    assert "readability and capacity" in assumed.message
+
+
+def test_the_profile_templates_balance_states_its_capacity_and_is_quiet():
+    profile = lc.read_profile(lc.profile_template(), file="p.toml")
+    assert profile.balances[0].capacity == lc.mass("220 g")
+    troche = lc.apply_profile(orders.troches(balance=None), profile)
+    r = lc.formulate_troches(troche)
+    assert _heaviest(r) > CLASS_III_CAPACITY
+    assert "balance-capacity-not-stated" not in _codes(r)
+    big = lc.apply_profile(orders.capsules(source=orders.api(), count=10000, balance=None), profile)
+    with pytest.raises(lc.FormulationError) as info:
+        lc.formulate_capsules(big)
+    assert info.value.code == "above-balance-capacity"
+
+
+def test_another_balance_without_capacity_is_not_told_the_class_iii_figure_is_its_own():
+    order = orders.capsules(
+        source=orders.api(),
+        count=1000,
+        balance=lc.Balance.documented(
+            minimum_weight=lc.mass("50 mg"), readability=lc.mass("1 mg"), name="B1"
+        ),
+    )
+    (w,) = [
+        w for w in lc.formulate_capsules(order).warnings if w.code == "balance-capacity-not-stated"
+    ]
+    assert "is above 15.5 g, and the B1's capacity is not given: state it" in w.message
+    assert "Class III" not in w.message
+    named = attrs.evolve(
+        orders.capsules(source=orders.api(), count=1000),
+        balance=attrs.evolve(lc.Balance.class_iii(), name="torsion balance T1"),
+    )
+    (w,) = [
+        w for w in lc.formulate_capsules(named).warnings if w.code == "balance-capacity-not-stated"
+    ]
+    assert "the nominal capacity of a Class III prescription balance" in w.message

@@ -18,6 +18,7 @@ from ldncompound_cli import cli
 from test_profile import FILLER, TEMPLATE, read, tablets_doc
 
 import ldncompound as lc
+from ldncompound._profile import same_name
 from ldncompound._supplied import PROFILE_FIGURES
 
 PROFILE_WEIGHT = Decimal("201.4")
@@ -290,3 +291,155 @@ def test_an_unknown_profile_figure_field_is_refused_in_a_document():
     with pytest.raises(lc.InputError) as info:
         lc.load_order(doc)
     assert "is not a figure compared with the pharmacy profile" in str(info.value)
+
+
+# --- lots and names written in another case or with spaces (probe3 Q3, Q21) ----------------
+
+
+@pytest.mark.parametrize("lot", ["tb-118", "TB-118 ", " Tb-118"])
+def test_the_profiles_tablet_lot_in_another_case_or_spacing_is_the_profiles_lot(lot):
+    doc = lc.apply_profile(tablets_doc(average_weight="300 mg", lot=lot), read(TEMPLATE))
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(doc, today=orders.DAY)
+    assert info.value.code == "tablet-weight-differs-from-profile"
+    # without a weight of its own, the lot takes the profile's figures
+    filled = lc.apply_profile(tablets_doc(lot=lot), read(TEMPLATE))
+    assert filled["source"]["average_weight"] == "201.4 mg"
+
+
+def test_the_profiles_tablet_product_in_lower_case_is_the_profiles_product():
+    product = "naltrexone hcl 50 mg film-coated tablets"
+    doc = lc.apply_profile(tablets_doc(average_weight="300 mg", product=product), read(TEMPLATE))
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(doc, today=orders.DAY)
+    assert info.value.code == "tablet-weight-differs-from-profile"
+
+
+@pytest.mark.parametrize("lot", ["f1", " F1 "])
+def test_the_profiles_filler_lot_in_another_case_is_compared(lot):
+    profile = FILLER.format(extra='density = "0.42 g/mL"')
+    filler = {"filler": "mcc", "lot": lot, "expiry": "default", "pack_stat": "default"}
+    doc = capsules(profile, filler={**filler, "density": "0.3 g/mL"})
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(doc, today=orders.DAY)
+    assert (info.value.code, info.value.field) == ("filler-differs-from-profile", "filler.density")
+
+
+@pytest.mark.parametrize("lot", ["s-5120", "S-5120 "])
+def test_the_profiles_shell_lot_in_another_case_is_compared(lot):
+    shells = {"material": "gelatin", "lot": lot, "expiry": "default", "weight": "120 mg"}
+    doc = capsules(TEMPLATE, shells=shells, size="0")
+    with pytest.raises(lc.InputError) as info:
+        lc.run_order(doc, today=orders.DAY)
+    assert info.value.code == "shell-weight-differs-from-profile"
+
+
+@given(
+    st.sampled_from(["TB-118", "F-2291", "amber dropper D7", "analytical balance B1"]),
+    st.lists(st.booleans(), min_size=1, max_size=30),
+    st.sampled_from(["", " ", "\t", "  "]),
+)
+def test_same_name_ignores_case_and_surrounding_spacing_only(name, upper, pad):
+    """One normalising rule for every name compared with the profile's: case and spacing
+    around (and between) words do not make another lot; any other character does."""
+    flipped = "".join(c.upper() if upper[i % len(upper)] else c.lower() for i, c in enumerate(name))
+    assert same_name(name, f"{pad}{flipped}{pad}")
+    assert not same_name(name, f"{name}X")
+    assert not same_name(name, name.replace("-", "") if "-" in name else f"{name}1")
+
+
+def test_the_profiles_dropper_named_alone_takes_its_calibration():
+    doc = orders.document("drops")
+    doc["vehicle"] = MCT["vehicle"]
+    doc["calibration"] = {"dropper": "Amber Dropper D7 "}
+    two = (
+        TEMPLATE
+        + '[[droppers]]\ndropper = "D9"\nvehicle = "mct-oil"\ndrops = 38\nvolume = "2 mL"\n'
+    )
+    out = lc.apply_profile(doc, read(two))
+    assert out["calibration"]["dropper"] == "amber dropper D7"
+    assert "calibration" in out["from_profile"]
+    out = lc.apply_profile(doc | {"calibration": {"dropper": "d9"}}, read(two))
+    assert (out["calibration"]["dropper"], out["calibration"]["drops"]) == ("D9", 38)
+    result = lc.run_order(out, today=orders.DAY)
+    echoed = {d.field: d.value for d in result.defaults if d.source == lc.PROFILE_SOURCE}
+    assert echoed["calibration"] == "38 drops in 2 mL from D9"
+    # a dropper the profile did not calibrate in this vehicle is left as the caller named it
+    other = lc.apply_profile(doc | {"calibration": {"dropper": "D12"}}, read(two))
+    assert other["calibration"] == {"dropper": "D12"}
+
+
+def test_cli_the_profiles_dropper_named_alone_takes_its_calibration(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(TEMPLATE, encoding="utf-8")
+    args = ["drops", *API, "--class-iii", "--profile", str(path), "--vehicle", "mct-oil"]
+    args += ["--dose", "1.5 mg", "--doses-per-day", "1", "--days", "14", "--format", "json"]
+    args += ["--acknowledge", "aliquot-solubility-unknown", "--dose-per-drop", "0.5 mg"]
+    res = CliRunner().invoke(cli, [*args, "--dropper", "amber dropper D7"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    echoed = {d["field"]: d["value"] for d in data["defaults"] if d["source"] == lc.PROFILE_SOURCE}
+    assert echoed["calibration"] == "40 drops in 2 mL from amber dropper D7"
+    res = CliRunner().invoke(cli, [*args, "--dropper", "D12"])
+    assert res.exit_code == 2, res.output
+    assert "dropper-without-calibration" in res.output or "without its calibration" in res.output
+
+
+# --- a filler figure of the other kind (probe3 Q4) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("held", "own", "words"),
+    [
+        (
+            'pack_stat = "150 mg"\npack_stat_size = "1"',
+            {"density": "0.3 g/mL", "pack_stat": "default"},
+            (
+                "filler bulk density 0.3 g/mL is used for filler mcc, lot F1, for which the "
+                "pharmacy profile holds a measured pack stat (as packed density) of "
+            ),
+        ),
+        (
+            'density = "0.42 g/mL"',
+            {
+                "density": "default",
+                "pack_stat": {
+                    "size": "1",
+                    "filler_per_capsule": "100 mg",
+                    "method": "default",
+                    "capsules_measured": "default",
+                },
+            },
+            "holds a measured filler bulk density of 0.42 g/mL (filler.density)",
+        ),
+    ],
+)
+def test_a_filler_figure_of_the_other_kind_sets_the_profiles_aside_with_a_warning(held, own, words):
+    profile = FILLER.format(extra=held)
+    doc = capsules(profile, filler={"filler": "mcc", "lot": "default", "expiry": "default", **own})
+    result = lc.run_order(doc, today=orders.DAY)
+    (w,) = [w for w in result.warnings if w.code == "profile-figure-set-aside"]
+    assert words in w.message, w.message
+    assert w.message.endswith("leave it out to use the profile's.")
+    same = lc.apply_profile(
+        tablets_doc(average_weight="201.4 mg", expiry="2028-01-01"), read(profile)
+    )
+    assert "profile-figure-set-aside" not in {
+        w.code for w in lc.run_order(same, today=orders.DAY).warnings
+    }
+
+
+def test_cli_a_filler_density_for_the_profiles_pack_stat_lot_is_warned(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        TEMPLATE.replace(
+            'lot = "F-2291"', 'lot = "F-2291"\npack_stat = "300 mg"\npack_stat_size = "1"'
+        ),
+        encoding="utf-8",
+    )
+    args = ["capsules", *API, "--dose", "4.5 mg", "--count", "30", "--profile", str(path)]
+    res = CliRunner().invoke(cli, [*args, "--filler-density", "0.3 g/mL", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    (w,) = [w for w in data["warnings"] if w["code"] == "profile-figure-set-aside"]
+    assert "lot F-2291" in w["message"] and "(filler.pack_stat)" in w["message"]

@@ -138,8 +138,11 @@ def _required_from_profile(
             for p, k in _SOURCE_OPTIONS.items()
             if o.get(k) is not None
         }
-    calibrate = kind == "drops" and not any(o.get(k) for k in _CALIBRATION_OPTIONS)
+    # a dropper named without its count takes the profile's calibration of it
+    calibrate = kind == "drops" and not any(o.get(k) for k in _CALIBRATION_OPTIONS[:2])
     if calibrate:
+        if o.get("dropper") is not None:
+            sparse["calibration"] = {"dropper": o["dropper"]}
         sparse["vehicle"] = {"vehicle": {"key": o.get("vehicle_key")}}
         if o.get("vehicle_lot") is not None:  # the lot given picks among the profile's lots
             sparse["vehicle"]["lot"] = o["vehicle_lot"]
