@@ -1613,6 +1613,26 @@ for input_class, option, text, code in (
         "Take 1 capsule by mouth at 25 C at bedtime.",
         "directions-unreadable",
     ),
+    # a negated mass equal to the dose, storage other than the preparation's, a second
+    # beyond-use date (probe3 Q1, Q12, Q19)
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Do not take 4.5 mg at the same time.",
+        "directions-dose-mismatch",
+    ),
+    (
+        "implausible",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Store at 40 °C.",
+        "directions-storage-mismatch",
+    ),
+    (
+        "implausible",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Discard after 2027-06-04.",
+        "directions-bud-statement",
+    ),
 ):
     raw(
         input_class,
