@@ -957,7 +957,7 @@ def batch_lot(result: Any, record_id: str) -> str:
     batch always gets the same lot, and two batches of one order made the same day (two
     patients, a remake) get different ones, since each has its own record (probe2 P15: the
     result alone gave them one lot)."""
-    data = {"record_id": record_id, "result": _canonical(result)}
+    data = {"record_id": record_id.strip(), "result": _canonical(result)}
     text = json.dumps(data, sort_keys=True, ensure_ascii=True)
     digest = hashlib.sha256(text.encode()).hexdigest()[:8].upper()
     return f"L{result.bud.compounded_on:%Y%m%d}-{digest}"
@@ -976,6 +976,34 @@ def _refuse_unidentified_batch(order: LabelOrder) -> None:
             "--record-id), which the lot is generated from",
             code="lot-not-given",
         )
+    for field, value in (("lot", order.lot), ("record_id", order.record_id)):
+        if value is not None and is_placeholder(value):
+            raise InputError.about(
+                field,
+                value,
+                "is a placeholder, not an identifier (it would print as the lot, or give every "
+                "batch whose script passes it the same generated lot)",
+                "the batch's own lot number, or the id of its compounding record",
+                code="lot-not-given",
+            )
+
+
+#: words that fill a field without identifying anything: 'N/A', 'none', 'default', '-'
+_PLACEHOLDERS = frozenset(
+    (
+        *("na", "n/a", "none", "nil", "null", "default", "unknown", "tbd", "tba", "lot"),
+        *("notapplicable", "notgiven", "batch", "record", "id", "0", "00"),
+        *("000", "nonegiven", "blank", "empty", "test", "todo", "placeholder", "undefined"),
+    )
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether ``value`` (a lot or a record id) is a placeholder rather than an identifier: a
+    word such as 'N/A', 'none', 'default', 'unknown' (case, spaces and dots aside), or no
+    letter or digit at all ('-', '?')."""
+    bare = re.sub(r"[\s.]", "", value.lower())
+    return bare in _PLACEHOLDERS or not any(ch.isalnum() for ch in value)
 
 
 def _recompute(result: Any) -> Any:

@@ -1426,6 +1426,14 @@ raw(  # probe2 P15: no lot and no record to generate one from (the result alone 
     Command((*_LABEL[:-2], "--patient", "Jane Doe")),
     Refused(InputError, "lot-not-given", "--lot"),
 )
+for _given, _placeholder in (("--record-id", "N/A"), ("--lot", "default"), ("--lot", "-")):
+    raw(  # probe3 Q8: a placeholder is no lot, and no record to generate one from
+        "empty",
+        "cli",
+        "capsules",
+        Command((*_LABEL[:-2], "--patient", "Jane Doe", _given, _placeholder)),
+        Refused(InputError, "lot-not-given", _given),
+    )
 
 # label directions, timing and result files that contradict the prescription (issue 11 §5)
 _RESULT = lc.dumps(orders.FORMULATE["capsules"](orders.capsules()))  # 4.5 mg once daily
