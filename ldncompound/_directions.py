@@ -617,11 +617,25 @@ _VEHICLE_AMOUNT = (
     r"[0-9]+(?:\.[0-9]+)?[ \u00a0]*(?:fl\.?[ \u00a0]*)?(?:oz|ounces?|mL|millilit(?:er|re)s?)"
 )
 _VEHICLE = re.compile(
-    r"\b(?:with|in|into|to)\s+(?:an?\s+(?:(?:full|large|small|half)\s+)?(?:glass|cup)"
+    r"\b(?:with|in|into|to|then|followed\s+by)\s+(?:(?:an?|1|one)\s+"
+    r"(?:(?:full|large|small|half|[0-9]+[- ](?:ounce|oz|fl\.?\s*oz))\s+)?(?:glass|cup)"
     rf"(?:\s*\(\s*{_VEHICLE_AMOUNT}\s*\))?|{_VEHICLE_AMOUNT}"
     rf"(?:\s*\(\s*{_VEHICLE_AMOUNT}\s*\))?)\s+(?:of\s+)?(?:\w+\s+)?"
-    r"(?:water|juice|milk)\b",
+    # the drink ends the phrase: '9 mL of water mixed with this liquid' and '9 mL of milk of
+    # magnesia' are not water
+    r"(?:water|juice|milk)\b(?!\s*(?:of|mixed|containing|plus|with\s+(?:this|the|your))\b)",
     re.IGNORECASE,
+)
+#: a mass or a count of a drink ('4.5 mg of water'): not the volume of water taken, nor a dose
+_OF_DRINK = re.compile(r"\s+of\s+(?:\w+\s+)?(?:water|juice|milk)\b", re.IGNORECASE)
+#: an emergency number after a word that says to call it: 'Call 911', 'dial 999'
+_EMERGENCY = re.compile(
+    r"\b(?:call|dial|phone|ring)\s+(?P<number>911|999|112|000)\b", re.IGNORECASE
+)
+#: a sentence that is about calling someone: an amount in it is not a dose ('Call 4.5 mg
+#: with questions')
+_CALL_SENTENCE = re.compile(
+    r"\W*(?:call|phone|telephone|ring|contact|text|dial|questions?)\b", re.IGNORECASE
 )
 #: a telephone number: groups of digits ('555-123-4567', '(020) 7946 0018', '+44 20 7946
 #: 0018'), not followed by a unit or 'doses'
@@ -646,6 +660,7 @@ def _not_about_the_dose(masked: str, read: list[tuple[int, int]]) -> str:
     'call' in its sentence unless it has an area code in brackets, a '+' or ten digits).
     Anything else in those sentences is read as it is ('Store 2 capsules' states 2 capsules)."""
     spans = [m.span() for m in _VEHICLE.finditer(masked)]
+    spans += [m.span("number") for m in _EMERGENCY.finditer(masked)]
     for m in re.finditer(r"(?:[^.;!]|\.(?=[0-9]))+", masked):
         sentence = m.group(0)
         if _STORAGE.search(sentence):
@@ -886,6 +901,9 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
         read.append(m.span())
         if number is None:
             continue
+        if _OF_DRINK.match(masked, m.end()) or _in_call_sentence(masked, m.start()):
+            unread.append(m.group(0))  # '4.5 mg of water', 'Call 4.5 mg with questions'
+            continue
         unit, end = _per_measure(masked, unit, m.start("unit") + len(unit), read)
         form = _FORM_AFTER.match(masked, m.end())
         amounts.append(
@@ -898,6 +916,15 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
                 form=None if form is None else " ".join(form.group("form").lower().split()),
             )
         )
+    _other_counts(masked, read, amounts, unread)
+    return amounts, unread
+
+
+def _other_counts(
+    masked: str, read: list[tuple[int, int]], amounts: list[Amount], unread: list[str]
+) -> None:
+    """Add the counts that are not numbers ('a couple of capsules', 'ii capsules') to
+    ``amounts``, and the vague ones ('several drops') to ``unread``."""
     for m in _OTHER_COUNTS.finditer(masked):
         read.append(m.span())
         if m.group("vague"):
@@ -914,7 +941,12 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
                 end=m.end(),
             )
         )
-    return amounts, unread
+
+
+def _in_call_sentence(text: str, at: int) -> bool:
+    """Whether the sentence of ``text`` holding ``at`` is about calling someone."""
+    start = max(text.rfind(".", 0, at), text.rfind(";", 0, at), text.rfind("!", 0, at)) + 1
+    return _CALL_SENTENCE.match(text, start) is not None
 
 
 #: the measure a strength is per: 'mg per mL', 'mg per drop'

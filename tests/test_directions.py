@@ -982,6 +982,9 @@ NOT_ABOUT_THE_DOSE = [
     "Questions: (020) 7946 0018.",
     "Pharmacy: +44 20 7946 0018.",
     "Call the pharmacy on 555-0100.",
+    "Take it with 1 glass of water.",
+    "Take it with one 8-ounce glass of water.",
+    "Call 911 in an emergency.",
 ]
 #: near misses: each still says something about the dose, and is refused (with its code)
 NEAR_MISSES = [
@@ -1000,7 +1003,10 @@ NEAR_MISSES = [
     ("Take it with 8 oz of water, 1 more if needed.", "directions-extra-dose"),
     ("Then 555-0100.", "directions-unreadable"),
     ("Call 555-123-4567 capsules.", "directions-unreadable"),
-    ("Call (020) 7946 0018 mg.", "dose-above-range"),
+    ("Call (020) 7946 0018 mg.", "directions-unreadable"),
+    ("Take it with 4.5 mg of water.", "directions-unreadable"),
+    ("Call 4.5 mg with questions.", "directions-unreadable"),
+    ("Take it with 1 capsule of water.", "directions-unreadable"),
     ("Call 555-123-4567 twice daily.", "directions-extra-dose"),
 ]
 ONCE_DAILY = "Take 1 capsule by mouth once daily."
@@ -1269,3 +1275,32 @@ def test_a_negated_mass_or_volume_must_be_more_than_one_dose(result, first, tail
     else:
         err = refused(result, directions=directions)
         assert (err.code, err.field) == ("directions-dose-mismatch", "directions"), err.message
+
+
+# --- the water a liquid dose is chased with, and what is not water (probe3 Q2, Q23) -----------
+
+
+@pytest.mark.parametrize(
+    ("tail", "printed"),
+    [
+        (", then 9 mL of water.", True),
+        (", followed by 9 mL of water.", True),
+        (" with 1 glass of water.", True),
+        (" with 9 mL of water mixed with this liquid.", False),
+        (" with 9 mL of milk of magnesia.", False),
+        (" with 4.5 mg of water.", False),
+        (". Call 4.5 mg with questions.", False),
+    ],
+)
+def test_the_water_a_liquid_dose_is_taken_with_ends_at_the_water(tail, printed):
+    """'then 9 mL of water' names the water after the dose (the dose is stated on its own);
+    water mixed with the liquid, another liquid 'of' something, a mass of water or an
+    amount in a sentence about calling are not read as water or a telephone number."""
+    ml = LIQUID.dose_measured.magnitude
+    directions = f"Take {ml} mL by mouth once daily{tail}"
+    if printed:
+        label = lc.build_label(LIQUID, label_order(directions=directions))
+        assert label.directions == directions
+    else:
+        err = refused(LIQUID, directions=directions)
+        assert err.code in ("directions-unreadable", "directions-dose-mismatch"), err.message
