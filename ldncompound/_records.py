@@ -1420,6 +1420,14 @@ def _compare(
 
     problems = _Problems(strict=False)
     remade = _assemble(recomputed, _bench(record), problems, stored=record.actual_weighings)
+    # the lot the labels carry is generated from the result they were made from: the stored
+    # one (whose dated warnings a recomputed result may lack) or the recomputed one (a result
+    # saved before a warning existed)
+    from ._labels import batch_lot  # noqa: PLC0415 - label machinery, on use
+
+    stored_lot = batch_lot(record.result, record.record_id)
+    if record.lot != remade.lot:
+        remade = attrs.evolve(remade, lot=stored_lot)
     differences = list(problems.found)
     # warnings of checks against the day the record was made (a compounding date ahead of
     # it, acknowledged) cannot be reproduced on another day: left out on both sides
