@@ -337,6 +337,26 @@ class ReadDirections:
     #: what a sentence says not to take ('Do not take 2 capsules at the same time', 'do not
     #: take 2 doses'): neither a dose nor a limit, which must be more than the prescribed dose
     negated: tuple[Amount, ...] = ()
+    #: what the sentences about storage say (a place, a temperature), for the label to
+    #: compare with the preparation's storage
+    storage: tuple[StorageStatement, ...] = ()
+    #: sentences stating a date or a period to discard by, use within or expire
+    #: ('Discard after 2027-06-04', 'Use within 90 days'): the label states the one
+    #: beyond-use date
+    keep_periods: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class StorageStatement:
+    """What a sentence about storage says: a place (``refrigerator``, ``freezer``, ``room``),
+    said to keep it in or, ``negated``, not to ('Do not refrigerate'); or a temperature range
+    in °C (``low``/``high``; ``None`` for an open end: 'below 25 °C')."""
+
+    written: str
+    place: str | None = None
+    negated: bool = False
+    low: Decimal | None = None
+    high: Decimal | None = None
 
 
 _SEPARATORS = {"\u066b": ".", "\u066c": ",", "\u2044": "/", "\u2215": "/"}
@@ -501,6 +521,8 @@ def read_directions(text: str, field: str) -> ReadDirections:
         routes=tuple((r, m.group(0)) for r, p in ROUTES for m in p.finditer(text)),
         limits=tuple(limits),
         negated=tuple(negated),
+        storage=tuple(_storage_statements(text)),
+        keep_periods=tuple(_keep_periods(text)),
     )
 
 
@@ -557,8 +579,9 @@ def _blanked(pattern: re.Pattern[str], masked: str, read: list[tuple[int, int]])
 #: '... if ...' says more, and is read as it is)
 _NEGATED = re.compile(
     r"\b(?:do\s+not|don't|never)\s+(?:take|use|swallow)\s+"
-    rf"(?P<number>[0-9]+|{_WHOLE_WORDS})\s+"
-    r"(?P<unit>capsules?|tablets?|troches?|lozenges?|drops?|doses?)\b"
+    rf"(?P<number>[0-9]+(?:\.[0-9]+)?|{_WHOLE_WORDS})\s*"
+    r"(?P<unit>capsules?|tablets?|troches?|lozenges?|drops?|doses?|mg|mcg|milligrams?"
+    r"|micrograms?|mL|millilit(?:er|re)s?)\b"
     r"(?:\s+(?:at\s+(?:the\s+)?same\s+time|at\s+once|together"
     r"|to\s+make\s+up\s+for\s+(?:a|the)\s+missed\s+(?:one|dose)))?"
     r"(?=\s*(?:[.;!]|$))",
@@ -578,8 +601,9 @@ _TEMPERATURE = r"-?[0-9]+(?:\.[0-9]+)?"
 _DEGREES = r"(?:[ \u00a0]*\u00b0[ \u00a0]*[CF]?|[ \u00a0]*degrees?(?:[ \u00a0]+[CF])?|[ \u00a0]*[CF])(?!\w)"
 #: a storage temperature or range: '25°C', '20-25 °C', '(68-77 °F)', '2-8 C', '25 degrees'
 _TEMPERATURES = re.compile(
-    rf"(?<![\w.]){_TEMPERATURE}(?:{_DEGREES})?[ \u00a0]*(?:-|\u2013|to|and)[ \u00a0]*"
-    rf"{_TEMPERATURE}{_DEGREES}|(?<![\w.]){_TEMPERATURE}{_DEGREES}",
+    rf"(?<![\w.])(?P<low>{_TEMPERATURE})(?:{_DEGREES})?[ \u00a0]*(?:-|\u2013|to|and)[ \u00a0]*"
+    rf"(?P<high>{_TEMPERATURE})(?P<scale>{_DEGREES})"
+    rf"|(?<![\w.])(?P<one>{_TEMPERATURE})(?P<one_scale>{_DEGREES})",
     re.IGNORECASE,
 )
 #: a sentence about storage, where a temperature may be written
@@ -593,11 +617,25 @@ _VEHICLE_AMOUNT = (
     r"[0-9]+(?:\.[0-9]+)?[ \u00a0]*(?:fl\.?[ \u00a0]*)?(?:oz|ounces?|mL|millilit(?:er|re)s?)"
 )
 _VEHICLE = re.compile(
-    r"\b(?:with|in|into|to)\s+(?:an?\s+(?:(?:full|large|small|half)\s+)?(?:glass|cup)"
+    r"\b(?:with|in|into|to|then|followed\s+by)\s+(?:(?:an?|1|one)\s+"
+    r"(?:(?:full|large|small|half|[0-9]+[- ](?:ounce|oz|fl\.?\s*oz))\s+)?(?:glass|cup)"
     rf"(?:\s*\(\s*{_VEHICLE_AMOUNT}\s*\))?|{_VEHICLE_AMOUNT}"
     rf"(?:\s*\(\s*{_VEHICLE_AMOUNT}\s*\))?)\s+(?:of\s+)?(?:\w+\s+)?"
-    r"(?:water|juice|milk)\b",
+    # the drink ends the phrase: '9 mL of water mixed with this liquid' and '9 mL of milk of
+    # magnesia' are not water
+    r"(?:water|juice|milk)\b(?!\s*(?:of|mixed|containing|plus|with\s+(?:this|the|your))\b)",
     re.IGNORECASE,
+)
+#: a mass or a count of a drink ('4.5 mg of water'): not the volume of water taken, nor a dose
+_OF_DRINK = re.compile(r"\s+of\s+(?:\w+\s+)?(?:water|juice|milk)\b", re.IGNORECASE)
+#: an emergency number after a word that says to call it: 'Call 911', 'dial 999'
+_EMERGENCY = re.compile(
+    r"\b(?:call|dial|phone|ring)\s+(?P<number>911|999|112|000)\b", re.IGNORECASE
+)
+#: a sentence that is about calling someone: an amount in it is not a dose ('Call 4.5 mg
+#: with questions')
+_CALL_SENTENCE = re.compile(
+    r"\W*(?:call|phone|telephone|ring|contact|text|dial|questions?)\b", re.IGNORECASE
 )
 #: a telephone number: groups of digits ('555-123-4567', '(020) 7946 0018', '+44 20 7946
 #: 0018'), not followed by a unit or 'doses'
@@ -622,6 +660,7 @@ def _not_about_the_dose(masked: str, read: list[tuple[int, int]]) -> str:
     'call' in its sentence unless it has an area code in brackets, a '+' or ten digits).
     Anything else in those sentences is read as it is ('Store 2 capsules' states 2 capsules)."""
     spans = [m.span() for m in _VEHICLE.finditer(masked)]
+    spans += [m.span("number") for m in _EMERGENCY.finditer(masked)]
     for m in re.finditer(r"(?:[^.;!]|\.(?=[0-9]))+", masked):
         sentence = m.group(0)
         if _STORAGE.search(sentence):
@@ -635,6 +674,87 @@ def _not_about_the_dose(masked: str, read: list[tuple[int, int]]) -> str:
         read.append((a, b))
         masked = masked[:a] + " " * (b - a) + masked[b:]
     return masked
+
+
+#: the places a sentence about storage may name
+_PLACES = re.compile(
+    r"\b(?:(?P<refrigerator>refrigerat\w*|fridge)|(?P<freezer>freez\w*|frozen)"
+    r"|(?P<room>room[ \u00a0-]+temperature))\b",
+    re.IGNORECASE,
+)
+#: words before a place or a temperature in its clause that say not to: 'Do not refrigerate',
+#: 'protect from freezing', 'keep out of the fridge', 'do not store above 25 °C'
+_NOT = re.compile(r"\b(?:not|never|avoid|no|from|out\s+of)\b|n't\b", re.IGNORECASE)
+#: a bound written before a temperature: 'below 25 °C' (upper), 'above 2 °C' (lower)
+_BOUND = re.compile(
+    r"\b(?:(?P<upper>below|under|beneath|up\s+to|at\s+most|max\w*|cooler\s+than)"
+    r"|(?P<lower>above|over|exceed\w*|warmer\s+than|at\s+least))\W*$",
+    re.IGNORECASE,
+)
+
+
+def _celsius(value: str, scale: str) -> Decimal:
+    degrees = Decimal(value)
+    if scale.strip().upper().endswith("F"):
+        return CONTEXT.divide((degrees - 32) * 5, Decimal(9))
+    return degrees
+
+
+def _storage_statements(text: str) -> list[StorageStatement]:
+    """What the sentences about storage in ``text`` say: each place named (and whether its
+    clause says not to), each temperature or range (in °C, with a bound written before it)."""
+    found: list[StorageStatement] = []
+    for sentence in re.finditer(r"(?:[^.;!]|\.(?=[0-9]))+", text):
+        if not _STORAGE.search(sentence.group(0)):
+            continue
+        for clause in re.finditer(r"[^,:]+", sentence.group(0)):
+            words = clause.group(0)
+            for m in _PLACES.finditer(words):
+                place = next(p for p in ("refrigerator", "freezer", "room") if m.group(p))
+                negated = _NOT.search(words, 0, m.start()) is not None
+                found.append(StorageStatement(written=words.strip(), place=place, negated=negated))
+            for m in _TEMPERATURES.finditer(words):
+                low: Decimal | None
+                high: Decimal | None
+                if m.group("one") is not None:
+                    low = high = _celsius(m.group("one"), m.group("one_scale"))
+                else:
+                    low = _celsius(m.group("low"), m.group("scale"))
+                    high = _celsius(m.group("high"), m.group("scale"))
+                bound = _BOUND.search(words, 0, m.start())
+                if bound is not None:
+                    negated = _NOT.search(words, 0, bound.start()) is not None
+                    if (bound.group("upper") is not None) != negated:
+                        low = None
+                    else:
+                        high = None
+                found.append(StorageStatement(written=words.strip(), low=low, high=high))
+    return found
+
+
+#: words that state how long a preparation keeps: a discard, expiry or use-within statement
+_KEEP_WORDS = re.compile(
+    r"\b(?:discard\w*|throw\s+(?:\w+\s+)?away|dispos\w*|expir\w*|use\s+(?:\w+\s+)?within"
+    r"|use\s+(?:\w+\s+)?(?:by|before|until)|(?:do\s+not|don't|never)\s+use\s+(?:\w+\s+)?after"
+    r"|good\s+(?:for|until)|best\s+before|beyond[- ]use|bud|stable\s+for|lasts?"
+    r"|keeps?\s+for|valid\s+(?:for|until))\b",
+    re.IGNORECASE,
+)
+#: a date or a period in such a statement
+_WHEN = re.compile(
+    rf"[0-9]|\b(?:{_ONE_WORD}|{_TEN_WORD}|{_MONTHS})\b|\b(?:days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+
+
+def _keep_periods(text: str) -> list[str]:
+    """The sentences in ``text`` that state a date or a period to discard by, use within or
+    expire ('Discard after 2027-06-04', 'Use within 90 days', 'Expires 2027-12-31')."""
+    return [
+        m.group(0).strip()
+        for m in re.finditer(r"(?:[^.;!]|\.(?=[0-9]))+", text)
+        if _KEEP_WORDS.search(m.group(0)) and _WHEN.search(m.group(0))
+    ]
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -781,6 +901,9 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
         read.append(m.span())
         if number is None:
             continue
+        if _OF_DRINK.match(masked, m.end()) or _in_call_sentence(masked, m.start()):
+            unread.append(m.group(0))  # '4.5 mg of water', 'Call 4.5 mg with questions'
+            continue
         unit, end = _per_measure(masked, unit, m.start("unit") + len(unit), read)
         form = _FORM_AFTER.match(masked, m.end())
         amounts.append(
@@ -793,6 +916,15 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
                 form=None if form is None else " ".join(form.group("form").lower().split()),
             )
         )
+    _other_counts(masked, read, amounts, unread)
+    return amounts, unread
+
+
+def _other_counts(
+    masked: str, read: list[tuple[int, int]], amounts: list[Amount], unread: list[str]
+) -> None:
+    """Add the counts that are not numbers ('a couple of capsules', 'ii capsules') to
+    ``amounts``, and the vague ones ('several drops') to ``unread``."""
     for m in _OTHER_COUNTS.finditer(masked):
         read.append(m.span())
         if m.group("vague"):
@@ -809,7 +941,12 @@ def _amounts(masked: str, read: list[tuple[int, int]]) -> tuple[list[Amount], li
                 end=m.end(),
             )
         )
-    return amounts, unread
+
+
+def _in_call_sentence(text: str, at: int) -> bool:
+    """Whether the sentence of ``text`` holding ``at`` is about calling someone."""
+    start = max(text.rfind(".", 0, at), text.rfind(";", 0, at), text.rfind("!", 0, at)) + 1
+    return _CALL_SENTENCE.match(text, start) is not None
 
 
 #: the measure a strength is per: 'mg per mL', 'mg per drop'

@@ -446,6 +446,7 @@ def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
     except that a dose of one capsule or troche may be left to the strength line, which
     states it ("4.5 mg per capsule")."""
     facts, dose, per_day, field = rx.facts, rx.dose, rx.per_day, rx.field
+    _check_keeping(read, rx)
     _refuse_unread(read, rx)
     stated, measures = False, 0
     # masses first, so that '2 capsules (9 mg)' is refused by the dose guard it fails
@@ -493,6 +494,58 @@ def _check_text(read: ReadDirections, rx: _Prescribed) -> None:
             f"directions stating {_prescribed_measure(facts, dose)} a dose",
             code="directions-no-amount",
         )
+
+
+#: the storage temperatures each storage agrees with, in °C: a range inside the first pair,
+#: or an upper bound ('below 25 °C') inside the second (USP <659>: refrigerator 2-8 °C;
+#: controlled room temperature 20-25 °C, excursions 15-30 °C)
+_STORAGE_RANGES = {
+    True: ((Decimal(2), Decimal(8)), (Decimal(2), Decimal(8))),
+    False: ((Decimal(15), Decimal(30)), (Decimal(25), Decimal(30))),
+}
+
+
+def _check_keeping(read: ReadDirections, rx: _Prescribed) -> None:
+    """Refuse text that says how to store the preparation other than its storage (a room
+    temperature, 'Do not refrigerate' or 'Freeze' on a refrigerated liquid, 'Refrigerate' or
+    40 °C on capsules: ``directions-storage-mismatch``), or states a date or a period to discard
+    by, use within or expire (``directions-bud-statement``): the label states the one
+    beyond-use date, and the storage it was given for."""
+    facts = rx.facts
+    for keep in read.keep_periods:
+        raise InputError.about(
+            rx.field,
+            keep,
+            "states a date or a period to discard by, use within or expire, which the label "
+            f"states once, as its beyond-use date ({facts.bud.isoformat()})",
+            "no such date or period in the directions (the label prints 'Do not use after "
+            f"{facts.bud.isoformat()}')",
+            code="directions-bud-statement",
+        )
+    fridge = facts.refrigerated
+    place = "refrigerator" if fridge else "room"
+    (low, high), (top_low, top_high) = _STORAGE_RANGES[fridge]
+    for said in read.storage:
+        if said.place is not None:
+            agrees = (said.place == place) != said.negated
+        elif said.low is None:
+            agrees = said.high is not None and top_low <= said.high <= top_high
+        else:
+            agrees = said.high is not None and low <= said.low and said.high <= high
+        if not agrees:
+            raise InputError.about(
+                rx.field,
+                said.written,
+                "says to store the preparation other than as its beyond-use date was given "
+                f"for ({'in the refrigerator' if fridge else 'at room temperature'})",
+                "no storage wording, or wording that agrees with the label's: "
+                + (
+                    "'Keep in the refrigerator (2-8 °C). Do not freeze.'"
+                    if fridge
+                    else "'Store at room temperature (20-25 °C).'"
+                ),
+                code="directions-storage-mismatch",
+            )
 
 
 def _check_limits(read: ReadDirections, rx: _Prescribed) -> None:
@@ -544,9 +597,14 @@ def _check_negated(read: ReadDirections, rx: _Prescribed) -> None:
     facts = rx.facts
     for amount in read.negated:
         noun = COUNTED.get(amount.unit.lower())
-        # 'doses' (no counted unit): one dose each
-        per_dose = Decimal(1) if noun is None else _counted_a_dose(noun, rx)
-        if per_dose is None or amount.number <= per_dose:
+        number = amount.number
+        if amount.unit.lower().startswith("dose"):
+            per_dose: Decimal | None = Decimal(1)  # one dose each
+        elif noun is not None:
+            per_dose = _counted_a_dose(noun, rx)
+        else:  # a mass or a volume, in any unit: more than one dose's, rounding included
+            number, per_dose = _negated_measure(amount, rx)
+        if per_dose is None or number <= per_dose:
             raise InputError.about(
                 rx.field,
                 amount.written,
@@ -557,6 +615,19 @@ def _check_negated(read: ReadDirections, rx: _Prescribed) -> None:
                 "the same time'",
                 code="directions-dose-mismatch",
             )
+
+
+def _negated_measure(amount: Amount, rx: _Prescribed) -> tuple[Decimal, Decimal | None]:
+    """A negated mass or volume in mg or mL, and the most one dose may be in that unit (a
+    liquid's dose within rounding; ``None`` for a volume on a label whose dose is no volume)."""
+    quantity = _stated_quantity(amount, rx.field)
+    if quantity.dimension is Dimension.MASS:
+        doses = [rx.dose] if rx.facts.delivered is None else [rx.dose, rx.facts.delivered]
+        return quantity.m_as(Unit.MG), max(d.m_as(Unit.MG) for d in doses) * CLOSE[1]
+    measure = rx.volume or rx.facts.measure
+    if measure is None or measure.dimension is not Dimension.VOLUME:
+        return quantity.m_as(Unit.ML), None
+    return quantity.m_as(Unit.ML), measure.m_as(Unit.ML) * CLOSE[1]
 
 
 def _refuse_repeats(read: ReadDirections, rx: _Prescribed, measures: int) -> None:
@@ -886,7 +957,7 @@ def batch_lot(result: Any, record_id: str) -> str:
     batch always gets the same lot, and two batches of one order made the same day (two
     patients, a remake) get different ones, since each has its own record (probe2 P15: the
     result alone gave them one lot)."""
-    data = {"record_id": record_id, "result": _canonical(result)}
+    data = {"record_id": record_id.strip(), "result": _canonical(result)}
     text = json.dumps(data, sort_keys=True, ensure_ascii=True)
     digest = hashlib.sha256(text.encode()).hexdigest()[:8].upper()
     return f"L{result.bud.compounded_on:%Y%m%d}-{digest}"
@@ -905,6 +976,34 @@ def _refuse_unidentified_batch(order: LabelOrder) -> None:
             "--record-id), which the lot is generated from",
             code="lot-not-given",
         )
+    for field, value in (("lot", order.lot), ("record_id", order.record_id)):
+        if value is not None and is_placeholder(value):
+            raise InputError.about(
+                field,
+                value,
+                "is a placeholder, not an identifier (it would print as the lot, or give every "
+                "batch whose script passes it the same generated lot)",
+                "the batch's own lot number, or the id of its compounding record",
+                code="lot-not-given",
+            )
+
+
+#: words that fill a field without identifying anything: 'N/A', 'none', 'default', '-'
+_PLACEHOLDERS = frozenset(
+    (
+        *("na", "n/a", "none", "nil", "null", "default", "unknown", "tbd", "tba", "lot"),
+        *("notapplicable", "notgiven", "batch", "record", "id", "0", "00"),
+        *("000", "nonegiven", "blank", "empty", "test", "todo", "placeholder", "undefined"),
+    )
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether ``value`` (a lot or a record id) is a placeholder rather than an identifier: a
+    word such as 'N/A', 'none', 'default', 'unknown' (case, spaces and dots aside), or no
+    letter or digit at all ('-', '?')."""
+    bare = re.sub(r"[\s.]", "", value.lower())
+    return bare in _PLACEHOLDERS or not any(ch.isalnum() for ch in value)
 
 
 def _recompute(result: Any) -> Any:

@@ -37,6 +37,7 @@ from ._qc import WeightCheck, WeightWindow, check_weights
 from ._record_reader import first_mismatch, structure_strictly
 from ._trace import DefaultUsed, ResultWarning, Step, stamp
 from ._units import Dimension, Quantity, Unit
+from ._validate import OMITTABLE
 from ._version import __version__
 from ._vocabulary import TableValue, on_hold
 from ._vocabulary import planned_weighings as _planned
@@ -186,6 +187,10 @@ class CompoundingRecord:
     schema: str
     library_version: str
     record_id: str
+    #: the lot the batch's labels and FHIR carry when no lot is given: the one generated from
+    #: the result and ``record_id`` (:func:`~ldncompound._labels.batch_lot`); absent from
+    #: records written before it was stated
+    lot: str | None = attrs.field(default=None, metadata={OMITTABLE: True})
     compounded_on: dt.date
     compounded_by: str
     verified_by: str | None
@@ -929,9 +934,12 @@ def _assemble(
             source=WEIGHING_TOLERANCE_SOURCE,
         ),
     )
+    from ._labels import batch_lot  # noqa: PLC0415 - label machinery, on use
+
     return CompoundingRecord(
         **stamp(RECORD_SCHEMA),
         record_id=bench.record_id,
+        lot=batch_lot(result, bench.record_id),
         compounded_on=result.bud.compounded_on,
         compounded_by=bench.compounded_by,
         verified_by=bench.verified_by,
@@ -1412,6 +1420,14 @@ def _compare(
 
     problems = _Problems(strict=False)
     remade = _assemble(recomputed, _bench(record), problems, stored=record.actual_weighings)
+    # the lot the labels carry is generated from the result they were made from: the stored
+    # one (whose dated warnings a recomputed result may lack) or the recomputed one (a result
+    # saved before a warning existed)
+    from ._labels import batch_lot  # noqa: PLC0415 - label machinery, on use
+
+    stored_lot = batch_lot(record.result, record.record_id)
+    if record.lot != remade.lot:
+        remade = attrs.evolve(remade, lot=stored_lot)
     differences = list(problems.found)
     # warnings of checks against the day the record was made (a compounding date ahead of
     # it, acknowledged) cannot be reproduced on another day: left out on both sides
@@ -1419,6 +1435,8 @@ def _compare(
     data, written = unmatched_unused_left_out(
         without_dated_warnings(data), without_dated_warnings(to_json(remade))
     )
+    if "lot" not in data:  # a record written before the lot was stated in it
+        written = {k: v for k, v in written.items() if k != "lot"}
     differences += _diff(data, written)
     differences += _warnings(data["warnings"], written["warnings"])
     differences += _tables(data["table_values"], remade.table_values)

@@ -666,8 +666,10 @@ def _record(r: CompoundingRecord) -> list[str]:
     held = on_hold(r.warnings)
     if held:
         lines += hanging("", f"NOT READY FOR RELEASE: {' '.join(held)}")
+    lot = [("Lot (labels)", r.lot)] if r.lot is not None else []
     lines += field_lines(
         [
+            *lot,
             ("Compounded", f"{r.compounded_on.isoformat()} by {r.compounded_by}"),
             ("Verified by", r.verified_by or "NOT VERIFIED"),
             ("Batch", m.batch_size),

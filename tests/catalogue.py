@@ -1426,6 +1426,14 @@ raw(  # probe2 P15: no lot and no record to generate one from (the result alone 
     Command((*_LABEL[:-2], "--patient", "Jane Doe")),
     Refused(InputError, "lot-not-given", "--lot"),
 )
+for _given, _placeholder in (("--record-id", "N/A"), ("--lot", "default"), ("--lot", "-")):
+    raw(  # probe3 Q8: a placeholder is no lot, and no record to generate one from
+        "empty",
+        "cli",
+        "capsules",
+        Command((*_LABEL[:-2], "--patient", "Jane Doe", _given, _placeholder)),
+        Refused(InputError, "lot-not-given", _given),
+    )
 
 # label directions, timing and result files that contradict the prescription (issue 11 §5)
 _RESULT = lc.dumps(orders.FORMULATE["capsules"](orders.capsules()))  # 4.5 mg once daily
@@ -1612,6 +1620,26 @@ for input_class, option, text, code in (
         "--directions",
         "Take 1 capsule by mouth at 25 C at bedtime.",
         "directions-unreadable",
+    ),
+    # a negated mass equal to the dose, storage other than the preparation's, a second
+    # beyond-use date (probe3 Q1, Q12, Q19)
+    (
+        "dose-typo",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Do not take 4.5 mg at the same time.",
+        "directions-dose-mismatch",
+    ),
+    (
+        "implausible",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Store at 40 °C.",
+        "directions-storage-mismatch",
+    ),
+    (
+        "implausible",
+        "--directions",
+        "Take 1 capsule by mouth at bedtime. Discard after 2027-06-04.",
+        "directions-bud-statement",
     ),
 ):
     raw(

@@ -973,9 +973,8 @@ NOT_ABOUT_THE_DOSE = [
     "Never take two capsules at once.",
     "Store at 20-25 °C (68-77 °F).",
     "Store below 25°C.",
-    "Store at 2-8 C.",
-    "Keep in the fridge at 2 °C to 8 °C (36 °F to 46 °F).",
     "Store at 20 to 25 degrees C.",
+    "Do not refrigerate.",
     "Take it with 8 oz of water.",
     "Swallow it with a glass (240 mL) of water.",
     "Take it with 8 fl oz (240 mL) of water.",
@@ -983,6 +982,9 @@ NOT_ABOUT_THE_DOSE = [
     "Questions: (020) 7946 0018.",
     "Pharmacy: +44 20 7946 0018.",
     "Call the pharmacy on 555-0100.",
+    "Take it with 1 glass of water.",
+    "Take it with one 8-ounce glass of water.",
+    "Call 911 in an emergency.",
 ]
 #: near misses: each still says something about the dose, and is refused (with its code)
 NEAR_MISSES = [
@@ -1001,7 +1003,10 @@ NEAR_MISSES = [
     ("Take it with 8 oz of water, 1 more if needed.", "directions-extra-dose"),
     ("Then 555-0100.", "directions-unreadable"),
     ("Call 555-123-4567 capsules.", "directions-unreadable"),
-    ("Call (020) 7946 0018 mg.", "dose-above-range"),
+    ("Call (020) 7946 0018 mg.", "directions-unreadable"),
+    ("Take it with 4.5 mg of water.", "directions-unreadable"),
+    ("Call 4.5 mg with questions.", "directions-unreadable"),
+    ("Take it with 1 capsule of water.", "directions-unreadable"),
     ("Call 555-123-4567 twice daily.", "directions-extra-dose"),
 ]
 ONCE_DAILY = "Take 1 capsule by mouth once daily."
@@ -1071,7 +1076,10 @@ def test_liquid_and_drops_directions_with_storage_water_and_a_phone_number():
     ):
         assert refused(LIQUID, directions=text).code == "directions-dose-mismatch"
     n = DROPS.drops_per_dose
-    drops = f"Place {n} drops under the tongue once daily. Store below 25 °C (77 °F)."
+    drops = (
+        f"Place {n} drops under the tongue once daily. "
+        "Keep in the fridge at 2 °C to 8 °C (36 °F to 46 °F)."
+    )
     assert lc.build_label(DROPS, label_order(directions=drops)).directions == drops
 
 
@@ -1130,3 +1138,169 @@ def test_the_command_line_prints_wording_not_about_the_dose_and_refuses_its_near
         assert res.exit_code == 2, res.output
         assert message in res.output, res.output
         assert "Traceback" not in res.output
+
+
+# --- storage and beyond-use wording in the directions (probe3 Q12, Q19) -------------------------
+
+#: (storage wording, printed on a refrigerated preparation, printed on a room-temperature one)
+STORAGE_WORDING = [
+    ("Store at 2-8 °C.", True, False),
+    ("Keep in the fridge at 2 °C to 8 °C (36 °F to 46 °F).", True, False),
+    ("Keep refrigerated, do not freeze.", True, False),
+    ("Store below 8 °C.", True, False),
+    ("Do not store at room temperature.", True, False),
+    ("Store at 20-25 °C (68-77 °F).", False, True),
+    ("Store at 20 to 25 degrees C.", False, True),
+    ("Store below 25°C.", False, True),
+    ("Do not store above 30 °C.", False, True),
+    ("Do not refrigerate.", False, True),
+    ("Do not freeze.", True, True),
+    ("Protect from freezing.", True, True),
+    ("Store at -20 C.", False, False),
+    ("Store at 40 °C.", False, False),
+    ("Freeze.", False, False),
+    ("Store in the freezer.", False, False),
+    ("Store above 2 °C.", False, False),
+    ("Keep in the refrigerator or at room temperature.", False, False),
+]
+
+
+@pytest.mark.parametrize(("wording", "fridge", "room"), STORAGE_WORDING)
+def test_storage_wording_must_agree_with_the_preparations_storage(wording, fridge, room):
+    """A storage sentence in the directions is printed only where it agrees with the storage
+    the beyond-use date was given for (LIQUID and DROPS: refrigerator; CAPSULES: room)."""
+    n = DROPS.drops_per_dose
+    for result, first, printed in (
+        (LIQUID, f"Take {LIQUID.dose_measured.magnitude} mL by mouth once daily.", fridge),
+        (DROPS, f"Place {n} drops under the tongue once daily.", fridge),
+        (CAPSULES, ONCE_DAILY, room),
+    ):
+        directions = f"{first} {wording}"
+        if printed:
+            label = lc.build_label(result, label_order(directions=directions))
+            assert label.directions == unicodedata.normalize("NFKC", directions)
+        else:
+            err = refused(result, directions=directions)
+            assert (err.code, err.field) == ("directions-storage-mismatch", "directions")
+
+
+#: wording that states a date or a period to discard by, use within or expire
+KEEP_WORDING = [
+    "Discard after 2027-06-04.",
+    "Use within 90 days.",
+    "Discard 6 months after opening.",
+    "Expires 2027-12-31.",
+    "Do not use after December 31, 2027.",
+    "Good for one month.",
+    "Throw away any unused liquid after 14 days.",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    wording=st.sampled_from(KEEP_WORDING),
+    result=st.sampled_from([CAPSULES, LIQUID, DROPS, TROCHES]),
+)
+def test_no_discard_date_or_period_is_printed_beside_the_bud(wording, result):
+    """Property: the label states one beyond-use date; directions stating a date or a period
+    to discard by, use within or expire are refused on every form, whatever the date."""
+    facts = lc.build_label(result, label_order())
+    directions = f"{facts.directions} {wording}"
+    err = refused(result, directions=directions)
+    assert (err.code, err.field) == ("directions-bud-statement", "directions"), err.message
+    assert facts.bud.isoformat() in err.message
+
+
+def test_the_refusals_of_storage_and_keeping_wording_say_what_the_label_states():
+    ml = LIQUID.dose_measured.magnitude
+    err = refused(LIQUID, directions=f"Take {ml} mL by mouth once daily. Do not refrigerate.")
+    assert err.message == (
+        "directions: 'Do not refrigerate' says to store the preparation other than as its "
+        "beyond-use date was given for (in the refrigerator); expected no storage wording, or "
+        "wording that agrees with the label's: 'Keep in the refrigerator (2-8 °C). Do not "
+        "freeze.'."
+    )
+    bud = LIQUID.bud.date.isoformat()
+    err = refused(LIQUID, directions=f"Take {ml} mL by mouth once daily. Use within 90 days.")
+    assert err.message == (
+        "directions: 'Use within 90 days' states a date or a period to discard by, use within "
+        f"or expire, which the label states once, as its beyond-use date ({bud}); expected no "
+        f"such date or period in the directions (the label prints 'Do not use after {bud}')."
+    )
+    # a sentence without a date or period is not a second beyond-use date
+    text = f"Take {ml} mL by mouth once daily. Discard any unused liquid."
+    assert lc.build_label(LIQUID, label_order(directions=text)).directions == text
+
+
+def test_the_command_line_refuses_storage_and_keeping_wording():
+    ml = LIQUID.dose_measured.magnitude
+    for tail, message in (
+        ("Store at 20-25 °C (68-77 °F).", "Error: --directions: 'Store at 20-25 °C (68-77 °F)'"),
+        ("Discard after 2027-06-04.", "Error: --directions: 'Discard after 2027-06-04'"),
+    ):
+        res = CliRunner().invoke(
+            cli,
+            ["label", "-", *LABEL, "--directions", f"Take {ml} mL by mouth once daily. {tail}"],
+            input=lc.dumps(LIQUID),
+        )
+        assert res.exit_code == 2, res.output
+        assert message in res.output and "Traceback" not in res.output
+
+
+# --- a negated mass or volume is compared with the dose in every measure (probe3 Q1) -----------
+
+
+@pytest.mark.parametrize(
+    ("result", "first", "tail", "printed"),
+    [
+        (CAPSULES, ONCE_DAILY, "Do not take 4.5 mg at the same time.", False),
+        (CAPSULES, ONCE_DAILY, "Do not take 4500 mcg at the same time.", False),
+        (CAPSULES, ONCE_DAILY, "Do not take 4.5 milligrams.", False),
+        (CAPSULES, ONCE_DAILY, "Do not take 2 mg at the same time.", False),
+        (CAPSULES, ONCE_DAILY, "Do not take 5 mL at once.", False),
+        (CAPSULES, ONCE_DAILY, "Do not take 9 mg at the same time.", True),
+        (LIQUID, "liquid", "Do not take 4.5 mg at the same time.", False),
+        (LIQUID, "liquid", "Do not take {ml} mL at the same time.", False),
+        (LIQUID, "liquid", "Do not take {two} mL at the same time.", True),
+        (LIQUID, "liquid", "Do not take 9 mg at the same time.", True),
+    ],
+)
+def test_a_negated_mass_or_volume_must_be_more_than_one_dose(result, first, tail, printed):
+    ml = LIQUID.dose_measured.magnitude
+    if first == "liquid":
+        first = f"Take {ml} mL by mouth once daily."
+    directions = f"{first} {tail.format(ml=ml, two=2 * ml)}"
+    if printed:
+        assert lc.build_label(result, label_order(directions=directions)).directions == directions
+    else:
+        err = refused(result, directions=directions)
+        assert (err.code, err.field) == ("directions-dose-mismatch", "directions"), err.message
+
+
+# --- the water a liquid dose is chased with, and what is not water (probe3 Q2, Q23) -----------
+
+
+@pytest.mark.parametrize(
+    ("tail", "printed"),
+    [
+        (", then 9 mL of water.", True),
+        (", followed by 9 mL of water.", True),
+        (" with 1 glass of water.", True),
+        (" with 9 mL of water mixed with this liquid.", False),
+        (" with 9 mL of milk of magnesia.", False),
+        (" with 4.5 mg of water.", False),
+        (". Call 4.5 mg with questions.", False),
+    ],
+)
+def test_the_water_a_liquid_dose_is_taken_with_ends_at_the_water(tail, printed):
+    """'then 9 mL of water' names the water after the dose (the dose is stated on its own);
+    water mixed with the liquid, another liquid 'of' something, a mass of water or an
+    amount in a sentence about calling are not read as water or a telephone number."""
+    ml = LIQUID.dose_measured.magnitude
+    directions = f"Take {ml} mL by mouth once daily{tail}"
+    if printed:
+        label = lc.build_label(LIQUID, label_order(directions=directions))
+        assert label.directions == directions
+    else:
+        err = refused(LIQUID, directions=directions)
+        assert err.code in ("directions-unreadable", "directions-dose-mismatch"), err.message

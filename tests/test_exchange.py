@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from ldncompound_cli import cli
 
 import ldncompound as lc
+from ldncompound._labels import is_placeholder
 
 PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
 
@@ -329,7 +330,9 @@ def test_two_batches_of_one_order_made_the_same_day_get_two_lots():
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(
-        st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=12),
+        st.text(
+            st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=12
+        ).filter(lambda t: not is_placeholder(t)),
         min_size=2,
         max_size=2,
         unique=True,
@@ -376,3 +379,80 @@ def test_cli_the_probes_two_patients_get_two_lots(tmp_path):
     out = run(*base, "--patient", "Jane Doe", "--rx", "RX-1")
     assert out.exit_code == 2
     assert "Error: --lot is not given, and there is no record id to generate one from" in out.output
+
+
+PLACEHOLDERS = [
+    "N/A",
+    "n/a",
+    "NA",
+    "none",
+    "None ",
+    "default",
+    "unknown",
+    "TBD",
+    "-",
+    "?",
+    "0",
+    "N.A.",
+]
+
+
+@pytest.mark.parametrize("value", PLACEHOLDERS)
+def test_a_placeholder_lot_or_record_id_is_refused(value):
+    """probe3 Q8: 'N/A' as the record id gave every batch whose script passes it one
+    generated lot (probe2 P15 again); 'default' or 'none' as the lot printed as the lot."""
+    res = orders.FORMULATE["capsules"](orders.capsules())
+    for field, order in (
+        ("record_id", label_order(record_id=value)),
+        ("lot", label_order(record_id=None, lot=value)),
+    ):
+        err = refused(lambda order=order: lc.build_label(res, order))
+        assert (err.code, err.field) == ("lot-not-given", field)
+        assert "is a placeholder, not an identifier" in err.message
+
+
+def test_a_record_id_with_surrounding_spaces_gives_the_records_lot():
+    res = orders.FORMULATE["capsules"](orders.capsules())
+    lots = {lc.build_label(res, label_order(record_id=r)).lot for r in ("R1", "R1 ", " R1")}
+    assert len(lots) == 1
+
+
+def test_cli_refuses_a_placeholder_record_id_and_lot(tmp_path):
+    (tmp_path / "r.json").write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())))
+    base = ("label", str(tmp_path / "r.json"), "--prescriber", "Dr X", "--no-profile")
+    base = (*base, "--pharmacy-name", "P", "--pharmacy-address", "1 Main St")
+    base = (*base, "--pharmacy-phone", "555", "--patient", "Jane Doe", "--rx", "RX-1")
+    for option, value in (("--record-id", "N/A"), ("--lot", "default")):
+        out = run(*base, option, value)
+        assert out.exit_code == 2, out.output
+        assert f"Error: {option}: '{value}' is a placeholder, not an identifier" in out.output
+
+
+def test_the_record_states_the_lot_its_labels_carry():
+    """probe3 Q20: the record made with a record id states the lot generated from the result
+    and that id, which its labels and FHIR carry; verify recomputes it, and a record written
+    before it was stated still verifies."""
+    res = orders.FORMULATE["capsules"](orders.capsules())
+    label = lc.build_label(res, label_order(record_id="CR-9"))
+    record = lc.make_record(res, record_id="CR-9", compounded_by="A")
+    assert record.lot == label.lot
+    data = json.loads(lc.dumps(record))
+    assert data["lot"] == label.lot
+    assert lc.verify_record(data).differences == ()
+    data["lot"] = "L20261121-00000000"
+    (difference,) = lc.verify_record(data).differences
+    assert (difference.field, difference.found) == ("lot", label.lot)
+    del data["lot"]
+    assert lc.verify_record(data).differences == ()
+
+
+def test_cli_the_record_prints_the_lot_its_labels_carry(tmp_path):
+    (tmp_path / "r.json").write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())))
+    base = ("label", str(tmp_path / "r.json"), "--prescriber", "Dr X", "--no-profile")
+    base = (*base, "--pharmacy-name", "P", "--pharmacy-address", "1 Main St")
+    base = (*base, "--pharmacy-phone", "555", "--patient", "Jane Doe", "--rx", "RX-1")
+    label = run(*base, "--record-id", "CR-9")
+    (lot,) = set(re.findall(LOT, label.output))
+    out = run("record", str(tmp_path / "r.json"), "--record-id", "CR-9", "--compounded-by", "A")
+    assert out.exit_code == 0, out.output
+    assert f"Lot (labels)    {lot}" in out.output

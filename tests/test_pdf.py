@@ -470,10 +470,11 @@ def test_cli_titration_kit_labels_and_worksheet(tmp_path):
         (("--output", "{dir}/x.pdf"), "--output", "output-needs-pdf"),
         (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "4x2"), "--page", "bad-page"),
         (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "4x2in"), "--page", "label-does-not-fit"),
-        (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "40x30mm"), "--page", "label-does-not-fit"),
+        (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "100x30mm"), "--page", "label-does-not-fit"),
+        (("--format", "pdf", "--output", "{dir}/x.pdf", "--page", "40x30mm"), "--page", "barcode-does-not-fit"),
         (("--format", "pdf", "--output", "{dir}/x.pdf", "--record-id", "R|1"), "--record-id", "not-barcodable"),
         (("--format", "pdf", "--output", "{dir}/x.pdf", "--record-id", "R-" + "7" * 60, "--page", "50x200mm"),
-         "--record-id", "barcode-does-not-fit"),
+         "--page", "barcode-does-not-fit"),
     ],
 )  # fmt: skip
 def test_cli_label_refusals_are_one_sentence_exit_2_and_write_nothing(
@@ -547,3 +548,32 @@ def test_import_ldncompound_does_not_load_the_pdf_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("page", ["30x20mm", "30x200mm", "1.2x3in"])
+def test_cli_a_saved_labels_page_is_refused_by_width_then_by_height(tmp_path, page):
+    """probe3 Q13: a page too small is refused for the barcode first, naming --page and the
+    least width (never --record-id, which a saved label cannot take); the page that width
+    gives, refused for the text, names a page that then prints."""
+    result = tmp_path / "r.json"
+    result.write_text(lc.dumps(orders.FORMULATE["capsules"](orders.capsules())))
+    saved = tmp_path / "label.json"
+    res = run("label", result, *LABEL_ARGS, "--format", "json")
+    assert res.exit_code == 0, res.output
+    saved.write_text(res.output)
+    out = tmp_path / "x.pdf"
+    for _ in range(3):
+        res = run("label", saved, "--format", "pdf", "--output", out, "--page", page)
+        if res.exit_code == 0:
+            break
+        assert res.exit_code == 2, res.output
+        assert "Error: --page: " in res.output and "--record-id" not in res.output
+        found = re.search(r"a --page at least ([0-9.]+) mm wide", res.output)
+        if found is not None:
+            height = page.split("x")[1]
+            page = f"{found[1]}x{height}" if height.endswith("mm") else f"{found[1]}x200mm"
+            continue
+        least = re.search(r"a --page of at least (\S+?)[,.;]", res.output)
+        assert least is not None, res.output
+        page = least[1]
+    assert res.exit_code == 0 and out.exists(), res.output

@@ -175,7 +175,7 @@ def _draw_barcode(
 ) -> float:
     """Draw ``text`` as Code 128 within ``width`` (quiet zones included); returns its width."""
     modules: str = barcode.get("code128", text).build()[0]
-    count = len(modules) + 20  # ten modules of quiet zone on each side
+    count = _barcode_modules(text)
     module = min(width / count, 0.5)
     if module < MIN_MODULE_MM:
         raise lc.InputError.about(
@@ -191,6 +191,39 @@ def _draw_barcode(
     for run in re.finditer("1+", modules):
         pdf.rect(start + run.start() * module, y, (run.end() - run.start()) * module, height, "F")
     return count * module
+
+
+def _barcode_modules(text: str) -> int:
+    """The modules of ``text``'s Code 128 barcode, with ten of quiet zone on each side."""
+    modules: str = barcode.get("code128", text).build()[0]
+    return len(modules) + 20
+
+
+def _margin(width: float) -> float:
+    """A label page's margin on each side, mm."""
+    return min(3.0, width * 0.04)
+
+
+def _refuse_narrow_barcode(code: str, width: float, page_text: str) -> None:
+    """``barcode-does-not-fit`` on a label page, naming ``--page`` and the least width that
+    holds the barcode, before the text is laid out: a page the text refusal suggests
+    (``label-does-not-fit`` keeps the width) then holds the barcode too (probe3 Q13). A
+    saved label's record id cannot be changed, so the page is what is named."""
+    need = _barcode_modules(code) * MIN_MODULE_MM
+    inner = width - 2 * _margin(width)
+    if need <= inner:
+        return
+    least = math.ceil(width)
+    while least - 2 * _margin(least) < need:
+        least += 1
+    raise lc.InputError.about(
+        "--page",
+        page_text,
+        f"({width:.1f} mm wide) leaves {inner:.1f} mm for the barcode of '{code}', which "
+        f"needs {need:.1f} mm",
+        f"a --page at least {least} mm wide, or a shorter Rx number or record id",
+        code="barcode-does-not-fit",
+    )
 
 
 def label_barcode_text(label: lc.Label, record_id: str | None = None) -> str:
@@ -288,12 +321,13 @@ def _draw_label(
     height: float,
     page_text: str,
 ) -> None:
-    margin = min(3.0, width * 0.04)
+    margin = _margin(width)
     inner = width - 2 * margin
     check_barcodable("rx_number", label.rx_number)
     if record_id is not None:
         check_barcodable("record_id", record_id)
     code = label_barcode_text(label, record_id)
+    _refuse_narrow_barcode(code, width, page_text)
     bar_height = _bar_height(height)
     caption_pt = MIN_LABEL_PT + 1
     bottom = bar_height + caption_pt * _PT * _LEADING + 1.0
