@@ -224,6 +224,8 @@ class VerifyReport:
 
     schema: str
     record_id: str = attrs.field(converter=printable)
+    #: the record may be released: nothing differs from its recomputation and nothing a
+    #: release needs is missing (``on_hold`` empty)
     ok: bool
     differences: tuple[Difference, ...]
     acknowledged: tuple[str, ...]
@@ -1330,7 +1332,9 @@ def verify_record(data: Any) -> VerifyReport:
     figure that differs is reported by its path, with the fields it is computed from. Also
     checked: every stored table value against the library's tables, the weighing tolerance
     against the policy, each actual weighing against its plan, each unit weight against its
-    window. Lists what it cannot check.
+    window. Lists what it cannot check, and what the record does not record yet that a
+    release needs (``on_hold``). ``ok`` is true only when nothing differs and nothing is on
+    hold: a record NOT READY FOR RELEASE never verifies as ok.
     """
     from ._json import to_json  # noqa: PLC0415
 
@@ -1349,13 +1353,14 @@ def verify_record(data: Any) -> VerifyReport:
         f"reason: {a.reason}"
         for a in record.acknowledged
     )
+    held = on_hold(remade.warnings)
     return VerifyReport(
         schema=VERIFY_SCHEMA,
         record_id=record.record_id,
-        ok=not differences,
+        ok=not differences and not held,
         differences=tuple(differences),
         acknowledged=acknowledged,
-        on_hold=on_hold(remade.warnings),
+        on_hold=held,
         checked=tuple(checked),
         cannot_check=tuple(cannot_check),
     )
