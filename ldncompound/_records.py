@@ -824,7 +824,8 @@ def yield_content(result: Any, made: int) -> YieldContent | None:
 
 def _yield_warnings(result: Any, made: int, batch: int) -> list[ResultWarning]:
     """A yield above the batch (``yield-above-batch``: units under-filled, or the surplus
-    filled), far below it (``yield-below-batch``: mix lost, or units over-filled), and below
+    filled), far below it or none at all (``yield-below-batch``: mix lost, or units
+    over-filled), and below
     the units to dispense (``yield-below-dispensed``)."""
     out = []
     content = yield_content(result, made)
@@ -841,7 +842,18 @@ def _yield_warnings(result: Any, made: int, batch: int) -> list[ResultWarning]:
                 field="yield_units",
             )
         )
-    if content is not None and made < batch * content.low:
+    if made == 0 < batch:  # the extreme of a yield below the batch: no share to give
+        out.append(
+            ResultWarning(
+                code="yield-below-batch",
+                message=(
+                    f"No units were made of the {batch} the batch makes: there is nothing to "
+                    "release; record where the mix went."
+                ),
+                field="yield_units",
+            )
+        )
+    elif content is not None and made < batch * content.low:
         out.append(
             ResultWarning(
                 code="yield-below-batch",

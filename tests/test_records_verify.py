@@ -175,7 +175,9 @@ def test_a_yield_is_flagged_by_the_content_it_implies(prep, data):
     content = yield_content(result, made)
     assert ("yield-above-batch" in codes) == (made > batch)
     assert ("do-not-release" in codes) == (not _releasable(result, made))
-    assert ("yield-below-batch" in codes) == (content is not None and made < batch * content.low)
+    assert ("yield-below-batch" in codes) == (
+        made == 0 or (content is not None and made < batch * content.low)
+    )
     assert rec.yield_percent == lc.Quantity(Decimal(made) * 100 / batch, lc.Unit.PERCENT)
     report = lc.verify_record(json.loads(lc.dumps(rec)))
     releasable = _releasable(result, made)
@@ -651,3 +653,20 @@ def test_a_record_on_hold_never_verifies_as_ok():
         report = lc.verify_record(_data(**missing))
         assert not report.differences and report.on_hold
         assert not report.ok
+
+
+def test_a_zero_yield_is_below_the_batch(files):
+    """probe3 Q11: no units made is the extreme of a yield below the batch, warned as such
+    (not only below the units to dispense), without a share of the fill to divide by."""
+    rec = _capsule_record(yield_units=0)
+    below = [w.message for w in rec.warnings if w.code == "yield-below-batch"]
+    assert below == [
+        (
+            "No units were made of the 33 the batch makes: there is nothing to release; "
+            "record where the mix went."
+        )
+    ]
+    assert "yield-below-dispensed" in {w.code for w in rec.warnings}
+    res = _invoke(*_record_args(files), "--yield", "0", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert "yield-below-batch" in {w["code"] for w in json.loads(res.output)["warnings"]}
