@@ -1222,6 +1222,7 @@ def _fills(
             bud_days=Quantity(fill.result.bud.days, Unit.DAY),
         )
         first = fill.last + 1
+    _warn_first_fill_short(fills, made, rec)
     if len(fills) > 1:
         rec.warn(
             "kit-split-into-fills",
@@ -1230,6 +1231,27 @@ def _fills(
             "form",
         )
     return tuple(fills), results
+
+
+def _warn_first_fill_short(fills: list[KitFill], made: dt.date, rec: Recorder) -> None:
+    """``first-fill-short`` when the first fill, compounded before the kit starts, covers
+    fewer than half the days of the fill after it: its BUD runs from its compounding date, so days before
+    the start are lost (probe3 Q14: made 13 days ahead, a 1-day first fill)."""
+    if len(fills) < 2:
+        return
+    first, second = fills[0], fills[1]
+    ahead = (first.start - made).days
+    days = first.last_day - first.first_day + 1
+    if ahead <= 0 or 2 * days >= second.last_day - second.first_day + 1:
+        return  # made on its start, or at least half a full fill: no bottle for a dose or two
+    rec.warn(
+        "first-fill-short",
+        f"Fill 1 covers only {days} day(s) ({first.start.isoformat()} to "
+        f"{first.end.isoformat()}): compounded on {made.isoformat()}, {ahead} day(s) before the "
+        f"kit starts, its beyond-use date is counted from then; compound it on or near "
+        f"{first.start.isoformat()} for a full first fill.",
+        "start",
+    )
 
 
 @attrs.frozen(kw_only=True)
