@@ -1098,6 +1098,8 @@ def _drops_directions(
     cap = template.max_drops or MAX_DROPS
     doses = [p.dose.m_as(Unit.MG) for p in plans]
     per_drop = _decimal_gcd(doses)
+    if template.dose_per_drop is not None:  # the template's own choice (probe3 Q22)
+        per_drop = _template_per_drop(template.dose_per_drop, doses, cap)
     if max(doses) / per_drop > cap:
         raise FormulationError.about(
             "steps",
@@ -1127,6 +1129,24 @@ def _drops_directions(
         )
         out.append(_direction(p, volume, n, calibration.dropper, None, text))
     return Quantity(c, Unit.MG_PER_ML), tuple(out)
+
+
+def _template_per_drop(given: Quantity, doses: list[Decimal], cap: int) -> Decimal:
+    """The template's dose per drop as the kit's strength per drop: every step's dose must
+    be a whole number of its drops, within ``cap`` drops."""
+    per_drop = given.m_as(Unit.MG)
+    off = [d for d in doses if per_drop <= 0 or (d / per_drop) % 1 != 0 or d / per_drop > cap]
+    if off:
+        raise InputError.about(
+            "drops.template.dose_per_drop",
+            str(given),
+            f"does not make every step's dose a whole number of drops within {cap} drops "
+            f"(not {', '.join(plain(d) for d in off)} mg)",
+            f"a dose per drop that divides every step's dose, such as "
+            f"{plain(_decimal_gcd(doses))} mg, or none (the kit then chooses it)",
+            code="dose-per-drop-not-whole",
+        )
+    return per_drop
 
 
 def _kit_compounded_on(order: TitrationOrder, today: dt.date | None, rec: Recorder) -> dt.date:

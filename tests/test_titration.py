@@ -859,3 +859,36 @@ def test_only_a_fill_made_ahead_and_shorter_than_the_next_is_warned(ahead):
     for message in warned:
         assert f"covers only {days[0]} day(s)" in message
         assert f"{ahead} day(s) before the kit starts" in message
+
+
+def _drops_kit_with(dose_per_drop: str) -> lc.TitrationResult:
+    order = lc.TitrationOrder(
+        steps=(lc.parse_step("0.5 mg:14"), lc.parse_step("1 mg:14")),
+        maintenance=lc.mass("1.5 mg"),
+        maintenance_days=30,
+        start=START,
+        form=lc.KitForm.DROPS,
+        drops=lc.DropsKit(template=test_drops.order(dose_per_drop=lc.mass(dose_per_drop))),
+    )
+    return lc.plan_titration(order)
+
+
+def test_a_drops_kit_takes_the_templates_dose_per_drop():
+    """probe3 Q22: a template's dose per drop was refused over the kit's own 0.5 mg per drop;
+    it is now the kit's strength per drop when every step is whole drops of it."""
+    r = _drops_kit_with("0.25 mg")
+    assert [d.drops for d in r.directions] == [2, 4, 6]
+    assert r.concentration == lc.parse_strength("4 mg/mL", field="c").concentration  # 16/mL
+    with pytest.raises(lc.InputError) as info:
+        _drops_kit_with("0.3 mg")
+    err = info.value
+    assert (err.code, err.field) == ("dose-per-drop-not-whole", "drops.template.dose_per_drop")
+    assert "(not 0.5, 1 mg)" in err.message and "such as 0.5 mg" in err.message
+
+
+@given(st.sampled_from(["0.1 mg", "0.25 mg", "0.5 mg", "100 mcg", "250 mcg", "500 mcg"]))
+def test_every_step_of_a_drops_kit_is_whole_drops_of_the_templates_dose_per_drop(per_drop):
+    r = _drops_kit_with(per_drop)
+    each = lc.mass(per_drop).m_as(lc.Unit.MG)
+    for d, dose in zip(r.directions, ("0.5", "1", "1.5"), strict=True):
+        assert d.drops * each == Decimal(dose)
