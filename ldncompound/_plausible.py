@@ -185,6 +185,13 @@ PRESERVATIVE_UNKNOWN = Check(
     "a preservative the library's table of preservatives does not list",
     "one of the preservatives of _vehicles.PRESERVATIVES (PRESERVATIVES_SOURCE) [V][S]",
 )
+#: A component declared water-free whose name says water (_vehicles.water_word).
+NAME_SAYS_WATER = Check(
+    "name-says-water",
+    "a component declared water-free (a nonaqueous vehicle, a water-free additive or troche "
+    "ingredient) whose name says water (water, syrup, juice, Ora-Sweet, ...)",
+    "USP <795>: water in any ingredient makes a preparation aqueous (domain.md §2.1) [S]",
+)
 #: A declared syringe scale finer than _devices.SYRINGE_SCALE_SOURCE allows.
 SYRINGE_GRADUATION_IMPLAUSIBLE = Check(
     "syringe-graduation-implausible",
@@ -554,6 +561,7 @@ CHECKS: tuple[Check, ...] = (
     BUD_ON_COMPOUNDING_DAY,
     STUDY_BUD_ABOVE_LIMIT,
     PRESERVATIVE_UNKNOWN,
+    NAME_SAYS_WATER,
     SYRINGE_GRADUATION_IMPLAUSIBLE,
     DOSE_BELOW_MEASURABLE_FRACTION,
     SOLUBILITY_IMPLAUSIBLE,

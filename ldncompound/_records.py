@@ -229,6 +229,8 @@ class VerifyReport:
 
     schema: str
     record_id: str = attrs.field(converter=printable)
+    #: the record may be released: nothing differs from its recomputation and nothing a
+    #: release needs is missing (``on_hold`` empty)
     ok: bool
     differences: tuple[Difference, ...]
     acknowledged: tuple[str, ...]
@@ -827,7 +829,8 @@ def yield_content(result: Any, made: int) -> YieldContent | None:
 
 def _yield_warnings(result: Any, made: int, batch: int) -> list[ResultWarning]:
     """A yield above the batch (``yield-above-batch``: units under-filled, or the surplus
-    filled), far below it (``yield-below-batch``: mix lost, or units over-filled), and below
+    filled), far below it or none at all (``yield-below-batch``: mix lost, or units
+    over-filled), and below
     the units to dispense (``yield-below-dispensed``)."""
     out = []
     content = yield_content(result, made)
@@ -844,7 +847,18 @@ def _yield_warnings(result: Any, made: int, batch: int) -> list[ResultWarning]:
                 field="yield_units",
             )
         )
-    if content is not None and made < batch * content.low:
+    if made == 0 < batch:  # the extreme of a yield below the batch: no share to give
+        out.append(
+            ResultWarning(
+                code="yield-below-batch",
+                message=(
+                    f"No units were made of the {batch} the batch makes: there is nothing to "
+                    "release; record where the mix went."
+                ),
+                field="yield_units",
+            )
+        )
+    elif content is not None and made < batch * content.low:
         out.append(
             ResultWarning(
                 code="yield-below-batch",
@@ -1338,7 +1352,9 @@ def verify_record(data: Any) -> VerifyReport:
     figure that differs is reported by its path, with the fields it is computed from. Also
     checked: every stored table value against the library's tables, the weighing tolerance
     against the policy, each actual weighing against its plan, each unit weight against its
-    window. Lists what it cannot check.
+    window. Lists what it cannot check, and what the record does not record yet that a
+    release needs (``on_hold``). ``ok`` is true only when nothing differs and nothing is on
+    hold: a record NOT READY FOR RELEASE never verifies as ok.
     """
     from ._json import to_json  # noqa: PLC0415
 
@@ -1357,13 +1373,14 @@ def verify_record(data: Any) -> VerifyReport:
         f"reason: {a.reason}"
         for a in record.acknowledged
     )
+    held = on_hold(remade.warnings)
     return VerifyReport(
         schema=VERIFY_SCHEMA,
         record_id=record.record_id,
-        ok=not differences,
+        ok=not differences and not held,
         differences=tuple(differences),
         acknowledged=acknowledged,
-        on_hold=on_hold(remade.warnings),
+        on_hold=held,
         checked=tuple(checked),
         cannot_check=tuple(cannot_check),
     )

@@ -1098,6 +1098,8 @@ def _drops_directions(
     cap = template.max_drops or MAX_DROPS
     doses = [p.dose.m_as(Unit.MG) for p in plans]
     per_drop = _decimal_gcd(doses)
+    if template.dose_per_drop is not None:  # the template's own choice (probe3 Q22)
+        per_drop = _template_per_drop(template.dose_per_drop, doses, cap)
     if max(doses) / per_drop > cap:
         raise FormulationError.about(
             "steps",
@@ -1127,6 +1129,24 @@ def _drops_directions(
         )
         out.append(_direction(p, volume, n, calibration.dropper, None, text))
     return Quantity(c, Unit.MG_PER_ML), tuple(out)
+
+
+def _template_per_drop(given: Quantity, doses: list[Decimal], cap: int) -> Decimal:
+    """The template's dose per drop as the kit's strength per drop: every step's dose must
+    be a whole number of its drops, within ``cap`` drops."""
+    per_drop = given.m_as(Unit.MG)
+    off = [d for d in doses if per_drop <= 0 or (d / per_drop) % 1 != 0 or d / per_drop > cap]
+    if off:
+        raise InputError.about(
+            "drops.template.dose_per_drop",
+            str(given),
+            f"does not make every step's dose a whole number of drops within {cap} drops "
+            f"(not {', '.join(plain(d) for d in off)} mg)",
+            f"a dose per drop that divides every step's dose, such as "
+            f"{plain(_decimal_gcd(doses))} mg, or none (the kit then chooses it)",
+            code="dose-per-drop-not-whole",
+        )
+    return per_drop
 
 
 def _kit_compounded_on(order: TitrationOrder, today: dt.date | None, rec: Recorder) -> dt.date:
@@ -1222,6 +1242,7 @@ def _fills(
             bud_days=Quantity(fill.result.bud.days, Unit.DAY),
         )
         first = fill.last + 1
+    _warn_first_fill_short(fills, made, rec)
     if len(fills) > 1:
         rec.warn(
             "kit-split-into-fills",
@@ -1230,6 +1251,27 @@ def _fills(
             "form",
         )
     return tuple(fills), results
+
+
+def _warn_first_fill_short(fills: list[KitFill], made: dt.date, rec: Recorder) -> None:
+    """``first-fill-short`` when the first fill, compounded before the kit starts, covers
+    fewer than half the days of the fill after it: its BUD runs from its compounding date, so days before
+    the start are lost (probe3 Q14: made 13 days ahead, a 1-day first fill)."""
+    if len(fills) < 2:
+        return
+    first, second = fills[0], fills[1]
+    ahead = (first.start - made).days
+    days = first.last_day - first.first_day + 1
+    if ahead <= 0 or 2 * days >= second.last_day - second.first_day + 1:
+        return  # made on its start, or at least half a full fill: no bottle for a dose or two
+    rec.warn(
+        "first-fill-short",
+        f"Fill 1 covers only {days} day(s) ({first.start.isoformat()} to "
+        f"{first.end.isoformat()}): compounded on {made.isoformat()}, {ahead} day(s) before the "
+        f"kit starts, its beyond-use date is counted from then; compound it on or near "
+        f"{first.start.isoformat()} for a full first fill.",
+        "start",
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -71,7 +71,7 @@ from ._validate import (
     text_field,
     text_items,
 )
-from ._vehicles import check_preservatives
+from ._vehicles import check_preservatives, refuse_watery_name
 from ._vocabulary import MasterFacts, PreparationFacts
 from ._weighing import Balance, SolidPlan, portions_text
 
@@ -1382,8 +1382,15 @@ def _bud_class(
             "ingredients.contains_water",
             "none declared",
             "an ingredient is taken as water-free unless declared to contain water (declare an "
-            "aqueous flavour: it makes the preparation aqueous) [D]",
+            "aqueous flavour: it makes the preparation aqueous; one whose name says water is "
+            "refused, name-says-water) [D]",
         )
+    if not base.water:  # a name that says water is not taken as water-free (probe3 Q7)
+        for i, a in enumerate(order.ingredients):
+            if not a.contains_water:
+                refuse_watery_name(
+                    rec, f"ingredients[{i}].name", a.name, "taken as water-free (no 'water' option)"
+                )
     if not watery:
         category = BudCategory.NONAQUEOUS_SOLID
     elif preservatives:

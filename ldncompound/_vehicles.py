@@ -27,7 +27,7 @@ import attrs
 
 from ._bud import BudCategory
 from ._errors import InputError
-from ._plausible import PRESERVATIVE_UNKNOWN
+from ._plausible import NAME_SAYS_WATER, PRESERVATIVE_UNKNOWN
 from ._sources import Component, allergens_in
 from ._trace import Recorder
 from ._validate import table_entry, text_field
@@ -229,6 +229,45 @@ def check_preservatives(rec: Recorder, named: Iterable[tuple[str, str | None]]) 
             )
 
 
+#: Words of a name that say the component holds water (an aqueous vehicle or syrup): a
+#: component declared water-free under such a name is refused (``name-says-water``).
+WATER_WORDS = frozenset(
+    {"water", "aqua", "aqueous", "syrup", "sirup", "syrups", "juice", "milk", "saline"}
+)
+#: Aqueous commercial vehicles named by one word or two ("Ora-Sweet", "OraPlus", "Syrpalta").
+_WATERY_BRANDS = re.compile(r"\b(ora ?(sweet|plus|blend|mix)|syrpalta|simplesyrup)\b")
+#: A name that says it holds no water ("water-free", "anhydrous", "without water").
+_NO_WATER = re.compile(r"\b(water ?free|waterless|anhydrous|without water|no water|non ?aqueous)\b")
+
+
+def water_word(name: str) -> str | None:
+    """The word of ``name`` that says it holds water ("purified water" -> "water", "Ora-Sweet"
+    -> "ora sweet"), or ``None`` (also for a name that says it holds none, "water-free")."""
+    words = " ".join(re.split(r"[^a-z]+", name.casefold())).strip()
+    if _NO_WATER.search(words):
+        return None
+    brand = _WATERY_BRANDS.search(words)
+    if brand is not None:
+        return brand.group(0)
+    return next((w for w in words.split() if w in WATER_WORDS), None)
+
+
+def refuse_watery_name(rec: Recorder, field: str, name: str, declared: str) -> None:
+    """Refuse (unless ``name-says-water`` is acknowledged) a component ``declared`` water-free
+    ("declared nonaqueous") whose name says water: the longer BUD would rest on a
+    contradiction."""
+    word = water_word(name)
+    if word is not None:
+        NAME_SAYS_WATER.refuse(
+            rec,
+            field,
+            name,
+            f"is {declared}, yet its name says water ({word!r}); water in any ingredient makes "
+            "the preparation aqueous (a shorter BUD)",
+            "the component declared as containing water, or a name that says what it is",
+        )
+
+
 def classify(
     vehicle: Vehicle, additives: tuple[LiquidAdditive, ...], rec: Recorder
 ) -> tuple[BudCategory, str]:
@@ -237,7 +276,13 @@ def classify(
     an additive whose water content is not stated is taken as water-containing (echoed)."""
     watery = [a.name for a in additives if a.contains_water]
     if not vehicle.aqueous:
+        refuse_watery_name(rec, "vehicle.name", vehicle.name, "declared nonaqueous")
         for i, a in enumerate(additives):
+            if a.contains_water is False:
+                field = (
+                    "preservative.name" if a.role is AdditiveRole.PRESERVATIVE else "additive.name"
+                )
+                refuse_watery_name(rec, field, a.name, "declared water-free")
             if a.contains_water is None:
                 rec.default(f"additives[{i}].contains_water", "yes", UNSTATED_WATER_SOURCE)
                 watery.append(f"{a.name} (water not stated)")

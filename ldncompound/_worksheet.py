@@ -892,7 +892,7 @@ def _mold_text(mold: Any, blank_weight: Quantity) -> str:
 
 
 def _verify(r: VerifyReport) -> list[str]:
-    outcome = "no differences" if r.ok else f"{len(r.differences)} difference(s)"
+    outcome = f"{len(r.differences)} difference(s)" if r.differences else "no differences"
     if r.on_hold:
         outcome += "; NOT READY FOR RELEASE"
     head = f"Verification of record {r.record_id}: {outcome}"

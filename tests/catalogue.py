@@ -470,6 +470,27 @@ raw(
     Command((*_DECLARED, "--vehicle-name", "house water", "--aqueous", "--preservative", "GSE")),
     Refused(InputError, "preservative-unknown", "--preservative"),
 )
+# probe3 Q15, Q7: a component declared (or taken as) water-free whose name says water
+raw(
+    "implausible",
+    "cli",
+    "liquid",
+    Command(
+        (
+            *_DECLARED,
+            *("--vehicle-name", "purified water", "--nonaqueous"),
+            *("--water-activity-basis", "no water in the formula"),
+        )
+    ),
+    Refused(InputError, "name-says-water", "--vehicle-name"),
+)
+raw(
+    "implausible",
+    "cli",
+    "troches",
+    Command((*orders.COMMANDS["troches"], "--ingredient", "simple syrup:50 mg")),
+    Refused(InputError, "name-says-water", "--ingredient"),
+)
 each(
     "implausible",
     "liquid",

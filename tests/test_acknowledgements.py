@@ -170,7 +170,7 @@ def test_every_batch_of_a_kit_names_exactly_the_codes_no_step_of_the_kit_fired(c
 def test_a_record_of_a_result_with_an_unused_acknowledgement_verifies():
     result = lc.formulate_capsules(orders.capsules(acknowledge=("dose-above-range",)))
     record = lc.make_record(result, record_id="R1", compounded_by="A")
-    assert lc.verify_record(json.loads(lc.dumps(record))).ok
+    assert not lc.verify_record(json.loads(lc.dumps(record))).differences
 
 
 @pytest.mark.parametrize("name", sorted(orders.ORDERS))
@@ -192,7 +192,7 @@ def test_a_record_acknowledgement_that_lifts_nothing_is_warned_about():
     (warning,) = _unused(record)
     assert warning.field == "acknowledge"
     assert "'weighing-tolerance-above-policy' lifted nothing" in warning.message
-    assert lc.verify_record(json.loads(lc.dumps(record))).ok
+    assert not lc.verify_record(json.loads(lc.dumps(record))).differences
     narrower = lc.make_record(
         result,
         record_id="R1",
@@ -301,9 +301,9 @@ def test_a_result_saved_before_the_unused_warning_still_labels_records_and_verif
     record = json.loads(lc.dumps(lc.make_record(result, record_id="R1", compounded_by="A")))
     record["result"] = _saved_before_the_warning(result)
     report = lc.verify_record(record)
-    assert report.ok, report.differences
+    assert not report.differences, report.differences
     made_from_old = lc.make_record(old, record_id="R1", compounded_by="A")
-    assert lc.verify_record(json.loads(lc.dumps(made_from_old))).ok
+    assert not lc.verify_record(json.loads(lc.dumps(made_from_old))).differences
 
 
 def _refused_label(data: dict[str, Any]) -> lc.InputError:

@@ -351,3 +351,52 @@ def test_titrate_brief_is_one_line_per_container():
     refused = run(*args, "--brief", "--format", "json")
     assert refused.exit_code == 2
     assert "--brief is a text format" in refused.output
+
+
+def test_titrate_warns_a_first_fill_made_well_ahead_of_the_start():
+    """probe3 Q14: a liquid kit compounded 13 days before its start has a 1-day first fill."""
+    api = ("--source", "api", "--api-form", "hcl", "--assay", "100 %", "--assay-basis", "as-is")
+    res = CliRunner().invoke(
+        cli,
+        [
+            *("titrate", "--step", "0.5 mg:14", "--step", "1 mg:14", "--maintenance", "4.5 mg"),
+            *("--maintenance-days", "30", "--start", "2026-12-14", "--compounded-on", "2026-12-01"),
+            *("--form", "liquid", *api, "--lot", "A1", "--expiry", "2030-01-01"),
+            *("--no-profile", "--class-iii", "--acknowledge", "compounded-on-future"),
+            *("--kit-syringe", "1 mL/0.01 mL", "--kit-syringe", "5 mL/0.1 mL", "--format", "json"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert (out["fills"][0]["first_day"], out["fills"][0]["last_day"]) == (1, 1)
+    (short,) = [w["message"] for w in out["warnings"] if w["code"] == "first-fill-short"]
+    assert short.startswith("Fill 1 covers only 1 day(s) (2026-12-14 to 2026-12-14)")
+
+
+def test_titrate_drops_from_a_template_with_a_dose_per_drop(tmp_path):
+    """probe3 Q22: the template's --dose-per-drop sets the kit's strength per drop."""
+    api = ("--source", "api", "--api-form", "hcl", "--assay", "100 %", "--assay-basis", "as-is")
+    res = CliRunner().invoke(
+        cli,
+        [
+            *("order", "drops", "--dose", "1 mg", "--doses-per-day", "1", "--volume", "30 mL"),
+            *(*api, "--lot", "A1", "--expiry", "2030-01-01", "--compounded-on", "2026-11-21"),
+            *("--min-weight", "10 mg", "--readability", "0.1 mg", "--calibration-drops", "40"),
+            *("--calibration-volume", "2 mL", "--dropper", "D1", "--vehicle", "mct-oil"),
+            *("--solubility", "20 mg/mL", "--dose-per-drop", "0.25 mg"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (tmp_path / "tpl.json").write_text(res.output, encoding="utf-8")
+    res = CliRunner().invoke(
+        cli,
+        [
+            *("titrate", "--step", "0.5 mg:14", "--step", "1 mg:14", "--maintenance", "1.5 mg"),
+            *("--maintenance-days", "30", "--start", "2026-11-21", "--form", "drops"),
+            *("--template", str(tmp_path / "tpl.json"), "--no-profile", "--format", "json"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["concentration"] == {"value": "5", "unit": "mg/mL"}
+    assert [d["drops"] for d in out["directions"]] == [2, 4, 6]

@@ -633,7 +633,7 @@ def test_the_acknowledgement_refusals_are_these_sentences():
             "dropper-implausible, blank-weight-implausible, shell-weight-implausible, "
             "density-factor-unusual, compounded-on-future, bud-already-past, "
             "bud-on-compounding-day, study-bud-above-limit, preservative-unknown, "
-            "syringe-graduation-implausible, dose-below-measurable-fraction, "
+            "name-says-water, syringe-graduation-implausible, dose-below-measurable-fraction, "
             "solubility-implausible, aliquot-solubility-unknown, near-solubility-limit, "
             "minimum-weight-below-rule, tablet-weight-differs-from-profile, "
             "dropper-calibration-differs-from-profile, filler-differs-from-profile, "

@@ -175,17 +175,22 @@ def test_a_yield_is_flagged_by_the_content_it_implies(prep, data):
     content = yield_content(result, made)
     assert ("yield-above-batch" in codes) == (made > batch)
     assert ("do-not-release" in codes) == (not _releasable(result, made))
-    assert ("yield-below-batch" in codes) == (content is not None and made < batch * content.low)
+    assert ("yield-below-batch" in codes) == (
+        made == 0 or (content is not None and made < batch * content.low)
+    )
     assert rec.yield_percent == lc.Quantity(Decimal(made) * 100 / batch, lc.Unit.PERCENT)
     report = lc.verify_record(json.loads(lc.dumps(rec)))
-    assert report.ok == _releasable(result, made)
-    assert [d.field for d in report.differences] == ([] if report.ok else ["yield_units"])
+    releasable = _releasable(result, made)
+    assert (not report.differences) == releasable
+    assert [d.field for d in report.differences] == ([] if releasable else ["yield_units"])
+    # on hold (no actual weights, no unit weights): never ok, whatever the yield
+    assert report.on_hold and not report.ok
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(made_records(), st.data())
 def test_changing_any_number_of_a_record_is_reported(record, data):
-    assert lc.verify_record(record).ok, lc.verify_record(record).differences
+    assert not lc.verify_record(record).differences, lc.verify_record(record).differences
     path, value = data.draw(st.sampled_from(numbers(record)))
     if isinstance(value, int):
         changed: Any = value + data.draw(st.integers(-3, 3).filter(bool))
@@ -285,7 +290,7 @@ def test_a_wide_tolerance_is_refused_unless_acknowledged_with_a_reason():
     assert rec.acknowledged == (ack,)
     assert "weighing-tolerance-above-policy" in {w.code for w in rec.warnings}
     report = lc.verify_record(json.loads(lc.dumps(rec)))
-    assert report.ok, report.differences
+    assert not report.differences, report.differences
     assert len(report.acknowledged) == 1 and "viscous base, SOP 12" in report.acknowledged[0]
     assert "viscous base, SOP 12" in lc.render_worksheet(report)
 
@@ -386,7 +391,7 @@ def test_a_record_of_another_library_version_says_so():
     d["library_version"] = "0.0.9"
     d["result"]["library_version"] = "0.0.9"
     report = lc.verify_record(d)
-    assert report.ok
+    assert not report.differences
     assert any("recorded with ldncompound 0.0.9" in c for c in report.checked)
     assert any("ldncompound 0.0.9" in c for c in report.cannot_check)
 
@@ -453,7 +458,7 @@ def test_cli_record_refuses_a_wide_tolerance_unless_acknowledged(files):
     ]
     (files / "record.json").write_text(res.output, encoding="utf-8")
     res = _invoke("verify", str(files / "record.json"))
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # on hold: no unit weights, no yield
     assert "Acknowledged deviations from the policy" in res.output
 
 
@@ -473,11 +478,14 @@ def test_cli_verify_lists_what_a_release_still_needs(files):
     assert res.exit_code == 0, res.output
     (files / "record.json").write_text(res.output, encoding="utf-8")
     res = _invoke("verify", str(files / "record.json"))
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # probe3 Q18: a record on hold never verifies as ok
     assert "no differences; NOT READY FOR RELEASE" in res.output
     assert "Not recorded yet (release only once it is)" in res.output
     assert "No unit weights are recorded" in res.output and "No yield is recorded" in res.output
     res = _invoke("verify", str(files / "record.json"), "--format", "json")
+    assert res.exit_code == 1
+    assert json.loads(res.output)["ok"] is False
+    assert json.loads(res.output)["differences"] == []
     held = json.loads(res.output)["on_hold"]
     assert len(held) == 3
     for h, start in zip(
@@ -635,3 +643,30 @@ def _verify_file_text(text: str) -> Any:
 
     with tempfile.TemporaryDirectory() as folder:
         return _verify_file(Path(folder), text)
+
+
+def test_a_record_on_hold_never_verifies_as_ok():
+    """probe3 Q18: a report says ok only when nothing differs AND nothing a release needs is
+    missing; each missing item alone puts the record on hold."""
+    assert lc.verify_record(_data()).ok
+    for missing in ({"verified_by": None}, {"yield_units": None}, {"unit_weights": ()}):
+        report = lc.verify_record(_data(**missing))
+        assert not report.differences and report.on_hold
+        assert not report.ok
+
+
+def test_a_zero_yield_is_below_the_batch(files):
+    """probe3 Q11: no units made is the extreme of a yield below the batch, warned as such
+    (not only below the units to dispense), without a share of the fill to divide by."""
+    rec = _capsule_record(yield_units=0)
+    below = [w.message for w in rec.warnings if w.code == "yield-below-batch"]
+    assert below == [
+        (
+            "No units were made of the 33 the batch makes: there is nothing to release; "
+            "record where the mix went."
+        )
+    ]
+    assert "yield-below-dispensed" in {w.code for w in rec.warnings}
+    res = _invoke(*_record_args(files), "--yield", "0", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert "yield-below-batch" in {w["code"] for w in json.loads(res.output)["warnings"]}

@@ -10,7 +10,7 @@ import attrs
 import pytest
 import test_drops
 import test_liquids
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ldncompound as lc
@@ -824,3 +824,71 @@ def test_a_kit_s_batches_keep_the_template_s_acknowledgements_in_their_order(ack
     r = lc.plan_titration(order)
     assert r.capsule_batches
     assert all(b.order.acknowledge == acknowledged for b in r.capsule_batches)
+
+
+def test_a_first_fill_made_ahead_of_the_start_is_warned_short():
+    """probe3 Q14: compounded ten days before the start, fill 1 covers days 1-4 of its 14-day
+    BUD, and says so; compounded on the start date it is a full fill, not warned."""
+    ahead = liquid_kit(half_mg_every_14_days())
+    (short,) = [w for w in ahead.warnings if w.code == "first-fill-short"]
+    assert short.field == "start"
+    assert short.message.startswith(
+        "Fill 1 covers only 4 day(s) (2026-12-01 to 2026-12-04): compounded on 2026-11-21, "
+        "10 day(s) before the kit starts"
+    )
+    on_start = liquid_kit(
+        half_mg_every_14_days(), start=TODAY, template_changes={"compounded_on": TODAY}
+    )
+    assert (on_start.fills[0].first_day, on_start.fills[0].last_day) == (1, 13)
+    assert "first-fill-short" not in {w.code for w in on_start.warnings}
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10))
+def test_only_a_fill_made_ahead_and_shorter_than_the_next_is_warned(ahead):
+    r = liquid_kit(
+        half_mg_every_14_days(),
+        start=TODAY + dt.timedelta(days=ahead),
+        template_changes={"compounded_on": TODAY},
+    )
+    """A first fill made ahead of the start that covers fewer than half the days of the next
+    fill is warned, naming its days and the days ahead; one made on the start date never is."""
+    days = [f.last_day - f.first_day + 1 for f in r.fills]
+    warned = [w.message for w in r.warnings if w.code == "first-fill-short"]
+    assert bool(warned) == (ahead > 0 and 2 * days[0] < days[1])
+    for message in warned:
+        assert f"covers only {days[0]} day(s)" in message
+        assert f"{ahead} day(s) before the kit starts" in message
+
+
+def _drops_kit_with(dose_per_drop: str) -> lc.TitrationResult:
+    order = lc.TitrationOrder(
+        steps=(lc.parse_step("0.5 mg:14"), lc.parse_step("1 mg:14")),
+        maintenance=lc.mass("1.5 mg"),
+        maintenance_days=30,
+        start=START,
+        form=lc.KitForm.DROPS,
+        drops=lc.DropsKit(template=test_drops.order(dose_per_drop=lc.mass(dose_per_drop))),
+    )
+    return lc.plan_titration(order)
+
+
+def test_a_drops_kit_takes_the_templates_dose_per_drop():
+    """probe3 Q22: a template's dose per drop was refused over the kit's own 0.5 mg per drop;
+    it is now the kit's strength per drop when every step is whole drops of it."""
+    r = _drops_kit_with("0.25 mg")
+    assert [d.drops for d in r.directions] == [2, 4, 6]
+    assert r.concentration == lc.parse_strength("4 mg/mL", field="c").concentration  # 16/mL
+    with pytest.raises(lc.InputError) as info:
+        _drops_kit_with("0.3 mg")
+    err = info.value
+    assert (err.code, err.field) == ("dose-per-drop-not-whole", "drops.template.dose_per_drop")
+    assert "(not 0.5, 1 mg)" in err.message and "such as 0.5 mg" in err.message
+
+
+@given(st.sampled_from(["0.1 mg", "0.25 mg", "0.5 mg", "100 mcg", "250 mcg", "500 mcg"]))
+def test_every_step_of_a_drops_kit_is_whole_drops_of_the_templates_dose_per_drop(per_drop):
+    r = _drops_kit_with(per_drop)
+    each = lc.mass(per_drop).m_as(lc.Unit.MG)
+    for d, dose in zip(r.directions, ("0.5", "1", "1.5"), strict=True):
+        assert d.drops * each == Decimal(dose)

@@ -77,7 +77,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "verify": (
         "ldncompound_cli._commands.verify:verify",
-        "Recompute a compounding record and report every difference (exit 1 if any).",
+        "Recompute a compounding record and report every difference (exit 1 if any, or on hold).",
     ),
 }
 

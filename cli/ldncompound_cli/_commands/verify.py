@@ -16,7 +16,11 @@ from ldncompound_cli._common import FORMAT, _emit, library_errors, read_limited
 @FORMAT
 @library_errors
 def verify(record_file: IO[bytes], fmt: str) -> None:
-    """Recompute a compounding record and report every difference (exit 1 if any).
+    """Recompute a compounding record and report every difference (exit 1 if any, or on hold).
+
+    Exits 1 when the record may not be released: a difference, or the record is on hold
+    (NOT READY FOR RELEASE: an actual weighing, the weight check, the yield or the verifier
+    not recorded yet; JSON ``"ok": false`` with the ``on_hold`` reasons).
 
     The record is read strictly: a duplicate key, NaN, a float, a number in digits other
     than ASCII or an unknown field is refused (exit 2), naming its path."""
