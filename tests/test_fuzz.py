@@ -33,11 +33,11 @@ from ldncompound import Dimension
 from ldncompound._parse import REFUSED_UNITS, UNIT_SPELLINGS
 from ldncompound._strict import loads_strict
 
-#: Five times the profile's examples: about 1-3 s per test with ``default`` (500 examples),
-#: 25,000 with ``long``. Hypothesis keeps the failures it finds in .hypothesis/ and tries
-#: them first next time.
+#: Three times the profile's examples: about 1-2 s per test with ``default`` (300 examples),
+#: 15,000 with ``long`` (HYPOTHESIS_PROFILE=long, the documented longer run). Hypothesis keeps
+#: the failures it finds in .hypothesis/ and tries them first next time.
 FUZZ = settings(
-    max_examples=5 * settings.default.max_examples,
+    max_examples=3 * settings.default.max_examples,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
