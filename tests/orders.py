@@ -250,3 +250,19 @@ def command(name: str, **changes: str | None) -> list[str]:
         elif value is not None:
             args += [flag, value]
     return args
+
+
+PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
+
+
+def label_order(**kw: Any) -> lc.LabelOrder:
+    """A complete label order (patient, prescriber, pharmacy, Rx, record id); ``kw`` changes it."""
+    args: dict[str, Any] = {
+        "patient": "Jane Doe",
+        "prescriber": "Dr A. Smith",
+        "pharmacy": PHARMACY,
+        "rx_number": "RX-1",
+        "record_id": "CR-1",
+        **kw,
+    }
+    return lc.LabelOrder(**args)

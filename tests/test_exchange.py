@@ -18,19 +18,8 @@ from ldncompound_cli import cli
 import ldncompound as lc
 from ldncompound._labels import is_placeholder
 
-PHARMACY = lc.Pharmacy(name="Main Street Pharmacy", address="1 Main Street", phone="555-0100")
-
-
-def label_order(**kw: Any) -> lc.LabelOrder:
-    args: dict[str, Any] = {
-        "patient": "Jane Doe",
-        "prescriber": "Dr A. Smith",
-        "pharmacy": PHARMACY,
-        "rx_number": "RX-1",
-        "record_id": "CR-1",
-        **kw,
-    }
-    return lc.LabelOrder(**args)
+PHARMACY = orders.PHARMACY
+label_order = orders.label_order
 
 
 def result_and_label(name: str = "liquid") -> tuple[Any, dict[str, Any]]:
